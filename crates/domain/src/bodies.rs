@@ -1,0 +1,186 @@
+//! Bodies (standing forums with members) and memberships over time.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::precedence::PrecedencePolicy;
+use crate::validation::{Checker, Invalid, check_slug, check_time_zone};
+use crate::{Id, Text};
+
+/// How a body takes decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionRule {
+    /// Only an objection blocks (CIS practice).
+    Consensus,
+    SimpleMajority,
+    TwoThirdsMajority,
+}
+
+impl DecisionRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consensus => "consensus",
+            Self::SimpleMajority => "simple_majority",
+            Self::TwoThirdsMajority => "two_thirds_majority",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Consensus, Self::SimpleMajority, Self::TwoThirdsMajority].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// How the chair of a body is chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChairRule {
+    /// Yearly rotation in the body's order of precedence, skipping members that do not take part;
+    /// the previous and next chairs are co-chairs (CIS practice).
+    Rotation,
+    /// The chair is agreed case by case; nothing is proposed.
+    Agreed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Body {
+    pub id: Id,
+    pub slug: String,
+    pub name: Text,
+    /// The language of the body's documents and of its order of precedence.
+    pub working_language: String,
+    pub decision_rule: DecisionRule,
+    pub chair_rule: ChairRule,
+    pub precedence: PrecedencePolicy,
+    /// The city of the body's seat.
+    pub seat: Text,
+    pub time_zone: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewBody {
+    pub slug: String,
+    pub name: Text,
+    pub working_language: String,
+    pub decision_rule: DecisionRule,
+    pub chair_rule: ChairRule,
+    pub seat: Text,
+    pub time_zone: String,
+}
+
+impl NewBody {
+    pub fn validate(self) -> Result<NewBody, Invalid> {
+        let mut c = Checker::new();
+        check_slug(&mut c, "slug", &self.slug);
+        let name = self.name.checked(&mut c, "name", 200);
+        let seat = self.seat.checked(&mut c, "seat", 100);
+        if !(2..=3).contains(&self.working_language.len()) || !self.working_language.bytes().all(|b| b.is_ascii_lowercase()) {
+            c.fail("working_language", "invalid-language");
+        }
+        check_time_zone(&mut c, "time_zone", &self.time_zone);
+        c.finish(NewBody { name, seat, ..self })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipStatus {
+    Full,
+    Associate,
+    Observer,
+    Suspended,
+    Withdrawn,
+}
+
+impl MembershipStatus {
+    pub const ALL: [MembershipStatus; 5] = [Self::Full, Self::Associate, Self::Observer, Self::Suspended, Self::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Associate => "associate",
+            Self::Observer => "observer",
+            Self::Suspended => "suspended",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Whether a member with this status takes part in the body's meetings and rotations.
+    pub fn takes_part(self) -> bool {
+        matches!(self, Self::Full | Self::Associate)
+    }
+}
+
+/// A participant's status in a body from one date until (excluding) another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub id: Id,
+    pub body_id: Id,
+    pub participant_id: Id,
+    pub status: MembershipStatus,
+    pub valid_from: Date,
+    pub valid_until: Option<Date>,
+    /// Where the record is uncertain or needs explaining.
+    pub note: String,
+    pub version: i64,
+}
+
+impl Membership {
+    pub fn covers(&self, day: Date) -> bool {
+        self.valid_from <= day && self.valid_until.is_none_or(|until| day < until)
+    }
+}
+
+/// A participant's status in a body on a day, from its memberships (the latest one starting wins).
+pub fn status_on(memberships: &[Membership], participant_id: Id, day: Date) -> Option<MembershipStatus> {
+    memberships
+        .iter()
+        .filter(|m| m.participant_id == participant_id && m.covers(day))
+        .max_by_key(|m| m.valid_from)
+        .map(|m| m.status)
+}
+
+/// Checks a new membership period.
+pub fn validate_period(valid_from: Date, valid_until: Option<Date>) -> Result<(), Invalid> {
+    let mut c = Checker::new();
+    if valid_until.is_some_and(|until| until <= valid_from) {
+        c.fail("valid_until", "dates-out-of-order");
+    }
+    c.finish(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn m(p: Id, status: MembershipStatus, from: Date, until: Option<Date>) -> Membership {
+        Membership { id: crate::new_id(), body_id: crate::new_id(), participant_id: p, status, valid_from: from, valid_until: until, note: String::new(), version: 1 }
+    }
+
+    #[test]
+    fn status_follows_the_periods() {
+        let md = crate::new_id();
+        let ms = [
+            m(md, MembershipStatus::Full, date(1991, 12, 21), Some(date(2022, 10, 1))),
+            m(md, MembershipStatus::Suspended, date(2022, 10, 1), Some(date(2027, 1, 1))),
+            m(md, MembershipStatus::Withdrawn, date(2027, 1, 1), None),
+        ];
+        assert_eq!(status_on(&ms, md, date(2020, 1, 1)), Some(MembershipStatus::Full));
+        assert_eq!(status_on(&ms, md, date(2022, 10, 1)), Some(MembershipStatus::Suspended));
+        assert_eq!(status_on(&ms, md, date(2027, 6, 1)), Some(MembershipStatus::Withdrawn));
+        assert_eq!(status_on(&ms, md, date(1990, 1, 1)), None);
+    }
+
+    #[test]
+    fn a_period_must_end_after_it_starts() {
+        assert!(validate_period(date(2024, 1, 1), Some(date(2023, 1, 1))).is_err());
+        assert!(validate_period(date(2024, 1, 1), None).is_ok());
+    }
+}

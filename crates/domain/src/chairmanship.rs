@@ -1,0 +1,204 @@
+//! The chairmanship of a body, year by year: what was set (confirmed, or overridden by a user) and
+//! what the body's rule proposes for the other years.
+//!
+//! CIS rule (protocol.md): the chair rotates yearly in the Russian alphabetical order of short names,
+//! skipping members that do not take part; the previous and the next chair are co-chairs. The Council
+//! of Heads of State confirms each year, so a proposal can always be overridden.
+
+use jiff::civil::date;
+use serde::{Deserialize, Serialize};
+
+use crate::Id;
+use crate::bodies::{ChairRule, Membership, status_on};
+
+/// A chair set for a year, by confirmation or override.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetChair {
+    pub year: i16,
+    pub chair: Id,
+    /// Empty: the co-chairs follow the rule (previous and next chairs).
+    pub co_chairs: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChairSource {
+    /// Confirmed or overridden by a user.
+    Set,
+    /// Computed from the body's rule.
+    Proposed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chairmanship {
+    pub year: i16,
+    pub chair: Id,
+    pub co_chairs: Vec<Id>,
+    pub source: ChairSource,
+}
+
+/// The chairs for each year of `from..=to`.
+///
+/// `order` is the body's members in its order of precedence; a member takes part in a year if its
+/// status on 1 January is full or associate. The rotation continues from the latest set chair before
+/// a year (or starts at the first member taking part when none is set). Years the rule cannot fill
+/// (rule `Agreed`, nobody taking part) are left out.
+pub fn chairs(
+    rule: &ChairRule,
+    order: &[Id],
+    memberships: &[Membership],
+    set: &[SetChair],
+    from: i16,
+    to: i16,
+) -> Vec<Chairmanship> {
+    let chair_of = |year: i16| chair_for(rule, order, memberships, set, year);
+    (from..=to)
+        .filter_map(|year| {
+            let chair = chair_of(year)?;
+            let explicit = set.iter().find(|s| s.year == year);
+            let co_chairs = match explicit {
+                Some(s) if !s.co_chairs.is_empty() => s.co_chairs.clone(),
+                _ => [chair_of(year - 1), chair_of(year + 1)].into_iter().flatten().filter(|c| *c != chair).collect(),
+            };
+            let source = if explicit.is_some() { ChairSource::Set } else { ChairSource::Proposed };
+            Some(Chairmanship { year, chair, co_chairs, source })
+        })
+        .collect()
+}
+
+fn chair_for(rule: &ChairRule, order: &[Id], memberships: &[Membership], set: &[SetChair], year: i16) -> Option<Id> {
+    if let Some(s) = set.iter().find(|s| s.year == year) {
+        return Some(s.chair);
+    }
+    if *rule != ChairRule::Rotation {
+        return None;
+    }
+    let taking_part = |y: i16| -> Vec<Id> {
+        let day = date(y, 1, 1);
+        order.iter().copied().filter(|p| status_on(memberships, *p, day).is_some_and(|s| s.takes_part())).collect()
+    };
+    let Some(anchor) = set.iter().filter(|s| s.year < year).max_by_key(|s| s.year) else {
+        return taking_part(year).first().copied();
+    };
+    let mut chair = anchor.chair;
+    for y in anchor.year + 1..=year {
+        chair = next_in_rotation(order, &taking_part(y), chair)?;
+    }
+    Some(chair)
+}
+
+/// The member after `previous` in the body's order, among those taking part, wrapping round.
+fn next_in_rotation(order: &[Id], taking_part: &[Id], previous: Id) -> Option<Id> {
+    let start = order.iter().position(|p| *p == previous)?;
+    (1..=order.len()).map(|k| order[(start + k) % order.len()]).find(|p| taking_part.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bodies::MembershipStatus::{self, *};
+    use crate::precedence::{PrecedencePolicy, order as precedence_order, tests::participant};
+    use jiff::civil::Date;
+
+    struct Cis {
+        ids: Vec<(String, Id)>,
+        order: Vec<Id>,
+        memberships: Vec<Membership>,
+    }
+
+    impl Cis {
+        fn id(&self, code: &str) -> Id {
+            self.ids.iter().find(|(c, _)| c == code).unwrap().1
+        }
+        fn code(&self, id: Id) -> &str {
+            &self.ids.iter().find(|(_, i)| *i == id).unwrap().0
+        }
+    }
+
+    fn cis() -> Cis {
+        let ps = vec![
+            participant("AZ", "Azerbaijan", "Азербайджан"),
+            participant("AM", "Armenia", "Армения"),
+            participant("BY", "Belarus", "Беларусь"),
+            participant("KZ", "Kazakhstan", "Казахстан"),
+            participant("KG", "Kyrgyzstan", "Кыргызстан"),
+            participant("MD", "Moldova", "Молдова"),
+            participant("RU", "Russia", "Россия"),
+            participant("TJ", "Tajikistan", "Таджикистан"),
+            participant("TM", "Turkmenistan", "Туркменистан"),
+            participant("UZ", "Uzbekistan", "Узбекистан"),
+        ];
+        let refs: Vec<_> = ps.iter().collect();
+        let order = precedence_order(&PrecedencePolicy::alphabetical("ru"), &refs).iter().map(|p| p.id).collect();
+        let m = |p: &crate::participants::Participant, status: MembershipStatus, from: Date, until: Option<Date>| Membership {
+            id: crate::new_id(),
+            body_id: Id::nil(),
+            participant_id: p.id,
+            status,
+            valid_from: from,
+            valid_until: until,
+            note: String::new(),
+            version: 1,
+        };
+        let mut memberships = Vec::new();
+        for p in &ps {
+            match p.code.as_str() {
+                "TM" => memberships.push(m(p, Associate, date(2005, 8, 26), None)),
+                "MD" => {
+                    memberships.push(m(p, Full, date(1991, 12, 21), Some(date(2022, 10, 1))));
+                    memberships.push(m(p, Suspended, date(2022, 10, 1), None));
+                }
+                _ => memberships.push(m(p, Full, date(1991, 12, 21), None)),
+            }
+        }
+        Cis { ids: ps.iter().map(|p| (p.code.clone(), p.id)).collect(), order, memberships }
+    }
+
+    #[test]
+    fn rotation_from_2022_reproduces_the_real_chairs_to_2026() {
+        let cis = cis();
+        let set = [SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2022, 2026);
+        let chairs: Vec<&str> = got.iter().map(|c| cis.code(c.chair)).collect();
+        // Moldova (Молдова) falls between Kyrgyzstan and Russia but is skipped.
+        assert_eq!(chairs, ["KZ", "KG", "RU", "TJ", "TM"]);
+        let y2026 = &got[4];
+        let co: Vec<&str> = y2026.co_chairs.iter().map(|c| cis.code(*c)).collect();
+        assert_eq!(co, ["TJ", "UZ"]);
+        assert_eq!(y2026.source, ChairSource::Proposed);
+        assert_eq!(got[0].source, ChairSource::Set);
+    }
+
+    #[test]
+    fn an_override_moves_the_rotation_on_from_it() {
+        let cis = cis();
+        let set = [
+            SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] },
+            SetChair { year: 2024, chair: cis.id("BY"), co_chairs: vec![cis.id("AM")] },
+        ];
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2023, 2025);
+        let chairs: Vec<&str> = got.iter().map(|c| cis.code(c.chair)).collect();
+        assert_eq!(chairs, ["KG", "BY", "KZ"]);
+        assert_eq!(got[1].co_chairs, vec![cis.id("AM")]);
+        // 2023's co-chairs are 2022's and 2024's chairs, the override included.
+        assert_eq!(got[0].co_chairs, vec![cis.id("KZ"), cis.id("BY")]);
+    }
+
+    #[test]
+    fn the_rotation_wraps_round_the_alphabet() {
+        let cis = cis();
+        let set = [SetChair { year: 2030, chair: cis.id("UZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2031, 2031);
+        assert_eq!(cis.code(got[0].chair), "AZ");
+    }
+
+    #[test]
+    fn an_agreed_chair_is_never_proposed() {
+        let cis = cis();
+        let set = [SetChair { year: 2025, chair: cis.id("KZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Agreed, &cis.order, &cis.memberships, &set, 2024, 2026);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].year, 2025);
+        assert!(got[0].co_chairs.is_empty());
+    }
+}

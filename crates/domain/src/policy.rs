@@ -1,0 +1,195 @@
+//! Who may do what. Every permission is decided here, over (actor, action); handlers only ask.
+//! A refusal says why, and the web layer turns "not logged in" into 401 and the rest into 403.
+
+use serde::Serialize;
+
+use crate::Id;
+use crate::accounts::Role;
+
+/// Who is asking: a logged-in user with roles, or the anonymous public.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub user: Option<UserRef>,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRef {
+    pub id: Id,
+    pub username: String,
+}
+
+impl Actor {
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.roles.contains(&Role::Admin)
+    }
+
+    fn hosts(&self, event: Id) -> bool {
+        self.roles.iter().any(|r| matches!(r, Role::Host { event: e, .. } if *e == event))
+    }
+
+    fn is_secretariat_of(&self, body: Id) -> bool {
+        self.roles.iter().any(|r| matches!(r, Role::Secretariat { body: b } if *b == body))
+    }
+
+    fn speaks_for(&self, participant: Id) -> bool {
+        self.roles.iter().any(|r| match r {
+            Role::Host { participant: p, .. } | Role::Ministry { participant: p } => *p == participant,
+            _ => false,
+        })
+    }
+
+    fn is_secretariat(&self) -> bool {
+        self.roles.iter().any(|r| matches!(r, Role::Secretariat { .. }))
+    }
+}
+
+/// What an actor wants to do, with the resource it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read what the public may read: participants, bodies, events, meetings.
+    ReadPublic,
+    /// Read one's own account, change one's own password, make one's own API tokens.
+    ManageOwnAccount,
+    ManageUsers,
+    ManageParticipants,
+    /// Edit a body, its memberships and its chairs.
+    ManageBody { body: Id },
+    /// Create an event hosted by `host`.
+    CreateEvent { host: Id },
+    EditEvent { event: Id },
+    /// Add or edit a meeting of `body` within `event`.
+    ManageMeeting { event: Id, body: Id },
+    ReadAudit,
+    ReadMetrics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("you need to log in")]
+    NotLoggedIn,
+    #[error("your roles do not allow this: {0}")]
+    NotAllowed(&'static str),
+}
+
+/// Decides whether `actor` may perform `action`.
+pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
+    if action == Action::ReadPublic {
+        return Ok(());
+    }
+    if actor.user.is_none() {
+        return Err(Denied::NotLoggedIn);
+    }
+    if actor.is_admin() {
+        return Ok(());
+    }
+    let (allowed, why) = match action {
+        Action::ReadPublic | Action::ManageOwnAccount => (true, ""),
+        Action::ManageUsers => (false, "only an admin manages accounts"),
+        Action::ManageParticipants => (false, "only an admin manages participants"),
+        Action::ManageBody { body } => (actor.is_secretariat_of(body), "only the body's secretariat edits the body"),
+        Action::CreateEvent { host } => (actor.speaks_for(host), "only the host's ministry or protocol creates its events"),
+        Action::EditEvent { event } => (actor.hosts(event), "only the event's host edits the event"),
+        Action::ManageMeeting { event, body } => {
+            (actor.hosts(event) || actor.is_secretariat_of(body), "only the event's host or the body's secretariat")
+        }
+        Action::ReadAudit => (actor.is_secretariat(), "only an admin or a secretariat reads the audit trail"),
+        Action::ReadMetrics => (false, "only an admin reads metrics"),
+    };
+    if allowed { Ok(()) } else { Err(Denied::NotAllowed(why)) }
+}
+
+/// The kinds of entity that the audit trail records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    User,
+    ApiToken,
+    Participant,
+    Body,
+    Membership,
+    Chair,
+    Event,
+    Meeting,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 8] =
+        [Self::User, Self::ApiToken, Self::Participant, Self::Body, Self::Membership, Self::Chair, Self::Event, Self::Meeting];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::ApiToken => "api_token",
+            Self::Participant => "participant",
+            Self::Body => "body",
+            Self::Membership => "membership",
+            Self::Chair => "chair",
+            Self::Event => "event",
+            Self::Meeting => "meeting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Whether an audit entry about an entity of this kind may be shown to the actor: the audit view
+/// never shows more than the entity's own read policy would.
+pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
+    match kind {
+        EntityKind::User | EntityKind::ApiToken => actor.is_admin(),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::new_id;
+
+    fn user(roles: Vec<Role>) -> Actor {
+        Actor { user: Some(UserRef { id: new_id(), username: "u".into() }), roles }
+    }
+
+    #[test]
+    fn the_public_reads_but_writes_nothing() {
+        let public = Actor::anonymous();
+        assert_eq!(authorize(&public, Action::ReadPublic), Ok(()));
+        assert_eq!(authorize(&public, Action::CreateEvent { host: new_id() }), Err(Denied::NotLoggedIn));
+    }
+
+    #[test]
+    fn a_host_edits_its_own_event_only() {
+        let (event, other, kz) = (new_id(), new_id(), new_id());
+        let host = user(vec![Role::Host { event, participant: kz }]);
+        assert!(authorize(&host, Action::EditEvent { event }).is_ok());
+        assert!(authorize(&host, Action::EditEvent { event: other }).is_err());
+        assert!(authorize(&host, Action::CreateEvent { host: kz }).is_ok());
+        assert!(authorize(&host, Action::CreateEvent { host: new_id() }).is_err());
+    }
+
+    #[test]
+    fn a_secretariat_manages_its_bodies_and_reads_the_public_audit() {
+        let (cfm, other) = (new_id(), new_id());
+        let sec = user(vec![Role::Secretariat { body: cfm }]);
+        assert!(authorize(&sec, Action::ManageBody { body: cfm }).is_ok());
+        assert!(authorize(&sec, Action::ManageBody { body: other }).is_err());
+        assert!(authorize(&sec, Action::ReadAudit).is_ok());
+        assert!(may_read_entity(&sec, EntityKind::Event));
+        assert!(!may_read_entity(&sec, EntityKind::User));
+    }
+
+    #[test]
+    fn an_accreditation_officer_creates_no_events() {
+        let kz = new_id();
+        let officer = user(vec![Role::AccreditationOfficer { event: new_id(), participant: kz }]);
+        assert!(matches!(authorize(&officer, Action::CreateEvent { host: kz }), Err(Denied::NotAllowed(_))));
+        assert!(authorize(&officer, Action::ReadAudit).is_err());
+    }
+}

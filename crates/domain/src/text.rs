@@ -1,0 +1,91 @@
+//! Multilingual content: one value per language, read through a fallback chain.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::validation::Checker;
+
+/// The languages of Concord's own interface; content may hold more.
+pub const UI_LANGUAGES: [&str; 3] = ["en", "ru", "kk"];
+
+/// A text in several languages, stored as a JSON object `{ "ru": …, "en": …, "kk": … }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(pub BTreeMap<String, String>);
+
+impl Text {
+    pub fn new(pairs: &[(&str, &str)]) -> Self {
+        Text(pairs.iter().map(|(l, v)| (l.to_string(), v.to_string())).collect())
+    }
+
+    /// The text in `lang`, else English, else Russian, else any language present.
+    pub fn get(&self, lang: &str) -> &str {
+        [lang, "en", "ru"]
+            .iter()
+            .find_map(|l| self.0.get(*l).filter(|v| !v.is_empty()))
+            .or_else(|| self.0.values().find(|v| !v.is_empty()))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The text only if present in exactly `lang` (no fallback): for sorting in a language.
+    pub fn exact(&self, lang: &str) -> Option<&str> {
+        self.0.get(lang).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// Checks a content field: at least one language, language codes well formed, each value a
+    /// trimmed single line of at most `max` characters. Empty values are dropped.
+    pub fn checked(self, checker: &mut Checker, field: &str, max: usize) -> Text {
+        let mut out = BTreeMap::new();
+        for (lang, value) in self.0 {
+            let value = value.trim().to_string();
+            if value.is_empty() {
+                continue;
+            }
+            let lang_ok = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
+            let sub = format!("{field}.{lang}");
+            if !lang_ok {
+                checker.fail(sub, "invalid-language");
+            } else if value.chars().count() > max {
+                checker.fail_with(sub, "too-long", vec![("max", max.to_string())]);
+            } else if value.chars().any(char::is_control) {
+                checker.fail(sub, "control-characters");
+            } else {
+                out.insert(lang, value);
+            }
+        }
+        if out.is_empty() && checker.is_ok() {
+            checker.fail(field, "required");
+        }
+        Text(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn falls_back_to_english_then_russian_then_anything() {
+        let t = Text::new(&[("ru", "Алматы"), ("en", "Almaty")]);
+        assert_eq!(t.get("kk"), "Almaty");
+        assert_eq!(t.get("ru"), "Алматы");
+        let t = Text::new(&[("ru", "Алматы")]);
+        assert_eq!(t.get("kk"), "Алматы");
+        let t = Text::new(&[("fr", "Almaty")]);
+        assert_eq!(t.get("en"), "Almaty");
+        assert_eq!(Text::default().get("en"), "");
+    }
+
+    #[test]
+    fn checking_drops_blanks_and_requires_one_language() {
+        let mut c = Checker::new();
+        let t = Text::new(&[("en", "  "), ("ru", " Алматы ")]).checked(&mut c, "city", 100);
+        assert!(c.is_ok());
+        assert_eq!(t, Text::new(&[("ru", "Алматы")]));
+        let mut c = Checker::new();
+        Text::new(&[("en", " ")]).checked(&mut c, "city", 100);
+        assert_eq!(c.finish(()).unwrap_err().0[0].field, "city");
+    }
+}

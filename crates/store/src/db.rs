@@ -1,0 +1,203 @@
+//! The two engines behind one type, and conversions between domain and column types.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+use crate::{Result, StoreError};
+
+/// Runs `$body` with `$c` bound to the engine's native executor. `$src` is a [`Tx`] (`$c` is then a
+/// connection inside the transaction) or a [`Store`] (`$c` is the pool).
+macro_rules! on {
+    ($src:expr, $c:ident => $body:expr) => {
+        match $src.target() {
+            $crate::db::Target::Sqlite($c) => $body,
+            $crate::db::Target::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Runs a statement that returns no rows and yields the number of rows it affected.
+macro_rules! execute {
+    ($src:expr, $c:ident => $query:expr) => {
+        on!($src, $c => $query.execute($c).await.map(|done| done.rows_affected()))
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool on one of the two engines.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A writing transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so concurrent writers queue
+/// for the lock instead of failing with SQLITE_BUSY halfway through.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+pub(crate) enum Target<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+impl Store {
+    /// Opens `sqlite:PATH` (created if missing, WAL mode, foreign keys on) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            Self::connect_postgres(options).await
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            Ok(Store::Sqlite(pool))
+        } else {
+            Err(StoreError::Corrupt(format!("unsupported database URL (use sqlite:PATH or postgres://…): {url}")))
+        }
+    }
+
+    /// Connects to PostgreSQL with the given options (tests pass a `search_path` of their own).
+    pub async fn connect_postgres(options: PgConnectOptions) -> Result<Store> {
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
+        Ok(Store::Postgres(pool))
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this engine that have not run yet.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Store::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(pool) => pool.close().await,
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        on!(self, c => sqlx::query("SELECT 1").execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Each user table's columns as (table, column, kind, nullable), sorted; `kind` is the engine's
+    /// type mapped onto the shared vocabulary, so the two engines' schemas can be compared.
+    pub async fn schema(&self) -> Result<Vec<(String, String, String, bool)>> {
+        let mut cols: Vec<(String, String, String, bool)> = match self {
+            Store::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name, p.type, p.\"notnull\" = 0 AND p.pk = 0 FROM sqlite_master m \
+                     JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
+                     AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Store::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'YES' \
+                     FROM information_schema.columns WHERE table_schema = current_schema() \
+                     AND table_name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        for col in &mut cols {
+            col.2 = match col.2.to_lowercase().as_str() {
+                "blob" | "uuid" => "id",
+                "integer" | "bigint" | "smallint" => "integer",
+                "boolean" => "boolean",
+                "jsonb" => "json",
+                "date" => "date",
+                "timestamp with time zone" => "timestamp",
+                _ => "text",
+            }
+            .to_string();
+        }
+        cols.sort();
+        Ok(cols)
+    }
+
+    pub(crate) fn target(&self) -> Target<&SqlitePool, &PgPool> {
+        match self {
+            Store::Sqlite(p) => Target::Sqlite(p),
+            Store::Postgres(p) => Target::Postgres(p),
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub(crate) fn target(&mut self) -> Target<&mut sqlx::SqliteConnection, &mut sqlx::PgConnection> {
+        match self {
+            Tx::Sqlite(tx) => Target::Sqlite(&mut **tx),
+            Tx::Postgres(tx) => Target::Postgres(&mut **tx),
+        }
+    }
+}
+
+/// Column-type conversions: the domain speaks jiff, the drivers speak `time`.
+pub(crate) mod convert {
+    use crate::StoreError;
+
+    pub fn date_to_db(d: jiff::civil::Date) -> time::Date {
+        let month = time::Month::try_from(d.month() as u8).expect("jiff months are 1..=12");
+        time::Date::from_calendar_date(d.year() as i32, month, d.day() as u8).expect("jiff dates are valid")
+    }
+
+    pub fn date_from_db(d: time::Date) -> Result<jiff::civil::Date, StoreError> {
+        jiff::civil::Date::new(d.year() as i16, d.month() as i8, d.day() as i8).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Instants are kept to the microsecond, which both engines store exactly.
+    pub fn now() -> time::OffsetDateTime {
+        let now = time::OffsetDateTime::now_utc();
+        now.replace_nanosecond(now.nanosecond() / 1000 * 1000).expect("a truncated nanosecond is valid")
+    }
+
+    pub fn timestamp_from_db(t: time::OffsetDateTime) -> jiff::Timestamp {
+        jiff::Timestamp::from_nanosecond(t.unix_timestamp_nanos()).expect("stored instants are in range")
+    }
+}

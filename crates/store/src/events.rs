@@ -1,0 +1,242 @@
+//! Events and the meetings they hold.
+
+use domain::events::{Event, EventFields, Format, Meeting, MeetingFields, Venue};
+use domain::policy::{Actor, EntityKind};
+use domain::{Id, Text, new_id};
+use serde::Serialize;
+use sqlx::types::Json;
+
+use crate::audit::{self, Change};
+use crate::db::convert::{self, date_from_db, date_to_db};
+use crate::participants::id_of;
+use crate::{Result, Store, StoreError, Tx, unique};
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: Id,
+    slug: String,
+    name: Json<Text>,
+    host_id: Id,
+    city: Json<Text>,
+    time_zone: String,
+    start_date: time::Date,
+    end_date: time::Date,
+    venues: Json<Vec<Venue>>,
+    version: i64,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> Result<Self> {
+        Ok(Event {
+            id: r.id,
+            slug: r.slug,
+            name: r.name.0,
+            host: r.host_id,
+            city: r.city.0,
+            time_zone: r.time_zone,
+            start_date: date_from_db(r.start_date)?,
+            end_date: date_from_db(r.end_date)?,
+            venues: r.venues.0,
+            version: r.version,
+        })
+    }
+}
+
+const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
+     FROM events ORDER BY start_date DESC, slug LIMIT $1 OFFSET $2";
+const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
+     FROM events WHERE slug = $1";
+const SELECT_FOR_UPDATE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
+     FROM events WHERE id = $1";
+const INSERT: &str = "INSERT INTO events (id, slug, name, host_id, city, time_zone, start_date, end_date, venues, created_at, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
+const UPDATE: &str = "UPDATE events SET slug = $1, name = $2, host_id = $3, city = $4, time_zone = $5, start_date = $6, \
+     end_date = $7, venues = $8, version = version + 1 WHERE id = $9 AND version = $10";
+
+/// One page of events, the latest first.
+pub async fn page(store: &Store, limit: i64, offset: i64) -> Result<Vec<Event>> {
+    let rows: Vec<EventRow> = on!(store, c => sqlx::query_as(SELECT_PAGE).bind(limit).bind(offset).fetch_all(c).await)?;
+    rows.into_iter().map(Event::try_from).collect()
+}
+
+pub async fn by_slug(store: &Store, slug: &str) -> Result<Event> {
+    let row: Option<EventRow> = on!(store, c => sqlx::query_as(SELECT_BY_SLUG).bind(slug).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// Resolves a host code for a command that is about to write (for the policy check first).
+pub async fn host_id(store: &Store, code: &str) -> Result<Id> {
+    let row: Option<(Id,)> = on!(store, c => sqlx::query_as("SELECT id FROM participants WHERE code = $1").bind(code).fetch_optional(c).await)?;
+    row.map(|r| r.0).ok_or(StoreError::Unknown { field: "host" })
+}
+
+pub async fn create(tx: &mut Tx, actor: &Actor, fields: EventFields) -> Result<Event> {
+    let event = Event {
+        id: new_id(),
+        host: id_of(tx, &fields.host, "host").await?,
+        slug: fields.slug,
+        name: fields.name,
+        city: fields.city,
+        time_zone: fields.time_zone,
+        start_date: fields.start_date,
+        end_date: fields.end_date,
+        venues: fields.venues,
+        version: 1,
+    };
+    execute!(tx, c => sqlx::query(INSERT)
+        .bind(event.id)
+        .bind(&event.slug)
+        .bind(Json(&event.name))
+        .bind(event.host)
+        .bind(Json(&event.city))
+        .bind(&event.time_zone)
+        .bind(date_to_db(event.start_date))
+        .bind(date_to_db(event.end_date))
+        .bind(Json(&event.venues))
+        .bind(convert::now()))
+    .map_err(unique("slug"))?;
+    audit::record(tx, Change::create(actor, EntityKind::Event, event.id, &event)).await?;
+    Ok(event)
+}
+
+/// Replaces an event's fields if it is still at `expected_version`; otherwise [`StoreError::Conflict`].
+pub async fn update(tx: &mut Tx, actor: &Actor, id: Id, expected_version: i64, fields: EventFields) -> Result<Event> {
+    let before: Option<EventRow> = on!(tx, c => sqlx::query_as(SELECT_FOR_UPDATE).bind(id).fetch_optional(c).await)?;
+    let before = Event::try_from(before.ok_or(StoreError::NotFound)?)?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict { entity: "event", current: before.version });
+    }
+    let after = Event {
+        id,
+        host: id_of(tx, &fields.host, "host").await?,
+        slug: fields.slug,
+        name: fields.name,
+        city: fields.city,
+        time_zone: fields.time_zone,
+        start_date: fields.start_date,
+        end_date: fields.end_date,
+        venues: fields.venues,
+        version: expected_version + 1,
+    };
+    let done = execute!(tx, c => sqlx::query(UPDATE)
+        .bind(&after.slug)
+        .bind(Json(&after.name))
+        .bind(after.host)
+        .bind(Json(&after.city))
+        .bind(&after.time_zone)
+        .bind(date_to_db(after.start_date))
+        .bind(date_to_db(after.end_date))
+        .bind(Json(&after.venues))
+        .bind(id)
+        .bind(expected_version))
+    .map_err(unique("slug"))?;
+    if done != 1 {
+        return Err(StoreError::Conflict { entity: "event", current: before.version });
+    }
+    audit::record(tx, Change::update(actor, EntityKind::Event, id, &before, &after)).await?;
+    Ok(after)
+}
+
+#[derive(sqlx::FromRow)]
+struct MeetingRow {
+    id: Id,
+    slug: String,
+    event_id: Id,
+    body_id: Id,
+    number: Option<i32>,
+    title: Json<Text>,
+    chair_id: Option<Id>,
+    formats: Json<Vec<Format>>,
+    date: time::Date,
+    version: i64,
+    event_slug: String,
+    event_city: Json<Text>,
+    event_host: Id,
+}
+
+/// A meeting with what lists of meetings show of the event that holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingInEvent {
+    pub meeting: Meeting,
+    pub event_slug: String,
+    pub city: Text,
+    pub host: Id,
+}
+
+impl TryFrom<MeetingRow> for MeetingInEvent {
+    type Error = StoreError;
+    fn try_from(r: MeetingRow) -> Result<Self> {
+        Ok(MeetingInEvent {
+            meeting: Meeting {
+                id: r.id,
+                slug: r.slug,
+                event_id: r.event_id,
+                body_id: r.body_id,
+                number: r.number,
+                title: r.title.0,
+                chair: r.chair_id,
+                formats: r.formats.0,
+                date: date_from_db(r.date)?,
+                version: r.version,
+            },
+            event_slug: r.event_slug,
+            city: r.event_city.0,
+            host: r.event_host,
+        })
+    }
+}
+
+const SELECT_BY_EVENT: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.chair_id, m.formats, m.date, m.version, \
+     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
+     FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.event_id = $1 ORDER BY m.date, m.slug";
+const SELECT_BY_BODY: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.chair_id, m.formats, m.date, m.version, \
+     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
+     FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.body_id = $1 ORDER BY m.date, m.slug";
+const INSERT_MEETING: &str = "INSERT INTO meetings (id, slug, event_id, body_id, number, title, chair_id, formats, date, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)";
+
+/// The meetings an event holds, in date order.
+pub async fn meetings_of_event(store: &Store, event: Id) -> Result<Vec<MeetingInEvent>> {
+    let rows: Vec<MeetingRow> = on!(store, c => sqlx::query_as(SELECT_BY_EVENT).bind(event).fetch_all(c).await)?;
+    rows.into_iter().map(MeetingInEvent::try_from).collect()
+}
+
+/// A body's meeting history, oldest first.
+pub async fn meetings_of_body(store: &Store, body: Id) -> Result<Vec<MeetingInEvent>> {
+    let rows: Vec<MeetingRow> = on!(store, c => sqlx::query_as(SELECT_BY_BODY).bind(body).fetch_all(c).await)?;
+    rows.into_iter().map(MeetingInEvent::try_from).collect()
+}
+
+/// Adds a meeting to an event; the fields were checked against the event by `MeetingFields::validate`.
+pub async fn create_meeting(tx: &mut Tx, actor: &Actor, event: &Event, body: Id, fields: MeetingFields) -> Result<Meeting> {
+    let chair = match &fields.chair {
+        Some(code) => Some(id_of(tx, code, "chair").await?),
+        None => None,
+    };
+    let meeting = Meeting {
+        id: new_id(),
+        slug: fields.slug,
+        event_id: event.id,
+        body_id: body,
+        number: fields.number,
+        title: fields.title,
+        chair,
+        formats: fields.formats,
+        date: fields.date,
+        version: 1,
+    };
+    execute!(tx, c => sqlx::query(INSERT_MEETING)
+        .bind(meeting.id)
+        .bind(&meeting.slug)
+        .bind(meeting.event_id)
+        .bind(meeting.body_id)
+        .bind(meeting.number)
+        .bind(Json(&meeting.title))
+        .bind(meeting.chair)
+        .bind(Json(&meeting.formats))
+        .bind(date_to_db(meeting.date)))
+    .map_err(unique("slug"))?;
+    audit::record(tx, Change::create(actor, EntityKind::Meeting, meeting.id, &meeting)).await?;
+    Ok(meeting)
+}
