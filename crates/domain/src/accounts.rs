@@ -66,6 +66,14 @@ pub fn validate_new_password(password: &str) -> Result<(), Invalid> {
     c.finish(())
 }
 
+/// A new random secret (session, CSRF or API token): 32 bytes from the OS, hex-encoded.
+pub fn new_secret() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// An argon2id hash in PHC string form.
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);

@@ -77,20 +77,30 @@ fn chair_for(rule: &ChairRule, order: &[Id], memberships: &[Membership], set: &[
         let day = date(y, 1, 1);
         order.iter().copied().filter(|p| status_on(memberships, *p, day).is_some_and(|s| s.takes_part())).collect()
     };
-    let Some(anchor) = set.iter().filter(|s| s.year < year).max_by_key(|s| s.year) else {
-        return taking_part(year).first().copied();
-    };
-    let mut chair = anchor.chair;
-    for y in anchor.year + 1..=year {
-        chair = next_in_rotation(order, &taking_part(y), chair)?;
+    if let Some(anchor) = set.iter().filter(|s| s.year < year).max_by_key(|s| s.year) {
+        let mut chair = anchor.chair;
+        for y in anchor.year + 1..=year {
+            chair = step(order, &taking_part(y), chair, 1)?;
+        }
+        return Some(chair);
     }
-    Some(chair)
+    // Before the first chair set, the rotation runs backwards from it.
+    if let Some(anchor) = set.iter().filter(|s| s.year > year).min_by_key(|s| s.year) {
+        let mut chair = anchor.chair;
+        for y in (year..anchor.year).rev() {
+            chair = step(order, &taking_part(y), chair, -1)?;
+        }
+        return Some(chair);
+    }
+    taking_part(year).first().copied()
 }
 
-/// The member after `previous` in the body's order, among those taking part, wrapping round.
-fn next_in_rotation(order: &[Id], taking_part: &[Id], previous: Id) -> Option<Id> {
-    let start = order.iter().position(|p| *p == previous)?;
-    (1..=order.len()).map(|k| order[(start + k) % order.len()]).find(|p| taking_part.contains(p))
+/// The member after (`direction` 1) or before (-1) `from` in the body's order, among those taking
+/// part, wrapping round.
+fn step(order: &[Id], taking_part: &[Id], from: Id, direction: isize) -> Option<Id> {
+    let n = order.len() as isize;
+    let start = order.iter().position(|p| *p == from)? as isize;
+    (1..=n).map(|k| order[(start + direction * k).rem_euclid(n) as usize]).find(|p| taking_part.contains(p))
 }
 
 #[cfg(test)]
@@ -190,6 +200,17 @@ mod tests {
         let set = [SetChair { year: 2030, chair: cis.id("UZ"), co_chairs: vec![] }];
         let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2031, 2031);
         assert_eq!(cis.code(got[0].chair), "AZ");
+    }
+
+    #[test]
+    fn before_the_first_chair_set_the_rotation_runs_backwards() {
+        let cis = cis();
+        let set = [SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2021, 2022);
+        // Belarus chaired in 2021, and co-chaired 2022 with Kyrgyzstan.
+        assert_eq!(cis.code(got[0].chair), "BY");
+        let co: Vec<&str> = got[1].co_chairs.iter().map(|c| cis.code(*c)).collect();
+        assert_eq!(co, ["BY", "KG"]);
     }
 
     #[test]

@@ -34,6 +34,12 @@ impl Text {
         self.0.get(lang).map(String::as_str).filter(|v| !v.is_empty())
     }
 
+    /// Two texts joined in every language either has ("Almaty 2025 — Kazakhstan").
+    pub fn joined(&self, other: &Text, separator: &str) -> Text {
+        let langs: std::collections::BTreeSet<&String> = self.0.keys().chain(other.0.keys()).collect();
+        Text(langs.into_iter().map(|l| (l.clone(), format!("{}{separator}{}", self.get(l), other.get(l)))).collect())
+    }
+
     /// Checks a content field: at least one language, language codes well formed, each value a
     /// trimmed single line of at most `max` characters. Empty values are dropped.
     pub fn checked(self, checker: &mut Checker, field: &str, max: usize) -> Text {

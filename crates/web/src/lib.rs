@@ -1,1 +1,88 @@
+//! Concord's HTTP face: server-rendered pages (minijinja + htmx), the JSON API under `/api/v1`,
+//! sessions and API tokens, CSRF protection, and the interface in English, Russian and Kazakh.
+//!
+//! A handler reads like a sentence: extract the context and input, ask `domain::policy`, call the
+//! domain, persist through `store`, render. Errors are mapped to HTTP once, in [`error`].
 
+mod accounts;
+mod audit;
+mod bodies;
+mod error;
+mod events;
+mod guard;
+mod i18n;
+mod input;
+mod participants;
+mod render;
+mod routes;
+mod system;
+
+use std::sync::Arc;
+
+use axum::Router;
+use store::Store;
+
+pub use error::AppError;
+pub use i18n::I18n;
+pub use routes::RouteInfo;
+
+/// How the server runs.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Demonstration mode: demo accounts may log in.
+    pub demo: bool,
+    /// Mark cookies `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub(crate) i18n: Arc<I18n>,
+    pub(crate) templates: Arc<minijinja::Environment<'static>>,
+    pub(crate) login_limiter: Arc<guard::LoginLimiter>,
+    pub(crate) metrics: Arc<system::Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> Self {
+        let i18n = Arc::new(I18n::new());
+        AppState {
+            store,
+            config: Arc::new(config),
+            templates: Arc::new(render::environment(i18n.clone())),
+            i18n,
+            login_limiter: Arc::default(),
+            metrics: Arc::default(),
+        }
+    }
+}
+
+/// The whole application: every route, behind the guard (actor, CSRF, error pages) and metrics.
+pub fn app(state: AppState) -> Router {
+    routes::registry()
+        .router
+        .fallback(system::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), system::count_requests))
+        .with_state(state)
+}
+
+/// Every route the application serves, for the authorization matrix and the OpenAPI document.
+pub fn routes() -> Vec<RouteInfo> {
+    routes::registry().list
+}
+
+#[doc(hidden)]
+pub mod testing {
+    //! Hooks for the integration tests.
+    pub use crate::i18n::LANGUAGES;
+    pub use crate::render::TEMPLATES;
+
+    /// Renders a template with sample data in a language, as a page would.
+    pub fn render_sample(state: &crate::AppState, template: &str, lang: &'static str, model: serde_json::Value) -> Result<String, String> {
+        crate::render::render_raw(state, template, lang, model).map_err(|e| format!("{e:#}"))
+    }
+}

@@ -1,0 +1,220 @@
+//! The demonstration scenario (`demo/almaty-2025.json`): the CIS Council of Foreign Ministers in
+//! Almaty, 10–11 April 2025, with the meetings around it and one account per demo role.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use domain::Text;
+use domain::accounts::{Role, hash_password};
+use domain::bodies::{ChairRule, DecisionRule, MembershipStatus, NewBody, validate_period};
+use domain::events::{EventFields, Format, MeetingFields, Venue};
+use domain::participants::NewParticipant;
+use domain::policy::Actor;
+use jiff::civil::Date;
+use serde::Deserialize;
+use store::Store;
+
+const SCENARIO: &str = include_str!("../../../demo/almaty-2025.json");
+
+#[derive(Deserialize)]
+struct Scenario {
+    participants: Vec<NewParticipant>,
+    bodies: Vec<BodyData>,
+    events: Vec<EventData>,
+    accounts: Accounts,
+}
+
+#[derive(Deserialize)]
+struct BodyData {
+    slug: String,
+    name: Text,
+    working_language: String,
+    decision_rule: DecisionRule,
+    chair_rule: ChairRule,
+    seat: Text,
+    time_zone: String,
+    memberships: Vec<MembershipData>,
+    chairs: Vec<ChairData>,
+}
+
+#[derive(Deserialize)]
+struct MembershipData {
+    participant: String,
+    status: MembershipStatus,
+    valid_from: Date,
+    valid_until: Option<Date>,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct ChairData {
+    year: i16,
+    chair: String,
+    #[serde(default)]
+    co_chairs: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct EventData {
+    slug: String,
+    name: Text,
+    host: String,
+    city: Text,
+    time_zone: String,
+    start_date: Date,
+    end_date: Date,
+    #[serde(default)]
+    venues: Vec<Venue>,
+    meetings: Vec<MeetingData>,
+}
+
+#[derive(Deserialize)]
+struct MeetingData {
+    slug: String,
+    body: String,
+    number: Option<i32>,
+    title: Text,
+    chair: Option<String>,
+    formats: Vec<Format>,
+    date: Date,
+}
+
+#[derive(Deserialize)]
+struct Accounts {
+    password: String,
+    admin: Named,
+    secretariat: SecretariatData,
+    host: EventAccount,
+    press: EventAccount,
+    delegations_at: String,
+    member_states: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    display_name: String,
+}
+
+#[derive(Deserialize)]
+struct SecretariatData {
+    display_name: String,
+    bodies: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct EventAccount {
+    display_name: String,
+    event: String,
+}
+
+/// The demo accounts and their password, for the console and the README.
+pub fn accounts() -> Result<(Vec<String>, String)> {
+    let scenario: Scenario = serde_json::from_str(SCENARIO).context("demo/almaty-2025.json")?;
+    let a = scenario.accounts;
+    let mut names: Vec<String> = ["admin", "secretariat", "host", "press"].iter().map(|s| s.to_string()).collect();
+    for code in &a.member_states {
+        names.push(format!("ministry-{}", code.to_lowercase()));
+        names.push(format!("delegation-{}", code.to_lowercase()));
+    }
+    Ok((names, a.password))
+}
+
+/// Whether the scenario is already in the database.
+pub async fn is_loaded(store: &Store) -> Result<bool> {
+    Ok(store::bodies::by_slug(store, "cis-cfm").await.is_ok())
+}
+
+/// Loads the scenario in one transaction, every write audited as done by the system.
+pub async fn load(store: &Store) -> Result<()> {
+    let scenario: Scenario = serde_json::from_str(SCENARIO).context("demo/almaty-2025.json")?;
+    let system = Actor::anonymous();
+    let mut tx = store.begin().await?;
+    let mut participants = BTreeMap::new();
+    for p in scenario.participants {
+        let p = store::participants::create(&mut tx, &system, p.validate()?).await?;
+        participants.insert(p.code.clone(), p.id);
+    }
+    let mut bodies = BTreeMap::new();
+    for b in scenario.bodies {
+        let new = NewBody {
+            slug: b.slug,
+            name: b.name,
+            working_language: b.working_language,
+            decision_rule: b.decision_rule,
+            chair_rule: b.chair_rule,
+            seat: b.seat,
+            time_zone: b.time_zone,
+        };
+        let body = store::bodies::create(&mut tx, &system, new.validate()?).await?;
+        for m in b.memberships {
+            validate_period(m.valid_from, m.valid_until)?;
+            let new = store::bodies::NewMembership {
+                participant: &m.participant,
+                status: m.status,
+                valid_from: m.valid_from,
+                valid_until: m.valid_until,
+                note: &m.note,
+            };
+            store::bodies::add_membership(&mut tx, &system, body.id, new).await?;
+        }
+        for c in b.chairs {
+            store::bodies::set_chair(&mut tx, &system, body.id, c.year, &c.chair, &c.co_chairs, None).await?;
+        }
+        bodies.insert(body.slug.clone(), body);
+    }
+    let mut events = BTreeMap::new();
+    for e in scenario.events {
+        let fields = EventFields {
+            slug: e.slug,
+            name: e.name,
+            host: e.host,
+            city: e.city,
+            time_zone: e.time_zone,
+            start_date: e.start_date,
+            end_date: e.end_date,
+            venues: e.venues,
+        };
+        let event = store::events::create(&mut tx, &system, fields.validate()?).await?;
+        for m in e.meetings {
+            let body = bodies.get(&m.body).with_context(|| format!("unknown body {}", m.body))?;
+            let fields = MeetingFields { slug: m.slug, body: m.body, number: m.number, title: m.title, chair: m.chair, formats: m.formats, date: m.date };
+            store::events::create_meeting(&mut tx, &system, &event, body.id, fields.validate(&event)?).await?;
+        }
+        events.insert(event.slug.clone(), event);
+    }
+    let a = scenario.accounts;
+    let hash = hash_password(&a.password);
+    let event_id = |slug: &str| events.get(slug).map(|e| (e.id, e.host)).with_context(|| format!("unknown event {slug}"));
+    let participant_id = |code: &str| participants.get(code).copied().with_context(|| format!("unknown participant {code}"));
+    let mut accounts: Vec<(String, String, Vec<Role>)> = vec![
+        ("admin".into(), a.admin.display_name, vec![Role::Admin]),
+        (
+            "secretariat".into(),
+            a.secretariat.display_name,
+            a.secretariat.bodies.iter().map(|b| bodies.get(b).map(|b| Role::Secretariat { body: b.id })).collect::<Option<_>>().context("unknown body")?,
+        ),
+    ];
+    let (host_event, host_participant) = event_id(&a.host.event)?;
+    accounts.push(("host".into(), a.host.display_name, vec![Role::Host { event: host_event, participant: host_participant }]));
+    accounts.push(("press".into(), a.press.display_name, vec![Role::Press { event: event_id(&a.press.event)?.0 }]));
+    let (delegation_event, _) = event_id(&a.delegations_at)?;
+    for code in &a.member_states {
+        let participant = participant_id(code)?;
+        let lower = code.to_lowercase();
+        accounts.push((format!("ministry-{lower}"), format!("Ministry of Foreign Affairs ({code})"), vec![Role::Ministry { participant }]));
+        accounts.push((
+            format!("delegation-{lower}"),
+            format!("Accreditation officer ({code})"),
+            vec![Role::AccreditationOfficer { event: delegation_event, participant }],
+        ));
+    }
+    for (username, display_name, roles) in accounts {
+        let user = store::accounts::create_user(&mut tx, &system, &username, &display_name, &hash, true).await?;
+        for role in &roles {
+            store::accounts::grant(&mut tx, &system, &user, role).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

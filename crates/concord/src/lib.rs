@@ -1,0 +1,3 @@
+//! The `concord` binary's library half: what the subcommands do, callable from the integration tests.
+
+pub mod demo;

@@ -1,0 +1,262 @@
+//! Bodies: members over time, the chairmanship, the meeting history.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::bodies::{Body, Membership, status_on};
+use domain::chairmanship::{ChairSource, SetChair, chairs};
+use domain::participants::Participant;
+use domain::policy::{Action, authorize};
+use domain::precedence::order;
+use domain::{FieldError, Invalid};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody, QueryParams, today_in};
+use crate::participants::summary;
+use crate::render;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/bodies", "Bodies", list_page)
+        .get("/bodies/{body}", "A body: members, chairmanship, meeting history", show_page)
+        .post("/bodies/{body}/chairs", "Confirm or override the chair for a year (form)", set_chair_form)
+        .get("/api/v1/bodies", "Every body", api_list)
+        .get("/api/v1/bodies/{body}", "A body with its memberships", api_show)
+        .get("/api/v1/bodies/{body}/chairs", "Chair and co-chairs by year, set or proposed (?from=&to=)", api_chairs)
+        .put("/api/v1/bodies/{body}/chairs/{year}", "Confirm or override the chair for a year", api_set_chair)
+        .get("/api/v1/bodies/{body}/meetings", "The body's meeting history", api_meetings)
+}
+
+/// Everything a body's page and API need, read in four queries.
+struct BodyRecord {
+    body: Body,
+    memberships: Vec<Membership>,
+    participants: Vec<Participant>,
+    set: Vec<store::bodies::StoredChair>,
+}
+
+impl BodyRecord {
+    async fn load(state: &AppState, slug: &str) -> Result<Self, AppError> {
+        let body = store::bodies::by_slug(&state.store, slug).await?;
+        let memberships = store::bodies::memberships(&state.store, body.id).await?;
+        let participants = store::participants::list(&state.store).await?;
+        let set = store::bodies::chairs(&state.store, body.id).await?;
+        Ok(BodyRecord { body, memberships, participants, set })
+    }
+
+    /// The members (anyone with a membership, past or present) in the body's order of precedence.
+    fn members(&self) -> Vec<&Participant> {
+        let members: Vec<&Participant> =
+            self.participants.iter().filter(|p| self.memberships.iter().any(|m| m.participant_id == p.id)).collect();
+        order(&self.body.precedence, &members)
+    }
+
+    fn chairs(&self, from: i16, to: i16) -> Vec<Value> {
+        let order: Vec<domain::Id> = self.members().iter().map(|p| p.id).collect();
+        let set: Vec<SetChair> = self.set.iter().map(|s| s.chair.clone()).collect();
+        chairs(&self.body.chair_rule, &order, &self.memberships, &set, from, to)
+            .into_iter()
+            .map(|c| {
+                let version = self.set.iter().find(|s| s.chair.year == c.year).map(|s| s.version);
+                json!({
+                    "year": c.year,
+                    "chair": summary(&self.participants, c.chair),
+                    "co_chairs": c.co_chairs.iter().map(|id| summary(&self.participants, *id)).collect::<Vec<_>>(),
+                    "source": match c.source { ChairSource::Set => "set", ChairSource::Proposed => "proposed" },
+                    "version": version,
+                })
+            })
+            .collect()
+    }
+
+    fn memberships_json(&self) -> Vec<Value> {
+        self.memberships
+            .iter()
+            .map(|m| {
+                let code = self.participants.iter().find(|p| p.id == m.participant_id).map(|p| p.code.as_str());
+                json!({ "participant": code, "status": m.status, "valid_from": m.valid_from, "valid_until": m.valid_until, "note": m.note, "version": m.version })
+            })
+            .collect()
+    }
+}
+
+/// The years a body's page shows: two back, two ahead.
+fn default_years(body: &Body) -> (i16, i16) {
+    let year = today_in(&body.time_zone).year();
+    (year - 4, year + 1)
+}
+
+async fn meetings_json(state: &AppState, record: &BodyRecord) -> Result<Vec<Value>, AppError> {
+    let meetings = store::events::meetings_of_body(&state.store, record.body.id).await?;
+    Ok(meetings
+        .into_iter()
+        .map(|m| {
+            json!({
+                "slug": m.meeting.slug,
+                "event_slug": m.event_slug,
+                "number": m.meeting.number,
+                "title": m.meeting.title,
+                "date": m.meeting.date,
+                "city": m.city,
+                "host": summary(&record.participants, m.host),
+                "chair": m.meeting.chair.map(|c| summary(&record.participants, c)),
+                "formats": m.meeting.formats,
+            })
+        })
+        .collect())
+}
+
+async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let bodies = store::bodies::list(&state.store).await?;
+    render::page(&state, &ctx, "bodies/list.html", json!({ "bodies": bodies }))
+}
+
+async fn body_page(state: &AppState, ctx: &Ctx, record: &BodyRecord, form: Value, errors: Value, message: Option<String>) -> Result<Html<String>, AppError> {
+    let (from, to) = default_years(&record.body);
+    let today = today_in(&record.body.time_zone);
+    let members: Vec<Value> = record
+        .members()
+        .iter()
+        .map(|p| {
+            let periods: Vec<&Membership> = record.memberships.iter().filter(|m| m.participant_id == p.id).collect();
+            json!({ "code": p.code, "name": p.short_name, "status": status_on(&record.memberships, p.id, today), "periods": periods })
+        })
+        .collect();
+    let member_choices: Vec<Value> = record.members().iter().map(|p| json!({ "code": p.code, "name": p.short_name })).collect();
+    let may_manage = authorize(&ctx.actor, Action::ManageBody { body: record.body.id }).is_ok();
+    let model = json!({
+        "body": record.body,
+        "members": members,
+        "chairs": record.chairs(from, to),
+        "meetings": meetings_json(state, record).await?,
+        "may_manage": may_manage,
+        "member_choices": member_choices,
+        "form": form,
+        "errors": errors,
+        "chair_message": message,
+    });
+    render::page(state, ctx, "bodies/show.html", model)
+}
+
+async fn show_page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let record = BodyRecord::load(&state, &slug).await?;
+    body_page(&state, &ctx, &record, json!({}), json!({}), None).await
+}
+
+/// A chair confirmation or override, as both the form and the API send it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChairInput {
+    chair: String,
+    #[serde(default)]
+    co_chairs: Vec<String>,
+    /// The version of the chair set for the year, as the caller saw it; absent if none was set.
+    version: Option<i64>,
+}
+
+async fn save_chair(state: &AppState, ctx: &Ctx, record: &BodyRecord, year: i16, input: ChairInput) -> Result<(), AppError> {
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    let mut problems = Vec::new();
+    if !(1900..=2200).contains(&year) {
+        problems.push(FieldError { field: "year".into(), code: "out-of-range", args: vec![] });
+    }
+    let chair = input.chair.trim().to_uppercase();
+    let co_chairs: Vec<String> = input.co_chairs.iter().map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty()).collect();
+    if co_chairs.contains(&chair) {
+        problems.push(FieldError { field: "co_chairs".into(), code: "invalid-value", args: vec![] });
+    }
+    if !problems.is_empty() {
+        return Err(Invalid(problems).into());
+    }
+    let mut tx = state.store.begin().await?;
+    store::bodies::set_chair(&mut tx, &ctx.actor, record.body.id, year, &chair, &co_chairs, input.version).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn set_chair_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, form: Form) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let record = BodyRecord::load(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    let year: Option<i16> = form.get("year").trim().parse().ok();
+    let version = record.set.iter().find(|s| Some(s.chair.year) == year).map(|s| s.version);
+    let input = ChairInput {
+        chair: form.get("chair").to_string(),
+        co_chairs: form.get("co_chairs").split(',').map(str::to_string).collect(),
+        version,
+    };
+    let result = match year {
+        Some(year) => save_chair(&state, &ctx, &record, year, input).await,
+        None => Err(AppError::field("year", "invalid-number")),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/bodies/{slug}#chairs-heading")).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let errors: serde_json::Map<String, Value> =
+                invalid.0.iter().map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into())).collect();
+            let page = body_page(&state, &ctx, &record, form.to_json(), Value::Object(errors), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    Ok(Json(json!({ "bodies": store::bodies::list(&state.store).await? })))
+}
+
+async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let record = BodyRecord::load(&state, &slug).await?;
+    let mut body = json!(record.body);
+    body["memberships"] = json!(record.memberships_json());
+    Ok(Json(body))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Years {
+    from: Option<i16>,
+    to: Option<i16>,
+}
+
+async fn api_chairs(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, QueryParams(years): QueryParams<Years>) -> Result<Json<Value>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let record = BodyRecord::load(&state, &slug).await?;
+    let (default_from, default_to) = default_years(&record.body);
+    let (from, to) = (years.from.unwrap_or(default_from), years.to.unwrap_or(default_to));
+    if to < from {
+        return Err(AppError::field("to", "dates-out-of-order"));
+    }
+    if to - from > 100 {
+        return Err(AppError::field("to", "out-of-range"));
+    }
+    Ok(Json(json!({ "body": record.body.slug, "chairs": record.chairs(from, to) })))
+}
+
+async fn api_set_chair(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, year)): Path<(String, String)>,
+    JsonBody(input): JsonBody<ChairInput>,
+) -> Result<Json<Value>, AppError> {
+    let record = BodyRecord::load(&state, &slug).await?;
+    let year: i16 = year.parse().map_err(|_| AppError::field("year", "invalid-number"))?;
+    save_chair(&state, &ctx, &record, year, input).await?;
+    let record = BodyRecord::load(&state, &slug).await?;
+    Ok(Json(json!({ "chairs": record.chairs(year, year) })))
+}
+
+async fn api_meetings(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let record = BodyRecord::load(&state, &slug).await?;
+    Ok(Json(json!({ "body": record.body.slug, "meetings": meetings_json(&state, &record).await? })))
+}

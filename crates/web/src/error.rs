@@ -1,0 +1,141 @@
+//! Errors, mapped to HTTP in one place. A handler returns [`AppError`]; its response carries the
+//! error itself, and the guard renders it in the reader's language: the JSON body of DESIGN.md under
+//! `/api`, an HTML page elsewhere. Database details are logged, never shown.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::Invalid;
+use domain::policy::Denied;
+use serde::Serialize;
+use serde_json::json;
+use store::StoreError;
+
+use crate::i18n::I18n;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request could not be read (malformed JSON, a value of the wrong type, an unknown field).
+    #[error("malformed request: {message}")]
+    BadRequest { message: String, field: Option<String>, status: StatusCode },
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("not logged in")]
+    Unauthorized,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {entity} is now at version {current}")]
+    Conflict { entity: &'static str, current: i64 },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { status, .. } => *status,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Invalid(_) => "invalid",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { .. } => "conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::TooManyRequests => "too_many_requests",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// One invalid field, for problems found at the edge (a date that does not parse).
+    pub fn field(field: &str, code: &'static str) -> Self {
+        AppError::Invalid(Invalid(vec![domain::FieldError { field: field.to_string(), code, args: vec![] }]))
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { entity, current } => AppError::Conflict { entity, current },
+            StoreError::Duplicate { field } => AppError::field(field, "duplicate"),
+            StoreError::Unknown { field } => AppError::field(field, "unknown"),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NotLoggedIn => AppError::Unauthorized,
+            Denied::NotAllowed(why) => AppError::Forbidden(why),
+        }
+    }
+}
+
+/// The shared error body: `{"error": {"code", "message", "field"?, "details"?}}`.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Detail>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Detail {
+    pub field: String,
+    pub message: String,
+}
+
+/// The error in the reader's language.
+pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
+    let status_message = i18n.t(lang, &format!("error-status-{}", err.status().as_u16()), &[]);
+    match err {
+        AppError::BadRequest { message, field, .. } => {
+            ErrorBody { code: err.code(), message: format!("{status_message} {message}"), field: field.clone(), details: vec![] }
+        }
+        AppError::Invalid(invalid) => {
+            let details: Vec<Detail> =
+                invalid.0.iter().map(|e| Detail { field: e.field.clone(), message: i18n.field_error(lang, e) }).collect();
+            let field = (details.len() == 1).then(|| details[0].field.clone());
+            ErrorBody { code: err.code(), message: status_message, field, details }
+        }
+        _ => ErrorBody { code: err.code(), message: status_message, field: None, details: vec![] },
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let status = self.status();
+        let mut response = (status, Json(json!({ "error": { "code": self.code() } }))).into_response();
+        response.extensions_mut().insert(Arc::new(self));
+        response
+    }
+}

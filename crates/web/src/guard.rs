@@ -1,0 +1,221 @@
+//! The guard in front of every route: it works out who is asking (session cookie or API token) and
+//! in which language, checks CSRF and origin on every unsafe request, and renders errors.
+//!
+//! Security decisions, written down next to the code:
+//! - Sessions live in the database (several nodes may share one PostgreSQL); the cookie holds a
+//!   random secret, the database only its SHA-256.
+//! - Every unsafe request made with a session cookie must carry the session's CSRF token, in the
+//!   `X-CSRF-Token` header (htmx, API) or a `csrf` form field. Cross-site requests are refused by
+//!   their `Origin` or `Sec-Fetch-Site` headers as well. Bearer-token calls carry no ambient
+//!   credential and are exempt.
+//! - Logging in is throttled per username, on each node.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use domain::policy::{Actor, UserRef};
+use store::accounts::User;
+
+use crate::error::{self, AppError};
+use crate::{AppState, i18n, render};
+
+pub const SESSION_COOKIE: &str = "concord_session";
+pub const LANGUAGE_COOKIE: &str = "concord_lang";
+/// The largest request body Concord reads.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Who is asking, in which language, from which page: the first thing every handler extracts.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub user: Option<User>,
+    pub lang: &'static str,
+    /// The session's CSRF token, for forms and htmx headers; `None` without a session.
+    pub csrf: Option<String>,
+    /// The session cookie's secret, to end this session or keep it when the password changes.
+    pub session: Option<String>,
+    /// The path and query of the request, for "back to where you were" links.
+    pub here: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Arc<Ctx>>().map(|c| (**c).clone()).ok_or_else(|| AppError::Internal("no context".into()))
+    }
+}
+
+/// Paths that accept an unsafe request without a CSRF token: logging in starts a session, so
+/// there is no token yet (origin checks still apply).
+const NO_CSRF_TOKEN: [&str; 2] = ["/login", "/api/v1/session"];
+
+pub async fn guard(State(state): State<AppState>, jar: CookieJar, req: Request, next: Next) -> Response {
+    let lang = i18n::negotiate(
+        jar.get(LANGUAGE_COOKIE).map(|c| c.value()),
+        req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    );
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = match admit(&state, &jar, lang, req).await {
+        Ok((req, ctx)) => {
+            let response = next.run(req).await;
+            (response, ctx)
+        }
+        Err(err) => (err.into_response(), Arc::new(anonymous(lang))),
+    };
+    present_error(&state, response.0, &response.1, is_api)
+}
+
+fn anonymous(lang: &'static str) -> Ctx {
+    Ctx { actor: Actor::anonymous(), user: None, lang, csrf: None, session: None, here: "/".into() }
+}
+
+async fn admit(state: &AppState, jar: &CookieJar, lang: &'static str, req: Request) -> Result<(Request, Arc<Ctx>), AppError> {
+    let here = req.uri().path_and_query().map_or("/".to_string(), |pq| pq.to_string());
+    let mut ctx = Ctx { here, ..anonymous(lang) };
+    let bearer = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let (user, via_token) = if let Some(token) = bearer {
+        let user = store::accounts::token_user(&state.store, token.trim()).await?;
+        (Some(user.ok_or(AppError::Unauthorized)?), true)
+    } else if let Some(secret) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
+        match store::accounts::session_user(&state.store, &secret).await? {
+            Some((user, csrf)) => {
+                ctx.csrf = Some(csrf);
+                ctx.session = Some(secret);
+                (Some(user), false)
+            }
+            None => (None, false),
+        }
+    } else {
+        (None, false)
+    };
+    if let Some(user) = user {
+        if user.demo && !state.config.demo {
+            return Err(AppError::Forbidden("demonstration accounts work only in demonstration mode"));
+        }
+        let roles = store::accounts::roles(&state.store, user.id).await?;
+        ctx.actor = Actor { user: Some(UserRef { id: user.id, username: user.username.clone() }), roles };
+        ctx.user = Some(user);
+    }
+    let req = if is_unsafe(req.method()) && !via_token { check_csrf(&ctx, req).await? } else { req };
+    let ctx = Arc::new(ctx);
+    let mut req = req;
+    req.extensions_mut().insert(ctx.clone());
+    Ok((req, ctx))
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses cross-site requests, and requests made with a session but without its CSRF token.
+async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
+    if is_cross_site(req.headers()) {
+        return Err(AppError::Forbidden("cross-site request refused"));
+    }
+    let Some(expected) = &ctx.csrf else { return Ok(req) };
+    if NO_CSRF_TOKEN.contains(&req.uri().path()) {
+        return Ok(req);
+    }
+    if let Some(sent) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return if constant_time_eq(sent, expected) { Ok(req) } else { Err(AppError::Forbidden("the CSRF token does not match")) };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Forbidden("the CSRF token is missing"));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
+    let sent = form_urlencoded_value(&bytes, "csrf");
+    if !sent.is_some_and(|s| constant_time_eq(&s, expected)) {
+        return Err(AppError::Forbidden("the CSRF token is missing or does not match"));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        return origin == "null" || Some(origin_host) != host;
+    }
+    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|site| site == "cross-site")
+}
+
+fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Turns an error response into the reader's language: JSON under `/api`, an HTML page elsewhere.
+fn present_error(state: &AppState, response: Response, ctx: &Ctx, is_api: bool) -> Response {
+    let Some(err) = response.extensions().get::<Arc<AppError>>().cloned() else { return response };
+    let status = response.status();
+    let body = error::body(&err, &state.i18n, ctx.lang);
+    let mut out = if is_api {
+        (status, axum::Json(serde_json::json!({ "error": body }))).into_response()
+    } else if status == axum::http::StatusCode::UNAUTHORIZED && ctx.user.is_none() {
+        let next = url_escape(&ctx.here);
+        return axum::response::Redirect::to(&format!("/login?next={next}")).into_response();
+    } else {
+        let html = render::page(state, ctx, "error.html", serde_json::json!({ "status": status.as_u16(), "error": body }))
+            .unwrap_or_else(|_| axum::response::Html(body.message.clone()));
+        (status, html).into_response()
+    };
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Failed logins per username, within a window, on this node.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl LoginLimiter {
+    const WINDOW: Duration = Duration::from_secs(15 * 60);
+    const MAX_FAILURES: usize = 10;
+
+    pub fn allows(&self, username: &str) -> bool {
+        let mut failures = self.failures.lock().expect("limiter lock");
+        let list = failures.entry(username.to_string()).or_default();
+        list.retain(|t| t.elapsed() < Self::WINDOW);
+        list.len() < Self::MAX_FAILURES
+    }
+
+    pub fn failed(&self, username: &str) {
+        let mut failures = self.failures.lock().expect("limiter lock");
+        failures.entry(username.to_string()).or_default().push(Instant::now());
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        self.failures.lock().expect("limiter lock").remove(username);
+    }
+}

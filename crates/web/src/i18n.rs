@@ -1,0 +1,119 @@
+//! The interface languages. Messages live in Fluent files (`i18n/*.ftl`), compiled into the binary.
+
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use jiff::civil::Date;
+
+/// The interface languages, the first being the default.
+pub const LANGUAGES: [&str; 3] = ["en", "ru", "kk"];
+
+const SOURCES: [(&str, &str); 3] =
+    [("en", include_str!("../i18n/en.ftl")), ("ru", include_str!("../i18n/ru.ftl")), ("kk", include_str!("../i18n/kk.ftl"))];
+
+pub struct I18n {
+    bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+}
+
+impl Default for I18n {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl I18n {
+    /// Loads the compiled-in messages; a syntax error in a Fluent file is a bug caught by the tests.
+    pub fn new() -> Self {
+        let bundles = SOURCES
+            .iter()
+            .map(|(lang, source)| {
+                let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| panic!("{lang}.ftl: {errors:?}"));
+                let mut bundle = FluentBundle::new_concurrent(vec![lang.parse().expect("a valid language tag")]);
+                // Isolation marks would end up inside attributes and test assertions.
+                bundle.set_use_isolating(false);
+                bundle.add_resource(resource).unwrap_or_else(|errors| panic!("{lang}.ftl: {errors:?}"));
+                (*lang, bundle)
+            })
+            .collect();
+        I18n { bundles }
+    }
+
+    /// The message `key` in `lang`, else in English, else the key itself (so a gap shows, not a blank).
+    pub fn t(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        for l in [lang, "en"] {
+            let Some(bundle) = self.bundles.get(l) else { continue };
+            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else { continue };
+            let mut errors = Vec::new();
+            return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
+        }
+        key.to_string()
+    }
+
+    /// A validation problem in words.
+    pub fn field_error(&self, lang: &str, e: &domain::FieldError) -> String {
+        let args: Vec<(&str, FluentValue)> = e.args.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
+        self.t(lang, &format!("error-{}", e.code), &args)
+    }
+
+    /// A civil date written out in the language ("11 April 2025", «11 апреля 2025 г.»).
+    pub fn date(&self, lang: &str, d: Date) -> String {
+        let month = self.t(lang, &format!("month-{}", d.month()), &[]);
+        self.t(lang, "date-long", &[("day", d.day().into()), ("month", month.into()), ("year", d.year().to_string().into())])
+    }
+
+    /// Every message key of a language, for the test that keeps the three files in step.
+    pub fn keys(lang: &str) -> Vec<String> {
+        let source = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or("");
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+        resource
+            .entries()
+            .filter_map(|e| match e {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The interface language: the user's choice (cookie), else the browser's (Accept-Language), else English.
+pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'static str {
+    if let Some(lang) = cookie.and_then(supported) {
+        return lang;
+    }
+    let mut offers: Vec<(f32, &'static str)> = accept_language
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim();
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
+            let primary = tag.split('-').next()?.to_ascii_lowercase();
+            Some((q, supported(&primary)?))
+        })
+        .collect();
+    offers.sort_by(|a, b| b.0.total_cmp(&a.0));
+    offers.first().map_or(LANGUAGES[0], |o| o.1)
+}
+
+/// The supported language for a tag, if any.
+pub fn supported(tag: &str) -> Option<&'static str> {
+    LANGUAGES.into_iter().find(|l| *l == tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_choice_beats_the_browser_and_the_browser_beats_the_default() {
+        assert_eq!(negotiate(Some("kk"), Some("ru-RU,ru;q=0.9")), "kk");
+        assert_eq!(negotiate(None, Some("de-DE,ru;q=0.8,en;q=0.5")), "ru");
+        assert_eq!(negotiate(Some("xx"), Some("fr")), "en");
+        assert_eq!(negotiate(None, None), "en");
+    }
+}

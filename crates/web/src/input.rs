@@ -1,0 +1,111 @@
+//! Reading input at the edge: JSON bodies and HTML forms, with errors that name the field.
+
+use axum::body::{Bytes, to_bytes};
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use jiff::civil::Date;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::guard::BODY_LIMIT;
+
+/// A JSON body. Malformed JSON is a 400; a value of the wrong type, a missing or unknown field is a
+/// 422 naming the field (by its path, e.g. `venues[0].name`); a body over the limit is a 413.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json"));
+        if !is_json {
+            return Err(AppError::BadRequest {
+                message: "send the body as application/json".into(),
+                field: None,
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            });
+        }
+        let bytes = read_body(req).await?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
+    to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let status = if inner.is_data() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::BAD_REQUEST };
+        let field = (path != "." && !path.is_empty()).then_some(path);
+        AppError::BadRequest { message: inner.to_string(), field, status }
+    })
+}
+
+/// The fields of a submitted HTML form, in order.
+pub struct Form(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(req).await?;
+        Ok(Form(form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
+    }
+}
+
+impl Form {
+    /// The first value of a field, or "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The fields as a JSON object, to re-fill a form after an error.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.0.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.clone(), v.clone().into())).collect())
+    }
+
+    /// A content field entered per language (`name_en`, `name_ru`, …).
+    pub fn text(&self, prefix: &str) -> domain::Text {
+        domain::Text(
+            crate::i18n::LANGUAGES
+                .iter()
+                .map(|l| (l.to_string(), self.get(&format!("{prefix}_{l}")).to_string()))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect(),
+        )
+    }
+
+    /// A date field; an unreadable one is reported against the field.
+    pub fn date(&self, name: &str, errors: &mut Vec<domain::FieldError>) -> Date {
+        self.get(name).trim().parse().unwrap_or_else(|_| {
+            errors.push(domain::FieldError { field: name.into(), code: "invalid-date", args: vec![] });
+            Date::default()
+        })
+    }
+}
+
+/// Query parameters; an unreadable one is a 400 that names the problem.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| QueryParams(q.0))
+            .map_err(|e| AppError::BadRequest { message: e.body_text(), field: None, status: StatusCode::BAD_REQUEST })
+    }
+}
+
+/// Today in a time zone (an unknown zone counts as UTC).
+pub fn today_in(time_zone: &str) -> Date {
+    jiff::Timestamp::now().in_tz(time_zone).map_or_else(|_| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date(), |z| z.date())
+}

@@ -1,0 +1,176 @@
+//! The start page, language choice, static files, health, metrics and the OpenAPI document.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use domain::policy::{Action, authorize};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::guard::{Ctx, LANGUAGE_COOKIE};
+use crate::routes::Registry;
+use crate::{AppState, i18n, render};
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/", "The start page: events and bodies", home)
+        .get("/language/{lang}", "Choose the interface language", choose_language)
+        .get("/static/{file}", "Stylesheet and scripts", static_file)
+        .get("/healthz", "Liveness and database check", healthz)
+        .get("/metrics", "Prometheus metrics (admin)", metrics)
+        .get("/api/openapi.json", "This API, described by OpenAPI 3.1", openapi)
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let events = store::events::page(&state.store, 10, 0).await?;
+    let bodies = store::bodies::list(&state.store).await?;
+    render::page(&state, &ctx, "home.html", json!({ "events": events, "bodies": bodies }))
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only a path on this site is a place to go back to.
+pub(crate) fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/",
+    }
+}
+
+async fn choose_language(Path(lang): Path<String>, Query(q): Query<NextQuery>, jar: CookieJar) -> Result<(CookieJar, Redirect), AppError> {
+    let lang = i18n::supported(&lang).ok_or(AppError::NotFound)?;
+    let cookie = Cookie::build((LANGUAGE_COOKIE, lang)).path("/").same_site(SameSite::Lax).max_age(time::Duration::days(365)).build();
+    Ok((jar.add(cookie), Redirect::to(local_path(q.next.as_deref()))))
+}
+
+const STATIC: [(&str, &str, &[u8]); 2] = [
+    ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
+    ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/htmx.min.js")),
+];
+
+async fn static_file(Path(file): Path<String>) -> Result<Response, AppError> {
+    let (_, mime, bytes) = STATIC.iter().find(|(name, _, _)| *name == file).ok_or(AppError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *bytes).into_response())
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+    state.store.ping().await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+pub(crate) async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Request counts and durations per route and status, since the process started.
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, String, u16), (u64, f64)>>,
+}
+
+pub(crate) async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let mut response = next.run(req).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    {
+        let mut requests = state.metrics.requests.lock().expect("metrics lock");
+        let entry = requests.entry((method, route, response.status().as_u16())).or_default();
+        entry.0 += 1;
+        entry.1 += elapsed;
+    }
+    // A strict policy: no inline script or style anywhere (htmx is configured to need none).
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
+    );
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+async fn metrics(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadMetrics)?;
+    let mut out = String::new();
+    out.push_str("# HELP concord_http_requests_total HTTP requests by method, route and status.\n");
+    out.push_str("# TYPE concord_http_requests_total counter\n");
+    let requests = state.metrics.requests.lock().expect("metrics lock").clone();
+    for ((method, route, status), (count, _)) in &requests {
+        let _ = writeln!(out, "concord_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {count}");
+    }
+    out.push_str("# HELP concord_http_request_duration_seconds_sum Time spent answering, by method, route and status.\n");
+    out.push_str("# TYPE concord_http_request_duration_seconds_sum counter\n");
+    for ((method, route, status), (_, seconds)) in &requests {
+        let _ = writeln!(out, "concord_http_request_duration_seconds_sum{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {seconds:.6}");
+    }
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
+}
+
+/// The OpenAPI document, built from the route registry so that it lists exactly what is served.
+async fn openapi() -> Json<serde_json::Value> {
+    let mut paths = serde_json::Map::new();
+    for route in crate::routes().into_iter().filter(|r| r.path.starts_with("/api/v1/")) {
+        let params: Vec<serde_json::Value> = route
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let mut op = json!({
+            "summary": route.summary,
+            "parameters": params,
+            "responses": {
+                "200": { "description": "Success", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "default": { "description": "An error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            }
+        });
+        if matches!(route.method, "POST" | "PUT") {
+            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "type": "object" } } } });
+        }
+        let item = paths.entry(route.path.to_string()).or_insert_with(|| json!({}));
+        item[route.method.to_lowercase()] = op;
+    }
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Concord API", "version": env!("CARGO_PKG_VERSION") },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::guard::SESSION_COOKIE }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": { "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": { "type": "string" },
+                            "message": { "type": "string" },
+                            "field": { "type": "string" },
+                            "details": { "type": "array", "items": { "type": "object", "properties": {
+                                "field": { "type": "string" }, "row": { "type": "integer" }, "column": { "type": "string" }, "message": { "type": "string" }
+                            } } }
+                        }
+                    } }
+                }
+            }
+        },
+        "security": [{ "bearer": [] }, { "session": [] }]
+    }))
+}

@@ -1,0 +1,374 @@
+// Browser end-to-end tests for the main user journeys ("spine") of Concord.
+// One demo server is shared by all tests; each test gets a fresh browser
+// context (fresh cookies), so tests do not depend on each other.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, startServer } from '../lib/server.js';
+
+const ARTIFACTS_DIR = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const DEMO_PASSWORD = 'concord-demo';
+const NAV_TIMEOUT_MS = 30_000;
+const ACTION_TIMEOUT_MS = 15_000;
+const TEST_TIMEOUT_MS = 120_000;
+
+const EVENTS_LABEL = { en: 'Events', ru: 'Мероприятия', kk: 'Іс-шаралар' };
+
+let server;
+let browser;
+
+before(
+  async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  },
+  { timeout: 180_000 },
+);
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+});
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/**
+ * Runs `fn(page)` in a fresh English browser context; on failure saves a
+ * screenshot to e2e/artifacts/<test name>.png and adds the page URL to the
+ * error message.
+ */
+function browserTest(name, fn) {
+  test(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const context = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-US' });
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+    const page = await context.newPage();
+    try {
+      await fn(page, t);
+    } catch (err) {
+      const file = `${ARTIFACTS_DIR}${t.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`;
+      let note = `page URL at failure: ${page.url()}`;
+      try {
+        await fs.mkdir(ARTIFACTS_DIR, { recursive: true });
+        await page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
+        note += `; screenshot: ${file}`;
+      } catch (shotErr) {
+        note += `; screenshot failed: ${shotErr.message}`;
+      }
+      if (err && typeof err === 'object' && typeof err.message === 'string') {
+        try {
+          err.message += `\n[e2e] ${note}`;
+        } catch {
+          t.diagnostic(note);
+        }
+      } else {
+        t.diagnostic(note);
+      }
+      throw err;
+    } finally {
+      await context.close().catch(() => {});
+    }
+  });
+}
+
+/** Clicks `locator` and waits for the resulting page load (following redirects). Returns the final response. */
+async function clickAndWait(page, locator) {
+  // waitForNavigation resolves with the response of the last redirect, so its
+  // status is the status of the page that ends up displayed.
+  const navigation = page.waitForNavigation({ waitUntil: 'load' });
+  await locator.click();
+  return navigation;
+}
+
+const pathOf = (page) => new URL(page.url()).pathname;
+
+async function text(locator) {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+async function htmlLang(page) {
+  return page.locator('html').getAttribute('lang');
+}
+
+function navLink(page, name) {
+  return page.locator(`header nav[aria-label="main"] a[data-nav="${name}"]`);
+}
+
+/** Uses the language switcher on the current page; checks that we stay on the same path. */
+async function switchLanguage(page, lang) {
+  const before = pathOf(page);
+  const link = page.locator(`a[data-lang="${lang}"]`).first();
+  const href = await link.getAttribute('href');
+  assert.ok(href, `a[data-lang="${lang}"] has no href`);
+  assert.equal(
+    new URL(href, page.url()).pathname,
+    `/language/${lang}`,
+    `language link href should point at /language/${lang}, got ${href}`,
+  );
+  const response = await clickAndWait(page, link);
+  assert.equal(response?.status(), 200, `status after switching language to ${lang}`);
+  assert.equal(await htmlLang(page), lang, `<html lang> after switching to ${lang}`);
+  assert.equal(pathOf(page), before, `switching language should redirect back to ${before}`);
+}
+
+async function submitLogin(page, username, password) {
+  const form = page.locator('form#login');
+  await form.locator('input[name="username"]').fill(username);
+  await form.locator('input[name="password"]').fill(password);
+  return clickAndWait(page, form.locator('button[type="submit"]'));
+}
+
+async function login(page, username, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  const response = await submitLogin(page, username, password);
+  assert.equal(response?.status(), 200, `login as ${username} should end on a 200 page`);
+  assert.equal(pathOf(page), '/', 'successful login redirects to /');
+  await page.locator('header [data-user]').waitFor({ state: 'visible' });
+}
+
+function eventField(page, name) {
+  return page.locator(`form#event-form [name="${name}"]`);
+}
+
+/** Fills every field of form#event-form from `values` (keys = field names). */
+async function fillEventForm(page, values) {
+  await page.locator('form#event-form').waitFor({ state: 'visible' });
+  for (const [name, value] of Object.entries(values)) {
+    if (name === 'host') {
+      await eventField(page, name).selectOption(value);
+    } else {
+      await eventField(page, name).fill(value);
+    }
+  }
+}
+
+async function submitEventForm(page) {
+  return clickAndWait(page, page.locator('form#event-form button[type="submit"]'));
+}
+
+function randomSuffix() {
+  return Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+}
+
+function validEvent(slug) {
+  return {
+    slug,
+    name_en: 'Astana Test Meeting',
+    name_ru: 'Тестовая встреча в Астане',
+    name_kk: 'Астанадағы сынақ кездесуі',
+    host: 'KZ',
+    city_en: 'Astana',
+    city_ru: 'Астана',
+    city_kk: 'Астана',
+    time_zone: 'Asia/Almaty',
+    start_date: '2026-06-01',
+    end_date: '2026-06-02',
+  };
+}
+
+async function rowCodes(page, selector) {
+  return page.locator(selector).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+browserTest('anonymous home and events page in English', async (page) => {
+  const home = await page.goto('/');
+  assert.equal(home?.status(), 200, 'GET / status');
+  assert.equal(await htmlLang(page), 'en');
+  assert.equal(await text(navLink(page, 'events')), EVENTS_LABEL.en);
+  await navLink(page, 'bodies').waitFor({ state: 'attached' });
+  await navLink(page, 'participants').waitFor({ state: 'attached' });
+  await page.locator('header a[data-nav="login"]').waitFor({ state: 'visible' });
+
+  await clickAndWait(page, navLink(page, 'events'));
+  assert.equal(pathOf(page), '/events');
+  assert.ok((await text(page.locator('h1').first())).length > 0, 'events page has a non-empty h1');
+  const almaty = page.locator('ul#events li a[href="/events/almaty-2025"]');
+  await almaty.waitFor({ state: 'visible' });
+  assert.match(await text(almaty), /Almaty/);
+  for (const slug of ['moscow-2024', 'minsk-2024', 'dushanbe-2025']) {
+    assert.equal(
+      await page.locator(`ul#events li a[href="/events/${slug}"]`).count(),
+      1,
+      `events list links to ${slug}`,
+    );
+  }
+  assert.equal(await page.locator('a#new-event').count(), 0, 'anonymous users get no #new-event link');
+});
+
+browserTest('switching the UI language persists across pages', async (page) => {
+  await page.goto('/');
+  assert.equal(await htmlLang(page), 'en');
+
+  await switchLanguage(page, 'ru');
+  assert.equal(await text(navLink(page, 'events')), EVENTS_LABEL.ru);
+
+  await switchLanguage(page, 'kk');
+  assert.equal(await text(navLink(page, 'events')), EVENTS_LABEL.kk);
+
+  await page.goto('/bodies/cis-cfm');
+  assert.equal(await htmlLang(page), 'kk', 'language choice persists on another page');
+  assert.equal(await text(navLink(page, 'events')), EVENTS_LABEL.kk);
+
+  await switchLanguage(page, 'en');
+  assert.equal(await text(navLink(page, 'events')), EVENTS_LABEL.en);
+  await page.goto('/events');
+  assert.equal(await htmlLang(page), 'en', 'switching back to English persists too');
+});
+
+browserTest('log in (wrong then right password) and log out', async (page) => {
+  await page.goto('/');
+  await clickAndWait(page, page.locator('header a[data-nav="login"]'));
+  assert.equal(pathOf(page), '/login');
+
+  const bad = await submitLogin(page, 'host', 'not-the-password');
+  assert.equal(bad?.status(), 401, 'wrong password re-renders the form with 401');
+  const error = page.locator('.form-error');
+  await error.first().waitFor({ state: 'visible' });
+  assert.equal(await error.first().getAttribute('role'), 'alert');
+  assert.ok((await text(error.first())).length > 0, '.form-error has a message');
+  assert.equal(await page.locator('header [data-user]').count(), 0, 'still anonymous');
+
+  const good = await submitLogin(page, 'host', DEMO_PASSWORD);
+  assert.equal(good?.status(), 200);
+  assert.equal(pathOf(page), '/', 'successful login redirects to /');
+  const user = page.locator('header [data-user]');
+  await user.waitFor({ state: 'visible' });
+  assert.match(await text(user), /host/);
+  assert.equal(await page.locator('header a[data-nav="login"]').count(), 0, 'no login link when logged in');
+
+  const logout = page.locator('header form button[data-action="logout"]');
+  assert.equal(
+    (await logout.evaluate((b) => b.form?.method ?? '')).toLowerCase(),
+    'post',
+    'logout button submits a POST form',
+  );
+  assert.equal(new URL(await logout.evaluate((b) => b.form.action)).pathname, '/logout');
+  await clickAndWait(page, logout);
+  await page.locator('header a[data-nav="login"]').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('header [data-user]').count(), 0, 'no [data-user] after logout');
+});
+
+browserTest('host creates an event', async (page) => {
+  await login(page, 'host');
+  await page.goto('/events');
+  await clickAndWait(page, page.locator('a#new-event'));
+  assert.equal(pathOf(page), '/events/new');
+
+  const slug = `astana-2026-${randomSuffix()}`;
+  await fillEventForm(page, validEvent(slug));
+  const response = await submitEventForm(page);
+  assert.equal(response?.status(), 200);
+  assert.equal(pathOf(page), `/events/${slug}`, 'redirected to the new event page');
+  assert.match(await text(page.locator('h1').first()), /Astana Test Meeting/);
+
+  await page.goto('/events');
+  const link = page.locator(`ul#events li a[href="/events/${slug}"]`);
+  await link.waitFor({ state: 'visible' });
+  assert.match(await text(link), /Astana Test Meeting/);
+
+  await clickAndWait(page, link);
+  assert.equal(pathOf(page), `/events/${slug}`);
+  await switchLanguage(page, 'ru');
+  assert.match(await text(page.locator('h1').first()), /Тестовая встреча в Астане/);
+});
+
+browserTest('event form rejects bad input and keeps the values', async (page) => {
+  await login(page, 'host');
+  await page.goto('/events/new');
+  const slug = `astana-2026-${randomSuffix()}`;
+
+  // End date before start date.
+  await fillEventForm(page, { ...validEvent(slug), start_date: '2026-06-02', end_date: '2026-06-01' });
+  let response = await submitEventForm(page);
+  assert.equal(response?.status(), 422, 'end before start is rejected with 422');
+  const endError = page.locator('[data-error-for="end_date"]');
+  await endError.waitFor({ state: 'visible' });
+  const endMessageEn = await text(endError);
+  assert.match(endMessageEn, /[A-Za-z]/, 'end_date error has an English message');
+  assert.equal(await eventField(page, 'slug').inputValue(), slug, 'slug value is kept');
+  assert.equal(await eventField(page, 'name_en').inputValue(), 'Astana Test Meeting');
+  assert.equal(await eventField(page, 'name_ru').inputValue(), 'Тестовая встреча в Астане');
+  assert.equal(await eventField(page, 'host').inputValue(), 'KZ');
+  assert.equal(await eventField(page, 'start_date').inputValue(), '2026-06-02');
+  assert.equal(await eventField(page, 'end_date').inputValue(), '2026-06-01');
+
+  // Unknown time zone.
+  await fillEventForm(page, { ...validEvent(slug), time_zone: 'Asia/Atlantis' });
+  response = await submitEventForm(page);
+  assert.equal(response?.status(), 422, 'unknown time zone is rejected with 422');
+  const tzError = page.locator('[data-error-for="time_zone"]');
+  await tzError.waitFor({ state: 'visible' });
+  assert.ok((await text(tzError)).length > 0, 'time_zone error has a message');
+  assert.equal(await eventField(page, 'time_zone').inputValue(), 'Asia/Atlantis');
+  assert.equal(await eventField(page, 'slug').inputValue(), slug);
+
+  // The error message follows the UI language. (Switch on a fresh GET of the
+  // form: the re-rendered form may live at the POST target URL.)
+  await page.goto('/events/new');
+  await switchLanguage(page, 'ru');
+  await fillEventForm(page, { ...validEvent(slug), start_date: '2026-06-02', end_date: '2026-06-01' });
+  response = await submitEventForm(page);
+  assert.equal(response?.status(), 422);
+  await endError.waitFor({ state: 'visible' });
+  const endMessageRu = await text(endError);
+  assert.match(endMessageRu, /[А-Яа-яЁё]/, `end_date error in Russian, got "${endMessageRu}"`);
+  assert.notEqual(endMessageRu, endMessageEn);
+
+  // Nothing was created.
+  await page.goto('/events');
+  assert.equal(await page.locator(`a[href="/events/${slug}"]`).count(), 0, 'no event created');
+});
+
+browserTest('body page shows chairs and meeting history', async (page) => {
+  const response = await page.goto('/bodies/cis-cfm');
+  assert.equal(response?.status(), 200);
+  assert.ok((await text(page.locator('h1').first())).length > 0, 'body page has a non-empty h1');
+  await page.locator('table#members tr[data-code="AZ"]').waitFor({ state: 'attached' });
+
+  const chair2026 = page.locator('table#chairs tr[data-year="2026"]');
+  assert.match(await text(chair2026), /Turkmenistan/);
+
+  // #meetings may be a list (li) or a table (data rows with td cells).
+  const entries = await page
+    .locator('#meetings li, #meetings tr:has(td)')
+    .evaluateAll((els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+  const cities = ['Minsk', 'Moscow', 'Almaty', 'Dushanbe'];
+  assert.equal(entries.length, cities.length, `4 meetings expected, got ${JSON.stringify(entries)}`);
+  cities.forEach((city, i) => {
+    assert.ok(entries[i].includes(city), `meeting #${i + 1} should be ${city}: ${JSON.stringify(entries)}`);
+  });
+
+  await switchLanguage(page, 'ru');
+  assert.match(await text(chair2026), /Туркменистан/);
+});
+
+browserTest('participants are sorted in the UI language', async (page) => {
+  await page.goto('/participants');
+  const rows = 'table#participants tr[data-code]';
+  await page.locator(`${rows}[data-code="AM"]`).waitFor({ state: 'attached' });
+
+  const en = await rowCodes(page, rows);
+  assert.ok(en.includes('AM') && en.includes('AZ'), `AM and AZ rows expected: ${en}`);
+  assert.ok(en.indexOf('AM') < en.indexOf('AZ'), `en: Armenia before Azerbaijan, got ${en}`);
+
+  await switchLanguage(page, 'ru');
+  const ru = await rowCodes(page, rows);
+  assert.ok(ru.includes('AM') && ru.includes('AZ'), `AM and AZ rows expected: ${ru}`);
+  assert.ok(ru.indexOf('AZ') < ru.indexOf('AM'), `ru: Азербайджан before Армения, got ${ru}`);
+});
+
+browserTest('anonymous users are sent to login for /events/new', async (page) => {
+  await page.goto('/events/new');
+  const url = new URL(page.url());
+  assert.ok(url.pathname.startsWith('/login'), `expected /login, ended at ${page.url()}`);
+  assert.equal(url.searchParams.get('next'), '/events/new');
+  await page.locator('form#login').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('form#event-form').count(), 0);
+});
