@@ -103,6 +103,12 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
     if allowed { Ok(()) } else { Err(Denied::NotAllowed(why)) }
 }
 
+/// The role a user receives on creating an event: whoever creates an event for their ministry hosts
+/// it, so that they can go on editing it. An admin needs none.
+pub fn role_on_creating_event(actor: &Actor, event: Id, host: Id) -> Option<Role> {
+    (actor.user.is_some() && !actor.is_admin()).then_some(Role::Host { event, participant: host })
+}
+
 /// The kinds of entity that the audit trail records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -183,6 +189,16 @@ mod tests {
         assert!(authorize(&sec, Action::ReadAudit).is_ok());
         assert!(may_read_entity(&sec, EntityKind::Event));
         assert!(!may_read_entity(&sec, EntityKind::User));
+    }
+
+    #[test]
+    fn whoever_creates_an_event_for_their_ministry_hosts_it() {
+        let (kz, old, new) = (new_id(), new_id(), new_id());
+        let ministry = user(vec![Role::Ministry { participant: kz }]);
+        assert_eq!(role_on_creating_event(&ministry, new, kz), Some(Role::Host { event: new, participant: kz }));
+        assert_eq!(role_on_creating_event(&user(vec![Role::Admin]), new, kz), None);
+        let host = user(vec![Role::Host { event: old, participant: kz }, Role::Host { event: new, participant: kz }]);
+        assert!(authorize(&host, Action::EditEvent { event: new }).is_ok());
     }
 
     #[test]

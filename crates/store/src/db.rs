@@ -142,9 +142,9 @@ impl Store {
                 "blob" | "uuid" => "id",
                 "integer" | "bigint" | "smallint" => "integer",
                 "boolean" => "boolean",
-                "jsonb" => "json",
+                "jsonb" | "json" => "json",
                 "date" => "date",
-                "timestamp with time zone" => "timestamp",
+                "timestamp with time zone" | "timestamp" => "timestamp",
                 _ => "text",
             }
             .to_string();

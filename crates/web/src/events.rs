@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::events::{Event, EventFields, MeetingFields};
 use domain::participants::Participant;
-use domain::policy::{Action, authorize};
+use domain::policy::{Action, authorize, role_on_creating_event};
 use domain::precedence::sort_by_collation;
 use domain::{FieldError, Invalid};
 use serde::Deserialize;
@@ -153,10 +153,13 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     form_page(&state, &ctx, None, form, json!({})).await
 }
 
-/// Stores a new, validated event.
+/// Stores a new, validated event; its creator becomes its host.
 async fn create(state: &AppState, ctx: &Ctx, fields: EventFields) -> Result<Event, AppError> {
     let mut tx = state.store.begin().await?;
     let event = store::events::create(&mut tx, &ctx.actor, fields).await?;
+    if let (Some(user), Some(role)) = (&ctx.user, role_on_creating_event(&ctx.actor, event.id, event.host)) {
+        store::accounts::grant(&mut tx, &ctx.actor, user, &role).await?;
+    }
     tx.commit().await?;
     Ok(event)
 }

@@ -63,7 +63,8 @@ pub async fn guard(State(state): State<AppState>, jar: CookieJar, req: Request, 
         jar.get(LANGUAGE_COOKIE).map(|c| c.value()),
         req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
     );
-    let is_api = req.uri().path().starts_with("/api/");
+    // Machines read JSON errors and are never sent to a login page.
+    let is_api = req.uri().path().starts_with("/api/") || req.uri().path() == "/metrics";
     let response = match admit(&state, &jar, lang, req).await {
         Ok((req, ctx)) => {
             let response = next.run(req).await;

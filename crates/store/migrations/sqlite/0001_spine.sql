@@ -1,12 +1,14 @@
 -- The spine: accounts, sessions, participants, bodies, events, meetings and the audit chain.
 -- Kept equivalent to ../postgres/0001_spine.sql; a test compares the migrated schemas.
+-- JSON, DATE and TIMESTAMP columns hold text (ISO 8601, JSON objects and arrays), which SQLite's
+-- numeric affinity for those names leaves as it is.
 
 CREATE TABLE participants (
     id BLOB PRIMARY KEY NOT NULL,
     code TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL CHECK (kind IN ('state', 'organisation')),
-    short_name TEXT NOT NULL,
-    formal_name TEXT NOT NULL,
+    short_name JSON NOT NULL,
+    formal_name JSON NOT NULL,
     time_zone TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
@@ -14,12 +16,12 @@ CREATE TABLE participants (
 CREATE TABLE bodies (
     id BLOB PRIMARY KEY NOT NULL,
     slug TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
+    name JSON NOT NULL,
     working_language TEXT NOT NULL,
     decision_rule TEXT NOT NULL,
-    chair_rule TEXT NOT NULL,
-    precedence TEXT NOT NULL,
-    seat TEXT NOT NULL,
+    chair_rule JSON NOT NULL,
+    precedence JSON NOT NULL,
+    seat JSON NOT NULL,
     time_zone TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
@@ -29,8 +31,8 @@ CREATE TABLE memberships (
     body_id BLOB NOT NULL REFERENCES bodies (id),
     participant_id BLOB NOT NULL REFERENCES participants (id),
     status TEXT NOT NULL,
-    valid_from TEXT NOT NULL,
-    valid_until TEXT,
+    valid_from DATE NOT NULL,
+    valid_until DATE,
     note TEXT NOT NULL DEFAULT '',
     version INTEGER NOT NULL DEFAULT 1
 );
@@ -41,7 +43,7 @@ CREATE TABLE chairs (
     body_id BLOB NOT NULL REFERENCES bodies (id),
     year INTEGER NOT NULL,
     chair_id BLOB NOT NULL REFERENCES participants (id),
-    co_chair_ids TEXT NOT NULL,
+    co_chair_ids JSON NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (body_id, year)
 );
@@ -49,14 +51,14 @@ CREATE TABLE chairs (
 CREATE TABLE events (
     id BLOB PRIMARY KEY NOT NULL,
     slug TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
+    name JSON NOT NULL,
     host_id BLOB NOT NULL REFERENCES participants (id),
-    city TEXT NOT NULL,
+    city JSON NOT NULL,
     time_zone TEXT NOT NULL,
-    start_date TEXT NOT NULL,
-    end_date TEXT NOT NULL,
-    venues TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE NOT NULL,
+    venues JSON NOT NULL,
+    created_at TIMESTAMP NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX events_start ON events (start_date);
@@ -67,10 +69,10 @@ CREATE TABLE meetings (
     event_id BLOB NOT NULL REFERENCES events (id),
     body_id BLOB NOT NULL REFERENCES bodies (id),
     number INTEGER,
-    title TEXT NOT NULL,
+    title JSON NOT NULL,
     chair_id BLOB REFERENCES participants (id),
-    formats TEXT NOT NULL,
-    date TEXT NOT NULL,
+    formats JSON NOT NULL,
+    date DATE NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (event_id, slug)
 );
@@ -82,7 +84,7 @@ CREATE TABLE users (
     display_name TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     demo BOOLEAN NOT NULL DEFAULT FALSE,
-    created_at TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
 
@@ -100,8 +102,8 @@ CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY NOT NULL,
     user_id BLOB NOT NULL REFERENCES users (id),
     csrf_token TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 
@@ -110,20 +112,20 @@ CREATE TABLE api_tokens (
     user_id BLOB NOT NULL REFERENCES users (id),
     name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
+    created_at TIMESTAMP NOT NULL,
+    revoked_at TIMESTAMP
 );
 
 CREATE TABLE audit (
     seq INTEGER PRIMARY KEY NOT NULL,
-    at TEXT NOT NULL,
+    at TIMESTAMP NOT NULL,
     actor_id BLOB,
     actor_name TEXT NOT NULL,
     entity TEXT NOT NULL,
     entity_id BLOB NOT NULL,
     action TEXT NOT NULL,
-    before TEXT,
-    after TEXT,
+    before JSON,
+    after JSON,
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );

@@ -1,0 +1,10 @@
+//! Concord's one integration-test binary (one link on a small machine). Store tests run on SQLite
+//! always and on PostgreSQL when `TEST_DATABASE_URL` is set; web tests drive the real router
+//! in-process; CLI tests run the real binary.
+
+mod support;
+
+mod authorization;
+mod cli;
+mod store_suite;
+mod web_suite;
