@@ -58,15 +58,34 @@ pub fn chairs(
             let explicit = set.iter().find(|s| s.year == year);
             let co_chairs = match explicit {
                 Some(s) if !s.co_chairs.is_empty() => s.co_chairs.clone(),
-                _ => [chair_of(year - 1), chair_of(year + 1)].into_iter().flatten().filter(|c| *c != chair).collect(),
+                _ => [chair_of(year - 1), chair_of(year + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| *c != chair)
+                    .collect(),
             };
-            let source = if explicit.is_some() { ChairSource::Set } else { ChairSource::Proposed };
-            Some(Chairmanship { year, chair, co_chairs, source })
+            let source = if explicit.is_some() {
+                ChairSource::Set
+            } else {
+                ChairSource::Proposed
+            };
+            Some(Chairmanship {
+                year,
+                chair,
+                co_chairs,
+                source,
+            })
         })
         .collect()
 }
 
-fn chair_for(rule: &ChairRule, order: &[Id], memberships: &[Membership], set: &[SetChair], year: i16) -> Option<Id> {
+fn chair_for(
+    rule: &ChairRule,
+    order: &[Id],
+    memberships: &[Membership],
+    set: &[SetChair],
+    year: i16,
+) -> Option<Id> {
     if let Some(s) = set.iter().find(|s| s.year == year) {
         return Some(s.chair);
     }
@@ -75,7 +94,11 @@ fn chair_for(rule: &ChairRule, order: &[Id], memberships: &[Membership], set: &[
     }
     let taking_part = |y: i16| -> Vec<Id> {
         let day = date(y, 1, 1);
-        order.iter().copied().filter(|p| status_on(memberships, *p, day).is_some_and(|s| s.takes_part())).collect()
+        order
+            .iter()
+            .copied()
+            .filter(|p| status_on(memberships, *p, day).is_some_and(|s| s.takes_part()))
+            .collect()
     };
     if let Some(anchor) = set.iter().filter(|s| s.year < year).max_by_key(|s| s.year) {
         let mut chair = anchor.chair;
@@ -100,7 +123,9 @@ fn chair_for(rule: &ChairRule, order: &[Id], memberships: &[Membership], set: &[
 fn step(order: &[Id], taking_part: &[Id], from: Id, direction: isize) -> Option<Id> {
     let n = order.len() as isize;
     let start = order.iter().position(|p| *p == from)? as isize;
-    (1..=n).map(|k| order[(start + direction * k).rem_euclid(n) as usize]).find(|p| taking_part.contains(p))
+    (1..=n)
+        .map(|k| order[(start + direction * k).rem_euclid(n) as usize])
+        .find(|p| taking_part.contains(p))
 }
 
 #[cfg(test)]
@@ -139,8 +164,14 @@ mod tests {
             participant("UZ", "Uzbekistan", "Узбекистан"),
         ];
         let refs: Vec<_> = ps.iter().collect();
-        let order = precedence_order(&PrecedencePolicy::alphabetical("ru"), &refs).iter().map(|p| p.id).collect();
-        let m = |p: &crate::participants::Participant, status: MembershipStatus, from: Date, until: Option<Date>| Membership {
+        let order = precedence_order(&PrecedencePolicy::alphabetical("ru"), &refs)
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        let m = |p: &crate::participants::Participant,
+                 status: MembershipStatus,
+                 from: Date,
+                 until: Option<Date>| Membership {
             id: crate::new_id(),
             body_id: Id::nil(),
             participant_id: p.id,
@@ -161,14 +192,29 @@ mod tests {
                 _ => memberships.push(m(p, Full, date(1991, 12, 21), None)),
             }
         }
-        Cis { ids: ps.iter().map(|p| (p.code.clone(), p.id)).collect(), order, memberships }
+        Cis {
+            ids: ps.iter().map(|p| (p.code.clone(), p.id)).collect(),
+            order,
+            memberships,
+        }
     }
 
     #[test]
     fn rotation_from_2022_reproduces_the_real_chairs_to_2026() {
         let cis = cis();
-        let set = [SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] }];
-        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2022, 2026);
+        let set = [SetChair {
+            year: 2022,
+            chair: cis.id("KZ"),
+            co_chairs: vec![],
+        }];
+        let got = chairs(
+            &ChairRule::Rotation,
+            &cis.order,
+            &cis.memberships,
+            &set,
+            2022,
+            2026,
+        );
         let chairs: Vec<&str> = got.iter().map(|c| cis.code(c.chair)).collect();
         // Moldova (Молдова) falls between Kyrgyzstan and Russia but is skipped.
         assert_eq!(chairs, ["KZ", "KG", "RU", "TJ", "TM"]);
@@ -183,10 +229,25 @@ mod tests {
     fn an_override_moves_the_rotation_on_from_it() {
         let cis = cis();
         let set = [
-            SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] },
-            SetChair { year: 2024, chair: cis.id("BY"), co_chairs: vec![cis.id("AM")] },
+            SetChair {
+                year: 2022,
+                chair: cis.id("KZ"),
+                co_chairs: vec![],
+            },
+            SetChair {
+                year: 2024,
+                chair: cis.id("BY"),
+                co_chairs: vec![cis.id("AM")],
+            },
         ];
-        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2023, 2025);
+        let got = chairs(
+            &ChairRule::Rotation,
+            &cis.order,
+            &cis.memberships,
+            &set,
+            2023,
+            2025,
+        );
         let chairs: Vec<&str> = got.iter().map(|c| cis.code(c.chair)).collect();
         assert_eq!(chairs, ["KG", "BY", "KZ"]);
         assert_eq!(got[1].co_chairs, vec![cis.id("AM")]);
@@ -197,16 +258,38 @@ mod tests {
     #[test]
     fn the_rotation_wraps_round_the_alphabet() {
         let cis = cis();
-        let set = [SetChair { year: 2030, chair: cis.id("UZ"), co_chairs: vec![] }];
-        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2031, 2031);
+        let set = [SetChair {
+            year: 2030,
+            chair: cis.id("UZ"),
+            co_chairs: vec![],
+        }];
+        let got = chairs(
+            &ChairRule::Rotation,
+            &cis.order,
+            &cis.memberships,
+            &set,
+            2031,
+            2031,
+        );
         assert_eq!(cis.code(got[0].chair), "AZ");
     }
 
     #[test]
     fn before_the_first_chair_set_the_rotation_runs_backwards() {
         let cis = cis();
-        let set = [SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] }];
-        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2021, 2022);
+        let set = [SetChair {
+            year: 2022,
+            chair: cis.id("KZ"),
+            co_chairs: vec![],
+        }];
+        let got = chairs(
+            &ChairRule::Rotation,
+            &cis.order,
+            &cis.memberships,
+            &set,
+            2021,
+            2022,
+        );
         // Belarus chaired in 2021, and co-chaired 2022 with Kyrgyzstan.
         assert_eq!(cis.code(got[0].chair), "BY");
         let co: Vec<&str> = got[1].co_chairs.iter().map(|c| cis.code(*c)).collect();
@@ -216,8 +299,19 @@ mod tests {
     #[test]
     fn an_agreed_chair_is_never_proposed() {
         let cis = cis();
-        let set = [SetChair { year: 2025, chair: cis.id("KZ"), co_chairs: vec![] }];
-        let got = chairs(&ChairRule::Agreed, &cis.order, &cis.memberships, &set, 2024, 2026);
+        let set = [SetChair {
+            year: 2025,
+            chair: cis.id("KZ"),
+            co_chairs: vec![],
+        }];
+        let got = chairs(
+            &ChairRule::Agreed,
+            &cis.order,
+            &cis.memberships,
+            &set,
+            2024,
+            2026,
+        );
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].year, 2025);
         assert!(got[0].co_chairs.is_empty());

@@ -28,7 +28,11 @@ fn yes() -> bool {
 
 impl PrecedencePolicy {
     pub fn alphabetical(language: &str) -> Self {
-        Self { language: language.to_string(), start_from: None, organisations_last: true }
+        Self {
+            language: language.to_string(),
+            start_from: None,
+            organisations_last: true,
+        }
     }
 }
 
@@ -47,16 +51,31 @@ pub fn sort_by_collation<T>(items: &mut [T], language: &str, key: impl Fn(&T) ->
 }
 
 /// Orders participants by the policy. The result is a permutation of the input.
-pub fn order<'a>(policy: &PrecedencePolicy, participants: &[&'a Participant]) -> Vec<&'a Participant> {
+pub fn order<'a>(
+    policy: &PrecedencePolicy,
+    participants: &[&'a Participant],
+) -> Vec<&'a Participant> {
     let collator = collator(&policy.language);
-    let name = |p: &Participant| p.short_name.exact(&policy.language).unwrap_or(p.short_name.get(&policy.language)).to_string();
+    let name = |p: &Participant| {
+        p.short_name
+            .exact(&policy.language)
+            .unwrap_or(p.short_name.get(&policy.language))
+            .to_string()
+    };
     let mut sorted: Vec<&Participant> = participants.to_vec();
     sorted.sort_by(|a, b| {
-        let tier = |p: &Participant| policy.organisations_last && p.kind == ParticipantKind::Organisation;
-        tier(a).cmp(&tier(b)).then_with(|| collator.compare(&name(a), &name(b))).then_with(|| a.code.cmp(&b.code))
+        let tier =
+            |p: &Participant| policy.organisations_last && p.kind == ParticipantKind::Organisation;
+        tier(a)
+            .cmp(&tier(b))
+            .then_with(|| collator.compare(&name(a), &name(b)))
+            .then_with(|| a.code.cmp(&b.code))
     });
     if let Some(start) = &policy.start_from {
-        let states = sorted.iter().take_while(|p| !(policy.organisations_last && p.kind == ParticipantKind::Organisation)).count();
+        let states = sorted
+            .iter()
+            .take_while(|p| !(policy.organisations_last && p.kind == ParticipantKind::Organisation))
+            .count();
         if let Some(pos) = sorted[..states].iter().position(|p| &p.code == start) {
             sorted[..states].rotate_left(pos);
         }
@@ -75,7 +94,11 @@ pub(crate) mod tests {
     use crate::{Text, new_id};
 
     pub fn participant(code: &str, en: &str, ru: &str) -> Participant {
-        let kind = if code.len() == 2 { ParticipantKind::State } else { ParticipantKind::Organisation };
+        let kind = if code.len() == 2 {
+            ParticipantKind::State
+        } else {
+            ParticipantKind::Organisation
+        };
         Participant {
             id: new_id(),
             code: code.into(),
@@ -111,7 +134,10 @@ pub(crate) mod tests {
         let all = cis();
         let refs: Vec<&Participant> = all.iter().collect();
         let ordered = order(&PrecedencePolicy::alphabetical("ru"), &refs);
-        assert_eq!(codes(&ordered), ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ", "CIS"]);
+        assert_eq!(
+            codes(&ordered),
+            ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ", "CIS"]
+        );
     }
 
     #[test]
@@ -126,9 +152,15 @@ pub(crate) mod tests {
     fn a_lot_drawn_state_starts_the_list_and_it_wraps_round() {
         let all = cis();
         let refs: Vec<&Participant> = all.iter().collect();
-        let policy = PrecedencePolicy { start_from: Some("TJ".into()), ..PrecedencePolicy::alphabetical("en") };
+        let policy = PrecedencePolicy {
+            start_from: Some("TJ".into()),
+            ..PrecedencePolicy::alphabetical("en")
+        };
         let ordered = order(&policy, &refs);
-        assert_eq!(codes(&ordered), ["TJ", "TM", "UZ", "AM", "AZ", "BY", "KZ", "KG", "RU", "CIS"]);
+        assert_eq!(
+            codes(&ordered),
+            ["TJ", "TM", "UZ", "AM", "AZ", "BY", "KZ", "KG", "RU", "CIS"]
+        );
     }
 
     #[test]

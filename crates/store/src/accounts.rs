@@ -43,13 +43,21 @@ const SELECT_BY_TOKEN: &str = "SELECT u.id, u.username, u.display_name, u.passwo
 const SELECT_ROLES: &str = "SELECT r.role, r.body_id, r.event_id, r.participant_id, e.host_id \
      FROM roles r LEFT JOIN events e ON e.id = r.event_id WHERE r.user_id = $1 ORDER BY r.role, r.id";
 const INSERT_ROLE: &str = "INSERT INTO roles (id, user_id, role, body_id, event_id, participant_id) VALUES ($1, $2, $3, $4, $5, $6)";
-const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2";
+const UPDATE_PASSWORD: &str =
+    "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2";
 const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
 const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 const DELETE_OTHER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
 const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
 
-pub async fn create_user(tx: &mut Tx, actor: &Actor, username: &str, display_name: &str, password_hash: &str, demo: bool) -> Result<User> {
+pub async fn create_user(
+    tx: &mut Tx,
+    actor: &Actor,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    demo: bool,
+) -> Result<User> {
     let user = User {
         id: new_id(),
         username: username.to_string(),
@@ -71,7 +79,8 @@ pub async fn create_user(tx: &mut Tx, actor: &Actor, username: &str, display_nam
 }
 
 pub async fn by_username(store: &Store, username: &str) -> Result<User> {
-    let user: Option<User> = on!(store, c => sqlx::query_as(SELECT_BY_USERNAME).bind(username).fetch_optional(c).await)?;
+    let user: Option<User> =
+        on!(store, c => sqlx::query_as(SELECT_BY_USERNAME).bind(username).fetch_optional(c).await)?;
     user.ok_or(StoreError::NotFound)
 }
 
@@ -86,7 +95,18 @@ pub async fn grant(tx: &mut Tx, actor: &Actor, user: &User, role: &Role) -> Resu
     let id = new_id();
     execute!(tx, c => sqlx::query(INSERT_ROLE).bind(id).bind(user.id).bind(role.name()).bind(body).bind(event).bind(participant))?;
     let after = json!({ "user": user.username, "grant": role });
-    audit::record(tx, Change { entity: EntityKind::User, entity_id: user.id, action: "grant", before: None, after: Some(after), actor }).await
+    audit::record(
+        tx,
+        Change {
+            entity: EntityKind::User,
+            entity_id: user.id,
+            action: "grant",
+            before: None,
+            after: Some(after),
+            actor,
+        },
+    )
+    .await
 }
 
 #[derive(sqlx::FromRow)]
@@ -104,25 +124,42 @@ impl TryFrom<RoleRow> for Role {
         let missing = || StoreError::Corrupt(format!("role {} lacks its scope", r.role));
         Ok(match r.role.as_str() {
             "admin" => Role::Admin,
-            "secretariat" => Role::Secretariat { body: r.body_id.ok_or_else(missing)? },
-            "host" => Role::Host { event: r.event_id.ok_or_else(missing)?, participant: r.host_id.ok_or_else(missing)? },
-            "ministry" => Role::Ministry { participant: r.participant_id.ok_or_else(missing)? },
-            "accreditation_officer" => {
-                Role::AccreditationOfficer { event: r.event_id.ok_or_else(missing)?, participant: r.participant_id.ok_or_else(missing)? }
-            }
-            "press" => Role::Press { event: r.event_id.ok_or_else(missing)? },
+            "secretariat" => Role::Secretariat {
+                body: r.body_id.ok_or_else(missing)?,
+            },
+            "host" => Role::Host {
+                event: r.event_id.ok_or_else(missing)?,
+                participant: r.host_id.ok_or_else(missing)?,
+            },
+            "ministry" => Role::Ministry {
+                participant: r.participant_id.ok_or_else(missing)?,
+            },
+            "accreditation_officer" => Role::AccreditationOfficer {
+                event: r.event_id.ok_or_else(missing)?,
+                participant: r.participant_id.ok_or_else(missing)?,
+            },
+            "press" => Role::Press {
+                event: r.event_id.ok_or_else(missing)?,
+            },
             other => return Err(StoreError::Corrupt(format!("unknown role {other}"))),
         })
     }
 }
 
 pub async fn roles(store: &Store, user: Id) -> Result<Vec<Role>> {
-    let rows: Vec<RoleRow> = on!(store, c => sqlx::query_as(SELECT_ROLES).bind(user).fetch_all(c).await)?;
+    let rows: Vec<RoleRow> =
+        on!(store, c => sqlx::query_as(SELECT_ROLES).bind(user).fetch_all(c).await)?;
     rows.into_iter().map(Role::try_from).collect()
 }
 
 /// Replaces a user's password hash and ends the user's other sessions.
-pub async fn set_password(tx: &mut Tx, actor: &Actor, user: Id, password_hash: &str, keep_session: Option<&str>) -> Result<()> {
+pub async fn set_password(
+    tx: &mut Tx,
+    actor: &Actor,
+    user: Id,
+    password_hash: &str,
+    keep_session: Option<&str>,
+) -> Result<()> {
     let done = execute!(tx, c => sqlx::query(UPDATE_PASSWORD).bind(password_hash).bind(user))?;
     if done != 1 {
         return Err(StoreError::NotFound);
@@ -130,11 +167,28 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, user: Id, password_hash: &
     let keep = keep_session.map(secret_hash).unwrap_or_default();
     execute!(tx, c => sqlx::query(DELETE_OTHER_SESSIONS).bind(user).bind(&keep))?;
     let after = json!({ "password": "changed" });
-    audit::record(tx, Change { entity: EntityKind::User, entity_id: user, action: "update", before: None, after: Some(after), actor }).await
+    audit::record(
+        tx,
+        Change {
+            entity: EntityKind::User,
+            entity_id: user,
+            action: "update",
+            before: None,
+            after: Some(after),
+            actor,
+        },
+    )
+    .await
 }
 
 /// Opens a session for `user`, identified by the secret `token` (kept by the browser in a cookie).
-pub async fn create_session(store: &Store, user: Id, token: &str, csrf_token: &str, lifetime: time::Duration) -> Result<()> {
+pub async fn create_session(
+    store: &Store,
+    user: Id,
+    token: &str,
+    csrf_token: &str,
+    lifetime: time::Duration,
+) -> Result<()> {
     let now = convert::now();
     execute!(store, c => sqlx::query(INSERT_SESSION)
         .bind(secret_hash(token))
@@ -153,8 +207,7 @@ pub async fn session_user(store: &Store, token: &str) -> Result<Option<(User, St
         user: User,
         csrf_token: String,
     }
-    let row: Option<Row> =
-        on!(store, c => sqlx::query_as(SELECT_BY_SESSION).bind(secret_hash(token)).bind(convert::now()).fetch_optional(c).await)?;
+    let row: Option<Row> = on!(store, c => sqlx::query_as(SELECT_BY_SESSION).bind(secret_hash(token)).bind(convert::now()).fetch_optional(c).await)?;
     Ok(row.map(|r| (r.user, r.csrf_token)))
 }
 
@@ -164,7 +217,13 @@ pub async fn delete_session(store: &Store, token: &str) -> Result<()> {
 }
 
 /// Records an API token for `user`; the caller shows the secret once and keeps only its hash here.
-pub async fn create_token(tx: &mut Tx, actor: &Actor, user: &User, name: &str, token: &str) -> Result<Id> {
+pub async fn create_token(
+    tx: &mut Tx,
+    actor: &Actor,
+    user: &User,
+    name: &str,
+    token: &str,
+) -> Result<Id> {
     let id = new_id();
     execute!(tx, c => sqlx::query(INSERT_TOKEN).bind(id).bind(user.id).bind(name).bind(secret_hash(token)).bind(convert::now()))?;
     let after = json!({ "user": user.username, "name": name });
@@ -174,5 +233,7 @@ pub async fn create_token(tx: &mut Tx, actor: &Actor, user: &User, name: &str, t
 
 /// The user behind an API token that has not been revoked.
 pub async fn token_user(store: &Store, token: &str) -> Result<Option<User>> {
-    Ok(on!(store, c => sqlx::query_as(SELECT_BY_TOKEN).bind(secret_hash(token)).fetch_optional(c).await)?)
+    Ok(
+        on!(store, c => sqlx::query_as(SELECT_BY_TOKEN).bind(secret_hash(token)).fetch_optional(c).await)?,
+    )
 }

@@ -24,7 +24,8 @@ impl TryFrom<ParticipantRow> for Participant {
     fn try_from(r: ParticipantRow) -> Result<Self> {
         Ok(Participant {
             id: r.id,
-            kind: ParticipantKind::parse(&r.kind).ok_or_else(|| StoreError::Corrupt(format!("participant kind {}", r.kind)))?,
+            kind: ParticipantKind::parse(&r.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("participant kind {}", r.kind)))?,
             code: r.code,
             short_name: r.short_name.0,
             formal_name: r.formal_name.0,
@@ -45,7 +46,8 @@ pub async fn list(store: &Store) -> Result<Vec<Participant>> {
 }
 
 pub async fn by_code(store: &Store, code: &str) -> Result<Participant> {
-    let row: Option<ParticipantRow> = on!(store, c => sqlx::query_as(SELECT_BY_CODE).bind(code).fetch_optional(c).await)?;
+    let row: Option<ParticipantRow> =
+        on!(store, c => sqlx::query_as(SELECT_BY_CODE).bind(code).fetch_optional(c).await)?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 

@@ -27,11 +27,23 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/login", "Log in with a password", login)
         .post("/logout", "Log out", logout)
         .get("/account", "One's own account and roles", account)
-        .post("/account/password", "Change one's own password", change_password)
-        .post("/api/v1/session", "Log in with a password; sets the session cookie", api_login)
+        .post(
+            "/account/password",
+            "Change one's own password",
+            change_password,
+        )
+        .post(
+            "/api/v1/session",
+            "Log in with a password; sets the session cookie",
+            api_login,
+        )
         .delete("/api/v1/session", "Log out", api_logout)
         .get("/api/v1/me", "The logged-in user and their roles", api_me)
-        .put("/api/v1/me/password", "Change one's own password", api_change_password)
+        .put(
+            "/api/v1/me/password",
+            "Change one's own password",
+            api_change_password,
+        )
 }
 
 /// Why a login failed, for the form and the API.
@@ -59,7 +71,11 @@ impl LoginFailure {
 }
 
 /// Checks a username and password; opens a session and returns its cookie and CSRF token.
-async fn open_session(state: &AppState, username: &str, password: &str) -> Result<Result<(User, Cookie<'static>, String), LoginFailure>, AppError> {
+async fn open_session(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<Result<(User, Cookie<'static>, String), LoginFailure>, AppError> {
     if !state.login_limiter.allows(username) {
         return Ok(Err(LoginFailure::Throttled));
     }
@@ -69,9 +85,14 @@ async fn open_session(state: &AppState, username: &str, password: &str) -> Resul
         Err(e) => return Err(e.into()),
     };
     // Verify against a hash even for unknown users, so timing does not reveal which names exist.
-    let hash = user.as_ref().map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str()).to_string();
+    let hash = user
+        .as_ref()
+        .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str())
+        .to_string();
     let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|e| AppError::Internal(e.to_string()))?;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(user) = user.filter(|_| ok) else {
         state.login_limiter.failed(username);
         return Ok(Err(LoginFailure::Wrong));
@@ -82,12 +103,20 @@ async fn open_session(state: &AppState, username: &str, password: &str) -> Resul
     state.login_limiter.succeeded(username);
     let secret = new_secret();
     let csrf = new_secret();
-    store::accounts::create_session(&state.store, user.id, &secret, &csrf, time::Duration::days(SESSION_DAYS)).await?;
+    store::accounts::create_session(
+        &state.store,
+        user.id,
+        &secret,
+        &csrf,
+        time::Duration::days(SESSION_DAYS),
+    )
+    .await?;
     Ok(Ok((user, session_cookie(state, secret), csrf)))
 }
 
 /// A hash verified against when the username is unknown.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password(&new_secret()));
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password(&new_secret()));
 
 fn session_cookie(state: &AppState, secret: String) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, secret))
@@ -108,28 +137,52 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+async fn login_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
     let next = local_path(q.next.as_deref()).to_string();
     if ctx.user.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    Ok(render::page(&state, &ctx, "accounts/login.html", json!({ "next": next, "username": "" }))?.into_response())
+    Ok(render::page(
+        &state,
+        &ctx,
+        "accounts/login.html",
+        json!({ "next": next, "username": "" }),
+    )?
+    .into_response())
 }
 
-async fn login(State(state): State<AppState>, ctx: Ctx, jar: CookieJar, form: Form) -> Result<Response, AppError> {
+async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    form: Form,
+) -> Result<Response, AppError> {
     let username = form.get("username").trim().to_string();
     let next = local_path(Some(form.get("next"))).to_string();
     match open_session(&state, &username, form.get("password")).await? {
         Ok((_, cookie, _)) => Ok((jar.add(cookie), Redirect::to(&next)).into_response()),
         Err(failure) => {
             let error = state.i18n.t(ctx.lang, failure.key(), &[]);
-            let page = render::page(&state, &ctx, "accounts/login.html", json!({ "next": next, "username": username, "error": error }))?;
+            let page = render::page(
+                &state,
+                &ctx,
+                "accounts/login.html",
+                json!({ "next": next, "username": username, "error": error }),
+            )?;
             Ok((failure.status(), page).into_response())
         }
     }
 }
 
-async fn logout(State(state): State<AppState>, ctx: Ctx, jar: CookieJar) -> Result<(CookieJar, Redirect), AppError> {
+async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+) -> Result<(CookieJar, Redirect), AppError> {
     if let Some(secret) = &ctx.session {
         store::accounts::delete_session(&state.store, secret).await?;
     }
@@ -143,7 +196,12 @@ async fn roles_view(state: &AppState, roles: &[Role]) -> Result<Vec<Value>, AppE
     let events = store::events::page(&state.store, i64::MAX, 0).await?;
     let name_of_body = |id| bodies.iter().find(|b| b.id == id).map(|b| json!(b.name));
     let name_of_event = |id| events.iter().find(|e| e.id == id).map(|e| json!(e.name));
-    let name_of_participant = |id| participants.iter().find(|p| p.id == id).map(|p| json!(p.short_name));
+    let name_of_participant = |id| {
+        participants
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| json!(p.short_name))
+    };
     Ok(roles
         .iter()
         .map(|role| {
@@ -155,7 +213,9 @@ async fn roles_view(state: &AppState, roles: &[Role]) -> Result<Vec<Value>, AppE
                 Role::AccreditationOfficer { event, participant } => {
                     let event = events.iter().find(|e| e.id == event);
                     let participant = participants.iter().find(|p| p.id == participant);
-                    event.zip(participant).map(|(e, p)| json!(e.name.joined(&p.short_name, " — ")))
+                    event
+                        .zip(participant)
+                        .map(|(e, p)| json!(e.name.joined(&p.short_name, " — ")))
                 }
             };
             json!({ "role": role.name(), "scope": scope.unwrap_or(json!({})), "grant": role })
@@ -166,40 +226,84 @@ async fn roles_view(state: &AppState, roles: &[Role]) -> Result<Vec<Value>, AppE
 async fn account(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
     let roles = roles_view(&state, &ctx.actor.roles).await?;
-    render::page(&state, &ctx, "accounts/account.html", json!({ "roles": roles, "errors": {} }))
+    render::page(
+        &state,
+        &ctx,
+        "accounts/account.html",
+        json!({ "roles": roles, "errors": {} }),
+    )
 }
 
 /// Checks the current password and stores a new one; the caller's session stays open.
-async fn set_own_password(state: &AppState, ctx: &Ctx, current: &str, new: &str) -> Result<bool, AppError> {
+async fn set_own_password(
+    state: &AppState,
+    ctx: &Ctx,
+    current: &str,
+    new: &str,
+) -> Result<bool, AppError> {
     let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     validate_new_password(new)?;
-    let (current, stored, new) = (current.to_string(), user.password_hash.clone(), new.to_string());
-    let hashed = tokio::task::spawn_blocking(move || verify_password(&current, &stored).then(|| hash_password(&new)))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (current, stored, new) = (
+        current.to_string(),
+        user.password_hash.clone(),
+        new.to_string(),
+    );
+    let hashed = tokio::task::spawn_blocking(move || {
+        verify_password(&current, &stored).then(|| hash_password(&new))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(hash) = hashed else { return Ok(false) };
     let mut tx = state.store.begin().await?;
-    store::accounts::set_password(&mut tx, &ctx.actor, user.id, &hash, ctx.session.as_deref()).await?;
+    store::accounts::set_password(&mut tx, &ctx.actor, user.id, &hash, ctx.session.as_deref())
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
 
-async fn change_password(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
+async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Form,
+) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
     let roles = roles_view(&state, &ctx.actor.roles).await?;
-    let (status, model) = match set_own_password(&state, &ctx, form.get("current_password"), form.get("new_password")).await {
-        Ok(true) => (StatusCode::OK, json!({ "message": state.i18n.t(ctx.lang, "password-changed", &[]), "errors": {} })),
-        Ok(false) => (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": state.i18n.t(ctx.lang, "password-wrong", &[]), "errors": {} })),
+    let (status, model) = match set_own_password(
+        &state,
+        &ctx,
+        form.get("current_password"),
+        form.get("new_password"),
+    )
+    .await
+    {
+        Ok(true) => (
+            StatusCode::OK,
+            json!({ "message": state.i18n.t(ctx.lang, "password-changed", &[]), "errors": {} }),
+        ),
+        Ok(false) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "error": state.i18n.t(ctx.lang, "password-wrong", &[]), "errors": {} }),
+        ),
         Err(AppError::Invalid(invalid)) => {
-            let errors: serde_json::Map<String, Value> =
-                invalid.0.iter().map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into())).collect();
-            (StatusCode::UNPROCESSABLE_ENTITY, json!({ "errors": errors }))
+            let errors: serde_json::Map<String, Value> = invalid
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into()))
+                .collect();
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "errors": errors }),
+            )
         }
         Err(e) => return Err(e),
     };
     let mut model = model;
     model["roles"] = json!(roles);
-    Ok((status, render::page(&state, &ctx, "accounts/account.html", model)?).into_response())
+    Ok((
+        status,
+        render::page(&state, &ctx, "accounts/account.html", model)?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -209,21 +313,38 @@ struct Credentials {
     password: String,
 }
 
-async fn api_login(State(state): State<AppState>, ctx: Ctx, jar: CookieJar, JsonBody(c): JsonBody<Credentials>) -> Result<Response, AppError> {
+async fn api_login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    JsonBody(c): JsonBody<Credentials>,
+) -> Result<Response, AppError> {
     match open_session(&state, c.username.trim(), &c.password).await? {
         Ok((user, cookie, csrf)) => {
             let roles = store::accounts::roles(&state.store, user.id).await?;
-            Ok((jar.add(cookie), Json(json!({ "user": user, "roles": roles, "csrf_token": csrf }))).into_response())
+            Ok((
+                jar.add(cookie),
+                Json(json!({ "user": user, "roles": roles, "csrf_token": csrf })),
+            )
+                .into_response())
         }
         Err(LoginFailure::Throttled) => Err(AppError::TooManyRequests),
         Err(failure) => {
             let message = state.i18n.t(ctx.lang, failure.key(), &[]);
-            Ok((failure.status(), Json(json!({ "error": { "code": "unauthorized", "message": message } }))).into_response())
+            Ok((
+                failure.status(),
+                Json(json!({ "error": { "code": "unauthorized", "message": message } })),
+            )
+                .into_response())
         }
     }
 }
 
-async fn api_logout(State(state): State<AppState>, ctx: Ctx, jar: CookieJar) -> Result<(CookieJar, StatusCode), AppError> {
+async fn api_logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+) -> Result<(CookieJar, StatusCode), AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
     if let Some(secret) = &ctx.session {
         store::accounts::delete_session(&state.store, secret).await?;
@@ -233,7 +354,9 @@ async fn api_logout(State(state): State<AppState>, ctx: Ctx, jar: CookieJar) -> 
 
 async fn api_me(ctx: Ctx) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
-    Ok(Json(json!({ "user": ctx.user, "roles": ctx.actor.roles, "csrf_token": ctx.csrf })))
+    Ok(Json(
+        json!({ "user": ctx.user, "roles": ctx.actor.roles, "csrf_token": ctx.csrf }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -243,7 +366,11 @@ struct PasswordChange {
     new_password: String,
 }
 
-async fn api_change_password(State(state): State<AppState>, ctx: Ctx, JsonBody(p): JsonBody<PasswordChange>) -> Result<StatusCode, AppError> {
+async fn api_change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(p): JsonBody<PasswordChange>,
+) -> Result<StatusCode, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
     if set_own_password(&state, &ctx, &p.current_password, &p.new_password).await? {
         Ok(StatusCode::NO_CONTENT)

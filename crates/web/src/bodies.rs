@@ -23,13 +23,37 @@ use crate::routes::Registry;
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/bodies", "Bodies", list_page)
-        .get("/bodies/{body}", "A body: members, chairmanship, meeting history", show_page)
-        .post("/bodies/{body}/chairs", "Confirm or override the chair for a year (form)", set_chair_form)
+        .get(
+            "/bodies/{body}",
+            "A body: members, chairmanship, meeting history",
+            show_page,
+        )
+        .post(
+            "/bodies/{body}/chairs",
+            "Confirm or override the chair for a year (form)",
+            set_chair_form,
+        )
         .get("/api/v1/bodies", "Every body", api_list)
-        .get("/api/v1/bodies/{body}", "A body with its memberships", api_show)
-        .get("/api/v1/bodies/{body}/chairs", "Chair and co-chairs by year, set or proposed (?from=&to=)", api_chairs)
-        .put("/api/v1/bodies/{body}/chairs/{year}", "Confirm or override the chair for a year", api_set_chair)
-        .get("/api/v1/bodies/{body}/meetings", "The body's meeting history", api_meetings)
+        .get(
+            "/api/v1/bodies/{body}",
+            "A body with its memberships",
+            api_show,
+        )
+        .get(
+            "/api/v1/bodies/{body}/chairs",
+            "Chair and co-chairs by year, set or proposed (?from=&to=)",
+            api_chairs,
+        )
+        .put(
+            "/api/v1/bodies/{body}/chairs/{year}",
+            "Confirm or override the chair for a year",
+            api_set_chair,
+        )
+        .get(
+            "/api/v1/bodies/{body}/meetings",
+            "The body's meeting history",
+            api_meetings,
+        )
 }
 
 /// Everything a body's page and API need, read in four queries.
@@ -46,13 +70,21 @@ impl BodyRecord {
         let memberships = store::bodies::memberships(&state.store, body.id).await?;
         let participants = store::participants::list(&state.store).await?;
         let set = store::bodies::chairs(&state.store, body.id).await?;
-        Ok(BodyRecord { body, memberships, participants, set })
+        Ok(BodyRecord {
+            body,
+            memberships,
+            participants,
+            set,
+        })
     }
 
     /// The members (anyone with a membership, past or present) in the body's order of precedence.
     fn members(&self) -> Vec<&Participant> {
-        let members: Vec<&Participant> =
-            self.participants.iter().filter(|p| self.memberships.iter().any(|m| m.participant_id == p.id)).collect();
+        let members: Vec<&Participant> = self
+            .participants
+            .iter()
+            .filter(|p| self.memberships.iter().any(|m| m.participant_id == p.id))
+            .collect();
         order(&self.body.precedence, &members)
     }
 
@@ -114,10 +146,22 @@ async fn meetings_json(state: &AppState, record: &BodyRecord) -> Result<Vec<Valu
 async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let bodies = store::bodies::list(&state.store).await?;
-    render::page(&state, &ctx, "bodies/list.html", json!({ "bodies": bodies }))
+    render::page(
+        &state,
+        &ctx,
+        "bodies/list.html",
+        json!({ "bodies": bodies }),
+    )
 }
 
-async fn body_page(state: &AppState, ctx: &Ctx, record: &BodyRecord, form: Value, errors: Value, message: Option<String>) -> Result<Html<String>, AppError> {
+async fn body_page(
+    state: &AppState,
+    ctx: &Ctx,
+    record: &BodyRecord,
+    form: Value,
+    errors: Value,
+    message: Option<String>,
+) -> Result<Html<String>, AppError> {
     let (from, to) = default_years(&record.body);
     let today = today_in(&record.body.time_zone);
     let members: Vec<Value> = record
@@ -128,8 +172,18 @@ async fn body_page(state: &AppState, ctx: &Ctx, record: &BodyRecord, form: Value
             json!({ "code": p.code, "name": p.short_name, "status": status_on(&record.memberships, p.id, today), "periods": periods })
         })
         .collect();
-    let member_choices: Vec<Value> = record.members().iter().map(|p| json!({ "code": p.code, "name": p.short_name })).collect();
-    let may_manage = authorize(&ctx.actor, Action::ManageBody { body: record.body.id }).is_ok();
+    let member_choices: Vec<Value> = record
+        .members()
+        .iter()
+        .map(|p| json!({ "code": p.code, "name": p.short_name }))
+        .collect();
+    let may_manage = authorize(
+        &ctx.actor,
+        Action::ManageBody {
+            body: record.body.id,
+        },
+    )
+    .is_ok();
     let model = json!({
         "body": record.body,
         "members": members,
@@ -144,7 +198,11 @@ async fn body_page(state: &AppState, ctx: &Ctx, record: &BodyRecord, form: Value
     render::page(state, ctx, "bodies/show.html", model)
 }
 
-async fn show_page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {
+async fn show_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
     body_page(&state, &ctx, &record, json!({}), json!({}), None).await
@@ -161,35 +219,86 @@ struct ChairInput {
     version: Option<i64>,
 }
 
-async fn save_chair(state: &AppState, ctx: &Ctx, record: &BodyRecord, year: i16, input: ChairInput) -> Result<(), AppError> {
-    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+async fn save_chair(
+    state: &AppState,
+    ctx: &Ctx,
+    record: &BodyRecord,
+    year: i16,
+    input: ChairInput,
+) -> Result<(), AppError> {
+    authorize(
+        &ctx.actor,
+        Action::ManageBody {
+            body: record.body.id,
+        },
+    )?;
     let mut problems = Vec::new();
     if !(1900..=2200).contains(&year) {
-        problems.push(FieldError { field: "year".into(), code: "out-of-range", args: vec![] });
+        problems.push(FieldError {
+            field: "year".into(),
+            code: "out-of-range",
+            args: vec![],
+        });
     }
     let chair = input.chair.trim().to_uppercase();
-    let co_chairs: Vec<String> = input.co_chairs.iter().map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty()).collect();
+    let co_chairs: Vec<String> = input
+        .co_chairs
+        .iter()
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
     if co_chairs.contains(&chair) {
-        problems.push(FieldError { field: "co_chairs".into(), code: "invalid-value", args: vec![] });
+        problems.push(FieldError {
+            field: "co_chairs".into(),
+            code: "invalid-value",
+            args: vec![],
+        });
     }
     if !problems.is_empty() {
         return Err(Invalid(problems).into());
     }
     let mut tx = state.store.begin().await?;
-    store::bodies::set_chair(&mut tx, &ctx.actor, record.body.id, year, &chair, &co_chairs, input.version).await?;
+    store::bodies::set_chair(
+        &mut tx,
+        &ctx.actor,
+        record.body.id,
+        year,
+        &chair,
+        &co_chairs,
+        input.version,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn set_chair_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, form: Form) -> Result<Response, AppError> {
+async fn set_chair_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
-    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    authorize(
+        &ctx.actor,
+        Action::ManageBody {
+            body: record.body.id,
+        },
+    )?;
     let year: Option<i16> = form.get("year").trim().parse().ok();
-    let version = record.set.iter().find(|s| Some(s.chair.year) == year).map(|s| s.version);
+    let version = record
+        .set
+        .iter()
+        .find(|s| Some(s.chair.year) == year)
+        .map(|s| s.version);
     let input = ChairInput {
         chair: form.get("chair").to_string(),
-        co_chairs: form.get("co_chairs").split(',').map(str::to_string).collect(),
+        co_chairs: form
+            .get("co_chairs")
+            .split(',')
+            .map(str::to_string)
+            .collect(),
         version,
     };
     let result = match year {
@@ -199,9 +308,20 @@ async fn set_chair_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Pat
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/bodies/{slug}#chairs-heading")).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let errors: serde_json::Map<String, Value> =
-                invalid.0.iter().map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into())).collect();
-            let page = body_page(&state, &ctx, &record, form.to_json(), Value::Object(errors), None).await?;
+            let errors: serde_json::Map<String, Value> = invalid
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into()))
+                .collect();
+            let page = body_page(
+                &state,
+                &ctx,
+                &record,
+                form.to_json(),
+                Value::Object(errors),
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -210,10 +330,16 @@ async fn set_chair_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Pat
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    Ok(Json(json!({ "bodies": store::bodies::list(&state.store).await? })))
+    Ok(Json(
+        json!({ "bodies": store::bodies::list(&state.store).await? }),
+    ))
 }
 
-async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
     let mut body = json!(record.body);
@@ -228,18 +354,28 @@ struct Years {
     to: Option<i16>,
 }
 
-async fn api_chairs(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, QueryParams(years): QueryParams<Years>) -> Result<Json<Value>, AppError> {
+async fn api_chairs(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    QueryParams(years): QueryParams<Years>,
+) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
     let (default_from, default_to) = default_years(&record.body);
-    let (from, to) = (years.from.unwrap_or(default_from), years.to.unwrap_or(default_to));
+    let (from, to) = (
+        years.from.unwrap_or(default_from),
+        years.to.unwrap_or(default_to),
+    );
     if to < from {
         return Err(AppError::field("to", "dates-out-of-order"));
     }
     if to - from > 100 {
         return Err(AppError::field("to", "out-of-range"));
     }
-    Ok(Json(json!({ "body": record.body.slug, "chairs": record.chairs(from, to) })))
+    Ok(Json(
+        json!({ "body": record.body.slug, "chairs": record.chairs(from, to) }),
+    ))
 }
 
 async fn api_set_chair(
@@ -249,14 +385,22 @@ async fn api_set_chair(
     JsonBody(input): JsonBody<ChairInput>,
 ) -> Result<Json<Value>, AppError> {
     let record = BodyRecord::load(&state, &slug).await?;
-    let year: i16 = year.parse().map_err(|_| AppError::field("year", "invalid-number"))?;
+    let year: i16 = year
+        .parse()
+        .map_err(|_| AppError::field("year", "invalid-number"))?;
     save_chair(&state, &ctx, &record, year, input).await?;
     let record = BodyRecord::load(&state, &slug).await?;
     Ok(Json(json!({ "chairs": record.chairs(year, year) })))
 }
 
-async fn api_meetings(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+async fn api_meetings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
-    Ok(Json(json!({ "body": record.body.slug, "meetings": meetings_json(&state, &record).await? })))
+    Ok(Json(
+        json!({ "body": record.body.slug, "meetings": meetings_json(&state, &record).await? }),
+    ))
 }

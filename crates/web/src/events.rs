@@ -27,14 +27,34 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/events/new", "The form for a new event", new_page)
         .post("/events", "Create an event (form)", create_form)
         .get("/events/{event}", "An event and its meetings", show_page)
-        .get("/events/{event}/edit", "The form to edit an event", edit_page)
+        .get(
+            "/events/{event}/edit",
+            "The form to edit an event",
+            edit_page,
+        )
         .post("/events/{event}/edit", "Edit an event (form)", edit_form)
-        .get("/api/v1/events", "Events, the latest first (?page=)", api_list)
+        .get(
+            "/api/v1/events",
+            "Events, the latest first (?page=)",
+            api_list,
+        )
         .post("/api/v1/events", "Create an event", api_create)
         .get("/api/v1/events/{event}", "An event", api_show)
-        .put("/api/v1/events/{event}", "Replace an event's fields (with its version)", api_update)
-        .get("/api/v1/events/{event}/meetings", "The meetings an event holds", api_meetings)
-        .post("/api/v1/events/{event}/meetings", "Add a meeting of a body to an event", api_create_meeting)
+        .put(
+            "/api/v1/events/{event}",
+            "Replace an event's fields (with its version)",
+            api_update,
+        )
+        .get(
+            "/api/v1/events/{event}/meetings",
+            "The meetings an event holds",
+            api_meetings,
+        )
+        .post(
+            "/api/v1/events/{event}/meetings",
+            "Add a meeting of a body to an event",
+            api_create_meeting,
+        )
 }
 
 /// An event as the API and pages show it: the host by code.
@@ -46,8 +66,11 @@ fn event_json(event: &Event, participants: &[Participant]) -> Value {
 
 /// Whether the actor may create events for any participant, and for which.
 fn hosts_for(ctx: &Ctx, participants: &[Participant]) -> Vec<Participant> {
-    let mut hosts: Vec<Participant> =
-        participants.iter().filter(|p| authorize(&ctx.actor, Action::CreateEvent { host: p.id }).is_ok()).cloned().collect();
+    let mut hosts: Vec<Participant> = participants
+        .iter()
+        .filter(|p| authorize(&ctx.actor, Action::CreateEvent { host: p.id }).is_ok())
+        .cloned()
+        .collect();
     sort_by_collation(&mut hosts, ctx.lang, |p| p.short_name.get(ctx.lang));
     hosts
 }
@@ -58,10 +81,15 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn list_page(State(state): State<AppState>, ctx: Ctx, QueryParams(query): QueryParams<PageQuery>) -> Result<Html<String>, AppError> {
+async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let page = query.page.unwrap_or(1).max(1);
-    let mut events = store::events::page(&state.store, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
+    let mut events =
+        store::events::page(&state.store, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
     let more = events.len() as i64 > PAGE_SIZE;
     events.truncate(PAGE_SIZE as usize);
     let participants = store::participants::list(&state.store).await?;
@@ -76,16 +104,30 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, QueryParams(query): 
 }
 
 /// The event form, empty, re-filled after an error, or filled from an event to edit.
-async fn form_page(state: &AppState, ctx: &Ctx, editing: Option<&Event>, form: Value, errors: Value) -> Result<Html<String>, AppError> {
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    editing: Option<&Event>,
+    form: Value,
+    errors: Value,
+) -> Result<Html<String>, AppError> {
     let participants = store::participants::list(&state.store).await?;
     let hosts = hosts_for(ctx, &participants);
     let (title, action, submit) = match editing {
         Some(e) => (
-            state.i18n.t(ctx.lang, "event-edit-title", &[("name", e.name.get(ctx.lang).to_string().into())]),
+            state.i18n.t(
+                ctx.lang,
+                "event-edit-title",
+                &[("name", e.name.get(ctx.lang).to_string().into())],
+            ),
             format!("/events/{}/edit", e.slug),
             state.i18n.t(ctx.lang, "event-save", &[]),
         ),
-        None => (state.i18n.t(ctx.lang, "event-new-title", &[]), "/events".to_string(), state.i18n.t(ctx.lang, "event-create", &[])),
+        None => (
+            state.i18n.t(ctx.lang, "event-new-title", &[]),
+            "/events".to_string(),
+            state.i18n.t(ctx.lang, "event-create", &[]),
+        ),
     };
     let model = json!({ "title": title, "action": action, "submit": submit, "hosts": hosts, "form": form, "errors": errors });
     render::page(state, ctx, "events/form.html", model)
@@ -115,7 +157,10 @@ fn validated(fields: EventFields, mut problems: Vec<FieldError>) -> Result<Event
         Ok(fields) if problems.is_empty() => Ok(fields),
         Ok(_) => Err(Invalid(problems).into()),
         Err(Invalid(more)) => {
-            problems.extend(more.into_iter().filter(|e| !(dates_unreadable && e.code == "dates-out-of-order")));
+            problems.extend(
+                more.into_iter()
+                    .filter(|e| !(dates_unreadable && e.code == "dates-out-of-order")),
+            );
             Err(Invalid(problems).into())
         }
     }
@@ -129,26 +174,44 @@ async fn may_create(state: &AppState, ctx: &Ctx, host_code: &str) -> Result<(), 
         Err(store::StoreError::Unknown { .. }) if ctx.user.is_none() => Err(AppError::Unauthorized),
         Err(store::StoreError::Unknown { .. }) => {
             let participants = store::participants::list(&state.store).await?;
-            if hosts_for(ctx, &participants).is_empty() { Err(AppError::Forbidden("you may not create events")) } else { Ok(()) }
+            if hosts_for(ctx, &participants).is_empty() {
+                Err(AppError::Forbidden("you may not create events"))
+            } else {
+                Ok(())
+            }
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// Re-shows a form after a validation error, with each message by its field.
-async fn form_errors(state: &AppState, ctx: &Ctx, editing: Option<&Event>, form: &Form, invalid: Invalid) -> Result<Response, AppError> {
-    let errors: serde_json::Map<String, Value> =
-        invalid.0.iter().map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into())).collect();
+async fn form_errors(
+    state: &AppState,
+    ctx: &Ctx,
+    editing: Option<&Event>,
+    form: &Form,
+    invalid: Invalid,
+) -> Result<Response, AppError> {
+    let errors: serde_json::Map<String, Value> = invalid
+        .0
+        .iter()
+        .map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into()))
+        .collect();
     let page = form_page(state, ctx, editing, form.to_json(), Value::Object(errors)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     let participants = store::participants::list(&state.store).await?;
-    let host = hosts_for(&ctx, &participants).into_iter().next().ok_or_else(|| match ctx.user {
-        None => AppError::Unauthorized,
-        Some(_) => AppError::Forbidden("only a host's ministry or protocol creates events"),
-    })?;
+    let denied = if ctx.user.is_none() {
+        AppError::Unauthorized
+    } else {
+        AppError::Forbidden("only a host's ministry or protocol creates events")
+    };
+    let host = hosts_for(&ctx, &participants)
+        .into_iter()
+        .next()
+        .ok_or(denied)?;
     let form = json!({ "host": host.code, "time_zone": host.time_zone });
     form_page(&state, &ctx, None, form, json!({})).await
 }
@@ -157,14 +220,21 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
 async fn create(state: &AppState, ctx: &Ctx, fields: EventFields) -> Result<Event, AppError> {
     let mut tx = state.store.begin().await?;
     let event = store::events::create(&mut tx, &ctx.actor, fields).await?;
-    if let (Some(user), Some(role)) = (&ctx.user, role_on_creating_event(&ctx.actor, event.id, event.host)) {
+    if let (Some(user), Some(role)) = (
+        &ctx.user,
+        role_on_creating_event(&ctx.actor, event.id, event.host),
+    ) {
         store::accounts::grant(&mut tx, &ctx.actor, user, &role).await?;
     }
     tx.commit().await?;
     Ok(event)
 }
 
-async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
+async fn create_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: Form,
+) -> Result<Response, AppError> {
     may_create(&state, &ctx, form.get("host")).await?;
     let (fields, problems) = fields_from_form(&form);
     let result = match validated(fields, problems) {
@@ -178,7 +248,11 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
     }
 }
 
-async fn show_page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {
+async fn show_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let event = store::events::by_slug(&state.store, &slug).await?;
     let participants = store::participants::list(&state.store).await?;
@@ -222,14 +296,31 @@ fn form_from_event(event: &Event, participants: &[Participant]) -> Value {
     form
 }
 
-async fn edit_page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {
+async fn edit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let participants = store::participants::list(&state.store).await?;
-    form_page(&state, &ctx, Some(&event), form_from_event(&event, &participants), json!({})).await
+    form_page(
+        &state,
+        &ctx,
+        Some(&event),
+        form_from_event(&event, &participants),
+        json!({}),
+    )
+    .await
 }
 
-async fn update(state: &AppState, ctx: &Ctx, event: &Event, version: i64, fields: EventFields) -> Result<Event, AppError> {
+async fn update(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    version: i64,
+    fields: EventFields,
+) -> Result<Event, AppError> {
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let fields = fields.validate()?;
     let mut tx = state.store.begin().await?;
@@ -238,10 +329,18 @@ async fn update(state: &AppState, ctx: &Ctx, event: &Event, version: i64, fields
     Ok(event)
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, form: Form) -> Result<Response, AppError> {
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
-    let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version: i64 = form
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::field("version", "invalid-number"))?;
     let (fields, problems) = fields_from_form(&form);
     let result = match validated(fields, problems) {
         Ok(fields) => update(&state, &ctx, &event, version, fields).await,
@@ -249,28 +348,47 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Str
     };
     match result {
         Ok(event) => Ok(Redirect::to(&format!("/events/{}", event.slug)).into_response()),
-        Err(AppError::Invalid(invalid)) => form_errors(&state, &ctx, Some(&event), &form, invalid).await,
+        Err(AppError::Invalid(invalid)) => {
+            form_errors(&state, &ctx, Some(&event), &form, invalid).await
+        }
         Err(e) => Err(e),
     }
 }
 
-async fn api_list(State(state): State<AppState>, ctx: Ctx, QueryParams(query): QueryParams<PageQuery>) -> Result<Json<Value>, AppError> {
+async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let page = query.page.unwrap_or(1).max(1);
     let events = store::events::page(&state.store, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let participants = store::participants::list(&state.store).await?;
-    let events: Vec<Value> = events.iter().map(|e| event_json(e, &participants)).collect();
-    Ok(Json(json!({ "events": events, "page": page, "page_size": PAGE_SIZE })))
+    let events: Vec<Value> = events
+        .iter()
+        .map(|e| event_json(e, &participants))
+        .collect();
+    Ok(Json(
+        json!({ "events": events, "page": page, "page_size": PAGE_SIZE }),
+    ))
 }
 
-async fn api_create(State(state): State<AppState>, ctx: Ctx, JsonBody(fields): JsonBody<EventFields>) -> Result<Response, AppError> {
+async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(fields): JsonBody<EventFields>,
+) -> Result<Response, AppError> {
     may_create(&state, &ctx, &fields.host).await?;
     let event = create(&state, &ctx, fields.validate()?).await?;
     let participants = store::participants::list(&state.store).await?;
     Ok((StatusCode::CREATED, Json(event_json(&event, &participants))).into_response())
 }
 
-async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let event = store::events::by_slug(&state.store, &slug).await?;
     let participants = store::participants::list(&state.store).await?;
@@ -286,17 +404,30 @@ struct EventUpdate {
     fields: EventFields,
 }
 
-async fn api_update(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, JsonBody(input): JsonBody<EventUpdate>) -> Result<Json<Value>, AppError> {
+async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    JsonBody(input): JsonBody<EventUpdate>,
+) -> Result<Json<Value>, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     let event = update(&state, &ctx, &event, input.version, input.fields).await?;
     let participants = store::participants::list(&state.store).await?;
     Ok(Json(event_json(&event, &participants)))
 }
 
-async fn api_meetings(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+async fn api_meetings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let meetings: Vec<_> = store::events::meetings_of_event(&state.store, event.id).await?.into_iter().map(|m| m.meeting).collect();
+    let meetings: Vec<_> = store::events::meetings_of_event(&state.store, event.id)
+        .await?
+        .into_iter()
+        .map(|m| m.meeting)
+        .collect();
     Ok(Json(json!({ "event": event.slug, "meetings": meetings })))
 }
 
@@ -307,11 +438,20 @@ async fn api_create_meeting(
     JsonBody(fields): JsonBody<MeetingFields>,
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let body = store::bodies::by_slug(&state.store, &fields.body).await.map_err(|_| AppError::field("body", "unknown"))?;
-    authorize(&ctx.actor, Action::ManageMeeting { event: event.id, body: body.id })?;
+    let body = store::bodies::by_slug(&state.store, &fields.body)
+        .await
+        .map_err(|_| AppError::field("body", "unknown"))?;
+    authorize(
+        &ctx.actor,
+        Action::ManageMeeting {
+            event: event.id,
+            body: body.id,
+        },
+    )?;
     let fields = fields.validate(&event)?;
     let mut tx = state.store.begin().await?;
-    let meeting = store::events::create_meeting(&mut tx, &ctx.actor, &event, body.id, fields).await?;
+    let meeting =
+        store::events::create_meeting(&mut tx, &ctx.actor, &event, body.id, fields).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!(meeting))).into_response())
 }

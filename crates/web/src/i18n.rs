@@ -9,8 +9,11 @@ use jiff::civil::Date;
 /// The interface languages, the first being the default.
 pub const LANGUAGES: [&str; 3] = ["en", "ru", "kk"];
 
-const SOURCES: [(&str, &str); 3] =
-    [("en", include_str!("../i18n/en.ftl")), ("ru", include_str!("../i18n/ru.ftl")), ("kk", include_str!("../i18n/kk.ftl"))];
+const SOURCES: [(&str, &str); 3] = [
+    ("en", include_str!("../i18n/en.ftl")),
+    ("ru", include_str!("../i18n/ru.ftl")),
+    ("kk", include_str!("../i18n/kk.ftl")),
+];
 
 pub struct I18n {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
@@ -28,11 +31,15 @@ impl I18n {
         let bundles = SOURCES
             .iter()
             .map(|(lang, source)| {
-                let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| panic!("{lang}.ftl: {errors:?}"));
-                let mut bundle = FluentBundle::new_concurrent(vec![lang.parse().expect("a valid language tag")]);
+                let resource = FluentResource::try_new(source.to_string())
+                    .unwrap_or_else(|(_, errors)| panic!("{lang}.ftl: {errors:?}"));
+                let mut bundle =
+                    FluentBundle::new_concurrent(vec![lang.parse().expect("a valid language tag")]);
                 // Isolation marks would end up inside attributes and test assertions.
                 bundle.set_use_isolating(false);
-                bundle.add_resource(resource).unwrap_or_else(|errors| panic!("{lang}.ftl: {errors:?}"));
+                bundle
+                    .add_resource(resource)
+                    .unwrap_or_else(|errors| panic!("{lang}.ftl: {errors:?}"));
                 (*lang, bundle)
             })
             .collect();
@@ -46,29 +53,51 @@ impl I18n {
             fluent_args.set(*name, value.clone());
         }
         for l in [lang, "en"] {
-            let Some(bundle) = self.bundles.get(l) else { continue };
-            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else { continue };
+            let Some(bundle) = self.bundles.get(l) else {
+                continue;
+            };
+            let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+                continue;
+            };
             let mut errors = Vec::new();
-            return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
+            return bundle
+                .format_pattern(pattern, Some(&fluent_args), &mut errors)
+                .into_owned();
         }
         key.to_string()
     }
 
     /// A validation problem in words.
     pub fn field_error(&self, lang: &str, e: &domain::FieldError) -> String {
-        let args: Vec<(&str, FluentValue)> = e.args.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
+        let args: Vec<(&str, FluentValue)> = e
+            .args
+            .iter()
+            .map(|(k, v)| (*k, FluentValue::from(v.as_str())))
+            .collect();
         self.t(lang, &format!("error-{}", e.code), &args)
     }
 
     /// A civil date written out in the language ("11 April 2025", «11 апреля 2025 г.»).
     pub fn date(&self, lang: &str, d: Date) -> String {
         let month = self.t(lang, &format!("month-{}", d.month()), &[]);
-        self.t(lang, "date-long", &[("day", d.day().into()), ("month", month.into()), ("year", d.year().to_string().into())])
+        self.t(
+            lang,
+            "date-long",
+            &[
+                ("day", d.day().into()),
+                ("month", month.into()),
+                ("year", d.year().to_string().into()),
+            ],
+        )
     }
 
     /// Every message key of a language, for the test that keeps the three files in step.
     pub fn keys(lang: &str) -> Vec<String> {
-        let source = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or("");
+        let source = SOURCES
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, s)| *s)
+            .unwrap_or("");
         let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
         resource
             .entries()
@@ -91,7 +120,10 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'stati
         .filter_map(|part| {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next()?.trim();
-            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse().ok())
+                .unwrap_or(1.0);
             let primary = tag.split('-').next()?.to_ascii_lowercase();
             Some((q, supported(&primary)?))
         })

@@ -65,8 +65,14 @@ pub fn app(state: AppState) -> Router {
     routes::registry()
         .router
         .fallback(system::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), system::count_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            system::count_requests,
+        ))
         .with_state(state)
 }
 
@@ -82,7 +88,12 @@ pub mod testing {
     pub use crate::render::TEMPLATES;
 
     /// Renders a template with sample data in a language, as a page would.
-    pub fn render_sample(state: &crate::AppState, template: &str, lang: &'static str, model: serde_json::Value) -> Result<String, String> {
+    pub fn render_sample(
+        state: &crate::AppState,
+        template: &str,
+        lang: &'static str,
+        model: serde_json::Value,
+    ) -> Result<String, String> {
         crate::render::render_raw(state, template, lang, model).map_err(|e| format!("{e:#}"))
     }
 }
