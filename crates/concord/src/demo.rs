@@ -112,10 +112,7 @@ struct EventAccount {
 pub fn accounts() -> Result<(Vec<String>, String)> {
     let scenario: Scenario = serde_json::from_str(SCENARIO).context("demo/almaty-2025.json")?;
     let a = scenario.accounts;
-    let mut names: Vec<String> = ["admin", "secretariat", "host", "press"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut names: Vec<String> = ["admin", "secretariat", "host", "press"].iter().map(|s| s.to_string()).collect();
     for code in &a.member_states {
         names.push(format!("ministry-{}", code.to_lowercase()));
         names.push(format!("delegation-{}", code.to_lowercase()));
@@ -162,16 +159,7 @@ pub async fn load(store: &Store) -> Result<()> {
             store::bodies::add_membership(&mut tx, &system, body.id, new).await?;
         }
         for c in b.chairs {
-            store::bodies::set_chair(
-                &mut tx,
-                &system,
-                body.id,
-                c.year,
-                &c.chair,
-                &c.co_chairs,
-                None,
-            )
-            .await?;
+            store::bodies::set_chair(&mut tx, &system, body.id, c.year, &c.chair, &c.co_chairs, None).await?;
         }
         bodies.insert(body.slug.clone(), body);
     }
@@ -189,9 +177,7 @@ pub async fn load(store: &Store) -> Result<()> {
         };
         let event = store::events::create(&mut tx, &system, fields.validate()?).await?;
         for m in e.meetings {
-            let body = bodies
-                .get(&m.body)
-                .with_context(|| format!("unknown body {}", m.body))?;
+            let body = bodies.get(&m.body).with_context(|| format!("unknown body {}", m.body))?;
             let fields = MeetingFields {
                 slug: m.slug,
                 body: m.body,
@@ -201,31 +187,16 @@ pub async fn load(store: &Store) -> Result<()> {
                 formats: m.formats,
                 date: m.date,
             };
-            store::events::create_meeting(
-                &mut tx,
-                &system,
-                &event,
-                body.id,
-                fields.validate(&event)?,
-            )
-            .await?;
+            store::events::create_meeting(&mut tx, &system, &event, body.id, fields.validate(&event)?).await?;
         }
         events.insert(event.slug.clone(), event);
     }
     let a = scenario.accounts;
     let hash = hash_password(&a.password);
-    let event_id = |slug: &str| {
-        events
-            .get(slug)
-            .map(|e| (e.id, e.host))
-            .with_context(|| format!("unknown event {slug}"))
-    };
-    let participant_id = |code: &str| {
-        participants
-            .get(code)
-            .copied()
-            .with_context(|| format!("unknown participant {code}"))
-    };
+    let event_id =
+        |slug: &str| events.get(slug).map(|e| (e.id, e.host)).with_context(|| format!("unknown event {slug}"));
+    let participant_id =
+        |code: &str| participants.get(code).copied().with_context(|| format!("unknown participant {code}"));
     let mut accounts: Vec<(String, String, Vec<Role>)> = vec![
         ("admin".into(), a.admin.display_name, vec![Role::Admin]),
         (
@@ -243,18 +214,9 @@ pub async fn load(store: &Store) -> Result<()> {
     accounts.push((
         "host".into(),
         a.host.display_name,
-        vec![Role::Host {
-            event: host_event,
-            participant: host_participant,
-        }],
+        vec![Role::Host { event: host_event, participant: host_participant }],
     ));
-    accounts.push((
-        "press".into(),
-        a.press.display_name,
-        vec![Role::Press {
-            event: event_id(&a.press.event)?.0,
-        }],
-    ));
+    accounts.push(("press".into(), a.press.display_name, vec![Role::Press { event: event_id(&a.press.event)?.0 }]));
     let (delegation_event, _) = event_id(&a.delegations_at)?;
     for code in &a.member_states {
         let participant = participant_id(code)?;
@@ -267,16 +229,11 @@ pub async fn load(store: &Store) -> Result<()> {
         accounts.push((
             format!("delegation-{lower}"),
             format!("Accreditation officer ({code})"),
-            vec![Role::AccreditationOfficer {
-                event: delegation_event,
-                participant,
-            }],
+            vec![Role::AccreditationOfficer { event: delegation_event, participant }],
         ));
     }
     for (username, display_name, roles) in accounts {
-        let user =
-            store::accounts::create_user(&mut tx, &system, &username, &display_name, &hash, true)
-                .await?;
+        let user = store::accounts::create_user(&mut tx, &system, &username, &display_name, &hash, true).await?;
         for role in &roles {
             store::accounts::grant(&mut tx, &system, &user, role).await?;
         }

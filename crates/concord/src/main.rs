@@ -41,9 +41,7 @@ impl Database {
                 format!("sqlite:{}", self.data_dir.join("concord.db").display())
             }
         };
-        let store = Store::connect(&url)
-            .await
-            .with_context(|| format!("opening the database {}", redact(&url)))?;
+        let store = Store::connect(&url).await.with_context(|| format!("opening the database {}", redact(&url)))?;
         store.migrate().await.context("applying migrations")?;
         Ok(store)
     }
@@ -133,18 +131,12 @@ enum UserCommand {
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CONCORD_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("CONCORD_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve {
-            listen,
-            demo,
-            secure_cookies,
-            db,
-        } => serve(listen, demo, secure_cookies, db).await,
+        Command::Serve { listen, demo, secure_cookies, db } => serve(listen, demo, secure_cookies, db).await,
         Command::Demo { db } => {
             let store = db.open().await?;
             if concord::demo::is_loaded(&store).await? {
@@ -186,27 +178,14 @@ async fn serve(listen: SocketAddr, demo: bool, secure_cookies: bool, db: Databas
     if demo && !concord::demo::is_loaded(&store).await? {
         concord::demo::load(&store).await?;
     }
-    let state = web::AppState::new(
-        store.clone(),
-        web::Config {
-            demo,
-            secure_cookies,
-        },
-    );
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
+    let state = web::AppState::new(store.clone(), web::Config { demo, secure_cookies });
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Concord listens on http://{}", listener.local_addr()?);
     if demo {
         let (names, password) = concord::demo::accounts()?;
-        println!(
-            "Demonstration accounts (password \"{password}\"): {}",
-            names.join(", ")
-        );
+        println!("Demonstration accounts (password \"{password}\"): {}", names.join(", "));
     }
-    axum::serve(listener, web::app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(listener, web::app(state)).with_graceful_shutdown(shutdown()).await?;
     store.close().await;
     Ok(())
 }
@@ -216,8 +195,7 @@ async fn shutdown() {
         let _ = tokio::signal::ctrl_c().await;
     };
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -232,29 +210,20 @@ fn read_password() -> Result<String> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
-    validate_new_password(&password).map_err(|e| {
-        anyhow::anyhow!(
-            "{e}: use at least {} characters",
-            domain::accounts::MIN_PASSWORD_CHARS
-        )
-    })?;
+    validate_new_password(&password)
+        .map_err(|e| anyhow::anyhow!("{e}: use at least {} characters", domain::accounts::MIN_PASSWORD_CHARS))?;
     Ok(password)
 }
 
 async fn user(command: UserCommand) -> Result<()> {
     let operator = Actor::anonymous();
     match command {
-        UserCommand::Add {
-            username,
-            display_name,
-            roles,
-            db,
-        } => {
+        UserCommand::Add { username, display_name, roles, db } => {
             let mut checker = Checker::new();
             check_username(&mut checker, &username);
-            checker.finish(()).map_err(|_| {
-                anyhow::anyhow!("usernames are 3 to 64 lower-case letters, digits, '.', '-' or '_'")
-            })?;
+            checker
+                .finish(())
+                .map_err(|_| anyhow::anyhow!("usernames are 3 to 64 lower-case letters, digits, '.', '-' or '_'"))?;
             let store = db.open().await?;
             let mut parsed = Vec::new();
             for role in &roles {
@@ -280,9 +249,8 @@ async fn user(command: UserCommand) -> Result<()> {
         }
         UserCommand::Passwd { username, db } => {
             let store = db.open().await?;
-            let user = store::accounts::by_username(&store, &username)
-                .await
-                .with_context(|| format!("no user {username}"))?;
+            let user =
+                store::accounts::by_username(&store, &username).await.with_context(|| format!("no user {username}"))?;
             let hash = hash_password(&read_password()?);
             let mut tx = store.begin().await?;
             store::accounts::set_password(&mut tx, &operator, user.id, &hash, None).await?;
@@ -290,15 +258,10 @@ async fn user(command: UserCommand) -> Result<()> {
             println!("Password changed for {username}; their sessions were ended.");
             Ok(())
         }
-        UserCommand::Token {
-            username,
-            label,
-            db,
-        } => {
+        UserCommand::Token { username, label, db } => {
             let store = db.open().await?;
-            let user = store::accounts::by_username(&store, &username)
-                .await
-                .with_context(|| format!("no user {username}"))?;
+            let user =
+                store::accounts::by_username(&store, &username).await.with_context(|| format!("no user {username}"))?;
             let token = format!("cnc_{}", new_secret());
             let mut tx = store.begin().await?;
             store::accounts::create_token(&mut tx, &operator, &user, &label, &token).await?;
@@ -315,28 +278,18 @@ async fn parse_role(store: &Store, spec: &str) -> Result<Role> {
     Ok(match parts.as_slice() {
         ["admin"] => Role::Admin,
         ["secretariat", body] => Role::Secretariat {
-            body: store::bodies::by_slug(store, body)
-                .await
-                .with_context(|| format!("no body {body}"))?
-                .id,
+            body: store::bodies::by_slug(store, body).await.with_context(|| format!("no body {body}"))?.id,
         },
         ["host", slug] => {
             let e = event(store, slug).await?;
-            Role::Host {
-                event: e.id,
-                participant: e.host,
-            }
+            Role::Host { event: e.id, participant: e.host }
         }
-        ["ministry", code] => Role::Ministry {
-            participant: participant(store, code).await?.id,
-        },
+        ["ministry", code] => Role::Ministry { participant: participant(store, code).await?.id },
         ["officer", slug, code] => Role::AccreditationOfficer {
             event: event(store, slug).await?.id,
             participant: participant(store, code).await?.id,
         },
-        ["press", slug] => Role::Press {
-            event: event(store, slug).await?.id,
-        },
+        ["press", slug] => Role::Press { event: event(store, slug).await?.id },
         _ => bail!(
             "unknown role {spec}: use admin, secretariat:BODY, host:EVENT, ministry:CODE, officer:EVENT:CODE or press:EVENT"
         ),
@@ -344,13 +297,9 @@ async fn parse_role(store: &Store, spec: &str) -> Result<Role> {
 }
 
 async fn event(store: &Store, slug: &str) -> Result<domain::events::Event> {
-    store::events::by_slug(store, slug)
-        .await
-        .with_context(|| format!("no event {slug}"))
+    store::events::by_slug(store, slug).await.with_context(|| format!("no event {slug}"))
 }
 
 async fn participant(store: &Store, code: &str) -> Result<domain::participants::Participant> {
-    store::participants::by_code(store, code)
-        .await
-        .with_context(|| format!("no participant {code}"))
+    store::participants::by_code(store, code).await.with_context(|| format!("no participant {code}"))
 }

@@ -56,9 +56,7 @@ impl Role {
 /// Usernames: 3 to 64 lower-case ASCII letters, digits, `-`, `_` or `.`.
 pub fn check_username(checker: &mut Checker, username: &str) {
     let ok = (3..=64).contains(&username.len())
-        && username
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b));
+        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b));
     if !ok {
         checker.fail("username", "invalid-username");
     }
@@ -67,17 +65,9 @@ pub fn check_username(checker: &mut Checker, username: &str) {
 pub fn check_password(checker: &mut Checker, field: &str, password: &str) {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        checker.fail_with(
-            field,
-            "password-too-short",
-            vec![("min", MIN_PASSWORD_CHARS.to_string())],
-        );
+        checker.fail_with(field, "password-too-short", vec![("min", MIN_PASSWORD_CHARS.to_string())]);
     } else if n > MAX_PASSWORD_CHARS {
-        checker.fail_with(
-            field,
-            "too-long",
-            vec![("max", MAX_PASSWORD_CHARS.to_string())],
-        );
+        checker.fail_with(field, "too-long", vec![("max", MAX_PASSWORD_CHARS.to_string())]);
     }
 }
 
@@ -99,19 +89,12 @@ pub fn new_secret() -> String {
 /// An argon2id hash in PHC string form.
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 accepts any password")
-        .to_string()
+    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 accepts any password").to_string()
 }
 
 /// Whether `password` matches a stored PHC hash; a malformed hash matches nothing.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 #[cfg(test)]

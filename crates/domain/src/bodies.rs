@@ -27,13 +27,7 @@ impl DecisionRule {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Consensus,
-            Self::SimpleMajority,
-            Self::TwoThirdsMajority,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
+        [Self::Consensus, Self::SimpleMajority, Self::TwoThirdsMajority].into_iter().find(|r| r.as_str() == s)
     }
 }
 
@@ -83,10 +77,7 @@ impl NewBody {
         let name = self.name.checked(&mut c, "name", 200);
         let seat = self.seat.checked(&mut c, "seat", 100);
         if !(2..=3).contains(&self.working_language.len())
-            || !self
-                .working_language
-                .bytes()
-                .all(|b| b.is_ascii_lowercase())
+            || !self.working_language.bytes().all(|b| b.is_ascii_lowercase())
         {
             c.fail("working_language", "invalid-language");
         }
@@ -106,13 +97,8 @@ pub enum MembershipStatus {
 }
 
 impl MembershipStatus {
-    pub const ALL: [MembershipStatus; 5] = [
-        Self::Full,
-        Self::Associate,
-        Self::Observer,
-        Self::Suspended,
-        Self::Withdrawn,
-    ];
+    pub const ALL: [MembershipStatus; 5] =
+        [Self::Full, Self::Associate, Self::Observer, Self::Suspended, Self::Withdrawn];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -155,11 +141,7 @@ impl Membership {
 }
 
 /// A participant's status in a body on a day, from its memberships (the latest one starting wins).
-pub fn status_on(
-    memberships: &[Membership],
-    participant_id: Id,
-    day: Date,
-) -> Option<MembershipStatus> {
+pub fn status_on(memberships: &[Membership], participant_id: Id, day: Date) -> Option<MembershipStatus> {
     memberships
         .iter()
         .filter(|m| m.participant_id == participant_id && m.covers(day))
@@ -198,32 +180,13 @@ mod tests {
     fn status_follows_the_periods() {
         let md = crate::new_id();
         let ms = [
-            m(
-                md,
-                MembershipStatus::Full,
-                date(1991, 12, 21),
-                Some(date(2022, 10, 1)),
-            ),
-            m(
-                md,
-                MembershipStatus::Suspended,
-                date(2022, 10, 1),
-                Some(date(2027, 1, 1)),
-            ),
+            m(md, MembershipStatus::Full, date(1991, 12, 21), Some(date(2022, 10, 1))),
+            m(md, MembershipStatus::Suspended, date(2022, 10, 1), Some(date(2027, 1, 1))),
             m(md, MembershipStatus::Withdrawn, date(2027, 1, 1), None),
         ];
-        assert_eq!(
-            status_on(&ms, md, date(2020, 1, 1)),
-            Some(MembershipStatus::Full)
-        );
-        assert_eq!(
-            status_on(&ms, md, date(2022, 10, 1)),
-            Some(MembershipStatus::Suspended)
-        );
-        assert_eq!(
-            status_on(&ms, md, date(2027, 6, 1)),
-            Some(MembershipStatus::Withdrawn)
-        );
+        assert_eq!(status_on(&ms, md, date(2020, 1, 1)), Some(MembershipStatus::Full));
+        assert_eq!(status_on(&ms, md, date(2022, 10, 1)), Some(MembershipStatus::Suspended));
+        assert_eq!(status_on(&ms, md, date(2027, 6, 1)), Some(MembershipStatus::Withdrawn));
         assert_eq!(status_on(&ms, md, date(1990, 1, 1)), None);
     }
 

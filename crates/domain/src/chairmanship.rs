@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Id;
 use crate::bodies::{ChairRule, Membership, status_on};
+use crate::validation::{Checker, Invalid};
 
 /// A chair set for a year, by confirmation or override.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,34 +59,37 @@ pub fn chairs(
             let explicit = set.iter().find(|s| s.year == year);
             let co_chairs = match explicit {
                 Some(s) if !s.co_chairs.is_empty() => s.co_chairs.clone(),
-                _ => [chair_of(year - 1), chair_of(year + 1)]
-                    .into_iter()
-                    .flatten()
-                    .filter(|c| *c != chair)
-                    .collect(),
+                _ => [chair_of(year - 1), chair_of(year + 1)].into_iter().flatten().filter(|c| *c != chair).collect(),
             };
-            let source = if explicit.is_some() {
-                ChairSource::Set
-            } else {
-                ChairSource::Proposed
-            };
-            Some(Chairmanship {
-                year,
-                chair,
-                co_chairs,
-                source,
-            })
+            let source = if explicit.is_some() { ChairSource::Set } else { ChairSource::Proposed };
+            Some(Chairmanship { year, chair, co_chairs, source })
         })
         .collect()
 }
 
-fn chair_for(
-    rule: &ChairRule,
-    order: &[Id],
-    memberships: &[Membership],
-    set: &[SetChair],
-    year: i16,
-) -> Option<Id> {
+/// The years a chair can be set for.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1900..=2200;
+
+/// Checks a chair set by a user: a plausible year, and a chair that is not also its own co-chair.
+/// Returns the participant codes normalised (upper case, blanks dropped).
+pub fn validate_override(year: i16, chair: &str, co_chairs: &[String]) -> Result<(String, Vec<String>), Invalid> {
+    let mut c = Checker::new();
+    if !YEARS.contains(&year) {
+        c.fail("year", "out-of-range");
+    }
+    let chair = chair.trim().to_uppercase();
+    if chair.is_empty() {
+        c.fail("chair", "required");
+    }
+    let co_chairs: Vec<String> =
+        co_chairs.iter().map(|code| code.trim().to_uppercase()).filter(|code| !code.is_empty()).collect();
+    if co_chairs.contains(&chair) {
+        c.fail("co_chairs", "invalid-value");
+    }
+    c.finish((chair, co_chairs))
+}
+
+fn chair_for(rule: &ChairRule, order: &[Id], memberships: &[Membership], set: &[SetChair], year: i16) -> Option<Id> {
     if let Some(s) = set.iter().find(|s| s.year == year) {
         return Some(s.chair);
     }
@@ -94,11 +98,7 @@ fn chair_for(
     }
     let taking_part = |y: i16| -> Vec<Id> {
         let day = date(y, 1, 1);
-        order
-            .iter()
-            .copied()
-            .filter(|p| status_on(memberships, *p, day).is_some_and(|s| s.takes_part()))
-            .collect()
+        order.iter().copied().filter(|p| status_on(memberships, *p, day).is_some_and(|s| s.takes_part())).collect()
     };
     if let Some(anchor) = set.iter().filter(|s| s.year < year).max_by_key(|s| s.year) {
         let mut chair = anchor.chair;
@@ -123,9 +123,7 @@ fn chair_for(
 fn step(order: &[Id], taking_part: &[Id], from: Id, direction: isize) -> Option<Id> {
     let n = order.len() as isize;
     let start = order.iter().position(|p| *p == from)? as isize;
-    (1..=n)
-        .map(|k| order[(start + direction * k).rem_euclid(n) as usize])
-        .find(|p| taking_part.contains(p))
+    (1..=n).map(|k| order[(start + direction * k).rem_euclid(n) as usize]).find(|p| taking_part.contains(p))
 }
 
 #[cfg(test)]
@@ -164,22 +162,18 @@ mod tests {
             participant("UZ", "Uzbekistan", "Узбекистан"),
         ];
         let refs: Vec<_> = ps.iter().collect();
-        let order = precedence_order(&PrecedencePolicy::alphabetical("ru"), &refs)
-            .iter()
-            .map(|p| p.id)
-            .collect();
-        let m = |p: &crate::participants::Participant,
-                 status: MembershipStatus,
-                 from: Date,
-                 until: Option<Date>| Membership {
-            id: crate::new_id(),
-            body_id: Id::nil(),
-            participant_id: p.id,
-            status,
-            valid_from: from,
-            valid_until: until,
-            note: String::new(),
-            version: 1,
+        let order = precedence_order(&PrecedencePolicy::alphabetical("ru"), &refs).iter().map(|p| p.id).collect();
+        let m = |p: &crate::participants::Participant, status: MembershipStatus, from: Date, until: Option<Date>| {
+            Membership {
+                id: crate::new_id(),
+                body_id: Id::nil(),
+                participant_id: p.id,
+                status,
+                valid_from: from,
+                valid_until: until,
+                note: String::new(),
+                version: 1,
+            }
         };
         let mut memberships = Vec::new();
         for p in &ps {
@@ -192,29 +186,14 @@ mod tests {
                 _ => memberships.push(m(p, Full, date(1991, 12, 21), None)),
             }
         }
-        Cis {
-            ids: ps.iter().map(|p| (p.code.clone(), p.id)).collect(),
-            order,
-            memberships,
-        }
+        Cis { ids: ps.iter().map(|p| (p.code.clone(), p.id)).collect(), order, memberships }
     }
 
     #[test]
     fn rotation_from_2022_reproduces_the_real_chairs_to_2026() {
         let cis = cis();
-        let set = [SetChair {
-            year: 2022,
-            chair: cis.id("KZ"),
-            co_chairs: vec![],
-        }];
-        let got = chairs(
-            &ChairRule::Rotation,
-            &cis.order,
-            &cis.memberships,
-            &set,
-            2022,
-            2026,
-        );
+        let set = [SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2022, 2026);
         let chairs: Vec<&str> = got.iter().map(|c| cis.code(c.chair)).collect();
         // Moldova (Молдова) falls between Kyrgyzstan and Russia but is skipped.
         assert_eq!(chairs, ["KZ", "KG", "RU", "TJ", "TM"]);
@@ -229,25 +208,10 @@ mod tests {
     fn an_override_moves_the_rotation_on_from_it() {
         let cis = cis();
         let set = [
-            SetChair {
-                year: 2022,
-                chair: cis.id("KZ"),
-                co_chairs: vec![],
-            },
-            SetChair {
-                year: 2024,
-                chair: cis.id("BY"),
-                co_chairs: vec![cis.id("AM")],
-            },
+            SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] },
+            SetChair { year: 2024, chair: cis.id("BY"), co_chairs: vec![cis.id("AM")] },
         ];
-        let got = chairs(
-            &ChairRule::Rotation,
-            &cis.order,
-            &cis.memberships,
-            &set,
-            2023,
-            2025,
-        );
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2023, 2025);
         let chairs: Vec<&str> = got.iter().map(|c| cis.code(c.chair)).collect();
         assert_eq!(chairs, ["KG", "BY", "KZ"]);
         assert_eq!(got[1].co_chairs, vec![cis.id("AM")]);
@@ -258,38 +222,16 @@ mod tests {
     #[test]
     fn the_rotation_wraps_round_the_alphabet() {
         let cis = cis();
-        let set = [SetChair {
-            year: 2030,
-            chair: cis.id("UZ"),
-            co_chairs: vec![],
-        }];
-        let got = chairs(
-            &ChairRule::Rotation,
-            &cis.order,
-            &cis.memberships,
-            &set,
-            2031,
-            2031,
-        );
+        let set = [SetChair { year: 2030, chair: cis.id("UZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2031, 2031);
         assert_eq!(cis.code(got[0].chair), "AZ");
     }
 
     #[test]
     fn before_the_first_chair_set_the_rotation_runs_backwards() {
         let cis = cis();
-        let set = [SetChair {
-            year: 2022,
-            chair: cis.id("KZ"),
-            co_chairs: vec![],
-        }];
-        let got = chairs(
-            &ChairRule::Rotation,
-            &cis.order,
-            &cis.memberships,
-            &set,
-            2021,
-            2022,
-        );
+        let set = [SetChair { year: 2022, chair: cis.id("KZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Rotation, &cis.order, &cis.memberships, &set, 2021, 2022);
         // Belarus chaired in 2021, and co-chaired 2022 with Kyrgyzstan.
         assert_eq!(cis.code(got[0].chair), "BY");
         let co: Vec<&str> = got[1].co_chairs.iter().map(|c| cis.code(*c)).collect();
@@ -297,21 +239,21 @@ mod tests {
     }
 
     #[test]
+    fn an_override_names_a_year_and_a_chair_apart_from_the_co_chairs() {
+        assert_eq!(
+            validate_override(2026, " tm ", &["tj".into(), " ".into()]).unwrap(),
+            ("TM".into(), vec!["TJ".into()])
+        );
+        let err = validate_override(1800, "TM", &["TM".into()]).unwrap_err();
+        let fields: Vec<&str> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["year", "co_chairs"]);
+    }
+
+    #[test]
     fn an_agreed_chair_is_never_proposed() {
         let cis = cis();
-        let set = [SetChair {
-            year: 2025,
-            chair: cis.id("KZ"),
-            co_chairs: vec![],
-        }];
-        let got = chairs(
-            &ChairRule::Agreed,
-            &cis.order,
-            &cis.memberships,
-            &set,
-            2024,
-            2026,
-        );
+        let set = [SetChair { year: 2025, chair: cis.id("KZ"), co_chairs: vec![] }];
+        let got = chairs(&ChairRule::Agreed, &cis.order, &cis.memberships, &set, 2024, 2026);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].year, 2025);
         assert!(got[0].co_chairs.is_empty());

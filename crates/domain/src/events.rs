@@ -60,11 +60,7 @@ impl EventFields {
         if self.end_date < self.start_date {
             c.fail("end_date", "dates-out-of-order");
         } else if (self.end_date - self.start_date).get_days() >= MAX_EVENT_DAYS {
-            c.fail_with(
-                "end_date",
-                "event-too-long",
-                vec![("max", MAX_EVENT_DAYS.to_string())],
-            );
+            c.fail_with("end_date", "event-too-long", vec![("max", MAX_EVENT_DAYS.to_string())]);
         }
         let mut venues = Vec::new();
         for (i, v) in self.venues.into_iter().enumerate() {
@@ -79,13 +75,7 @@ impl EventFields {
         if venues.len() > 50 {
             c.fail_with("venues", "too-many", vec![("max", "50".into())]);
         }
-        c.finish(EventFields {
-            name,
-            host,
-            city,
-            venues,
-            ..self
-        })
+        c.finish(EventFields { name, host, city, venues, ..self })
     }
 }
 
@@ -141,11 +131,7 @@ impl MeetingFields {
         }
         let mut formats = self.formats;
         formats.dedup();
-        c.finish(MeetingFields {
-            title,
-            formats,
-            ..self
-        })
+        c.finish(MeetingFields { title, formats, ..self })
     }
 }
 
@@ -175,19 +161,13 @@ mod tests {
 
     #[test]
     fn an_event_cannot_end_before_it_starts() {
-        let e = EventFields {
-            end_date: date(2025, 4, 9),
-            ..almaty()
-        };
+        let e = EventFields { end_date: date(2025, 4, 9), ..almaty() };
         assert_eq!(e.validate().unwrap_err().0[0].field, "end_date");
     }
 
     #[test]
     fn an_event_in_a_time_zone_that_does_not_exist_is_refused() {
-        let e = EventFields {
-            time_zone: "Asia/Almaty2".into(),
-            ..almaty()
-        };
+        let e = EventFields { time_zone: "Asia/Almaty2".into(), ..almaty() };
         assert_eq!(e.validate().unwrap_err().0[0].code, "unknown-time-zone");
     }
 
@@ -216,9 +196,6 @@ mod tests {
             date: d,
         };
         assert!(meeting(date(2025, 4, 11)).validate(&event).is_ok());
-        assert_eq!(
-            meeting(date(2025, 4, 12)).validate(&event).unwrap_err().0[0].code,
-            "outside-event"
-        );
+        assert_eq!(meeting(date(2025, 4, 12)).validate(&event).unwrap_err().0[0].code, "outside-event");
     }
 }

@@ -75,22 +75,12 @@ impl NewParticipant {
             }
         };
         if !code_ok {
-            c.fail_with(
-                "code",
-                "invalid-participant-code",
-                vec![("value", code.chars().take(16).collect())],
-            );
+            c.fail_with("code", "invalid-participant-code", vec![("value", code.chars().take(16).collect())]);
         }
         let short_name = self.short_name.checked(&mut c, "short_name", 100);
         let formal_name = self.formal_name.checked(&mut c, "formal_name", 200);
         check_time_zone(&mut c, "time_zone", &self.time_zone);
-        c.finish(NewParticipant {
-            code,
-            kind: self.kind,
-            short_name,
-            formal_name,
-            time_zone: self.time_zone,
-        })
+        c.finish(NewParticipant { code, kind: self.kind, short_name, formal_name, time_zone: self.time_zone })
     }
 }
 
@@ -114,38 +104,22 @@ mod tests {
 
     #[test]
     fn states_need_an_assigned_iso_code() {
-        assert!(
-            new("KZ", ParticipantKind::State, "Asia/Almaty")
-                .validate()
-                .is_ok()
-        );
+        assert!(new("KZ", ParticipantKind::State, "Asia/Almaty").validate().is_ok());
         for bad in ["XX", "kz", "KAZ", "", "K"] {
-            let err = new(bad, ParticipantKind::State, "Asia/Almaty")
-                .validate()
-                .unwrap_err();
+            let err = new(bad, ParticipantKind::State, "Asia/Almaty").validate().unwrap_err();
             assert_eq!(err.0[0].field, "code", "{bad}");
         }
     }
 
     #[test]
     fn organisations_have_codes_of_their_own() {
-        assert!(
-            new("CIS", ParticipantKind::Organisation, "Europe/Minsk")
-                .validate()
-                .is_ok()
-        );
-        assert!(
-            new("cis", ParticipantKind::Organisation, "Europe/Minsk")
-                .validate()
-                .is_err()
-        );
+        assert!(new("CIS", ParticipantKind::Organisation, "Europe/Minsk").validate().is_ok());
+        assert!(new("cis", ParticipantKind::Organisation, "Europe/Minsk").validate().is_err());
     }
 
     #[test]
     fn a_participant_needs_a_real_time_zone() {
-        let err = new("KZ", ParticipantKind::State, "Asia/Nowhere")
-            .validate()
-            .unwrap_err();
+        let err = new("KZ", ParticipantKind::State, "Asia/Nowhere").validate().unwrap_err();
         assert_eq!(err.0[0].code, "unknown-time-zone");
     }
 }

@@ -29,30 +29,22 @@ impl Actor {
     }
 
     fn hosts(&self, event: Id) -> bool {
-        self.roles
-            .iter()
-            .any(|r| matches!(r, Role::Host { event: e, .. } if *e == event))
+        self.roles.iter().any(|r| matches!(r, Role::Host { event: e, .. } if *e == event))
     }
 
     fn is_secretariat_of(&self, body: Id) -> bool {
-        self.roles
-            .iter()
-            .any(|r| matches!(r, Role::Secretariat { body: b } if *b == body))
+        self.roles.iter().any(|r| matches!(r, Role::Secretariat { body: b } if *b == body))
     }
 
     fn speaks_for(&self, participant: Id) -> bool {
         self.roles.iter().any(|r| match r {
-            Role::Host { participant: p, .. } | Role::Ministry { participant: p } => {
-                *p == participant
-            }
+            Role::Host { participant: p, .. } | Role::Ministry { participant: p } => *p == participant,
             _ => false,
         })
     }
 
     fn is_secretariat(&self) -> bool {
-        self.roles
-            .iter()
-            .any(|r| matches!(r, Role::Secretariat { .. }))
+        self.roles.iter().any(|r| matches!(r, Role::Secretariat { .. }))
     }
 }
 
@@ -108,41 +100,24 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ReadPublic | Action::ManageOwnAccount => (true, ""),
         Action::ManageUsers => (false, "only an admin manages accounts"),
         Action::ManageParticipants => (false, "only an admin manages participants"),
-        Action::ManageBody { body } => (
-            actor.is_secretariat_of(body),
-            "only the body's secretariat edits the body",
-        ),
-        Action::CreateEvent { host } => (
-            actor.speaks_for(host),
-            "only the host's ministry or protocol creates its events",
-        ),
-        Action::EditEvent { event } => {
-            (actor.hosts(event), "only the event's host edits the event")
+        Action::ManageBody { body } => (actor.is_secretariat_of(body), "only the body's secretariat edits the body"),
+        Action::CreateEvent { host } => {
+            (actor.speaks_for(host), "only the host's ministry or protocol creates its events")
         }
-        Action::ManageMeeting { event, body } => (
-            actor.hosts(event) || actor.is_secretariat_of(body),
-            "only the event's host or the body's secretariat",
-        ),
-        Action::ReadAudit => (
-            actor.is_secretariat(),
-            "only an admin or a secretariat reads the audit trail",
-        ),
+        Action::EditEvent { event } => (actor.hosts(event), "only the event's host edits the event"),
+        Action::ManageMeeting { event, body } => {
+            (actor.hosts(event) || actor.is_secretariat_of(body), "only the event's host or the body's secretariat")
+        }
+        Action::ReadAudit => (actor.is_secretariat(), "only an admin or a secretariat reads the audit trail"),
         Action::ReadMetrics => (false, "only an admin reads metrics"),
     };
-    if allowed {
-        Ok(())
-    } else {
-        Err(Denied::NotAllowed(why))
-    }
+    if allowed { Ok(()) } else { Err(Denied::NotAllowed(why)) }
 }
 
 /// The role a user receives on creating an event: whoever creates an event for their ministry hosts
 /// it, so that they can go on editing it. An admin needs none.
 pub fn role_on_creating_event(actor: &Actor, event: Id, host: Id) -> Option<Role> {
-    (actor.user.is_some() && !actor.is_admin()).then_some(Role::Host {
-        event,
-        participant: host,
-    })
+    (actor.user.is_some() && !actor.is_admin()).then_some(Role::Host { event, participant: host })
 }
 
 /// The kinds of entity that the audit trail records.
@@ -204,32 +179,20 @@ mod tests {
     use crate::new_id;
 
     fn user(roles: Vec<Role>) -> Actor {
-        Actor {
-            user: Some(UserRef {
-                id: new_id(),
-                username: "u".into(),
-            }),
-            roles,
-        }
+        Actor { user: Some(UserRef { id: new_id(), username: "u".into() }), roles }
     }
 
     #[test]
     fn the_public_reads_but_writes_nothing() {
         let public = Actor::anonymous();
         assert_eq!(authorize(&public, Action::ReadPublic), Ok(()));
-        assert_eq!(
-            authorize(&public, Action::CreateEvent { host: new_id() }),
-            Err(Denied::NotLoggedIn)
-        );
+        assert_eq!(authorize(&public, Action::CreateEvent { host: new_id() }), Err(Denied::NotLoggedIn));
     }
 
     #[test]
     fn a_host_edits_its_own_event_only() {
         let (event, other, kz) = (new_id(), new_id(), new_id());
-        let host = user(vec![Role::Host {
-            event,
-            participant: kz,
-        }]);
+        let host = user(vec![Role::Host { event, participant: kz }]);
         assert!(authorize(&host, Action::EditEvent { event }).is_ok());
         assert!(authorize(&host, Action::EditEvent { event: other }).is_err());
         assert!(authorize(&host, Action::CreateEvent { host: kz }).is_ok());
@@ -251,41 +214,17 @@ mod tests {
     fn whoever_creates_an_event_for_their_ministry_hosts_it() {
         let (kz, old, new) = (new_id(), new_id(), new_id());
         let ministry = user(vec![Role::Ministry { participant: kz }]);
-        assert_eq!(
-            role_on_creating_event(&ministry, new, kz),
-            Some(Role::Host {
-                event: new,
-                participant: kz
-            })
-        );
-        assert_eq!(
-            role_on_creating_event(&user(vec![Role::Admin]), new, kz),
-            None
-        );
-        let host = user(vec![
-            Role::Host {
-                event: old,
-                participant: kz,
-            },
-            Role::Host {
-                event: new,
-                participant: kz,
-            },
-        ]);
+        assert_eq!(role_on_creating_event(&ministry, new, kz), Some(Role::Host { event: new, participant: kz }));
+        assert_eq!(role_on_creating_event(&user(vec![Role::Admin]), new, kz), None);
+        let host = user(vec![Role::Host { event: old, participant: kz }, Role::Host { event: new, participant: kz }]);
         assert!(authorize(&host, Action::EditEvent { event: new }).is_ok());
     }
 
     #[test]
     fn an_accreditation_officer_creates_no_events() {
         let kz = new_id();
-        let officer = user(vec![Role::AccreditationOfficer {
-            event: new_id(),
-            participant: kz,
-        }]);
-        assert!(matches!(
-            authorize(&officer, Action::CreateEvent { host: kz }),
-            Err(Denied::NotAllowed(_))
-        ));
+        let officer = user(vec![Role::AccreditationOfficer { event: new_id(), participant: kz }]);
+        assert!(matches!(authorize(&officer, Action::CreateEvent { host: kz }), Err(Denied::NotAllowed(_))));
         assert!(authorize(&officer, Action::ReadAudit).is_err());
     }
 }

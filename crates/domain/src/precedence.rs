@@ -28,11 +28,7 @@ fn yes() -> bool {
 
 impl PrecedencePolicy {
     pub fn alphabetical(language: &str) -> Self {
-        Self {
-            language: language.to_string(),
-            start_from: None,
-            organisations_last: true,
-        }
+        Self { language: language.to_string(), start_from: None, organisations_last: true }
     }
 }
 
@@ -51,25 +47,15 @@ pub fn sort_by_collation<T>(items: &mut [T], language: &str, key: impl Fn(&T) ->
 }
 
 /// Orders participants by the policy. The result is a permutation of the input.
-pub fn order<'a>(
-    policy: &PrecedencePolicy,
-    participants: &[&'a Participant],
-) -> Vec<&'a Participant> {
+pub fn order<'a>(policy: &PrecedencePolicy, participants: &[&'a Participant]) -> Vec<&'a Participant> {
     let collator = collator(&policy.language);
     let name = |p: &Participant| {
-        p.short_name
-            .exact(&policy.language)
-            .unwrap_or(p.short_name.get(&policy.language))
-            .to_string()
+        p.short_name.exact(&policy.language).unwrap_or(p.short_name.get(&policy.language)).to_string()
     };
     let mut sorted: Vec<&Participant> = participants.to_vec();
     sorted.sort_by(|a, b| {
-        let tier =
-            |p: &Participant| policy.organisations_last && p.kind == ParticipantKind::Organisation;
-        tier(a)
-            .cmp(&tier(b))
-            .then_with(|| collator.compare(&name(a), &name(b)))
-            .then_with(|| a.code.cmp(&b.code))
+        let tier = |p: &Participant| policy.organisations_last && p.kind == ParticipantKind::Organisation;
+        tier(a).cmp(&tier(b)).then_with(|| collator.compare(&name(a), &name(b))).then_with(|| a.code.cmp(&b.code))
     });
     if let Some(start) = &policy.start_from {
         let states = sorted
@@ -94,11 +80,7 @@ pub(crate) mod tests {
     use crate::{Text, new_id};
 
     pub fn participant(code: &str, en: &str, ru: &str) -> Participant {
-        let kind = if code.len() == 2 {
-            ParticipantKind::State
-        } else {
-            ParticipantKind::Organisation
-        };
+        let kind = if code.len() == 2 { ParticipantKind::State } else { ParticipantKind::Organisation };
         Participant {
             id: new_id(),
             code: code.into(),
@@ -134,10 +116,7 @@ pub(crate) mod tests {
         let all = cis();
         let refs: Vec<&Participant> = all.iter().collect();
         let ordered = order(&PrecedencePolicy::alphabetical("ru"), &refs);
-        assert_eq!(
-            codes(&ordered),
-            ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ", "CIS"]
-        );
+        assert_eq!(codes(&ordered), ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ", "CIS"]);
     }
 
     #[test]
@@ -152,15 +131,9 @@ pub(crate) mod tests {
     fn a_lot_drawn_state_starts_the_list_and_it_wraps_round() {
         let all = cis();
         let refs: Vec<&Participant> = all.iter().collect();
-        let policy = PrecedencePolicy {
-            start_from: Some("TJ".into()),
-            ..PrecedencePolicy::alphabetical("en")
-        };
+        let policy = PrecedencePolicy { start_from: Some("TJ".into()), ..PrecedencePolicy::alphabetical("en") };
         let ordered = order(&policy, &refs);
-        assert_eq!(
-            codes(&ordered),
-            ["TJ", "TM", "UZ", "AM", "AZ", "BY", "KZ", "KG", "RU", "CIS"]
-        );
+        assert_eq!(codes(&ordered), ["TJ", "TM", "UZ", "AM", "AZ", "BY", "KZ", "KG", "RU", "CIS"]);
     }
 
     #[test]

@@ -16,12 +16,7 @@ pub struct Text(pub BTreeMap<String, String>);
 
 impl Text {
     pub fn new(pairs: &[(&str, &str)]) -> Self {
-        Text(
-            pairs
-                .iter()
-                .map(|(l, v)| (l.to_string(), v.to_string()))
-                .collect(),
-        )
+        Text(pairs.iter().map(|(l, v)| (l.to_string(), v.to_string())).collect())
     }
 
     /// The text in `lang`, else English, else Russian, else any language present.
@@ -36,27 +31,13 @@ impl Text {
 
     /// The text only if present in exactly `lang` (no fallback): for sorting in a language.
     pub fn exact(&self, lang: &str) -> Option<&str> {
-        self.0
-            .get(lang)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.0.get(lang).map(String::as_str).filter(|v| !v.is_empty())
     }
 
     /// Two texts joined in every language either has ("Almaty 2025 — Kazakhstan").
     pub fn joined(&self, other: &Text, separator: &str) -> Text {
-        let langs: std::collections::BTreeSet<&String> =
-            self.0.keys().chain(other.0.keys()).collect();
-        Text(
-            langs
-                .into_iter()
-                .map(|l| {
-                    (
-                        l.clone(),
-                        format!("{}{separator}{}", self.get(l), other.get(l)),
-                    )
-                })
-                .collect(),
-        )
+        let langs: std::collections::BTreeSet<&String> = self.0.keys().chain(other.0.keys()).collect();
+        Text(langs.into_iter().map(|l| (l.clone(), format!("{}{separator}{}", self.get(l), other.get(l)))).collect())
     }
 
     /// Checks a content field: at least one language, language codes well formed, each value a
@@ -68,8 +49,7 @@ impl Text {
             if value.is_empty() {
                 continue;
             }
-            let lang_ok =
-                (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
+            let lang_ok = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
             let sub = format!("{field}.{lang}");
             if !lang_ok {
                 checker.fail(sub, "invalid-language");

@@ -31,24 +31,11 @@ impl Checker {
     }
 
     pub fn fail(&mut self, field: impl Into<String>, code: &'static str) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            code,
-            args: Vec::new(),
-        });
+        self.errors.push(FieldError { field: field.into(), code, args: Vec::new() });
     }
 
-    pub fn fail_with(
-        &mut self,
-        field: impl Into<String>,
-        code: &'static str,
-        args: Vec<(&'static str, String)>,
-    ) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            code,
-            args,
-        });
+    pub fn fail_with(&mut self, field: impl Into<String>, code: &'static str, args: Vec<(&'static str, String)>) {
+        self.errors.push(FieldError { field: field.into(), code, args });
     }
 
     /// A required single-line text of at most `max` characters, trimmed.
@@ -70,20 +57,14 @@ impl Checker {
 
     /// The value if no problem was found, else every problem.
     pub fn finish<T>(self, value: T) -> Result<T, Invalid> {
-        if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(Invalid(self.errors))
-        }
+        if self.errors.is_empty() { Ok(value) } else { Err(Invalid(self.errors)) }
     }
 }
 
 /// Slugs name events, bodies and meetings in URLs: lower-case ASCII letters, digits and inner hyphens.
 pub fn check_slug(checker: &mut Checker, field: &str, slug: &str) {
     let ok = (2..=64).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--");
@@ -95,11 +76,7 @@ pub fn check_slug(checker: &mut Checker, field: &str, slug: &str) {
 /// A time zone must exist in the IANA database that Concord ships.
 pub fn check_time_zone(checker: &mut Checker, field: &str, name: &str) {
     if jiff::tz::TimeZone::get(name).is_err() {
-        checker.fail_with(
-            field,
-            "unknown-time-zone",
-            vec![("value", name.chars().take(64).collect())],
-        );
+        checker.fail_with(field, "unknown-time-zone", vec![("value", name.chars().take(64).collect())]);
     }
 }
 
@@ -138,13 +115,7 @@ mod tests {
         c.text("city", &"x".repeat(11), 10);
         let err = c.finish(()).unwrap_err();
         assert_eq!(err.0.len(), 2);
-        assert_eq!(
-            (err.0[0].field.as_str(), err.0[0].code),
-            ("name", "required")
-        );
-        assert_eq!(
-            (err.0[1].field.as_str(), err.0[1].code),
-            ("city", "too-long")
-        );
+        assert_eq!((err.0[0].field.as_str(), err.0[0].code), ("name", "required"));
+        assert_eq!((err.0[1].field.as_str(), err.0[1].code), ("city", "too-long"));
     }
 }

@@ -35,20 +35,24 @@ pub fn secret_hash(secret: &str) -> String {
 
 const INSERT_USER: &str = "INSERT INTO users (id, username, display_name, password_hash, demo, created_at, version) \
      VALUES ($1, $2, $3, $4, $5, $6, 1)";
-const SELECT_BY_USERNAME: &str = "SELECT id, username, display_name, password_hash, demo, version FROM users WHERE username = $1";
+const SELECT_BY_USERNAME: &str =
+    "SELECT id, username, display_name, password_hash, demo, version FROM users WHERE username = $1";
 const SELECT_BY_SESSION: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version, s.csrf_token \
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
 const SELECT_BY_TOKEN: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version \
      FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
 const SELECT_ROLES: &str = "SELECT r.role, r.body_id, r.event_id, r.participant_id, e.host_id \
      FROM roles r LEFT JOIN events e ON e.id = r.event_id WHERE r.user_id = $1 ORDER BY r.role, r.id";
-const INSERT_ROLE: &str = "INSERT INTO roles (id, user_id, role, body_id, event_id, participant_id) VALUES ($1, $2, $3, $4, $5, $6)";
-const UPDATE_PASSWORD: &str =
-    "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2";
-const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+const INSERT_ROLE: &str =
+    "INSERT INTO roles (id, user_id, role, body_id, event_id, participant_id) VALUES ($1, $2, $3, $4, $5, $6)";
+const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2";
+const INSERT_SESSION: &str =
+    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2";
 const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 const DELETE_OTHER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
-const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
+const INSERT_TOKEN: &str =
+    "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
 
 pub async fn create_user(
     tx: &mut Tx,
@@ -124,31 +128,23 @@ impl TryFrom<RoleRow> for Role {
         let missing = || StoreError::Corrupt(format!("role {} lacks its scope", r.role));
         Ok(match r.role.as_str() {
             "admin" => Role::Admin,
-            "secretariat" => Role::Secretariat {
-                body: r.body_id.ok_or_else(missing)?,
-            },
-            "host" => Role::Host {
-                event: r.event_id.ok_or_else(missing)?,
-                participant: r.host_id.ok_or_else(missing)?,
-            },
-            "ministry" => Role::Ministry {
-                participant: r.participant_id.ok_or_else(missing)?,
-            },
+            "secretariat" => Role::Secretariat { body: r.body_id.ok_or_else(missing)? },
+            "host" => {
+                Role::Host { event: r.event_id.ok_or_else(missing)?, participant: r.host_id.ok_or_else(missing)? }
+            }
+            "ministry" => Role::Ministry { participant: r.participant_id.ok_or_else(missing)? },
             "accreditation_officer" => Role::AccreditationOfficer {
                 event: r.event_id.ok_or_else(missing)?,
                 participant: r.participant_id.ok_or_else(missing)?,
             },
-            "press" => Role::Press {
-                event: r.event_id.ok_or_else(missing)?,
-            },
+            "press" => Role::Press { event: r.event_id.ok_or_else(missing)? },
             other => return Err(StoreError::Corrupt(format!("unknown role {other}"))),
         })
     }
 }
 
 pub async fn roles(store: &Store, user: Id) -> Result<Vec<Role>> {
-    let rows: Vec<RoleRow> =
-        on!(store, c => sqlx::query_as(SELECT_ROLES).bind(user).fetch_all(c).await)?;
+    let rows: Vec<RoleRow> = on!(store, c => sqlx::query_as(SELECT_ROLES).bind(user).fetch_all(c).await)?;
     rows.into_iter().map(Role::try_from).collect()
 }
 
@@ -169,19 +165,13 @@ pub async fn set_password(
     let after = json!({ "password": "changed" });
     audit::record(
         tx,
-        Change {
-            entity: EntityKind::User,
-            entity_id: user,
-            action: "update",
-            before: None,
-            after: Some(after),
-            actor,
-        },
+        Change { entity: EntityKind::User, entity_id: user, action: "update", before: None, after: Some(after), actor },
     )
     .await
 }
 
-/// Opens a session for `user`, identified by the secret `token` (kept by the browser in a cookie).
+/// Opens a session for `user`, identified by the secret `token` (kept by the browser in a cookie),
+/// and clears the user's expired ones.
 pub async fn create_session(
     store: &Store,
     user: Id,
@@ -190,6 +180,7 @@ pub async fn create_session(
     lifetime: time::Duration,
 ) -> Result<()> {
     let now = convert::now();
+    execute!(store, c => sqlx::query(DELETE_EXPIRED_SESSIONS).bind(user).bind(now))?;
     execute!(store, c => sqlx::query(INSERT_SESSION)
         .bind(secret_hash(token))
         .bind(user)
@@ -217,13 +208,7 @@ pub async fn delete_session(store: &Store, token: &str) -> Result<()> {
 }
 
 /// Records an API token for `user`; the caller shows the secret once and keeps only its hash here.
-pub async fn create_token(
-    tx: &mut Tx,
-    actor: &Actor,
-    user: &User,
-    name: &str,
-    token: &str,
-) -> Result<Id> {
+pub async fn create_token(tx: &mut Tx, actor: &Actor, user: &User, name: &str, token: &str) -> Result<Id> {
     let id = new_id();
     execute!(tx, c => sqlx::query(INSERT_TOKEN).bind(id).bind(user.id).bind(name).bind(secret_hash(token)).bind(convert::now()))?;
     let after = json!({ "user": user.username, "name": name });
@@ -233,7 +218,5 @@ pub async fn create_token(
 
 /// The user behind an API token that has not been revoked.
 pub async fn token_user(store: &Store, token: &str) -> Result<Option<User>> {
-    Ok(
-        on!(store, c => sqlx::query_as(SELECT_BY_TOKEN).bind(secret_hash(token)).fetch_optional(c).await)?,
-    )
+    Ok(on!(store, c => sqlx::query_as(SELECT_BY_TOKEN).bind(secret_hash(token)).fetch_optional(c).await)?)
 }

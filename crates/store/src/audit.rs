@@ -26,20 +26,8 @@ pub struct Change<'a> {
 }
 
 impl<'a> Change<'a> {
-    pub fn create(
-        actor: &'a Actor,
-        entity: EntityKind,
-        entity_id: Id,
-        after: &impl Serialize,
-    ) -> Self {
-        Change {
-            entity,
-            entity_id,
-            action: "create",
-            before: None,
-            after: Some(to_json(after)),
-            actor,
-        }
+    pub fn create(actor: &'a Actor, entity: EntityKind, entity_id: Id, after: &impl Serialize) -> Self {
+        Change { entity, entity_id, action: "create", before: None, after: Some(to_json(after)), actor }
     }
 
     pub fn update(
@@ -171,8 +159,7 @@ const INSERT_ENTRY: &str = "INSERT INTO audit (seq, at, actor_id, actor_name, en
 
 /// Appends an entry for `change` inside the caller's transaction.
 pub async fn record(tx: &mut Tx, change: Change<'_>) -> Result<()> {
-    let (seq, prev_hash): (i64, String) =
-        on!(tx, c => sqlx::query_as(ADVANCE_HEAD).fetch_one(c).await)?;
+    let (seq, prev_hash): (i64, String) = on!(tx, c => sqlx::query_as(ADVANCE_HEAD).fetch_one(c).await)?;
     let at = convert::now();
     let user = change.actor.user.as_ref();
     let mut entry = Entry {
@@ -213,30 +200,13 @@ const SELECT_VISIBLE_PG: &str = "SELECT seq, at, actor_id, actor_name, entity, e
      FROM audit WHERE seq < $1 AND entity IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY seq DESC LIMIT $3";
 
 /// The newest entries about entities of the given kinds, older than `before` (for paging back).
-pub async fn recent(
-    store: &Store,
-    kinds: &[EntityKind],
-    before: Option<i64>,
-    limit: i64,
-) -> Result<Vec<Entry>> {
+pub async fn recent(store: &Store, kinds: &[EntityKind], before: Option<i64>, limit: i64) -> Result<Vec<Entry>> {
     let kinds = Json(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>());
     let before = before.unwrap_or(i64::MAX);
     let rows: Vec<EntryRow> = match store {
-        Store::Sqlite(p) => {
-            sqlx::query_as(SELECT_VISIBLE)
-                .bind(before)
-                .bind(kinds)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
+        Store::Sqlite(p) => sqlx::query_as(SELECT_VISIBLE).bind(before).bind(kinds).bind(limit).fetch_all(p).await?,
         Store::Postgres(p) => {
-            sqlx::query_as(SELECT_VISIBLE_PG)
-                .bind(before)
-                .bind(kinds)
-                .bind(limit)
-                .fetch_all(p)
-                .await?
+            sqlx::query_as(SELECT_VISIBLE_PG).bind(before).bind(kinds).bind(limit).fetch_all(p).await?
         }
     };
     Ok(rows.into_iter().map(Entry::from).collect())
@@ -261,15 +231,13 @@ pub async fn verify(store: &Store) -> Result<Verdict> {
     let mut prev_hash = GENESIS.to_string();
     let mut expected_seq = 1;
     loop {
-        let rows: Vec<EntryRow> = on!(store, c => sqlx::query_as(SELECT_ENTRIES).bind(expected_seq - 1).bind(PAGE).fetch_all(c).await)?;
+        let rows: Vec<EntryRow> =
+            on!(store, c => sqlx::query_as(SELECT_ENTRIES).bind(expected_seq - 1).bind(PAGE).fetch_all(c).await)?;
         let n = rows.len() as i64;
         for row in rows {
             let e = Entry::from(row);
             if e.seq != expected_seq {
-                return Ok(Verdict::Broken {
-                    seq: expected_seq,
-                    reason: format!("entry {expected_seq} is missing"),
-                });
+                return Ok(Verdict::Broken { seq: expected_seq, reason: format!("entry {expected_seq} is missing") });
             }
             if e.prev_hash != prev_hash {
                 return Ok(Verdict::Broken {
@@ -278,10 +246,7 @@ pub async fn verify(store: &Store) -> Result<Verdict> {
                 });
             }
             if entry_hash(&e) != e.hash {
-                return Ok(Verdict::Broken {
-                    seq: e.seq,
-                    reason: "its content does not match its hash".into(),
-                });
+                return Ok(Verdict::Broken { seq: e.seq, reason: "its content does not match its hash".into() });
             }
             prev_hash = e.hash;
             expected_seq += 1;
@@ -290,17 +255,13 @@ pub async fn verify(store: &Store) -> Result<Verdict> {
             break;
         }
     }
-    let (head_seq, head_hash): (i64, String) = on!(store, c => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(c).await)?;
+    let (head_seq, head_hash): (i64, String) =
+        on!(store, c => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(c).await)?;
     if head_seq != expected_seq - 1 || head_hash != prev_hash {
         return Ok(Verdict::Broken {
             seq: expected_seq,
-            reason: format!(
-                "the chain ends at {} but its head says {head_seq}",
-                expected_seq - 1
-            ),
+            reason: format!("the chain ends at {} but its head says {head_seq}", expected_seq - 1),
         });
     }
-    Ok(Verdict::Intact {
-        entries: expected_seq - 1,
-    })
+    Ok(Verdict::Intact { entries: expected_seq - 1 })
 }

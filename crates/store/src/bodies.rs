@@ -58,8 +58,7 @@ pub async fn list(store: &Store) -> Result<Vec<Body>> {
 }
 
 pub async fn by_slug(store: &Store, slug: &str) -> Result<Body> {
-    let row: Option<BodyRow> =
-        on!(store, c => sqlx::query_as(SELECT_BY_SLUG).bind(slug).fetch_optional(c).await)?;
+    let row: Option<BodyRow> = on!(store, c => sqlx::query_as(SELECT_BY_SLUG).bind(slug).fetch_optional(c).await)?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -127,8 +126,7 @@ const INSERT_MEMBERSHIP: &str = "INSERT INTO memberships (id, body_id, participa
 
 /// A body's memberships, oldest first.
 pub async fn memberships(store: &Store, body: Id) -> Result<Vec<Membership>> {
-    let rows: Vec<MembershipRow> =
-        on!(store, c => sqlx::query_as(SELECT_MEMBERSHIPS).bind(body).fetch_all(c).await)?;
+    let rows: Vec<MembershipRow> = on!(store, c => sqlx::query_as(SELECT_MEMBERSHIPS).bind(body).fetch_all(c).await)?;
     rows.into_iter().map(Membership::try_from).collect()
 }
 
@@ -141,12 +139,7 @@ pub struct NewMembership<'a> {
     pub note: &'a str,
 }
 
-pub async fn add_membership(
-    tx: &mut Tx,
-    actor: &Actor,
-    body: Id,
-    new: NewMembership<'_>,
-) -> Result<Membership> {
+pub async fn add_membership(tx: &mut Tx, actor: &Actor, body: Id, new: NewMembership<'_>) -> Result<Membership> {
     let m = Membership {
         id: new_id(),
         body_id: body,
@@ -190,11 +183,7 @@ impl From<ChairRow> for StoredChair {
     fn from(r: ChairRow) -> Self {
         StoredChair {
             id: r.id,
-            chair: SetChair {
-                year: r.year as i16,
-                chair: r.chair_id,
-                co_chairs: r.co_chair_ids.0,
-            },
+            chair: SetChair { year: r.year as i16, chair: r.chair_id, co_chairs: r.co_chair_ids.0 },
             version: r.version,
         }
     }
@@ -204,12 +193,13 @@ const SELECT_CHAIRS: &str =
     "SELECT id, year, chair_id, co_chair_ids, version FROM chairs WHERE body_id = $1 ORDER BY year";
 const SELECT_CHAIR: &str =
     "SELECT id, year, chair_id, co_chair_ids, version FROM chairs WHERE body_id = $1 AND year = $2";
-const INSERT_CHAIR: &str = "INSERT INTO chairs (id, body_id, year, chair_id, co_chair_ids, version) VALUES ($1, $2, $3, $4, $5, 1)";
-const UPDATE_CHAIR: &str = "UPDATE chairs SET chair_id = $1, co_chair_ids = $2, version = version + 1 WHERE id = $3 AND version = $4";
+const INSERT_CHAIR: &str =
+    "INSERT INTO chairs (id, body_id, year, chair_id, co_chair_ids, version) VALUES ($1, $2, $3, $4, $5, 1)";
+const UPDATE_CHAIR: &str =
+    "UPDATE chairs SET chair_id = $1, co_chair_ids = $2, version = version + 1 WHERE id = $3 AND version = $4";
 
 pub async fn chairs(store: &Store, body: Id) -> Result<Vec<StoredChair>> {
-    let rows: Vec<ChairRow> =
-        on!(store, c => sqlx::query_as(SELECT_CHAIRS).bind(body).fetch_all(c).await)?;
+    let rows: Vec<ChairRow> = on!(store, c => sqlx::query_as(SELECT_CHAIRS).bind(body).fetch_all(c).await)?;
     Ok(rows.into_iter().map(StoredChair::from).collect())
 }
 
@@ -231,31 +221,20 @@ pub async fn set_chair(
     for code in co_chairs {
         co_chair_ids.push(id_of(tx, code, "co_chairs").await?);
     }
-    let current: Option<ChairRow> = on!(tx, c => sqlx::query_as(SELECT_CHAIR).bind(body).bind(year as i32).fetch_optional(c).await)?;
+    let current: Option<ChairRow> =
+        on!(tx, c => sqlx::query_as(SELECT_CHAIR).bind(body).bind(year as i32).fetch_optional(c).await)?;
     let current = current.map(StoredChair::from);
-    let next = SetChair {
-        year,
-        chair: chair_id,
-        co_chairs: co_chair_ids,
-    };
+    let next = SetChair { year, chair: chair_id, co_chairs: co_chair_ids };
     let stored = match (current, expected_version) {
         (None, None) => {
-            let stored = StoredChair {
-                id: new_id(),
-                chair: next,
-                version: 1,
-            };
+            let stored = StoredChair { id: new_id(), chair: next, version: 1 };
             execute!(tx, c => sqlx::query(INSERT_CHAIR)
                 .bind(stored.id)
                 .bind(body)
                 .bind(year as i32)
                 .bind(stored.chair.chair)
                 .bind(Json(&stored.chair.co_chairs)))?;
-            audit::record(
-                tx,
-                Change::create(actor, EntityKind::Chair, stored.id, &stored.chair),
-            )
-            .await?;
+            audit::record(tx, Change::create(actor, EntityKind::Chair, stored.id, &stored.chair)).await?;
             stored
         }
         (Some(before), Some(v)) if before.version == v => {
@@ -264,29 +243,13 @@ pub async fn set_chair(
                 .bind(Json(&next.co_chairs))
                 .bind(before.id)
                 .bind(v))?;
-            let stored = StoredChair {
-                id: before.id,
-                chair: next,
-                version: v + 1,
-            };
-            audit::record(
-                tx,
-                Change::update(
-                    actor,
-                    EntityKind::Chair,
-                    stored.id,
-                    &before.chair,
-                    &stored.chair,
-                ),
-            )
-            .await?;
+            let stored = StoredChair { id: before.id, chair: next, version: v + 1 };
+            audit::record(tx, Change::update(actor, EntityKind::Chair, stored.id, &before.chair, &stored.chair))
+                .await?;
             stored
         }
         (current, _) => {
-            return Err(StoreError::Conflict {
-                entity: "chair",
-                current: current.map_or(0, |c| c.version),
-            });
+            return Err(StoreError::Conflict { entity: "chair", current: current.map_or(0, |c| c.version) });
         }
     };
     Ok(stored)

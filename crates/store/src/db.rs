@@ -65,15 +65,10 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
             Ok(Store::Sqlite(pool))
         } else {
-            Err(StoreError::Corrupt(format!(
-                "unsupported database URL (use sqlite:PATH or postgres://…): {url}"
-            )))
+            Err(StoreError::Corrupt(format!("unsupported database URL (use sqlite:PATH or postgres://…): {url}")))
         }
     }
 
@@ -179,9 +174,7 @@ impl Tx {
         Ok(())
     }
 
-    pub(crate) fn target(
-        &mut self,
-    ) -> Target<&mut sqlx::SqliteConnection, &mut sqlx::PgConnection> {
+    pub(crate) fn target(&mut self) -> Target<&mut sqlx::SqliteConnection, &mut sqlx::PgConnection> {
         match self {
             Tx::Sqlite(tx) => Target::Sqlite(&mut **tx),
             Tx::Postgres(tx) => Target::Postgres(&mut **tx),
@@ -195,8 +188,7 @@ pub(crate) mod convert {
 
     pub fn date_to_db(d: jiff::civil::Date) -> time::Date {
         let month = time::Month::try_from(d.month() as u8).expect("jiff months are 1..=12");
-        time::Date::from_calendar_date(d.year() as i32, month, d.day() as u8)
-            .expect("jiff dates are valid")
+        time::Date::from_calendar_date(d.year() as i32, month, d.day() as u8).expect("jiff dates are valid")
     }
 
     pub fn date_from_db(d: time::Date) -> Result<jiff::civil::Date, StoreError> {
@@ -207,12 +199,10 @@ pub(crate) mod convert {
     /// Instants are kept to the microsecond, which both engines store exactly.
     pub fn now() -> time::OffsetDateTime {
         let now = time::OffsetDateTime::now_utc();
-        now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
-            .expect("a truncated nanosecond is valid")
+        now.replace_nanosecond(now.nanosecond() / 1000 * 1000).expect("a truncated nanosecond is valid")
     }
 
     pub fn timestamp_from_db(t: time::OffsetDateTime) -> jiff::Timestamp {
-        jiff::Timestamp::from_nanosecond(t.unix_timestamp_nanos())
-            .expect("stored instants are in range")
+        jiff::Timestamp::from_nanosecond(t.unix_timestamp_nanos()).expect("stored instants are in range")
     }
 }

@@ -47,7 +47,7 @@ const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, time_zone, star
      FROM events ORDER BY start_date DESC, slug LIMIT $1 OFFSET $2";
 const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
      FROM events WHERE slug = $1";
-const SELECT_FOR_UPDATE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
+const SELECT_BY_ID: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
      FROM events WHERE id = $1";
 const INSERT: &str = "INSERT INTO events (id, slug, name, host_id, city, time_zone, start_date, end_date, venues, created_at, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
@@ -56,22 +56,24 @@ const UPDATE: &str = "UPDATE events SET slug = $1, name = $2, host_id = $3, city
 
 /// One page of events, the latest first.
 pub async fn page(store: &Store, limit: i64, offset: i64) -> Result<Vec<Event>> {
-    let rows: Vec<EventRow> =
-        on!(store, c => sqlx::query_as(SELECT_PAGE).bind(limit).bind(offset).fetch_all(c).await)?;
+    let rows: Vec<EventRow> = on!(store, c => sqlx::query_as(SELECT_PAGE).bind(limit).bind(offset).fetch_all(c).await)?;
     rows.into_iter().map(Event::try_from).collect()
 }
 
 pub async fn by_slug(store: &Store, slug: &str) -> Result<Event> {
-    let row: Option<EventRow> =
-        on!(store, c => sqlx::query_as(SELECT_BY_SLUG).bind(slug).fetch_optional(c).await)?;
+    let row: Option<EventRow> = on!(store, c => sqlx::query_as(SELECT_BY_SLUG).bind(slug).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+pub async fn by_id(store: &Store, id: Id) -> Result<Event> {
+    let row: Option<EventRow> = on!(store, c => sqlx::query_as(SELECT_BY_ID).bind(id).fetch_optional(c).await)?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
 /// Resolves a host code for a command that is about to write (for the policy check first).
 pub async fn host_id(store: &Store, code: &str) -> Result<Id> {
     let row: Option<(Id,)> = on!(store, c => sqlx::query_as("SELECT id FROM participants WHERE code = $1").bind(code).fetch_optional(c).await)?;
-    row.map(|r| r.0)
-        .ok_or(StoreError::Unknown { field: "host" })
+    row.map(|r| r.0).ok_or(StoreError::Unknown { field: "host" })
 }
 
 pub async fn create(tx: &mut Tx, actor: &Actor, fields: EventFields) -> Result<Event> {
@@ -99,30 +101,16 @@ pub async fn create(tx: &mut Tx, actor: &Actor, fields: EventFields) -> Result<E
         .bind(Json(&event.venues))
         .bind(convert::now()))
     .map_err(unique("slug"))?;
-    audit::record(
-        tx,
-        Change::create(actor, EntityKind::Event, event.id, &event),
-    )
-    .await?;
+    audit::record(tx, Change::create(actor, EntityKind::Event, event.id, &event)).await?;
     Ok(event)
 }
 
 /// Replaces an event's fields if it is still at `expected_version`; otherwise [`StoreError::Conflict`].
-pub async fn update(
-    tx: &mut Tx,
-    actor: &Actor,
-    id: Id,
-    expected_version: i64,
-    fields: EventFields,
-) -> Result<Event> {
-    let before: Option<EventRow> =
-        on!(tx, c => sqlx::query_as(SELECT_FOR_UPDATE).bind(id).fetch_optional(c).await)?;
+pub async fn update(tx: &mut Tx, actor: &Actor, id: Id, expected_version: i64, fields: EventFields) -> Result<Event> {
+    let before: Option<EventRow> = on!(tx, c => sqlx::query_as(SELECT_BY_ID).bind(id).fetch_optional(c).await)?;
     let before = Event::try_from(before.ok_or(StoreError::NotFound)?)?;
     if before.version != expected_version {
-        return Err(StoreError::Conflict {
-            entity: "event",
-            current: before.version,
-        });
+        return Err(StoreError::Conflict { entity: "event", current: before.version });
     }
     let after = Event {
         id,
@@ -149,16 +137,9 @@ pub async fn update(
         .bind(expected_version))
     .map_err(unique("slug"))?;
     if done != 1 {
-        return Err(StoreError::Conflict {
-            entity: "event",
-            current: before.version,
-        });
+        return Err(StoreError::Conflict { entity: "event", current: before.version });
     }
-    audit::record(
-        tx,
-        Change::update(actor, EntityKind::Event, id, &before, &after),
-    )
-    .await?;
+    audit::record(tx, Change::update(actor, EntityKind::Event, id, &before, &after)).await?;
     Ok(after)
 }
 
@@ -222,15 +203,13 @@ const INSERT_MEETING: &str = "INSERT INTO meetings (id, slug, event_id, body_id,
 
 /// The meetings an event holds, in date order.
 pub async fn meetings_of_event(store: &Store, event: Id) -> Result<Vec<MeetingInEvent>> {
-    let rows: Vec<MeetingRow> =
-        on!(store, c => sqlx::query_as(SELECT_BY_EVENT).bind(event).fetch_all(c).await)?;
+    let rows: Vec<MeetingRow> = on!(store, c => sqlx::query_as(SELECT_BY_EVENT).bind(event).fetch_all(c).await)?;
     rows.into_iter().map(MeetingInEvent::try_from).collect()
 }
 
 /// A body's meeting history, oldest first.
 pub async fn meetings_of_body(store: &Store, body: Id) -> Result<Vec<MeetingInEvent>> {
-    let rows: Vec<MeetingRow> =
-        on!(store, c => sqlx::query_as(SELECT_BY_BODY).bind(body).fetch_all(c).await)?;
+    let rows: Vec<MeetingRow> = on!(store, c => sqlx::query_as(SELECT_BY_BODY).bind(body).fetch_all(c).await)?;
     rows.into_iter().map(MeetingInEvent::try_from).collect()
 }
 
@@ -269,10 +248,6 @@ pub async fn create_meeting(
         .bind(Json(&meeting.formats))
         .bind(date_to_db(meeting.date)))
     .map_err(unique("slug"))?;
-    audit::record(
-        tx,
-        Change::create(actor, EntityKind::Meeting, meeting.id, &meeting),
-    )
-    .await?;
+    audit::record(tx, Change::create(actor, EntityKind::Meeting, meeting.id, &meeting)).await?;
     Ok(meeting)
 }

@@ -35,8 +35,10 @@ impl TryFrom<ParticipantRow> for Participant {
     }
 }
 
-const SELECT_ALL: &str = "SELECT id, code, kind, short_name, formal_name, time_zone, version FROM participants ORDER BY code";
-const SELECT_BY_CODE: &str = "SELECT id, code, kind, short_name, formal_name, time_zone, version FROM participants WHERE code = $1";
+const SELECT_ALL: &str =
+    "SELECT id, code, kind, short_name, formal_name, time_zone, version FROM participants ORDER BY code";
+const SELECT_BY_CODE: &str =
+    "SELECT id, code, kind, short_name, formal_name, time_zone, version FROM participants WHERE code = $1";
 const INSERT: &str = "INSERT INTO participants (id, code, kind, short_name, formal_name, time_zone, version) VALUES ($1, $2, $3, $4, $5, $6, 1)";
 
 /// Every participant, by code. Callers sort for display with the reader's collation.
@@ -53,7 +55,8 @@ pub async fn by_code(store: &Store, code: &str) -> Result<Participant> {
 
 /// Resolves a participant code inside a transaction; `field` names the input for the error.
 pub(crate) async fn id_of(tx: &mut Tx, code: &str, field: &'static str) -> Result<Id> {
-    let row: Option<(Id,)> = on!(tx, c => sqlx::query_as("SELECT id FROM participants WHERE code = $1").bind(code).fetch_optional(c).await)?;
+    let row: Option<(Id,)> =
+        on!(tx, c => sqlx::query_as("SELECT id FROM participants WHERE code = $1").bind(code).fetch_optional(c).await)?;
     row.map(|r| r.0).ok_or(StoreError::Unknown { field })
 }
 

@@ -27,23 +27,11 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/login", "Log in with a password", login)
         .post("/logout", "Log out", logout)
         .get("/account", "One's own account and roles", account)
-        .post(
-            "/account/password",
-            "Change one's own password",
-            change_password,
-        )
-        .post(
-            "/api/v1/session",
-            "Log in with a password; sets the session cookie",
-            api_login,
-        )
+        .post("/account/password", "Change one's own password", change_password)
+        .post("/api/v1/session", "Log in with a password; sets the session cookie", api_login)
         .delete("/api/v1/session", "Log out", api_logout)
         .get("/api/v1/me", "The logged-in user and their roles", api_me)
-        .put(
-            "/api/v1/me/password",
-            "Change one's own password",
-            api_change_password,
-        )
+        .put("/api/v1/me/password", "Change one's own password", api_change_password)
 }
 
 /// Why a login failed, for the form and the API.
@@ -85,10 +73,7 @@ async fn open_session(
         Err(e) => return Err(e.into()),
     };
     // Verify against a hash even for unknown users, so timing does not reveal which names exist.
-    let hash = user
-        .as_ref()
-        .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str())
-        .to_string();
+    let hash = user.as_ref().map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str()).to_string();
     let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
@@ -103,20 +88,12 @@ async fn open_session(
     state.login_limiter.succeeded(username);
     let secret = new_secret();
     let csrf = new_secret();
-    store::accounts::create_session(
-        &state.store,
-        user.id,
-        &secret,
-        &csrf,
-        time::Duration::days(SESSION_DAYS),
-    )
-    .await?;
+    store::accounts::create_session(&state.store, user.id, &secret, &csrf, time::Duration::days(SESSION_DAYS)).await?;
     Ok(Ok((user, session_cookie(state, secret), csrf)))
 }
 
 /// A hash verified against when the username is unknown.
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| hash_password(&new_secret()));
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password(&new_secret()));
 
 fn session_cookie(state: &AppState, secret: String) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, secret))
@@ -137,30 +114,15 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NextQuery>,
-) -> Result<Response, AppError> {
+async fn login_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
     let next = local_path(q.next.as_deref()).to_string();
     if ctx.user.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    Ok(render::page(
-        &state,
-        &ctx,
-        "accounts/login.html",
-        json!({ "next": next, "username": "" }),
-    )?
-    .into_response())
+    Ok(render::page(&state, &ctx, "accounts/login.html", json!({ "next": next, "username": "" }))?.into_response())
 }
 
-async fn login(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    jar: CookieJar,
-    form: Form,
-) -> Result<Response, AppError> {
+async fn login(State(state): State<AppState>, ctx: Ctx, jar: CookieJar, form: Form) -> Result<Response, AppError> {
     let username = form.get("username").trim().to_string();
     let next = local_path(Some(form.get("next"))).to_string();
     match open_session(&state, &username, form.get("password")).await? {
@@ -178,11 +140,7 @@ async fn login(
     }
 }
 
-async fn logout(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    jar: CookieJar,
-) -> Result<(CookieJar, Redirect), AppError> {
+async fn logout(State(state): State<AppState>, ctx: Ctx, jar: CookieJar) -> Result<(CookieJar, Redirect), AppError> {
     if let Some(secret) = &ctx.session {
         store::accounts::delete_session(&state.store, secret).await?;
     }
@@ -193,117 +151,71 @@ async fn logout(
 async fn roles_view(state: &AppState, roles: &[Role]) -> Result<Vec<Value>, AppError> {
     let bodies = store::bodies::list(&state.store).await?;
     let participants = store::participants::list(&state.store).await?;
-    let events = store::events::page(&state.store, i64::MAX, 0).await?;
-    let name_of_body = |id| bodies.iter().find(|b| b.id == id).map(|b| json!(b.name));
-    let name_of_event = |id| events.iter().find(|e| e.id == id).map(|e| json!(e.name));
-    let name_of_participant = |id| {
-        participants
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| json!(p.short_name))
-    };
-    Ok(roles
-        .iter()
-        .map(|role| {
-            let scope = match *role {
-                Role::Admin => None,
-                Role::Secretariat { body } => name_of_body(body),
-                Role::Host { event, .. } | Role::Press { event } => name_of_event(event),
-                Role::Ministry { participant } => name_of_participant(participant),
-                Role::AccreditationOfficer { event, participant } => {
-                    let event = events.iter().find(|e| e.id == event);
-                    let participant = participants.iter().find(|p| p.id == participant);
-                    event
-                        .zip(participant)
-                        .map(|(e, p)| json!(e.name.joined(&p.short_name, " — ")))
-                }
-            };
-            json!({ "role": role.name(), "scope": scope.unwrap_or(json!({})), "grant": role })
-        })
-        .collect())
+    let participant = |id| participants.iter().find(|p| p.id == id).map(|p| p.short_name.clone());
+    let mut view = Vec::with_capacity(roles.len());
+    for role in roles {
+        let event = match *role {
+            Role::Host { event, .. } | Role::Press { event } | Role::AccreditationOfficer { event, .. } => {
+                Some(store::events::by_id(&state.store, event).await?.name)
+            }
+            _ => None,
+        };
+        let scope = match *role {
+            Role::Admin => None,
+            Role::Secretariat { body } => bodies.iter().find(|b| b.id == body).map(|b| b.name.clone()),
+            Role::Host { .. } | Role::Press { .. } => event,
+            Role::Ministry { participant: p } => participant(p),
+            Role::AccreditationOfficer { participant: p, .. } => {
+                event.zip(participant(p)).map(|(e, p)| e.joined(&p, " — "))
+            }
+        };
+        view.push(json!({ "role": role.name(), "scope": scope.unwrap_or_default(), "grant": role }));
+    }
+    Ok(view)
 }
 
 async fn account(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
     let roles = roles_view(&state, &ctx.actor.roles).await?;
-    render::page(
-        &state,
-        &ctx,
-        "accounts/account.html",
-        json!({ "roles": roles, "errors": {} }),
-    )
+    render::page(&state, &ctx, "accounts/account.html", json!({ "roles": roles, "errors": {} }))
 }
 
 /// Checks the current password and stores a new one; the caller's session stays open.
-async fn set_own_password(
-    state: &AppState,
-    ctx: &Ctx,
-    current: &str,
-    new: &str,
-) -> Result<bool, AppError> {
+async fn set_own_password(state: &AppState, ctx: &Ctx, current: &str, new: &str) -> Result<bool, AppError> {
     let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     validate_new_password(new)?;
-    let (current, stored, new) = (
-        current.to_string(),
-        user.password_hash.clone(),
-        new.to_string(),
-    );
-    let hashed = tokio::task::spawn_blocking(move || {
-        verify_password(&current, &stored).then(|| hash_password(&new))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (current, stored, new) = (current.to_string(), user.password_hash.clone(), new.to_string());
+    let hashed = tokio::task::spawn_blocking(move || verify_password(&current, &stored).then(|| hash_password(&new)))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(hash) = hashed else { return Ok(false) };
     let mut tx = state.store.begin().await?;
-    store::accounts::set_password(&mut tx, &ctx.actor, user.id, &hash, ctx.session.as_deref())
-        .await?;
+    store::accounts::set_password(&mut tx, &ctx.actor, user.id, &hash, ctx.session.as_deref()).await?;
     tx.commit().await?;
     Ok(true)
 }
 
-async fn change_password(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    form: Form,
-) -> Result<Response, AppError> {
+async fn change_password(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
     let roles = roles_view(&state, &ctx.actor.roles).await?;
-    let (status, model) = match set_own_password(
-        &state,
-        &ctx,
-        form.get("current_password"),
-        form.get("new_password"),
-    )
-    .await
-    {
-        Ok(true) => (
-            StatusCode::OK,
-            json!({ "message": state.i18n.t(ctx.lang, "password-changed", &[]), "errors": {} }),
-        ),
-        Ok(false) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({ "error": state.i18n.t(ctx.lang, "password-wrong", &[]), "errors": {} }),
-        ),
-        Err(AppError::Invalid(invalid)) => {
-            let errors: serde_json::Map<String, Value> = invalid
-                .0
-                .iter()
-                .map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into()))
-                .collect();
-            (
+    let (status, model) =
+        match set_own_password(&state, &ctx, form.get("current_password"), form.get("new_password")).await {
+            Ok(true) => {
+                (StatusCode::OK, json!({ "message": state.i18n.t(ctx.lang, "password-changed", &[]), "errors": {} }))
+            }
+            Ok(false) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                json!({ "errors": errors }),
-            )
-        }
-        Err(e) => return Err(e),
-    };
+                json!({ "error": state.i18n.t(ctx.lang, "password-wrong", &[]), "errors": {} }),
+            ),
+            Err(AppError::Invalid(invalid)) => {
+                let errors = state.i18n.field_errors(ctx.lang, &invalid);
+                (StatusCode::UNPROCESSABLE_ENTITY, json!({ "errors": errors }))
+            }
+            Err(e) => return Err(e),
+        };
     let mut model = model;
     model["roles"] = json!(roles);
-    Ok((
-        status,
-        render::page(&state, &ctx, "accounts/account.html", model)?,
-    )
-        .into_response())
+    Ok((status, render::page(&state, &ctx, "accounts/account.html", model)?).into_response())
 }
 
 #[derive(Deserialize)]
@@ -322,19 +234,12 @@ async fn api_login(
     match open_session(&state, c.username.trim(), &c.password).await? {
         Ok((user, cookie, csrf)) => {
             let roles = store::accounts::roles(&state.store, user.id).await?;
-            Ok((
-                jar.add(cookie),
-                Json(json!({ "user": user, "roles": roles, "csrf_token": csrf })),
-            )
-                .into_response())
+            Ok((jar.add(cookie), Json(json!({ "user": user, "roles": roles, "csrf_token": csrf }))).into_response())
         }
         Err(LoginFailure::Throttled) => Err(AppError::TooManyRequests),
         Err(failure) => {
             let message = state.i18n.t(ctx.lang, failure.key(), &[]);
-            Ok((
-                failure.status(),
-                Json(json!({ "error": { "code": "unauthorized", "message": message } })),
-            )
+            Ok((failure.status(), Json(json!({ "error": { "code": "unauthorized", "message": message } })))
                 .into_response())
         }
     }
@@ -354,9 +259,7 @@ async fn api_logout(
 
 async fn api_me(ctx: Ctx) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
-    Ok(Json(
-        json!({ "user": ctx.user, "roles": ctx.actor.roles, "csrf_token": ctx.csrf }),
-    ))
+    Ok(Json(json!({ "user": ctx.user, "roles": ctx.actor.roles, "csrf_token": ctx.csrf })))
 }
 
 #[derive(Deserialize)]

@@ -19,8 +19,11 @@ use crate::routes::Registry;
 const PAGE_SIZE: i64 = 100;
 
 pub(crate) fn routes(r: Registry) -> Registry {
-    r.get("/audit", "The audit trail (admin, secretariat)", page)
-        .get("/api/v1/audit", "The audit trail (?before=seq)", api_list)
+    r.get("/audit", "The audit trail (admin, secretariat)", page).get(
+        "/api/v1/audit",
+        "The audit trail (?before=seq)",
+        api_list,
+    )
 }
 
 #[derive(Deserialize)]
@@ -30,20 +33,11 @@ struct Before {
 }
 
 /// The newest entries the actor may see, older than `before`, and where the next page starts.
-async fn visible(
-    state: &AppState,
-    ctx: &Ctx,
-    before: Option<i64>,
-) -> Result<(Vec<Entry>, Option<i64>), AppError> {
+async fn visible(state: &AppState, ctx: &Ctx, before: Option<i64>) -> Result<(Vec<Entry>, Option<i64>), AppError> {
     authorize(&ctx.actor, Action::ReadAudit)?;
-    let kinds: Vec<EntityKind> = EntityKind::ALL
-        .into_iter()
-        .filter(|k| may_read_entity(&ctx.actor, *k))
-        .collect();
+    let kinds: Vec<EntityKind> = EntityKind::ALL.into_iter().filter(|k| may_read_entity(&ctx.actor, *k)).collect();
     let entries = store::audit::recent(&state.store, &kinds, before, PAGE_SIZE).await?;
-    let older = (entries.len() as i64 == PAGE_SIZE)
-        .then(|| entries.last().map(|e| e.seq))
-        .flatten();
+    let older = (entries.len() as i64 == PAGE_SIZE).then(|| entries.last().map(|e| e.seq)).flatten();
     Ok((entries, older))
 }
 
@@ -68,12 +62,7 @@ async fn page(
             })
         })
         .collect();
-    render::page(
-        &state,
-        &ctx,
-        "audit/list.html",
-        json!({ "entries": entries, "older": older }),
-    )
+    render::page(&state, &ctx, "audit/list.html", json!({ "entries": entries, "older": older }))
 }
 
 async fn api_list(

@@ -4,12 +4,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::bodies::{Body, Membership, status_on};
-use domain::chairmanship::{ChairSource, SetChair, chairs};
+use domain::bodies::{Body, Membership, MembershipStatus, validate_period};
+use domain::chairmanship::{ChairSource, SetChair, chairs, validate_override};
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
-use domain::precedence::order;
+use domain::precedence::{order, sort_by_collation};
+use domain::validation::Checker;
 use domain::{FieldError, Invalid};
+use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -23,37 +25,15 @@ use crate::routes::Registry;
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/bodies", "Bodies", list_page)
-        .get(
-            "/bodies/{body}",
-            "A body: members, chairmanship, meeting history",
-            show_page,
-        )
-        .post(
-            "/bodies/{body}/chairs",
-            "Confirm or override the chair for a year (form)",
-            set_chair_form,
-        )
+        .get("/bodies/{body}", "A body: members, chairmanship, meeting history", show_page)
+        .post("/bodies/{body}/chairs", "Confirm or override the chair for a year (form)", set_chair_form)
+        .post("/bodies/{body}/memberships", "Record a membership period (form)", add_membership_form)
         .get("/api/v1/bodies", "Every body", api_list)
-        .get(
-            "/api/v1/bodies/{body}",
-            "A body with its memberships",
-            api_show,
-        )
-        .get(
-            "/api/v1/bodies/{body}/chairs",
-            "Chair and co-chairs by year, set or proposed (?from=&to=)",
-            api_chairs,
-        )
-        .put(
-            "/api/v1/bodies/{body}/chairs/{year}",
-            "Confirm or override the chair for a year",
-            api_set_chair,
-        )
-        .get(
-            "/api/v1/bodies/{body}/meetings",
-            "The body's meeting history",
-            api_meetings,
-        )
+        .get("/api/v1/bodies/{body}", "A body with its memberships", api_show)
+        .get("/api/v1/bodies/{body}/chairs", "Chair and co-chairs by year, set or proposed (?from=&to=)", api_chairs)
+        .put("/api/v1/bodies/{body}/chairs/{year}", "Confirm or override the chair for a year", api_set_chair)
+        .get("/api/v1/bodies/{body}/meetings", "The body's meeting history", api_meetings)
+        .post("/api/v1/bodies/{body}/memberships", "Record a membership period", api_add_membership)
 }
 
 /// Everything a body's page and API need, read in four queries.
@@ -70,21 +50,13 @@ impl BodyRecord {
         let memberships = store::bodies::memberships(&state.store, body.id).await?;
         let participants = store::participants::list(&state.store).await?;
         let set = store::bodies::chairs(&state.store, body.id).await?;
-        Ok(BodyRecord {
-            body,
-            memberships,
-            participants,
-            set,
-        })
+        Ok(BodyRecord { body, memberships, participants, set })
     }
 
     /// The members (anyone with a membership, past or present) in the body's order of precedence.
     fn members(&self) -> Vec<&Participant> {
-        let members: Vec<&Participant> = self
-            .participants
-            .iter()
-            .filter(|p| self.memberships.iter().any(|m| m.participant_id == p.id))
-            .collect();
+        let members: Vec<&Participant> =
+            self.participants.iter().filter(|p| self.memberships.iter().any(|m| m.participant_id == p.id)).collect();
         order(&self.body.precedence, &members)
     }
 
@@ -146,12 +118,7 @@ async fn meetings_json(state: &AppState, record: &BodyRecord) -> Result<Vec<Valu
 async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let bodies = store::bodies::list(&state.store).await?;
-    render::page(
-        &state,
-        &ctx,
-        "bodies/list.html",
-        json!({ "bodies": bodies }),
-    )
+    render::page(&state, &ctx, "bodies/list.html", json!({ "bodies": bodies }))
 }
 
 async fn body_page(
@@ -160,30 +127,23 @@ async fn body_page(
     record: &BodyRecord,
     form: Value,
     errors: Value,
-    message: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let (from, to) = default_years(&record.body);
-    let today = today_in(&record.body.time_zone);
     let members: Vec<Value> = record
         .members()
         .iter()
         .map(|p| {
             let periods: Vec<&Membership> = record.memberships.iter().filter(|m| m.participant_id == p.id).collect();
-            json!({ "code": p.code, "name": p.short_name, "status": status_on(&record.memberships, p.id, today), "periods": periods })
+            json!({ "code": p.code, "name": p.short_name, "periods": periods })
         })
         .collect();
-    let member_choices: Vec<Value> = record
-        .members()
-        .iter()
-        .map(|p| json!({ "code": p.code, "name": p.short_name }))
-        .collect();
-    let may_manage = authorize(
-        &ctx.actor,
-        Action::ManageBody {
-            body: record.body.id,
-        },
-    )
-    .is_ok();
+    let member_choices: Vec<Value> =
+        record.members().iter().map(|p| json!({ "code": p.code, "name": p.short_name })).collect();
+    let mut participants: Vec<&Participant> = record.participants.iter().collect();
+    sort_by_collation(&mut participants, ctx.lang, |p| p.short_name.get(ctx.lang));
+    let participant_choices: Vec<Value> =
+        participants.iter().map(|p| json!({ "code": p.code, "name": p.short_name })).collect();
+    let may_manage = authorize(&ctx.actor, Action::ManageBody { body: record.body.id }).is_ok();
     let model = json!({
         "body": record.body,
         "members": members,
@@ -191,9 +151,10 @@ async fn body_page(
         "meetings": meetings_json(state, record).await?,
         "may_manage": may_manage,
         "member_choices": member_choices,
+        "participant_choices": participant_choices,
+        "statuses": MembershipStatus::ALL,
         "form": form,
         "errors": errors,
-        "chair_message": message,
     });
     render::page(state, ctx, "bodies/show.html", model)
 }
@@ -205,7 +166,7 @@ async fn show_page(
 ) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
-    body_page(&state, &ctx, &record, json!({}), json!({}), None).await
+    body_page(&state, &ctx, &record, json!({}), json!({})).await
 }
 
 /// A chair confirmation or override, as both the form and the API send it.
@@ -226,48 +187,10 @@ async fn save_chair(
     year: i16,
     input: ChairInput,
 ) -> Result<(), AppError> {
-    authorize(
-        &ctx.actor,
-        Action::ManageBody {
-            body: record.body.id,
-        },
-    )?;
-    let mut problems = Vec::new();
-    if !(1900..=2200).contains(&year) {
-        problems.push(FieldError {
-            field: "year".into(),
-            code: "out-of-range",
-            args: vec![],
-        });
-    }
-    let chair = input.chair.trim().to_uppercase();
-    let co_chairs: Vec<String> = input
-        .co_chairs
-        .iter()
-        .map(|c| c.trim().to_uppercase())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if co_chairs.contains(&chair) {
-        problems.push(FieldError {
-            field: "co_chairs".into(),
-            code: "invalid-value",
-            args: vec![],
-        });
-    }
-    if !problems.is_empty() {
-        return Err(Invalid(problems).into());
-    }
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    let (chair, co_chairs) = validate_override(year, &input.chair, &input.co_chairs)?;
     let mut tx = state.store.begin().await?;
-    store::bodies::set_chair(
-        &mut tx,
-        &ctx.actor,
-        record.body.id,
-        year,
-        &chair,
-        &co_chairs,
-        input.version,
-    )
-    .await?;
+    store::bodies::set_chair(&mut tx, &ctx.actor, record.body.id, year, &chair, &co_chairs, input.version).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -280,25 +203,12 @@ async fn set_chair_form(
 ) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
-    authorize(
-        &ctx.actor,
-        Action::ManageBody {
-            body: record.body.id,
-        },
-    )?;
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
     let year: Option<i16> = form.get("year").trim().parse().ok();
-    let version = record
-        .set
-        .iter()
-        .find(|s| Some(s.chair.year) == year)
-        .map(|s| s.version);
+    let version = record.set.iter().find(|s| Some(s.chair.year) == year).map(|s| s.version);
     let input = ChairInput {
         chair: form.get("chair").to_string(),
-        co_chairs: form
-            .get("co_chairs")
-            .split(',')
-            .map(str::to_string)
-            .collect(),
+        co_chairs: form.get("co_chairs").split(',').map(str::to_string).collect(),
         version,
     };
     let result = match year {
@@ -308,20 +218,8 @@ async fn set_chair_form(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/bodies/{slug}#chairs-heading")).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let errors: serde_json::Map<String, Value> = invalid
-                .0
-                .iter()
-                .map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into()))
-                .collect();
-            let page = body_page(
-                &state,
-                &ctx,
-                &record,
-                form.to_json(),
-                Value::Object(errors),
-                None,
-            )
-            .await?;
+            let errors = state.i18n.field_errors(ctx.lang, &invalid);
+            let page = body_page(&state, &ctx, &record, form.to_json(), errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -330,16 +228,10 @@ async fn set_chair_form(
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    Ok(Json(
-        json!({ "bodies": store::bodies::list(&state.store).await? }),
-    ))
+    Ok(Json(json!({ "bodies": store::bodies::list(&state.store).await? })))
 }
 
-async fn api_show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(slug): Path<String>,
-) -> Result<Json<Value>, AppError> {
+async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
     let mut body = json!(record.body);
@@ -363,19 +255,14 @@ async fn api_chairs(
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
     let (default_from, default_to) = default_years(&record.body);
-    let (from, to) = (
-        years.from.unwrap_or(default_from),
-        years.to.unwrap_or(default_to),
-    );
+    let (from, to) = (years.from.unwrap_or(default_from), years.to.unwrap_or(default_to));
     if to < from {
         return Err(AppError::field("to", "dates-out-of-order"));
     }
     if to - from > 100 {
         return Err(AppError::field("to", "out-of-range"));
     }
-    Ok(Json(
-        json!({ "body": record.body.slug, "chairs": record.chairs(from, to) }),
-    ))
+    Ok(Json(json!({ "body": record.body.slug, "chairs": record.chairs(from, to) })))
 }
 
 async fn api_set_chair(
@@ -385,9 +272,7 @@ async fn api_set_chair(
     JsonBody(input): JsonBody<ChairInput>,
 ) -> Result<Json<Value>, AppError> {
     let record = BodyRecord::load(&state, &slug).await?;
-    let year: i16 = year
-        .parse()
-        .map_err(|_| AppError::field("year", "invalid-number"))?;
+    let year: i16 = year.parse().map_err(|_| AppError::field("year", "invalid-number"))?;
     save_chair(&state, &ctx, &record, year, input).await?;
     let record = BodyRecord::load(&state, &slug).await?;
     Ok(Json(json!({ "chairs": record.chairs(year, year) })))
@@ -400,7 +285,91 @@ async fn api_meetings(
 ) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
-    Ok(Json(
-        json!({ "body": record.body.slug, "meetings": meetings_json(&state, &record).await? }),
-    ))
+    Ok(Json(json!({ "body": record.body.slug, "meetings": meetings_json(&state, &record).await? })))
+}
+
+/// A membership period, as both the form and the API send it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MembershipInput {
+    participant: String,
+    status: MembershipStatus,
+    valid_from: Date,
+    valid_until: Option<Date>,
+    #[serde(default)]
+    note: String,
+}
+
+async fn add_membership(
+    state: &AppState,
+    ctx: &Ctx,
+    record: &BodyRecord,
+    input: MembershipInput,
+) -> Result<Membership, AppError> {
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    validate_period(input.valid_from, input.valid_until)?;
+    let mut checker = Checker::new();
+    let note = if input.note.trim().is_empty() { String::new() } else { checker.text("note", &input.note, 500) };
+    checker.finish(())?;
+    let new = store::bodies::NewMembership {
+        participant: input.participant.trim(),
+        status: input.status,
+        valid_from: input.valid_from,
+        valid_until: input.valid_until,
+        note: &note,
+    };
+    let mut tx = state.store.begin().await?;
+    let membership = store::bodies::add_membership(&mut tx, &ctx.actor, record.body.id, new).await?;
+    tx.commit().await?;
+    Ok(membership)
+}
+
+async fn add_membership_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let record = BodyRecord::load(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    let mut problems = Vec::new();
+    let status = MembershipStatus::parse(form.get("status"));
+    if status.is_none() {
+        problems.push(FieldError { field: "status".into(), code: "invalid-value", args: vec![] });
+    }
+    let valid_from = form.date("valid_from", &mut problems);
+    let valid_until = (!form.get("valid_until").trim().is_empty()).then(|| form.date("valid_until", &mut problems));
+    let result = match status {
+        Some(status) if problems.is_empty() => {
+            let input = MembershipInput {
+                participant: form.get("participant").to_string(),
+                status,
+                valid_from,
+                valid_until,
+                note: form.get("note").to_string(),
+            };
+            add_membership(&state, &ctx, &record, input).await.map(|_| ())
+        }
+        _ => Err(Invalid(problems).into()),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/bodies/{slug}#members-heading")).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = state.i18n.field_errors(ctx.lang, &invalid);
+            let page = body_page(&state, &ctx, &record, form.to_json(), errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn api_add_membership(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    JsonBody(input): JsonBody<MembershipInput>,
+) -> Result<Response, AppError> {
+    let record = BodyRecord::load(&state, &slug).await?;
+    let membership = add_membership(&state, &ctx, &record, input).await?;
+    Ok((StatusCode::CREATED, Json(json!(membership))).into_response())
 }

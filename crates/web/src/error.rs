@@ -19,11 +19,7 @@ use crate::i18n::I18n;
 pub enum AppError {
     /// The request could not be read (malformed JSON, a value of the wrong type, an unknown field).
     #[error("malformed request: {message}")]
-    BadRequest {
-        message: String,
-        field: Option<String>,
-        status: StatusCode,
-    },
+    BadRequest { message: String, field: Option<String>, status: StatusCode },
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("not logged in")]
@@ -73,11 +69,7 @@ impl AppError {
 
     /// One invalid field, for problems found at the edge (a date that does not parse).
     pub fn field(field: &str, code: &'static str) -> Self {
-        AppError::Invalid(Invalid(vec![domain::FieldError {
-            field: field.to_string(),
-            code,
-            args: vec![],
-        }]))
+        AppError::Invalid(Invalid(vec![domain::FieldError { field: field.to_string(), code, args: vec![] }]))
     }
 }
 
@@ -121,11 +113,7 @@ pub struct Detail {
 
 /// The error in the reader's language.
 pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
-    let status_message = i18n.t(
-        lang,
-        &format!("error-status-{}", err.status().as_u16()),
-        &[],
-    );
+    let status_message = i18n.t(lang, &format!("error-status-{}", err.status().as_u16()), &[]);
     match err {
         AppError::BadRequest { message, field, .. } => ErrorBody {
             code: err.code(),
@@ -137,25 +125,12 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
             let details: Vec<Detail> = invalid
                 .0
                 .iter()
-                .map(|e| Detail {
-                    field: e.field.clone(),
-                    message: i18n.field_error(lang, e),
-                })
+                .map(|e| Detail { field: e.field.clone(), message: i18n.field_error(lang, e) })
                 .collect();
             let field = (details.len() == 1).then(|| details[0].field.clone());
-            ErrorBody {
-                code: err.code(),
-                message: status_message,
-                field,
-                details,
-            }
+            ErrorBody { code: err.code(), message: status_message, field, details }
         }
-        _ => ErrorBody {
-            code: err.code(),
-            message: status_message,
-            field: None,
-            details: vec![],
-        },
+        _ => ErrorBody { code: err.code(), message: status_message, field: None, details: vec![] },
     }
 }
 
@@ -165,8 +140,7 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let status = self.status();
-        let mut response =
-            (status, Json(json!({ "error": { "code": self.code() } }))).into_response();
+        let mut response = (status, Json(json!({ "error": { "code": self.code() } }))).into_response();
         response.extensions_mut().insert(Arc::new(self));
         response
     }

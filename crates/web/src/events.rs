@@ -27,34 +27,14 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/events/new", "The form for a new event", new_page)
         .post("/events", "Create an event (form)", create_form)
         .get("/events/{event}", "An event and its meetings", show_page)
-        .get(
-            "/events/{event}/edit",
-            "The form to edit an event",
-            edit_page,
-        )
+        .get("/events/{event}/edit", "The form to edit an event", edit_page)
         .post("/events/{event}/edit", "Edit an event (form)", edit_form)
-        .get(
-            "/api/v1/events",
-            "Events, the latest first (?page=)",
-            api_list,
-        )
+        .get("/api/v1/events", "Events, the latest first (?page=)", api_list)
         .post("/api/v1/events", "Create an event", api_create)
         .get("/api/v1/events/{event}", "An event", api_show)
-        .put(
-            "/api/v1/events/{event}",
-            "Replace an event's fields (with its version)",
-            api_update,
-        )
-        .get(
-            "/api/v1/events/{event}/meetings",
-            "The meetings an event holds",
-            api_meetings,
-        )
-        .post(
-            "/api/v1/events/{event}/meetings",
-            "Add a meeting of a body to an event",
-            api_create_meeting,
-        )
+        .put("/api/v1/events/{event}", "Replace an event's fields (with its version)", api_update)
+        .get("/api/v1/events/{event}/meetings", "The meetings an event holds", api_meetings)
+        .post("/api/v1/events/{event}/meetings", "Add a meeting of a body to an event", api_create_meeting)
 }
 
 /// An event as the API and pages show it: the host by code.
@@ -88,8 +68,7 @@ async fn list_page(
 ) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let page = query.page.unwrap_or(1).max(1);
-    let mut events =
-        store::events::page(&state.store, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
+    let mut events = store::events::page(&state.store, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
     let more = events.len() as i64 > PAGE_SIZE;
     events.truncate(PAGE_SIZE as usize);
     let participants = store::participants::list(&state.store).await?;
@@ -115,11 +94,7 @@ async fn form_page(
     let hosts = hosts_for(ctx, &participants);
     let (title, action, submit) = match editing {
         Some(e) => (
-            state.i18n.t(
-                ctx.lang,
-                "event-edit-title",
-                &[("name", e.name.get(ctx.lang).to_string().into())],
-            ),
+            state.i18n.t(ctx.lang, "event-edit-title", &[("name", e.name.get(ctx.lang).to_string().into())]),
             format!("/events/{}/edit", e.slug),
             state.i18n.t(ctx.lang, "event-save", &[]),
         ),
@@ -129,7 +104,8 @@ async fn form_page(
             state.i18n.t(ctx.lang, "event-create", &[]),
         ),
     };
-    let model = json!({ "title": title, "action": action, "submit": submit, "hosts": hosts, "form": form, "errors": errors });
+    let model =
+        json!({ "title": title, "action": action, "submit": submit, "hosts": hosts, "form": form, "errors": errors });
     render::page(state, ctx, "events/form.html", model)
 }
 
@@ -157,10 +133,7 @@ fn validated(fields: EventFields, mut problems: Vec<FieldError>) -> Result<Event
         Ok(fields) if problems.is_empty() => Ok(fields),
         Ok(_) => Err(Invalid(problems).into()),
         Err(Invalid(more)) => {
-            problems.extend(
-                more.into_iter()
-                    .filter(|e| !(dates_unreadable && e.code == "dates-out-of-order")),
-            );
+            problems.extend(more.into_iter().filter(|e| !(dates_unreadable && e.code == "dates-out-of-order")));
             Err(Invalid(problems).into())
         }
     }
@@ -192,12 +165,8 @@ async fn form_errors(
     form: &Form,
     invalid: Invalid,
 ) -> Result<Response, AppError> {
-    let errors: serde_json::Map<String, Value> = invalid
-        .0
-        .iter()
-        .map(|e| (e.field.clone(), state.i18n.field_error(ctx.lang, e).into()))
-        .collect();
-    let page = form_page(state, ctx, editing, form.to_json(), Value::Object(errors)).await?;
+    let errors = state.i18n.field_errors(ctx.lang, &invalid);
+    let page = form_page(state, ctx, editing, form.to_json(), errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -208,10 +177,7 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     } else {
         AppError::Forbidden("only a host's ministry or protocol creates events")
     };
-    let host = hosts_for(&ctx, &participants)
-        .into_iter()
-        .next()
-        .ok_or(denied)?;
+    let host = hosts_for(&ctx, &participants).into_iter().next().ok_or(denied)?;
     let form = json!({ "host": host.code, "time_zone": host.time_zone });
     form_page(&state, &ctx, None, form, json!({})).await
 }
@@ -220,21 +186,14 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
 async fn create(state: &AppState, ctx: &Ctx, fields: EventFields) -> Result<Event, AppError> {
     let mut tx = state.store.begin().await?;
     let event = store::events::create(&mut tx, &ctx.actor, fields).await?;
-    if let (Some(user), Some(role)) = (
-        &ctx.user,
-        role_on_creating_event(&ctx.actor, event.id, event.host),
-    ) {
+    if let (Some(user), Some(role)) = (&ctx.user, role_on_creating_event(&ctx.actor, event.id, event.host)) {
         store::accounts::grant(&mut tx, &ctx.actor, user, &role).await?;
     }
     tx.commit().await?;
     Ok(event)
 }
 
-async fn create_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    form: Form,
-) -> Result<Response, AppError> {
+async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
     may_create(&state, &ctx, form.get("host")).await?;
     let (fields, problems) = fields_from_form(&form);
     let result = match validated(fields, problems) {
@@ -304,14 +263,7 @@ async fn edit_page(
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let participants = store::participants::list(&state.store).await?;
-    form_page(
-        &state,
-        &ctx,
-        Some(&event),
-        form_from_event(&event, &participants),
-        json!({}),
-    )
-    .await
+    form_page(&state, &ctx, Some(&event), form_from_event(&event, &participants), json!({})).await
 }
 
 async fn update(
@@ -337,10 +289,7 @@ async fn edit_form(
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
-    let version: i64 = form
-        .get("version")
-        .parse()
-        .map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
     let (fields, problems) = fields_from_form(&form);
     let result = match validated(fields, problems) {
         Ok(fields) => update(&state, &ctx, &event, version, fields).await,
@@ -348,9 +297,7 @@ async fn edit_form(
     };
     match result {
         Ok(event) => Ok(Redirect::to(&format!("/events/{}", event.slug)).into_response()),
-        Err(AppError::Invalid(invalid)) => {
-            form_errors(&state, &ctx, Some(&event), &form, invalid).await
-        }
+        Err(AppError::Invalid(invalid)) => form_errors(&state, &ctx, Some(&event), &form, invalid).await,
         Err(e) => Err(e),
     }
 }
@@ -364,13 +311,8 @@ async fn api_list(
     let page = query.page.unwrap_or(1).max(1);
     let events = store::events::page(&state.store, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let participants = store::participants::list(&state.store).await?;
-    let events: Vec<Value> = events
-        .iter()
-        .map(|e| event_json(e, &participants))
-        .collect();
-    Ok(Json(
-        json!({ "events": events, "page": page, "page_size": PAGE_SIZE }),
-    ))
+    let events: Vec<Value> = events.iter().map(|e| event_json(e, &participants)).collect();
+    Ok(Json(json!({ "events": events, "page": page, "page_size": PAGE_SIZE })))
 }
 
 async fn api_create(
@@ -384,11 +326,7 @@ async fn api_create(
     Ok((StatusCode::CREATED, Json(event_json(&event, &participants))).into_response())
 }
 
-async fn api_show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(slug): Path<String>,
-) -> Result<Json<Value>, AppError> {
+async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let event = store::events::by_slug(&state.store, &slug).await?;
     let participants = store::participants::list(&state.store).await?;
@@ -423,11 +361,8 @@ async fn api_meetings(
 ) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let meetings: Vec<_> = store::events::meetings_of_event(&state.store, event.id)
-        .await?
-        .into_iter()
-        .map(|m| m.meeting)
-        .collect();
+    let meetings: Vec<_> =
+        store::events::meetings_of_event(&state.store, event.id).await?.into_iter().map(|m| m.meeting).collect();
     Ok(Json(json!({ "event": event.slug, "meetings": meetings })))
 }
 
@@ -438,20 +373,12 @@ async fn api_create_meeting(
     JsonBody(fields): JsonBody<MeetingFields>,
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let body = store::bodies::by_slug(&state.store, &fields.body)
-        .await
-        .map_err(|_| AppError::field("body", "unknown"))?;
-    authorize(
-        &ctx.actor,
-        Action::ManageMeeting {
-            event: event.id,
-            body: body.id,
-        },
-    )?;
+    let body =
+        store::bodies::by_slug(&state.store, &fields.body).await.map_err(|_| AppError::field("body", "unknown"))?;
+    authorize(&ctx.actor, Action::ManageMeeting { event: event.id, body: body.id })?;
     let fields = fields.validate(&event)?;
     let mut tx = state.store.begin().await?;
-    let meeting =
-        store::events::create_meeting(&mut tx, &ctx.actor, &event, body.id, fields).await?;
+    let meeting = store::events::create_meeting(&mut tx, &ctx.actor, &event, body.id, fields).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!(meeting))).into_response())
 }

@@ -50,11 +50,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Arc<Ctx>>()
-            .map(|c| (**c).clone())
-            .ok_or_else(|| AppError::Internal("no context".into()))
+        parts.extensions.get::<Arc<Ctx>>().map(|c| (**c).clone()).ok_or_else(|| AppError::Internal("no context".into()))
     }
 }
 
@@ -62,17 +58,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 /// there is no token yet (origin checks still apply).
 const NO_CSRF_TOKEN: [&str; 2] = ["/login", "/api/v1/session"];
 
-pub async fn guard(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn guard(State(state): State<AppState>, jar: CookieJar, req: Request, next: Next) -> Response {
     let lang = i18n::negotiate(
         jar.get(LANGUAGE_COOKIE).map(|c| c.value()),
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
+        req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
     );
     // Machines read JSON errors and are never sent to a login page.
     let is_api = req.uri().path().starts_with("/api/") || req.uri().path() == "/metrics";
@@ -87,14 +76,7 @@ pub async fn guard(
 }
 
 fn anonymous(lang: &'static str) -> Ctx {
-    Ctx {
-        actor: Actor::anonymous(),
-        user: None,
-        lang,
-        csrf: None,
-        session: None,
-        here: "/".into(),
-    }
+    Ctx { actor: Actor::anonymous(), user: None, lang, csrf: None, session: None, here: "/".into() }
 }
 
 async fn admit(
@@ -103,19 +85,10 @@ async fn admit(
     lang: &'static str,
     req: Request,
 ) -> Result<(Request, Arc<Ctx>), AppError> {
-    let here = req
-        .uri()
-        .path_and_query()
-        .map_or("/".to_string(), |pq| pq.to_string());
-    let mut ctx = Ctx {
-        here,
-        ..anonymous(lang)
-    };
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+    let here = req.uri().path_and_query().map_or("/".to_string(), |pq| pq.to_string());
+    let mut ctx = Ctx { here, ..anonymous(lang) };
+    let bearer =
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     let (user, via_token) = if let Some(token) = bearer {
         let user = store::accounts::token_user(&state.store, token.trim()).await?;
         (Some(user.ok_or(AppError::Unauthorized)?), true)
@@ -133,25 +106,13 @@ async fn admit(
     };
     if let Some(user) = user {
         if user.demo && !state.config.demo {
-            return Err(AppError::Forbidden(
-                "demonstration accounts work only in demonstration mode",
-            ));
+            return Err(AppError::Forbidden("demonstration accounts work only in demonstration mode"));
         }
         let roles = store::accounts::roles(&state.store, user.id).await?;
-        ctx.actor = Actor {
-            user: Some(UserRef {
-                id: user.id,
-                username: user.username.clone(),
-            }),
-            roles,
-        };
+        ctx.actor = Actor { user: Some(UserRef { id: user.id, username: user.username.clone() }), roles };
         ctx.user = Some(user);
     }
-    let req = if is_unsafe(req.method()) && !via_token {
-        check_csrf(&ctx, req).await?
-    } else {
-        req
-    };
+    let req = if is_unsafe(req.method()) && !via_token { check_csrf(&ctx, req).await? } else { req };
     let ctx = Arc::new(ctx);
     let mut req = req;
     req.extensions_mut().insert(ctx.clone());
@@ -173,11 +134,7 @@ async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
     if NO_CSRF_TOKEN.contains(&req.uri().path()) {
         return Ok(req);
     }
-    if let Some(sent) = req
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(sent) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if constant_time_eq(sent, expected) {
             Ok(req)
         } else {
@@ -193,14 +150,10 @@ async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
         return Err(AppError::Forbidden("the CSRF token is missing"));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, BODY_LIMIT)
-        .await
-        .map_err(|_| AppError::PayloadTooLarge)?;
+    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
     let sent = form_urlencoded_value(&bytes, "csrf");
     if !sent.is_some_and(|s| constant_time_eq(&s, expected)) {
-        return Err(AppError::Forbidden(
-            "the CSRF token is missing or does not match",
-        ));
+        return Err(AppError::Forbidden("the CSRF token is missing or does not match"));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
@@ -211,24 +164,15 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         let origin_host = origin.split("://").nth(1).unwrap_or("");
         return origin == "null" || Some(origin_host) != host;
     }
-    headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| site == "cross-site")
+    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|site| site == "cross-site")
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Turns an error response into the reader's language: JSON under `/api`, an HTML page elsewhere.
@@ -244,13 +188,9 @@ fn present_error(state: &AppState, response: Response, ctx: &Ctx, is_api: bool) 
         let next = url_escape(&ctx.here);
         return axum::response::Redirect::to(&format!("/login?next={next}")).into_response();
     } else {
-        let html = render::page(
-            state,
-            ctx,
-            "error.html",
-            serde_json::json!({ "status": status.as_u16(), "error": body }),
-        )
-        .unwrap_or_else(|_| axum::response::Html(body.message.clone()));
+        let html =
+            render::page(state, ctx, "error.html", serde_json::json!({ "status": status.as_u16(), "error": body }))
+                .unwrap_or_else(|_| axum::response::Html(body.message.clone()));
         (status, html).into_response()
     };
     if let Some(allow) = response.headers().get(header::ALLOW) {
@@ -263,9 +203,7 @@ fn present_error(state: &AppState, response: Response, ctx: &Ctx, is_api: bool) 
 pub fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -290,10 +228,7 @@ impl LoginLimiter {
 
     pub fn failed(&self, username: &str) {
         let mut failures = self.failures.lock().expect("limiter lock");
-        failures
-            .entry(username.to_string())
-            .or_default()
-            .push(Instant::now());
+        failures.entry(username.to_string()).or_default().push(Instant::now());
     }
 
     pub fn succeeded(&self, username: &str) {

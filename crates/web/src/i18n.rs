@@ -33,13 +33,10 @@ impl I18n {
             .map(|(lang, source)| {
                 let resource = FluentResource::try_new(source.to_string())
                     .unwrap_or_else(|(_, errors)| panic!("{lang}.ftl: {errors:?}"));
-                let mut bundle =
-                    FluentBundle::new_concurrent(vec![lang.parse().expect("a valid language tag")]);
+                let mut bundle = FluentBundle::new_concurrent(vec![lang.parse().expect("a valid language tag")]);
                 // Isolation marks would end up inside attributes and test assertions.
                 bundle.set_use_isolating(false);
-                bundle
-                    .add_resource(resource)
-                    .unwrap_or_else(|errors| panic!("{lang}.ftl: {errors:?}"));
+                bundle.add_resource(resource).unwrap_or_else(|errors| panic!("{lang}.ftl: {errors:?}"));
                 (*lang, bundle)
             })
             .collect();
@@ -60,21 +57,20 @@ impl I18n {
                 continue;
             };
             let mut errors = Vec::new();
-            return bundle
-                .format_pattern(pattern, Some(&fluent_args), &mut errors)
-                .into_owned();
+            return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
         }
         key.to_string()
     }
 
     /// A validation problem in words.
     pub fn field_error(&self, lang: &str, e: &domain::FieldError) -> String {
-        let args: Vec<(&str, FluentValue)> = e
-            .args
-            .iter()
-            .map(|(k, v)| (*k, FluentValue::from(v.as_str())))
-            .collect();
+        let args: Vec<(&str, FluentValue)> = e.args.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
         self.t(lang, &format!("error-{}", e.code), &args)
+    }
+
+    /// Every problem of a command, as `{field: message}` for a form to show by its fields.
+    pub fn field_errors(&self, lang: &str, invalid: &domain::Invalid) -> serde_json::Value {
+        invalid.0.iter().map(|e| (e.field.clone(), serde_json::Value::from(self.field_error(lang, e)))).collect()
     }
 
     /// A civil date written out in the language ("11 April 2025", «11 апреля 2025 г.»).
@@ -83,21 +79,13 @@ impl I18n {
         self.t(
             lang,
             "date-long",
-            &[
-                ("day", d.day().into()),
-                ("month", month.into()),
-                ("year", d.year().to_string().into()),
-            ],
+            &[("day", d.day().into()), ("month", month.into()), ("year", d.year().to_string().into())],
         )
     }
 
     /// Every message key of a language, for the test that keeps the three files in step.
     pub fn keys(lang: &str) -> Vec<String> {
-        let source = SOURCES
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, s)| *s)
-            .unwrap_or("");
+        let source = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or("");
         let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
         resource
             .entries()
@@ -120,10 +108,7 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'stati
         .filter_map(|part| {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next()?.trim();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse().ok())
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
             let primary = tag.split('-').next()?.to_ascii_lowercase();
             Some((q, supported(&primary)?))
         })

@@ -35,9 +35,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
-    to_bytes(req.into_body(), BODY_LIMIT)
-        .await
-        .map_err(|_| AppError::PayloadTooLarge)
+    to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
@@ -45,17 +43,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let status = if inner.is_data() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::BAD_REQUEST
-        };
+        let status = if inner.is_data() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::BAD_REQUEST };
         let field = (path != "." && !path.is_empty()).then_some(path);
-        AppError::BadRequest {
-            message: inner.to_string(),
-            field,
-            status,
-        }
+        AppError::BadRequest { message: inner.to_string(), field, status }
     })
 }
 
@@ -67,31 +57,20 @@ impl<S: Send + Sync> FromRequest<S> for Form {
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
         let bytes = read_body(req).await?;
-        Ok(Form(
-            form_urlencoded::parse(&bytes)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        ))
+        Ok(Form(form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
     }
 }
 
 impl Form {
     /// The first value of a field, or "" when absent.
     pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
     }
 
     /// The fields as a JSON object, to re-fill a form after an error.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::Value::Object(
-            self.0
-                .iter()
-                .filter(|(k, _)| k != "csrf")
-                .map(|(k, v)| (k.clone(), v.clone().into()))
-                .collect(),
+            self.0.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.clone(), v.clone().into())).collect(),
         )
     }
 
@@ -100,12 +79,7 @@ impl Form {
         domain::Text(
             crate::i18n::LANGUAGES
                 .iter()
-                .map(|l| {
-                    (
-                        l.to_string(),
-                        self.get(&format!("{prefix}_{l}")).to_string(),
-                    )
-                })
+                .map(|l| (l.to_string(), self.get(&format!("{prefix}_{l}")).to_string()))
                 .filter(|(_, v)| !v.trim().is_empty())
                 .collect(),
         )
@@ -114,11 +88,7 @@ impl Form {
     /// A date field; an unreadable one is reported against the field.
     pub fn date(&self, name: &str, errors: &mut Vec<domain::FieldError>) -> Date {
         self.get(name).trim().parse().unwrap_or_else(|_| {
-            errors.push(domain::FieldError {
-                field: name.into(),
-                code: "invalid-date",
-                args: vec![],
-            });
+            errors.push(domain::FieldError { field: name.into(), code: "invalid-date", args: vec![] });
             Date::default()
         })
     }
@@ -130,28 +100,16 @@ pub struct QueryParams<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Query::<T>::try_from_uri(&parts.uri)
             .map(|q| QueryParams(q.0))
-            .map_err(|e| AppError::BadRequest {
-                message: e.body_text(),
-                field: None,
-                status: StatusCode::BAD_REQUEST,
-            })
+            .map_err(|e| AppError::BadRequest { message: e.body_text(), field: None, status: StatusCode::BAD_REQUEST })
     }
 }
 
 /// Today in a time zone (an unknown zone counts as UTC).
 pub fn today_in(time_zone: &str) -> Date {
-    jiff::Timestamp::now().in_tz(time_zone).map_or_else(
-        |_| {
-            jiff::Timestamp::now()
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .date()
-        },
-        |z| z.date(),
-    )
+    jiff::Timestamp::now()
+        .in_tz(time_zone)
+        .map_or_else(|_| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date(), |z| z.date())
 }

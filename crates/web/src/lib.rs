@@ -65,14 +65,8 @@ pub fn app(state: AppState) -> Router {
     routes::registry()
         .router
         .fallback(system::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            guard::guard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            system::count_requests,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), system::count_requests))
         .with_state(state)
 }
 

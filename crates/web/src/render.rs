@@ -20,90 +20,49 @@ pub const TEMPLATES: [(&str, &str); 13] = [
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("macros.html", include_str!("../templates/macros.html")),
-    (
-        "accounts/login.html",
-        include_str!("../templates/accounts/login.html"),
-    ),
-    (
-        "accounts/account.html",
-        include_str!("../templates/accounts/account.html"),
-    ),
-    (
-        "participants/list.html",
-        include_str!("../templates/participants/list.html"),
-    ),
-    (
-        "bodies/list.html",
-        include_str!("../templates/bodies/list.html"),
-    ),
-    (
-        "bodies/show.html",
-        include_str!("../templates/bodies/show.html"),
-    ),
-    (
-        "events/list.html",
-        include_str!("../templates/events/list.html"),
-    ),
-    (
-        "events/show.html",
-        include_str!("../templates/events/show.html"),
-    ),
-    (
-        "events/form.html",
-        include_str!("../templates/events/form.html"),
-    ),
-    (
-        "audit/list.html",
-        include_str!("../templates/audit/list.html"),
-    ),
+    ("accounts/login.html", include_str!("../templates/accounts/login.html")),
+    ("accounts/account.html", include_str!("../templates/accounts/account.html")),
+    ("participants/list.html", include_str!("../templates/participants/list.html")),
+    ("bodies/list.html", include_str!("../templates/bodies/list.html")),
+    ("bodies/show.html", include_str!("../templates/bodies/show.html")),
+    ("events/list.html", include_str!("../templates/events/list.html")),
+    ("events/show.html", include_str!("../templates/events/show.html")),
+    ("events/form.html", include_str!("../templates/events/form.html")),
+    ("audit/list.html", include_str!("../templates/audit/list.html")),
 ];
 
 pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     let mut env = Environment::new();
     for (name, source) in TEMPLATES {
-        env.add_template(name, source)
-            .unwrap_or_else(|e| panic!("template {name}: {e}"));
+        env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
     let messages = i18n.clone();
-    env.add_function(
-        "t",
-        move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
-            let lang = lang_of(state);
-            let mut args = Vec::new();
-            for name in kwargs.args() {
-                let value: Value = kwargs.get(name)?;
-                args.push((name, value.to_string()));
-            }
-            let fluent: Vec<(&str, fluent_bundle::FluentValue)> =
-                args.iter().map(|(k, v)| (*k, v.as_str().into())).collect();
-            Ok(messages.t(&lang, key, &fluent))
-        },
-    );
-    env.add_filter(
-        "tr",
-        |state: &State, value: Value| -> Result<String, Error> {
-            let text: Text = serde_json::from_value(to_json(&value)?).unwrap_or_default();
-            Ok(text.get(&lang_of(state)).to_string())
-        },
-    );
+    env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
+        let lang = lang_of(state);
+        let mut args = Vec::new();
+        for name in kwargs.args() {
+            let value: Value = kwargs.get(name)?;
+            args.push((name, value.to_string()));
+        }
+        let fluent: Vec<(&str, fluent_bundle::FluentValue)> =
+            args.iter().map(|(k, v)| (*k, v.as_str().into())).collect();
+        Ok(messages.t(&lang, key, &fluent))
+    });
+    env.add_filter("tr", |state: &State, value: Value| -> Result<String, Error> {
+        let text: Text = serde_json::from_value(to_json(&value)?).unwrap_or_default();
+        Ok(text.get(&lang_of(state)).to_string())
+    });
     let dates = i18n;
-    env.add_filter(
-        "date",
-        move |state: &State, value: &str| -> Result<String, Error> {
-            let d: jiff::civil::Date = value
-                .parse()
-                .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not a date: {e}")))?;
-            Ok(dates.date(&lang_of(state), d))
-        },
-    );
+    env.add_filter("date", move |state: &State, value: &str| -> Result<String, Error> {
+        let d: jiff::civil::Date =
+            value.parse().map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not a date: {e}")))?;
+        Ok(dates.date(&lang_of(state), d))
+    });
     env
 }
 
 fn lang_of(state: &State) -> String {
-    state
-        .lookup("ui")
-        .and_then(|ui| ui.get_attr("lang").ok())
-        .map_or_else(|| "en".to_string(), |l| l.to_string())
+    state.lookup("ui").and_then(|ui| ui.get_attr("lang").ok()).map_or_else(|| "en".to_string(), |l| l.to_string())
 }
 
 fn to_json(value: &Value) -> Result<Json, Error> {
@@ -111,12 +70,7 @@ fn to_json(value: &Value) -> Result<Json, Error> {
 }
 
 /// Renders a page for the request's reader: `model` plus the `ui` object every page uses.
-pub fn page(
-    state: &AppState,
-    ctx: &Ctx,
-    template: &str,
-    model: Json,
-) -> Result<Html<String>, AppError> {
+pub fn page(state: &AppState, ctx: &Ctx, template: &str, model: Json) -> Result<Html<String>, AppError> {
     let ui = json!({
         "lang": ctx.lang,
         "languages": LANGUAGES,
@@ -130,29 +84,15 @@ pub fn page(
 }
 
 /// Renders a template with a minimal `ui` object (tests render every template this way).
-pub fn render_raw(
-    state: &AppState,
-    template: &str,
-    lang: &'static str,
-    model: Json,
-) -> Result<String, AppError> {
+pub fn render_raw(state: &AppState, template: &str, lang: &'static str, model: Json) -> Result<String, AppError> {
     let ui = json!({ "lang": lang, "languages": LANGUAGES, "user": null, "csrf": null, "here": "/", "here_escaped": "/", "demo": false });
     render_with(state, template, ui, model)
 }
 
-fn render_with(
-    state: &AppState,
-    template: &str,
-    ui: Json,
-    mut model: Json,
-) -> Result<String, AppError> {
+fn render_with(state: &AppState, template: &str, ui: Json, mut model: Json) -> Result<String, AppError> {
     if let Json::Object(map) = &mut model {
         map.insert("ui".into(), ui);
     }
-    let tmpl = state
-        .templates
-        .get_template(template)
-        .map_err(|e| AppError::Internal(format!("{e:#}")))?;
-    tmpl.render(Value::from(Serde(&model)))
-        .map_err(|e| AppError::Internal(format!("template {template}: {e:#}")))
+    let tmpl = state.templates.get_template(template).map_err(|e| AppError::Internal(format!("{e:#}")))?;
+    tmpl.render(Value::from(Serde(&model))).map_err(|e| AppError::Internal(format!("template {template}: {e:#}")))
 }

@@ -34,53 +34,26 @@ impl Registry {
         T: 'static,
     {
         self.router = self.router.route(path, on(filter, handler));
-        self.list.push(RouteInfo {
-            method,
-            path,
-            summary,
-        });
+        self.list.push(RouteInfo { method, path, summary });
         self
     }
 
-    pub fn get<H: Handler<T, AppState>, T: 'static>(
-        self,
-        path: &'static str,
-        summary: &'static str,
-        h: H,
-    ) -> Self {
+    pub fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
         self.add("GET", MethodFilter::GET, path, summary, h)
     }
-    pub fn post<H: Handler<T, AppState>, T: 'static>(
-        self,
-        path: &'static str,
-        summary: &'static str,
-        h: H,
-    ) -> Self {
+    pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
         self.add("POST", MethodFilter::POST, path, summary, h)
     }
-    pub fn put<H: Handler<T, AppState>, T: 'static>(
-        self,
-        path: &'static str,
-        summary: &'static str,
-        h: H,
-    ) -> Self {
+    pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
         self.add("PUT", MethodFilter::PUT, path, summary, h)
     }
-    pub fn delete<H: Handler<T, AppState>, T: 'static>(
-        self,
-        path: &'static str,
-        summary: &'static str,
-        h: H,
-    ) -> Self {
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
         self.add("DELETE", MethodFilter::DELETE, path, summary, h)
     }
 }
 
 pub(crate) fn registry() -> Registry {
-    let r = Registry {
-        router: Router::new(),
-        list: Vec::new(),
-    };
+    let r = Registry { router: Router::new(), list: Vec::new() };
     let r = crate::system::routes(r);
     let r = crate::accounts::routes(r);
     let r = crate::participants::routes(r);

@@ -22,31 +22,18 @@ use crate::{AppState, i18n, render};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/", "The start page: events and bodies", home)
-        .get(
-            "/language/{lang}",
-            "Choose the interface language",
-            choose_language,
-        )
+        .get("/language/{lang}", "Choose the interface language", choose_language)
         .get("/static/{file}", "Stylesheet and scripts", static_file)
         .get("/healthz", "Liveness and database check", healthz)
         .get("/metrics", "Prometheus metrics (admin)", metrics)
-        .get(
-            "/api/openapi.json",
-            "This API, described by OpenAPI 3.1",
-            openapi,
-        )
+        .get("/api/openapi.json", "This API, described by OpenAPI 3.1", openapi)
 }
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let events = store::events::page(&state.store, 10, 0).await?;
     let bodies = store::bodies::list(&state.store).await?;
-    render::page(
-        &state,
-        &ctx,
-        "home.html",
-        json!({ "events": events, "bodies": bodies }),
-    )
+    render::page(&state, &ctx, "home.html", json!({ "events": events, "bodies": bodies }))
 }
 
 #[derive(Deserialize)]
@@ -77,31 +64,13 @@ async fn choose_language(
 }
 
 const STATIC: [(&str, &str, &[u8]); 2] = [
-    (
-        "app.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../static/app.css"),
-    ),
-    (
-        "htmx.min.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../static/htmx.min.js"),
-    ),
+    ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
+    ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/htmx.min.js")),
 ];
 
 async fn static_file(Path(file): Path<String>) -> Result<Response, AppError> {
-    let (_, mime, bytes) = STATIC
-        .iter()
-        .find(|(name, _, _)| *name == file)
-        .ok_or(AppError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, *mime),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        *bytes,
-    )
-        .into_response())
+    let (_, mime, bytes) = STATIC.iter().find(|(name, _, _)| *name == file).ok_or(AppError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *bytes).into_response())
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
@@ -122,24 +91,16 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<RequestKey, (u64, f64)>>,
 }
 
-pub(crate) async fn count_requests(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().to_string();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let route =
+        req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let mut response = next.run(req).await;
     let elapsed = started.elapsed().as_secs_f64();
     {
         let mut requests = state.metrics.requests.lock().expect("metrics lock");
-        let entry = requests
-            .entry((method, route, response.status().as_u16()))
-            .or_default();
+        let entry = requests.entry((method, route, response.status().as_u16())).or_default();
         entry.0 += 1;
         entry.1 += elapsed;
     }
@@ -148,14 +109,8 @@ pub(crate) async fn count_requests(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
     );
-    response.headers_mut().insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }
 
@@ -171,7 +126,9 @@ async fn metrics(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             "concord_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {count}"
         );
     }
-    out.push_str("# HELP concord_http_request_duration_seconds_sum Time spent answering, by method, route and status.\n");
+    out.push_str(
+        "# HELP concord_http_request_duration_seconds_sum Time spent answering, by method, route and status.\n",
+    );
     out.push_str("# TYPE concord_http_request_duration_seconds_sum counter\n");
     for ((method, route, status), (_, seconds)) in &requests {
         let _ = writeln!(
@@ -179,21 +136,13 @@ async fn metrics(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             "concord_http_request_duration_seconds_sum{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {seconds:.6}"
         );
     }
-    Ok((
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        out,
-    )
-        .into_response())
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
 }
 
 /// The OpenAPI document, built from the route registry so that it lists exactly what is served.
 async fn openapi() -> Json<serde_json::Value> {
     let mut paths = serde_json::Map::new();
-    for route in crate::routes()
-        .into_iter()
-        .filter(|r| r.path.starts_with("/api/v1/"))
-    {
+    for route in crate::routes().into_iter().filter(|r| r.path.starts_with("/api/v1/")) {
         let params: Vec<serde_json::Value> = route
             .path
             .split('/')
@@ -209,11 +158,10 @@ async fn openapi() -> Json<serde_json::Value> {
             }
         });
         if matches!(route.method, "POST" | "PUT") {
-            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "type": "object" } } } });
+            op["requestBody"] =
+                json!({ "required": true, "content": { "application/json": { "schema": { "type": "object" } } } });
         }
-        let item = paths
-            .entry(route.path.to_string())
-            .or_insert_with(|| json!({}));
+        let item = paths.entry(route.path.to_string()).or_insert_with(|| json!({}));
         item[route.method.to_lowercase()] = op;
     }
     Json(json!({

@@ -36,125 +36,65 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/language/{lang}"), [303; 10]),
         (("GET", "/static/{file}"), ALL_200),
         (("GET", "/healthz"), ALL_200),
-        (
-            ("GET", "/metrics"),
-            [401, 200, 403, 403, 403, 403, 403, 403, 403, 403],
-        ),
+        (("GET", "/metrics"), [401, 200, 403, 403, 403, 403, 403, 403, 403, 403]),
         (("GET", "/api/openapi.json"), ALL_200),
-        (
-            ("GET", "/login"),
-            [200, 303, 303, 303, 303, 303, 303, 303, 303, 303],
-        ),
+        (("GET", "/login"), [200, 303, 303, 303, 303, 303, 303, 303, 303, 303]),
         (("POST", "/login"), [303; 10]),
         (("POST", "/logout"), [303; 10]),
         (("GET", "/account"), PAGE_LOGGED_IN),
         (("POST", "/account/password"), PAGE_LOGGED_IN),
         (("POST", "/api/v1/session"), ALL_200),
-        (
-            ("DELETE", "/api/v1/session"),
-            [401, 204, 204, 204, 204, 204, 204, 204, 204, 204],
-        ),
+        (("DELETE", "/api/v1/session"), [401, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
         (("GET", "/api/v1/me"), API_LOGGED_IN),
-        (
-            ("PUT", "/api/v1/me/password"),
-            [401, 204, 204, 204, 204, 204, 204, 204, 204, 204],
-        ),
+        (("PUT", "/api/v1/me/password"), [401, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
         (("GET", "/participants"), ALL_200),
         (("GET", "/api/v1/participants"), ALL_200),
         (("GET", "/bodies"), ALL_200),
         (("GET", "/bodies/{body}"), ALL_200),
-        (
-            ("POST", "/bodies/{body}/chairs"),
-            [303, 303, 303, 403, 403, 403, 403, 403, 403, 403],
-        ),
+        (("POST", "/bodies/{body}/chairs"), [303, 303, 303, 403, 403, 403, 403, 403, 403, 403]),
+        (("POST", "/bodies/{body}/memberships"), [303, 303, 303, 403, 403, 403, 403, 403, 403, 403]),
+        (("POST", "/api/v1/bodies/{body}/memberships"), [401, 201, 201, 403, 403, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/bodies"), ALL_200),
         (("GET", "/api/v1/bodies/{body}"), ALL_200),
         (("GET", "/api/v1/bodies/{body}/chairs"), ALL_200),
-        (
-            ("PUT", "/api/v1/bodies/{body}/chairs/{year}"),
-            [401, 200, 200, 403, 403, 403, 403, 403, 403, 403],
-        ),
+        (("PUT", "/api/v1/bodies/{body}/chairs/{year}"), [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/bodies/{body}/meetings"), ALL_200),
         (("GET", "/events"), ALL_200),
-        (
-            ("GET", "/events/new"),
-            [303, 200, 403, 403, 200, 200, 200, 403, 403, 403],
-        ),
-        (
-            ("POST", "/events"),
-            [303, 303, 403, 403, 303, 403, 303, 403, 403, 403],
-        ),
+        (("GET", "/events/new"), [303, 200, 403, 403, 200, 200, 200, 403, 403, 403]),
+        (("POST", "/events"), [303, 303, 403, 403, 303, 403, 303, 403, 403, 403]),
         (("GET", "/events/{event}"), ALL_200),
-        (
-            ("GET", "/events/{event}/edit"),
-            [303, 200, 403, 403, 200, 403, 403, 403, 403, 403],
-        ),
-        (
-            ("POST", "/events/{event}/edit"),
-            [303, 303, 403, 403, 303, 403, 403, 403, 403, 403],
-        ),
+        (("GET", "/events/{event}/edit"), [303, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
+        (("POST", "/events/{event}/edit"), [303, 303, 403, 403, 303, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events"), ALL_200),
-        (
-            ("POST", "/api/v1/events"),
-            [401, 201, 403, 403, 201, 403, 201, 403, 403, 403],
-        ),
+        (("POST", "/api/v1/events"), [401, 201, 403, 403, 201, 403, 201, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}"), ALL_200),
-        (
-            ("PUT", "/api/v1/events/{event}"),
-            [401, 200, 403, 403, 200, 403, 403, 403, 403, 403],
-        ),
+        (("PUT", "/api/v1/events/{event}"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/meetings"), ALL_200),
-        (
-            ("POST", "/api/v1/events/{event}/meetings"),
-            [401, 201, 201, 403, 201, 403, 403, 403, 403, 403],
-        ),
-        (
-            ("GET", "/audit"),
-            [303, 200, 200, 200, 403, 403, 403, 403, 403, 403],
-        ),
-        (
-            ("GET", "/api/v1/audit"),
-            [401, 200, 200, 200, 403, 403, 403, 403, 403, 403],
-        ),
+        (("POST", "/api/v1/events/{event}/meetings"), [401, 201, 201, 403, 201, 403, 403, 403, 403, 403]),
+        (("GET", "/audit"), [303, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
+        (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
     ])
 }
 
 /// Adds the two users the demo lacks: a secretariat of another body, a host of another event.
 async fn add_other_roles(app: &TestApp) {
     let store = &app.db.store;
-    let car = store::bodies::by_slug(store, "central-asia-russia")
-        .await
-        .unwrap();
+    let car = store::bodies::by_slug(store, "central-asia-russia").await.unwrap();
     let moscow = store::events::by_slug(store, "moscow-2024").await.unwrap();
     let hash = hash_password(DEMO_PASSWORD);
     let mut tx = store.begin().await.unwrap();
     for (name, role) in [
         ("secretariat-other", Role::Secretariat { body: car.id }),
-        (
-            "host-other",
-            Role::Host {
-                event: moscow.id,
-                participant: moscow.host,
-            },
-        ),
+        ("host-other", Role::Host { event: moscow.id, participant: moscow.host }),
     ] {
-        let user =
-            store::accounts::create_user(&mut tx, &Actor::anonymous(), name, name, &hash, true)
-                .await
-                .unwrap();
-        store::accounts::grant(&mut tx, &Actor::anonymous(), &user, &role)
-            .await
-            .unwrap();
+        let user = store::accounts::create_user(&mut tx, &Actor::anonymous(), name, name, &hash, true).await.unwrap();
+        store::accounts::grant(&mut tx, &Actor::anonymous(), &user, &role).await.unwrap();
     }
     tx.commit().await.unwrap();
 }
 
 async fn session_for(app: &TestApp, role: &str) -> Session {
-    if role == "anonymous" {
-        Session::default()
-    } else {
-        app.login(role, DEMO_PASSWORD).await
-    }
+    if role == "anonymous" { Session::default() } else { app.login(role, DEMO_PASSWORD).await }
 }
 
 /// The concrete request for a route, made unique by `n` where a second one would collide.
@@ -165,54 +105,20 @@ async fn call(app: &TestApp, session: &Session, method: &str, route: &str, n: us
         .replace("{body}", "cis-cfm")
         .replace("{event}", "almaty-2025")
         .replace("{year}", &(2150 + n % 50).to_string());
-    let path = if route == "/language/{lang}" {
-        format!("{path}?next=/events")
-    } else {
-        path
-    };
-    let almaty = || async {
-        app.get(&Session::default(), "/api/v1/events/almaty-2025")
-            .await
-            .json()
-    };
+    let path = if route == "/language/{lang}" { format!("{path}?next=/events") } else { path };
+    let almaty = || async { app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json() };
     let reply = match (method, route) {
         ("GET", _) => app.get(session, &path).await,
-        ("DELETE", _) => {
-            app.request(session, "DELETE", &path, None, axum::body::Body::empty())
-                .await
-        }
+        ("DELETE", _) => app.request(session, "DELETE", &path, None, axum::body::Body::empty()).await,
         ("POST", "/login") => {
-            app.form(
-                session,
-                &path,
-                &[
-                    ("username", "press"),
-                    ("password", DEMO_PASSWORD),
-                    ("next", "/"),
-                ],
-            )
-            .await
+            app.form(session, &path, &[("username", "press"), ("password", DEMO_PASSWORD), ("next", "/")]).await
         }
         ("POST", "/logout") => app.form(session, &path, &[]).await,
         ("POST", "/account/password") => {
-            app.form(
-                session,
-                &path,
-                &[
-                    ("current_password", DEMO_PASSWORD),
-                    ("new_password", DEMO_PASSWORD),
-                ],
-            )
-            .await
+            app.form(session, &path, &[("current_password", DEMO_PASSWORD), ("new_password", DEMO_PASSWORD)]).await
         }
         ("POST", "/api/v1/session") => {
-            app.json(
-                session,
-                "POST",
-                &path,
-                &json!({ "username": "press", "password": DEMO_PASSWORD }),
-            )
-            .await
+            app.json(session, "POST", &path, &json!({ "username": "press", "password": DEMO_PASSWORD })).await
         }
         ("PUT", "/api/v1/me/password") => {
             app.json(
@@ -224,16 +130,19 @@ async fn call(app: &TestApp, session: &Session, method: &str, route: &str, n: us
             .await
         }
         ("POST", "/bodies/{body}/chairs") => {
-            app.form(
-                session,
-                &path,
-                &[("year", "2030"), ("chair", "KZ"), ("co_chairs", "")],
-            )
-            .await
+            app.form(session, &path, &[("year", "2030"), ("chair", "KZ"), ("co_chairs", "")]).await
+        }
+        ("POST", "/bodies/{body}/memberships") => {
+            app.form(session, &path, &[("participant", "MD"), ("status", "withdrawn"), ("valid_from", "2027-01-01")])
+                .await
+        }
+        ("POST", "/api/v1/bodies/{body}/memberships") => {
+            let body =
+                json!({ "participant": "MD", "status": "withdrawn", "valid_from": "2027-01-01", "valid_until": null });
+            app.json(session, "POST", &path, &body).await
         }
         ("PUT", "/api/v1/bodies/{body}/chairs/{year}") => {
-            app.json(session, "PUT", &path, &json!({ "chair": "KZ" }))
-                .await
+            app.json(session, "PUT", &path, &json!({ "chair": "KZ" })).await
         }
         ("POST", "/events") => {
             let slug = format!("matrix-form-{n}");
@@ -302,18 +211,10 @@ async fn every_route_answers_every_role_as_expected() {
         .filter(|r| !expected.contains_key(&(r.method, r.path)))
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "routes without an expectation for every role: {missing:#?}"
-    );
-    let stale: Vec<_> = expected
-        .keys()
-        .filter(|(m, p)| !routes.iter().any(|r| r.method == *m && r.path == *p))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "expectations for routes that no longer exist: {stale:?}"
-    );
+    assert!(missing.is_empty(), "routes without an expectation for every role: {missing:#?}");
+    let stale: Vec<_> =
+        expected.keys().filter(|(m, p)| !routes.iter().any(|r| r.method == *m && r.path == *p)).collect();
+    assert!(stale.is_empty(), "expectations for routes that no longer exist: {stale:?}");
 
     // Reads share one session per role; writes get a fresh one each (a write may end sessions).
     let mut shared = BTreeMap::new();
@@ -326,25 +227,13 @@ async fn every_route_answers_every_role_as_expected() {
     for route in reads.into_iter().chain(writes) {
         for (i, role) in ROLES.iter().enumerate() {
             n += 1;
-            let session = if route.method == "GET" {
-                shared[role].clone()
-            } else {
-                session_for(&app, role).await
-            };
+            let session = if route.method == "GET" { shared[role].clone() } else { session_for(&app, role).await };
             let got = call(&app, &session, route.method, route.path, n).await;
             let want = expected[&(route.method, route.path)][i];
             if got != want {
-                failures.push(format!(
-                    "{} {} as {role}: expected {want}, got {got}",
-                    route.method, route.path
-                ));
+                failures.push(format!("{} {} as {role}: expected {want}, got {got}", route.method, route.path));
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }

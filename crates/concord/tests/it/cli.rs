@@ -15,22 +15,13 @@ fn concord(data_dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> st
         .spawn()
         .expect("the binary runs");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     }
     child.wait_with_output().unwrap()
 }
 
 fn text(out: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 #[tokio::test]
@@ -39,78 +30,31 @@ async fn the_cli_loads_the_demo_manages_users_and_verifies_the_chain() {
     let out = concord(dir.path(), &["migrate"], None);
     assert!(out.status.success(), "{}", text(&out));
     let out = concord(dir.path(), &["demo"], None);
-    assert!(
-        out.status.success() && text(&out).contains("Loaded"),
-        "{}",
-        text(&out)
-    );
+    assert!(out.status.success() && text(&out).contains("Loaded"), "{}", text(&out));
     let out = concord(dir.path(), &["demo"], None);
-    assert!(
-        text(&out).contains("already loaded"),
-        "loading twice changes nothing"
-    );
+    assert!(text(&out).contains("already loaded"), "loading twice changes nothing");
 
     let out = concord(
         dir.path(),
-        &[
-            "user",
-            "add",
-            "operator",
-            "--role",
-            "admin",
-            "--role",
-            "host:almaty-2025",
-        ],
+        &["user", "add", "operator", "--role", "admin", "--role", "host:almaty-2025"],
         Some("a long enough password\n"),
     );
     assert!(out.status.success(), "{}", text(&out));
     let out = concord(dir.path(), &["user", "add", "weak"], Some("short\n"));
-    assert!(
-        !out.status.success() && text(&out).contains("at least"),
-        "{}",
-        text(&out)
-    );
-    let out = concord(
-        dir.path(),
-        &["user", "add", "someone", "--role", "host:nowhere"],
-        Some("a long enough password\n"),
-    );
-    assert!(
-        !out.status.success() && text(&out).contains("no event nowhere"),
-        "{}",
-        text(&out)
-    );
-    let out = concord(
-        dir.path(),
-        &["user", "token", "operator", "--label", "ci"],
-        None,
-    );
+    assert!(!out.status.success() && text(&out).contains("at least"), "{}", text(&out));
+    let out =
+        concord(dir.path(), &["user", "add", "someone", "--role", "host:nowhere"], Some("a long enough password\n"));
+    assert!(!out.status.success() && text(&out).contains("no event nowhere"), "{}", text(&out));
+    let out = concord(dir.path(), &["user", "token", "operator", "--label", "ci"], None);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .starts_with("cnc_")
-    );
-    let out = concord(
-        dir.path(),
-        &["user", "passwd", "operator"],
-        Some("another long password\n"),
-    );
+    assert!(String::from_utf8_lossy(&out.stdout).trim().starts_with("cnc_"));
+    let out = concord(dir.path(), &["user", "passwd", "operator"], Some("another long password\n"));
     assert!(out.status.success(), "{}", text(&out));
 
     let out = concord(dir.path(), &["verify"], None);
-    assert!(
-        out.status.success() && text(&out).contains("intact"),
-        "{}",
-        text(&out)
-    );
+    assert!(out.status.success() && text(&out).contains("intact"), "{}", text(&out));
 
-    let store = store::Store::connect(&format!(
-        "sqlite:{}",
-        dir.path().join("concord.db").display()
-    ))
-    .await
-    .unwrap();
+    let store = store::Store::connect(&format!("sqlite:{}", dir.path().join("concord.db").display())).await.unwrap();
     crate::store_suite::tamper(&store, 3).await;
     store.close().await;
     let out = concord(dir.path(), &["verify"], None);
@@ -121,17 +65,9 @@ async fn the_cli_loads_the_demo_manages_users_and_verifies_the_chain() {
 #[test]
 fn demo_mode_refuses_to_listen_beyond_this_machine() {
     let dir = tempfile::tempdir().unwrap();
-    let out = concord(
-        dir.path(),
-        &["serve", "--demo", "--listen", "0.0.0.0:0"],
-        None,
-    );
+    let out = concord(dir.path(), &["serve", "--demo", "--listen", "0.0.0.0:0"], None);
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("only on this machine"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("only on this machine"), "{}", text(&out));
 }
 
 #[test]
@@ -147,14 +83,7 @@ fn every_subcommand_has_help() {
         &["user", "token", "--help"],
         &["verify", "--help"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Usage"),
-            "{args:?}"
-        );
+        let out = Command::new(env!("CARGO_BIN_EXE_concord")).args(args).current_dir(dir.path()).output().unwrap();
+        assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
     }
 }

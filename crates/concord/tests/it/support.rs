@@ -24,20 +24,14 @@ impl TestDb {
         let url = format!("sqlite:{}", dir.path().join("concord.db").display());
         let store = Store::connect(&url).await.expect("SQLite opens");
         store.migrate().await.expect("SQLite migrates");
-        TestDb {
-            store,
-            schema: None,
-            _dir: Some(dir),
-        }
+        TestDb { store, schema: None, _dir: Some(dir) }
     }
 
     /// `None` when `TEST_DATABASE_URL` is not set.
     pub async fn postgres() -> Option<TestDb> {
         let url = std::env::var("TEST_DATABASE_URL").ok()?;
         let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-        let admin = Store::connect(&url)
-            .await
-            .expect("PostgreSQL is reachable at TEST_DATABASE_URL");
+        let admin = Store::connect(&url).await.expect("PostgreSQL is reachable at TEST_DATABASE_URL");
         if let Store::Postgres(pool) = &admin {
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
                 .execute(pool)
@@ -45,18 +39,11 @@ impl TestDb {
                 .expect("schema created");
         }
         admin.close().await;
-        let options = PgConnectOptions::from_str(&url)
-            .expect("a PostgreSQL URL")
-            .options([("search_path", schema.as_str())]);
-        let store = Store::connect_postgres(options)
-            .await
-            .expect("PostgreSQL opens");
+        let options =
+            PgConnectOptions::from_str(&url).expect("a PostgreSQL URL").options([("search_path", schema.as_str())]);
+        let store = Store::connect_postgres(options).await.expect("PostgreSQL opens");
         store.migrate().await.expect("PostgreSQL migrates");
-        Some(TestDb {
-            store,
-            schema: Some((url, schema)),
-            _dir: None,
-        })
+        Some(TestDb { store, schema: Some((url, schema)), _dir: None })
     }
 
     pub async fn cleanup(self) {
@@ -64,9 +51,7 @@ impl TestDb {
         if let Some((url, schema)) = self.schema {
             let admin = Store::connect(&url).await.expect("PostgreSQL is reachable");
             if let Store::Postgres(pool) = &admin {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                    .execute(pool)
-                    .await;
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(pool).await;
             }
             admin.close().await;
         }
@@ -130,10 +115,7 @@ impl Reply {
     }
 
     pub fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -143,20 +125,9 @@ impl TestApp {
     }
 
     pub async fn with(db: TestDb, demo: bool) -> TestApp {
-        concord::demo::load(&db.store)
-            .await
-            .expect("the demo loads");
-        let state = web::AppState::new(
-            db.store.clone(),
-            web::Config {
-                demo,
-                secure_cookies: false,
-            },
-        );
-        TestApp {
-            router: web::app(state),
-            db,
-        }
+        concord::demo::load(&db.store).await.expect("the demo loads");
+        let state = web::AppState::new(db.store.clone(), web::Config { demo, secure_cookies: false });
+        TestApp { router: web::app(state), db }
     }
 
     pub async fn request(
@@ -167,10 +138,7 @@ impl TestApp {
         content_type: Option<&str>,
         body: impl Into<Body>,
     ) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, "concord.test");
+        let mut req = Request::builder().method(method).uri(path).header(header::HOST, "concord.test");
         if let Some(cookie) = &session.cookie {
             req = req.header(header::COOKIE, cookie);
         }
@@ -186,57 +154,26 @@ impl TestApp {
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(req.body(body.into()).expect("a request"))
-            .await
-            .expect("infallible");
+        let response =
+            self.router.clone().oneshot(req.body(body.into()).expect("a request")).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn get(&self, session: &Session, path: &str) -> Reply {
-        self.request(session, "GET", path, None, Body::empty())
-            .await
+        self.request(session, "GET", path, None, Body::empty()).await
     }
 
     pub async fn json(&self, session: &Session, method: &str, path: &str, body: &Value) -> Reply {
-        self.request(
-            session,
-            method,
-            path,
-            Some("application/json"),
-            body.to_string(),
-        )
-        .await
+        self.request(session, method, path, Some("application/json"), body.to_string()).await
     }
 
     pub async fn form(&self, session: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let body: String = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.request(
-            session,
-            "POST",
-            path,
-            Some("application/x-www-form-urlencoded"),
-            body,
-        )
-        .await
+        let body: String =
+            fields.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
+        self.request(session, "POST", path, Some("application/x-www-form-urlencoded"), body).await
     }
 
     /// Logs in through the API; panics if the password is refused.
@@ -249,37 +186,20 @@ impl TestApp {
                 &serde_json::json!({ "username": username, "password": password }),
             )
             .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "login as {username}: {}",
-            reply.body
-        );
-        let cookie = reply
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .find_map(|v| {
-                let v = v.to_str().ok()?;
-                v.starts_with("concord_session=")
-                    .then(|| v.split(';').next().unwrap_or("").to_string())
-            });
+        assert_eq!(reply.status, StatusCode::OK, "login as {username}: {}", reply.body);
+        let cookie = reply.headers.get_all(header::SET_COOKIE).iter().find_map(|v| {
+            let v = v.to_str().ok()?;
+            v.starts_with("concord_session=").then(|| v.split(';').next().unwrap_or("").to_string())
+        });
         let csrf = reply.json()["csrf_token"].as_str().map(str::to_string);
-        Session {
-            cookie,
-            csrf,
-            bearer: None,
-            lang: None,
-        }
+        Session { cookie, csrf, bearer: None, lang: None }
     }
 }
 
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

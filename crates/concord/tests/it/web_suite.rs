@@ -6,10 +6,7 @@ use serde_json::json;
 use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb};
 
 fn lang(l: &'static str) -> Session {
-    Session {
-        lang: Some(l),
-        ..Session::default()
-    }
+    Session { lang: Some(l), ..Session::default() }
 }
 
 #[tokio::test]
@@ -33,32 +30,15 @@ async fn every_page_renders_in_every_language_without_raw_message_keys() {
         "/no-such-page",
     ];
     for l in web::testing::LANGUAGES {
-        let session = Session {
-            lang: Some(l),
-            ..admin.clone()
-        };
+        let session = Session { lang: Some(l), ..admin.clone() };
         for page in pages {
-            let session = if page == "/login" {
-                lang(l)
-            } else {
-                session.clone()
-            };
+            let session = if page == "/login" { lang(l) } else { session.clone() };
             let reply = app.get(&session, page).await;
-            let expected = if page == "/no-such-page" {
-                StatusCode::NOT_FOUND
-            } else {
-                StatusCode::OK
-            };
+            let expected = if page == "/no-such-page" { StatusCode::NOT_FOUND } else { StatusCode::OK };
             assert_eq!(reply.status, expected, "{page} in {l}: {}", reply.body);
-            assert!(
-                reply.body.contains(&format!("<html lang=\"{l}\">")),
-                "{page} in {l}"
-            );
+            assert!(reply.body.contains(&format!("<html lang=\"{l}\">")), "{page} in {l}");
             for key in &keys {
-                assert!(
-                    !reply.body.contains(&format!(">{key}<")),
-                    "{page} in {l} shows the raw key {key}"
-                );
+                assert!(!reply.body.contains(&format!(">{key}<")), "{page} in {l} shows the raw key {key}");
             }
         }
     }
@@ -72,10 +52,7 @@ async fn the_three_languages_have_the_same_messages() {
         let other = web::I18n::keys(l);
         let missing: Vec<_> = en.iter().filter(|k| !other.contains(k)).collect();
         let extra: Vec<_> = other.iter().filter(|k| !en.contains(k)).collect();
-        assert!(
-            missing.is_empty() && extra.is_empty(),
-            "{l}: missing {missing:?}, extra {extra:?}"
-        );
+        assert!(missing.is_empty() && extra.is_empty(), "{l}: missing {missing:?}, extra {extra:?}");
     }
 }
 
@@ -85,46 +62,17 @@ async fn the_language_follows_the_browser_then_the_choice() {
     let reply = app.get(&lang("kk-KZ,kk;q=0.9,ru;q=0.8"), "/events").await;
     assert!(reply.body.contains("<html lang=\"kk\">"));
     assert!(reply.body.contains("Іс-шаралар"));
-    assert!(
-        reply.body.contains("2025 жылғы 10 сәуір"),
-        "dates are written the Kazakh way"
-    );
+    assert!(reply.body.contains("2025 жылғы 10 сәуір"), "dates are written the Kazakh way");
     let reply = app.get(&lang("ru"), "/events").await;
     assert!(reply.body.contains("Мероприятия"));
-    assert!(
-        reply.body.contains("10 апреля 2025 г."),
-        "Russian months in the genitive"
-    );
+    assert!(reply.body.contains("10 апреля 2025 г."), "Russian months in the genitive");
     let choose = app.get(&lang("ru"), "/language/kk?next=/bodies").await;
     assert_eq!(choose.status, StatusCode::SEE_OTHER);
     assert_eq!(choose.location(), "/bodies");
-    let cookie = choose
-        .headers
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let reply = app
-        .get(
-            &Session {
-                cookie: Some(cookie),
-                lang: Some("ru"),
-                ..Session::default()
-            },
-            "/bodies",
-        )
-        .await;
-    assert!(
-        reply.body.contains("<html lang=\"kk\">"),
-        "the choice beats the browser"
-    );
-    let away = app
-        .get(&lang("ru"), "/language/kk?next=//evil.example/")
-        .await;
+    let cookie = choose.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let reply = app.get(&Session { cookie: Some(cookie), lang: Some("ru"), ..Session::default() }, "/bodies").await;
+    assert!(reply.body.contains("<html lang=\"kk\">"), "the choice beats the browser");
+    let away = app.get(&lang("ru"), "/language/kk?next=//evil.example/").await;
     assert_eq!(away.location(), "/", "only local paths are followed");
 }
 
@@ -133,64 +81,31 @@ async fn participants_sort_by_the_readers_collation() {
     let app = TestApp::new().await;
     let position = |body: &str, code: &str| body.find(&format!("data-code=\"{code}\"")).unwrap();
     let ru = app.get(&lang("ru"), "/participants").await.body;
-    assert!(
-        position(&ru, "AZ") < position(&ru, "AM"),
-        "Азербайджан before Армения"
-    );
+    assert!(position(&ru, "AZ") < position(&ru, "AM"), "Азербайджан before Армения");
     let en = app.get(&lang("en"), "/participants").await.body;
-    assert!(
-        position(&en, "AM") < position(&en, "AZ"),
-        "Armenia before Azerbaijan"
-    );
+    assert!(position(&en, "AM") < position(&en, "AZ"), "Armenia before Azerbaijan");
 }
 
 #[tokio::test]
 async fn the_chairs_api_reproduces_2022_to_2026() {
     let app = TestApp::new().await;
-    let reply = app
-        .get(
-            &Session::default(),
-            "/api/v1/bodies/cis-cfm/chairs?from=2022&to=2026",
-        )
-        .await;
+    let reply = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=2022&to=2026").await;
     assert_eq!(reply.status, StatusCode::OK);
     let chairs = reply.json()["chairs"].clone();
-    let codes: Vec<&str> = chairs
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["chair"]["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = chairs.as_array().unwrap().iter().map(|c| c["chair"]["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["KZ", "KG", "RU", "TJ", "TM"]);
     assert_eq!(chairs[4]["source"], "proposed");
     assert_eq!(chairs[4]["co_chairs"][0]["code"], "TJ");
     assert_eq!(chairs[4]["co_chairs"][1]["code"], "UZ");
     assert_eq!(chairs[3]["source"], "set");
-    let bad = app
-        .get(
-            &Session::default(),
-            "/api/v1/bodies/cis-cfm/chairs?from=2026&to=2022",
-        )
-        .await;
+    let bad = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=2026&to=2022").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["error"]["field"], "to");
-    let bad = app
-        .get(
-            &Session::default(),
-            "/api/v1/bodies/cis-cfm/chairs?from=soon",
-        )
-        .await;
+    let bad = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=soon").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    let meetings = app
-        .get(&Session::default(), "/api/v1/bodies/cis-cfm/meetings")
-        .await
-        .json();
-    let cities: Vec<&str> = meetings["meetings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["city"]["en"].as_str().unwrap())
-        .collect();
+    let meetings = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/meetings").await.json();
+    let cities: Vec<&str> =
+        meetings["meetings"].as_array().unwrap().iter().map(|m| m["city"]["en"].as_str().unwrap()).collect();
     assert_eq!(cities, ["Minsk", "Moscow", "Almaty", "Dushanbe"]);
 }
 
@@ -199,49 +114,18 @@ async fn a_secretariat_overrides_a_chair_and_a_stale_override_conflicts() {
     let app = TestApp::new().await;
     let sec = app.login("secretariat", DEMO_PASSWORD).await;
     let set = app
-        .json(
-            &sec,
-            "PUT",
-            "/api/v1/bodies/cis-cfm/chairs/2027",
-            &json!({ "chair": "UZ", "co_chairs": ["TM"] }),
-        )
+        .json(&sec, "PUT", "/api/v1/bodies/cis-cfm/chairs/2027", &json!({ "chair": "UZ", "co_chairs": ["TM"] }))
         .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     assert_eq!(set.json()["chairs"][0]["source"], "set");
-    let again = app
-        .json(
-            &sec,
-            "PUT",
-            "/api/v1/bodies/cis-cfm/chairs/2027",
-            &json!({ "chair": "AZ" }),
-        )
-        .await;
-    assert_eq!(
-        again.status,
-        StatusCode::CONFLICT,
-        "a second write that did not see the first"
-    );
-    let with_version = app
-        .json(
-            &sec,
-            "PUT",
-            "/api/v1/bodies/cis-cfm/chairs/2027",
-            &json!({ "chair": "AZ", "version": 1 }),
-        )
-        .await;
+    let again = app.json(&sec, "PUT", "/api/v1/bodies/cis-cfm/chairs/2027", &json!({ "chair": "AZ" })).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a second write that did not see the first");
+    let with_version =
+        app.json(&sec, "PUT", "/api/v1/bodies/cis-cfm/chairs/2027", &json!({ "chair": "AZ", "version": 1 })).await;
     assert_eq!(with_version.status, StatusCode::OK);
-    let chairs = app
-        .get(
-            &Session::default(),
-            "/api/v1/bodies/cis-cfm/chairs?from=2027&to=2028",
-        )
-        .await
-        .json();
+    let chairs = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=2027&to=2028").await.json();
     assert_eq!(chairs["chairs"][0]["chair"]["code"], "AZ");
-    assert_eq!(
-        chairs["chairs"][1]["chair"]["code"], "AM",
-        "the rotation moves on from the override"
-    );
+    assert_eq!(chairs["chairs"][1]["chair"]["code"], "AM", "the rotation moves on from the override");
 }
 
 #[tokio::test]
@@ -259,24 +143,12 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
     };
     let cases = [
         (with("start_date", json!(5)), 422, Some("start_date")),
-        (
-            with("start_date", json!("2026-02-30")),
-            422,
-            Some("start_date"),
-        ),
+        (with("start_date", json!("2026-02-30")), 422, Some("start_date")),
         (with("colour", json!("blue")), 422, None),
-        (
-            with("name", json!({ "en": "x".repeat(201) })),
-            422,
-            Some("name.en"),
-        ),
+        (with("name", json!({ "en": "x".repeat(201) })), 422, Some("name.en")),
         (with("host", json!("XX")), 422, Some("host")),
         (with("end_date", json!("2026-05-01")), 422, Some("end_date")),
-        (
-            with("time_zone", json!("Mars/Olympus_Mons")),
-            422,
-            Some("time_zone"),
-        ),
+        (with("time_zone", json!("Mars/Olympus_Mons")), 422, Some("time_zone")),
         (with("slug", json!("Almaty 2026!")), 422, Some("slug")),
         (with("slug", json!("almaty-2025")), 422, Some("slug")),
         (with("name", json!({})), 422, Some("name")),
@@ -285,111 +157,55 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
         let reply = app.json(&admin, "POST", "/api/v1/events", &body).await;
         assert_eq!(reply.status.as_u16(), status, "{body}: {}", reply.body);
         let error = &reply.json()["error"];
-        assert!(
-            error["message"].as_str().is_some_and(|m| !m.is_empty()),
-            "{}",
-            reply.body
-        );
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", reply.body);
         if let Some(field) = field {
             let named = error["field"] == field
-                || error["details"]
-                    .as_array()
-                    .is_some_and(|d| d.iter().any(|x| x["field"] == field));
+                || error["details"].as_array().is_some_and(|d| d.iter().any(|x| x["field"] == field));
             assert!(named, "{body} should name {field}: {}", reply.body);
         }
     }
-    let malformed = app
-        .request(
-            &admin,
-            "POST",
-            "/api/v1/events",
-            Some("application/json"),
-            "{\"slug\": ",
-        )
-        .await;
+    let malformed = app.request(&admin, "POST", "/api/v1/events", Some("application/json"), "{\"slug\": ").await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(malformed.json()["error"]["code"], "bad_request");
-    let not_json = app
-        .request(
-            &admin,
-            "POST",
-            "/api/v1/events",
-            Some("text/plain"),
-            "slug=x",
-        )
-        .await;
+    let not_json = app.request(&admin, "POST", "/api/v1/events", Some("text/plain"), "slug=x").await;
     assert_eq!(not_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let huge = format!("{{\"slug\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let too_large = app
-        .request(
-            &admin,
-            "POST",
-            "/api/v1/events",
-            Some("application/json"),
-            huge,
-        )
-        .await;
+    let too_large = app.request(&admin, "POST", "/api/v1/events", Some("application/json"), huge).await;
     assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
     let list = app.get(&Session::default(), "/api/v1/events").await.json();
-    assert!(
-        list["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["slug"] != "astana-2026"),
-        "nothing was created"
-    );
+    assert!(list["events"].as_array().unwrap().iter().all(|e| e["slug"] != "astana-2026"), "nothing was created");
 }
 
 #[tokio::test]
 async fn errors_speak_the_readers_language() {
     let app = TestApp::new().await;
-    let admin = Session {
-        lang: Some("ru"),
-        ..app.login("admin", DEMO_PASSWORD).await
-    };
+    let admin = Session { lang: Some("ru"), ..app.login("admin", DEMO_PASSWORD).await };
     let body = json!({
         "slug": "x-2026", "name": { "en": "X" }, "host": "KZ", "city": { "en": "X" },
         "time_zone": "Asia/Atlantis", "start_date": "2026-06-01", "end_date": "2026-06-02"
     });
     let reply = app.json(&admin, "POST", "/api/v1/events", &body).await;
-    let message = reply.json()["error"]["details"][0]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        message.contains("Asia/Atlantis") && message.contains("часов"),
-        "{message}"
-    );
+    let message = reply.json()["error"]["details"][0]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("Asia/Atlantis") && message.contains("часов"), "{message}");
 }
 
 #[tokio::test]
 async fn a_stale_event_edit_gets_409_and_the_first_edit_stays() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
-    let event = app
-        .get(&Session::default(), "/api/v1/events/almaty-2025")
-        .await
-        .json();
+    let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     let edit = |name: &str| {
         json!({
             "version": event["version"], "slug": "almaty-2025", "name": { "en": name }, "host": "KZ", "city": event["city"],
             "time_zone": "Asia/Almaty", "start_date": "2025-04-10", "end_date": "2025-04-11"
         })
     };
-    let first = app
-        .json(&host, "PUT", "/api/v1/events/almaty-2025", &edit("First"))
-        .await;
+    let first = app.json(&host, "PUT", "/api/v1/events/almaty-2025", &edit("First")).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
-    let second = app
-        .json(&host, "PUT", "/api/v1/events/almaty-2025", &edit("Second"))
-        .await;
+    let second = app.json(&host, "PUT", "/api/v1/events/almaty-2025", &edit("Second")).await;
     assert_eq!(second.status, StatusCode::CONFLICT);
     assert_eq!(second.json()["error"]["code"], "conflict");
-    let now = app
-        .get(&Session::default(), "/api/v1/events/almaty-2025")
-        .await
-        .json();
+    let now = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     assert_eq!(now["name"]["en"], "First");
 
     let form = app
@@ -408,20 +224,13 @@ async fn a_stale_event_edit_gets_409_and_the_first_edit_stays() {
             ],
         )
         .await;
-    assert_eq!(
-        form.status,
-        StatusCode::CONFLICT,
-        "a stale form is refused too"
-    );
+    assert_eq!(form.status, StatusCode::CONFLICT, "a stale form is refused too");
 }
 
 #[tokio::test]
 async fn the_event_form_keeps_the_values_and_names_the_fields() {
     let app = TestApp::new().await;
-    let host = Session {
-        lang: Some("ru"),
-        ..app.login("host", DEMO_PASSWORD).await
-    };
+    let host = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
     let reply = app
         .form(
             &host,
@@ -440,15 +249,8 @@ async fn the_event_form_keeps_the_values_and_names_the_fields() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("data-error-for=\"time_zone\""));
     assert!(reply.body.contains("data-error-for=\"end_date\""));
-    assert!(
-        reply.body.contains("value=\"astana-2026\""),
-        "the typed values stay"
-    );
-    assert!(
-        reply.body.contains("ГГГГ-ММ-ДД") || reply.body.contains("Не дата"),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("value=\"astana-2026\""), "the typed values stay");
+    assert!(reply.body.contains("ГГГГ-ММ-ДД") || reply.body.contains("Не дата"), "{}", reply.body);
     let ok = app
         .form(
             &host,
@@ -469,32 +271,18 @@ async fn the_event_form_keeps_the_values_and_names_the_fields() {
     assert_eq!(ok.location(), "/events/astana-2026");
     let page = app.get(&host, "/events/astana-2026").await;
     assert!(page.body.contains("<h1>Астана</h1>"));
-    assert!(
-        page.body.contains("id=\"edit-event\""),
-        "the creator's ministry hosts it"
-    );
+    assert!(page.body.contains("id=\"edit-event\""), "the creator's ministry hosts it");
 }
 
 #[tokio::test]
 async fn unsafe_requests_need_the_sessions_csrf_token_and_the_same_origin() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
-    let without = Session {
-        csrf: None,
-        ..host.clone()
-    };
+    let without = Session { csrf: None, ..host.clone() };
     let reply = app.form(&without, "/logout", &[]).await;
-    assert_eq!(
-        reply.status,
-        StatusCode::FORBIDDEN,
-        "a form without the token"
-    );
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "a form without the token");
     let reply = app.form(&without, "/logout", &[("csrf", "forged")]).await;
-    assert_eq!(
-        reply.status,
-        StatusCode::FORBIDDEN,
-        "a form with a wrong token"
-    );
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "a form with a wrong token");
     let token = host.csrf.clone().unwrap();
     let reply = app.form(&without, "/logout", &[("csrf", &token)]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "a form with the token");
@@ -510,40 +298,22 @@ async fn unsafe_requests_need_the_sessions_csrf_token_and_the_same_origin() {
         .header("content-type", "application/json")
         .body(axum::body::Body::from("{}"))
         .unwrap();
-    let reply = tower::ServiceExt::oneshot(app.router.clone(), req)
-        .await
-        .unwrap();
-    assert_eq!(
-        reply.status(),
-        StatusCode::FORBIDDEN,
-        "a cross-site request"
-    );
+    let reply = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    assert_eq!(reply.status(), StatusCode::FORBIDDEN, "a cross-site request");
 }
 
 #[tokio::test]
 async fn logging_in_out_and_changing_the_password() {
     let app = TestApp::new().await;
-    let wrong = app
-        .form(
-            &lang("en"),
-            "/login",
-            &[
-                ("username", "host"),
-                ("password", "wrong password"),
-                ("next", "/"),
-            ],
-        )
-        .await;
+    let wrong =
+        app.form(&lang("en"), "/login", &[("username", "host"), ("password", "wrong password"), ("next", "/")]).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(wrong.body.contains("class=\"form-error\""));
     let first = app.login("host", DEMO_PASSWORD).await;
     let second = app.login("host", DEMO_PASSWORD).await;
     let me = app.get(&first, "/api/v1/me").await.json();
     assert_eq!(me["user"]["username"], "host");
-    assert!(
-        me["user"].get("password_hash").is_none(),
-        "the hash never leaves the server"
-    );
+    assert!(me["user"].get("password_hash").is_none(), "the hash never leaves the server");
 
     let short = app
         .json(
@@ -573,61 +343,27 @@ async fn logging_in_out_and_changing_the_password() {
         )
         .await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        app.get(&first, "/api/v1/me").await.status,
-        StatusCode::OK,
-        "this session stays"
-    );
-    assert_eq!(
-        app.get(&second, "/api/v1/me").await.status,
-        StatusCode::UNAUTHORIZED,
-        "other sessions end"
-    );
+    assert_eq!(app.get(&first, "/api/v1/me").await.status, StatusCode::OK, "this session stays");
+    assert_eq!(app.get(&second, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "other sessions end");
     let old = app
-        .json(
-            &Session::default(),
-            "POST",
-            "/api/v1/session",
-            &json!({ "username": "host", "password": DEMO_PASSWORD }),
-        )
+        .json(&Session::default(), "POST", "/api/v1/session", &json!({ "username": "host", "password": DEMO_PASSWORD }))
         .await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
     app.login("host", "a new long password").await;
 
-    let out = app
-        .request(
-            &first,
-            "DELETE",
-            "/api/v1/session",
-            None,
-            axum::body::Body::empty(),
-        )
-        .await;
+    let out = app.request(&first, "DELETE", "/api/v1/session", None, axum::body::Body::empty()).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        app.get(&first, "/api/v1/me").await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.get(&first, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn demo_accounts_work_only_in_demo_mode() {
     let app = TestApp::with(TestDb::sqlite().await, false).await;
     let reply = app
-        .json(
-            &lang("en"),
-            "POST",
-            "/api/v1/session",
-            &json!({ "username": "admin", "password": DEMO_PASSWORD }),
-        )
+        .json(&lang("en"), "POST", "/api/v1/session", &json!({ "username": "admin", "password": DEMO_PASSWORD }))
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert!(
-        reply.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("demonstration")
-    );
+    assert!(reply.json()["error"]["message"].as_str().unwrap().contains("demonstration"));
 }
 
 #[tokio::test]
@@ -652,52 +388,35 @@ async fn repeated_failed_logins_are_throttled() {
             &json!({ "username": "press", "password": DEMO_PASSWORD }),
         )
         .await;
-    assert_eq!(
-        r.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits"
-    );
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
 }
 
 #[tokio::test]
 async fn api_tokens_authenticate_machines_without_csrf() {
     let app = TestApp::new().await;
-    let admin = store::accounts::by_username(&app.db.store, "admin")
+    let admin = store::accounts::by_username(&app.db.store, "admin").await.unwrap();
+    let mut tx = app.db.store.begin().await.unwrap();
+    store::accounts::create_token(&mut tx, &domain::policy::Actor::anonymous(), &admin, "ci", "cnc_test_token")
         .await
         .unwrap();
-    let mut tx = app.db.store.begin().await.unwrap();
-    store::accounts::create_token(
-        &mut tx,
-        &domain::policy::Actor::anonymous(),
-        &admin,
-        "ci",
-        "cnc_test_token",
-    )
-    .await
-    .unwrap();
     tx.commit().await.unwrap();
-    let machine = Session {
-        bearer: Some("cnc_test_token".into()),
-        ..Session::default()
-    };
-    assert_eq!(
-        app.get(&machine, "/api/v1/me").await.json()["user"]["username"],
-        "admin"
-    );
+    let machine = Session { bearer: Some("cnc_test_token".into()), ..Session::default() };
+    assert_eq!(app.get(&machine, "/api/v1/me").await.json()["user"]["username"], "admin");
     assert_eq!(app.get(&machine, "/metrics").await.status, StatusCode::OK);
-    let created = app.json(&machine, "POST", "/api/v1/events", &json!({
-        "slug": "token-made", "name": { "en": "By token" }, "host": "KZ", "city": { "en": "Astana" },
-        "time_zone": "Asia/Almaty", "start_date": "2026-06-01", "end_date": "2026-06-01"
-    })).await;
+    let created = app
+        .json(
+            &machine,
+            "POST",
+            "/api/v1/events",
+            &json!({
+                "slug": "token-made", "name": { "en": "By token" }, "host": "KZ", "city": { "en": "Astana" },
+                "time_zone": "Asia/Almaty", "start_date": "2026-06-01", "end_date": "2026-06-01"
+            }),
+        )
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let forged = Session {
-        bearer: Some("cnc_forged".into()),
-        ..Session::default()
-    };
-    assert_eq!(
-        app.get(&forged, "/api/v1/me").await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    let forged = Session { bearer: Some("cnc_forged".into()), ..Session::default() };
+    assert_eq!(app.get(&forged, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -706,95 +425,49 @@ async fn the_audit_view_shows_each_reader_only_what_they_may_read() {
     let admin = app.login("admin", DEMO_PASSWORD).await;
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
     for year in 2030..2040 {
-        let set = app
-            .json(
-                &admin,
-                "PUT",
-                &format!("/api/v1/bodies/cis-cfm/chairs/{year}"),
-                &json!({ "chair": "KZ" }),
-            )
-            .await;
+        let set =
+            app.json(&admin, "PUT", &format!("/api/v1/bodies/cis-cfm/chairs/{year}"), &json!({ "chair": "KZ" })).await;
         assert_eq!(set.status, StatusCode::OK);
     }
     let entities = |reply: serde_json::Value| -> Vec<String> {
-        reply["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["entity"].as_str().unwrap().to_string())
-            .collect()
+        reply["entries"].as_array().unwrap().iter().map(|e| e["entity"].as_str().unwrap().to_string()).collect()
     };
     let all = entities(app.get(&admin, "/api/v1/audit").await.json());
-    assert!(
-        all.iter().any(|e| e == "user"),
-        "the admin sees account changes"
-    );
+    assert!(all.iter().any(|e| e == "user"), "the admin sees account changes");
     let visible = entities(app.get(&secretariat, "/api/v1/audit").await.json());
     assert!(!visible.is_empty());
-    assert!(
-        visible.iter().all(|e| e != "user" && e != "api_token"),
-        "a secretariat never sees account changes"
-    );
+    assert!(visible.iter().all(|e| e != "user" && e != "api_token"), "a secretariat never sees account changes");
     let page = app.get(&secretariat, "/audit").await;
     assert!(!page.body.contains("data-entity=\"user\""));
-    let older = app.get(&admin, "/api/v1/audit").await.json()["older"]
-        .as_i64()
-        .unwrap();
-    let next = app
-        .get(&admin, &format!("/api/v1/audit?before={older}"))
-        .await
-        .json();
-    assert!(
-        next["entries"][0]["seq"].as_i64().unwrap() < older,
-        "paging goes back in time"
-    );
+    let older = app.get(&admin, "/api/v1/audit").await.json()["older"].as_i64().unwrap();
+    let next = app.get(&admin, &format!("/api/v1/audit?before={older}")).await.json();
+    assert!(next["entries"][0]["seq"].as_i64().unwrap() < older, "paging goes back in time");
 }
 
 #[tokio::test]
 async fn openapi_describes_every_api_route() {
     let app = TestApp::new().await;
-    let doc = app
-        .get(&Session::default(), "/api/openapi.json")
-        .await
-        .json();
+    let doc = app.get(&Session::default(), "/api/openapi.json").await.json();
     assert_eq!(doc["openapi"], "3.1.0");
-    for route in web::routes()
-        .iter()
-        .filter(|r| r.path.starts_with("/api/v1/"))
-    {
+    for route in web::routes().iter().filter(|r| r.path.starts_with("/api/v1/")) {
         let op = &doc["paths"][route.path][route.method.to_lowercase()];
-        assert!(
-            op["summary"].is_string(),
-            "{} {} is missing",
-            route.method,
-            route.path
-        );
+        assert!(op["summary"].is_string(), "{} {} is missing", route.method, route.path);
     }
 }
 
 #[tokio::test]
 async fn health_and_metrics() {
     let app = TestApp::new().await;
-    assert_eq!(
-        app.get(&Session::default(), "/healthz").await.json()["status"],
-        "ok"
-    );
+    assert_eq!(app.get(&Session::default(), "/healthz").await.json()["status"], "ok");
     app.get(&Session::default(), "/events").await;
     let admin = app.login("admin", DEMO_PASSWORD).await;
     let metrics = app.get(&admin, "/metrics").await.body;
     assert!(
-        metrics.contains(
-            "concord_http_requests_total{method=\"GET\",route=\"/events\",status=\"200\"} 1"
-        ),
+        metrics.contains("concord_http_requests_total{method=\"GET\",route=\"/events\",status=\"200\"} 1"),
         "{metrics}"
     );
     let page = app.get(&Session::default(), "/").await;
-    let csp = page
-        .headers
-        .get("content-security-policy")
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let csp = page.headers.get("content-security-policy").unwrap().to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
 }
 
@@ -806,13 +479,77 @@ async fn the_web_works_on_postgres_too() {
     };
     let app = TestApp::with(db, true).await;
     let host = app.login("host", DEMO_PASSWORD).await;
-    let created = app.json(&host, "POST", "/api/v1/events", &json!({
-        "slug": "pg-event", "name": { "en": "On PostgreSQL" }, "host": "KZ", "city": { "en": "Astana" },
-        "time_zone": "Asia/Almaty", "start_date": "2026-06-01", "end_date": "2026-06-01"
-    })).await;
+    let created = app
+        .json(
+            &host,
+            "POST",
+            "/api/v1/events",
+            &json!({
+                "slug": "pg-event", "name": { "en": "On PostgreSQL" }, "host": "KZ", "city": { "en": "Astana" },
+                "time_zone": "Asia/Almaty", "start_date": "2026-06-01", "end_date": "2026-06-01"
+            }),
+        )
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let page = app.get(&Session::default(), "/bodies/cis-cfm").await;
     assert!(page.body.contains("data-year=\"2026\""));
     let TestApp { db, .. } = app;
     db.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_secretariat_records_a_withdrawal_and_the_status_follows() {
+    let app = TestApp::new().await;
+    let sec = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let backwards = app
+        .form(
+            &sec,
+            "/bodies/cis-cfm/memberships",
+            &[
+                ("participant", "MD"),
+                ("status", "withdrawn"),
+                ("valid_from", "2027-01-01"),
+                ("valid_until", "2026-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(backwards.body.contains("data-error-for=\"valid_until\""));
+    let unknown = app
+        .json(
+            &sec,
+            "POST",
+            "/api/v1/bodies/cis-cfm/memberships",
+            &json!({ "participant": "XX", "status": "full", "valid_from": "2027-01-01", "valid_until": null }),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.json()["error"]["field"], "participant");
+    let bad_status = app
+        .json(
+            &sec,
+            "POST",
+            "/api/v1/bodies/cis-cfm/memberships",
+            &json!({ "participant": "MD", "status": "expelled", "valid_from": "2027-01-01", "valid_until": null }),
+        )
+        .await;
+    assert_eq!(bad_status.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_status.json()["error"]["field"], "status");
+    let ok = app
+        .form(
+            &sec,
+            "/bodies/cis-cfm/memberships",
+            &[
+                ("participant", "MD"),
+                ("status", "withdrawn"),
+                ("valid_from", "2027-01-01"),
+                ("note", "Withdrawal effective"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let body = app.get(&Session::default(), "/api/v1/bodies/cis-cfm").await.json();
+    let moldova: Vec<_> = body["memberships"].as_array().unwrap().iter().filter(|m| m["participant"] == "MD").collect();
+    assert_eq!(moldova.len(), 3);
+    assert_eq!(moldova[2]["status"], "withdrawn");
 }
