@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bodies;
 pub mod chairmanship;
+pub mod delegations;
 pub mod events;
 pub mod participants;
 pub mod policy;

@@ -43,6 +43,14 @@ impl Actor {
         })
     }
 
+    fn is_officer(&self, event: Id, participant: Id) -> bool {
+        self.roles.contains(&Role::AccreditationOfficer { event, participant })
+    }
+
+    fn is_ministry_of(&self, participant: Id) -> bool {
+        self.roles.contains(&Role::Ministry { participant })
+    }
+
     fn is_secretariat(&self) -> bool {
         self.roles.iter().any(|r| matches!(r, Role::Secretariat { .. }))
     }
@@ -75,6 +83,29 @@ pub enum Action {
     },
     ReadAudit,
     ReadMetrics,
+    /// Invite participants to an event and set its accreditation deadline.
+    ManageInvitations {
+        event: Id,
+    },
+    /// See a delegation's members, with their contacts and travel.
+    ReadDelegation {
+        event: Id,
+        participant: Id,
+    },
+    /// Add, change or import a delegation's members; after the deadline only the host may.
+    EditDelegation {
+        event: Id,
+        participant: Id,
+        deadline_passed: bool,
+    },
+    /// Approve, reject or revoke accreditations and print badges.
+    DecideAccreditation {
+        event: Id,
+    },
+    /// Check a badge at the door.
+    CheckBadge {
+        event: Id,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -109,6 +140,22 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             (actor.hosts(event) || actor.is_secretariat_of(body), "only the event's host or the body's secretariat")
         }
         Action::ReadAudit => (actor.is_secretariat(), "only an admin or a secretariat reads the audit trail"),
+        Action::ManageInvitations { event } | Action::DecideAccreditation { event } | Action::CheckBadge { event } => {
+            (actor.hosts(event), "only the event's host")
+        }
+        Action::ReadDelegation { event, participant } => (
+            actor.hosts(event) || actor.is_officer(event, participant) || actor.is_ministry_of(participant),
+            "only the delegation, its ministry and the host see a delegation",
+        ),
+        Action::EditDelegation { event, participant, deadline_passed } => {
+            if actor.hosts(event) {
+                (true, "")
+            } else if actor.is_officer(event, participant) && deadline_passed {
+                (false, "the accreditation deadline has passed: ask the host")
+            } else {
+                (actor.is_officer(event, participant), "only the delegation's accreditation officer or the host")
+            }
+        }
         Action::ReadMetrics => (false, "only an admin reads metrics"),
     };
     if allowed { Ok(()) } else { Err(Denied::NotAllowed(why)) }
@@ -156,6 +203,9 @@ impl EntityKind {
             Self::Chair => "chair",
             Self::Event => "event",
             Self::Meeting => "meeting",
+            Self::Delegation => "delegation",
+            Self::Member => "member",
+            Self::Badge => "badge",
         }
     }
 
@@ -168,7 +218,10 @@ impl EntityKind {
 /// never shows more than the entity's own read policy would.
 pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
     match kind {
-        EntityKind::User | EntityKind::ApiToken => actor.is_admin(),
+        // Accounts, and delegations' personal data (contacts, travel), stay with the admin here.
+        EntityKind::User | EntityKind::ApiToken | EntityKind::Delegation | EntityKind::Member | EntityKind::Badge => {
+            actor.is_admin()
+        }
         _ => true,
     }
 }
@@ -218,6 +271,28 @@ mod tests {
         assert_eq!(role_on_creating_event(&user(vec![Role::Admin]), new, kz), None);
         let host = user(vec![Role::Host { event: old, participant: kz }, Role::Host { event: new, participant: kz }]);
         assert!(authorize(&host, Action::EditEvent { event: new }).is_ok());
+    }
+
+    #[test]
+    fn an_officer_edits_only_their_own_delegation_and_only_before_the_deadline() {
+        let (event, kz, ru) = (new_id(), new_id(), new_id());
+        let officer = user(vec![Role::AccreditationOfficer { event, participant: kz }]);
+        let edit = |participant, deadline_passed| Action::EditDelegation { event, participant, deadline_passed };
+        assert!(authorize(&officer, edit(kz, false)).is_ok());
+        assert!(authorize(&officer, edit(ru, false)).is_err());
+        assert_eq!(
+            authorize(&officer, edit(kz, true)),
+            Err(Denied::NotAllowed("the accreditation deadline has passed: ask the host"))
+        );
+        let host = user(vec![Role::Host { event, participant: kz }]);
+        assert!(authorize(&host, edit(ru, true)).is_ok(), "the host may always");
+        assert!(authorize(&officer, Action::ReadDelegation { event, participant: ru }).is_err());
+        let ministry = user(vec![Role::Ministry { participant: ru }]);
+        assert!(authorize(&ministry, Action::ReadDelegation { event, participant: ru }).is_ok());
+        assert!(authorize(&ministry, edit(ru, false)).is_err());
+        let press = user(vec![Role::Press { event }]);
+        assert!(authorize(&press, Action::ReadDelegation { event, participant: kz }).is_err());
+        assert!(authorize(&press, Action::CheckBadge { event }).is_err());
     }
 
     #[test]

@@ -7,6 +7,8 @@ use icu_collator::{Collator, CollatorBorrowed, options::CollatorOptions};
 use icu_locale_core::Locale;
 use serde::{Deserialize, Serialize};
 
+use crate::Id;
+use crate::delegations::Rank;
 use crate::participants::{Participant, ParticipantKind};
 
 /// How a body orders its participants.
@@ -17,6 +19,14 @@ pub struct PrecedencePolicy {
     /// Start the alphabet at this participant and wrap round (UN: a state drawn by lot each session).
     #[serde(default)]
     pub start_from: Option<String>,
+    /// The host's delegation is listed first.
+    #[serde(default)]
+    pub host_first: bool,
+    /// Tiers by the rank of the head of delegation: each entry closes a tier, e.g. `[minister,
+    /// deputy_minister]` lists ministers (and above), then deputy ministers, then the rest, each
+    /// tier in alphabetical order. Empty: no tiers.
+    #[serde(default)]
+    pub rank_tiers: Vec<Rank>,
     /// International organisations follow the states (the CIS Secretary General is listed last).
     #[serde(default = "yes")]
     pub organisations_last: bool,
@@ -28,8 +38,32 @@ fn yes() -> bool {
 
 impl PrecedencePolicy {
     pub fn alphabetical(language: &str) -> Self {
-        Self { language: language.to_string(), start_from: None, organisations_last: true }
+        Self {
+            language: language.to_string(),
+            start_from: None,
+            host_first: false,
+            rank_tiers: vec![],
+            organisations_last: true,
+        }
     }
+
+    fn tier(&self, rank: Option<Rank>) -> usize {
+        match rank {
+            Some(rank) => self.rank_tiers.iter().position(|closing| rank <= *closing).unwrap_or(self.rank_tiers.len()),
+            None => self.rank_tiers.len(),
+        }
+    }
+}
+
+/// What an order may depend on besides names: the host, and each delegation head's rank.
+pub struct Context<'a> {
+    pub host: Option<Id>,
+    pub head_rank: &'a dyn Fn(Id) -> Option<Rank>,
+}
+
+impl Context<'_> {
+    /// No host, no ranks: the plain alphabetical order.
+    pub const NONE: Context<'static> = Context { host: None, head_rank: &|_| None };
 }
 
 /// A collator for a language; falls back to the root collation for a language ICU does not know.
@@ -48,25 +82,32 @@ pub fn sort_by_collation<T>(items: &mut [T], language: &str, key: impl Fn(&T) ->
 
 /// Orders participants by the policy. The result is a permutation of the input.
 pub fn order<'a>(policy: &PrecedencePolicy, participants: &[&'a Participant]) -> Vec<&'a Participant> {
+    order_in(policy, participants, &Context::NONE)
+}
+
+/// Orders participants by the policy, with the host and heads' ranks the policy may use.
+pub fn order_in<'a>(
+    policy: &PrecedencePolicy,
+    participants: &[&'a Participant],
+    ctx: &Context,
+) -> Vec<&'a Participant> {
     let collator = collator(&policy.language);
     let name = |p: &Participant| {
         p.short_name.exact(&policy.language).unwrap_or(p.short_name.get(&policy.language)).to_string()
     };
-    let mut sorted: Vec<&Participant> = participants.to_vec();
-    sorted.sort_by(|a, b| {
-        let tier = |p: &Participant| policy.organisations_last && p.kind == ParticipantKind::Organisation;
-        tier(a).cmp(&tier(b)).then_with(|| collator.compare(&name(a), &name(b))).then_with(|| a.code.cmp(&b.code))
-    });
-    if let Some(start) = &policy.start_from {
-        let states = sorted
-            .iter()
-            .take_while(|p| !(policy.organisations_last && p.kind == ParticipantKind::Organisation))
-            .count();
-        if let Some(pos) = sorted[..states].iter().position(|p| &p.code == start) {
-            sorted[..states].rotate_left(pos);
-        }
+    let mut alphabet: Vec<&Participant> = participants.to_vec();
+    alphabet.sort_by(|a, b| collator.compare(&name(a), &name(b)).then_with(|| a.code.cmp(&b.code)));
+    if let Some(pos) = policy.start_from.as_ref().and_then(|start| alphabet.iter().position(|p| &p.code == start)) {
+        alphabet.rotate_left(pos);
     }
-    sorted
+    let key = |p: &Participant| {
+        let organisation = policy.organisations_last && p.kind == ParticipantKind::Organisation;
+        let not_host = !(policy.host_first && ctx.host == Some(p.id));
+        let tier = if policy.rank_tiers.is_empty() { 0 } else { policy.tier((ctx.head_rank)(p.id)) };
+        (organisation, not_host, tier)
+    };
+    alphabet.sort_by_key(|p| key(p));
+    alphabet
 }
 
 /// Compares two names in a language: for callers that sort things other than participants.
@@ -134,6 +175,41 @@ pub(crate) mod tests {
         let policy = PrecedencePolicy { start_from: Some("TJ".into()), ..PrecedencePolicy::alphabetical("en") };
         let ordered = order(&policy, &refs);
         assert_eq!(codes(&ordered), ["TJ", "TM", "UZ", "AM", "AZ", "BY", "KZ", "KG", "RU", "CIS"]);
+    }
+
+    #[test]
+    fn the_host_can_be_listed_first() {
+        let all = cis();
+        let refs: Vec<&Participant> = all.iter().collect();
+        let kz = all.iter().find(|p| p.code == "KZ").unwrap().id;
+        let policy = PrecedencePolicy { host_first: true, ..PrecedencePolicy::alphabetical("ru") };
+        let ordered = order_in(&policy, &refs, &Context { host: Some(kz), head_rank: &|_| None });
+        assert_eq!(codes(&ordered)[..3], ["KZ", "AZ", "AM"]);
+        assert_eq!(codes(&ordered).last().unwrap(), "CIS");
+    }
+
+    #[test]
+    fn tiers_by_rank_put_ministers_before_deputies_each_alphabetical() {
+        let all = cis();
+        let refs: Vec<&Participant> = all.iter().collect();
+        let deputies: Vec<Id> =
+            all.iter().filter(|p| ["BY", "AZ", "TM"].contains(&p.code.as_str())).map(|p| p.id).collect();
+        let dpm = all.iter().find(|p| p.code == "KZ").unwrap().id;
+        let rank = move |id: Id| {
+            Some(if deputies.contains(&id) {
+                Rank::DeputyMinister
+            } else if id == dpm {
+                Rank::DeputyPrimeMinister
+            } else {
+                Rank::Minister
+            })
+        };
+        let policy = PrecedencePolicy {
+            rank_tiers: vec![Rank::Minister, Rank::DeputyMinister],
+            ..PrecedencePolicy::alphabetical("ru")
+        };
+        let ordered = order_in(&policy, &refs, &Context { host: None, head_rank: &rank });
+        assert_eq!(codes(&ordered), ["AM", "KZ", "KG", "RU", "TJ", "UZ", "AZ", "BY", "TM", "CIS"]);
     }
 
     #[test]

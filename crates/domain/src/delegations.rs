@@ -1,0 +1,525 @@
+//! Delegations and their members: names in several scripts, positions with ranks, roles in the
+//! delegation, travel, and accreditation from request to badge.
+
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use crate::events::Format;
+use crate::validation::{Checker, Invalid};
+use crate::{Id, Text};
+
+/// Rank of a position, highest first (protocol.md, "Order of persons").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rank {
+    HeadOfState,
+    HeadOfGovernment,
+    DeputyPrimeMinister,
+    Minister,
+    DeputyMinister,
+    /// Ambassadors and permanent representatives.
+    Ambassador,
+    /// Secretaries general of organisations and other senior officials.
+    SeniorOfficial,
+    Other,
+}
+
+impl Rank {
+    pub const ALL: [Rank; 8] = [
+        Rank::HeadOfState,
+        Rank::HeadOfGovernment,
+        Rank::DeputyPrimeMinister,
+        Rank::Minister,
+        Rank::DeputyMinister,
+        Rank::Ambassador,
+        Rank::SeniorOfficial,
+        Rank::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rank::HeadOfState => "head_of_state",
+            Rank::HeadOfGovernment => "head_of_government",
+            Rank::DeputyPrimeMinister => "deputy_prime_minister",
+            Rank::Minister => "minister",
+            Rank::DeputyMinister => "deputy_minister",
+            Rank::Ambassador => "ambassador",
+            Rank::SeniorOfficial => "senior_official",
+            Rank::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Rank> {
+        Rank::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A member's part in the delegation, in the order lists show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DelegationRole {
+    Head,
+    DeputyHead,
+    Delegate,
+    Adviser,
+    Interpreter,
+    PressOfficer,
+    Security,
+    Staff,
+}
+
+impl DelegationRole {
+    pub const ALL: [DelegationRole; 8] = [
+        DelegationRole::Head,
+        DelegationRole::DeputyHead,
+        DelegationRole::Delegate,
+        DelegationRole::Adviser,
+        DelegationRole::Interpreter,
+        DelegationRole::PressOfficer,
+        DelegationRole::Security,
+        DelegationRole::Staff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DelegationRole::Head => "head",
+            DelegationRole::DeputyHead => "deputy_head",
+            DelegationRole::Delegate => "delegate",
+            DelegationRole::Adviser => "adviser",
+            DelegationRole::Interpreter => "interpreter",
+            DelegationRole::PressOfficer => "press_officer",
+            DelegationRole::Security => "security",
+            DelegationRole::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DelegationRole> {
+        DelegationRole::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A person's name in one script. Patronymics are used in Russian and Kazakh names.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonName {
+    pub family: String,
+    pub given: String,
+    #[serde(default)]
+    pub patronymic: String,
+}
+
+impl PersonName {
+    /// "Murat Abugalievich Nurtleu": given names, patronymic, family name.
+    pub fn full(&self) -> String {
+        [self.given.as_str(), self.patronymic.as_str(), self.family.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.family.is_empty() && self.given.is_empty()
+    }
+}
+
+/// A person's names: Latin (for badges and foreign readers) and Cyrillic (Russian or Kazakh letters).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    #[serde(default)]
+    pub latin: PersonName,
+    #[serde(default)]
+    pub cyrillic: PersonName,
+}
+
+impl Names {
+    /// The name to show a reader of `lang`: Cyrillic for Russian and Kazakh readers, Latin otherwise,
+    /// each falling back to the other.
+    pub fn display(&self, lang: &str) -> String {
+        let (first, second) =
+            if matches!(lang, "ru" | "kk") { (&self.cyrillic, &self.latin) } else { (&self.latin, &self.cyrillic) };
+        if first.is_empty() { second.full() } else { first.full() }
+    }
+
+    /// The family name in a reader's script, for sorting within equal ranks.
+    pub fn family(&self, lang: &str) -> &str {
+        let (first, second) =
+            if matches!(lang, "ru" | "kk") { (&self.cyrillic, &self.latin) } else { (&self.latin, &self.cyrillic) };
+        if first.family.is_empty() { &second.family } else { &first.family }
+    }
+}
+
+/// How a member arrives or leaves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Movement {
+    pub date: Date,
+    pub time: Option<Time>,
+    /// Flight or train number, or how else ("by car").
+    #[serde(default)]
+    pub carrier: String,
+}
+
+/// Data only the member's delegation, its ministry and the host may see.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Private {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    pub arrival: Option<Movement>,
+    pub departure: Option<Movement>,
+}
+
+/// Where a member stands in accreditation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Accreditation {
+    Requested,
+    Approved { badge_number: i64 },
+    Rejected { reason: String },
+    Revoked { badge_number: i64, reason: String },
+}
+
+impl Accreditation {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Accreditation::Requested => "requested",
+            Accreditation::Approved { .. } => "approved",
+            Accreditation::Rejected { .. } => "rejected",
+            Accreditation::Revoked { .. } => "revoked",
+        }
+    }
+}
+
+/// A member of a delegation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: Id,
+    pub delegation_id: Id,
+    pub names: Names,
+    /// The position as it reads on the day of the event ("Minister of Foreign Affairs").
+    pub position: Text,
+    pub rank: Rank,
+    pub role: DelegationRole,
+    /// The formats the member sits in (narrow: heads only).
+    pub formats: Vec<Format>,
+    pub private: Private,
+    pub photo: Option<Id>,
+    pub accreditation: Accreditation,
+    pub version: i64,
+}
+
+/// What an accreditation officer enters for a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFields {
+    pub names: Names,
+    pub position: Text,
+    pub rank: Rank,
+    pub role: DelegationRole,
+    #[serde(default)]
+    pub formats: Vec<Format>,
+    #[serde(default)]
+    pub private: Private,
+}
+
+impl MemberFields {
+    pub fn validate(self) -> Result<MemberFields, Invalid> {
+        let mut c = Checker::new();
+        let names = check_names(&mut c, self.names);
+        let position = self.position.checked(&mut c, "position", 200);
+        let private = check_private(&mut c, self.private);
+        if self.role != DelegationRole::Head
+            && self.formats.contains(&Format::Narrow)
+            && self.rank > Rank::DeputyMinister
+        {
+            c.fail("formats", "narrow-is-for-heads");
+        }
+        let mut formats = self.formats;
+        formats.sort_by_key(|f| *f as u8);
+        formats.dedup();
+        c.finish(MemberFields { names, position, private, formats, ..self })
+    }
+}
+
+fn check_name(c: &mut Checker, field: &str, name: PersonName) -> PersonName {
+    let mut part = |sub: &str, value: &str| {
+        let value = value.trim();
+        if value.chars().count() > 100 {
+            c.fail_with(format!("{field}.{sub}"), "too-long", vec![("max", "100".into())]);
+        } else if value.chars().any(|ch| ch.is_control() || ch.is_ascii_digit()) {
+            c.fail(format!("{field}.{sub}"), "invalid-name");
+        }
+        value.to_string()
+    };
+    PersonName {
+        family: part("family", &name.family),
+        given: part("given", &name.given),
+        patronymic: part("patronymic", &name.patronymic),
+    }
+}
+
+fn check_names(c: &mut Checker, names: Names) -> Names {
+    let latin = check_name(c, "names.latin", names.latin);
+    let cyrillic = check_name(c, "names.cyrillic", names.cyrillic);
+    if latin.is_empty() && cyrillic.is_empty() {
+        c.fail("names", "required");
+    }
+    for (field, name) in [("names.latin", &latin), ("names.cyrillic", &cyrillic)] {
+        if !name.is_empty() && name.family.is_empty() {
+            c.fail(format!("{field}.family"), "required");
+        }
+    }
+    if latin.full().chars().any(|ch| is_cyrillic(ch)) {
+        c.fail("names.latin", "not-latin");
+    }
+    if cyrillic.full().chars().any(|ch| ch.is_ascii_alphabetic()) {
+        c.fail("names.cyrillic", "not-cyrillic");
+    }
+    Names { latin, cyrillic }
+}
+
+fn is_cyrillic(ch: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&ch) || ('\u{0500}'..='\u{052F}').contains(&ch)
+}
+
+fn check_private(c: &mut Checker, p: Private) -> Private {
+    let email = p.email.trim().to_string();
+    if !email.is_empty() && !is_plausible_email(&email) {
+        c.fail("private.email", "invalid-email");
+    }
+    let phone = p.phone.trim().to_string();
+    if !phone.is_empty() && !phone.chars().all(|ch| ch.is_ascii_digit() || " +-()".contains(ch)) {
+        c.fail("private.phone", "invalid-phone");
+    }
+    if let (Some(a), Some(d)) = (&p.arrival, &p.departure)
+        && (d.date, d.time) < (a.date, a.time)
+    {
+        c.fail("private.departure", "dates-out-of-order");
+    }
+    for (field, m) in [("private.arrival", &p.arrival), ("private.departure", &p.departure)] {
+        if m.as_ref().is_some_and(|m| m.carrier.chars().count() > 40) {
+            c.fail_with(format!("{field}.carrier"), "too-long", vec![("max", "40".into())]);
+        }
+    }
+    Private { email, phone, ..p }
+}
+
+/// An address with one `@`, something before it and a dot in the domain: the SMTP server has the last word.
+pub fn is_plausible_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && s.len() <= 254
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        _ => false,
+    }
+}
+
+/// The order of members within a delegation: the head first, then by rank, then by role, then by
+/// family name in the reader's collation.
+pub fn order_members<'a>(members: &[&'a Member], lang: &str) -> Vec<&'a Member> {
+    let collator = crate::precedence::collator(lang);
+    let mut sorted = members.to_vec();
+    sorted.sort_by(|a, b| {
+        let head = |m: &Member| m.role != DelegationRole::Head;
+        head(a)
+            .cmp(&head(b))
+            .then(a.rank.cmp(&b.rank))
+            .then(a.role.cmp(&b.role))
+            .then_with(|| collator.compare(a.names.family(lang), b.names.family(lang)))
+            .then(a.id.cmp(&b.id))
+    });
+    sorted
+}
+
+/// A participant's delegation to an event, born of an invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegation {
+    pub id: Id,
+    pub event_id: Id,
+    pub participant_id: Id,
+    pub status: DelegationStatus,
+    /// Where the invitation went.
+    pub email: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DelegationStatus {
+    Invited,
+    Confirmed,
+    Declined,
+}
+
+impl DelegationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DelegationStatus::Invited => "invited",
+            DelegationStatus::Confirmed => "confirmed",
+            DelegationStatus::Declined => "declined",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Invited, Self::Confirmed, Self::Declined].into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// The badge category and security zones of a member: a policy with parameters, per role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgePolicy {
+    pub categories: Vec<BadgeCategory>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeCategory {
+    /// The letters printed large on the badge.
+    pub code: String,
+    pub roles: Vec<DelegationRole>,
+    pub zones: Vec<String>,
+}
+
+impl Default for BadgePolicy {
+    /// Heads and deputies everywhere; delegates and advisers in the conference halls; interpreters,
+    /// security and staff in the working areas; press officers in the press centre too.
+    fn default() -> Self {
+        use DelegationRole::*;
+        let cat = |code: &str, roles: &[DelegationRole], zones: &[&str]| BadgeCategory {
+            code: code.into(),
+            roles: roles.to_vec(),
+            zones: zones.iter().map(|z| z.to_string()).collect(),
+        };
+        BadgePolicy {
+            categories: vec![
+                cat("HD", &[Head, DeputyHead], &["1", "2", "3"]),
+                cat("D", &[Delegate, Adviser], &["2", "3"]),
+                cat("P", &[PressOfficer], &["3", "P"]),
+                cat("S", &[Interpreter, Security, Staff], &["3"]),
+            ],
+        }
+    }
+}
+
+impl BadgePolicy {
+    pub fn category(&self, role: DelegationRole) -> Option<&BadgeCategory> {
+        self.categories.iter().find(|c| c.roles.contains(&role))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::new_id;
+
+    fn member(role: DelegationRole, rank: Rank, family_cyr: &str) -> Member {
+        Member {
+            id: new_id(),
+            delegation_id: Id::nil(),
+            names: Names {
+                latin: PersonName { family: "X".into(), given: "Y".into(), patronymic: String::new() },
+                cyrillic: PersonName { family: family_cyr.into(), given: "Имя".into(), patronymic: String::new() },
+            },
+            position: Text::new(&[("en", "x")]),
+            rank,
+            role,
+            formats: vec![],
+            private: Private::default(),
+            photo: None,
+            accreditation: Accreditation::Requested,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_head_comes_first_then_rank_then_role_then_name() {
+        let ambassador = member(DelegationRole::Delegate, Rank::Ambassador, "Ёлкин");
+        let deputy = member(DelegationRole::Delegate, Rank::DeputyMinister, "Яковлев");
+        let head = member(DelegationRole::Head, Rank::DeputyMinister, "Утюпин");
+        let adviser = member(DelegationRole::Adviser, Rank::Other, "Абаев");
+        let delegate = member(DelegationRole::Delegate, Rank::Other, "Борисов");
+        let all = [&ambassador, &deputy, &head, &adviser, &delegate];
+        let order: Vec<&str> = order_members(&all, "ru").iter().map(|m| m.names.cyrillic.family.as_str()).collect();
+        assert_eq!(order, ["Утюпин", "Яковлев", "Ёлкин", "Борисов", "Абаев"]);
+    }
+
+    #[test]
+    fn names_are_checked_per_script() {
+        let fields = |latin: PersonName, cyrillic: PersonName| MemberFields {
+            names: Names { latin, cyrillic },
+            position: Text::new(&[("en", "Minister")]),
+            rank: Rank::Minister,
+            role: DelegationRole::Head,
+            formats: vec![Format::Narrow],
+            private: Private::default(),
+        };
+        let name = |f: &str, g: &str| PersonName { family: f.into(), given: g.into(), patronymic: String::new() };
+        assert!(fields(name("Nurtleu", "Murat"), name("Нуртлеу", "Мурат")).validate().is_ok());
+        assert!(
+            fields(PersonName::default(), name("Тоқаев", "Қасым-Жомарт")).validate().is_ok(),
+            "Kazakh letters are Cyrillic"
+        );
+        let err = fields(name("Нуртлеу", "Murat"), PersonName::default()).validate().unwrap_err();
+        assert_eq!(err.0[0].code, "not-latin");
+        let err = fields(PersonName::default(), PersonName::default()).validate().unwrap_err();
+        assert_eq!(err.0[0].field, "names");
+        let err = fields(name("", "Murat"), PersonName::default()).validate().unwrap_err();
+        assert_eq!(err.0[0].field, "names.latin.family");
+    }
+
+    #[test]
+    fn the_narrow_format_is_for_heads() {
+        let mut f = MemberFields {
+            names: Names {
+                latin: PersonName { family: "A".into(), given: "B".into(), patronymic: String::new() },
+                ..Names::default()
+            },
+            position: Text::new(&[("en", "Attaché")]),
+            rank: Rank::Other,
+            role: DelegationRole::Delegate,
+            formats: vec![Format::Narrow],
+            private: Private::default(),
+        };
+        assert_eq!(f.clone().validate().unwrap_err().0[0].code, "narrow-is-for-heads");
+        f.role = DelegationRole::Head;
+        assert!(f.validate().is_ok());
+    }
+
+    #[test]
+    fn travel_must_leave_after_it_arrives() {
+        let move_on = |d: Date| Some(Movement { date: d, time: None, carrier: "KC 123".into() });
+        let p = Private {
+            arrival: move_on(jiff::civil::date(2025, 4, 10)),
+            departure: move_on(jiff::civil::date(2025, 4, 9)),
+            ..Private::default()
+        };
+        let mut c = Checker::new();
+        check_private(&mut c, p);
+        assert_eq!(c.finish(()).unwrap_err().0[0].field, "private.departure");
+    }
+
+    #[test]
+    fn emails_are_plausible() {
+        assert!(is_plausible_email("protocol@mfa.kz"));
+        for bad in ["", "mfa.kz", "a@b", "a@@b.kz", "a b@c.kz", "a@.kz"] {
+            assert!(!is_plausible_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn badge_categories_follow_the_role() {
+        let policy = BadgePolicy::default();
+        assert_eq!(policy.category(DelegationRole::Head).unwrap().code, "HD");
+        assert_eq!(policy.category(DelegationRole::Security).unwrap().zones, ["3"]);
+        assert!(DelegationRole::ALL.iter().all(|r| policy.category(*r).is_some()), "every role has a badge");
+    }
+}
