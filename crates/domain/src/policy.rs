@@ -179,10 +179,13 @@ pub enum EntityKind {
     Chair,
     Event,
     Meeting,
+    Delegation,
+    Member,
+    Badge,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 11] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -191,6 +194,9 @@ impl EntityKind {
         Self::Chair,
         Self::Event,
         Self::Meeting,
+        Self::Delegation,
+        Self::Member,
+        Self::Badge,
     ];
 
     pub fn as_str(self) -> &'static str {
