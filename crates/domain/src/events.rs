@@ -27,7 +27,16 @@ pub struct Event {
     pub start_date: Date,
     pub end_date: Date,
     pub venues: Vec<Venue>,
+    /// After this instant only the host changes delegations.
+    pub accreditation_deadline: Option<jiff::Timestamp>,
     pub version: i64,
+}
+
+impl Event {
+    /// Whether the accreditation deadline has passed at `now`.
+    pub fn deadline_passed(&self, now: jiff::Timestamp) -> bool {
+        self.accreditation_deadline.is_some_and(|deadline| now > deadline)
+    }
 }
 
 /// The fields a user sets when creating or editing an event.
@@ -184,6 +193,7 @@ mod tests {
             start_date: fields.start_date,
             end_date: fields.end_date,
             venues: vec![],
+            accreditation_deadline: None,
             version: 1,
         };
         let meeting = |d| MeetingFields {

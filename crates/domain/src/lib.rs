@@ -6,6 +6,7 @@ pub mod bodies;
 pub mod chairmanship;
 pub mod delegations;
 pub mod events;
+pub mod imports;
 pub mod participants;
 pub mod policy;
 pub mod precedence;

@@ -147,6 +147,7 @@ impl Store {
                 "integer" | "bigint" | "smallint" => "integer",
                 "boolean" => "boolean",
                 "jsonb" | "json" => "json",
+                "bytea" | "bytes" => "bytes",
                 "date" => "date",
                 "timestamp with time zone" | "timestamp" => "timestamp",
                 _ => "text",
@@ -200,6 +201,12 @@ pub(crate) mod convert {
     pub fn now() -> time::OffsetDateTime {
         let now = time::OffsetDateTime::now_utc();
         now.replace_nanosecond(now.nanosecond() / 1000 * 1000).expect("a truncated nanosecond is valid")
+    }
+
+    /// An instant for the database, to the microsecond.
+    pub fn timestamp_to_db(t: jiff::Timestamp) -> time::OffsetDateTime {
+        let micros = t.as_microsecond() as i128 * 1000;
+        time::OffsetDateTime::from_unix_timestamp_nanos(micros).expect("jiff instants fit")
     }
 
     pub fn timestamp_from_db(t: time::OffsetDateTime) -> jiff::Timestamp {

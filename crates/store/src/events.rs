@@ -22,6 +22,7 @@ struct EventRow {
     start_date: time::Date,
     end_date: time::Date,
     venues: Json<Vec<Venue>>,
+    accreditation_deadline: Option<time::OffsetDateTime>,
     version: i64,
 }
 
@@ -38,16 +39,17 @@ impl TryFrom<EventRow> for Event {
             start_date: date_from_db(r.start_date)?,
             end_date: date_from_db(r.end_date)?,
             venues: r.venues.0,
+            accreditation_deadline: r.accreditation_deadline.map(convert::timestamp_from_db),
             version: r.version,
         })
     }
 }
 
-const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
+const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, accreditation_deadline, version \
      FROM events ORDER BY start_date DESC, slug LIMIT $1 OFFSET $2";
-const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
+const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, accreditation_deadline, version \
      FROM events WHERE slug = $1";
-const SELECT_BY_ID: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, version \
+const SELECT_BY_ID: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, accreditation_deadline, version \
      FROM events WHERE id = $1";
 const INSERT: &str = "INSERT INTO events (id, slug, name, host_id, city, time_zone, start_date, end_date, venues, created_at, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
@@ -87,6 +89,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, fields: EventFields) -> Result<E
         start_date: fields.start_date,
         end_date: fields.end_date,
         venues: fields.venues,
+        accreditation_deadline: None,
         version: 1,
     };
     execute!(tx, c => sqlx::query(INSERT)
@@ -122,6 +125,7 @@ pub async fn update(tx: &mut Tx, actor: &Actor, id: Id, expected_version: i64, f
         start_date: fields.start_date,
         end_date: fields.end_date,
         venues: fields.venues,
+        accreditation_deadline: before.accreditation_deadline,
         version: expected_version + 1,
     };
     let done = execute!(tx, c => sqlx::query(UPDATE)
@@ -250,4 +254,27 @@ pub async fn create_meeting(
     .map_err(unique("slug"))?;
     audit::record(tx, Change::create(actor, EntityKind::Meeting, meeting.id, &meeting)).await?;
     Ok(meeting)
+}
+
+/// Sets or clears the accreditation deadline if the event is still at `expected_version`.
+pub async fn set_deadline(
+    tx: &mut Tx,
+    actor: &Actor,
+    event: &Event,
+    expected_version: i64,
+    deadline: Option<jiff::Timestamp>,
+) -> Result<Event> {
+    let db_deadline = deadline.map(convert::timestamp_to_db);
+    let done = execute!(tx, c => sqlx::query(
+        "UPDATE events SET accreditation_deadline = $1, version = version + 1 WHERE id = $2 AND version = $3",
+    )
+    .bind(db_deadline)
+    .bind(event.id)
+    .bind(expected_version))?;
+    if done != 1 {
+        return Err(StoreError::Conflict { entity: "event", current: event.version });
+    }
+    let after = Event { accreditation_deadline: deadline, version: expected_version + 1, ..event.clone() };
+    audit::record(tx, Change::update(actor, EntityKind::Event, event.id, event, &after)).await?;
+    Ok(after)
 }

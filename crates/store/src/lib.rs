@@ -8,6 +8,7 @@ mod db;
 pub mod accounts;
 pub mod audit;
 pub mod bodies;
+pub mod delegations;
 pub mod events;
 pub mod participants;
 

@@ -1,0 +1,248 @@
+//! Delegation lists from spreadsheets: the columns of the template, and rows turned into members.
+//! All or nothing: every bad cell of every row is reported, and nothing is imported if any is bad.
+
+use jiff::civil::{Date, Time};
+use serde::Serialize;
+
+use crate::Text;
+use crate::delegations::{DelegationRole, MemberFields, Movement, Names, PersonName, Private, Rank};
+use crate::events::Format;
+use crate::validation::FieldError;
+
+/// The columns of a delegation list, in the template's order.
+pub const COLUMNS: [&str; 20] = [
+    "family_name_latin",
+    "given_names_latin",
+    "patronymic_latin",
+    "family_name_cyrillic",
+    "given_names_cyrillic",
+    "patronymic_cyrillic",
+    "position_en",
+    "position_ru",
+    "position_kk",
+    "rank",
+    "role",
+    "formats",
+    "email",
+    "phone",
+    "arrival_date",
+    "arrival_time",
+    "arrival_carrier",
+    "departure_date",
+    "departure_time",
+    "departure_carrier",
+];
+
+/// The template's example row: the head of Kazakhstan's delegation at Almaty.
+pub const EXAMPLE: [&str; 20] = [
+    "Nurtleu",
+    "Murat",
+    "",
+    "Нуртлеу",
+    "Мурат",
+    "Абугалиевич",
+    "Deputy Prime Minister – Minister of Foreign Affairs",
+    "Заместитель Премьер-Министра – Министр иностранных дел",
+    "Премьер-Министрдің орынбасары – Сыртқы істер министрі",
+    "deputy_prime_minister",
+    "head",
+    "narrow extended",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+];
+
+/// One problem in one cell: the file's own line number, the column's name, a message code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CellError {
+    pub row: usize,
+    pub column: String,
+    pub code: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// Turns the rows of a sheet (with their line numbers) into members, or reports every problem.
+pub fn members(headers: &[String], rows: &[Vec<String>], lines: &[usize]) -> Result<Vec<MemberFields>, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let index: Vec<Option<usize>> =
+        COLUMNS.iter().map(|c| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(c))).collect();
+    for unknown in
+        headers.iter().filter(|h| !h.trim().is_empty() && !COLUMNS.iter().any(|c| h.trim().eq_ignore_ascii_case(c)))
+    {
+        errors.push(CellError { row: 1, column: unknown.clone(), code: "unknown-column", args: vec![] });
+    }
+    for required in ["rank", "role", "position_en"] {
+        if index[COLUMNS.iter().position(|c| *c == required).unwrap()].is_none() {
+            errors.push(CellError { row: 1, column: required.into(), code: "missing-column", args: vec![] });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut members = Vec::with_capacity(rows.len());
+    for (row, line) in rows.iter().zip(lines) {
+        let cell = |name: &str| -> &str {
+            let i = COLUMNS.iter().position(|c| *c == name).expect("a known column");
+            index[i].and_then(|i| row.get(i)).map_or("", |s| s.trim())
+        };
+        let mut problems: Vec<(String, &'static str, Vec<(&'static str, String)>)> = Vec::new();
+        let mut fail = |column: &str, code: &'static str| problems.push((column.to_string(), code, vec![]));
+        let rank = Rank::parse(cell("rank"));
+        if rank.is_none() {
+            fail("rank", "invalid-rank");
+        }
+        let role = DelegationRole::parse(cell("role"));
+        if role.is_none() {
+            fail("role", "invalid-role");
+        }
+        let mut formats = Vec::new();
+        for f in cell("formats").split([' ', ',', ';']).filter(|f| !f.is_empty()) {
+            match f {
+                "narrow" => formats.push(Format::Narrow),
+                "extended" => formats.push(Format::Extended),
+                _ => fail("formats", "invalid-format"),
+            }
+        }
+        let mut movement = |prefix: &str| -> Option<Movement> {
+            let (date, time, carrier) =
+                (cell(&format!("{prefix}_date")), cell(&format!("{prefix}_time")), cell(&format!("{prefix}_carrier")));
+            if date.is_empty() {
+                if !time.is_empty() || !carrier.is_empty() {
+                    fail(&format!("{prefix}_date"), "required");
+                }
+                return None;
+            }
+            let Ok(date) = date.parse::<Date>() else {
+                fail(&format!("{prefix}_date"), "invalid-date");
+                return None;
+            };
+            let time = if time.is_empty() {
+                None
+            } else if let Ok(t) = time.parse::<Time>() {
+                Some(t)
+            } else {
+                fail(&format!("{prefix}_time"), "invalid-time");
+                None
+            };
+            Some(Movement { date, time, carrier: carrier.to_string() })
+        };
+        let arrival = movement("arrival");
+        let departure = movement("departure");
+        let position = Text(
+            [("en", cell("position_en")), ("ru", cell("position_ru")), ("kk", cell("position_kk"))]
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(l, v)| (l.to_string(), v.to_string()))
+                .collect(),
+        );
+        let name = |script: &str| PersonName {
+            family: cell(&format!("family_name_{script}")).to_string(),
+            given: cell(&format!("given_names_{script}")).to_string(),
+            patronymic: cell(&format!("patronymic_{script}")).to_string(),
+        };
+        let fields = MemberFields {
+            names: Names { latin: name("latin"), cyrillic: name("cyrillic") },
+            position,
+            rank: rank.unwrap_or(Rank::Other),
+            role: role.unwrap_or(DelegationRole::Staff),
+            formats,
+            private: Private { email: cell("email").into(), phone: cell("phone").into(), arrival, departure },
+        };
+        match fields.validate() {
+            Ok(fields) if problems.is_empty() => members.push(fields),
+            Ok(_) => {}
+            Err(invalid) => problems.extend(invalid.0.into_iter().map(|e| (column_of(&e), e.code, e.args))),
+        }
+        errors.extend(problems.into_iter().map(|(column, code, args)| CellError { row: *line, column, code, args }));
+    }
+    if errors.is_empty() { Ok(members) } else { Err(errors) }
+}
+
+/// The template column that a validation problem of a member's field comes from.
+fn column_of(e: &FieldError) -> String {
+    let column = match e.field.as_str() {
+        "names" | "names.latin" | "names.latin.family" => "family_name_latin",
+        "names.latin.given" => "given_names_latin",
+        "names.latin.patronymic" => "patronymic_latin",
+        "names.cyrillic" | "names.cyrillic.family" => "family_name_cyrillic",
+        "names.cyrillic.given" => "given_names_cyrillic",
+        "names.cyrillic.patronymic" => "patronymic_cyrillic",
+        "position" | "position.en" => "position_en",
+        "position.ru" => "position_ru",
+        "position.kk" => "position_kk",
+        "private.email" => "email",
+        "private.phone" => "phone",
+        "private.departure" => "departure_date",
+        "private.arrival.carrier" => "arrival_carrier",
+        "private.departure.carrier" => "departure_carrier",
+        other => other,
+    };
+    column.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers() -> Vec<String> {
+        COLUMNS.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn row(pairs: &[(&str, &str)]) -> Vec<String> {
+        COLUMNS
+            .iter()
+            .map(|c| pairs.iter().find(|(k, _)| k == c).map_or(String::new(), |(_, v)| v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_template_example_imports() {
+        let rows = vec![EXAMPLE.iter().map(|s| s.to_string()).collect()];
+        let members = members(&headers(), &rows, &[2]).unwrap();
+        assert_eq!(members[0].names.cyrillic.full(), "Мурат Абугалиевич Нуртлеу");
+        assert_eq!(members[0].rank, Rank::DeputyPrimeMinister);
+        assert_eq!(members[0].formats, [Format::Narrow, Format::Extended]);
+    }
+
+    #[test]
+    fn every_bad_cell_of_every_row_is_reported_with_its_line_and_column() {
+        let good = row(&[
+            ("family_name_cyrillic", "Тоқаев"),
+            ("given_names_cyrillic", "Қасым-Жомарт"),
+            ("position_ru", "Президент"),
+            ("rank", "head_of_state"),
+            ("role", "head"),
+        ]);
+        let bad = row(&[
+            ("family_name_latin", "Иванов"),
+            ("position_en", "Adviser"),
+            ("rank", "general"),
+            ("role", "adviser"),
+            ("arrival_date", "10.04.2025"),
+        ]);
+        let worse = row(&[("position_en", "Staff"), ("rank", "other"), ("role", "boss"), ("email", "not an email")]);
+        let err = members(&headers(), &[good, bad, worse], &[2, 3, 5]).unwrap_err();
+        let found: Vec<(usize, &str, &str)> = err.iter().map(|e| (e.row, e.column.as_str(), e.code)).collect();
+        assert!(found.contains(&(3, "rank", "invalid-rank")), "{found:?}");
+        assert!(found.contains(&(3, "arrival_date", "invalid-date")), "{found:?}");
+        assert!(found.contains(&(3, "family_name_latin", "not-latin")), "{found:?}");
+        assert!(found.contains(&(5, "role", "invalid-role")), "{found:?}");
+        assert!(found.contains(&(5, "family_name_latin", "required")), "{found:?}");
+        assert!(found.contains(&(5, "email", "invalid-email")), "{found:?}");
+        assert!(found.iter().all(|(row, _, _)| *row != 2), "the good row has no problem");
+    }
+
+    #[test]
+    fn unknown_and_missing_columns_are_named() {
+        let headers = vec!["surname".to_string(), "role".to_string()];
+        let err = members(&headers, &[], &[]).unwrap_err();
+        let found: Vec<(&str, &str)> = err.iter().map(|e| (e.column.as_str(), e.code)).collect();
+        assert!(found.contains(&("surname", "unknown-column")));
+        assert!(found.contains(&("rank", "missing-column")));
+    }
+}
