@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use domain::Text;
-use domain::accounts::{Role, hash_password};
+use domain::accounts::{Role, hash_password, new_secret};
 use domain::bodies::{ChairRule, DecisionRule, MembershipStatus, NewBody, validate_period};
+use domain::delegations::{DelegationStatus, MemberFields};
 use domain::events::{EventFields, Format, MeetingFields, Venue};
 use domain::participants::NewParticipant;
 use domain::policy::Actor;
 use jiff::civil::Date;
 use serde::Deserialize;
 use store::Store;
+use store::delegations::Decision;
 
 const SCENARIO: &str = include_str!("../../../demo/almaty-2025.json");
 
@@ -21,7 +23,21 @@ struct Scenario {
     participants: Vec<NewParticipant>,
     bodies: Vec<BodyData>,
     events: Vec<EventData>,
+    delegations: DelegationsData,
     accounts: Accounts,
+}
+
+#[derive(Deserialize)]
+struct DelegationsData {
+    event: String,
+    list: Vec<DelegationData>,
+}
+
+#[derive(Deserialize)]
+struct DelegationData {
+    participant: String,
+    email: String,
+    members: Vec<MemberFields>,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +206,19 @@ pub async fn load(store: &Store) -> Result<()> {
             store::events::create_meeting(&mut tx, &system, &event, body.id, fields.validate(&event)?).await?;
         }
         events.insert(event.slug.clone(), event);
+    }
+    let event = events.get(&scenario.delegations.event).context("unknown event for the delegations")?;
+    for d in scenario.delegations.list {
+        let delegation =
+            store::delegations::invite(&mut tx, &system, event.id, &d.participant, &d.email, &new_secret()).await?;
+        let delegation =
+            store::delegations::respond(&mut tx, &system, &delegation, DelegationStatus::Confirmed).await?;
+        for fields in d.members {
+            let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;
+            let badge = new_secret()[..24].to_string();
+            store::delegations::decide(&mut tx, &system, &member, event.id, Decision::Approve { badge_id: &badge })
+                .await?;
+        }
     }
     let a = scenario.accounts;
     let hash = hash_password(&a.password);

@@ -71,6 +71,15 @@ enum Command {
         /// Mark cookies Secure (when a TLS proxy is in front).
         #[arg(long, env = "CONCORD_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The address people reach Concord at, for links in e-mails and badges (default: http://LISTEN).
+        #[arg(long, env = "CONCORD_BASE_URL")]
+        base_url: Option<String>,
+        /// An SMTP relay to send notices through, as smtp://HOST:PORT (without one, notices stay in the app).
+        #[arg(long, env = "CONCORD_SMTP")]
+        smtp: Option<String>,
+        /// The sender of notices.
+        #[arg(long, env = "CONCORD_MAIL_FROM", default_value = "Concord <concord@localhost>")]
+        mail_from: String,
         #[command(flatten)]
         db: Database,
     },
@@ -136,7 +145,13 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, demo, secure_cookies, db } => serve(listen, demo, secure_cookies, db).await,
+        Command::Serve { listen, demo, secure_cookies, base_url, smtp, mail_from, db } => {
+            let base_url = base_url.unwrap_or_else(|| format!("http://{listen}"));
+            let config = web::Config { demo, secure_cookies, base_url };
+            let mailer =
+                smtp.map(|url| web::mail::Mailer::new(&url, &mail_from)).transpose().map_err(anyhow::Error::msg)?;
+            serve(listen, config, mailer, db).await
+        }
         Command::Demo { db } => {
             let store = db.open().await?;
             if concord::demo::is_loaded(&store).await? {
@@ -168,7 +183,8 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn serve(listen: SocketAddr, demo: bool, secure_cookies: bool, db: Database) -> Result<()> {
+async fn serve(listen: SocketAddr, config: web::Config, mailer: Option<web::mail::Mailer>, db: Database) -> Result<()> {
+    let demo = config.demo;
     if demo && !listen.ip().is_loopback() {
         bail!(
             "demonstration mode listens only on this machine (e.g. 127.0.0.1): its accounts share a published password"
@@ -178,7 +194,8 @@ async fn serve(listen: SocketAddr, demo: bool, secure_cookies: bool, db: Databas
     if demo && !concord::demo::is_loaded(&store).await? {
         concord::demo::load(&store).await?;
     }
-    let state = web::AppState::new(store.clone(), web::Config { demo, secure_cookies });
+    let state = web::AppState::new(store.clone(), config);
+    let outbox = mailer.map(|m| m.spawn(store.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Concord listens on http://{}", listener.local_addr()?);
     if demo {
@@ -186,6 +203,9 @@ async fn serve(listen: SocketAddr, demo: bool, secure_cookies: bool, db: Databas
         println!("Demonstration accounts (password \"{password}\"): {}", names.join(", "));
     }
     axum::serve(listener, web::app(state)).with_graceful_shutdown(shutdown()).await?;
+    if let Some(outbox) = outbox {
+        outbox.abort();
+    }
     store.close().await;
     Ok(())
 }

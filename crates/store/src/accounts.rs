@@ -220,3 +220,32 @@ pub async fn create_token(tx: &mut Tx, actor: &Actor, user: &User, name: &str, t
 pub async fn token_user(store: &Store, token: &str) -> Result<Option<User>> {
     Ok(on!(store, c => sqlx::query_as(SELECT_BY_TOKEN).bind(secret_hash(token)).fetch_optional(c).await)?)
 }
+
+/// The accreditation officers of a participant's delegation to an event, for notices.
+pub async fn officers_of(store: &Store, event: Id, participant: Id) -> Result<Vec<User>> {
+    const SQL: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version FROM users u \
+         JOIN roles r ON r.user_id = u.id WHERE r.role = 'accreditation_officer' AND r.event_id = $1 AND r.participant_id = $2 \
+         ORDER BY u.username";
+    Ok(on!(store, c => sqlx::query_as(SQL).bind(event).bind(participant).fetch_all(c).await)?)
+}
+
+/// A user's e-mail address for notices ("" when none).
+pub async fn email_of(store: &Store, user: Id) -> Result<String> {
+    let row: Option<(String,)> =
+        on!(store, c => sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user).fetch_optional(c).await)?;
+    Ok(row.map(|r| r.0).unwrap_or_default())
+}
+
+/// Sets the address a user's notices go to.
+pub async fn set_email(tx: &mut Tx, actor: &Actor, user: Id, email: &str) -> Result<()> {
+    execute!(tx, c => sqlx::query("UPDATE users SET email = $1 WHERE id = $2").bind(email).bind(user))?;
+    let change = Change {
+        entity: EntityKind::User,
+        entity_id: user,
+        action: "update",
+        before: None,
+        after: Some(json!({ "email": email })),
+        actor,
+    };
+    audit::record(tx, change).await
+}

@@ -27,6 +27,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/login", "Log in with a password", login)
         .post("/logout", "Log out", logout)
         .get("/account", "One's own account and roles", account)
+        .get("/notices", "One's notices", notices)
         .post("/account/password", "Change one's own password", change_password)
         .post("/api/v1/session", "Log in with a password; sets the session cookie", api_login)
         .delete("/api/v1/session", "Log out", api_logout)
@@ -280,4 +281,11 @@ async fn api_change_password(
     } else {
         Err(AppError::field("current_password", "wrong-password"))
     }
+}
+
+async fn notices(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+    authorize(&ctx.actor, Action::ManageOwnAccount)?;
+    let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let notices = store::delegations::notices_of(&state.store, user.id).await?;
+    render::page(&state, &ctx, "notices.html", json!({ "notices": notices }))
 }

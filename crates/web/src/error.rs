@@ -22,6 +22,9 @@ pub enum AppError {
     BadRequest { message: String, field: Option<String>, status: StatusCode },
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// A file that could not be imported, with every problem found in it (row, column, reason).
+    #[error("import refused: {message}")]
+    Import { message: String, details: Vec<Detail> },
     #[error("not logged in")]
     Unauthorized,
     #[error("forbidden: {0}")]
@@ -42,7 +45,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { status, .. } => *status,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -57,6 +60,7 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => "bad_request",
             AppError::Invalid(_) => "invalid",
+            AppError::Import { .. } => "import_refused",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
@@ -105,9 +109,15 @@ pub struct ErrorBody {
     pub details: Vec<Detail>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Detail {
-    pub field: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The line (CSV) or row (XLSX) of an imported file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     pub message: String,
 }
 
@@ -125,10 +135,18 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
             let details: Vec<Detail> = invalid
                 .0
                 .iter()
-                .map(|e| Detail { field: e.field.clone(), message: i18n.field_error(lang, e) })
+                .map(|e| Detail {
+                    field: Some(e.field.clone()),
+                    row: None,
+                    column: None,
+                    message: i18n.field_error(lang, e),
+                })
                 .collect();
-            let field = (details.len() == 1).then(|| details[0].field.clone());
+            let field = if details.len() == 1 { details[0].field.clone() } else { None };
             ErrorBody { code: err.code(), message: status_message, field, details }
+        }
+        AppError::Import { message, details } => {
+            ErrorBody { code: err.code(), message: message.clone(), field: None, details: details.clone() }
         }
         _ => ErrorBody { code: err.code(), message: status_message, field: None, details: vec![] },
     }

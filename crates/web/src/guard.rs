@@ -141,12 +141,17 @@ async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
             Err(AppError::Forbidden("the CSRF token does not match"))
         };
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // A file upload without JavaScript cannot set a header: its form carries the token in the action's query.
+    if content_type.starts_with("multipart/form-data") {
+        let sent = req.uri().query().and_then(|q| form_urlencoded_value(q.as_bytes(), "csrf"));
+        return if sent.is_some_and(|s| constant_time_eq(&s, expected)) {
+            Ok(req)
+        } else {
+            Err(AppError::Forbidden("the CSRF token is missing or does not match"))
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::Forbidden("the CSRF token is missing"));
     }
     let (parts, body) = req.into_parts();

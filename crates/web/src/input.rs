@@ -67,6 +67,11 @@ impl Form {
         self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
     }
 
+    /// Every value of a field that may repeat (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+
     /// The fields as a JSON object, to re-fill a form after an error.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::Value::Object(
@@ -112,4 +117,30 @@ pub fn today_in(time_zone: &str) -> Date {
     jiff::Timestamp::now()
         .in_tz(time_zone)
         .map_or_else(|_| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date(), |z| z.date())
+}
+
+/// The bytes of the file sent in a multipart form's field `name` (other fields are ignored; the
+/// CSRF token travels in the header or was checked by the guard).
+pub async fn multipart_file(multipart: &mut axum::extract::Multipart, name: &str) -> Result<Bytes, AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest {
+                message: e.body_text(),
+                field: Some(name.to_string()),
+                status: StatusCode::BAD_REQUEST,
+            }
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        if field.name() == Some(name) {
+            let bytes = field.bytes().await.map_err(unreadable)?;
+            if bytes.is_empty() {
+                return Err(AppError::field(name, "required"));
+            }
+            return Ok(bytes);
+        }
+    }
+    Err(AppError::field(name, "required"))
 }

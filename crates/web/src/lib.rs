@@ -7,12 +7,16 @@
 mod accounts;
 mod audit;
 mod bodies;
+mod delegations;
 mod error;
 mod events;
 mod guard;
 mod i18n;
 mod input;
+mod lists;
+pub mod mail;
 mod participants;
+mod pdfs;
 mod render;
 mod routes;
 mod system;
@@ -26,13 +30,18 @@ pub use error::AppError;
 pub use i18n::I18n;
 pub use routes::RouteInfo;
 
+/// The largest upload (a photo or a delegation list) Concord reads; JSON bodies stop at 1 MiB.
+pub const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
+
 /// How the server runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Demonstration mode: demo accounts may log in.
     pub demo: bool,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// The address people reach this server at, for links in e-mails and badges' QR codes.
+    pub base_url: String,
 }
 
 /// What every handler can reach.
@@ -65,6 +74,7 @@ pub fn app(state: AppState) -> Router {
     routes::registry()
         .router
         .fallback(system::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), system::count_requests))
         .with_state(state)

@@ -15,7 +15,7 @@ use crate::guard::Ctx;
 use crate::i18n::{I18n, LANGUAGES};
 
 /// Every template, by name.
-pub const TEMPLATES: [(&str, &str); 13] = [
+pub const TEMPLATES: [(&str, &str); 20] = [
     ("layout.html", include_str!("../templates/layout.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -29,6 +29,13 @@ pub const TEMPLATES: [(&str, &str); 13] = [
     ("events/show.html", include_str!("../templates/events/show.html")),
     ("events/form.html", include_str!("../templates/events/form.html")),
     ("audit/list.html", include_str!("../templates/audit/list.html")),
+    ("delegations/index.html", include_str!("../templates/delegations/index.html")),
+    ("delegations/show.html", include_str!("../templates/delegations/show.html")),
+    ("delegations/member.html", include_str!("../templates/delegations/member.html")),
+    ("delegations/invitation.html", include_str!("../templates/delegations/invitation.html")),
+    ("delegations/badge.html", include_str!("../templates/delegations/badge.html")),
+    ("lists/participants.html", include_str!("../templates/lists/participants.html")),
+    ("notices.html", include_str!("../templates/notices.html")),
 ];
 
 pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {

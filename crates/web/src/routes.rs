@@ -59,5 +59,7 @@ pub(crate) fn registry() -> Registry {
     let r = crate::participants::routes(r);
     let r = crate::bodies::routes(r);
     let r = crate::events::routes(r);
+    let r = crate::delegations::routes(r);
+    let r = crate::lists::routes(r);
     crate::audit::routes(r)
 }

@@ -28,6 +28,12 @@ const ALL_200: [u16; 10] = [200; 10];
 /// A page for logged-in users: the anonymous are sent to log in.
 const PAGE_LOGGED_IN: [u16; 10] = [303, 200, 200, 200, 200, 200, 200, 200, 200, 200];
 const API_LOGGED_IN: [u16; 10] = [401, 200, 200, 200, 200, 200, 200, 200, 200, 200];
+/// The host's pages of almaty-2025 (and the admin's).
+const HOST_PAGE: [u16; 10] = [303, 200, 403, 403, 200, 403, 403, 403, 403, 403];
+const HOST_FORM: [u16; 10] = [303, 303, 403, 403, 303, 403, 403, 403, 403, 403];
+/// Kazakhstan's delegation: its officer, its ministry (reading only), the host, the admin.
+const DELEGATION_PAGE: [u16; 10] = [303, 200, 403, 403, 200, 403, 200, 200, 403, 403];
+const DELEGATION_FORM: [u16; 10] = [303, 303, 403, 403, 303, 403, 403, 303, 403, 403];
 
 fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
     //                                                                anon adm  sec  sec2 host hst2 mkz  dkz  dru  press
@@ -72,12 +78,69 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/api/v1/events/{event}/meetings"), ALL_200),
         (("POST", "/api/v1/events/{event}/meetings"), [401, 201, 201, 403, 201, 403, 403, 403, 403, 403]),
         (("GET", "/audit"), [303, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
+        (("GET", "/notices"), PAGE_LOGGED_IN),
+        (("GET", "/events/{event}/delegations"), HOST_PAGE),
+        (("POST", "/events/{event}/invitations"), HOST_FORM),
+        (("POST", "/events/{event}/deadline"), HOST_FORM),
+        (("GET", "/invitations/{token}"), ALL_200),
+        // Whoever holds the link answers for the ministry; an incomplete answer is refused alike.
+        (("POST", "/invitations/{token}"), [422; 10]),
+        (("GET", "/events/{event}/delegations/{participant}"), DELEGATION_PAGE),
+        (("POST", "/events/{event}/delegations/{participant}/members"), DELEGATION_FORM),
+        (("GET", "/events/{event}/delegations/{participant}/members/{member}"), DELEGATION_PAGE),
+        (("POST", "/events/{event}/delegations/{participant}/members/{member}"), DELEGATION_FORM),
+        (
+            ("POST", "/events/{event}/delegations/{participant}/members/{member}/photo"),
+            [303, 422, 403, 403, 422, 403, 403, 422, 403, 403],
+        ),
+        (("GET", "/events/{event}/members/{member}/photo.jpg"), [303, 404, 403, 403, 404, 403, 404, 404, 403, 403]),
+        (("POST", "/events/{event}/delegations/{participant}/import-form"), DELEGATION_FORM),
+        (("POST", "/events/{event}/members/{member}/decision"), HOST_FORM),
+        (("GET", "/events/{event}/delegations/{participant}/note-verbale.pdf"), DELEGATION_PAGE),
+        (("GET", "/events/{event}/delegations/{participant}/badges.pdf"), HOST_PAGE),
+        (("GET", "/badges/{badge}"), HOST_PAGE),
+        (("GET", "/delegation-template.xlsx"), ALL_200),
+        (("GET", "/api/v1/events/{event}/delegations"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
+        (("POST", "/api/v1/events/{event}/delegations"), [401, 201, 403, 403, 201, 403, 403, 403, 403, 403]),
+        (
+            ("GET", "/api/v1/events/{event}/delegations/{participant}/members"),
+            [401, 200, 403, 403, 200, 403, 200, 200, 403, 403],
+        ),
+        (
+            ("POST", "/api/v1/events/{event}/delegations/{participant}/members"),
+            [401, 201, 403, 403, 201, 403, 403, 201, 403, 403],
+        ),
+        (
+            ("PUT", "/api/v1/events/{event}/delegations/{participant}/members/{member}"),
+            [401, 200, 403, 403, 200, 403, 403, 200, 403, 403],
+        ),
+        (
+            ("POST", "/api/v1/events/{event}/delegations/{participant}/import"),
+            [401, 201, 403, 403, 201, 403, 403, 201, 403, 403],
+        ),
+        (
+            ("POST", "/api/v1/events/{event}/members/{member}/decision"),
+            [401, 200, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        (("GET", "/events/{event}/participants"), ALL_200),
+        (("GET", "/events/{event}/participants.csv"), ALL_200),
+        (("GET", "/events/{event}/participants.xlsx"), ALL_200),
+        (("GET", "/events/{event}/participants.pdf"), ALL_200),
+        (("GET", "/api/v1/events/{event}/participants"), ALL_200),
         (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
     ])
 }
 
-/// Adds the two users the demo lacks: a secretariat of another body, a host of another event.
-async fn add_other_roles(app: &TestApp) {
+/// What the requests refer to: a member of Kazakhstan's delegation, a badge, an open invitation.
+struct Fixtures {
+    member: domain::Id,
+    badge: String,
+    invitation: &'static str,
+}
+
+/// Adds the two users the demo lacks (a secretariat of another body, a host of another event), two
+/// participants to invite, and an open invitation.
+async fn add_other_roles(app: &TestApp) -> Fixtures {
     let store = &app.db.store;
     let car = store::bodies::by_slug(store, "central-asia-russia").await.unwrap();
     let moscow = store::events::by_slug(store, "moscow-2024").await.unwrap();
@@ -90,16 +153,43 @@ async fn add_other_roles(app: &TestApp) {
         let user = store::accounts::create_user(&mut tx, &Actor::anonymous(), name, name, &hash, true).await.unwrap();
         store::accounts::grant(&mut tx, &Actor::anonymous(), &user, &role).await.unwrap();
     }
+    for (code, name) in [("FR", "France"), ("DE", "Germany")] {
+        let new = domain::participants::NewParticipant {
+            code: code.into(),
+            kind: domain::participants::ParticipantKind::State,
+            short_name: domain::Text::new(&[("en", name)]),
+            formal_name: domain::Text::new(&[("en", name)]),
+            time_zone: "Europe/Paris".into(),
+        };
+        store::participants::create(&mut tx, &Actor::anonymous(), new).await.unwrap();
+    }
+    let almaty = store::events::by_slug(store, "almaty-2025").await.unwrap();
+    let invitation = "matrix-invitation";
+    store::delegations::invite(&mut tx, &Actor::anonymous(), almaty.id, "UA", "mfa@example.ua", invitation)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
+    let kz = store::participants::by_code(store, "KZ").await.unwrap();
+    let delegation = store::delegations::of_participant(store, almaty.id, kz.id).await.unwrap();
+    let member = store::delegations::members_of(store, delegation.id).await.unwrap().remove(0).id;
+    let badge = store::delegations::current_badge(store, member).await.unwrap().unwrap().id;
+    Fixtures { member, badge, invitation }
 }
+
+const CSV_MEMBER: &str =
+    "family_name_latin;given_names_latin;position_en;rank;role\r\nImported;Person;Adviser;other;adviser\r\n";
 
 async fn session_for(app: &TestApp, role: &str) -> Session {
     if role == "anonymous" { Session::default() } else { app.login(role, DEMO_PASSWORD).await }
 }
 
 /// The concrete request for a route, made unique by `n` where a second one would collide.
-async fn call(app: &TestApp, session: &Session, method: &str, route: &str, n: usize) -> u16 {
+async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, method: &str, route: &str, n: usize) -> u16 {
     let path = route
+        .replace("{participant}", "kz")
+        .replace("{member}", &fx.member.to_string())
+        .replace("{badge}", &fx.badge)
+        .replace("{token}", fx.invitation)
         .replace("{lang}", "ru")
         .replace("{file}", "app.css")
         .replace("{body}", "cis-cfm")
@@ -107,6 +197,32 @@ async fn call(app: &TestApp, session: &Session, method: &str, route: &str, n: us
         .replace("{year}", &(2150 + n % 50).to_string());
     let path = if route == "/language/{lang}" { format!("{path}?next=/events") } else { path };
     let almaty = || async { app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json() };
+    let member_version =
+        || async { store::delegations::member(&app.db.store, fx.member).await.unwrap().version.to_string() };
+    let member_form = |version: String| {
+        vec![
+            ("family_name_latin".to_string(), "Nurtleu".to_string()),
+            ("given_names_latin".into(), "Murat".into()),
+            ("family_name_cyrillic".into(), "Нуртлеу".into()),
+            ("given_names_cyrillic".into(), "Мурат".into()),
+            ("position_en".into(), "Deputy Prime Minister – Minister of Foreign Affairs".into()),
+            ("rank".into(), "deputy_prime_minister".into()),
+            ("role".into(), "head".into()),
+            ("formats".into(), "narrow".into()),
+            ("version".into(), version),
+        ]
+    };
+    let member_json = json!({
+        "names": { "latin": { "family": "Added", "given": "Person" } }, "position": { "en": "Adviser" },
+        "rank": "other", "role": "adviser"
+    });
+    let multipart = |field: &str, body: &str| {
+        let boundary = "matrixboundary";
+        let text = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"f\"\r\nContent-Type: application/octet-stream\r\n\r\n{body}\r\n--{boundary}--\r\n"
+        );
+        (format!("multipart/form-data; boundary={boundary}"), text)
+    };
     let reply = match (method, route) {
         ("GET", _) => app.get(session, &path).await,
         ("DELETE", _) => app.request(session, "DELETE", &path, None, axum::body::Body::empty()).await,
@@ -195,6 +311,64 @@ async fn call(app: &TestApp, session: &Session, method: &str, route: &str, n: us
             });
             app.json(session, "POST", &path, &body).await
         }
+        ("POST", "/events/{event}/invitations") => {
+            let participant = match role {
+                "admin" => "GE",
+                "host" => "MD",
+                _ => "FR",
+            };
+            app.form(session, &path, &[("participant", participant), ("email", "mfa@example.org")]).await
+        }
+        ("POST", "/events/{event}/deadline") => {
+            let version = almaty().await["version"].to_string();
+            app.form(session, &path, &[("deadline", ""), ("version", &version)]).await
+        }
+        ("POST", "/invitations/{token}") => app.form(session, &path, &[("answer", "confirm"), ("username", "")]).await,
+        ("POST", "/events/{event}/delegations/{participant}/members") => {
+            let fields = member_form(String::new());
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.form(session, &path, &pairs).await
+        }
+        ("POST", "/events/{event}/delegations/{participant}/members/{member}") => {
+            let fields = member_form(member_version().await);
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.form(session, &path, &pairs).await
+        }
+        ("POST", "/events/{event}/delegations/{participant}/members/{member}/photo") => {
+            let (ct, body) = multipart("photo", "not a photo");
+            app.request(session, "POST", &path, Some(&ct), body).await
+        }
+        ("POST", "/events/{event}/delegations/{participant}/import-form") => {
+            let (ct, body) = multipart("file", CSV_MEMBER);
+            app.request(session, "POST", &path, Some(&ct), body).await
+        }
+        ("POST", "/events/{event}/members/{member}/decision") => {
+            let version = member_version().await;
+            app.form(session, &path, &[("action", "approve"), ("version", &version)]).await
+        }
+        ("POST", "/api/v1/events/{event}/delegations") => {
+            let participant = match role {
+                "admin" => "FR",
+                "host" => "DE",
+                _ => "FR",
+            };
+            app.json(session, "POST", &path, &json!({ "participant": participant, "email": "mfa@example.org" })).await
+        }
+        ("POST", "/api/v1/events/{event}/delegations/{participant}/members") => {
+            app.json(session, "POST", &path, &member_json).await
+        }
+        ("PUT", "/api/v1/events/{event}/delegations/{participant}/members/{member}") => {
+            let mut body = member_json.clone();
+            body["version"] = json!(member_version().await.parse::<i64>().unwrap());
+            app.json(session, "PUT", &path, &body).await
+        }
+        ("POST", "/api/v1/events/{event}/delegations/{participant}/import") => {
+            app.request(session, "POST", &path, Some("text/csv"), CSV_MEMBER).await
+        }
+        ("POST", "/api/v1/events/{event}/members/{member}/decision") => {
+            let version: i64 = member_version().await.parse().unwrap();
+            app.json(session, "POST", &path, &json!({ "action": "approve", "version": version })).await
+        }
         _ => panic!("the matrix does not know how to call {method} {route}: add a request for it"),
     };
     reply.status.as_u16()
@@ -203,7 +377,7 @@ async fn call(app: &TestApp, session: &Session, method: &str, route: &str, n: us
 #[tokio::test]
 async fn every_route_answers_every_role_as_expected() {
     let app = TestApp::new().await;
-    add_other_roles(&app).await;
+    let fixtures = add_other_roles(&app).await;
     let expected = expectations();
     let routes = web::routes();
     let missing: Vec<String> = routes
@@ -228,7 +402,7 @@ async fn every_route_answers_every_role_as_expected() {
         for (i, role) in ROLES.iter().enumerate() {
             n += 1;
             let session = if route.method == "GET" { shared[role].clone() } else { session_for(&app, role).await };
-            let got = call(&app, &session, route.method, route.path, n).await;
+            let got = call(&app, &fixtures, &session, role, route.method, route.path, n).await;
             let want = expected[&(route.method, route.path)][i];
             if got != want {
                 failures.push(format!("{} {} as {role}: expected {want}, got {got}", route.method, route.path));

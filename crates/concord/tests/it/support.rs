@@ -126,7 +126,10 @@ impl TestApp {
 
     pub async fn with(db: TestDb, demo: bool) -> TestApp {
         concord::demo::load(&db.store).await.expect("the demo loads");
-        let state = web::AppState::new(db.store.clone(), web::Config { demo, secure_cookies: false });
+        let state = web::AppState::new(
+            db.store.clone(),
+            web::Config { demo, secure_cookies: false, base_url: "http://concord.test".into() },
+        );
         TestApp { router: web::app(state), db }
     }
 

@@ -69,3 +69,6 @@ CREATE TABLE notices (
 );
 CREATE INDEX notices_unsent ON notices (sent_at, created_at);
 CREATE INDEX notices_user ON notices (user_id, created_at);
+
+-- Where a user's notices go by e-mail (empty: only in the app).
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';

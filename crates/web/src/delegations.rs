@@ -1,0 +1,968 @@
+//! Delegations: invitations and the ministry's answer, members and their accreditation, photos,
+//! imports of delegation lists, badges and the check at the door.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::accounts::{Role, check_username, hash_password, new_secret};
+use domain::delegations::{
+    Accreditation, BadgePolicy, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Rank,
+    is_plausible_email, order_members,
+};
+use domain::events::Event;
+use domain::imports::{self, COLUMNS, CellError};
+use domain::participants::Participant;
+use domain::policy::{Action, authorize};
+use domain::validation::Checker;
+use domain::{FieldError, Id, Invalid};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::delegations::Decision;
+
+use crate::AppState;
+use crate::error::{AppError, Detail};
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody};
+use crate::mail;
+use crate::participants::summary;
+use crate::render;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/events/{event}/delegations", "The host's view of all delegations: invitations, deadline", index_page)
+        .post("/events/{event}/invitations", "Invite a participant (form)", invite_form)
+        .post("/events/{event}/deadline", "Set the accreditation deadline (form)", deadline_form)
+        .get("/invitations/{token}", "An invitation, for the invited ministry to answer", invitation_page)
+        .post(
+            "/invitations/{token}",
+            "Confirm (naming the accreditation officer) or decline an invitation",
+            answer_invitation,
+        )
+        .get(
+            "/events/{event}/delegations/{participant}",
+            "A delegation: its members and their accreditation",
+            delegation_page,
+        )
+        .post("/events/{event}/delegations/{participant}/members", "Add a member (form)", add_member_form)
+        .get("/events/{event}/delegations/{participant}/members/{member}", "A member's form", member_page)
+        .post("/events/{event}/delegations/{participant}/members/{member}", "Change a member (form)", edit_member_form)
+        .post(
+            "/events/{event}/delegations/{participant}/members/{member}/photo",
+            "Upload a member's photo",
+            upload_photo,
+        )
+        .get("/events/{event}/members/{member}/photo.jpg", "A member's photo", photo)
+        .post(
+            "/events/{event}/delegations/{participant}/import-form",
+            "Import a delegation list (form upload)",
+            import_form,
+        )
+        .post("/events/{event}/members/{member}/decision", "Approve, reject, revoke or reprint (form)", decision_form)
+        .get(
+            "/events/{event}/delegations/{participant}/note-verbale.pdf",
+            "The invitation as a note verbale (PDF)",
+            note_verbale,
+        )
+        .get("/events/{event}/delegations/{participant}/badges.pdf", "The delegation's badges (PDF, host)", badges_pdf)
+        .get("/badges/{badge}", "The check of a badge at the door", badge_page)
+        .get("/delegation-template.xlsx", "The delegation list template", template)
+        .get("/api/v1/events/{event}/delegations", "All delegations of an event (host)", api_delegations)
+        .post("/api/v1/events/{event}/delegations", "Invite a participant; returns the invitation link", api_invite)
+        .get("/api/v1/events/{event}/delegations/{participant}/members", "A delegation's members", api_members)
+        .post("/api/v1/events/{event}/delegations/{participant}/members", "Add a member", api_add_member)
+        .put(
+            "/api/v1/events/{event}/delegations/{participant}/members/{member}",
+            "Replace a member's fields (with its version)",
+            api_edit_member,
+        )
+        .post(
+            "/api/v1/events/{event}/delegations/{participant}/import",
+            "Import a delegation list (XLSX or CSV body)",
+            api_import,
+        )
+        .post("/api/v1/events/{event}/members/{member}/decision", "Approve, reject, revoke or reprint", api_decision)
+}
+
+/// An event, a participant and its delegation, as a path names them.
+struct Scope {
+    event: Event,
+    participant: Participant,
+    delegation: Delegation,
+}
+
+impl Scope {
+    async fn load(state: &AppState, event: &str, participant: &str) -> Result<Scope, AppError> {
+        let event = store::events::by_slug(&state.store, event).await?;
+        let participant = store::participants::by_code(&state.store, &participant.to_uppercase()).await?;
+        let delegation = store::delegations::of_participant(&state.store, event.id, participant.id).await?;
+        Ok(Scope { event, participant, delegation })
+    }
+
+    fn read(&self) -> Action {
+        Action::ReadDelegation { event: self.event.id, participant: self.participant.id }
+    }
+
+    fn edit(&self) -> Action {
+        let deadline_passed = self.event.deadline_passed(jiff::Timestamp::now());
+        Action::EditDelegation { event: self.event.id, participant: self.participant.id, deadline_passed }
+    }
+
+    fn path(&self) -> String {
+        format!("/events/{}/delegations/{}", self.event.slug, self.participant.code.to_lowercase())
+    }
+}
+
+/// A member as pages and the API show it to those who may read the delegation.
+fn member_json(m: &Member, lang: &str, badge: Option<&store::delegations::Badge>) -> Value {
+    let mut v = json!(m);
+    v["display_name"] = json!(m.names.display(lang));
+    v["accreditation_status"] = json!(m.accreditation.name());
+    v["badge"] = json!(badge.map(|b| &b.id));
+    v
+}
+
+async fn index_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(event): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let event = store::events::by_slug(&state.store, &event).await?;
+    authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
+    overview(&state, &ctx, &event, json!({}), json!({})).await
+}
+
+async fn overview(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    form: Value,
+    errors: Value,
+) -> Result<Html<String>, AppError> {
+    let participants = store::participants::list(&state.store).await?;
+    let delegations = store::delegations::of_event(&state.store, event.id).await?;
+    let members = store::delegations::members_of_event(&state.store, event.id).await?;
+    let rows: Vec<Value> = crate::lists::in_protocol_order(state, event, &participants, &delegations, &members)
+        .await?
+        .into_iter()
+        .map(|(p, d)| {
+            let of = |status: &str| {
+                members.iter().filter(|m| m.delegation_id == d.id && m.accreditation.name() == status).count()
+            };
+            json!({
+                "participant": summary(&participants, p.id),
+                "status": d.status.as_str(),
+                "email": d.email,
+                "requested": of("requested"),
+                "approved": of("approved"),
+                "rejected": of("rejected"),
+                "revoked": of("revoked"),
+            })
+        })
+        .collect();
+    let invited: Vec<Id> = delegations.iter().map(|d| d.participant_id).collect();
+    let mut invitable: Vec<&Participant> = participants.iter().filter(|p| !invited.contains(&p.id)).collect();
+    domain::precedence::sort_by_collation(&mut invitable, ctx.lang, |p| p.short_name.get(ctx.lang));
+    let tz = jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let deadline = event.accreditation_deadline.map(|d| d.to_zoned_datetime(tz).strftime("%Y-%m-%dT%H:%M").to_string());
+    let model = json!({
+        "event": event,
+        "delegations": rows,
+        "invitable": invitable.iter().map(|p| json!({ "code": p.code, "short_name": p.short_name })).collect::<Vec<_>>(),
+        "deadline": deadline,
+        "form": form,
+        "errors": errors,
+    });
+    render::page(state, ctx, "delegations/index.html", model)
+}
+
+/// Invites a participant and queues the invitation notice; returns the delegation and the link's token.
+async fn invite(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    participant: &str,
+    email: &str,
+) -> Result<(Delegation, String), AppError> {
+    authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
+    let mut c = Checker::new();
+    let email = email.trim();
+    if !is_plausible_email(email) {
+        c.fail("email", "invalid-email");
+    }
+    c.finish(())?;
+    let participant = store::participants::by_code(&state.store, &participant.trim().to_uppercase())
+        .await
+        .map_err(|_| AppError::field("participant", "unknown"))?;
+    let token = new_secret();
+    let mut tx = state.store.begin().await?;
+    let delegation =
+        store::delegations::invite(&mut tx, &ctx.actor, event.id, &participant.code, email, &token).await?;
+    let notice = mail::invitation(state, event, &participant, email, &token).await?;
+    store::delegations::notify(&mut tx, &notice).await?;
+    tx.commit().await?;
+    Ok((delegation, token))
+}
+
+async fn invite_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
+    match invite(&state, &ctx, &event, form.get("participant"), form.get("email")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/events/{slug}/delegations")).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = state.i18n.field_errors(ctx.lang, &invalid);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, overview(&state, &ctx, &event, form.to_json(), errors).await?)
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn deadline_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
+    let raw = form.get("deadline").trim();
+    let deadline = if raw.is_empty() {
+        None
+    } else {
+        let local: jiff::civil::DateTime = raw.parse().map_err(|_| AppError::field("deadline", "invalid-date"))?;
+        let zoned = local.in_tz(&event.time_zone).map_err(|_| AppError::field("deadline", "invalid-date"))?;
+        Some(zoned.timestamp())
+    };
+    let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let mut tx = state.store.begin().await?;
+    store::events::set_deadline(&mut tx, &ctx.actor, &event, version, deadline).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/events/{slug}/delegations")).into_response())
+}
+
+async fn invitation_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let delegation = store::delegations::by_invitation(&state.store, &token).await?;
+    invitation_view(&state, &ctx, &delegation, json!({}), json!({}), StatusCode::OK).await.map(|(_, html)| html)
+}
+
+async fn invitation_view(
+    state: &AppState,
+    ctx: &Ctx,
+    delegation: &Delegation,
+    form: Value,
+    errors: Value,
+    status: StatusCode,
+) -> Result<(StatusCode, Html<String>), AppError> {
+    let event = store::events::by_id(&state.store, delegation.event_id).await?;
+    let participants = store::participants::list(&state.store).await?;
+    let model = json!({
+        "event": event,
+        "host": summary(&participants, event.host),
+        "participant": summary(&participants, delegation.participant_id),
+        "status": delegation.status.as_str(),
+        "form": form,
+        "errors": errors,
+        "here": ctx.here,
+    });
+    Ok((status, render::page(state, ctx, "delegations/invitation.html", model)?))
+}
+
+/// The invited ministry's answer: whoever holds the link speaks for the ministry (it was sent to
+/// the ministry's address), so no login is needed; confirming creates the accreditation officer.
+async fn answer_invitation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let delegation = store::delegations::by_invitation(&state.store, &token).await?;
+    if delegation.status != DelegationStatus::Invited {
+        return Err(AppError::Conflict { entity: "delegation", current: delegation.version });
+    }
+    let event = store::events::by_id(&state.store, delegation.event_id).await?;
+    if form.get("answer") == "decline" {
+        let mut tx = state.store.begin().await?;
+        store::delegations::respond(&mut tx, &ctx.actor, &delegation, DelegationStatus::Declined).await?;
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!("/invitations/{token}")).into_response());
+    }
+    let (username, display_name, email, password) =
+        (form.get("username").trim(), form.get("display_name").trim(), form.get("email").trim(), form.get("password"));
+    let mut c = Checker::new();
+    check_username(&mut c, username);
+    let display_name = c.text("display_name", display_name, 100);
+    if !is_plausible_email(email) {
+        c.fail("email", "invalid-email");
+    }
+    domain::accounts::check_password(&mut c, "password", password);
+    if let Err(invalid) = c.finish(()) {
+        let errors = state.i18n.field_errors(ctx.lang, &invalid);
+        let (status, html) =
+            invitation_view(&state, &ctx, &delegation, form.to_json(), errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await?;
+        return Ok((status, html).into_response());
+    }
+    let password = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut tx = state.store.begin().await?;
+    store::delegations::respond(&mut tx, &ctx.actor, &delegation, DelegationStatus::Confirmed).await?;
+    let officer = match store::accounts::create_user(&mut tx, &ctx.actor, username, &display_name, &hash, false).await {
+        Err(store::StoreError::Duplicate { field }) => {
+            drop(tx);
+            let errors = state.i18n.field_errors(
+                ctx.lang,
+                &Invalid(vec![FieldError { field: field.into(), code: "duplicate", args: vec![] }]),
+            );
+            let (status, html) =
+                invitation_view(&state, &ctx, &delegation, form.to_json(), errors, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await?;
+            return Ok((status, html).into_response());
+        }
+        other => other?,
+    };
+    let role = Role::AccreditationOfficer { event: event.id, participant: delegation.participant_id };
+    store::accounts::grant(&mut tx, &ctx.actor, &officer, &role).await?;
+    store::accounts::set_email(&mut tx, &ctx.actor, officer.id, email).await?;
+    let participant =
+        store::participants::list(&state.store).await?.into_iter().find(|p| p.id == delegation.participant_id);
+    if let Some(participant) = participant {
+        for notice in mail::confirmation(&state, &event, &participant, &officer, email, ctx.lang).await? {
+            store::delegations::notify(&mut tx, &notice).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+async fn delegation_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.read())?;
+    delegation_view(&state, &ctx, &scope, json!({}), json!({}), Vec::new()).await
+}
+
+async fn delegation_view(
+    state: &AppState,
+    ctx: &Ctx,
+    scope: &Scope,
+    form: Value,
+    errors: Value,
+    import_errors: Vec<Detail>,
+) -> Result<Html<String>, AppError> {
+    let members = store::delegations::members_of(&state.store, scope.delegation.id).await?;
+    let refs: Vec<&Member> = members.iter().collect();
+    let ordered: Vec<Value> =
+        order_members(&refs, ctx.lang).into_iter().map(|m| member_json(m, ctx.lang, None)).collect();
+    let may_edit = authorize(&ctx.actor, scope.edit()).is_ok();
+    let deadline_reason = match authorize(&ctx.actor, scope.edit()) {
+        Err(domain::policy::Denied::NotAllowed(why)) if authorize(&ctx.actor, scope.read()).is_ok() => Some(why),
+        _ => None,
+    };
+    let may_decide = authorize(&ctx.actor, Action::DecideAccreditation { event: scope.event.id }).is_ok();
+    let model = json!({
+        "event": scope.event,
+        "participant": scope.participant,
+        "delegation": scope.delegation,
+        "members": ordered,
+        "may_edit": may_edit,
+        "may_decide": may_decide,
+        "edit_refused": deadline_reason,
+        "path": scope.path(),
+        "ranks": Rank::ALL,
+        "roles": DelegationRole::ALL,
+        "form": form,
+        "errors": errors,
+        "import_errors": import_errors,
+    });
+    render::page(state, ctx, "delegations/show.html", model)
+}
+
+/// A member's form fields (named as the delegation list's columns), as a one-row sheet.
+fn form_row(form: &Form) -> Vec<String> {
+    COLUMNS
+        .iter()
+        .map(|c| if *c == "formats" { form.all("formats").join(" ") } else { form.get(c).to_string() })
+        .collect()
+}
+
+/// The member a form describes, or every problem by field (the fields are the columns).
+fn member_from_form(form: &Form) -> Result<MemberFields, Invalid> {
+    let headers: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    imports::members(&headers, &[form_row(form)], &[1]).map(|mut m| m.remove(0)).map_err(|cells| {
+        Invalid(cells.into_iter().map(|e| FieldError { field: e.column, code: e.code, args: e.args }).collect())
+    })
+}
+
+async fn add_member_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.edit())?;
+    match member_from_form(&form) {
+        Ok(fields) => {
+            let mut tx = state.store.begin().await?;
+            store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&scope.path()).into_response())
+        }
+        Err(invalid) => {
+            let errors = state.i18n.field_errors(ctx.lang, &invalid);
+            let page = delegation_view(&state, &ctx, &scope, form.to_json(), errors, Vec::new()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// A member of the scope's delegation (a member of another delegation is not found here).
+async fn member_of(state: &AppState, scope: &Scope, member: Id) -> Result<Member, AppError> {
+    let member = store::delegations::member(&state.store, member).await?;
+    if member.delegation_id != scope.delegation.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(member)
+}
+
+fn form_of_member(m: &Member) -> Value {
+    let name = |n: &domain::delegations::PersonName| (n.family.clone(), n.given.clone(), n.patronymic.clone());
+    let (fl, gl, pl) = name(&m.names.latin);
+    let (fc, gc, pc) = name(&m.names.cyrillic);
+    let movement = |mv: &Option<domain::delegations::Movement>| {
+        mv.as_ref().map_or((String::new(), String::new(), String::new()), |mv| {
+            (
+                mv.date.to_string(),
+                mv.time.map(|t| t.strftime("%H:%M").to_string()).unwrap_or_default(),
+                mv.carrier.clone(),
+            )
+        })
+    };
+    let (ad, at, ac) = movement(&m.private.arrival);
+    let (dd, dt, dc) = movement(&m.private.departure);
+    json!({
+        "family_name_latin": fl, "given_names_latin": gl, "patronymic_latin": pl,
+        "family_name_cyrillic": fc, "given_names_cyrillic": gc, "patronymic_cyrillic": pc,
+        "position_en": m.position.exact("en"), "position_ru": m.position.exact("ru"), "position_kk": m.position.exact("kk"),
+        "rank": m.rank, "role": m.role, "formats": m.formats,
+        "email": m.private.email, "phone": m.private.phone,
+        "arrival_date": ad, "arrival_time": at, "arrival_carrier": ac,
+        "departure_date": dd, "departure_time": dt, "departure_carrier": dc,
+        "version": m.version,
+    })
+}
+
+async fn member_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant, member)): Path<(String, String, Id)>,
+) -> Result<Html<String>, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.read())?;
+    let member = member_of(&state, &scope, member).await?;
+    member_view(&state, &ctx, &scope, &member, form_of_member(&member), json!({})).await
+}
+
+async fn member_view(
+    state: &AppState,
+    ctx: &Ctx,
+    scope: &Scope,
+    member: &Member,
+    form: Value,
+    errors: Value,
+) -> Result<Html<String>, AppError> {
+    let model = json!({
+        "event": scope.event,
+        "participant": scope.participant,
+        "member": member_json(member, ctx.lang, None),
+        "may_edit": authorize(&ctx.actor, scope.edit()).is_ok(),
+        "path": scope.path(),
+        "ranks": Rank::ALL,
+        "roles": DelegationRole::ALL,
+        "form": form,
+        "errors": errors,
+    });
+    render::page(state, ctx, "delegations/member.html", model)
+}
+
+async fn edit_member_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant, member)): Path<(String, String, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.edit())?;
+    let member = member_of(&state, &scope, member).await?;
+    let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    match member_from_form(&form) {
+        Ok(fields) => {
+            let mut tx = state.store.begin().await?;
+            store::delegations::update_member(&mut tx, &ctx.actor, member.id, version, fields).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&scope.path()).into_response())
+        }
+        Err(invalid) => {
+            let errors = state.i18n.field_errors(ctx.lang, &invalid);
+            let page = member_view(&state, &ctx, &scope, &member, form.to_json(), errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+async fn upload_photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant, member)): Path<(String, String, Id)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.edit())?;
+    let member = member_of(&state, &scope, member).await?;
+    let bytes = crate::input::multipart_file(&mut multipart, "photo").await?;
+    let photo = tokio::task::spawn_blocking(move || ::render::photo::normalise(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| match e {
+            ::render::photo::PhotoError::TooLarge => AppError::PayloadTooLarge,
+            ::render::photo::PhotoError::UnsupportedType => AppError::field("photo", "unsupported-photo"),
+            ::render::photo::PhotoError::Undecodable(_) => AppError::field("photo", "undecodable-photo"),
+        })?;
+    let mut tx = state.store.begin().await?;
+    store::delegations::set_photo(&mut tx, &ctx.actor, &member, &photo.jpeg, &photo.thumbnail_jpeg).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}/members/{}", scope.path(), member.id)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhotoSize {
+    size: Option<String>,
+}
+
+async fn photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, member)): Path<(String, Id)>,
+    crate::input::QueryParams(size): crate::input::QueryParams<PhotoSize>,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &event).await?;
+    let member = store::delegations::member(&state.store, member).await?;
+    let delegation = store::delegations::delegation(&state.store, member.delegation_id).await?;
+    if delegation.event_id != event.id {
+        return Err(AppError::NotFound);
+    }
+    let read =
+        authorize(&ctx.actor, Action::ReadDelegation { event: event.id, participant: delegation.participant_id });
+    read.or_else(|_| authorize(&ctx.actor, Action::CheckBadge { event: event.id }))?;
+    let photo_id = member.photo.ok_or(AppError::NotFound)?;
+    let bytes = store::delegations::photo(&state.store, photo_id, size.size.as_deref() == Some("thumb")).await?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=3600")], bytes)
+        .into_response())
+}
+
+/// Imports a delegation list: every row, or none.
+async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Result<usize, AppError> {
+    authorize(&ctx.actor, scope.edit())?;
+    let sheet =
+        ::render::table::read(bytes).map_err(|e| AppError::Import { message: e.to_string(), details: vec![] })?;
+    let members = imports::members(&sheet.headers, &sheet.rows, &sheet.lines).map_err(|cells| AppError::Import {
+        message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
+        details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
+    })?;
+    let mut tx = state.store.begin().await?;
+    for fields in &members {
+        store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields.clone()).await?;
+    }
+    tx.commit().await?;
+    Ok(members.len())
+}
+
+fn cell_detail(state: &AppState, lang: &str, e: &CellError) -> Detail {
+    let error = FieldError { field: e.column.clone(), code: e.code, args: e.args.clone() };
+    Detail {
+        field: Some(e.column.clone()),
+        row: Some(e.row),
+        column: Some(e.column.clone()),
+        message: state.i18n.field_error(lang, &error),
+    }
+}
+
+async fn import_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.edit())?;
+    let bytes = crate::input::multipart_file(&mut multipart, "file").await?;
+    match import(&state, &ctx, &scope, &bytes).await {
+        Ok(_) => Ok(Redirect::to(&scope.path()).into_response()),
+        Err(AppError::Import { message, details }) => {
+            let mut details = details;
+            if details.is_empty() {
+                details.push(Detail { field: None, row: None, column: None, message });
+            }
+            let page = delegation_view(&state, &ctx, &scope, json!({}), json!({}), details).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A host's decision on a member's accreditation.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionInput {
+    /// `approve`, `reject`, `revoke` or `reprint`.
+    action: String,
+    #[serde(default)]
+    reason: String,
+    version: i64,
+}
+
+async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    member: Id,
+    input: DecisionInput,
+) -> Result<Member, AppError> {
+    authorize(&ctx.actor, Action::DecideAccreditation { event: event.id })?;
+    let member = store::delegations::member(&state.store, member).await?;
+    let delegation = store::delegations::delegation(&state.store, member.delegation_id).await?;
+    if delegation.event_id != event.id {
+        return Err(AppError::NotFound);
+    }
+    if member.version != input.version {
+        return Err(AppError::Conflict { entity: "member", current: member.version });
+    }
+    let reason = input.reason.trim();
+    let badge_id = new_secret()[..24].to_string();
+    let decision = match input.action.as_str() {
+        "approve" | "reprint" => Decision::Approve { badge_id: &badge_id },
+        "reject" | "revoke" if reason.is_empty() => return Err(AppError::field("reason", "required")),
+        "reject" => Decision::Reject { reason },
+        "revoke" => Decision::Revoke { reason },
+        _ => return Err(AppError::field("action", "invalid-value")),
+    };
+    if input.action == "reprint" && !matches!(member.accreditation, Accreditation::Approved { .. }) {
+        return Err(AppError::field("action", "invalid-value"));
+    }
+    let mut tx = state.store.begin().await?;
+    let after = store::delegations::decide(&mut tx, &ctx.actor, &member, event.id, decision).await?;
+    for notice in mail::decision(state, event, &delegation, &after).await? {
+        store::delegations::notify(&mut tx, &notice).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn decision_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, member)): Path<(String, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &event).await?;
+    authorize(&ctx.actor, Action::DecideAccreditation { event: event.id })?;
+    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let input =
+        DecisionInput { action: form.get("action").to_string(), reason: form.get("reason").to_string(), version };
+    let member = decide(&state, &ctx, &event, member, input).await?;
+    let delegation = store::delegations::delegation(&state.store, member.delegation_id).await?;
+    let participants = store::participants::list(&state.store).await?;
+    let code = summary(&participants, delegation.participant_id)["code"].as_str().unwrap_or("").to_lowercase();
+    Ok(Redirect::to(&format!("/events/{}/delegations/{code}", event.slug)).into_response())
+}
+
+async fn badge_page(State(state): State<AppState>, ctx: Ctx, Path(badge): Path<String>) -> Result<Response, AppError> {
+    if ctx.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let Some(badge) = store::delegations::badge(&state.store, &badge).await? else {
+        if !ctx.actor.is_admin() && !ctx.actor.roles.iter().any(|r| matches!(r, Role::Host { .. })) {
+            return Err(AppError::Forbidden("only host staff check badges"));
+        }
+        let page = render::page(&state, &ctx, "delegations/badge.html", json!({ "verdict": "unknown" }))?;
+        return Ok((StatusCode::NOT_FOUND, page).into_response());
+    };
+    authorize(&ctx.actor, Action::CheckBadge { event: badge.event_id })?;
+    let member = store::delegations::member(&state.store, badge.member_id).await?;
+    let delegation = store::delegations::delegation(&state.store, member.delegation_id).await?;
+    let event = store::events::by_id(&state.store, badge.event_id).await?;
+    let participants = store::participants::list(&state.store).await?;
+    let valid = !badge.revoked && matches!(member.accreditation, Accreditation::Approved { .. });
+    let policy = BadgePolicy::default();
+    let category = policy.category(member.role);
+    let model = json!({
+        "verdict": if valid { "valid" } else { "revoked" },
+        "event": event,
+        "member": member_json(&member, ctx.lang, Some(&badge)),
+        "names": { "latin": member.names.latin.full(), "cyrillic": member.names.cyrillic.full() },
+        "participant": summary(&participants, delegation.participant_id),
+        "category": category.map(|c| &c.code),
+        "zones": category.map(|c| &c.zones),
+        "reason": badge.revoked_reason,
+    });
+    Ok(render::page(&state, &ctx, "delegations/badge.html", model)?.into_response())
+}
+
+async fn template() -> Result<Response, AppError> {
+    let sheet = ::render::table::Sheet {
+        headers: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: vec![imports::EXAMPLE.iter().map(|c| c.to_string()).collect()],
+        lines: vec![2],
+    };
+    let bytes = ::render::table::write_xlsx(&sheet, "delegation").map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"delegation-template.xlsx\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn api_delegations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(event): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let event = store::events::by_slug(&state.store, &event).await?;
+    authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
+    let participants = store::participants::list(&state.store).await?;
+    let delegations: Vec<Value> = store::delegations::of_event(&state.store, event.id)
+        .await?
+        .iter()
+        .map(|d| json!({ "participant": summary(&participants, d.participant_id)["code"], "status": d.status, "email": d.email, "version": d.version }))
+        .collect();
+    Ok(Json(json!({ "event": event.slug, "delegations": delegations })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InvitationInput {
+    participant: String,
+    email: String,
+}
+
+async fn api_invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(event): Path<String>,
+    JsonBody(input): JsonBody<InvitationInput>,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &event).await?;
+    let (delegation, token) = invite(&state, &ctx, &event, &input.participant, &input.email).await?;
+    let body = json!({ "delegation": delegation, "invitation": format!("/invitations/{token}") });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+async fn api_members(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+) -> Result<Json<Value>, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.read())?;
+    let members = store::delegations::members_of(&state.store, scope.delegation.id).await?;
+    let refs: Vec<&Member> = members.iter().collect();
+    let ordered: Vec<Value> =
+        order_members(&refs, ctx.lang).into_iter().map(|m| member_json(m, ctx.lang, None)).collect();
+    Ok(Json(json!({ "event": scope.event.slug, "participant": scope.participant.code, "members": ordered })))
+}
+
+async fn api_add_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+    JsonBody(fields): JsonBody<MemberFields>,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.edit())?;
+    let fields = fields.validate()?;
+    let mut tx = state.store.begin().await?;
+    let member = store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(member_json(&member, ctx.lang, None))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberUpdate {
+    version: i64,
+    #[serde(flatten)]
+    fields: MemberFields,
+}
+
+async fn api_edit_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant, member)): Path<(String, String, Id)>,
+    JsonBody(input): JsonBody<MemberUpdate>,
+) -> Result<Json<Value>, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, scope.edit())?;
+    let member = member_of(&state, &scope, member).await?;
+    let fields = input.fields.validate()?;
+    let mut tx = state.store.begin().await?;
+    let member = store::delegations::update_member(&mut tx, &ctx.actor, member.id, input.version, fields).await?;
+    tx.commit().await?;
+    Ok(Json(member_json(&member, ctx.lang, None)))
+}
+
+async fn api_import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    let imported = import(&state, &ctx, &scope, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "imported": imported }))).into_response())
+}
+
+async fn api_decision(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, member)): Path<(String, Id)>,
+    JsonBody(input): JsonBody<DecisionInput>,
+) -> Result<Json<Value>, AppError> {
+    let event = store::events::by_slug(&state.store, &event).await?;
+    let member = decide(&state, &ctx, &event, member, input).await?;
+    let badge = store::delegations::current_badge(&state.store, member.id).await?;
+    Ok(Json(member_json(&member, ctx.lang, badge.as_ref())))
+}
+
+fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn note_verbale(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, Action::ManageInvitations { event: scope.event.id })
+        .or_else(|_| authorize(&ctx.actor, scope.read()))?;
+    let lang = crate::lists::principal_body(&state, &scope.event)
+        .await?
+        .map_or_else(|| "en".to_string(), |b| b.working_language);
+    let participants = store::participants::list(&state.store).await?;
+    let host = participants.iter().find(|p| p.id == scope.event.host).ok_or(AppError::NotFound)?;
+    let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(&lang, key, args);
+    let dates = if scope.event.start_date == scope.event.end_date {
+        state.i18n.date(&lang, scope.event.start_date)
+    } else {
+        format!("{} – {}", state.i18n.date(&lang, scope.event.start_date), state.i18n.date(&lang, scope.event.end_date))
+    };
+    let args = [
+        ("host", t("nv-ministry", &[("state", host.formal_name.get(&lang).to_string().into())]).into()),
+        (
+            "participant",
+            t("nv-ministry", &[("state", scope.participant.formal_name.get(&lang).to_string().into())]).into(),
+        ),
+        ("participant_short", scope.participant.short_name.get(&lang).to_string().into()),
+        ("event", scope.event.name.get(&lang).to_string().into()),
+        ("city", scope.event.city.get(&lang).to_string().into()),
+        ("dates", dates.into()),
+        (
+            "deadline",
+            scope
+                .event
+                .accreditation_deadline
+                .map(|d| {
+                    let tz = jiff::tz::TimeZone::get(&scope.event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+                    state.i18n.date(&lang, d.to_zoned_datetime(tz).date())
+                })
+                .unwrap_or_default()
+                .into(),
+        ),
+        ("number", format!("{}/{}", scope.event.slug, scope.participant.code).into()),
+    ];
+    let request = if scope.event.accreditation_deadline.is_some() { "nv-request" } else { "nv-no-deadline" };
+    let note = pdf::NoteVerbale {
+        language: lang.clone(),
+        reference: t("nv-reference", &args),
+        sender: t("nv-ministry", &[("state", host.formal_name.get(&lang).to_string().into())]),
+        recipient: t("nv-ministry", &[("state", scope.participant.formal_name.get(&lang).to_string().into())]),
+        paragraphs: vec![t("nv-opening", &args), t(request, &args)],
+        place_and_date: format!(
+            "{}, {}",
+            host_city(&scope.event, &lang),
+            state.i18n.date(&lang, crate::input::today_in(&scope.event.time_zone))
+        ),
+        complimentary_close: t("nv-closing", &args),
+    };
+    let bytes = crate::pdfs::render(move || pdf::note_verbale(&note)).await?;
+    Ok(pdf_response(bytes, &format!("note-verbale-{}-{}.pdf", scope.event.slug, scope.participant.code.to_lowercase())))
+}
+
+fn host_city(event: &Event, lang: &str) -> String {
+    event.city.get(lang).to_string()
+}
+
+async fn badges_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, participant)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let scope = Scope::load(&state, &event, &participant).await?;
+    authorize(&ctx.actor, Action::DecideAccreditation { event: scope.event.id })?;
+    let members = store::delegations::members_of(&state.store, scope.delegation.id).await?;
+    let refs: Vec<&Member> =
+        members.iter().filter(|m| matches!(m.accreditation, Accreditation::Approved { .. })).collect();
+    let policy = BadgePolicy::default();
+    let lang = ctx.lang;
+    let mut badges = Vec::new();
+    for m in order_members(&refs, lang) {
+        let Some(badge) = store::delegations::current_badge(&state.store, m.id).await? else { continue };
+        let Accreditation::Approved { badge_number } = m.accreditation else { continue };
+        let photo = match m.photo {
+            Some(id) => Some(store::delegations::photo(&state.store, id, false).await?),
+            None => None,
+        };
+        let category = policy.category(m.role);
+        badges.push(pdf::Badge {
+            event: scope.event.name.get(lang).to_string(),
+            badge_number: badge_number.to_string(),
+            name_latin: m.names.latin.full(),
+            name_local: m.names.cyrillic.full(),
+            participant: scope.participant.short_name.get(lang).to_string(),
+            role: state.i18n.t(lang, &format!("role-in-delegation-{}", m.role.as_str()), &[]),
+            category: category.map(|c| c.code.clone()).unwrap_or_default(),
+            zones: category.map(|c| c.zones.clone()).unwrap_or_default(),
+            photo_jpeg: photo,
+            qr_payload: format!("{}/badges/{}", state.config.base_url.trim_end_matches('/'), badge.id),
+        });
+    }
+    let bytes = crate::pdfs::render(move || pdf::badges(&badges)).await?;
+    Ok(pdf_response(bytes, &format!("badges-{}-{}.pdf", scope.event.slug, scope.participant.code.to_lowercase())))
+}

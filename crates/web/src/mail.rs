@@ -1,0 +1,184 @@
+//! Notices to people, in their language: written into the outbox in the same transaction as the
+//! change they report, shown in the app, and sent by SMTP from there.
+
+use domain::delegations::{Accreditation, Delegation, Member};
+use domain::events::Event;
+use domain::new_id;
+use domain::participants::Participant;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use store::Store;
+use store::accounts::User;
+use store::delegations::Notice;
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// The language notices about an event are written in: its principal body's working language.
+async fn event_language(state: &AppState, event: &Event) -> Result<String, AppError> {
+    Ok(crate::lists::principal_body(state, event).await?.map_or_else(|| "en".to_string(), |b| b.working_language))
+}
+
+fn link(state: &AppState, path: &str) -> String {
+    format!("{}{path}", state.config.base_url.trim_end_matches('/'))
+}
+
+/// The invitation of a participant's ministry, with the link that answers it.
+pub(crate) async fn invitation(
+    state: &AppState,
+    event: &Event,
+    participant: &Participant,
+    email: &str,
+    token: &str,
+) -> Result<Notice, AppError> {
+    let lang = event_language(state, event).await?;
+    let host = store::participants::list(&state.store).await?.into_iter().find(|p| p.id == event.host);
+    let host = host.map(|h| h.formal_name.get(&lang).to_string()).unwrap_or_default();
+    let args = [
+        ("event", event.name.get(&lang).to_string().into()),
+        ("host", host.into()),
+        ("participant", participant.formal_name.get(&lang).to_string().into()),
+        ("dates", state.i18n.date(&lang, event.start_date).into()),
+        ("city", event.city.get(&lang).to_string().into()),
+        ("link", link(state, &format!("/invitations/{token}")).into()),
+    ];
+    Ok(Notice {
+        id: new_id(),
+        user_id: None,
+        email: email.to_string(),
+        subject: state.i18n.t(&lang, "mail-invitation-subject", &args),
+        body: state.i18n.t(&lang, "mail-invitation-body", &args),
+        lang,
+    })
+}
+
+/// The confirmation to the newly named accreditation officer.
+pub(crate) async fn confirmation(
+    state: &AppState,
+    event: &Event,
+    participant: &Participant,
+    officer: &User,
+    email: &str,
+    lang: &str,
+) -> Result<Vec<Notice>, AppError> {
+    let args = [
+        ("event", event.name.get(lang).to_string().into()),
+        ("participant", participant.short_name.get(lang).to_string().into()),
+        ("username", officer.username.clone().into()),
+        (
+            "link",
+            link(state, &format!("/events/{}/delegations/{}", event.slug, participant.code.to_lowercase())).into(),
+        ),
+    ];
+    Ok(vec![Notice {
+        id: new_id(),
+        user_id: Some(officer.id),
+        email: email.to_string(),
+        lang: lang.to_string(),
+        subject: state.i18n.t(lang, "mail-confirmed-subject", &args),
+        body: state.i18n.t(lang, "mail-confirmed-body", &args),
+    }])
+}
+
+/// The host's decision on a member, to the delegation's accreditation officers.
+pub(crate) async fn decision(
+    state: &AppState,
+    event: &Event,
+    delegation: &Delegation,
+    member: &Member,
+) -> Result<Vec<Notice>, AppError> {
+    let lang = event_language(state, event).await?;
+    let key = match &member.accreditation {
+        Accreditation::Approved { .. } => "mail-approved",
+        Accreditation::Rejected { .. } => "mail-rejected",
+        Accreditation::Revoked { .. } => "mail-revoked",
+        Accreditation::Requested => return Ok(vec![]),
+    };
+    let reason = match &member.accreditation {
+        Accreditation::Rejected { reason } | Accreditation::Revoked { reason, .. } => reason.clone(),
+        _ => String::new(),
+    };
+    let args = [
+        ("event", event.name.get(&lang).to_string().into()),
+        ("name", member.names.display(&lang).into()),
+        ("reason", reason.into()),
+    ];
+    let mut notices = Vec::new();
+    for officer in store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await? {
+        let email = store::accounts::email_of(&state.store, officer.id).await?;
+        notices.push(Notice {
+            id: new_id(),
+            user_id: Some(officer.id),
+            email,
+            lang: lang.clone(),
+            subject: state.i18n.t(&lang, &format!("{key}-subject"), &args),
+            body: state.i18n.t(&lang, &format!("{key}-body"), &args),
+        });
+    }
+    Ok(notices)
+}
+
+/// Sends notices over SMTP.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// `smtp://HOST:PORT` of a relay on a trusted network (no TLS here: put a relay in front).
+    pub fn new(url: &str, from: &str) -> Result<Mailer, String> {
+        let rest = url.strip_prefix("smtp://").ok_or("the SMTP address must look like smtp://HOST:PORT")?;
+        let (host, port) = rest.rsplit_once(':').unwrap_or((rest, "25"));
+        let port: u16 = port.trim_end_matches('/').parse().map_err(|_| format!("not a port: {port}"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port).build();
+        let from = from.parse().map_err(|e| format!("not a sender address ({from}): {e}"))?;
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends up to `limit` notices waiting in the outbox; returns how many went out.
+    pub async fn send_pending(&self, store: &Store, limit: i64) -> Result<usize, store::StoreError> {
+        let mut sent = 0;
+        for notice in store::delegations::unsent_notices(store, limit).await? {
+            if notice.email.is_empty() {
+                store::delegations::mark_notice(store, notice.id, Some("no address")).await?;
+                continue;
+            }
+            match self.send(&notice).await {
+                Ok(()) => {
+                    store::delegations::mark_notice(store, notice.id, None).await?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(notice = %notice.id, error = %e, "sending a notice failed");
+                    store::delegations::mark_notice(store, notice.id, Some(&e)).await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn send(&self, notice: &Notice) -> Result<(), String> {
+        let to: Mailbox = notice.email.parse().map_err(|e| format!("{e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&notice.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(notice.body.clone())
+            .map_err(|e| e.to_string())?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Sends the outbox every few seconds, for as long as the server runs.
+    pub fn spawn(self, store: Store) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = self.send_pending(&store, 50).await {
+                    tracing::warn!(error = %e, "reading the outbox failed");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            }
+        })
+    }
+}
