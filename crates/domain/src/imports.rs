@@ -76,7 +76,7 @@ pub fn members(headers: &[String], rows: &[Vec<String>], lines: &[usize]) -> Res
     {
         errors.push(CellError { row: 1, column: unknown.clone(), code: "unknown-column", args: vec![] });
     }
-    for required in ["rank", "role", "position_en"] {
+    for required in ["rank", "role"] {
         if index[COLUMNS.iter().position(|c| *c == required).unwrap()].is_none() {
             errors.push(CellError { row: 1, column: required.into(), code: "missing-column", args: vec![] });
         }

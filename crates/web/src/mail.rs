@@ -5,7 +5,8 @@ use domain::delegations::{Accreditation, Delegation, Member};
 use domain::events::Event;
 use domain::new_id;
 use domain::participants::Participant;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::Store;
 use store::accounts::User;
@@ -165,7 +166,10 @@ impl Mailer {
             .to(to)
             .subject(&notice.subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(notice.body.clone())
+            .body(
+                Body::new_with_encoding(notice.body.clone(), ContentTransferEncoding::QuotedPrintable)
+                    .map_err(|_| "unencodable body")?,
+            )
             .map_err(|e| e.to_string())?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
     }

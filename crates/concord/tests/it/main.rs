@@ -6,5 +6,6 @@ mod support;
 
 mod authorization;
 mod cli;
+mod delegations_suite;
 mod store_suite;
 mod web_suite;

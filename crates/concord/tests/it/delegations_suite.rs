@@ -1,0 +1,416 @@
+//! Delegations and accreditation through the real router: protocol order, imports, decisions and
+//! badges, the deadline, conflicts, what the public may see, notices by SMTP, and the PDFs.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{DEMO_PASSWORD, Session, TestApp};
+
+fn members_url(code: &str) -> String {
+    format!("/api/v1/events/almaty-2025/delegations/{code}/members")
+}
+
+#[tokio::test]
+async fn the_list_of_participants_follows_the_cis_order_with_heads_first_and_no_private_data() {
+    let app = TestApp::new().await;
+    let list =
+        app.get(&Session { lang: Some("ru"), ..Session::default() }, "/api/v1/events/almaty-2025/participants").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let rows = list.json()["participants"].as_array().unwrap().clone();
+    let mut codes: Vec<&str> = rows.iter().map(|r| r["participant"].as_str().unwrap()).collect();
+    codes.dedup();
+    assert_eq!(
+        codes,
+        ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ", "CIS"],
+        "Azerbaijan before Armenia, the CIS last"
+    );
+    let russia: Vec<&Value> = rows.iter().filter(|r| r["participant"] == "RU").collect();
+    assert_eq!(russia[0]["name"], "Сергей Викторович Лавров", "the head first, named in Cyrillic for a Russian reader");
+    let text = list.body;
+    assert!(
+        !text.contains("protocol@") && !text.contains("\"private\"") && !text.contains("email"),
+        "no contacts in the public list"
+    );
+    let en = app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.json();
+    assert_eq!(en["participants"][0]["name"], "Jeyhun Bayramov");
+    let page = app.get(&Session::default(), "/events/almaty-2025/participants?q=lavrov").await;
+    assert!(page.body.contains("Sergey Lavrov") && !page.body.contains("Bayramov"), "search narrows the list");
+}
+
+#[tokio::test]
+async fn exports_are_read_back_by_real_consumers() {
+    let app = TestApp::new().await;
+    let ru = Session { lang: Some("ru"), ..Session::default() };
+    let csv = app.get(&ru, "/events/almaty-2025/participants.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let sheet = render::table::read(csv.body.as_bytes()).unwrap();
+    assert_eq!(sheet.rows[0][0], "Азербайджан");
+    assert_eq!(sheet.rows[0][1], "Джейхун Байрамов");
+    let req = axum::http::Request::get("/events/almaty-2025/participants.xlsx")
+        .header("host", "concord.test")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+    let sheet = render::table::read(&bytes).unwrap();
+    assert_eq!(sheet.rows.len(), 30, "ten delegations of three");
+    assert_eq!(sheet.rows.last().unwrap()[0], "CIS");
+}
+
+#[tokio::test]
+async fn an_excel_csv_imports_all_or_nothing_with_every_bad_cell_reported() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let before = app.get(&officer, &members_url("kz")).await.json()["members"].as_array().unwrap().len();
+    let bom = "\u{feff}";
+    let bad = format!(
+        "{bom}family_name_cyrillic;given_names_cyrillic;position_ru;rank;role\r\nҚасымова;Әлия;Советник;other;adviser\r\nИванов;Иван;\"Советник; второй\";general;adviser\r\nПетров;Пётр;Атташе;other;chief\r\n"
+    );
+    let refused =
+        app.request(&officer, "POST", "/api/v1/events/almaty-2025/delegations/kz/import", Some("text/csv"), bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let details = refused.json()["error"]["details"].as_array().unwrap().clone();
+    let cells: Vec<(i64, &str)> =
+        details.iter().map(|d| (d["row"].as_i64().unwrap(), d["column"].as_str().unwrap())).collect();
+    assert_eq!(cells, [(3, "rank"), (4, "role")], "{details:?}");
+    let after = app.get(&officer, &members_url("kz")).await.json()["members"].as_array().unwrap().len();
+    assert_eq!(after, before, "nothing was imported");
+
+    let good = format!(
+        "{bom}family_name_cyrillic;given_names_cyrillic;position_ru;rank;role\r\nҚасымова;Әлия;\"Советник; первый\";other;adviser\r\n"
+    );
+    let imported =
+        app.request(&officer, "POST", "/api/v1/events/almaty-2025/delegations/kz/import", Some("text/csv"), good).await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
+    let members = app.get(&Session { lang: Some("kk"), ..officer.clone() }, &members_url("kz")).await.json();
+    assert!(members["members"].as_array().unwrap().iter().any(|m| m["display_name"] == "Әлия Қасымова"));
+    let garbage = app
+        .request(
+            &officer,
+            "POST",
+            "/api/v1/events/almaty-2025/delegations/kz/import",
+            Some("application/octet-stream"),
+            vec![0xff, 0xfe, 0x00, 0x41],
+        )
+        .await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", garbage.body);
+}
+
+#[tokio::test]
+async fn an_xlsx_written_by_a_spreadsheet_library_imports() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let sheet = render::table::Sheet {
+        headers: [
+            "family_name_latin",
+            "given_names_latin",
+            "family_name_cyrillic",
+            "given_names_cyrillic",
+            "position_en",
+            "rank",
+            "role",
+            "arrival_date",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: vec![
+            ["Ospanov", "Nurlan", "Оспанов", "Нұрлан", "Adviser", "other", "adviser", "2025-04-10"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ],
+        lines: vec![],
+    };
+    let bytes = render::table::write_xlsx(&sheet, "delegation").unwrap();
+    let reply = app
+        .request(
+            &officer,
+            "POST",
+            "/api/v1/events/almaty-2025/delegations/kz/import",
+            Some("application/octet-stream"),
+            bytes,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let template = app.get(&Session::default(), "/delegation-template.xlsx").await;
+    assert_eq!(template.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_host_approves_and_the_door_sees_valid_then_revoked() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let added = app.json(&officer, "POST", &members_url("kz"), &json!({
+        "names": { "latin": { "family": "Abenova", "given": "Dana" }, "cyrillic": { "family": "Әбенова", "given": "Дана" } },
+        "position": { "en": "Attaché" }, "rank": "other", "role": "staff",
+        "private": { "email": "dana@example.kz", "phone": "+7 701 000 00 00", "arrival": { "date": "2025-04-09", "time": "21:40", "carrier": "KC 852" }, "departure": null }
+    })).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let member = added.json();
+    assert_eq!(member["accreditation_status"], "requested");
+    let id = member["id"].as_str().unwrap().to_string();
+
+    let not_yet = app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body;
+    assert!(!not_yet.contains("Abenova"), "only approved members are listed");
+    assert_eq!(
+        app.json(
+            &officer,
+            "POST",
+            &format!("/api/v1/events/almaty-2025/members/{id}/decision"),
+            &json!({ "action": "approve", "version": 1 })
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN,
+        "an officer does not approve"
+    );
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let reject = app
+        .json(
+            &host,
+            "POST",
+            &format!("/api/v1/events/almaty-2025/members/{id}/decision"),
+            &json!({ "action": "reject", "version": 1 }),
+        )
+        .await;
+    assert_eq!(reject.status, StatusCode::UNPROCESSABLE_ENTITY, "a rejection needs a reason");
+    let approved = app
+        .json(
+            &host,
+            "POST",
+            &format!("/api/v1/events/almaty-2025/members/{id}/decision"),
+            &json!({ "action": "approve", "version": 1 }),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    let approved = approved.json();
+    assert_eq!(approved["accreditation"]["badge_number"], 31, "the next number after the demo's 30");
+    let badge = approved["badge"].as_str().unwrap().to_string();
+    let listed = app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body;
+    assert!(
+        listed.contains("Dana Abenova") && !listed.contains("KC 852") && !listed.contains("dana@"),
+        "listed, without travel or contacts"
+    );
+
+    let check = app.get(&host, &format!("/badges/{badge}")).await;
+    assert_eq!(check.status, StatusCode::OK);
+    assert!(check.body.contains("data-verdict=\"valid\"") && check.body.contains("Әбенова"));
+    let other_host = app.login("host", DEMO_PASSWORD).await;
+    assert_eq!(
+        app.get(&officer, &format!("/badges/{badge}")).await.status,
+        StatusCode::FORBIDDEN,
+        "only host staff check badges"
+    );
+    let revoked = app
+        .json(
+            &other_host,
+            "POST",
+            &format!("/api/v1/events/almaty-2025/members/{id}/decision"),
+            &json!({ "action": "revoke", "reason": "lost", "version": 2 }),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    let check = app.get(&host, &format!("/badges/{badge}")).await;
+    assert!(check.body.contains("data-verdict=\"revoked\""));
+    let unknown = app.get(&host, "/badges/not-a-badge").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.body.contains("data-verdict=\"unknown\""));
+}
+
+#[tokio::test]
+async fn the_second_of_two_concurrent_edits_gets_a_conflict() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let members = app.get(&officer, &members_url("kz")).await.json();
+    let m = &members["members"][1];
+    let url = format!("{}/{}", members_url("kz"), m["id"].as_str().unwrap());
+    let edit = |family: &str| {
+        json!({
+            "version": m["version"], "names": { "latin": { "family": family, "given": "Aidos" } },
+            "position": { "en": "Adviser" }, "rank": "other", "role": "adviser"
+        })
+    };
+    assert_eq!(app.json(&officer, "PUT", &url, &edit("Seitkali")).await.status, StatusCode::OK);
+    let second = app.json(&officer, "PUT", &url, &edit("Overwritten")).await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    let now = app.get(&officer, &members_url("kz")).await.body;
+    assert!(!now.contains("Overwritten"));
+}
+
+#[tokio::test]
+async fn after_the_deadline_only_the_host_changes_a_delegation_and_others_never_see_it() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
+    let version = event["version"].to_string();
+    let set = app
+        .form(&host, "/events/almaty-2025/deadline", &[("deadline", "2025-04-07T18:00"), ("version", &version)])
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let body = json!({ "names": { "latin": { "family": "Late", "given": "Comer" } }, "position": { "en": "Adviser" }, "rank": "other", "role": "adviser" });
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let late = app.json(&officer, "POST", &members_url("kz"), &body).await;
+    assert_eq!(late.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.json(&host, "POST", &members_url("kz"), &body).await.status,
+        StatusCode::CREATED,
+        "the host still may"
+    );
+    let page = app.get(&officer, "/events/almaty-2025/delegations/kz").await;
+    assert!(page.status == StatusCode::OK && !page.body.contains("id=\"member-form\""), "no form after the deadline");
+    let other = app.login("delegation-ru", DEMO_PASSWORD).await;
+    assert_eq!(
+        app.get(&other, &members_url("kz")).await.status,
+        StatusCode::FORBIDDEN,
+        "another delegation sees nothing"
+    );
+    let press = app.login("press", DEMO_PASSWORD).await;
+    assert_eq!(app.get(&press, &members_url("kz")).await.status, StatusCode::FORBIDDEN);
+}
+
+/// A local SMTP sink: accepts one session at a time and keeps each message's text.
+async fn smtp_sink() -> (u16, std::sync::Arc<tokio::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let messages = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::new()));
+    let keep = messages.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+            let mut data: Option<String> = None;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(text) = data.as_mut() {
+                    if line == "." {
+                        keep.lock().await.push(data.take().unwrap());
+                        write.write_all(b"250 queued\r\n").await.unwrap();
+                    } else {
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                    continue;
+                }
+                let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+                let reply: &[u8] = match verb.as_str() {
+                    "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                    "DATA" => {
+                        data = Some(String::new());
+                        b"354 go on\r\n"
+                    }
+                    "QUIT" => {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    }
+                    _ => b"250 ok\r\n",
+                };
+                write.write_all(reply).await.unwrap();
+            }
+        }
+    });
+    (port, messages)
+}
+
+#[tokio::test]
+async fn an_invitation_goes_out_by_smtp_in_the_working_language_with_its_link() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let invited = app
+        .json(
+            &host,
+            "POST",
+            "/api/v1/events/almaty-2025/delegations",
+            &json!({ "participant": "MD", "email": "protocol@mfa.example.md" }),
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.body);
+    let link = invited.json()["invitation"].as_str().unwrap().to_string();
+    let (port, messages) = smtp_sink().await;
+    let mailer = web::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "Concord <concord@example.kz>").unwrap();
+    let sent = mailer.send_pending(&app.db.store, 50).await.unwrap();
+    assert_eq!(sent, 1);
+    let all = messages.lock().await.clone();
+    assert_eq!(all.len(), 1);
+    assert!(all[0].contains("To: protocol@mfa.example.md"), "{}", all[0]);
+    let unfolded = all[0].replace("=\n", "");
+    assert!(unfolded.contains(&link[..20]), "the link is in the message: {}", all[0]);
+    assert_eq!(mailer.send_pending(&app.db.store, 50).await.unwrap(), 0, "each notice goes once");
+
+    let page = app.get(&Session::default(), &link).await;
+    assert!(page.body.contains("id=\"confirm-form\""));
+    let confirm = app
+        .form(
+            &Session::default(),
+            &link,
+            &[
+                ("answer", "confirm"),
+                ("display_name", "Ion Popescu"),
+                ("email", "ion@mfa.example.md"),
+                ("username", "officer-md"),
+                ("password", "officer-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(confirm.status, StatusCode::SEE_OTHER, "{}", confirm.body);
+    let officer = app.login("officer-md", "officer-password-1").await;
+    assert_eq!(
+        app.get(&officer, &members_url("md")).await.status,
+        StatusCode::OK,
+        "the named officer runs the delegation"
+    );
+    let notices = app.get(&officer, "/notices").await;
+    assert!(notices.body.contains("officer-md"), "the confirmation is in the app too");
+    mailer.send_pending(&app.db.store, 50).await.unwrap();
+    assert_eq!(messages.lock().await.len(), 2, "and by e-mail");
+    let again = app.form(&Session::default(), &link, &[("answer", "decline")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "an answered invitation stays answered");
+}
+
+fn pdftotext(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+async fn get_bytes(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
+    let mut req = axum::http::Request::get(path).header("host", "concord.test");
+    if let Some(cookie) = &session.cookie {
+        req = req.header("cookie", cookie);
+    }
+    if let Some(l) = session.lang {
+        req = req.header("accept-language", l);
+    }
+    let response =
+        tower::ServiceExt::oneshot(app.router.clone(), req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    (status, http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn the_pdfs_carry_the_names_in_protocol_order() {
+    let app = TestApp::new().await;
+    let (status, list) =
+        get_bytes(&app, &Session { lang: Some("ru"), ..Session::default() }, "/events/almaty-2025/participants.pdf")
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    let Some(text) = pdftotext(&list) else {
+        eprintln!("pdftotext is not installed: the PDF text was not checked");
+        return;
+    };
+    let at = |name: &str| text.find(name).unwrap_or_else(|| panic!("{name} missing from:\n{text}"));
+    assert!(at("Байрамов") < at("Мирзоян"), "Azerbaijan before Armenia");
+    assert!(at("Мирзоян") < at("Лебедев"), "the CIS last");
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let (status, badges) = get_bytes(&app, &host, "/events/almaty-2025/delegations/kz/badges.pdf").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdftotext(&badges).unwrap();
+    assert!(text.contains("Nurtleu") && text.contains("Жұмабекова"), "{text}");
+    let (status, note) = get_bytes(&app, &host, "/events/almaty-2025/delegations/az/note-verbale.pdf").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdftotext(&note).unwrap();
+    assert!(text.contains("Алматы"), "{text}");
+}
