@@ -1,3 +1,4 @@
 //! The `concord` binary's library half: what the subcommands do, callable from the integration tests.
 
 pub mod demo;
+pub mod generate;

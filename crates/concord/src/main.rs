@@ -98,6 +98,21 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Generate a synthetic event at any scale (for benchmarks): states, a body, delegations whose
+    /// members are all accredited.
+    Generate {
+        /// The new event's slug.
+        #[arg(long, default_value = "un-ga")]
+        event: String,
+        /// How many delegations (states, by ISO code; the first one hosts).
+        #[arg(long, default_value_t = 193)]
+        delegations: usize,
+        /// Members per delegation.
+        #[arg(long, default_value_t = 16)]
+        members: usize,
+        #[command(flatten)]
+        db: Database,
+    },
     /// Re-compute the audit chain and name the first broken entry.
     Verify {
         #[command(flatten)]
@@ -168,6 +183,12 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::User { command } => user(command).await,
+        Command::Generate { event, delegations, members, db } => {
+            let store = db.open().await?;
+            concord::generate::event(&store, &event, delegations, members).await?;
+            println!("Generated {event}: {delegations} delegations of {members} members.");
+            Ok(())
+        }
         Command::Verify { db } => {
             let store = db.open().await?;
             match store::audit::verify(&store).await? {
@@ -196,6 +217,7 @@ async fn serve(listen: SocketAddr, config: web::Config, mailer: Option<web::mail
     }
     let state = web::AppState::new(store.clone(), config);
     let outbox = mailer.map(|m| m.spawn(store.clone()));
+    let reminders = web::mail::spawn_reminders(state.clone());
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Concord listens on http://{}", listener.local_addr()?);
     if demo {
@@ -206,6 +228,7 @@ async fn serve(listen: SocketAddr, config: web::Config, mailer: Option<web::mail
     if let Some(outbox) = outbox {
         outbox.abort();
     }
+    reminders.abort();
     store.close().await;
     Ok(())
 }

@@ -84,6 +84,11 @@ impl NewParticipant {
     }
 }
 
+/// Every assigned ISO 3166-1 alpha-2 code, in alphabetical order.
+pub fn iso_3166_alpha2() -> impl Iterator<Item = &'static str> {
+    ISO_3166_ALPHA2.split(' ')
+}
+
 pub fn is_iso_3166_alpha2(code: &str) -> bool {
     code.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|c| c == code)
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 
 use crate::db::convert;
-use crate::{Result, Store, Tx};
+use crate::{Pool, Result, Store, Tx};
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -203,9 +203,9 @@ const SELECT_VISIBLE_PG: &str = "SELECT seq, at, actor_id, actor_name, entity, e
 pub async fn recent(store: &Store, kinds: &[EntityKind], before: Option<i64>, limit: i64) -> Result<Vec<Entry>> {
     let kinds = Json(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>());
     let before = before.unwrap_or(i64::MAX);
-    let rows: Vec<EntryRow> = match store {
-        Store::Sqlite(p) => sqlx::query_as(SELECT_VISIBLE).bind(before).bind(kinds).bind(limit).fetch_all(p).await?,
-        Store::Postgres(p) => {
+    let rows: Vec<EntryRow> = match store.pool() {
+        Pool::Sqlite(p) => sqlx::query_as(SELECT_VISIBLE).bind(before).bind(kinds).bind(limit).fetch_all(p).await?,
+        Pool::Postgres(p) => {
             sqlx::query_as(SELECT_VISIBLE_PG).bind(before).bind(kinds).bind(limit).fetch_all(p).await?
         }
     };

@@ -1,6 +1,8 @@
 //! The two engines behind one type, and conversions between domain and column types.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -33,16 +35,29 @@ pub enum Engine {
     Postgres,
 }
 
-/// A connection pool on one of the two engines.
+/// The native pool of one of the two engines.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
+/// A connection pool on one of the two engines, counting the statements it runs (tests check that a
+/// page's query count does not grow with its data: no N+1).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+    queries: Arc<AtomicU64>,
+}
+
 /// A writing transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so concurrent writers queue
 /// for the lock instead of failing with SQLITE_BUSY halfway through.
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    queries: Arc<AtomicU64>,
+}
+
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -66,7 +81,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-            Ok(Store::Sqlite(pool))
+            Ok(Store::from(Pool::Sqlite(pool)))
         } else {
             Err(StoreError::Corrupt(format!("unsupported database URL (use sqlite:PATH or postgres://…): {url}")))
         }
@@ -79,36 +94,47 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Store::Postgres(pool))
+        Ok(Store::from(Pool::Postgres(pool)))
     }
 
     pub fn engine(&self) -> Engine {
-        match self {
-            Store::Sqlite(_) => Engine::Sqlite,
-            Store::Postgres(_) => Engine::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
         }
+    }
+
+    /// The native pool, for what only one engine does (and for tests that reach under the store).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// How many statements this store (and its clones) has run.
+    pub fn queries(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
     }
 
     /// Applies the migrations of this engine that have not run yet.
     pub async fn migrate(&self) -> Result<()> {
-        match self {
-            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
 
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self {
-            Store::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { inner, queries: self.queries.clone() })
     }
 
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite(pool) => pool.close().await,
-            Store::Postgres(pool) => pool.close().await,
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
         }
     }
 
@@ -121,8 +147,8 @@ impl Store {
     /// Each user table's columns as (table, column, kind, nullable), sorted; `kind` is the engine's
     /// type mapped onto the shared vocabulary, so the two engines' schemas can be compared.
     pub async fn schema(&self) -> Result<Vec<(String, String, String, bool)>> {
-        let mut cols: Vec<(String, String, String, bool)> = match self {
-            Store::Sqlite(pool) => {
+        let mut cols: Vec<(String, String, String, bool)> = match &self.pool {
+            Pool::Sqlite(pool) => {
                 sqlx::query_as(
                     "SELECT m.name, p.name, p.type, p.\"notnull\" = 0 AND p.pk = 0 FROM sqlite_master m \
                      JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
@@ -131,7 +157,7 @@ impl Store {
                 .fetch_all(pool)
                 .await?
             }
-            Store::Postgres(pool) => {
+            Pool::Postgres(pool) => {
                 sqlx::query_as(
                     "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'YES' \
                      FROM information_schema.columns WHERE table_schema = current_schema() \
@@ -159,26 +185,34 @@ impl Store {
     }
 
     pub(crate) fn target(&self) -> Target<&SqlitePool, &PgPool> {
-        match self {
-            Store::Sqlite(p) => Target::Sqlite(p),
-            Store::Postgres(p) => Target::Postgres(p),
+        self.queries.fetch_add(1, Ordering::Relaxed);
+        match &self.pool {
+            Pool::Sqlite(p) => Target::Sqlite(p),
+            Pool::Postgres(p) => Target::Postgres(p),
         }
+    }
+}
+
+impl From<Pool> for Store {
+    fn from(pool: Pool) -> Self {
+        Store { pool, queries: Arc::default() }
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await?,
+            TxInner::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
     }
 
     pub(crate) fn target(&mut self) -> Target<&mut sqlx::SqliteConnection, &mut sqlx::PgConnection> {
-        match self {
-            Tx::Sqlite(tx) => Target::Sqlite(&mut **tx),
-            Tx::Postgres(tx) => Target::Postgres(&mut **tx),
+        self.queries.fetch_add(1, Ordering::Relaxed);
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => Target::Sqlite(&mut **tx),
+            TxInner::Postgres(tx) => Target::Postgres(&mut **tx),
         }
     }
 }

@@ -491,3 +491,25 @@ pub async fn mark_notice(store: &Store, id: Id, error: Option<&str>) -> Result<(
     };
     Ok(())
 }
+
+/// Delegations (not declined, not yet reminded) of events whose accreditation deadline falls
+/// between `now` and `until`.
+pub async fn due_reminders(store: &Store, now: jiff::Timestamp, until: jiff::Timestamp) -> Result<Vec<Delegation>> {
+    const SQL: &str = "SELECT d.id, d.event_id, d.participant_id, d.status, d.email, d.version FROM delegations d \
+         JOIN events e ON e.id = d.event_id WHERE d.reminded_at IS NULL AND d.status <> 'declined' \
+         AND e.accreditation_deadline > $1 AND e.accreditation_deadline <= $2 ORDER BY d.event_id, d.id";
+    let rows: Vec<DelegationRow> = on!(store, c => sqlx::query_as(SQL)
+        .bind(convert::timestamp_to_db(now))
+        .bind(convert::timestamp_to_db(until))
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(Delegation::try_from).collect()
+}
+
+/// Records that a delegation was reminded; false if another node did it first.
+pub async fn mark_reminded(tx: &mut Tx, delegation: Id) -> Result<bool> {
+    let done = execute!(tx, c => sqlx::query("UPDATE delegations SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL")
+        .bind(convert::now())
+        .bind(delegation))?;
+    Ok(done == 1)
+}

@@ -12,7 +12,7 @@ pub mod delegations;
 pub mod events;
 pub mod participants;
 
-pub use db::{Engine, Store, Tx};
+pub use db::{Engine, Pool, Store, Tx};
 
 /// What can go wrong in the store. Database details are logged by the web layer, never shown.
 #[derive(Debug, thiserror::Error)]

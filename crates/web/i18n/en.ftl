@@ -319,3 +319,7 @@ nv-request = The Ministry would be grateful to receive confirmation of participa
 nv-no-deadline = The Ministry would be grateful to receive confirmation of participation and the name of the delegation's accreditation officer through the link below.
 nv-closing = { $host } avails itself of this opportunity to renew to { $participant } the assurances of its highest consideration.
 nv-ministry = the Ministry of Foreign Affairs of { $state }
+mail-reminder-subject = Accreditation closes soon: { $event }
+mail-reminder-body =
+    The accreditation for { $event } closes on { $deadline }. After that only the host can change the delegation.
+    { $link }

@@ -186,3 +186,72 @@ impl Mailer {
         })
     }
 }
+
+/// How long before the accreditation deadline delegations are reminded.
+pub const REMINDER_HORIZON: jiff::SignedDuration = jiff::SignedDuration::from_hours(48);
+
+/// Queues a reminder for each delegation whose event's accreditation deadline is near: to its
+/// accreditation officers, or to the invited address while nobody is named. Each delegation is
+/// reminded once, even with several nodes. Returns how many delegations were reminded.
+pub async fn queue_reminders(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    let due = store::delegations::due_reminders(&state.store, now, now + REMINDER_HORIZON).await?;
+    let participants = store::participants::list(&state.store).await?;
+    let mut reminded = 0;
+    for delegation in due {
+        let event = store::events::by_id(&state.store, delegation.event_id).await?;
+        let lang = event_language(state, &event).await?;
+        let tz = jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let deadline = event
+            .accreditation_deadline
+            .map(|d| d.to_zoned_datetime(tz).strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let code = participants
+            .iter()
+            .find(|p| p.id == delegation.participant_id)
+            .map(|p| p.code.to_lowercase())
+            .unwrap_or_default();
+        let args = [
+            ("event", event.name.get(&lang).to_string().into()),
+            ("deadline", format!("{deadline} ({})", event.time_zone).into()),
+            ("link", link(state, &format!("/events/{}/delegations/{code}", event.slug)).into()),
+        ];
+        let officers = store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await?;
+        let mut recipients = Vec::new();
+        for officer in &officers {
+            recipients.push((Some(officer.id), store::accounts::email_of(&state.store, officer.id).await?));
+        }
+        if recipients.is_empty() {
+            recipients.push((None, delegation.email.clone()));
+        }
+        let mut tx = state.store.begin().await?;
+        if !store::delegations::mark_reminded(&mut tx, delegation.id).await? {
+            continue;
+        }
+        for (user_id, email) in recipients {
+            let notice = Notice {
+                id: new_id(),
+                user_id,
+                email,
+                lang: lang.clone(),
+                subject: state.i18n.t(&lang, "mail-reminder-subject", &args),
+                body: state.i18n.t(&lang, "mail-reminder-body", &args),
+            };
+            store::delegations::notify(&mut tx, &notice).await?;
+        }
+        tx.commit().await?;
+        reminded += 1;
+    }
+    Ok(reminded)
+}
+
+/// Queues deadline reminders every few minutes, for as long as the server runs.
+pub fn spawn_reminders(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = queue_reminders(&state, jiff::Timestamp::now()).await {
+                tracing::warn!(error = %e, "queueing deadline reminders failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+        }
+    })
+}

@@ -414,3 +414,44 @@ async fn the_pdfs_carry_the_names_in_protocol_order() {
     let text = pdftotext(&note).unwrap();
     assert!(text.contains("Алматы"), "{text}");
 }
+
+#[tokio::test]
+async fn the_list_page_runs_as_many_queries_for_100_delegations_as_for_10() {
+    let app = TestApp::new().await;
+    concord::generate::event(&app.db.store, "small", 10, 3).await.unwrap();
+    concord::generate::event(&app.db.store, "large", 100, 3).await.unwrap();
+    let mut counts = Vec::new();
+    for slug in ["small", "large"] {
+        for path in [format!("/events/{slug}/participants"), format!("/api/v1/events/{slug}/participants")] {
+            let before = app.db.store.queries();
+            let reply = app.get(&Session::default(), &path).await;
+            assert_eq!(reply.status, StatusCode::OK);
+            counts.push(app.db.store.queries() - before);
+        }
+    }
+    assert_eq!(counts[0], counts[2], "the page: {counts:?}");
+    assert_eq!(counts[1], counts[3], "the API: {counts:?}");
+    assert!(counts[0] < 20, "{counts:?}");
+    let large = app.get(&Session::default(), "/api/v1/events/large/participants").await.json();
+    assert_eq!(large["participants"].as_array().unwrap().len(), 300);
+}
+
+#[tokio::test]
+async fn delegations_are_reminded_once_when_the_deadline_nears() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
+    let version = event["version"].to_string();
+    let soon = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_hours(24)).unwrap();
+    let local = soon.in_tz("Asia/Almaty").unwrap().strftime("%Y-%m-%dT%H:%M").to_string();
+    let set = app.form(&host, "/events/almaty-2025/deadline", &[("deadline", &local), ("version", &version)]).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let far = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(72)).unwrap();
+    assert_eq!(web::mail::queue_reminders(&app.state, far).await.unwrap(), 0, "three days before, nobody is reminded");
+    let reminded = web::mail::queue_reminders(&app.state, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(reminded, 10, "each of the ten delegations");
+    assert_eq!(web::mail::queue_reminders(&app.state, jiff::Timestamp::now()).await.unwrap(), 0, "once");
+    let officer = Session { lang: Some("ru"), ..app.login("delegation-kz", DEMO_PASSWORD).await };
+    let notices = app.get(&officer, "/notices").await;
+    assert!(notices.body.contains("Аккредитация скоро завершится"), "{}", notices.body);
+}

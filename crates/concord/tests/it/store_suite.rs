@@ -132,15 +132,15 @@ on_both_engines!(every_write_is_audited_and_a_tampered_entry_is_caught, |store| 
 
 /// Rewrites what entry `seq` says, as someone with database access might.
 pub async fn tamper(store: &store::Store, seq: i64) {
-    match store {
-        store::Store::Sqlite(pool) => {
+    match store.pool() {
+        store::Pool::Sqlite(pool) => {
             sqlx::query("UPDATE audit SET actor_name = 'mallory' WHERE seq = $1")
                 .bind(seq)
                 .execute(pool)
                 .await
                 .unwrap();
         }
-        store::Store::Postgres(pool) => {
+        store::Pool::Postgres(pool) => {
             sqlx::query("UPDATE audit SET actor_name = 'mallory' WHERE seq = $1")
                 .bind(seq)
                 .execute(pool)
@@ -152,11 +152,11 @@ pub async fn tamper(store: &store::Store, seq: i64) {
 
 on_both_engines!(a_removed_entry_breaks_the_chain_where_it_was, |store| {
     concord::demo::load(&store).await.unwrap();
-    match &store {
-        store::Store::Sqlite(pool) => {
+    match store.pool() {
+        store::Pool::Sqlite(pool) => {
             sqlx::query("DELETE FROM audit WHERE seq = 12").execute(pool).await.map(|_| ()).unwrap()
         }
-        store::Store::Postgres(pool) => {
+        store::Pool::Postgres(pool) => {
             sqlx::query("DELETE FROM audit WHERE seq = 12").execute(pool).await.map(|_| ()).unwrap()
         }
     }

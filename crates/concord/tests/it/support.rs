@@ -32,7 +32,7 @@ impl TestDb {
         let url = std::env::var("TEST_DATABASE_URL").ok()?;
         let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
         let admin = Store::connect(&url).await.expect("PostgreSQL is reachable at TEST_DATABASE_URL");
-        if let Store::Postgres(pool) = &admin {
+        if let store::Pool::Postgres(pool) = admin.pool() {
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
                 .execute(pool)
                 .await
@@ -50,7 +50,7 @@ impl TestDb {
         self.store.close().await;
         if let Some((url, schema)) = self.schema {
             let admin = Store::connect(&url).await.expect("PostgreSQL is reachable");
-            if let Store::Postgres(pool) = &admin {
+            if let store::Pool::Postgres(pool) = admin.pool() {
                 let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(pool).await;
             }
             admin.close().await;
@@ -91,6 +91,7 @@ macro_rules! on_both_engines {
 /// The application over a test database with the demo loaded.
 pub struct TestApp {
     pub db: TestDb,
+    pub state: web::AppState,
     pub router: Router,
 }
 
@@ -130,7 +131,7 @@ impl TestApp {
             db.store.clone(),
             web::Config { demo, secure_cookies: false, base_url: "http://concord.test".into() },
         );
-        TestApp { router: web::app(state), db }
+        TestApp { router: web::app(state.clone()), state, db }
     }
 
     pub async fn request(

@@ -1,0 +1,126 @@
+//! Synthetic events at any scale, for benchmarks and for tests that a page's work does not grow with
+//! its data: states with ISO codes, a body, an event holding its meeting, and delegations whose
+//! members are all accredited.
+
+use anyhow::{Context, Result};
+use domain::Text;
+use domain::accounts::new_secret;
+use domain::bodies::{ChairRule, DecisionRule, MembershipStatus, NewBody};
+use domain::delegations::{DelegationRole, DelegationStatus, MemberFields, Names, PersonName, Private, Rank};
+use domain::events::{EventFields, Format, MeetingFields};
+use domain::participants::{NewParticipant, ParticipantKind, iso_3166_alpha2};
+use domain::policy::Actor;
+use jiff::civil::date;
+use store::Store;
+use store::bodies::NewMembership;
+use store::delegations::Decision;
+
+/// A word of letters for a number (0 → "Ba", 1 → "Be", …): names may not contain digits.
+fn word(mut n: usize) -> String {
+    const SYLLABLES: [&str; 20] = [
+        "ba", "be", "bo", "da", "de", "ka", "ko", "la", "le", "ma", "mo", "na", "ne", "ra", "re", "sa", "so", "ta",
+        "to", "va",
+    ];
+    let mut out = String::new();
+    loop {
+        out.push_str(SYLLABLES[n % SYLLABLES.len()]);
+        n /= SYLLABLES.len();
+        if n == 0 {
+            break;
+        }
+    }
+    let mut chars = out.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Creates event `slug` with `delegations` states (the first ISO codes) of `members` members each.
+/// Participants that already exist are reused.
+pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize) -> Result<()> {
+    let codes: Vec<&str> = iso_3166_alpha2().take(delegations).collect();
+    anyhow::ensure!(codes.len() == delegations, "at most {} states", iso_3166_alpha2().count());
+    let system = Actor::anonymous();
+    let mut tx = store.begin().await?;
+    for code in &codes {
+        if store::participants::by_code(store, code).await.is_err() {
+            let name = Text::new(&[("en", &format!("State {code}")), ("ru", &format!("Государство {code}"))]);
+            let new = NewParticipant {
+                code: code.to_string(),
+                kind: ParticipantKind::State,
+                short_name: name.clone(),
+                formal_name: name,
+                time_zone: "UTC".into(),
+            };
+            store::participants::create(&mut tx, &system, new.validate()?).await?;
+        }
+    }
+    let body = NewBody {
+        slug: format!("{slug}-body"),
+        name: Text::new(&[("en", &format!("Assembly of {slug}"))]),
+        working_language: "en".into(),
+        decision_rule: DecisionRule::SimpleMajority,
+        chair_rule: ChairRule::Agreed,
+        seat: Text::new(&[("en", "New York")]),
+        time_zone: "America/New_York".into(),
+    };
+    let body = store::bodies::create(&mut tx, &system, body.validate()?).await?;
+    for code in &codes {
+        let period = NewMembership {
+            participant: code,
+            status: MembershipStatus::Full,
+            valid_from: date(1945, 10, 24),
+            valid_until: None,
+            note: "",
+        };
+        store::bodies::add_membership(&mut tx, &system, body.id, period).await?;
+    }
+    let fields = EventFields {
+        slug: slug.into(),
+        name: Text::new(&[("en", &format!("High-level week {slug}"))]),
+        host: codes.first().context("at least one delegation")?.to_string(),
+        city: Text::new(&[("en", "New York")]),
+        time_zone: "America/New_York".into(),
+        start_date: date(2026, 9, 22),
+        end_date: date(2026, 9, 26),
+        venues: vec![],
+    };
+    let event = store::events::create(&mut tx, &system, fields.validate().context("the generated event")?).await?;
+    let meeting = MeetingFields {
+        slug: "plenary".into(),
+        body: body.slug.clone(),
+        number: Some(81),
+        title: Text::new(&[("en", "General debate")]),
+        chair: None,
+        formats: vec![Format::Extended],
+        date: date(2026, 9, 22),
+    };
+    store::events::create_meeting(&mut tx, &system, &event, body.id, meeting.validate(&event)?).await?;
+    let mut n = 0;
+    for code in &codes {
+        let delegation =
+            store::delegations::invite(&mut tx, &system, event.id, code, "mission@example.org", &new_secret()).await?;
+        let delegation =
+            store::delegations::respond(&mut tx, &system, &delegation, DelegationStatus::Confirmed).await?;
+        for i in 0..members {
+            n += 1;
+            let (role, rank) =
+                if i == 0 { (DelegationRole::Head, Rank::Minister) } else { (DelegationRole::Delegate, Rank::Other) };
+            let fields = MemberFields {
+                names: Names {
+                    latin: PersonName { family: word(n), given: word(n * 7 + 3), patronymic: String::new() },
+                    cyrillic: PersonName::default(),
+                },
+                position: Text::new(&[("en", if i == 0 { "Minister for Foreign Affairs" } else { "Delegate" })]),
+                rank,
+                role,
+                formats: vec![Format::Extended],
+                private: Private { email: format!("{}@example.org", word(n).to_lowercase()), ..Private::default() },
+            };
+            let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;
+            let badge = new_secret()[..24].to_string();
+            store::delegations::decide(&mut tx, &system, &member, event.id, Decision::Approve { badge_id: &badge })
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

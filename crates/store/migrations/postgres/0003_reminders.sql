@@ -1,0 +1,2 @@
+-- When a delegation was reminded of the accreditation deadline (each is reminded once).
+ALTER TABLE delegations ADD COLUMN reminded_at TIMESTAMPTZ;
