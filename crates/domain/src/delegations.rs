@@ -273,7 +273,7 @@ fn check_names(c: &mut Checker, names: Names) -> Names {
             c.fail(format!("{field}.family"), "required");
         }
     }
-    if latin.full().chars().any(|ch| is_cyrillic(ch)) {
+    if latin.full().chars().any(is_cyrillic) {
         c.fail("names.latin", "not-latin");
     }
     if cyrillic.full().chars().any(|ch| ch.is_ascii_alphabetic()) {

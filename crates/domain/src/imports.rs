@@ -90,8 +90,10 @@ pub fn members(headers: &[String], rows: &[Vec<String>], lines: &[usize]) -> Res
             let i = COLUMNS.iter().position(|c| *c == name).expect("a known column");
             index[i].and_then(|i| row.get(i)).map_or("", |s| s.trim())
         };
-        let mut problems: Vec<(String, &'static str, Vec<(&'static str, String)>)> = Vec::new();
-        let mut fail = |column: &str, code: &'static str| problems.push((column.to_string(), code, vec![]));
+        let mut problems: Vec<CellError> = Vec::new();
+        let mut fail = |column: &str, code: &'static str| {
+            problems.push(CellError { row: *line, column: column.to_string(), code, args: vec![] })
+        };
         let rank = Rank::parse(cell("rank"));
         if rank.is_none() {
             fail("rank", "invalid-rank");
@@ -156,9 +158,14 @@ pub fn members(headers: &[String], rows: &[Vec<String>], lines: &[usize]) -> Res
         match fields.validate() {
             Ok(fields) if problems.is_empty() => members.push(fields),
             Ok(_) => {}
-            Err(invalid) => problems.extend(invalid.0.into_iter().map(|e| (column_of(&e), e.code, e.args))),
+            Err(invalid) => problems.extend(invalid.0.into_iter().map(|e| CellError {
+                row: *line,
+                column: column_of(&e),
+                code: e.code,
+                args: e.args,
+            })),
         }
-        errors.extend(problems.into_iter().map(|(column, code, args)| CellError { row: *line, column, code, args }));
+        errors.extend(problems);
     }
     if errors.is_empty() { Ok(members) } else { Err(errors) }
 }
