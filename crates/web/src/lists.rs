@@ -139,20 +139,10 @@ async fn page(
     authorize(&ctx.actor, Action::ReadPublic)?;
     let (event, participants, delegations, members) = load(&state, &slug).await?;
     let all = lines(&state, &event, &participants, &delegations, &members, ctx.lang).await?;
-    let q = query.q.unwrap_or_default().trim().to_lowercase();
-    let matching: Vec<&Line> = all
-        .iter()
-        .filter(|l| {
-            q.is_empty()
-                || l.member.names.display("en").to_lowercase().contains(&q)
-                || l.member.names.display("ru").to_lowercase().contains(&q)
-                || l.participant.short_name.get(ctx.lang).to_lowercase().contains(&q)
-        })
-        .collect();
-    let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let rows: Vec<Value> =
-        matching.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|l| line_json(l, ctx.lang)).collect();
+    let matching = search(&all, query.q.as_deref(), ctx.lang);
+    let (rows, page, pages) = paginate(&matching, query.page.unwrap_or(1));
+    let rows: Vec<Value> = rows.iter().map(|l| line_json(l, ctx.lang)).collect();
+    let q = query.q.unwrap_or_default();
     let model = json!({
         "event": event,
         "rows": rows,
@@ -165,13 +155,49 @@ async fn page(
     render::page(&state, &ctx, "lists/participants.html", model)
 }
 
-async fn api(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+async fn api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let (event, participants, delegations, members) = load(&state, &slug).await?;
     let all = lines(&state, &event, &participants, &delegations, &members, ctx.lang).await?;
+    let matching = search(&all, query.q.as_deref(), ctx.lang);
+    // Without a page, the whole list: an export for machines.
+    let (rows, page, pages) = match query.page {
+        Some(page) => {
+            let (rows, page, pages) = paginate(&matching, page);
+            (rows, Some(page), Some(pages))
+        }
+        None => (matching.as_slice(), None, None),
+    };
+    let rows: Vec<Value> = rows.iter().map(|l| line_json(l, ctx.lang)).collect();
     Ok(Json(
-        json!({ "event": event.slug, "participants": all.iter().map(|l| line_json(l, ctx.lang)).collect::<Vec<_>>() }),
+        json!({ "event": event.slug, "participants": rows, "total": matching.len(), "page": page, "pages": pages }),
     ))
+}
+
+/// The lines whose name or delegation contains `q` (case-insensitive), all of them without one.
+fn search<'a, 'b>(all: &'b [Line<'a>], q: Option<&str>, lang: &str) -> Vec<&'b Line<'a>> {
+    let q = q.unwrap_or("").trim().to_lowercase();
+    all.iter()
+        .filter(|l| {
+            q.is_empty()
+                || l.member.names.display("en").to_lowercase().contains(&q)
+                || l.member.names.display("ru").to_lowercase().contains(&q)
+                || l.participant.short_name.get(lang).to_lowercase().contains(&q)
+        })
+        .collect()
+}
+
+/// One page of lines, the page number brought within range, and the number of pages.
+fn paginate<'a, 'b, 'c>(lines: &'c [&'b Line<'a>], page: usize) -> (&'c [&'b Line<'a>], usize, usize) {
+    let pages = lines.len().div_ceil(PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let start = ((page - 1) * PAGE_SIZE).min(lines.len());
+    (&lines[start..(start + PAGE_SIZE).min(lines.len())], page, pages)
 }
 
 /// The list as a sheet: delegation, name, position, role, in the reader's language.
