@@ -113,6 +113,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
                 rank,
                 role,
                 formats: vec![Format::Extended],
+                meetings: vec![],
                 private: Private { email: format!("{}@example.org", word(n).to_lowercase()), ..Private::default() },
             };
             let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;

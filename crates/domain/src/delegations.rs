@@ -206,6 +206,8 @@ pub struct Member {
     pub role: DelegationRole,
     /// The formats the member sits in (narrow: heads only).
     pub formats: Vec<Format>,
+    /// The meetings of the event the member sits in, by slug; empty: all of them.
+    pub meetings: Vec<String>,
     pub private: Private,
     pub photo: Option<Id>,
     pub accreditation: Accreditation,
@@ -223,10 +225,27 @@ pub struct MemberFields {
     #[serde(default)]
     pub formats: Vec<Format>,
     #[serde(default)]
+    pub meetings: Vec<String>,
+    #[serde(default)]
     pub private: Private,
 }
 
 impl MemberFields {
+    /// Checks the fields; `meetings` must name meetings of the event (`known_meetings`).
+    pub fn validate_for(self, known_meetings: &[&str]) -> Result<MemberFields, Invalid> {
+        let unknown = self.meetings.iter().any(|m| !known_meetings.contains(&m.as_str()));
+        match (self.validate(), unknown) {
+            (Ok(_), true) => {
+                Err(Invalid(vec![crate::FieldError { field: "meetings".into(), code: "unknown", args: vec![] }]))
+            }
+            (Err(mut e), true) => {
+                e.0.push(crate::FieldError { field: "meetings".into(), code: "unknown", args: vec![] });
+                Err(e)
+            }
+            (result, false) => result,
+        }
+    }
+
     pub fn validate(self) -> Result<MemberFields, Invalid> {
         let mut c = Checker::new();
         let names = check_names(&mut c, self.names);
@@ -241,7 +260,11 @@ impl MemberFields {
         let mut formats = self.formats;
         formats.sort_by_key(|f| *f as u8);
         formats.dedup();
-        c.finish(MemberFields { names, position, private, formats, ..self })
+        let mut meetings: Vec<String> =
+            self.meetings.iter().map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect();
+        meetings.sort();
+        meetings.dedup();
+        c.finish(MemberFields { names, position, private, formats, meetings, ..self })
     }
 }
 
@@ -433,6 +456,7 @@ mod tests {
             rank,
             role,
             formats: vec![],
+            meetings: vec![],
             private: Private::default(),
             photo: None,
             accreditation: Accreditation::Requested,
@@ -460,6 +484,7 @@ mod tests {
             rank: Rank::Minister,
             role: DelegationRole::Head,
             formats: vec![Format::Narrow],
+            meetings: vec![],
             private: Private::default(),
         };
         let name = |f: &str, g: &str| PersonName { family: f.into(), given: g.into(), patronymic: String::new() };
@@ -487,6 +512,7 @@ mod tests {
             rank: Rank::Other,
             role: DelegationRole::Delegate,
             formats: vec![Format::Narrow],
+            meetings: vec![],
             private: Private::default(),
         };
         assert_eq!(f.clone().validate().unwrap_err().0[0].code, "narrow-is-for-heads");

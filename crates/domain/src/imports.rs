@@ -10,7 +10,7 @@ use crate::events::Format;
 use crate::validation::FieldError;
 
 /// The columns of a delegation list, in the template's order.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 21] = [
     "family_name_latin",
     "given_names_latin",
     "patronymic_latin",
@@ -23,6 +23,7 @@ pub const COLUMNS: [&str; 20] = [
     "rank",
     "role",
     "formats",
+    "meetings",
     "email",
     "phone",
     "arrival_date",
@@ -34,7 +35,7 @@ pub const COLUMNS: [&str; 20] = [
 ];
 
 /// The template's example row: the head of Kazakhstan's delegation at Almaty.
-pub const EXAMPLE: [&str; 20] = [
+pub const EXAMPLE: [&str; 21] = [
     "Nurtleu",
     "Murat",
     "",
@@ -47,6 +48,7 @@ pub const EXAMPLE: [&str; 20] = [
     "deputy_prime_minister",
     "head",
     "narrow extended",
+    "cis-cfm",
     "",
     "",
     "",
@@ -67,7 +69,13 @@ pub struct CellError {
 }
 
 /// Turns the rows of a sheet (with their line numbers) into members, or reports every problem.
-pub fn members(headers: &[String], rows: &[Vec<String>], lines: &[usize]) -> Result<Vec<MemberFields>, Vec<CellError>> {
+/// `meetings` are the slugs of the event's meetings that a row may name.
+pub fn members(
+    headers: &[String],
+    rows: &[Vec<String>],
+    lines: &[usize],
+    meetings: &[&str],
+) -> Result<Vec<MemberFields>, Vec<CellError>> {
     let mut errors = Vec::new();
     let index: Vec<Option<usize>> =
         COLUMNS.iter().map(|c| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(c))).collect();
@@ -153,9 +161,10 @@ pub fn members(headers: &[String], rows: &[Vec<String>], lines: &[usize]) -> Res
             rank: rank.unwrap_or(Rank::Other),
             role: role.unwrap_or(DelegationRole::Staff),
             formats,
+            meetings: cell("meetings").split([' ', ',', ';']).filter(|m| !m.is_empty()).map(str::to_string).collect(),
             private: Private { email: cell("email").into(), phone: cell("phone").into(), arrival, departure },
         };
-        match fields.validate() {
+        match fields.validate_for(meetings) {
             Ok(fields) if problems.is_empty() => members.push(fields),
             Ok(_) => {}
             Err(invalid) => problems.extend(invalid.0.into_iter().map(|e| CellError {
@@ -187,6 +196,7 @@ fn column_of(e: &FieldError) -> String {
         "private.departure" => "departure_date",
         "private.arrival.carrier" => "arrival_carrier",
         "private.departure.carrier" => "departure_carrier",
+        "meetings" => "meetings",
         other => other,
     };
     column.to_string()
@@ -210,7 +220,7 @@ mod tests {
     #[test]
     fn the_template_example_imports() {
         let rows = vec![EXAMPLE.iter().map(|s| s.to_string()).collect()];
-        let members = members(&headers(), &rows, &[2]).unwrap();
+        let members = members(&headers(), &rows, &[2], &["cis-cfm"]).unwrap();
         assert_eq!(members[0].names.cyrillic.full(), "Мурат Абугалиевич Нуртлеу");
         assert_eq!(members[0].rank, Rank::DeputyPrimeMinister);
         assert_eq!(members[0].formats, [Format::Narrow, Format::Extended]);
@@ -233,7 +243,7 @@ mod tests {
             ("arrival_date", "10.04.2025"),
         ]);
         let worse = row(&[("position_en", "Staff"), ("rank", "other"), ("role", "boss"), ("email", "not an email")]);
-        let err = members(&headers(), &[good, bad, worse], &[2, 3, 5]).unwrap_err();
+        let err = members(&headers(), &[good, bad, worse], &[2, 3, 5], &[]).unwrap_err();
         let found: Vec<(usize, &str, &str)> = err.iter().map(|e| (e.row, e.column.as_str(), e.code)).collect();
         assert!(found.contains(&(3, "rank", "invalid-rank")), "{found:?}");
         assert!(found.contains(&(3, "arrival_date", "invalid-date")), "{found:?}");
@@ -247,7 +257,7 @@ mod tests {
     #[test]
     fn unknown_and_missing_columns_are_named() {
         let headers = vec!["surname".to_string(), "role".to_string()];
-        let err = members(&headers, &[], &[]).unwrap_err();
+        let err = members(&headers, &[], &[], &[]).unwrap_err();
         let found: Vec<(&str, &str)> = err.iter().map(|e| (e.column.as_str(), e.code)).collect();
         assert!(found.contains(&("surname", "unknown-column")));
         assert!(found.contains(&("rank", "missing-column")));

@@ -132,6 +132,7 @@ struct MemberRow {
     rank: String,
     role: String,
     formats: Json<Vec<Format>>,
+    meetings: Json<Vec<String>>,
     private: Json<Private>,
     photo_id: Option<Id>,
     accreditation: String,
@@ -159,6 +160,7 @@ impl TryFrom<MemberRow> for Member {
             rank: Rank::parse(&r.rank).ok_or_else(|| corrupt("rank"))?,
             role: DelegationRole::parse(&r.role).ok_or_else(|| corrupt("role"))?,
             formats: r.formats.0,
+            meetings: r.meetings.0,
             private: r.private.0,
             photo: r.photo_id,
             accreditation,
@@ -176,18 +178,18 @@ fn accreditation_columns(a: &Accreditation) -> (&'static str, String, Option<i64
     }
 }
 
-const MEMBERS_OF_DELEGATION: &str = "SELECT id, delegation_id, names, position, rank, role, formats, private, photo_id, accreditation, reason, badge_number, version \
+const MEMBERS_OF_DELEGATION: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
      FROM members WHERE delegation_id = $1";
-const MEMBERS_OF_EVENT: &str = "SELECT id, delegation_id, names, position, rank, role, formats, private, photo_id, accreditation, reason, badge_number, version \
+const MEMBERS_OF_EVENT: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
      FROM members WHERE event_id = $1";
-const APPROVED_OF_EVENT: &str = "SELECT id, delegation_id, names, position, rank, role, formats, private, photo_id, accreditation, reason, badge_number, version \
+const APPROVED_OF_EVENT: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
      FROM members WHERE event_id = $1 AND accreditation = 'approved'";
-const MEMBER_BY_ID: &str = "SELECT id, delegation_id, names, position, rank, role, formats, private, photo_id, accreditation, reason, badge_number, version \
+const MEMBER_BY_ID: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
      FROM members WHERE id = $1";
-const INSERT_MEMBER: &str = "INSERT INTO members (id, delegation_id, event_id, names, position, rank, role, formats, private, photo_id, accreditation, reason, badge_number, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'requested', '', NULL, 1)";
+const INSERT_MEMBER: &str = "INSERT INTO members (id, delegation_id, event_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', '', NULL, 1)";
 const UPDATE_MEMBER: &str = "UPDATE members SET names = $1, position = $2, rank = $3, role = $4, formats = $5, private = $6, \
-     version = version + 1 WHERE id = $7 AND version = $8";
+     meetings = $7, version = version + 1 WHERE id = $8 AND version = $9";
 const UPDATE_PHOTO: &str = "UPDATE members SET photo_id = $1, version = version + 1 WHERE id = $2 AND version = $3";
 const UPDATE_ACCREDITATION: &str = "UPDATE members SET accreditation = $1, reason = $2, badge_number = $3, version = version + 1 WHERE id = $4 AND version = $5";
 const NEXT_BADGE_NUMBER: &str = "SELECT COALESCE(MAX(badge_number), 0) + 1 FROM members WHERE event_id = $1";
@@ -230,6 +232,7 @@ pub async fn add_member(tx: &mut Tx, actor: &Actor, delegation: &Delegation, fie
         rank: fields.rank,
         role: fields.role,
         formats: fields.formats,
+        meetings: fields.meetings,
         private: fields.private,
         photo: None,
         accreditation: Accreditation::Requested,
@@ -244,6 +247,7 @@ pub async fn add_member(tx: &mut Tx, actor: &Actor, delegation: &Delegation, fie
         .bind(m.rank.as_str())
         .bind(m.role.as_str())
         .bind(Json(&m.formats))
+        .bind(Json(&m.meetings))
         .bind(Json(&m.private))
         .bind(m.photo))?;
     audit::record(tx, Change::create(actor, EntityKind::Member, m.id, &m)).await?;
@@ -268,6 +272,7 @@ pub async fn update_member(
         rank: fields.rank,
         role: fields.role,
         formats: fields.formats,
+        meetings: fields.meetings,
         private: fields.private,
         version: expected_version + 1,
         ..before.clone()
@@ -279,6 +284,7 @@ pub async fn update_member(
         .bind(after.role.as_str())
         .bind(Json(&after.formats))
         .bind(Json(&after.private))
+        .bind(Json(&after.meetings))
         .bind(id)
         .bind(expected_version))?;
     if done != 1 {

@@ -323,3 +323,4 @@ mail-reminder-subject = Accreditation closes soon: { $event }
 mail-reminder-body =
     The accreditation for { $event } closes on { $deadline }. After that only the host can change the delegation.
     { $link }
+member-meetings = Meetings (none marked: all)

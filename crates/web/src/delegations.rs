@@ -90,6 +90,8 @@ struct Scope {
     event: Event,
     participant: Participant,
     delegation: Delegation,
+    /// The slugs of the event's meetings, which members may be marked for.
+    meetings: Vec<String>,
 }
 
 impl Scope {
@@ -97,7 +99,12 @@ impl Scope {
         let event = store::events::by_slug(&state.store, event).await?;
         let participant = store::participants::by_code(&state.store, &participant.to_uppercase()).await?;
         let delegation = store::delegations::of_participant(&state.store, event.id, participant.id).await?;
-        Ok(Scope { event, participant, delegation })
+        let meetings = store::events::meetings_of_event(&state.store, event.id)
+            .await?
+            .into_iter()
+            .map(|m| m.meeting.slug)
+            .collect();
+        Ok(Scope { event, participant, delegation, meetings })
     }
 
     fn read(&self) -> Action {
@@ -107,6 +114,10 @@ impl Scope {
     fn edit(&self) -> Action {
         let deadline_passed = self.event.deadline_passed(jiff::Timestamp::now());
         Action::EditDelegation { event: self.event.id, participant: self.participant.id, deadline_passed }
+    }
+
+    fn meeting_slugs(&self) -> Vec<&str> {
+        self.meetings.iter().map(String::as_str).collect()
     }
 
     fn path(&self) -> String {
@@ -386,6 +397,7 @@ async fn delegation_view(
         "path": scope.path(),
         "ranks": Rank::ALL,
         "roles": DelegationRole::ALL,
+        "meetings": scope.meetings,
         "form": form,
         "errors": errors,
         "import_errors": import_errors,
@@ -402,11 +414,13 @@ fn form_row(form: &Form) -> Vec<String> {
 }
 
 /// The member a form describes, or every problem by field (the fields are the columns).
-fn member_from_form(form: &Form) -> Result<MemberFields, Invalid> {
+fn member_from_form(form: &Form, scope: &Scope) -> Result<MemberFields, Invalid> {
     let headers: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    imports::members(&headers, &[form_row(form)], &[1]).map(|mut m| m.remove(0)).map_err(|cells| {
-        Invalid(cells.into_iter().map(|e| FieldError { field: e.column, code: e.code, args: e.args }).collect())
-    })
+    imports::members(&headers, &[form_row(form)], &[1], &scope.meeting_slugs()).map(|mut m| m.remove(0)).map_err(
+        |cells| {
+            Invalid(cells.into_iter().map(|e| FieldError { field: e.column, code: e.code, args: e.args }).collect())
+        },
+    )
 }
 
 async fn add_member_form(
@@ -417,7 +431,7 @@ async fn add_member_form(
 ) -> Result<Response, AppError> {
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
-    match member_from_form(&form) {
+    match member_from_form(&form, &scope) {
         Ok(fields) => {
             let mut tx = state.store.begin().await?;
             store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
@@ -460,7 +474,7 @@ fn form_of_member(m: &Member) -> Value {
         "family_name_latin": fl, "given_names_latin": gl, "patronymic_latin": pl,
         "family_name_cyrillic": fc, "given_names_cyrillic": gc, "patronymic_cyrillic": pc,
         "position_en": m.position.exact("en"), "position_ru": m.position.exact("ru"), "position_kk": m.position.exact("kk"),
-        "rank": m.rank, "role": m.role, "formats": m.formats,
+        "rank": m.rank, "role": m.role, "formats": m.formats, "meetings": m.meetings,
         "email": m.private.email, "phone": m.private.phone,
         "arrival_date": ad, "arrival_time": at, "arrival_carrier": ac,
         "departure_date": dd, "departure_time": dt, "departure_carrier": dc,
@@ -495,6 +509,7 @@ async fn member_view(
         "path": scope.path(),
         "ranks": Rank::ALL,
         "roles": DelegationRole::ALL,
+        "meetings": scope.meetings,
         "form": form,
         "errors": errors,
     });
@@ -511,7 +526,7 @@ async fn edit_member_form(
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
     let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
-    match member_from_form(&form) {
+    match member_from_form(&form, &scope) {
         Ok(fields) => {
             let mut tx = state.store.begin().await?;
             store::delegations::update_member(&mut tx, &ctx.actor, member.id, version, fields).await?;
@@ -582,10 +597,13 @@ async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Res
     authorize(&ctx.actor, scope.edit())?;
     let sheet =
         ::render::table::read(bytes).map_err(|e| AppError::Import { message: e.to_string(), details: vec![] })?;
-    let members = imports::members(&sheet.headers, &sheet.rows, &sheet.lines).map_err(|cells| AppError::Import {
-        message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
-        details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
-    })?;
+    let members =
+        imports::members(&sheet.headers, &sheet.rows, &sheet.lines, &scope.meeting_slugs()).map_err(|cells| {
+            AppError::Import {
+                message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
+                details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
+            }
+        })?;
     let mut tx = state.store.begin().await?;
     for fields in &members {
         store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields.clone()).await?;
@@ -799,7 +817,7 @@ async fn api_add_member(
 ) -> Result<Response, AppError> {
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
-    let fields = fields.validate()?;
+    let fields = fields.validate_for(&scope.meeting_slugs())?;
     let mut tx = state.store.begin().await?;
     let member = store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
     tx.commit().await?;
@@ -823,7 +841,7 @@ async fn api_edit_member(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
-    let fields = input.fields.validate()?;
+    let fields = input.fields.validate_for(&scope.meeting_slugs())?;
     let mut tx = state.store.begin().await?;
     let member = store::delegations::update_member(&mut tx, &ctx.actor, member.id, input.version, fields).await?;
     tx.commit().await?;

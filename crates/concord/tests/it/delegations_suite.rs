@@ -455,3 +455,21 @@ async fn delegations_are_reminded_once_when_the_deadline_nears() {
     let notices = app.get(&officer, "/notices").await;
     assert!(notices.body.contains("Аккредитация скоро завершится"), "{}", notices.body);
 }
+
+#[tokio::test]
+async fn members_are_marked_for_meetings_of_the_event_only() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let member = |meetings: Value| {
+        json!({
+            "names": { "latin": { "family": "Sarsenov", "given": "Timur" } }, "position": { "en": "Adviser" },
+            "rank": "other", "role": "adviser", "formats": ["extended"], "meetings": meetings
+        })
+    };
+    let ok = app.json(&officer, "POST", &members_url("kz"), &member(json!(["central-asia-russia"]))).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(ok.json()["meetings"], json!(["central-asia-russia"]));
+    let bad = app.json(&officer, "POST", &members_url("kz"), &member(json!(["un-ga"]))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["field"], "meetings");
+}
