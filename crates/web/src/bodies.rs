@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use domain::bodies::{Body, Membership, MembershipStatus, validate_period};
 use domain::chairmanship::{ChairSource, SetChair, chairs, validate_override};
 use domain::participants::Participant;
@@ -215,15 +215,8 @@ async fn set_chair_form(
         Some(year) => save_chair(&state, &ctx, &record, year, input).await,
         None => Err(AppError::field("year", "invalid-number")),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/bodies/{slug}#chairs-heading")).into_response()),
-        Err(AppError::Invalid(invalid)) => {
-            let errors = state.i18n.field_errors(ctx.lang, &invalid);
-            let page = body_page(&state, &ctx, &record, form.to_json(), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = result.map(|()| format!("/bodies/{slug}#chairs-heading"));
+    render::form_outcome(&state, &ctx, outcome, |errors| body_page(&state, &ctx, &record, form.to_json(), errors)).await
 }
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
@@ -352,15 +345,8 @@ async fn add_membership_form(
         }
         _ => Err(Invalid(problems).into()),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/bodies/{slug}#members-heading")).into_response()),
-        Err(AppError::Invalid(invalid)) => {
-            let errors = state.i18n.field_errors(ctx.lang, &invalid);
-            let page = body_page(&state, &ctx, &record, form.to_json(), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = result.map(|()| format!("/bodies/{slug}#members-heading"));
+    render::form_outcome(&state, &ctx, outcome, |errors| body_page(&state, &ctx, &record, form.to_json(), errors)).await
 }
 
 async fn api_add_membership(

@@ -224,15 +224,9 @@ async fn invite_form(
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
-    match invite(&state, &ctx, &event, form.get("participant"), form.get("email")).await {
-        Ok(_) => Ok(Redirect::to(&format!("/events/{slug}/delegations")).into_response()),
-        Err(AppError::Invalid(invalid)) => {
-            let errors = state.i18n.field_errors(ctx.lang, &invalid);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, overview(&state, &ctx, &event, form.to_json(), errors).await?)
-                .into_response())
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = invite(&state, &ctx, &event, form.get("participant"), form.get("email")).await;
+    let outcome = outcome.map(|_| format!("/events/{slug}/delegations"));
+    render::form_outcome(&state, &ctx, outcome, |errors| overview(&state, &ctx, &event, form.to_json(), errors)).await
 }
 
 async fn deadline_form(
@@ -431,19 +425,18 @@ async fn add_member_form(
 ) -> Result<Response, AppError> {
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
-    match member_from_form(&form, &scope) {
-        Ok(fields) => {
-            let mut tx = state.store.begin().await?;
-            store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
-            tx.commit().await?;
-            Ok(Redirect::to(&scope.path()).into_response())
-        }
-        Err(invalid) => {
-            let errors = state.i18n.field_errors(ctx.lang, &invalid);
-            let page = delegation_view(&state, &ctx, &scope, form.to_json(), errors, Vec::new()).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+    let outcome = async {
+        let fields = member_from_form(&form, &scope)?;
+        let mut tx = state.store.begin().await?;
+        store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
+        tx.commit().await?;
+        Ok(scope.path())
     }
+    .await;
+    render::form_outcome(&state, &ctx, outcome, |errors| {
+        delegation_view(&state, &ctx, &scope, form.to_json(), errors, Vec::new())
+    })
+    .await
 }
 
 /// A member of the scope's delegation (a member of another delegation is not found here).
@@ -526,19 +519,18 @@ async fn edit_member_form(
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
     let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
-    match member_from_form(&form, &scope) {
-        Ok(fields) => {
-            let mut tx = state.store.begin().await?;
-            store::delegations::update_member(&mut tx, &ctx.actor, member.id, version, fields).await?;
-            tx.commit().await?;
-            Ok(Redirect::to(&scope.path()).into_response())
-        }
-        Err(invalid) => {
-            let errors = state.i18n.field_errors(ctx.lang, &invalid);
-            let page = member_view(&state, &ctx, &scope, &member, form.to_json(), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+    let outcome = async {
+        let fields = member_from_form(&form, &scope)?;
+        let mut tx = state.store.begin().await?;
+        store::delegations::update_member(&mut tx, &ctx.actor, member.id, version, fields).await?;
+        tx.commit().await?;
+        Ok(scope.path())
     }
+    .await;
+    render::form_outcome(&state, &ctx, outcome, |errors| {
+        member_view(&state, &ctx, &scope, &member, form.to_json(), errors)
+    })
+    .await
 }
 
 async fn upload_photo(

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use domain::events::{Event, EventFields, MeetingFields};
 use domain::participants::Participant;
 use domain::policy::{Action, authorize, role_on_creating_event};
@@ -157,19 +157,6 @@ async fn may_create(state: &AppState, ctx: &Ctx, host_code: &str) -> Result<(), 
     }
 }
 
-/// Re-shows a form after a validation error, with each message by its field.
-async fn form_errors(
-    state: &AppState,
-    ctx: &Ctx,
-    editing: Option<&Event>,
-    form: &Form,
-    invalid: Invalid,
-) -> Result<Response, AppError> {
-    let errors = state.i18n.field_errors(ctx.lang, &invalid);
-    let page = form_page(state, ctx, editing, form.to_json(), errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
 async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     let participants = store::participants::list(&state.store).await?;
     let denied = if ctx.user.is_none() {
@@ -200,11 +187,8 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
         Ok(fields) => create(&state, &ctx, fields).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(event) => Ok(Redirect::to(&format!("/events/{}", event.slug)).into_response()),
-        Err(AppError::Invalid(invalid)) => form_errors(&state, &ctx, None, &form, invalid).await,
-        Err(e) => Err(e),
-    }
+    let outcome = result.map(|event| format!("/events/{}", event.slug));
+    render::form_outcome(&state, &ctx, outcome, |errors| form_page(&state, &ctx, None, form.to_json(), errors)).await
 }
 
 async fn show_page(
@@ -295,11 +279,9 @@ async fn edit_form(
         Ok(fields) => update(&state, &ctx, &event, version, fields).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(event) => Ok(Redirect::to(&format!("/events/{}", event.slug)).into_response()),
-        Err(AppError::Invalid(invalid)) => form_errors(&state, &ctx, Some(&event), &form, invalid).await,
-        Err(e) => Err(e),
-    }
+    let outcome = result.map(|after| format!("/events/{}", after.slug));
+    render::form_outcome(&state, &ctx, outcome, |errors| form_page(&state, &ctx, Some(&event), form.to_json(), errors))
+        .await
 }
 
 async fn api_list(

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::Text;
 use minijinja::value::{Kwargs, Serde};
 use minijinja::{Environment, Error, ErrorKind, State, Value};
@@ -74,6 +75,29 @@ fn lang_of(state: &State) -> String {
 
 fn to_json(value: &Value) -> Result<Json, Error> {
     serde_json::to_value(value).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
+}
+
+/// How a form handler ends: the redirect to `outcome`'s location on success; on invalid input the
+/// form again with status 422 and each message by its field (`reshow` renders it); other errors as
+/// they are.
+pub async fn form_outcome<F, Fut>(
+    state: &AppState,
+    ctx: &Ctx,
+    outcome: Result<String, AppError>,
+    reshow: F,
+) -> Result<Response, AppError>
+where
+    F: FnOnce(Json) -> Fut,
+    Fut: std::future::Future<Output = Result<Html<String>, AppError>>,
+{
+    match outcome {
+        Ok(location) => Ok(Redirect::to(&location).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = state.i18n.field_errors(ctx.lang, &invalid);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, reshow(errors).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Renders a page for the request's reader: `model` plus the `ui` object every page uses.
