@@ -2,131 +2,29 @@
 // One demo server is shared by all tests; each test gets a fresh browser
 // context (fresh cookies), so tests do not depend on each other.
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser, startServer } from '../lib/server.js';
-
-const ARTIFACTS_DIR = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const DEMO_PASSWORD = 'concord-demo';
-const NAV_TIMEOUT_MS = 30_000;
-const ACTION_TIMEOUT_MS = 15_000;
-const TEST_TIMEOUT_MS = 120_000;
+import {
+  browserSuite,
+  clickAndWait,
+  DEMO_PASSWORD,
+  htmlLang,
+  login,
+  pathOf,
+  randomSuffix,
+  submitLogin,
+  switchLanguage,
+  text,
+} from '../lib/helpers.js';
 
 const EVENTS_LABEL = { en: 'Events', ru: 'Мероприятия', kk: 'Іс-шаралар' };
 
-let server;
-let browser;
-
-before(
-  async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-});
+const browserTest = browserSuite();
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
-/**
- * Runs `fn(page)` in a fresh English browser context; on failure saves a
- * screenshot to e2e/artifacts/<test name>.png and adds the page URL to the
- * error message.
- */
-function browserTest(name, fn) {
-  test(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    const context = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-US' });
-    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
-    const page = await context.newPage();
-    try {
-      await fn(page, t);
-    } catch (err) {
-      const file = `${ARTIFACTS_DIR}${t.name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`;
-      let note = `page URL at failure: ${page.url()}`;
-      try {
-        await fs.mkdir(ARTIFACTS_DIR, { recursive: true });
-        await page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
-        note += `; screenshot: ${file}`;
-      } catch (shotErr) {
-        note += `; screenshot failed: ${shotErr.message}`;
-      }
-      if (err && typeof err === 'object' && typeof err.message === 'string') {
-        try {
-          err.message += `\n[e2e] ${note}`;
-        } catch {
-          t.diagnostic(note);
-        }
-      } else {
-        t.diagnostic(note);
-      }
-      throw err;
-    } finally {
-      await context.close().catch(() => {});
-    }
-  });
-}
-
-/** Clicks `locator` and waits for the resulting page load (following redirects). Returns the final response. */
-async function clickAndWait(page, locator) {
-  // waitForNavigation resolves with the response of the last redirect, so its
-  // status is the status of the page that ends up displayed.
-  const navigation = page.waitForNavigation({ waitUntil: 'load' });
-  await locator.click();
-  return navigation;
-}
-
-const pathOf = (page) => new URL(page.url()).pathname;
-
-async function text(locator) {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function htmlLang(page) {
-  return page.locator('html').getAttribute('lang');
-}
-
 function navLink(page, name) {
   return page.locator(`header nav[aria-label="main"] a[data-nav="${name}"]`);
-}
-
-/** Uses the language switcher on the current page; checks that we stay on the same path. */
-async function switchLanguage(page, lang) {
-  const before = pathOf(page);
-  const link = page.locator(`a[data-lang="${lang}"]`).first();
-  const href = await link.getAttribute('href');
-  assert.ok(href, `a[data-lang="${lang}"] has no href`);
-  assert.equal(
-    new URL(href, page.url()).pathname,
-    `/language/${lang}`,
-    `language link href should point at /language/${lang}, got ${href}`,
-  );
-  const response = await clickAndWait(page, link);
-  assert.equal(response?.status(), 200, `status after switching language to ${lang}`);
-  assert.equal(await htmlLang(page), lang, `<html lang> after switching to ${lang}`);
-  assert.equal(pathOf(page), before, `switching language should redirect back to ${before}`);
-}
-
-async function submitLogin(page, username, password) {
-  const form = page.locator('form#login');
-  await form.locator('input[name="username"]').fill(username);
-  await form.locator('input[name="password"]').fill(password);
-  return clickAndWait(page, form.locator('button[type="submit"]'));
-}
-
-async function login(page, username, password = DEMO_PASSWORD) {
-  await page.goto('/login');
-  const response = await submitLogin(page, username, password);
-  assert.equal(response?.status(), 200, `login as ${username} should end on a 200 page`);
-  assert.equal(pathOf(page), '/', 'successful login redirects to /');
-  await page.locator('header [data-user]').waitFor({ state: 'visible' });
 }
 
 function eventField(page, name) {
@@ -147,10 +45,6 @@ async function fillEventForm(page, values) {
 
 async function submitEventForm(page) {
   return clickAndWait(page, page.locator('form#event-form button[type="submit"]'));
-}
-
-function randomSuffix() {
-  return Math.random().toString(36).slice(2, 8).padEnd(6, '0');
 }
 
 function validEvent(slug) {
