@@ -2,6 +2,8 @@
 //! signature blocks. The order is a policy with parameters, never a constant (see protocol.md).
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use icu_collator::{Collator, CollatorBorrowed, options::CollatorOptions};
 use icu_locale_core::Locale;
@@ -66,12 +68,19 @@ impl Context<'_> {
     pub const NONE: Context<'static> = Context { host: None, head_rank: &|_| None };
 }
 
-/// A collator for a language; falls back to the root collation for a language ICU does not know.
-pub fn collator(language: &str) -> CollatorBorrowed<'static> {
-    let locale: Locale = language.parse().unwrap_or(Locale::UNKNOWN);
-    Collator::try_new((&locale).into(), CollatorOptions::default())
-        .or_else(|_| Collator::try_new((&Locale::UNKNOWN).into(), CollatorOptions::default()))
-        .expect("the root collation is compiled in")
+/// A collator for a language, built once per language and kept (building one loads its tailoring,
+/// which costs more than a thousand comparisons); the root collation for a language ICU does not know.
+pub fn collator(language: &str) -> &'static CollatorBorrowed<'static> {
+    static COLLATORS: LazyLock<Mutex<HashMap<String, &'static CollatorBorrowed<'static>>>> =
+        LazyLock::new(Mutex::default);
+    let mut collators = COLLATORS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    collators.entry(language.to_string()).or_insert_with(|| {
+        let locale: Locale = language.parse().unwrap_or(Locale::UNKNOWN);
+        let collator = Collator::try_new((&locale).into(), CollatorOptions::default())
+            .or_else(|_| Collator::try_new((&Locale::UNKNOWN).into(), CollatorOptions::default()))
+            .expect("the root collation is compiled in");
+        Box::leak(Box::new(collator))
+    })
 }
 
 /// Sorts items by a text key with the language's collation (never byte order).

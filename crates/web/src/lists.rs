@@ -7,7 +7,9 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
 use domain::bodies::Body;
-use domain::delegations::{Delegation, DelegationRole, Member, order_members};
+use std::collections::HashMap;
+
+use domain::delegations::{Delegation, DelegationRole, Member, Rank, order_members};
 use domain::events::Event;
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
@@ -60,21 +62,19 @@ pub(crate) async fn in_protocol_order<'a>(
 ) -> Result<Vec<(&'a Participant, &'a Delegation)>, AppError> {
     let policy =
         principal_body(state, event).await?.map_or_else(|| PrecedencePolicy::alphabetical("en"), |b| b.precedence);
-    let invited: Vec<&Participant> =
-        participants.iter().filter(|p| delegations.iter().any(|d| d.participant_id == p.id)).collect();
-    let head_rank = |participant: Id| {
-        let delegation = delegations.iter().find(|d| d.participant_id == participant)?;
-        members
-            .iter()
-            .filter(|m| m.delegation_id == delegation.id && m.role == DelegationRole::Head)
-            .map(|m| m.rank)
-            .min()
-    };
+    let invited_ids: std::collections::HashSet<Id> = delegations.iter().map(|d| d.participant_id).collect();
+    let invited: Vec<&Participant> = participants.iter().filter(|p| invited_ids.contains(&p.id)).collect();
+    let mut heads: HashMap<Id, Rank> = HashMap::new();
+    for m in members.iter().filter(|m| m.role == DelegationRole::Head) {
+        let rank = heads.entry(m.delegation_id).or_insert(m.rank);
+        *rank = (*rank).min(m.rank);
+    }
+    let ranks: HashMap<Id, Rank> =
+        delegations.iter().filter_map(|d| heads.get(&d.id).map(|r| (d.participant_id, *r))).collect();
+    let head_rank = |participant: Id| ranks.get(&participant).copied();
     let ordered = order_in(&policy, &invited, &Context { host: Some(event.host), head_rank: &head_rank });
-    Ok(ordered
-        .into_iter()
-        .filter_map(|p| delegations.iter().find(|d| d.participant_id == p.id).map(|d| (p, d)))
-        .collect())
+    let by_participant: HashMap<Id, &Delegation> = delegations.iter().map(|d| (d.participant_id, d)).collect();
+    Ok(ordered.into_iter().filter_map(|p| by_participant.get(&p.id).map(|d| (p, *d))).collect())
 }
 
 /// One line of the public list: no contacts, no travel.
@@ -103,10 +103,14 @@ async fn lines<'a>(
     members: &'a [Member],
     lang: &str,
 ) -> Result<Vec<Line<'a>>, AppError> {
+    let mut by_delegation: HashMap<Id, Vec<&Member>> = HashMap::new();
+    for m in members {
+        by_delegation.entry(m.delegation_id).or_default().push(m);
+    }
     let mut out = Vec::with_capacity(members.len());
     for (participant, delegation) in in_protocol_order(state, event, participants, delegations, members).await? {
-        let own: Vec<&Member> = members.iter().filter(|m| m.delegation_id == delegation.id).collect();
-        out.extend(order_members(&own, lang).into_iter().map(|member| Line { participant, member }));
+        let own = by_delegation.get(&delegation.id).map_or(&[][..], Vec::as_slice);
+        out.extend(order_members(own, lang).into_iter().map(|member| Line { participant, member }));
     }
     Ok(out)
 }
