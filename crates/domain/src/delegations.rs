@@ -194,6 +194,38 @@ impl Accreditation {
     }
 }
 
+/// What the host decides about a member's accreditation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Approve,
+    /// Print a new badge for an approved member; the old one stops admitting.
+    Reprint,
+    Reject,
+    Revoke,
+}
+
+/// Checks a host's decision (`approve`, `reprint`, `reject`, `revoke`) against where the member
+/// stands: a rejection or revocation gives its reason (the delegation sees it); only an approved
+/// member's badge is reprinted or revoked.
+pub fn check_verdict(action: &str, reason: &str, current: &Accreditation) -> Result<Verdict, Invalid> {
+    let mut c = Checker::new();
+    let approved = matches!(current, Accreditation::Approved { .. });
+    let verdict = match action {
+        "approve" => Some(Verdict::Approve),
+        "reprint" if approved => Some(Verdict::Reprint),
+        "reject" => Some(Verdict::Reject),
+        "revoke" if approved => Some(Verdict::Revoke),
+        _ => None,
+    };
+    if verdict.is_none() {
+        c.fail("action", "invalid-value");
+    }
+    if matches!(verdict, Some(Verdict::Reject | Verdict::Revoke)) && reason.trim().is_empty() {
+        c.fail("reason", "required");
+    }
+    c.finish(verdict.unwrap_or(Verdict::Approve))
+}
+
 /// A member of a delegation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -531,6 +563,19 @@ mod tests {
         let mut c = Checker::new();
         check_private(&mut c, p);
         assert_eq!(c.finish(()).unwrap_err().0[0].field, "private.departure");
+    }
+
+    #[test]
+    fn a_rejection_says_why_and_only_an_approved_badge_is_reprinted_or_revoked() {
+        let approved = Accreditation::Approved { badge_number: 7 };
+        assert_eq!(check_verdict("approve", "", &Accreditation::Requested), Ok(Verdict::Approve));
+        assert_eq!(check_verdict("reject", "incomplete", &Accreditation::Requested), Ok(Verdict::Reject));
+        assert_eq!(check_verdict("reject", " ", &Accreditation::Requested).unwrap_err().0[0].field, "reason");
+        assert_eq!(check_verdict("reprint", "", &approved), Ok(Verdict::Reprint));
+        assert_eq!(check_verdict("reprint", "", &Accreditation::Requested).unwrap_err().0[0].field, "action");
+        assert_eq!(check_verdict("revoke", "lost", &approved), Ok(Verdict::Revoke));
+        assert_eq!(check_verdict("revoke", "lost", &Accreditation::Requested).unwrap_err().0[0].field, "action");
+        assert_eq!(check_verdict("promote", "", &approved).unwrap_err().0[0].field, "action");
     }
 
     #[test]

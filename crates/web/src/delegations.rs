@@ -8,8 +8,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::accounts::{Role, check_username, hash_password, new_secret};
 use domain::delegations::{
-    Accreditation, BadgePolicy, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Rank,
-    is_plausible_email, order_members,
+    Accreditation, BadgePolicy, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Rank, Verdict,
+    check_verdict, is_plausible_email, order_members,
 };
 use domain::events::Event;
 use domain::imports::{self, COLUMNS, CellError};
@@ -666,16 +666,11 @@ async fn decide(
     }
     let reason = input.reason.trim();
     let badge_id = new_secret()[..24].to_string();
-    let decision = match input.action.as_str() {
-        "approve" | "reprint" => Decision::Approve { badge_id: &badge_id },
-        "reject" | "revoke" if reason.is_empty() => return Err(AppError::field("reason", "required")),
-        "reject" => Decision::Reject { reason },
-        "revoke" => Decision::Revoke { reason },
-        _ => return Err(AppError::field("action", "invalid-value")),
+    let decision = match check_verdict(&input.action, reason, &member.accreditation)? {
+        Verdict::Approve | Verdict::Reprint => Decision::Approve { badge_id: &badge_id },
+        Verdict::Reject => Decision::Reject { reason },
+        Verdict::Revoke => Decision::Revoke { reason },
     };
-    if input.action == "reprint" && !matches!(member.accreditation, Accreditation::Approved { .. }) {
-        return Err(AppError::field("action", "invalid-value"));
-    }
     let mut tx = state.store.begin().await?;
     let after = store::delegations::decide(&mut tx, &ctx.actor, &member, event.id, decision).await?;
     for notice in mail::decision(state, event, &delegation, &after).await? {
