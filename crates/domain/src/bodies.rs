@@ -149,6 +149,19 @@ pub fn status_on(memberships: &[Membership], participant_id: Id, day: Date) -> O
         .map(|m| m.status)
 }
 
+/// Of the bodies meeting at an event (with their memberships), the one whose protocol the event
+/// follows: the one with the most members taking part on its first day, then by slug.
+pub fn principal(candidates: Vec<(Body, Vec<Membership>)>, day: Date) -> Option<Body> {
+    candidates
+        .into_iter()
+        .map(|(body, memberships)| {
+            let taking_part = memberships.iter().filter(|m| m.covers(day) && m.status.takes_part()).count();
+            (taking_part, body)
+        })
+        .max_by(|(a, x), (b, y)| a.cmp(b).then_with(|| y.slug.cmp(&x.slug)))
+        .map(|(_, body)| body)
+}
+
 /// Checks a new membership period.
 pub fn validate_period(valid_from: Date, valid_until: Option<Date>) -> Result<(), Invalid> {
     let mut c = Checker::new();
@@ -188,6 +201,51 @@ mod tests {
         assert_eq!(status_on(&ms, md, date(2022, 10, 1)), Some(MembershipStatus::Suspended));
         assert_eq!(status_on(&ms, md, date(2027, 6, 1)), Some(MembershipStatus::Withdrawn));
         assert_eq!(status_on(&ms, md, date(1990, 1, 1)), None);
+    }
+
+    #[test]
+    fn the_principal_body_has_the_most_members_taking_part() {
+        let body = |slug: &str| Body {
+            id: crate::new_id(),
+            slug: slug.into(),
+            name: crate::Text::default(),
+            working_language: "ru".into(),
+            decision_rule: DecisionRule::Consensus,
+            chair_rule: ChairRule::Agreed,
+            precedence: crate::precedence::PrecedencePolicy::alphabetical("ru"),
+            seat: crate::Text::default(),
+            time_zone: "UTC".into(),
+            version: 1,
+        };
+        let members = |n: usize, status: MembershipStatus| -> Vec<Membership> {
+            (0..n).map(|_| m(crate::new_id(), status, date(2000, 1, 1), None)).collect()
+        };
+        let day = date(2025, 4, 11);
+        let picked = principal(
+            vec![
+                (body("central-asia-russia"), members(6, MembershipStatus::Full)),
+                (body("cis-cfm"), members(9, MembershipStatus::Full)),
+            ],
+            day,
+        );
+        assert_eq!(picked.unwrap().slug, "cis-cfm");
+        let suspended = principal(
+            vec![
+                (body("a-body"), members(3, MembershipStatus::Full)),
+                (body("b-body"), members(9, MembershipStatus::Suspended)),
+            ],
+            day,
+        );
+        assert_eq!(suspended.unwrap().slug, "a-body", "suspended members do not count");
+        let tie = principal(
+            vec![
+                (body("b-body"), members(2, MembershipStatus::Full)),
+                (body("a-body"), members(2, MembershipStatus::Full)),
+            ],
+            day,
+        );
+        assert_eq!(tie.unwrap().slug, "a-body");
+        assert!(principal(vec![], day).is_none());
     }
 
     #[test]

@@ -37,18 +37,14 @@ pub(crate) fn routes(r: Registry) -> Registry {
 /// The body whose protocol an event follows: of its meetings' bodies, the one with the most members.
 pub(crate) async fn principal_body(state: &AppState, event: &Event) -> Result<Option<Body>, AppError> {
     let meetings = store::events::meetings_of_event(&state.store, event.id).await?;
-    let mut best: Option<(usize, Body)> = None;
+    let mut candidates = Vec::new();
     for body in store::bodies::list(&state.store).await? {
-        if !meetings.iter().any(|m| m.meeting.body_id == body.id) {
-            continue;
-        }
-        let members = store::bodies::memberships(&state.store, body.id).await?;
-        let count = members.iter().filter(|m| m.covers(event.start_date) && m.status.takes_part()).count();
-        if best.as_ref().is_none_or(|(n, b)| count > *n || (count == *n && body.slug < b.slug)) {
-            best = Some((count, body));
+        if meetings.iter().any(|m| m.meeting.body_id == body.id) {
+            let memberships = store::bodies::memberships(&state.store, body.id).await?;
+            candidates.push((body, memberships));
         }
     }
-    Ok(best.map(|(_, b)| b))
+    Ok(domain::bodies::principal(candidates, event.start_date))
 }
 
 /// Delegations in the protocol order of the event's principal body (alphabetical in English if it
