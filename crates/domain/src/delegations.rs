@@ -246,6 +246,34 @@ pub struct Member {
     pub version: i64,
 }
 
+impl Member {
+    /// A new member of a delegation, with accreditation requested.
+    pub fn requested(id: Id, delegation_id: Id, fields: MemberFields) -> Member {
+        let blank = Member {
+            id,
+            delegation_id,
+            names: Names::default(),
+            position: Text::default(),
+            rank: fields.rank,
+            role: fields.role,
+            formats: Vec::new(),
+            meetings: Vec::new(),
+            private: Private::default(),
+            photo: None,
+            accreditation: Accreditation::Requested,
+            version: 1,
+        };
+        blank.with_fields(fields)
+    }
+
+    /// The member with the fields an officer entered replacing the old ones (photo, accreditation
+    /// and version stay).
+    pub fn with_fields(self, fields: MemberFields) -> Member {
+        let MemberFields { names, position, rank, role, formats, meetings, private } = fields;
+        Member { names, position, rank, role, formats, meetings, private, ..self }
+    }
+}
+
 /// What an accreditation officer enters for a member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -33,6 +33,33 @@ pub struct Event {
 }
 
 impl Event {
+    /// A new event from its fields, hosted by the participant `host` (the id of `fields.host`).
+    pub fn new(id: Id, host: Id, fields: EventFields) -> Event {
+        let EventFields { slug, name, city, time_zone, start_date, end_date, venues, host: _ } = fields;
+        Event {
+            id,
+            slug,
+            name,
+            host,
+            city,
+            time_zone,
+            start_date,
+            end_date,
+            venues,
+            accreditation_deadline: None,
+            version: 1,
+        }
+    }
+
+    /// The event with a user's fields replacing the old ones (its deadline and version stay).
+    pub fn with_fields(self, host: Id, fields: EventFields) -> Event {
+        Event {
+            accreditation_deadline: self.accreditation_deadline,
+            version: self.version,
+            ..Event::new(self.id, host, fields)
+        }
+    }
+
     /// Whether the accreditation deadline has passed at `now`.
     pub fn deadline_passed(&self, now: jiff::Timestamp) -> bool {
         self.accreditation_deadline.is_some_and(|deadline| now > deadline)

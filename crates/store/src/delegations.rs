@@ -224,20 +224,7 @@ async fn member_in(tx: &mut Tx, id: Id) -> Result<Member> {
 
 /// Adds a member, with accreditation requested.
 pub async fn add_member(tx: &mut Tx, actor: &Actor, delegation: &Delegation, fields: MemberFields) -> Result<Member> {
-    let m = Member {
-        id: new_id(),
-        delegation_id: delegation.id,
-        names: fields.names,
-        position: fields.position,
-        rank: fields.rank,
-        role: fields.role,
-        formats: fields.formats,
-        meetings: fields.meetings,
-        private: fields.private,
-        photo: None,
-        accreditation: Accreditation::Requested,
-        version: 1,
-    };
+    let m = Member::requested(new_id(), delegation.id, fields);
     execute!(tx, c => sqlx::query(INSERT_MEMBER)
         .bind(m.id)
         .bind(m.delegation_id)
@@ -266,17 +253,7 @@ pub async fn update_member(
     if before.version != expected_version {
         return Err(StoreError::Conflict { entity: "member", current: before.version });
     }
-    let after = Member {
-        names: fields.names,
-        position: fields.position,
-        rank: fields.rank,
-        role: fields.role,
-        formats: fields.formats,
-        meetings: fields.meetings,
-        private: fields.private,
-        version: expected_version + 1,
-        ..before.clone()
-    };
+    let after = Member { version: expected_version + 1, ..before.clone().with_fields(fields) };
     let done = execute!(tx, c => sqlx::query(UPDATE_MEMBER)
         .bind(Json(&after.names))
         .bind(Json(&after.position))

@@ -79,19 +79,8 @@ pub async fn host_id(store: &Store, code: &str) -> Result<Id> {
 }
 
 pub async fn create(tx: &mut Tx, actor: &Actor, fields: EventFields) -> Result<Event> {
-    let event = Event {
-        id: new_id(),
-        host: id_of(tx, &fields.host, "host").await?,
-        slug: fields.slug,
-        name: fields.name,
-        city: fields.city,
-        time_zone: fields.time_zone,
-        start_date: fields.start_date,
-        end_date: fields.end_date,
-        venues: fields.venues,
-        accreditation_deadline: None,
-        version: 1,
-    };
+    let host = id_of(tx, &fields.host, "host").await?;
+    let event = Event::new(new_id(), host, fields);
     execute!(tx, c => sqlx::query(INSERT)
         .bind(event.id)
         .bind(&event.slug)
@@ -115,19 +104,8 @@ pub async fn update(tx: &mut Tx, actor: &Actor, id: Id, expected_version: i64, f
     if before.version != expected_version {
         return Err(StoreError::Conflict { entity: "event", current: before.version });
     }
-    let after = Event {
-        id,
-        host: id_of(tx, &fields.host, "host").await?,
-        slug: fields.slug,
-        name: fields.name,
-        city: fields.city,
-        time_zone: fields.time_zone,
-        start_date: fields.start_date,
-        end_date: fields.end_date,
-        venues: fields.venues,
-        accreditation_deadline: before.accreditation_deadline,
-        version: expected_version + 1,
-    };
+    let host = id_of(tx, &fields.host, "host").await?;
+    let after = Event { version: expected_version + 1, ..before.clone().with_fields(host, fields) };
     let done = execute!(tx, c => sqlx::query(UPDATE)
         .bind(&after.slug)
         .bind(Json(&after.name))
