@@ -192,6 +192,12 @@ pub async fn record(tx: &mut Tx, change: Change<'_>) -> Result<()> {
     Ok(())
 }
 
+/// The sequence number of the newest entry. Every write is audited in its own transaction, so this
+/// number moves with every change to the data: a version of the whole database, shared by all nodes.
+pub async fn head(store: &Store) -> Result<i64> {
+    Ok(on!(store, c => sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1").fetch_one(c).await)?)
+}
+
 const SELECT_ENTRIES: &str = "SELECT seq, at, actor_id, actor_name, entity, entity_id, action, before, after, prev_hash, hash \
      FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2";
 const SELECT_VISIBLE: &str = "SELECT seq, at, actor_id, actor_name, entity, entity_id, action, before, after, prev_hash, hash \

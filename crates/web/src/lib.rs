@@ -53,6 +53,7 @@ pub struct AppState {
     pub(crate) templates: Arc<minijinja::Environment<'static>>,
     pub(crate) login_limiter: Arc<guard::LoginLimiter>,
     pub(crate) metrics: Arc<system::Metrics>,
+    pub(crate) lists: Arc<lists::ListCache>,
 }
 
 impl AppState {
@@ -65,6 +66,7 @@ impl AppState {
             i18n,
             login_limiter: Arc::default(),
             metrics: Arc::default(),
+            lists: Arc::default(),
         }
     }
 }

@@ -5,17 +5,18 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use domain::Id;
 use domain::bodies::Body;
+use domain::{Id, Text};
 use std::collections::HashMap;
 
-use domain::delegations::{Delegation, DelegationRole, Member, Rank, order_members};
+use domain::delegations::{Delegation, DelegationRole, Member, Names, Rank, order_members};
 use domain::events::Event;
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
 use domain::precedence::{Context, PrecedencePolicy, order_in};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -73,54 +74,106 @@ pub(crate) async fn in_protocol_order<'a>(
     Ok(ordered.into_iter().filter_map(|p| by_participant.get(&p.id).map(|d| (p, *d))).collect())
 }
 
-/// One line of the public list: no contacts, no travel.
-struct Line<'a> {
-    participant: &'a Participant,
-    member: &'a Member,
+/// One line of the public list: what press and public may read, no contacts, no travel.
+#[derive(Serialize)]
+struct Line {
+    participant: String,
+    delegation: Text,
+    name: String,
+    names: Names,
+    position: Text,
+    rank: Rank,
+    role: DelegationRole,
+    /// Names in both scripts and the delegation, in lower case, for the search box.
+    #[serde(skip)]
+    search: String,
 }
 
-/// The whole public list, in order, in a reader's language.
-async fn load(
-    state: &AppState,
-    slug: &str,
-) -> Result<(Event, Vec<Participant>, Vec<Delegation>, Vec<Member>), AppError> {
+/// An event's public list in one reader's language, as of an audit sequence number.
+struct Snapshot {
+    seq: i64,
+    lines: Vec<Line>,
+}
+
+/// How many snapshots a node keeps (an event in three languages takes three).
+const SNAPSHOTS_KEPT: usize = 32;
+
+/// Lists already put in protocol order, per event and reader's language. Ordering thousands of
+/// members takes tens of milliseconds, and the list is read far more often than it changes. Every
+/// change behind a list is audited in its own transaction, so the audit head says whether a snapshot
+/// is current, on every node that shares the database.
+#[derive(Default)]
+pub(crate) struct ListCache {
+    snapshots: std::sync::Mutex<HashMap<(Id, &'static str), Arc<Snapshot>>>,
+    /// One rebuild at a time, so that a burst of readers after a change orders the list once.
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+impl ListCache {
+    fn current(&self, key: (Id, &'static str), seq: i64) -> Option<Arc<Snapshot>> {
+        let snapshots = self.snapshots.lock().expect("list cache poisoned");
+        snapshots.get(&key).filter(|s| s.seq >= seq).cloned()
+    }
+
+    fn keep(&self, key: (Id, &'static str), snapshot: Arc<Snapshot>) {
+        let mut snapshots = self.snapshots.lock().expect("list cache poisoned");
+        snapshots.insert(key, snapshot);
+        if snapshots.len() > SNAPSHOTS_KEPT {
+            let oldest = snapshots.iter().min_by_key(|(_, s)| s.seq).map(|(k, _)| *k);
+            snapshots.remove(&oldest.expect("not empty"));
+        }
+    }
+}
+
+/// The event and its whole public list, in order, in the reader's language.
+async fn list(state: &AppState, slug: &str, lang: &'static str) -> Result<(Event, Arc<Snapshot>), AppError> {
+    // The head is read before the data, so a snapshot is never older than the number it carries.
+    let seq = store::audit::head(&state.store).await?;
     let event = store::events::by_slug(&state.store, slug).await?;
+    let key = (event.id, lang);
+    if let Some(snapshot) = state.lists.current(key, seq) {
+        return Ok((event, snapshot));
+    }
+    let _rebuilding = state.lists.rebuilding.lock().await;
+    if let Some(snapshot) = state.lists.current(key, seq) {
+        return Ok((event, snapshot));
+    }
+    let snapshot = Arc::new(Snapshot { seq, lines: build(state, &event, lang).await? });
+    state.lists.keep(key, snapshot.clone());
+    Ok((event, snapshot))
+}
+
+async fn build(state: &AppState, event: &Event, lang: &str) -> Result<Vec<Line>, AppError> {
     let participants = store::participants::list(&state.store).await?;
     let delegations = store::delegations::of_event(&state.store, event.id).await?;
     let members = store::delegations::approved_of_event(&state.store, event.id).await?;
-    Ok((event, participants, delegations, members))
-}
-
-async fn lines<'a>(
-    state: &AppState,
-    event: &Event,
-    participants: &'a [Participant],
-    delegations: &'a [Delegation],
-    members: &'a [Member],
-    lang: &str,
-) -> Result<Vec<Line<'a>>, AppError> {
     let mut by_delegation: HashMap<Id, Vec<&Member>> = HashMap::new();
-    for m in members {
+    for m in &members {
         by_delegation.entry(m.delegation_id).or_default().push(m);
     }
     let mut out = Vec::with_capacity(members.len());
-    for (participant, delegation) in in_protocol_order(state, event, participants, delegations, members).await? {
+    for (participant, delegation) in in_protocol_order(state, event, &participants, &delegations, &members).await? {
         let own = by_delegation.get(&delegation.id).map_or(&[][..], Vec::as_slice);
-        out.extend(order_members(own, lang).into_iter().map(|member| Line { participant, member }));
+        out.extend(order_members(own, lang).into_iter().map(|member| {
+            Line {
+                participant: participant.code.clone(),
+                delegation: participant.short_name.clone(),
+                name: member.names.display(lang),
+                names: member.names.clone(),
+                position: member.position.clone(),
+                rank: member.rank,
+                role: member.role,
+                search: [
+                    member.names.display("en"),
+                    member.names.display("ru"),
+                    participant.short_name.get(lang).into(),
+                ]
+                .join("\n")
+                .to_lowercase(),
+            }
+        }));
     }
     Ok(out)
-}
-
-fn line_json(line: &Line, lang: &str) -> Value {
-    json!({
-        "participant": line.participant.code,
-        "delegation": line.participant.short_name,
-        "name": line.member.names.display(lang),
-        "names": line.member.names,
-        "position": line.member.position,
-        "rank": line.member.rank,
-        "role": line.member.role,
-    })
 }
 
 #[derive(Deserialize)]
@@ -137,11 +190,9 @@ async fn page(
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, participants, delegations, members) = load(&state, &slug).await?;
-    let all = lines(&state, &event, &participants, &delegations, &members, ctx.lang).await?;
-    let matching = search(&all, query.q.as_deref(), ctx.lang);
+    let (event, list) = list(&state, &slug, ctx.lang).await?;
+    let matching = search(&list.lines, query.q.as_deref());
     let (rows, page, pages) = paginate(&matching, query.page.unwrap_or(1));
-    let rows: Vec<Value> = rows.iter().map(|l| line_json(l, ctx.lang)).collect();
     let q = query.q.unwrap_or_default();
     let model = json!({
         "event": event,
@@ -162,9 +213,8 @@ async fn api(
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, participants, delegations, members) = load(&state, &slug).await?;
-    let all = lines(&state, &event, &participants, &delegations, &members, ctx.lang).await?;
-    let matching = search(&all, query.q.as_deref(), ctx.lang);
+    let (event, list) = list(&state, &slug, ctx.lang).await?;
+    let matching = search(&list.lines, query.q.as_deref());
     // Without a page, the whole list: an export for machines.
     let (rows, page, pages) = match query.page {
         Some(page) => {
@@ -173,27 +223,20 @@ async fn api(
         }
         None => (matching.as_slice(), None, None),
     };
-    let rows: Vec<Value> = rows.iter().map(|l| line_json(l, ctx.lang)).collect();
     Ok(Json(
         json!({ "event": event.slug, "participants": rows, "total": matching.len(), "page": page, "pages": pages }),
     ))
 }
 
-/// The lines whose name or delegation contains `q` (case-insensitive), all of them without one.
-fn search<'a, 'b>(all: &'b [Line<'a>], q: Option<&str>, lang: &str) -> Vec<&'b Line<'a>> {
+/// The lines whose name (in either script) or delegation contains `q`, ignoring case; all of them
+/// without one.
+fn search<'a>(all: &'a [Line], q: Option<&str>) -> Vec<&'a Line> {
     let q = q.unwrap_or("").trim().to_lowercase();
-    all.iter()
-        .filter(|l| {
-            q.is_empty()
-                || l.member.names.display("en").to_lowercase().contains(&q)
-                || l.member.names.display("ru").to_lowercase().contains(&q)
-                || l.participant.short_name.get(lang).to_lowercase().contains(&q)
-        })
-        .collect()
+    all.iter().filter(|l| q.is_empty() || l.search.contains(&q)).collect()
 }
 
 /// One page of lines, the page number brought within range, and the number of pages.
-fn paginate<'a, 'b, 'c>(lines: &'c [&'b Line<'a>], page: usize) -> (&'c [&'b Line<'a>], usize, usize) {
+fn paginate<'a, 'b>(lines: &'b [&'a Line], page: usize) -> (&'b [&'a Line], usize, usize) {
     let pages = lines.len().div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
     let start = ((page - 1) * PAGE_SIZE).min(lines.len());
@@ -203,18 +246,18 @@ fn paginate<'a, 'b, 'c>(lines: &'c [&'b Line<'a>], page: usize) -> (&'c [&'b Lin
 /// The list as a sheet: delegation, name, position, role, in the reader's language.
 async fn sheet(state: &AppState, ctx: &Ctx, slug: &str) -> Result<(Event, ::render::table::Sheet), AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, participants, delegations, members) = load(state, slug).await?;
-    let all = lines(state, &event, &participants, &delegations, &members, ctx.lang).await?;
+    let (event, list) = list(state, slug, ctx.lang).await?;
     let t = |key: &str| state.i18n.t(ctx.lang, key, &[]);
     let headers = vec![t("list-delegation"), t("list-name"), t("list-position"), t("list-role")];
-    let rows: Vec<Vec<String>> = all
+    let rows: Vec<Vec<String>> = list
+        .lines
         .iter()
         .map(|l| {
             vec![
-                l.participant.short_name.get(ctx.lang).to_string(),
-                l.member.names.display(ctx.lang),
-                l.member.position.get(ctx.lang).to_string(),
-                t(&format!("role-in-delegation-{}", l.member.role.as_str())),
+                l.delegation.get(ctx.lang).to_string(),
+                l.name.clone(),
+                l.position.get(ctx.lang).to_string(),
+                t(&format!("role-in-delegation-{}", l.role.as_str())),
             ]
         })
         .collect();
@@ -254,8 +297,7 @@ async fn xlsx(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>)
 
 async fn pdf(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, participants, delegations, members) = load(&state, &slug).await?;
-    let all = lines(&state, &event, &participants, &delegations, &members, ctx.lang).await?;
+    let (event, snapshot) = list(&state, &slug, ctx.lang).await?;
     let mut list = pdf::ParticipantsList {
         language: ctx.lang.to_string(),
         title: state.i18n.t(ctx.lang, "list-title", &[]),
@@ -263,17 +305,14 @@ async fn pdf(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
         delegations: Vec::new(),
         footer: event.city.get(ctx.lang).to_string(),
     };
-    for line in &all {
-        let name = line.participant.short_name.get(ctx.lang).to_string();
+    for line in &snapshot.lines {
+        let name = line.delegation.get(ctx.lang).to_string();
         if list.delegations.last().is_none_or(|d| d.name != name) {
             list.delegations.push(pdf::ListDelegation { name, members: Vec::new() });
         }
-        let role = state.i18n.t(ctx.lang, &format!("role-in-delegation-{}", line.member.role.as_str()), &[]);
-        let member = pdf::ListMember {
-            name: line.member.names.display(ctx.lang),
-            position: line.member.position.get(ctx.lang).to_string(),
-            role,
-        };
+        let role = state.i18n.t(ctx.lang, &format!("role-in-delegation-{}", line.role.as_str()), &[]);
+        let member =
+            pdf::ListMember { name: line.name.clone(), position: line.position.get(ctx.lang).to_string(), role };
         list.delegations.last_mut().expect("just pushed").members.push(member);
     }
     let bytes = crate::pdfs::render(move || pdf::participants_list(&list)).await?;

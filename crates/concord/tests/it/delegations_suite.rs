@@ -216,6 +216,8 @@ async fn the_host_approves_and_the_door_sees_valid_then_revoked() {
     let unknown = app.get(&host, "/badges/not-a-badge").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(unknown.body.contains("data-verdict=\"unknown\""));
+    let listed = app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body;
+    assert!(!listed.contains("Abenova"), "a revoked member leaves the list at once");
 }
 
 #[tokio::test]
@@ -432,6 +434,13 @@ async fn the_list_page_runs_as_many_queries_for_100_delegations_as_for_10() {
     assert_eq!(counts[0], counts[2], "the page: {counts:?}");
     assert_eq!(counts[1], counts[3], "the API: {counts:?}");
     assert!(counts[0] < 20, "{counts:?}");
+    let before = app.db.store.queries();
+    app.get(&Session::default(), "/events/large/participants?page=2").await;
+    assert_eq!(
+        app.db.store.queries() - before,
+        2,
+        "until something changes, a page reads the audit head and the event"
+    );
     let large = app.get(&Session::default(), "/api/v1/events/large/participants").await.json();
     assert_eq!(large["participants"].as_array().unwrap().len(), 300);
 }
