@@ -48,6 +48,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
                 kind: ParticipantKind::State,
                 short_name: name.clone(),
                 formal_name: name,
+                cases: Default::default(),
                 time_zone: "UTC".into(),
             };
             store::participants::create(&mut tx, &system, new.validate()?).await?;
@@ -110,6 +111,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
                     cyrillic: PersonName::default(),
                 },
                 position: Text::new(&[("en", if i == 0 { "Minister for Foreign Affairs" } else { "Delegate" })]),
+                tenure: Default::default(),
                 rank,
                 role,
                 formats: vec![Format::Extended],

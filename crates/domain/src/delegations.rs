@@ -150,6 +150,45 @@ impl Names {
     }
 }
 
+/// When a person holds a position: either end may be unknown. A member carries the position as on
+/// the days of the event, so the tenure must cover them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tenure {
+    #[serde(default)]
+    pub from: Option<Date>,
+    #[serde(default)]
+    pub until: Option<Date>,
+}
+
+impl Tenure {
+    fn check(self, c: &mut Checker) {
+        if let (Some(from), Some(until)) = (self.from, self.until)
+            && until < from
+        {
+            c.fail("tenure.until", "dates-out-of-order");
+        }
+    }
+
+    /// Problems if the position is not held on every day from `first` to `last`.
+    fn check_covers(self, c: &mut Checker, first: Date, last: Date) {
+        if self.until.is_some_and(|until| until < last) {
+            c.fail("tenure.until", "tenure-ends-before-event");
+        }
+        if self.from.is_some_and(|from| from > first) {
+            c.fail("tenure.from", "tenure-starts-after-event");
+        }
+    }
+}
+
+/// What a member is checked against: the meetings of the event (by slug) and its first and last days.
+#[derive(Debug, Clone, Copy)]
+pub struct EventFrame<'a> {
+    pub meetings: &'a [String],
+    pub first_day: Date,
+    pub last_day: Date,
+}
+
 /// How a member arrives or leaves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,6 +273,8 @@ pub struct Member {
     pub names: Names,
     /// The position as it reads on the day of the event ("Minister of Foreign Affairs").
     pub position: Text,
+    #[serde(default)]
+    pub tenure: Tenure,
     pub rank: Rank,
     pub role: DelegationRole,
     /// The formats the member sits in (narrow: heads only).
@@ -254,6 +295,7 @@ impl Member {
             delegation_id,
             names: Names::default(),
             position: Text::default(),
+            tenure: Tenure::default(),
             rank: fields.rank,
             role: fields.role,
             formats: Vec::new(),
@@ -269,8 +311,8 @@ impl Member {
     /// The member with the fields an officer entered replacing the old ones (photo, accreditation
     /// and version stay).
     pub fn with_fields(self, fields: MemberFields) -> Member {
-        let MemberFields { names, position, rank, role, formats, meetings, private } = fields;
-        Member { names, position, rank, role, formats, meetings, private, ..self }
+        let MemberFields { names, position, tenure, rank, role, formats, meetings, private } = fields;
+        Member { names, position, tenure, rank, role, formats, meetings, private, ..self }
     }
 }
 
@@ -280,6 +322,8 @@ impl Member {
 pub struct MemberFields {
     pub names: Names,
     pub position: Text,
+    #[serde(default)]
+    pub tenure: Tenure,
     pub rank: Rank,
     pub role: DelegationRole,
     #[serde(default)]
@@ -291,25 +335,25 @@ pub struct MemberFields {
 }
 
 impl MemberFields {
-    /// Checks the fields; `meetings` must name meetings of the event (`known_meetings`).
-    pub fn validate_for(self, known_meetings: &[&str]) -> Result<MemberFields, Invalid> {
-        let unknown = self.meetings.iter().any(|m| !known_meetings.contains(&m.as_str()));
-        match (self.validate(), unknown) {
-            (Ok(_), true) => {
-                Err(Invalid(vec![crate::FieldError { field: "meetings".into(), code: "unknown", args: vec![] }]))
-            }
-            (Err(mut e), true) => {
-                e.0.push(crate::FieldError { field: "meetings".into(), code: "unknown", args: vec![] });
-                Err(e)
-            }
-            (result, false) => result,
+    /// Checks the fields for an event: `meetings` must name meetings of the event and the position
+    /// must be held on the event's days.
+    pub fn validate_for(self, event: EventFrame) -> Result<MemberFields, Invalid> {
+        let mut c = Checker::new();
+        if self.meetings.iter().any(|m| !m.trim().is_empty() && !event.meetings.iter().any(|known| known == m.trim())) {
+            c.fail("meetings", "unknown");
         }
+        self.tenure.check_covers(&mut c, event.first_day, event.last_day);
+        self.check(c)
     }
 
     pub fn validate(self) -> Result<MemberFields, Invalid> {
-        let mut c = Checker::new();
+        self.check(Checker::new())
+    }
+
+    fn check(self, mut c: Checker) -> Result<MemberFields, Invalid> {
         let names = check_names(&mut c, self.names);
         let position = self.position.checked(&mut c, "position", 200);
+        self.tenure.check(&mut c);
         let private = check_private(&mut c, self.private);
         if self.role != DelegationRole::Head
             && self.formats.contains(&Format::Narrow)
@@ -407,16 +451,20 @@ pub fn is_plausible_email(s: &str) -> bool {
     }
 }
 
-/// The order of members within a delegation: the head first, then by rank, then by role, then by
-/// family name in the reader's collation.
+/// The order of members within a delegation: the head first, then by rank, among equal ranks the
+/// earlier in office first (protocol.md, "Order of persons"), then by role, then by family name in
+/// the reader's collation.
 pub fn order_members<'a>(members: &[&'a Member], lang: &str) -> Vec<&'a Member> {
     let collator = crate::precedence::collator(lang);
     let mut sorted = members.to_vec();
     sorted.sort_by(|a, b| {
         let head = |m: &Member| m.role != DelegationRole::Head;
+        // An unknown date of taking office comes after every known one.
+        let in_office = |m: &Member| (m.tenure.from.is_none(), m.tenure.from);
         head(a)
             .cmp(&head(b))
             .then(a.rank.cmp(&b.rank))
+            .then(in_office(a).cmp(&in_office(b)))
             .then(a.role.cmp(&b.role))
             .then_with(|| collator.compare(a.names.family(lang), b.names.family(lang)))
             .then(a.id.cmp(&b.id))
@@ -513,6 +561,7 @@ mod tests {
                 cyrillic: PersonName { family: family_cyr.into(), given: "Имя".into(), patronymic: String::new() },
             },
             position: Text::new(&[("en", "x")]),
+            tenure: Tenure::default(),
             rank,
             role,
             formats: vec![],
@@ -537,10 +586,25 @@ mod tests {
     }
 
     #[test]
+    fn among_equal_ranks_the_earlier_in_office_comes_first() {
+        let mut senior = member(DelegationRole::Delegate, Rank::Ambassador, "Яковлев");
+        senior.tenure.from = Some(jiff::civil::date(2019, 3, 1));
+        let mut junior = member(DelegationRole::Delegate, Rank::Ambassador, "Абаев");
+        junior.tenure.from = Some(jiff::civil::date(2023, 9, 1));
+        let unknown = member(DelegationRole::Delegate, Rank::Ambassador, "Борисов");
+        let order: Vec<&str> = order_members(&[&unknown, &junior, &senior], "ru")
+            .iter()
+            .map(|m| m.names.cyrillic.family.as_str())
+            .collect();
+        assert_eq!(order, ["Яковлев", "Абаев", "Борисов"]);
+    }
+
+    #[test]
     fn names_are_checked_per_script() {
         let fields = |latin: PersonName, cyrillic: PersonName| MemberFields {
             names: Names { latin, cyrillic },
             position: Text::new(&[("en", "Minister")]),
+            tenure: Tenure::default(),
             rank: Rank::Minister,
             role: DelegationRole::Head,
             formats: vec![Format::Narrow],
@@ -569,6 +633,7 @@ mod tests {
                 ..Names::default()
             },
             position: Text::new(&[("en", "Attaché")]),
+            tenure: Tenure::default(),
             rank: Rank::Other,
             role: DelegationRole::Delegate,
             formats: vec![Format::Narrow],
@@ -578,6 +643,35 @@ mod tests {
         assert_eq!(f.clone().validate().unwrap_err().0[0].code, "narrow-is-for-heads");
         f.role = DelegationRole::Head;
         assert!(f.validate().is_ok());
+    }
+
+    #[test]
+    fn the_position_is_held_on_the_days_of_the_event() {
+        let d = jiff::civil::date;
+        let fields = |from: Option<Date>, until: Option<Date>| MemberFields {
+            names: Names {
+                latin: PersonName { family: "Nurtleu".into(), given: "Murat".into(), ..PersonName::default() },
+                ..Names::default()
+            },
+            position: Text::new(&[("en", "Minister of Foreign Affairs")]),
+            tenure: Tenure { from, until },
+            rank: Rank::Minister,
+            role: DelegationRole::Head,
+            formats: vec![],
+            meetings: vec![],
+            private: Private::default(),
+        };
+        let almaty = EventFrame { meetings: &[], first_day: d(2025, 4, 10), last_day: d(2025, 4, 11) };
+        let field = |f: MemberFields| f.validate_for(almaty).map_err(|e| e.0[0].field.clone());
+        assert!(field(fields(Some(d(2023, 9, 1)), None)).is_ok());
+        assert!(field(fields(None, Some(d(2025, 4, 11)))).is_ok(), "the last day of the event is enough");
+        assert_eq!(field(fields(None, Some(d(2025, 4, 10)))).unwrap_err(), "tenure.until", "leaves mid-event");
+        assert_eq!(field(fields(Some(d(2025, 4, 11)), None)).unwrap_err(), "tenure.from", "appointed mid-event");
+        assert_eq!(
+            fields(Some(d(2025, 1, 2)), Some(d(2025, 1, 1))).validate().unwrap_err().0[0].field,
+            "tenure.until",
+            "ends before it starts"
+        );
     }
 
     #[test]

@@ -5,12 +5,14 @@ use jiff::civil::{Date, Time};
 use serde::Serialize;
 
 use crate::Text;
-use crate::delegations::{DelegationRole, MemberFields, Movement, Names, PersonName, Private, Rank};
+use crate::delegations::{
+    DelegationRole, EventFrame, MemberFields, Movement, Names, PersonName, Private, Rank, Tenure,
+};
 use crate::events::Format;
 use crate::validation::FieldError;
 
 /// The columns of a delegation list, in the template's order.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 23] = [
     "family_name_latin",
     "given_names_latin",
     "patronymic_latin",
@@ -20,6 +22,8 @@ pub const COLUMNS: [&str; 21] = [
     "position_en",
     "position_ru",
     "position_kk",
+    "position_from",
+    "position_until",
     "rank",
     "role",
     "formats",
@@ -35,7 +39,7 @@ pub const COLUMNS: [&str; 21] = [
 ];
 
 /// The template's example row: the head of Kazakhstan's delegation at Almaty.
-pub const EXAMPLE: [&str; 21] = [
+pub const EXAMPLE: [&str; 23] = [
     "Nurtleu",
     "Murat",
     "",
@@ -45,6 +49,8 @@ pub const EXAMPLE: [&str; 21] = [
     "Deputy Prime Minister – Minister of Foreign Affairs",
     "Заместитель Премьер-Министра – Министр иностранных дел",
     "Премьер-Министрдің орынбасары – Сыртқы істер министрі",
+    "",
+    "",
     "deputy_prime_minister",
     "head",
     "narrow extended",
@@ -69,12 +75,12 @@ pub struct CellError {
 }
 
 /// Turns the rows of a sheet (with their line numbers) into members, or reports every problem.
-/// `meetings` are the slugs of the event's meetings that a row may name.
+/// Rows are checked against the event: its meetings and days (`event`).
 pub fn members(
     headers: &[String],
     rows: &[Vec<String>],
     lines: &[usize],
-    meetings: &[&str],
+    event: EventFrame,
 ) -> Result<Vec<MemberFields>, Vec<CellError>> {
     let mut errors = Vec::new();
     let index: Vec<Option<usize>> =
@@ -118,6 +124,14 @@ pub fn members(
                 _ => fail("formats", "invalid-format"),
             }
         }
+        let mut date = |column: &str| -> Option<Date> {
+            let value = cell(column);
+            if value.is_empty() {
+                return None;
+            }
+            value.parse::<Date>().map_err(|_| fail(column, "invalid-date")).ok()
+        };
+        let tenure = Tenure { from: date("position_from"), until: date("position_until") };
         let mut movement = |prefix: &str| -> Option<Movement> {
             let (date, time, carrier) =
                 (cell(&format!("{prefix}_date")), cell(&format!("{prefix}_time")), cell(&format!("{prefix}_carrier")));
@@ -158,13 +172,14 @@ pub fn members(
         let fields = MemberFields {
             names: Names { latin: name("latin"), cyrillic: name("cyrillic") },
             position,
+            tenure,
             rank: rank.unwrap_or(Rank::Other),
             role: role.unwrap_or(DelegationRole::Staff),
             formats,
             meetings: cell("meetings").split([' ', ',', ';']).filter(|m| !m.is_empty()).map(str::to_string).collect(),
             private: Private { email: cell("email").into(), phone: cell("phone").into(), arrival, departure },
         };
-        match fields.validate_for(meetings) {
+        match fields.validate_for(event) {
             Ok(fields) if problems.is_empty() => members.push(fields),
             Ok(_) => {}
             Err(invalid) => problems.extend(invalid.0.into_iter().map(|e| CellError {
@@ -191,6 +206,8 @@ fn column_of(e: &FieldError) -> String {
         "position" | "position.en" => "position_en",
         "position.ru" => "position_ru",
         "position.kk" => "position_kk",
+        "tenure.from" => "position_from",
+        "tenure.until" => "position_until",
         "private.email" => "email",
         "private.phone" => "phone",
         "private.departure" => "departure_date",
@@ -210,6 +227,12 @@ mod tests {
         COLUMNS.iter().map(|c| c.to_string()).collect()
     }
 
+    const ALMATY_MEETINGS: &[String] = &[];
+
+    fn almaty(meetings: &[String]) -> EventFrame<'_> {
+        EventFrame { meetings, first_day: jiff::civil::date(2025, 4, 10), last_day: jiff::civil::date(2025, 4, 11) }
+    }
+
     fn row(pairs: &[(&str, &str)]) -> Vec<String> {
         COLUMNS
             .iter()
@@ -220,7 +243,8 @@ mod tests {
     #[test]
     fn the_template_example_imports() {
         let rows = vec![EXAMPLE.iter().map(|s| s.to_string()).collect()];
-        let members = members(&headers(), &rows, &[2], &["cis-cfm"]).unwrap();
+        let meetings = ["cis-cfm".to_string()];
+        let members = members(&headers(), &rows, &[2], almaty(&meetings)).unwrap();
         assert_eq!(members[0].names.cyrillic.full(), "Мурат Абугалиевич Нуртлеу");
         assert_eq!(members[0].rank, Rank::DeputyPrimeMinister);
         assert_eq!(members[0].formats, [Format::Narrow, Format::Extended]);
@@ -241,12 +265,14 @@ mod tests {
             ("rank", "general"),
             ("role", "adviser"),
             ("arrival_date", "10.04.2025"),
+            ("position_from", "2025-04-11"),
         ]);
         let worse = row(&[("position_en", "Staff"), ("rank", "other"), ("role", "boss"), ("email", "not an email")]);
-        let err = members(&headers(), &[good, bad, worse], &[2, 3, 5], &[]).unwrap_err();
+        let err = members(&headers(), &[good, bad, worse], &[2, 3, 5], almaty(ALMATY_MEETINGS)).unwrap_err();
         let found: Vec<(usize, &str, &str)> = err.iter().map(|e| (e.row, e.column.as_str(), e.code)).collect();
         assert!(found.contains(&(3, "rank", "invalid-rank")), "{found:?}");
         assert!(found.contains(&(3, "arrival_date", "invalid-date")), "{found:?}");
+        assert!(found.contains(&(3, "position_from", "tenure-starts-after-event")), "{found:?}");
         assert!(found.contains(&(3, "family_name_latin", "not-latin")), "{found:?}");
         assert!(found.contains(&(5, "role", "invalid-role")), "{found:?}");
         assert!(found.contains(&(5, "family_name_latin", "required")), "{found:?}");
@@ -257,7 +283,7 @@ mod tests {
     #[test]
     fn unknown_and_missing_columns_are_named() {
         let headers = vec!["surname".to_string(), "role".to_string()];
-        let err = members(&headers, &[], &[], &[]).unwrap_err();
+        let err = members(&headers, &[], &[], almaty(ALMATY_MEETINGS)).unwrap_err();
         let found: Vec<(&str, &str)> = err.iter().map(|e| (e.column.as_str(), e.code)).collect();
         assert!(found.contains(&("surname", "unknown-column")));
         assert!(found.contains(&("rank", "missing-column")));

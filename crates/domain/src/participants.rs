@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::CaseForms;
 use crate::validation::{Checker, Invalid, check_time_zone};
 use crate::{Id, Text};
 
@@ -49,8 +50,21 @@ pub struct Participant {
     pub short_name: Text,
     /// "the Republic of Kazakhstan", «Республика Казахстан».
     pub formal_name: Text,
+    #[serde(default)]
+    pub cases: NameCases,
     pub time_zone: String,
     pub version: i64,
+}
+
+/// The case forms of a participant's names, for sentences built around them: «Министерство
+/// иностранных дел Республики Казахстан», «делегация Казахстана».
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameCases {
+    #[serde(default)]
+    pub short_name: CaseForms,
+    #[serde(default)]
+    pub formal_name: CaseForms,
 }
 
 /// What a new participant needs; checked by [`NewParticipant::validate`].
@@ -61,6 +75,8 @@ pub struct NewParticipant {
     pub kind: ParticipantKind,
     pub short_name: Text,
     pub formal_name: Text,
+    #[serde(default)]
+    pub cases: NameCases,
     pub time_zone: String,
 }
 
@@ -79,8 +95,12 @@ impl NewParticipant {
         }
         let short_name = self.short_name.checked(&mut c, "short_name", 100);
         let formal_name = self.formal_name.checked(&mut c, "formal_name", 200);
+        let cases = NameCases {
+            short_name: self.cases.short_name.checked(&mut c, "cases.short_name", 100),
+            formal_name: self.cases.formal_name.checked(&mut c, "cases.formal_name", 200),
+        };
         check_time_zone(&mut c, "time_zone", &self.time_zone);
-        c.finish(NewParticipant { code, kind: self.kind, short_name, formal_name, time_zone: self.time_zone })
+        c.finish(NewParticipant { code, kind: self.kind, short_name, formal_name, cases, time_zone: self.time_zone })
     }
 }
 
@@ -103,6 +123,7 @@ mod tests {
             kind,
             short_name: Text::new(&[("en", "X")]),
             formal_name: Text::new(&[("en", "X")]),
+            cases: NameCases::default(),
             time_zone: tz.into(),
         }
     }

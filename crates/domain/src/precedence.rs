@@ -137,6 +137,7 @@ pub(crate) mod tests {
             kind,
             short_name: Text::new(&[("en", en), ("ru", ru)]),
             formal_name: Text::new(&[("en", en), ("ru", ru)]),
+            cases: Default::default(),
             time_zone: "UTC".into(),
             version: 1,
         }

@@ -68,9 +68,72 @@ impl Text {
     }
 }
 
+/// A grammatical case, for the sentences notes verbales and press releases build around names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Case {
+    Genitive,
+    Dative,
+    Accusative,
+    Instrumental,
+    /// Russian предложный падеж.
+    Prepositional,
+    /// Kazakh жатыс септік.
+    Locative,
+    /// Kazakh шығыс септік.
+    Ablative,
+}
+
+/// A name's case forms per language, beside the nominative its `Text` holds:
+/// `{ "genitive": { "ru": "Республики Казахстан", "kk": "Қазақстан Республикасының" } }`.
+/// Inflection is data: no rule guesses the genitive of "Кыргызская Республика".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CaseForms(pub BTreeMap<Case, Text>);
+
+impl CaseForms {
+    /// The form in exactly `lang`, if recorded: a sentence falls back to its own wording, never
+    /// to another language's form.
+    pub fn get(&self, case: Case, lang: &str) -> Option<&str> {
+        self.0.get(&case).and_then(|t| t.exact(lang))
+    }
+
+    /// Checks every form as a content field of at most `max` characters; no case is required.
+    pub fn checked(self, checker: &mut Checker, field: &str, max: usize) -> CaseForms {
+        CaseForms(
+            self.0
+                .into_iter()
+                .filter(|(_, forms)| forms.0.values().any(|v| !v.trim().is_empty()))
+                .map(|(case, forms)| {
+                    let name = serde_json::to_value(case).ok().and_then(|v| v.as_str().map(str::to_string));
+                    (case, forms.checked(checker, &format!("{field}.{}", name.unwrap_or_default()), max))
+                })
+                .collect(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_forms_are_read_in_exactly_one_language_and_checked() {
+        let forms: CaseForms =
+            serde_json::from_str(r#"{"genitive": {"ru": " Республики Казахстан ", "kk": ""}, "dative": {"ru": ""}}"#)
+                .unwrap();
+        let mut c = Checker::new();
+        let forms = forms.checked(&mut c, "cases", 200);
+        assert!(c.is_ok());
+        assert_eq!(forms.get(Case::Genitive, "ru"), Some("Республики Казахстан"));
+        assert_eq!(forms.get(Case::Genitive, "kk"), None, "no fallback to another language's form");
+        assert_eq!(forms.get(Case::Dative, "ru"), None, "empty forms are dropped");
+        let long: CaseForms = serde_json::from_value(serde_json::json!({"dative": {"ru": "я".repeat(201)}})).unwrap();
+        let mut c = Checker::new();
+        long.checked(&mut c, "cases", 200);
+        assert_eq!(c.finish(()).unwrap_err().0[0].field, "cases.dative.ru");
+        assert!(serde_json::from_str::<CaseForms>(r#"{"vocative": {"ru": "x"}}"#).is_err(), "unknown cases refused");
+    }
 
     #[test]
     fn falls_back_to_english_then_russian_then_anything() {

@@ -48,6 +48,7 @@ pub enum Pool {
 pub struct Store {
     pool: Pool,
     queries: Arc<AtomicU64>,
+    commits: Arc<AtomicU64>,
 }
 
 /// A writing transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so concurrent writers queue
@@ -55,6 +56,7 @@ pub struct Store {
 pub struct Tx {
     inner: TxInner,
     queries: Arc<AtomicU64>,
+    commits: Arc<AtomicU64>,
 }
 
 enum TxInner {
@@ -114,6 +116,12 @@ impl Store {
         self.queries.load(Ordering::Relaxed)
     }
 
+    /// How many writing transactions this process has committed: a reader that remembers the number
+    /// knows, without asking the database, whether anything changed here since.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Acquire)
+    }
+
     /// Applies the migrations of this engine that have not run yet.
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
@@ -128,7 +136,7 @@ impl Store {
             Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx { inner, queries: self.queries.clone() })
+        Ok(Tx { inner, queries: self.queries.clone(), commits: self.commits.clone() })
     }
 
     pub async fn close(&self) {
@@ -195,7 +203,7 @@ impl Store {
 
 impl From<Pool> for Store {
     fn from(pool: Pool) -> Self {
-        Store { pool, queries: Arc::default() }
+        Store { pool, queries: Arc::default(), commits: Arc::default() }
     }
 }
 
@@ -205,6 +213,7 @@ impl Tx {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
         }
+        self.commits.fetch_add(1, Ordering::Release);
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! Delegations, their members and badges, photos, and the notices outbox.
 
 use domain::delegations::{
-    Accreditation, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Names, Private, Rank,
+    Accreditation, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Names, Private, Rank, Tenure,
 };
 use domain::events::Format;
 use domain::policy::{Actor, EntityKind};
@@ -129,6 +129,8 @@ struct MemberRow {
     delegation_id: Id,
     names: Json<Names>,
     position: Json<Text>,
+    tenure_from: Option<time::Date>,
+    tenure_until: Option<time::Date>,
     rank: String,
     role: String,
     formats: Json<Vec<Format>>,
@@ -157,6 +159,10 @@ impl TryFrom<MemberRow> for Member {
             delegation_id: r.delegation_id,
             names: r.names.0,
             position: r.position.0,
+            tenure: Tenure {
+                from: r.tenure_from.map(convert::date_from_db).transpose()?,
+                until: r.tenure_until.map(convert::date_from_db).transpose()?,
+            },
             rank: Rank::parse(&r.rank).ok_or_else(|| corrupt("rank"))?,
             role: DelegationRole::parse(&r.role).ok_or_else(|| corrupt("role"))?,
             formats: r.formats.0,
@@ -178,18 +184,25 @@ fn accreditation_columns(a: &Accreditation) -> (&'static str, String, Option<i64
     }
 }
 
-const MEMBERS_OF_DELEGATION: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
-     FROM members WHERE delegation_id = $1";
-const MEMBERS_OF_EVENT: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
-     FROM members WHERE event_id = $1";
-const APPROVED_OF_EVENT: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
-     FROM members WHERE event_id = $1 AND accreditation = 'approved'";
-const MEMBER_BY_ID: &str = "SELECT id, delegation_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version \
-     FROM members WHERE id = $1";
-const INSERT_MEMBER: &str = "INSERT INTO members (id, delegation_id, event_id, names, position, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', '', NULL, 1)";
-const UPDATE_MEMBER: &str = "UPDATE members SET names = $1, position = $2, rank = $3, role = $4, formats = $5, private = $6, \
-     meetings = $7, version = version + 1 WHERE id = $8 AND version = $9";
+/// The members' columns, then the rest of the query.
+macro_rules! select_members {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, delegation_id, names, position, tenure_from, tenure_until, rank, role, formats, meetings, \
+             private, photo_id, accreditation, reason, badge_number, version FROM members ",
+            $rest
+        )
+    };
+}
+
+const MEMBERS_OF_DELEGATION: &str = select_members!("WHERE delegation_id = $1");
+const MEMBERS_OF_EVENT: &str = select_members!("WHERE event_id = $1");
+const APPROVED_OF_EVENT: &str = select_members!("WHERE event_id = $1 AND accreditation = 'approved'");
+const MEMBER_BY_ID: &str = select_members!("WHERE id = $1");
+const INSERT_MEMBER: &str = "INSERT INTO members (id, delegation_id, event_id, names, position, tenure_from, tenure_until, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'requested', '', NULL, 1)";
+const UPDATE_MEMBER: &str = "UPDATE members SET names = $1, position = $2, tenure_from = $3, tenure_until = $4, rank = $5, role = $6, \
+     formats = $7, private = $8, meetings = $9, version = version + 1 WHERE id = $10 AND version = $11";
 const UPDATE_PHOTO: &str = "UPDATE members SET photo_id = $1, version = version + 1 WHERE id = $2 AND version = $3";
 const UPDATE_ACCREDITATION: &str = "UPDATE members SET accreditation = $1, reason = $2, badge_number = $3, version = version + 1 WHERE id = $4 AND version = $5";
 const NEXT_BADGE_NUMBER: &str = "SELECT COALESCE(MAX(badge_number), 0) + 1 FROM members WHERE event_id = $1";
@@ -231,6 +244,8 @@ pub async fn add_member(tx: &mut Tx, actor: &Actor, delegation: &Delegation, fie
         .bind(delegation.event_id)
         .bind(Json(&m.names))
         .bind(Json(&m.position))
+        .bind(m.tenure.from.map(convert::date_to_db))
+        .bind(m.tenure.until.map(convert::date_to_db))
         .bind(m.rank.as_str())
         .bind(m.role.as_str())
         .bind(Json(&m.formats))
@@ -257,6 +272,8 @@ pub async fn update_member(
     let done = execute!(tx, c => sqlx::query(UPDATE_MEMBER)
         .bind(Json(&after.names))
         .bind(Json(&after.position))
+        .bind(after.tenure.from.map(convert::date_to_db))
+        .bind(after.tenure.until.map(convert::date_to_db))
         .bind(after.rank.as_str())
         .bind(after.role.as_str())
         .bind(Json(&after.formats))

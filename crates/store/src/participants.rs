@@ -1,6 +1,6 @@
 //! Participants: states and international organisations.
 
-use domain::participants::{NewParticipant, Participant, ParticipantKind};
+use domain::participants::{NameCases, NewParticipant, Participant, ParticipantKind};
 use domain::policy::{Actor, EntityKind};
 use domain::{Id, Text, new_id};
 use sqlx::types::Json;
@@ -15,6 +15,7 @@ pub(crate) struct ParticipantRow {
     kind: String,
     short_name: Json<Text>,
     formal_name: Json<Text>,
+    cases: Json<NameCases>,
     time_zone: String,
     version: i64,
 }
@@ -29,6 +30,7 @@ impl TryFrom<ParticipantRow> for Participant {
             code: r.code,
             short_name: r.short_name.0,
             formal_name: r.formal_name.0,
+            cases: r.cases.0,
             time_zone: r.time_zone,
             version: r.version,
         })
@@ -36,10 +38,10 @@ impl TryFrom<ParticipantRow> for Participant {
 }
 
 const SELECT_ALL: &str =
-    "SELECT id, code, kind, short_name, formal_name, time_zone, version FROM participants ORDER BY code";
+    "SELECT id, code, kind, short_name, formal_name, cases, time_zone, version FROM participants ORDER BY code";
 const SELECT_BY_CODE: &str =
-    "SELECT id, code, kind, short_name, formal_name, time_zone, version FROM participants WHERE code = $1";
-const INSERT: &str = "INSERT INTO participants (id, code, kind, short_name, formal_name, time_zone, version) VALUES ($1, $2, $3, $4, $5, $6, 1)";
+    "SELECT id, code, kind, short_name, formal_name, cases, time_zone, version FROM participants WHERE code = $1";
+const INSERT: &str = "INSERT INTO participants (id, code, kind, short_name, formal_name, cases, time_zone, version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
 
 /// Every participant, by code. Callers sort for display with the reader's collation.
 pub async fn list(store: &Store) -> Result<Vec<Participant>> {
@@ -67,6 +69,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewParticipant) -> Result<P
         kind: new.kind,
         short_name: new.short_name,
         formal_name: new.formal_name,
+        cases: new.cases,
         time_zone: new.time_zone,
         version: 1,
     };
@@ -76,6 +79,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewParticipant) -> Result<P
         .bind(p.kind.as_str())
         .bind(Json(&p.short_name))
         .bind(Json(&p.formal_name))
+        .bind(Json(&p.cases))
         .bind(&p.time_zone))
     .map_err(unique("code"))?;
     audit::record(tx, Change::create(actor, EntityKind::Participant, p.id, &p)).await?;

@@ -221,6 +221,12 @@ member-patronymic = Patronymic
 script-latin = Latin letters
 script-cyrillic = Cyrillic letters
 member-position = Position
+member-position-from = Holds the position since
+member-position-until = Holds the position until
+member-position-since = since { $date }
+member-position-till = until { $date }
+error-tenure-ends-before-event = The position ends before the last day of the event; enter the position held then.
+error-tenure-starts-after-event = The position starts after the first day of the event; enter the position held then.
 member-rank = Rank
 member-role = Role in the delegation
 member-formats = Formats
@@ -298,7 +304,7 @@ error-unsupported-photo = Only JPEG, PNG and WebP photos are accepted.
 error-undecodable-photo = The photo cannot be read.
 mail-invitation-subject = Invitation: { $event }
 mail-invitation-body =
-    { $host } presents its compliments to { $participant } and has the honour to invite a delegation to take part in { $event }, { $city }, from { $dates }.
+    { nv-opening }
     
     Please confirm participation and name the delegation's accreditation officer at:
     { $link }
@@ -314,11 +320,20 @@ mail-rejected-body = The accreditation of { $name } for { $event } is rejected. 
 mail-revoked-subject = Accreditation revoked: { $name }
 mail-revoked-body = The accreditation of { $name } for { $event } is revoked and the badge no longer admits. Reason: { $reason }
 nv-reference = No. { $number }
-nv-opening = { $host } presents its compliments to { $participant } and has the honour to invite a delegation of { $participant_short } to take part in { $event }, to be held in { $city } on { $dates }.
+nv-opening = { $host } presents its compliments to { $participant_dative } and has the honour to invite a delegation of { $participant_genitive } to take part in { $event }, to be held in { $city } on { $dates }.
 nv-request = The Ministry would be grateful to receive confirmation of participation and the name of the delegation's accreditation officer through the link sent to the Ministry by e-mail, by { $deadline }.
 nv-no-deadline = The Ministry would be grateful to receive confirmation of participation and the name of the delegation's accreditation officer through the link sent to the Ministry by e-mail.
-nv-closing = { $host } avails itself of this opportunity to renew to { $participant } the assurances of its highest consideration.
-nv-ministry = the Ministry of Foreign Affairs of { $state }
+nv-closing = { $host } avails itself of this opportunity to renew to { $participant_dative } the assurances of its highest consideration.
+nv-ministry = { $kind ->
+    [organisation] The Secretariat of { $state }
+   *[state] The Ministry of Foreign Affairs of { $state }
+}
+nv-ministry-dative = { $kind ->
+    [organisation] the Secretariat of { $state }
+   *[state] the Ministry of Foreign Affairs of { $state }
+}
+nv-recipient = { nv-ministry }
+nv-of-state = { $state }
 mail-reminder-subject = Accreditation closes soon: { $event }
 mail-reminder-body =
     The accreditation for { $event } closes on { $deadline }. After that only the host can change the delegation.

@@ -221,6 +221,12 @@ member-patronymic = Әкесінің аты
 script-latin = Латын әріптері
 script-cyrillic = Кирилл әріптері
 member-position = Лауазымы
+member-position-from = Лауазымды атқара бастаған күні
+member-position-until = Лауазымды атқаратын соңғы күні
+member-position-since = { $date } бастап
+member-position-till = { $date } дейін
+error-tenure-ends-before-event = Лауазым мерзімі іс-шараның соңғы күнінен бұрын аяқталады; іс-шара күндеріндегі лауазымды көрсетіңіз.
+error-tenure-starts-after-event = Лауазымға тағайындау іс-шараның бірінші күнінен кейін; іс-шара күндеріндегі лауазымды көрсетіңіз.
 member-rank = Дәрежесі
 member-role = Делегациядағы рөлі
 member-formats = Форматтар
@@ -298,7 +304,7 @@ error-unsupported-photo = Тек JPEG, PNG және WebP пішіміндегі 
 error-undecodable-photo = Фотосуретті оқу мүмкін емес.
 mail-invitation-subject = Шақыру: { $event }
 mail-invitation-body =
-    { $host } { $participant } тарапына өзінің құрметін білдіреді және делегацияны { $dates } күнінен бастап { $city } қаласында өтетін «{ $event }» іс-шарасына қатысуға шақыруды мәртебе санайды.
+    { nv-opening }
     
     Қатысуды растап, делегацияның аккредиттеуге жауапты тұлғасын мына сілтеме арқылы көрсетуіңізді сұраймыз:
     { $link }
@@ -314,11 +320,20 @@ mail-rejected-body = { $name }: «{ $event }» іс-шарасына аккре�
 mail-revoked-subject = Аккредиттеу кері қайтарып алынды: { $name }
 mail-revoked-body = { $name }: «{ $event }» іс-шарасына аккредиттеу кері қайтарып алынды, бейдж енді кіруге құқық бермейді. Себебі: { $reason }
 nv-reference = № { $number }
-nv-opening = { $host } { $participant } тарапына өзінің құрметін білдіреді және { $participant_short } делегациясын { $city } қаласында өтетін «{ $event }» іс-шарасына ({ $dates }) қатысуға шақыруды мәртебе санайды.
+nv-opening = { $host } { $participant_dative } өзінің құрметін білдіреді және { $participant_genitive } делегациясын { $city } қаласында өтетін «{ $event }» іс-шарасына ({ $dates }) қатысуға шақыруды мәртебе санайды.
 nv-request = Министрлік қатысудың расталуын және делегацияның аккредиттеуге жауапты тұлғасының аты-жөнін Министрлікке электрондық пошта арқылы жіберілген сілтеме бойынша { $deadline } күніне дейін алса, ризашылығын білдірер еді.
 nv-no-deadline = Министрлік қатысудың расталуын және делегацияның аккредиттеуге жауапты тұлғасының аты-жөнін Министрлікке электрондық пошта арқылы жіберілген сілтеме бойынша алса, ризашылығын білдірер еді.
-nv-closing = { $host } осы мүмкіндікті пайдалана отырып, { $participant } тарапына өзінің жоғары құрметін тағы да растайды.
-nv-ministry = { $state } Сыртқы істер министрлігі
+nv-closing = { $host } осы мүмкіндікті пайдалана отырып, { $participant_dative } өзінің жоғары құрметін тағы да растайды.
+nv-ministry = { $kind ->
+    [organisation] { $state } Хатшылығы
+   *[state] { $state } Сыртқы істер министрлігі
+}
+nv-ministry-dative = { $kind ->
+    [organisation] { $state } Хатшылығына
+   *[state] { $state } Сыртқы істер министрлігіне
+}
+nv-recipient = { nv-ministry-dative }
+nv-of-state = { $state }
 mail-reminder-subject = Аккредиттеу жақында аяқталады: «{ $event }»
 mail-reminder-body =
     «{ $event }» іс-шарасына аккредиттеу { $deadline } аяқталады. Одан кейін делегация құрамын тек қабылдаушы тарап өзгерте алады.

@@ -221,6 +221,12 @@ member-patronymic = Отчество
 script-latin = Латиница
 script-cyrillic = Кириллица
 member-position = Должность
+member-position-from = Занимает должность с
+member-position-until = Занимает должность по
+member-position-since = с { $date }
+member-position-till = по { $date }
+error-tenure-ends-before-event = Срок пребывания в должности истекает до последнего дня мероприятия; укажите должность на дни мероприятия.
+error-tenure-starts-after-event = Назначение на должность позже первого дня мероприятия; укажите должность на дни мероприятия.
 member-rank = Ранг
 member-role = Роль в делегации
 member-formats = Форматы
@@ -298,7 +304,7 @@ error-unsupported-photo = Принимаются только фотографи
 error-undecodable-photo = Не удаётся прочитать фотографию.
 mail-invitation-subject = Приглашение: { $event }
 mail-invitation-body =
-    { $host } свидетельствует своё уважение Стороне — { $participant } — и имеет честь пригласить делегацию принять участие в мероприятии «{ $event }», которое пройдёт в городе { $city } начиная с { $dates }.
+    { nv-opening }
     
     Просим подтвердить участие и указать ответственного за аккредитацию делегации по ссылке:
     { $link }
@@ -314,11 +320,20 @@ mail-rejected-body = { $name }: аккредитация на мероприят
 mail-revoked-subject = Аккредитация отозвана: { $name }
 mail-revoked-body = { $name }: аккредитация на мероприятие «{ $event }» отозвана, бейдж больше не даёт права прохода. Причина: { $reason }
 nv-reference = № { $number }
-nv-opening = { $host } свидетельствует своё уважение адресату — { $participant } — и имеет честь пригласить делегацию ({ $participant_short }) принять участие в мероприятии «{ $event }», которое состоится { $dates } в городе { $city }.
+nv-opening = { $host } свидетельствует своё уважение { $participant_dative } и имеет честь пригласить делегацию { $participant_genitive } принять участие в мероприятии «{ $event }», которое состоится { $dates } в городе { $city }.
 nv-request = Министерство будет признательно за подтверждение участия и сообщение имени ответственного за аккредитацию делегации по ссылке, направленной Министерству по электронной почте, в срок до { $deadline }.
 nv-no-deadline = Министерство будет признательно за подтверждение участия и сообщение имени ответственного за аккредитацию делегации по ссылке, направленной Министерству по электронной почте.
-nv-closing = { $host } пользуется случаем, чтобы возобновить адресату — { $participant } — уверения в своём высоком уважении.
-nv-ministry = Министерство иностранных дел государства { $state }
+nv-closing = { $host } пользуется случаем, чтобы возобновить { $participant_dative } уверения в своём высоком уважении.
+nv-ministry = { $kind ->
+    [organisation] Секретариат { $state_genitive }
+   *[state] Министерство иностранных дел { $state_genitive }
+}
+nv-ministry-dative = { $kind ->
+    [organisation] Секретариату { $state_genitive }
+   *[state] Министерству иностранных дел { $state_genitive }
+}
+nv-recipient = { nv-ministry-dative }
+nv-of-state = государства «{ $state }»
 mail-reminder-subject = Аккредитация скоро завершится: «{ $event }»
 mail-reminder-body =
     Аккредитация на мероприятие «{ $event }» завершается { $deadline }. После этого изменить состав делегации сможет только принимающая сторона.

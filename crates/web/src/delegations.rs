@@ -8,8 +8,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::accounts::{Role, check_username, hash_password, new_secret};
 use domain::delegations::{
-    Accreditation, BadgePolicy, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Rank, Verdict,
-    check_verdict, is_plausible_email, order_members,
+    Accreditation, BadgePolicy, Delegation, DelegationRole, DelegationStatus, EventFrame, Member, MemberFields, Rank,
+    Verdict, check_verdict, is_plausible_email, order_members,
 };
 use domain::events::Event;
 use domain::imports::{self, COLUMNS, CellError};
@@ -116,8 +116,9 @@ impl Scope {
         Action::EditDelegation { event: self.event.id, participant: self.participant.id, deadline_passed }
     }
 
-    fn meeting_slugs(&self) -> Vec<&str> {
-        self.meetings.iter().map(String::as_str).collect()
+    /// What a member of this delegation is checked against.
+    fn frame(&self) -> EventFrame<'_> {
+        EventFrame { meetings: &self.meetings, first_day: self.event.start_date, last_day: self.event.end_date }
     }
 
     fn path(&self) -> String {
@@ -410,11 +411,9 @@ fn form_row(form: &Form) -> Vec<String> {
 /// The member a form describes, or every problem by field (the fields are the columns).
 fn member_from_form(form: &Form, scope: &Scope) -> Result<MemberFields, Invalid> {
     let headers: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    imports::members(&headers, &[form_row(form)], &[1], &scope.meeting_slugs()).map(|mut m| m.remove(0)).map_err(
-        |cells| {
-            Invalid(cells.into_iter().map(|e| FieldError { field: e.column, code: e.code, args: e.args }).collect())
-        },
-    )
+    imports::members(&headers, &[form_row(form)], &[1], scope.frame()).map(|mut m| m.remove(0)).map_err(|cells| {
+        Invalid(cells.into_iter().map(|e| FieldError { field: e.column, code: e.code, args: e.args }).collect())
+    })
 }
 
 async fn add_member_form(
@@ -467,6 +466,7 @@ fn form_of_member(m: &Member) -> Value {
         "family_name_latin": fl, "given_names_latin": gl, "patronymic_latin": pl,
         "family_name_cyrillic": fc, "given_names_cyrillic": gc, "patronymic_cyrillic": pc,
         "position_en": m.position.exact("en"), "position_ru": m.position.exact("ru"), "position_kk": m.position.exact("kk"),
+        "position_from": m.tenure.from, "position_until": m.tenure.until,
         "rank": m.rank, "role": m.role, "formats": m.formats, "meetings": m.meetings,
         "email": m.private.email, "phone": m.private.phone,
         "arrival_date": ad, "arrival_time": at, "arrival_carrier": ac,
@@ -589,13 +589,12 @@ async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Res
     authorize(&ctx.actor, scope.edit())?;
     let sheet =
         ::render::table::read(bytes).map_err(|e| AppError::Import { message: e.to_string(), details: vec![] })?;
-    let members =
-        imports::members(&sheet.headers, &sheet.rows, &sheet.lines, &scope.meeting_slugs()).map_err(|cells| {
-            AppError::Import {
-                message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
-                details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
-            }
-        })?;
+    let members = imports::members(&sheet.headers, &sheet.rows, &sheet.lines, scope.frame()).map_err(|cells| {
+        AppError::Import {
+            message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
+            details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
+        }
+    })?;
     let mut tx = state.store.begin().await?;
     for fields in &members {
         store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields.clone()).await?;
@@ -804,7 +803,7 @@ async fn api_add_member(
 ) -> Result<Response, AppError> {
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
-    let fields = fields.validate_for(&scope.meeting_slugs())?;
+    let fields = fields.validate_for(scope.frame())?;
     let mut tx = state.store.begin().await?;
     let member = store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
     tx.commit().await?;
@@ -828,7 +827,7 @@ async fn api_edit_member(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
-    let fields = input.fields.validate_for(&scope.meeting_slugs())?;
+    let fields = input.fields.validate_for(scope.frame())?;
     let mut tx = state.store.begin().await?;
     let member = store::delegations::update_member(&mut tx, &ctx.actor, member.id, input.version, fields).await?;
     tx.commit().await?;
@@ -883,21 +882,8 @@ async fn note_verbale(
     let participants = store::participants::list(&state.store).await?;
     let host = participants.iter().find(|p| p.id == scope.event.host).ok_or(AppError::NotFound)?;
     let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(&lang, key, args);
-    let dates = if scope.event.start_date == scope.event.end_date {
-        state.i18n.date(&lang, scope.event.start_date)
-    } else {
-        format!("{} – {}", state.i18n.date(&lang, scope.event.start_date), state.i18n.date(&lang, scope.event.end_date))
-    };
-    let args = [
-        ("host", t("nv-ministry", &[("state", host.formal_name.get(&lang).to_string().into())]).into()),
-        (
-            "participant",
-            t("nv-ministry", &[("state", scope.participant.formal_name.get(&lang).to_string().into())]).into(),
-        ),
-        ("participant_short", scope.participant.short_name.get(&lang).to_string().into()),
-        ("event", scope.event.name.get(&lang).to_string().into()),
-        ("city", scope.event.city.get(&lang).to_string().into()),
-        ("dates", dates.into()),
+    let mut args = crate::wording::invitation_args(&state, &lang, &scope.event, host, &scope.participant);
+    args.extend([
         (
             "deadline",
             scope
@@ -911,13 +897,13 @@ async fn note_verbale(
                 .into(),
         ),
         ("number", format!("{}/{}", scope.event.slug, scope.participant.code).into()),
-    ];
+    ]);
     let request = if scope.event.accreditation_deadline.is_some() { "nv-request" } else { "nv-no-deadline" };
     let note = pdf::NoteVerbale {
         language: lang.clone(),
         reference: t("nv-reference", &args),
-        sender: t("nv-ministry", &[("state", host.formal_name.get(&lang).to_string().into())]),
-        recipient: t("nv-ministry", &[("state", scope.participant.formal_name.get(&lang).to_string().into())]),
+        sender: crate::wording::ministry(&state, &lang, "nv-ministry", host),
+        recipient: crate::wording::ministry(&state, &lang, "nv-recipient", &scope.participant),
         paragraphs: vec![t("nv-opening", &args), t(request, &args)],
         place_and_date: format!(
             "{}, {}",

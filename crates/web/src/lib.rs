@@ -20,6 +20,7 @@ mod pdfs;
 mod render;
 mod routes;
 mod system;
+mod wording;
 
 use std::sync::Arc;
 

@@ -17,6 +17,7 @@ use domain::precedence::{Context, PrecedencePolicy, order_in};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -87,63 +88,95 @@ struct Line {
     /// Names in both scripts and the delegation, in lower case, for the search box.
     #[serde(skip)]
     search: String,
+    /// The delegation, position and role as the reader's language writes them: what pages and
+    /// exports show, worded once per snapshot rather than once per request.
+    #[serde(skip)]
+    shown: [String; 3],
 }
 
-/// An event's public list in one reader's language, as of an audit sequence number.
+/// An event and its public list in one reader's language, as of an audit sequence number.
 struct Snapshot {
     seq: i64,
+    event: Event,
     lines: Vec<Line>,
+    /// When the snapshot was last found current, and the store's commit count then.
+    checked: std::sync::Mutex<(Instant, u64)>,
 }
 
 /// How many snapshots a node keeps (an event in three languages takes three).
 const SNAPSHOTS_KEPT: usize = 32;
 
+/// How long a snapshot is served without asking the database, if nothing was committed on this
+/// node meanwhile: how late a change made on another node may reach this node's list.
+const FRESH_FOR: Duration = Duration::from_millis(250);
+
 /// Lists already put in protocol order, per event and reader's language. Ordering thousands of
 /// members takes tens of milliseconds, and the list is read far more often than it changes. Every
 /// change behind a list is audited in its own transaction, so the audit head says whether a snapshot
-/// is current, on every node that shares the database.
+/// is current, on every node that shares the database; a change committed on this node is seen at
+/// once, one on another node within [`FRESH_FOR`].
 #[derive(Default)]
 pub(crate) struct ListCache {
-    snapshots: std::sync::Mutex<HashMap<(Id, &'static str), Arc<Snapshot>>>,
+    snapshots: std::sync::Mutex<HashMap<(String, &'static str), Arc<Snapshot>>>,
     /// One rebuild at a time, so that a burst of readers after a change orders the list once.
     rebuilding: tokio::sync::Mutex<()>,
 }
 
 impl ListCache {
-    fn current(&self, key: (Id, &'static str), seq: i64) -> Option<Arc<Snapshot>> {
-        let snapshots = self.snapshots.lock().expect("list cache poisoned");
-        snapshots.get(&key).filter(|s| s.seq >= seq).cloned()
+    fn get(&self, key: &(String, &'static str)) -> Option<Arc<Snapshot>> {
+        self.snapshots.lock().expect("list cache poisoned").get(key).cloned()
     }
 
-    fn keep(&self, key: (Id, &'static str), snapshot: Arc<Snapshot>) {
+    fn keep(&self, key: (String, &'static str), snapshot: Arc<Snapshot>) {
         let mut snapshots = self.snapshots.lock().expect("list cache poisoned");
         snapshots.insert(key, snapshot);
         if snapshots.len() > SNAPSHOTS_KEPT {
-            let oldest = snapshots.iter().min_by_key(|(_, s)| s.seq).map(|(k, _)| *k);
+            let oldest = snapshots.iter().min_by_key(|(_, s)| s.seq).map(|(k, _)| k.clone());
             snapshots.remove(&oldest.expect("not empty"));
         }
     }
 }
 
+impl Snapshot {
+    /// Current without asking: nothing committed here since the last check, made a moment ago.
+    fn recently_checked(&self, commits: u64) -> bool {
+        let (at, seen) = *self.checked.lock().expect("snapshot poisoned");
+        seen == commits && at.elapsed() < FRESH_FOR
+    }
+
+    fn mark_checked(&self, commits: u64) {
+        *self.checked.lock().expect("snapshot poisoned") = (Instant::now(), commits);
+    }
+}
+
 /// The event and its whole public list, in order, in the reader's language.
-async fn list(state: &AppState, slug: &str, lang: &'static str) -> Result<(Event, Arc<Snapshot>), AppError> {
-    // The head is read before the data, so a snapshot is never older than the number it carries.
+async fn list(state: &AppState, slug: &str, lang: &'static str) -> Result<Arc<Snapshot>, AppError> {
+    let key = (slug.to_string(), lang);
+    // The commit count, then the audit head, then the data: a snapshot is never older than what it
+    // claims to have seen.
+    let commits = state.store.commits();
+    let cached = state.lists.get(&key);
+    if let Some(snapshot) = cached.as_ref().filter(|s| s.recently_checked(commits)) {
+        return Ok(snapshot.clone());
+    }
     let seq = store::audit::head(&state.store).await?;
-    let event = store::events::by_slug(&state.store, slug).await?;
-    let key = (event.id, lang);
-    if let Some(snapshot) = state.lists.current(key, seq) {
-        return Ok((event, snapshot));
+    if let Some(snapshot) = cached.filter(|s| s.seq >= seq) {
+        snapshot.mark_checked(commits);
+        return Ok(snapshot);
     }
     let _rebuilding = state.lists.rebuilding.lock().await;
-    if let Some(snapshot) = state.lists.current(key, seq) {
-        return Ok((event, snapshot));
+    if let Some(snapshot) = state.lists.get(&key).filter(|s| s.seq >= seq) {
+        return Ok(snapshot);
     }
-    let snapshot = Arc::new(Snapshot { seq, lines: build(state, &event, lang).await? });
+    let event = store::events::by_slug(&state.store, slug).await?;
+    let lines = build(state, &event, lang).await?;
+    let snapshot = Arc::new(Snapshot { seq, event, lines, checked: std::sync::Mutex::new((Instant::now(), commits)) });
     state.lists.keep(key, snapshot.clone());
-    Ok((event, snapshot))
+    Ok(snapshot)
 }
 
 async fn build(state: &AppState, event: &Event, lang: &str) -> Result<Vec<Line>, AppError> {
+    let role = |r: DelegationRole| state.i18n.t(lang, &format!("role-in-delegation-{}", r.as_str()), &[]);
     let participants = store::participants::list(&state.store).await?;
     let delegations = store::delegations::of_event(&state.store, event.id).await?;
     let members = store::delegations::approved_of_event(&state.store, event.id).await?;
@@ -170,6 +203,11 @@ async fn build(state: &AppState, event: &Event, lang: &str) -> Result<Vec<Line>,
                 ]
                 .join("\n")
                 .to_lowercase(),
+                shown: [
+                    participant.short_name.get(lang).to_string(),
+                    member.position.get(lang).to_string(),
+                    role(member.role),
+                ],
             }
         }));
     }
@@ -190,9 +228,17 @@ async fn page(
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, list) = list(&state, &slug, ctx.lang).await?;
+    let list = list(&state, &slug, ctx.lang).await?;
+    let event = &list.event;
     let matching = search(&list.lines, query.q.as_deref());
     let (rows, page, pages) = paginate(&matching, query.page.unwrap_or(1));
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|l| {
+            let [delegation, position, role] = &l.shown;
+            json!({ "participant": l.participant, "delegation": delegation, "name": l.name, "position": position, "role": role })
+        })
+        .collect();
     let q = query.q.unwrap_or_default();
     let model = json!({
         "event": event,
@@ -213,7 +259,8 @@ async fn api(
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, list) = list(&state, &slug, ctx.lang).await?;
+    let list = list(&state, &slug, ctx.lang).await?;
+    let event = &list.event;
     let matching = search(&list.lines, query.q.as_deref());
     // Without a page, the whole list: an export for machines.
     let (rows, page, pages) = match query.page {
@@ -246,19 +293,16 @@ fn paginate<'a, 'b>(lines: &'b [&'a Line], page: usize) -> (&'b [&'a Line], usiz
 /// The list as a sheet: delegation, name, position, role, in the reader's language.
 async fn sheet(state: &AppState, ctx: &Ctx, slug: &str) -> Result<(Event, ::render::table::Sheet), AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, list) = list(state, slug, ctx.lang).await?;
+    let list = list(state, slug, ctx.lang).await?;
+    let event = list.event.clone();
     let t = |key: &str| state.i18n.t(ctx.lang, key, &[]);
     let headers = vec![t("list-delegation"), t("list-name"), t("list-position"), t("list-role")];
     let rows: Vec<Vec<String>> = list
         .lines
         .iter()
         .map(|l| {
-            vec![
-                l.delegation.get(ctx.lang).to_string(),
-                l.name.clone(),
-                l.position.get(ctx.lang).to_string(),
-                t(&format!("role-in-delegation-{}", l.role.as_str())),
-            ]
+            let [delegation, position, role] = l.shown.clone();
+            vec![delegation, l.name.clone(), position, role]
         })
         .collect();
     let lines = (2..rows.len() + 2).collect();
@@ -297,7 +341,8 @@ async fn xlsx(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>)
 
 async fn pdf(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let (event, snapshot) = list(&state, &slug, ctx.lang).await?;
+    let snapshot = list(&state, &slug, ctx.lang).await?;
+    let event = &snapshot.event;
     let mut list = pdf::ParticipantsList {
         language: ctx.lang.to_string(),
         title: state.i18n.t(ctx.lang, "list-title", &[]),
@@ -306,13 +351,11 @@ async fn pdf(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
         footer: event.city.get(ctx.lang).to_string(),
     };
     for line in &snapshot.lines {
-        let name = line.delegation.get(ctx.lang).to_string();
+        let [name, position, role] = line.shown.clone();
         if list.delegations.last().is_none_or(|d| d.name != name) {
             list.delegations.push(pdf::ListDelegation { name, members: Vec::new() });
         }
-        let role = state.i18n.t(ctx.lang, &format!("role-in-delegation-{}", line.role.as_str()), &[]);
-        let member =
-            pdf::ListMember { name: line.name.clone(), position: line.position.get(ctx.lang).to_string(), role };
+        let member = pdf::ListMember { name: line.name.clone(), position, role };
         list.delegations.last_mut().expect("just pushed").members.push(member);
     }
     let bytes = crate::pdfs::render(move || pdf::participants_list(&list)).await?;

@@ -34,15 +34,9 @@ pub(crate) async fn invitation(
 ) -> Result<Notice, AppError> {
     let lang = event_language(state, event).await?;
     let host = store::participants::list(&state.store).await?.into_iter().find(|p| p.id == event.host);
-    let host = host.map(|h| h.formal_name.get(&lang).to_string()).unwrap_or_default();
-    let args = [
-        ("event", event.name.get(&lang).to_string().into()),
-        ("host", host.into()),
-        ("participant", participant.formal_name.get(&lang).to_string().into()),
-        ("dates", state.i18n.date(&lang, event.start_date).into()),
-        ("city", event.city.get(&lang).to_string().into()),
-        ("link", link(state, &format!("/invitations/{token}")).into()),
-    ];
+    let host = host.ok_or(AppError::NotFound)?;
+    let mut args = crate::wording::invitation_args(state, &lang, event, &host, participant);
+    args.push(("link", link(state, &format!("/invitations/{token}")).into()));
     Ok(Notice {
         id: new_id(),
         user_id: None,

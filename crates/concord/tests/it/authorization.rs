@@ -159,6 +159,7 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
             kind: domain::participants::ParticipantKind::State,
             short_name: domain::Text::new(&[("en", name)]),
             formal_name: domain::Text::new(&[("en", name)]),
+            cases: Default::default(),
             time_zone: "Europe/Paris".into(),
         };
         store::participants::create(&mut tx, &Actor::anonymous(), new).await.unwrap();
