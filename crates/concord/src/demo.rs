@@ -47,6 +47,10 @@ struct BodyData {
     working_language: String,
     decision_rule: DecisionRule,
     chair_rule: ChairRule,
+    #[serde(default)]
+    precedence: Option<domain::precedence::PrecedencePolicy>,
+    #[serde(default)]
+    protocol: domain::bodies::ProtocolPolicy,
     seat: Text,
     time_zone: String,
     memberships: Vec<MembershipData>,
@@ -159,6 +163,8 @@ pub async fn load(store: &Store) -> Result<()> {
             working_language: b.working_language,
             decision_rule: b.decision_rule,
             chair_rule: b.chair_rule,
+            precedence: b.precedence,
+            protocol: b.protocol,
             seat: b.seat,
             time_zone: b.time_zone,
         };

@@ -60,6 +60,8 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
         working_language: "en".into(),
         decision_rule: DecisionRule::SimpleMajority,
         chair_rule: ChairRule::Agreed,
+        precedence: None,
+        protocol: Default::default(),
         seat: Text::new(&[("en", "New York")]),
         time_zone: "America/New_York".into(),
     };

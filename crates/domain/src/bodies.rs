@@ -3,7 +3,9 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::lineup::PhotoPolicy;
 use crate::precedence::PrecedencePolicy;
+use crate::seating::{SeatingPolicy, SpeakersPolicy};
 use crate::validation::{Checker, Invalid, check_slug, check_time_zone};
 use crate::{Id, Text};
 
@@ -52,10 +54,33 @@ pub struct Body {
     pub decision_rule: DecisionRule,
     pub chair_rule: ChairRule,
     pub precedence: PrecedencePolicy,
+    #[serde(default)]
+    pub protocol: ProtocolPolicy,
     /// The city of the body's seat.
     pub seat: Text,
     pub time_zone: String,
     pub version: i64,
+}
+
+/// A body's protocol rules besides the order of delegations: who speaks first, how the table is set,
+/// how the family photo is lined up. Data with parameters, kept on the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolPolicy {
+    #[serde(default)]
+    pub speakers: SpeakersPolicy,
+    #[serde(default)]
+    pub seating: SeatingPolicy,
+    #[serde(default)]
+    pub photo: PhotoPolicy,
+}
+
+impl ProtocolPolicy {
+    fn check(&self, c: &mut Checker) {
+        if !(2..=40).contains(&self.photo.row_length) {
+            c.fail_with("protocol.photo.row_length", "out-of-range", vec![("min", "2".into()), ("max", "40".into())]);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -66,6 +91,11 @@ pub struct NewBody {
     pub working_language: String,
     pub decision_rule: DecisionRule,
     pub chair_rule: ChairRule,
+    /// The order of delegations; alphabetical in the working language if not given.
+    #[serde(default)]
+    pub precedence: Option<PrecedencePolicy>,
+    #[serde(default)]
+    pub protocol: ProtocolPolicy,
     pub seat: Text,
     pub time_zone: String,
 }
@@ -82,6 +112,7 @@ impl NewBody {
             c.fail("working_language", "invalid-language");
         }
         check_time_zone(&mut c, "time_zone", &self.time_zone);
+        self.protocol.check(&mut c);
         c.finish(NewBody { name, seat, ..self })
     }
 }
@@ -213,6 +244,7 @@ mod tests {
             decision_rule: DecisionRule::Consensus,
             chair_rule: ChairRule::Agreed,
             precedence: crate::precedence::PrecedencePolicy::alphabetical("ru"),
+            protocol: ProtocolPolicy::default(),
             seat: crate::Text::default(),
             time_zone: "UTC".into(),
             version: 1,

@@ -121,6 +121,14 @@ impl PersonName {
     pub fn is_empty(&self) -> bool {
         self.family.is_empty() && self.given.is_empty()
     }
+
+    /// "М. Нуртлеу": the initial of the first given name and the family name, for name cards.
+    pub fn initialled(&self) -> String {
+        match self.given.chars().next() {
+            Some(initial) if !self.family.is_empty() => format!("{initial}. {}", self.family),
+            _ => self.full(),
+        }
+    }
 }
 
 /// A person's names: Latin (for badges and foreign readers) and Cyrillic (Russian or Kazakh letters).
@@ -140,6 +148,13 @@ impl Names {
         let (first, second) =
             if matches!(lang, "ru" | "kk") { (&self.cyrillic, &self.latin) } else { (&self.latin, &self.cyrillic) };
         if first.is_empty() { second.full() } else { first.full() }
+    }
+
+    /// The name for a name card in a reader's script ("М. Нуртлеу"), falling back like [`Names::display`].
+    pub fn on_card(&self, lang: &str) -> String {
+        let (first, second) =
+            if matches!(lang, "ru" | "kk") { (&self.cyrillic, &self.latin) } else { (&self.latin, &self.cyrillic) };
+        if first.is_empty() { second.initialled() } else { first.initialled() }
     }
 
     /// The family name in a reader's script, for sorting within equal ranks.
@@ -306,6 +321,12 @@ impl Member {
             version: 1,
         };
         blank.with_fields(fields)
+    }
+
+    /// Whether the member sits at a meeting: marked for it by name, or marked for none in particular
+    /// and sent by a participant that takes part in the meeting's body that day.
+    pub fn sits_at(&self, meeting: &str, member_of_body: bool) -> bool {
+        if self.meetings.is_empty() { member_of_body } else { self.meetings.iter().any(|m| m == meeting) }
     }
 
     /// The member with the fields an officer entered replacing the old ones (photo, accreditation
@@ -583,6 +604,20 @@ mod tests {
         let all = [&ambassador, &deputy, &head, &adviser, &delegate];
         let order: Vec<&str> = order_members(&all, "ru").iter().map(|m| m.names.cyrillic.family.as_str()).collect();
         assert_eq!(order, ["Утюпин", "Яковлев", "Ёлкин", "Борисов", "Абаев"]);
+    }
+
+    #[test]
+    fn name_cards_carry_an_initial_and_the_family_name() {
+        let names = Names {
+            latin: PersonName { family: "Nurtleu".into(), given: "Murat".into(), patronymic: String::new() },
+            cyrillic: PersonName {
+                family: "Нуртлеу".into(), given: "Мурат".into(), patronymic: "Абугалиевич".into()
+            },
+        };
+        assert_eq!(names.on_card("ru"), "М. Нуртлеу");
+        assert_eq!(names.on_card("en"), "M. Nurtleu");
+        let latin_only = Names { latin: names.latin.clone(), ..Names::default() };
+        assert_eq!(latin_only.on_card("kk"), "M. Nurtleu");
     }
 
     #[test]

@@ -7,9 +7,11 @@ pub mod chairmanship;
 pub mod delegations;
 pub mod events;
 pub mod imports;
+pub mod lineup;
 pub mod participants;
 pub mod policy;
 pub mod precedence;
+pub mod seating;
 pub mod text;
 pub mod validation;
 

@@ -1,6 +1,6 @@
 //! Bodies, their memberships over time and the chairs set for years.
 
-use domain::bodies::{Body, ChairRule, DecisionRule, Membership, MembershipStatus, NewBody};
+use domain::bodies::{Body, ChairRule, DecisionRule, Membership, MembershipStatus, NewBody, ProtocolPolicy};
 use domain::chairmanship::SetChair;
 use domain::policy::{Actor, EntityKind};
 use domain::precedence::PrecedencePolicy;
@@ -23,6 +23,7 @@ struct BodyRow {
     decision_rule: String,
     chair_rule: Json<ChairRule>,
     precedence: Json<PrecedencePolicy>,
+    protocol: Json<ProtocolPolicy>,
     seat: Json<Text>,
     time_zone: String,
     version: i64,
@@ -40,6 +41,7 @@ impl TryFrom<BodyRow> for Body {
                 .ok_or_else(|| StoreError::Corrupt(format!("decision rule {}", r.decision_rule)))?,
             chair_rule: r.chair_rule.0,
             precedence: r.precedence.0,
+            protocol: r.protocol.0,
             seat: r.seat.0,
             time_zone: r.time_zone,
             version: r.version,
@@ -47,10 +49,10 @@ impl TryFrom<BodyRow> for Body {
     }
 }
 
-const SELECT_ALL: &str = "SELECT id, slug, name, working_language, decision_rule, chair_rule, precedence, seat, time_zone, version FROM bodies ORDER BY slug";
-const SELECT_BY_SLUG: &str = "SELECT id, slug, name, working_language, decision_rule, chair_rule, precedence, seat, time_zone, version FROM bodies WHERE slug = $1";
-const INSERT: &str = "INSERT INTO bodies (id, slug, name, working_language, decision_rule, chair_rule, precedence, seat, time_zone, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)";
+const SELECT_ALL: &str = "SELECT id, slug, name, working_language, decision_rule, chair_rule, precedence, protocol, seat, time_zone, version FROM bodies ORDER BY slug";
+const SELECT_BY_SLUG: &str = "SELECT id, slug, name, working_language, decision_rule, chair_rule, precedence, protocol, seat, time_zone, version FROM bodies WHERE slug = $1";
+const INSERT: &str = "INSERT INTO bodies (id, slug, name, working_language, decision_rule, chair_rule, precedence, protocol, seat, time_zone, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
 
 pub async fn list(store: &Store) -> Result<Vec<Body>> {
     let rows: Vec<BodyRow> = on!(store, c => sqlx::query_as(SELECT_ALL).fetch_all(c).await)?;
@@ -65,7 +67,8 @@ pub async fn by_slug(store: &Store, slug: &str) -> Result<Body> {
 pub async fn create(tx: &mut Tx, actor: &Actor, new: NewBody) -> Result<Body> {
     let body = Body {
         id: new_id(),
-        precedence: PrecedencePolicy::alphabetical(&new.working_language),
+        precedence: new.precedence.unwrap_or_else(|| PrecedencePolicy::alphabetical(&new.working_language)),
+        protocol: new.protocol,
         slug: new.slug,
         name: new.name,
         working_language: new.working_language,
@@ -83,6 +86,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewBody) -> Result<Body> {
         .bind(body.decision_rule.as_str())
         .bind(Json(&body.chair_rule))
         .bind(Json(&body.precedence))
+        .bind(Json(&body.protocol))
         .bind(Json(&body.seat))
         .bind(&body.time_zone))
     .map_err(unique("slug"))?;

@@ -339,3 +339,11 @@ mail-reminder-body =
     The accreditation for { $event } closes on { $deadline }. After that only the host can change the delegation.
     { $link }
 member-meetings = Meetings (none marked: all)
+seating-title = Seating plan: { $meeting }
+family-photo-title = Family photo: { $meeting }
+photo-camera = Camera
+meeting-outputs = Protocol
+meeting-speakers = Speakers
+meeting-seating = Seating plan
+meeting-family-photo = Family photo
+error-invalid-table = Unknown table; use round or u_shape.

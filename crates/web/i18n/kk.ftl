@@ -339,3 +339,11 @@ mail-reminder-body =
     «{ $event }» іс-шарасына аккредиттеу { $deadline } аяқталады. Одан кейін делегация құрамын тек қабылдаушы тарап өзгерте алады.
     { $link }
 member-meetings = Отырыстар (белгіленбесе — барлығы)
+seating-title = Отырғызу жоспары: { $meeting }
+family-photo-title = Бірлескен суретке түсу: { $meeting }
+photo-camera = Камера
+meeting-outputs = Хаттама
+meeting-speakers = Сөз сөйлеу тәртібі
+meeting-seating = Отырғызу жоспары
+meeting-family-photo = Бірлескен сурет
+error-invalid-table = Үстел түрі белгісіз; round немесе u_shape көрсетіңіз.

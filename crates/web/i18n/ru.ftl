@@ -339,3 +339,11 @@ mail-reminder-body =
     Аккредитация на мероприятие «{ $event }» завершается { $deadline }. После этого изменить состав делегации сможет только принимающая сторона.
     { $link }
 member-meetings = Заседания (если не отмечено — все)
+seating-title = Рассадка: { $meeting }
+family-photo-title = Совместное фотографирование: { $meeting }
+photo-camera = Камера
+meeting-outputs = Протокол
+meeting-speakers = Порядок выступлений
+meeting-seating = Рассадка
+meeting-family-photo = Совместное фото
+error-invalid-table = Неизвестный тип стола; укажите round или u_shape.

@@ -19,6 +19,7 @@ mod participants;
 mod pdfs;
 mod render;
 mod routes;
+mod seating;
 mod system;
 mod wording;
 

@@ -61,5 +61,6 @@ pub(crate) fn registry() -> Registry {
     let r = crate::events::routes(r);
     let r = crate::delegations::routes(r);
     let r = crate::lists::routes(r);
+    let r = crate::seating::routes(r);
     crate::audit::routes(r)
 }

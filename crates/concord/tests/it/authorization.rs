@@ -126,6 +126,9 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/events/{event}/participants.csv"), ALL_200),
         (("GET", "/events/{event}/participants.xlsx"), ALL_200),
         (("GET", "/events/{event}/participants.pdf"), ALL_200),
+        (("GET", "/api/v1/events/{event}/meetings/{meeting}/speakers"), ALL_200),
+        (("GET", "/events/{event}/meetings/{meeting}/seating.svg"), ALL_200),
+        (("GET", "/events/{event}/meetings/{meeting}/family-photo.svg"), ALL_200),
         (("GET", "/api/v1/events/{event}/participants"), ALL_200),
         (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
     ])
@@ -194,6 +197,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         .replace("{lang}", "ru")
         .replace("{file}", "app.css")
         .replace("{body}", "cis-cfm")
+        .replace("{meeting}", "cis-cfm")
         .replace("{event}", "almaty-2025")
         .replace("{year}", &(2150 + n % 50).to_string());
     let path = if route == "/language/{lang}" { format!("{path}?next=/events") } else { path };

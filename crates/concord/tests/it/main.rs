@@ -7,5 +7,6 @@ mod support;
 mod authorization;
 mod cli;
 mod delegations_suite;
+mod seating_suite;
 mod store_suite;
 mod web_suite;

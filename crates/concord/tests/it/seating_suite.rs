@@ -1,0 +1,85 @@
+//! A meeting's protocol outputs: the order of speakers, the seating plan and the family photo, from
+//! the rules on the meeting's body, read back by an XML parser.
+
+use axum::http::StatusCode;
+
+use crate::support::{Session, TestApp};
+
+/// The name cards of an SVG plan by place, in document order.
+fn cards(svg: &str) -> Vec<(String, String)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("place"))
+        .map(|g| {
+            let card = g.descendants().find(|n| n.attribute("class") == Some("card-text")).expect("a name card");
+            (g.attribute("data-place").unwrap().to_string(), card.text().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_chair_opens_the_host_welcomes_then_the_cis_order() {
+    let app = TestApp::new().await;
+    let reply = app.get(&Session::default(), "/api/v1/events/almaty-2025/meetings/cis-cfm/speakers").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let speakers = reply.json()["speakers"].as_array().unwrap().clone();
+    let codes: Vec<&str> = speakers.iter().map(|s| s["participant"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["TJ", "KZ", "AZ", "AM", "BY", "KG", "RU", "TM", "UZ", "CIS"]);
+    assert_eq!(speakers[0]["turn"], "opens");
+    assert_eq!(speakers[1]["turn"], "welcomes");
+    assert_eq!(speakers[1]["head"], "Murat Nurtleu");
+
+    let format = app.get(&Session::default(), "/api/v1/events/almaty-2025/meetings/central-asia-russia/speakers").await;
+    let codes: Vec<String> = format.json()["speakers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["participant"].as_str().unwrap().into())
+        .collect();
+    assert_eq!(codes, ["KZ", "KG", "RU", "TJ", "TM", "UZ"], "only the format's members; the host welcomes first");
+}
+
+#[tokio::test]
+async fn the_family_photo_puts_the_host_in_the_middle_and_ranks_first_at_its_right() {
+    let app = TestApp::new().await;
+    let reply = app.get(&Session::default(), "/events/almaty-2025/meetings/cis-cfm/family-photo.svg").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers["content-type"], "image/svg+xml; charset=utf-8");
+    let row: Vec<String> = cards(&reply.body).into_iter().map(|(_, card)| card).collect();
+    // Turkmenistan's head is a deputy prime minister: first among the others, at the host's right
+    // (the camera's left); then the ministers in the CIS order, alternating outwards.
+    assert_eq!(
+        row,
+        [
+            "СНГ",
+            "Узбекистан",
+            "Россия",
+            "Армения",
+            "Туркменистан",
+            "Казахстан",
+            "Азербайджан",
+            "Кыргызстан",
+            "Таджикистан",
+            "Беларусь"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn seating_plans_seat_the_chair_at_the_head_for_every_table() {
+    let app = TestApp::new().await;
+    for table in ["round", "u_shape"] {
+        let path = format!("/events/almaty-2025/meetings/cis-cfm/seating.svg?table={table}");
+        let reply = app.get(&Session { lang: Some("en"), ..Session::default() }, &path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{table}");
+        let places = cards(&reply.body);
+        assert_eq!(places.len(), 10, "{table}");
+        assert_eq!(places[0], ("place 0".to_string(), "Таджикистан".to_string()), "the chair; cards in Russian");
+        assert_eq!(places[9].1, "Азербайджан", "the first in order at the chair's right ({table})");
+        assert!(reply.body.contains("Seating plan: Meeting of the CIS Council of Foreign Ministers"), "{table}");
+    }
+    let bad = app.get(&Session::default(), "/events/almaty-2025/meetings/cis-cfm/seating.svg?table=oval").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing = app.get(&Session::default(), "/events/almaty-2025/meetings/no-such/seating.svg").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,192 @@
+//! A meeting's protocol outputs from the rules on its body: the order of speakers, the seating plan
+//! and the family-photo line-up. Who sits at the meeting: the heads of the delegations taking part.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::Id;
+use domain::bodies::{Body, status_on};
+use domain::delegations::{DelegationRole, Member};
+use domain::events::{Event, Meeting};
+use domain::lineup::{Centre, line_up};
+use domain::participants::Participant;
+use domain::policy::{Action, authorize};
+use domain::precedence::{Context, order_in};
+use domain::seating::{Table, places, speakers};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::guard::Ctx;
+use crate::input::QueryParams;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/api/v1/events/{event}/meetings/{meeting}/speakers", "The order of speakers at a meeting", speakers_api)
+        .get(
+            "/events/{event}/meetings/{meeting}/seating.svg",
+            "The seating plan of a meeting as SVG (?table=round|u_shape)",
+            seating_svg,
+        )
+        .get(
+            "/events/{event}/meetings/{meeting}/family-photo.svg",
+            "The family-photo line-up of a meeting as SVG",
+            photo_svg,
+        )
+}
+
+/// A meeting and the heads of delegation sitting at it, in the order of delegations of its body.
+struct Sitting {
+    event: Event,
+    meeting: Meeting,
+    body: Body,
+    heads: Vec<(Participant, Member)>,
+}
+
+impl Sitting {
+    async fn load(state: &AppState, event: &str, meeting: &str) -> Result<Sitting, AppError> {
+        let event = store::events::by_slug(&state.store, event).await?;
+        let meeting = store::events::meetings_of_event(&state.store, event.id)
+            .await?
+            .into_iter()
+            .map(|m| m.meeting)
+            .find(|m| m.slug == meeting)
+            .ok_or(AppError::NotFound)?;
+        let body = store::bodies::list(&state.store)
+            .await?
+            .into_iter()
+            .find(|b| b.id == meeting.body_id)
+            .ok_or(AppError::NotFound)?;
+        let memberships = store::bodies::memberships(&state.store, body.id).await?;
+        let participants = store::participants::list(&state.store).await?;
+        let delegations = store::delegations::of_event(&state.store, event.id).await?;
+        let members = store::delegations::approved_of_event(&state.store, event.id).await?;
+        let participant_of: HashMap<Id, Id> = delegations.iter().map(|d| (d.id, d.participant_id)).collect();
+        let mut heads: HashMap<Id, Member> = HashMap::new();
+        for m in members.into_iter().filter(|m| m.role == DelegationRole::Head) {
+            let Some(&participant) = participant_of.get(&m.delegation_id) else { continue };
+            let member_of_body =
+                status_on(&memberships, participant, meeting.date).is_some_and(|status| status.takes_part());
+            if m.sits_at(&meeting.slug, member_of_body) && heads.get(&participant).is_none_or(|h| m.rank < h.rank) {
+                heads.insert(participant, m);
+            }
+        }
+        let present: Vec<&Participant> = participants.iter().filter(|p| heads.contains_key(&p.id)).collect();
+        let head_rank = |id: Id| heads.get(&id).map(|m| m.rank);
+        let ordered = order_in(&body.precedence, &present, &Context { host: Some(event.host), head_rank: &head_rank });
+        let heads = ordered.into_iter().map(|p| (p.clone(), heads[&p.id].clone())).collect();
+        Ok(Sitting { event, meeting, body, heads })
+    }
+
+    fn present(&self, id: Option<Id>) -> Option<Id> {
+        id.filter(|id| self.heads.iter().any(|(p, _)| p.id == *id))
+    }
+
+    fn order(&self) -> Vec<Id> {
+        self.heads.iter().map(|(p, _)| p.id).collect()
+    }
+
+    /// The name card of a participant's place, in the body's working language.
+    fn card(&self, id: Id) -> render::svg::Card {
+        let lang = &self.body.working_language;
+        let (p, head) = self.heads.iter().find(|(p, _)| p.id == id).expect("a participant at the meeting");
+        render::svg::Card { card: p.short_name.get(lang).to_string(), person: head.names.on_card(lang) }
+    }
+
+    /// Who heads the table or the photo: the first present of `preferred`, else the first in order.
+    fn first_of(&self, preferred: [Option<Id>; 2]) -> Option<Id> {
+        preferred.into_iter().find_map(|id| self.present(id)).or_else(|| self.order().first().copied())
+    }
+
+    fn title(&self, state: &AppState, ctx: &Ctx, key: &str) -> String {
+        state.i18n.t(ctx.lang, key, &[("meeting", self.meeting.title.get(ctx.lang).to_string().into())])
+    }
+}
+
+async fn speakers_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+) -> Result<Json<Value>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let sitting = Sitting::load(&state, &event, &meeting).await?;
+    let chair = sitting.present(sitting.meeting.chair);
+    let host = sitting.present(Some(sitting.event.host));
+    let order = speakers(&sitting.body.protocol.speakers, chair.as_ref(), host.as_ref(), &sitting.order());
+    let list: Vec<Value> = order
+        .into_iter()
+        .map(|(id, turn)| {
+            let (p, head) = sitting.heads.iter().find(|(p, _)| p.id == id).expect("a participant at the meeting");
+            json!({ "participant": p.code, "delegation": p.short_name.get(ctx.lang), "head": head.names.display(ctx.lang), "turn": turn })
+        })
+        .collect();
+    Ok(Json(json!({ "event": sitting.event.slug, "meeting": sitting.meeting.slug, "speakers": list })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeatingQuery {
+    table: Option<String>,
+}
+
+async fn seating_svg(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+    QueryParams(query): QueryParams<SeatingQuery>,
+) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let sitting = Sitting::load(&state, &event, &meeting).await?;
+    let policy = &sitting.body.protocol.seating;
+    let table = match query.table.as_deref() {
+        None => policy.table,
+        Some(name) => Table::parse(name).ok_or_else(|| AppError::field("table", "invalid-table"))?,
+    };
+    let cards = match sitting.first_of([sitting.meeting.chair, Some(sitting.event.host)]) {
+        Some(chair) => {
+            let others: Vec<Id> = sitting.order().into_iter().filter(|id| *id != chair).collect();
+            places(policy.direction, chair, &others).into_iter().map(|id| sitting.card(id)).collect()
+        }
+        None => Vec::new(),
+    };
+    let shape = match table {
+        Table::Round => render::svg::Shape::Round,
+        Table::UShape => render::svg::Shape::U,
+    };
+    Ok(svg(render::svg::table(&sitting.title(&state, &ctx, "seating-title"), shape, &cards)))
+}
+
+async fn photo_svg(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let sitting = Sitting::load(&state, &event, &meeting).await?;
+    let policy = &sitting.body.protocol.photo;
+    let (chair, host) = (sitting.meeting.chair, Some(sitting.event.host));
+    let centre = match policy.centre {
+        Centre::Host => sitting.first_of([host, chair]),
+        Centre::Chair => sitting.first_of([chair, host]),
+    };
+    let rows = match centre {
+        Some(centre) => {
+            let others = sitting.heads.iter().filter(|(p, _)| p.id != centre).map(|(p, head)| (p.id, head.rank));
+            line_up(policy, centre, others.collect())
+                .into_iter()
+                .map(|row| row.into_iter().map(|id| sitting.card(id)).collect())
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let camera = state.i18n.t(ctx.lang, "photo-camera", &[]);
+    Ok(svg(render::svg::family_photo(&sitting.title(&state, &ctx, "family-photo-title"), &rows, &camera)))
+}
+
+fn svg(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response()
+}
