@@ -1,7 +1,7 @@
 // Browser end-to-end tests for a meeting's protocol outputs: the family-photo line-up and the
 // seating plan open from the event page and render as SVG in the browser.
 import assert from 'node:assert/strict';
-import { browserSuite } from '../lib/helpers.js';
+import { browserSuite, login } from '../lib/helpers.js';
 
 const browserTest = browserSuite();
 
@@ -24,4 +24,35 @@ browserTest('the family photo and seating plan of the CFM render from the event 
   assert.equal(await page.locator('g.place').count(), 10);
   const title = await page.locator('svg > title').textContent();
   assert.match(title, /^Seating plan: /);
+});
+
+browserTest('the host moves the family photo and an open programme shows the new time without reload', async (page) => {
+  // A delegate keeps the programme open.
+  await login(page, 'delegation-kz');
+  await page.goto('/events/almaty-2025/programme');
+  const photoRow = () => page.locator('#programme tr[data-kind="family_photo"]');
+  assert.equal((await photoRow().locator('.time').textContent()).trim(), '10:15–10:30');
+  await page.evaluate(() => { window.notReloaded = true; });
+
+  // The host, in another browser, moves the family photo by 15 minutes.
+  const origin = new URL(page.url()).origin;
+  const hostContext = await page.context().browser().newContext({ baseURL: origin, locale: 'en-US' });
+  try {
+    const host = await hostContext.newPage();
+    await login(host, 'host');
+    await host.goto('/events/almaty-2025/programme');
+    const form = host.locator('#programme tr[data-kind="family_photo"] form.move');
+    await form.locator('input[name="minutes"]').fill('15');
+    await Promise.all([host.waitForURL(/\/programme$/), form.locator('button[type="submit"]').click()]);
+    assert.equal((await host.locator('#programme tr[data-kind="family_photo"] .time').textContent()).trim(), '10:30–10:45');
+  } finally {
+    await hostContext.close();
+  }
+
+  await page.waitForFunction(
+    () => document.querySelector('#programme tr[data-kind="family_photo"] .time')?.textContent.trim() === '10:30–10:45',
+    null,
+    { timeout: 3000 },
+  );
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
 });

@@ -11,6 +11,7 @@ use domain::delegations::{DelegationStatus, MemberFields};
 use domain::events::{EventFields, Format, MeetingFields, Venue};
 use domain::participants::NewParticipant;
 use domain::policy::Actor;
+use domain::programme::{ItemFrame, ItemInput, Travel};
 use jiff::civil::Date;
 use serde::Deserialize;
 use store::Store;
@@ -24,6 +25,7 @@ struct Scenario {
     bodies: Vec<BodyData>,
     events: Vec<EventData>,
     delegations: DelegationsData,
+    programme: ProgrammeData,
     accounts: Accounts,
 }
 
@@ -86,7 +88,16 @@ struct EventData {
     end_date: Date,
     #[serde(default)]
     venues: Vec<Venue>,
+    #[serde(default)]
+    travel: Vec<Travel>,
     meetings: Vec<MeetingData>,
+}
+
+/// The programme of one event of the scenario.
+#[derive(Deserialize)]
+struct ProgrammeData {
+    event: String,
+    items: Vec<ItemInput>,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +197,7 @@ pub async fn load(store: &Store) -> Result<()> {
         bodies.insert(body.slug.clone(), body);
     }
     let mut events = BTreeMap::new();
+    let mut meetings_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for e in scenario.events {
         let fields = EventFields {
             slug: e.slug,
@@ -195,7 +207,8 @@ pub async fn load(store: &Store) -> Result<()> {
             time_zone: e.time_zone,
             start_date: e.start_date,
             end_date: e.end_date,
-            venues: e.venues,
+            venues: Some(e.venues),
+            travel: Some(e.travel),
         };
         let event = store::events::create(&mut tx, &system, fields.validate()?).await?;
         for m in e.meetings {
@@ -209,12 +222,16 @@ pub async fn load(store: &Store) -> Result<()> {
                 formats: m.formats,
                 date: m.date,
             };
-            store::events::create_meeting(&mut tx, &system, &event, body.id, fields.validate(&event)?).await?;
+            let meeting =
+                store::events::create_meeting(&mut tx, &system, &event, body.id, fields.validate(&event)?).await?;
+            meetings_of.entry(event.slug.clone()).or_default().push(meeting.slug);
         }
         events.insert(event.slug.clone(), event);
     }
     let event = events.get(&scenario.delegations.event).context("unknown event for the delegations")?;
+    let mut invited = Vec::new();
     for d in scenario.delegations.list {
+        invited.push(d.participant.clone());
         let delegation =
             store::delegations::invite(&mut tx, &system, event.id, &d.participant, &d.email, &new_secret()).await?;
         let delegation =
@@ -225,6 +242,13 @@ pub async fn load(store: &Store) -> Result<()> {
             store::delegations::decide(&mut tx, &system, &member, event.id, Decision::Approve { badge_id: &badge })
                 .await?;
         }
+    }
+    let programme = scenario.programme;
+    let event = events.get(&programme.event).context("unknown event for the programme")?;
+    let meetings = meetings_of.get(&programme.event).cloned().unwrap_or_default();
+    for input in programme.items {
+        let fields = input.validate(&ItemFrame { event, meetings: &meetings, participants: &invited })?;
+        store::programme::create(&mut tx, &system, event.id, fields).await?;
     }
     let a = scenario.accounts;
     let hash = hash_password(&a.password);

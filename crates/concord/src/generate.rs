@@ -84,7 +84,8 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
         time_zone: "America/New_York".into(),
         start_date: date(2026, 9, 22),
         end_date: date(2026, 9, 26),
-        venues: vec![],
+        venues: None,
+        travel: None,
     };
     let event = store::events::create(&mut tx, &system, fields.validate().context("the generated event")?).await?;
     let meeting = MeetingFields {

@@ -3,19 +3,51 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::programme::Travel;
 use crate::validation::{Checker, Invalid, check_slug, check_time_zone};
 use crate::{Id, Text};
 
 /// The longest event Concord accepts: a UN high-level week with its preparations fits.
 pub const MAX_EVENT_DAYS: i32 = 60;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A place of the event: a building with rooms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Venue {
+    /// Unique within the event; programme items name their venue by it.
+    #[serde(default)]
+    pub slug: String,
     pub name: Text,
     pub address: String,
+    #[serde(default)]
+    pub location: Option<Location>,
+    #[serde(default)]
+    pub rooms: Vec<Room>,
+    /// Step-free access, lifts, hearing loops…
+    #[serde(default)]
+    pub accessibility: String,
+}
+
+/// Latitude and longitude in degrees (WGS 84).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub latitude: f64,
+    pub longitude: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Room {
+    pub slug: String,
+    pub name: Text,
+    #[serde(default)]
+    pub capacity: Option<u32>,
+    #[serde(default)]
+    pub accessibility: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: Id,
     pub slug: String,
@@ -27,6 +59,9 @@ pub struct Event {
     pub start_date: Date,
     pub end_date: Date,
     pub venues: Vec<Venue>,
+    /// Travel times between the venues, which the host may edit.
+    #[serde(default)]
+    pub travel: Vec<Travel>,
     /// After this instant only the host changes delegations.
     pub accreditation_deadline: Option<jiff::Timestamp>,
     pub version: i64,
@@ -35,7 +70,7 @@ pub struct Event {
 impl Event {
     /// A new event from its fields, hosted by the participant `host` (the id of `fields.host`).
     pub fn new(id: Id, host: Id, fields: EventFields) -> Event {
-        let EventFields { slug, name, city, time_zone, start_date, end_date, venues, host: _ } = fields;
+        let EventFields { slug, name, city, time_zone, start_date, end_date, venues, travel, host: _ } = fields;
         Event {
             id,
             slug,
@@ -45,18 +80,25 @@ impl Event {
             time_zone,
             start_date,
             end_date,
-            venues,
+            venues: venues.unwrap_or_default(),
+            travel: travel.unwrap_or_default(),
             accreditation_deadline: None,
             version: 1,
         }
     }
 
-    /// The event with a user's fields replacing the old ones (its deadline and version stay).
+    /// The event with a user's fields replacing the old ones (its deadline and version stay, and
+    /// its venues and travel times unless the fields bring new ones).
     pub fn with_fields(self, host: Id, fields: EventFields) -> Event {
+        let venues = fields.venues.is_none().then(|| self.venues.clone());
+        let travel = fields.travel.is_none().then(|| self.travel.clone());
+        let new = Event::new(self.id, host, fields);
         Event {
             accreditation_deadline: self.accreditation_deadline,
             version: self.version,
-            ..Event::new(self.id, host, fields)
+            venues: venues.unwrap_or(new.venues),
+            travel: travel.unwrap_or(new.travel),
+            ..new
         }
     }
 
@@ -67,7 +109,7 @@ impl Event {
 }
 
 /// The fields a user sets when creating or editing an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventFields {
     pub slug: String,
@@ -78,8 +120,12 @@ pub struct EventFields {
     pub time_zone: String,
     pub start_date: Date,
     pub end_date: Date,
+    /// The venues with their rooms; left out, they stay as they are.
     #[serde(default)]
-    pub venues: Vec<Venue>,
+    pub venues: Option<Vec<Venue>>,
+    /// Travel times between venues; left out, they stay as they are.
+    #[serde(default)]
+    pub travel: Option<Vec<Travel>>,
 }
 
 impl EventFields {
@@ -98,21 +144,68 @@ impl EventFields {
         } else if (self.end_date - self.start_date).get_days() >= MAX_EVENT_DAYS {
             c.fail_with("end_date", "event-too-long", vec![("max", MAX_EVENT_DAYS.to_string())]);
         }
-        let mut venues = Vec::new();
-        for (i, v) in self.venues.into_iter().enumerate() {
-            let name = v.name.checked(&mut c, &format!("venues[{i}].name"), 200);
-            let address = if v.address.trim().is_empty() {
-                String::new()
-            } else {
-                c.text(&format!("venues[{i}].address"), &v.address, 300)
-            };
-            venues.push(Venue { name, address });
-        }
-        if venues.len() > 50 {
-            c.fail_with("venues", "too-many", vec![("max", "50".into())]);
-        }
-        c.finish(EventFields { name, host, city, venues, ..self })
+        let venues = self.venues.map(|venues| check_venues(&mut c, venues));
+        let travel = self.travel.map(|travel| check_travel(&mut c, travel, venues.as_deref()));
+        c.finish(EventFields { name, host, city, venues, travel, ..self })
     }
+}
+
+fn check_venues(c: &mut Checker, venues: Vec<Venue>) -> Vec<Venue> {
+    if venues.len() > 50 {
+        c.fail_with("venues", "too-many", vec![("max", "50".into())]);
+    }
+    let mut out: Vec<Venue> = Vec::new();
+    for (i, v) in venues.into_iter().enumerate() {
+        let field = |sub: &str| format!("venues[{i}].{sub}");
+        check_slug(c, &field("slug"), &v.slug);
+        if out.iter().any(|o| o.slug == v.slug) {
+            c.fail(field("slug"), "taken");
+        }
+        let name = v.name.checked(c, &field("name"), 200);
+        let address =
+            if v.address.trim().is_empty() { String::new() } else { c.text(&field("address"), &v.address, 300) };
+        if v.location.is_some_and(|l| !(-90.0..=90.0).contains(&l.latitude) || !(-180.0..=180.0).contains(&l.longitude))
+        {
+            c.fail(field("location"), "invalid-location");
+        }
+        let mut rooms: Vec<Room> = Vec::new();
+        for (j, r) in v.rooms.into_iter().enumerate() {
+            let room_field = |sub: &str| format!("venues[{i}].rooms[{j}].{sub}");
+            check_slug(c, &room_field("slug"), &r.slug);
+            if rooms.iter().any(|o| o.slug == r.slug) {
+                c.fail(room_field("slug"), "taken");
+            }
+            let name = r.name.checked(c, &room_field("name"), 200);
+            let accessibility = r.accessibility.trim().to_string();
+            rooms.push(Room { name, accessibility, ..r });
+        }
+        let accessibility = v.accessibility.trim().to_string();
+        out.push(Venue { name, address, rooms, accessibility, ..v });
+    }
+    out
+}
+
+/// The most minutes between two venues of one event: a day's drive.
+const MAX_TRAVEL_MINUTES: u32 = 600;
+
+fn check_travel(c: &mut Checker, travel: Vec<Travel>, venues: Option<&[Venue]>) -> Vec<Travel> {
+    for (i, t) in travel.iter().enumerate() {
+        let known = |slug: &str| venues.is_none_or(|vs| vs.iter().any(|v| v.slug == slug));
+        if !known(&t.from) {
+            c.fail(format!("travel[{i}].from"), "unknown");
+        }
+        if !known(&t.to) {
+            c.fail(format!("travel[{i}].to"), "unknown");
+        }
+        if t.minutes > MAX_TRAVEL_MINUTES {
+            c.fail_with(
+                format!("travel[{i}].minutes"),
+                "out-of-range",
+                vec![("min", "0".into()), ("max", MAX_TRAVEL_MINUTES.to_string())],
+            );
+        }
+    }
+    travel
 }
 
 /// A format of a sitting.
@@ -185,8 +278,43 @@ mod tests {
             time_zone: "Asia/Almaty".into(),
             start_date: date(2025, 4, 10),
             end_date: date(2025, 4, 11),
-            venues: vec![],
+            venues: None,
+            travel: None,
         }
+    }
+
+    #[test]
+    fn venues_have_unique_slugs_and_travel_joins_known_venues() {
+        let venue = |slug: &str| Venue {
+            slug: slug.into(),
+            name: Text::new(&[("en", slug)]),
+            address: String::new(),
+            location: Some(Location { latitude: 43.24, longitude: 76.95 }),
+            rooms: vec![],
+            accessibility: String::new(),
+        };
+        let fields = EventFields {
+            venues: Some(vec![venue("mfa"), venue("mfa")]),
+            travel: Some(vec![crate::programme::Travel { from: "mfa".into(), to: "airport".into(), minutes: 30 }]),
+            ..almaty()
+        };
+        let fields: Vec<String> = fields.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["venues[1].slug", "travel[0].to"]);
+    }
+
+    #[test]
+    fn editing_an_event_without_venues_keeps_them() {
+        let mut event = Event::new(crate::new_id(), crate::new_id(), almaty());
+        event.venues = vec![Venue {
+            slug: "mfa".into(),
+            name: Text::new(&[("en", "MFA")]),
+            address: String::new(),
+            location: None,
+            rooms: vec![],
+            accessibility: String::new(),
+        }];
+        let edited = event.with_fields(crate::new_id(), EventFields { name: Text::new(&[("en", "New")]), ..almaty() });
+        assert_eq!(edited.venues.len(), 1);
     }
 
     #[test]
@@ -220,6 +348,7 @@ mod tests {
             start_date: fields.start_date,
             end_date: fields.end_date,
             venues: vec![],
+            travel: vec![],
             accreditation_deadline: None,
             version: 1,
         };

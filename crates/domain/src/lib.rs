@@ -11,6 +11,7 @@ pub mod lineup;
 pub mod participants;
 pub mod policy;
 pub mod precedence;
+pub mod programme;
 pub mod seating;
 pub mod text;
 pub mod validation;

@@ -106,6 +106,10 @@ pub enum Action {
     CheckBadge {
         event: Id,
     },
+    /// Add, move or cancel programme items; edit venues and travel times.
+    ManageProgramme {
+        event: Id,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -140,9 +144,10 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             (actor.hosts(event) || actor.is_secretariat_of(body), "only the event's host or the body's secretariat")
         }
         Action::ReadAudit => (actor.is_secretariat(), "only an admin or a secretariat reads the audit trail"),
-        Action::ManageInvitations { event } | Action::DecideAccreditation { event } | Action::CheckBadge { event } => {
-            (actor.hosts(event), "only the event's host")
-        }
+        Action::ManageInvitations { event }
+        | Action::DecideAccreditation { event }
+        | Action::CheckBadge { event }
+        | Action::ManageProgramme { event } => (actor.hosts(event), "only the event's host"),
         Action::ReadDelegation { event, participant } => (
             actor.hosts(event) || actor.is_officer(event, participant) || actor.is_ministry_of(participant),
             "only the delegation, its ministry and the host see a delegation",
@@ -159,6 +164,21 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ReadMetrics => (false, "only an admin reads metrics"),
     };
     if allowed { Ok(()) } else { Err(Denied::NotAllowed(why)) }
+}
+
+/// The narrowest programme items an actor may see at an event: everything for its host, items for
+/// participants for the delegations invited (`invited`: their participants), their ministries and
+/// the secretariats, public items for everyone else (press included).
+pub fn programme_audience(actor: &Actor, event: Id, invited: &[Id]) -> crate::programme::Visibility {
+    use crate::programme::Visibility;
+    if actor.is_admin() || actor.hosts(event) {
+        Visibility::HostOnly
+    } else if actor.is_secretariat() || invited.iter().any(|p| actor.is_officer(event, *p) || actor.is_ministry_of(*p))
+    {
+        Visibility::Participants
+    } else {
+        Visibility::Public
+    }
 }
 
 /// The role a user receives on creating an event: whoever creates an event for their ministry hosts
@@ -182,10 +202,11 @@ pub enum EntityKind {
     Delegation,
     Member,
     Badge,
+    ProgrammeItem,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 11] = [
+    pub const ALL: [EntityKind; 12] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -197,6 +218,7 @@ impl EntityKind {
         Self::Delegation,
         Self::Member,
         Self::Badge,
+        Self::ProgrammeItem,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -212,6 +234,7 @@ impl EntityKind {
             Self::Delegation => "delegation",
             Self::Member => "member",
             Self::Badge => "badge",
+            Self::ProgrammeItem => "programme_item",
         }
     }
 
@@ -225,9 +248,13 @@ impl EntityKind {
 pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
     match kind {
         // Accounts, and delegations' personal data (contacts, travel), stay with the admin here.
-        EntityKind::User | EntityKind::ApiToken | EntityKind::Delegation | EntityKind::Member | EntityKind::Badge => {
-            actor.is_admin()
-        }
+        // Programme items may be for the host only.
+        EntityKind::User
+        | EntityKind::ApiToken
+        | EntityKind::Delegation
+        | EntityKind::Member
+        | EntityKind::Badge
+        | EntityKind::ProgrammeItem => actor.is_admin(),
         _ => true,
     }
 }

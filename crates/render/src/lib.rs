@@ -2,6 +2,7 @@
 //!
 //! - [`table`]: delegation lists and other tabular data, written as CSV or XLSX and read back from
 //!   whatever Excel (in any locale) or LibreOffice saves.
+//! - [`ical`]: iCalendar feeds of programme items.
 //! - [`svg`]: the family-photo line-up and seating plans.
 //! - [`photo`]: uploaded photos of delegates and the press, checked and re-encoded as JPEG so that
 //!   no EXIF or GPS metadata survives.
@@ -11,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod ical;
 pub mod photo;
 pub mod svg;
 pub mod table;

@@ -2,6 +2,7 @@
 
 use domain::events::{Event, EventFields, Format, Meeting, MeetingFields, Venue};
 use domain::policy::{Actor, EntityKind};
+use domain::programme::Travel;
 use domain::{Id, Text, new_id};
 use serde::Serialize;
 use sqlx::types::Json;
@@ -22,6 +23,7 @@ struct EventRow {
     start_date: time::Date,
     end_date: time::Date,
     venues: Json<Vec<Venue>>,
+    travel: Json<Vec<Travel>>,
     accreditation_deadline: Option<time::OffsetDateTime>,
     version: i64,
 }
@@ -39,22 +41,23 @@ impl TryFrom<EventRow> for Event {
             start_date: date_from_db(r.start_date)?,
             end_date: date_from_db(r.end_date)?,
             venues: r.venues.0,
+            travel: r.travel.0,
             accreditation_deadline: r.accreditation_deadline.map(convert::timestamp_from_db),
             version: r.version,
         })
     }
 }
 
-const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, accreditation_deadline, version \
+const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
      FROM events ORDER BY start_date DESC, slug LIMIT $1 OFFSET $2";
-const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, accreditation_deadline, version \
+const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
      FROM events WHERE slug = $1";
-const SELECT_BY_ID: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, accreditation_deadline, version \
+const SELECT_BY_ID: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
      FROM events WHERE id = $1";
-const INSERT: &str = "INSERT INTO events (id, slug, name, host_id, city, time_zone, start_date, end_date, venues, created_at, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
+const INSERT: &str = "INSERT INTO events (id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, created_at, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
 const UPDATE: &str = "UPDATE events SET slug = $1, name = $2, host_id = $3, city = $4, time_zone = $5, start_date = $6, \
-     end_date = $7, venues = $8, version = version + 1 WHERE id = $9 AND version = $10";
+     end_date = $7, venues = $8, travel = $9, version = version + 1 WHERE id = $10 AND version = $11";
 
 /// One page of events, the latest first.
 pub async fn page(store: &Store, limit: i64, offset: i64) -> Result<Vec<Event>> {
@@ -91,6 +94,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, fields: EventFields) -> Result<E
         .bind(date_to_db(event.start_date))
         .bind(date_to_db(event.end_date))
         .bind(Json(&event.venues))
+        .bind(Json(&event.travel))
         .bind(convert::now()))
     .map_err(unique("slug"))?;
     audit::record(tx, Change::create(actor, EntityKind::Event, event.id, &event)).await?;
@@ -115,6 +119,7 @@ pub async fn update(tx: &mut Tx, actor: &Actor, id: Id, expected_version: i64, f
         .bind(date_to_db(after.start_date))
         .bind(date_to_db(after.end_date))
         .bind(Json(&after.venues))
+        .bind(Json(&after.travel))
         .bind(id)
         .bind(expected_version))
     .map_err(unique("slug"))?;

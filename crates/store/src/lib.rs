@@ -11,6 +11,7 @@ pub mod bodies;
 pub mod delegations;
 pub mod events;
 pub mod participants;
+pub mod programme;
 
 pub use db::{Engine, Pool, Store, Tx};
 

@@ -31,6 +31,9 @@ pub enum AppError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
+    /// A change that would put a person or a room in two places at once, with each clash in words.
+    #[error("refused: {message}")]
+    Clash { message: String, details: Vec<Detail> },
     #[error("conflict: {entity} is now at version {current}")]
     Conflict { entity: &'static str, current: i64 },
     #[error("payload too large")]
@@ -49,7 +52,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Clash { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -65,6 +68,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
+            AppError::Clash { .. } => "clash",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Internal(_) => "internal",
@@ -145,7 +149,7 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
             let field = if details.len() == 1 { details[0].field.clone() } else { None };
             ErrorBody { code: err.code(), message: status_message, field, details }
         }
-        AppError::Import { message, details } => {
+        AppError::Import { message, details } | AppError::Clash { message, details } => {
             ErrorBody { code: err.code(), message: message.clone(), field: None, details: details.clone() }
         }
         _ => ErrorBody { code: err.code(), message: status_message, field: None, details: vec![] },

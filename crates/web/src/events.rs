@@ -120,7 +120,8 @@ fn fields_from_form(form: &Form) -> (EventFields, Vec<FieldError>) {
         time_zone: form.get("time_zone").trim().to_string(),
         start_date: form.date("start_date", &mut problems),
         end_date: form.date("end_date", &mut problems),
-        venues: vec![],
+        venues: None,
+        travel: None,
     };
     (fields, problems)
 }

@@ -14,9 +14,11 @@ mod guard;
 mod i18n;
 mod input;
 mod lists;
+mod live;
 pub mod mail;
 mod participants;
 mod pdfs;
+mod programme;
 mod render;
 mod routes;
 mod seating;
@@ -56,6 +58,7 @@ pub struct AppState {
     pub(crate) login_limiter: Arc<guard::LoginLimiter>,
     pub(crate) metrics: Arc<system::Metrics>,
     pub(crate) lists: Arc<lists::ListCache>,
+    pub(crate) live: Arc<live::Live>,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
             login_limiter: Arc::default(),
             metrics: Arc::default(),
             lists: Arc::default(),
+            live: Arc::default(),
         }
     }
 }

@@ -62,5 +62,6 @@ pub(crate) fn registry() -> Registry {
     let r = crate::delegations::routes(r);
     let r = crate::lists::routes(r);
     let r = crate::seating::routes(r);
+    let r = crate::programme::routes(r);
     crate::audit::routes(r)
 }

@@ -63,9 +63,10 @@ async fn choose_language(
     Ok((jar.add(cookie), Redirect::to(local_path(q.next.as_deref()))))
 }
 
-const STATIC: [(&str, &str, &[u8]); 2] = [
+const STATIC: [(&str, &str, &[u8]); 3] = [
     ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
     ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/htmx.min.js")),
+    ("live.js", "text/javascript; charset=utf-8", include_bytes!("../static/live.js")),
 ];
 
 async fn static_file(Path(file): Path<String>) -> Result<Response, AppError> {

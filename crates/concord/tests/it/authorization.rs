@@ -129,6 +129,19 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/api/v1/events/{event}/meetings/{meeting}/speakers"), ALL_200),
         (("GET", "/events/{event}/meetings/{meeting}/seating.svg"), ALL_200),
         (("GET", "/events/{event}/meetings/{meeting}/family-photo.svg"), ALL_200),
+        (("GET", "/events/{event}/programme"), ALL_200),
+        (("GET", "/events/{event}/programme/live"), ALL_200),
+        (("POST", "/events/{event}/programme"), HOST_FORM),
+        (("POST", "/events/{event}/programme/{item}/move"), HOST_FORM),
+        (("GET", "/events/{event}/programme.ics"), ALL_200),
+        (("GET", "/api/v1/events/{event}/programme"), ALL_200),
+        (("POST", "/api/v1/events/{event}/programme"), [401, 201, 403, 403, 201, 403, 403, 403, 403, 403]),
+        (("PUT", "/api/v1/events/{event}/programme/{item}"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
+        (
+            ("POST", "/api/v1/events/{event}/programme/{item}/cancel"),
+            [401, 200, 403, 403, 200, 403, 403, 403, 403, 403],
+        ),
+        (("PUT", "/api/v1/events/{event}/venues"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/participants"), ALL_200),
         (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
     ])
@@ -137,6 +150,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
 /// What the requests refer to: a member of Kazakhstan's delegation, a badge, an open invitation.
 struct Fixtures {
     member: domain::Id,
+    /// A programme item for the host only, with nobody attending: moving it clashes with nothing.
+    item: domain::Id,
     badge: String,
     invitation: &'static str,
 }
@@ -177,7 +192,14 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
     let delegation = store::delegations::of_participant(store, almaty.id, kz.id).await.unwrap();
     let member = store::delegations::members_of(store, delegation.id).await.unwrap().remove(0).id;
     let badge = store::delegations::current_badge(store, member).await.unwrap().unwrap().id;
-    Fixtures { member, badge, invitation }
+    let item = store::programme::of_event(store, almaty.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.visibility == domain::programme::Visibility::HostOnly)
+        .unwrap()
+        .id;
+    Fixtures { member, item, badge, invitation }
 }
 
 const CSV_MEMBER: &str =
@@ -192,6 +214,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
     let path = route
         .replace("{participant}", "kz")
         .replace("{member}", &fx.member.to_string())
+        .replace("{item}", &fx.item.to_string())
         .replace("{badge}", &fx.badge)
         .replace("{token}", fx.invitation)
         .replace("{lang}", "ru")
@@ -204,6 +227,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
     let almaty = || async { app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json() };
     let member_version =
         || async { store::delegations::member(&app.db.store, fx.member).await.unwrap().version.to_string() };
+    let item_version = || async { store::programme::item(&app.db.store, fx.item).await.unwrap().version };
     let member_form = |version: String| {
         vec![
             ("family_name_latin".to_string(), "Nurtleu".to_string()),
@@ -229,6 +253,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         (format!("multipart/form-data; boundary={boundary}"), text)
     };
     let reply = match (method, route) {
+        ("GET", "/events/{event}/programme/live") => return app.head_of_stream(session, &path).await.0.as_u16(),
         ("GET", _) => app.get(session, &path).await,
         ("DELETE", _) => app.request(session, "DELETE", &path, None, axum::body::Body::empty()).await,
         ("POST", "/login") => {
@@ -373,6 +398,43 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         ("POST", "/api/v1/events/{event}/members/{member}/decision") => {
             let version: i64 = member_version().await.parse().unwrap();
             app.json(session, "POST", &path, &json!({ "action": "approve", "version": version })).await
+        }
+        ("POST", "/events/{event}/programme") => {
+            let fields = [
+                ("kind", "meal"),
+                ("title_en", "Matrix"),
+                ("starts", "2025-04-11T18:00"),
+                ("ends", "2025-04-11T18:30"),
+                ("press", "closed"),
+                ("visibility", "host_only"),
+            ];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/events/{event}/programme/{item}/move") => {
+            let version = item_version().await.to_string();
+            app.form(session, &path, &[("minutes", "0"), ("version", &version)]).await
+        }
+        ("POST", "/api/v1/events/{event}/programme") => {
+            let body = json!({
+                "kind": "meal", "title": { "en": "Matrix" }, "starts": "2025-04-11T18:00", "ends": "2025-04-11T18:30",
+                "press": "closed", "visibility": "host_only"
+            });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("PUT", "/api/v1/events/{event}/programme/{item}") => {
+            let body = json!({
+                "version": item_version().await, "kind": "meal", "title": { "en": "Briefing" },
+                "starts": "2025-04-11T08:00", "ends": "2025-04-11T08:30", "press": "closed", "visibility": "host_only"
+            });
+            app.json(session, "PUT", &path, &body).await
+        }
+        ("POST", "/api/v1/events/{event}/programme/{item}/cancel") => {
+            app.json(session, "POST", &path, &json!({ "version": item_version().await })).await
+        }
+        ("PUT", "/api/v1/events/{event}/venues") => {
+            let event = almaty().await;
+            let body = json!({ "version": event["version"], "venues": event["venues"], "travel": event["travel"] });
+            app.json(session, "PUT", &path, &body).await
         }
         _ => panic!("the matrix does not know how to call {method} {route}: add a request for it"),
     };

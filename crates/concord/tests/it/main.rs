@@ -7,6 +7,7 @@ mod support;
 mod authorization;
 mod cli;
 mod delegations_suite;
+mod programme_suite;
 mod seating_suite;
 mod store_suite;
 mod web_suite;

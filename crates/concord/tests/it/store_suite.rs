@@ -18,7 +18,8 @@ fn almaty_fields(slug: &str) -> EventFields {
         time_zone: "Asia/Almaty".into(),
         start_date: date(2026, 6, 1),
         end_date: date(2026, 6, 2),
-        venues: vec![],
+        venues: None,
+        travel: None,
     }
 }
 

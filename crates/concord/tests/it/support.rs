@@ -46,6 +46,19 @@ impl TestDb {
         Some(TestDb { store, schema: Some((url, schema)), _dir: None })
     }
 
+    /// Another node on the same database: its own pool and its own process state.
+    pub async fn second_node(&self) -> Store {
+        match &self.schema {
+            Some((url, schema)) => {
+                let options = PgConnectOptions::from_str(url)
+                    .expect("a PostgreSQL URL")
+                    .options([("search_path", schema.as_str())]);
+                Store::connect_postgres(options).await.expect("PostgreSQL opens")
+            }
+            None => Store::from(self.store.pool().clone()),
+        }
+    }
+
     pub async fn cleanup(self) {
         self.store.close().await;
         if let Some((url, schema)) = self.schema {
@@ -164,6 +177,18 @@ impl TestApp {
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("a body").to_bytes();
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// The status and headers of a GET, without reading the body: for streams that never end
+    /// (server-sent events).
+    pub async fn head_of_stream(&self, session: &Session, path: &str) -> (StatusCode, axum::http::HeaderMap) {
+        let mut req = Request::builder().method("GET").uri(path).header(header::HOST, "concord.test");
+        if let Some(cookie) = &session.cookie {
+            req = req.header(header::COOKIE, cookie);
+        }
+        let response =
+            self.router.clone().oneshot(req.body(Body::empty()).expect("a request")).await.expect("infallible");
+        (response.status(), response.headers().clone())
     }
 
     pub async fn get(&self, session: &Session, path: &str) -> Reply {

@@ -1,0 +1,221 @@
+//! The programme: who sees which items, clashes refused or warned, iCalendar read back by a
+//! parser other than the writer, and live updates on one node and across nodes.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{DEMO_PASSWORD, Session, TestApp};
+
+const PROGRAMME: &str = "/api/v1/events/almaty-2025/programme";
+
+fn titles(reply: &Value) -> Vec<String> {
+    reply["items"].as_array().unwrap().iter().map(|i| i["title"]["en"].as_str().unwrap().to_string()).collect()
+}
+
+async fn item_titled(app: &TestApp, session: &Session, title: &str) -> Value {
+    let all = app.get(session, PROGRAMME).await.json();
+    all["items"].as_array().unwrap().iter().find(|i| i["title"]["en"] == title).cloned().unwrap()
+}
+
+#[tokio::test]
+async fn each_reader_sees_only_the_items_meant_for_them() {
+    let app = TestApp::new().await;
+    let public = titles(&app.get(&Session::default(), PROGRAMME).await.json());
+    assert!(public.contains(&"Family photo".to_string()));
+    assert!(!public.iter().any(|t| t.contains("Security briefing")), "host-only stays with the host");
+    assert!(!public.iter().any(|t| t.contains("Official lunch")), "participants' items stay with participants");
+    let press = titles(&app.get(&app.login("press", DEMO_PASSWORD).await, PROGRAMME).await.json());
+    assert_eq!(press, public, "the press sees what the public sees");
+    let officer = titles(&app.get(&app.login("delegation-ru", DEMO_PASSWORD).await, PROGRAMME).await.json());
+    assert!(officer.iter().any(|t| t.contains("Official lunch")) && !officer.iter().any(|t| t.contains("Security")));
+    let host = titles(&app.get(&app.login("host", DEMO_PASSWORD).await, PROGRAMME).await.json());
+    assert!(host.iter().any(|t| t.contains("Security briefing")));
+    let page = app.get(&Session::default(), "/events/almaty-2025/programme").await;
+    assert!(page.body.contains("Family photo") && !page.body.contains("Security briefing"));
+    assert!(page.body.contains("10:15–10:30"), "times in the event's time zone");
+}
+
+#[tokio::test]
+async fn the_public_feed_reads_back_as_icalendar_with_the_events_time_zone() {
+    let app = TestApp::new().await;
+    let reply = app.get(&Session::default(), "/events/almaty-2025/programme.ics").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers["content-type"], "text/calendar; charset=utf-8");
+    let unfolded = icalendar::parser::unfold(&reply.body);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("a calendar the parser accepts");
+    let events: Vec<_> = calendar.components.iter().filter(|c| c.name.as_str() == "VEVENT").collect();
+    assert_eq!(events.len(), 10, "the public items only");
+    let photo = events
+        .iter()
+        .find(|e| e.properties.iter().any(|p| p.name.as_str() == "SUMMARY" && p.val.as_str() == "Family photo"))
+        .expect("the family photo");
+    let start = photo.properties.iter().find(|p| p.name.as_str() == "DTSTART").unwrap();
+    assert_eq!(start.val.as_str(), "20250411T101500");
+    assert_eq!(start.params[0].val.as_ref().unwrap().as_str(), "Asia/Almaty");
+    assert!(calendar.components.iter().any(|c| c.name.as_str() == "VTIMEZONE"));
+    assert!(!reply.body.contains("Security briefing") && !reply.body.contains("Official lunch"));
+}
+
+#[tokio::test]
+async fn a_move_changes_the_sequence_and_a_cancellation_stays_in_the_feed() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let photo = item_titled(&app, &host, "Family photo").await;
+    let id = photo["id"].as_str().unwrap();
+    let form = app
+        .form(
+            &host,
+            &format!("/events/almaty-2025/programme/{id}/move"),
+            &[("minutes", "-5"), ("version", &photo["version"].to_string())],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::SEE_OTHER, "{}", form.body);
+    let moved = item_titled(&app, &host, "Family photo").await;
+    assert_eq!(moved["time"], "10:10–10:25");
+    assert_eq!(moved["sequence"], 1);
+    let stale = app
+        .form(&host, &format!("/events/almaty-2025/programme/{id}/move"), &[("minutes", "5"), ("version", "1")])
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "an old version never overwrites");
+    let cancel = format!("{PROGRAMME}/{id}/cancel");
+    let cancelled = app.json(&host, "POST", &cancel, &json!({ "version": moved["version"] })).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    let ics = app.get(&Session::default(), "/events/almaty-2025/programme.ics").await.body;
+    let unfolded = icalendar::parser::unfold(&ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).unwrap();
+    let event = calendar
+        .components
+        .iter()
+        .find(|c| c.properties.iter().any(|p| p.name.as_str() == "UID" && p.val.as_str().starts_with(id)))
+        .unwrap();
+    let value =
+        |name: &str| event.properties.iter().find(|p| p.name.as_str() == name).unwrap().val.as_str().to_string();
+    assert_eq!(value("STATUS"), "CANCELLED");
+    assert_eq!(value("SEQUENCE"), "2");
+}
+
+#[tokio::test]
+async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let item = |starts: &str, ends: &str, venue: &str, room: Value, attendees: Value| {
+        json!({
+            "kind": "bilateral", "title": { "en": "Pull-aside" }, "starts": starts, "ends": ends,
+            "venue": venue, "room": room, "attendees": attendees, "press": "closed", "visibility": "participants"
+        })
+    };
+    let heads = json!({ "heads": true });
+    let refused = app
+        .json(
+            &host,
+            "POST",
+            PROGRAMME,
+            &item("2025-04-11T10:05", "2025-04-11T10:20", "conference-venue", Value::Null, heads),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let error = &refused.json()["error"];
+    assert_eq!(error["code"], "clash");
+    let details: Vec<String> =
+        error["details"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
+    assert!(
+        details.iter().any(|d| d.contains("Murat Nurtleu") && d.contains("Family photo")),
+        "names who and what: {details:?}"
+    );
+    let room = app
+        .json(
+            &host,
+            "POST",
+            PROGRAMME,
+            &item("2025-04-11T10:50", "2025-04-11T11:00", "conference-venue", json!("narrow"), json!({})),
+        )
+        .await;
+    assert_eq!(room.status, StatusCode::CONFLICT, "the narrow-format hall is taken: {}", room.body);
+    let warned = app
+        .json(
+            &host,
+            "POST",
+            PROGRAMME,
+            &item(
+                "2025-04-10T12:35",
+                "2025-04-10T12:45",
+                "military-museum",
+                Value::Null,
+                json!({ "delegations": ["KZ"] }),
+            ),
+        )
+        .await;
+    assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.body);
+    let warnings = warned.json()["warnings"].as_array().unwrap().clone();
+    assert!(
+        warnings.iter().any(|w| w.as_str().unwrap().contains("Laying of flowers")),
+        "five minutes after the memorial, ten away: {warnings:?}"
+    );
+    let outside = app
+        .json(
+            &host,
+            "POST",
+            PROGRAMME,
+            &item("2025-05-11T10:00", "2025-05-11T10:15", "conference-venue", Value::Null, json!({})),
+        )
+        .await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(outside.json()["error"]["field"], "starts");
+}
+
+/// Reads server-sent events from a response body until `wanted` arrives or a second passes.
+async fn next_event(body: &mut axum::body::BodyDataStream, wanted: &str) -> bool {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    let mut seen = String::new();
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, body.next()).await {
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if seen.contains(wanted) {
+            return true;
+        }
+    }
+    false
+}
+
+async fn stream(router: &axum::Router, path: &str) -> axum::body::BodyDataStream {
+    use tower::ServiceExt;
+    let request =
+        axum::http::Request::get(path).header("host", "concord.test").body(axum::body::Body::empty()).unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    response.into_body().into_data_stream()
+}
+
+async fn move_photo(app: &TestApp) {
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let photo = item_titled(app, &host, "Family photo").await;
+    let path = format!("/events/almaty-2025/programme/{}/move", photo["id"].as_str().unwrap());
+    let moved = app.form(&host, &path, &[("minutes", "15"), ("version", &photo["version"].to_string())]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+}
+
+#[tokio::test]
+async fn an_open_programme_hears_of_a_change_within_a_second() {
+    let app = TestApp::new().await;
+    let mut events = stream(&app.router, "/events/almaty-2025/programme/live").await;
+    move_photo(&app).await;
+    assert!(next_event(&mut events, "event: changed").await, "the change reached the open page");
+}
+
+#[tokio::test]
+async fn a_change_on_one_node_reaches_a_page_open_on_another() {
+    let Some(db) = crate::support::TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    let other = web::app(web::AppState::new(
+        db.second_node().await,
+        web::Config { demo: true, secure_cookies: false, base_url: "http://concord.test".into() },
+    ));
+    let app = TestApp::with(db, true).await;
+    let mut events = stream(&other, "/events/almaty-2025/programme/live").await;
+    // The other node starts listening with its first subscriber.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    move_photo(&app).await;
+    assert!(next_event(&mut events, "event: changed").await, "NOTIFY carried the change to the other node");
+}

@@ -1,0 +1,604 @@
+//! The programme of an event: timed items in venues, who attends them, who may see them, and the
+//! clashes an edit would make. Times are instants; people enter and read them in the event's time
+//! zone.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::delegations::{DelegationRole, Member};
+use crate::events::Event;
+use crate::validation::{Checker, Invalid};
+use crate::{Id, Text};
+
+/// What kind of thing happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Arrival,
+    Welcome,
+    FamilyPhoto,
+    NarrowSession,
+    ExtendedSession,
+    Signing,
+    Bilateral,
+    Ceremony,
+    Visit,
+    PressApproach,
+    Meal,
+    Departure,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 12] = [
+        Self::Arrival,
+        Self::Welcome,
+        Self::FamilyPhoto,
+        Self::NarrowSession,
+        Self::ExtendedSession,
+        Self::Signing,
+        Self::Bilateral,
+        Self::Ceremony,
+        Self::Visit,
+        Self::PressApproach,
+        Self::Meal,
+        Self::Departure,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Arrival => "arrival",
+            Self::Welcome => "welcome",
+            Self::FamilyPhoto => "family_photo",
+            Self::NarrowSession => "narrow_session",
+            Self::ExtendedSession => "extended_session",
+            Self::Signing => "signing",
+            Self::Bilateral => "bilateral",
+            Self::Ceremony => "ceremony",
+            Self::Visit => "visit",
+            Self::PressApproach => "press_approach",
+            Self::Meal => "meal",
+            Self::Departure => "departure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How the press may attend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PressAccess {
+    Open,
+    /// A small pool of accredited press.
+    Pool,
+    Closed,
+}
+
+impl PressAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Pool => "pool",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Open, Self::Pool, Self::Closed].into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// Who may see an item, from the widest audience to the narrowest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    /// The delegations, their ministries and the host.
+    Participants,
+    HostOnly,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Participants => "participants",
+            Self::HostOnly => "host_only",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Public, Self::Participants, Self::HostOnly].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Who attends: every head of delegation, whole delegations (by participant code), named members.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attendees {
+    #[serde(default)]
+    pub heads: bool,
+    #[serde(default)]
+    pub delegations: Vec<String>,
+    #[serde(default)]
+    pub persons: Vec<Id>,
+}
+
+impl Attendees {
+    /// The members attending, from the approved members of the event with their participant codes.
+    pub fn members<'a>(&self, members: &'a [(String, Member)]) -> Vec<&'a Member> {
+        members
+            .iter()
+            .filter(|(code, m)| {
+                (self.heads && m.role == DelegationRole::Head)
+                    || self.delegations.contains(code)
+                    || self.persons.contains(&m.id)
+            })
+            .map(|(_, m)| m)
+            .collect()
+    }
+}
+
+/// A programme item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: Id,
+    pub event_id: Id,
+    pub kind: ItemKind,
+    pub title: Text,
+    pub starts: Timestamp,
+    pub ends: Timestamp,
+    /// A venue of the event, by slug, and a room in it.
+    pub venue: Option<String>,
+    pub room: Option<String>,
+    /// The meeting of the event the item belongs to, by slug (a CFM sitting in narrow format).
+    pub meeting: Option<String>,
+    pub attendees: Attendees,
+    pub press: PressAccess,
+    pub visibility: Visibility,
+    pub cancelled: bool,
+    /// Grows with every change people's calendars must pick up (iCalendar SEQUENCE).
+    pub sequence: i64,
+    pub version: i64,
+}
+
+/// What the host enters for an item; times in the event's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemInput {
+    pub kind: ItemKind,
+    pub title: Text,
+    pub starts: DateTime,
+    pub ends: DateTime,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub room: Option<String>,
+    #[serde(default)]
+    pub meeting: Option<String>,
+    #[serde(default)]
+    pub attendees: Attendees,
+    pub press: PressAccess,
+    pub visibility: Visibility,
+}
+
+/// An item's checked fields, times as instants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemFields {
+    pub kind: ItemKind,
+    pub title: Text,
+    pub starts: Timestamp,
+    pub ends: Timestamp,
+    pub venue: Option<String>,
+    pub room: Option<String>,
+    pub meeting: Option<String>,
+    pub attendees: Attendees,
+    pub press: PressAccess,
+    pub visibility: Visibility,
+}
+
+/// What an item is checked against: the event, its meetings and the invited participants' codes.
+pub struct ItemFrame<'a> {
+    pub event: &'a Event,
+    pub meetings: &'a [String],
+    pub participants: &'a [String],
+}
+
+/// How far before the first day and after the last an item may lie (arrivals, departures).
+const DAYS_AROUND: i64 = 2;
+
+impl ItemInput {
+    pub fn validate(self, frame: &ItemFrame) -> Result<ItemFields, Invalid> {
+        let mut c = Checker::new();
+        let title = self.title.checked(&mut c, "title", 200);
+        let tz = TimeZone::get(&frame.event.time_zone).unwrap_or(TimeZone::UTC);
+        let instant = |c: &mut Checker, field: &str, t: DateTime| match t.to_zoned_datetime(tz.clone()) {
+            Ok(z) => Some(z.timestamp()),
+            Err(_) => {
+                c.fail(field, "invalid-time");
+                None
+            }
+        };
+        let starts = instant(&mut c, "starts", self.starts);
+        let ends = instant(&mut c, "ends", self.ends);
+        if let (Some(s), Some(e)) = (starts, ends)
+            && e <= s
+        {
+            c.fail("ends", "dates-out-of-order");
+        }
+        let around = jiff::Span::new().days(DAYS_AROUND);
+        let (first, last) =
+            (frame.event.start_date.saturating_sub(around), frame.event.end_date.saturating_add(around));
+        if !(first..=last).contains(&self.starts.date()) {
+            c.fail("starts", "outside-event");
+        }
+        let venue = self.venue.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let room = self.room.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        match venue.as_deref().map(|v| frame.event.venues.iter().find(|known| known.slug == v)) {
+            Some(None) => c.fail("venue", "unknown"),
+            Some(Some(v)) if room.as_ref().is_some_and(|r| !v.rooms.iter().any(|known| &known.slug == r)) => {
+                c.fail("room", "unknown")
+            }
+            None if room.is_some() => c.fail("room", "room-without-venue"),
+            _ => {}
+        }
+        let meeting = self.meeting.map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
+        if meeting.as_ref().is_some_and(|m| !frame.meetings.contains(m)) {
+            c.fail("meeting", "unknown");
+        }
+        let mut attendees = self.attendees;
+        attendees.delegations.sort();
+        attendees.delegations.dedup();
+        if attendees.delegations.iter().any(|d| !frame.participants.contains(d)) {
+            c.fail("attendees.delegations", "unknown");
+        }
+        attendees.persons.sort();
+        attendees.persons.dedup();
+        c.finish(())?;
+        Ok(ItemFields {
+            kind: self.kind,
+            title,
+            starts: starts.expect("checked"),
+            ends: ends.expect("checked"),
+            venue,
+            room,
+            meeting,
+            attendees,
+            press: self.press,
+            visibility: self.visibility,
+        })
+    }
+}
+
+impl Item {
+    pub fn new(id: Id, event_id: Id, fields: ItemFields) -> Item {
+        let ItemFields { kind, title, starts, ends, venue, room, meeting, attendees, press, visibility } = fields;
+        Item {
+            id,
+            event_id,
+            kind,
+            title,
+            starts,
+            ends,
+            venue,
+            room,
+            meeting,
+            attendees,
+            press,
+            visibility,
+            cancelled: false,
+            sequence: 0,
+            version: 1,
+        }
+    }
+
+    /// The item with new fields; calendars see a new sequence number.
+    pub fn with_fields(self, fields: ItemFields) -> Item {
+        Item {
+            cancelled: self.cancelled,
+            sequence: self.sequence + 1,
+            version: self.version,
+            ..Item::new(self.id, self.event_id, fields)
+        }
+    }
+
+    /// The item cancelled: it stays, marked, so calendars can say so.
+    pub fn cancel(self) -> Item {
+        Item { cancelled: true, sequence: self.sequence + 1, ..self }
+    }
+
+    fn overlaps(&self, other: &Item) -> bool {
+        self.starts < other.ends && other.starts < self.ends
+    }
+}
+
+/// Travel times between venues, in minutes, the same both ways.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Travel {
+    pub from: String,
+    pub to: String,
+    pub minutes: u32,
+}
+
+/// Looks up the travel time between two venues of an event (zero within one venue).
+pub fn travel_minutes(matrix: &[Travel], a: &str, b: &str) -> Option<u32> {
+    if a == b {
+        return Some(0);
+    }
+    matrix.iter().find(|t| (t.from == a && t.to == b) || (t.from == b && t.to == a)).map(|t| t.minutes)
+}
+
+/// What an edit would clash with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Clash {
+    /// A person would be in two places at once (hard).
+    Person { person: Id, item: Id },
+    /// A room would be booked twice (hard).
+    Room { room: String, item: Id },
+    /// Too little time to travel from or to another venue (soft).
+    Travel { person: Id, item: Id, needed: u32, available: i64 },
+    /// The item lies outside a person's stay, between arrival and departure (soft).
+    OutsideStay { person: Id },
+}
+
+impl Clash {
+    /// Hard clashes are refused; soft ones are warnings.
+    pub fn is_hard(&self) -> bool {
+        matches!(self, Clash::Person { .. } | Clash::Room { .. })
+    }
+}
+
+/// When a person is in town: from arrival to departure, each end open if unknown.
+pub type Stay = (Option<Timestamp>, Option<Timestamp>);
+
+/// A member's stay from their travel data, read in the event's time zone (a day without a time
+/// counts whole).
+pub fn stay_of(member: &Member, tz: &TimeZone) -> Stay {
+    let at = |m: &Option<crate::delegations::Movement>, end_of_day: bool| {
+        m.as_ref().and_then(|m| {
+            let time = m.time.unwrap_or(if end_of_day {
+                jiff::civil::time(23, 59, 59, 0)
+            } else {
+                jiff::civil::Time::midnight()
+            });
+            m.date.to_datetime(time).to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
+        })
+    };
+    (at(&member.private.arrival, false), at(&member.private.departure, true))
+}
+
+/// The clashes `candidate` would make with the other live items of the event. `attendance` gives
+/// each item's attending members, `stays` each member's stay.
+pub fn clashes(
+    candidate: &Item,
+    others: &[Item],
+    attendance: &dyn Fn(&Item) -> BTreeSet<Id>,
+    travel: &[Travel],
+    stays: &HashMap<Id, Stay>,
+) -> Vec<Clash> {
+    let mut found = Vec::new();
+    if candidate.cancelled {
+        return found;
+    }
+    let people = attendance(candidate);
+    for other in others.iter().filter(|o| o.id != candidate.id && !o.cancelled) {
+        if candidate.overlaps(other) {
+            let shared: Vec<Id> = attendance(other).intersection(&people).copied().collect();
+            found.extend(shared.into_iter().map(|person| Clash::Person { person, item: other.id }));
+            if let (Some(room), Some(other_room)) = (&candidate.room, &other.room)
+                && room == other_room
+                && candidate.venue == other.venue
+            {
+                found.push(Clash::Room { room: room.clone(), item: other.id });
+            }
+            continue;
+        }
+        let (Some(here), Some(there)) = (&candidate.venue, &other.venue) else { continue };
+        let Some(needed) = travel_minutes(travel, here, there) else { continue };
+        let gap: SignedDuration = if other.ends <= candidate.starts {
+            candidate.starts.duration_since(other.ends)
+        } else {
+            other.starts.duration_since(candidate.ends)
+        };
+        let available = gap.as_secs() / 60;
+        if available < i64::from(needed) {
+            let shared: Vec<Id> = attendance(other).intersection(&people).copied().collect();
+            found.extend(shared.into_iter().map(|person| Clash::Travel { person, item: other.id, needed, available }));
+        }
+    }
+    for person in &people {
+        let (arrives, leaves) = stays.get(person).copied().unwrap_or((None, None));
+        if arrives.is_some_and(|a| candidate.starts < a) || leaves.is_some_and(|l| candidate.ends > l) {
+            found.push(Clash::OutsideStay { person: *person });
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{EventFields, Room, Venue};
+    use proptest::prelude::*;
+
+    fn almaty() -> Event {
+        let venue = |slug: &str, rooms: &[&str]| Venue {
+            slug: slug.into(),
+            name: Text::new(&[("en", slug)]),
+            address: String::new(),
+            location: None,
+            rooms: rooms
+                .iter()
+                .map(|r| Room {
+                    slug: (*r).into(),
+                    name: Text::new(&[("en", r)]),
+                    capacity: None,
+                    accessibility: String::new(),
+                })
+                .collect(),
+            accessibility: String::new(),
+        };
+        Event::new(
+            crate::new_id(),
+            crate::new_id(),
+            EventFields {
+                slug: "almaty-2025".into(),
+                name: Text::new(&[("en", "Almaty")]),
+                host: "KZ".into(),
+                city: Text::new(&[("en", "Almaty")]),
+                time_zone: "Asia/Almaty".into(),
+                start_date: jiff::civil::date(2025, 4, 10),
+                end_date: jiff::civil::date(2025, 4, 11),
+                venues: Some(vec![venue("mfa", &["hall", "room-2"]), venue("memorial", &[])]),
+                travel: Some(vec![Travel { from: "mfa".into(), to: "memorial".into(), minutes: 25 }]),
+            },
+        )
+    }
+
+    fn input(starts: &str, ends: &str) -> ItemInput {
+        ItemInput {
+            kind: ItemKind::FamilyPhoto,
+            title: Text::new(&[("en", "Family photo")]),
+            starts: starts.parse().unwrap(),
+            ends: ends.parse().unwrap(),
+            venue: Some("mfa".into()),
+            room: Some("hall".into()),
+            meeting: Some("cis-cfm".into()),
+            attendees: Attendees { heads: true, ..Attendees::default() },
+            press: PressAccess::Pool,
+            visibility: Visibility::Public,
+        }
+    }
+
+    fn frame(event: &Event) -> ItemFrame<'_> {
+        const MEETINGS: &[String] = &[];
+        ItemFrame { event, meetings: MEETINGS, participants: &[] }
+    }
+
+    #[test]
+    fn times_are_read_in_the_events_time_zone_and_checked() {
+        let event = almaty();
+        let meetings = ["cis-cfm".to_string()];
+        let frame = ItemFrame { event: &event, meetings: &meetings, participants: &[] };
+        let item = input("2025-04-11T10:00", "2025-04-11T10:15").validate(&frame).unwrap();
+        assert_eq!(item.starts.to_string(), "2025-04-11T05:00:00Z", "Almaty is UTC+5 in 2025");
+        let field = |i: ItemInput| i.validate(&frame).unwrap_err().0[0].field.clone();
+        assert_eq!(field(input("2025-04-11T10:15", "2025-04-11T10:00")), "ends");
+        assert_eq!(field(input("2025-05-11T10:00", "2025-05-11T10:15")), "starts");
+        assert_eq!(
+            field(ItemInput { room: Some("attic".into()), ..input("2025-04-11T10:00", "2025-04-11T10:15") }),
+            "room"
+        );
+        assert_eq!(
+            field(ItemInput { meeting: Some("nope".into()), ..input("2025-04-11T10:00", "2025-04-11T10:15") }),
+            "meeting"
+        );
+    }
+
+    #[test]
+    fn a_time_across_a_daylight_saving_change_is_exact() {
+        let mut event = almaty();
+        event.time_zone = "Europe/Berlin".into();
+        event.start_date = jiff::civil::date(2025, 3, 29);
+        event.end_date = jiff::civil::date(2025, 3, 31);
+        let before = input("2025-03-29T10:00", "2025-03-29T11:00").validate(&frame(&event).with_meeting()).unwrap();
+        let after = input("2025-03-30T10:00", "2025-03-30T11:00").validate(&frame(&event).with_meeting()).unwrap();
+        assert_eq!(before.starts.to_string(), "2025-03-29T09:00:00Z", "CET");
+        assert_eq!(after.starts.to_string(), "2025-03-30T08:00:00Z", "CEST after the change");
+    }
+
+    impl<'a> ItemFrame<'a> {
+        fn with_meeting(self) -> ItemFrame<'a> {
+            static MEETINGS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| vec!["cis-cfm".into()]);
+            ItemFrame { meetings: &MEETINGS, ..self }
+        }
+    }
+
+    fn item(starts_min: i64, len: i64, venue: &str, room: Option<&str>) -> Item {
+        let base: Timestamp = "2025-04-11T04:00:00Z".parse().unwrap();
+        let starts = base + SignedDuration::from_mins(starts_min);
+        Item::new(
+            crate::new_id(),
+            crate::new_id(),
+            ItemFields {
+                kind: ItemKind::Bilateral,
+                title: Text::new(&[("en", "x")]),
+                starts,
+                ends: starts + SignedDuration::from_mins(len),
+                venue: Some(venue.into()),
+                room: room.map(str::to_string),
+                meeting: None,
+                attendees: Attendees::default(),
+                press: PressAccess::Closed,
+                visibility: Visibility::HostOnly,
+            },
+        )
+    }
+
+    #[test]
+    fn people_rooms_travel_and_stays_are_checked() {
+        let (nurtleu, lavrov) = (crate::new_id(), crate::new_id());
+        let bilateral = item(0, 45, "mfa", Some("room-2"));
+        let flowers = item(50, 30, "memorial", None);
+        let photo = item(30, 15, "mfa", Some("room-2"));
+        let people: HashMap<Id, BTreeSet<Id>> = [
+            (bilateral.id, BTreeSet::from([nurtleu, lavrov])),
+            (flowers.id, BTreeSet::from([nurtleu, lavrov])),
+            (photo.id, BTreeSet::from([nurtleu])),
+        ]
+        .into();
+        let attendance = |i: &Item| people.get(&i.id).cloned().unwrap_or_default();
+        let travel = [Travel { from: "mfa".into(), to: "memorial".into(), minutes: 25 }];
+        let stays = HashMap::from([(lavrov, (Some("2025-04-10T15:00:00Z".parse().unwrap()), None))]);
+        let found = clashes(&photo, &[bilateral.clone(), flowers.clone()], &attendance, &travel, &stays);
+        assert!(found.contains(&Clash::Person { person: nurtleu, item: bilateral.id }));
+        assert!(found.contains(&Clash::Room { room: "room-2".into(), item: bilateral.id }));
+        let found = clashes(&flowers, std::slice::from_ref(&bilateral), &attendance, &travel, &stays);
+        assert_eq!(found.len(), 2, "five minutes to drive 25: both ministers warned: {found:?}");
+        assert!(found.iter().all(|c| !c.is_hard()));
+        let early = item(-24 * 60, 30, "mfa", None);
+        let people_early = |_: &Item| BTreeSet::from([lavrov]);
+        assert_eq!(clashes(&early, &[], &people_early, &travel, &stays), [Clash::OutsideStay { person: lavrov }]);
+        assert!(clashes(&bilateral.clone().cancel(), &[photo], &attendance, &travel, &stays).is_empty());
+    }
+
+    proptest! {
+        /// Items accepted one by one when they make no hard clash form a plan where no person and
+        /// no room is in two places at once, checked pair by pair independently of `clashes`.
+        #[test]
+        fn an_accepted_plan_has_no_hard_clash(
+            proposals in prop::collection::vec((0i64..600, 5i64..120, 0usize..3, prop::option::of(0usize..2), prop::collection::btree_set(0usize..6, 0..4)), 1..40)
+        ) {
+            let persons: Vec<Id> = (0..6).map(|_| crate::new_id()).collect();
+            let venues = ["mfa", "memorial", "hotel"];
+            let rooms = ["hall", "room-2"];
+            let mut accepted: Vec<Item> = Vec::new();
+            let mut people: HashMap<Id, BTreeSet<Id>> = HashMap::new();
+            for (start, len, venue, room, who) in proposals {
+                let candidate = item(start, len, venues[venue], room.map(|r| rooms[r]));
+                people.insert(candidate.id, who.iter().map(|i| persons[*i]).collect());
+                let attendance = |i: &Item| people.get(&i.id).cloned().unwrap_or_default();
+                if clashes(&candidate, &accepted, &attendance, &[], &HashMap::new()).iter().all(|c| !c.is_hard()) {
+                    accepted.push(candidate);
+                }
+            }
+            for (i, a) in accepted.iter().enumerate() {
+                for b in &accepted[i + 1..] {
+                    let overlap = a.starts < b.ends && b.starts < a.ends;
+                    if overlap {
+                        prop_assert!(people[&a.id].is_disjoint(&people[&b.id]), "a person in two places");
+                        prop_assert!(a.room.is_none() || a.room != b.room || a.venue != b.venue, "a room booked twice");
+                    }
+                }
+            }
+        }
+    }
+}

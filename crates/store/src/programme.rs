@@ -1,0 +1,168 @@
+//! Programme items of events. Items are never deleted: a cancelled item stays, marked.
+
+use domain::policy::{Actor, EntityKind};
+use domain::programme::{Attendees, Item, ItemFields, ItemKind, PressAccess, Visibility};
+use domain::{Id, Text, new_id};
+use sqlx::types::Json;
+
+use crate::audit::{self, Change};
+use crate::db::convert;
+use crate::{Pool, Result, Store, StoreError, Tx};
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: Id,
+    event_id: Id,
+    kind: String,
+    title: Json<Text>,
+    starts_at: time::OffsetDateTime,
+    ends_at: time::OffsetDateTime,
+    venue: Option<String>,
+    room: Option<String>,
+    meeting: Option<String>,
+    attendees: Json<Attendees>,
+    press: String,
+    visibility: String,
+    cancelled: bool,
+    sequence: i64,
+    version: i64,
+}
+
+impl TryFrom<ItemRow> for Item {
+    type Error = StoreError;
+    fn try_from(r: ItemRow) -> Result<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("programme item {}: {what}", r.id));
+        Ok(Item {
+            id: r.id,
+            event_id: r.event_id,
+            kind: ItemKind::parse(&r.kind).ok_or_else(|| corrupt("kind"))?,
+            title: r.title.0,
+            starts: convert::timestamp_from_db(r.starts_at),
+            ends: convert::timestamp_from_db(r.ends_at),
+            venue: r.venue,
+            room: r.room,
+            meeting: r.meeting,
+            attendees: r.attendees.0,
+            press: PressAccess::parse(&r.press).ok_or_else(|| corrupt("press"))?,
+            visibility: Visibility::parse(&r.visibility).ok_or_else(|| corrupt("visibility"))?,
+            cancelled: r.cancelled,
+            sequence: r.sequence,
+            version: r.version,
+        })
+    }
+}
+
+macro_rules! select_items {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, event_id, kind, title, starts_at, ends_at, venue, room, meeting, attendees, press, visibility, \
+             cancelled, sequence, version FROM programme_items ",
+            $rest
+        )
+    };
+}
+
+const ITEMS_OF_EVENT: &str = select_items!("WHERE event_id = $1 ORDER BY starts_at, ends_at, id");
+const ITEM_BY_ID: &str = select_items!("WHERE id = $1");
+const INSERT: &str = "INSERT INTO programme_items (id, event_id, kind, title, starts_at, ends_at, venue, room, meeting, attendees, \
+     press, visibility, cancelled, sequence, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)";
+const UPDATE: &str = "UPDATE programme_items SET kind = $1, title = $2, starts_at = $3, ends_at = $4, venue = $5, room = $6, \
+     meeting = $7, attendees = $8, press = $9, visibility = $10, cancelled = $11, sequence = $12, version = version + 1 \
+     WHERE id = $13 AND version = $14";
+
+/// Every item of an event, cancelled ones included, in time order: one query.
+pub async fn of_event(store: &Store, event: Id) -> Result<Vec<Item>> {
+    let rows: Vec<ItemRow> = on!(store, c => sqlx::query_as(ITEMS_OF_EVENT).bind(event).fetch_all(c).await)?;
+    rows.into_iter().map(Item::try_from).collect()
+}
+
+pub async fn item(store: &Store, id: Id) -> Result<Item> {
+    let row: Option<ItemRow> = on!(store, c => sqlx::query_as(ITEM_BY_ID).bind(id).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+pub async fn create(tx: &mut Tx, actor: &Actor, event: Id, fields: ItemFields) -> Result<Item> {
+    let item = Item::new(new_id(), event, fields);
+    execute!(tx, c => sqlx::query(INSERT)
+        .bind(item.id)
+        .bind(item.event_id)
+        .bind(item.kind.as_str())
+        .bind(Json(&item.title))
+        .bind(convert::timestamp_to_db(item.starts))
+        .bind(convert::timestamp_to_db(item.ends))
+        .bind(&item.venue)
+        .bind(&item.room)
+        .bind(&item.meeting)
+        .bind(Json(&item.attendees))
+        .bind(item.press.as_str())
+        .bind(item.visibility.as_str())
+        .bind(item.cancelled)
+        .bind(item.sequence))?;
+    audit::record(tx, Change::create(actor, EntityKind::ProgrammeItem, item.id, &item)).await?;
+    Ok(item)
+}
+
+/// Writes `after` over the item if it is still at `before`'s version; otherwise a conflict.
+pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Item, after: Item) -> Result<Item> {
+    let done = execute!(tx, c => sqlx::query(UPDATE)
+        .bind(after.kind.as_str())
+        .bind(Json(&after.title))
+        .bind(convert::timestamp_to_db(after.starts))
+        .bind(convert::timestamp_to_db(after.ends))
+        .bind(&after.venue)
+        .bind(&after.room)
+        .bind(&after.meeting)
+        .bind(Json(&after.attendees))
+        .bind(after.press.as_str())
+        .bind(after.visibility.as_str())
+        .bind(after.cancelled)
+        .bind(after.sequence)
+        .bind(before.id)
+        .bind(before.version))?;
+    if done != 1 {
+        let current = item_in(tx, before.id).await?.version;
+        return Err(StoreError::Conflict { entity: "programme item", current });
+    }
+    let after = Item { version: before.version + 1, ..after };
+    audit::record(tx, Change::update(actor, EntityKind::ProgrammeItem, before.id, before, &after)).await?;
+    Ok(after)
+}
+
+async fn item_in(tx: &mut Tx, id: Id) -> Result<Item> {
+    let row: Option<ItemRow> = on!(tx, c => sqlx::query_as(ITEM_BY_ID).bind(id).fetch_optional(c).await)?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// The PostgreSQL channel on which programme changes are announced to every node.
+const CHANNEL: &str = "concord_programme";
+
+/// Announces, with the writing transaction, that an event's programme changed: PostgreSQL delivers
+/// the notice to every listening node when the transaction commits, and never if it rolls back. On
+/// SQLite there is one node, which learns of its own changes directly.
+pub async fn announce(tx: &mut Tx, event: Id) -> Result<()> {
+    if let crate::db::Target::Postgres(c) = tx.target() {
+        sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(event.to_string()).execute(c).await?;
+    }
+    Ok(())
+}
+
+/// Calls `each` with the event of every programme change announced by any node, for as long as
+/// the process runs (reconnecting after a lost connection). Returns at once on SQLite.
+pub async fn listen(store: &Store, each: impl Fn(Id)) -> Result<()> {
+    let Pool::Postgres(pool) = store.pool() else { return Ok(()) };
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    loop {
+        match listener.recv().await {
+            Ok(notice) => {
+                if let Ok(event) = notice.payload().parse::<Id>() {
+                    each(event);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "listening for programme changes: reconnecting");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Live updates: a change to an event's programme reaches every open page within a second, on one
+//! node through a broadcast channel, and across nodes sharing PostgreSQL through NOTIFY, sent in the
+//! writing transaction, and LISTEN on each node.
+
+use domain::Id;
+use store::{Engine, Store, Tx};
+use tokio::sync::{OnceCell, broadcast};
+
+use crate::error::AppError;
+
+/// This node's subscribers to programme changes.
+pub(crate) struct Live {
+    sender: broadcast::Sender<Id>,
+    /// Whether this node listens to PostgreSQL yet: from its first subscriber on.
+    listening: OnceCell<()>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live { sender: broadcast::channel(256).0, listening: OnceCell::new() }
+    }
+}
+
+impl Live {
+    /// After a commit. On PostgreSQL the notice sent with the transaction reaches every node, this
+    /// one included; on SQLite this node tells its own pages.
+    pub(crate) fn changed(&self, store: &Store, event: Id) {
+        if store.engine() == Engine::Sqlite {
+            let _ = self.sender.send(event);
+        }
+    }
+
+    /// Changes from now on; on PostgreSQL, the first subscriber starts this node's listener.
+    pub(crate) async fn subscribe(&self, store: &Store) -> broadcast::Receiver<Id> {
+        // Subscribe before listening, so that no change announced in between is missed.
+        let receiver = self.sender.subscribe();
+        if store.engine() == Engine::Postgres {
+            self.listening
+                .get_or_init(|| async {
+                    let (store, sender) = (store.clone(), self.sender.clone());
+                    tokio::spawn(async move {
+                        if let Err(e) = store::programme::listen(&store, |event| {
+                            let _ = sender.send(event);
+                        })
+                        .await
+                        {
+                            tracing::error!(error = %e, "cannot listen for programme changes");
+                        }
+                    });
+                })
+                .await;
+        }
+        receiver
+    }
+}
+
+/// Announces a change with the transaction that makes it.
+pub(crate) async fn announce(tx: &mut Tx, event: Id) -> Result<(), AppError> {
+    Ok(store::programme::announce(tx, event).await?)
+}

@@ -1,0 +1,463 @@
+//! The programme of an event: a page day by day (with the host's editing), JSON, an iCalendar feed
+//! of the public items, venues and travel times, and live updates over server-sent events.
+
+use std::collections::{BTreeSet, HashMap};
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use domain::Id;
+use domain::delegations::Member;
+use domain::events::{Event, EventFields, Venue};
+use domain::policy::{Action, authorize, programme_audience};
+use domain::programme::{
+    Attendees, Clash, Item, ItemFrame, ItemInput, ItemKind, PressAccess, Travel, Visibility, clashes, stay_of,
+};
+use futures_util::Stream;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::{AppError, Detail};
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody};
+use crate::render;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/events/{event}/programme", "The programme, day by day", page)
+        .post("/events/{event}/programme", "Add a programme item (form)", add_form)
+        .post("/events/{event}/programme/{item}/move", "Move a programme item by some minutes (form)", move_form)
+        .get("/events/{event}/programme/live", "Programme changes as server-sent events", live)
+        .get("/events/{event}/programme.ics", "The public programme as iCalendar", ics)
+        .get("/api/v1/events/{event}/programme", "The programme items the caller may see", api_list)
+        .post("/api/v1/events/{event}/programme", "Add a programme item", api_create)
+        .put("/api/v1/events/{event}/programme/{item}", "Change a programme item", api_update)
+        .post("/api/v1/events/{event}/programme/{item}/cancel", "Cancel a programme item", api_cancel)
+        .put("/api/v1/events/{event}/venues", "Replace the venues, rooms and travel times", api_venues)
+}
+
+/// An event's programme with what reading and checking it needs.
+struct Programme {
+    event: Event,
+    tz: TimeZone,
+    meetings: Vec<String>,
+    /// Invited participants: id and code.
+    invited: Vec<(Id, String)>,
+    /// The accredited members, with their participant's code.
+    members: Vec<(String, Member)>,
+    items: Vec<Item>,
+}
+
+impl Programme {
+    async fn load(state: &AppState, slug: &str) -> Result<Programme, AppError> {
+        let event = store::events::by_slug(&state.store, slug).await?;
+        let meetings = store::events::meetings_of_event(&state.store, event.id)
+            .await?
+            .into_iter()
+            .map(|m| m.meeting.slug)
+            .collect();
+        let participants = store::participants::list(&state.store).await?;
+        let code_of: HashMap<Id, &str> = participants.iter().map(|p| (p.id, p.code.as_str())).collect();
+        let delegations = store::delegations::of_event(&state.store, event.id).await?;
+        let invited = delegations.iter().map(|d| (d.participant_id, code_of[&d.participant_id].to_string())).collect();
+        let participant_of: HashMap<Id, Id> = delegations.iter().map(|d| (d.id, d.participant_id)).collect();
+        let members = store::delegations::approved_of_event(&state.store, event.id)
+            .await?
+            .into_iter()
+            .filter_map(|m| participant_of.get(&m.delegation_id).map(|p| (code_of[p].to_string(), m)))
+            .collect();
+        let items = store::programme::of_event(&state.store, event.id).await?;
+        let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
+        Ok(Programme { event, tz, meetings, invited, members, items })
+    }
+
+    /// The narrowest visibility the actor may see.
+    fn audience(&self, ctx: &Ctx) -> Visibility {
+        let invited: Vec<Id> = self.invited.iter().map(|(id, _)| *id).collect();
+        programme_audience(&ctx.actor, self.event.id, &invited)
+    }
+
+    fn visible<'a>(&'a self, ctx: &Ctx) -> impl Iterator<Item = &'a Item> {
+        let audience = self.audience(ctx);
+        self.items.iter().filter(move |i| i.visibility <= audience)
+    }
+
+    fn item(&self, id: Id) -> Result<&Item, AppError> {
+        self.items.iter().find(|i| i.id == id).ok_or(AppError::NotFound)
+    }
+
+    fn attendance(&self, item: &Item) -> BTreeSet<Id> {
+        item.attendees.members(&self.members).into_iter().map(|m| m.id).collect()
+    }
+
+    fn venue(&self, slug: Option<&str>) -> Option<&Venue> {
+        slug.and_then(|s| self.event.venues.iter().find(|v| v.slug == s))
+    }
+
+    fn place(&self, item: &Item, lang: &str) -> String {
+        let Some(venue) = self.venue(item.venue.as_deref()) else { return String::new() };
+        let room = item.room.as_deref().and_then(|r| venue.rooms.iter().find(|room| room.slug == r));
+        match room {
+            Some(room) => format!("{}, {}", venue.name.get(lang), room.name.get(lang)),
+            None => venue.name.get(lang).to_string(),
+        }
+    }
+
+    fn local(&self, t: jiff::Timestamp) -> jiff::civil::DateTime {
+        self.tz.to_offset(t).to_datetime(t)
+    }
+
+    fn item_json(&self, item: &Item, lang: &str) -> Value {
+        let (starts, ends) = (self.local(item.starts), self.local(item.ends));
+        json!({
+            "id": item.id, "kind": item.kind, "title": item.title, "shown_title": item.title.get(lang),
+            "starts": item.starts, "ends": item.ends,
+            "starts_local": starts.strftime("%Y-%m-%dT%H:%M").to_string(),
+            "ends_local": ends.strftime("%Y-%m-%dT%H:%M").to_string(),
+            "day": starts.date(), "time": format!("{}–{}", starts.strftime("%H:%M"), ends.strftime("%H:%M")),
+            "venue": item.venue, "room": item.room, "place": self.place(item, lang), "meeting": item.meeting,
+            "attendees": item.attendees, "press": item.press, "visibility": item.visibility,
+            "cancelled": item.cancelled, "sequence": item.sequence, "version": item.version,
+        })
+    }
+
+    fn frame(&self) -> (Vec<String>, Vec<String>) {
+        (self.meetings.clone(), self.invited.iter().map(|(_, code)| code.clone()).collect())
+    }
+
+    /// The clashes of `candidate` with the other items, in words; hard ones refuse the change.
+    fn check(&self, state: &AppState, lang: &str, candidate: &Item) -> Result<Vec<String>, AppError> {
+        let stays: HashMap<Id, _> = self.members.iter().map(|(_, m)| (m.id, stay_of(m, &self.tz))).collect();
+        let found = clashes(candidate, &self.items, &|i| self.attendance(i), &self.event.travel, &stays);
+        let (hard, soft): (Vec<&Clash>, Vec<&Clash>) = found.iter().partition(|c| c.is_hard());
+        if !hard.is_empty() {
+            let details = hard.iter().map(|c| Detail {
+                field: None,
+                row: None,
+                column: None,
+                message: self.describe(state, lang, c),
+            });
+            return Err(AppError::Clash {
+                message: state.i18n.t(lang, "clash-refused", &[("count", hard.len().into())]),
+                details: details.collect(),
+            });
+        }
+        Ok(soft.into_iter().map(|c| self.describe(state, lang, c)).collect())
+    }
+
+    fn describe(&self, state: &AppState, lang: &str, clash: &Clash) -> String {
+        let person = |id: &Id| {
+            self.members.iter().find(|(_, m)| m.id == *id).map_or_else(String::new, |(_, m)| m.names.display(lang))
+        };
+        let item = |id: &Id| {
+            self.items.iter().find(|i| i.id == *id).map_or_else(String::new, |i| {
+                format!("«{}» {}", i.title.get(lang), self.item_json(i, lang)["time"].as_str().unwrap_or(""))
+            })
+        };
+        let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
+        match clash {
+            Clash::Person { person: p, item: i } => {
+                t("clash-person", &[("person", person(p).into()), ("item", item(i).into())])
+            }
+            Clash::Room { room, item: i } => {
+                t("clash-room", &[("room", room.clone().into()), ("item", item(i).into())])
+            }
+            Clash::Travel { person: p, item: i, needed, available } => t(
+                "clash-travel",
+                &[
+                    ("person", person(p).into()),
+                    ("item", item(i).into()),
+                    ("needed", (*needed).into()),
+                    ("available", (*available).into()),
+                ],
+            ),
+            Clash::OutsideStay { person: p } => t("clash-outside-stay", &[("person", person(p).into())]),
+        }
+    }
+}
+
+async fn page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {
+    show(&state, &ctx, &slug, json!({}), json!({})).await
+}
+
+async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Value) -> Result<Html<String>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let p = Programme::load(state, slug).await?;
+    let mut days: Vec<(String, Vec<Value>)> = Vec::new();
+    for item in p.visible(ctx) {
+        let day = state.i18n.date(ctx.lang, p.local(item.starts).date());
+        if days.last().is_none_or(|(d, _)| *d != day) {
+            days.push((day, Vec::new()));
+        }
+        days.last_mut().expect("just pushed").1.push(p.item_json(item, ctx.lang));
+    }
+    let may_edit = authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id }).is_ok();
+    let days: Vec<Value> = days.into_iter().map(|(day, items)| json!({ "day": day, "items": items })).collect();
+    let model = json!({
+        "event": p.event, "days": days, "may_edit": may_edit, "form": form, "errors": errors,
+        "kinds": ItemKind::ALL, "meetings": p.meetings,
+    });
+    render::page(state, ctx, "programme/show.html", model)
+}
+
+async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let p = Programme::load(&state, &slug).await?;
+    let items: Vec<Value> = p.visible(&ctx).map(|i| p.item_json(i, ctx.lang)).collect();
+    Ok(Json(json!({ "event": p.event.slug, "time_zone": p.event.time_zone, "items": items })))
+}
+
+/// Checks, saves and announces a new item; the soft clashes come back as warnings.
+async fn create(state: &AppState, ctx: &Ctx, p: &Programme, input: ItemInput) -> Result<(Item, Vec<String>), AppError> {
+    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
+    let (meetings, participants) = p.frame();
+    let fields = input.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
+    let warnings = p.check(state, ctx.lang, &Item::new(domain::new_id(), p.event.id, fields.clone()))?;
+    let mut tx = state.store.begin().await?;
+    let item = store::programme::create(&mut tx, &ctx.actor, p.event.id, fields).await?;
+    crate::live::announce(&mut tx, p.event.id).await?;
+    tx.commit().await?;
+    state.live.changed(&state.store, p.event.id);
+    Ok((item, warnings))
+}
+
+/// Checks, saves and announces a changed item.
+async fn replace(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Programme,
+    before: &Item,
+    after: Item,
+) -> Result<(Item, Vec<String>), AppError> {
+    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
+    let warnings = p.check(state, ctx.lang, &after)?;
+    let mut tx = state.store.begin().await?;
+    let item = store::programme::replace(&mut tx, &ctx.actor, before, after).await?;
+    crate::live::announce(&mut tx, p.event.id).await?;
+    tx.commit().await?;
+    state.live.changed(&state.store, p.event.id);
+    Ok((item, warnings))
+}
+
+async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    JsonBody(input): JsonBody<ItemInput>,
+) -> Result<Response, AppError> {
+    let p = Programme::load(&state, &slug).await?;
+    let (item, warnings) = create(&state, &ctx, &p, input).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings })))
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemUpdate {
+    version: i64,
+    #[serde(flatten)]
+    fields: ItemInput,
+}
+
+async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Id)>,
+    JsonBody(input): JsonBody<ItemUpdate>,
+) -> Result<Json<Value>, AppError> {
+    let p = Programme::load(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
+    let before = p.item(id)?;
+    stale(before, input.version)?;
+    let (meetings, participants) = p.frame();
+    let fields =
+        input.fields.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
+    let (item, warnings) = replace(&state, &ctx, &p, before, before.clone().with_fields(fields)).await?;
+    Ok(Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Version {
+    version: i64,
+}
+
+async fn api_cancel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Id)>,
+    JsonBody(input): JsonBody<Version>,
+) -> Result<Json<Value>, AppError> {
+    let p = Programme::load(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
+    let before = p.item(id)?;
+    stale(before, input.version)?;
+    let (item, _) = replace(&state, &ctx, &p, before, before.clone().cancel()).await?;
+    Ok(Json(json!({ "item": p.item_json(&item, ctx.lang) })))
+}
+
+/// A change made from an older version is refused, never written over a newer one.
+fn stale(item: &Item, version: i64) -> Result<(), AppError> {
+    if item.version == version {
+        Ok(())
+    } else {
+        Err(AppError::Conflict { entity: "programme item", current: item.version })
+    }
+}
+
+async fn move_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let p = Programme::load(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
+    let before = p.item(id)?;
+    stale(before, form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?)?;
+    let minutes: i64 = form.get("minutes").trim().parse().map_err(|_| AppError::field("minutes", "invalid-number"))?;
+    if minutes.abs() > 24 * 60 {
+        return Err(AppError::field("minutes", "out-of-range"));
+    }
+    let shift = jiff::SignedDuration::from_mins(minutes);
+    let moved = Item {
+        starts: before.starts + shift,
+        ends: before.ends + shift,
+        sequence: before.sequence + 1,
+        ..before.clone()
+    };
+    replace(&state, &ctx, &p, before, moved).await?;
+    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+}
+
+async fn add_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let p = Programme::load(&state, &slug).await?;
+    let input = item_from_form(&form);
+    let outcome = match input {
+        Ok(input) => create(&state, &ctx, &p, input).await.map(|_| format!("/events/{slug}/programme")),
+        Err(e) => Err(e),
+    };
+    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    render::form_outcome(&state, &ctx, outcome, |errors| show(&state, &ctx, &slug, values, errors)).await
+}
+
+/// The add form's fields as an item; unreadable times and choices are named by field.
+fn item_from_form(form: &Form) -> Result<ItemInput, AppError> {
+    let time = |name: &str| form.get(name).parse().map_err(|_| AppError::field(name, "invalid-time"));
+    let optional = |name: &str| Some(form.get(name).to_string()).filter(|v| !v.trim().is_empty());
+    Ok(ItemInput {
+        kind: ItemKind::parse(form.get("kind")).ok_or_else(|| AppError::field("kind", "invalid-choice"))?,
+        title: form.text("title"),
+        starts: time("starts")?,
+        ends: time("ends")?,
+        venue: optional("venue"),
+        room: optional("room"),
+        meeting: optional("meeting"),
+        attendees: Attendees { heads: form.get("heads") == "on", ..Attendees::default() },
+        press: PressAccess::parse(form.get("press")).ok_or_else(|| AppError::field("press", "invalid-choice"))?,
+        visibility: Visibility::parse(form.get("visibility"))
+            .ok_or_else(|| AppError::field("visibility", "invalid-choice"))?,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VenuesInput {
+    version: i64,
+    venues: Vec<Venue>,
+    #[serde(default)]
+    travel: Vec<Travel>,
+}
+
+async fn api_venues(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    JsonBody(input): JsonBody<VenuesInput>,
+) -> Result<Json<Value>, AppError> {
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    authorize(&ctx.actor, Action::ManageProgramme { event: event.id })?;
+    let participants = store::participants::list(&state.store).await?;
+    let host = participants.iter().find(|p| p.id == event.host).ok_or(AppError::NotFound)?;
+    let fields = EventFields {
+        slug: event.slug.clone(),
+        name: event.name.clone(),
+        host: host.code.clone(),
+        city: event.city.clone(),
+        time_zone: event.time_zone.clone(),
+        start_date: event.start_date,
+        end_date: event.end_date,
+        venues: Some(input.venues),
+        travel: Some(input.travel),
+    }
+    .validate()?;
+    let mut tx = state.store.begin().await?;
+    let event = store::events::update(&mut tx, &ctx.actor, event.id, input.version, fields).await?;
+    tx.commit().await?;
+    Ok(Json(json!({ "event": event.slug, "venues": event.venues, "travel": event.travel, "version": event.version })))
+}
+
+async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let p = Programme::load(&state, &slug).await?;
+    let lang = ctx.lang;
+    let host = state.config.base_url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
+    let entries: Vec<::render::ical::Entry> = p
+        .items
+        .iter()
+        .filter(|i| i.visibility == Visibility::Public)
+        .map(|i| ::render::ical::Entry {
+            uid: format!("{}@{host}", i.id),
+            sequence: i.sequence,
+            starts: i.starts,
+            ends: i.ends,
+            summary: i.title.get(lang).to_string(),
+            location: p.place(i, lang),
+            description: state.i18n.t(lang, &format!("item-kind-{}", i.kind.as_str()), &[]),
+            cancelled: i.cancelled,
+        })
+        .collect();
+    let body = ::render::ical::calendar(p.event.name.get(lang), &p.tz, &entries, jiff::Timestamp::now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}-programme.ics\"", p.event.slug)),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Tells an open programme page that something changed; the page fetches itself again with its own
+/// session, so the stream carries no content that the reader might not be allowed to see.
+async fn live(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    let changes = state.live.subscribe(&state.store).await;
+    let stream = futures_util::stream::unfold(changes, move |mut changes| async move {
+        loop {
+            match changes.recv().await {
+                Ok(changed) if changed == event.id => {
+                    return Some((Ok(SseEvent::default().event("changed").data("programme")), changes));
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
