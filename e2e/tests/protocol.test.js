@@ -26,12 +26,12 @@ browserTest('the family photo and seating plan of the CFM render from the event 
   assert.match(title, /^Seating plan: /);
 });
 
-browserTest('the host moves the family photo and an open programme shows the new time without reload', async (page) => {
-  // A delegate keeps the programme open.
+browserTest('the host moves the family photo and a delegate\'s open itinerary shows the new time without reload', async (page) => {
+  // A delegate keeps the delegation's itinerary open.
   await login(page, 'delegation-kz');
-  await page.goto('/events/almaty-2025/programme');
-  const photoRow = () => page.locator('#programme tr[data-kind="family_photo"]');
-  assert.equal((await photoRow().locator('.time').textContent()).trim(), '10:15–10:30');
+  await page.goto('/events/almaty-2025/delegations/kz/itinerary');
+  const photo = () => page.locator('#itinerary li[data-kind="family_photo"] .time');
+  assert.equal((await photo().textContent()).trim(), '10:15–10:30');
   await page.evaluate(() => { window.notReloaded = true; });
 
   // The host, in another browser, moves the family photo by 15 minutes.
@@ -50,7 +50,7 @@ browserTest('the host moves the family photo and an open programme shows the new
   }
 
   await page.waitForFunction(
-    () => document.querySelector('#programme tr[data-kind="family_photo"] .time')?.textContent.trim() === '10:30–10:45',
+    () => document.querySelector('#itinerary li[data-kind="family_photo"] .time')?.textContent.trim() === '10:30–10:45',
     null,
     { timeout: 3000 },
   );

@@ -203,10 +203,11 @@ pub enum EntityKind {
     Member,
     Badge,
     ProgrammeItem,
+    Feed,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 12] = [
+    pub const ALL: [EntityKind; 13] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -219,6 +220,7 @@ impl EntityKind {
         Self::Member,
         Self::Badge,
         Self::ProgrammeItem,
+        Self::Feed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -235,6 +237,7 @@ impl EntityKind {
             Self::Member => "member",
             Self::Badge => "badge",
             Self::ProgrammeItem => "programme_item",
+            Self::Feed => "feed",
         }
     }
 
@@ -254,7 +257,8 @@ pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
         | EntityKind::Delegation
         | EntityKind::Member
         | EntityKind::Badge
-        | EntityKind::ProgrammeItem => actor.is_admin(),
+        | EntityKind::ProgrammeItem
+        | EntityKind::Feed => actor.is_admin(),
         _ => true,
     }
 }

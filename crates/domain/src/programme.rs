@@ -423,6 +423,40 @@ pub fn clashes(
     found
 }
 
+/// A step of someone's itinerary: an item, or the way from one venue to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leg<'a> {
+    Item(&'a Item),
+    /// Leave `from` by `leave` to reach `to` for the next item.
+    Travel {
+        from: String,
+        to: String,
+        minutes: u32,
+        leave: Timestamp,
+    },
+}
+
+/// Someone's itinerary: the live items they attend in time order, with the way between venues
+/// where the next item is elsewhere (and the travel time is known).
+pub fn itinerary<'a>(items: &[&'a Item], travel: &[Travel]) -> Vec<Leg<'a>> {
+    let mut sorted: Vec<&Item> = items.iter().copied().filter(|i| !i.cancelled).collect();
+    sorted.sort_by_key(|i| (i.starts, i.ends, i.id));
+    let mut legs = Vec::with_capacity(sorted.len() * 2);
+    let mut here: Option<&str> = None;
+    for item in sorted {
+        if let (Some(from), Some(to)) = (here, item.venue.as_deref())
+            && from != to
+            && let Some(minutes) = travel_minutes(travel, from, to)
+        {
+            let leave = item.starts - SignedDuration::from_mins(i64::from(minutes));
+            legs.push(Leg::Travel { from: from.to_string(), to: to.to_string(), minutes, leave });
+        }
+        here = item.venue.as_deref().or(here);
+        legs.push(Leg::Item(item));
+    }
+    legs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,6 +602,21 @@ mod tests {
         let people_early = |_: &Item| BTreeSet::from([lavrov]);
         assert_eq!(clashes(&early, &[], &people_early, &travel, &stays), [Clash::OutsideStay { person: lavrov }]);
         assert!(clashes(&bilateral.clone().cancel(), &[photo], &attendance, &travel, &stays).is_empty());
+    }
+
+    #[test]
+    fn an_itinerary_adds_the_way_between_venues() {
+        let bilateral = item(0, 45, "mfa", Some("room-2"));
+        let flowers = item(90, 30, "memorial", None);
+        let lunch = item(150, 60, "memorial", None);
+        let cancelled = item(60, 10, "hotel", None).cancel();
+        let travel = [Travel { from: "mfa".into(), to: "memorial".into(), minutes: 25 }];
+        let legs = itinerary(&[&lunch, &flowers, &cancelled, &bilateral], &travel);
+        assert_eq!(legs.len(), 4, "three items and one way: {legs:?}");
+        assert_eq!(legs[0], Leg::Item(&bilateral));
+        let Leg::Travel { minutes, leave, .. } = &legs[1] else { panic!("the way to the memorial") };
+        assert_eq!((*minutes, *leave), (25, flowers.starts - SignedDuration::from_mins(25)));
+        assert_eq!(legs[3], Leg::Item(&lunch), "no way within one venue");
     }
 
     proptest! {

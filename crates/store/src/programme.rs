@@ -166,3 +166,102 @@ pub async fn listen(store: &Store, each: impl Fn(Id)) -> Result<()> {
         }
     }
 }
+
+/// A private calendar feed: a delegation's itinerary, or one member's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Feed {
+    pub id: Id,
+    pub event_id: Id,
+    pub delegation_id: Id,
+    pub member_id: Option<Id>,
+    pub created_at: jiff::Timestamp,
+    pub revoked_at: Option<jiff::Timestamp>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FeedRow {
+    id: Id,
+    event_id: Id,
+    delegation_id: Id,
+    member_id: Option<Id>,
+    created_at: time::OffsetDateTime,
+    revoked_at: Option<time::OffsetDateTime>,
+}
+
+impl From<FeedRow> for Feed {
+    fn from(r: FeedRow) -> Self {
+        Feed {
+            id: r.id,
+            event_id: r.event_id,
+            delegation_id: r.delegation_id,
+            member_id: r.member_id,
+            created_at: convert::timestamp_from_db(r.created_at),
+            revoked_at: r.revoked_at.map(convert::timestamp_from_db),
+        }
+    }
+}
+
+macro_rules! select_feeds {
+    ($rest:literal) => {
+        concat!("SELECT id, event_id, delegation_id, member_id, created_at, revoked_at FROM feeds ", $rest)
+    };
+}
+
+/// Opens a feed whose URL carries `secret`; only its hash is kept.
+pub async fn create_feed(
+    tx: &mut Tx,
+    actor: &Actor,
+    event: Id,
+    delegation: Id,
+    member: Option<Id>,
+    secret: &str,
+) -> Result<Feed> {
+    let now = convert::now();
+    let feed = Feed {
+        id: new_id(),
+        event_id: event,
+        delegation_id: delegation,
+        member_id: member,
+        created_at: convert::timestamp_from_db(now),
+        revoked_at: None,
+    };
+    execute!(tx, c => sqlx::query(
+        "INSERT INTO feeds (id, event_id, delegation_id, member_id, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(feed.id)
+        .bind(feed.event_id)
+        .bind(feed.delegation_id)
+        .bind(feed.member_id)
+        .bind(crate::accounts::secret_hash(secret))
+        .bind(now))?;
+    audit::record(tx, Change::create(actor, EntityKind::Feed, feed.id, &feed)).await?;
+    Ok(feed)
+}
+
+/// A delegation's feeds, newest first, revoked ones included.
+pub async fn feeds_of(store: &Store, delegation: Id) -> Result<Vec<Feed>> {
+    const SQL: &str = select_feeds!("WHERE delegation_id = $1 ORDER BY created_at DESC");
+    let rows: Vec<FeedRow> = on!(store, c => sqlx::query_as(SQL).bind(delegation).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(Feed::from).collect())
+}
+
+/// The live feed a secret opens, if any.
+pub async fn feed_by_secret(store: &Store, secret: &str) -> Result<Option<Feed>> {
+    const SQL: &str = select_feeds!("WHERE secret_hash = $1 AND revoked_at IS NULL");
+    let row: Option<FeedRow> = on!(store, c => sqlx::query_as(SQL)
+        .bind(crate::accounts::secret_hash(secret))
+        .fetch_optional(c)
+        .await)?;
+    Ok(row.map(Feed::from))
+}
+
+/// Revokes a feed of a delegation: its URL answers "not found" from now on.
+pub async fn revoke_feed(tx: &mut Tx, actor: &Actor, delegation: Id, feed: Id) -> Result<Feed> {
+    const SQL: &str = select_feeds!("WHERE id = $1 AND delegation_id = $2");
+    let row: Option<FeedRow> = on!(tx, c => sqlx::query_as(SQL).bind(feed).bind(delegation).fetch_optional(c).await)?;
+    let before = Feed::from(row.ok_or(StoreError::NotFound)?);
+    let now = convert::now();
+    execute!(tx, c => sqlx::query("UPDATE feeds SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now).bind(feed))?;
+    let after = Feed { revoked_at: before.revoked_at.or(Some(convert::timestamp_from_db(now))), ..before.clone() };
+    audit::record(tx, Change::update(actor, EntityKind::Feed, feed, &before, &after)).await?;
+    Ok(after)
+}

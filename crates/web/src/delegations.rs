@@ -86,16 +86,16 @@ pub(crate) fn routes(r: Registry) -> Registry {
 }
 
 /// An event, a participant and its delegation, as a path names them.
-struct Scope {
-    event: Event,
-    participant: Participant,
-    delegation: Delegation,
+pub(crate) struct Scope {
+    pub(crate) event: Event,
+    pub(crate) participant: Participant,
+    pub(crate) delegation: Delegation,
     /// The slugs of the event's meetings, which members may be marked for.
     meetings: Vec<String>,
 }
 
 impl Scope {
-    async fn load(state: &AppState, event: &str, participant: &str) -> Result<Scope, AppError> {
+    pub(crate) async fn load(state: &AppState, event: &str, participant: &str) -> Result<Scope, AppError> {
         let event = store::events::by_slug(&state.store, event).await?;
         let participant = store::participants::by_code(&state.store, &participant.to_uppercase()).await?;
         let delegation = store::delegations::of_participant(&state.store, event.id, participant.id).await?;
@@ -107,7 +107,7 @@ impl Scope {
         Ok(Scope { event, participant, delegation, meetings })
     }
 
-    fn read(&self) -> Action {
+    pub(crate) fn read(&self) -> Action {
         Action::ReadDelegation { event: self.event.id, participant: self.participant.id }
     }
 

@@ -13,6 +13,7 @@ mod events;
 mod guard;
 mod i18n;
 mod input;
+mod itineraries;
 mod lists;
 mod live;
 pub mod mail;

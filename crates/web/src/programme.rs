@@ -42,19 +42,19 @@ pub(crate) fn routes(r: Registry) -> Registry {
 }
 
 /// An event's programme with what reading and checking it needs.
-struct Programme {
-    event: Event,
-    tz: TimeZone,
-    meetings: Vec<String>,
+pub(crate) struct Programme {
+    pub(crate) event: Event,
+    pub(crate) tz: TimeZone,
+    pub(crate) meetings: Vec<String>,
     /// Invited participants: id and code.
-    invited: Vec<(Id, String)>,
+    pub(crate) invited: Vec<(Id, String)>,
     /// The accredited members, with their participant's code.
-    members: Vec<(String, Member)>,
-    items: Vec<Item>,
+    pub(crate) members: Vec<(String, Member)>,
+    pub(crate) items: Vec<Item>,
 }
 
 impl Programme {
-    async fn load(state: &AppState, slug: &str) -> Result<Programme, AppError> {
+    pub(crate) async fn load(state: &AppState, slug: &str) -> Result<Programme, AppError> {
         let event = store::events::by_slug(&state.store, slug).await?;
         let meetings = store::events::meetings_of_event(&state.store, event.id)
             .await?
@@ -77,12 +77,12 @@ impl Programme {
     }
 
     /// The narrowest visibility the actor may see.
-    fn audience(&self, ctx: &Ctx) -> Visibility {
+    pub(crate) fn audience(&self, ctx: &Ctx) -> Visibility {
         let invited: Vec<Id> = self.invited.iter().map(|(id, _)| *id).collect();
         programme_audience(&ctx.actor, self.event.id, &invited)
     }
 
-    fn visible<'a>(&'a self, ctx: &Ctx) -> impl Iterator<Item = &'a Item> {
+    pub(crate) fn visible<'a>(&'a self, ctx: &Ctx) -> impl Iterator<Item = &'a Item> {
         let audience = self.audience(ctx);
         self.items.iter().filter(move |i| i.visibility <= audience)
     }
@@ -91,15 +91,15 @@ impl Programme {
         self.items.iter().find(|i| i.id == id).ok_or(AppError::NotFound)
     }
 
-    fn attendance(&self, item: &Item) -> BTreeSet<Id> {
+    pub(crate) fn attendance(&self, item: &Item) -> BTreeSet<Id> {
         item.attendees.members(&self.members).into_iter().map(|m| m.id).collect()
     }
 
-    fn venue(&self, slug: Option<&str>) -> Option<&Venue> {
+    pub(crate) fn venue(&self, slug: Option<&str>) -> Option<&Venue> {
         slug.and_then(|s| self.event.venues.iter().find(|v| v.slug == s))
     }
 
-    fn place(&self, item: &Item, lang: &str) -> String {
+    pub(crate) fn place(&self, item: &Item, lang: &str) -> String {
         let Some(venue) = self.venue(item.venue.as_deref()) else { return String::new() };
         let room = item.room.as_deref().and_then(|r| venue.rooms.iter().find(|room| room.slug == r));
         match room {
@@ -108,11 +108,11 @@ impl Programme {
         }
     }
 
-    fn local(&self, t: jiff::Timestamp) -> jiff::civil::DateTime {
+    pub(crate) fn local(&self, t: jiff::Timestamp) -> jiff::civil::DateTime {
         self.tz.to_offset(t).to_datetime(t)
     }
 
-    fn item_json(&self, item: &Item, lang: &str) -> Value {
+    pub(crate) fn item_json(&self, item: &Item, lang: &str) -> Value {
         let (starts, ends) = (self.local(item.starts), self.local(item.ends));
         json!({
             "id": item.id, "kind": item.kind, "title": item.title, "shown_title": item.title.get(lang),
@@ -410,12 +410,22 @@ async fn api_venues(
 async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let p = Programme::load(&state, &slug).await?;
-    let lang = ctx.lang;
+    let public: Vec<&Item> = p.items.iter().filter(|i| i.visibility == Visibility::Public).collect();
+    Ok(calendar(&state, &p, &public, ctx.lang, p.event.name.get(ctx.lang), &format!("{}-programme", p.event.slug)))
+}
+
+/// Items as an iCalendar feed in the event's time zone; UIDs stay the same across changes.
+pub(crate) fn calendar(
+    state: &AppState,
+    p: &Programme,
+    items: &[&Item],
+    lang: &str,
+    name: &str,
+    file: &str,
+) -> Response {
     let host = state.config.base_url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
-    let entries: Vec<::render::ical::Entry> = p
-        .items
+    let entries: Vec<::render::ical::Entry> = items
         .iter()
-        .filter(|i| i.visibility == Visibility::Public)
         .map(|i| ::render::ical::Entry {
             uid: format!("{}@{host}", i.id),
             sequence: i.sequence,
@@ -427,15 +437,15 @@ async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
             cancelled: i.cancelled,
         })
         .collect();
-    let body = ::render::ical::calendar(p.event.name.get(lang), &p.tz, &entries, jiff::Timestamp::now());
-    Ok((
+    let body = ::render::ical::calendar(name, &p.tz, &entries, jiff::Timestamp::now());
+    (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}-programme.ics\"", p.event.slug)),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}.ics\"")),
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Tells an open programme page that something changed; the page fetches itself again with its own

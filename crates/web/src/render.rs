@@ -16,7 +16,7 @@ use crate::guard::Ctx;
 use crate::i18n::{I18n, LANGUAGES};
 
 /// Every template, by name.
-pub const TEMPLATES: [(&str, &str); 21] = [
+pub const TEMPLATES: [(&str, &str); 22] = [
     ("layout.html", include_str!("../templates/layout.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -38,6 +38,7 @@ pub const TEMPLATES: [(&str, &str); 21] = [
     ("lists/participants.html", include_str!("../templates/lists/participants.html")),
     ("notices.html", include_str!("../templates/notices.html")),
     ("programme/show.html", include_str!("../templates/programme/show.html")),
+    ("itineraries/show.html", include_str!("../templates/itineraries/show.html")),
 ];
 
 pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {

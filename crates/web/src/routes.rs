@@ -63,5 +63,6 @@ pub(crate) fn registry() -> Registry {
     let r = crate::lists::routes(r);
     let r = crate::seating::routes(r);
     let r = crate::programme::routes(r);
+    let r = crate::itineraries::routes(r);
     crate::audit::routes(r)
 }

@@ -34,6 +34,8 @@ const HOST_FORM: [u16; 10] = [303, 303, 403, 403, 303, 403, 403, 403, 403, 403];
 /// Kazakhstan's delegation: its officer, its ministry (reading only), the host, the admin.
 const DELEGATION_PAGE: [u16; 10] = [303, 200, 403, 403, 200, 403, 200, 200, 403, 403];
 const DELEGATION_FORM: [u16; 10] = [303, 303, 403, 403, 303, 403, 403, 303, 403, 403];
+/// A form for whoever reads Kazakhstan's delegation (its ministry too).
+const DELEGATION_FORM_READERS: [u16; 10] = [303, 303, 403, 403, 303, 403, 303, 303, 403, 403];
 
 fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
     //                                                                anon adm  sec  sec2 host hst2 mkz  dkz  dru  press
@@ -131,6 +133,14 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/events/{event}/meetings/{meeting}/family-photo.svg"), ALL_200),
         (("GET", "/events/{event}/programme"), ALL_200),
         (("GET", "/events/{event}/programme/live"), ALL_200),
+        (("GET", "/events/{event}/delegations/{participant}/itinerary"), DELEGATION_PAGE),
+        (("GET", "/events/{event}/delegations/{participant}/members/{member}/itinerary"), DELEGATION_PAGE),
+        (
+            ("POST", "/events/{event}/delegations/{participant}/feeds"),
+            [303, 200, 403, 403, 200, 403, 200, 200, 403, 403],
+        ),
+        (("POST", "/events/{event}/delegations/{participant}/feeds/{feed}/revoke"), DELEGATION_FORM_READERS),
+        (("GET", "/feeds/{secret}"), ALL_200),
         (("POST", "/events/{event}/programme"), HOST_FORM),
         (("POST", "/events/{event}/programme/{item}/move"), HOST_FORM),
         (("GET", "/events/{event}/programme.ics"), ALL_200),
@@ -152,6 +162,9 @@ struct Fixtures {
     member: domain::Id,
     /// A programme item for the host only, with nobody attending: moving it clashes with nothing.
     item: domain::Id,
+    /// A private feed of Kazakhstan's delegation and the secret of its URL.
+    feed: domain::Id,
+    feed_secret: &'static str,
     badge: String,
     invitation: &'static str,
 }
@@ -199,7 +212,14 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
         .find(|i| i.visibility == domain::programme::Visibility::HostOnly)
         .unwrap()
         .id;
-    Fixtures { member, item, badge, invitation }
+    let feed_secret = "matrix-feed-secret";
+    let mut tx = store.begin().await.unwrap();
+    let feed = store::programme::create_feed(&mut tx, &Actor::anonymous(), almaty.id, delegation.id, None, feed_secret)
+        .await
+        .unwrap()
+        .id;
+    tx.commit().await.unwrap();
+    Fixtures { member, item, feed, feed_secret, badge, invitation }
 }
 
 const CSV_MEMBER: &str =
@@ -215,6 +235,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         .replace("{participant}", "kz")
         .replace("{member}", &fx.member.to_string())
         .replace("{item}", &fx.item.to_string())
+        .replace("{feed}", &fx.feed.to_string())
+        .replace("{secret}", fx.feed_secret)
         .replace("{badge}", &fx.badge)
         .replace("{token}", fx.invitation)
         .replace("{lang}", "ru")
@@ -409,6 +431,12 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
                 ("visibility", "host_only"),
             ];
             app.form(session, &path, &fields).await
+        }
+        ("POST", "/events/{event}/delegations/{participant}/feeds") => {
+            app.form(session, &path, &[("member", "")]).await
+        }
+        ("POST", "/events/{event}/delegations/{participant}/feeds/{feed}/revoke") => {
+            app.form(session, &path, &[]).await
         }
         ("POST", "/events/{event}/programme/{item}/move") => {
             let version = item_version().await.to_string();

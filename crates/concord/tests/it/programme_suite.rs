@@ -219,3 +219,54 @@ async fn a_change_on_one_node_reaches_a_page_open_on_another() {
     move_photo(&app).await;
     assert!(next_event(&mut events, "event: changed").await, "NOTIFY carried the change to the other node");
 }
+
+#[tokio::test]
+async fn itineraries_show_each_ones_items_with_the_way_between_venues_and_feed_them_privately() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-ru", DEMO_PASSWORD).await;
+    let page = app.get(&officer, "/events/almaty-2025/delegations/ru/itinerary").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for expected in
+        ["Arrival of the delegation of the Russian Federation", "Talks between Murat Nurtleu", "Family photo"]
+    {
+        assert!(page.body.contains(expected), "{expected}");
+    }
+    assert!(page.body.contains("12:35: leave Glory Memorial"), "ten minutes to the museum before 12:45");
+    assert!(!page.body.contains("Security briefing"), "never the host's own items");
+    assert_eq!(
+        app.get(&app.login("delegation-kz", DEMO_PASSWORD).await, "/events/almaty-2025/delegations/ru/itinerary")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let opened = app.form(&officer, "/events/almaty-2025/delegations/ru/feeds", &[("member", "")]).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    let body = opened.body.replace("&#x2f;", "/");
+    let start = body.find("http://concord.test/feeds/").expect("the new feed's URL, shown once");
+    let url = &body[start..];
+    let path = url[..url.find('<').unwrap()].trim_start_matches("http://concord.test").to_string();
+    let feed = app.get(&Session::default(), &path).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    let unfolded = icalendar::parser::unfold(&feed.body);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("a calendar");
+    let summaries: Vec<String> = calendar
+        .components
+        .iter()
+        .flat_map(|c| c.properties.iter().filter(|p| p.name.as_str() == "SUMMARY").map(|p| p.val.as_str().to_string()))
+        .collect();
+    assert!(summaries.iter().any(|s| s.starts_with("Talks between")), "{summaries:?}");
+    assert!(summaries.iter().any(|s| s.starts_with("Official lunch")), "participants' items reach their feed");
+    assert!(!summaries.iter().any(|s| s.starts_with("Security")), "host-only items never reach a feed");
+
+    let feeds = store::programme::feeds_of(&app.db.store, {
+        let event = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
+        let ru = store::participants::by_code(&app.db.store, "RU").await.unwrap();
+        store::delegations::of_participant(&app.db.store, event.id, ru.id).await.unwrap().id
+    })
+    .await
+    .unwrap();
+    let revoke = format!("/events/almaty-2025/delegations/ru/feeds/{}/revoke", feeds[0].id);
+    assert_eq!(app.form(&officer, &revoke, &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&Session::default(), &path).await.status, StatusCode::NOT_FOUND, "a revoked feed is gone");
+}

@@ -1,0 +1,12 @@
+-- Private calendar feeds: a delegation's or a person's itinerary at an unguessable URL. Only the
+-- SHA-256 of the secret is kept; a feed is revoked, never deleted.
+CREATE TABLE feeds (
+    id UUID PRIMARY KEY NOT NULL,
+    event_id UUID NOT NULL REFERENCES events (id),
+    delegation_id UUID NOT NULL REFERENCES delegations (id),
+    member_id UUID REFERENCES members (id),
+    secret_hash TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMPTZ NOT NULL,
+    revoked_at TIMESTAMPTZ
+);
+CREATE INDEX feeds_delegation ON feeds (delegation_id);
