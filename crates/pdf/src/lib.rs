@@ -19,10 +19,12 @@ mod engine;
 mod glyphs;
 mod note_verbale;
 mod participants_list;
+mod programme_booklet;
 
 pub use badge::{Badge, MAX_BADGES_PER_DOCUMENT, badges};
 pub use note_verbale::{NoteVerbale, note_verbale};
 pub use participants_list::{ListDelegation, ListMember, ParticipantsList, participants_list};
+pub use programme_booklet::{BookletDay, BookletItem, BookletVenue, ProgrammeBooklet, programme_booklet};
 
 /// Why a document could not be rendered.
 #[derive(Debug, thiserror::Error)]

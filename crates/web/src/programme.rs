@@ -34,6 +34,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/events/{event}/programme/{item}/move", "Move a programme item by some minutes (form)", move_form)
         .get("/events/{event}/programme/live", "Programme changes as server-sent events", live)
         .get("/events/{event}/programme.ics", "The public programme as iCalendar", ics)
+        .get("/events/{event}/programme.pdf", "The programme as a printable booklet (?lang=ru|en|kk)", booklet)
         .get("/api/v1/events/{event}/programme", "The programme items the caller may see", api_list)
         .post("/api/v1/events/{event}/programme", "Add a programme item", api_create)
         .put("/api/v1/events/{event}/programme/{item}", "Change a programme item", api_update)
@@ -412,6 +413,75 @@ async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
     let p = Programme::load(&state, &slug).await?;
     let public: Vec<&Item> = p.items.iter().filter(|i| i.visibility == Visibility::Public).collect();
     Ok(calendar(&state, &p, &public, ctx.lang, p.event.name.get(ctx.lang), &format!("{}-programme", p.event.slug)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BookletQuery {
+    lang: Option<String>,
+}
+
+/// The programme as a booklet in a language of the interface: the items the reader may see.
+async fn booklet(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    crate::input::QueryParams(query): crate::input::QueryParams<BookletQuery>,
+) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let lang: &str = match query.lang.as_deref() {
+        None => ctx.lang,
+        Some(l) => crate::i18n::LANGUAGES
+            .iter()
+            .copied()
+            .find(|known| *known == l)
+            .ok_or_else(|| AppError::field("lang", "invalid-language"))?,
+    };
+    let p = Programme::load(&state, &slug).await?;
+    let t = |key: &str| state.i18n.t(lang, key, &[]);
+    let mut days: Vec<pdf::BookletDay> = Vec::new();
+    for item in p.visible(&ctx) {
+        let date = state.i18n.date(lang, p.local(item.starts).date());
+        if days.last().is_none_or(|d| d.date != date) {
+            days.push(pdf::BookletDay { date, items: Vec::new() });
+        }
+        let shown = p.item_json(item, lang);
+        days.last_mut().expect("just pushed").items.push(pdf::BookletItem {
+            time: shown["time"].as_str().unwrap_or_default().to_string(),
+            title: item.title.get(lang).to_string(),
+            place: p.place(item, lang),
+            note: if item.cancelled { t("programme-cancelled") } else { String::new() },
+        });
+    }
+    let dates = if p.event.start_date == p.event.end_date {
+        state.i18n.date(lang, p.event.start_date)
+    } else {
+        format!("{} – {}", state.i18n.date(lang, p.event.start_date), state.i18n.date(lang, p.event.end_date))
+    };
+    let booklet = pdf::ProgrammeBooklet {
+        language: lang.to_string(),
+        title: p.event.name.get(lang).to_string(),
+        heading: t("programme-title"),
+        place_and_dates: format!("{}, {dates}", p.event.city.get(lang)),
+        time_note: state.i18n.t(lang, "programme-time-zone", &[("zone", p.event.time_zone.clone().into())]),
+        days,
+        venues_heading: t("event-venues"),
+        venues: p
+            .event
+            .venues
+            .iter()
+            .map(|v| pdf::BookletVenue { name: v.name.get(lang).to_string(), address: v.address.clone() })
+            .collect(),
+    };
+    let bytes = crate::pdfs::render(move || pdf::programme_booklet(&booklet)).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}-programme-{lang}.pdf\"", p.event.slug)),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Items as an iCalendar feed in the event's time zone; UIDs stay the same across changes.

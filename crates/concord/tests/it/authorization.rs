@@ -144,6 +144,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("POST", "/events/{event}/programme"), HOST_FORM),
         (("POST", "/events/{event}/programme/{item}/move"), HOST_FORM),
         (("GET", "/events/{event}/programme.ics"), ALL_200),
+        (("GET", "/events/{event}/programme.pdf"), ALL_200),
         (("GET", "/api/v1/events/{event}/programme"), ALL_200),
         (("POST", "/api/v1/events/{event}/programme"), [401, 201, 403, 403, 201, 403, 403, 403, 403, 403]),
         (("PUT", "/api/v1/events/{event}/programme/{item}"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),

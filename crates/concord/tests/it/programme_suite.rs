@@ -270,3 +270,35 @@ async fn itineraries_show_each_ones_items_with_the_way_between_venues_and_feed_t
     assert_eq!(app.form(&officer, &revoke, &[]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get(&Session::default(), &path).await.status, StatusCode::NOT_FOUND, "a revoked feed is gone");
 }
+
+#[tokio::test]
+async fn the_booklet_prints_the_programme_day_by_day_in_the_language_asked() {
+    let app = TestApp::new().await;
+    let reply = app.request(&Session::default(), "GET", "/events/almaty-2025/programme.pdf?lang=ru", None, "").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers["content-type"], "application/pdf");
+    let bad = app.get(&Session::default(), "/events/almaty-2025/programme.pdf?lang=xx").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bytes = {
+        use tower::ServiceExt;
+        let request = axum::http::Request::get("/events/almaty-2025/programme.pdf?lang=ru")
+            .header("host", "concord.test")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("booklet.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    let Ok(out) = std::process::Command::new("pdftotext").arg(&file).arg("-").output() else {
+        eprintln!("pdftotext is not installed: the PDF text was not checked");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("СМИД СНГ, Алматы, 2025"), "the cover: {text}");
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing: {text}"));
+    assert!(at("Переговоры М. Нуртлеу") < at("Совместное фотографирование"), "day by day");
+    assert!(at("Совместное фотографирование") < at("Государственный военно-исторический музей Almaty"), "venues last");
+    assert!(!text.contains("Инструктаж"), "the public never sees the host's own items");
+}
