@@ -7,9 +7,10 @@ use domain::Text;
 use domain::accounts::new_secret;
 use domain::bodies::{ChairRule, DecisionRule, MembershipStatus, NewBody};
 use domain::delegations::{DelegationRole, DelegationStatus, MemberFields, Names, PersonName, Private, Rank};
-use domain::events::{EventFields, Format, MeetingFields};
+use domain::events::{EventFields, Format, MeetingFields, Room, Venue};
 use domain::participants::{NewParticipant, ParticipantKind, iso_3166_alpha2};
 use domain::policy::Actor;
+use domain::programme::{Attendees, ItemFrame, ItemInput, ItemKind, PressAccess, Travel, Visibility};
 use jiff::civil::date;
 use store::Store;
 use store::bodies::NewMembership;
@@ -33,9 +34,10 @@ fn word(mut n: usize) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// Creates event `slug` with `delegations` states (the first ISO codes) of `members` members each.
-/// Participants that already exist are reused.
-pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize) -> Result<()> {
+/// Creates event `slug` with `delegations` states (the first ISO codes) of `members` members each,
+/// and a programme of `items` items over its five days (plenaries of all heads, and bilaterals
+/// between heads in twenty rooms). Participants that already exist are reused.
+pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize, items: usize) -> Result<()> {
     let codes: Vec<&str> = iso_3166_alpha2().take(delegations).collect();
     anyhow::ensure!(codes.len() == delegations, "at most {} states", iso_3166_alpha2().count());
     let system = Actor::anonymous();
@@ -84,8 +86,12 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
         time_zone: "America/New_York".into(),
         start_date: date(2026, 9, 22),
         end_date: date(2026, 9, 26),
-        venues: None,
-        travel: None,
+        venues: Some(venues()),
+        travel: Some(vec![
+            Travel { from: "hq".into(), to: "hotel".into(), minutes: 15 },
+            Travel { from: "hq".into(), to: "residence".into(), minutes: 25 },
+            Travel { from: "hotel".into(), to: "residence".into(), minutes: 20 },
+        ]),
     };
     let event = store::events::create(&mut tx, &system, fields.validate().context("the generated event")?).await?;
     let meeting = MeetingFields {
@@ -99,6 +105,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
     };
     store::events::create_meeting(&mut tx, &system, &event, body.id, meeting.validate(&event)?).await?;
     let mut n = 0;
+    let mut heads = Vec::new();
     for code in &codes {
         let delegation =
             store::delegations::invite(&mut tx, &system, event.id, code, "mission@example.org", &new_secret()).await?;
@@ -122,11 +129,89 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
                 private: Private { email: format!("{}@example.org", word(n).to_lowercase()), ..Private::default() },
             };
             let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;
+            if i == 0 {
+                heads.push(member.id);
+            }
             let badge = new_secret()[..24].to_string();
             store::delegations::decide(&mut tx, &system, &member, event.id, Decision::Approve { badge_id: &badge })
                 .await?;
         }
     }
+    let meetings = vec!["plenary".to_string()];
+    let participants: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+    let frame = ItemFrame { event: &event, meetings: &meetings, participants: &participants };
+    for k in 0..items {
+        let input = programme_item(k, &heads);
+        store::programme::create(&mut tx, &system, event.id, input.validate(&frame).context("a generated item")?)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// The headquarters with twenty rooms, a hotel and a residence.
+fn venues() -> Vec<Venue> {
+    let venue = |slug: &str, name: &str, rooms: usize| Venue {
+        slug: slug.into(),
+        name: Text::new(&[("en", name)]),
+        address: "New York".into(),
+        location: None,
+        rooms: (1..=rooms)
+            .map(|r| Room {
+                slug: format!("r{r}"),
+                name: Text::new(&[("en", &format!("Room {r}"))]),
+                capacity: Some(12),
+                accessibility: String::new(),
+            })
+            .collect(),
+        accessibility: String::new(),
+    };
+    vec![venue("hq", "Headquarters", 20), venue("hotel", "Hotel", 2), venue("residence", "Residence", 0)]
+}
+
+/// The `k`-th item: two plenaries of all heads a day (the first ten items), then bilaterals of
+/// two heads, half an hour each, spread over the days, the rooms and the slots from 08:00.
+fn programme_item(k: usize, heads: &[domain::Id]) -> ItemInput {
+    let day = date(2026, 9, 22).checked_add(jiff::Span::new().days((k % 5) as i64)).expect("within the year");
+    let at = |minutes: usize| {
+        day.to_datetime(jiff::civil::Time::midnight()) + jiff::SignedDuration::from_mins(minutes as i64)
+    };
+    if k < 10 {
+        let morning = k < 5;
+        let starts = if morning { 9 * 60 } else { 15 * 60 };
+        return ItemInput {
+            kind: if morning { ItemKind::NarrowSession } else { ItemKind::ExtendedSession },
+            title: Text::new(&[(
+                "en",
+                if morning { "General debate (morning)" } else { "General debate (afternoon)" },
+            )]),
+            starts: at(starts),
+            ends: at(starts + 180),
+            venue: Some("hq".into()),
+            room: None,
+            meeting: Some("plenary".into()),
+            attendees: Attendees { heads: true, ..Attendees::default() },
+            press: PressAccess::Pool,
+            visibility: Visibility::Public,
+        };
+    }
+    let n = heads.len().max(2);
+    let a = (k * 7) % n;
+    let b = (a + 1 + (k * 13) % (n - 1)) % n;
+    let slot = (k / 5) % 24;
+    ItemInput {
+        kind: ItemKind::Bilateral,
+        title: Text::new(&[("en", &format!("Bilateral {k}"))]),
+        starts: at(8 * 60 + slot * 30),
+        ends: at(8 * 60 + slot * 30 + 30),
+        venue: Some("hq".into()),
+        room: Some(format!("r{}", 1 + (k / 120) % 20)),
+        meeting: None,
+        attendees: Attendees {
+            persons: [a, b].iter().filter_map(|i| heads.get(*i).copied()).collect(),
+            ..Attendees::default()
+        },
+        press: PressAccess::Closed,
+        visibility: if k.is_multiple_of(3) { Visibility::Participants } else { Visibility::Public },
+    }
 }

@@ -110,6 +110,9 @@ enum Command {
         /// Members per delegation.
         #[arg(long, default_value_t = 16)]
         members: usize,
+        /// Programme items over the event's five days.
+        #[arg(long, default_value_t = 1500)]
+        items: usize,
         #[command(flatten)]
         db: Database,
     },
@@ -183,10 +186,10 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::User { command } => user(command).await,
-        Command::Generate { event, delegations, members, db } => {
+        Command::Generate { event, delegations, members, items, db } => {
             let store = db.open().await?;
-            concord::generate::event(&store, &event, delegations, members).await?;
-            println!("Generated {event}: {delegations} delegations of {members} members.");
+            concord::generate::event(&store, &event, delegations, members, items).await?;
+            println!("Generated {event}: {delegations} delegations of {members} members, {items} programme items.");
             Ok(())
         }
         Command::Verify { db } => {

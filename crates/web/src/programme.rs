@@ -49,13 +49,29 @@ pub(crate) struct Programme {
     pub(crate) meetings: Vec<String>,
     /// Invited participants: id and code.
     pub(crate) invited: Vec<(Id, String)>,
-    /// The accredited members, with their participant's code.
+    /// Each delegation's participant code.
+    delegation_codes: Vec<(Id, String)>,
+    /// The accredited members, with their participant's code (empty when loaded for a page).
     pub(crate) members: Vec<(String, Member)>,
     pub(crate) items: Vec<Item>,
 }
 
 impl Programme {
+    /// The event's programme and the accredited members (for attendance, stays and clashes).
     pub(crate) async fn load(state: &AppState, slug: &str) -> Result<Programme, AppError> {
+        let mut p = Self::load_items(state, slug).await?;
+        let participant_of: HashMap<Id, String> =
+            p.delegation_codes.iter().map(|(delegation, code)| (*delegation, code.clone())).collect();
+        p.members = store::delegations::approved_of_event(&state.store, p.event.id)
+            .await?
+            .into_iter()
+            .filter_map(|m| participant_of.get(&m.delegation_id).map(|code| (code.clone(), m)))
+            .collect();
+        Ok(p)
+    }
+
+    /// The event's programme without its members: what a page of the programme shows.
+    pub(crate) async fn load_items(state: &AppState, slug: &str) -> Result<Programme, AppError> {
         let event = store::events::by_slug(&state.store, slug).await?;
         let meetings = store::events::meetings_of_event(&state.store, event.id)
             .await?
@@ -66,15 +82,10 @@ impl Programme {
         let code_of: HashMap<Id, &str> = participants.iter().map(|p| (p.id, p.code.as_str())).collect();
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
         let invited = delegations.iter().map(|d| (d.participant_id, code_of[&d.participant_id].to_string())).collect();
-        let participant_of: HashMap<Id, Id> = delegations.iter().map(|d| (d.id, d.participant_id)).collect();
-        let members = store::delegations::approved_of_event(&state.store, event.id)
-            .await?
-            .into_iter()
-            .filter_map(|m| participant_of.get(&m.delegation_id).map(|p| (code_of[p].to_string(), m)))
-            .collect();
+        let delegation_codes = delegations.iter().map(|d| (d.id, code_of[&d.participant_id].to_string())).collect();
         let items = store::programme::of_event(&state.store, event.id).await?;
         let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
-        Ok(Programme { event, tz, meetings, invited, members, items })
+        Ok(Programme { event, tz, meetings, invited, delegation_codes, members: Vec::new(), items })
     }
 
     /// The narrowest visibility the actor may see.
@@ -182,15 +193,34 @@ impl Programme {
     }
 }
 
-async fn page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {
-    show(&state, &ctx, &slug, json!({}), json!({})).await
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DayQuery {
+    /// One day of the programme (YYYY-MM-DD); all days without it.
+    day: Option<jiff::civil::Date>,
 }
 
-async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Value) -> Result<Html<String>, AppError> {
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    crate::input::QueryParams(query): crate::input::QueryParams<DayQuery>,
+) -> Result<Html<String>, AppError> {
+    show(&state, &ctx, &slug, query.day, json!({}), json!({})).await
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    day: Option<jiff::civil::Date>,
+    form: Value,
+    errors: Value,
+) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load(state, slug).await?;
+    let p = Programme::load_items(state, slug).await?;
     let mut days: Vec<(String, Vec<Value>)> = Vec::new();
-    for item in p.visible(ctx) {
+    for item in p.visible(ctx).filter(|i| day.is_none_or(|d| p.local(i.starts).date() == d)) {
         let day = state.i18n.date(ctx.lang, p.local(item.starts).date());
         if days.last().is_none_or(|(d, _)| *d != day) {
             days.push((day, Vec::new()));
@@ -208,7 +238,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::load_items(&state, &slug).await?;
     let items: Vec<Value> = p.visible(&ctx).map(|i| p.item_json(i, ctx.lang)).collect();
     Ok(Json(json!({ "event": p.event.slug, "time_zone": p.event.time_zone, "items": items })))
 }
@@ -349,7 +379,7 @@ async fn add_form(
         Err(e) => Err(e),
     };
     let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
-    render::form_outcome(&state, &ctx, outcome, |errors| show(&state, &ctx, &slug, values, errors)).await
+    render::form_outcome(&state, &ctx, outcome, |errors| show(&state, &ctx, &slug, None, values, errors)).await
 }
 
 /// The add form's fields as an item; unreadable times and choices are named by field.
@@ -410,7 +440,7 @@ async fn api_venues(
 
 async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::load_items(&state, &slug).await?;
     let public: Vec<&Item> = p.items.iter().filter(|i| i.visibility == Visibility::Public).collect();
     Ok(calendar(&state, &p, &public, ctx.lang, p.event.name.get(ctx.lang), &format!("{}-programme", p.event.slug)))
 }
@@ -437,7 +467,7 @@ async fn booklet(
             .find(|known| *known == l)
             .ok_or_else(|| AppError::field("lang", "invalid-language"))?,
     };
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::load_items(&state, &slug).await?;
     let t = |key: &str| state.i18n.t(lang, key, &[]);
     let mut days: Vec<pdf::BookletDay> = Vec::new();
     for item in p.visible(&ctx) {

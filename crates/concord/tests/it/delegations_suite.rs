@@ -433,8 +433,8 @@ async fn the_pdfs_carry_the_names_in_protocol_order() {
 #[tokio::test]
 async fn the_list_page_runs_as_many_queries_for_100_delegations_as_for_10() {
     let app = TestApp::new().await;
-    concord::generate::event(&app.db.store, "small", 10, 3).await.unwrap();
-    concord::generate::event(&app.db.store, "large", 100, 3).await.unwrap();
+    concord::generate::event(&app.db.store, "small", 10, 3, 0).await.unwrap();
+    concord::generate::event(&app.db.store, "large", 100, 3, 0).await.unwrap();
     let mut counts = Vec::new();
     for slug in ["small", "large"] {
         for path in [format!("/events/{slug}/participants"), format!("/api/v1/events/{slug}/participants")] {
