@@ -411,3 +411,4 @@ feeds-whole-delegation = the whole delegation
 feeds-revoked = revoked
 feeds-revoke = Revoke
 feeds-open = Open a feed
+clash-warnings = Saved, with these warnings:

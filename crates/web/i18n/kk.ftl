@@ -408,3 +408,4 @@ feeds-whole-delegation = бүкіл делегация
 feeds-revoked = қайтарып алынды
 feeds-revoke = Қайтарып алу
 feeds-open = Күнтізбе ашу
+clash-warnings = Сақталды, бірақ назар аударыңыз:

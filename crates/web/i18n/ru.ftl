@@ -412,3 +412,4 @@ feeds-whole-delegation = вся делегация
 feeds-revoked = отозван
 feeds-revoke = Отозвать
 feeds-open = Создать календарь
+clash-warnings = Сохранено, но обратите внимание:

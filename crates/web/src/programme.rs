@@ -206,7 +206,7 @@ async fn page(
     Path(slug): Path<String>,
     crate::input::QueryParams(query): crate::input::QueryParams<DayQuery>,
 ) -> Result<Html<String>, AppError> {
-    show(&state, &ctx, &slug, query.day, json!({}), json!({})).await
+    show(&state, &ctx, &slug, query.day, json!({}), json!({}), &[]).await
 }
 
 async fn show(
@@ -216,6 +216,7 @@ async fn show(
     day: Option<jiff::civil::Date>,
     form: Value,
     errors: Value,
+    warnings: &[String],
 ) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let p = Programme::load_items(state, slug).await?;
@@ -231,7 +232,7 @@ async fn show(
     let days: Vec<Value> = days.into_iter().map(|(day, items)| json!({ "day": day, "items": items })).collect();
     let model = json!({
         "event": p.event, "days": days, "may_edit": may_edit, "form": form, "errors": errors,
-        "kinds": ItemKind::ALL, "meetings": p.meetings,
+        "kinds": ItemKind::ALL, "meetings": p.meetings, "warnings": warnings,
     });
     render::page(state, ctx, "programme/show.html", model)
 }
@@ -362,8 +363,17 @@ async fn move_form(
         sequence: before.sequence + 1,
         ..before.clone()
     };
-    replace(&state, &ctx, &p, before, moved).await?;
-    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+    let (_, warnings) = replace(&state, &ctx, &p, before, moved).await?;
+    saved(&state, &ctx, &slug, &warnings).await
+}
+
+/// After a change made through a form: back to the programme, or the programme with the soft
+/// clashes the change made, for the host to see.
+async fn saved(state: &AppState, ctx: &Ctx, slug: &str, warnings: &[String]) -> Result<Response, AppError> {
+    if warnings.is_empty() {
+        return Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response());
+    }
+    Ok(show(state, ctx, slug, None, json!({}), json!({}), warnings).await?.into_response())
 }
 
 async fn add_form(
@@ -373,13 +383,16 @@ async fn add_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let p = Programme::load(&state, &slug).await?;
-    let input = item_from_form(&form);
-    let outcome = match input {
-        Ok(input) => create(&state, &ctx, &p, input).await.map(|_| format!("/events/{slug}/programme")),
+    let outcome = match item_from_form(&form) {
+        Ok(input) => create(&state, &ctx, &p, input).await,
         Err(e) => Err(e),
     };
+    let outcome = match outcome {
+        Ok((_, warnings)) if !warnings.is_empty() => return saved(&state, &ctx, &slug, &warnings).await,
+        other => other.map(|_| format!("/events/{slug}/programme")),
+    };
     let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
-    render::form_outcome(&state, &ctx, outcome, |errors| show(&state, &ctx, &slug, None, values, errors)).await
+    render::form_outcome(&state, &ctx, outcome, |errors| show(&state, &ctx, &slug, None, values, errors, &[])).await
 }
 
 /// The add form's fields as an item; unreadable times and choices are named by field.

@@ -15,7 +15,7 @@ use domain::lineup::{Centre, line_up};
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
 use domain::precedence::{Context, order_in};
-use domain::seating::{Table, places, speakers};
+use domain::seating::{Table, places, side_of_table, speakers};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -36,6 +36,11 @@ pub(crate) fn routes(r: Registry) -> Registry {
             "/events/{event}/meetings/{meeting}/family-photo.svg",
             "The family-photo line-up of a meeting as SVG",
             photo_svg,
+        )
+        .get(
+            "/events/{event}/programme/{item}/seating.svg",
+            "The face-to-face table of a bilateral as SVG",
+            bilateral_svg,
         )
 }
 
@@ -189,4 +194,52 @@ async fn photo_svg(
 
 fn svg(body: String) -> Response {
     ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response()
+}
+
+/// A bilateral's table: each delegation's attending members on one side, the head in the middle
+/// and the interpreter beside; the host's side (or the first in order) across from the other.
+async fn bilateral_svg(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, item)): Path<(String, Id)>,
+) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let p = crate::programme::Programme::load(&state, &event).await?;
+    let item = p.visible(&ctx).find(|i| i.id == item).ok_or(AppError::NotFound)?;
+    let lang =
+        crate::lists::principal_body(&state, &p.event).await?.map_or_else(|| "en".to_string(), |b| b.working_language);
+    let attending = item.attendees.members(&p.members);
+    let mut codes: Vec<&str> = Vec::new();
+    for (code, m) in &p.members {
+        if attending.iter().any(|a| a.id == m.id) && !codes.contains(&code.as_str()) {
+            codes.push(code);
+        }
+    }
+    let participants = store::participants::list(&state.store).await?;
+    let host = participants.iter().find(|x| x.id == p.event.host).map(|x| x.code.as_str());
+    codes.sort_by_key(|c| Some(*c) != host);
+    let side = |code: Option<&&str>| -> Vec<render::svg::Card> {
+        let Some(code) = code else { return Vec::new() };
+        let own: Vec<&Member> = p
+            .members
+            .iter()
+            .filter(|(c, m)| c == *code && attending.iter().any(|a| a.id == m.id))
+            .map(|(_, m)| m)
+            .collect();
+        let ordered = domain::delegations::order_members(&own, &lang);
+        let Some((head, rest)) = ordered.split_first() else { return Vec::new() };
+        let interpreter = rest.iter().find(|m| m.role == DelegationRole::Interpreter).copied();
+        let others = rest.iter().filter(|m| Some(m.id) != interpreter.map(|i| i.id)).copied().collect();
+        let short = participants
+            .iter()
+            .find(|x| x.code == **code)
+            .map(|x| x.short_name.get(&lang).to_string())
+            .unwrap_or_default();
+        side_of_table(*head, interpreter, others)
+            .into_iter()
+            .map(|m| render::svg::Card { card: short.clone(), person: m.names.on_card(&lang) })
+            .collect()
+    };
+    let (near, far) = (side(codes.first()), side(codes.get(1)));
+    Ok(svg(render::svg::bilateral(item.title.get(ctx.lang), &far, &near)))
 }

@@ -131,6 +131,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/api/v1/events/{event}/meetings/{meeting}/speakers"), ALL_200),
         (("GET", "/events/{event}/meetings/{meeting}/seating.svg"), ALL_200),
         (("GET", "/events/{event}/meetings/{meeting}/family-photo.svg"), ALL_200),
+        // The fixture item is the host's own: nobody else learns it exists.
+        (("GET", "/events/{event}/programme/{item}/seating.svg"), [404, 200, 404, 404, 200, 404, 404, 404, 404, 404]),
         (("GET", "/events/{event}/programme"), ALL_200),
         (("GET", "/events/{event}/programme/live"), ALL_200),
         (("GET", "/events/{event}/delegations/{participant}/itinerary"), DELEGATION_PAGE),

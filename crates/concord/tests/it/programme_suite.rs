@@ -151,6 +151,24 @@ async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
         warnings.iter().any(|w| w.as_str().unwrap().contains("Laying of flowers")),
         "five minutes after the memorial, ten away: {warnings:?}"
     );
+    let form = app
+        .form(
+            &host,
+            "/events/almaty-2025/programme",
+            &[
+                ("kind", "visit"),
+                ("title_en", "Museum visit"),
+                ("starts", "2025-04-10T12:31"),
+                ("ends", "2025-04-10T12:34"),
+                ("venue", "military-museum"),
+                ("heads", "on"),
+                ("press", "pool"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "saved, and the page shows the warnings: {}", form.body);
+    assert!(form.body.contains("Saved, with these warnings") && form.body.contains("Laying of flowers"));
     let outside = app
         .json(
             &host,

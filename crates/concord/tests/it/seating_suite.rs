@@ -83,3 +83,33 @@ async fn seating_plans_seat_the_chair_at_the_head_for_every_table() {
     let missing = app.get(&Session::default(), "/events/almaty-2025/meetings/no-such/seating.svg").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_bilateral_table_has_each_head_in_the_middle_of_its_side() {
+    let app = TestApp::new().await;
+    let programme = app.get(&Session::default(), "/api/v1/events/almaty-2025/programme").await.json();
+    let talks = programme["items"].as_array().unwrap().iter().find(|i| i["kind"] == "bilateral").unwrap().clone();
+    let path = format!("/events/almaty-2025/programme/{}/seating.svg", talks["id"].as_str().unwrap());
+    let reply = app.get(&Session::default(), &path).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let doc = roxmltree::Document::parse(&reply.body).expect("well-formed SVG");
+    let side = |name: &str| -> Vec<(String, String)> {
+        doc.descendants()
+            .filter(|n| n.attribute("data-place").is_some_and(|p| p.starts_with(name)))
+            .map(|g| {
+                let text = |class: &str| {
+                    g.descendants()
+                        .find(|n| n.attribute("class") == Some(class))
+                        .and_then(|n| n.text())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                (text("card-text"), text("person"))
+            })
+            .collect()
+    };
+    let (far, near) = (side("far"), side("near"));
+    assert_eq!(far.len(), 3, "{far:?}");
+    assert_eq!(far[1], ("Россия".to_string(), "С. Лавров".to_string()), "the guest's head in the middle: {far:?}");
+    assert_eq!(near[1], ("Казахстан".to_string(), "М. Нуртлеу".to_string()), "the host's head across: {near:?}");
+}
