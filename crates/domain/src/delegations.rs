@@ -569,11 +569,11 @@ impl BadgePolicy {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::new_id;
 
-    fn member(role: DelegationRole, rank: Rank, family_cyr: &str) -> Member {
+    pub(crate) fn member(role: DelegationRole, rank: Rank, family_cyr: &str) -> Member {
         Member {
             id: new_id(),
             delegation_id: Id::nil(),

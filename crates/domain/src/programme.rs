@@ -145,6 +145,43 @@ impl Attendees {
     }
 }
 
+/// The accredited members of an event indexed for reading attendance: an item's attendees in time
+/// proportional to their number, not to the size of the event.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    heads: Vec<Id>,
+    by_code: HashMap<String, Vec<Id>>,
+    known: std::collections::HashSet<Id>,
+}
+
+impl Roster {
+    /// From the approved members of the event with their participant codes.
+    pub fn new(members: &[(String, Member)]) -> Roster {
+        let mut roster = Roster::default();
+        for (code, m) in members {
+            if m.role == DelegationRole::Head {
+                roster.heads.push(m.id);
+            }
+            roster.by_code.entry(code.clone()).or_default().push(m.id);
+            roster.known.insert(m.id);
+        }
+        roster
+    }
+
+    /// The members attending: every head if asked, the listed delegations, the named persons.
+    pub fn attending(&self, attendees: &Attendees) -> BTreeSet<Id> {
+        let mut out = BTreeSet::new();
+        if attendees.heads {
+            out.extend(self.heads.iter().copied());
+        }
+        for code in &attendees.delegations {
+            out.extend(self.by_code.get(code).into_iter().flatten().copied());
+        }
+        out.extend(attendees.persons.iter().filter(|p| self.known.contains(p)).copied());
+        out
+    }
+}
+
 /// A programme item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
@@ -602,6 +639,29 @@ mod tests {
         let people_early = |_: &Item| BTreeSet::from([lavrov]);
         assert_eq!(clashes(&early, &[], &people_early, &travel, &stays), [Clash::OutsideStay { person: lavrov }]);
         assert!(clashes(&bilateral.clone().cancel(), &[photo], &attendance, &travel, &stays).is_empty());
+    }
+
+    #[test]
+    fn the_roster_reads_attendance_as_attendees_members_does() {
+        let member = |role: DelegationRole| {
+            crate::delegations::tests::member(role, crate::delegations::Rank::Minister, "Лавров")
+        };
+        let members = vec![
+            ("KZ".to_string(), member(DelegationRole::Head)),
+            ("KZ".to_string(), member(DelegationRole::Adviser)),
+            ("RU".to_string(), member(DelegationRole::Head)),
+            ("RU".to_string(), member(DelegationRole::Interpreter)),
+        ];
+        let roster = Roster::new(&members);
+        for attendees in [
+            Attendees { heads: true, ..Attendees::default() },
+            Attendees { delegations: vec!["RU".into()], ..Attendees::default() },
+            Attendees { persons: vec![members[1].1.id, crate::new_id()], ..Attendees::default() },
+            Attendees { heads: true, delegations: vec!["KZ".into()], persons: vec![members[3].1.id] },
+        ] {
+            let slow: BTreeSet<Id> = attendees.members(&members).into_iter().map(|m| m.id).collect();
+            assert_eq!(roster.attending(&attendees), slow, "{attendees:?}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use domain::delegations::Member;
 use domain::events::{Event, EventFields, Venue};
 use domain::policy::{Action, authorize, programme_audience};
 use domain::programme::{
-    Attendees, Clash, Item, ItemFrame, ItemInput, ItemKind, PressAccess, Travel, Visibility, clashes, stay_of,
+    Attendees, Clash, Item, ItemFrame, ItemInput, ItemKind, PressAccess, Roster, Travel, Visibility, clashes, stay_of,
 };
 use futures_util::Stream;
 use jiff::tz::TimeZone;
@@ -53,13 +53,14 @@ pub(crate) struct Programme {
     delegation_codes: Vec<(Id, String)>,
     /// The accredited members, with their participant's code (empty when loaded for a page).
     pub(crate) members: Vec<(String, Member)>,
+    roster: Roster,
     pub(crate) items: Vec<Item>,
 }
 
 impl Programme {
     /// The event's programme and the accredited members (for attendance, stays and clashes).
     pub(crate) async fn load(state: &AppState, slug: &str) -> Result<Programme, AppError> {
-        let mut p = Self::load_items(state, slug).await?;
+        let mut p = Self::load_items(state, slug, None).await?;
         let participant_of: HashMap<Id, String> =
             p.delegation_codes.iter().map(|(delegation, code)| (*delegation, code.clone())).collect();
         p.members = store::delegations::approved_of_event(&state.store, p.event.id)
@@ -67,11 +68,17 @@ impl Programme {
             .into_iter()
             .filter_map(|m| participant_of.get(&m.delegation_id).map(|code| (code.clone(), m)))
             .collect();
+        p.roster = Roster::new(&p.members);
         Ok(p)
     }
 
-    /// The event's programme without its members: what a page of the programme shows.
-    pub(crate) async fn load_items(state: &AppState, slug: &str) -> Result<Programme, AppError> {
+    /// The event's programme (one day of it, if `day` is given) without its members: what a page of
+    /// the programme shows.
+    pub(crate) async fn load_items(
+        state: &AppState,
+        slug: &str,
+        day: Option<jiff::civil::Date>,
+    ) -> Result<Programme, AppError> {
         let event = store::events::by_slug(&state.store, slug).await?;
         let meetings = store::events::meetings_of_event(&state.store, event.id)
             .await?
@@ -83,9 +90,27 @@ impl Programme {
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
         let invited = delegations.iter().map(|d| (d.participant_id, code_of[&d.participant_id].to_string())).collect();
         let delegation_codes = delegations.iter().map(|d| (d.id, code_of[&d.participant_id].to_string())).collect();
-        let items = store::programme::of_event(&state.store, event.id).await?;
         let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
-        Ok(Programme { event, tz, meetings, invited, delegation_codes, members: Vec::new(), items })
+        let items = match day {
+            None => store::programme::of_event(&state.store, event.id).await?,
+            Some(day) => {
+                let start = |d: jiff::civil::Date| d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp());
+                match (start(day), day.tomorrow().ok().and_then(start)) {
+                    (Some(from), Some(until)) => store::programme::between(&state.store, event.id, from, until).await?,
+                    _ => Vec::new(),
+                }
+            }
+        };
+        Ok(Programme {
+            event,
+            tz,
+            meetings,
+            invited,
+            delegation_codes,
+            members: Vec::new(),
+            roster: Roster::default(),
+            items,
+        })
     }
 
     /// The narrowest visibility the actor may see.
@@ -104,7 +129,7 @@ impl Programme {
     }
 
     pub(crate) fn attendance(&self, item: &Item) -> BTreeSet<Id> {
-        item.attendees.members(&self.members).into_iter().map(|m| m.id).collect()
+        self.roster.attending(&item.attendees)
     }
 
     pub(crate) fn venue(&self, slug: Option<&str>) -> Option<&Venue> {
@@ -219,7 +244,7 @@ async fn show(
     warnings: &[String],
 ) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load_items(state, slug).await?;
+    let p = Programme::load_items(state, slug, day).await?;
     let mut days: Vec<(String, Vec<Value>)> = Vec::new();
     for item in p.visible(ctx).filter(|i| day.is_none_or(|d| p.local(i.starts).date() == d)) {
         let day = state.i18n.date(ctx.lang, p.local(item.starts).date());
@@ -239,7 +264,7 @@ async fn show(
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load_items(&state, &slug).await?;
+    let p = Programme::load_items(&state, &slug, None).await?;
     let items: Vec<Value> = p.visible(&ctx).map(|i| p.item_json(i, ctx.lang)).collect();
     Ok(Json(json!({ "event": p.event.slug, "time_zone": p.event.time_zone, "items": items })))
 }
@@ -453,7 +478,7 @@ async fn api_venues(
 
 async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load_items(&state, &slug).await?;
+    let p = Programme::load_items(&state, &slug, None).await?;
     let public: Vec<&Item> = p.items.iter().filter(|i| i.visibility == Visibility::Public).collect();
     Ok(calendar(&state, &p, &public, ctx.lang, p.event.name.get(ctx.lang), &format!("{}-programme", p.event.slug)))
 }
@@ -480,7 +505,7 @@ async fn booklet(
             .find(|known| *known == l)
             .ok_or_else(|| AppError::field("lang", "invalid-language"))?,
     };
-    let p = Programme::load_items(&state, &slug).await?;
+    let p = Programme::load_items(&state, &slug, None).await?;
     let t = |key: &str| state.i18n.t(lang, key, &[]);
     let mut days: Vec<pdf::BookletDay> = Vec::new();
     for item in p.visible(&ctx) {

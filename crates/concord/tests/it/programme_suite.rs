@@ -33,6 +33,8 @@ async fn each_reader_sees_only_the_items_meant_for_them() {
     let page = app.get(&Session::default(), "/events/almaty-2025/programme").await;
     assert!(page.body.contains("Family photo") && !page.body.contains("Security briefing"));
     assert!(page.body.contains("10:15–10:30"), "times in the event's time zone");
+    let day = app.get(&Session::default(), "/events/almaty-2025/programme?day=2025-04-10").await;
+    assert!(day.body.contains("Laying of flowers") && !day.body.contains("Family photo"), "one day only");
 }
 
 #[tokio::test]
