@@ -227,7 +227,12 @@ async fn serve(listen: SocketAddr, config: web::Config, mailer: Option<web::mail
         let (names, password) = concord::demo::accounts()?;
         println!("Demonstration accounts (password \"{password}\"): {}", names.join(", "));
     }
-    axum::serve(listener, web::app(state)).with_graceful_shutdown(shutdown()).await?;
+    let closing = state.clone();
+    let stop = async move {
+        shutdown().await;
+        closing.close_live_streams();
+    };
+    axum::serve(listener, web::app(state)).with_graceful_shutdown(stop).await?;
     if let Some(outbox) = outbox {
         outbox.abort();
     }

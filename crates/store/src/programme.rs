@@ -63,8 +63,6 @@ macro_rules! select_items {
 }
 
 const ITEMS_OF_EVENT: &str = select_items!("WHERE event_id = $1 ORDER BY starts_at, ends_at, id");
-const ITEMS_BETWEEN: &str =
-    select_items!("WHERE event_id = $1 AND starts_at >= $2 AND starts_at < $3 ORDER BY starts_at, ends_at, id");
 const ITEM_BY_ID: &str = select_items!("WHERE id = $1");
 const INSERT: &str = "INSERT INTO programme_items (id, event_id, kind, title, starts_at, ends_at, venue, room, meeting, attendees, \
      press, visibility, cancelled, sequence, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)";
@@ -75,14 +73,6 @@ const UPDATE: &str = "UPDATE programme_items SET kind = $1, title = $2, starts_a
 /// Every item of an event, cancelled ones included, in time order: one query.
 pub async fn of_event(store: &Store, event: Id) -> Result<Vec<Item>> {
     let rows: Vec<ItemRow> = on!(store, c => sqlx::query_as(ITEMS_OF_EVENT).bind(event).fetch_all(c).await)?;
-    rows.into_iter().map(Item::try_from).collect()
-}
-
-/// The items of an event starting from `from` until before `until` (one day of the programme).
-pub async fn between(store: &Store, event: Id, from: jiff::Timestamp, until: jiff::Timestamp) -> Result<Vec<Item>> {
-    let (from, until) = (convert::timestamp_to_db(from), convert::timestamp_to_db(until));
-    let rows: Vec<ItemRow> =
-        on!(store, c => sqlx::query_as(ITEMS_BETWEEN).bind(event).bind(from).bind(until).fetch_all(c).await)?;
     rows.into_iter().map(Item::try_from).collect()
 }
 

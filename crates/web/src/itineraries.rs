@@ -91,7 +91,7 @@ async fn show(
 ) -> Result<Html<String>, AppError> {
     let scope = Scope::load(state, event, participant).await?;
     authorize(&ctx.actor, scope.read())?;
-    let p = Programme::load(state, event).await?;
+    let p = Programme::current(state, event).await?;
     let own: Vec<&domain::delegations::Member> =
         p.members.iter().filter(|(_, m)| m.delegation_id == scope.delegation.id).map(|(_, m)| m).collect();
     let people: BTreeSet<Id> = match member {
@@ -164,7 +164,7 @@ async fn feed(State(state): State<AppState>, ctx: Ctx, Path(secret): Path<String
     let secret = secret.trim_end_matches(".ics");
     let feed = store::programme::feed_by_secret(&state.store, secret).await?.ok_or(AppError::NotFound)?;
     let event = store::events::by_id(&state.store, feed.event_id).await?;
-    let p = Programme::load(&state, &event.slug).await?;
+    let p = Programme::current(&state, &event.slug).await?;
     let people: BTreeSet<Id> = match feed.member_id {
         Some(id) => BTreeSet::from([id]),
         None => p.members.iter().filter(|(_, m)| m.delegation_id == feed.delegation_id).map(|(_, m)| m.id).collect(),

@@ -23,6 +23,7 @@ mod programme;
 mod render;
 mod routes;
 mod seating;
+mod snapshots;
 mod system;
 mod wording;
 
@@ -60,6 +61,8 @@ pub struct AppState {
     pub(crate) metrics: Arc<system::Metrics>,
     pub(crate) lists: Arc<lists::ListCache>,
     pub(crate) live: Arc<live::Live>,
+    pub(crate) programmes: Arc<snapshots::Snapshots<String, programme::Programme>>,
+    pub(crate) pages: Arc<programme::ProgrammePages>,
 }
 
 impl AppState {
@@ -72,9 +75,19 @@ impl AppState {
             i18n,
             login_limiter: Arc::default(),
             metrics: Arc::default(),
-            lists: Arc::default(),
+            lists: Arc::new(lists::ListCache::new(lists::LISTS_KEPT)),
             live: Arc::default(),
+            programmes: Arc::new(snapshots::Snapshots::new(16)),
+            pages: Arc::new(snapshots::Snapshots::new(256)),
         }
+    }
+}
+
+impl AppState {
+    /// Ends the open live streams (server-sent events), so that a graceful shutdown does not wait
+    /// for clients that never hang up.
+    pub fn close_live_streams(&self) {
+        self.live.close();
     }
 }
 

@@ -17,7 +17,6 @@ use domain::precedence::{Context, PrecedencePolicy, order_in};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -25,6 +24,7 @@ use crate::guard::Ctx;
 use crate::input::QueryParams;
 use crate::render;
 use crate::routes::Registry;
+use crate::snapshots::Snapshots;
 
 const PAGE_SIZE: usize = 100;
 
@@ -94,85 +94,29 @@ struct Line {
     shown: [String; 3],
 }
 
-/// An event and its public list in one reader's language, as of an audit sequence number.
-struct Snapshot {
-    seq: i64,
+/// An event and its public list in one reader's language.
+pub(crate) struct Snapshot {
     event: Event,
     lines: Vec<Line>,
-    /// When the snapshot was last found current, and the store's commit count then.
-    checked: std::sync::Mutex<(Instant, u64)>,
 }
 
-/// How many snapshots a node keeps (an event in three languages takes three).
-const SNAPSHOTS_KEPT: usize = 32;
+/// Lists already put in protocol order, per event and reader's language: ordering thousands of
+/// members takes tens of milliseconds, and the list is read far more often than it changes.
+pub(crate) type ListCache = Snapshots<(String, &'static str), Snapshot>;
 
-/// How long a snapshot is served without asking the database, if nothing was committed on this
-/// node meanwhile: how late a change made on another node may reach this node's list.
-const FRESH_FOR: Duration = Duration::from_millis(250);
-
-/// Lists already put in protocol order, per event and reader's language. Ordering thousands of
-/// members takes tens of milliseconds, and the list is read far more often than it changes. Every
-/// change behind a list is audited in its own transaction, so the audit head says whether a snapshot
-/// is current, on every node that shares the database; a change committed on this node is seen at
-/// once, one on another node within [`FRESH_FOR`].
-#[derive(Default)]
-pub(crate) struct ListCache {
-    snapshots: std::sync::Mutex<HashMap<(String, &'static str), Arc<Snapshot>>>,
-    /// One rebuild at a time, so that a burst of readers after a change orders the list once.
-    rebuilding: tokio::sync::Mutex<()>,
-}
-
-impl ListCache {
-    fn get(&self, key: &(String, &'static str)) -> Option<Arc<Snapshot>> {
-        self.snapshots.lock().expect("list cache poisoned").get(key).cloned()
-    }
-
-    fn keep(&self, key: (String, &'static str), snapshot: Arc<Snapshot>) {
-        let mut snapshots = self.snapshots.lock().expect("list cache poisoned");
-        snapshots.insert(key, snapshot);
-        if snapshots.len() > SNAPSHOTS_KEPT {
-            let oldest = snapshots.iter().min_by_key(|(_, s)| s.seq).map(|(k, _)| k.clone());
-            snapshots.remove(&oldest.expect("not empty"));
-        }
-    }
-}
-
-impl Snapshot {
-    /// Current without asking: nothing committed here since the last check, made a moment ago.
-    fn recently_checked(&self, commits: u64) -> bool {
-        let (at, seen) = *self.checked.lock().expect("snapshot poisoned");
-        seen == commits && at.elapsed() < FRESH_FOR
-    }
-
-    fn mark_checked(&self, commits: u64) {
-        *self.checked.lock().expect("snapshot poisoned") = (Instant::now(), commits);
-    }
-}
+/// How many lists a node keeps (an event in three languages takes three).
+pub(crate) const LISTS_KEPT: usize = 32;
 
 /// The event and its whole public list, in order, in the reader's language.
 async fn list(state: &AppState, slug: &str, lang: &'static str) -> Result<Arc<Snapshot>, AppError> {
-    let key = (slug.to_string(), lang);
-    // The commit count, then the audit head, then the data: a snapshot is never older than what it
-    // claims to have seen.
-    let commits = state.store.commits();
-    let cached = state.lists.get(&key);
-    if let Some(snapshot) = cached.as_ref().filter(|s| s.recently_checked(commits)) {
-        return Ok(snapshot.clone());
-    }
-    let seq = store::audit::head(&state.store).await?;
-    if let Some(snapshot) = cached.filter(|s| s.seq >= seq) {
-        snapshot.mark_checked(commits);
-        return Ok(snapshot);
-    }
-    let _rebuilding = state.lists.rebuilding.lock().await;
-    if let Some(snapshot) = state.lists.get(&key).filter(|s| s.seq >= seq) {
-        return Ok(snapshot);
-    }
-    let event = store::events::by_slug(&state.store, slug).await?;
-    let lines = build(state, &event, lang).await?;
-    let snapshot = Arc::new(Snapshot { seq, event, lines, checked: std::sync::Mutex::new((Instant::now(), commits)) });
-    state.lists.keep(key, snapshot.clone());
-    Ok(snapshot)
+    state
+        .lists
+        .current(&state.store, (slug.to_string(), lang), false, || async {
+            let event = store::events::by_slug(&state.store, slug).await?;
+            let lines = build(state, &event, lang).await?;
+            Ok(Snapshot { event, lines })
+        })
+        .await
 }
 
 async fn build(state: &AppState, event: &Event, lang: &str) -> Result<Vec<Line>, AppError> {

@@ -4,7 +4,7 @@
 
 use domain::Id;
 use store::{Engine, Store, Tx};
-use tokio::sync::{OnceCell, broadcast};
+use tokio::sync::{OnceCell, broadcast, watch};
 
 use crate::error::AppError;
 
@@ -13,11 +13,13 @@ pub(crate) struct Live {
     sender: broadcast::Sender<Id>,
     /// Whether this node listens to PostgreSQL yet: from its first subscriber on.
     listening: OnceCell<()>,
+    /// Set when the server shuts down: open streams end, so that shutting down does not wait for them.
+    closing: watch::Sender<bool>,
 }
 
 impl Default for Live {
     fn default() -> Self {
-        Live { sender: broadcast::channel(256).0, listening: OnceCell::new() }
+        Live { sender: broadcast::channel(256).0, listening: OnceCell::new(), closing: watch::Sender::new(false) }
     }
 }
 
@@ -28,6 +30,16 @@ impl Live {
         if store.engine() == Engine::Sqlite {
             let _ = self.sender.send(event);
         }
+    }
+
+    /// Ends every open stream.
+    pub(crate) fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Becomes true when the server shuts down.
+    pub(crate) fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// Changes from now on; on PostgreSQL, the first subscriber starts this node's listener.

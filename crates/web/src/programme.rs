@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -27,6 +28,7 @@ use crate::guard::Ctx;
 use crate::input::{Form, JsonBody};
 use crate::render;
 use crate::routes::Registry;
+use crate::snapshots::Snapshots;
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/programme", "The programme, day by day", page)
@@ -49,36 +51,25 @@ pub(crate) struct Programme {
     pub(crate) meetings: Vec<String>,
     /// Invited participants: id and code.
     pub(crate) invited: Vec<(Id, String)>,
-    /// Each delegation's participant code.
-    delegation_codes: Vec<(Id, String)>,
-    /// The accredited members, with their participant's code (empty when loaded for a page).
+    /// The accredited members, with their participant's code.
     pub(crate) members: Vec<(String, Member)>,
     roster: Roster,
     pub(crate) items: Vec<Item>,
 }
 
 impl Programme {
-    /// The event's programme and the accredited members (for attendance, stays and clashes).
-    pub(crate) async fn load(state: &AppState, slug: &str) -> Result<Programme, AppError> {
-        let mut p = Self::load_items(state, slug, None).await?;
-        let participant_of: HashMap<Id, String> =
-            p.delegation_codes.iter().map(|(delegation, code)| (*delegation, code.clone())).collect();
-        p.members = store::delegations::approved_of_event(&state.store, p.event.id)
-            .await?
-            .into_iter()
-            .filter_map(|m| participant_of.get(&m.delegation_id).map(|code| (code.clone(), m)))
-            .collect();
-        p.roster = Roster::new(&p.members);
-        Ok(p)
+    /// The event's programme as kept between requests (see [`crate::snapshots`]).
+    pub(crate) async fn current(state: &AppState, slug: &str) -> Result<Arc<Programme>, AppError> {
+        state.programmes.current(&state.store, slug.to_string(), false, || Programme::build(state, slug)).await
     }
 
-    /// The event's programme (one day of it, if `day` is given) without its members: what a page of
-    /// the programme shows.
-    pub(crate) async fn load_items(
-        state: &AppState,
-        slug: &str,
-        day: Option<jiff::civil::Date>,
-    ) -> Result<Programme, AppError> {
+    /// The programme as the database holds it now, for a change to be checked against.
+    async fn for_write(state: &AppState, slug: &str) -> Result<Arc<Programme>, AppError> {
+        state.programmes.current(&state.store, slug.to_string(), true, || Programme::build(state, slug)).await
+    }
+
+    /// The event, its items and its accredited members (for attendance, stays and clashes).
+    async fn build(state: &AppState, slug: &str) -> Result<Programme, AppError> {
         let event = store::events::by_slug(&state.store, slug).await?;
         let meetings = store::events::meetings_of_event(&state.store, event.id)
             .await?
@@ -89,28 +80,17 @@ impl Programme {
         let code_of: HashMap<Id, &str> = participants.iter().map(|p| (p.id, p.code.as_str())).collect();
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
         let invited = delegations.iter().map(|d| (d.participant_id, code_of[&d.participant_id].to_string())).collect();
-        let delegation_codes = delegations.iter().map(|d| (d.id, code_of[&d.participant_id].to_string())).collect();
+        let participant_of: HashMap<Id, &str> =
+            delegations.iter().map(|d| (d.id, code_of[&d.participant_id])).collect();
+        let members: Vec<(String, Member)> = store::delegations::approved_of_event(&state.store, event.id)
+            .await?
+            .into_iter()
+            .filter_map(|m| participant_of.get(&m.delegation_id).map(|code| (code.to_string(), m)))
+            .collect();
+        let roster = Roster::new(&members);
+        let items = store::programme::of_event(&state.store, event.id).await?;
         let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
-        let items = match day {
-            None => store::programme::of_event(&state.store, event.id).await?,
-            Some(day) => {
-                let start = |d: jiff::civil::Date| d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp());
-                match (start(day), day.tomorrow().ok().and_then(start)) {
-                    (Some(from), Some(until)) => store::programme::between(&state.store, event.id, from, until).await?,
-                    _ => Vec::new(),
-                }
-            }
-        };
-        Ok(Programme {
-            event,
-            tz,
-            meetings,
-            invited,
-            delegation_codes,
-            members: Vec::new(),
-            roster: Roster::default(),
-            items,
-        })
+        Ok(Programme { event, tz, meetings, invited, members, roster, items })
     }
 
     /// The narrowest visibility the actor may see.
@@ -244,27 +224,52 @@ async fn show(
     warnings: &[String],
 ) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load_items(state, slug, day).await?;
-    let mut days: Vec<(String, Vec<Value>)> = Vec::new();
-    for item in p.visible(ctx).filter(|i| day.is_none_or(|d| p.local(i.starts).date() == d)) {
-        let day = state.i18n.date(ctx.lang, p.local(item.starts).date());
-        if days.last().is_none_or(|(d, _)| *d != day) {
-            days.push((day, Vec::new()));
-        }
-        days.last_mut().expect("just pushed").1.push(p.item_json(item, ctx.lang));
-    }
+    let p = Programme::current(state, slug).await?;
     let may_edit = authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id }).is_ok();
-    let days: Vec<Value> = days.into_iter().map(|(day, items)| json!({ "day": day, "items": items })).collect();
+    // The host's rendering carries its forms (and their CSRF token); everyone else's is kept.
+    let days = if may_edit {
+        days_html(state, ctx, &p, day, true)?
+    } else {
+        let key = (slug.to_string(), day, p.audience(ctx), ctx.lang);
+        let kept = state.pages.current(&state.store, key, false, || async { days_html(state, ctx, &p, day, false) });
+        kept.await?.as_ref().clone()
+    };
     let model = json!({
-        "event": p.event, "days": days, "may_edit": may_edit, "form": form, "errors": errors,
+        "event": p.event, "days_html": days, "may_edit": may_edit, "form": form, "errors": errors,
         "kinds": ItemKind::ALL, "meetings": p.meetings, "warnings": warnings,
     });
     render::page(state, ctx, "programme/show.html", model)
 }
 
+/// Rendered programmes kept between requests, by event, day, audience and language.
+pub(crate) type ProgrammePages = Snapshots<(String, Option<jiff::civil::Date>, Visibility, &'static str), String>;
+
+/// The programme (one day of it, if `day` is given) as the reader may see it, rendered.
+fn days_html(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Programme,
+    day: Option<jiff::civil::Date>,
+    may_edit: bool,
+) -> Result<String, AppError> {
+    let mut days: Vec<(String, Vec<Value>)> = Vec::new();
+    for item in p.visible(ctx).filter(|i| day.is_none_or(|d| p.local(i.starts).date() == d)) {
+        let shown = state.i18n.date(ctx.lang, p.local(item.starts).date());
+        if days.last().is_none_or(|(d, _)| *d != shown) {
+            days.push((shown, Vec::new()));
+        }
+        let mut row = p.item_json(item, ctx.lang);
+        row["kind_shown"] = json!(state.i18n.t(ctx.lang, &format!("item-kind-{}", item.kind.as_str()), &[]));
+        row["press_shown"] = json!(state.i18n.t(ctx.lang, &format!("press-{}", item.press.as_str()), &[]));
+        days.last_mut().expect("just pushed").1.push(row);
+    }
+    let days: Vec<Value> = days.into_iter().map(|(day, items)| json!({ "day": day, "items": items })).collect();
+    render::fragment(state, ctx, "programme/days.html", json!({ "event": p.event, "days": days, "may_edit": may_edit }))
+}
+
 async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load_items(&state, &slug, None).await?;
+    let p = Programme::current(&state, &slug).await?;
     let items: Vec<Value> = p.visible(&ctx).map(|i| p.item_json(i, ctx.lang)).collect();
     Ok(Json(json!({ "event": p.event.slug, "time_zone": p.event.time_zone, "items": items })))
 }
@@ -307,7 +312,7 @@ async fn api_create(
     Path(slug): Path<String>,
     JsonBody(input): JsonBody<ItemInput>,
 ) -> Result<Response, AppError> {
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::for_write(&state, &slug).await?;
     let (item, warnings) = create(&state, &ctx, &p, input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings })))
         .into_response())
@@ -327,7 +332,7 @@ async fn api_update(
     Path((slug, id)): Path<(String, Id)>,
     JsonBody(input): JsonBody<ItemUpdate>,
 ) -> Result<Json<Value>, AppError> {
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::for_write(&state, &slug).await?;
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
     let before = p.item(id)?;
     stale(before, input.version)?;
@@ -350,7 +355,7 @@ async fn api_cancel(
     Path((slug, id)): Path<(String, Id)>,
     JsonBody(input): JsonBody<Version>,
 ) -> Result<Json<Value>, AppError> {
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::for_write(&state, &slug).await?;
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
     let before = p.item(id)?;
     stale(before, input.version)?;
@@ -373,7 +378,7 @@ async fn move_form(
     Path((slug, id)): Path<(String, Id)>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::for_write(&state, &slug).await?;
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
     let before = p.item(id)?;
     stale(before, form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?)?;
@@ -407,7 +412,7 @@ async fn add_form(
     Path(slug): Path<String>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let p = Programme::load(&state, &slug).await?;
+    let p = Programme::for_write(&state, &slug).await?;
     let outcome = match item_from_form(&form) {
         Ok(input) => create(&state, &ctx, &p, input).await,
         Err(e) => Err(e),
@@ -478,7 +483,7 @@ async fn api_venues(
 
 async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = Programme::load_items(&state, &slug, None).await?;
+    let p = Programme::current(&state, &slug).await?;
     let public: Vec<&Item> = p.items.iter().filter(|i| i.visibility == Visibility::Public).collect();
     Ok(calendar(&state, &p, &public, ctx.lang, p.event.name.get(ctx.lang), &format!("{}-programme", p.event.slug)))
 }
@@ -505,7 +510,7 @@ async fn booklet(
             .find(|known| *known == l)
             .ok_or_else(|| AppError::field("lang", "invalid-language"))?,
     };
-    let p = Programme::load_items(&state, &slug, None).await?;
+    let p = Programme::current(&state, &slug).await?;
     let t = |key: &str| state.i18n.t(lang, key, &[]);
     let mut days: Vec<pdf::BookletDay> = Vec::new();
     for item in p.visible(&ctx) {
@@ -596,14 +601,21 @@ async fn live(
     authorize(&ctx.actor, Action::ReadPublic)?;
     let event = store::events::by_slug(&state.store, &slug).await?;
     let changes = state.live.subscribe(&state.store).await;
-    let stream = futures_util::stream::unfold(changes, move |mut changes| async move {
+    let closing = state.live.closing();
+    let stream = futures_util::stream::unfold((changes, closing), move |(mut changes, mut closing)| async move {
+        use tokio::sync::broadcast::error::RecvError;
         loop {
-            match changes.recv().await {
-                Ok(changed) if changed == event.id => {
-                    return Some((Ok(SseEvent::default().event("changed").data("programme")), changes));
+            let next = tokio::select! {
+                change = changes.recv() => Some(change),
+                _ = closing.wait_for(|closed| *closed) => None,
+            };
+            match next {
+                Some(Ok(changed)) if changed == event.id => {
+                    let message = SseEvent::default().event("changed").data("programme");
+                    return Some((Ok(message), (changes, closing)));
                 }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                Some(Ok(_) | Err(RecvError::Lagged(_))) => continue,
+                Some(Err(RecvError::Closed)) | None => return None,
             }
         }
     });

@@ -16,7 +16,7 @@ use crate::guard::Ctx;
 use crate::i18n::{I18n, LANGUAGES};
 
 /// Every template, by name.
-pub const TEMPLATES: [(&str, &str); 22] = [
+pub const TEMPLATES: [(&str, &str); 23] = [
     ("layout.html", include_str!("../templates/layout.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -38,6 +38,7 @@ pub const TEMPLATES: [(&str, &str); 22] = [
     ("lists/participants.html", include_str!("../templates/lists/participants.html")),
     ("notices.html", include_str!("../templates/notices.html")),
     ("programme/show.html", include_str!("../templates/programme/show.html")),
+    ("programme/days.html", include_str!("../templates/programme/days.html")),
     ("itineraries/show.html", include_str!("../templates/itineraries/show.html")),
 ];
 
@@ -104,6 +105,11 @@ where
 
 /// Renders a page for the request's reader: `model` plus the `ui` object every page uses.
 pub fn page(state: &AppState, ctx: &Ctx, template: &str, model: Json) -> Result<Html<String>, AppError> {
+    fragment(state, ctx, template, model).map(Html)
+}
+
+/// Renders a template for the request's reader, to stand as a page or as part of one.
+pub fn fragment(state: &AppState, ctx: &Ctx, template: &str, model: Json) -> Result<String, AppError> {
     let ui = json!({
         "lang": ctx.lang,
         "languages": LANGUAGES,
@@ -113,7 +119,7 @@ pub fn page(state: &AppState, ctx: &Ctx, template: &str, model: Json) -> Result<
         "here_escaped": crate::guard::url_escape(&ctx.here),
         "demo": state.config.demo,
     });
-    render_with(state, template, ui, model).map(Html)
+    render_with(state, template, ui, model)
 }
 
 /// Renders a template with a minimal `ui` object (tests render every template this way).

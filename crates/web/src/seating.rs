@@ -204,7 +204,7 @@ async fn bilateral_svg(
     Path((event, item)): Path<(String, Id)>,
 ) -> Result<Response, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let p = crate::programme::Programme::load(&state, &event).await?;
+    let p = crate::programme::Programme::current(&state, &event).await?;
     let item = p.visible(&ctx).find(|i| i.id == item).ok_or(AppError::NotFound)?;
     let lang =
         crate::lists::principal_body(&state, &p.event).await?.map_or_else(|| "en".to_string(), |b| b.working_language);

@@ -87,3 +87,34 @@ fn every_subcommand_has_help() {
         assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
     }
 }
+
+#[test]
+fn the_server_stops_promptly_with_live_pages_open() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("CONCORD_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("Concord listens on http://").map(str::to_string))
+        .expect("the address");
+    let mut page = std::net::TcpStream::connect(&address).unwrap();
+    write!(page, "GET /events/almaty-2025/programme/live HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut head = [0u8; 12];
+    page.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap();
+    let started = std::time::Instant::now();
+    while server.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the server still waits for the open stream");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

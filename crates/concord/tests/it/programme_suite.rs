@@ -62,6 +62,9 @@ async fn the_public_feed_reads_back_as_icalendar_with_the_events_time_zone() {
 async fn a_move_changes_the_sequence_and_a_cancellation_stays_in_the_feed() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
+    let public_page =
+        || async { app.get(&Session::default(), "/events/almaty-2025/programme?day=2025-04-11").await.body };
+    assert!(public_page().await.contains("10:15–10:30"), "the page is now kept for the public");
     let photo = item_titled(&app, &host, "Family photo").await;
     let id = photo["id"].as_str().unwrap();
     let form = app
@@ -74,6 +77,7 @@ async fn a_move_changes_the_sequence_and_a_cancellation_stays_in_the_feed() {
     assert_eq!(form.status, StatusCode::SEE_OTHER, "{}", form.body);
     let moved = item_titled(&app, &host, "Family photo").await;
     assert_eq!(moved["time"], "10:10–10:25");
+    assert!(public_page().await.contains("10:10–10:25"), "a kept page gives way to the change at once");
     assert_eq!(moved["sequence"], 1);
     let stale = app
         .form(&host, &format!("/events/almaty-2025/programme/{id}/move"), &[("minutes", "5"), ("version", "1")])
