@@ -36,6 +36,10 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/feeds/{secret}", "A private calendar feed; the URL is the key", feed)
 }
 
+/// Rendered itineraries kept between requests, by event, delegation, member, audience and language.
+pub(crate) type ItineraryPages =
+    crate::snapshots::Snapshots<(String, String, Option<Id>, Visibility, &'static str), String>;
+
 /// The items someone of `people` attends, among those `audience` may see.
 fn attended<'a>(p: &'a Programme, people: &BTreeSet<Id>, audience: Visibility) -> Vec<&'a Item> {
     p.items.iter().filter(|i| i.visibility <= audience && !p.attendance(i).is_disjoint(people)).collect()
@@ -101,7 +105,18 @@ async fn show(
         }
         None => own.iter().map(|m| m.id).collect(),
     };
-    let items = attended(&p, &people, p.audience(ctx));
+    let audience = p.audience(ctx);
+    let key = (p.event.slug.clone(), scope.participant.code.clone(), member, audience, ctx.lang);
+    let legs = state.itineraries.current(&state.store, key, false, || async {
+        let items = attended(&p, &people, audience);
+        render::fragment(
+            state,
+            ctx,
+            "itineraries/legs.html",
+            json!({ "event": p.event, "legs": legs_json(state, &p, &items, ctx.lang) }),
+        )
+    });
+    let legs = legs.await?;
     let feeds: Vec<Value> = store::programme::feeds_of(&state.store, scope.delegation.id)
         .await?
         .into_iter()
@@ -114,7 +129,7 @@ async fn show(
     let person = member.and_then(|id| own.iter().find(|m| m.id == id)).map(|m| m.names.display(ctx.lang));
     let model = json!({
         "event": p.event, "participant": scope.participant, "path": format!("/events/{}/delegations/{}", p.event.slug, scope.participant.code.to_lowercase()),
-        "person": person, "legs": legs_json(state, &p, &items, ctx.lang), "members": members, "feeds": feeds, "new_feed": new_feed,
+        "person": person, "legs_html": legs.as_str(), "members": members, "feeds": feeds, "new_feed": new_feed,
     });
     render::page(state, ctx, "itineraries/show.html", model)
 }

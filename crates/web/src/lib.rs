@@ -63,6 +63,7 @@ pub struct AppState {
     pub(crate) live: Arc<live::Live>,
     pub(crate) programmes: Arc<snapshots::Snapshots<String, programme::Programme>>,
     pub(crate) pages: Arc<programme::ProgrammePages>,
+    pub(crate) itineraries: Arc<itineraries::ItineraryPages>,
 }
 
 impl AppState {
@@ -79,6 +80,7 @@ impl AppState {
             live: Arc::default(),
             programmes: Arc::new(snapshots::Snapshots::new(16)),
             pages: Arc::new(snapshots::Snapshots::new(256)),
+            itineraries: Arc::new(snapshots::Snapshots::new(1024)),
         }
     }
 }

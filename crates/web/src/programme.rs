@@ -42,6 +42,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .put("/api/v1/events/{event}/programme/{item}", "Change a programme item", api_update)
         .post("/api/v1/events/{event}/programme/{item}/cancel", "Cancel a programme item", api_cancel)
         .put("/api/v1/events/{event}/venues", "Replace the venues, rooms and travel times", api_venues)
+        .post("/events/{event}/travel", "Set the travel times between venues (form)", travel_form)
 }
 
 /// An event's programme with what reading and checking it needs.
@@ -234,11 +235,28 @@ async fn show(
         let kept = state.pages.current(&state.store, key, false, || async { days_html(state, ctx, &p, day, false) });
         kept.await?.as_ref().clone()
     };
+    let travel: Vec<Value> = if may_edit { travel_pairs(&p, ctx.lang) } else { Vec::new() };
     let model = json!({
-        "event": p.event, "days_html": days, "may_edit": may_edit, "form": form, "errors": errors,
+        "event": p.event, "days_html": days, "may_edit": may_edit, "form": form, "errors": errors, "travel": travel,
         "kinds": ItemKind::ALL, "meetings": p.meetings, "warnings": warnings,
     });
     render::page(state, ctx, "programme/show.html", model)
+}
+
+/// Every pair of the event's venues with its travel time, for the host's matrix.
+fn travel_pairs(p: &Programme, lang: &str) -> Vec<Value> {
+    let venues = &p.event.venues;
+    let mut pairs = Vec::new();
+    for (i, a) in venues.iter().enumerate() {
+        for b in &venues[i + 1..] {
+            pairs.push(json!({
+                "field": format!("travel:{}:{}", a.slug, b.slug),
+                "from": a.name.get(lang), "to": b.name.get(lang),
+                "minutes": domain::programme::travel_minutes(&p.event.travel, &a.slug, &b.slug),
+            }));
+        }
+    }
+    pairs
 }
 
 /// Rendered programmes kept between requests, by event, day, audience and language.
@@ -460,6 +478,40 @@ async fn api_venues(
     JsonBody(input): JsonBody<VenuesInput>,
 ) -> Result<Json<Value>, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
+    let event = save_places(&state, &ctx, event, input.version, Some(input.venues), input.travel).await?;
+    Ok(Json(json!({ "event": event.slug, "venues": event.venues, "travel": event.travel, "version": event.version })))
+}
+
+/// The travel-time matrix from its form: a field `travel:FROM:TO` per pair of venues, in minutes;
+/// an empty field leaves the time unknown.
+async fn travel_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let mut travel = Vec::new();
+    for (name, value) in form.0.iter().filter(|(name, v)| name.starts_with("travel:") && !v.trim().is_empty()) {
+        let mut pair = name["travel:".len()..].splitn(2, ':');
+        let (Some(from), Some(to)) = (pair.next(), pair.next()) else { return Err(AppError::field(name, "unknown")) };
+        let minutes = value.trim().parse().map_err(|_| AppError::field(name, "invalid-number"))?;
+        travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes });
+    }
+    save_places(&state, &ctx, event, version, None, travel).await?;
+    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+}
+
+/// Replaces an event's venues (if given) and travel times, checked like any edit of the event.
+async fn save_places(
+    state: &AppState,
+    ctx: &Ctx,
+    event: Event,
+    version: i64,
+    venues: Option<Vec<Venue>>,
+    travel: Vec<Travel>,
+) -> Result<Event, AppError> {
     authorize(&ctx.actor, Action::ManageProgramme { event: event.id })?;
     let participants = store::participants::list(&state.store).await?;
     let host = participants.iter().find(|p| p.id == event.host).ok_or(AppError::NotFound)?;
@@ -471,14 +523,14 @@ async fn api_venues(
         time_zone: event.time_zone.clone(),
         start_date: event.start_date,
         end_date: event.end_date,
-        venues: Some(input.venues),
-        travel: Some(input.travel),
+        venues: Some(venues.unwrap_or_else(|| event.venues.clone())),
+        travel: Some(travel),
     }
     .validate()?;
     let mut tx = state.store.begin().await?;
-    let event = store::events::update(&mut tx, &ctx.actor, event.id, input.version, fields).await?;
+    let event = store::events::update(&mut tx, &ctx.actor, event.id, version, fields).await?;
     tx.commit().await?;
-    Ok(Json(json!({ "event": event.slug, "venues": event.venues, "travel": event.travel, "version": event.version })))
+    Ok(event)
 }
 
 async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {

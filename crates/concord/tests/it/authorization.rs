@@ -154,6 +154,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
             ("POST", "/api/v1/events/{event}/programme/{item}/cancel"),
             [401, 200, 403, 403, 200, 403, 403, 403, 403, 403],
         ),
+        (("POST", "/events/{event}/travel"), HOST_FORM),
         (("PUT", "/api/v1/events/{event}/venues"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/participants"), ALL_200),
         (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
@@ -461,6 +462,10 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("POST", "/api/v1/events/{event}/programme/{item}/cancel") => {
             app.json(session, "POST", &path, &json!({ "version": item_version().await })).await
+        }
+        ("POST", "/events/{event}/travel") => {
+            let version = almaty().await["version"].to_string();
+            app.form(session, &path, &[("version", &version), ("travel:conference-venue:glory-memorial", "20")]).await
         }
         ("PUT", "/api/v1/events/{event}/venues") => {
             let event = almaty().await;

@@ -326,3 +326,31 @@ async fn the_booklet_prints_the_programme_day_by_day_in_the_language_asked() {
     assert!(at("Совместное фотографирование") < at("Государственный военно-исторический музей Almaty"), "venues last");
     assert!(!text.contains("Инструктаж"), "the public never sees the host's own items");
 }
+
+#[tokio::test]
+async fn the_host_edits_the_travel_matrix_and_clashes_follow_it() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let page = app.get(&host, "/events/almaty-2025/programme").await;
+    assert!(page.body.contains("name=\"travel:glory-memorial:military-museum\""), "the matrix, for the host");
+    assert!(!app.get(&Session::default(), "/events/almaty-2025/programme").await.body.contains("travel-form"));
+    let version = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json()["version"].to_string();
+    let fields = [
+        ("version", version.as_str()),
+        ("travel:conference-venue:glory-memorial", "20"),
+        ("travel:conference-venue:military-museum", "20"),
+        ("travel:glory-memorial:military-museum", "30"),
+    ];
+    let saved = app.form(&host, "/events/almaty-2025/travel", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
+    let minutes: Vec<i64> =
+        event["travel"].as_array().unwrap().iter().map(|t| t["minutes"].as_i64().unwrap()).collect();
+    assert!(minutes.contains(&30), "{event}");
+    let bad = app
+        .form(&host, "/events/almaty-2025/travel", &[("version", "1"), ("travel:glory-memorial:military-museum", "x")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let stale = app.form(&host, "/events/almaty-2025/travel", &fields).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "the second of two edits from one version");
+}
