@@ -237,10 +237,10 @@ pub async fn create_feed(
     Ok(feed)
 }
 
-/// A delegation's feeds, newest first, revoked ones included.
-pub async fn feeds_of(store: &Store, delegation: Id) -> Result<Vec<Feed>> {
-    const SQL: &str = select_feeds!("WHERE delegation_id = $1 ORDER BY created_at DESC");
-    let rows: Vec<FeedRow> = on!(store, c => sqlx::query_as(SQL).bind(delegation).fetch_all(c).await)?;
+/// An event's feeds, newest first, revoked ones included.
+pub async fn feeds_of_event(store: &Store, event: Id) -> Result<Vec<Feed>> {
+    const SQL: &str = select_feeds!("WHERE event_id = $1 ORDER BY created_at DESC");
+    let rows: Vec<FeedRow> = on!(store, c => sqlx::query_as(SQL).bind(event).fetch_all(c).await)?;
     Ok(rows.into_iter().map(Feed::from).collect())
 }
 

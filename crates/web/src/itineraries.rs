@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::Id;
 use domain::accounts::new_secret;
-use domain::policy::authorize;
+use domain::policy::{Action, authorize};
 use domain::programme::{Item, Leg, Visibility, itinerary};
 use serde_json::{Value, json};
 
@@ -93,11 +93,12 @@ async fn show(
     member: Option<Id>,
     new_feed: Option<String>,
 ) -> Result<Html<String>, AppError> {
-    let scope = Scope::load(state, event, participant).await?;
-    authorize(&ctx.actor, scope.read())?;
     let p = Programme::current(state, event).await?;
+    let code = participant.to_uppercase();
+    let (delegation, participant) = p.delegations.iter().find(|(_, x)| x.code == code).ok_or(AppError::NotFound)?;
+    authorize(&ctx.actor, Action::ReadDelegation { event: p.event.id, participant: participant.id })?;
     let own: Vec<&domain::delegations::Member> =
-        p.members.iter().filter(|(_, m)| m.delegation_id == scope.delegation.id).map(|(_, m)| m).collect();
+        p.members.iter().filter(|(_, m)| m.delegation_id == *delegation).map(|(_, m)| m).collect();
     let people: BTreeSet<Id> = match member {
         Some(id) => {
             own.iter().find(|m| m.id == id).ok_or(AppError::NotFound)?;
@@ -106,7 +107,7 @@ async fn show(
         None => own.iter().map(|m| m.id).collect(),
     };
     let audience = p.audience(ctx);
-    let key = (p.event.slug.clone(), scope.participant.code.clone(), member, audience, ctx.lang);
+    let key = (p.event.slug.clone(), participant.code.clone(), member, audience, ctx.lang);
     let legs = state.itineraries.current(&state.store, key, false, || async {
         let items = attended(&p, &people, audience);
         render::fragment(
@@ -117,9 +118,10 @@ async fn show(
         )
     });
     let legs = legs.await?;
-    let feeds: Vec<Value> = store::programme::feeds_of(&state.store, scope.delegation.id)
-        .await?
-        .into_iter()
+    let feeds: Vec<Value> = p
+        .feeds
+        .iter()
+        .filter(|f| f.delegation_id == *delegation)
         .map(|f| {
             let whom = f.member_id.and_then(|id| own.iter().find(|m| m.id == id)).map(|m| m.names.display(ctx.lang));
             json!({ "id": f.id, "whom": whom, "created": f.created_at.strftime("%Y-%m-%d %H:%M UTC").to_string(), "revoked": f.revoked_at.is_some() })
@@ -128,7 +130,7 @@ async fn show(
     let members: Vec<Value> = own.iter().map(|m| json!({ "id": m.id, "name": m.names.display(ctx.lang) })).collect();
     let person = member.and_then(|id| own.iter().find(|m| m.id == id)).map(|m| m.names.display(ctx.lang));
     let model = json!({
-        "event": p.event, "participant": scope.participant, "path": format!("/events/{}/delegations/{}", p.event.slug, scope.participant.code.to_lowercase()),
+        "event": p.event, "participant": participant, "path": format!("/events/{}/delegations/{}", p.event.slug, participant.code.to_lowercase()),
         "person": person, "legs_html": legs.as_str(), "members": members, "feeds": feeds, "new_feed": new_feed,
     });
     render::page(state, ctx, "itineraries/show.html", model)

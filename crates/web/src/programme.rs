@@ -52,6 +52,10 @@ pub(crate) struct Programme {
     pub(crate) meetings: Vec<String>,
     /// Invited participants: id and code.
     pub(crate) invited: Vec<(Id, String)>,
+    /// Each delegation with its participant, for pages that show one.
+    pub(crate) delegations: Vec<(Id, domain::participants::Participant)>,
+    /// The event's private calendar feeds, revoked ones included.
+    pub(crate) feeds: Vec<store::programme::Feed>,
     /// The accredited members, with their participant's code.
     pub(crate) members: Vec<(String, Member)>,
     roster: Roster,
@@ -90,8 +94,13 @@ impl Programme {
             .collect();
         let roster = Roster::new(&members);
         let items = store::programme::of_event(&state.store, event.id).await?;
+        let feeds = store::programme::feeds_of_event(&state.store, event.id).await?;
+        let delegations = delegations
+            .iter()
+            .filter_map(|d| participants.iter().find(|x| x.id == d.participant_id).map(|x| (d.id, x.clone())))
+            .collect();
         let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
-        Ok(Programme { event, tz, meetings, invited, members, roster, items })
+        Ok(Programme { event, tz, meetings, invited, delegations, feeds, members, roster, items })
     }
 
     /// The narrowest visibility the actor may see.
