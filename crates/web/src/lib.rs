@@ -86,8 +86,9 @@ impl AppState {
 }
 
 impl AppState {
-    /// Ends the open live streams (server-sent events), so that a graceful shutdown does not wait
-    /// for clients that never hang up.
+    /// Ends the open live streams (server-sent events) and the listener to PostgreSQL, so that a
+    /// graceful shutdown waits neither for clients that never hang up nor for a pooled connection
+    /// that is never returned.
     pub fn close_live_streams(&self) {
         self.live.close();
     }

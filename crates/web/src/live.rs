@@ -11,8 +11,9 @@ use crate::error::AppError;
 /// This node's subscribers to programme changes.
 pub(crate) struct Live {
     sender: broadcast::Sender<Id>,
-    /// Whether this node listens to PostgreSQL yet: from its first subscriber on.
-    listening: OnceCell<()>,
+    /// This node's listener to PostgreSQL, from its first subscriber on. It holds a connection of
+    /// the pool, so it must stop before the pool can close.
+    listening: OnceCell<tokio::task::JoinHandle<()>>,
     /// Set when the server shuts down: open streams end, so that shutting down does not wait for them.
     closing: watch::Sender<bool>,
 }
@@ -32,9 +33,12 @@ impl Live {
         }
     }
 
-    /// Ends every open stream.
+    /// Ends every open stream, and stops listening to PostgreSQL.
     pub(crate) fn close(&self) {
         self.closing.send_replace(true);
+        if let Some(listener) = self.listening.get() {
+            listener.abort();
+        }
     }
 
     /// Becomes true when the server shuts down.
@@ -58,7 +62,7 @@ impl Live {
                         {
                             tracing::error!(error = %e, "cannot listen for programme changes");
                         }
-                    });
+                    })
                 })
                 .await;
         }

@@ -88,13 +88,13 @@ fn every_subcommand_has_help() {
     }
 }
 
-#[test]
-fn the_server_stops_promptly_with_live_pages_open() {
+/// Starts `concord serve --demo` on `database` (arguments), opens a live page, sends SIGTERM and
+/// checks that the server exits within five seconds.
+fn stops_promptly_with_a_live_page_open(database: &[&std::ffi::OsStr]) {
     use std::io::{BufRead, BufReader, Read};
-    let dir = tempfile::tempdir().unwrap();
     let mut server = Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .args(database)
         .env_remove("CONCORD_DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -114,7 +114,36 @@ fn the_server_stops_promptly_with_live_pages_open() {
     Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap();
     let started = std::time::Instant::now();
     while server.try_wait().unwrap().is_none() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the server still waits for the open stream");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the server still waits (open stream, listener)"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+#[test]
+fn the_server_stops_promptly_with_live_pages_open() {
+    let dir = tempfile::tempdir().unwrap();
+    stops_promptly_with_a_live_page_open(&["--data-dir".as_ref(), dir.path().as_os_str()]);
+}
+
+#[tokio::test]
+async fn the_server_stops_promptly_with_live_pages_open_on_postgresql() {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    let name = format!("concord_cli_{}", uuid::Uuid::now_v7().simple());
+    let admin = store::Store::connect(&url).await.unwrap();
+    let store::Pool::Postgres(pool) = admin.pool() else { unreachable!("a PostgreSQL URL") };
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(pool).await.unwrap();
+    let database = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
+    // The server runs on a thread of its own: the check blocks.
+    let args = database.clone();
+    tokio::task::spawn_blocking(move || stops_promptly_with_a_live_page_open(&["--database".as_ref(), args.as_ref()]))
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).execute(pool).await.unwrap();
+    admin.close().await;
 }
