@@ -3,8 +3,10 @@
 //! writing transaction, and LISTEN on each node.
 
 use domain::Id;
+use std::sync::OnceLock;
 use store::{Engine, Store, Tx};
-use tokio::sync::{OnceCell, broadcast, watch};
+
+use tokio::sync::{broadcast, watch};
 
 use crate::error::AppError;
 
@@ -13,14 +15,14 @@ pub(crate) struct Live {
     sender: broadcast::Sender<Id>,
     /// This node's listener to PostgreSQL, from its first subscriber on. It holds a connection of
     /// the pool, so it must stop before the pool can close.
-    listening: OnceCell<tokio::task::JoinHandle<()>>,
+    listening: OnceLock<tokio::task::JoinHandle<()>>,
     /// Set when the server shuts down: open streams end, so that shutting down does not wait for them.
     closing: watch::Sender<bool>,
 }
 
 impl Default for Live {
     fn default() -> Self {
-        Live { sender: broadcast::channel(256).0, listening: OnceCell::new(), closing: watch::Sender::new(false) }
+        Live { sender: broadcast::channel(256).0, listening: OnceLock::new(), closing: watch::Sender::new(false) }
     }
 }
 
@@ -47,24 +49,21 @@ impl Live {
     }
 
     /// Changes from now on; on PostgreSQL, the first subscriber starts this node's listener.
-    pub(crate) async fn subscribe(&self, store: &Store) -> broadcast::Receiver<Id> {
+    pub(crate) fn subscribe(&self, store: &Store) -> broadcast::Receiver<Id> {
         // Subscribe before listening, so that no change announced in between is missed.
         let receiver = self.sender.subscribe();
         if store.engine() == Engine::Postgres {
-            self.listening
-                .get_or_init(|| async {
-                    let (store, sender) = (store.clone(), self.sender.clone());
-                    tokio::spawn(async move {
-                        if let Err(e) = store::programme::listen(&store, |event| {
-                            let _ = sender.send(event);
-                        })
-                        .await
-                        {
-                            tracing::error!(error = %e, "cannot listen for programme changes");
-                        }
-                    })
+            self.listening.get_or_init(|| {
+                let (store, sender) = (store.clone(), self.sender.clone());
+                tokio::spawn(async move {
+                    let announce = |event| {
+                        let _ = sender.send(event);
+                    };
+                    if let Err(e) = store::programme::listen(&store, announce).await {
+                        tracing::error!(error = %e, "cannot listen for programme changes");
+                    }
                 })
-                .await;
+            });
         }
         receiver
     }

@@ -661,7 +661,7 @@ async fn live(
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let changes = state.live.subscribe(&state.store).await;
+    let changes = state.live.subscribe(&state.store);
     let closing = state.live.closing();
     let stream = futures_util::stream::unfold((changes, closing), move |(mut changes, mut closing)| async move {
         use tokio::sync::broadcast::error::RecvError;
