@@ -37,10 +37,24 @@ const INSERT_USER: &str = "INSERT INTO users (id, username, display_name, passwo
      VALUES ($1, $2, $3, $4, $5, $6, 1)";
 const SELECT_BY_USERNAME: &str =
     "SELECT id, username, display_name, password_hash, demo, version FROM users WHERE username = $1";
-const SELECT_BY_SESSION: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version, s.csrf_token \
-     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
-const SELECT_BY_TOKEN: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version \
-     FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
+/// A signed-in user and their roles in one query: a row per role (one with no role if none).
+macro_rules! select_signed_in {
+    ($credential:literal, $csrf:literal, $where:literal) => {
+        concat!(
+            "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version, ",
+            $csrf,
+            " AS csrf_token, r.role, r.body_id, r.event_id, r.participant_id, e.host_id FROM ",
+            $credential,
+            " JOIN users u ON u.id = c.user_id LEFT JOIN roles r ON r.user_id = u.id \
+             LEFT JOIN events e ON e.id = r.event_id WHERE ",
+            $where,
+            " ORDER BY r.role, r.id"
+        )
+    };
+}
+const SELECT_BY_SESSION: &str =
+    select_signed_in!("sessions c", "c.csrf_token", "c.token_hash = $1 AND c.expires_at > $2");
+const SELECT_BY_TOKEN: &str = select_signed_in!("api_tokens c", "''", "c.token_hash = $1 AND c.revoked_at IS NULL");
 const SELECT_ROLES: &str = "SELECT r.role, r.body_id, r.event_id, r.participant_id, e.host_id \
      FROM roles r LEFT JOIN events e ON e.id = r.event_id WHERE r.user_id = $1 ORDER BY r.role, r.id";
 const INSERT_ROLE: &str =
@@ -190,16 +204,45 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The user behind a live session, with the session's CSRF token.
-pub async fn session_user(store: &Store, token: &str) -> Result<Option<(User, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        user: User,
-        csrf_token: String,
-    }
-    let row: Option<Row> = on!(store, c => sqlx::query_as(SELECT_BY_SESSION).bind(secret_hash(token)).bind(convert::now()).fetch_optional(c).await)?;
-    Ok(row.map(|r| (r.user, r.csrf_token)))
+/// Who is behind a session or an API token: the user, their roles, and the session's CSRF token
+/// (empty for a token, which carries no ambient authority to protect).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub roles: Vec<Role>,
+    pub csrf: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignedInRow {
+    #[sqlx(flatten)]
+    user: User,
+    csrf_token: String,
+    role: Option<String>,
+    body_id: Option<Id>,
+    event_id: Option<Id>,
+    participant_id: Option<Id>,
+    host_id: Option<Id>,
+}
+
+fn signed_in(rows: Vec<SignedInRow>) -> Result<Option<SignedIn>> {
+    let Some(first) = rows.first() else { return Ok(None) };
+    let (user, csrf) = (first.user.clone(), first.csrf_token.clone());
+    let roles = rows
+        .into_iter()
+        .filter_map(|r| {
+            let role = r.role?;
+            let (body_id, event_id, participant_id, host_id) = (r.body_id, r.event_id, r.participant_id, r.host_id);
+            Some(Role::try_from(RoleRow { role, body_id, event_id, participant_id, host_id }))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Some(SignedIn { user, roles, csrf }))
+}
+
+/// The user behind a live session, with their roles and the session's CSRF token.
+pub async fn session_user(store: &Store, token: &str) -> Result<Option<SignedIn>> {
+    let rows: Vec<SignedInRow> = on!(store, c => sqlx::query_as(SELECT_BY_SESSION).bind(secret_hash(token)).bind(convert::now()).fetch_all(c).await)?;
+    signed_in(rows)
 }
 
 pub async fn delete_session(store: &Store, token: &str) -> Result<()> {
@@ -216,9 +259,11 @@ pub async fn create_token(tx: &mut Tx, actor: &Actor, user: &User, name: &str, t
     Ok(id)
 }
 
-/// The user behind an API token that has not been revoked.
-pub async fn token_user(store: &Store, token: &str) -> Result<Option<User>> {
-    Ok(on!(store, c => sqlx::query_as(SELECT_BY_TOKEN).bind(secret_hash(token)).fetch_optional(c).await)?)
+/// The user behind an API token that has not been revoked, with their roles.
+pub async fn token_user(store: &Store, token: &str) -> Result<Option<SignedIn>> {
+    let rows: Vec<SignedInRow> =
+        on!(store, c => sqlx::query_as(SELECT_BY_TOKEN).bind(secret_hash(token)).fetch_all(c).await)?;
+    signed_in(rows)
 }
 
 /// The accreditation officers of a participant's delegation to an event, for notices.

@@ -89,26 +89,25 @@ async fn admit(
     let mut ctx = Ctx { here, ..anonymous(lang) };
     let bearer =
         req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let (user, via_token) = if let Some(token) = bearer {
-        let user = store::accounts::token_user(&state.store, token.trim()).await?;
-        (Some(user.ok_or(AppError::Unauthorized)?), true)
+    let (signed_in, via_token) = if let Some(token) = bearer {
+        let signed_in = store::accounts::token_user(&state.store, token.trim()).await?;
+        (Some(signed_in.ok_or(AppError::Unauthorized)?), true)
     } else if let Some(secret) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
         match store::accounts::session_user(&state.store, &secret).await? {
-            Some((user, csrf)) => {
-                ctx.csrf = Some(csrf);
+            Some(signed_in) => {
+                ctx.csrf = Some(signed_in.csrf.clone());
                 ctx.session = Some(secret);
-                (Some(user), false)
+                (Some(signed_in), false)
             }
             None => (None, false),
         }
     } else {
         (None, false)
     };
-    if let Some(user) = user {
+    if let Some(store::accounts::SignedIn { user, roles, .. }) = signed_in {
         if user.demo && !state.config.demo {
             return Err(AppError::Forbidden("demonstration accounts work only in demonstration mode"));
         }
-        let roles = store::accounts::roles(&state.store, user.id).await?;
         ctx.actor = Actor { user: Some(UserRef { id: user.id, username: user.username.clone() }), roles };
         ctx.user = Some(user);
     }

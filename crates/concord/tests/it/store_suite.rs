@@ -174,8 +174,9 @@ on_both_engines!(sessions_and_tokens_are_found_by_their_secret_only, |store| {
     concord::demo::load(&store).await.unwrap();
     let host = store::accounts::by_username(&store, "host").await.unwrap();
     store::accounts::create_session(&store, host.id, "secret-1", "csrf-1", time::Duration::hours(1)).await.unwrap();
-    let (user, csrf) = store::accounts::session_user(&store, "secret-1").await.unwrap().unwrap();
-    assert_eq!((user.username.as_str(), csrf.as_str()), ("host", "csrf-1"));
+    let signed_in = store::accounts::session_user(&store, "secret-1").await.unwrap().unwrap();
+    assert_eq!((signed_in.user.username.as_str(), signed_in.csrf.as_str()), ("host", "csrf-1"));
+    assert_eq!(signed_in.roles, store::accounts::roles(&store, host.id).await.unwrap(), "the roles come along");
     assert!(store::accounts::session_user(&store, "secret-2").await.unwrap().is_none());
     store::accounts::create_session(&store, host.id, "expired", "csrf-2", time::Duration::seconds(-1)).await.unwrap();
     assert!(
@@ -188,7 +189,8 @@ on_both_engines!(sessions_and_tokens_are_found_by_their_secret_only, |store| {
     let mut tx = store.begin().await.unwrap();
     store::accounts::create_token(&mut tx, &Actor::anonymous(), &host, "ci", "cnc_token").await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(store::accounts::token_user(&store, "cnc_token").await.unwrap().unwrap().username, "host");
+    let signed_in = store::accounts::token_user(&store, "cnc_token").await.unwrap().unwrap();
+    assert_eq!((signed_in.user.username.as_str(), signed_in.roles.len()), ("host", 1));
     assert!(store::accounts::token_user(&store, "cnc_other").await.unwrap().is_none());
 
     let roles = store::accounts::roles(&store, host.id).await.unwrap();
