@@ -43,6 +43,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/api/v1/events/{event}/programme/{item}/cancel", "Cancel a programme item", api_cancel)
         .put("/api/v1/events/{event}/venues", "Replace the venues, rooms and travel times", api_venues)
         .post("/events/{event}/travel", "Set the travel times between venues (form)", travel_form)
+        .post("/events/{event}/venues", "Add a venue, or a room to a venue (form)", venue_form)
 }
 
 /// An event's programme with what reading and checking it needs.
@@ -509,6 +510,58 @@ async fn travel_form(
         travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes });
     }
     save_places(&state, &ctx, event, version, None, travel).await?;
+    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+}
+
+/// Adds a venue (`venue` empty) or a room to the venue `venue`, from the host's forms on the
+/// programme page; every field is checked as in the API.
+async fn venue_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let mut venues = event.venues.clone();
+    let optional = |name: &str| Some(form.get(name).trim()).filter(|v| !v.is_empty());
+    match optional("venue") {
+        None => {
+            let number = |name: &str| {
+                optional(name)
+                    .map(|v| v.parse::<f64>().map_err(|_| AppError::field(name, "invalid-number")))
+                    .transpose()
+            };
+            let location = match (number("latitude")?, number("longitude")?) {
+                (Some(latitude), Some(longitude)) => Some(domain::events::Location { latitude, longitude }),
+                (None, None) => None,
+                _ => return Err(AppError::field("longitude", "required")),
+            };
+            venues.push(Venue {
+                slug: form.get("slug").trim().to_string(),
+                name: form.text("name"),
+                address: form.get("address").to_string(),
+                location,
+                rooms: Vec::new(),
+                accessibility: form.get("accessibility").to_string(),
+            });
+        }
+        Some(venue) => {
+            let venue =
+                venues.iter_mut().find(|v| v.slug == venue).ok_or_else(|| AppError::field("venue", "unknown"))?;
+            let capacity = optional("capacity")
+                .map(|c| c.parse().map_err(|_| AppError::field("capacity", "invalid-number")))
+                .transpose()?;
+            venue.rooms.push(domain::events::Room {
+                slug: form.get("slug").trim().to_string(),
+                name: form.text("name"),
+                capacity,
+                accessibility: form.get("accessibility").to_string(),
+            });
+        }
+    }
+    let travel = event.travel.clone();
+    save_places(&state, &ctx, event, version, Some(venues), travel).await?;
     Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
 }
 

@@ -155,6 +155,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
             [401, 200, 403, 403, 200, 403, 403, 403, 403, 403],
         ),
         (("POST", "/events/{event}/travel"), HOST_FORM),
+        (("POST", "/events/{event}/venues"), HOST_FORM),
         (("PUT", "/api/v1/events/{event}/venues"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/participants"), ALL_200),
         (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
@@ -462,6 +463,16 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("POST", "/api/v1/events/{event}/programme/{item}/cancel") => {
             app.json(session, "POST", &path, &json!({ "version": item_version().await })).await
+        }
+        ("POST", "/events/{event}/venues") => {
+            let version = almaty().await["version"].to_string();
+            let room = format!("matrix-room-{n}");
+            app.form(
+                session,
+                &path,
+                &[("version", &version), ("venue", "conference-venue"), ("slug", &room), ("name_en", "Room")],
+            )
+            .await
         }
         ("POST", "/events/{event}/travel") => {
             let version = almaty().await["version"].to_string();

@@ -349,3 +349,42 @@ async fn the_host_edits_the_travel_matrix_and_clashes_follow_it() {
     let stale = app.form(&host, "/events/almaty-2025/travel", &fields).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "the second of two edits from one version");
 }
+
+#[tokio::test]
+async fn the_host_adds_a_venue_and_a_room_through_the_page() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let version =
+        || async { app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json()["version"].to_string() };
+    let v = version().await;
+    let venue = [
+        ("version", v.as_str()),
+        ("slug", "residence"),
+        ("name_en", "Residence of the Minister"),
+        ("name_ru", "Резиденция министра"),
+        ("address", "Almaty"),
+        ("latitude", "43.23"),
+        ("longitude", "76.95"),
+        ("accessibility", "step-free"),
+    ];
+    assert_eq!(app.form(&host, "/events/almaty-2025/venues", &venue).await.status, StatusCode::SEE_OTHER);
+    let v = version().await;
+    let room = [
+        ("version", v.as_str()),
+        ("venue", "residence"),
+        ("slug", "library"),
+        ("name_en", "Library"),
+        ("capacity", "10"),
+    ];
+    assert_eq!(app.form(&host, "/events/almaty-2025/venues", &room).await.status, StatusCode::SEE_OTHER);
+    let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
+    let residence = event["venues"].as_array().unwrap().iter().find(|v| v["slug"] == "residence").unwrap().clone();
+    assert_eq!(residence["rooms"][0]["capacity"], 10);
+    assert_eq!(residence["location"]["latitude"], 43.23);
+    let v = version().await;
+    let taken = [("version", v.as_str()), ("slug", "residence"), ("name_en", "Again")];
+    let refused = app.form(&host, "/events/almaty-2025/venues", &taken).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a venue's short name is taken");
+    let page = app.get(&host, "/events/almaty-2025/programme").await;
+    assert!(page.body.contains("travel:glory-memorial:residence"), "the new venue joins the travel matrix");
+}
