@@ -736,14 +736,8 @@ async fn template() -> Result<Response, AppError> {
         lines: vec![2],
     };
     let bytes = ::render::table::write_xlsx(&sheet, "delegation").map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"delegation-template.xlsx\""),
-        ],
-        bytes,
-    )
-        .into_response())
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(render::file(bytes, xlsx, render::Disposition::Attachment, "delegation-template.xlsx"))
 }
 
 async fn api_delegations(
@@ -858,14 +852,7 @@ async fn api_decision(
 }
 
 fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response()
+    render::file(bytes, "application/pdf", render::Disposition::Inline, name)
 }
 
 async fn note_verbale(

@@ -3,8 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use domain::bodies::Body;
 use domain::{Id, Text};
 use std::collections::HashMap;
@@ -253,15 +252,8 @@ async fn sheet(state: &AppState, ctx: &Ctx, slug: &str) -> Result<(Event, ::rend
     Ok((event, ::render::table::Sheet { headers, rows, lines }))
 }
 
-fn download(bytes: Vec<u8>, mime: &'static str, name: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response()
+fn download(bytes: Vec<u8>, mime: &str, name: String) -> Response {
+    render::file(bytes, mime, render::Disposition::Attachment, &name)
 }
 
 async fn csv(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {

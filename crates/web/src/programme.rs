@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
@@ -360,14 +360,11 @@ async fn api_update(
     Path((slug, id)): Path<(String, Id)>,
     JsonBody(input): JsonBody<ItemUpdate>,
 ) -> Result<Json<Value>, AppError> {
-    let p = Programme::for_write(&state, &slug).await?;
-    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
-    let before = p.item(id)?;
-    stale(before, input.version)?;
+    let (p, before) = editing(&state, &ctx, &slug, id, input.version).await?;
     let (meetings, participants) = p.frame();
     let fields =
         input.fields.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
-    let (item, warnings) = replace(&state, &ctx, &p, before, before.clone().with_fields(fields)).await?;
+    let (item, warnings) = replace(&state, &ctx, &p, &before, before.clone().with_fields(fields)).await?;
     Ok(Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings })))
 }
 
@@ -383,21 +380,27 @@ async fn api_cancel(
     Path((slug, id)): Path<(String, Id)>,
     JsonBody(input): JsonBody<Version>,
 ) -> Result<Json<Value>, AppError> {
-    let p = Programme::for_write(&state, &slug).await?;
-    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
-    let before = p.item(id)?;
-    stale(before, input.version)?;
-    let (item, _) = replace(&state, &ctx, &p, before, before.clone().cancel()).await?;
+    let (p, before) = editing(&state, &ctx, &slug, id, input.version).await?;
+    let (item, _) = replace(&state, &ctx, &p, &before, before.clone().cancel()).await?;
     Ok(Json(json!({ "item": p.item_json(&item, ctx.lang) })))
 }
 
-/// A change made from an older version is refused, never written over a newer one.
-fn stale(item: &Item, version: i64) -> Result<(), AppError> {
-    if item.version == version {
-        Ok(())
-    } else {
-        Err(AppError::Conflict { entity: "programme item", current: item.version })
+/// The programme as the database holds it, and the item a host's edit from `version` applies to. A
+/// change made from an older version is refused, never written over a newer one.
+async fn editing(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Id,
+    version: i64,
+) -> Result<(Arc<Programme>, Item), AppError> {
+    let p = Programme::for_write(state, slug).await?;
+    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
+    let item = p.item(id)?.clone();
+    if item.version != version {
+        return Err(AppError::Conflict { entity: "programme item", current: item.version });
     }
+    Ok((p, item))
 }
 
 async fn move_form(
@@ -406,10 +409,8 @@ async fn move_form(
     Path((slug, id)): Path<(String, Id)>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let p = Programme::for_write(&state, &slug).await?;
-    authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
-    let before = p.item(id)?;
-    stale(before, form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?)?;
+    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let (p, before) = editing(&state, &ctx, &slug, id, version).await?;
     let minutes: i64 = form.get("minutes").trim().parse().map_err(|_| AppError::field("minutes", "invalid-number"))?;
     if minutes.abs() > 24 * 60 {
         return Err(AppError::field("minutes", "out-of-range"));
@@ -421,7 +422,7 @@ async fn move_form(
         sequence: before.sequence + 1,
         ..before.clone()
     };
-    let (_, warnings) = replace(&state, &ctx, &p, before, moved).await?;
+    let (_, warnings) = replace(&state, &ctx, &p, &before, moved).await?;
     saved(&state, &ctx, &slug, &warnings).await
 }
 
@@ -661,14 +662,8 @@ async fn booklet(
             .collect(),
     };
     let bytes = crate::pdfs::render(move || pdf::programme_booklet(&booklet)).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}-programme-{lang}.pdf\"", p.event.slug)),
-        ],
-        bytes,
-    )
-        .into_response())
+    let name = format!("{}-programme-{lang}.pdf", p.event.slug);
+    Ok(render::file(bytes, "application/pdf", render::Disposition::Inline, &name))
 }
 
 /// Items as an iCalendar feed in the event's time zone; UIDs stay the same across changes.
@@ -695,14 +690,7 @@ pub(crate) fn calendar(
         })
         .collect();
     let body = ::render::ical::calendar(name, &p.tz, &entries, jiff::Timestamp::now());
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{file}.ics\"")),
-        ],
-        body,
-    )
-        .into_response()
+    render::file(body, "text/calendar; charset=utf-8", render::Disposition::Inline, &format!("{file}.ics"))
 }
 
 /// Tells an open programme page that something changed; the page fetches itself again with its own

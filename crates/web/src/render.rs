@@ -136,3 +136,23 @@ fn render_with(state: &AppState, template: &str, ui: Json, mut model: Json) -> R
     let tmpl = state.templates.get_template(template).map_err(|e| AppError::Internal(format!("{e:#}")))?;
     tmpl.render(Value::from(Serde(&model))).map_err(|e| AppError::Internal(format!("template {template}: {e:#}")))
 }
+
+/// How a browser should treat a file: show it, or save it.
+#[derive(Debug, Clone, Copy)]
+pub enum Disposition {
+    Inline,
+    Attachment,
+}
+
+/// A file as a response: its type and the name a browser saves it under.
+pub fn file(body: impl Into<axum::body::Body>, mime: &str, disposition: Disposition, name: &str) -> Response {
+    let disposition = match disposition {
+        Disposition::Inline => "inline",
+        Disposition::Attachment => "attachment",
+    };
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, mime.to_string()),
+        (axum::http::header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{name}\"")),
+    ];
+    (headers, body.into()).into_response()
+}
