@@ -83,6 +83,24 @@ impl I18n {
         )
     }
 
+    /// A span of days as people write them: "10–11 April 2025" within one month, both dates in
+    /// full across months, one date for one day.
+    pub fn dates(&self, lang: &str, first: Date, last: Date) -> String {
+        if first == last {
+            return self.date(lang, first);
+        }
+        if (first.year(), first.month()) != (last.year(), last.month()) {
+            return format!("{} – {}", self.date(lang, first), self.date(lang, last));
+        }
+        let month = self.t(lang, &format!("month-{}", first.month()), &[]);
+        let days = format!("{}–{}", first.day(), last.day());
+        self.t(
+            lang,
+            "date-long",
+            &[("day", days.into()), ("month", month.into()), ("year", first.year().to_string().into())],
+        )
+    }
+
     /// Every message key of a language, for the test that keeps the three files in step.
     pub fn keys(lang: &str) -> Vec<String> {
         let source = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or("");

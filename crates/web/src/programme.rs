@@ -641,11 +641,7 @@ async fn booklet(
             note: if item.cancelled { t("programme-cancelled") } else { String::new() },
         });
     }
-    let dates = if p.event.start_date == p.event.end_date {
-        state.i18n.date(lang, p.event.start_date)
-    } else {
-        format!("{} – {}", state.i18n.date(lang, p.event.start_date), state.i18n.date(lang, p.event.end_date))
-    };
+    let dates = state.i18n.dates(lang, p.event.start_date, p.event.end_date);
     let booklet = pdf::ProgrammeBooklet {
         language: lang.to_string(),
         title: p.event.name.get(lang).to_string(),

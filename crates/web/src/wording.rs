@@ -38,11 +38,7 @@ pub(crate) fn invitation_args(
     host: &Participant,
     participant: &Participant,
 ) -> Vec<(&'static str, FluentValue<'static>)> {
-    let dates = if event.start_date == event.end_date {
-        state.i18n.date(lang, event.start_date)
-    } else {
-        format!("{} – {}", state.i18n.date(lang, event.start_date), state.i18n.date(lang, event.end_date))
-    };
+    let dates = state.i18n.dates(lang, event.start_date, event.end_date);
     vec![
         ("host", ministry(state, lang, "nv-ministry", host).into()),
         ("participant_dative", ministry(state, lang, "nv-ministry-dative", participant).into()),

@@ -316,6 +316,7 @@ async fn the_booklet_prints_the_programme_day_by_day_in_the_language_asked() {
     };
     let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("СМИД СНГ, Алматы, 2025"), "the cover: {text}");
+    assert!(text.contains("Алматы, 10–11 апреля 2025 г."), "the days as people write them: {text}");
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing: {text}"));
     assert!(at("Переговоры М. Нуртлеу") < at("Совместное фотографирование"), "day by day");
     assert!(at("Совместное фотографирование") < at("Государственный военно-исторический музей Almaty"), "venues last");
