@@ -460,7 +460,8 @@ pub fn clashes(
     found
 }
 
-/// A step of someone's itinerary: an item, or the way from one venue to the next.
+/// A step of someone's itinerary: an item, the way from one venue to the next, or a member's
+/// arrival in town or departure from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Leg<'a> {
     Item(&'a Item),
@@ -471,11 +472,35 @@ pub enum Leg<'a> {
         minutes: u32,
         leave: Timestamp,
     },
+    Journey(Journey),
+}
+
+/// A member arriving in town or leaving it, from their travel data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Journey {
+    pub member: Id,
+    pub arriving: bool,
+    pub at: Timestamp,
+    /// Flight or train, as entered.
+    pub carrier: String,
+}
+
+/// A member's arrival and departure, read in the event's time zone (a day without a time counts
+/// from its start for an arrival and to its end for a departure, as for stays).
+pub fn journeys_of(member: &Member, tz: &TimeZone) -> Vec<Journey> {
+    let (arrives, leaves) = stay_of(member, tz);
+    let journey = |arriving: bool, at: Option<Timestamp>, m: &Option<crate::delegations::Movement>| {
+        at.zip(m.as_ref()).map(|(at, m)| Journey { member: member.id, arriving, at, carrier: m.carrier.clone() })
+    };
+    [journey(true, arrives, &member.private.arrival), journey(false, leaves, &member.private.departure)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Someone's itinerary: the live items they attend in time order, with the way between venues
-/// where the next item is elsewhere (and the travel time is known).
-pub fn itinerary<'a>(items: &[&'a Item], travel: &[Travel]) -> Vec<Leg<'a>> {
+/// where the next item is elsewhere (and the travel time is known), and their journeys in and out.
+pub fn itinerary<'a>(items: &[&'a Item], travel: &[Travel], journeys: Vec<Journey>) -> Vec<Leg<'a>> {
     let mut sorted: Vec<&Item> = items.iter().copied().filter(|i| !i.cancelled).collect();
     sorted.sort_by_key(|i| (i.starts, i.ends, i.id));
     let mut legs = Vec::with_capacity(sorted.len() * 2);
@@ -491,6 +516,14 @@ pub fn itinerary<'a>(items: &[&'a Item], travel: &[Travel]) -> Vec<Leg<'a>> {
         here = item.venue.as_deref().or(here);
         legs.push(Leg::Item(item));
     }
+    let at = |leg: &Leg| match leg {
+        Leg::Item(i) => i.starts,
+        Leg::Travel { leave, .. } => *leave,
+        Leg::Journey(j) => j.at,
+    };
+    legs.extend(journeys.into_iter().map(Leg::Journey));
+    // A stable sort: a journey comes after what starts at the same minute.
+    legs.sort_by_key(|leg| at(leg));
     legs
 }
 
@@ -671,8 +704,15 @@ mod tests {
         let lunch = item(150, 60, "memorial", None);
         let cancelled = item(60, 10, "hotel", None).cancel();
         let travel = [Travel { from: "mfa".into(), to: "memorial".into(), minutes: 25 }];
-        let legs = itinerary(&[&lunch, &flowers, &cancelled, &bilateral], &travel);
-        assert_eq!(legs.len(), 4, "three items and one way: {legs:?}");
+        let arrival = Journey {
+            member: crate::new_id(),
+            arriving: true,
+            at: bilateral.starts - SignedDuration::from_hours(12),
+            carrier: "SU 1234".into(),
+        };
+        let mut legs = itinerary(&[&lunch, &flowers, &cancelled, &bilateral], &travel, vec![arrival.clone()]);
+        assert_eq!(legs.len(), 5, "the arrival, three items and one way: {legs:?}");
+        assert_eq!(legs.remove(0), Leg::Journey(arrival), "the arrival first");
         assert_eq!(legs[0], Leg::Item(&bilateral));
         let Leg::Travel { minutes, leave, .. } = &legs[1] else { panic!("the way to the memorial") };
         assert_eq!((*minutes, *leave), (25, flowers.starts - SignedDuration::from_mins(25)));

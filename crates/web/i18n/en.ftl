@@ -428,3 +428,5 @@ venues-longitude = Longitude (venues)
 venues-capacity = Capacity (rooms)
 venues-accessibility = Accessibility
 venues-add-submit = Add
+itinerary-arrival = { $time }: { $who } arrives ({ $carrier })
+itinerary-departure = { $time }: { $who } leaves ({ $carrier })

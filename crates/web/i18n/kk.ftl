@@ -425,3 +425,5 @@ venues-longitude = Бойлық (өтетін орын үшін)
 venues-capacity = Сыйымдылығы (зал үшін)
 venues-accessibility = Қолжетімділік
 venues-add-submit = Қосу
+itinerary-arrival = { $time }: келуі — { $who } ({ $carrier })
+itinerary-departure = { $time }: кетуі — { $who } ({ $carrier })

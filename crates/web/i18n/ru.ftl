@@ -429,3 +429,5 @@ venues-longitude = Долгота (для места проведения)
 venues-capacity = Вместимость (для зала)
 venues-accessibility = Доступность
 venues-add-submit = Добавить
+itinerary-arrival = { $time }: прибытие — { $who } ({ $carrier })
+itinerary-departure = { $time }: отъезд — { $who } ({ $carrier })

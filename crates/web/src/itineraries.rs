@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::Id;
 use domain::accounts::new_secret;
 use domain::policy::{Action, authorize};
-use domain::programme::{Item, Leg, Visibility, itinerary};
+use domain::programme::{Item, Journey, Leg, Visibility, itinerary, journeys_of};
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -45,8 +45,8 @@ fn attended<'a>(p: &'a Programme, people: &BTreeSet<Id>, audience: Visibility) -
     p.items.iter().filter(|i| i.visibility <= audience && !p.attendance(i).is_disjoint(people)).collect()
 }
 
-fn legs_json(state: &AppState, p: &Programme, items: &[&Item], lang: &str) -> Vec<Value> {
-    itinerary(items, &p.event.travel)
+fn legs_json(state: &AppState, p: &Programme, items: &[&Item], journeys: Vec<Journey>, lang: &str) -> Vec<Value> {
+    itinerary(items, &p.event.travel, journeys)
         .into_iter()
         .map(|leg| match leg {
             Leg::Item(item) => {
@@ -61,6 +61,14 @@ fn legs_json(state: &AppState, p: &Programme, items: &[&Item], lang: &str) -> Ve
                     "travel": true, "from": name(&from), "to": name(&to), "minutes": minutes,
                     "leave": p.local(leave).strftime("%H:%M").to_string(),
                     "day_shown": state.i18n.date(lang, p.local(leave).date()),
+                })
+            }
+            Leg::Journey(journey) => {
+                let who = p.members.iter().find(|(_, m)| m.id == journey.member).map(|(_, m)| m.names.display(lang));
+                json!({
+                    "journey": true, "arriving": journey.arriving, "who": who, "carrier": journey.carrier,
+                    "time": p.local(journey.at).strftime("%H:%M").to_string(),
+                    "day_shown": state.i18n.date(lang, p.local(journey.at).date()),
                 })
             }
         })
@@ -110,12 +118,10 @@ async fn show(
     let key = (p.event.slug.clone(), participant.code.clone(), member, audience, ctx.lang);
     let legs = state.itineraries.current(&state.store, key, false, || async {
         let items = attended(&p, &people, audience);
-        render::fragment(
-            state,
-            ctx,
-            "itineraries/legs.html",
-            json!({ "event": p.event, "legs": legs_json(state, &p, &items, ctx.lang) }),
-        )
+        // Travel data is the delegation's own: it shows on these pages, never in a feed.
+        let journeys = own.iter().filter(|m| people.contains(&m.id)).flat_map(|m| journeys_of(m, &p.tz)).collect();
+        let legs = legs_json(state, &p, &items, journeys, ctx.lang);
+        render::fragment(state, ctx, "itineraries/legs.html", json!({ "event": p.event, "legs": legs }))
     });
     let legs = legs.await?;
     let feeds: Vec<Value> = p

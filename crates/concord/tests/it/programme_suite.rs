@@ -256,6 +256,7 @@ async fn itineraries_show_each_ones_items_with_the_way_between_venues_and_feed_t
         assert!(page.body.contains(expected), "{expected}");
     }
     assert!(page.body.contains("12:35: leave Glory Memorial"), "ten minutes to the museum before 12:45");
+    assert!(page.body.contains("21:00: Sergey Lavrov arrives (special flight (?))"), "journeys from the travel data");
     assert!(!page.body.contains("Security briefing"), "never the host's own items");
     assert_eq!(
         app.get(&app.login("delegation-kz", DEMO_PASSWORD).await, "/events/almaty-2025/delegations/ru/itinerary")
@@ -282,6 +283,7 @@ async fn itineraries_show_each_ones_items_with_the_way_between_venues_and_feed_t
     assert!(summaries.iter().any(|s| s.starts_with("Talks between")), "{summaries:?}");
     assert!(summaries.iter().any(|s| s.starts_with("Official lunch")), "participants' items reach their feed");
     assert!(!summaries.iter().any(|s| s.starts_with("Security")), "host-only items never reach a feed");
+    assert!(!feed.body.contains("special flight"), "travel data stays on the delegation's pages");
 
     let event = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
     let feeds = store::programme::feeds_of_event(&app.db.store, event.id).await.unwrap();
