@@ -246,7 +246,7 @@ async fn deadline_form(
         let zoned = local.in_tz(&event.time_zone).map_err(|_| AppError::field("deadline", "invalid-date"))?;
         Some(zoned.timestamp())
     };
-    let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version: i64 = form.number("version")?;
     let mut tx = state.store.begin().await?;
     store::events::set_deadline(&mut tx, &ctx.actor, &event, version, deadline).await?;
     tx.commit().await?;
@@ -518,7 +518,7 @@ async fn edit_member_form(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
-    let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version: i64 = form.number("version")?;
     let outcome = async {
         let fields = member_from_form(&form, &scope)?;
         let mut tx = state.store.begin().await?;
@@ -687,7 +687,7 @@ async fn decision_form(
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &event).await?;
     authorize(&ctx.actor, Action::DecideAccreditation { event: event.id })?;
-    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version = form.number("version")?;
     let input =
         DecisionInput { action: form.get("action").to_string(), reason: form.get("reason").to_string(), version };
     let member = decide(&state, &ctx, &event, member, input).await?;

@@ -274,7 +274,7 @@ async fn edit_form(
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
-    let version: i64 = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version: i64 = form.number("version")?;
     let (fields, problems) = fields_from_form(&form);
     let result = match validated(fields, problems) {
         Ok(fields) => update(&state, &ctx, &event, version, fields).await,

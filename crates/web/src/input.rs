@@ -90,6 +90,16 @@ impl Form {
         )
     }
 
+    /// A number field; an unreadable one is refused, naming the field.
+    pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<T, crate::AppError> {
+        self.get(name).trim().parse().map_err(|_| crate::AppError::field(name, "invalid-number"))
+    }
+
+    /// A number field that may be left empty.
+    pub fn optional_number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, crate::AppError> {
+        if self.get(name).trim().is_empty() { Ok(None) } else { self.number(name).map(Some) }
+    }
+
     /// A date field; an unreadable one is reported against the field.
     pub fn date(&self, name: &str, errors: &mut Vec<domain::FieldError>) -> Date {
         self.get(name).trim().parse().unwrap_or_else(|_| {

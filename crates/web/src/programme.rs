@@ -409,9 +409,9 @@ async fn move_form(
     Path((slug, id)): Path<(String, Id)>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version = form.number("version")?;
     let (p, before) = editing(&state, &ctx, &slug, id, version).await?;
-    let minutes: i64 = form.get("minutes").trim().parse().map_err(|_| AppError::field("minutes", "invalid-number"))?;
+    let minutes: i64 = form.number("minutes")?;
     if minutes.abs() > 24 * 60 {
         return Err(AppError::field("minutes", "out-of-range"));
     }
@@ -502,13 +502,12 @@ async fn travel_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version = form.number("version")?;
     let mut travel = Vec::new();
-    for (name, value) in form.0.iter().filter(|(name, v)| name.starts_with("travel:") && !v.trim().is_empty()) {
+    for (name, _) in form.0.iter().filter(|(name, v)| name.starts_with("travel:") && !v.trim().is_empty()) {
         let mut pair = name["travel:".len()..].splitn(2, ':');
         let (Some(from), Some(to)) = (pair.next(), pair.next()) else { return Err(AppError::field(name, "unknown")) };
-        let minutes = value.trim().parse().map_err(|_| AppError::field(name, "invalid-number"))?;
-        travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes });
+        travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes: form.number(name)? });
     }
     save_places(&state, &ctx, event, version, None, travel).await?;
     Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
@@ -523,17 +522,11 @@ async fn venue_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let version = form.get("version").parse().map_err(|_| AppError::field("version", "invalid-number"))?;
+    let version = form.number("version")?;
     let mut venues = event.venues.clone();
-    let optional = |name: &str| Some(form.get(name).trim()).filter(|v| !v.is_empty());
-    match optional("venue") {
+    match Some(form.get("venue").trim()).filter(|v| !v.is_empty()) {
         None => {
-            let number = |name: &str| {
-                optional(name)
-                    .map(|v| v.parse::<f64>().map_err(|_| AppError::field(name, "invalid-number")))
-                    .transpose()
-            };
-            let location = match (number("latitude")?, number("longitude")?) {
+            let location = match (form.optional_number("latitude")?, form.optional_number("longitude")?) {
                 (Some(latitude), Some(longitude)) => Some(domain::events::Location { latitude, longitude }),
                 (None, None) => None,
                 _ => return Err(AppError::field("longitude", "required")),
@@ -550,13 +543,10 @@ async fn venue_form(
         Some(venue) => {
             let venue =
                 venues.iter_mut().find(|v| v.slug == venue).ok_or_else(|| AppError::field("venue", "unknown"))?;
-            let capacity = optional("capacity")
-                .map(|c| c.parse().map_err(|_| AppError::field("capacity", "invalid-number")))
-                .transpose()?;
             venue.rooms.push(domain::events::Room {
                 slug: form.get("slug").trim().to_string(),
                 name: form.text("name"),
-                capacity,
+                capacity: form.optional_number("capacity")?,
                 accessibility: form.get("accessibility").to_string(),
             });
         }
