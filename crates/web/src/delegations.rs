@@ -863,9 +863,7 @@ async fn note_verbale(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, Action::ManageInvitations { event: scope.event.id })
         .or_else(|_| authorize(&ctx.actor, scope.read()))?;
-    let lang = crate::lists::principal_body(&state, &scope.event)
-        .await?
-        .map_or_else(|| "en".to_string(), |b| b.working_language);
+    let lang = crate::lists::event_language(&state, &scope.event).await?;
     let participants = store::participants::list(&state.store).await?;
     let host = participants.iter().find(|p| p.id == scope.event.host).ok_or(AppError::NotFound)?;
     let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(&lang, key, args);

@@ -48,6 +48,12 @@ pub(crate) async fn principal_body(state: &AppState, event: &Event) -> Result<Op
     Ok(domain::bodies::principal(candidates, event.start_date))
 }
 
+/// The language an event's formal texts are written in (notices, notes verbales, name cards): its
+/// principal body's working language, English if it holds no meeting.
+pub(crate) async fn event_language(state: &AppState, event: &Event) -> Result<String, AppError> {
+    Ok(principal_body(state, event).await?.map_or_else(|| "en".to_string(), |b| b.working_language))
+}
+
 /// Delegations in the protocol order of the event's principal body (alphabetical in English if it
 /// holds no meeting), with the heads' ranks for policies that tier by rank.
 pub(crate) async fn in_protocol_order<'a>(

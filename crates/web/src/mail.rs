@@ -15,11 +15,6 @@ use store::delegations::Notice;
 use crate::AppState;
 use crate::error::AppError;
 
-/// The language notices about an event are written in: its principal body's working language.
-async fn event_language(state: &AppState, event: &Event) -> Result<String, AppError> {
-    Ok(crate::lists::principal_body(state, event).await?.map_or_else(|| "en".to_string(), |b| b.working_language))
-}
-
 fn link(state: &AppState, path: &str) -> String {
     format!("{}{path}", state.config.base_url.trim_end_matches('/'))
 }
@@ -32,7 +27,7 @@ pub(crate) async fn invitation(
     email: &str,
     token: &str,
 ) -> Result<Notice, AppError> {
-    let lang = event_language(state, event).await?;
+    let lang = crate::lists::event_language(state, event).await?;
     let host = store::participants::list(&state.store).await?.into_iter().find(|p| p.id == event.host);
     let host = host.ok_or(AppError::NotFound)?;
     let mut args = crate::wording::invitation_args(state, &lang, event, &host, participant);
@@ -82,7 +77,7 @@ pub(crate) async fn decision(
     delegation: &Delegation,
     member: &Member,
 ) -> Result<Vec<Notice>, AppError> {
-    let lang = event_language(state, event).await?;
+    let lang = crate::lists::event_language(state, event).await?;
     let key = match &member.accreditation {
         Accreditation::Approved { .. } => "mail-approved",
         Accreditation::Rejected { .. } => "mail-rejected",
@@ -193,7 +188,7 @@ pub async fn queue_reminders(state: &AppState, now: jiff::Timestamp) -> Result<u
     let mut reminded = 0;
     for delegation in due {
         let event = store::events::by_id(&state.store, delegation.event_id).await?;
-        let lang = event_language(state, &event).await?;
+        let lang = crate::lists::event_language(state, &event).await?;
         let tz = jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let deadline = event
             .accreditation_deadline

@@ -206,8 +206,7 @@ async fn bilateral_svg(
     authorize(&ctx.actor, Action::ReadPublic)?;
     let p = crate::programme::Programme::current(&state, &event).await?;
     let item = p.visible(&ctx).find(|i| i.id == item).ok_or(AppError::NotFound)?;
-    let lang =
-        crate::lists::principal_body(&state, &p.event).await?.map_or_else(|| "en".to_string(), |b| b.working_language);
+    let lang = crate::lists::event_language(&state, &p.event).await?;
     let attending = item.attendees.members(&p.members);
     let mut codes: Vec<&str> = Vec::new();
     for (code, m) in &p.members {
