@@ -15,6 +15,16 @@ pub enum Centre {
     Chair,
 }
 
+impl Centre {
+    /// Who should stand in the middle, in order of preference.
+    pub fn preference<T>(self, host: Option<T>, chair: Option<T>) -> [Option<T>; 2] {
+        match self {
+            Centre::Host => [host, chair],
+            Centre::Chair => [chair, host],
+        }
+    }
+}
+
 /// A side, as the person in the middle sees it (their right is the camera's left).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,7 +2,12 @@
 //! order of delegations comes from [`crate::precedence`]; these rules place it around a table or in a
 //! list of speakers. Geometry is for `render`: here a place is a number.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::Id;
+use crate::delegations::{DelegationRole, Member, order_members};
 
 /// Why a participant takes the floor when it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +152,39 @@ pub fn side_of_table<T>(head: T, interpreter: Option<T>, others: Vec<T>) -> Vec<
     left
 }
 
+/// Who sits at a meeting for each participant (`heads`: participant and member): its head of
+/// delegation if marked for the meeting, or for none in particular while the participant takes part
+/// in the meeting's body; of two heads, the higher-ranking.
+pub fn heads_at<'a>(
+    meeting: &str,
+    heads: impl IntoIterator<Item = (Id, &'a Member)>,
+    member_of_body: impl Fn(Id) -> bool,
+) -> HashMap<Id, &'a Member> {
+    let mut seated: HashMap<Id, &Member> = HashMap::new();
+    for (participant, m) in heads.into_iter().filter(|(_, m)| m.role == DelegationRole::Head) {
+        if m.sits_at(meeting, member_of_body(participant)) && seated.get(&participant).is_none_or(|h| m.rank < h.rank) {
+            seated.insert(participant, m);
+        }
+    }
+    seated
+}
+
+/// Who takes the head of a table or the middle of a photo: the first of `preferred` present in
+/// `order`, else the first in order.
+pub fn first_present<T: PartialEq + Copy>(preferred: &[Option<T>], order: &[T]) -> Option<T> {
+    preferred.iter().flatten().find(|p| order.contains(p)).copied().or_else(|| order.first().copied())
+}
+
+/// One side of a bilateral table from a delegation's attending members: the first in the
+/// delegation's order (its head) in the middle, an interpreter beside, the rest alternating.
+pub fn bilateral_side<'a>(members: &[&'a Member], lang: &str) -> Vec<&'a Member> {
+    let ordered = order_members(members, lang);
+    let Some((head, rest)) = ordered.split_first() else { return Vec::new() };
+    let interpreter = rest.iter().find(|m| m.role == DelegationRole::Interpreter).copied();
+    let others = rest.iter().filter(|m| Some(m.id) != interpreter.map(|i| i.id)).copied().collect();
+    side_of_table(*head, interpreter, others)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +228,25 @@ mod tests {
         assert_eq!(seats, ["TJ", "AM", "KZ", "KG", "BY", "AZ"]);
         let seats = places(Direction::Clockwise, "TJ", &["AZ", "AM", "BY"]);
         assert_eq!(seats, ["TJ", "AZ", "AM", "BY"]);
+    }
+
+    #[test]
+    fn heads_sit_where_marked_or_where_their_participant_is_a_member() {
+        use crate::delegations::{Rank, tests::member};
+        let (kz, cis) = (crate::new_id(), crate::new_id());
+        let nurtleu = member(DelegationRole::Head, Rank::DeputyPrimeMinister, "Нуртлеу");
+        let deputy = member(DelegationRole::Head, Rank::DeputyMinister, "Заместитель");
+        let adviser = member(DelegationRole::Adviser, Rank::Other, "Советник");
+        let mut lebedev = member(DelegationRole::Head, Rank::SeniorOfficial, "Лебедев");
+        lebedev.meetings = vec!["cis-cfm".into()];
+        let all = [(kz, &deputy), (kz, &nurtleu), (kz, &adviser), (cis, &lebedev)];
+        let seated = heads_at("cis-cfm", all, |p| p == kz);
+        assert_eq!(seated[&kz].id, nurtleu.id, "the higher-ranking head");
+        assert_eq!(seated[&cis].id, lebedev.id, "marked for the meeting, though not a member");
+        let other = heads_at("central-asia-russia", all, |p| p == kz);
+        assert!(!other.contains_key(&cis), "marked for another meeting");
+        assert_eq!(first_present(&[Some("TJ"), Some("KZ")], &["KZ", "RU"]), Some("KZ"), "the chair is absent");
+        assert_eq!(first_present(&[None, Some("XX")], &["AZ", "AM"]), Some("AZ"));
     }
 
     #[test]

@@ -51,8 +51,6 @@ pub(crate) struct Programme {
     pub(crate) event: Event,
     pub(crate) tz: TimeZone,
     pub(crate) meetings: Vec<String>,
-    /// Invited participants: id and code.
-    pub(crate) invited: Vec<(Id, String)>,
     /// Each delegation with its participant, for pages that show one.
     pub(crate) delegations: Vec<(Id, domain::participants::Participant)>,
     /// The event's private calendar feeds, revoked ones included.
@@ -85,7 +83,6 @@ impl Programme {
         let participants = store::participants::list(&state.store).await?;
         let code_of: HashMap<Id, &str> = participants.iter().map(|p| (p.id, p.code.as_str())).collect();
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
-        let invited = delegations.iter().map(|d| (d.participant_id, code_of[&d.participant_id].to_string())).collect();
         let participant_of: HashMap<Id, &str> =
             delegations.iter().map(|d| (d.id, code_of[&d.participant_id])).collect();
         let members: Vec<(String, Member)> = store::delegations::approved_of_event(&state.store, event.id)
@@ -96,17 +93,16 @@ impl Programme {
         let roster = Roster::new(&members);
         let items = store::programme::of_event(&state.store, event.id).await?;
         let feeds = store::programme::feeds_of_event(&state.store, event.id).await?;
-        let delegations = delegations
-            .iter()
-            .filter_map(|d| participants.iter().find(|x| x.id == d.participant_id).map(|x| (d.id, x.clone())))
-            .collect();
+        let by_id: HashMap<Id, &domain::participants::Participant> = participants.iter().map(|x| (x.id, x)).collect();
+        let delegations =
+            delegations.iter().filter_map(|d| by_id.get(&d.participant_id).map(|x| (d.id, (*x).clone()))).collect();
         let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
-        Ok(Programme { event, tz, meetings, invited, delegations, feeds, members, roster, items })
+        Ok(Programme { event, tz, meetings, delegations, feeds, members, roster, items })
     }
 
     /// The narrowest visibility the actor may see.
     pub(crate) fn audience(&self, ctx: &Ctx) -> Visibility {
-        let invited: Vec<Id> = self.invited.iter().map(|(id, _)| *id).collect();
+        let invited: Vec<Id> = self.delegations.iter().map(|(_, p)| p.id).collect();
         programme_audience(&ctx.actor, self.event.id, &invited)
     }
 
@@ -155,7 +151,7 @@ impl Programme {
     }
 
     fn frame(&self) -> (Vec<String>, Vec<String>) {
-        (self.meetings.clone(), self.invited.iter().map(|(_, code)| code.clone()).collect())
+        (self.meetings.clone(), self.delegations.iter().map(|(_, p)| p.code.clone()).collect())
     }
 
     /// The clashes of `candidate` with the other items, in words; hard ones refuse the change.

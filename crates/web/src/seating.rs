@@ -9,13 +9,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use domain::Id;
 use domain::bodies::{Body, status_on};
-use domain::delegations::{DelegationRole, Member};
+use domain::delegations::Member;
 use domain::events::{Event, Meeting};
-use domain::lineup::{Centre, line_up};
+use domain::lineup::line_up;
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
 use domain::precedence::{Context, order_in};
-use domain::seating::{Table, places, side_of_table, speakers};
+use domain::seating::{Table, bilateral_side, first_present, heads_at, places, speakers};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -71,15 +71,13 @@ impl Sitting {
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
         let members = store::delegations::approved_of_event(&state.store, event.id).await?;
         let participant_of: HashMap<Id, Id> = delegations.iter().map(|d| (d.id, d.participant_id)).collect();
-        let mut heads: HashMap<Id, Member> = HashMap::new();
-        for m in members.into_iter().filter(|m| m.role == DelegationRole::Head) {
-            let Some(&participant) = participant_of.get(&m.delegation_id) else { continue };
-            let member_of_body =
-                status_on(&memberships, participant, meeting.date).is_some_and(|status| status.takes_part());
-            if m.sits_at(&meeting.slug, member_of_body) && heads.get(&participant).is_none_or(|h| m.rank < h.rank) {
-                heads.insert(participant, m);
-            }
-        }
+        let member_of_body =
+            |participant| status_on(&memberships, participant, meeting.date).is_some_and(|status| status.takes_part());
+        let heads = heads_at(
+            &meeting.slug,
+            members.iter().filter_map(|m| participant_of.get(&m.delegation_id).map(|p| (*p, m))),
+            member_of_body,
+        );
         let present: Vec<&Participant> = participants.iter().filter(|p| heads.contains_key(&p.id)).collect();
         let head_rank = |id: Id| heads.get(&id).map(|m| m.rank);
         let ordered = order_in(&body.precedence, &present, &Context { host: Some(event.host), head_rank: &head_rank });
@@ -104,7 +102,7 @@ impl Sitting {
 
     /// Who heads the table or the photo: the first present of `preferred`, else the first in order.
     fn first_of(&self, preferred: [Option<Id>; 2]) -> Option<Id> {
-        preferred.into_iter().find_map(|id| self.present(id)).or_else(|| self.order().first().copied())
+        first_present(&preferred, &self.order())
     }
 
     fn title(&self, state: &AppState, ctx: &Ctx, key: &str) -> String {
@@ -174,10 +172,7 @@ async fn photo_svg(
     let sitting = Sitting::load(&state, &event, &meeting).await?;
     let policy = &sitting.body.protocol.photo;
     let (chair, host) = (sitting.meeting.chair, Some(sitting.event.host));
-    let centre = match policy.centre {
-        Centre::Host => sitting.first_of([host, chair]),
-        Centre::Chair => sitting.first_of([chair, host]),
-    };
+    let centre = sitting.first_of(policy.centre.preference(host, chair));
     let rows = match centre {
         Some(centre) => {
             let others = sitting.heads.iter().filter(|(p, _)| p.id != centre).map(|(p, head)| (p.id, head.rank));
@@ -208,37 +203,19 @@ async fn bilateral_svg(
     let item = p.visible(&ctx).find(|i| i.id == item).ok_or(AppError::NotFound)?;
     let lang = crate::lists::event_language(&state, &p.event).await?;
     let attending = item.attendees.members(&p.members);
-    let mut codes: Vec<&str> = Vec::new();
-    for (code, m) in &p.members {
-        if attending.iter().any(|a| a.id == m.id) && !codes.contains(&code.as_str()) {
-            codes.push(code);
-        }
-    }
-    let participants = store::participants::list(&state.store).await?;
-    let host = participants.iter().find(|x| x.id == p.event.host).map(|x| x.code.as_str());
-    codes.sort_by_key(|c| Some(*c) != host);
-    let side = |code: Option<&&str>| -> Vec<render::svg::Card> {
-        let Some(code) = code else { return Vec::new() };
-        let own: Vec<&Member> = p
-            .members
-            .iter()
-            .filter(|(c, m)| c == *code && attending.iter().any(|a| a.id == m.id))
-            .map(|(_, m)| m)
-            .collect();
-        let ordered = domain::delegations::order_members(&own, &lang);
-        let Some((head, rest)) = ordered.split_first() else { return Vec::new() };
-        let interpreter = rest.iter().find(|m| m.role == DelegationRole::Interpreter).copied();
-        let others = rest.iter().filter(|m| Some(m.id) != interpreter.map(|i| i.id)).copied().collect();
-        let short = participants
-            .iter()
-            .find(|x| x.code == **code)
-            .map(|x| x.short_name.get(&lang).to_string())
-            .unwrap_or_default();
-        side_of_table(*head, interpreter, others)
+    // The delegations attending, the host's first: its side is the near one.
+    let mut sides: Vec<&(Id, Participant)> =
+        p.delegations.iter().filter(|(d, _)| attending.iter().any(|m| m.delegation_id == *d)).collect();
+    sides.sort_by_key(|(_, participant)| participant.id != p.event.host);
+    let side = |side: Option<&&(Id, Participant)>| -> Vec<render::svg::Card> {
+        let Some((delegation, participant)) = side else { return Vec::new() };
+        let own: Vec<&Member> = attending.iter().filter(|m| m.delegation_id == *delegation).copied().collect();
+        let card = participant.short_name.get(&lang).to_string();
+        bilateral_side(&own, &lang)
             .into_iter()
-            .map(|m| render::svg::Card { card: short.clone(), person: m.names.on_card(&lang) })
+            .map(|m| render::svg::Card { card: card.clone(), person: m.names.on_card(&lang) })
             .collect()
     };
-    let (near, far) = (side(codes.first()), side(codes.get(1)));
+    let (near, far) = (side(sides.first()), side(sides.get(1)));
     Ok(svg(render::svg::bilateral(item.title.get(ctx.lang), &far, &near)))
 }
