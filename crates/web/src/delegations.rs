@@ -439,7 +439,7 @@ async fn add_member_form(
 }
 
 /// A member of the scope's delegation (a member of another delegation is not found here).
-async fn member_of(state: &AppState, scope: &Scope, member: Id) -> Result<Member, AppError> {
+pub(crate) async fn member_of(state: &AppState, scope: &Scope, member: Id) -> Result<Member, AppError> {
     let member = store::delegations::member(&state.store, member).await?;
     if member.delegation_id != scope.delegation.id {
         return Err(AppError::NotFound);
@@ -736,8 +736,7 @@ async fn template() -> Result<Response, AppError> {
         lines: vec![2],
     };
     let bytes = ::render::table::write_xlsx(&sheet, "delegation").map_err(|e| AppError::Internal(e.to_string()))?;
-    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(render::file(bytes, xlsx, render::Disposition::Attachment, "delegation-template.xlsx"))
+    Ok(render::file(bytes, render::XLSX, render::Disposition::Attachment, "delegation-template.xlsx"))
 }
 
 async fn api_delegations(

@@ -12,7 +12,7 @@ use domain::programme::{Item, Journey, Leg, Visibility, itinerary, journeys_of};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::delegations::Scope;
+use crate::delegations::{Scope, member_of};
 use crate::error::AppError;
 use crate::guard::Ctx;
 use crate::input::Form;
@@ -154,11 +154,8 @@ async fn open_feed(
         "" => None,
         id => {
             let id: Id = id.parse().map_err(|_| AppError::field("member", "unknown"))?;
-            let member = store::delegations::member(&state.store, id).await?;
-            if member.delegation_id != scope.delegation.id {
-                return Err(AppError::field("member", "unknown"));
-            }
-            Some(id)
+            let member = member_of(&state, &scope, id).await.map_err(|_| AppError::field("member", "unknown"))?;
+            Some(member.id)
         }
     };
     let secret = new_secret();

@@ -274,11 +274,7 @@ async fn csv(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
 async fn xlsx(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     let (event, sheet) = sheet(&state, &ctx, &slug).await?;
     let bytes = ::render::table::write_xlsx(&sheet, "participants").map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("{}-participants.xlsx", event.slug),
-    ))
+    Ok(download(bytes, render::XLSX, format!("{}-participants.xlsx", event.slug)))
 }
 
 async fn pdf(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {

@@ -136,6 +136,11 @@ impl Programme {
         self.tz.to_offset(t).to_datetime(t)
     }
 
+    /// "10:15–10:30", in the event's time zone.
+    fn time_span(&self, item: &Item) -> String {
+        format!("{}–{}", self.local(item.starts).strftime("%H:%M"), self.local(item.ends).strftime("%H:%M"))
+    }
+
     pub(crate) fn item_json(&self, item: &Item, lang: &str) -> Value {
         let (starts, ends) = (self.local(item.starts), self.local(item.ends));
         json!({
@@ -143,7 +148,7 @@ impl Programme {
             "starts": item.starts, "ends": item.ends,
             "starts_local": starts.strftime("%Y-%m-%dT%H:%M").to_string(),
             "ends_local": ends.strftime("%Y-%m-%dT%H:%M").to_string(),
-            "day": starts.date(), "time": format!("{}–{}", starts.strftime("%H:%M"), ends.strftime("%H:%M")),
+            "day": starts.date(), "time": self.time_span(item),
             "venue": item.venue, "room": item.room, "place": self.place(item, lang), "meeting": item.meeting,
             "attendees": item.attendees, "press": item.press, "visibility": item.visibility,
             "cancelled": item.cancelled, "sequence": item.sequence, "version": item.version,
@@ -179,9 +184,10 @@ impl Programme {
             self.members.iter().find(|(_, m)| m.id == *id).map_or_else(String::new, |(_, m)| m.names.display(lang))
         };
         let item = |id: &Id| {
-            self.items.iter().find(|i| i.id == *id).map_or_else(String::new, |i| {
-                format!("«{}» {}", i.title.get(lang), self.item_json(i, lang)["time"].as_str().unwrap_or(""))
-            })
+            self.items
+                .iter()
+                .find(|i| i.id == *id)
+                .map_or_else(String::new, |i| format!("«{}» {}", i.title.get(lang), self.time_span(i)))
         };
         let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
         match clash {
@@ -619,9 +625,8 @@ async fn booklet(
         if days.last().is_none_or(|d| d.date != date) {
             days.push(pdf::BookletDay { date, items: Vec::new() });
         }
-        let shown = p.item_json(item, lang);
         days.last_mut().expect("just pushed").items.push(pdf::BookletItem {
-            time: shown["time"].as_str().unwrap_or_default().to_string(),
+            time: p.time_span(item),
             title: item.title.get(lang).to_string(),
             place: p.place(item, lang),
             note: if item.cancelled { t("programme-cancelled") } else { String::new() },

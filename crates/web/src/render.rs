@@ -137,6 +137,9 @@ fn render_with(state: &AppState, template: &str, ui: Json, mut model: Json) -> R
     tmpl.render(Value::from(Serde(&model))).map_err(|e| AppError::Internal(format!("template {template}: {e:#}")))
 }
 
+/// The media type of XLSX workbooks.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// How a browser should treat a file: show it, or save it.
 #[derive(Debug, Clone, Copy)]
 pub enum Disposition {
