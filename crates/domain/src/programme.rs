@@ -499,30 +499,34 @@ pub fn journeys_of(member: &Member, tz: &TimeZone) -> Vec<Journey> {
 }
 
 /// Someone's itinerary: the live items they attend in time order, with the way between venues
-/// where the next item is elsewhere (and the travel time is known), and their journeys in and out.
-pub fn itinerary<'a>(items: &[&'a Item], travel: &[Travel], journeys: Vec<Journey>) -> Vec<Leg<'a>> {
+/// where the next item of the same day (in `tz`) is elsewhere and the travel time is known, and
+/// their journeys in and out: an arrival before what starts at its minute, a departure after.
+pub fn itinerary<'a>(items: &[&'a Item], travel: &[Travel], journeys: Vec<Journey>, tz: &TimeZone) -> Vec<Leg<'a>> {
+    let day = |t: Timestamp| tz.to_offset(t).to_datetime(t).date();
     let mut sorted: Vec<&Item> = items.iter().copied().filter(|i| !i.cancelled).collect();
     sorted.sort_by_key(|i| (i.starts, i.ends, i.id));
     let mut legs = Vec::with_capacity(sorted.len() * 2);
-    let mut here: Option<&str> = None;
+    // Where the person is, and on which day: a new day starts from wherever they slept.
+    let mut here: Option<(&str, jiff::civil::Date)> = None;
     for item in sorted {
-        if let (Some(from), Some(to)) = (here, item.venue.as_deref())
+        let today = day(item.starts);
+        if let (Some((from, _)), Some(to)) = (here.filter(|(_, d)| *d == today), item.venue.as_deref())
             && from != to
             && let Some(minutes) = travel_minutes(travel, from, to)
         {
             let leave = item.starts - SignedDuration::from_mins(i64::from(minutes));
             legs.push(Leg::Travel { from: from.to_string(), to: to.to_string(), minutes, leave });
         }
-        here = item.venue.as_deref().or(here);
+        here = item.venue.as_deref().map(|v| (v, today)).or(here.filter(|(_, d)| *d == today));
         legs.push(Leg::Item(item));
     }
     let at = |leg: &Leg| match leg {
-        Leg::Item(i) => i.starts,
-        Leg::Travel { leave, .. } => *leave,
-        Leg::Journey(j) => j.at,
+        Leg::Journey(j) if j.arriving => (j.at, 0),
+        Leg::Item(i) => (i.starts, 1),
+        Leg::Travel { leave, .. } => (*leave, 1),
+        Leg::Journey(j) => (j.at, 2),
     };
     legs.extend(journeys.into_iter().map(Leg::Journey));
-    // A stable sort: a journey comes after what starts at the same minute.
     legs.sort_by_key(|leg| at(leg));
     legs
 }
@@ -710,13 +714,22 @@ mod tests {
             at: bilateral.starts - SignedDuration::from_hours(12),
             carrier: "SU 1234".into(),
         };
-        let mut legs = itinerary(&[&lunch, &flowers, &cancelled, &bilateral], &travel, vec![arrival.clone()]);
+        let tz = TimeZone::UTC;
+        let mut legs = itinerary(&[&lunch, &flowers, &cancelled, &bilateral], &travel, vec![arrival.clone()], &tz);
         assert_eq!(legs.len(), 5, "the arrival, three items and one way: {legs:?}");
-        assert_eq!(legs.remove(0), Leg::Journey(arrival), "the arrival first");
+        assert_eq!(legs.remove(0), Leg::Journey(arrival.clone()), "the arrival first");
         assert_eq!(legs[0], Leg::Item(&bilateral));
         let Leg::Travel { minutes, leave, .. } = &legs[1] else { panic!("the way to the memorial") };
         assert_eq!((*minutes, *leave), (25, flowers.starts - SignedDuration::from_mins(25)));
         assert_eq!(legs[3], Leg::Item(&lunch), "no way within one venue");
+        let next_day = item(24 * 60, 30, "mfa", None);
+        let on_time = Journey { member: arrival.member, arriving: true, at: next_day.starts, carrier: String::new() };
+        let legs = itinerary(&[&lunch, &next_day], &travel, vec![on_time.clone()], &tz);
+        assert_eq!(
+            legs,
+            [Leg::Item(&lunch), Leg::Journey(on_time), Leg::Item(&next_day)],
+            "no way overnight; arriving first"
+        );
     }
 
     proptest! {

@@ -46,7 +46,7 @@ fn attended<'a>(p: &'a Programme, people: &BTreeSet<Id>, audience: Visibility) -
 }
 
 fn legs_json(state: &AppState, p: &Programme, items: &[&Item], journeys: Vec<Journey>, lang: &str) -> Vec<Value> {
-    itinerary(items, &p.event.travel, journeys)
+    itinerary(items, &p.event.travel, journeys, &p.tz)
         .into_iter()
         .map(|leg| match leg {
             Leg::Item(item) => {
