@@ -26,7 +26,26 @@ struct Scenario {
     events: Vec<EventData>,
     delegations: DelegationsData,
     programme: ProgrammeData,
+    bilaterals: BilateralsData,
     accounts: Accounts,
+}
+
+/// Bilateral requests at the programme's event, with each asked side's answer; a request may name
+/// the programme item (by English title) that confirmed it.
+#[derive(Deserialize)]
+struct BilateralsData {
+    requests: Vec<BilateralData>,
+}
+
+#[derive(Deserialize)]
+struct BilateralData {
+    from: String,
+    #[serde(flatten)]
+    request: domain::bilaterals::RequestInput,
+    #[serde(default)]
+    answers: BTreeMap<String, domain::bilaterals::Answer>,
+    #[serde(default)]
+    item: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -246,9 +265,22 @@ pub async fn load(store: &Store) -> Result<()> {
     let programme = scenario.programme;
     let event = events.get(&programme.event).context("unknown event for the programme")?;
     let meetings = meetings_of.get(&programme.event).cloned().unwrap_or_default();
+    let mut items = BTreeMap::new();
     for input in programme.items {
         let fields = input.validate(&ItemFrame { event, meetings: &meetings, participants: &invited })?;
-        store::programme::create(&mut tx, &system, event.id, fields).await?;
+        let item = store::programme::create(&mut tx, &system, event.id, fields).await?;
+        items.insert(item.title.get("en").to_string(), item.id);
+    }
+    let frame = domain::bilaterals::RequestFrame { event, delegations: &invited, members: &[] };
+    for b in scenario.bilaterals.requests {
+        let mut request = b.request.validate(&frame, &b.from)?;
+        for (code, answer) in b.answers {
+            request = request.answer(&code, answer)?;
+        }
+        if let Some(title) = b.item {
+            request.item = Some(*items.get(&title).with_context(|| format!("no programme item «{title}»"))?);
+        }
+        store::bilaterals::create(&mut tx, &system, request).await?;
     }
     let a = scenario.accounts;
     let hash = hash_password(&a.password);

@@ -121,6 +121,51 @@ enum Command {
         #[command(flatten)]
         db: Database,
     },
+    /// The bilateral scheduler on files (formats in crates/schedule/README.md).
+    Schedule {
+        #[command(subcommand)]
+        command: ScheduleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScheduleCommand {
+    /// Solve an instance and write the plan as JSON to standard output.
+    Solve {
+        #[arg(long)]
+        input: PathBuf,
+        /// Effort budget (search steps): the same instance, seed and budget give the same plan.
+        #[arg(long)]
+        budget: Option<u64>,
+        /// Stop after this many seconds whatever the budget.
+        #[arg(long)]
+        time_limit: Option<f64>,
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Check a plan against its instance: every violated constraint and the objective values.
+    /// Exits with status 1 if any constraint is violated.
+    Check {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        plan: PathBuf,
+    },
+    /// Solve a B2B benchmark instance (MiniZinc data): all meetings placed, fewest breaks.
+    B2b {
+        file: PathBuf,
+        /// Breaks of any two participants differ by at most this many.
+        #[arg(long)]
+        fairness: Option<u32>,
+        /// Write the plan (a JSON list of 1-based slots, one per requested meeting) here.
+        #[arg(long)]
+        plan_out: Option<PathBuf>,
+        /// Stop after this many seconds with the best plan found.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -192,6 +237,7 @@ async fn main() -> Result<()> {
             println!("Generated {event}: {delegations} delegations of {members} members, {items} programme items.");
             Ok(())
         }
+        Command::Schedule { command } => schedule(command),
         Command::Verify { db } => {
             let store = db.open().await?;
             match store::audit::verify(&store).await? {
@@ -203,6 +249,25 @@ async fn main() -> Result<()> {
                     bail!("the audit chain is broken at entry {seq}: {reason}")
                 }
             }
+        }
+    }
+}
+
+fn schedule(command: ScheduleCommand) -> Result<()> {
+    match command {
+        ScheduleCommand::Solve { input, budget, time_limit, seed } => {
+            println!("{}", concord::schedule::solve(&input, budget, time_limit, seed)?);
+            Ok(())
+        }
+        ScheduleCommand::Check { input, plan } => {
+            let (report, feasible) = concord::schedule::check(&input, &plan)?;
+            println!("{report}");
+            if feasible { Ok(()) } else { std::process::exit(1) }
+        }
+        ScheduleCommand::B2b { file, fairness, plan_out, time_limit, seed } => {
+            let summary = concord::schedule::b2b(&file, fairness, plan_out.as_deref(), time_limit, seed)?;
+            println!("{summary}");
+            Ok(())
         }
     }
 }

@@ -2,6 +2,7 @@
 //! database, and every other crate takes its vocabulary from here (see the glossary in DESIGN.md).
 
 pub mod accounts;
+pub mod bilaterals;
 pub mod bodies;
 pub mod chairmanship;
 pub mod delegations;

@@ -110,6 +110,15 @@ pub enum Action {
     ManageProgramme {
         event: Id,
     },
+    /// Request a bilateral for a delegation, or answer, re-time or withdraw one of its requests.
+    ActOnBilateral {
+        event: Id,
+        participant: Id,
+    },
+    /// Run the scheduler over an event's bilateral requests and confirm meetings.
+    ScheduleBilaterals {
+        event: Id,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -147,7 +156,12 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ManageInvitations { event }
         | Action::DecideAccreditation { event }
         | Action::CheckBadge { event }
-        | Action::ManageProgramme { event } => (actor.hosts(event), "only the event's host"),
+        | Action::ManageProgramme { event }
+        | Action::ScheduleBilaterals { event } => (actor.hosts(event), "only the event's host"),
+        Action::ActOnBilateral { event, participant } => (
+            actor.is_officer(event, participant) || actor.is_ministry_of(participant),
+            "only the delegation's accreditation officer or its ministry",
+        ),
         Action::ReadDelegation { event, participant } => (
             actor.hosts(event) || actor.is_officer(event, participant) || actor.is_ministry_of(participant),
             "only the delegation, its ministry and the host see a delegation",
@@ -181,6 +195,29 @@ pub fn programme_audience(actor: &Actor, event: Id, invited: &[Id]) -> crate::pr
     }
 }
 
+/// Whose bilateral requests an actor sees at an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BilateralScope {
+    /// The host's (and an admin's) view: every request.
+    All,
+    /// The requests that these participants are a side of.
+    Sides(Vec<Id>),
+}
+
+/// The host sees every request of its event; a delegation's officer and its ministry see the
+/// requests their participant is a side of, and nobody sees anyone else's.
+pub fn bilateral_scope(actor: &Actor, event: Id, invited: &[Id]) -> Result<BilateralScope, Denied> {
+    if actor.user.is_none() {
+        return Err(Denied::NotLoggedIn);
+    }
+    if actor.is_admin() || actor.hosts(event) {
+        return Ok(BilateralScope::All);
+    }
+    let sides: Vec<Id> =
+        invited.iter().copied().filter(|p| actor.is_officer(event, *p) || actor.is_ministry_of(*p)).collect();
+    Ok(BilateralScope::Sides(sides))
+}
+
 /// The role a user receives on creating an event: whoever creates an event for their ministry hosts
 /// it, so that they can go on editing it. An admin needs none.
 pub fn role_on_creating_event(actor: &Actor, event: Id, host: Id) -> Option<Role> {
@@ -204,10 +241,11 @@ pub enum EntityKind {
     Badge,
     ProgrammeItem,
     Feed,
+    BilateralRequest,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 13] = [
+    pub const ALL: [EntityKind; 14] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -221,6 +259,7 @@ impl EntityKind {
         Self::Badge,
         Self::ProgrammeItem,
         Self::Feed,
+        Self::BilateralRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -238,6 +277,7 @@ impl EntityKind {
             Self::Badge => "badge",
             Self::ProgrammeItem => "programme_item",
             Self::Feed => "feed",
+            Self::BilateralRequest => "bilateral_request",
         }
     }
 
@@ -258,7 +298,8 @@ pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
         | EntityKind::Member
         | EntityKind::Badge
         | EntityKind::ProgrammeItem
-        | EntityKind::Feed => actor.is_admin(),
+        | EntityKind::Feed
+        | EntityKind::BilateralRequest => actor.is_admin(),
         _ => true,
     }
 }
@@ -330,6 +371,22 @@ mod tests {
         let press = user(vec![Role::Press { event }]);
         assert!(authorize(&press, Action::ReadDelegation { event, participant: kz }).is_err());
         assert!(authorize(&press, Action::CheckBadge { event }).is_err());
+    }
+
+    #[test]
+    fn a_delegation_sees_only_the_bilateral_requests_it_is_a_side_of() {
+        let (event, kz, ru, by) = (new_id(), new_id(), new_id(), new_id());
+        let officer = user(vec![Role::AccreditationOfficer { event, participant: kz }]);
+        assert_eq!(bilateral_scope(&officer, event, &[kz, ru, by]), Ok(BilateralScope::Sides(vec![kz])));
+        assert!(authorize(&officer, Action::ActOnBilateral { event, participant: kz }).is_ok());
+        assert!(authorize(&officer, Action::ActOnBilateral { event, participant: ru }).is_err());
+        assert!(authorize(&officer, Action::ScheduleBilaterals { event }).is_err());
+        let host = user(vec![Role::Host { event, participant: kz }]);
+        assert_eq!(bilateral_scope(&host, event, &[kz, ru]), Ok(BilateralScope::All));
+        assert!(authorize(&host, Action::ScheduleBilaterals { event }).is_ok());
+        let press = user(vec![Role::Press { event }]);
+        assert_eq!(bilateral_scope(&press, event, &[kz, ru]), Ok(BilateralScope::Sides(vec![])));
+        assert_eq!(bilateral_scope(&Actor::anonymous(), event, &[kz]), Err(Denied::NotLoggedIn));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod db;
 pub mod accounts;
 pub mod audit;
+pub mod bilaterals;
 pub mod bodies;
 pub mod delegations;
 pub mod events;

@@ -34,6 +34,9 @@ pub enum AppError {
     /// A change that would put a person or a room in two places at once, with each clash in words.
     #[error("refused: {message}")]
     Clash { message: String, details: Vec<Detail> },
+    /// A change the state of things does not allow (a withdrawn request, contradictory fixed meetings).
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("conflict: {entity} is now at version {current}")]
     Conflict { entity: &'static str, current: i64 },
     #[error("payload too large")]
@@ -52,7 +55,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } | AppError::Clash { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Clash { .. } | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -69,6 +72,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::Clash { .. } => "clash",
+            AppError::Refused(_) => "refused",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Internal(_) => "internal",
@@ -148,6 +152,9 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
                 .collect();
             let field = if details.len() == 1 { details[0].field.clone() } else { None };
             ErrorBody { code: err.code(), message: status_message, field, details }
+        }
+        AppError::Refused(message) => {
+            ErrorBody { code: err.code(), message: format!("{status_message} {message}"), field: None, details: vec![] }
         }
         AppError::Import { message, details } | AppError::Clash { message, details } => {
             ErrorBody { code: err.code(), message: message.clone(), field: None, details: details.clone() }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod bilaterals;
 mod bodies;
 mod delegations;
 mod error;

@@ -68,7 +68,7 @@ impl Programme {
     }
 
     /// The programme as the database holds it now, for a change to be checked against.
-    async fn for_write(state: &AppState, slug: &str) -> Result<Arc<Programme>, AppError> {
+    pub(crate) async fn for_write(state: &AppState, slug: &str) -> Result<Arc<Programme>, AppError> {
         state.programmes.current(&state.store, slug.to_string(), true, || Programme::build(state, slug)).await
     }
 

@@ -16,7 +16,7 @@ use crate::guard::Ctx;
 use crate::i18n::{I18n, LANGUAGES};
 
 /// Every template, by name.
-pub const TEMPLATES: [(&str, &str); 24] = [
+pub const TEMPLATES: [(&str, &str); 25] = [
     ("layout.html", include_str!("../templates/layout.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -41,6 +41,7 @@ pub const TEMPLATES: [(&str, &str); 24] = [
     ("programme/days.html", include_str!("../templates/programme/days.html")),
     ("itineraries/show.html", include_str!("../templates/itineraries/show.html")),
     ("itineraries/legs.html", include_str!("../templates/itineraries/legs.html")),
+    ("bilaterals/show.html", include_str!("../templates/bilaterals/show.html")),
 ];
 
 pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {

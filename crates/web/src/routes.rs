@@ -63,6 +63,7 @@ pub(crate) fn registry() -> Registry {
     let r = crate::lists::routes(r);
     let r = crate::seating::routes(r);
     let r = crate::programme::routes(r);
+    let r = crate::bilaterals::routes(r);
     let r = crate::itineraries::routes(r);
     crate::audit::routes(r)
 }

@@ -159,6 +159,23 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("PUT", "/api/v1/events/{event}/venues"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/participants"), ALL_200),
         (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
+        // Bilaterals: every logged-in reader gets the page with what is theirs; Kazakhstan's
+        // ministry and officer and Russia's officer act for their sides of the fixture request
+        // (Kazakhstan asks Russia); whoever cannot see the request gets 404; the host schedules.
+        (("GET", "/events/{event}/bilaterals"), PAGE_LOGGED_IN),
+        (("POST", "/events/{event}/bilaterals"), [303, 403, 403, 403, 403, 403, 303, 303, 303, 403]),
+        (("POST", "/events/{event}/bilaterals/{request}/answer"), [303, 403, 404, 404, 403, 404, 303, 303, 303, 404]),
+        (("POST", "/events/{event}/bilaterals/schedule"), HOST_FORM),
+        (("POST", "/events/{event}/bilaterals/confirm"), HOST_FORM),
+        (("GET", "/api/v1/events/{event}/bilaterals"), API_LOGGED_IN),
+        (("POST", "/api/v1/events/{event}/bilaterals"), [401, 403, 403, 403, 403, 403, 201, 201, 201, 403]),
+        (
+            ("POST", "/api/v1/events/{event}/bilaterals/{request}/answer"),
+            [401, 403, 404, 404, 403, 404, 200, 200, 200, 404],
+        ),
+        (("POST", "/api/v1/events/{event}/bilaterals/schedule"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
+        (("POST", "/api/v1/events/{event}/bilaterals/confirm"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
+        (("GET", "/api/v1/events/{event}/bilaterals/instance"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
     ])
 }
 
@@ -172,6 +189,9 @@ struct Fixtures {
     feed_secret: &'static str,
     badge: String,
     invitation: &'static str,
+    /// Kazakhstan's request to meet Russia, at an hour outside those for bilaterals so that no
+    /// scheduler run places it and no confirmation closes it.
+    request: domain::Id,
 }
 
 /// Adds the two users the demo lacks (a secretariat of another body, a host of another event), two
@@ -223,8 +243,31 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
         .await
         .unwrap()
         .id;
+    let bilateral = domain::bilaterals::Request {
+        id: domain::new_id(),
+        event_id: almaty.id,
+        sides: ["KZ", "RU"]
+            .map(|code| domain::bilaterals::Side {
+                participant: code.into(),
+                answer: domain::bilaterals::Answer::Pending,
+            })
+            .to_vec(),
+        principals: Vec::new(),
+        duration: 30,
+        priority: domain::bilaterals::Priority::Normal,
+        windows: vec![domain::bilaterals::Window {
+            starts: "2025-04-10T17:00:00Z".parse().unwrap(),
+            ends: "2025-04-10T18:00:00Z".parse().unwrap(),
+        }],
+        note: String::new(),
+        withdrawn: false,
+        outcome: None,
+        item: None,
+        version: 1,
+    };
+    let request = store::bilaterals::create(&mut tx, &Actor::anonymous(), bilateral).await.unwrap().id;
     tx.commit().await.unwrap();
-    Fixtures { member, item, feed, feed_secret, badge, invitation }
+    Fixtures { member, item, feed, feed_secret, badge, invitation, request }
 }
 
 const CSV_MEMBER: &str =
@@ -241,6 +284,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         .replace("{member}", &fx.member.to_string())
         .replace("{item}", &fx.item.to_string())
         .replace("{feed}", &fx.feed.to_string())
+        .replace("{request}", &fx.request.to_string())
         .replace("{secret}", fx.feed_secret)
         .replace("{badge}", &fx.badge)
         .replace("{token}", fx.invitation)
@@ -255,6 +299,11 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
     let member_version =
         || async { store::delegations::member(&app.db.store, fx.member).await.unwrap().version.to_string() };
     let item_version = || async { store::programme::item(&app.db.store, fx.item).await.unwrap().version };
+    let request_version = || async {
+        let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
+        let requests = store::bilaterals::of_event(&app.db.store, almaty.id).await.unwrap();
+        requests.into_iter().find(|r| r.id == fx.request).unwrap().version
+    };
     let member_form = |version: String| {
         vec![
             ("family_name_latin".to_string(), "Nurtleu".to_string()),
@@ -482,6 +531,31 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             let event = almaty().await;
             let body = json!({ "version": event["version"], "venues": event["venues"], "travel": event["travel"] });
             app.json(session, "PUT", &path, &body).await
+        }
+        ("POST", "/events/{event}/bilaterals") => {
+            app.form(session, &path, &[("with", "TJ"), ("duration", "30"), ("priority", "normal")]).await
+        }
+        ("POST", "/api/v1/events/{event}/bilaterals") => {
+            app.json(session, "POST", &path, &json!({ "with": ["TJ"], "duration": 30 })).await
+        }
+        ("POST", "/events/{event}/bilaterals/{request}/answer") => {
+            app.form(session, &path, &[("answer", "accept"), ("version", &request_version().await.to_string())]).await
+        }
+        ("POST", "/api/v1/events/{event}/bilaterals/{request}/answer") => {
+            let body = json!({ "answer": "accept", "version": request_version().await });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/events/{event}/bilaterals/schedule") => {
+            let fields =
+                [("day_starts", "09:00"), ("day_ends", "20:00"), ("grid", "5"), ("buffer", "5"), ("max_per_day", "6")];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/api/v1/events/{event}/bilaterals/schedule") => app.json(session, "POST", &path, &json!({})).await,
+        ("POST", "/events/{event}/bilaterals/confirm") => {
+            app.form(session, &path, &[("request", &fx.request.to_string())]).await
+        }
+        ("POST", "/api/v1/events/{event}/bilaterals/confirm") => {
+            app.json(session, "POST", &path, &json!({ "requests": [fx.request] })).await
         }
         _ => panic!("the matrix does not know how to call {method} {route}: add a request for it"),
     };

@@ -147,3 +147,76 @@ async fn the_server_stops_promptly_with_live_pages_open_on_postgresql() {
     sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).execute(pool).await.unwrap();
     admin.close().await;
 }
+
+fn schedule(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_concord")).arg("schedule").args(args).output().expect("the binary runs")
+}
+
+#[test]
+fn the_scheduler_solves_a_file_and_an_independent_check_reads_the_plan_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = serde_json::json!({
+        "grid": 15, "buffer": 0, "days": [{ "start": 540, "end": 660 }],
+        "rooms": [{ "id": "green", "venue": "mfa", "capacity": 6 }],
+        "persons": [{ "id": "kz" }, { "id": "ru" }, { "id": "tj", "busy": [{ "start": 540, "end": 660 }] }],
+        "requests": [
+            { "id": "kz-ru", "persons": ["kz", "ru"], "duration": 30, "weight": 4 },
+            { "id": "kz-tj", "persons": ["kz", "tj"], "duration": 30, "weight": 2 }
+        ]
+    });
+    let input = dir.path().join("instance.json");
+    std::fs::write(&input, instance.to_string()).unwrap();
+    let out = schedule(&["solve", "--input", input.to_str().unwrap(), "--budget", "1000", "--seed", "3"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["meetings"][0]["request"], "kz-ru");
+    assert_eq!(plan["unplaced"][0]["request"], "kz-tj");
+    assert_eq!(plan["unplaced"][0]["reasons"][0], serde_json::json!({ "kind": "person_unavailable", "person": "tj" }));
+    assert_eq!(plan["proven_optimal"], true);
+    let again = schedule(&["solve", "--input", input.to_str().unwrap(), "--budget", "1000", "--seed", "3"]);
+    assert_eq!(again.stdout, out.stdout, "the same instance, seed and budget give the same plan");
+
+    let plan_file = dir.path().join("plan.json");
+    std::fs::write(&plan_file, &out.stdout).unwrap();
+    let out = schedule(&["check", "--input", input.to_str().unwrap(), "--plan", plan_file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["objective"]["weight"], 4);
+
+    let mut broken = plan;
+    broken["meetings"][0]["start"] = serde_json::json!(647);
+    std::fs::write(&plan_file, broken.to_string()).unwrap();
+    let out = schedule(&["check", "--input", input.to_str().unwrap(), "--plan", plan_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "a violated constraint fails the check");
+    assert!(text(&out).contains("kz-ru"), "the violation names the request: {}", text(&out));
+
+    let bad = dir.path().join("bad.json");
+    let mut wrong = instance.clone();
+    wrong["requests"][0]["persons"] = serde_json::json!(["kz", "nobody"]);
+    std::fs::write(&bad, wrong.to_string()).unwrap();
+    let out = schedule(&["solve", "--input", bad.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("unknown person \"nobody\""), "{}", text(&out));
+}
+
+#[test]
+fn the_b2b_benchmark_format_is_solved_to_its_optimum_and_the_plan_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three participants who all meet each other at one table in three slots: one must wait.
+    let file = dir.path().join("triangle.dzn");
+    std::fs::write(
+        &file,
+        "nBusiness = 3; nMeetings = 3; nTables = 1; nTotalSlots = 3; nMorningSlots = 2;\n\
+         requested = [| 1, 2, 3 | 1, 3, 3 | 2, 3, 3 |];\n",
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.json");
+    let out = schedule(&["b2b", file.to_str().unwrap(), "--fairness", "2", "--plan-out", plan.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("total breaks 1 (optimal)"), "{}", text(&out));
+    let mut slots: Vec<u32> = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    slots.sort();
+    assert_eq!(slots, [1, 2, 3], "one slot per meeting, 1-based");
+    std::fs::write(&file, "nBusiness = 3;").unwrap();
+    let out = schedule(&["b2b", file.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("nMeetings"), "{}", text(&out));
+}

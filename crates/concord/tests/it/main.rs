@@ -5,6 +5,7 @@
 mod support;
 
 mod authorization;
+mod bilaterals_suite;
 mod cli;
 mod delegations_suite;
 mod programme_suite;

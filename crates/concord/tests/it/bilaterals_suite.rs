@@ -1,0 +1,182 @@
+//! Bilaterals: delegations request and answer, each sees only its own; the host schedules,
+//! confirms into the programme and re-plans with confirmed meetings fixed; what is left out says why.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{DEMO_PASSWORD, Session, TestApp};
+
+const BILATERALS: &str = "/api/v1/events/almaty-2025/bilaterals";
+
+fn requests(reply: &Value) -> Vec<Value> {
+    reply["requests"].as_array().unwrap().clone()
+}
+
+fn sides(request: &Value) -> Vec<String> {
+    request["sides"].as_array().unwrap().iter().map(|s| s["participant"].as_str().unwrap().to_string()).collect()
+}
+
+fn find<'a>(all: &'a [Value], wanted: &[&str]) -> &'a Value {
+    all.iter().find(|r| sides(r) == wanted).unwrap_or_else(|| panic!("a request {wanted:?}"))
+}
+
+#[tokio::test]
+async fn a_delegation_sees_its_own_requests_and_those_addressed_to_it_never_others() {
+    let app = TestApp::new().await;
+    let seen = |user: &'static str| {
+        let app = &app;
+        async move {
+            let session = app.login(user, DEMO_PASSWORD).await;
+            let mut all: Vec<Vec<String>> =
+                requests(&app.get(&session, BILATERALS).await.json()).iter().map(sides).collect();
+            all.sort();
+            all
+        }
+    };
+    let kz = seen("delegation-kz").await;
+    assert_eq!(kz, [vec!["AZ", "KZ", "UZ"], vec!["BY", "KZ"], vec!["KZ", "RU"]]);
+    assert_eq!(seen("ministry-kz").await, kz, "the ministry sees what its delegation sees");
+    assert_eq!(seen("delegation-ru").await, [vec!["KZ", "RU"], vec!["RU", "TJ"], vec!["TM", "RU"]]);
+    assert!(seen("press").await.is_empty());
+    assert_eq!(seen("host").await.len(), 6, "the host sees every request");
+    assert_eq!(app.get(&Session::default(), BILATERALS).await.status, StatusCode::UNAUTHORIZED);
+
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let page = app.get(&officer, "/events/almaty-2025/bilaterals").await;
+    let all = requests(&app.get(&app.login("host", DEMO_PASSWORD).await, BILATERALS).await.json());
+    for r in &all {
+        let id = format!("request-{}", r["id"].as_str().unwrap());
+        assert_eq!(page.body.contains(&id), sides(r).contains(&"KZ".to_string()), "{id} on Kazakhstan's page");
+    }
+    let note = find(&all, &["KZ", "RU"])["note"].as_str().unwrap().to_string();
+    let ru_tj = app.get(&app.login("delegation-tj", DEMO_PASSWORD).await, BILATERALS).await.json();
+    assert!(!ru_tj.to_string().contains(&note), "a note stays with the sides");
+}
+
+#[tokio::test]
+async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itineraries_show_it() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let asked = app
+        .json(
+            &kz,
+            "POST",
+            BILATERALS,
+            &json!({ "with": ["tj"], "duration": 30, "priority": "high",
+                     "windows": [{ "starts": "2025-04-11T15:00", "ends": "2025-04-11T19:00" }] }),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    let request = asked.json()["request"].clone();
+    assert_eq!(request["status"], "pending");
+    let id = request["id"].as_str().unwrap().to_string();
+    let answer = format!("{BILATERALS}/{id}/answer");
+    let refused = app.json(&host, "POST", &answer, &json!({ "answer": "accept", "version": 1 })).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "the host answers for no delegation");
+    let accepted = app.json(&tj, "POST", &answer, &json!({ "answer": "accept", "version": 1 })).await;
+    assert_eq!(accepted.json()["request"]["status"], "accepted", "{}", accepted.body);
+    let stale = app.json(&tj, "POST", &answer, &json!({ "answer": "decline", "version": 1 })).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "an answer from an old version is refused");
+
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let ours = find(&all, &["KZ", "TJ"]);
+    assert_eq!(ours["outcome"]["kind"], "placed", "{ours}");
+    let time = ours["outcome"]["time"].as_str().unwrap();
+    assert!(time >= "16:50", "after the Central Asia–Russia meeting, where both sit, and a buffer: {time}");
+    assert_eq!(find(&all, &["TM", "RU"])["outcome"], Value::Null, "a request awaiting its answer is not scheduled");
+
+    let page = app.get(&host, "/events/almaty-2025/bilaterals").await;
+    assert!(page.body.contains("Kazakhstan – Tajikistan") && page.body.contains(time), "the grid shows it");
+    let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let item = confirmed.json()["items"][0].clone();
+    assert_eq!(item["title"]["en"], "Bilateral meeting: Kazakhstan – Tajikistan");
+    assert_eq!(item["title"]["ru"], "Двусторонняя встреча: Казахстан – Таджикистан");
+    assert_eq!(item["time"], time);
+    for (session, code) in [(&kz, "kz"), (&tj, "tj")] {
+        let itinerary = app.get(session, &format!("/events/almaty-2025/delegations/{code}/itinerary")).await;
+        assert!(itinerary.body.contains("Bilateral meeting: Kazakhstan – Tajikistan"), "{code}'s itinerary");
+    }
+    let again = app.json(&tj, "POST", &answer, &json!({ "answer": "decline", "version": 3 })).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a confirmed meeting is the host's to change: {}", again.body);
+
+    // Re-planning: a new request comes in; the confirmed meeting stays where it is.
+    let more =
+        app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 20, "note": "A second round." })).await;
+    let more_id = more.json()["request"]["id"].as_str().unwrap().to_string();
+    app.json(&tj, "POST", &format!("{BILATERALS}/{more_id}/answer"), &json!({ "answer": "accept", "version": 1 }))
+        .await;
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let first = all.iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!((first["status"].as_str(), first["outcome"]["time"].as_str()), (Some("confirmed"), Some(time)));
+    let second = all.iter().find(|r| r["id"] == more_id.as_str()).unwrap();
+    assert_eq!(second["outcome"]["kind"], "placed", "{second}");
+}
+
+#[tokio::test]
+async fn what_the_scheduler_leaves_out_comes_with_its_reason_in_words() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let ru = app.login("delegation-ru", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    // During the narrow session both ministers sit in it.
+    let asked = app
+        .json(
+            &kz,
+            "POST",
+            BILATERALS,
+            &json!({ "with": ["RU"], "duration": 45, "windows": [{ "starts": "2025-04-11T11:00", "ends": "2025-04-11T12:00" }] }),
+        )
+        .await;
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    app.json(&ru, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 })).await;
+    app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let ours = all.iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!(ours["outcome"]["kind"], "unplaced", "{ours}");
+    let shown = ours["outcome"]["shown"].to_string();
+    assert!(shown.contains("is not free for this long") && shown.contains("(KZ)"), "{shown}");
+    let page = app.get(&host, "/events/almaty-2025/bilaterals").await;
+    assert!(page.body.contains("is not free for this long"));
+    let russian = app.get(&app.login("host", DEMO_PASSWORD).await, "/language/ru?next=/").await;
+    assert_eq!(russian.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn bad_requests_are_refused_field_by_field() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let reply = app
+        .json(
+            &kz,
+            "POST",
+            BILATERALS,
+            &json!({ "with": ["FR"], "duration": 0,
+                     "windows": [{ "starts": "2025-04-12T09:00", "ends": "2025-04-12T10:00" }] }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = reply.json()["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["with", "duration", "windows[0].starts"]);
+    let form = app
+        .form(&kz, "/events/almaty-2025/bilaterals", &[("with", "RU"), ("duration", "500"), ("priority", "normal")])
+        .await;
+    assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(form.body.contains("The number is out of range."), "the form says what is wrong, by the field");
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let settings = json!({ "day_starts": "20:00:00", "day_ends": "08:00:00" });
+    let reply = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &settings).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["error"]["field"], "day_ends");
+}

@@ -1,0 +1,858 @@
+//! Bilateral meetings on the sidelines: a delegation requests one with others, each side answers,
+//! the host has the accepted requests scheduled and confirms the meetings into the programme.
+//!
+//! The scheduler itself lives in the `schedule` crate; here a request becomes its instance and its
+//! plan becomes outcomes again.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::Id;
+use crate::delegations::{DelegationRole, Member};
+use crate::events::Event;
+use crate::programme::{Item, stay_of, travel_minutes};
+use crate::validation::{Checker, Invalid};
+
+/// How much a request matters to the side that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    High,
+    Normal,
+    Low,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 3] = [Priority::High, Priority::Normal, Priority::Low];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Normal => "normal",
+            Self::Low => "low",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The scheduler's weight: one high-priority meeting is worth two normal ones.
+    pub fn weight(self) -> u32 {
+        match self {
+            Self::High => 4,
+            Self::Normal => 2,
+            Self::Low => 1,
+        }
+    }
+}
+
+/// One side's answer to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Pending,
+    Accepted,
+    Declined,
+}
+
+/// A delegation taking part in a request, by participant code, with its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Side {
+    pub participant: String,
+    pub answer: Answer,
+}
+
+/// A time the meeting may take, wholly inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub starts: Timestamp,
+    pub ends: Timestamp,
+}
+
+/// Where the request stands, derived from the answers and what the host did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting for some side's answer.
+    Pending,
+    Accepted,
+    Declined,
+    Withdrawn,
+    /// Confirmed by the host: a programme item.
+    Confirmed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Declined => "declined",
+            Self::Withdrawn => "withdrawn",
+            Self::Confirmed => "confirmed",
+        }
+    }
+}
+
+/// Why the scheduler left a request out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Why {
+    /// The scheduler's reason, naming persons (member ids), rooms (`venue/room`) and requests.
+    Scheduler { reason: schedule::Reason },
+    /// None of its windows falls within the hours set for bilaterals.
+    OutsideHours,
+    /// A side has no head of delegation to meet for it.
+    NoHead { participant: String },
+}
+
+/// What the last scheduler run proposed for a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    Placed { starts: Timestamp, ends: Timestamp, venue: String, room: String },
+    Unplaced { reasons: Vec<Why> },
+}
+
+/// A request for a bilateral (or a small group) meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: Id,
+    pub event_id: Id,
+    /// The requesting side first, then the sides asked.
+    pub sides: Vec<Side>,
+    /// The persons who meet (members of the sides); a side none of whose members is named here
+    /// is represented by its head of delegation.
+    pub principals: Vec<Id>,
+    /// Minutes.
+    pub duration: u32,
+    pub priority: Priority,
+    /// Acceptable times; empty: any time during the event.
+    pub windows: Vec<Window>,
+    /// Seen by the sides and the host.
+    pub note: String,
+    pub withdrawn: bool,
+    pub outcome: Option<Outcome>,
+    /// The programme item, once the host confirmed the meeting.
+    pub item: Option<Id>,
+    pub version: i64,
+}
+
+/// What a side may do to a request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("this delegation is not a side of the request")]
+    NotASide,
+    #[error("the request was withdrawn")]
+    Withdrawn,
+    #[error("the meeting is confirmed; ask the host to change it")]
+    Confirmed,
+    #[error("only the requesting side withdraws a request")]
+    NotRequester,
+}
+
+impl Request {
+    pub fn requester(&self) -> &str {
+        &self.sides[0].participant
+    }
+
+    pub fn has_side(&self, participant: &str) -> bool {
+        self.sides.iter().any(|s| s.participant == participant)
+    }
+
+    pub fn status(&self) -> Status {
+        if self.item.is_some() {
+            Status::Confirmed
+        } else if self.withdrawn {
+            Status::Withdrawn
+        } else if self.sides.iter().any(|s| s.answer == Answer::Declined) {
+            Status::Declined
+        } else if self.sides.iter().all(|s| s.answer == Answer::Accepted) {
+            Status::Accepted
+        } else {
+            Status::Pending
+        }
+    }
+
+    fn open_for(&self, participant: &str) -> Result<(), Refusal> {
+        if !self.has_side(participant) {
+            Err(Refusal::NotASide)
+        } else if self.item.is_some() {
+            Err(Refusal::Confirmed)
+        } else if self.withdrawn {
+            Err(Refusal::Withdrawn)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A side accepts or declines.
+    pub fn answer(mut self, participant: &str, answer: Answer) -> Result<Request, Refusal> {
+        self.open_for(participant)?;
+        for side in self.sides.iter_mut().filter(|s| s.participant == participant) {
+            side.answer = answer;
+        }
+        Ok(self)
+    }
+
+    /// A side proposes other windows: they replace the request's, the proposing side accepts them,
+    /// and every other side is asked again.
+    pub fn propose(mut self, participant: &str, windows: Vec<Window>) -> Result<Request, Refusal> {
+        self.open_for(participant)?;
+        for side in &mut self.sides {
+            side.answer = if side.participant == participant { Answer::Accepted } else { Answer::Pending };
+        }
+        self.windows = windows;
+        self.outcome = None;
+        Ok(self)
+    }
+
+    pub fn withdraw(mut self, participant: &str) -> Result<Request, Refusal> {
+        self.open_for(participant)?;
+        if self.requester() != participant {
+            return Err(Refusal::NotRequester);
+        }
+        self.withdrawn = true;
+        self.outcome = None;
+        Ok(self)
+    }
+}
+
+/// A window as a user types it, in the event's local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowInput {
+    pub starts: DateTime,
+    pub ends: DateTime,
+}
+
+/// A new request as a delegation sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    /// The sides asked, by participant code.
+    pub with: Vec<String>,
+    #[serde(default)]
+    pub principals: Vec<Id>,
+    pub duration: u32,
+    #[serde(default = "normal")]
+    pub priority: Priority,
+    #[serde(default)]
+    pub windows: Vec<WindowInput>,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn normal() -> Priority {
+    Priority::Normal
+}
+
+/// What a request is checked against: the event, and its delegations with their accredited members.
+pub struct RequestFrame<'a> {
+    pub event: &'a Event,
+    /// Participant codes of the event's delegations.
+    pub delegations: &'a [String],
+    /// Accredited members with their participant's code.
+    pub members: &'a [(String, Member)],
+}
+
+/// The shortest and longest meeting one may ask for, in minutes: a pull-aside to a working lunch.
+pub const DURATION: std::ops::RangeInclusive<u32> = 5..=240;
+
+/// Checks windows typed in the event's local time: in order, on the event's days, long enough.
+pub fn windows(frame: &RequestFrame, inputs: &[WindowInput], duration: u32) -> Result<Vec<Window>, Invalid> {
+    let mut c = Checker::new();
+    let out = check_windows(&mut c, frame.event, inputs, duration);
+    c.finish(out)
+}
+
+fn check_windows(c: &mut Checker, event: &Event, inputs: &[WindowInput], duration: u32) -> Vec<Window> {
+    let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
+    let mut out = Vec::new();
+    for (i, w) in inputs.iter().enumerate() {
+        let field = |part: &str| format!("windows[{i}].{part}");
+        let (Ok(starts), Ok(ends)) = (w.starts.to_zoned_datetime(tz.clone()), w.ends.to_zoned_datetime(tz.clone()))
+        else {
+            c.fail(field("starts"), "invalid-time");
+            continue;
+        };
+        let days = event.start_date..=event.end_date;
+        if !days.contains(&w.starts.date()) || !days.contains(&w.ends.date()) {
+            c.fail(field("starts"), "outside-event");
+        } else if ends.timestamp() <= starts.timestamp() {
+            c.fail(field("ends"), "dates-out-of-order");
+        } else if (ends.timestamp() - starts.timestamp()).as_mins() < i64::from(duration) {
+            c.fail(field("ends"), "window-too-short");
+        } else {
+            out.push(Window { starts: starts.timestamp(), ends: ends.timestamp() });
+        }
+    }
+    out
+}
+
+impl RequestInput {
+    /// The request `requester` sends: every side a delegation of the event, the principals members
+    /// of the sides, a sensible length, windows on the event's days.
+    pub fn validate(self, frame: &RequestFrame, requester: &str) -> Result<Request, Invalid> {
+        let mut c = Checker::new();
+        let mut with = self.with.iter().map(|w| w.trim().to_ascii_uppercase()).collect::<Vec<_>>();
+        with.dedup();
+        let unique: BTreeSet<&String> = with.iter().collect();
+        if with.is_empty() {
+            c.fail("with", "required");
+        } else if unique.len() != with.len() || with.iter().any(|w| w == requester) {
+            c.fail("with", "duplicate");
+        } else if with.iter().any(|w| !frame.delegations.contains(w)) {
+            c.fail("with", "unknown");
+        }
+        if !DURATION.contains(&self.duration) {
+            c.fail_with(
+                "duration",
+                "out-of-range",
+                vec![("min", DURATION.start().to_string()), ("max", DURATION.end().to_string())],
+            );
+        }
+        let sides: Vec<&str> = std::iter::once(requester).chain(with.iter().map(String::as_str)).collect();
+        let mut principals = self.principals.clone();
+        principals.sort();
+        principals.dedup();
+        let member_of: BTreeMap<Id, &str> = frame.members.iter().map(|(code, m)| (m.id, code.as_str())).collect();
+        if principals.iter().any(|p| member_of.get(p).is_none_or(|code| !sides.contains(code))) {
+            c.fail("principals", "unknown");
+        }
+        let note = self.note.trim().to_string();
+        if note.chars().count() > 2000 {
+            c.fail_with("note", "too-long", vec![("max", "2000".to_string())]);
+        }
+        let windows = check_windows(&mut c, frame.event, &self.windows, self.duration);
+        c.finish(())?;
+        let answer = |code: &str| if code == requester { Answer::Accepted } else { Answer::Pending };
+        Ok(Request {
+            id: crate::new_id(),
+            event_id: frame.event.id,
+            sides: sides.iter().map(|code| Side { participant: code.to_string(), answer: answer(code) }).collect(),
+            principals,
+            duration: self.duration,
+            priority: self.priority,
+            windows,
+            note,
+            withdrawn: false,
+            outcome: None,
+            item: None,
+            version: 1,
+        })
+    }
+}
+
+/// The host's settings for a scheduler run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Bilaterals are held between these hours on each day of the event.
+    pub day_starts: Time,
+    pub day_ends: Time,
+    /// Meetings start on multiples of this many minutes.
+    pub grid: u32,
+    /// Minutes between two commitments of one person, on top of travel.
+    pub buffer: u32,
+    pub max_per_day: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            day_starts: jiff::civil::time(8, 0, 0, 0),
+            day_ends: jiff::civil::time(21, 0, 0, 0),
+            grid: 5,
+            buffer: 5,
+            max_per_day: 8,
+        }
+    }
+}
+
+impl Settings {
+    pub fn validate(self) -> Result<Settings, Invalid> {
+        let mut c = Checker::new();
+        if self.day_ends <= self.day_starts {
+            c.fail("day_ends", "dates-out-of-order");
+        }
+        if !(1..=60).contains(&self.grid) {
+            c.fail_with("grid", "out-of-range", vec![("min", "1".into()), ("max", "60".into())]);
+        }
+        if self.buffer > 120 {
+            c.fail_with("buffer", "out-of-range", vec![("min", "0".into()), ("max", "120".into())]);
+        }
+        if !(1..=24).contains(&self.max_per_day) {
+            c.fail_with("max_per_day", "out-of-range", vec![("min", "1".into()), ("max", "24".into())]);
+        }
+        c.finish(self)
+    }
+}
+
+/// Rooms whose capacity nobody gave are taken to seat any bilateral.
+const UNKNOWN_CAPACITY: u32 = 1000;
+
+/// People in the room per side: the principal, an adviser and an interpreter or note-taker.
+const PEOPLE_PER_SIDE: u32 = 3;
+
+/// What the scheduler needs of an event.
+pub struct Sidelines<'a> {
+    pub event: &'a Event,
+    pub tz: &'a TimeZone,
+    /// Accredited members with their participant's code.
+    pub members: &'a [(String, Member)],
+    /// The event's programme, with each item's attending members.
+    pub items: &'a [(&'a Item, BTreeSet<Id>)],
+    pub requests: &'a [Request],
+    pub settings: Settings,
+}
+
+/// A scheduler instance for the accepted and confirmed requests of an event, and the outcomes
+/// decided before any search (requests that cannot enter it).
+pub struct Prepared {
+    pub instance: schedule::Instance,
+    pub outcomes: BTreeMap<Id, Outcome>,
+    origin: Timestamp,
+}
+
+impl Sidelines<'_> {
+    /// The persons a request brings together: each side's principals named in it, else the
+    /// side's head of delegation.
+    pub fn persons_of(&self, request: &Request) -> Result<Vec<Id>, Why> {
+        let mut persons = Vec::new();
+        for side in &request.sides {
+            let ours = |m: &&(String, Member)| m.0 == side.participant;
+            let named: Vec<Id> = self
+                .members
+                .iter()
+                .filter(ours)
+                .map(|(_, m)| m.id)
+                .filter(|id| request.principals.contains(id))
+                .collect();
+            if named.is_empty() {
+                let head = self.members.iter().filter(ours).find(|(_, m)| m.role == DelegationRole::Head);
+                persons.push(head.ok_or_else(|| Why::NoHead { participant: side.participant.clone() })?.1.id);
+            } else {
+                persons.extend(named);
+            }
+        }
+        Ok(persons)
+    }
+
+    fn origin(&self) -> Timestamp {
+        self.at(self.event.start_date, Time::midnight())
+    }
+
+    fn at(&self, date: Date, time: Time) -> Timestamp {
+        date.to_datetime(time).to_zoned_datetime(self.tz.clone()).map_or(Timestamp::UNIX_EPOCH, |z| z.timestamp())
+    }
+
+    /// The instance: days of the event within the hours set, the rooms of its venues, the
+    /// principals with their programme and stay, accepted requests to place and confirmed ones fixed.
+    pub fn prepare(&self) -> Prepared {
+        let origin = self.origin();
+        let minute = |t: Timestamp| (t - origin).as_mins();
+        let mut days = Vec::new();
+        let mut date = self.event.start_date;
+        while date <= self.event.end_date {
+            let (s, e) = (self.at(date, self.settings.day_starts), self.at(date, self.settings.day_ends));
+            days.push(schedule::Day { start: minute(s), end: minute(e) });
+            date = date.tomorrow().unwrap_or(Date::MAX);
+        }
+        let mut rooms: Vec<schedule::Room> = self
+            .event
+            .venues
+            .iter()
+            .flat_map(|v| {
+                v.rooms.iter().map(move |r| schedule::Room {
+                    id: room_id(&v.slug, &r.slug),
+                    venue: v.slug.clone(),
+                    capacity: r.capacity.unwrap_or(UNKNOWN_CAPACITY),
+                    unavailable: Vec::new(),
+                })
+            })
+            .collect();
+        // Smallest rooms first: among equal places the scheduler takes the first room, and a
+        // bilateral belongs in a bilateral room rather than the plenary hall.
+        rooms.sort_by(|a, b| (a.capacity, &a.id).cmp(&(b.capacity, &b.id)));
+        let mut travel = Vec::new();
+        for (i, a) in self.event.venues.iter().enumerate() {
+            for b in &self.event.venues[i + 1..] {
+                if let Some(minutes) = travel_minutes(&self.event.travel, &a.slug, &b.slug) {
+                    travel.push(schedule::Travel {
+                        from: a.slug.clone(),
+                        to: b.slug.clone(),
+                        minutes: i64::from(minutes),
+                    });
+                }
+            }
+        }
+        let confirmed: BTreeSet<Id> = self.requests.iter().filter_map(|r| r.item).collect();
+        let mut outcomes = BTreeMap::new();
+        let mut requests = Vec::new();
+        let mut persons: BTreeSet<Id> = BTreeSet::new();
+        let instance_days = days.clone();
+        let in_hours = |w: &schedule::Span| instance_days.iter().any(|d| d.span().overlaps(w));
+        for request in self.requests {
+            let fixed = request.item.and_then(|id| self.items.iter().find(|(i, _)| i.id == id && !i.cancelled));
+            if request.status() != Status::Accepted && fixed.is_none() {
+                continue;
+            }
+            let who = match self.persons_of(request) {
+                Ok(who) => who,
+                Err(why) => {
+                    outcomes.insert(request.id, Outcome::Unplaced { reasons: vec![why] });
+                    continue;
+                }
+            };
+            let windows: Vec<schedule::Span> = request
+                .windows
+                .iter()
+                .map(|w| schedule::Span::new(minute(w.starts), minute(w.ends)))
+                .filter(|w| in_hours(w))
+                .collect();
+            if fixed.is_none() && !request.windows.is_empty() && windows.is_empty() {
+                outcomes.insert(request.id, Outcome::Unplaced { reasons: vec![Why::OutsideHours] });
+                continue;
+            }
+            let fixed = fixed.and_then(|(item, _)| {
+                Some(schedule::Fixed {
+                    start: minute(item.starts),
+                    room: room_id(item.venue.as_deref()?, item.room.as_deref()?),
+                })
+            });
+            persons.extend(who.iter().copied());
+            requests.push(schedule::Request {
+                id: request.id.to_string(),
+                persons: who.iter().map(Id::to_string).collect(),
+                duration: i64::from(request.duration),
+                weight: request.priority.weight(),
+                size: PEOPLE_PER_SIDE * request.sides.len() as u32,
+                // A confirmed meeting keeps its place even where its windows changed since.
+                windows: if fixed.is_some() { Vec::new() } else { windows },
+                rooms: Vec::new(),
+                after: Vec::new(),
+                fixed,
+            });
+        }
+        let persons = persons
+            .into_iter()
+            .map(|id| {
+                let member = self.members.iter().find(|(_, m)| m.id == id).map(|(_, m)| m);
+                let present = member.map(|m| stay_of(m, self.tz)).and_then(|(arrives, departs)| {
+                    (arrives.is_some() || departs.is_some()).then(|| {
+                        schedule::Span::new(arrives.map_or(i64::MIN / 4, minute), departs.map_or(i64::MAX / 4, minute))
+                    })
+                });
+                let busy = self
+                    .items
+                    .iter()
+                    .filter(|(item, attending)| {
+                        !item.cancelled && !confirmed.contains(&item.id) && attending.contains(&id)
+                    })
+                    .map(|(item, _)| schedule::Busy {
+                        start: minute(item.starts),
+                        end: minute(item.ends),
+                        venue: item.venue.clone(),
+                        label: None,
+                    })
+                    .collect();
+                schedule::Person { id: id.to_string(), present, busy, max_per_day: None }
+            })
+            .collect();
+        let previous = self
+            .requests
+            .iter()
+            .filter(|r| r.status() == Status::Accepted)
+            .filter_map(|r| match &r.outcome {
+                Some(Outcome::Placed { starts, venue, room, .. }) => Some(schedule::Placement {
+                    request: r.id.to_string(),
+                    start: minute(*starts),
+                    room: room_id(venue, room),
+                }),
+                _ => None,
+            })
+            .filter(|p| requests.iter().any(|r| r.id == p.request))
+            .collect();
+        let instance = schedule::Instance {
+            origin: Some(
+                self.at(self.event.start_date, Time::midnight()).to_zoned_datetime(self.tz.clone()).to_string(),
+            ),
+            grid: i64::from(self.settings.grid),
+            buffer: i64::from(self.settings.buffer),
+            max_per_day: self.settings.max_per_day,
+            default_travel: DEFAULT_TRAVEL,
+            days,
+            travel,
+            rooms,
+            persons,
+            requests,
+            previous,
+        };
+        Prepared { instance, outcomes, origin }
+    }
+}
+
+/// Travel minutes assumed between venues whose travel time the host has not given.
+const DEFAULT_TRAVEL: i64 = 30;
+
+/// A room as the scheduler names it.
+pub fn room_id(venue: &str, room: &str) -> String {
+    format!("{venue}/{room}")
+}
+
+impl Prepared {
+    /// The outcome of every request in the instance, from the plan, beside those decided before.
+    pub fn outcomes(mut self, plan: &schedule::Plan) -> BTreeMap<Id, Outcome> {
+        let at = |minute: i64| self.origin + jiff::SignedDuration::from_mins(minute);
+        for m in &plan.meetings {
+            let (Ok(id), Some((venue, room))) = (m.request.parse::<Id>(), m.room.split_once('/')) else { continue };
+            self.outcomes.insert(
+                id,
+                Outcome::Placed { starts: at(m.start), ends: at(m.end), venue: venue.into(), room: room.into() },
+            );
+        }
+        for u in &plan.unplaced {
+            let Ok(id) = u.request.parse::<Id>() else { continue };
+            let reasons = u.reasons.iter().map(|reason| Why::Scheduler { reason: reason.clone() }).collect();
+            self.outcomes.insert(id, Outcome::Unplaced { reasons });
+        }
+        self.outcomes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Text;
+    use crate::delegations::{MemberFields, Movement, Names, Private, Rank};
+    use crate::events::{EventFields, Room, Venue};
+    use crate::programme::{Attendees, ItemFields, ItemKind, PressAccess, Visibility};
+
+    fn almaty() -> Event {
+        let venue = Venue {
+            slug: "mfa".into(),
+            name: Text::new(&[("en", "MFA")]),
+            address: String::new(),
+            location: None,
+            rooms: vec![Room {
+                slug: "green".into(),
+                name: Text::new(&[("en", "Green room")]),
+                capacity: Some(8),
+                accessibility: String::new(),
+            }],
+            accessibility: String::new(),
+        };
+        Event::new(
+            crate::new_id(),
+            crate::new_id(),
+            EventFields {
+                slug: "almaty-2025".into(),
+                name: Text::new(&[("en", "Almaty")]),
+                host: "KZ".into(),
+                city: Text::new(&[("en", "Almaty")]),
+                time_zone: "Asia/Almaty".into(),
+                start_date: jiff::civil::date(2025, 4, 10),
+                end_date: jiff::civil::date(2025, 4, 11),
+                venues: Some(vec![venue]),
+                travel: Some(Vec::new()),
+            },
+        )
+    }
+
+    fn head(code: &str, arrival: Option<Movement>) -> (String, Member) {
+        let fields = MemberFields {
+            names: Names::default(),
+            position: Text::new(&[("en", "Minister")]),
+            tenure: Default::default(),
+            rank: Rank::Minister,
+            role: DelegationRole::Head,
+            formats: Vec::new(),
+            meetings: Vec::new(),
+            private: Private { arrival, ..Private::default() },
+        };
+        (code.to_string(), Member::requested(crate::new_id(), crate::new_id(), fields))
+    }
+
+    fn at(s: &str) -> DateTime {
+        s.parse().unwrap()
+    }
+
+    fn ask(with: &[&str], windows: Vec<WindowInput>) -> RequestInput {
+        RequestInput {
+            with: with.iter().map(|w| w.to_string()).collect(),
+            principals: Vec::new(),
+            duration: 30,
+            priority: Priority::High,
+            windows,
+            note: String::new(),
+        }
+    }
+
+    fn codes(invalid: Invalid) -> Vec<(String, &'static str)> {
+        invalid.0.into_iter().map(|e| (e.field, e.code)).collect()
+    }
+
+    #[test]
+    fn a_request_names_delegations_of_the_event_a_sensible_length_and_windows_on_its_days() {
+        let event = almaty();
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
+        let members = [head("KZ", None), head("RU", None)];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members };
+        let ok = ask(&["ru"], vec![WindowInput { starts: at("2025-04-10T09:00"), ends: at("2025-04-10T12:00") }]);
+        let request = ok.validate(&frame, "KZ").unwrap();
+        assert_eq!(request.sides.iter().map(|s| s.participant.as_str()).collect::<Vec<_>>(), ["KZ", "RU"]);
+        assert_eq!(request.status(), Status::Pending);
+
+        let bad = RequestInput {
+            duration: 500,
+            principals: vec![members[0].1.id, crate::new_id()],
+            windows: vec![
+                WindowInput { starts: at("2025-04-12T09:00"), ends: at("2025-04-12T10:00") },
+                WindowInput { starts: at("2025-04-10T09:00"), ends: at("2025-04-10T09:20") },
+            ],
+            ..ask(&["FR"], Vec::new())
+        };
+        assert_eq!(
+            codes(bad.validate(&frame, "KZ").unwrap_err()),
+            [
+                ("with".to_string(), "unknown"),
+                ("duration".to_string(), "out-of-range"),
+                ("principals".to_string(), "unknown"),
+                ("windows[0].starts".to_string(), "outside-event"),
+                ("windows[1].ends".to_string(), "window-too-short"),
+            ]
+        );
+        assert_eq!(codes(ask(&["KZ"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "duplicate");
+    }
+
+    #[test]
+    fn sides_answer_re_time_and_withdraw_until_the_host_confirms() {
+        let event = almaty();
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[] };
+        let request = ask(&["RU", "TJ"], Vec::new()).validate(&frame, "KZ").unwrap();
+        let request = request.answer("RU", Answer::Accepted).unwrap();
+        assert_eq!(request.status(), Status::Pending, "a trilateral waits for every side");
+        let request = request.answer("TJ", Answer::Accepted).unwrap();
+        assert_eq!(request.status(), Status::Accepted);
+        let window =
+            Window { starts: "2025-04-10T05:00:00Z".parse().unwrap(), ends: "2025-04-10T06:00:00Z".parse().unwrap() };
+        let moved = request.clone().propose("TJ", vec![window]).unwrap();
+        assert_eq!(moved.status(), Status::Pending, "the others are asked again");
+        assert_eq!(
+            moved.sides.iter().map(|s| s.answer).collect::<Vec<_>>(),
+            [Answer::Pending, Answer::Pending, Answer::Accepted]
+        );
+        assert_eq!(request.clone().answer("BY", Answer::Accepted), Err(Refusal::NotASide));
+        assert_eq!(request.clone().withdraw("RU"), Err(Refusal::NotRequester));
+        assert_eq!(request.clone().answer("RU", Answer::Declined).unwrap().status(), Status::Declined);
+        let withdrawn = request.clone().withdraw("KZ").unwrap();
+        assert_eq!(
+            (withdrawn.status(), withdrawn.answer("RU", Answer::Accepted)),
+            (Status::Withdrawn, Err(Refusal::Withdrawn))
+        );
+        let confirmed = Request { item: Some(crate::new_id()), ..request };
+        assert_eq!(confirmed.status(), Status::Confirmed);
+        assert_eq!(confirmed.answer("RU", Answer::Declined), Err(Refusal::Confirmed));
+    }
+
+    #[test]
+    fn the_instance_carries_heads_their_programme_their_stay_and_confirmed_meetings_fixed() {
+        let event = almaty();
+        let tz = TimeZone::get("Asia/Almaty").unwrap();
+        let arrival = Movement {
+            date: jiff::civil::date(2025, 4, 10),
+            time: Some(jiff::civil::time(12, 0, 0, 0)),
+            carrier: String::new(),
+        };
+        let members = [head("KZ", None), head("RU", Some(arrival)), head("TJ", None)];
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string(), "BY".to_string()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members };
+        let accepted = |with: &str, windows| {
+            ask(&[with], windows).validate(&frame, "KZ").unwrap().answer(with, Answer::Accepted).unwrap()
+        };
+        let kz_ru = accepted("RU", Vec::new());
+        let late = accepted("TJ", vec![WindowInput { starts: at("2025-04-10T22:00"), ends: at("2025-04-10T23:00") }]);
+        let no_head = accepted("BY", Vec::new());
+        let pending = ask(&["TJ"], Vec::new()).validate(&frame, "KZ").unwrap();
+        let session = Item::new(
+            crate::new_id(),
+            event.id,
+            ItemFields {
+                kind: ItemKind::ExtendedSession,
+                title: Text::new(&[("en", "Extended session")]),
+                starts: at("2025-04-10T10:00").to_zoned_datetime(tz.clone()).unwrap().timestamp(),
+                ends: at("2025-04-10T11:00").to_zoned_datetime(tz.clone()).unwrap().timestamp(),
+                venue: Some("mfa".into()),
+                room: None,
+                meeting: None,
+                attendees: Attendees { heads: true, ..Attendees::default() },
+                press: PressAccess::Closed,
+                visibility: Visibility::Public,
+            },
+        );
+        let heads: BTreeSet<Id> = members.iter().map(|(_, m)| m.id).collect();
+        let items = [(&session, heads)];
+        let requests = [kz_ru.clone(), late.clone(), no_head.clone(), pending];
+        let sidelines = Sidelines {
+            event: &event,
+            tz: &tz,
+            members: &members,
+            items: &items,
+            requests: &requests,
+            settings: Settings::default(),
+        };
+        let prepared = sidelines.prepare();
+        let instance = &prepared.instance;
+        assert_eq!(instance.days[0], schedule::Day { start: 8 * 60, end: 21 * 60 }, "minutes from midnight in Almaty");
+        assert_eq!(instance.days[1].start, 24 * 60 + 8 * 60);
+        assert_eq!(instance.requests.len(), 1, "only accepted requests whose sides have heads, within the hours");
+        assert_eq!(instance.requests[0].persons, [members[0].1.id.to_string(), members[1].1.id.to_string()]);
+        assert_eq!(instance.requests[0].weight, Priority::High.weight());
+        let lavrov = instance.persons.iter().find(|p| p.id == members[1].1.id.to_string()).unwrap();
+        assert_eq!(lavrov.present.unwrap().start, 12 * 60, "arrives at noon");
+        assert_eq!((lavrov.busy[0].start, lavrov.busy[0].end), (600, 660), "the session he attends");
+        assert_eq!(prepared.outcomes[&late.id], Outcome::Unplaced { reasons: vec![Why::OutsideHours] });
+        assert_eq!(
+            prepared.outcomes[&no_head.id],
+            Outcome::Unplaced { reasons: vec![Why::NoHead { participant: "BY".into() }] }
+        );
+
+        let deputy = head("KZ", None);
+        let members_with_deputy = [members[0].clone(), members[1].clone(), members[2].clone(), deputy.clone()];
+        let named = Request { principals: vec![deputy.1.id], ..kz_ru.clone() };
+        let with_deputy =
+            Sidelines { members: &members_with_deputy, requests: std::slice::from_ref(&named), ..sidelines };
+        assert_eq!(
+            with_deputy.persons_of(&named),
+            Ok(vec![deputy.1.id, members[1].1.id]),
+            "the named principal for Kazakhstan, Russia's head for Russia"
+        );
+
+        let plan = schedule::Plan {
+            meetings: vec![schedule::Meeting {
+                request: kz_ru.id.to_string(),
+                start: 780,
+                end: 810,
+                room: "mfa/green".into(),
+            }],
+            unplaced: Vec::new(),
+            objective: Default::default(),
+            proven_optimal: true,
+            bound: 4,
+            effort: 0,
+        };
+        let outcomes = prepared.outcomes(&plan);
+        let Outcome::Placed { starts, room, .. } = &outcomes[&kz_ru.id] else { panic!("placed") };
+        assert_eq!(
+            (starts.to_zoned_datetime(tz.clone()).time(), room.as_str()),
+            (jiff::civil::time(13, 0, 0, 0), "green")
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! Solves the generated presets for ten seeds each, then re-plans solved UN weeks; prints
+//! Markdown tables for `benches/schedule.md`.
+//!
+//! `CARGO_TARGET_DIR=/work/bench-target cargo bench -p schedule --bench presets`
+//! (`SEEDS=3` runs fewer seeds.)
+//!
+//! Two modes serve the comparison with the reference solver (`benches/reference/`), so that both
+//! solvers are judged by the same checker:
+//! - `SCHEDULE_DUMP=DIR`: writes each preset's instance and our plan for the seeds as
+//!   `DIR/{preset}-{seed}.instance.json` and `DIR/{preset}-{seed}.plan.json`, prints one JSON line
+//!   per run (weight, bound, time), and skips the tables.
+//! - `SCHEDULE_CHECK=PLAN.json SCHEDULE_INSTANCE=INSTANCE.json`: prints the checker's report of
+//!   that plan as JSON and fails when the plan breaks a constraint.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use schedule::generate::{Preset, generate, replan};
+use schedule::{Instance, Options, Plan, check, solve};
+
+/// Effort budgets that take about five seconds for the UN week on the reference machine; the
+/// ministerial budget is enough to prove optimality.
+const BUDGETS: [(Preset, &str, u64); 3] = [
+    (Preset::Ministerial, "ministerial", 12_000_000),
+    (Preset::Regional, "regional", 200_000_000),
+    (Preset::Un, "un", 130_000_000),
+];
+/// Re-planning must answer while the protocol officer waits.
+const REPLAN_BUDGET: u64 = 300_000;
+
+fn run(inst: &Instance, budget: u64, seed: u64) -> (Plan, Duration) {
+    let options = Options { budget, time_limit: Some(Duration::from_secs(30)), seed };
+    let started = Instant::now();
+    let plan = solve(inst, &options).expect("generated instances are valid");
+    let elapsed = started.elapsed();
+    let report = check(inst, &plan);
+    assert!(report.is_feasible(), "{:?}", report.violations);
+    assert_eq!(report.objective, plan.objective);
+    (plan, elapsed)
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &str) -> T {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn write_json(path: &Path, value: &impl serde::Serialize) {
+    let text = serde_json::to_string_pretty(value).expect("instances and plans serialise");
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn dump(dir: &Path, seeds: u64) {
+    std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for (preset, name, budget) in BUDGETS {
+        for seed in 1..=seeds {
+            let inst = generate(preset, seed);
+            let (plan, time) = run(&inst, budget, seed);
+            write_json(&dir.join(format!("{name}-{seed}.instance.json")), &inst);
+            write_json(&dir.join(format!("{name}-{seed}.plan.json")), &plan);
+            let line = serde_json::json!({
+                "preset": name,
+                "seed": seed,
+                "weight": plan.objective.weight,
+                "bound": plan.bound,
+                "proven": plan.proven_optimal,
+                "time": time.as_secs_f64(),
+            });
+            println!("{line}");
+        }
+    }
+}
+
+fn check_file(plan: &str, instance: &str) -> ExitCode {
+    let inst: Instance = read_json(instance);
+    let plan: Plan = read_json(plan);
+    let report = check(&inst, &plan);
+    println!("{}", serde_json::to_string(&report).expect("reports serialise"));
+    if report.is_feasible() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn main() -> ExitCode {
+    let seeds: u64 = std::env::var("SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    if let Ok(plan) = std::env::var("SCHEDULE_CHECK") {
+        let instance = std::env::var("SCHEDULE_INSTANCE").expect("SCHEDULE_CHECK needs SCHEDULE_INSTANCE");
+        return check_file(&plan, &instance);
+    }
+    if let Ok(dir) = std::env::var("SCHEDULE_DUMP") {
+        dump(Path::new(&dir), seeds);
+        return ExitCode::SUCCESS;
+    }
+    println!("| preset | seed | requests | placed | weight | bound | of bound | gaps | proven | effort | time (s) |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (preset, name, budget) in BUDGETS {
+        for seed in 1..=seeds {
+            let inst = generate(preset, seed);
+            let (plan, time) = run(&inst, budget, seed);
+            println!(
+                "| {name} | {seed} | {} | {} | {} | {} | {:.1}% | {} | {} | {} | {:.2} |",
+                inst.requests.len(),
+                plan.meetings.len(),
+                plan.objective.weight,
+                plan.bound,
+                100.0 * plan.objective.weight as f64 / plan.bound.max(1) as f64,
+                plan.objective.gaps,
+                plan.proven_optimal,
+                plan.effort,
+                time.as_secs_f64(),
+            );
+        }
+    }
+    println!();
+    println!(
+        "| seed | requests | fixed | previous | re-plan time (s) | weight | moves | fresh weight | fresh moves | fresh time (s) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let un_budget = BUDGETS[2].2;
+    for seed in 1..=seeds {
+        let week = generate(Preset::Un, seed);
+        let (plan, _) = run(&week, un_budget, seed);
+        let next = replan(&week, &plan, seed);
+        let (again, time) = run(&next, REPLAN_BUDGET, seed);
+        let (fresh, fresh_time) = run(&next, un_budget, seed);
+        println!(
+            "| {seed} | {} | {} | {} | {:.3} | {} | {} | {} | {} | {:.2} |",
+            next.requests.len(),
+            next.requests.iter().filter(|r| r.fixed.is_some()).count(),
+            next.previous.len(),
+            time.as_secs_f64(),
+            again.objective.weight,
+            again.objective.moves,
+            fresh.objective.weight,
+            fresh.objective.moves,
+            fresh_time.as_secs_f64(),
+        );
+    }
+    ExitCode::SUCCESS
+}

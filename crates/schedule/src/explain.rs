@@ -1,0 +1,311 @@
+//! Why a request was left out, in terms a protocol officer can act on.
+//!
+//! Each reason is found by relaxing its blocker and looking for a place again: a static blocker
+//! (a room's size or unavailability, a person's programme) against the fixed meetings alone, a
+//! dynamic one (placed meetings, a full day, an order between requests) against the whole plan.
+//! Reasons that each suffice alone are preferred; otherwise the blockers of one place are listed,
+//! and removing all of them frees it.
+
+use crate::solve::model::{Opt, Relax};
+use crate::solve::state::{Conflict, State};
+use crate::{Reason, Unplaced};
+
+/// Explains every request `st` leaves out; `fixed` holds the fixed meetings only.
+pub(crate) fn unplaced(fixed: &State, st: &State) -> Vec<Unplaced> {
+    let m = st.m;
+    (0..m.reqs.len())
+        .filter(|&r| st.at[r].is_none())
+        .map(|r| Unplaced { request: m.requests[r].to_string(), reasons: reasons(fixed, st, r) })
+        .collect()
+}
+
+fn reasons(fixed: &State, st: &State, r: usize) -> Vec<Reason> {
+    let m = st.m;
+    let places = |relax: &Relax| -> Vec<Opt> {
+        let mut options = m.options(r, relax);
+        options.retain(|&o| fixed.fits(r, o));
+        options
+    };
+    let free = places(&Relax::default());
+    if !free.is_empty() {
+        return blocked(st, r, &free);
+    }
+    if m.starts(r).is_empty() {
+        return vec![Reason::WindowTooShort];
+    }
+    let size = m.inst.requests[r].size;
+    let rooms = &m.reqs[r].rooms;
+    let mut candidates: Vec<(Relax, Reason)> = Vec::new();
+    if rooms.iter().any(|&x| m.inst.rooms[x].capacity < size) {
+        candidates.push((Relax { capacity: true, ..Relax::default() }, Reason::NoRoomLargeEnough { size }));
+    }
+    if rooms.iter().any(|&x| !m.inst.rooms[x].unavailable.is_empty()) {
+        candidates.push((Relax { room_unavailable: true, ..Relax::default() }, Reason::NoRoomFree));
+    }
+    let committed: Vec<usize> = m.reqs[r]
+        .persons
+        .iter()
+        .copied()
+        .filter(|&p| m.inst.persons[p].present.is_some() || !m.busy[p].is_empty())
+        .collect();
+    for &p in &committed {
+        let person = m.persons[p].to_string();
+        candidates.push((Relax { persons: vec![p], ..Relax::default() }, Reason::PersonUnavailable { person }));
+    }
+    let single: Vec<Reason> =
+        candidates.iter().filter(|(relax, _)| !places(relax).is_empty()).map(|(_, reason)| reason.clone()).collect();
+    if !single.is_empty() {
+        return single;
+    }
+    if committed.len() > 1 && !places(&Relax { persons: committed.clone(), ..Relax::default() }).is_empty() {
+        // Those who have no place even when the others are free are each unavailable; only when
+        // everyone is free somewhere do they lack a common time.
+        let others = |p: usize| committed.iter().copied().filter(|&q| q != p).collect::<Vec<_>>();
+        let unavailable: Vec<usize> = committed
+            .iter()
+            .copied()
+            .filter(|&p| places(&Relax { persons: others(p), ..Relax::default() }).is_empty())
+            .collect();
+        if !unavailable.is_empty() && !places(&Relax { persons: unavailable.clone(), ..Relax::default() }).is_empty() {
+            return unavailable
+                .iter()
+                .map(|&p| Reason::PersonUnavailable { person: m.persons[p].to_string() })
+                .collect();
+        }
+        let persons = committed.iter().map(|&p| m.persons[p].to_string()).collect();
+        return vec![Reason::NoCommonTime { persons }];
+    }
+    if candidates.is_empty() {
+        // Only fixed meetings stand in the way; they are named like any placed meeting.
+        return blocked(st, r, &m.options(r, &Relax::default()));
+    }
+    candidates.into_iter().map(|(_, reason)| reason).collect()
+}
+
+/// What the plan puts in the way of one place.
+#[derive(Default)]
+struct Blockers {
+    meetings: Vec<usize>,
+    full: Vec<usize>,
+    order: Vec<usize>,
+}
+
+impl Blockers {
+    fn of(st: &State, r: usize, o: Opt) -> Blockers {
+        let mut b = Blockers::default();
+        st.conflicts(r, o, |c| {
+            match c {
+                Conflict::Room(q) | Conflict::Person(q) => b.meetings.push(q),
+                Conflict::MaxPerDay(p) => b.full.push(p),
+                Conflict::Precedence(q) => b.order.push(q),
+            }
+            true
+        });
+        for list in [&mut b.meetings, &mut b.full, &mut b.order] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        b
+    }
+
+    fn kinds(&self) -> usize {
+        [&self.meetings, &self.full, &self.order].iter().filter(|l| !l.is_empty()).count()
+    }
+
+    fn size(&self) -> usize {
+        self.meetings.len() + self.full.len() + self.order.len()
+    }
+}
+
+/// Reasons for a request that has places against the static constraints, all taken.
+fn blocked(st: &State, r: usize, options: &[Opt]) -> Vec<Reason> {
+    let m = st.m;
+    let names = |list: &[usize]| list.iter().map(|&q| m.requests[q].to_string()).collect::<Vec<_>>();
+    let weight = m.reqs[r].weight;
+    let lighter = |b: &Blockers| b.meetings.iter().filter(|&&q| m.reqs[q].weight < weight).count();
+    let all: Vec<Blockers> = options.iter().map(|&o| Blockers::of(st, r, o)).collect();
+    let alone: Vec<&Blockers> = all.iter().filter(|b| b.kinds() == 1).collect();
+    let mut reasons = Vec::new();
+    let lost = alone.iter().filter(|b| !b.meetings.is_empty()).min_by_key(|b| {
+        let total: u64 = b.meetings.iter().map(|&q| m.reqs[q].weight).sum();
+        (lighter(b), b.meetings.len(), total)
+    });
+    if let Some(b) = lost {
+        reasons.push(Reason::LostTo { requests: names(&b.meetings) });
+    }
+    let mut full: Vec<usize> = alone.iter().filter(|b| b.full.len() == 1).map(|b| b.full[0]).collect();
+    full.sort_unstable();
+    full.dedup();
+    reasons.extend(full.into_iter().map(|p| Reason::MaxPerDay { person: m.persons[p].to_string() }));
+    if let Some(b) = alone.iter().filter(|b| !b.order.is_empty()).min_by_key(|b| b.order.len()) {
+        reasons.push(Reason::Precedence { requests: names(&b.order) });
+    }
+    if !reasons.is_empty() {
+        return reasons;
+    }
+    let Some(b) = all.iter().min_by_key(|b| (b.size(), lighter(b))) else { return reasons };
+    if !b.meetings.is_empty() {
+        reasons.push(Reason::LostTo { requests: names(&b.meetings) });
+    }
+    reasons.extend(b.full.iter().map(|&p| Reason::MaxPerDay { person: m.persons[p].to_string() }));
+    if !b.order.is_empty() {
+        reasons.push(Reason::Precedence { requests: names(&b.order) });
+    }
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::{
+        Busy, Day, Instance, Meeting, Options, Person, Plan, Reason, Request, Room, Span, check, generate, solve,
+    };
+
+    /// Removes the blocker a reason names, from the instance or from the placed meetings.
+    fn relax(reason: &Reason, request: &str, inst: &mut Instance, meetings: &mut Vec<Meeting>) {
+        match reason {
+            Reason::PersonUnavailable { person } => relax_persons(inst, std::slice::from_ref(person)),
+            Reason::NoCommonTime { persons } => relax_persons(inst, persons),
+            Reason::NoRoomLargeEnough { size } => {
+                inst.rooms.iter_mut().for_each(|r| r.capacity = r.capacity.max(*size))
+            }
+            Reason::NoRoomFree => inst.rooms.iter_mut().for_each(|r| r.unavailable.clear()),
+            Reason::MaxPerDay { person } => {
+                inst.persons.iter_mut().filter(|p| &p.id == person).for_each(|p| p.max_per_day = Some(99))
+            }
+            Reason::LostTo { requests } => meetings.retain(|m| !requests.contains(&m.request)),
+            Reason::Precedence { requests } => {
+                for r in &mut inst.requests {
+                    if r.id == request {
+                        r.after.retain(|a| !requests.contains(a));
+                    } else if requests.contains(&r.id) {
+                        r.after.retain(|a| a != request);
+                    }
+                }
+            }
+            Reason::WindowTooShort => {}
+        }
+    }
+
+    fn relax_persons(inst: &mut Instance, persons: &[String]) {
+        for p in inst.persons.iter_mut().filter(|p| persons.contains(&p.id)) {
+            p.busy.clear();
+            p.present = None;
+        }
+    }
+
+    fn is_static(reason: &Reason) -> bool {
+        !matches!(reason, Reason::LostTo { .. } | Reason::MaxPerDay { .. } | Reason::Precedence { .. })
+    }
+
+    /// Whether the request can join the meetings somewhere, by trying every start and room
+    /// against the checker.
+    fn placeable(inst: &Instance, meetings: &[Meeting], request: &str) -> bool {
+        let duration = inst.requests.iter().find(|r| r.id == request).unwrap().duration;
+        inst.days.iter().any(|day| {
+            (day.start..day.end).step_by(inst.grid as usize).any(|start| {
+                inst.rooms.iter().any(|room| {
+                    let mut meetings = meetings.to_vec();
+                    meetings.push(Meeting {
+                        request: request.into(),
+                        start,
+                        end: start + duration,
+                        room: room.id.clone(),
+                    });
+                    let plan = Plan {
+                        meetings,
+                        unplaced: vec![],
+                        objective: Default::default(),
+                        proven_optimal: false,
+                        bound: 0,
+                        effort: 0,
+                    };
+                    check(inst, &plan).is_feasible()
+                })
+            })
+        })
+    }
+
+    /// Whether removing the blockers of these reasons makes the request placeable. Static reasons
+    /// are judged against the fixed meetings alone, dynamic ones against the whole plan.
+    fn freed(inst: &Instance, plan: &Plan, request: &str, reasons: &[Reason]) -> bool {
+        let mut inst = inst.clone();
+        let fixed = |m: &&Meeting| inst.requests.iter().any(|r| r.id == m.request && r.fixed.is_some());
+        let mut meetings: Vec<Meeting> = if reasons.iter().all(is_static) {
+            plan.meetings.iter().filter(fixed).cloned().collect()
+        } else {
+            plan.meetings.clone()
+        };
+        for reason in reasons {
+            relax(reason, request, &mut inst, &mut meetings);
+        }
+        placeable(&inst, &meetings, request)
+    }
+
+    #[test]
+    fn two_ministers_in_the_same_session_are_each_unavailable_not_short_of_a_common_time() {
+        let busy = |id: &str| Person {
+            id: id.into(),
+            present: None,
+            busy: vec![Busy { start: 600, end: 720, venue: None, label: None }],
+            max_per_day: None,
+        };
+        let inst = Instance {
+            origin: None,
+            grid: 5,
+            buffer: 0,
+            max_per_day: 8,
+            default_travel: 0,
+            days: vec![Day { start: 480, end: 1260 }],
+            travel: vec![],
+            rooms: vec![Room { id: "green".into(), venue: "mfa".into(), capacity: 8, unavailable: vec![] }],
+            persons: vec![busy("kz"), busy("ru")],
+            requests: vec![Request {
+                id: "kz-ru".into(),
+                persons: vec!["kz".into(), "ru".into()],
+                duration: 45,
+                weight: 1,
+                size: 6,
+                windows: vec![Span::new(660, 720)],
+                rooms: vec![],
+                after: vec![],
+                fixed: None,
+            }],
+            previous: vec![],
+        };
+        let plan = solve(&inst, &Options::default()).unwrap();
+        let reasons = &plan.unplaced[0].reasons;
+        assert_eq!(
+            reasons,
+            &[Reason::PersonUnavailable { person: "kz".into() }, Reason::PersonUnavailable { person: "ru".into() }]
+        );
+        assert!(freed(&inst, &plan, "kz-ru", reasons), "freeing both frees the meeting");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        #[test]
+        fn explanations_are_true(seed in any::<u64>()) {
+            let inst = generate::small(seed);
+            let plan = solve(&inst, &Options { budget: 20_000, ..Options::default() }).unwrap();
+            for u in &plan.unplaced {
+                prop_assert!(!u.reasons.is_empty(), "{} has no reason", u.request);
+                if u.reasons == [Reason::WindowTooShort] {
+                    continue;
+                }
+                let each = u.reasons.iter().all(|r| freed(&inst, &plan, &u.request, std::slice::from_ref(r)));
+                let together = u.reasons.len() > 1 && freed(&inst, &plan, &u.request, &u.reasons);
+                prop_assert!(each || together, "{}: {:?} in {:#?}", u.request, u.reasons, plan);
+                let weight = |id: &str| inst.requests.iter().find(|r| r.id == id).unwrap().weight;
+                // A lighter meeting that alone keeps a request out would have been swapped.
+                for reason in u.reasons.iter().filter(|_| each) {
+                    if let Reason::LostTo { requests } = reason && requests.len() == 1 {
+                        prop_assert!(weight(&requests[0]) >= weight(&u.request), "a lighter meeting blocks {}", u.request);
+                    }
+                }
+            }
+        }
+    }
+}

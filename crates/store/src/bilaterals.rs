@@ -1,0 +1,114 @@
+//! Bilateral requests of events. A request is withdrawn, never deleted.
+
+use domain::Id;
+use domain::bilaterals::{Outcome, Priority, Request, Side, Window};
+use domain::policy::{Actor, EntityKind};
+use sqlx::types::Json;
+
+use crate::audit::{self, Change};
+use crate::{Result, Store, StoreError, Tx};
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: Id,
+    event_id: Id,
+    sides: Json<Vec<Side>>,
+    principals: Json<Vec<Id>>,
+    duration: i32,
+    priority: String,
+    windows: Json<Vec<Window>>,
+    note: String,
+    withdrawn: bool,
+    outcome: Option<Json<Outcome>>,
+    item_id: Option<Id>,
+    version: i64,
+}
+
+impl TryFrom<RequestRow> for Request {
+    type Error = StoreError;
+    fn try_from(r: RequestRow) -> Result<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("bilateral request {}: {what}", r.id));
+        if r.sides.0.is_empty() {
+            return Err(corrupt("no sides"));
+        }
+        Ok(Request {
+            id: r.id,
+            event_id: r.event_id,
+            sides: r.sides.0,
+            principals: r.principals.0,
+            duration: u32::try_from(r.duration).map_err(|_| corrupt("duration"))?,
+            priority: Priority::parse(&r.priority).ok_or_else(|| corrupt("priority"))?,
+            windows: r.windows.0,
+            note: r.note,
+            withdrawn: r.withdrawn,
+            outcome: r.outcome.map(|o| o.0),
+            item: r.item_id,
+            version: r.version,
+        })
+    }
+}
+
+macro_rules! select_requests {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, event_id, sides, principals, duration, priority, windows, note, withdrawn, outcome, item_id, \
+             version FROM bilateral_requests ",
+            $rest
+        )
+    };
+}
+
+const OF_EVENT: &str = select_requests!("WHERE event_id = $1 ORDER BY id");
+const BY_ID: &str = select_requests!("WHERE id = $1");
+const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, principals, duration, priority, windows, \
+     note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
+const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2, duration = $3, priority = $4, \
+     windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, version = version + 1 \
+     WHERE id = $10 AND version = $11";
+
+/// Every request of an event, in the order they were made: one query.
+pub async fn of_event(store: &Store, event: Id) -> Result<Vec<Request>> {
+    let rows: Vec<RequestRow> = on!(store, c => sqlx::query_as(OF_EVENT).bind(event).fetch_all(c).await)?;
+    rows.into_iter().map(Request::try_from).collect()
+}
+
+pub async fn create(tx: &mut Tx, actor: &Actor, request: Request) -> Result<Request> {
+    execute!(tx, c => sqlx::query(INSERT)
+        .bind(request.id)
+        .bind(request.event_id)
+        .bind(Json(&request.sides))
+        .bind(Json(&request.principals))
+        .bind(request.duration as i32)
+        .bind(request.priority.as_str())
+        .bind(Json(&request.windows))
+        .bind(&request.note)
+        .bind(request.withdrawn)
+        .bind(request.outcome.as_ref().map(Json))
+        .bind(request.item))?;
+    audit::record(tx, Change::create(actor, EntityKind::BilateralRequest, request.id, &request)).await?;
+    Ok(request)
+}
+
+/// Writes `after` over the request if it is still at `before`'s version; otherwise a conflict.
+pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Request) -> Result<Request> {
+    let done = execute!(tx, c => sqlx::query(UPDATE)
+        .bind(Json(&after.sides))
+        .bind(Json(&after.principals))
+        .bind(after.duration as i32)
+        .bind(after.priority.as_str())
+        .bind(Json(&after.windows))
+        .bind(&after.note)
+        .bind(after.withdrawn)
+        .bind(after.outcome.as_ref().map(Json))
+        .bind(after.item)
+        .bind(before.id)
+        .bind(before.version))?;
+    if done != 1 {
+        let row: Option<RequestRow> = on!(tx, c => sqlx::query_as(BY_ID).bind(before.id).fetch_optional(c).await)?;
+        let current = row.ok_or(StoreError::NotFound)?.version;
+        return Err(StoreError::Conflict { entity: "bilateral request", current });
+    }
+    let after = Request { version: before.version + 1, ..after };
+    audit::record(tx, Change::update(actor, EntityKind::BilateralRequest, before.id, before, &after)).await?;
+    Ok(after)
+}

@@ -1,0 +1,749 @@
+//! Bilateral meetings on the sidelines: delegations request and answer, the host runs the scheduler,
+//! reviews its plan (by room and day, per delegation, with the reasons for what it left out) and
+//! confirms meetings into the programme.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::bilaterals::{
+    Answer, Outcome, Priority, Refusal, Request, RequestFrame, RequestInput, Settings, Sidelines, Status, Why,
+    WindowInput,
+};
+use domain::participants::Participant;
+use domain::policy::{Action, BilateralScope, authorize, bilateral_scope};
+use domain::programme::{Attendees, Item, ItemKind, PressAccess, Visibility};
+use domain::{Id, Text};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody};
+use crate::programme::Programme;
+use crate::render;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/events/{event}/bilaterals", "Bilateral requests and the schedule of bilaterals", page)
+        .post("/events/{event}/bilaterals", "Request a bilateral (form)", request_form)
+        .post("/events/{event}/bilaterals/{request}/answer", "Accept, decline, re-time or withdraw (form)", answer_form)
+        .post("/events/{event}/bilaterals/schedule", "Run the scheduler (form)", schedule_form)
+        .post("/events/{event}/bilaterals/confirm", "Confirm scheduled bilaterals (form)", confirm_form)
+        .get("/api/v1/events/{event}/bilaterals", "The bilateral requests the caller may see", api_list)
+        .post("/api/v1/events/{event}/bilaterals", "Request a bilateral", api_request)
+        .post("/api/v1/events/{event}/bilaterals/{request}/answer", "Accept, decline, re-time or withdraw", api_answer)
+        .post(
+            "/api/v1/events/{event}/bilaterals/schedule",
+            "Run the scheduler over the accepted requests",
+            api_schedule,
+        )
+        .post(
+            "/api/v1/events/{event}/bilaterals/confirm",
+            "Confirm scheduled bilaterals into the programme",
+            api_confirm,
+        )
+        .get("/api/v1/events/{event}/bilaterals/instance", "The scheduler's instance for the event", api_instance)
+}
+
+/// An event's programme with its bilateral requests, as one actor may see and act on them.
+struct Sideline {
+    p: Arc<Programme>,
+    requests: Vec<Request>,
+    scope: BilateralScope,
+}
+
+impl Sideline {
+    async fn load(state: &AppState, ctx: &Ctx, slug: &str, for_write: bool) -> Result<Sideline, AppError> {
+        let p =
+            if for_write { Programme::for_write(state, slug).await? } else { Programme::current(state, slug).await? };
+        let invited: Vec<Id> = p.delegations.iter().map(|(_, x)| x.id).collect();
+        let scope = bilateral_scope(&ctx.actor, p.event.id, &invited)?;
+        let requests = store::bilaterals::of_event(&state.store, p.event.id).await?;
+        Ok(Sideline { p, requests, scope })
+    }
+
+    fn participant(&self, code: &str) -> Option<&Participant> {
+        self.p.delegations.iter().map(|(_, x)| x).find(|x| x.code == code)
+    }
+
+    /// The participants the actor speaks for here, by code.
+    fn own_codes(&self) -> Vec<String> {
+        match &self.scope {
+            BilateralScope::All => Vec::new(),
+            BilateralScope::Sides(ids) => {
+                self.p.delegations.iter().filter(|(_, x)| ids.contains(&x.id)).map(|(_, x)| x.code.clone()).collect()
+            }
+        }
+    }
+
+    fn visible(&self) -> impl Iterator<Item = &Request> {
+        let own = self.own_codes();
+        let all = self.scope == BilateralScope::All;
+        self.requests.iter().filter(move |r| all || own.iter().any(|c| r.has_side(c)))
+    }
+
+    fn request(&self, id: Id) -> Result<&Request, AppError> {
+        self.visible().find(|r| r.id == id).ok_or(AppError::NotFound)
+    }
+
+    /// The programme's items with who attends each, for the scheduler.
+    fn attended(&self) -> Vec<(&Item, BTreeSet<Id>)> {
+        self.p.items.iter().map(|i| (i, self.p.attendance(i))).collect()
+    }
+
+    fn sidelines<'a>(&'a self, items: &'a [(&'a Item, BTreeSet<Id>)], settings: Settings) -> Sidelines<'a> {
+        Sidelines {
+            event: &self.p.event,
+            tz: &self.p.tz,
+            members: &self.p.members,
+            items,
+            requests: &self.requests,
+            settings,
+        }
+    }
+
+    fn names(&self, codes: &[&str], lang: &str) -> String {
+        codes
+            .iter()
+            .map(|c| self.participant(c).map_or_else(|| c.to_string(), |x| x.short_name.get(lang).to_string()))
+            .collect::<Vec<_>>()
+            .join(" – ")
+    }
+
+    fn person(&self, id: &str, lang: &str) -> String {
+        self.p
+            .members
+            .iter()
+            .find(|(_, m)| m.id.to_string() == id)
+            .map_or_else(|| id.to_string(), |(code, m)| format!("{} ({code})", m.names.display(lang)))
+    }
+
+    fn sides_of(&self, id: &str, lang: &str) -> String {
+        self.requests.iter().find(|r| r.id.to_string() == id).map_or_else(
+            || id.to_string(),
+            |r| self.names(&r.sides.iter().map(|s| s.participant.as_str()).collect::<Vec<_>>(), lang),
+        )
+    }
+
+    /// Why a request was left out, in the reader's language, naming the blocker.
+    fn why(&self, state: &AppState, lang: &str, why: &Why) -> String {
+        use schedule::Reason;
+        let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
+        let list = |ids: &[String], f: &dyn Fn(&str) -> String| ids.iter().map(|i| f(i)).collect::<Vec<_>>().join("; ");
+        match why {
+            Why::OutsideHours => t("bilateral-why-outside-hours", &[]),
+            Why::NoHead { participant } => {
+                t("bilateral-why-no-head", &[("delegation", self.names(&[participant], lang).into())])
+            }
+            Why::Scheduler { reason } => match reason {
+                Reason::PersonUnavailable { person } => {
+                    t("bilateral-why-person-unavailable", &[("person", self.person(person, lang).into())])
+                }
+                Reason::NoCommonTime { persons } => {
+                    t("bilateral-why-no-common-time", &[("persons", list(persons, &|p| self.person(p, lang)).into())])
+                }
+                Reason::NoRoomLargeEnough { size } => t("bilateral-why-no-room-large", &[("size", (*size).into())]),
+                Reason::NoRoomFree => t("bilateral-why-no-room-free", &[]),
+                Reason::WindowTooShort => t("bilateral-why-window-too-short", &[]),
+                Reason::MaxPerDay { person } => {
+                    t("bilateral-why-max-per-day", &[("person", self.person(person, lang).into())])
+                }
+                Reason::Precedence { requests } => {
+                    t("bilateral-why-precedence", &[("requests", list(requests, &|r| self.sides_of(r, lang)).into())])
+                }
+                Reason::LostTo { requests } => {
+                    t("bilateral-why-lost-to", &[("requests", list(requests, &|r| self.meeting_words(r, lang)).into())])
+                }
+            },
+        }
+    }
+
+    /// Where and when a request's meeting is: its programme item once confirmed, else the
+    /// scheduler's proposal.
+    fn placement(&self, r: &Request) -> Option<Placement> {
+        if let Some(item) = r.item.and_then(|id| self.p.items.iter().find(|i| i.id == id && !i.cancelled)) {
+            return Some(Placement {
+                starts: item.starts,
+                ends: item.ends,
+                venue: item.venue.clone().unwrap_or_default(),
+                room: item.room.clone().unwrap_or_default(),
+            });
+        }
+        match &r.outcome {
+            Some(Outcome::Placed { starts, ends, venue, room }) => {
+                Some(Placement { starts: *starts, ends: *ends, venue: venue.clone(), room: room.clone() })
+            }
+            _ => None,
+        }
+    }
+
+    /// "Kazakhstan – Russian Federation, 10 Apr 10:00" for a placed request.
+    fn meeting_words(&self, id: &str, lang: &str) -> String {
+        let when = self
+            .requests
+            .iter()
+            .find(|r| r.id.to_string() == id)
+            .and_then(|r| self.placement(r))
+            .map(|at| self.p.local(at.starts).strftime("%d.%m %H:%M").to_string());
+        match when {
+            Some(when) => format!("{}, {when}", self.sides_of(id, lang)),
+            None => self.sides_of(id, lang),
+        }
+    }
+
+    fn request_json(&self, state: &AppState, r: &Request, lang: &str) -> Value {
+        let codes: Vec<&str> = r.sides.iter().map(|s| s.participant.as_str()).collect();
+        let windows: Vec<Value> = r
+            .windows
+            .iter()
+            .map(|w| {
+                json!({ "starts": w.starts, "ends": w.ends,
+                    "shown": format!("{}–{}", self.p.local(w.starts).strftime("%d.%m %H:%M"), self.p.local(w.ends).strftime("%H:%M")) })
+            })
+            .collect();
+        let outcome = match (self.placement(r), &r.outcome) {
+            (Some(at), _) => json!({
+                "kind": "placed", "starts": at.starts, "ends": at.ends, "venue": at.venue, "room": at.room,
+                "day": self.p.local(at.starts).date(), "day_shown": state.i18n.date(lang, self.p.local(at.starts).date()),
+                "time": self.time_span(&at), "place": self.place(&at.venue, &at.room, lang),
+            }),
+            (None, Some(Outcome::Unplaced { reasons })) => json!({
+                "kind": "unplaced", "reasons": reasons,
+                "shown": reasons.iter().map(|w| self.why(state, lang, w)).collect::<Vec<_>>(),
+            }),
+            (None, _) => Value::Null,
+        };
+        let principals: Vec<String> = r.principals.iter().map(|p| self.person(&p.to_string(), lang)).collect();
+        json!({
+            "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals,
+            "principals_shown": principals, "duration": r.duration, "priority": r.priority, "windows": windows,
+            "note": r.note, "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
+        })
+    }
+
+    /// "16:50–17:20", in the event's time zone.
+    fn time_span(&self, at: &Placement) -> String {
+        format!("{}–{}", self.p.local(at.starts).strftime("%H:%M"), self.p.local(at.ends).strftime("%H:%M"))
+    }
+
+    fn place(&self, venue: &str, room: &str, lang: &str) -> String {
+        let Some(v) = self.p.event.venues.iter().find(|v| v.slug == venue) else { return format!("{venue}/{room}") };
+        let room =
+            v.rooms.iter().find(|r| r.slug == room).map_or_else(|| room.to_string(), |r| r.name.get(lang).into());
+        format!("{}, {room}", v.name.get(lang))
+    }
+}
+
+/// When and where a meeting takes place.
+struct Placement {
+    starts: jiff::Timestamp,
+    ends: jiff::Timestamp,
+    venue: String,
+    room: String,
+}
+
+/// Turns a side's refusal into the error the reader sees.
+fn refused(r: Refusal) -> AppError {
+    match r {
+        Refusal::NotASide => AppError::Forbidden("this delegation is not a side of the request"),
+        Refusal::NotRequester => AppError::Forbidden("only the requesting side withdraws a request"),
+        Refusal::Withdrawn => AppError::Refused("the request was withdrawn".into()),
+        Refusal::Confirmed => AppError::Refused("the meeting is confirmed; ask the host to change it".into()),
+    }
+}
+
+/// The side the actor speaks for: `from` if given, else its only one.
+fn acting_side(s: &Sideline, ctx: &Ctx, from: Option<&str>) -> Result<(Id, String), AppError> {
+    let own = s.own_codes();
+    let code = match from {
+        Some(code) => code.trim().to_ascii_uppercase(),
+        None => own
+            .first()
+            .cloned()
+            .ok_or(AppError::Forbidden("only the delegation's accreditation officer or its ministry"))?,
+    };
+    let participant = s.participant(&code).ok_or_else(|| AppError::field("from", "unknown"))?;
+    authorize(&ctx.actor, Action::ActOnBilateral { event: s.p.event.id, participant: participant.id })?;
+    Ok((participant.id, code))
+}
+
+async fn create(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Sideline,
+    from: Option<&str>,
+    input: RequestInput,
+) -> Result<Request, AppError> {
+    let (_, code) = acting_side(s, ctx, from)?;
+    let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
+    let frame = RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members };
+    let request = input.validate(&frame, &code)?;
+    let mut tx = state.store.begin().await?;
+    let request = store::bilaterals::create(&mut tx, &ctx.actor, request).await?;
+    tx.commit().await?;
+    Ok(request)
+}
+
+/// What a side does to a request.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Act {
+    Accept,
+    Decline,
+    /// Other windows, which the other sides must accept again.
+    Propose,
+    Withdraw,
+}
+
+impl Act {
+    fn parse(s: &str) -> Option<Act> {
+        serde_json::from_value(Value::String(s.to_string())).ok()
+    }
+}
+
+async fn act(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Sideline,
+    id: Id,
+    version: i64,
+    act: Act,
+    windows: &[WindowInput],
+) -> Result<Request, AppError> {
+    let before = s.request(id)?.clone();
+    let own = s.own_codes();
+    let code = own.iter().find(|c| before.has_side(c)).ok_or_else(|| refused(Refusal::NotASide))?;
+    let participant = s.participant(code).ok_or(AppError::NotFound)?;
+    authorize(&ctx.actor, Action::ActOnBilateral { event: s.p.event.id, participant: participant.id })?;
+    if before.version != version {
+        return Err(AppError::Conflict { entity: "bilateral request", current: before.version });
+    }
+    let after = match act {
+        Act::Accept => before.clone().answer(code, Answer::Accepted),
+        Act::Decline => before.clone().answer(code, Answer::Declined),
+        Act::Withdraw => before.clone().withdraw(code),
+        Act::Propose => {
+            if windows.is_empty() {
+                return Err(AppError::field("windows", "required"));
+            }
+            let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
+            let frame = RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members };
+            let windows = domain::bilaterals::windows(&frame, windows, before.duration)?;
+            before.clone().propose(code, windows)
+        }
+    }
+    .map_err(refused)?;
+    let mut tx = state.store.begin().await?;
+    let after = store::bilaterals::replace(&mut tx, &ctx.actor, &before, after).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The effort a run from the page may spend: a regional summit's requests in about five seconds
+/// (benches/schedule.md), a ministerial's in a fraction of one.
+const BUDGET: u64 = 200_000_000;
+
+/// How long a scheduler run may take when a person waits for it; the effort budget decides the
+/// plan, this only caps it on a slow or busy machine.
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs the scheduler over the accepted requests, confirmed meetings fixed, and keeps each
+/// request's outcome. Returns whether the weight is proven optimal.
+async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> Result<schedule::Plan, AppError> {
+    authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
+    let settings = settings.validate()?;
+    let items = s.attended();
+    let sidelines = s.sidelines(&items, settings);
+    let prepared = sidelines.prepare();
+    let instance = prepared.instance.clone();
+    let options = schedule::Options { budget: BUDGET, time_limit: Some(TIME_LIMIT), ..schedule::Options::default() };
+    let plan = tokio::task::spawn_blocking(move || schedule::solve(&instance, &options))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Refused(e.to_string()))?;
+    let outcomes = prepared.outcomes(&plan);
+    let mut tx = state.store.begin().await?;
+    for before in &s.requests {
+        let outcome = if before.item.is_some() { before.outcome.clone() } else { outcomes.get(&before.id).cloned() };
+        if outcome != before.outcome {
+            let after = Request { outcome, ..before.clone() };
+            store::bilaterals::replace(&mut tx, &ctx.actor, before, after).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(plan)
+}
+
+/// Makes programme items of the placed, accepted requests named (all of them if none is named).
+async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Result<Vec<Item>, AppError> {
+    authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
+    let items = s.attended();
+    let sidelines = s.sidelines(&items, Settings::default());
+    let mut tx = state.store.begin().await?;
+    let mut made = Vec::new();
+    for before in s.requests.iter().filter(|r| chosen.is_empty() || chosen.contains(&r.id)) {
+        let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };
+        if before.status() != Status::Accepted {
+            continue;
+        }
+        let persons = sidelines.persons_of(before).map_err(|_| AppError::field("requests", "no-head"))?;
+        let codes: Vec<&str> = before.sides.iter().map(|x| x.participant.as_str()).collect();
+        let title = Text(
+            crate::i18n::LANGUAGES
+                .iter()
+                .map(|l| {
+                    (l.to_string(), state.i18n.t(l, "bilateral-item-title", &[("sides", s.names(&codes, l).into())]))
+                })
+                .collect(),
+        );
+        let fields = domain::programme::ItemFields {
+            kind: ItemKind::Bilateral,
+            title,
+            starts: *starts,
+            ends: *ends,
+            venue: Some(venue.clone()),
+            room: Some(room.clone()),
+            meeting: None,
+            attendees: Attendees { heads: false, delegations: Vec::new(), persons },
+            press: PressAccess::Closed,
+            visibility: Visibility::Participants,
+        };
+        let item = store::programme::create(&mut tx, &ctx.actor, s.p.event.id, fields).await?;
+        store::bilaterals::replace(&mut tx, &ctx.actor, before, Request { item: Some(item.id), ..before.clone() })
+            .await?;
+        made.push(item);
+    }
+    crate::live::announce(&mut tx, s.p.event.id).await?;
+    tx.commit().await?;
+    state.live.changed(&state.store, s.p.event.id);
+    Ok(made)
+}
+
+async fn page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {
+    show(&state, &ctx, &slug, json!({}), json!({})).await
+}
+
+async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Value) -> Result<Html<String>, AppError> {
+    let s = Sideline::load(state, ctx, slug, false).await?;
+    let lang = ctx.lang;
+    let host = s.scope == BilateralScope::All
+        && authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id }).is_ok();
+    let own = s.own_codes();
+    let requests: Vec<Value> = s.visible().map(|r| s.request_json(state, r, lang)).collect();
+    let codes: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
+    let delegations: Vec<Value> =
+        s.p.delegations.iter().map(|(_, x)| json!({ "code": x.code, "name": x.short_name.get(lang) })).collect();
+    let members: Vec<Value> =
+        s.p.members
+            .iter()
+            .filter(|(code, _)| own.contains(code))
+            .map(|(code, m)| json!({ "id": m.id, "name": m.names.display(lang), "code": code }))
+            .collect();
+    let model = json!({
+        "event": s.p.event, "requests": requests, "host": host, "own": own, "delegations": delegations,
+        "members": members, "priorities": Priority::ALL, "form": form, "errors": errors,
+        "matrix": if host { matrix(&s, &codes, lang) } else { Value::Null },
+        "grid": if host { grid(&s, state, lang) } else { Value::Null },
+        "by_delegation": by_delegation(&s, state, lang),
+        "settings": Settings::default(),
+    });
+    render::page(state, ctx, "bilaterals/show.html", model)
+}
+
+/// Requests as a matrix: who asked (rows) whom (columns), with each request's status.
+fn matrix(s: &Sideline, codes: &[String], lang: &str) -> Value {
+    let mut cells: BTreeMap<(String, String), Vec<&'static str>> = BTreeMap::new();
+    for r in &s.requests {
+        for side in &r.sides[1..] {
+            cells.entry((r.requester().to_string(), side.participant.clone())).or_default().push(r.status().as_str());
+        }
+    }
+    let rows: Vec<Value> = codes
+        .iter()
+        .map(|from| {
+            let cells: Vec<Value> = codes
+                .iter()
+                .map(|to| json!(cells.get(&(from.clone(), to.clone())).cloned().unwrap_or_default()))
+                .collect();
+            json!({ "code": from, "name": s.names(&[from], lang), "cells": cells })
+        })
+        .collect();
+    json!({ "columns": codes, "rows": rows })
+}
+
+/// The placed requests day by day, a row per start time and a column per room.
+fn grid(s: &Sideline, state: &AppState, lang: &str) -> Value {
+    let rooms: Vec<(String, String)> =
+        s.p.event
+            .venues
+            .iter()
+            .flat_map(|v| {
+                v.rooms.iter().map(|r| (domain::bilaterals::room_id(&v.slug, &r.slug), s.place(&v.slug, &r.slug, lang)))
+            })
+            .collect();
+    let mut days: BTreeMap<jiff::civil::Date, BTreeMap<String, HashMap<String, Value>>> = BTreeMap::new();
+    for r in &s.requests {
+        if let Some(at) = s.placement(r) {
+            let local = s.p.local(at.starts);
+            let codes: Vec<&str> = r.sides.iter().map(|x| x.participant.as_str()).collect();
+            days.entry(local.date()).or_default().entry(local.strftime("%H:%M").to_string()).or_default().insert(
+                domain::bilaterals::room_id(&at.venue, &at.room),
+                json!({ "names": s.names(&codes, lang), "time": s.time_span(&at), "status": r.status().as_str() }),
+            );
+        }
+    }
+    let days: Vec<Value> = days
+        .into_iter()
+        .map(|(date, times)| {
+            let rows: Vec<Value> = times
+                .into_iter()
+                .map(|(time, cells)| {
+                    let cells: Vec<Value> =
+                        rooms.iter().map(|(id, _)| cells.get(id).cloned().unwrap_or(Value::Null)).collect();
+                    json!({ "time": time, "cells": cells })
+                })
+                .collect();
+            json!({ "day": state.i18n.date(lang, date), "rows": rows })
+        })
+        .collect();
+    json!({ "rooms": rooms.iter().map(|(_, name)| name).collect::<Vec<_>>(), "days": days })
+}
+
+/// Each delegation's placed meetings, in time order.
+fn by_delegation(s: &Sideline, state: &AppState, lang: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (_, x) in &s.p.delegations {
+        let mut rows: Vec<(jiff::Timestamp, Value)> = s
+            .visible()
+            .filter(|r| r.has_side(&x.code))
+            .filter_map(|r| {
+                let at = s.placement(r)?;
+                let others: Vec<&str> =
+                    r.sides.iter().map(|y| y.participant.as_str()).filter(|c| *c != x.code).collect();
+                let row = json!({
+                    "day": state.i18n.date(lang, s.p.local(at.starts).date()), "time": s.time_span(&at),
+                    "with": s.names(&others, lang), "place": s.place(&at.venue, &at.room, lang),
+                    "status": r.status().as_str(),
+                });
+                Some((at.starts, row))
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort_by_key(|(t, _)| *t);
+        out.push(
+            json!({ "name": x.short_name.get(lang), "meetings": rows.into_iter().map(|(_, v)| v).collect::<Vec<_>>() }),
+        );
+    }
+    out
+}
+
+async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, false).await?;
+    let requests: Vec<Value> = s.visible().map(|r| s.request_json(&state, r, ctx.lang)).collect();
+    Ok(Json(json!({ "event": s.p.event.slug, "time_zone": s.p.event.time_zone, "requests": requests })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewRequest {
+    /// The side asking, by participant code; needed only by whoever speaks for several.
+    from: Option<String>,
+    #[serde(flatten)]
+    request: RequestInput,
+}
+
+async fn api_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    JsonBody(input): JsonBody<NewRequest>,
+) -> Result<Response, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let request = create(&state, &ctx, &s, input.from.as_deref(), input.request).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerInput {
+    version: i64,
+    answer: Act,
+    /// The windows proposed instead (with `propose`).
+    #[serde(default)]
+    windows: Vec<WindowInput>,
+}
+
+async fn api_answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Id)>,
+    JsonBody(input): JsonBody<AnswerInput>,
+) -> Result<Json<Value>, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let request = act(&state, &ctx, &s, id, input.version, input.answer, &input.windows).await?;
+    Ok(Json(json!({ "request": s.request_json(&state, &request, ctx.lang) })))
+}
+
+async fn api_schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, AppError> {
+    let settings: Settings = if body.is_empty() { Settings::default() } else { crate::input::parse_json(&body)? };
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let plan = run(&state, &ctx, &s, settings).await?;
+    Ok(Json(json!({
+        "placed": plan.meetings.len(), "unplaced": plan.unplaced.len(), "objective": plan.objective,
+        "proven_optimal": plan.proven_optimal,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfirmInput {
+    /// The requests to confirm; all placed ones if empty.
+    #[serde(default)]
+    requests: Vec<Id>,
+}
+
+async fn api_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    JsonBody(input): JsonBody<ConfirmInput>,
+) -> Result<Json<Value>, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let items = confirm(&state, &ctx, &s, &input.requests).await?;
+    let p = Programme::for_write(&state, &slug).await?;
+    Ok(Json(json!({ "items": items.iter().map(|i| p.item_json(i, ctx.lang)).collect::<Vec<_>>() })))
+}
+
+async fn api_instance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<schedule::Instance>, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, false).await?;
+    authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
+    let items = s.attended();
+    let sidelines = s.sidelines(&items, Settings::default());
+    Ok(Json(sidelines.prepare().instance))
+}
+
+/// Back to the page after a form; a refused form shows the page with every error by its field.
+async fn after_form(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    form: &Form,
+    outcome: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    let outcome = outcome.map(|()| format!("/events/{slug}/bilaterals"));
+    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, slug, values, errors)).await
+}
+
+/// A window from a form's `starts`/`ends` fields; none if both are empty.
+fn window_from_form(form: &Form) -> Result<Vec<WindowInput>, AppError> {
+    let (starts, ends) = (form.get("starts").trim(), form.get("ends").trim());
+    if starts.is_empty() && ends.is_empty() {
+        return Ok(Vec::new());
+    }
+    let starts = starts.parse().map_err(|_| AppError::field("windows[0].starts", "invalid-time"))?;
+    let ends = ends.parse().map_err(|_| AppError::field("windows[0].ends", "invalid-time"))?;
+    Ok(vec![WindowInput { starts, ends }])
+}
+
+async fn request_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let outcome = async {
+        let principals = form
+            .all("principals")
+            .into_iter()
+            .map(|p| p.parse::<Id>().map_err(|_| AppError::field("principals", "unknown")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let input = RequestInput {
+            with: form.all("with").into_iter().map(str::to_string).collect(),
+            principals,
+            duration: form.number("duration")?,
+            priority: Priority::parse(form.get("priority"))
+                .ok_or_else(|| AppError::field("priority", "invalid-choice"))?,
+            windows: window_from_form(&form)?,
+            note: form.get("note").to_string(),
+        };
+        let from = Some(form.get("from")).filter(|f| !f.is_empty());
+        create(&state, &ctx, &s, from, input).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, &slug, &form, outcome).await
+}
+
+async fn answer_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let outcome = async {
+        let version = form.number("version")?;
+        let answer = Act::parse(form.get("answer")).ok_or_else(|| AppError::field("answer", "invalid-choice"))?;
+        act(&state, &ctx, &s, id, version, answer, &window_from_form(&form)?).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, &slug, &form, outcome).await
+}
+
+async fn schedule_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let outcome = async {
+        let time = |name: &str| form.get(name).parse().map_err(|_| AppError::field(name, "invalid-time"));
+        let settings = Settings {
+            day_starts: time("day_starts")?,
+            day_ends: time("day_ends")?,
+            grid: form.number("grid")?,
+            buffer: form.number("buffer")?,
+            max_per_day: form.number("max_per_day")?,
+        };
+        run(&state, &ctx, &s, settings).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, &slug, &form, outcome).await
+}
+
+async fn confirm_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    let chosen = form
+        .all("request")
+        .into_iter()
+        .map(|r| r.parse::<Id>().map_err(|_| AppError::field("request", "unknown")))
+        .collect::<Result<Vec<_>, _>>()?;
+    if chosen.is_empty() {
+        return Err(AppError::field("request", "required"));
+    }
+    confirm(&state, &ctx, &s, &chosen).await?;
+    Ok(Redirect::to(&format!("/events/{slug}/bilaterals")).into_response())
+}
