@@ -277,9 +277,8 @@ def add_hint(m, pb, plan, index, x, s, y, w, v, order, extra, dur, starts_of):
         at[i] = (mt["start"], room_index[mt["room"]])
     for i in x:
         if i in at:
-            t, k = at[i]
             m.add_hint(x[i], 1)
-            m.add_hint(s[i], t)
+            m.add_hint(s[i], at[i][0])
         else:
             m.add_hint(x[i], 0)
             m.add_hint(s[i], starts_of[i][0])
