@@ -23,11 +23,11 @@ use schedule::{Instance, Options, Plan, check, solve};
 /// ministerial budget is enough to prove optimality.
 const BUDGETS: [(Preset, &str, u64); 3] = [
     (Preset::Ministerial, "ministerial", 12_000_000),
-    (Preset::Regional, "regional", 200_000_000),
-    (Preset::Un, "un", 130_000_000),
+    (Preset::Regional, "regional", 80_000_000),
+    (Preset::Un, "un", 65_000_000),
 ];
 /// Re-planning must answer while the protocol officer waits.
-const REPLAN_BUDGET: u64 = 300_000;
+const REPLAN_BUDGET: u64 = 3_000_000;
 
 fn run(inst: &Instance, budget: u64, seed: u64) -> (Plan, Duration) {
     let options = Options { budget, time_limit: Some(Duration::from_secs(30)), seed };

@@ -346,7 +346,7 @@ async fn act(
 
 /// The effort a run from the page may spend: a regional summit's requests in about five seconds
 /// (benches/schedule.md), a ministerial's in a fraction of one.
-const BUDGET: u64 = 200_000_000;
+const BUDGET: u64 = 80_000_000;
 
 /// How long a scheduler run may take when a person waits for it; the effort budget decides the
 /// plan, this only caps it on a slow or busy machine.
