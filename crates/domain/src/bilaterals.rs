@@ -223,6 +223,12 @@ impl Request {
     }
 }
 
+/// The requests a reader sees: every one (`sides` is `None`: the host), or those that one of the
+/// given participants (by code) is a side of — never another delegation's.
+pub fn visible<'a>(requests: &'a [Request], sides: Option<&'a [String]>) -> impl Iterator<Item = &'a Request> {
+    requests.iter().filter(move |r| sides.is_none_or(|codes| codes.iter().any(|c| r.has_side(c))))
+}
+
 /// A window as a user types it, in the event's local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -729,6 +735,23 @@ mod tests {
             ]
         );
         assert_eq!(codes(ask(&["KZ"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "duplicate");
+    }
+
+    #[test]
+    fn a_delegation_sees_the_requests_it_is_a_side_of_and_the_host_sees_all() {
+        let event = almaty();
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[] };
+        let requests = [
+            ask(&["RU"], Vec::new()).validate(&frame, "KZ").unwrap(),
+            ask(&["TJ"], Vec::new()).validate(&frame, "RU").unwrap(),
+        ];
+        let seen =
+            |sides: Option<&[String]>| visible(&requests, sides).map(|r| r.requester().to_string()).collect::<Vec<_>>();
+        assert_eq!(seen(Some(&["TJ".to_string()])), ["RU"]);
+        assert_eq!(seen(Some(&["KZ".to_string()])), ["KZ"]);
+        assert_eq!(seen(Some(&[])), Vec::<String>::new());
+        assert_eq!(seen(None), ["KZ", "RU"]);
     }
 
     #[test]

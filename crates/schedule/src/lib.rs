@@ -19,3 +19,17 @@ pub use check::{Report, Violation, check};
 pub use instance::{Busy, Day, Fixed, Instance, InstanceError, Person, Placement, Request, Room, Span, Travel};
 pub use plan::{Meeting, Objective, Plan, Reason, Unplaced};
 pub use solve::{Options, solve};
+
+/// The worked example in the README is what the solver gives for it, so that it cannot go stale.
+#[cfg(test)]
+mod readme {
+    #[test]
+    fn the_worked_example_is_the_solvers_own_output() {
+        let text = include_str!("../README.md");
+        let example = &text[text.find("## Worked example").expect("the README has a worked example")..];
+        let mut blocks = example.split("```json").skip(1).map(|b| b.split("```").next().unwrap());
+        let instance: crate::Instance = serde_json::from_str(blocks.next().unwrap()).unwrap();
+        let plan: crate::Plan = serde_json::from_str(blocks.next().unwrap()).unwrap();
+        assert_eq!(crate::solve(&instance, &crate::Options::default()).unwrap(), plan);
+    }
+}

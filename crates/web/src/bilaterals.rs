@@ -55,6 +55,8 @@ struct Sideline {
     p: Arc<Programme>,
     requests: Vec<Request>,
     scope: BilateralScope,
+    /// The participants the actor speaks for here, by code.
+    own: Vec<String>,
 }
 
 impl Sideline {
@@ -63,28 +65,23 @@ impl Sideline {
             if for_write { Programme::for_write(state, slug).await? } else { Programme::current(state, slug).await? };
         let invited: Vec<Id> = p.delegations.iter().map(|(_, x)| x.id).collect();
         let scope = bilateral_scope(&ctx.actor, p.event.id, &invited)?;
+        let own = match &scope {
+            BilateralScope::All => Vec::new(),
+            BilateralScope::Sides(ids) => {
+                p.delegations.iter().filter(|(_, x)| ids.contains(&x.id)).map(|(_, x)| x.code.clone()).collect()
+            }
+        };
         let requests = store::bilaterals::of_event(&state.store, p.event.id).await?;
-        Ok(Sideline { p, requests, scope })
+        Ok(Sideline { p, requests, scope, own })
     }
 
     fn participant(&self, code: &str) -> Option<&Participant> {
         self.p.delegations.iter().map(|(_, x)| x).find(|x| x.code == code)
     }
 
-    /// The participants the actor speaks for here, by code.
-    fn own_codes(&self) -> Vec<String> {
-        match &self.scope {
-            BilateralScope::All => Vec::new(),
-            BilateralScope::Sides(ids) => {
-                self.p.delegations.iter().filter(|(_, x)| ids.contains(&x.id)).map(|(_, x)| x.code.clone()).collect()
-            }
-        }
-    }
-
     fn visible(&self) -> impl Iterator<Item = &Request> {
-        let own = self.own_codes();
-        let all = self.scope == BilateralScope::All;
-        self.requests.iter().filter(move |r| all || own.iter().any(|c| r.has_side(c)))
+        let sides = (self.scope != BilateralScope::All).then_some(self.own.as_slice());
+        domain::bilaterals::visible(&self.requests, sides)
     }
 
     fn request(&self, id: Id) -> Result<&Request, AppError> {
@@ -228,14 +225,11 @@ impl Sideline {
 
     /// "16:50–17:20", in the event's time zone.
     fn time_span(&self, at: &Placement) -> String {
-        format!("{}–{}", self.p.local(at.starts).strftime("%H:%M"), self.p.local(at.ends).strftime("%H:%M"))
+        self.p.hours(at.starts, at.ends)
     }
 
     fn place(&self, venue: &str, room: &str, lang: &str) -> String {
-        let Some(v) = self.p.event.venues.iter().find(|v| v.slug == venue) else { return format!("{venue}/{room}") };
-        let room =
-            v.rooms.iter().find(|r| r.slug == room).map_or_else(|| room.to_string(), |r| r.name.get(lang).into());
-        format!("{}, {room}", v.name.get(lang))
+        self.p.place_of(Some(venue), Some(room), lang)
     }
 }
 
@@ -259,10 +253,10 @@ fn refused(r: Refusal) -> AppError {
 
 /// The side the actor speaks for: `from` if given, else its only one.
 fn acting_side(s: &Sideline, ctx: &Ctx, from: Option<&str>) -> Result<(Id, String), AppError> {
-    let own = s.own_codes();
     let code = match from {
         Some(code) => code.trim().to_ascii_uppercase(),
-        None => own
+        None => s
+            .own
             .first()
             .cloned()
             .ok_or(AppError::Forbidden("only the delegation's accreditation officer or its ministry"))?,
@@ -316,8 +310,7 @@ async fn act(
     windows: &[WindowInput],
 ) -> Result<Request, AppError> {
     let before = s.request(id)?.clone();
-    let own = s.own_codes();
-    let code = own.iter().find(|c| before.has_side(c)).ok_or_else(|| refused(Refusal::NotASide))?;
+    let code = s.own.iter().find(|c| before.has_side(c)).ok_or_else(|| refused(Refusal::NotASide))?;
     let participant = s.participant(code).ok_or(AppError::NotFound)?;
     authorize(&ctx.actor, Action::ActOnBilateral { event: s.p.event.id, participant: participant.id })?;
     if before.version != version {
@@ -433,7 +426,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
     let lang = ctx.lang;
     let host = s.scope == BilateralScope::All
         && authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id }).is_ok();
-    let own = s.own_codes();
+    let own = &s.own;
     let requests: Vec<Value> = s.visible().map(|r| s.request_json(state, r, lang)).collect();
     let codes: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let delegations: Vec<Value> =
@@ -622,8 +615,7 @@ async fn api_confirm(
 ) -> Result<Json<Value>, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let items = confirm(&state, &ctx, &s, &input.requests).await?;
-    let p = Programme::for_write(&state, &slug).await?;
-    Ok(Json(json!({ "items": items.iter().map(|i| p.item_json(i, ctx.lang)).collect::<Vec<_>>() })))
+    Ok(Json(json!({ "items": items.iter().map(|i| s.p.item_json(i, ctx.lang)).collect::<Vec<_>>() })))
 }
 
 async fn api_instance(
@@ -670,14 +662,9 @@ async fn request_form(
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let outcome = async {
-        let principals = form
-            .all("principals")
-            .into_iter()
-            .map(|p| p.parse::<Id>().map_err(|_| AppError::field("principals", "unknown")))
-            .collect::<Result<Vec<_>, _>>()?;
         let input = RequestInput {
             with: form.all("with").into_iter().map(str::to_string).collect(),
-            principals,
+            principals: form.ids("principals")?,
             duration: form.number("duration")?,
             priority: Priority::parse(form.get("priority"))
                 .ok_or_else(|| AppError::field("priority", "invalid-choice"))?,
@@ -736,11 +723,7 @@ async fn confirm_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let chosen = form
-        .all("request")
-        .into_iter()
-        .map(|r| r.parse::<Id>().map_err(|_| AppError::field("request", "unknown")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let chosen = form.ids("request")?;
     if chosen.is_empty() {
         return Err(AppError::field("request", "required"));
     }

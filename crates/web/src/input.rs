@@ -72,6 +72,11 @@ impl Form {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
     }
 
+    /// Every value of a repeated field as an identifier; one that is not names the field.
+    pub fn ids(&self, name: &str) -> Result<Vec<domain::Id>, crate::AppError> {
+        self.all(name).into_iter().map(|v| v.parse().map_err(|_| crate::AppError::field(name, "unknown"))).collect()
+    }
+
     /// The fields as a JSON object, to re-fill a form after an error.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::Value::Object(

@@ -124,8 +124,13 @@ impl Programme {
     }
 
     pub(crate) fn place(&self, item: &Item, lang: &str) -> String {
-        let Some(venue) = self.venue(item.venue.as_deref()) else { return String::new() };
-        let room = item.room.as_deref().and_then(|r| venue.rooms.iter().find(|room| room.slug == r));
+        self.place_of(item.venue.as_deref(), item.room.as_deref(), lang)
+    }
+
+    /// "Venue, Room" in the reader's language, from their slugs.
+    pub(crate) fn place_of(&self, venue: Option<&str>, room: Option<&str>, lang: &str) -> String {
+        let Some(venue) = self.venue(venue) else { return String::new() };
+        let room = room.and_then(|r| venue.rooms.iter().find(|room| room.slug == r));
         match room {
             Some(room) => format!("{}, {}", venue.name.get(lang), room.name.get(lang)),
             None => venue.name.get(lang).to_string(),
@@ -138,7 +143,12 @@ impl Programme {
 
     /// "10:15–10:30", in the event's time zone.
     fn time_span(&self, item: &Item) -> String {
-        format!("{}–{}", self.local(item.starts).strftime("%H:%M"), self.local(item.ends).strftime("%H:%M"))
+        self.hours(item.starts, item.ends)
+    }
+
+    /// "10:15–10:30" from two instants, in the event's time zone.
+    pub(crate) fn hours(&self, starts: jiff::Timestamp, ends: jiff::Timestamp) -> String {
+        format!("{}–{}", self.local(starts).strftime("%H:%M"), self.local(ends).strftime("%H:%M"))
     }
 
     pub(crate) fn item_json(&self, item: &Item, lang: &str) -> Value {
