@@ -17,6 +17,9 @@ use serde::Deserialize;
 use store::Store;
 use store::delegations::Decision;
 
+mod agreements;
+mod documents;
+
 const SCENARIO: &str = include_str!("../../../demo/almaty-2025.json");
 
 #[derive(Deserialize)]
@@ -330,5 +333,6 @@ pub async fn load(store: &Store) -> Result<()> {
         }
     }
     tx.commit().await?;
-    Ok(())
+    documents::load(store, &system).await?;
+    agreements::load(store, &system).await
 }

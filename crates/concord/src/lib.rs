@@ -2,4 +2,5 @@
 
 pub mod demo;
 pub mod generate;
+pub mod generate_documents;
 pub mod schedule;

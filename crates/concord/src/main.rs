@@ -116,6 +116,29 @@ enum Command {
         #[command(flatten)]
         db: Database,
     },
+    /// Generate a register of documents (for benchmarks): documents of a body with versions of
+    /// generated text, and one long document with two versions, whose id is printed.
+    GenerateDocuments {
+        /// The body's slug (`concord demo` makes `cis-cfm`).
+        #[arg(long, default_value = "cis-cfm")]
+        body: String,
+        /// Documents in the register.
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+        /// Versions of each document.
+        #[arg(long, default_value_t = 5)]
+        versions: u32,
+        /// Pages of the one long document with two versions (0: none).
+        #[arg(long, default_value_t = 50)]
+        pages: usize,
+        /// Documents per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: Database,
+    },
     /// Re-compute the audit chain and name the first broken entry.
     Verify {
         #[command(flatten)]
@@ -237,18 +260,28 @@ async fn main() -> Result<()> {
             println!("Generated {event}: {delegations} delegations of {members} members, {items} programme items.");
             Ok(())
         }
+        Command::GenerateDocuments { body, count, versions, pages, batch, seed, db } => {
+            let store = db.open().await?;
+            let options = concord::generate_documents::Options { body, count, versions, pages, batch, seed };
+            print!("{}", concord::generate_documents::register(&store, &options).await?);
+            Ok(())
+        }
         Command::Schedule { command } => schedule(command),
         Command::Verify { db } => {
             let store = db.open().await?;
-            match store::audit::verify(&store).await? {
-                Verdict::Intact { entries } => {
-                    println!("The audit chain is intact: {entries} entries.");
-                    Ok(())
-                }
+            let entries = match store::audit::verify(&store).await? {
+                Verdict::Intact { entries } => entries,
                 Verdict::Broken { seq, reason } => {
                     bail!("the audit chain is broken at entry {seq}: {reason}")
                 }
+            };
+            let problems = store::documents::verify(&store).await?;
+            if !problems.is_empty() {
+                bail!("document versions fail verification:\n  {}", problems.join("\n  "))
             }
+            println!("The audit chain is intact: {entries} entries.");
+            println!("Every document version matches its hash and its audit entry.");
+            Ok(())
         }
     }
 }

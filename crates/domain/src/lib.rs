@@ -2,10 +2,15 @@
 //! database, and every other crate takes its vocabulary from here (see the glossary in DESIGN.md).
 
 pub mod accounts;
+pub mod agenda;
+pub mod agreements;
 pub mod bilaterals;
 pub mod bodies;
+pub mod briefings;
 pub mod chairmanship;
+pub mod decisions;
 pub mod delegations;
+pub mod documents;
 pub mod events;
 pub mod imports;
 pub mod lineup;

@@ -3,8 +3,13 @@
 
 use serde::Serialize;
 
+use jiff::civil::Date;
+
 use crate::Id;
 use crate::accounts::Role;
+use crate::agreements::Agreement;
+use crate::bodies::Membership;
+use crate::documents::{Classification, Document};
 
 /// Who is asking: a logged-in user with roles, or the anonymous public.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -119,6 +124,16 @@ pub enum Action {
     ScheduleBilaterals {
         event: Id,
     },
+    /// Keep a body's agendas, documents, versions, decisions, signatures and areas of cooperation.
+    ManageDocuments {
+        body: Id,
+    },
+    /// Propose or answer amendments and state the stance of a participant; at an event, its
+    /// accreditation officer there may too.
+    ActOnDocument {
+        event: Option<Id>,
+        participant: Id,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -176,6 +191,11 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             }
         }
         Action::ReadMetrics => (false, "only an admin reads metrics"),
+        Action::ManageDocuments { body } => (actor.is_secretariat_of(body), "only the body's secretariat"),
+        Action::ActOnDocument { event, participant } => (
+            actor.is_ministry_of(participant) || event.is_some_and(|e| actor.is_officer(e, participant)),
+            "only the delegation's accreditation officer or its ministry",
+        ),
     };
     if allowed { Ok(()) } else { Err(Denied::NotAllowed(why)) }
 }
@@ -218,6 +238,159 @@ pub fn bilateral_scope(actor: &Actor, event: Id, invited: &[Id]) -> Result<Bilat
     Ok(BilateralScope::Sides(sides))
 }
 
+/// What documents an actor may read, by classification: computed once per request and applied both
+/// to documents in hand ([`DocumentReach::sees`]) and inside the store's queries (the same fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentReach {
+    /// An admin reads everything.
+    pub all: bool,
+    /// Bodies whose secretariat the actor is: their members' and listed documents.
+    pub secretariat_of: Vec<Id>,
+    /// Bodies of which a participant the actor speaks for is a member: their members' documents.
+    pub member_of: Vec<Id>,
+    /// Participants the actor speaks for (ministry, accreditation officer, host): listed documents.
+    pub speaks_for: Vec<Id>,
+    /// Participants whose own delegation the actor is (ministry, accreditation officer, never the
+    /// host as such): internal documents.
+    pub own: Vec<Id>,
+}
+
+impl DocumentReach {
+    pub fn sees(&self, d: &Document) -> bool {
+        let reads = |list: &[Id]| d.readers.iter().any(|r| list.contains(r));
+        self.all
+            || match d.classification {
+                Classification::Public => true,
+                Classification::Members => {
+                    self.member_of.contains(&d.body_id) || self.secretariat_of.contains(&d.body_id)
+                }
+                Classification::Listed => self.secretariat_of.contains(&d.body_id) || reads(&self.speaks_for),
+                Classification::Internal => reads(&self.own),
+            }
+    }
+}
+
+/// An actor's reach over documents, given the memberships of the participants it speaks for.
+pub fn document_reach(actor: &Actor, memberships: &[Membership], today: Date) -> DocumentReach {
+    if actor.is_admin() {
+        return DocumentReach { all: true, ..DocumentReach::default() };
+    }
+    let mut speaks_for = Vec::new();
+    let mut own = Vec::new();
+    let mut secretariat_of = Vec::new();
+    for role in &actor.roles {
+        match role {
+            Role::Ministry { participant } | Role::AccreditationOfficer { participant, .. } => {
+                own.push(*participant);
+                speaks_for.push(*participant);
+            }
+            Role::Host { participant, .. } => speaks_for.push(*participant),
+            Role::Secretariat { body } => secretariat_of.push(*body),
+            Role::Admin | Role::Press { .. } => {}
+        }
+    }
+    for list in [&mut speaks_for, &mut own, &mut secretariat_of] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let mut member_of: Vec<Id> = memberships
+        .iter()
+        .filter(|m| speaks_for.contains(&m.participant_id) && m.covers(today) && m.status.takes_part())
+        .map(|m| m.body_id)
+        .collect();
+    member_of.sort_unstable();
+    member_of.dedup();
+    DocumentReach { all: false, secretariat_of, member_of, speaks_for, own }
+}
+
+/// Who reads which agreements: the parties' ministries, delegations and hosts read theirs, the
+/// secretariats the multilateral ones, an admin all. `own` are the participants whose internal
+/// assessments the reader may see (its own ministry or delegation, never another's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgreementReach {
+    pub all: bool,
+    pub multilateral: bool,
+    pub parties: Vec<Id>,
+    pub own: Vec<Id>,
+}
+
+impl AgreementReach {
+    pub fn sees(&self, a: &Agreement) -> bool {
+        self.all || (self.multilateral && a.parties.len() > 2) || a.parties.iter().any(|p| self.parties.contains(p))
+    }
+}
+
+pub fn agreement_reach(actor: &Actor) -> AgreementReach {
+    let mut reach =
+        AgreementReach { all: actor.is_admin(), multilateral: actor.is_secretariat(), ..Default::default() };
+    for role in &actor.roles {
+        match role {
+            Role::Ministry { participant } | Role::AccreditationOfficer { participant, .. } => {
+                reach.parties.push(*participant);
+                reach.own.push(*participant);
+            }
+            Role::Host { participant, .. } => reach.parties.push(*participant),
+            Role::Admin | Role::Secretariat { .. } | Role::Press { .. } => {}
+        }
+    }
+    reach.parties.sort_unstable();
+    reach.parties.dedup();
+    reach.own.sort_unstable();
+    reach.own.dedup();
+    reach
+}
+
+/// Who enters and keeps an agreement in the register: a party's ministry, a secretariat for a
+/// multilateral one, an admin.
+pub fn may_keep_agreement(actor: &Actor, parties: &[Id]) -> Result<(), Denied> {
+    if actor.user.is_none() {
+        return Err(Denied::NotLoggedIn);
+    }
+    let allowed = actor.is_admin()
+        || parties.iter().any(|p| actor.is_ministry_of(*p))
+        || (actor.is_secretariat() && parties.len() > 2);
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::NotAllowed("only a party's ministry, or a secretariat for a multilateral agreement"))
+    }
+}
+
+/// Who reports on an action item, and as whom: a responsible party's ministry reports as that
+/// party; a secretariat (multilateral agreements) or an admin as the secretariat (`None`).
+pub fn reporter(actor: &Actor, responsible: &[Id], parties: &[Id], as_party: Option<Id>) -> Result<Option<Id>, Denied> {
+    if actor.user.is_none() {
+        return Err(Denied::NotLoggedIn);
+    }
+    match as_party {
+        Some(p) if responsible.contains(&p) && (actor.is_ministry_of(p) || actor.is_admin()) => Ok(Some(p)),
+        Some(_) => Err(Denied::NotAllowed("only a responsible party's ministry reports for it")),
+        None if actor.is_admin() || (actor.is_secretariat() && parties.len() > 2) => Ok(None),
+        None => Err(Denied::NotAllowed("only a responsible party's ministry or the secretariat reports")),
+    }
+}
+
+/// Which side of a bilateral briefing the reader is on: the ministry or an accreditation officer of
+/// one of the two (an admin reads the first side's copy). Nobody else reads a briefing.
+pub fn briefing_side(actor: &Actor, a: Id, b: Id) -> Result<Id, Denied> {
+    if actor.user.is_none() {
+        return Err(Denied::NotLoggedIn);
+    }
+    let speaks = |p: Id| {
+        actor.roles.iter().any(|r| match r {
+            Role::Ministry { participant } | Role::AccreditationOfficer { participant, .. } => *participant == p,
+            _ => false,
+        })
+    };
+    if speaks(a) || actor.is_admin() {
+        Ok(a)
+    } else if speaks(b) {
+        Ok(b)
+    } else {
+        Err(Denied::NotAllowed("a briefing is for the two sides only"))
+    }
+}
+
 /// The role a user receives on creating an event: whoever creates an event for their ministry hosts
 /// it, so that they can go on editing it. An admin needs none.
 pub fn role_on_creating_event(actor: &Actor, event: Id, host: Id) -> Option<Role> {
@@ -242,10 +415,21 @@ pub enum EntityKind {
     ProgrammeItem,
     Feed,
     BilateralRequest,
+    AgendaItem,
+    Agenda,
+    Area,
+    Document,
+    DocumentVersion,
+    Amendment,
+    Stance,
+    Signature,
+    Agreement,
+    ActionItem,
+    ActionReport,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 14] = [
+    pub const ALL: [EntityKind; 25] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -260,6 +444,17 @@ impl EntityKind {
         Self::ProgrammeItem,
         Self::Feed,
         Self::BilateralRequest,
+        Self::AgendaItem,
+        Self::Agenda,
+        Self::Area,
+        Self::Document,
+        Self::DocumentVersion,
+        Self::Amendment,
+        Self::Stance,
+        Self::Signature,
+        Self::Agreement,
+        Self::ActionItem,
+        Self::ActionReport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -278,6 +473,17 @@ impl EntityKind {
             Self::ProgrammeItem => "programme_item",
             Self::Feed => "feed",
             Self::BilateralRequest => "bilateral_request",
+            Self::AgendaItem => "agenda_item",
+            Self::Agenda => "agenda",
+            Self::Area => "area",
+            Self::Document => "document",
+            Self::DocumentVersion => "document_version",
+            Self::Amendment => "amendment",
+            Self::Stance => "stance",
+            Self::Signature => "signature",
+            Self::Agreement => "agreement",
+            Self::ActionItem => "action_item",
+            Self::ActionReport => "action_report",
         }
     }
 
@@ -291,7 +497,8 @@ impl EntityKind {
 pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
     match kind {
         // Accounts, and delegations' personal data (contacts, travel), stay with the admin here.
-        // Programme items may be for the host only.
+        // Programme items may be for the host only; documents and what hangs on them carry their
+        // own classification, which the audit view does not filter entry by entry.
         EntityKind::User
         | EntityKind::ApiToken
         | EntityKind::Delegation
@@ -299,7 +506,15 @@ pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
         | EntityKind::Badge
         | EntityKind::ProgrammeItem
         | EntityKind::Feed
-        | EntityKind::BilateralRequest => actor.is_admin(),
+        | EntityKind::BilateralRequest
+        | EntityKind::Document
+        | EntityKind::DocumentVersion
+        | EntityKind::Amendment
+        | EntityKind::Stance
+        | EntityKind::Signature
+        | EntityKind::Agreement
+        | EntityKind::ActionItem
+        | EntityKind::ActionReport => actor.is_admin(),
         _ => true,
     }
 }
@@ -387,6 +602,112 @@ mod tests {
         let press = user(vec![Role::Press { event }]);
         assert_eq!(bilateral_scope(&press, event, &[kz, ru]), Ok(BilateralScope::Sides(vec![])));
         assert_eq!(bilateral_scope(&Actor::anonymous(), event, &[kz]), Err(Denied::NotLoggedIn));
+    }
+
+    #[test]
+    fn each_classification_reaches_only_its_readers() {
+        use crate::bodies::MembershipStatus;
+        use crate::documents::{DocumentKind, DocumentStatus};
+        let (cfm, other, event, kz, ru, am) = (new_id(), new_id(), new_id(), new_id(), new_id(), new_id());
+        let member = |p, status| Membership {
+            id: new_id(),
+            body_id: cfm,
+            participant_id: p,
+            status,
+            valid_from: jiff::civil::date(1991, 12, 21),
+            valid_until: None,
+            note: String::new(),
+            version: 1,
+        };
+        let memberships = [member(kz, MembershipStatus::Full), member(am, MembershipStatus::Observer)];
+        let today = jiff::civil::date(2025, 4, 11);
+        let doc = |classification, readers: Vec<Id>| Document {
+            id: new_id(),
+            body_id: cfm,
+            meeting_id: None,
+            agenda_item_id: None,
+            kind: DocumentKind::DraftDecision,
+            register_number: "1".into(),
+            title: crate::Text::new(&[("ru", "x")]),
+            original_language: "ru".into(),
+            classification,
+            readers,
+            initiator: None,
+            status: DocumentStatus::Draft,
+            forwarded_to: None,
+            frozen: None,
+            version: 1,
+        };
+        let kz_officer =
+            document_reach(&user(vec![Role::AccreditationOfficer { event, participant: kz }]), &memberships, today);
+        let kz_host = document_reach(&user(vec![Role::Host { event, participant: kz }]), &memberships, today);
+        let ru_ministry = document_reach(&user(vec![Role::Ministry { participant: ru }]), &memberships, today);
+        let am_ministry = document_reach(&user(vec![Role::Ministry { participant: am }]), &memberships, today);
+        let secretariat = document_reach(&user(vec![Role::Secretariat { body: cfm }]), &memberships, today);
+        let other_secretariat = document_reach(&user(vec![Role::Secretariat { body: other }]), &memberships, today);
+        let press = document_reach(&user(vec![Role::Press { event }]), &memberships, today);
+        let public = document_reach(&Actor::anonymous(), &memberships, today);
+        let admin = document_reach(&user(vec![Role::Admin]), &memberships, today);
+        let cases = [
+            (doc(Classification::Public, vec![]), [true, true, true, true, true, true, true, true, true]),
+            (doc(Classification::Members, vec![]), [true, true, false, false, true, false, false, false, true]),
+            (doc(Classification::Listed, vec![kz]), [true, true, false, false, true, false, false, false, true]),
+            (doc(Classification::Listed, vec![ru]), [false, false, true, false, true, false, false, false, true]),
+            (doc(Classification::Internal, vec![kz]), [true, false, false, false, false, false, false, false, true]),
+        ];
+        let readers = [
+            &kz_officer,
+            &kz_host,
+            &ru_ministry,
+            &am_ministry,
+            &secretariat,
+            &other_secretariat,
+            &press,
+            &public,
+            &admin,
+        ];
+        for (d, expected) in cases {
+            let got: Vec<bool> = readers.iter().map(|r| r.sees(&d)).collect();
+            assert_eq!(got, expected, "{:?} {:?}", d.classification, d.readers);
+        }
+    }
+
+    #[test]
+    fn agreements_reach_their_parties_and_briefings_their_two_sides() {
+        let (kz, ru, by, event) = (new_id(), new_id(), new_id(), new_id());
+        let bilateral = Agreement {
+            id: new_id(),
+            title: crate::Text::new(&[("en", "x")]),
+            level: crate::agreements::Level::Highest,
+            parties: vec![kz, ru],
+            document_id: None,
+            signed_on: None,
+            signed_at: crate::Text::default(),
+            depositary: None,
+            entry_into_force: crate::agreements::EntryIntoForce::OnSignature,
+            threshold: None,
+            notifications: vec![],
+            interruption: None,
+            version: 1,
+        };
+        let plan = Agreement { parties: vec![kz, ru, by], ..bilateral.clone() };
+        let ministry_kz = user(vec![Role::Ministry { participant: kz }]);
+        let officer_by = user(vec![Role::AccreditationOfficer { event, participant: by }]);
+        let secretariat = user(vec![Role::Secretariat { body: new_id() }]);
+        assert!(agreement_reach(&ministry_kz).sees(&bilateral));
+        assert!(!agreement_reach(&officer_by).sees(&bilateral));
+        assert!(agreement_reach(&officer_by).sees(&plan));
+        assert!(!agreement_reach(&secretariat).sees(&bilateral) && agreement_reach(&secretariat).sees(&plan));
+        assert!(!agreement_reach(&user(vec![Role::Press { event }])).sees(&plan));
+        assert!(may_keep_agreement(&ministry_kz, &[kz, ru]).is_ok());
+        assert!(may_keep_agreement(&secretariat, &[kz, ru]).is_err());
+        assert!(may_keep_agreement(&secretariat, &[kz, ru, by]).is_ok());
+        assert_eq!(reporter(&ministry_kz, &[kz], &[kz, ru], Some(kz)), Ok(Some(kz)));
+        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(ru)).is_err(), "not for another party");
+        assert_eq!(reporter(&secretariat, &[kz], &[kz, ru, by], None), Ok(None));
+        assert_eq!(briefing_side(&ministry_kz, ru, kz), Ok(kz));
+        assert!(briefing_side(&officer_by, kz, ru).is_err());
+        assert_eq!(briefing_side(&Actor::anonymous(), kz, ru), Err(Denied::NotLoggedIn));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Concord's PDF documents, rendered in memory with typst used as a library.
 //!
-//! Each document is plain data in, PDF bytes out: [`note_verbale`], [`badges`] and
-//! [`participants_list`]. The data reaches typst as JSON through a virtual file (`/data.json`)
-//! and is shown as text, never interpreted as markup, so no user text can inject typst code.
+//! Each document is plain data in, PDF bytes out: [`note_verbale`], [`badges`],
+//! [`participants_list`], [`programme_booklet`] and [`document`] (a document version, or an
+//! adopted text with its signature block). The data reaches typst as JSON through a virtual file
+//! (`/data.json`) and is shown as text, never interpreted as markup, so no user text can inject
+//! typst code.
 //!
 //! Fonts are embedded in the binary (DejaVu Sans regular and bold: Latin, Cyrillic with the
 //! Kazakh letters, Greek and more). Before rendering, every character that a document will show
@@ -15,6 +17,7 @@
 //! and shared by every render. The crate reads no files and touches no network.
 
 mod badge;
+mod document;
 mod engine;
 mod glyphs;
 mod note_verbale;
@@ -22,6 +25,7 @@ mod participants_list;
 mod programme_booklet;
 
 pub use badge::{Badge, MAX_BADGES_PER_DOCUMENT, badges};
+pub use document::{DocumentPdf, SignatureLine, document};
 pub use note_verbale::{NoteVerbale, note_verbale};
 pub use participants_list::{ListDelegation, ListMember, ParticipantsList, participants_list};
 pub use programme_booklet::{BookletDay, BookletItem, BookletVenue, ProgrammeBooklet, programme_booklet};

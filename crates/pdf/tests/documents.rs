@@ -9,6 +9,9 @@ use std::time::Instant;
 
 use pdf::{Badge, ListDelegation, ListMember, NoteVerbale, ParticipantsList, PdfError};
 
+#[path = "documents/adopted_texts.rs"]
+mod adopted_texts;
+
 /// A PDF written to a temporary file for the poppler tools.
 struct PdfFile(std::path::PathBuf);
 
@@ -37,6 +40,18 @@ impl PdfFile {
     /// The output of `pdffonts`, or `None` when poppler-utils is not installed.
     fn fonts(&self) -> Option<String> {
         self.poppler("pdffonts", &[], false)
+    }
+
+    /// The value of one field of `pdfinfo` (e.g. "Title", "Pages"), or `None` when poppler-utils
+    /// is not installed.
+    fn info(&self, field: &str) -> Option<String> {
+        let info = self.poppler("pdfinfo", &["-enc", "UTF-8"], false)?;
+        let prefix = format!("{field}:");
+        let line = info
+            .lines()
+            .find(|line| line.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no {field} in pdfinfo's output:\n{info}"));
+        Some(line[prefix.len()..].trim().to_owned())
     }
 
     fn poppler(&self, tool: &str, args: &[&str], to_stdout: bool) -> Option<String> {

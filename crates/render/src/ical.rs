@@ -65,6 +65,45 @@ pub fn calendar(name: &str, tz: &TimeZone, entries: &[Entry], stamp: Timestamp) 
     out
 }
 
+/// A deadline: an all-day event on its date (`VALUE=DATE`), which needs no time zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    #[allow(missing_docs)]
+    pub uid: String,
+    #[allow(missing_docs)]
+    pub date: jiff::civil::Date,
+    #[allow(missing_docs)]
+    pub summary: String,
+    #[allow(missing_docs)]
+    pub description: String,
+}
+
+/// A calendar of deadlines (action items under agreements).
+pub fn deadlines(name: &str, entries: &[Deadline], stamp: Timestamp) -> String {
+    let mut out = String::new();
+    line(&mut out, "BEGIN:VCALENDAR");
+    line(&mut out, "VERSION:2.0");
+    line(&mut out, "PRODID:-//Concord//Deadlines//EN");
+    line(&mut out, "CALSCALE:GREGORIAN");
+    line(&mut out, "METHOD:PUBLISH");
+    line(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
+    for e in entries {
+        let next = e.date.tomorrow().unwrap_or(e.date);
+        line(&mut out, "BEGIN:VEVENT");
+        line(&mut out, &format!("UID:{}", escape(&e.uid)));
+        line(&mut out, &format!("DTSTAMP:{}", utc(stamp)));
+        line(&mut out, &format!("DTSTART;VALUE=DATE:{}", e.date.strftime("%Y%m%d")));
+        line(&mut out, &format!("DTEND;VALUE=DATE:{}", next.strftime("%Y%m%d")));
+        line(&mut out, &format!("SUMMARY:{}", escape(&e.summary)));
+        if !e.description.is_empty() {
+            line(&mut out, &format!("DESCRIPTION:{}", escape(&e.description)));
+        }
+        line(&mut out, "END:VEVENT");
+    }
+    line(&mut out, "END:VCALENDAR");
+    out
+}
+
 /// A `VTIMEZONE` covering `first`–`last`: the observance in force at the start, then one per
 /// transition inside the span.
 fn time_zone(out: &mut String, tz: &TimeZone, tzid: &str, first: Timestamp, last: Timestamp) {

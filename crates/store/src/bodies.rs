@@ -125,12 +125,20 @@ impl TryFrom<MembershipRow> for Membership {
 
 const SELECT_MEMBERSHIPS: &str = "SELECT id, body_id, participant_id, status, valid_from, valid_until, note, version \
      FROM memberships WHERE body_id = $1 ORDER BY valid_from, id";
+const SELECT_ALL_MEMBERSHIPS: &str = "SELECT id, body_id, participant_id, status, valid_from, valid_until, note, version \
+     FROM memberships ORDER BY body_id, valid_from, id";
 const INSERT_MEMBERSHIP: &str = "INSERT INTO memberships (id, body_id, participant_id, status, valid_from, valid_until, note, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
 
 /// A body's memberships, oldest first.
 pub async fn memberships(store: &Store, body: Id) -> Result<Vec<Membership>> {
     let rows: Vec<MembershipRow> = on!(store, c => sqlx::query_as(SELECT_MEMBERSHIPS).bind(body).fetch_all(c).await)?;
+    rows.into_iter().map(Membership::try_from).collect()
+}
+
+/// Every body's memberships, in one query: what a reader's reach over documents is computed from.
+pub async fn all_memberships(store: &Store) -> Result<Vec<Membership>> {
+    let rows: Vec<MembershipRow> = on!(store, c => sqlx::query_as(SELECT_ALL_MEMBERSHIPS).fetch_all(c).await)?;
     rows.into_iter().map(Membership::try_from).collect()
 }
 

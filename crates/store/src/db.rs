@@ -153,14 +153,17 @@ impl Store {
     }
 
     /// Each user table's columns as (table, column, kind, nullable), sorted; `kind` is the engine's
-    /// type mapped onto the shared vocabulary, so the two engines' schemas can be compared.
+    /// type mapped onto the shared vocabulary, so the two engines' schemas can be compared. Full-text
+    /// search is where the engines differ: SQLite's FTS5 tables (virtual, and their shadow tables) and
+    /// PostgreSQL's `tsvector` columns are left out.
     pub async fn schema(&self) -> Result<Vec<(String, String, String, bool)>> {
         let mut cols: Vec<(String, String, String, bool)> = match &self.pool {
             Pool::Sqlite(pool) => {
                 sqlx::query_as(
                     "SELECT m.name, p.name, p.type, p.\"notnull\" = 0 AND p.pk = 0 FROM sqlite_master m \
                      JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
-                     AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                     AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+                     AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('virtual', 'shadow'))",
                 )
                 .fetch_all(pool)
                 .await?
@@ -169,7 +172,7 @@ impl Store {
                 sqlx::query_as(
                     "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'YES' \
                      FROM information_schema.columns WHERE table_schema = current_schema() \
-                     AND table_name NOT LIKE '_sqlx%'",
+                     AND table_name NOT LIKE '_sqlx%' AND data_type <> 'tsvector'",
                 )
                 .fetch_all(pool)
                 .await?

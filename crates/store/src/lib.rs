@@ -6,10 +6,13 @@
 #[macro_use]
 mod db;
 pub mod accounts;
+pub mod agenda;
+pub mod agreements;
 pub mod audit;
 pub mod bilaterals;
 pub mod bodies;
 pub mod delegations;
+pub mod documents;
 pub mod events;
 pub mod participants;
 pub mod programme;

@@ -5,10 +5,14 @@
 //! domain, persist through `store`, render. Errors are mapped to HTTP once, in [`error`].
 
 mod accounts;
+mod agenda;
+mod agreements;
 mod audit;
 mod bilaterals;
 mod bodies;
+mod briefings;
 mod delegations;
+mod documents;
 mod error;
 mod events;
 mod guard;

@@ -16,7 +16,7 @@ use crate::guard::Ctx;
 use crate::i18n::{I18n, LANGUAGES};
 
 /// Every template, by name.
-pub const TEMPLATES: [(&str, &str); 25] = [
+pub const TEMPLATES: [(&str, &str); 32] = [
     ("layout.html", include_str!("../templates/layout.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -42,6 +42,13 @@ pub const TEMPLATES: [(&str, &str); 25] = [
     ("itineraries/show.html", include_str!("../templates/itineraries/show.html")),
     ("itineraries/legs.html", include_str!("../templates/itineraries/legs.html")),
     ("bilaterals/show.html", include_str!("../templates/bilaterals/show.html")),
+    ("agenda/show.html", include_str!("../templates/agenda/show.html")),
+    ("documents/register.html", include_str!("../templates/documents/register.html")),
+    ("documents/show.html", include_str!("../templates/documents/show.html")),
+    ("documents/changes.html", include_str!("../templates/documents/changes.html")),
+    ("agreements/register.html", include_str!("../templates/agreements/register.html")),
+    ("agreements/show.html", include_str!("../templates/agreements/show.html")),
+    ("briefings/show.html", include_str!("../templates/briefings/show.html")),
 ];
 
 pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {

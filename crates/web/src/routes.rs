@@ -65,5 +65,9 @@ pub(crate) fn registry() -> Registry {
     let r = crate::programme::routes(r);
     let r = crate::bilaterals::routes(r);
     let r = crate::itineraries::routes(r);
+    let r = crate::agenda::routes(r);
+    let r = crate::documents::routes(r);
+    let r = crate::agreements::routes(r);
+    let r = crate::briefings::routes(r);
     crate::audit::routes(r)
 }

@@ -37,6 +37,22 @@ const DELEGATION_FORM: [u16; 10] = [303, 303, 403, 403, 303, 403, 403, 303, 403,
 /// A form for whoever reads Kazakhstan's delegation (its ministry too).
 const DELEGATION_FORM_READERS: [u16; 10] = [303, 303, 403, 403, 303, 403, 303, 303, 403, 403];
 
+/// A bilateral agreement of Kazakhstan and Russia: both parties' ministries, delegations and hosts.
+const PARTIES_PAGE: [u16; 10] = [303, 200, 404, 404, 200, 200, 200, 200, 200, 404];
+/// The secretariat of cis-cfm (and the admin) keep its agendas and documents.
+const SECRETARIAT_FORM: [u16; 10] = [303, 303, 303, 403, 403, 403, 403, 403, 403, 403];
+const SECRETARIAT_CREATES: [u16; 10] = [401, 201, 201, 403, 403, 403, 403, 403, 403, 403];
+/// The demo's agendas are adopted already: the secretariat may, but not twice.
+const SECRETARIAT_REFUSED: [u16; 10] = [303, 409, 409, 403, 403, 403, 403, 403, 403, 403];
+const SECRETARIAT_REFUSED_API: [u16; 10] = [401, 409, 409, 403, 403, 403, 403, 403, 403, 403];
+/// A members' document: the members' delegations, ministries and hosts read it.
+const MEMBERS_PAGE: [u16; 10] = [303, 200, 200, 404, 200, 200, 200, 200, 200, 404];
+const MEMBERS_API: [u16; 10] = [401, 200, 200, 404, 200, 200, 200, 200, 200, 404];
+/// Acting for Kazakhstan on a document: its officer and ministry, and the secretariat.
+const NEGOTIATOR_FORM: [u16; 10] = [303, 303, 303, 404, 403, 403, 303, 303, 403, 404];
+const SECRETARIAT_ON_DOCUMENT: [u16; 10] = [303, 409, 409, 404, 403, 403, 403, 403, 403, 404];
+const SECRETARIAT_ON_DOCUMENT_API: [u16; 10] = [401, 409, 409, 404, 403, 403, 403, 403, 403, 404];
+
 fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
     //                                                                anon adm  sec  sec2 host hst2 mkz  dkz  dru  press
     BTreeMap::from([
@@ -176,6 +192,65 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("POST", "/api/v1/events/{event}/bilaterals/schedule"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("POST", "/api/v1/events/{event}/bilaterals/confirm"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/bilaterals/instance"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
+        // Agendas are public; the body's secretariat keeps them.
+        (("GET", "/events/{event}/meetings/{meeting}/agenda"), ALL_200),
+        (("GET", "/api/v1/events/{event}/meetings/{meeting}/agenda"), ALL_200),
+        (("POST", "/events/{event}/meetings/{meeting}/agenda"), SECRETARIAT_FORM),
+        (("POST", "/events/{event}/meetings/{meeting}/agenda/{agenda_item}"), SECRETARIAT_FORM),
+        (("POST", "/events/{event}/meetings/{meeting}/agenda/adopt"), SECRETARIAT_REFUSED),
+        (("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda"), SECRETARIAT_CREATES),
+        (
+            ("PUT", "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}"),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda/adopt"), SECRETARIAT_REFUSED_API),
+        (("POST", "/api/v1/bodies/{body}/areas"), SECRETARIAT_CREATES),
+        // The fixture document is for the CFM's members: the other body's secretariat and the press
+        // do not find it. Kazakhstan's officer and ministry, and the secretariat, act on it.
+        (("GET", "/documents"), ALL_200),
+        (("GET", "/api/v1/documents"), ALL_200),
+        (("GET", "/documents/{document}"), MEMBERS_PAGE),
+        (("GET", "/documents/{document}/changes"), MEMBERS_PAGE),
+        (("GET", "/api/v1/documents/{document}"), MEMBERS_API),
+        (("GET", "/api/v1/documents/{document}/changes"), MEMBERS_API),
+        (("POST", "/api/v1/documents"), SECRETARIAT_CREATES),
+        (("POST", "/documents"), SECRETARIAT_FORM),
+        (("POST", "/documents/{document}/amendments"), NEGOTIATOR_FORM),
+        (("POST", "/documents/{document}/amendments/{amendment}/responses"), NEGOTIATOR_FORM),
+        (("POST", "/documents/{document}/stances"), NEGOTIATOR_FORM),
+        (("POST", "/api/v1/documents/{document}/amendments"), [401, 201, 201, 404, 403, 403, 201, 201, 403, 404]),
+        (
+            ("POST", "/api/v1/documents/{document}/amendments/{amendment}/responses"),
+            [401, 201, 201, 404, 403, 403, 201, 201, 403, 404],
+        ),
+        (("POST", "/api/v1/documents/{document}/stances"), [401, 200, 200, 404, 403, 403, 200, 200, 403, 404]),
+        // Sent with a stale version, or to sign a draft: the secretariat is refused by the state of
+        // things (409), everyone else by their role.
+        (("POST", "/documents/{document}/versions"), SECRETARIAT_ON_DOCUMENT),
+        (("POST", "/documents/{document}/decision"), SECRETARIAT_ON_DOCUMENT),
+        (("POST", "/documents/{document}/signatures"), SECRETARIAT_ON_DOCUMENT),
+        (("POST", "/api/v1/documents/{document}/versions"), SECRETARIAT_ON_DOCUMENT_API),
+        (("POST", "/api/v1/documents/{document}/decision"), SECRETARIAT_ON_DOCUMENT_API),
+        (("POST", "/api/v1/documents/{document}/signatures"), SECRETARIAT_ON_DOCUMENT_API),
+        // The fixture agreement is Kazakhstan–Russia's 2024 declaration (in force on signature, so a
+        // notification is refused as such): the two parties read it, Kazakhstan's ministry keeps it.
+        (("GET", "/agreements"), PAGE_LOGGED_IN),
+        (("GET", "/agreements.ics"), PAGE_LOGGED_IN),
+        (("GET", "/api/v1/agreements"), API_LOGGED_IN),
+        (("GET", "/agreements/{agreement}"), PARTIES_PAGE),
+        (("GET", "/api/v1/agreements/{agreement}"), [401, 200, 404, 404, 200, 200, 200, 200, 200, 404]),
+        (("POST", "/agreements/{agreement}/notifications"), [303, 422, 404, 404, 403, 403, 422, 403, 403, 404]),
+        (("POST", "/api/v1/agreements/{agreement}/notifications"), [401, 422, 404, 404, 403, 403, 422, 403, 403, 404]),
+        (
+            ("POST", "/agreements/{agreement}/items/{action_item}/reports"),
+            [303, 303, 404, 404, 403, 403, 303, 403, 403, 404],
+        ),
+        (("POST", "/api/v1/action-items/{action_item}/reports"), [401, 201, 404, 404, 403, 403, 201, 403, 403, 404]),
+        (("POST", "/api/v1/agreements"), [401, 201, 403, 403, 403, 403, 201, 403, 403, 403]),
+        (("POST", "/api/v1/agreements/{agreement}/items"), [401, 201, 404, 404, 403, 403, 201, 403, 403, 404]),
+        // A briefing is for the two sides' ministries and delegations.
+        (("GET", "/briefings/{pair}"), [303, 200, 403, 403, 403, 403, 200, 200, 200, 403]),
+        (("GET", "/api/v1/briefings/{pair}"), [401, 200, 403, 403, 403, 403, 200, 200, 200, 403]),
     ])
 }
 
@@ -192,6 +267,14 @@ struct Fixtures {
     /// Kazakhstan's request to meet Russia, at an hour outside those for bilaterals so that no
     /// scheduler run places it and no confirmation closes it.
     request: domain::Id,
+    /// A members' draft of the CFM's Almaty meeting, with Kazakhstan's pending amendment.
+    document: domain::Id,
+    amendment: domain::Id,
+    /// The first extended item of the CFM's Almaty agenda.
+    agenda_item: domain::Id,
+    /// Kazakhstan–Russia's 2024 declaration and an action item of it that Kazakhstan answers for.
+    agreement: domain::Id,
+    action_item: domain::Id,
 }
 
 /// Adds the two users the demo lacks (a secretariat of another body, a host of another event), two
@@ -267,7 +350,45 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
     };
     let request = store::bilaterals::create(&mut tx, &Actor::anonymous(), bilateral).await.unwrap().id;
     tx.commit().await.unwrap();
-    Fixtures { member, item, feed, feed_secret, badge, invitation, request }
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let draft = json!({
+        "body": "cis-cfm", "meeting": "almaty-2025/cis-cfm", "agenda_item": 1, "kind": "draft_decision",
+        "register_number": "MATRIX/1", "title": { "ru": "Проект" }, "original_language": "ru",
+        "classification": "members", "paragraphs": ["Первый.", "Второй."]
+    });
+    let document = app.json(&secretariat, "POST", "/api/v1/documents", &draft).await.json()["document"]["id"].clone();
+    let amend = json!({ "participant": "KZ", "version": 1, "paragraph": 1, "operation": "delete" });
+    let path = format!("/api/v1/documents/{}/amendments", document.as_str().unwrap());
+    let amendment = app.json(&secretariat, "POST", &path, &amend).await.json()["amendment"]["id"].clone();
+    let agenda = app.get(&secretariat, "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda").await.json();
+    let agenda_item = agenda["formats"][1]["items"][0]["id"].clone();
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let all = app.get(&admin, "/api/v1/agreements").await.json();
+    let declaration = all["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"]["en"].as_str().unwrap().starts_with("Declaration on the further deepening"))
+        .unwrap()["id"]
+        .clone();
+    let shown = app.get(&admin, &format!("/api/v1/agreements/{}", declaration.as_str().unwrap())).await.json();
+    let action_item =
+        shown["items"].as_array().unwrap().iter().find(|i| i["responsible"] == json!(["KZ"])).unwrap()["id"].clone();
+    let id = |v: serde_json::Value| v.as_str().unwrap().parse().unwrap();
+    Fixtures {
+        member,
+        item,
+        feed,
+        feed_secret,
+        badge,
+        invitation,
+        request,
+        document: id(document),
+        amendment: id(amendment),
+        agenda_item: id(agenda_item),
+        agreement: id(declaration),
+        action_item: id(action_item),
+    }
 }
 
 const CSV_MEMBER: &str =
@@ -285,6 +406,12 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         .replace("{item}", &fx.item.to_string())
         .replace("{feed}", &fx.feed.to_string())
         .replace("{request}", &fx.request.to_string())
+        .replace("{document}", &fx.document.to_string())
+        .replace("{amendment}", &fx.amendment.to_string())
+        .replace("{agenda_item}", &fx.agenda_item.to_string())
+        .replace("{agreement}", &fx.agreement.to_string())
+        .replace("{action_item}", &fx.action_item.to_string())
+        .replace("{pair}", "kz-ru")
         .replace("{secret}", fx.feed_secret)
         .replace("{badge}", &fx.badge)
         .replace("{token}", fx.invitation)
@@ -303,6 +430,13 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
         let requests = store::bilaterals::of_event(&app.db.store, almaty.id).await.unwrap();
         requests.into_iter().find(|r| r.id == fx.request).unwrap().version
+    };
+    let agenda_item_version = || async {
+        let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
+        let meeting = store::events::meetings_of_event(&app.db.store, almaty.id).await.unwrap();
+        let cfm = meeting.into_iter().find(|m| m.meeting.slug == "cis-cfm").unwrap().meeting.id;
+        let items = store::agenda::items_of_meeting(&app.db.store, cfm).await.unwrap();
+        items.into_iter().find(|i| i.id == fx.agenda_item).unwrap().version
     };
     let member_form = |version: String| {
         vec![
@@ -556,6 +690,133 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("POST", "/api/v1/events/{event}/bilaterals/confirm") => {
             app.json(session, "POST", &path, &json!({ "requests": [fx.request] })).await
+        }
+        ("POST", "/events/{event}/meetings/{meeting}/agenda") => {
+            let number = (100 + n % 400).to_string();
+            let fields = [
+                ("format", "extended"),
+                ("number", number.as_str()),
+                ("title", "Matrix"),
+                ("area", "political"),
+                ("status", "proposed"),
+            ];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/events/{event}/meetings/{meeting}/agenda/{agenda_item}") => {
+            let version = agenda_item_version().await.to_string();
+            app.form(session, &path, &[("status", "considered"), ("version", &version)]).await
+        }
+        ("POST", "/events/{event}/meetings/{meeting}/agenda/adopt") => {
+            app.form(session, &path, &[("format", "extended")]).await
+        }
+        ("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda") => {
+            let body = json!({ "format": "extended", "number": 100 + n % 400, "title": { "en": "Matrix" }, "area": "political" });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("PUT", "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}") => {
+            let body = json!({ "version": agenda_item_version().await, "format": "extended", "number": 1,
+                "title": { "ru": "Вопрос" }, "area": "political", "status": "considered" });
+            app.json(session, "PUT", &path, &body).await
+        }
+        ("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda/adopt") => {
+            app.json(session, "POST", &path, &json!({ "format": "extended" })).await
+        }
+        ("POST", "/api/v1/bodies/{body}/areas") => {
+            let body = json!({ "slug": format!("matrix-area-{n}"), "name": { "en": "Matrix" } });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/documents") => {
+            let number = format!("MATRIX/F{n}");
+            let fields = [
+                ("body", "cis-cfm"),
+                ("kind", "note"),
+                ("register_number", number.as_str()),
+                ("language", "en"),
+                ("classification", "members"),
+                ("title", "Matrix"),
+                ("text", "One.\r\n\r\nTwo."),
+            ];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/api/v1/documents") => {
+            let body = json!({ "body": "cis-cfm", "kind": "note", "register_number": format!("MATRIX/N{n}"),
+                "title": { "en": "Matrix" }, "original_language": "en", "classification": "members", "paragraphs": ["One."] });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/documents/{document}/amendments") => {
+            let fields = [
+                ("participant", "KZ"),
+                ("version", "1"),
+                ("paragraph", "2"),
+                ("operation", "insert"),
+                ("text", "Третий."),
+            ];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/api/v1/documents/{document}/amendments") => {
+            let body =
+                json!({ "participant": "KZ", "version": 1, "paragraph": 2, "operation": "insert", "text": "Третий." });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/documents/{document}/amendments/{amendment}/responses") => {
+            app.form(session, &path, &[("participant", "KZ"), ("position", "supports")]).await
+        }
+        ("POST", "/api/v1/documents/{document}/amendments/{amendment}/responses") => {
+            app.json(session, "POST", &path, &json!({ "participant": "KZ", "position": "supports" })).await
+        }
+        ("POST", "/documents/{document}/stances") => {
+            app.form(session, &path, &[("participant", "KZ"), ("stance", "joins")]).await
+        }
+        ("POST", "/api/v1/documents/{document}/stances") => {
+            app.json(session, "POST", &path, &json!({ "participant": "KZ", "stance": "joins" })).await
+        }
+        ("POST", "/documents/{document}/versions") => app.form(session, &path, &[("version", "0")]).await,
+        ("POST", "/api/v1/documents/{document}/versions") => {
+            app.json(session, "POST", &path, &json!({ "version": 0, "accept": [fx.amendment] })).await
+        }
+        ("POST", "/documents/{document}/decision") => {
+            app.form(session, &path, &[("version", "0"), ("action", "adopt")]).await
+        }
+        ("POST", "/api/v1/documents/{document}/decision") => {
+            app.json(session, "POST", &path, &json!({ "version": 0, "action": "adopt" })).await
+        }
+        ("POST", "/documents/{document}/signatures") => {
+            app.form(
+                session,
+                &path,
+                &[("participant", "KZ"), ("person", "M. Nurtleu"), ("position", "Minister"), ("place", "Almaty")],
+            )
+            .await
+        }
+        ("POST", "/api/v1/documents/{document}/signatures") => {
+            let body = json!({ "participant": "KZ", "person": "M. Nurtleu", "position": { "en": "Minister" },
+                "signed_at": "2025-04-11T08:20:00Z", "place": { "en": "Almaty" } });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/agreements/{agreement}/notifications") => {
+            app.form(session, &path, &[("party", "KZ"), ("date", "2025-01-10")]).await
+        }
+        ("POST", "/api/v1/agreements/{agreement}/notifications") => {
+            app.json(session, "POST", &path, &json!({ "party": "KZ", "date": "2025-01-10" })).await
+        }
+        ("POST", "/agreements/{agreement}/items/{action_item}/reports") => {
+            let fields =
+                [("participant", "KZ"), ("date", "2026-11-01"), ("progress", "in_progress"), ("text", "Matrix.")];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/api/v1/action-items/{action_item}/reports") => {
+            let body =
+                json!({ "participant": "KZ", "date": "2026-11-01", "progress": "in_progress", "text": "Matrix." });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/api/v1/agreements") => {
+            let body = json!({ "title": { "en": "Matrix" }, "level": "ministerial", "parties": ["KZ", "RU"],
+                "entry_into_force": "on_signature" });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/api/v1/agreements/{agreement}/items") => {
+            let body = json!({ "title": { "en": "Matrix" }, "responsible": ["KZ"], "deadline": "2027-01-01" });
+            app.json(session, "POST", &path, &body).await
         }
         _ => panic!("the matrix does not know how to call {method} {route}: add a request for it"),
     };

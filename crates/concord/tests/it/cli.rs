@@ -62,6 +62,24 @@ async fn the_cli_loads_the_demo_manages_users_and_verifies_the_chain() {
     assert!(text(&out).contains("entry 3"), "{}", text(&out));
 }
 
+#[tokio::test]
+async fn verify_names_a_document_whose_text_was_changed_behind_the_audit_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = concord(dir.path(), &["demo"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let store = store::Store::connect(&format!("sqlite:{}", dir.path().join("concord.db").display())).await.unwrap();
+    if let store::Pool::Sqlite(pool) = store.pool() {
+        let tampered = "UPDATE document_versions SET paragraphs = json_set(paragraphs, '$[0].text', 'Подменённый текст.') \
+             WHERE language = 'ru' AND number = 1 \
+             AND document_id = (SELECT id FROM documents WHERE register_number = 'СМИД/2025/07')";
+        sqlx::query(tampered).execute(pool).await.unwrap();
+    }
+    store.close().await;
+    let out = concord(dir.path(), &["verify"], None);
+    assert!(!out.status.success(), "a tampered document fails verification");
+    assert!(text(&out).contains("СМИД/2025/07"), "{}", text(&out));
+}
+
 #[test]
 fn demo_mode_refuses_to_listen_beyond_this_machine() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, pdftotext};
 
 fn members_url(code: &str) -> String {
     format!("/api/v1/events/almaty-2025/delegations/{code}/members")
@@ -377,28 +377,6 @@ async fn an_invitation_goes_out_by_smtp_in_the_working_language_with_its_link() 
     assert_eq!(messages.lock().await.len(), 2, "and by e-mail");
     let again = app.form(&Session::default(), &link, &[("answer", "decline")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "an answered invitation stays answered");
-}
-
-fn pdftotext(bytes: &[u8]) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().ok()?;
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-async fn get_bytes(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
-    let mut req = axum::http::Request::get(path).header("host", "concord.test");
-    if let Some(cookie) = &session.cookie {
-        req = req.header("cookie", cookie);
-    }
-    if let Some(l) = session.lang {
-        req = req.header("accept-language", l);
-    }
-    let response =
-        tower::ServiceExt::oneshot(app.router.clone(), req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    (status, http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes().to_vec())
 }
 
 #[tokio::test]

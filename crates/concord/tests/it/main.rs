@@ -4,10 +4,14 @@
 
 mod support;
 
+mod agreements_store;
+mod agreements_suite;
 mod authorization;
 mod bilaterals_suite;
 mod cli;
 mod delegations_suite;
+mod documents_store;
+mod documents_suite;
 mod programme_suite;
 mod seating_suite;
 mod store_suite;

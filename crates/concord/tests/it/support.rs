@@ -235,3 +235,27 @@ pub fn urlencode(s: &str) -> String {
 }
 
 pub const DEMO_PASSWORD: &str = "concord-demo";
+
+/// The text of a PDF as `pdftotext -layout` reads it; `None` where poppler is not installed.
+pub fn pdftotext(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A GET whose body is kept as bytes (PDFs, images).
+pub async fn get_bytes(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
+    let mut req = axum::http::Request::get(path).header("host", "concord.test");
+    if let Some(cookie) = &session.cookie {
+        req = req.header("cookie", cookie);
+    }
+    if let Some(l) = session.lang {
+        req = req.header("accept-language", l);
+    }
+    let response =
+        tower::ServiceExt::oneshot(app.router.clone(), req.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    (status, http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes().to_vec())
+}

@@ -432,7 +432,16 @@ async fn the_audit_view_shows_each_reader_only_what_they_may_read() {
     let entities = |reply: serde_json::Value| -> Vec<String> {
         reply["entries"].as_array().unwrap().iter().map(|e| e["entity"].as_str().unwrap().to_string()).collect()
     };
-    let all = entities(app.get(&admin, "/api/v1/audit").await.json());
+    let mut all = Vec::new();
+    let mut path = "/api/v1/audit".to_string();
+    loop {
+        let page = app.get(&admin, &path).await.json();
+        all.extend(entities(page.clone()));
+        match page["older"].as_i64() {
+            Some(older) => path = format!("/api/v1/audit?before={older}"),
+            None => break,
+        }
+    }
     assert!(all.iter().any(|e| e == "user"), "the admin sees account changes");
     let visible = entities(app.get(&secretariat, "/api/v1/audit").await.json());
     assert!(!visible.is_empty());

@@ -1,0 +1,223 @@
+//! The register of agreements, the follow-up and the briefing pack through the real router: what
+//! each reader sees, a report reaching the dashboard and the pack, internal assessments kept in their
+//! own side's copy, the deadlines read back by a calendar parser and the pack's PDF by `pdftotext`.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, pdftotext};
+
+fn titles(list: &Value) -> Vec<String> {
+    let mut t: Vec<String> =
+        list.as_array().unwrap().iter().map(|a| a["title"]["en"].as_str().unwrap().to_string()).collect();
+    t.sort();
+    t
+}
+
+fn item<'a>(pack: &'a Value, title: &str) -> Option<&'a Value> {
+    ["bilateral", "multilateral"]
+        .iter()
+        .flat_map(|part| pack[*part].as_array().unwrap())
+        .flat_map(|a| a["items"].as_array().unwrap())
+        .find(|i| i["title"]["en"] == title)
+}
+
+/// The demo's pack for the 10 April talks lists exactly the Kazakhstan–Russia agreements and the
+/// two plans, and their open items; Kazakhstan's internal assessment is in its copy only.
+async fn briefing(app: TestApp) {
+    let kz = app.login("ministry-kz", DEMO_PASSWORD).await;
+    let ru = app.login("ministry-ru", DEMO_PASSWORD).await;
+    let pack = app.get(&kz, "/api/v1/briefings/kz-ru").await.json();
+    assert_eq!(
+        titles(&pack["bilateral"]),
+        [
+            "Declaration on the further deepening of the comprehensive strategic partnership and alliance between the Republic of Kazakhstan and the Russian Federation",
+            "Plan of consultations between the Ministries of Foreign Affairs of the Republic of Kazakhstan and the Russian Federation for 2025–2026",
+            "Programme of interregional and cross-border cooperation between the Republic of Kazakhstan and the Russian Federation for 2024–2026",
+            "Treaty between the Republic of Kazakhstan and the Russian Federation on Good-Neighbourliness and Alliance in the 21st Century",
+        ]
+    );
+    assert_eq!(
+        titles(&pack["multilateral"]),
+        [
+            "Joint Action Plan of the Central Asia–Russia format for 2025–2027",
+            "Plan of main events for the 80th anniversary of the Victory in the Great Patriotic War of 1941–1945",
+        ]
+    );
+    assert!(
+        item(&pack, "Hold the meeting of the intergovernmental commission on economic cooperation").is_none(),
+        "done is not open"
+    );
+    assert!(
+        item(&pack, "Prepare a joint study on water and energy cooperation").is_none(),
+        "neither side is responsible"
+    );
+    let rivers =
+        item(&pack, "Agree the programme of consultations on transboundary rivers").expect("Russia's open item");
+    assert_eq!(rivers["status"], "overdue", "due 31 March 2025");
+    let internal = |pack: &Value| {
+        let rivers = item(pack, "Agree the programme of consultations on transboundary rivers").unwrap();
+        rivers["reports"].as_array().unwrap().iter().any(|r| r["internal"] == true)
+    };
+    assert!(internal(&pack), "Kazakhstan's assessment in Kazakhstan's copy");
+    let theirs = app.get(&ru, "/api/v1/briefings/kz-ru").await.json();
+    assert_eq!(theirs["reader"]["code"], "RU");
+    assert!(!internal(&theirs), "never in Russia's");
+    assert!(!theirs.to_string().contains("Irtysh"), "not a word of it");
+    assert_eq!(pack["requests"].as_array().unwrap().len(), 1, "the talks' request at Almaty");
+    assert!(!pack["meetings"].as_array().unwrap().is_empty(), "the CFM meetings both sit in");
+    for who in ["delegation-by", "press", "secretariat"] {
+        let reply = app.get(&app.login(who, DEMO_PASSWORD).await, "/api/v1/briefings/kz-ru").await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who}: a briefing is for the two sides only");
+    }
+    assert_eq!(app.get(&Session::default(), "/api/v1/briefings/kz-ru").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get(&kz, "/api/v1/briefings/KZ-RU").await.status, StatusCode::NOT_FOUND, "codes in lower case");
+    let (status, pdf) = get_bytes(&app, &kz, "/briefings/kz-ru.pdf").await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdftotext(&pdf) {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Good-Neighbourliness"), "{text}");
+        assert!(text.contains("Irtysh"), "Kazakhstan's copy keeps its assessment");
+    }
+    let (_, theirs) = get_bytes(&app, &ru, "/briefings/kz-ru.pdf").await;
+    if let Some(text) = pdftotext(&theirs) {
+        assert!(!text.contains("Irtysh"), "Russia's copy does not");
+    }
+    app.db.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_briefing_for_the_talks_lists_exactly_the_expected_agreements_and_items_on_sqlite() {
+    briefing(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn the_briefing_for_the_talks_lists_exactly_the_expected_agreements_and_items_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    briefing(TestApp::with(db, true).await).await;
+}
+
+#[tokio::test]
+async fn a_ministrys_report_reaches_the_dashboard_and_the_pack_and_others_see_only_their_agreements() {
+    let app = TestApp::new().await;
+    let kz = app.login("ministry-kz", DEMO_PASSWORD).await;
+    let by = app.login("delegation-by", DEMO_PASSWORD).await;
+    let by_sees = app.get(&by, "/api/v1/agreements").await.json();
+    let by_titles = titles(&by_sees["agreements"]);
+    assert_eq!(by_titles.len(), 1, "Belarus is party to the Victory plan only: {by_titles:?}");
+    assert_eq!(app.get(&Session::default(), "/api/v1/agreements").await.status, StatusCode::UNAUTHORIZED);
+    let dashboard = app.get(&kz, "/api/v1/agreements?party=KZ").await.json();
+    let overdue = |d: &Value| -> Vec<String> {
+        d["overdue"].as_array().unwrap().iter().map(|i| i["title"]["en"].as_str().unwrap().to_string()).collect()
+    };
+    let un = "Consultations on the UN agenda";
+    assert!(overdue(&dashboard).iter().any(|t| t == un), "{:?}", overdue(&dashboard));
+    let id = dashboard["overdue"].as_array().unwrap().iter().find(|i| i["title"]["en"] == un).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/action-items/{id}/reports");
+    let for_russia = json!({ "participant": "RU", "date": "2026-10-20", "text": "Held.", "progress": "done" });
+    assert_eq!(
+        app.json(&kz, "POST", &path, &for_russia).await.status,
+        StatusCode::FORBIDDEN,
+        "a ministry reports for its own side"
+    );
+    let empty = json!({ "participant": "KZ", "date": "2026-10-20", "text": " ", "progress": "done" });
+    let reply = app.json(&kz, "POST", &path, &empty).await;
+    assert_eq!(
+        (reply.status, reply.json()["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("text"))
+    );
+    let report = json!({ "participant": "KZ", "date": "2026-10-20", "text": "Held in Moscow.", "progress": "done" });
+    assert_eq!(app.json(&kz, "POST", &path, &report).await.status, StatusCode::CREATED);
+    let dashboard = app.get(&kz, "/api/v1/agreements?party=KZ").await.json();
+    assert!(!overdue(&dashboard).iter().any(|t| t == un), "done, so no longer overdue");
+    let pack = app.get(&kz, "/api/v1/briefings/kz-ru").await.json();
+    assert!(item(&pack, un).is_none(), "and no longer open in the pack");
+    let ru = app.login("ministry-ru", DEMO_PASSWORD).await;
+    let agreement = dashboard["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"]["en"].as_str().unwrap().starts_with("Plan of consultations"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shown = app.get(&ru, &format!("/api/v1/agreements/{agreement}")).await.json();
+    let reports: Vec<&str> = shown["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["reports"].as_array().unwrap())
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert!(reports.contains(&"Held in Moscow."), "the other party reads the report");
+}
+
+#[tokio::test]
+async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agreement_into_force() {
+    let app = TestApp::new().await;
+    let kz = app.login("ministry-kz", DEMO_PASSWORD).await;
+    let ics = app.get(&kz, "/agreements.ics?party=KZ").await;
+    assert_eq!(ics.status, StatusCode::OK);
+    let unfolded = icalendar::parser::unfold(&ics.body);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("a calendar the parser accepts");
+    let summaries: Vec<String> = calendar
+        .components
+        .iter()
+        .filter(|c| c.name == "VEVENT")
+        .filter_map(|c| c.properties.iter().find(|p| p.name == "SUMMARY").map(|p| p.val.to_string()))
+        .collect();
+    assert!(summaries.iter().any(|s| s == "Consultations on the UN agenda"), "{summaries:?}");
+    assert!(
+        !summaries.iter().any(|s| s.starts_with("Hold the meeting of the intergovernmental")),
+        "done items are not due"
+    );
+    assert!(ics.body.contains("DTSTART;VALUE=DATE:20261031"), "an all-day date, no time zone to slip");
+
+    let body = json!({ "title": { "en": "Agreement on test cooperation" }, "level": "high", "parties": ["KZ", "RU"],
+        "signed_on": "2026-01-15", "signed_at": { "en": "Astana" }, "entry_into_force": "after_notifications" });
+    let created = app.json(&kz, "POST", "/api/v1/agreements", &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["agreement"]["id"].as_str().unwrap().to_string();
+    assert_eq!(created.json()["agreement"]["status"], "pending");
+    let notify = |party: &str, date: &str| json!({ "party": party, "date": date });
+    let path = format!("/api/v1/agreements/{id}/notifications");
+    let early = app.json(&kz, "POST", &path, &notify("KZ", "2025-12-01")).await;
+    assert_eq!(early.json()["error"]["field"], "date", "not before the signature: {}", early.body);
+    assert_eq!(
+        app.json(&kz, "POST", &path, &notify("KZ", "2026-02-01")).await.json()["agreement"]["status"],
+        "pending"
+    );
+    let twice = app.json(&kz, "POST", &path, &notify("KZ", "2026-02-02")).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let last = app.json(&kz, "POST", &path, &notify("RU", "2026-03-05")).await.json();
+    assert_eq!(
+        (last["agreement"]["status"].as_str(), last["agreement"]["in_force_from"].as_str()),
+        (Some("in_force"), Some("2026-03-05"))
+    );
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let draft = app.get(&secretariat, "/api/v1/documents?q=СМИД/2025/12").await.json()["documents"][0]["id"].clone();
+    let from_draft = json!({ "title": { "en": "From a draft" }, "level": "ministerial", "parties": ["KZ", "RU"],
+        "entry_into_force": "on_signature", "document": draft });
+    let refused = app.json(&kz, "POST", "/api/v1/agreements", &from_draft).await;
+    assert_eq!(refused.json()["error"]["field"], "document", "only an adopted text is registered: {}", refused.body);
+    let signed = app.get(&secretariat, "/api/v1/documents?q=СМИД/2025/07").await.json()["documents"][0]["id"].clone();
+    let from_signed = json!({ "title": { "en": "From a decision" }, "level": "ministerial", "parties": ["KZ", "RU", "BY"],
+        "entry_into_force": "on_signature", "document": signed });
+    let registered = app.json(&secretariat, "POST", "/api/v1/agreements", &from_signed).await;
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "a secretariat registers a multilateral decision: {}",
+        registered.body
+    );
+    assert_eq!(registered.json()["agreement"]["document"], signed);
+    let stranger = app.login("ministry-by", DEMO_PASSWORD).await;
+    assert_eq!(app.json(&stranger, "POST", "/api/v1/agreements", &body).await.status, StatusCode::FORBIDDEN);
+}

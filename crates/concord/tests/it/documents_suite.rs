@@ -1,0 +1,428 @@
+//! Agenda, documents and decisions through the real router: the demo's papers, a negotiation from
+//! amendment to a signed and frozen text on both engines, bad input named by field, and the
+//! classification walked across every path for every role.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, pdftotext};
+
+const DOCUMENTS: &str = "/api/v1/documents";
+
+/// A new document of the CFM's Almaty meeting, under its first extended agenda item.
+async fn create(
+    app: &TestApp,
+    secretariat: &Session,
+    number: &str,
+    classification: &str,
+    readers: &[&str],
+    word: &str,
+) -> String {
+    let body = json!({
+        "body": "cis-cfm", "meeting": "almaty-2025/cis-cfm", "agenda_item": 1, "kind": "draft_decision",
+        "register_number": number, "title": { "ru": format!("О решении {word}"), "en": format!("On decision {word}") },
+        "original_language": "ru", "classification": classification, "readers": readers,
+        "paragraphs": [format!("Совет министров иностранных дел решил: {word}."), "Второй абзац о сотрудничестве.", "Третий абзац."],
+    });
+    let reply = app.json(secretariat, "POST", DOCUMENTS, &body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.json()["document"]["id"].as_str().unwrap().to_string()
+}
+
+async fn show(app: &TestApp, session: &Session, id: &str) -> Value {
+    let reply = app.get(session, &format!("{DOCUMENTS}/{id}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()
+}
+
+/// A delegation proposes, another supports, a third amends the same paragraph at once; the
+/// secretariat accepts one into version 2 (a second edit of version 1 conflicts); the stances give
+/// consensus with a reservation; the adopted text is frozen, signed, and its PDF carries the block.
+async fn negotiation(app: TestApp) {
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let by = app.login("delegation-by", DEMO_PASSWORD).await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let am = app.login("delegation-am", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/1", "members", &[], "переговоры").await;
+    let amendments = format!("{DOCUMENTS}/{id}/amendments");
+    let by_body = json!({ "participant": "BY", "version": 1, "paragraph": 2, "operation": "replace",
+        "text": "Второй абзац о расширенном сотрудничестве.", "justification": "Точнее." });
+    let am_body = json!({ "participant": "AM", "version": 1, "paragraph": 2, "operation": "delete" });
+    let (by_reply, am_reply) =
+        tokio::join!(app.json(&by, "POST", &amendments, &by_body), app.json(&am, "POST", &amendments, &am_body));
+    assert_eq!((by_reply.status, am_reply.status), (StatusCode::CREATED, StatusCode::CREATED), "both are recorded");
+    let by_amendment = by_reply.json()["amendment"]["id"].as_str().unwrap().to_string();
+    let am_amendment = am_reply.json()["amendment"]["id"].as_str().unwrap().to_string();
+    let insert = app
+        .json(
+            &kz,
+            "POST",
+            &amendments,
+            &json!({ "participant": "KZ", "version": 1, "paragraph": 3,
+            "operation": "insert", "text": "Четвёртый абзац." }),
+        )
+        .await;
+    assert_eq!(insert.status, StatusCode::CREATED);
+    let reply = app
+        .json(
+            &kz,
+            "POST",
+            &format!("{amendments}/{by_amendment}/responses"),
+            &json!({ "participant": "KZ", "position": "supports" }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let speaks_for_another = app
+        .json(
+            &kz,
+            "POST",
+            &format!("{amendments}/{by_amendment}/responses"),
+            &json!({ "participant": "RU", "position": "objects" }),
+        )
+        .await;
+    assert_eq!(speaks_for_another.status, StatusCode::FORBIDDEN, "an officer speaks for its own delegation only");
+
+    let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
+    let consolidate = json!({ "version": version, "accept": [by_amendment], "reject": [am_amendment] });
+    let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let stale = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a second edit of the same version conflicts");
+
+    let d = show(&app, &secretariat, &id).await;
+    let statuses: Vec<(&str, &str)> = d["amendments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["proposer"].as_str().unwrap(), a["status"].as_str().unwrap()))
+        .collect();
+    assert!(statuses.contains(&("BY", "accepted")) && statuses.contains(&("AM", "rejected")), "{statuses:?}");
+    let carried = d["amendments"].as_array().unwrap().iter().find(|a| a["proposer"] == "KZ").unwrap();
+    assert_eq!(
+        (carried["status"].as_str(), carried["version"].as_u64()),
+        (Some("pending"), Some(2)),
+        "carried to version 2"
+    );
+    let changes = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=1&to=2")).await.json();
+    let changed: Vec<&Value> =
+        changes["paragraphs"].as_array().unwrap().iter().filter(|p| p["unchanged"] == false).collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["by"], "BY", "the change names who proposed it");
+    assert!(changed[0]["segments"].to_string().contains("расширенном"));
+    let page = app.get(&kz, &format!("/documents/{id}/changes?from=1&to=2")).await;
+    assert!(page.body.contains("<ins>расширенном </ins>"), "{}", page.body);
+
+    let stances = format!("{DOCUMENTS}/{id}/stances");
+    let reservation = app
+        .json(&am, "POST", &stances, &json!({ "participant": "AM", "stance": "joins_with_reservation", "text": "" }))
+        .await;
+    assert_eq!(reservation.status, StatusCode::UNPROCESSABLE_ENTITY, "a reservation needs its text");
+    let reply = app
+        .json(
+            &am,
+            "POST",
+            &stances,
+            &json!({ "participant": "AM", "stance": "joins_with_reservation", "text": "К пункту 2." }),
+        )
+        .await;
+    assert_eq!(reply.json()["outcome"]["result"], "adopted");
+    let reply =
+        app.json(&secretariat, "POST", &stances, &json!({ "participant": "TM", "stance": "no_interest" })).await;
+    assert_eq!(reply.json()["outcome"]["result"], "adopted", "no interest does not block");
+    let reply = app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "objects" })).await;
+    assert_eq!(reply.json()["outcome"]["result"], "blocked", "an objection blocks consensus");
+    app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "joins" })).await;
+    let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
+    let decision = app
+        .json(
+            &secretariat,
+            "POST",
+            &format!("{DOCUMENTS}/{id}/decision"),
+            &json!({ "version": version, "action": "adopt", "forwarded_to": "cis-chs" }),
+        )
+        .await;
+    assert_eq!(decision.status, StatusCode::OK, "{}", decision.body);
+    let frozen = decision.json()["frozen"]["sha256"].as_str().unwrap().to_string();
+    let d = show(&app, &secretariat, &id).await;
+    let text = d["versions"].as_array().unwrap().iter().find(|v| v["number"] == 2 && v["language"] == "ru").unwrap();
+    assert_eq!(text["sha256"], frozen.as_str(), "the adopted text's hash is frozen");
+    let late = app
+        .json(
+            &kz,
+            "POST",
+            &amendments,
+            &json!({ "participant": "KZ", "version": 2, "paragraph": 1, "operation": "delete" }),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "an adopted text takes no amendment");
+    let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await;
+    assert!(audit.body.contains(&frozen), "the hash is in the audit chain");
+
+    let signatures = format!("{DOCUMENTS}/{id}/signatures");
+    for (code, person) in [("KZ", "Мурат Нуртлеу"), ("AZ", "Джейхун Байрамов"), ("AM", "Арарат Мирзоян")]
+    {
+        let body = json!({ "participant": code, "person": person, "position": { "ru": "Министр иностранных дел" },
+            "signed_at": "2025-04-11T08:20:00Z", "place": { "ru": "Алматы" } });
+        assert_eq!(app.json(&secretariat, "POST", &signatures, &body).await.status, StatusCode::CREATED);
+    }
+    let d = show(&app, &secretariat, &id).await;
+    assert_eq!(d["document"]["status"], "signed");
+    let block: Vec<&str> =
+        d["signature_block"].as_array().unwrap().iter().map(|l| l["participant"].as_str().unwrap()).collect();
+    assert_eq!(block, ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ"], "the body's Russian order");
+    let versions = format!("{DOCUMENTS}/{id}/versions");
+    let version = d["document"]["version"].as_i64().unwrap();
+    let corrected = [
+        "Совет министров иностранных дел решил: переговоры.",
+        "Второй абзац о расширенном сотрудничестве.",
+        "Третий абзац (исправлено).",
+    ];
+    let no_reason = app
+        .json(
+            &secretariat,
+            "POST",
+            &versions,
+            &json!({ "version": version, "correction": true, "paragraphs": corrected }),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "a correction says why");
+    let correction =
+        json!({ "version": version, "correction": true, "paragraphs": corrected, "note": "Техническая правка." });
+    let reply = app.json(&secretariat, "POST", &versions, &correction).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.json()["number"], 3);
+    let d = show(&app, &secretariat, &id).await;
+    assert_eq!(d["document"]["frozen"]["sha256"], frozen.as_str(), "the adopted text stays frozen");
+    assert_eq!(d["document"]["frozen"]["version"], 2);
+    let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru")).await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdftotext(&pdf) {
+        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing from:\n{text}"));
+        assert!(at("За Азербайджанскую Республику") < at("За Республику Армения"));
+        assert!(at("За Республику Армения") < at("За Республику Казахстан"));
+        assert!(at("За Республику Казахстан") < at("За Российскую Федерацию"));
+        assert!(at("Мирзоян") > at("За Республику Армения"));
+        assert!(
+            text.contains("расширенном") && !text.contains("исправлено"),
+            "the adopted version, not the correction"
+        );
+        assert!(text.contains(&frozen[..16]), "the hash is printed");
+        assert!(text.contains("К пункту 2."), "the reservation is noted");
+    } else {
+        eprintln!("pdftotext is not installed: the PDF text was not checked");
+    }
+    app.db.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_negotiation_runs_from_amendments_to_a_signed_frozen_text_on_sqlite() {
+    negotiation(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn a_negotiation_runs_from_amendments_to_a_signed_frozen_text_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    negotiation(TestApp::with(db, true).await).await;
+}
+
+#[tokio::test]
+async fn bad_input_is_named_by_its_field() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/2", "members", &[], "поля").await;
+    let field = |reply: crate::support::Reply| {
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        reply.json()["error"]["field"].as_str().unwrap_or_default().to_string()
+    };
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let path = format!("{DOCUMENTS}/{id}/amendments");
+    let amend = |body: Value| {
+        let (app, kz, path) = (&app, &kz, &path);
+        async move { app.json(kz, "POST", path, &body).await }
+    };
+    let none =
+        amend(json!({ "participant": "KZ", "version": 1, "paragraph": 9, "operation": "replace", "text": "X" })).await;
+    assert_eq!(field(none), "paragraph");
+    let stale = amend(json!({ "participant": "KZ", "version": 7, "paragraph": 1, "operation": "delete" })).await;
+    assert_eq!(field(stale), "version");
+    let outsider = amend(json!({ "participant": "FR", "version": 1, "paragraph": 1, "operation": "delete" })).await;
+    assert_eq!(field(outsider), "participant");
+    let listed = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/3", "title": { "ru": "x" },
+        "original_language": "ru", "classification": "listed", "readers": [], "paragraphs": ["x"] });
+    assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &listed).await), "readers");
+    let twice = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/2", "title": { "ru": "x" },
+        "original_language": "ru", "classification": "public", "paragraphs": ["x"] });
+    assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &twice).await), "register_number");
+    let fields = [
+        ("body", "cis-cfm"),
+        ("meeting", "almaty-2025/cis-cfm"),
+        ("kind", "draft_decision"),
+        ("register_number", "TEST/FORM"),
+        ("language", "ru"),
+        ("classification", "members"),
+        ("title", "О форме"),
+        ("text", "Первый абзац.\r\n\r\nВторой абзац."),
+    ];
+    let made = app.form(&secretariat, "/documents", &fields).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = app.get(&secretariat, made.location()).await;
+    assert!(page.body.contains("data-paragraph=\"2\""), "two paragraphs from the form's text");
+    let unnumbered: Vec<(&str, &str)> =
+        fields.iter().map(|&(k, v)| if k == "register_number" { (k, " ") } else { (k, v) }).collect();
+    let refused = app.form(&secretariat, "/documents", &unnumbered).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-error-for=\"register_number\""), "the form shows the error by its field");
+    let agenda = "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda";
+    let item = json!({ "format": "extended", "number": 40, "title": { "ru": "Вопрос" }, "area": "space", "status": "withdrawn" });
+    let reply = app.json(&secretariat, "POST", agenda, &item).await;
+    let fields: Vec<String> = reply.json()["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["area", "reason"], "every problem at once");
+    let ru = app.login("secretariat", DEMO_PASSWORD).await;
+    let ru = Session { lang: Some("ru"), ..ru };
+    let reply = app
+        .json(
+            &ru,
+            "POST",
+            agenda,
+            &json!({ "format": "extended", "number": 40, "title": { "ru": "Вопрос" }, "area": "space" }),
+        )
+        .await;
+    assert!(reply.body.contains("не сфера сотрудничества"), "in the user's language: {}", reply.body);
+}
+
+#[tokio::test]
+async fn the_demo_has_the_cfm_agenda_its_seventeen_drafts_and_a_signed_decision_with_a_special_opinion() {
+    let app = TestApp::new().await;
+    let agenda = app.get(&Session::default(), "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda").await.json();
+    let counts: Vec<(String, usize, bool)> = agenda["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["format"].as_str().unwrap().to_string(),
+                f["items"].as_array().unwrap().len(),
+                !f["adopted_at"].is_null(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, [("narrow".into(), 3, true), ("extended".into(), 10, true)], "13 items, both agendas adopted");
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let all = app.get(&secretariat, &format!("{DOCUMENTS}?event=almaty-2025&meeting=cis-cfm")).await.json();
+    assert_eq!(all["total"], 17, "17 drafts before the CFM");
+    let docs = all["documents"].as_array().unwrap();
+    let chs = docs.iter().filter(|d| !d["forwarded_to"].is_null()).count();
+    assert_eq!(chs, 6, "six forwarded to the Council of Heads of State");
+    assert!(docs.iter().filter(|d| d["status"] == "withdrawn").count() >= 2);
+    let signed = docs.iter().find(|d| d["register_number"] == "СМИД/2025/07").unwrap();
+    let d = show(&app, &secretariat, signed["id"].as_str().unwrap()).await;
+    let block = d["signature_block"].as_array().unwrap();
+    let opinions: Vec<&str> = block
+        .iter()
+        .filter(|l| l["stance"] == "joins_with_special_opinion")
+        .map(|l| l["participant"].as_str().unwrap())
+        .collect();
+    assert_eq!(opinions, ["AM"]);
+    assert!(block.iter().any(|l| l["signer"].is_null()), "a member that did not sign gets a dash");
+    let by_number =
+        app.get(&secretariat, &format!("{DOCUMENTS}?q={}", crate::support::urlencode("СМИД/2025/12"))).await.json();
+    assert_eq!(by_number["documents"][0]["register_number"], "СМИД/2025/12", "found by its register number first");
+    let negotiated = docs.iter().find(|d| d["register_number"] == "СМИД/2025/12").unwrap();
+    let d = show(&app, &secretariat, negotiated["id"].as_str().unwrap()).await;
+    let proposers: std::collections::BTreeSet<&str> =
+        d["amendments"].as_array().unwrap().iter().map(|a| a["proposer"].as_str().unwrap()).collect();
+    assert_eq!(proposers.into_iter().collect::<Vec<_>>(), ["BY", "KZ"], "amendments from two delegations");
+    let kz = app.login("ministry-kz", DEMO_PASSWORD).await;
+    let plan = app.get(&kz, &format!("{DOCUMENTS}?q=2025–2027&body=central-asia-russia")).await.json();
+    let plan = plan["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "action_plan")
+        .expect("the Joint Action Plan");
+    assert_eq!(plan["status"], "draft", "finalised in Almaty, adopted later in Dushanbe");
+    let d = show(&app, &kz, plan["id"].as_str().unwrap()).await;
+    let languages: std::collections::BTreeSet<&str> =
+        d["versions"].as_array().unwrap().iter().map(|v| v["language"].as_str().unwrap()).collect();
+    assert_eq!(languages.into_iter().collect::<Vec<_>>(), ["en", "kk", "ru"]);
+}
+
+/// Each role and what it must see of a public, a members', a listed (KZ, BY) and an internal (KZ)
+/// document.
+const READERS: [(&str, [bool; 4]); 9] = [
+    ("anonymous", [true, false, false, false]),
+    ("press", [true, false, false, false]),
+    ("admin", [true, true, true, true]),
+    ("secretariat", [true, true, true, false]),
+    ("host", [true, true, true, false]),
+    ("ministry-kz", [true, true, true, true]),
+    ("delegation-kz", [true, true, true, true]),
+    ("delegation-by", [true, true, true, false]),
+    ("delegation-ru", [true, true, false, false]),
+];
+
+#[tokio::test]
+async fn nobody_sees_a_document_above_their_classification_through_any_path() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let words = ["альфаслово", "бетаслово", "гаммаслово", "дельтаслово"];
+    let mut ids = Vec::new();
+    for (i, (class, readers)) in
+        [("public", vec![]), ("members", vec![]), ("listed", vec!["KZ", "BY"])].into_iter().enumerate()
+    {
+        ids.push(create(&app, &secretariat, &format!("CLASS/{i}"), class, &readers, words[i]).await);
+    }
+    let internal = json!({ "body": "cis-cfm", "kind": "note", "register_number": "CLASS/X", "title": { "ru": "x" },
+        "original_language": "ru", "classification": "internal", "readers": ["KZ"], "paragraphs": ["x"] });
+    let not_theirs = app.json(&secretariat, "POST", DOCUMENTS, &internal).await;
+    assert_eq!(not_theirs.status, StatusCode::FORBIDDEN, "a delegation's internal papers are its own to write");
+    ids.push(create(&app, &kz, "CLASS/3", "internal", &["KZ"], words[3]).await);
+    let mut failures = Vec::new();
+    for (role, sees) in READERS {
+        let session = if role == "anonymous" { Session::default() } else { app.login(role, DEMO_PASSWORD).await };
+        let agenda = app.get(&session, "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda").await.body;
+        let agenda_page = app.get(&session, "/events/almaty-2025/meetings/cis-cfm/agenda").await.body;
+        let audit = app.get(&session, "/api/v1/audit").await.body;
+        for (k, id) in ids.iter().enumerate() {
+            let word = words[k];
+            let mut check = |path: &str, shown: bool| {
+                if shown != sees[k] {
+                    failures
+                        .push(format!("{role} {} document {k} through {path}", if shown { "sees" } else { "misses" }));
+                }
+            };
+            for path in [
+                format!("{DOCUMENTS}/{id}"),
+                format!("/documents/{id}"),
+                format!("/documents/{id}/changes"),
+                format!("{DOCUMENTS}/{id}/changes"),
+            ] {
+                let reply = app.get(&session, &path).await;
+                let shown = reply.status == StatusCode::OK && reply.body.contains(word);
+                assert!(shown || !reply.body.contains(word), "{role}: {path} leaks in its error");
+                check(&path, shown);
+            }
+            let (status, pdf) = get_bytes(&app, &session, &format!("/documents/{id}.pdf")).await;
+            check("the PDF", status == StatusCode::OK && !pdf.is_empty());
+            let search = app.get(&session, &format!("{DOCUMENTS}?q={}", crate::support::urlencode(word))).await.body;
+            check("the API search", search.contains(id.as_str()));
+            let register = app.get(&session, &format!("/documents?q={}", crate::support::urlencode(word))).await.body;
+            check("the register page", register.contains(id.as_str()));
+            check("the agenda", agenda.contains(id.as_str()));
+            check("the agenda page", agenda_page.contains(id.as_str()));
+            if role != "admin" {
+                assert!(!audit.contains(word), "{role} reads document {k} in the audit trail");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,228 @@
+//! Agendas: the numbered questions before a meeting, per format, each tagged with an area of
+//! cooperation; a draft agenda until it is adopted.
+
+use serde::{Deserialize, Serialize};
+
+use crate::documents::names;
+use crate::events::Format;
+use crate::validation::{Checker, Invalid, check_slug};
+use crate::{Id, Text};
+
+/// The areas of cooperation every body has; a secretariat adds its own (see [`Area`]).
+pub const STANDARD_AREAS: [&str; 8] = [
+    "political",
+    "trade_economic",
+    "investment",
+    "transport_logistics",
+    "cultural_humanitarian",
+    "security",
+    "border_security",
+    "other",
+];
+
+/// An area a body's secretariat added to the standard ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    pub body_id: Id,
+    pub slug: String,
+    pub name: Text,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaInput {
+    pub slug: String,
+    pub name: Text,
+}
+
+impl AreaInput {
+    pub fn validate(self) -> Result<AreaInput, Invalid> {
+        let mut c = Checker::new();
+        check_slug(&mut c, "slug", &self.slug);
+        if STANDARD_AREAS.contains(&self.slug.replace('-', "_").as_str()) {
+            c.fail("slug", "standard-area");
+        }
+        let name = self.name.checked(&mut c, "name", 200);
+        c.finish(AreaInput { name, ..self })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Proposed,
+    Included,
+    /// Withdrawn, with the reason (e.g. domestic procedures not complete).
+    Withdrawn,
+    Considered,
+    /// Considered and forwarded to another body.
+    Forwarded,
+}
+
+names!(ItemStatus {
+    Proposed => "proposed",
+    Included => "included",
+    Withdrawn => "withdrawn",
+    Considered => "considered",
+    Forwarded => "forwarded",
+});
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub id: Id,
+    pub meeting_id: Id,
+    pub format: Format,
+    pub number: u32,
+    pub title: Text,
+    pub area: String,
+    pub initiator: Option<Id>,
+    /// Who reports on the question (a minister, the Executive Committee…).
+    pub rapporteur: Text,
+    pub status: ItemStatus,
+    /// Why it was withdrawn.
+    pub reason: Text,
+    pub forwarded_to: Option<Id>,
+    pub version: i64,
+}
+
+/// What the secretariat enters for an agenda item.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemInput {
+    pub format: Format,
+    pub number: u32,
+    pub title: Text,
+    pub area: String,
+    #[serde(default)]
+    pub initiator: Option<String>,
+    #[serde(default)]
+    pub rapporteur: Text,
+    #[serde(default = "proposed")]
+    pub status: ItemStatus,
+    #[serde(default)]
+    pub reason: Text,
+    /// The slug of the body it is forwarded to.
+    #[serde(default)]
+    pub forwarded_to: Option<String>,
+}
+
+fn proposed() -> ItemStatus {
+    ItemStatus::Proposed
+}
+
+impl ItemInput {
+    /// Checks an item against the meeting's formats and the areas its body knows.
+    pub fn validate(self, formats: &[Format], areas: &[Area]) -> Result<ItemInput, Invalid> {
+        let mut c = Checker::new();
+        // A meeting that lists no formats sits in one; any format names it.
+        if !formats.is_empty() && !formats.contains(&self.format) {
+            c.fail("format", "format-not-held");
+        }
+        if !(1..=500).contains(&self.number) {
+            c.fail_with("number", "out-of-range", vec![("min", "1".into()), ("max", "500".into())]);
+        }
+        let title = self.title.checked(&mut c, "title", 1_000);
+        if !STANDARD_AREAS.contains(&self.area.as_str()) && !areas.iter().any(|a| a.slug == self.area) {
+            c.fail_with("area", "unknown-area", vec![("value", self.area.chars().take(64).collect())]);
+        }
+        let rapporteur = optional(&mut c, "rapporteur", self.rapporteur, 300);
+        let reason = optional(&mut c, "reason", self.reason, 1_000);
+        if self.status == ItemStatus::Withdrawn && reason.0.is_empty() {
+            c.fail("reason", "required");
+        }
+        match (self.status, &self.forwarded_to) {
+            (ItemStatus::Forwarded, None) => c.fail("forwarded_to", "required"),
+            (ItemStatus::Forwarded, Some(_)) | (_, None) => {}
+            (_, Some(_)) => c.fail("forwarded_to", "only-when-forwarded"),
+        }
+        c.finish(ItemInput { title, rapporteur, reason, ..self })
+    }
+}
+
+fn optional(c: &mut Checker, field: &str, text: Text, max: usize) -> Text {
+    if text.0.values().all(|v| v.trim().is_empty()) { Text::default() } else { text.checked(c, field, max) }
+}
+
+/// A meeting's agenda in one format: a draft until adopted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agenda {
+    pub meeting_id: Id,
+    pub format: Format,
+    pub adopted_at: Option<jiff::Timestamp>,
+    pub version: i64,
+}
+
+/// Why an agenda cannot be adopted as it stands.
+pub fn check_adoptable(items: &[&AgendaItem]) -> Result<(), Invalid> {
+    let mut c = Checker::new();
+    if items.iter().all(|i| i.status == ItemStatus::Withdrawn) {
+        c.fail("items", "agenda-empty");
+    }
+    let mut numbers: Vec<u32> = items.iter().map(|i| i.number).collect();
+    numbers.sort_unstable();
+    if numbers.windows(2).any(|w| w[0] == w[1]) {
+        c.fail("items", "duplicate-number");
+    }
+    c.finish(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::new_id;
+
+    fn input() -> ItemInput {
+        ItemInput {
+            format: Format::Extended,
+            number: 3,
+            title: Text::new(&[("ru", "О плане мероприятий")]),
+            area: "cultural_humanitarian".into(),
+            initiator: Some("RU".into()),
+            rapporteur: Text::default(),
+            status: ItemStatus::Included,
+            reason: Text::default(),
+            forwarded_to: None,
+        }
+    }
+
+    #[test]
+    fn an_item_needs_a_known_area_a_held_format_and_a_reason_to_be_withdrawn() {
+        let extended = [Format::Extended];
+        assert!(input().validate(&extended, &[]).is_ok());
+        let bad = ItemInput { area: "space".into(), format: Format::Narrow, status: ItemStatus::Withdrawn, ..input() };
+        let fields: Vec<String> = bad.validate(&extended, &[]).unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["format", "area", "reason"]);
+        let space = Area { body_id: new_id(), slug: "space".into(), name: Text::new(&[("en", "Space")]) };
+        assert!(ItemInput { area: "space".into(), ..input() }.validate(&extended, &[space]).is_ok());
+    }
+
+    #[test]
+    fn only_a_forwarded_item_names_where_it_went() {
+        let e = [Format::Extended];
+        let forwarded = ItemInput { status: ItemStatus::Forwarded, ..input() };
+        assert_eq!(forwarded.validate(&e, &[]).unwrap_err().0[0].field, "forwarded_to");
+        let stray = ItemInput { forwarded_to: Some("cis-chs".into()), ..input() };
+        assert_eq!(stray.validate(&e, &[]).unwrap_err().0[0].code, "only-when-forwarded");
+    }
+
+    #[test]
+    fn an_agenda_of_withdrawn_items_or_with_twice_a_number_is_not_adopted() {
+        let item = |number, status| AgendaItem {
+            id: new_id(),
+            meeting_id: new_id(),
+            format: Format::Extended,
+            number,
+            title: Text::new(&[("ru", "x")]),
+            area: "political".into(),
+            initiator: None,
+            rapporteur: Text::default(),
+            status,
+            reason: Text::default(),
+            forwarded_to: None,
+            version: 1,
+        };
+        assert!(check_adoptable(&[&item(1, ItemStatus::Included)]).is_ok());
+        assert!(check_adoptable(&[&item(1, ItemStatus::Withdrawn)]).is_err());
+        assert!(check_adoptable(&[&item(1, ItemStatus::Included), &item(1, ItemStatus::Proposed)]).is_err());
+    }
+}

@@ -1,0 +1,306 @@
+//! Decisions on documents: each member's stance, the body's rule that turns stances into an
+//! outcome, and the signatures with the signature block in the body's order.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bodies::DecisionRule;
+use crate::documents::names;
+use crate::participants::Participant;
+use crate::text::Case;
+use crate::validation::{Checker, Invalid};
+use crate::{Id, Text};
+
+/// A member's attitude to a document at adoption (DESIGN.md glossary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    Joins,
+    /// Joins, with a special opinion (text optional).
+    JoinsWithSpecialOpinion,
+    /// Joins, with a reservation (text required).
+    JoinsWithReservation,
+    /// Declares it has no interest in the question: does not block.
+    NoInterest,
+    Objects,
+    Absent,
+}
+
+names!(Stance {
+    Joins => "joins",
+    JoinsWithSpecialOpinion => "joins_with_special_opinion",
+    JoinsWithReservation => "joins_with_reservation",
+    NoInterest => "no_interest",
+    Objects => "objects",
+    Absent => "absent",
+});
+
+impl Stance {
+    pub fn joins(self) -> bool {
+        matches!(self, Self::Joins | Self::JoinsWithSpecialOpinion | Self::JoinsWithReservation)
+    }
+}
+
+/// A member's stance on one document, as its delegation stated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StanceRecord {
+    pub participant: Id,
+    pub stance: Stance,
+    /// The special opinion or the reservation.
+    pub text: String,
+    pub at: jiff::Timestamp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StanceInput {
+    pub participant: String,
+    pub stance: Stance,
+    #[serde(default)]
+    pub text: String,
+}
+
+impl StanceInput {
+    pub fn validate(self) -> Result<StanceInput, Invalid> {
+        let mut c = Checker::new();
+        let text = self.text.trim().to_string();
+        match self.stance {
+            Stance::JoinsWithReservation if text.is_empty() => c.fail("text", "required"),
+            Stance::JoinsWithReservation | Stance::JoinsWithSpecialOpinion | Stance::Objects => {}
+            _ if !text.is_empty() => c.fail("text", "text-not-expected"),
+            _ => {}
+        }
+        if text.chars().count() > 10_000 {
+            c.fail_with("text", "too-long", vec![("max", "10000".into())]);
+        }
+        c.finish(StanceInput { text, ..self })
+    }
+}
+
+/// What the body's rule makes of the stances.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    Adopted,
+    /// Consensus failed: these members object.
+    Blocked {
+        by: Vec<Id>,
+    },
+    /// Nobody joined.
+    NobodyJoined,
+    /// A majority rule was not met.
+    NotEnoughVotes {
+        joined: usize,
+        needed: usize,
+    },
+}
+
+impl Outcome {
+    pub fn is_adopted(&self) -> bool {
+        *self == Outcome::Adopted
+    }
+}
+
+/// Applies `rule` to the stances of `members` (those taking part); a member with no stance recorded
+/// is absent. Under consensus only an objection blocks: no interest and absence do not, but
+/// someone must join. Majorities count those who join against those who object.
+pub fn outcome(rule: DecisionRule, members: &[Id], stances: &[StanceRecord]) -> Outcome {
+    let stance_of = |m: &Id| stances.iter().find(|s| s.participant == *m).map_or(Stance::Absent, |s| s.stance);
+    let all: Vec<(Id, Stance)> = members.iter().map(|m| (*m, stance_of(m))).collect();
+    let joined = all.iter().filter(|(_, s)| s.joins()).count();
+    let objecting: Vec<Id> = all.iter().filter(|(_, s)| *s == Stance::Objects).map(|(m, _)| *m).collect();
+    let voting = joined + objecting.len();
+    match rule {
+        DecisionRule::Consensus if !objecting.is_empty() => Outcome::Blocked { by: objecting },
+        _ if joined == 0 => Outcome::NobodyJoined,
+        DecisionRule::Consensus => Outcome::Adopted,
+        DecisionRule::SimpleMajority | DecisionRule::TwoThirdsMajority => {
+            let needed = if rule == DecisionRule::SimpleMajority { voting / 2 + 1 } else { (2 * voting).div_ceil(3) };
+            if joined >= needed { Outcome::Adopted } else { Outcome::NotEnoughVotes { joined, needed } }
+        }
+    }
+}
+
+/// Who signed for a participant, when and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    pub participant: Id,
+    pub person: String,
+    pub position: Text,
+    pub signed_at: jiff::Timestamp,
+    pub place: Text,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureInput {
+    pub participant: String,
+    pub person: String,
+    pub position: Text,
+    pub signed_at: jiff::Timestamp,
+    pub place: Text,
+}
+
+impl SignatureInput {
+    pub fn validate(self) -> Result<SignatureInput, Invalid> {
+        let mut c = Checker::new();
+        let person = c.text("person", &self.person, 200);
+        let position = self.position.checked(&mut c, "position", 300);
+        let place = self.place.checked(&mut c, "place", 100);
+        c.finish(SignatureInput { person, position, place, ..self })
+    }
+}
+
+/// One line of a signature block: "For the Republic of Armenia", who signed (or a dash), and the
+/// special opinion or reservation the member signed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockLine {
+    pub participant: Id,
+    pub heading: String,
+    pub signer: Option<String>,
+    pub position: Option<String>,
+    pub stance: Option<Stance>,
+    pub note: String,
+}
+
+/// The signature block in `lang`, one line per member in the body's order (`members`, already in
+/// precedence). A member that did not sign gets a dash (no signer).
+pub fn signature_block(
+    members: &[&Participant],
+    signatures: &[Signature],
+    stances: &[StanceRecord],
+    lang: &str,
+) -> Vec<BlockLine> {
+    members
+        .iter()
+        .map(|p| {
+            let signature = signatures.iter().find(|s| s.participant == p.id);
+            let stance = stances
+                .iter()
+                .find(|s| s.participant == p.id)
+                .filter(|s| matches!(s.stance, Stance::JoinsWithSpecialOpinion | Stance::JoinsWithReservation));
+            BlockLine {
+                participant: p.id,
+                heading: signing_for(p, lang),
+                signer: signature.map(|s| s.person.clone()),
+                position: signature.map(|s| s.position.get(lang).to_string()),
+                stance: stance.map(|s| s.stance),
+                note: stance.map(|s| s.text.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// "For the Republic of Armenia", «За Республику Армения», «Армения Республикасы үшін»: the case a
+/// language needs comes from the participant's recorded forms, else its plain formal name.
+pub fn signing_for(p: &Participant, lang: &str) -> String {
+    let formal = p.formal_name.get(lang);
+    match lang {
+        "ru" => format!("За {}", p.cases.formal_name.get(Case::Accusative, "ru").unwrap_or(formal)),
+        "kk" => format!("{} үшін", formal),
+        _ => format!("For {formal}"),
+    }
+}
+
+/// Each member's stance, for a table: members without a record are absent.
+pub fn stances_of(members: &[Id], stances: &[StanceRecord]) -> BTreeMap<Id, Stance> {
+    members
+        .iter()
+        .map(|m| (*m, stances.iter().find(|s| s.participant == *m).map_or(Stance::Absent, |s| s.stance)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::new_id;
+    use crate::precedence::tests as fixtures;
+
+    fn record(participant: Id, stance: Stance) -> StanceRecord {
+        StanceRecord { participant, stance, text: String::new(), at: jiff::Timestamp::UNIX_EPOCH }
+    }
+
+    #[test]
+    fn under_consensus_only_an_objection_blocks_for_every_combination_of_stances() {
+        let members = [new_id(), new_id(), new_id()];
+        for a in Stance::ALL {
+            for b in Stance::ALL {
+                for c in Stance::ALL {
+                    let stances = [record(members[0], *a), record(members[1], *b), record(members[2], *c)];
+                    let got = outcome(DecisionRule::Consensus, &members, &stances);
+                    let objecting: Vec<Id> =
+                        stances.iter().filter(|s| s.stance == Stance::Objects).map(|s| s.participant).collect();
+                    let expected = if !objecting.is_empty() {
+                        Outcome::Blocked { by: objecting }
+                    } else if stances.iter().any(|s| s.stance.joins()) {
+                        Outcome::Adopted
+                    } else {
+                        Outcome::NobodyJoined
+                    };
+                    assert_eq!(got, expected, "{a:?} {b:?} {c:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_member_without_a_stance_is_absent_and_does_not_block() {
+        let members = [new_id(), new_id()];
+        let stances = [record(members[0], Stance::JoinsWithReservation)];
+        assert_eq!(outcome(DecisionRule::Consensus, &members, &stances), Outcome::Adopted);
+        assert_eq!(stances_of(&members, &stances)[&members[1]], Stance::Absent);
+    }
+
+    #[test]
+    fn majorities_count_who_joins_against_who_objects() {
+        let m: Vec<Id> = (0..5).map(|_| new_id()).collect();
+        let stances = [
+            record(m[0], Stance::Joins),
+            record(m[1], Stance::JoinsWithSpecialOpinion),
+            record(m[2], Stance::Objects),
+            record(m[3], Stance::NoInterest),
+        ];
+        assert_eq!(outcome(DecisionRule::SimpleMajority, &m, &stances), Outcome::Adopted);
+        assert_eq!(outcome(DecisionRule::TwoThirdsMajority, &m, &stances), Outcome::Adopted);
+        let more = [record(m[0], Stance::Joins), record(m[1], Stance::Objects), record(m[2], Stance::Objects)];
+        assert_eq!(
+            outcome(DecisionRule::TwoThirdsMajority, &m, &more),
+            Outcome::NotEnoughVotes { joined: 1, needed: 2 }
+        );
+        assert_eq!(outcome(DecisionRule::SimpleMajority, &m, &more), Outcome::NotEnoughVotes { joined: 1, needed: 2 });
+    }
+
+    #[test]
+    fn a_reservation_needs_its_text_and_a_plain_join_has_none() {
+        let input = |stance, text: &str| StanceInput { participant: "AM".into(), stance, text: text.into() };
+        assert_eq!(input(Stance::JoinsWithReservation, " ").validate().unwrap_err().0[0].code, "required");
+        assert_eq!(input(Stance::Joins, "x").validate().unwrap_err().0[0].code, "text-not-expected");
+        assert!(input(Stance::JoinsWithSpecialOpinion, "").validate().is_ok());
+    }
+
+    #[test]
+    fn the_signature_block_follows_the_given_order_with_a_dash_for_who_did_not_sign() {
+        let cis = fixtures::cis();
+        let members: Vec<&Participant> = cis.iter().take(3).collect();
+        let signature = Signature {
+            participant: members[1].id,
+            person: "A. Minister".into(),
+            position: Text::new(&[("en", "Minister of Foreign Affairs")]),
+            signed_at: jiff::Timestamp::UNIX_EPOCH,
+            place: Text::new(&[("en", "Almaty")]),
+        };
+        let opinion =
+            StanceRecord { text: "On paragraph 3.".into(), ..record(members[1].id, Stance::JoinsWithSpecialOpinion) };
+        let block = signature_block(&members, &[signature], &[opinion], "en");
+        let ids: Vec<Id> = block.iter().map(|l| l.participant).collect();
+        assert_eq!(ids, members.iter().map(|p| p.id).collect::<Vec<_>>());
+        assert_eq!(block[0].signer, None);
+        assert_eq!(block[1].signer.as_deref(), Some("A. Minister"));
+        assert_eq!(
+            (block[1].stance, block[1].note.as_str()),
+            (Some(Stance::JoinsWithSpecialOpinion), "On paragraph 3.")
+        );
+        assert!(block[0].heading.starts_with("For "));
+    }
+}

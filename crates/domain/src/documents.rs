@@ -1,0 +1,783 @@
+//! Documents: drafts and adopted texts, their immutable numbered versions of numbered paragraphs,
+//! their classification, and the amendments delegations propose to them.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::agenda::AgendaItem;
+use crate::participants::Participant;
+use crate::validation::{Checker, Invalid};
+use crate::{Id, Text};
+
+pub mod changes;
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    DraftDecision,
+    Statement,
+    Agreement,
+    Protocol,
+    ActionPlan,
+    Note,
+    Information,
+}
+
+/// Who may read a document, on every path (pages, API, search, exports, feeds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    Public,
+    /// The members of the document's body (and its secretariat).
+    Members,
+    /// The delegations listed in the document's readers (and the body's secretariat).
+    Listed,
+    /// One delegation's own material: its reader alone, never another delegation, nor the host.
+    Internal,
+}
+
+/// Where a document stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentStatus {
+    /// Under negotiation: amendments may be proposed and versions made.
+    Draft,
+    /// Taken off the agenda (e.g. domestic procedures not complete).
+    Withdrawn,
+    /// The body adopted it; its text is frozen.
+    Adopted,
+    /// The body's rule was not met (under consensus: an objection).
+    NotAdopted,
+    /// Adopted and signed.
+    Signed,
+}
+
+macro_rules! names {
+    ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$ty>::$variant => $name),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+pub(crate) use names;
+
+names!(DocumentKind {
+    DraftDecision => "draft_decision",
+    Statement => "statement",
+    Agreement => "agreement",
+    Protocol => "protocol",
+    ActionPlan => "action_plan",
+    Note => "note",
+    Information => "information",
+});
+
+names!(Classification { Public => "public", Members => "members", Listed => "listed", Internal => "internal" });
+
+names!(DocumentStatus {
+    Draft => "draft",
+    Withdrawn => "withdrawn",
+    Adopted => "adopted",
+    NotAdopted => "not_adopted",
+    Signed => "signed",
+});
+
+impl DocumentStatus {
+    /// Whether the text may still change.
+    pub fn is_open(self) -> bool {
+        self == Self::Draft
+    }
+}
+
+/// A document of a body, perhaps before a meeting and under an agenda item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: Id,
+    pub body_id: Id,
+    pub meeting_id: Option<Id>,
+    pub agenda_item_id: Option<Id>,
+    pub kind: DocumentKind,
+    /// The secretariat's register number ("СМИД/2025/04"), unique.
+    pub register_number: String,
+    pub title: Text,
+    /// The language of the original; other languages are translations.
+    pub original_language: String,
+    pub classification: Classification,
+    /// The listed delegations (`Listed`) or the one delegation (`Internal`); empty otherwise.
+    pub readers: Vec<Id>,
+    /// The participant that put the document forward.
+    pub initiator: Option<Id>,
+    pub status: DocumentStatus,
+    /// The body the document was forwarded to on adoption (e.g. the Council of Heads of State).
+    pub forwarded_to: Option<Id>,
+    /// The adopted text: its version and SHA-256, set once on adoption.
+    pub frozen: Option<Frozen>,
+    pub version: i64,
+}
+
+impl Document {
+    /// The document adopted: `text` (its original's latest version) frozen by its hash.
+    pub fn adopted(self, text: &Version, forwarded_to: Option<Id>, at: jiff::Timestamp) -> Document {
+        let frozen = Frozen { version: text.number, sha256: text.sha256.clone(), at };
+        Document { status: DocumentStatus::Adopted, forwarded_to, frozen: Some(frozen), ..self }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frozen {
+    pub version: u32,
+    pub sha256: String,
+    pub at: jiff::Timestamp,
+}
+
+/// What the secretariat enters to create a document or change its particulars.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentFields {
+    pub body: String,
+    #[serde(default)]
+    pub meeting: Option<String>,
+    /// The agenda item's number in the meeting's agenda.
+    #[serde(default)]
+    pub agenda_item: Option<u32>,
+    pub kind: DocumentKind,
+    pub register_number: String,
+    pub title: Text,
+    pub original_language: String,
+    pub classification: Classification,
+    /// Participant codes: the listed delegations, or the one delegation of an internal document.
+    #[serde(default)]
+    pub readers: Vec<String>,
+    #[serde(default)]
+    pub initiator: Option<String>,
+    /// The first version's paragraphs in the original language.
+    #[serde(default)]
+    pub paragraphs: Vec<String>,
+}
+
+pub const MAX_PARAGRAPHS: usize = 2_000;
+pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
+
+impl DocumentFields {
+    pub fn validate(self) -> Result<DocumentFields, Invalid> {
+        let mut c = Checker::new();
+        let register_number = c.text("register_number", &self.register_number, 60);
+        let title = self.title.checked(&mut c, "title", 500);
+        check_language(&mut c, "original_language", &self.original_language);
+        let mut readers: Vec<String> = self.readers.iter().map(|r| r.trim().to_uppercase()).collect();
+        readers.dedup();
+        match self.classification {
+            Classification::Public | Classification::Members if !readers.is_empty() => {
+                c.fail("readers", "readers-not-expected")
+            }
+            Classification::Listed if readers.is_empty() => c.fail("readers", "required"),
+            Classification::Internal if readers.len() != 1 => c.fail("readers", "one-reader"),
+            _ => {}
+        }
+        let paragraphs = check_paragraphs(&mut c, "paragraphs", self.paragraphs);
+        c.finish(DocumentFields { register_number, title, readers, paragraphs, ..self })
+    }
+}
+
+/// What the names in [`DocumentFields`] refer to: the body and meeting (found by the caller), the
+/// meeting's agenda and the participants.
+pub struct Names<'a> {
+    pub body: Id,
+    pub meeting: Option<Id>,
+    pub agenda: &'a [AgendaItem],
+    pub participants: &'a [Participant],
+}
+
+impl DocumentFields {
+    /// A new draft and its first version from checked fields; an unknown name is an error on its field.
+    pub fn into_document(
+        self,
+        names: &Names,
+        created_by: String,
+        now: jiff::Timestamp,
+    ) -> Result<(Document, Version), Invalid> {
+        let mut c = Checker::new();
+        let mut id_of = |code: &str, field: &str| {
+            let found = names.participants.iter().find(|p| p.code == code.trim().to_ascii_uppercase()).map(|p| p.id);
+            if found.is_none() {
+                c.fail_with(field, "unknown", vec![("value", code.chars().take(16).collect())]);
+            }
+            found
+        };
+        let readers: Vec<Id> = self.readers.iter().filter_map(|r| id_of(r, "readers")).collect();
+        let initiator = self.initiator.as_deref().and_then(|i| id_of(i, "initiator"));
+        // An item number names the extended format's item first: documents are considered there.
+        let agenda_item = self.agenda_item.and_then(|n| {
+            let mut items: Vec<&AgendaItem> = names.agenda.iter().filter(|i| i.number == n).collect();
+            items.sort_by_key(|i| i.format != crate::events::Format::Extended);
+            items.first().map(|i| i.id)
+        });
+        if self.agenda_item.is_some() && agenda_item.is_none() {
+            c.fail(if names.meeting.is_some() { "agenda_item" } else { "meeting" }, "unknown");
+        }
+        if self.paragraphs.is_empty() {
+            c.fail("paragraphs", "required");
+        }
+        c.finish(())?;
+        let document = Document {
+            id: crate::new_id(),
+            body_id: names.body,
+            meeting_id: names.meeting,
+            agenda_item_id: agenda_item,
+            kind: self.kind,
+            register_number: self.register_number,
+            title: self.title,
+            original_language: self.original_language,
+            classification: self.classification,
+            readers,
+            initiator,
+            status: DocumentStatus::Draft,
+            forwarded_to: None,
+            frozen: None,
+            version: 1,
+        };
+        let paragraphs = self.paragraphs.into_iter().map(Paragraph::plain).collect();
+        let first = Version::new(document.id, 1, &document.original_language, paragraphs, created_by, now);
+        Ok((document, first))
+    }
+}
+
+fn check_language(c: &mut Checker, field: &str, lang: &str) {
+    if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+        c.fail(field, "invalid-language");
+    }
+}
+
+/// Paragraphs are trimmed; empty ones are dropped; each is bounded.
+pub fn check_paragraphs(c: &mut Checker, field: &str, paragraphs: Vec<String>) -> Vec<String> {
+    let paragraphs: Vec<String> =
+        paragraphs.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+    if paragraphs.len() > MAX_PARAGRAPHS {
+        c.fail_with(field, "too-many", vec![("max", MAX_PARAGRAPHS.to_string())]);
+    }
+    for (i, p) in paragraphs.iter().enumerate() {
+        if p.chars().count() > MAX_PARAGRAPH_CHARS {
+            c.fail_with(format!("{field}[{i}]"), "too-long", vec![("max", MAX_PARAGRAPH_CHARS.to_string())]);
+        }
+    }
+    paragraphs
+}
+
+/// One numbered paragraph of a version, with the amendment that wrote it, if one did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendment: Option<Id>,
+}
+
+impl Paragraph {
+    pub fn plain(text: impl Into<String>) -> Self {
+        Paragraph { text: text.into(), amendment: None }
+    }
+}
+
+/// An immutable version of a document in one language: number N in the original language is the
+/// negotiated text; the same N in another language is its translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    pub document_id: Id,
+    pub number: u32,
+    pub language: String,
+    pub paragraphs: Vec<Paragraph>,
+    /// SHA-256 of the text (see [`text_sha256`]).
+    pub sha256: String,
+    /// The amendments consolidated into this version.
+    pub consolidated: Vec<Id>,
+    pub note: String,
+    pub created_at: jiff::Timestamp,
+    pub created_by: String,
+}
+
+impl Version {
+    /// A version made by `created_by` at `created_at`; who consolidated what, and a note, are set
+    /// on the result where there are any.
+    pub fn new(
+        document_id: Id,
+        number: u32,
+        language: &str,
+        paragraphs: Vec<Paragraph>,
+        created_by: String,
+        created_at: jiff::Timestamp,
+    ) -> Version {
+        let sha256 = text_sha256(paragraphs.iter().map(|p| p.text.as_str()));
+        Version {
+            document_id,
+            number,
+            language: language.to_string(),
+            paragraphs,
+            sha256,
+            consolidated: Vec::new(),
+            note: String::new(),
+            created_at,
+            created_by,
+        }
+    }
+
+    pub fn texts(&self) -> Vec<&str> {
+        self.paragraphs.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    /// Whether the stored hash is the hash of the stored text (a tampered row fails).
+    pub fn is_intact(&self) -> bool {
+        self.sha256 == text_sha256(self.paragraphs.iter().map(|p| p.text.as_str()))
+    }
+}
+
+/// The SHA-256 of a text as numbered paragraphs: each paragraph's number, a tab, its text and a
+/// newline, so that moving text between paragraphs changes the hash.
+pub fn text_sha256<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hasher = Sha256::new();
+    for (i, p) in paragraphs.into_iter().enumerate() {
+        hasher.update(format!("{}\t{p}\n", i + 1).as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// What an amendment does to its paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// Replace paragraph N with the text.
+    Replace,
+    /// Insert the text after paragraph N (0: before the first).
+    Insert,
+    /// Delete paragraph N.
+    Delete,
+}
+
+names!(Operation { Replace => "replace", Insert => "insert", Delete => "delete" });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmendmentStatus {
+    Pending,
+    Accepted,
+    Rejected,
+    Withdrawn,
+    /// Its paragraph changed in a later version before it was decided: kept, no longer applicable.
+    Outdated,
+}
+
+names!(AmendmentStatus {
+    Pending => "pending",
+    Accepted => "accepted",
+    Rejected => "rejected",
+    Withdrawn => "withdrawn",
+    Outdated => "outdated",
+});
+
+/// A delegation's proposal to change one paragraph of one version (in the original language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub id: Id,
+    pub document_id: Id,
+    /// The version it applies to; moved forward when it is carried to a new version.
+    pub version: u32,
+    pub paragraph: u32,
+    pub operation: Operation,
+    /// The new text (replace, insert); empty for a delete.
+    pub text: String,
+    /// The paragraph's text when the amendment was proposed (empty for an insert at the start).
+    pub target: String,
+    pub justification: String,
+    pub proposer: Id,
+    pub status: AmendmentStatus,
+    /// Delegations' support, objections and comments, in the order given.
+    pub responses: Vec<Response>,
+    pub created_at: jiff::Timestamp,
+    pub row_version: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Position {
+    Supports,
+    Objects,
+    Comments,
+}
+
+names!(Position { Supports => "supports", Objects => "objects", Comments => "comments" });
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub participant: Id,
+    pub position: Position,
+    pub comment: String,
+    pub at: jiff::Timestamp,
+}
+
+/// What a delegation enters to propose an amendment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmendmentInput {
+    /// The proposing participant's code.
+    pub participant: String,
+    pub version: u32,
+    pub paragraph: u32,
+    pub operation: Operation,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub justification: String,
+}
+
+impl AmendmentInput {
+    /// Checks the amendment against the version it names, which must be the document's latest.
+    pub fn validate(self, latest: &Version) -> Result<AmendmentInput, Invalid> {
+        let mut c = Checker::new();
+        if self.version != latest.number {
+            c.fail_with("version", "not-latest-version", vec![("value", latest.number.to_string())]);
+        }
+        let count = latest.paragraphs.len() as u32;
+        let range_ok = match self.operation {
+            Operation::Insert => self.paragraph <= count,
+            Operation::Replace | Operation::Delete => (1..=count).contains(&self.paragraph),
+        };
+        if !range_ok {
+            c.fail_with("paragraph", "no-such-paragraph", vec![("max", count.to_string())]);
+        }
+        let text = self.text.trim().to_string();
+        match self.operation {
+            Operation::Delete if !text.is_empty() => c.fail("text", "text-not-expected"),
+            Operation::Replace | Operation::Insert if text.is_empty() => c.fail("text", "required"),
+            _ if text.chars().count() > MAX_PARAGRAPH_CHARS => {
+                c.fail_with("text", "too-long", vec![("max", MAX_PARAGRAPH_CHARS.to_string())])
+            }
+            _ => {}
+        }
+        if range_ok
+            && self.operation == Operation::Replace
+            && latest.paragraphs[self.paragraph as usize - 1].text == text
+        {
+            c.fail("text", "unchanged");
+        }
+        let justification = self.justification.trim().to_string();
+        if justification.chars().count() > 5_000 {
+            c.fail_with("justification", "too-long", vec![("max", "5000".into())]);
+        }
+        c.finish(AmendmentInput { text, justification, ..self })
+    }
+}
+
+/// The paragraph an amendment was proposed against, for recording with it.
+pub fn target_text(version: &Version, operation: Operation, paragraph: u32) -> String {
+    match (operation, paragraph) {
+        (Operation::Insert, 0) => String::new(),
+        _ => version.paragraphs.get(paragraph as usize - 1).map(|p| p.text.clone()).unwrap_or_default(),
+    }
+}
+
+/// Why accepted amendments cannot be consolidated together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unconsolidable {
+    #[error("amendment {0} is not a pending amendment of this version")]
+    NotPending(Id),
+    #[error("amendments {0} and {1} both change paragraph {2}: accept one of them")]
+    SameParagraph(Id, Id, u32),
+}
+
+/// The next version's paragraphs: `base` with the accepted amendments applied. Each replaced or
+/// inserted paragraph remembers its amendment; two amendments that both replace or delete one
+/// paragraph cannot both be accepted. Inserts after one paragraph keep the order they were proposed in.
+pub fn consolidate(base: &Version, accepted: &[&Amendment]) -> Result<Vec<Paragraph>, Unconsolidable> {
+    for a in accepted {
+        if a.version != base.number || a.status != AmendmentStatus::Pending || a.document_id != base.document_id {
+            return Err(Unconsolidable::NotPending(a.id));
+        }
+    }
+    let mut changing: Vec<&Amendment> = accepted.iter().copied().filter(|a| a.operation != Operation::Insert).collect();
+    changing.sort_by_key(|a| (a.paragraph, a.id));
+    for pair in changing.windows(2) {
+        if pair[0].paragraph == pair[1].paragraph {
+            return Err(Unconsolidable::SameParagraph(pair[0].id, pair[1].id, pair[0].paragraph));
+        }
+    }
+    let mut inserts: Vec<&Amendment> = accepted.iter().copied().filter(|a| a.operation == Operation::Insert).collect();
+    inserts.sort_by_key(|a| (a.paragraph, a.created_at, a.id));
+    let inserted_after = |n: u32| {
+        inserts
+            .iter()
+            .filter(move |a| a.paragraph == n)
+            .map(|a| Paragraph { text: a.text.clone(), amendment: Some(a.id) })
+    };
+    let mut out: Vec<Paragraph> = inserted_after(0).collect();
+    for (i, p) in base.paragraphs.iter().enumerate() {
+        let n = i as u32 + 1;
+        match changing.iter().find(|a| a.paragraph == n) {
+            Some(a) if a.operation == Operation::Replace => {
+                out.push(Paragraph { text: a.text.clone(), amendment: Some(a.id) })
+            }
+            Some(_) => {}
+            None => out.push(p.clone()),
+        }
+        out.extend(inserted_after(n));
+    }
+    Ok(out)
+}
+
+/// The secretariat's edit of a version: the next version with the accepted amendments, and each
+/// amendment of the base as it becomes (accepted, rejected, or carried over / outdated), beside
+/// what it was.
+pub fn consolidation(
+    base: &Version,
+    amendments: &[Amendment],
+    accept: &[Id],
+    reject: &[Id],
+    note: String,
+    created_by: String,
+    now: jiff::Timestamp,
+) -> Result<(Version, Vec<(Amendment, Amendment)>), Unconsolidable> {
+    let pending = |id: &Id| {
+        amendments
+            .iter()
+            .find(|a| a.id == *id && a.status == AmendmentStatus::Pending && a.version == base.number)
+            .ok_or(Unconsolidable::NotPending(*id))
+    };
+    let accepted = accept.iter().map(pending).collect::<Result<Vec<_>, _>>()?;
+    reject.iter().map(pending).collect::<Result<Vec<_>, _>>()?;
+    let paragraphs = consolidate(base, &accepted)?;
+    let next = Version {
+        consolidated: accept.to_vec(),
+        note,
+        ..Version::new(base.document_id, base.number + 1, &base.language, paragraphs, created_by, now)
+    };
+    let changed = amendments
+        .iter()
+        .filter(|a| a.status == AmendmentStatus::Pending && a.version == base.number)
+        .map(|a| {
+            let after = if accept.contains(&a.id) {
+                Amendment { status: AmendmentStatus::Accepted, ..a.clone() }
+            } else if reject.contains(&a.id) {
+                Amendment { status: AmendmentStatus::Rejected, ..a.clone() }
+            } else {
+                carry(a, base, &next)
+            };
+            (a.clone(), after)
+        })
+        .collect();
+    Ok((next, changed))
+}
+
+/// A formal correction of an adopted text: the next version of the original, with its reason. The
+/// adopted text stays frozen as it was; the correction's own hash and audit entry are its record.
+pub fn correction(
+    document: &Document,
+    base: &Version,
+    paragraphs: Vec<String>,
+    reason: &str,
+    created_by: String,
+    now: jiff::Timestamp,
+) -> Result<Version, Invalid> {
+    let mut c = Checker::new();
+    if document.frozen.is_none() {
+        c.fail("correction", "not-adopted");
+    }
+    let reason = c.text("note", reason, 1_000);
+    let paragraphs = check_paragraphs(&mut c, "paragraphs", paragraphs);
+    if paragraphs.is_empty() {
+        c.fail("paragraphs", "required");
+    } else if paragraphs.iter().map(String::as_str).eq(base.texts()) {
+        c.fail("paragraphs", "unchanged");
+    }
+    c.finish(())?;
+    let paragraphs = paragraphs.into_iter().map(Paragraph::plain).collect();
+    Ok(Version {
+        note: reason,
+        ..Version::new(document.id, base.number + 1, &base.language, paragraphs, created_by, now)
+    })
+}
+
+/// Where each paragraph of the old version went in the new one, if it is unchanged there.
+pub fn unchanged_paragraphs(old: &[&str], new: &[&str]) -> Vec<Option<u32>> {
+    let mut map = vec![None; old.len()];
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, old, new) {
+        if let similar::DiffOp::Equal { old_index, new_index, len } = op {
+            for k in 0..len {
+                map[old_index + k] = Some((new_index + k) as u32 + 1);
+            }
+        }
+    }
+    map
+}
+
+/// What becomes of a pending amendment of the old version once a new version exists: carried to
+/// the paragraph's new number where its paragraph (for an insert, the one it follows) is unchanged,
+/// else outdated. Never dropped.
+pub fn carry(amendment: &Amendment, old: &Version, new: &Version) -> Amendment {
+    let map = unchanged_paragraphs(&old.texts(), &new.texts());
+    let anchor = match (amendment.operation, amendment.paragraph) {
+        (Operation::Insert, 0) => Some(0),
+        (_, n) => map.get(n as usize - 1).copied().flatten(),
+    };
+    match anchor {
+        Some(paragraph) => Amendment { version: new.number, paragraph, ..amendment.clone() },
+        None => Amendment { status: AmendmentStatus::Outdated, ..amendment.clone() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::new_id;
+
+    fn version(doc: Id, number: u32, texts: &[&str]) -> Version {
+        let paragraphs = texts.iter().map(|t| Paragraph::plain(*t)).collect();
+        Version::new(doc, number, "ru", paragraphs, "secretariat".into(), jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    fn amendment(doc: Id, version: u32, paragraph: u32, operation: Operation, text: &str) -> Amendment {
+        Amendment {
+            id: new_id(),
+            document_id: doc,
+            version,
+            paragraph,
+            operation,
+            text: text.into(),
+            target: String::new(),
+            justification: String::new(),
+            proposer: new_id(),
+            status: AmendmentStatus::Pending,
+            responses: vec![],
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            row_version: 1,
+        }
+    }
+
+    #[test]
+    fn accepted_amendments_make_the_next_version_and_sign_their_paragraphs() {
+        let doc = new_id();
+        let v1 = version(doc, 1, &["One.", "Two.", "Three."]);
+        let replace = amendment(doc, 1, 2, Operation::Replace, "Two, amended.");
+        let delete = amendment(doc, 1, 3, Operation::Delete, "");
+        let first = amendment(doc, 1, 0, Operation::Insert, "Zero.");
+        let after = amendment(doc, 1, 1, Operation::Insert, "One and a half.");
+        let next = consolidate(&v1, &[&replace, &delete, &first, &after]).unwrap();
+        let texts: Vec<&str> = next.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["Zero.", "One.", "One and a half.", "Two, amended."]);
+        assert_eq!(next[3].amendment, Some(replace.id));
+        assert_eq!(next[1].amendment, None);
+    }
+
+    #[test]
+    fn two_amendments_of_one_paragraph_cannot_both_be_accepted() {
+        let doc = new_id();
+        let v1 = version(doc, 1, &["One."]);
+        let a = amendment(doc, 1, 1, Operation::Replace, "Uno.");
+        let b = amendment(doc, 1, 1, Operation::Delete, "");
+        assert!(matches!(consolidate(&v1, &[&a, &b]), Err(Unconsolidable::SameParagraph(_, _, 1))));
+        let stale = amendment(doc, 0, 1, Operation::Delete, "");
+        assert_eq!(consolidate(&v1, &[&stale]), Err(Unconsolidable::NotPending(stale.id)));
+    }
+
+    #[test]
+    fn a_pending_amendment_follows_its_unchanged_paragraph_and_is_outdated_when_it_changed() {
+        let doc = new_id();
+        let v1 = version(doc, 1, &["A.", "B.", "C."]);
+        let v2 = version(doc, 2, &["Preamble.", "A.", "B, changed.", "C."]);
+        let on_c = carry(&amendment(doc, 1, 3, Operation::Replace, "C!"), &v1, &v2);
+        assert_eq!((on_c.version, on_c.paragraph, on_c.status), (2, 4, AmendmentStatus::Pending));
+        let on_b = carry(&amendment(doc, 1, 2, Operation::Delete, ""), &v1, &v2);
+        assert_eq!((on_b.version, on_b.status), (1, AmendmentStatus::Outdated));
+        let at_start = carry(&amendment(doc, 1, 0, Operation::Insert, "Z."), &v1, &v2);
+        assert_eq!((at_start.version, at_start.paragraph), (2, 0));
+        let after_a = carry(&amendment(doc, 1, 1, Operation::Insert, "A2."), &v1, &v2);
+        assert_eq!((after_a.paragraph, after_a.status), (2, AmendmentStatus::Pending));
+    }
+
+    #[test]
+    fn an_amendment_names_its_bad_fields() {
+        let v1 = version(new_id(), 2, &["A.", "B."]);
+        let input = |version, paragraph, operation, text: &str| AmendmentInput {
+            participant: "KZ".into(),
+            version,
+            paragraph,
+            operation,
+            text: text.into(),
+            justification: String::new(),
+        };
+        let fields = |r: Result<AmendmentInput, Invalid>| -> Vec<String> {
+            r.map(|_| vec![]).unwrap_or_else(|e| e.0.into_iter().map(|f| f.field).collect())
+        };
+        assert_eq!(fields(input(1, 3, Operation::Replace, "").validate(&v1)), ["version", "paragraph", "text"]);
+        assert_eq!(fields(input(2, 1, Operation::Replace, "A.").validate(&v1)), ["text"]);
+        assert_eq!(fields(input(2, 1, Operation::Delete, "x").validate(&v1)), ["text"]);
+        assert!(input(2, 2, Operation::Insert, "C.").validate(&v1).is_ok());
+        assert!(input(2, 0, Operation::Insert, "Z.").validate(&v1).is_ok());
+    }
+
+    #[test]
+    fn a_document_names_its_readers_only_when_its_classification_needs_them() {
+        let fields = |classification, readers: &[&str]| DocumentFields {
+            body: "cis-cfm".into(),
+            meeting: None,
+            agenda_item: None,
+            kind: DocumentKind::DraftDecision,
+            register_number: "CFM/1".into(),
+            title: Text::new(&[("ru", "Проект решения")]),
+            original_language: "ru".into(),
+            classification,
+            readers: readers.iter().map(|r| r.to_string()).collect(),
+            initiator: None,
+            paragraphs: vec!["  Текст. ".into(), "   ".into()],
+        };
+        assert_eq!(fields(Classification::Public, &[]).validate().unwrap().paragraphs, ["Текст."]);
+        assert_eq!(fields(Classification::Public, &["KZ"]).validate().unwrap_err().0[0].code, "readers-not-expected");
+        assert_eq!(fields(Classification::Listed, &[]).validate().unwrap_err().0[0].code, "required");
+        assert_eq!(fields(Classification::Internal, &["kz", "RU"]).validate().unwrap_err().0[0].code, "one-reader");
+        assert_eq!(fields(Classification::Internal, &["kz"]).validate().unwrap().readers, ["KZ"]);
+    }
+
+    #[test]
+    fn only_an_adopted_text_is_corrected_and_a_correction_says_why() {
+        let v1 = version(new_id(), 1, &["A.", "B."]);
+        let mut doc = Document {
+            id: v1.document_id,
+            body_id: new_id(),
+            meeting_id: None,
+            agenda_item_id: None,
+            kind: DocumentKind::DraftDecision,
+            register_number: "1".into(),
+            title: Text::new(&[("ru", "x")]),
+            original_language: "ru".into(),
+            classification: Classification::Public,
+            readers: vec![],
+            initiator: None,
+            status: DocumentStatus::Draft,
+            forwarded_to: None,
+            frozen: None,
+            version: 1,
+        };
+        let fix = |doc: &Document, texts: &[&str], reason: &str| {
+            let texts = texts.iter().map(|t| t.to_string()).collect();
+            correction(doc, &v1, texts, reason, "s".into(), jiff::Timestamp::UNIX_EPOCH)
+        };
+        assert_eq!(fix(&doc, &["A.", "B!"], "Typo.").unwrap_err().0[0].field, "correction");
+        doc = doc.adopted(&v1, None, jiff::Timestamp::UNIX_EPOCH);
+        let fields: Vec<String> = fix(&doc, &["A.", "B."], "").unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["note", "paragraphs"]);
+        let v2 = fix(&doc, &["A.", "B!"], "Typo in paragraph 2.").unwrap();
+        assert_eq!((v2.number, v2.note.as_str()), (2, "Typo in paragraph 2."));
+        assert_eq!(doc.frozen.unwrap().sha256, v1.sha256, "the adopted text stays frozen");
+    }
+
+    #[test]
+    fn a_version_knows_when_its_text_was_tampered_with() {
+        let mut v = version(new_id(), 1, &["A.", "B."]);
+        assert!(v.is_intact());
+        v.paragraphs[1].text = "B!".into();
+        assert!(!v.is_intact());
+        assert_ne!(text_sha256(["AB"]), text_sha256(["A", "B"]));
+    }
+}

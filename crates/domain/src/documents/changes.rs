@@ -1,0 +1,203 @@
+//! Track changes between two versions of a document: paragraphs aligned first, then changed
+//! paragraphs compared word by word, each change with the amendment that made it where one did.
+
+use serde::Serialize;
+
+use super::{Amendment, Operation, Version};
+use crate::Id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tag {
+    Equal,
+    Insert,
+    Delete,
+}
+
+/// A run of words (with the whitespace between them) that both versions share, or one of them adds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    pub tag: Tag,
+    pub text: String,
+}
+
+/// One paragraph of the comparison: unchanged, changed, added or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParagraphChange {
+    /// Its number in the older version, if it was there.
+    pub old: Option<u32>,
+    /// Its number in the newer version, if it is there.
+    pub new: Option<u32>,
+    pub segments: Vec<Segment>,
+    /// The amendment that made the change, if the change came from one.
+    pub amendment: Option<Id>,
+}
+
+impl ParagraphChange {
+    pub fn is_unchanged(&self) -> bool {
+        self.segments.iter().all(|s| s.tag == Tag::Equal)
+    }
+}
+
+/// The changes from `old` to `new` (any two versions, in either order of numbers). `amendments`
+/// are those consolidated between them; a removed paragraph is credited to the amendment that
+/// deleted it, a new or changed one to the amendment that wrote it.
+pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<ParagraphChange> {
+    let (old_texts, new_texts) = (old.texts(), new.texts());
+    let deleted_by = |text: &str| {
+        amendments
+            .iter()
+            .find(|a| a.operation == Operation::Delete && a.target == text && new.number > old.number)
+            .map(|a| a.id)
+    };
+    let mut out = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, &old_texts, &new_texts) {
+        let (o, n) = (op.old_range(), op.new_range());
+        let removed = |i: usize| ParagraphChange {
+            old: Some(i as u32 + 1),
+            new: None,
+            segments: vec![Segment { tag: Tag::Delete, text: old_texts[i].to_string() }],
+            amendment: deleted_by(old_texts[i]),
+        };
+        let added = |j: usize| ParagraphChange {
+            old: None,
+            new: Some(j as u32 + 1),
+            segments: vec![Segment { tag: Tag::Insert, text: new_texts[j].to_string() }],
+            amendment: new.paragraphs[j].amendment,
+        };
+        match op {
+            similar::DiffOp::Equal { .. } => out.extend(o.zip(n).map(|(i, j)| ParagraphChange {
+                old: Some(i as u32 + 1),
+                new: Some(j as u32 + 1),
+                segments: vec![Segment { tag: Tag::Equal, text: new_texts[j].to_string() }],
+                amendment: None,
+            })),
+            similar::DiffOp::Delete { .. } => out.extend(o.map(removed)),
+            similar::DiffOp::Insert { .. } => out.extend(n.map(added)),
+            similar::DiffOp::Replace { .. } => {
+                // Pair the replaced paragraphs in order, word by word; the surplus is added or removed.
+                let pairs = o.len().min(n.len());
+                for k in 0..pairs {
+                    let (i, j) = (o.start + k, n.start + k);
+                    out.push(ParagraphChange {
+                        old: Some(i as u32 + 1),
+                        new: Some(j as u32 + 1),
+                        segments: words(old_texts[i], new_texts[j]),
+                        amendment: new.paragraphs[j].amendment,
+                    });
+                }
+                out.extend((o.start + pairs..o.end).map(removed));
+                out.extend((n.start + pairs..n.end).map(added));
+            }
+        }
+    }
+    out
+}
+
+/// Two texts compared word by word; neighbouring pieces with one tag are merged.
+pub fn words(old: &str, new: &str) -> Vec<Segment> {
+    let diff = similar::TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_words(old, new);
+    let mut out: Vec<Segment> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let tag = match change.tag() {
+            similar::ChangeTag::Equal => Tag::Equal,
+            similar::ChangeTag::Insert => Tag::Insert,
+            similar::ChangeTag::Delete => Tag::Delete,
+        };
+        match out.last_mut() {
+            Some(last) if last.tag == tag => last.text.push_str(change.value()),
+            _ => out.push(Segment { tag, text: change.value().to_string() }),
+        }
+    }
+    out
+}
+
+/// The older side of a comparison, rebuilt from its segments.
+pub fn old_side(segments: &[Segment]) -> String {
+    segments.iter().filter(|s| s.tag != Tag::Insert).map(|s| s.text.as_str()).collect()
+}
+
+/// The newer side of a comparison, rebuilt from its segments.
+pub fn new_side(segments: &[Segment]) -> String {
+    segments.iter().filter(|s| s.tag != Tag::Delete).map(|s| s.text.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::documents::Paragraph;
+    use crate::new_id;
+
+    fn version(number: u32, texts: &[String]) -> Version {
+        let paragraphs = texts.iter().map(|t| Paragraph::plain(t.clone())).collect();
+        Version::new(new_id(), number, "ru", paragraphs, "s".into(), jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    fn paragraph() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec!["Совет", "министров", "решил", "the", "Council", "Қазақстан", "—", "1945", "г."]),
+            1..12,
+        )
+        .prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn applying_the_changes_to_the_old_version_gives_the_new_one(
+            old in prop::collection::vec(paragraph(), 0..8),
+            new in prop::collection::vec(paragraph(), 0..8),
+        ) {
+            let changes = compare(&version(1, &old), &version(2, &new), &[]);
+            let rebuilt_new: Vec<String> = changes.iter().filter(|c| c.new.is_some()).map(|c| new_side(&c.segments)).collect();
+            let rebuilt_old: Vec<String> = changes.iter().filter(|c| c.old.is_some()).map(|c| old_side(&c.segments)).collect();
+            prop_assert_eq!(rebuilt_new, new);
+            prop_assert_eq!(rebuilt_old, old);
+        }
+
+        #[test]
+        fn word_changes_rebuild_both_sides(old in "[a-zа-я ,.]{0,60}", new in "[a-zа-я ,.]{0,60}") {
+            let segments = words(&old, &new);
+            prop_assert_eq!(old_side(&segments), old);
+            prop_assert_eq!(new_side(&segments), new);
+        }
+    }
+
+    #[test]
+    fn a_changed_word_is_shown_as_a_deletion_and_an_insertion_with_its_amendment() {
+        let old = version(1, &["Совет министров решил одобрить план.".into(), "Второй.".into()]);
+        let mut new = version(2, &["Совет министров решил утвердить план.".into()]);
+        let (replace, delete) = (new_id(), new_id());
+        new.paragraphs[0].amendment = Some(replace);
+        let deleting = Amendment {
+            id: delete,
+            document_id: old.document_id,
+            version: 1,
+            paragraph: 2,
+            operation: Operation::Delete,
+            text: String::new(),
+            target: "Второй.".into(),
+            justification: String::new(),
+            proposer: new_id(),
+            status: super::super::AmendmentStatus::Accepted,
+            responses: vec![],
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            row_version: 1,
+        };
+        let changes = compare(&old, &new, &[deleting]);
+        assert_eq!(changes.len(), 2);
+        let tags: Vec<(Tag, &str)> = changes[0].segments.iter().map(|s| (s.tag, s.text.as_str())).collect();
+        assert_eq!(
+            tags,
+            [
+                (Tag::Equal, "Совет министров решил "),
+                (Tag::Delete, "одобрить"),
+                (Tag::Insert, "утвердить"),
+                (Tag::Equal, " план.")
+            ]
+        );
+        assert_eq!(changes[0].amendment, Some(replace));
+        assert_eq!((changes[1].old, changes[1].new, changes[1].amendment), (Some(2), None, Some(delete)));
+    }
+}

@@ -1,0 +1,73 @@
+-- The register of agreements and their follow-up (domain::agreements): agreements with their
+-- parties in order and the parties' notifications of completed domestic procedures; action items
+-- with their responsible parties in order; progress reports. Kept equivalent to
+-- ../postgres/0012_agreements.sql; a test compares the migrated schemas.
+
+CREATE TABLE agreements (
+    id BLOB PRIMARY KEY NOT NULL,
+    title JSON NOT NULL,
+    level TEXT NOT NULL,
+    document_id BLOB REFERENCES documents (id),
+    signed_on DATE,
+    signed_at JSON NOT NULL,
+    depositary_id BLOB REFERENCES participants (id),
+    entry_into_force TEXT NOT NULL,
+    threshold INTEGER,
+    -- [kind, date], e.g. ["suspended", "2025-09-01"]; NULL while uninterrupted.
+    interruption JSON,
+    created_at TIMESTAMP NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX agreements_signed ON agreements (signed_on);
+
+CREATE TABLE agreement_parties (
+    agreement_id BLOB NOT NULL REFERENCES agreements (id),
+    participant_id BLOB NOT NULL REFERENCES participants (id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (agreement_id, participant_id)
+);
+CREATE INDEX agreement_parties_participant ON agreement_parties (participant_id);
+
+-- Insert-only: a party notifies once.
+CREATE TABLE agreement_notifications (
+    agreement_id BLOB NOT NULL REFERENCES agreements (id),
+    party_id BLOB NOT NULL REFERENCES participants (id),
+    date DATE NOT NULL,
+    PRIMARY KEY (agreement_id, party_id)
+);
+
+-- Overdue is never stored: it is computed from the deadline and the responsible parties' zones.
+CREATE TABLE action_items (
+    id BLOB PRIMARY KEY NOT NULL,
+    agreement_id BLOB NOT NULL REFERENCES agreements (id),
+    title JSON NOT NULL,
+    agencies JSON NOT NULL,
+    area TEXT NOT NULL,
+    deadline DATE NOT NULL,
+    progress TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX action_items_agreement ON action_items (agreement_id);
+CREATE INDEX action_items_deadline ON action_items (deadline);
+
+CREATE TABLE action_item_responsible (
+    item_id BLOB NOT NULL REFERENCES action_items (id),
+    participant_id BLOB NOT NULL REFERENCES participants (id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (item_id, participant_id)
+);
+CREATE INDEX action_item_responsible_participant ON action_item_responsible (participant_id);
+
+-- Insert-only. An internal report stays with the ministry that wrote it (author_id); the
+-- secretariat's reports have no author.
+CREATE TABLE action_reports (
+    id BLOB PRIMARY KEY NOT NULL,
+    item_id BLOB NOT NULL REFERENCES action_items (id),
+    author_id BLOB REFERENCES participants (id),
+    date DATE NOT NULL,
+    text TEXT NOT NULL,
+    progress TEXT NOT NULL,
+    internal BOOLEAN NOT NULL DEFAULT FALSE,
+    at TIMESTAMP NOT NULL
+);
+CREATE INDEX action_reports_item ON action_reports (item_id, date);

@@ -1,0 +1,1072 @@
+//! Documents of bodies: their readers, immutable versions per language, amendments and the
+//! responses to them, members' stances, signatures, and full-text search.
+//!
+//! Who may read a document is decided by `domain::policy::DocumentReach`; [`search`] and [`count`]
+//! apply it inside their one query (the same rules as `DocumentReach::sees`), never afterwards.
+//! Versions are inserted once and never updated; [`verify`] re-computes their hashes and compares
+//! them with what the audit chain recorded when each was made.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::decisions::{Signature, Stance, StanceRecord};
+use domain::documents::{
+    Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
+    Position, Response, Version,
+};
+use domain::policy::{Actor, DocumentReach, EntityKind};
+use domain::{Id, Text, new_id};
+use serde::Serialize;
+use sqlx::types::Json;
+
+use crate::audit::{self, Change};
+use crate::db::{Target, convert};
+use crate::{Result, Store, StoreError, Tx, unique};
+
+/// At most this many characters of a version's text are indexed for search (PostgreSQL caps a
+/// `tsvector` at 1 MB); the same on both engines so that both find the same documents.
+const INDEXED_CHARS: usize = 200_000;
+
+/// At most this many words of a query are searched for.
+const QUERY_TERMS: usize = 16;
+
+/// An instant as the database keeps it (to the microsecond), so that what a write returns equals
+/// what a later read gives.
+fn stored(t: jiff::Timestamp) -> jiff::Timestamp {
+    convert::timestamp_from_db(convert::timestamp_to_db(t))
+}
+
+/// Maps a foreign-key violation (an id that names nothing) to [`StoreError::Unknown`].
+fn known(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::Unknown { field },
+        _ => StoreError::Database(e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    id: Id,
+    body_id: Id,
+    meeting_id: Option<Id>,
+    agenda_item_id: Option<Id>,
+    kind: String,
+    register_number: String,
+    title: Json<Text>,
+    original_language: String,
+    classification: String,
+    readers: Json<Vec<Id>>,
+    initiator_id: Option<Id>,
+    status: String,
+    forwarded_to: Option<Id>,
+    frozen: Option<Json<Frozen>>,
+    version: i64,
+}
+
+impl TryFrom<DocumentRow> for Document {
+    type Error = StoreError;
+    fn try_from(r: DocumentRow) -> Result<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("document {}: {what}", r.register_number));
+        Ok(Document {
+            id: r.id,
+            body_id: r.body_id,
+            meeting_id: r.meeting_id,
+            agenda_item_id: r.agenda_item_id,
+            kind: DocumentKind::parse(&r.kind).ok_or_else(|| corrupt("kind"))?,
+            classification: Classification::parse(&r.classification).ok_or_else(|| corrupt("classification"))?,
+            status: DocumentStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
+            register_number: r.register_number,
+            title: r.title.0,
+            original_language: r.original_language,
+            readers: r.readers.0,
+            initiator: r.initiator_id,
+            forwarded_to: r.forwarded_to,
+            frozen: r.frozen.map(|f| f.0),
+            version: r.version,
+        })
+    }
+}
+
+/// A document's columns, its readers (in their order) gathered as a JSON array of ids.
+macro_rules! document_columns {
+    (sqlite) => {
+        concat!(
+            "d.id, d.body_id, d.meeting_id, d.agenda_item_id, d.kind, d.register_number, d.title, d.original_language, \
+             d.classification, (SELECT json_group_array(x.reader) FROM (SELECT hex(r.participant_id) AS reader \
+             FROM document_readers r WHERE r.document_id = d.id ORDER BY r.position) x) AS readers, \
+             d.initiator_id, d.status, d.forwarded_to, d.frozen, d.version"
+        )
+    };
+    (postgres) => {
+        concat!(
+            "d.id, d.body_id, d.meeting_id, d.agenda_item_id, d.kind, d.register_number, d.title, d.original_language, \
+             d.classification, (SELECT COALESCE(jsonb_agg(r.participant_id ORDER BY r.position), '[]'::jsonb) \
+             FROM document_readers r WHERE r.document_id = d.id) AS readers, \
+             d.initiator_id, d.status, d.forwarded_to, d.frozen, d.version"
+        )
+    };
+}
+
+macro_rules! select_documents {
+    ($engine:tt, $rest:literal) => {
+        concat!("SELECT ", document_columns!($engine), " FROM documents d ", $rest)
+    };
+}
+
+const BY_ID_SQLITE: &str = select_documents!(sqlite, "WHERE d.id = $1");
+const BY_ID_PG: &str = select_documents!(postgres, "WHERE d.id = $1");
+const OF_MEETING_SQLITE: &str = select_documents!(sqlite, "WHERE d.meeting_id = $1 ORDER BY d.register_number, d.id");
+const OF_MEETING_PG: &str = select_documents!(postgres, "WHERE d.meeting_id = $1 ORDER BY d.register_number, d.id");
+
+pub async fn by_id(store: &Store, id: Id) -> Result<Option<Document>> {
+    let row: Option<DocumentRow> = match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(BY_ID_SQLITE).bind(id).fetch_optional(c).await?,
+        Target::Postgres(c) => sqlx::query_as(BY_ID_PG).bind(id).fetch_optional(c).await?,
+    };
+    row.map(Document::try_from).transpose()
+}
+
+/// Every document of a meeting, whatever its classification (callers filter with
+/// `DocumentReach::sees`), by register number: one query.
+pub async fn of_meeting(store: &Store, meeting: Id) -> Result<Vec<Document>> {
+    let rows: Vec<DocumentRow> = match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(OF_MEETING_SQLITE).bind(meeting).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(OF_MEETING_PG).bind(meeting).fetch_all(c).await?,
+    };
+    rows.into_iter().map(Document::try_from).collect()
+}
+
+const INSERT_DOCUMENT: &str = "INSERT INTO documents (id, body_id, meeting_id, agenda_item_id, kind, register_number, \
+     title, original_language, classification, initiator_id, status, forwarded_to, frozen, created_at, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)";
+const UPDATE_DOCUMENT: &str = "UPDATE documents SET body_id = $1, meeting_id = $2, agenda_item_id = $3, kind = $4, \
+     register_number = $5, title = $6, original_language = $7, classification = $8, initiator_id = $9, status = $10, \
+     forwarded_to = $11, frozen = $12, version = version + 1 WHERE id = $13 AND version = $14";
+const DOCUMENT_VERSION: &str = "SELECT version FROM documents WHERE id = $1";
+const INSERT_READER: &str = "INSERT INTO document_readers (document_id, participant_id, position) VALUES ($1, $2, $3)";
+const DELETE_READERS: &str = "DELETE FROM document_readers WHERE document_id = $1";
+const CLEAR_SEARCH_TITLES: &str = "UPDATE document_search SET title = '' WHERE document_id = $1";
+const UPSERT_SEARCH_TITLE: &str = "INSERT INTO document_search (document_id, language, title, body) \
+     VALUES ($1, $2, $3, '') ON CONFLICT (document_id, language) DO UPDATE SET title = excluded.title";
+
+/// Readers once each, in the order given.
+fn distinct(readers: Vec<Id>) -> Vec<Id> {
+    let mut seen = HashSet::new();
+    readers.into_iter().filter(|r| seen.insert(*r)).collect()
+}
+
+async fn write_readers(tx: &mut Tx, document: &Document) -> Result<()> {
+    for (position, reader) in document.readers.iter().enumerate() {
+        execute!(tx, c => sqlx::query(INSERT_READER).bind(document.id).bind(*reader).bind(position as i32))
+            .map_err(known("readers"))?;
+    }
+    Ok(())
+}
+
+async fn write_search_titles(tx: &mut Tx, document: &Document) -> Result<()> {
+    for language in document.title.0.keys() {
+        let title = searched_title(document, language);
+        execute!(tx, c => sqlx::query(UPSERT_SEARCH_TITLE).bind(document.id).bind(language).bind(title))?;
+    }
+    Ok(())
+}
+
+/// What the search reads as a document's title in a language: its register number, so that
+/// "СМИД/2025/12" finds it, then its title.
+fn searched_title(document: &Document, language: &str) -> String {
+    let title = document.title.0.get(language).map_or("", String::as_str);
+    format!("{} {title}", document.register_number)
+}
+
+/// Creates a document with its readers and its first version, and indexes both for search.
+pub async fn create(tx: &mut Tx, actor: &Actor, document: Document, first: Version) -> Result<Document> {
+    let document = Document { readers: distinct(document.readers), version: 1, ..document };
+    execute!(tx, c => sqlx::query(INSERT_DOCUMENT)
+        .bind(document.id)
+        .bind(document.body_id)
+        .bind(document.meeting_id)
+        .bind(document.agenda_item_id)
+        .bind(document.kind.as_str())
+        .bind(&document.register_number)
+        .bind(Json(&document.title))
+        .bind(&document.original_language)
+        .bind(document.classification.as_str())
+        .bind(document.initiator)
+        .bind(document.status.as_str())
+        .bind(document.forwarded_to)
+        .bind(document.frozen.as_ref().map(Json))
+        .bind(convert::now()))
+    .map_err(unique("register_number"))?;
+    write_readers(tx, &document).await?;
+    write_search_titles(tx, &document).await?;
+    audit::record(tx, Change::create(actor, EntityKind::Document, document.id, &document)).await?;
+    insert_version(tx, actor, &document, first).await?;
+    Ok(document)
+}
+
+/// Writes `after` over the document if it is still at `before`'s version (otherwise a conflict),
+/// with its readers and its titles in the search index.
+pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Document, after: Document) -> Result<Document> {
+    let after = Document { id: before.id, readers: distinct(after.readers), version: before.version + 1, ..after };
+    let done = execute!(tx, c => sqlx::query(UPDATE_DOCUMENT)
+        .bind(after.body_id)
+        .bind(after.meeting_id)
+        .bind(after.agenda_item_id)
+        .bind(after.kind.as_str())
+        .bind(&after.register_number)
+        .bind(Json(&after.title))
+        .bind(&after.original_language)
+        .bind(after.classification.as_str())
+        .bind(after.initiator)
+        .bind(after.status.as_str())
+        .bind(after.forwarded_to)
+        .bind(after.frozen.as_ref().map(Json))
+        .bind(before.id)
+        .bind(before.version))
+    .map_err(unique("register_number"))?;
+    if done != 1 {
+        let current: Option<i64> =
+            on!(tx, c => sqlx::query_scalar(DOCUMENT_VERSION).bind(before.id).fetch_optional(c).await)?;
+        return Err(StoreError::Conflict { entity: "document", current: current.ok_or(StoreError::NotFound)? });
+    }
+    if after.readers != before.readers {
+        execute!(tx, c => sqlx::query(DELETE_READERS).bind(after.id))?;
+        write_readers(tx, &after).await?;
+    }
+    if after.title != before.title {
+        execute!(tx, c => sqlx::query(CLEAR_SEARCH_TITLES).bind(after.id))?;
+        write_search_titles(tx, &after).await?;
+    }
+    audit::record(tx, Change::update(actor, EntityKind::Document, before.id, before, &after)).await?;
+    Ok(after)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    document_id: Id,
+    number: i32,
+    language: String,
+    paragraphs: Json<Vec<Paragraph>>,
+    sha256: String,
+    consolidated: Json<Vec<Id>>,
+    note: String,
+    created_at: time::OffsetDateTime,
+    created_by: String,
+}
+
+impl TryFrom<VersionRow> for Version {
+    type Error = StoreError;
+    fn try_from(r: VersionRow) -> Result<Self> {
+        Ok(Version {
+            number: u32::try_from(r.number)
+                .map_err(|_| StoreError::Corrupt(format!("document {}: version number {}", r.document_id, r.number)))?,
+            document_id: r.document_id,
+            language: r.language,
+            paragraphs: r.paragraphs.0,
+            sha256: r.sha256,
+            consolidated: r.consolidated.0,
+            note: r.note,
+            created_at: convert::timestamp_from_db(r.created_at),
+            created_by: r.created_by,
+        })
+    }
+}
+
+const VERSIONS: &str = "SELECT document_id, number, language, paragraphs, sha256, consolidated, note, created_at, \
+     created_by FROM document_versions WHERE document_id = $1 ORDER BY number, language";
+const INSERT_VERSION: &str = "INSERT INTO document_versions (document_id, number, language, paragraphs, sha256, \
+     consolidated, note, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+     ON CONFLICT (document_id, number, language) DO NOTHING";
+const HIGHEST_VERSION: &str = "SELECT MAX(number) FROM document_versions WHERE document_id = $1";
+/// The version's text becomes the indexed text of its language, unless a later version in that
+/// language exists (a translation of an older version added afterwards).
+const INDEX_VERSION: &str = "INSERT INTO document_search (document_id, language, title, body) \
+     SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM document_versions v \
+     WHERE v.document_id = $1 AND v.language = $2 AND v.number > $5) \
+     ON CONFLICT (document_id, language) DO UPDATE SET body = excluded.body";
+
+/// What the audit keeps of a version: everything but its text, which its hash stands for.
+#[derive(Serialize)]
+struct VersionRecord<'a> {
+    document_id: Id,
+    number: u32,
+    language: &'a str,
+    sha256: &'a str,
+    paragraphs: usize,
+    consolidated: &'a [Id],
+    note: &'a str,
+    created_at: jiff::Timestamp,
+    created_by: &'a str,
+}
+
+/// The text search indexes for a version: its paragraphs, one a line, cut at [`INDEXED_CHARS`].
+fn indexed_text(version: &Version) -> String {
+    let mut text = String::new();
+    for p in &version.paragraphs {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&p.text);
+    }
+    match text.char_indices().nth(INDEXED_CHARS) {
+        Some((cut, _)) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+/// A document's versions, by number then language: one query.
+pub async fn versions(store: &Store, document: Id) -> Result<Vec<Version>> {
+    let rows: Vec<VersionRow> = on!(store, c => sqlx::query_as(VERSIONS).bind(document).fetch_all(c).await)?;
+    rows.into_iter().map(Version::try_from).collect()
+}
+
+/// Adds a version (or a translation of one): a version is never overwritten, so a number the
+/// document already has in that language is a conflict naming the highest number it has.
+pub async fn add_version(tx: &mut Tx, actor: &Actor, document: &Document, version: Version) -> Result<Version> {
+    insert_version(tx, actor, document, version).await
+}
+
+async fn insert_version(tx: &mut Tx, actor: &Actor, document: &Document, version: Version) -> Result<Version> {
+    let version = Version { document_id: document.id, created_at: stored(version.created_at), ..version };
+    if !version.is_intact() {
+        return Err(StoreError::Corrupt(format!(
+            "document {} version {} ({}): the SHA-256 given is not that of the text",
+            document.register_number, version.number, version.language
+        )));
+    }
+    let number = i32::try_from(version.number)
+        .map_err(|_| StoreError::Corrupt(format!("version number {} out of range", version.number)))?;
+    let done = execute!(tx, c => sqlx::query(INSERT_VERSION)
+        .bind(version.document_id)
+        .bind(number)
+        .bind(&version.language)
+        .bind(Json(&version.paragraphs))
+        .bind(&version.sha256)
+        .bind(Json(&version.consolidated))
+        .bind(&version.note)
+        .bind(convert::timestamp_to_db(version.created_at))
+        .bind(&version.created_by))
+    .map_err(known("document"))?;
+    if done != 1 {
+        let highest: Option<i32> =
+            on!(tx, c => sqlx::query_scalar(HIGHEST_VERSION).bind(version.document_id).fetch_one(c).await)?;
+        return Err(StoreError::Conflict { entity: "document version", current: highest.unwrap_or(0).into() });
+    }
+    let title = searched_title(document, &version.language);
+    execute!(tx, c => sqlx::query(INDEX_VERSION)
+        .bind(version.document_id)
+        .bind(&version.language)
+        .bind(title)
+        .bind(indexed_text(&version))
+        .bind(number))?;
+    let record = VersionRecord {
+        document_id: version.document_id,
+        number: version.number,
+        language: &version.language,
+        sha256: &version.sha256,
+        paragraphs: version.paragraphs.len(),
+        consolidated: &version.consolidated,
+        note: &version.note,
+        created_at: version.created_at,
+        created_by: &version.created_by,
+    };
+    audit::record(tx, Change::create(actor, EntityKind::DocumentVersion, version.document_id, &record)).await?;
+    Ok(version)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+/// What to look for; `limit` ≤ 0 means no limit.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub body: Option<Id>,
+    pub meeting: Option<Id>,
+    pub kind: Option<DocumentKind>,
+    pub status: Option<DocumentStatus>,
+    /// The area of the document's agenda item.
+    pub area: Option<String>,
+    /// The initiator, a reader or a signatory.
+    pub participant: Option<Id>,
+    /// On or after this date of the document's meeting.
+    pub from: Option<jiff::civil::Date>,
+    /// On or before this date of the document's meeting.
+    pub until: Option<jiff::civil::Date>,
+    /// Words, all of which must be in the title or the latest text in some language.
+    pub q: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A document found, with what a list of results shows beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    pub document: Document,
+    /// Its meeting's date.
+    pub date: Option<jiff::civil::Date>,
+    /// Its agenda item's area.
+    pub area: Option<String>,
+    /// For a search by words: a short excerpt around a match.
+    pub snippet: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FoundRow {
+    #[sqlx(flatten)]
+    document: DocumentRow,
+    meeting_date: Option<time::Date>,
+    item_area: Option<String>,
+    snippet: Option<String>,
+}
+
+impl TryFrom<FoundRow> for Found {
+    type Error = StoreError;
+    fn try_from(r: FoundRow) -> Result<Self> {
+        Ok(Found {
+            document: r.document.try_into()?,
+            date: r.meeting_date.map(convert::date_from_db).transpose()?,
+            area: r.item_area,
+            snippet: r.snippet,
+        })
+    }
+}
+
+/// The words of a query: runs of letters and digits (no operator of either engine's syntax gets
+/// through), at most [`QUERY_TERMS`] of them.
+fn terms(q: Option<&str>) -> Vec<&str> {
+    q.unwrap_or("").split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).take(QUERY_TERMS).collect()
+}
+
+/// An id list as a JSON array of hexadecimal ids, which both engines turn back into ids
+/// (`unhex` on SQLite, `::uuid` on PostgreSQL).
+fn id_list(ids: &[Id]) -> Json<Vec<String>> {
+    Json(ids.iter().map(|id| id.simple().to_string()).collect())
+}
+
+/// Who may read what, inside the query: the rules of `DocumentReach::sees`. $1: everything;
+/// $2: bodies whose secretariat; $3: bodies of which a member; $4: participants spoken for; $5:
+/// participants whose own delegation.
+macro_rules! reach {
+    (sqlite) => {
+        reach!(@ "(SELECT unhex(value) FROM json_each($2))", "(SELECT unhex(value) FROM json_each($3))",
+               "(SELECT unhex(value) FROM json_each($4))", "(SELECT unhex(value) FROM json_each($5))")
+    };
+    (postgres) => {
+        reach!(@ "(SELECT value::uuid FROM jsonb_array_elements_text($2))",
+               "(SELECT value::uuid FROM jsonb_array_elements_text($3))",
+               "(SELECT value::uuid FROM jsonb_array_elements_text($4))",
+               "(SELECT value::uuid FROM jsonb_array_elements_text($5))")
+    };
+    (@ $secretariat:literal, $member:literal, $speaks:literal, $own:literal) => {
+        concat!(
+            "($1 OR d.classification = 'public' \
+             OR (d.classification = 'members' AND (d.body_id IN ", $member, " OR d.body_id IN ", $secretariat, ")) \
+             OR (d.classification = 'listed' AND (d.body_id IN ", $secretariat, " OR EXISTS (SELECT 1 FROM \
+             document_readers r WHERE r.document_id = d.id AND r.participant_id IN ", $speaks, "))) \
+             OR (d.classification = 'internal' AND EXISTS (SELECT 1 FROM document_readers r \
+             WHERE r.document_id = d.id AND r.participant_id IN ", $own, ")))"
+        )
+    };
+}
+
+/// The filter's conditions, $6 to $13 (see [`bind_where`]).
+macro_rules! conditions {
+    () => {
+        " AND ($6 IS NULL OR d.body_id = $6) AND ($7 IS NULL OR d.meeting_id = $7) \
+          AND ($8 IS NULL OR d.kind = $8) AND ($9 IS NULL OR d.status = $9) AND ($10 IS NULL OR a.area = $10) \
+          AND ($11 IS NULL OR d.initiator_id = $11 \
+               OR EXISTS (SELECT 1 FROM document_readers r WHERE r.document_id = d.id AND r.participant_id = $11) \
+               OR EXISTS (SELECT 1 FROM signatures g WHERE g.document_id = d.id AND g.participant_id = $11)) \
+          AND ($12 IS NULL OR m.date >= $12) AND ($13 IS NULL OR m.date <= $13)"
+    };
+}
+
+macro_rules! joins {
+    () => {
+        " LEFT JOIN meetings m ON m.id = d.meeting_id LEFT JOIN agenda_items a ON a.id = d.agenda_item_id "
+    };
+}
+
+/// Binds $1 to $13: the reach, then the filter.
+macro_rules! bind_where {
+    ($query:expr, $reach:expr, $f:expr) => {
+        $query
+            .bind($reach.all)
+            .bind(id_list(&$reach.secretariat_of))
+            .bind(id_list(&$reach.member_of))
+            .bind(id_list(&$reach.speaks_for))
+            .bind(id_list(&$reach.own))
+            .bind($f.body)
+            .bind($f.meeting)
+            .bind($f.kind.map(|k| k.as_str()))
+            .bind($f.status.map(|s| s.as_str()))
+            .bind($f.area.as_deref())
+            .bind($f.participant)
+            .bind($f.from.map(convert::date_to_db))
+            .bind($f.until.map(convert::date_to_db))
+    };
+}
+
+macro_rules! order {
+    () => {
+        "m.date DESC NULLS LAST, d.register_number, d.id"
+    };
+}
+
+const SEARCH_SQLITE: &str = concat!(
+    "SELECT ",
+    document_columns!(sqlite),
+    ", m.date AS meeting_date, a.area AS item_area, CAST(NULL AS TEXT) AS snippet FROM documents d",
+    joins!(),
+    "WHERE ",
+    reach!(sqlite),
+    conditions!(),
+    " ORDER BY ",
+    order!(),
+    " LIMIT $14 OFFSET $15"
+);
+const SEARCH_PG: &str = concat!(
+    "SELECT ",
+    document_columns!(postgres),
+    ", m.date AS meeting_date, a.area AS item_area, CAST(NULL AS TEXT) AS snippet FROM documents d",
+    joins!(),
+    "WHERE ",
+    reach!(postgres),
+    conditions!(),
+    " ORDER BY ",
+    order!(),
+    " LIMIT $14 OFFSET $15"
+);
+/// $14: the FTS5 query. Each document's best-ranked language gives its rank and snippet. The page
+/// is chosen first and only its rows get a snippet, each from its own row of the index: a snippet
+/// reads and tokenizes the whole text, so making one for every match of a common word (17,700 of
+/// 20,000 documents in `benches/documents.sh`) took 2.7 s where the page takes milliseconds.
+const SEARCH_WORDS_SQLITE: &str = concat!(
+    "WITH hits AS (SELECT s.id, s.document_id, h.rank, \
+     row_number() OVER (PARTITION BY s.document_id ORDER BY h.rank, s.id) AS n \
+     FROM (SELECT rowid AS id, bm25(document_search_fts, 2.0, 1.0) AS rank \
+     FROM document_search_fts WHERE document_search_fts MATCH $14) h \
+     JOIN document_search s ON s.id = h.id), \
+     page AS (SELECT d.id AS document_id, h.id AS hit, h.rank AS rank, m.date AS meeting_date, \
+     a.area AS item_area, d.register_number AS register_number FROM documents d \
+     JOIN hits h ON h.document_id = d.id AND h.n = 1",
+    joins!(),
+    "WHERE ",
+    reach!(sqlite),
+    conditions!(),
+    " ORDER BY h.rank, ",
+    order!(),
+    " LIMIT $15 OFFSET $16) \
+     SELECT ",
+    document_columns!(sqlite),
+    ", p.meeting_date AS meeting_date, p.item_area AS item_area, \
+     (SELECT snippet(document_search_fts, -1, '', '', '…', 16) FROM document_search_fts \
+     WHERE document_search_fts MATCH $14 AND rowid = p.hit) AS snippet \
+     FROM page p JOIN documents d ON d.id = p.document_id \
+     ORDER BY p.rank, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
+);
+/// $14: the words, for `plainto_tsquery`. The snippet comes from the text where all the words are
+/// in it, else it is the title. As on SQLite, the page is chosen first and only its rows are joined
+/// to their text and get a snippet. Whether the words are all in the text is read from the body's
+/// part of the stored `terms` (weight B), which holds the same lexemes as `to_tsvector` of the
+/// body, instead of parsing the text again (16 ms for a page of 50 in `benches/documents.sh`).
+const SEARCH_WORDS_PG: &str = concat!(
+    "WITH hits AS (SELECT s.id, s.document_id, ts_rank(s.terms, plainto_tsquery('simple', $14)) AS rank, \
+     row_number() OVER (PARTITION BY s.document_id ORDER BY ts_rank(s.terms, plainto_tsquery('simple', $14)) DESC, s.id) AS n \
+     FROM document_search s WHERE s.terms @@ plainto_tsquery('simple', $14)), \
+     page AS (SELECT d.id AS document_id, h.id AS hit, h.rank AS rank, m.date AS meeting_date, \
+     a.area AS item_area, d.register_number AS register_number FROM documents d \
+     JOIN hits h ON h.document_id = d.id AND h.n = 1",
+    joins!(),
+    "WHERE ",
+    reach!(postgres),
+    conditions!(),
+    " ORDER BY h.rank DESC, ",
+    order!(),
+    " LIMIT $15 OFFSET $16) \
+     SELECT ",
+    document_columns!(postgres),
+    ", p.meeting_date AS meeting_date, p.item_area AS item_area, \
+     CASE WHEN ts_filter(s.terms, '{b}') @@ plainto_tsquery('simple', $14) \
+     THEN ts_headline('simple', s.body, plainto_tsquery('simple', $14), \
+     'MaxFragments=1, MaxWords=16, MinWords=6, StartSel=\"\", StopSel=\"\", FragmentDelimiter=\" … \"') \
+     ELSE s.title END AS snippet \
+     FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
+     ORDER BY p.rank DESC, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
+);
+
+const COUNT_SQLITE: &str =
+    concat!("SELECT COUNT(*) FROM documents d", joins!(), "WHERE ", reach!(sqlite), conditions!());
+const COUNT_PG: &str = concat!("SELECT COUNT(*) FROM documents d", joins!(), "WHERE ", reach!(postgres), conditions!());
+const COUNT_WORDS_SQLITE: &str = concat!(
+    "SELECT COUNT(*) FROM documents d",
+    joins!(),
+    "WHERE ",
+    reach!(sqlite),
+    conditions!(),
+    " AND d.id IN (SELECT s.document_id FROM document_search_fts f JOIN document_search s ON s.id = f.rowid \
+     WHERE document_search_fts MATCH $14)"
+);
+const COUNT_WORDS_PG: &str = concat!(
+    "SELECT COUNT(*) FROM documents d",
+    joins!(),
+    "WHERE ",
+    reach!(postgres),
+    conditions!(),
+    " AND d.id IN (SELECT s.document_id FROM document_search s WHERE s.terms @@ plainto_tsquery('simple', $14))"
+);
+
+/// The words as an FTS5 query: each one quoted (a phrase of one word), all of them required.
+fn fts5_query(terms: &[&str]) -> String {
+    terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ")
+}
+
+/// The documents `reach` may read that match `filter`, in one query: by their meeting's date
+/// (newest first) then register number, or by relevance when searching for words.
+pub async fn search(store: &Store, reach: &DocumentReach, filter: &Filter) -> Result<Vec<Found>> {
+    let limit = if filter.limit > 0 { filter.limit } else { i64::MAX };
+    let offset = filter.offset.max(0);
+    let words = terms(filter.q.as_deref());
+    let rows: Vec<FoundRow> = match (store.target(), words.is_empty()) {
+        (Target::Sqlite(c), true) => {
+            bind_where!(sqlx::query_as(SEARCH_SQLITE), reach, filter).bind(limit).bind(offset).fetch_all(c).await?
+        }
+        (Target::Postgres(c), true) => {
+            bind_where!(sqlx::query_as(SEARCH_PG), reach, filter).bind(limit).bind(offset).fetch_all(c).await?
+        }
+        (Target::Sqlite(c), false) => {
+            bind_where!(sqlx::query_as(SEARCH_WORDS_SQLITE), reach, filter)
+                .bind(fts5_query(&words))
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(c)
+                .await?
+        }
+        (Target::Postgres(c), false) => {
+            bind_where!(sqlx::query_as(SEARCH_WORDS_PG), reach, filter)
+                .bind(words.join(" "))
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(c)
+                .await?
+        }
+    };
+    rows.into_iter().map(Found::try_from).collect()
+}
+
+/// How many documents [`search`] would find without `limit` and `offset`: the same conditions.
+pub async fn count(store: &Store, reach: &DocumentReach, filter: &Filter) -> Result<i64> {
+    let words = terms(filter.q.as_deref());
+    let n: i64 = match (store.target(), words.is_empty()) {
+        (Target::Sqlite(c), true) => bind_where!(sqlx::query_scalar(COUNT_SQLITE), reach, filter).fetch_one(c).await?,
+        (Target::Postgres(c), true) => bind_where!(sqlx::query_scalar(COUNT_PG), reach, filter).fetch_one(c).await?,
+        (Target::Sqlite(c), false) => {
+            bind_where!(sqlx::query_scalar(COUNT_WORDS_SQLITE), reach, filter)
+                .bind(fts5_query(&words))
+                .fetch_one(c)
+                .await?
+        }
+        (Target::Postgres(c), false) => {
+            bind_where!(sqlx::query_scalar(COUNT_WORDS_PG), reach, filter).bind(words.join(" ")).fetch_one(c).await?
+        }
+    };
+    Ok(n)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Amendments
+
+#[derive(sqlx::FromRow)]
+struct AmendmentRow {
+    id: Id,
+    document_id: Id,
+    version: i32,
+    paragraph: i32,
+    operation: String,
+    text: String,
+    target: String,
+    justification: String,
+    proposer_id: Id,
+    status: String,
+    created_at: time::OffsetDateTime,
+    row_version: i64,
+}
+
+impl AmendmentRow {
+    fn into_amendment(self, responses: Vec<Response>) -> Result<Amendment> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("amendment {}: {what}", self.id));
+        Ok(Amendment {
+            id: self.id,
+            document_id: self.document_id,
+            version: u32::try_from(self.version).map_err(|_| corrupt("version"))?,
+            paragraph: u32::try_from(self.paragraph).map_err(|_| corrupt("paragraph"))?,
+            operation: Operation::parse(&self.operation).ok_or_else(|| corrupt("operation"))?,
+            status: AmendmentStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            text: self.text,
+            target: self.target,
+            justification: self.justification,
+            proposer: self.proposer_id,
+            responses,
+            created_at: convert::timestamp_from_db(self.created_at),
+            row_version: self.row_version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    amendment_id: Id,
+    participant_id: Id,
+    position: String,
+    comment: String,
+    at: time::OffsetDateTime,
+}
+
+const AMENDMENTS: &str = "SELECT id, document_id, version, paragraph, operation, text, target, justification, \
+     proposer_id, status, created_at, row_version FROM amendments WHERE document_id = $1 ORDER BY created_at, id";
+const AMENDMENT_VERSION: &str = "SELECT row_version FROM amendments WHERE id = $1";
+const RESPONSES: &str = "SELECT r.amendment_id, r.participant_id, r.position, r.comment, r.at \
+     FROM amendment_responses r JOIN amendments a ON a.id = r.amendment_id WHERE a.document_id = $1 \
+     ORDER BY r.at, r.id";
+const INSERT_AMENDMENT: &str = "INSERT INTO amendments (id, document_id, version, paragraph, operation, text, target, \
+     justification, proposer_id, status, created_at, row_version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
+const UPDATE_AMENDMENT: &str = "UPDATE amendments SET version = $1, paragraph = $2, operation = $3, text = $4, \
+     target = $5, justification = $6, status = $7, row_version = row_version + 1 WHERE id = $8 AND row_version = $9";
+const INSERT_RESPONSE: &str = "INSERT INTO amendment_responses (id, amendment_id, participant_id, position, comment, at) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// A document's amendments in the order they were proposed, each with its responses in the order
+/// given: two queries, however many amendments.
+pub async fn amendments(store: &Store, document: Id) -> Result<Vec<Amendment>> {
+    let rows: Vec<AmendmentRow> = on!(store, c => sqlx::query_as(AMENDMENTS).bind(document).fetch_all(c).await)?;
+    let responses: Vec<ResponseRow> = on!(store, c => sqlx::query_as(RESPONSES).bind(document).fetch_all(c).await)?;
+    let mut by_amendment: HashMap<Id, Vec<Response>> = HashMap::new();
+    for r in responses {
+        let position = Position::parse(&r.position)
+            .ok_or_else(|| StoreError::Corrupt(format!("amendment {}: response position", r.amendment_id)))?;
+        by_amendment.entry(r.amendment_id).or_default().push(Response {
+            participant: r.participant_id,
+            position,
+            comment: r.comment,
+            at: convert::timestamp_from_db(r.at),
+        });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let responses = by_amendment.remove(&row.id).unwrap_or_default();
+            row.into_amendment(responses)
+        })
+        .collect()
+}
+
+async fn insert_response(tx: &mut Tx, amendment: Id, response: &Response) -> Result<()> {
+    execute!(tx, c => sqlx::query(INSERT_RESPONSE)
+        .bind(new_id())
+        .bind(amendment)
+        .bind(response.participant)
+        .bind(response.position.as_str())
+        .bind(&response.comment)
+        .bind(convert::timestamp_to_db(response.at)))
+    .map_err(known("amendment"))?;
+    Ok(())
+}
+
+/// Records a proposed amendment (with any responses it already carries).
+pub async fn propose(tx: &mut Tx, actor: &Actor, amendment: Amendment) -> Result<Amendment> {
+    let amendment = Amendment {
+        created_at: stored(amendment.created_at),
+        responses: amendment.responses.into_iter().map(|r| Response { at: stored(r.at), ..r }).collect(),
+        row_version: 1,
+        ..amendment
+    };
+    execute!(tx, c => sqlx::query(INSERT_AMENDMENT)
+        .bind(amendment.id)
+        .bind(amendment.document_id)
+        .bind(amendment.version as i32)
+        .bind(amendment.paragraph as i32)
+        .bind(amendment.operation.as_str())
+        .bind(&amendment.text)
+        .bind(&amendment.target)
+        .bind(&amendment.justification)
+        .bind(amendment.proposer)
+        .bind(amendment.status.as_str())
+        .bind(convert::timestamp_to_db(amendment.created_at)))
+    .map_err(known("document"))?;
+    for response in &amendment.responses {
+        insert_response(tx, amendment.id, response).await?;
+    }
+    audit::record(tx, Change::create(actor, EntityKind::Amendment, amendment.id, &amendment)).await?;
+    Ok(amendment)
+}
+
+/// A response to an amendment: added beside the others, never over them, so that delegations
+/// answering at once are all recorded. An unknown amendment is [`StoreError::Unknown`].
+pub async fn respond(tx: &mut Tx, actor: &Actor, amendment: Id, response: Response) -> Result<()> {
+    #[derive(Serialize)]
+    struct Responded<'a> {
+        amendment_id: Id,
+        #[serde(flatten)]
+        response: &'a Response,
+    }
+    let response = Response { at: stored(response.at), ..response };
+    insert_response(tx, amendment, &response).await?;
+    let record = Responded { amendment_id: amendment, response: &response };
+    audit::record(tx, Change::create(actor, EntityKind::Amendment, amendment, &record)).await
+}
+
+/// Writes `after` over the amendment if it is still at `before`'s row version; otherwise a
+/// conflict. Responses are not rewritten: they are only ever added by [`respond`].
+pub async fn replace_amendment(tx: &mut Tx, actor: &Actor, before: &Amendment, after: Amendment) -> Result<Amendment> {
+    let done = execute!(tx, c => sqlx::query(UPDATE_AMENDMENT)
+        .bind(after.version as i32)
+        .bind(after.paragraph as i32)
+        .bind(after.operation.as_str())
+        .bind(&after.text)
+        .bind(&after.target)
+        .bind(&after.justification)
+        .bind(after.status.as_str())
+        .bind(before.id)
+        .bind(before.row_version))?;
+    if done != 1 {
+        let current: Option<i64> =
+            on!(tx, c => sqlx::query_scalar(AMENDMENT_VERSION).bind(before.id).fetch_optional(c).await)?;
+        return Err(StoreError::Conflict { entity: "amendment", current: current.ok_or(StoreError::NotFound)? });
+    }
+    let after = Amendment {
+        id: before.id,
+        document_id: before.document_id,
+        proposer: before.proposer,
+        created_at: before.created_at,
+        row_version: before.row_version + 1,
+        ..after
+    };
+    audit::record(tx, Change::update(actor, EntityKind::Amendment, before.id, before, &after)).await?;
+    Ok(after)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stances and signatures
+
+#[derive(sqlx::FromRow)]
+struct StanceRow {
+    participant_id: Id,
+    stance: String,
+    text: String,
+    at: time::OffsetDateTime,
+}
+
+impl TryFrom<StanceRow> for StanceRecord {
+    type Error = StoreError;
+    fn try_from(r: StanceRow) -> Result<Self> {
+        Ok(StanceRecord {
+            participant: r.participant_id,
+            stance: Stance::parse(&r.stance).ok_or_else(|| StoreError::Corrupt(format!("stance {}", r.stance)))?,
+            text: r.text,
+            at: convert::timestamp_from_db(r.at),
+        })
+    }
+}
+
+const STANCES: &str =
+    "SELECT participant_id, stance, text, at FROM stances WHERE document_id = $1 ORDER BY at, participant_id";
+const STANCE_OF: &str =
+    "SELECT participant_id, stance, text, at FROM stances WHERE document_id = $1 AND participant_id = $2";
+const UPSERT_STANCE: &str = "INSERT INTO stances (document_id, participant_id, stance, text, at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (document_id, participant_id) \
+     DO UPDATE SET stance = excluded.stance, text = excluded.text, at = excluded.at";
+
+/// What a stance or signature is recorded as in the audit: the document's, with its participant.
+#[derive(Serialize)]
+struct OnDocument<'a, T: Serialize> {
+    document_id: Id,
+    #[serde(flatten)]
+    record: &'a T,
+}
+
+/// The stances stated on a document, in the order they were stated.
+pub async fn stances(store: &Store, document: Id) -> Result<Vec<StanceRecord>> {
+    let rows: Vec<StanceRow> = on!(store, c => sqlx::query_as(STANCES).bind(document).fetch_all(c).await)?;
+    rows.into_iter().map(StanceRecord::try_from).collect()
+}
+
+/// States (or restates) a participant's stance on a document.
+pub async fn state_stance(tx: &mut Tx, actor: &Actor, document: Id, stance: StanceRecord) -> Result<()> {
+    let stance = StanceRecord { at: stored(stance.at), ..stance };
+    let before: Option<StanceRow> = on!(tx, c => sqlx::query_as(STANCE_OF)
+        .bind(document)
+        .bind(stance.participant)
+        .fetch_optional(c)
+        .await)?;
+    let before = before.map(StanceRecord::try_from).transpose()?;
+    execute!(tx, c => sqlx::query(UPSERT_STANCE)
+        .bind(document)
+        .bind(stance.participant)
+        .bind(stance.stance.as_str())
+        .bind(&stance.text)
+        .bind(convert::timestamp_to_db(stance.at)))
+    .map_err(known("participant"))?;
+    let after = OnDocument { document_id: document, record: &stance };
+    let change = match &before {
+        None => Change::create(actor, EntityKind::Stance, document, &after),
+        Some(b) => Change::update(
+            actor,
+            EntityKind::Stance,
+            document,
+            &OnDocument { document_id: document, record: b },
+            &after,
+        ),
+    };
+    audit::record(tx, change).await
+}
+
+#[derive(sqlx::FromRow)]
+struct SignatureRow {
+    participant_id: Id,
+    person: String,
+    position: Json<Text>,
+    signed_at: time::OffsetDateTime,
+    place: Json<Text>,
+}
+
+impl From<SignatureRow> for Signature {
+    fn from(r: SignatureRow) -> Self {
+        Signature {
+            participant: r.participant_id,
+            person: r.person,
+            position: r.position.0,
+            signed_at: convert::timestamp_from_db(r.signed_at),
+            place: r.place.0,
+        }
+    }
+}
+
+const SIGNATURES: &str = "SELECT participant_id, person, position, signed_at, place FROM signatures \
+     WHERE document_id = $1 ORDER BY signed_at, participant_id";
+const INSERT_SIGNATURE: &str = "INSERT INTO signatures (document_id, participant_id, person, position, signed_at, place) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// A document's signatures, in the order they were made.
+pub async fn signatures(store: &Store, document: Id) -> Result<Vec<Signature>> {
+    let rows: Vec<SignatureRow> = on!(store, c => sqlx::query_as(SIGNATURES).bind(document).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(Signature::from).collect())
+}
+
+/// Records a participant's signature; a participant signs a document once.
+pub async fn sign(tx: &mut Tx, actor: &Actor, document: Id, signature: Signature) -> Result<()> {
+    let signature = Signature { signed_at: stored(signature.signed_at), ..signature };
+    execute!(tx, c => sqlx::query(INSERT_SIGNATURE)
+        .bind(document)
+        .bind(signature.participant)
+        .bind(&signature.person)
+        .bind(Json(&signature.position))
+        .bind(convert::timestamp_to_db(signature.signed_at))
+        .bind(Json(&signature.place)))
+    .map_err(|e| match unique("participant")(e) {
+        StoreError::Database(e) => known("participant")(e),
+        other => other,
+    })?;
+    let record = OnDocument { document_id: document, record: &signature };
+    audit::record(tx, Change::create(actor, EntityKind::Signature, document, &record)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+#[derive(sqlx::FromRow)]
+struct CheckedVersion {
+    document_id: Id,
+    register_number: String,
+    number: i32,
+    language: String,
+    paragraphs: Json<serde_json::Value>,
+    sha256: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FrozenDocument {
+    id: Id,
+    register_number: String,
+    original_language: String,
+    frozen: Json<serde_json::Value>,
+}
+
+const RECORDED_VERSIONS: &str = "SELECT entity_id, after FROM audit WHERE entity = 'document_version' ORDER BY seq";
+const CHECKED_VERSIONS: &str = "SELECT v.document_id, d.register_number, v.number, v.language, v.paragraphs, v.sha256 \
+     FROM document_versions v JOIN documents d ON d.id = v.document_id \
+     ORDER BY v.document_id, v.number, v.language LIMIT $1 OFFSET $2";
+const FROZEN_DOCUMENTS: &str = "SELECT id, register_number, original_language, frozen FROM documents \
+     WHERE frozen IS NOT NULL ORDER BY register_number";
+
+/// Checks every document version: its text against its SHA-256 (`Version::is_intact`), its
+/// SHA-256 against the one the audit recorded when it was made, and every frozen document's
+/// SHA-256 against its version's. Each problem names the document's register number, the version
+/// and the language; none found: an empty list.
+pub async fn verify(store: &Store) -> Result<Vec<String>> {
+    const PAGE: i64 = 500;
+    let recorded: Vec<(Id, Option<Json<serde_json::Value>>)> =
+        on!(store, c => sqlx::query_as(RECORDED_VERSIONS).fetch_all(c).await)?;
+    let mut audited: HashMap<(Id, i64, String), Vec<String>> = HashMap::new();
+    for (document, after) in recorded {
+        let Some(Json(after)) = after else { continue };
+        let (Some(number), Some(language), Some(sha256)) =
+            (after["number"].as_i64(), after["language"].as_str(), after["sha256"].as_str())
+        else {
+            continue;
+        };
+        audited.entry((document, number, language.to_string())).or_default().push(sha256.to_string());
+    }
+    let mut problems = Vec::new();
+    let mut hashes: HashMap<(Id, i64, String), String> = HashMap::new();
+    let mut offset = 0;
+    loop {
+        let rows: Vec<CheckedVersion> =
+            on!(store, c => sqlx::query_as(CHECKED_VERSIONS).bind(PAGE).bind(offset).fetch_all(c).await)?;
+        let n = rows.len() as i64;
+        for v in rows {
+            let name = format!("document {} version {} ({})", v.register_number, v.number, v.language);
+            match serde_json::from_value::<Vec<Paragraph>>(v.paragraphs.0) {
+                Ok(paragraphs) => {
+                    if domain::documents::text_sha256(paragraphs.iter().map(|p| p.text.as_str())) != v.sha256 {
+                        problems.push(format!("{name}: its text does not match its SHA-256"));
+                    }
+                }
+                Err(_) => problems.push(format!("{name}: its text is not readable")),
+            }
+            let key = (v.document_id, i64::from(v.number), v.language);
+            match audited.get(&key) {
+                None => problems.push(format!("{name}: no audit entry records it")),
+                Some(sums) if sums.iter().any(|s| *s != v.sha256) => {
+                    problems.push(format!("{name}: its SHA-256 differs from the one the audit recorded"))
+                }
+                Some(_) => {}
+            }
+            hashes.insert(key, v.sha256);
+        }
+        if n < PAGE {
+            break;
+        }
+        offset += PAGE;
+    }
+    let frozen: Vec<FrozenDocument> = on!(store, c => sqlx::query_as(FROZEN_DOCUMENTS).fetch_all(c).await)?;
+    for d in frozen {
+        let Ok(f) = serde_json::from_value::<Frozen>(d.frozen.0) else {
+            problems.push(format!("document {}: its frozen text is not readable", d.register_number));
+            continue;
+        };
+        let name = format!("document {} version {} ({})", d.register_number, f.version, d.original_language);
+        match hashes.get(&(d.id, i64::from(f.version), d.original_language.clone())) {
+            None => problems.push(format!("{name}: frozen, but the version is missing")),
+            Some(sha) if *sha != f.sha256 => {
+                problems.push(format!("{name}: frozen with a SHA-256 that differs from the version's"))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(problems)
+}

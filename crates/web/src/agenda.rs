@@ -1,0 +1,436 @@
+//! A meeting's agenda, per format: numbered items with their area of cooperation, initiator,
+//! rapporteur, status and documents; the secretariat keeps it and adopts it. The documents under an
+//! item are listed only as far as the reader's reach goes.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use domain::agenda::{Agenda, AgendaItem, Area, AreaInput, ItemInput, ItemStatus, STANDARD_AREAS};
+use domain::events::Format;
+use domain::participants::Participant;
+use domain::policy::{Action, authorize};
+use domain::{Id, Text, new_id};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::events::MeetingInEvent;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody};
+use crate::render;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/events/{event}/meetings/{meeting}/agenda", "A meeting's agenda, per format", page)
+        .post("/events/{event}/meetings/{meeting}/agenda", "Add an agenda item (form)", add_form)
+        .post("/events/{event}/meetings/{meeting}/agenda/adopt", "Adopt the agenda of a format (form)", adopt_form)
+        .post(
+            "/events/{event}/meetings/{meeting}/agenda/{agenda_item}",
+            "Change an agenda item's status (form)",
+            status_form,
+        )
+        .get("/api/v1/events/{event}/meetings/{meeting}/agenda", "A meeting's agenda with its documents", api_show)
+        .post("/api/v1/events/{event}/meetings/{meeting}/agenda", "Add an agenda item", api_add)
+        .post("/api/v1/events/{event}/meetings/{meeting}/agenda/adopt", "Adopt the agenda of a format", api_adopt)
+        .put(
+            "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}",
+            "Replace an agenda item (with its version)",
+            api_replace,
+        )
+        .post("/api/v1/bodies/{body}/areas", "Add an area of cooperation to a body", api_add_area)
+}
+
+/// A meeting with its agenda and what the agenda refers to.
+struct Sitting {
+    meeting: MeetingInEvent,
+    items: Vec<AgendaItem>,
+    agendas: Vec<Agenda>,
+    areas: Vec<Area>,
+    participants: Vec<Participant>,
+    bodies: Vec<domain::bodies::Body>,
+}
+
+impl Sitting {
+    async fn load(state: &AppState, event: &str, meeting: &str) -> Result<Sitting, AppError> {
+        let event = store::events::by_slug(&state.store, event).await?;
+        let meeting = store::events::meetings_of_event(&state.store, event.id)
+            .await?
+            .into_iter()
+            .find(|m| m.meeting.slug == meeting)
+            .ok_or(AppError::NotFound)?;
+        Ok(Sitting {
+            items: store::agenda::items_of_meeting(&state.store, meeting.meeting.id).await?,
+            agendas: store::agenda::agendas_of_meeting(&state.store, meeting.meeting.id).await?,
+            areas: store::agenda::areas_of(&state.store, meeting.meeting.body_id).await?,
+            participants: store::participants::list(&state.store).await?,
+            bodies: store::bodies::list(&state.store).await?,
+            meeting,
+        })
+    }
+
+    /// The formats the agenda is kept in: the meeting's, or one if it names none.
+    fn formats(&self) -> Vec<Format> {
+        if self.meeting.meeting.formats.is_empty() {
+            vec![Format::Extended]
+        } else {
+            self.meeting.meeting.formats.clone()
+        }
+    }
+
+    fn agenda(&self, format: Format) -> Option<&Agenda> {
+        self.agendas.iter().find(|a| a.format == format)
+    }
+
+    fn may_manage(&self, ctx: &Ctx) -> Result<(), AppError> {
+        Ok(authorize(&ctx.actor, Action::ManageDocuments { body: self.meeting.meeting.body_id })?)
+    }
+
+    fn area_name(&self, state: &AppState, slug: &str, lang: &str) -> String {
+        match self.areas.iter().find(|a| a.slug == slug) {
+            Some(a) => a.name.get(lang).to_string(),
+            None => state.i18n.t(lang, &format!("area-{slug}"), &[]),
+        }
+    }
+
+    fn areas_json(&self, state: &AppState, lang: &str) -> Vec<Value> {
+        STANDARD_AREAS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(self.areas.iter().map(|a| a.slug.clone()))
+            .map(|slug| json!({ "slug": slug, "name": self.area_name(state, &slug, lang) }))
+            .collect()
+    }
+
+    /// Turns the secretariat's input into an item: codes and slugs into ids.
+    fn item(&self, id: Id, version: i64, input: ItemInput) -> Result<AgendaItem, AppError> {
+        let input = input.validate(&self.meeting.meeting.formats, &self.areas)?;
+        let initiator = match input.initiator.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => Some(
+                self.participants
+                    .iter()
+                    .find(|p| p.code == code.to_ascii_uppercase())
+                    .ok_or_else(|| AppError::field("initiator", "unknown"))?
+                    .id,
+            ),
+            None => None,
+        };
+        let forwarded_to = match input.forwarded_to.as_deref() {
+            Some(slug) => Some(
+                self.bodies
+                    .iter()
+                    .find(|b| b.slug == slug)
+                    .ok_or_else(|| AppError::field("forwarded_to", "unknown"))?
+                    .id,
+            ),
+            None => None,
+        };
+        Ok(AgendaItem {
+            id,
+            meeting_id: self.meeting.meeting.id,
+            format: input.format,
+            number: input.number,
+            title: input.title,
+            area: input.area,
+            initiator,
+            rapporteur: input.rapporteur,
+            status: input.status,
+            reason: input.reason,
+            forwarded_to,
+            version,
+        })
+    }
+
+    async fn json(&self, state: &AppState, ctx: &Ctx) -> Result<Value, AppError> {
+        let lang = ctx.lang;
+        let reach = crate::documents::reach(state, ctx).await?;
+        let documents = store::documents::of_meeting(&state.store, self.meeting.meeting.id).await?;
+        let code = |id: Id| self.participants.iter().find(|p| p.id == id).map(|p| p.code.clone());
+        let formats: Vec<Value> = self
+            .formats()
+            .into_iter()
+            .map(|format| {
+                let agenda = self.agenda(format);
+                let items: Vec<Value> = self
+                    .items
+                    .iter()
+                    .filter(|i| i.format == format)
+                    .map(|i| {
+                        let docs: Vec<Value> = documents
+                            .iter()
+                            .filter(|d| d.agenda_item_id == Some(i.id) && reach.sees(d))
+                            .map(|d| json!({ "id": d.id, "register_number": d.register_number, "title": d.title.get(lang),
+                                "status": d.status, "kind": d.kind }))
+                            .collect();
+                        json!({
+                            "id": i.id, "number": i.number, "title": i.title, "title_shown": i.title.get(lang),
+                            "area": i.area, "area_name": self.area_name(state, &i.area, lang),
+                            "initiator": i.initiator.and_then(code), "rapporteur": i.rapporteur,
+                            "rapporteur_shown": i.rapporteur.get(lang), "status": i.status, "reason": i.reason,
+                            "reason_shown": i.reason.get(lang),
+                            "forwarded_to": i.forwarded_to.and_then(|b| self.bodies.iter().find(|x| x.id == b)).map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) })),
+                            "version": i.version, "documents": docs,
+                        })
+                    })
+                    .collect();
+                json!({
+                    "format": format, "adopted_at": agenda.and_then(|a| a.adopted_at),
+                    "adopted_shown": agenda.and_then(|a| a.adopted_at).map(|t| state.i18n.date(lang, t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())),
+                    "version": agenda.map_or(0, |a| a.version), "items": items,
+                })
+            })
+            .collect();
+        let m = &self.meeting.meeting;
+        Ok(json!({
+            "event": self.meeting.event_slug, "meeting": { "id": m.id, "slug": m.slug, "title": m.title.get(lang), "date": m.date,
+                "date_shown": state.i18n.date(lang, m.date) },
+            "formats": formats, "areas": self.areas_json(state, lang),
+        }))
+    }
+}
+
+async fn add(state: &AppState, ctx: &Ctx, s: &Sitting, input: ItemInput) -> Result<AgendaItem, AppError> {
+    s.may_manage(ctx)?;
+    let item = s.item(new_id(), 1, input)?;
+    let mut tx = state.store.begin().await?;
+    let item = store::agenda::create_item(&mut tx, &ctx.actor, item).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+async fn replace(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Sitting,
+    id: Id,
+    version: i64,
+    input: ItemInput,
+) -> Result<AgendaItem, AppError> {
+    s.may_manage(ctx)?;
+    let before = s.items.iter().find(|i| i.id == id).ok_or(AppError::NotFound)?;
+    if before.version != version {
+        return Err(AppError::Conflict { entity: "agenda item", current: before.version });
+    }
+    let after = s.item(id, version, input)?;
+    let mut tx = state.store.begin().await?;
+    let after = store::agenda::replace_item(&mut tx, &ctx.actor, before, after).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn adopt(state: &AppState, ctx: &Ctx, s: &Sitting, format: Format) -> Result<Agenda, AppError> {
+    s.may_manage(ctx)?;
+    if !s.formats().contains(&format) {
+        return Err(AppError::field("format", "format-not-held"));
+    }
+    let before = s.agenda(format);
+    if before.is_some_and(|a| a.adopted_at.is_some()) {
+        return Err(AppError::Refused("the agenda of this format is adopted already".into()));
+    }
+    let items: Vec<&AgendaItem> = s.items.iter().filter(|i| i.format == format).collect();
+    domain::agenda::check_adoptable(&items)?;
+    let after = Agenda {
+        meeting_id: s.meeting.meeting.id,
+        format,
+        adopted_at: Some(jiff::Timestamp::now()),
+        version: before.map_or(1, |a| a.version),
+    };
+    let mut tx = state.store.begin().await?;
+    let after = store::agenda::set_agenda(&mut tx, &ctx.actor, before, after).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    show(&state, &ctx, &event, &meeting, json!({}), json!({})).await
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &str,
+    meeting: &str,
+    form: Value,
+    errors: Value,
+) -> Result<Html<String>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let s = Sitting::load(state, event, meeting).await?;
+    let mut model = s.json(state, ctx).await?;
+    model["manages"] = json!(s.may_manage(ctx).is_ok());
+    model["statuses"] = json!(ItemStatus::ALL);
+    model["bodies"] =
+        json!(s.bodies.iter().map(|b| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) })).collect::<Vec<_>>());
+    model["form"] = form;
+    model["errors"] = errors;
+    render::page(state, ctx, "agenda/show.html", model)
+}
+
+async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+) -> Result<Json<Value>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    Ok(Json(s.json(&state, &ctx).await?))
+}
+
+async fn api_add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+    JsonBody(input): JsonBody<ItemInput>,
+) -> Result<Response, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    let item = add(&state, &ctx, &s, input).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "item": item }))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplaceInput {
+    version: i64,
+    #[serde(flatten)]
+    item: ItemInput,
+}
+
+async fn api_replace(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting, id)): Path<(String, String, Id)>,
+    JsonBody(input): JsonBody<ReplaceInput>,
+) -> Result<Json<Value>, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    let item = replace(&state, &ctx, &s, id, input.version, input.item).await?;
+    Ok(Json(json!({ "item": item })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdoptInput {
+    format: Format,
+}
+
+async fn api_adopt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+    JsonBody(input): JsonBody<AdoptInput>,
+) -> Result<Json<Value>, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    Ok(Json(json!({ "agenda": adopt(&state, &ctx, &s, input.format).await? })))
+}
+
+async fn api_add_area(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(body): Path<String>,
+    JsonBody(input): JsonBody<AreaInput>,
+) -> Result<Response, AppError> {
+    let body = store::bodies::by_slug(&state.store, &body).await?;
+    authorize(&ctx.actor, Action::ManageDocuments { body: body.id })?;
+    let input = input.validate()?;
+    let area = Area { body_id: body.id, slug: input.slug, name: input.name };
+    let mut tx = state.store.begin().await?;
+    let area = store::agenda::add_area(&mut tx, &ctx.actor, area).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(json!({ "area": area }))).into_response())
+}
+
+// ---- Forms ----
+
+async fn after_form(
+    state: &AppState,
+    ctx: &Ctx,
+    (event, meeting): (&str, &str),
+    form: &Form,
+    outcome: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    let outcome = outcome.map(|()| format!("/events/{event}/meetings/{meeting}/agenda"));
+    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, event, meeting, values, errors)).await
+}
+
+fn format_of(form: &Form) -> Result<Format, AppError> {
+    serde_json::from_value(json!(form.get("format"))).map_err(|_| AppError::field("format", "invalid-choice"))
+}
+
+/// An item from the form's fields; the title and rapporteur in the reader's language.
+fn item_input(form: &Form, lang: &str) -> Result<ItemInput, AppError> {
+    let text = |name: &str| Text::new(&[(lang, form.get(name))]);
+    let forwarded = form.get("forwarded_to").trim();
+    Ok(ItemInput {
+        format: format_of(form)?,
+        number: form.number("number")?,
+        title: text("title"),
+        area: form.get("area").to_string(),
+        initiator: Some(form.get("initiator").to_string()),
+        rapporteur: text("rapporteur"),
+        status: ItemStatus::parse(form.get("status")).ok_or_else(|| AppError::field("status", "invalid-choice"))?,
+        reason: text("reason"),
+        forwarded_to: (!forwarded.is_empty()).then(|| forwarded.to_string()),
+    })
+}
+
+async fn add_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    let outcome = async { add(&state, &ctx, &s, item_input(&form, ctx.lang)?).await.map(|_| ()) }.await;
+    after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
+}
+
+/// A new status for an item (withdrawn with its reason, forwarded with its body); the rest kept.
+async fn status_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting, id)): Path<(String, String, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    let outcome = async {
+        let before = s.items.iter().find(|i| i.id == id).ok_or(AppError::NotFound)?;
+        let status =
+            ItemStatus::parse(form.get("status")).ok_or_else(|| AppError::field("status", "invalid-choice"))?;
+        let mut reason = before.reason.clone();
+        if !form.get("reason").trim().is_empty() {
+            reason.0.insert(ctx.lang.to_string(), form.get("reason").to_string());
+        }
+        let forwarded = form.get("forwarded_to").trim();
+        let input = ItemInput {
+            format: before.format,
+            number: before.number,
+            title: before.title.clone(),
+            area: before.area.clone(),
+            initiator: before.initiator.and_then(|p| s.participants.iter().find(|x| x.id == p)).map(|p| p.code.clone()),
+            rapporteur: before.rapporteur.clone(),
+            status,
+            reason: if status == ItemStatus::Withdrawn { reason } else { Text::default() },
+            forwarded_to: (status == ItemStatus::Forwarded && !forwarded.is_empty()).then(|| forwarded.to_string()),
+        };
+        replace(&state, &ctx, &s, id, form.number("version")?, input).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
+}
+
+async fn adopt_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    let outcome = async { adopt(&state, &ctx, &s, format_of(&form)?).await.map(|_| ()) }.await;
+    after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
+}

@@ -1,0 +1,508 @@
+//! The register of agreements and the follow-up: a dashboard of overdue and due-soon action items
+//! (for a ministry: its participant's; for a secretariat: the multilateral ones), an agreement with
+//! its parties, entry into force, notifications, action items and progress reports, the deadlines
+//! as an iCalendar file, and the API. Every path reads through the reader's reach.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use domain::agreements::{
+    ActionItem, ActionItemInput, Agreement, AgreementInput, AgreementStatus, ItemStatus, Level, Notification, Progress,
+    Report, ReportInput,
+};
+use domain::participants::Participant;
+use domain::policy::{AgreementReach, agreement_reach, may_keep_agreement, reporter};
+use domain::{Id, new_id};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody, QueryParams};
+use crate::render;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get(
+        "/agreements",
+        "The register of agreements and the follow-up dashboard (?party=&level=&status=)",
+        register_page,
+    )
+    .get("/agreements.ics", "The deadlines of action items as iCalendar (?party=)", deadlines_ics)
+    .get("/agreements/{agreement}", "An agreement, its entry into force, action items and reports", show_page)
+    .post("/agreements/{agreement}/notifications", "Record a party's notification (form)", notify_form)
+    .post("/agreements/{agreement}/items/{action_item}/reports", "File a progress report (form)", report_form)
+    .get("/api/v1/agreements", "The agreements the caller may see (?party=XX)", api_list)
+    .post("/api/v1/agreements", "Enter an agreement in the register", api_create)
+    .get("/api/v1/agreements/{agreement}", "An agreement with its action items and reports", api_show)
+    .post("/api/v1/agreements/{agreement}/notifications", "Record a party's notification", api_notify)
+    .post("/api/v1/agreements/{agreement}/items", "Add an action item", api_add_item)
+    .post("/api/v1/action-items/{action_item}/reports", "File a progress report", api_report)
+}
+
+/// How far ahead the due-soon list looks.
+const DUE_SOON_DAYS: i64 = 30;
+
+/// The register as one reader may see it.
+pub(crate) struct Follow {
+    pub reach: AgreementReach,
+    pub participants: Vec<Participant>,
+    pub agreements: Vec<Agreement>,
+    pub items: Vec<ActionItem>,
+    pub reports: Vec<Report>,
+    pub now: jiff::Timestamp,
+}
+
+impl Follow {
+    /// Every agreement the reader may see, with its items and the reports the reader may read.
+    pub(crate) async fn load(state: &AppState, ctx: &Ctx) -> Result<Follow, AppError> {
+        if ctx.actor.user.is_none() {
+            return Err(AppError::Unauthorized);
+        }
+        let reach = agreement_reach(&ctx.actor);
+        let agreements: Vec<Agreement> =
+            store::agreements::all(&state.store).await?.into_iter().filter(|a| reach.sees(a)).collect();
+        let ids: Vec<Id> = agreements.iter().map(|a| a.id).collect();
+        let items = store::agreements::items_of(&state.store, &ids).await?;
+        let item_ids: Vec<Id> = items.iter().map(|i| i.id).collect();
+        let reports = store::agreements::reports_of(&state.store, &item_ids)
+            .await?
+            .into_iter()
+            .filter(|r| r.visible_to(&reach.own))
+            .collect();
+        Ok(Follow {
+            participants: store::participants::list(&state.store).await?,
+            reach,
+            agreements,
+            items,
+            reports,
+            now: jiff::Timestamp::now(),
+        })
+    }
+
+    pub(crate) fn zone(&self, id: Id) -> Option<jiff::tz::TimeZone> {
+        self.participants.iter().find(|p| p.id == id).and_then(|p| jiff::tz::TimeZone::get(&p.time_zone).ok())
+    }
+
+    pub(crate) fn participant(&self, code: &str) -> Option<&Participant> {
+        let code = code.trim().to_ascii_uppercase();
+        self.participants.iter().find(|p| p.code == code)
+    }
+
+    fn code(&self, id: Id) -> String {
+        self.participants.iter().find(|p| p.id == id).map_or_else(String::new, |p| p.code.clone())
+    }
+
+    fn name(&self, id: Id, lang: &str) -> String {
+        self.participants.iter().find(|p| p.id == id).map_or_else(String::new, |p| p.short_name.get(lang).to_string())
+    }
+
+    fn agreement(&self, id: Id) -> Result<&Agreement, AppError> {
+        self.agreements.iter().find(|a| a.id == id).ok_or(AppError::NotFound)
+    }
+
+    fn today(&self) -> jiff::civil::Date {
+        self.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+    }
+
+    fn status(&self, item: &ActionItem) -> ItemStatus {
+        item.status(self.now, &|p| self.zone(p))
+    }
+
+    pub(crate) fn agreement_json(&self, state: &AppState, a: &Agreement, lang: &str) -> Value {
+        let names = |ids: &[Id]| ids.iter().map(|p| self.name(*p, lang)).collect::<Vec<_>>().join(", ");
+        json!({
+            "id": a.id, "title": a.title, "title_shown": a.title.get(lang), "level": a.level,
+            "parties": a.parties.iter().map(|p| self.code(*p)).collect::<Vec<_>>(), "parties_shown": names(&a.parties),
+            "signed_on": a.signed_on, "signed_on_shown": a.signed_on.map(|d| state.i18n.date(lang, d)),
+            "signed_at": a.signed_at.get(lang), "depositary": a.depositary.map(|d| self.name(d, lang)),
+            "entry_into_force": a.entry_into_force, "threshold": a.threshold,
+            "in_force_from": a.in_force_from(), "in_force_shown": a.in_force_from().map(|d| state.i18n.date(lang, d)),
+            "status": a.status_on(self.today()), "awaited": names(&a.awaited()),
+            "notifications": a.notifications.iter().map(|n| json!({ "party": self.code(n.party), "name": self.name(n.party, lang),
+                "date": n.date, "date_shown": state.i18n.date(lang, n.date) })).collect::<Vec<_>>(),
+            "document": a.document_id, "version": a.version,
+        })
+    }
+
+    pub(crate) fn item_json(&self, state: &AppState, i: &ActionItem, lang: &str) -> Value {
+        let reports: Vec<Value> = self
+            .reports
+            .iter()
+            .filter(|r| r.item_id == i.id)
+            .map(|r| {
+                json!({ "id": r.id, "author": r.author.map(|a| self.code(a)), "author_name": r.author.map(|a| self.name(a, lang)),
+                    "date": r.date, "date_shown": state.i18n.date(lang, r.date), "text": r.text, "progress": r.progress,
+                    "internal": r.internal })
+            })
+            .collect();
+        json!({
+            "id": i.id, "agreement": i.agreement_id, "title": i.title, "title_shown": i.title.get(lang),
+            "responsible": i.responsible.iter().map(|p| self.code(*p)).collect::<Vec<_>>(),
+            "responsible_shown": i.responsible.iter().map(|p| self.name(*p, lang)).collect::<Vec<_>>().join(", "),
+            "agencies": i.agencies.get(lang), "area": i.area, "deadline": i.deadline,
+            "deadline_shown": state.i18n.date(lang, i.deadline), "progress": i.progress, "status": self.status(i),
+            "version": i.version, "reports": reports,
+        })
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RegisterQuery {
+    #[serde(default)]
+    party: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    status: String,
+    /// Items in one area of cooperation.
+    #[serde(default)]
+    area: String,
+}
+
+/// The agreements matching the query, and the dashboard's lists over their items.
+fn register(f: &Follow, state: &AppState, q: &RegisterQuery, lang: &str) -> Result<Value, AppError> {
+    let party = match q.party.trim() {
+        "" => None,
+        code => Some(f.participant(code).ok_or_else(|| AppError::field("party", "unknown"))?.id),
+    };
+    let level = match q.level.trim() {
+        "" => None,
+        l => Some(Level::parse(l).ok_or_else(|| AppError::field("level", "invalid-choice"))?),
+    };
+    let status = match q.status.trim() {
+        "" => None,
+        s => Some(AgreementStatus::parse(s).ok_or_else(|| AppError::field("status", "invalid-choice"))?),
+    };
+    let today = f.today();
+    let chosen: Vec<&Agreement> = f
+        .agreements
+        .iter()
+        .filter(|a| party.is_none_or(|p| a.parties.contains(&p)))
+        .filter(|a| level.is_none_or(|l| a.level == l))
+        .filter(|a| status.is_none_or(|s| a.status_on(today) == s))
+        .collect();
+    let items: Vec<&ActionItem> = f
+        .items
+        .iter()
+        .filter(|i| chosen.iter().any(|a| a.id == i.agreement_id))
+        .filter(|i| party.is_none_or(|p| i.responsible.contains(&p)))
+        .filter(|i| q.area.trim().is_empty() || i.area == q.area.trim())
+        .collect();
+    let with_agreement = |i: &&ActionItem| {
+        let mut v = f.item_json(state, i, lang);
+        v["agreement_title"] =
+            json!(f.agreement(i.agreement_id).map(|a| a.title.get(lang).to_string()).unwrap_or_default());
+        v
+    };
+    let overdue: Vec<Value> = items.iter().filter(|i| f.status(i) == ItemStatus::Overdue).map(with_agreement).collect();
+    let due_soon: Vec<Value> = items
+        .iter()
+        .filter(|i| f.status(i).is_open() && f.status(i) != ItemStatus::Overdue && i.due_within(today, DUE_SOON_DAYS))
+        .map(with_agreement)
+        .collect();
+    let mut by_status: HashMap<&'static str, usize> = HashMap::new();
+    for i in &items {
+        *by_status.entry(f.status(i).as_str()).or_default() += 1;
+    }
+    Ok(json!({
+        "agreements": chosen.iter().map(|a| f.agreement_json(state, a, lang)).collect::<Vec<_>>(),
+        "overdue": overdue, "due_soon": due_soon, "by_status": by_status, "due_soon_days": DUE_SOON_DAYS,
+    }))
+}
+
+async fn register_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(query): QueryParams<RegisterQuery>,
+) -> Result<Html<String>, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let (mut model, errors) = match register(&f, &state, &query, ctx.lang) {
+        Ok(model) => (model, json!({})),
+        Err(AppError::Invalid(invalid)) => (json!({ "agreements": [] }), state.i18n.field_errors(ctx.lang, &invalid)),
+        Err(e) => return Err(e),
+    };
+    model["query"] = json!({ "party": query.party, "level": query.level, "status": query.status, "area": query.area });
+    model["areas"] = json!(domain::agenda::STANDARD_AREAS);
+    model["errors"] = errors;
+    model["levels"] = json!(Level::ALL);
+    model["statuses"] = json!(AgreementStatus::ALL);
+    render::page(&state, &ctx, "agreements/register.html", model)
+}
+
+async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(query): QueryParams<RegisterQuery>,
+) -> Result<Json<Value>, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    Ok(Json(register(&f, &state, &query, ctx.lang)?))
+}
+
+fn agreement_model(f: &Follow, state: &AppState, a: &Agreement, lang: &str) -> Value {
+    let items: Vec<Value> =
+        f.items.iter().filter(|i| i.agreement_id == a.id).map(|i| f.item_json(state, i, lang)).collect();
+    json!({ "agreement": f.agreement_json(state, a, lang), "items": items })
+}
+
+async fn show_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Html<String>, AppError> {
+    show(&state, &ctx, id, json!({}), json!({})).await
+}
+
+async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -> Result<Html<String>, AppError> {
+    let f = Follow::load(state, ctx).await?;
+    let a = f.agreement(id)?;
+    let mut model = agreement_model(&f, state, a, ctx.lang);
+    // The parties the reader may report for, and whether it may record notifications.
+    let own: Vec<Value> = f
+        .reach
+        .own
+        .iter()
+        .filter(|p| a.parties.contains(p))
+        .map(|p| json!({ "code": f.code(*p), "name": f.name(*p, ctx.lang) }))
+        .collect();
+    model["own"] = json!(own);
+    model["keeps"] = json!(may_keep_agreement(&ctx.actor, &a.parties).is_ok());
+    model["progresses"] = json!(Progress::ALL);
+    model["today"] = json!(f.today());
+    model["form"] = form;
+    model["errors"] = errors;
+    render::page(state, ctx, "agreements/show.html", model)
+}
+
+async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Json<Value>, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    Ok(Json(agreement_model(&f, &state, f.agreement(id)?, ctx.lang)))
+}
+
+async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(input): JsonBody<AgreementInput>,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let input = input.validate()?;
+    let id_of =
+        |code: &str, field: &str| f.participant(code).map(|p| p.id).ok_or_else(|| AppError::field(field, "unknown"));
+    let parties = input.parties.iter().map(|c| id_of(c, "parties")).collect::<Result<Vec<_>, _>>()?;
+    may_keep_agreement(&ctx.actor, &parties)?;
+    let document_id = match input.document {
+        Some(id) => {
+            let reach = crate::documents::reach(&state, &ctx).await?;
+            let document = store::documents::by_id(&state.store, id)
+                .await?
+                .filter(|d| reach.sees(d))
+                .ok_or_else(|| AppError::field("document", "unknown"))?;
+            if document.frozen.is_none() {
+                return Err(AppError::field("document", "not-adopted"));
+            }
+            Some(document.id)
+        }
+        None => None,
+    };
+    let agreement = Agreement {
+        id: new_id(),
+        title: input.title,
+        level: input.level,
+        parties,
+        document_id,
+        signed_on: input.signed_on,
+        signed_at: input.signed_at,
+        depositary: input.depositary.as_deref().map(|d| id_of(d, "depositary")).transpose()?,
+        entry_into_force: input.entry_into_force,
+        threshold: input.threshold,
+        notifications: Vec::new(),
+        interruption: None,
+        version: 1,
+    };
+    let mut tx = state.store.begin().await?;
+    let agreement = store::agreements::create(&mut tx, &ctx.actor, agreement).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(json!({ "agreement": f.agreement_json(&state, &agreement, ctx.lang) })))
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotificationInput {
+    party: String,
+    date: jiff::civil::Date,
+}
+
+async fn notify(state: &AppState, ctx: &Ctx, f: &Follow, id: Id, input: NotificationInput) -> Result<(), AppError> {
+    let a = f.agreement(id)?;
+    may_keep_agreement(&ctx.actor, &a.parties)?;
+    let party = f.participant(&input.party).ok_or_else(|| AppError::field("party", "unknown"))?.id;
+    domain::agreements::check_notification(a, party, input.date)?;
+    let mut tx = state.store.begin().await?;
+    store::agreements::notify(&mut tx, &ctx.actor, a, Notification { party, date: input.date }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn api_notify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<NotificationInput>,
+) -> Result<Json<Value>, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    notify(&state, &ctx, &f, id, input).await?;
+    let f = Follow::load(&state, &ctx).await?;
+    Ok(Json(json!({ "agreement": f.agreement_json(&state, f.agreement(id)?, ctx.lang) })))
+}
+
+async fn api_add_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<ActionItemInput>,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let a = f.agreement(id)?;
+    may_keep_agreement(&ctx.actor, &a.parties)?;
+    let codes: Vec<String> = a.parties.iter().map(|p| f.code(*p)).collect();
+    let input = input.validate(&codes)?;
+    let item = ActionItem {
+        id: new_id(),
+        agreement_id: a.id,
+        title: input.title,
+        responsible: input.responsible.iter().filter_map(|c| f.participant(c)).map(|p| p.id).collect(),
+        agencies: input.agencies,
+        area: input.area,
+        deadline: input.deadline,
+        progress: input.progress,
+        version: 1,
+    };
+    let mut tx = state.store.begin().await?;
+    let item = store::agreements::create_item(&mut tx, &ctx.actor, item).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(json!({ "item": f.item_json(&state, &item, ctx.lang) }))).into_response())
+}
+
+/// Files a report and moves the item's progress to what it reports.
+async fn report(state: &AppState, ctx: &Ctx, f: &Follow, item: Id, input: ReportInput) -> Result<Report, AppError> {
+    let before = f.items.iter().find(|i| i.id == item).ok_or(AppError::NotFound)?;
+    let a = f.agreement(before.agreement_id)?;
+    let as_party = match input.participant.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Some(f.participant(code).ok_or_else(|| AppError::field("participant", "unknown"))?.id),
+        None => None,
+    };
+    let author = reporter(&ctx.actor, &before.responsible, &a.parties, as_party)?;
+    let input = input.validate()?;
+    let report = Report {
+        id: new_id(),
+        item_id: item,
+        author,
+        date: input.date,
+        text: input.text,
+        progress: input.progress,
+        internal: input.internal,
+        at: jiff::Timestamp::now(),
+    };
+    let mut tx = state.store.begin().await?;
+    let report = store::agreements::add_report(&mut tx, &ctx.actor, report).await?;
+    if !report.internal && before.progress != report.progress {
+        let after = ActionItem { progress: report.progress, ..before.clone() };
+        store::agreements::replace_item(&mut tx, &ctx.actor, before, after).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+async fn api_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(item): Path<Id>,
+    JsonBody(input): JsonBody<ReportInput>,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let r = report(&state, &ctx, &f, item, input).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "report": r }))).into_response())
+}
+
+async fn after_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Id,
+    form: &Form,
+    outcome: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    let outcome = outcome.map(|()| format!("/agreements/{id}"));
+    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, id, values, errors)).await
+}
+
+async fn notify_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let outcome = async {
+        let date = form.get("date").trim().parse().map_err(|_| AppError::field("date", "invalid-date"))?;
+        notify(&state, &ctx, &f, id, NotificationInput { party: form.get("party").to_string(), date }).await
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+async fn report_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(Id, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let outcome = async {
+        let input = ReportInput {
+            participant: Some(form.get("participant").to_string()),
+            date: form.get("date").trim().parse().map_err(|_| AppError::field("date", "invalid-date"))?,
+            text: form.get("text").to_string(),
+            progress: Progress::parse(form.get("progress"))
+                .ok_or_else(|| AppError::field("progress", "invalid-choice"))?,
+            internal: form.get("internal") == "on",
+        };
+        report(&state, &ctx, &f, item, input).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct IcsQuery {
+    #[serde(default)]
+    party: String,
+}
+
+/// The open items' deadlines as all-day events, for a calendar.
+async fn deadlines_ics(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(query): QueryParams<IcsQuery>,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let party = match query.party.trim() {
+        "" => None,
+        code => Some(f.participant(code).ok_or_else(|| AppError::field("party", "unknown"))?.id),
+    };
+    let deadlines: Vec<::render::ical::Deadline> = f
+        .items
+        .iter()
+        .filter(|i| party.is_none_or(|p| i.responsible.contains(&p)) && f.status(i).is_open())
+        .map(|i| ::render::ical::Deadline {
+            uid: format!("{}@concord", i.id),
+            date: i.deadline,
+            summary: i.title.get(ctx.lang).to_string(),
+            description: f.agreement(i.agreement_id).map(|a| a.title.get(ctx.lang).to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let name = state.i18n.t(ctx.lang, "agreements-deadlines", &[]);
+    let body = ::render::ical::deadlines(&name, &deadlines, f.now);
+    Ok(render::file(body, "text/calendar; charset=utf-8", render::Disposition::Attachment, "deadlines.ics"))
+}

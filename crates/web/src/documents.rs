@@ -1,0 +1,1216 @@
+//! Documents: the register (search and filters), a document with its versions, amendments and the
+//! negotiation over them, track changes between versions, stances and the decision, signatures,
+//! and the PDF. Every path reads a document through the reader's reach (`domain::policy`): a
+//! document above the reader's classification is "not found", never shown in part.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use domain::bodies::Body;
+use domain::decisions::{self, Outcome, Signature, SignatureInput, Stance, StanceInput, StanceRecord};
+use domain::documents::changes;
+use domain::documents::{
+    Amendment, AmendmentInput, AmendmentStatus, Document, DocumentFields, DocumentKind, DocumentStatus, Names,
+    Operation, Paragraph, Position, Response as AmendmentResponse, Unconsolidable, Version,
+};
+use domain::participants::Participant;
+use domain::policy::{Action, DocumentReach, authorize, document_reach};
+use domain::{Id, new_id};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::documents::Filter;
+use store::events::MeetingInEvent;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody, QueryParams};
+use crate::render;
+use crate::routes::Registry;
+
+pub(crate) fn routes(r: Registry) -> Registry {
+    r.get("/documents", "The register of documents: search and filters", register_page)
+        .post("/documents", "Create a document with its first version (form)", create_form)
+        .get(
+            "/documents/{document}",
+            "A document with its versions, amendments, stances and signatures (…/{id}.pdf?lang=&version=: its PDF)",
+            show_page,
+        )
+        .get("/documents/{document}/changes", "Track changes between two versions (?from=&to=&lang=)", changes_page)
+        .post("/documents/{document}/amendments", "Propose an amendment (form)", amend_form)
+        .post(
+            "/documents/{document}/amendments/{amendment}/responses",
+            "Support, object to or comment on an amendment (form)",
+            respond_form,
+        )
+        .post("/documents/{document}/versions", "Consolidate accepted amendments into a new version (form)", version_form)
+        .post("/documents/{document}/stances", "State a member's stance (form)", stance_form)
+        .post("/documents/{document}/decision", "Adopt or withdraw a document (form)", decision_form)
+        .post("/documents/{document}/signatures", "Record a signature (form)", signature_form)
+        .get("/api/v1/documents", "The documents the caller may see (?q=&body=&event=&meeting=&kind=&status=&area=&participant=&from=&until=&page=)", api_list)
+        .post("/api/v1/documents", "Create a document with its first version", api_create)
+        .get("/api/v1/documents/{document}", "A document with versions, amendments, stances and signatures", api_show)
+        .get("/api/v1/documents/{document}/changes", "Track changes between two versions (?from=&to=&lang=)", api_changes)
+        .post("/api/v1/documents/{document}/amendments", "Propose an amendment to the latest version", api_amend)
+        .post(
+            "/api/v1/documents/{document}/amendments/{amendment}/responses",
+            "Support, object to or comment on an amendment",
+            api_respond,
+        )
+        .post(
+            "/api/v1/documents/{document}/versions",
+            "A new version: accepted amendments consolidated, or a translation",
+            api_version,
+        )
+        .post("/api/v1/documents/{document}/stances", "State a member's stance", api_stance)
+        .post("/api/v1/documents/{document}/decision", "Adopt (by the body's rule) or withdraw a document", api_decision)
+        .post("/api/v1/documents/{document}/signatures", "Record who signed for a member", api_signature)
+}
+
+/// Rows per page of the register.
+const PAGE: i64 = 50;
+
+/// The reader's reach over documents, from the memberships of whom they speak for.
+pub(crate) async fn reach(state: &AppState, ctx: &Ctx) -> Result<DocumentReach, AppError> {
+    if ctx.actor.user.is_none() {
+        return Ok(DocumentReach::default());
+    }
+    let memberships = store::bodies::all_memberships(&state.store).await?;
+    Ok(document_reach(&ctx.actor, &memberships, crate::input::today_in("UTC")))
+}
+
+/// A document as one reader may see and act on it, with what its pages need around it.
+struct Dossier {
+    doc: Document,
+    body: Body,
+    meeting: Option<MeetingInEvent>,
+    /// The body's members taking part on the meeting's day (today without a meeting), in its order.
+    members: Vec<Participant>,
+    participants: Vec<Participant>,
+    versions: Vec<Version>,
+    amendments: Vec<Amendment>,
+    stances: Vec<StanceRecord>,
+    signatures: Vec<Signature>,
+}
+
+impl Dossier {
+    async fn load(state: &AppState, ctx: &Ctx, id: Id) -> Result<Dossier, AppError> {
+        let doc = store::documents::by_id(&state.store, id).await?.ok_or(AppError::NotFound)?;
+        if !reach(state, ctx).await?.sees(&doc) {
+            return Err(if ctx.actor.user.is_none() { AppError::Unauthorized } else { AppError::NotFound });
+        }
+        let bodies = store::bodies::list(&state.store).await?;
+        let body = bodies.into_iter().find(|b| b.id == doc.body_id).ok_or(AppError::NotFound)?;
+        let meeting = match doc.meeting_id {
+            Some(m) => {
+                store::events::meetings_of_body(&state.store, body.id).await?.into_iter().find(|x| x.meeting.id == m)
+            }
+            None => None,
+        };
+        let participants = store::participants::list(&state.store).await?;
+        let day = meeting.as_ref().map_or_else(|| crate::input::today_in("UTC"), |m| m.meeting.date);
+        let memberships = store::bodies::memberships(&state.store, body.id).await?;
+        let taking_part: Vec<&Participant> = participants
+            .iter()
+            .filter(|p| domain::bodies::status_on(&memberships, p.id, day).is_some_and(|s| s.takes_part()))
+            .collect();
+        let members = domain::precedence::order(&body.precedence, &taking_part).into_iter().cloned().collect();
+        Ok(Dossier {
+            versions: store::documents::versions(&state.store, id).await?,
+            amendments: store::documents::amendments(&state.store, id).await?,
+            stances: store::documents::stances(&state.store, id).await?,
+            signatures: store::documents::signatures(&state.store, id).await?,
+            doc,
+            body,
+            meeting,
+            members,
+            participants,
+        })
+    }
+
+    fn code(&self, id: Id) -> String {
+        self.participants.iter().find(|p| p.id == id).map_or_else(String::new, |p| p.code.clone())
+    }
+
+    fn name(&self, id: Id, lang: &str) -> String {
+        self.participants.iter().find(|p| p.id == id).map_or_else(String::new, |p| p.short_name.get(lang).to_string())
+    }
+
+    fn member(&self, code: &str) -> Result<&Participant, AppError> {
+        let code = code.trim().to_ascii_uppercase();
+        self.members.iter().find(|p| p.code == code).ok_or_else(|| AppError::field("participant", "not-a-member"))
+    }
+
+    fn member_ids(&self) -> Vec<Id> {
+        self.members.iter().map(|p| p.id).collect()
+    }
+
+    fn event(&self) -> Option<Id> {
+        self.meeting.as_ref().map(|m| m.meeting.event_id)
+    }
+
+    /// The latest version in a language (the original if none is named).
+    fn latest(&self, lang: Option<&str>) -> Option<&Version> {
+        let lang = lang.unwrap_or(&self.doc.original_language);
+        self.versions.iter().filter(|v| v.language == lang).max_by_key(|v| v.number)
+    }
+
+    fn version(&self, number: u32, lang: &str) -> Option<&Version> {
+        self.versions.iter().find(|v| v.number == number && v.language == lang)
+    }
+
+    fn original(&self) -> Result<&Version, AppError> {
+        self.latest(None).ok_or(AppError::NotFound)
+    }
+
+    /// The secretariat, or the member's own delegation (officer at the meeting's event, or ministry).
+    fn may_act_for(&self, ctx: &Ctx, participant: Id) -> Result<(), AppError> {
+        if authorize(&ctx.actor, Action::ManageDocuments { body: self.body.id }).is_ok() {
+            return Ok(());
+        }
+        Ok(authorize(&ctx.actor, Action::ActOnDocument { event: self.event(), participant })?)
+    }
+
+    fn manages(&self, ctx: &Ctx) -> bool {
+        authorize(&ctx.actor, Action::ManageDocuments { body: self.body.id }).is_ok()
+    }
+
+    /// The members the reader may speak for here.
+    fn own(&self, ctx: &Ctx) -> Vec<&Participant> {
+        self.members
+            .iter()
+            .filter(|p| authorize(&ctx.actor, Action::ActOnDocument { event: self.event(), participant: p.id }).is_ok())
+            .collect()
+    }
+
+    fn outcome(&self) -> Outcome {
+        decisions::outcome(self.body.decision_rule, &self.member_ids(), &self.stances)
+    }
+
+    fn block(&self, lang: &str) -> Vec<decisions::BlockLine> {
+        let members: Vec<&Participant> = self.members.iter().collect();
+        decisions::signature_block(&members, &self.signatures, &self.stances, lang)
+    }
+
+    fn json(&self, state: &AppState, lang: &str) -> Value {
+        let versions: Vec<Value> = self
+            .versions
+            .iter()
+            .map(|v| {
+                let paragraphs: Vec<Value> = v
+                    .paragraphs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| json!({ "number": i + 1, "text": p.text, "amendment": p.amendment }))
+                    .collect();
+                json!({
+                    "number": v.number, "language": v.language, "paragraphs": paragraphs, "sha256": v.sha256,
+                    "consolidated": v.consolidated, "note": v.note, "created_at": v.created_at, "created_by": v.created_by,
+                })
+            })
+            .collect();
+        let amendments: Vec<Value> = self.amendments.iter().map(|a| self.amendment_json(a, lang)).collect();
+        let stances: Vec<Value> = decisions::stances_of(&self.member_ids(), &self.stances)
+            .into_iter()
+            .map(|(p, stance)| {
+                let text = self.stances.iter().find(|s| s.participant == p).map(|s| s.text.clone()).unwrap_or_default();
+                json!({ "participant": self.code(p), "name": self.name(p, lang), "stance": stance, "text": text })
+            })
+            .collect();
+        let signatures: Vec<Value> = self
+            .signatures
+            .iter()
+            .map(|s| {
+                json!({ "participant": self.code(s.participant), "person": s.person, "position": s.position,
+                    "signed_at": s.signed_at, "place": s.place })
+            })
+            .collect();
+        let block: Vec<Value> = self
+            .block(lang)
+            .into_iter()
+            .map(|l| {
+                json!({ "participant": self.code(l.participant), "heading": l.heading, "signer": l.signer,
+                    "position": l.position, "stance": l.stance, "note": l.note })
+            })
+            .collect();
+        json!({
+            "document": document_json(&self.doc, &self.participants, Some(&self.body), self.meeting.as_ref(), lang, state),
+            "versions": versions,
+            "amendments": amendments,
+            "stances": stances,
+            "outcome": self.outcome(),
+            "signatures": signatures,
+            "signature_block": block,
+        })
+    }
+
+    fn amendment_json(&self, a: &Amendment, lang: &str) -> Value {
+        let responses: Vec<Value> = a
+            .responses
+            .iter()
+            .map(|r| {
+                json!({ "participant": self.code(r.participant), "name": self.name(r.participant, lang),
+                    "position": r.position, "comment": r.comment, "at": r.at })
+            })
+            .collect();
+        json!({
+            "id": a.id, "version": a.version, "paragraph": a.paragraph, "operation": a.operation, "text": a.text,
+            "target": a.target, "justification": a.justification, "proposer": self.code(a.proposer),
+            "proposer_name": self.name(a.proposer, lang), "status": a.status, "responses": responses,
+            "created_at": a.created_at, "row_version": a.row_version,
+        })
+    }
+}
+
+/// A document's particulars as lists and pages show them: codes and slugs rather than ids.
+fn document_json(
+    d: &Document,
+    participants: &[Participant],
+    body: Option<&Body>,
+    meeting: Option<&MeetingInEvent>,
+    lang: &str,
+    state: &AppState,
+) -> Value {
+    let code = |id: Id| participants.iter().find(|p| p.id == id).map(|p| p.code.clone());
+    json!({
+        "id": d.id, "register_number": d.register_number, "kind": d.kind,
+        "kind_shown": state.i18n.t(lang, &format!("document-kind-{}", d.kind.as_str()), &[]),
+        "title": d.title, "title_shown": d.title.get(lang), "original_language": d.original_language,
+        "classification": d.classification, "readers": d.readers.iter().filter_map(|r| code(*r)).collect::<Vec<_>>(),
+        "initiator": d.initiator.and_then(code), "status": d.status, "forwarded_to": d.forwarded_to,
+        "frozen": d.frozen, "version": d.version, "agenda_item": d.agenda_item_id,
+        "body": body.map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) })),
+        "meeting": meeting.map(|m| json!({ "id": m.meeting.id, "slug": m.meeting.slug, "event": m.event_slug,
+            "date": m.meeting.date, "title": m.meeting.title.get(lang) })),
+    })
+}
+
+// ---- The register ----
+
+#[derive(Debug, Default, Deserialize)]
+struct RegisterQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    meeting: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    participant: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    page: Option<i64>,
+}
+
+/// The query as a store filter; an unknown value names its parameter.
+async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError> {
+    let some = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+    let body = match some(&q.body) {
+        Some(slug) => {
+            Some(store::bodies::by_slug(&state.store, &slug).await.map_err(|_| AppError::field("body", "unknown"))?.id)
+        }
+        None => None,
+    };
+    let meeting = match (some(&q.meeting), some(&q.event)) {
+        (Some(m), _) if m.parse::<Id>().is_ok() => m.parse().ok(),
+        (Some(m), Some(e)) => {
+            let event =
+                store::events::by_slug(&state.store, &e).await.map_err(|_| AppError::field("event", "unknown"))?;
+            let meetings = store::events::meetings_of_event(&state.store, event.id).await?;
+            Some(
+                meetings
+                    .into_iter()
+                    .find(|x| x.meeting.slug == m)
+                    .ok_or_else(|| AppError::field("meeting", "unknown"))?
+                    .meeting
+                    .id,
+            )
+        }
+        (Some(_), None) => return Err(AppError::field("meeting", "unknown")),
+        (None, _) => None,
+    };
+    let participant = match some(&q.participant) {
+        Some(code) => Some(
+            store::participants::by_code(&state.store, &code.to_ascii_uppercase())
+                .await
+                .map_err(|_| AppError::field("participant", "unknown"))?
+                .id,
+        ),
+        None => None,
+    };
+    let date = |s: &str, field: &str| -> Result<Option<jiff::civil::Date>, AppError> {
+        some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    Ok(Filter {
+        body,
+        meeting,
+        kind: some(&q.kind)
+            .map(|k| DocumentKind::parse(&k).ok_or_else(|| AppError::field("kind", "invalid-choice")))
+            .transpose()?,
+        status: some(&q.status)
+            .map(|s| DocumentStatus::parse(&s).ok_or_else(|| AppError::field("status", "invalid-choice")))
+            .transpose()?,
+        area: some(&q.area),
+        participant,
+        from: date(&q.from, "from")?,
+        until: date(&q.until, "until")?,
+        q: some(&q.q).map(|s| s.chars().take(200).collect()),
+        limit: PAGE,
+        offset: (page - 1) * PAGE,
+    })
+}
+
+async fn found(state: &AppState, ctx: &Ctx, query: &RegisterQuery) -> Result<(Vec<Value>, i64), AppError> {
+    let reach = reach(state, ctx).await?;
+    let filter = filter(state, query).await?;
+    let participants = store::participants::list(&state.store).await?;
+    let bodies = store::bodies::list(&state.store).await?;
+    let rows = store::documents::search(&state.store, &reach, &filter).await?;
+    let total = store::documents::count(&state.store, &reach, &filter).await?;
+    let rows = rows
+        .into_iter()
+        .map(|f| {
+            let body = bodies.iter().find(|b| b.id == f.document.body_id);
+            let mut v = document_json(&f.document, &participants, body, None, ctx.lang, state);
+            v["date"] = json!(f.date);
+            v["date_shown"] = json!(f.date.map(|d| state.i18n.date(ctx.lang, d)));
+            v["area"] = json!(f.area);
+            v["snippet"] = json!(f.snippet);
+            v
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+async fn register_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(query): QueryParams<RegisterQuery>,
+) -> Result<Html<String>, AppError> {
+    register(&state, &ctx, &query, json!({}), json!({})).await
+}
+
+/// The register; `form` and `errors` re-fill the form for a new document after a refusal.
+async fn register(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &RegisterQuery,
+    form: Value,
+    form_errors: Value,
+) -> Result<Html<String>, AppError> {
+    let (rows, errors) = match found(state, ctx, query).await {
+        Ok((rows, total)) => (json!({ "rows": rows, "total": total }), json!({})),
+        Err(AppError::Invalid(invalid)) => {
+            (json!({ "rows": [], "total": 0 }), state.i18n.field_errors(ctx.lang, &invalid))
+        }
+        Err(e) => return Err(e),
+    };
+    let bodies: Vec<Value> = store::bodies::list(&state.store)
+        .await?
+        .iter()
+        .map(|b| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) }))
+        .collect();
+    let page = query.page.unwrap_or(1).max(1);
+    let model = json!({
+        "found": rows, "errors": errors, "query": {
+            "q": query.q, "body": query.body, "event": query.event, "meeting": query.meeting, "kind": query.kind,
+            "status": query.status, "area": query.area, "participant": query.participant, "from": query.from,
+            "until": query.until, "page": page,
+        },
+        "bodies": bodies, "kinds": DocumentKind::ALL, "statuses": DocumentStatus::ALL,
+        "classifications": domain::documents::Classification::ALL,
+        "areas": domain::agenda::STANDARD_AREAS, "page_size": PAGE, "form": form, "form_errors": form_errors,
+    });
+    render::page(state, ctx, "documents/register.html", model)
+}
+
+/// A new document from the register's form: the title in the reader's language, the text's
+/// paragraphs separated by blank lines.
+async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
+    let outcome = async {
+        let kind = choice(&form, "kind", DocumentKind::parse)?;
+        let classification = choice(&form, "classification", domain::documents::Classification::parse)?;
+        let optional = |name: &str| Some(form.get(name).trim().to_string()).filter(|v| !v.is_empty());
+        let agenda_item = match optional("agenda_item") {
+            Some(n) => Some(n.parse().map_err(|_| AppError::field("agenda_item", "invalid-number"))?),
+            None => None,
+        };
+        let text = form.get("text").replace("\r\n", "\n");
+        let fields = DocumentFields {
+            body: form.get("body").to_string(),
+            meeting: optional("meeting"),
+            agenda_item,
+            kind,
+            register_number: form.get("register_number").to_string(),
+            title: domain::Text::new(&[(form.get("language"), form.get("title"))]),
+            original_language: form.get("language").to_string(),
+            classification,
+            readers: form.get("readers").split([',', ' ']).filter(|r| !r.is_empty()).map(str::to_string).collect(),
+            initiator: optional("initiator"),
+            paragraphs: text.split("\n\n").map(str::to_string).collect(),
+        };
+        create(&state, &ctx, fields).await.map(|d| format!("/documents/{}", d.id))
+    }
+    .await;
+    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let query = RegisterQuery::default();
+    render::form_outcome(&state, &ctx, outcome, |errors| register(&state, &ctx, &query, values, errors)).await
+}
+
+async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    QueryParams(query): QueryParams<RegisterQuery>,
+) -> Result<Json<Value>, AppError> {
+    let (rows, total) = found(&state, &ctx, &query).await?;
+    Ok(Json(json!({ "documents": rows, "total": total, "page": query.page.unwrap_or(1).max(1), "page_size": PAGE })))
+}
+
+// ---- One document ----
+
+/// `/documents/{id}` is the page, `/documents/{id}.pdf` the PDF.
+async fn show_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(document): Path<String>,
+    QueryParams(pdf_query): QueryParams<PdfQuery>,
+) -> Result<Response, AppError> {
+    if let Some(id) = document.strip_suffix(".pdf") {
+        let id = id.parse().map_err(|_| AppError::NotFound)?;
+        return pdf(&state, &ctx, id, pdf_query).await;
+    }
+    let id = document.parse().map_err(|_| AppError::NotFound)?;
+    Ok(show(&state, &ctx, id, json!({}), json!({})).await?.into_response())
+}
+
+async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -> Result<Html<String>, AppError> {
+    let d = Dossier::load(state, ctx, id).await?;
+    let lang = ctx.lang;
+    let mut model = d.json(state, lang);
+    let latest = d.latest(None).map(|v| v.number).unwrap_or(0);
+    let languages: Vec<&str> = {
+        let mut l: Vec<&str> = d.versions.iter().map(|v| v.language.as_str()).collect();
+        l.sort_unstable();
+        l.dedup();
+        l
+    };
+    let shown_lang = if languages.contains(&lang) { lang } else { d.doc.original_language.as_str() };
+    let shown = d.latest(Some(shown_lang)).map(|v| v.number);
+    let own: Vec<Value> =
+        d.own(ctx).iter().map(|p| json!({ "code": p.code, "name": p.short_name.get(lang) })).collect();
+    let manages = d.manages(ctx);
+    let members: Vec<Value> =
+        d.members.iter().map(|p| json!({ "code": p.code, "name": p.short_name.get(lang) })).collect();
+    model["latest"] = json!(latest);
+    model["shown"] = json!({ "language": shown_lang, "number": shown });
+    model["languages"] = json!(languages);
+    model["own"] = json!(own);
+    model["manages"] = json!(manages);
+    model["members"] = json!(members);
+    model["stances_all"] = json!(Stance::ALL);
+    model["open"] = json!(d.doc.status.is_open());
+    model["may_sign"] = json!(matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed));
+    model["form"] = form;
+    model["errors"] = errors;
+    render::page(state, ctx, "documents/show.html", model)
+}
+
+async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Json<Value>, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    Ok(Json(d.json(&state, ctx.lang)))
+}
+
+// ---- Creating a document ----
+
+async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<Document, AppError> {
+    let body = store::bodies::by_slug(&state.store, fields.body.trim())
+        .await
+        .map_err(|_| AppError::field("body", "unknown"))?;
+    if ctx.actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let fields = fields.validate()?;
+    let sitting = match &fields.meeting {
+        Some(m) => Some(
+            store::events::meetings_of_body(&state.store, body.id)
+                .await?
+                .into_iter()
+                .find(|x| x.meeting.id.to_string() == *m || format!("{}/{}", x.event_slug, x.meeting.slug) == *m)
+                .ok_or_else(|| AppError::field("meeting", "unknown"))?
+                .meeting,
+        ),
+        None => None,
+    };
+    let meeting = sitting.as_ref().map(|m| m.id);
+    let agenda = match meeting {
+        Some(m) => store::agenda::items_of_meeting(&state.store, m).await?,
+        None => Vec::new(),
+    };
+    let participants = store::participants::list(&state.store).await?;
+    let names = Names { body: body.id, meeting, agenda: &agenda, participants: &participants };
+    let (document, first) = fields.into_document(&names, username(ctx), jiff::Timestamp::now())?;
+    authorize(&ctx.actor, keeper(&document, sitting.map(|m| m.event_id)))?;
+    let mut tx = state.store.begin().await?;
+    let document = store::documents::create(&mut tx, &ctx.actor, document, first).await?;
+    tx.commit().await?;
+    Ok(document)
+}
+
+/// Who keeps a document's text: a delegation its own internal papers, the body's secretariat the rest.
+fn keeper(document: &Document, event: Option<Id>) -> Action {
+    match (document.classification, document.readers.first()) {
+        (domain::documents::Classification::Internal, Some(owner)) => {
+            Action::ActOnDocument { event, participant: *owner }
+        }
+        _ => Action::ManageDocuments { body: document.body_id },
+    }
+}
+
+fn username(ctx: &Ctx) -> String {
+    ctx.actor.user.as_ref().map_or_else(|| "system".to_string(), |u| u.username.clone())
+}
+
+async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(fields): JsonBody<DocumentFields>,
+) -> Result<Response, AppError> {
+    let document = create(&state, &ctx, fields).await?;
+    let d = Dossier::load(&state, &ctx, document.id).await?;
+    Ok((StatusCode::CREATED, Json(d.json(&state, ctx.lang))).into_response())
+}
+
+// ---- Negotiation ----
+
+async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) -> Result<Amendment, AppError> {
+    let proposer = d.member(&input.participant)?.id;
+    d.may_act_for(ctx, proposer)?;
+    if !d.doc.status.is_open() {
+        return Err(AppError::Refused("the text is no longer open to amendments".into()));
+    }
+    let latest = d.original()?;
+    let input = input.validate(latest)?;
+    let amendment = Amendment {
+        id: new_id(),
+        document_id: d.doc.id,
+        version: input.version,
+        paragraph: input.paragraph,
+        operation: input.operation,
+        target: domain::documents::target_text(latest, input.operation, input.paragraph),
+        text: input.text,
+        justification: input.justification,
+        proposer,
+        status: AmendmentStatus::Pending,
+        responses: Vec::new(),
+        created_at: jiff::Timestamp::now(),
+        row_version: 1,
+    };
+    let mut tx = state.store.begin().await?;
+    let amendment = store::documents::propose(&mut tx, &ctx.actor, amendment).await?;
+    tx.commit().await?;
+    Ok(amendment)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponseInput {
+    participant: String,
+    position: Position,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn respond(
+    state: &AppState,
+    ctx: &Ctx,
+    d: &Dossier,
+    amendment: Id,
+    input: ResponseInput,
+) -> Result<(), AppError> {
+    let a = d.amendments.iter().find(|a| a.id == amendment).ok_or(AppError::NotFound)?;
+    let participant = d.member(&input.participant)?.id;
+    d.may_act_for(ctx, participant)?;
+    if a.status != AmendmentStatus::Pending {
+        return Err(AppError::Refused("the amendment is no longer pending".into()));
+    }
+    let comment = input.comment.trim().to_string();
+    if comment.chars().count() > 5_000 {
+        return Err(AppError::field("comment", "too-long"));
+    }
+    if input.position == Position::Comments && comment.is_empty() {
+        return Err(AppError::field("comment", "required"));
+    }
+    let response = AmendmentResponse { participant, position: input.position, comment, at: jiff::Timestamp::now() };
+    let mut tx = state.store.begin().await?;
+    store::documents::respond(&mut tx, &ctx.actor, a.id, response).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new version: the secretariat consolidates accepted amendments (and rejects others) into the
+/// next version of the original, or records a translation of the latest one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionInput {
+    /// The document's version as the secretariat read it: a second edit of the same one conflicts.
+    version: i64,
+    #[serde(default)]
+    accept: Vec<Id>,
+    #[serde(default)]
+    reject: Vec<Id>,
+    #[serde(default)]
+    note: String,
+    /// A translation: its language and paragraphs.
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    paragraphs: Vec<String>,
+    /// A formal correction of the adopted text: the corrected paragraphs, and the reason as `note`.
+    #[serde(default)]
+    correction: bool,
+}
+
+async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInput) -> Result<Version, AppError> {
+    authorize(&ctx.actor, keeper(&d.doc, d.event()))?;
+    if d.doc.version != input.version {
+        return Err(AppError::Conflict { entity: "document", current: d.doc.version });
+    }
+    let base = d.original()?;
+    let note = input.note.trim().chars().take(1_000).collect::<String>();
+    let now = jiff::Timestamp::now();
+    let mut tx = state.store.begin().await?;
+    // The document's own version moves with every new version, so two edits of one version conflict.
+    store::documents::replace(&mut tx, &ctx.actor, &d.doc, d.doc.clone()).await?;
+    let version = match input.language.as_deref().map(str::trim).filter(|l| *l != d.doc.original_language) {
+        Some(language) => {
+            let mut c = domain::validation::Checker::new();
+            if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+                c.fail("language", "invalid-language");
+            }
+            let paragraphs = domain::documents::check_paragraphs(&mut c, "paragraphs", input.paragraphs);
+            if paragraphs.len() != base.paragraphs.len() {
+                c.fail_with("paragraphs", "paragraph-count", vec![("value", base.paragraphs.len().to_string())]);
+            }
+            c.finish(())?;
+            let paragraphs = paragraphs.into_iter().map(Paragraph::plain).collect();
+            let translation =
+                Version { note, ..Version::new(d.doc.id, base.number, language, paragraphs, username(ctx), now) };
+            store::documents::add_version(&mut tx, &ctx.actor, &d.doc, translation).await?
+        }
+        None if input.correction => {
+            let corrected = domain::documents::correction(&d.doc, base, input.paragraphs, &note, username(ctx), now)?;
+            store::documents::add_version(&mut tx, &ctx.actor, &d.doc, corrected).await?
+        }
+        None => {
+            if !d.doc.status.is_open() {
+                return Err(AppError::Refused(
+                    "the adopted text is frozen: make a new document or a formal correction".into(),
+                ));
+            }
+            if input.accept.is_empty() {
+                return Err(AppError::field("accept", "required"));
+            }
+            let (next, changed) = domain::documents::consolidation(
+                base,
+                &d.amendments,
+                &input.accept,
+                &input.reject,
+                note,
+                username(ctx),
+                now,
+            )
+            .map_err(|e| match e {
+                Unconsolidable::NotPending(_) => AppError::field("accept", "not-pending"),
+                other => AppError::Refused(other.to_string()),
+            })?;
+            let next = store::documents::add_version(&mut tx, &ctx.actor, &d.doc, next).await?;
+            for (before, after) in changed {
+                store::documents::replace_amendment(&mut tx, &ctx.actor, &before, after).await?;
+            }
+            next
+        }
+    };
+    tx.commit().await?;
+    Ok(version)
+}
+
+// ---- Stances, the decision and signatures ----
+
+async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) -> Result<(), AppError> {
+    let participant = d.member(&input.participant)?.id;
+    d.may_act_for(ctx, participant)?;
+    if !d.doc.status.is_open() {
+        return Err(AppError::Refused("the decision on this document is taken".into()));
+    }
+    let input = input.validate()?;
+    let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
+    let mut tx = state.store.begin().await?;
+    store::documents::state_stance(&mut tx, &ctx.actor, d.doc.id, record).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DecisionAction {
+    /// Apply the body's rule to the stances: adopted (the text frozen) or not adopted.
+    Adopt,
+    Withdraw,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionInput {
+    version: i64,
+    action: DecisionAction,
+    /// The slug of the body the adopted document goes on to.
+    #[serde(default)]
+    forwarded_to: Option<String>,
+}
+
+async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    d: &Dossier,
+    input: DecisionInput,
+) -> Result<(Document, Outcome), AppError> {
+    authorize(&ctx.actor, Action::ManageDocuments { body: d.body.id })?;
+    if d.doc.version != input.version {
+        return Err(AppError::Conflict { entity: "document", current: d.doc.version });
+    }
+    if !d.doc.status.is_open() {
+        return Err(AppError::Refused("the decision on this document is taken".into()));
+    }
+    let forwarded_to = match input.forwarded_to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(slug) => Some(
+            store::bodies::by_slug(&state.store, slug)
+                .await
+                .map_err(|_| AppError::field("forwarded_to", "unknown"))?
+                .id,
+        ),
+        None => None,
+    };
+    let outcome = d.outcome();
+    let after = match input.action {
+        DecisionAction::Withdraw => Document { status: DocumentStatus::Withdrawn, ..d.doc.clone() },
+        DecisionAction::Adopt if outcome.is_adopted() => {
+            d.doc.clone().adopted(d.original()?, forwarded_to, jiff::Timestamp::now())
+        }
+        DecisionAction::Adopt => Document { status: DocumentStatus::NotAdopted, ..d.doc.clone() },
+    };
+    let mut tx = state.store.begin().await?;
+    let after = store::documents::replace(&mut tx, &ctx.actor, &d.doc, after).await?;
+    tx.commit().await?;
+    Ok((after, outcome))
+}
+
+async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -> Result<(), AppError> {
+    authorize(&ctx.actor, Action::ManageDocuments { body: d.body.id })?;
+    let participant = d.member(&input.participant)?.id;
+    if !matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed) {
+        return Err(AppError::Refused("only an adopted text is signed".into()));
+    }
+    let input = input.validate()?;
+    let signature = Signature {
+        participant,
+        person: input.person,
+        position: input.position,
+        signed_at: input.signed_at,
+        place: input.place,
+    };
+    let mut tx = state.store.begin().await?;
+    store::documents::sign(&mut tx, &ctx.actor, d.doc.id, signature).await?;
+    if d.doc.status == DocumentStatus::Adopted {
+        store::documents::replace(
+            &mut tx,
+            &ctx.actor,
+            &d.doc,
+            Document { status: DocumentStatus::Signed, ..d.doc.clone() },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- API writes ----
+
+async fn api_amend(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<AmendmentInput>,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let a = amend(&state, &ctx, &d, input).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "amendment": d.amendment_json(&a, ctx.lang) }))).into_response())
+}
+
+async fn api_respond(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, amendment)): Path<(Id, Id)>,
+    JsonBody(input): JsonBody<ResponseInput>,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    respond(&state, &ctx, &d, amendment, input).await?;
+    Ok(StatusCode::CREATED.into_response())
+}
+
+async fn api_version(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<VersionInput>,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let v = new_version(&state, &ctx, &d, input).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "number": v.number, "language": v.language, "sha256": v.sha256 })))
+        .into_response())
+}
+
+async fn api_stance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<StanceInput>,
+) -> Result<Json<Value>, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    stance(&state, &ctx, &d, input).await?;
+    let d = Dossier::load(&state, &ctx, id).await?;
+    Ok(Json(json!({ "outcome": d.outcome() })))
+}
+
+async fn api_decision(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<DecisionInput>,
+) -> Result<Json<Value>, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let (doc, outcome) = decide(&state, &ctx, &d, input).await?;
+    Ok(Json(json!({ "status": doc.status, "outcome": outcome, "frozen": doc.frozen, "version": doc.version })))
+}
+
+async fn api_signature(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<SignatureInput>,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    sign(&state, &ctx, &d, input).await?;
+    Ok(StatusCode::CREATED.into_response())
+}
+
+// ---- Forms ----
+
+/// Back to the document after a form; a refused form shows the page with each error by its field.
+async fn after_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Id,
+    form: &Form,
+    outcome: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    let outcome = outcome.map(|()| format!("/documents/{id}"));
+    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, id, values, errors)).await
+}
+
+fn choice<T>(form: &Form, field: &str, parse: fn(&str) -> Option<T>) -> Result<T, AppError> {
+    parse(form.get(field)).ok_or_else(|| AppError::field(field, "invalid-choice"))
+}
+
+async fn amend_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let outcome = async {
+        let input = AmendmentInput {
+            participant: form.get("participant").to_string(),
+            version: form.number("version")?,
+            paragraph: form.number("paragraph")?,
+            operation: choice(&form, "operation", Operation::parse)?,
+            text: form.get("text").to_string(),
+            justification: form.get("justification").to_string(),
+        };
+        amend(&state, &ctx, &d, input).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+async fn respond_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, amendment)): Path<(Id, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let outcome = async {
+        let input = ResponseInput {
+            participant: form.get("participant").to_string(),
+            position: choice(&form, "position", Position::parse)?,
+            comment: form.get("comment").to_string(),
+        };
+        respond(&state, &ctx, &d, amendment, input).await
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+async fn version_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let outcome = async {
+        let mut accept = Vec::new();
+        let mut reject = Vec::new();
+        for a in &d.amendments {
+            match form.get(&format!("decision-{}", a.id)) {
+                "accept" => accept.push(a.id),
+                "reject" => reject.push(a.id),
+                _ => {}
+            }
+        }
+        let input = VersionInput {
+            version: form.number("version")?,
+            accept,
+            reject,
+            note: form.get("note").to_string(),
+            language: None,
+            paragraphs: Vec::new(),
+            correction: false,
+        };
+        new_version(&state, &ctx, &d, input).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+async fn stance_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let outcome = async {
+        let input = StanceInput {
+            participant: form.get("participant").to_string(),
+            stance: choice(&form, "stance", Stance::parse)?,
+            text: form.get("text").to_string(),
+        };
+        stance(&state, &ctx, &d, input).await
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+async fn decision_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let outcome = async {
+        let action = match form.get("action") {
+            "adopt" => DecisionAction::Adopt,
+            "withdraw" => DecisionAction::Withdraw,
+            _ => return Err(AppError::field("action", "invalid-choice")),
+        };
+        let forwarded_to = Some(form.get("forwarded_to").to_string());
+        decide(&state, &ctx, &d, DecisionInput { version: form.number("version")?, action, forwarded_to })
+            .await
+            .map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+async fn signature_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let outcome = async {
+        let signed_at = match form.get("signed_at").trim() {
+            "" => jiff::Timestamp::now(),
+            s => s.parse().map_err(|_| AppError::field("signed_at", "invalid-time"))?,
+        };
+        let text = |name: &str| domain::Text::new(&[(ctx.lang, form.get(name))]);
+        let input = SignatureInput {
+            participant: form.get("participant").to_string(),
+            person: form.get("person").to_string(),
+            position: text("position"),
+            signed_at,
+            place: text("place"),
+        };
+        sign(&state, &ctx, &d, input).await
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
+}
+
+// ---- Track changes ----
+
+#[derive(Debug, Default, Deserialize)]
+struct ChangesQuery {
+    from: Option<u32>,
+    to: Option<u32>,
+    lang: Option<String>,
+}
+
+fn compared(d: &Dossier, query: &ChangesQuery, lang: &str) -> Result<Value, AppError> {
+    let language = query.lang.clone().unwrap_or_else(|| d.doc.original_language.clone());
+    let latest = d.latest(Some(&language)).ok_or(AppError::NotFound)?.number;
+    let to = query.to.unwrap_or(latest);
+    let from = query.from.unwrap_or(to.saturating_sub(1).max(1));
+    let old = d.version(from, &language).ok_or_else(|| AppError::field("from", "unknown"))?;
+    let new = d.version(to, &language).ok_or_else(|| AppError::field("to", "unknown"))?;
+    let paragraphs: Vec<Value> = changes::compare(old, new, &d.amendments)
+        .into_iter()
+        .map(|c| {
+            let by = c.amendment.and_then(|id| d.amendments.iter().find(|a| a.id == id));
+            json!({
+                "old": c.old, "new": c.new, "unchanged": c.is_unchanged(),
+                "segments": c.segments.iter().map(|s| json!({ "tag": s.tag, "text": s.text })).collect::<Vec<_>>(),
+                "amendment": c.amendment, "by": by.map(|a| d.code(a.proposer)), "by_name": by.map(|a| d.name(a.proposer, lang)),
+            })
+        })
+        .collect();
+    let changed = paragraphs.iter().filter(|p| p["unchanged"] == json!(false)).count();
+    Ok(json!({ "from": from, "to": to, "language": language, "changed": changed, "paragraphs": paragraphs,
+        "numbers": d.versions.iter().filter(|v| v.language == language).map(|v| v.number).collect::<Vec<_>>() }))
+}
+
+async fn changes_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    QueryParams(query): QueryParams<ChangesQuery>,
+) -> Result<Html<String>, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let model = json!({
+        "document": document_json(&d.doc, &d.participants, Some(&d.body), d.meeting.as_ref(), ctx.lang, &state),
+        "changes": compared(&d, &query, ctx.lang)?,
+    });
+    render::page(&state, &ctx, "documents/changes.html", model)
+}
+
+async fn api_changes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    QueryParams(query): QueryParams<ChangesQuery>,
+) -> Result<Json<Value>, AppError> {
+    let d = Dossier::load(&state, &ctx, id).await?;
+    Ok(Json(compared(&d, &query, ctx.lang)?))
+}
+
+// ---- The PDF ----
+
+#[derive(Debug, Default, Deserialize)]
+struct PdfQuery {
+    lang: Option<String>,
+    version: Option<u32>,
+}
+
+async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Response, AppError> {
+    let d = Dossier::load(state, ctx, id).await?;
+    let language = query.lang.clone().unwrap_or_else(|| d.doc.original_language.clone());
+    let number = match (query.version, &d.doc.frozen) {
+        (Some(n), _) => n,
+        (None, Some(frozen)) => frozen.version,
+        (None, None) => d.latest(Some(&language)).ok_or_else(|| AppError::field("lang", "unknown"))?.number,
+    };
+    let v = d.version(number, &language).ok_or_else(|| AppError::field("version", "unknown"))?;
+    let t = |key: &str| state.i18n.t(&language, key, &[]);
+    let adopted_text = d.doc.frozen.as_ref().filter(|f| f.version == number);
+    let (block, notes, place_and_date) = match adopted_text {
+        Some(frozen) => {
+            let block = d.block(&language);
+            let notes = block
+                .iter()
+                .filter(|l| l.stance.is_some())
+                .map(|l| {
+                    let key = match l.stance {
+                        Some(Stance::JoinsWithReservation) => "document-pdf-reservation",
+                        _ => "document-pdf-special-opinion",
+                    };
+                    let who = d
+                        .members
+                        .iter()
+                        .find(|p| p.id == l.participant)
+                        .map(|p| decisions::signing_for(p, &language))
+                        .unwrap_or_default();
+                    let note = state.i18n.t(&language, key, &[("member", who.into())]);
+                    if l.note.is_empty() { note } else { format!("{note} {}", l.note) }
+                })
+                .collect();
+            let place = d.meeting.as_ref().map(|m| m.city.get(&language).to_string()).unwrap_or_default();
+            let date = d.signatures.iter().map(|s| s.signed_at).min().unwrap_or(frozen.at);
+            let date = d
+                .meeting
+                .as_ref()
+                .map_or_else(|| date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(), |m| m.meeting.date);
+            let done = state.i18n.t(
+                &language,
+                "document-pdf-done",
+                &[("place", place.into()), ("date", state.i18n.date(&language, date).into())],
+            );
+            let lines = block
+                .into_iter()
+                .map(|l| pdf::SignatureLine {
+                    heading: l.heading,
+                    signer: l.signer,
+                    position: l.position,
+                    mark: l.stance.map(|s| t(&format!("document-pdf-mark-{}", s.as_str()))),
+                })
+                .collect();
+            (lines, notes, Some(done))
+        }
+        None => (Vec::new(), Vec::new(), None),
+    };
+    let data = pdf::DocumentPdf {
+        language: language.clone(),
+        body: d.body.name.get(&language).to_string(),
+        kind: t(&format!("document-kind-{}", d.doc.kind.as_str())),
+        register_number: d.doc.register_number.clone(),
+        title: d.doc.title.get(&language).to_string(),
+        version_line: state.i18n.t(&language, "document-pdf-version", &[("number", number.into())]),
+        paragraphs: v.texts().into_iter().map(str::to_string).collect(),
+        place_and_date,
+        signature_block: block,
+        notes,
+        watermark: adopted_text.is_none().then(|| t("document-pdf-draft")),
+        sha256: adopted_text.map(|f| f.sha256.clone()),
+    };
+    let bytes = crate::pdfs::render(move || pdf::document(&data)).await?;
+    let name = format!("{}-v{number}-{language}.pdf", d.doc.register_number.replace(['/', ' ', '\\'], "-"));
+    Ok(render::file(bytes, "application/pdf", render::Disposition::Inline, &name))
+}
