@@ -65,6 +65,23 @@ pub enum Interruption {
     Terminated,
 }
 
+names!(Interruption { Suspended => "suspended", Terminated => "terminated" });
+
+/// Checks an interruption: only of an agreement in force by then, and a termination is final.
+pub fn check_interruption(agreement: &Agreement, kind: Interruption, from: Date) -> Result<(), Invalid> {
+    let mut c = Checker::new();
+    if agreement.in_force_from().is_none_or(|d| from < d) {
+        c.fail("date", "not-in-force");
+    }
+    if matches!(agreement.interruption, Some((Interruption::Terminated, _))) {
+        c.fail("kind", "terminated-already");
+    }
+    if kind == Interruption::Suspended && matches!(agreement.interruption, Some((Interruption::Suspended, _))) {
+        c.fail("kind", "suspended-already");
+    }
+    c.finish(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
     pub id: Id,
@@ -383,6 +400,74 @@ impl ReportInput {
     }
 }
 
+/// A file attached to a progress report (minutes, a photo, a signed protocol).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: Id,
+    pub report_id: Id,
+    pub name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl Attachment {
+    /// A new attachment of `content` to a report, with its size and SHA-256.
+    pub fn new(report_id: Id, name: String, media_type: &str, content: &[u8]) -> Attachment {
+        use sha2::Digest;
+        Attachment {
+            id: crate::new_id(),
+            report_id,
+            name,
+            media_type: media_type.to_string(),
+            size: content.len() as u64,
+            sha256: hex::encode(sha2::Sha256::digest(content)),
+        }
+    }
+}
+
+/// The largest attachment kept.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// The kinds of file a report may carry, recognised by their content (never by the name alone):
+/// PDF, PNG, JPEG, office documents (zip containers named .docx, .xlsx, .odt) and plain text.
+pub fn check_attachment(name: Option<&str>, bytes: &[u8]) -> Result<(String, &'static str), Invalid> {
+    let mut c = Checker::new();
+    let base = name.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
+    let mut clean: String = base.chars().filter(|ch| !ch.is_control()).take(200).collect();
+    if clean.trim().is_empty() {
+        clean = "attachment".into();
+    }
+    let lower = clean.to_lowercase();
+    let media_type = if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        [
+            (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (".odt", "application/vnd.oasis.opendocument.text"),
+        ]
+        .into_iter()
+        .find(|(ext, _)| lower.ends_with(ext))
+        .map(|(_, t)| t)
+    } else if lower.ends_with(".txt") && std::str::from_utf8(bytes).is_ok() {
+        Some("text/plain; charset=utf-8")
+    } else {
+        None
+    };
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        c.fail_with("file", "file-too-large", vec![("max", (MAX_ATTACHMENT_BYTES / 1024 / 1024).to_string())]);
+    }
+    if media_type.is_none() {
+        c.fail("file", "unsupported-attachment");
+    }
+    c.finish((clean, media_type.unwrap_or("application/octet-stream")))
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -437,6 +522,21 @@ mod tests {
         a.interruption = Some((Interruption::Terminated, date(2026, 1, 1)));
         assert_eq!(a.status_on(date(2025, 12, 31)), AgreementStatus::InForce);
         assert_eq!(a.status_on(date(2026, 1, 1)), AgreementStatus::Terminated);
+    }
+
+    #[test]
+    fn only_an_agreement_in_force_is_suspended_or_terminated_and_termination_is_final() {
+        let mut a = agreement(vec![new_id(), new_id()], EntryIntoForce::OnSignature);
+        assert_eq!(
+            check_interruption(&a, Interruption::Suspended, date(2024, 1, 1)).unwrap_err().0[0].code,
+            "not-in-force"
+        );
+        assert!(check_interruption(&a, Interruption::Suspended, date(2025, 1, 1)).is_ok());
+        a.interruption = Some((Interruption::Terminated, date(2025, 1, 1)));
+        assert_eq!(
+            check_interruption(&a, Interruption::Suspended, date(2026, 1, 1)).unwrap_err().0[0].code,
+            "terminated-already"
+        );
     }
 
     #[test]
@@ -513,6 +613,18 @@ mod tests {
             internal: true,
         };
         assert_eq!(report.validate().unwrap_err().0[0].field, "internal");
+    }
+
+    #[test]
+    fn an_attachment_is_known_by_its_content_and_its_name_is_cleaned() {
+        let (name, kind) = check_attachment(Some("C:\\minutes\\протокол.pdf"), b"%PDF-1.7 ...").unwrap();
+        assert_eq!((name.as_str(), kind), ("протокол.pdf", "application/pdf"));
+        assert!(check_attachment(Some("x.docx"), b"PK\x03\x04rest").unwrap().1.contains("wordprocessingml"));
+        assert_eq!(check_attachment(Some("virus.pdf"), b"MZ\x90\x00").unwrap_err().0[0].code, "unsupported-attachment");
+        assert_eq!(check_attachment(Some("a.zip"), b"PK\x03\x04").unwrap_err().0[0].code, "unsupported-attachment");
+        assert_eq!(check_attachment(None, b"\x89PNG\r\n\x1a\n").unwrap().0, "attachment");
+        let big = vec![b'%'; MAX_ATTACHMENT_BYTES + 1];
+        assert_eq!(check_attachment(Some("a.pdf"), &big).unwrap_err().0[0].code, "file-too-large");
     }
 
     #[test]

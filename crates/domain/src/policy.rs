@@ -357,13 +357,25 @@ pub fn may_keep_agreement(actor: &Actor, parties: &[Id]) -> Result<(), Denied> {
 }
 
 /// Who reports on an action item, and as whom: a responsible party's ministry reports as that
-/// party; a secretariat (multilateral agreements) or an admin as the secretariat (`None`).
-pub fn reporter(actor: &Actor, responsible: &[Id], parties: &[Id], as_party: Option<Id>) -> Result<Option<Id>, Denied> {
+/// party, and any party's ministry may keep an internal assessment of it; a secretariat
+/// (multilateral agreements) or an admin reports as the secretariat (`None`).
+pub fn reporter(
+    actor: &Actor,
+    responsible: &[Id],
+    parties: &[Id],
+    as_party: Option<Id>,
+    internal: bool,
+) -> Result<Option<Id>, Denied> {
     if actor.user.is_none() {
         return Err(Denied::NotLoggedIn);
     }
     match as_party {
-        Some(p) if responsible.contains(&p) && (actor.is_ministry_of(p) || actor.is_admin()) => Ok(Some(p)),
+        Some(p)
+            if (responsible.contains(&p) || (internal && parties.contains(&p)))
+                && (actor.is_ministry_of(p) || actor.is_admin()) =>
+        {
+            Ok(Some(p))
+        }
         Some(_) => Err(Denied::NotAllowed("only a responsible party's ministry reports for it")),
         None if actor.is_admin() || (actor.is_secretariat() && parties.len() > 2) => Ok(None),
         None => Err(Denied::NotAllowed("only a responsible party's ministry or the secretariat reports")),
@@ -702,9 +714,11 @@ mod tests {
         assert!(may_keep_agreement(&ministry_kz, &[kz, ru]).is_ok());
         assert!(may_keep_agreement(&secretariat, &[kz, ru]).is_err());
         assert!(may_keep_agreement(&secretariat, &[kz, ru, by]).is_ok());
-        assert_eq!(reporter(&ministry_kz, &[kz], &[kz, ru], Some(kz)), Ok(Some(kz)));
-        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(ru)).is_err(), "not for another party");
-        assert_eq!(reporter(&secretariat, &[kz], &[kz, ru, by], None), Ok(None));
+        assert_eq!(reporter(&ministry_kz, &[kz], &[kz, ru], Some(kz), false), Ok(Some(kz)));
+        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(ru), false).is_err(), "not for another party");
+        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(kz), false).is_err(), "nor on another's item");
+        assert_eq!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(kz), true), Ok(Some(kz)), "but its own assessment");
+        assert_eq!(reporter(&secretariat, &[kz], &[kz, ru, by], None, false), Ok(None));
         assert_eq!(briefing_side(&ministry_kz, ru, kz), Ok(kz));
         assert!(briefing_side(&officer_by, kz, ru).is_err());
         assert_eq!(briefing_side(&Actor::anonymous(), kz, ru), Err(Denied::NotLoggedIn));

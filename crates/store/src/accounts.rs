@@ -274,6 +274,13 @@ pub async fn officers_of(store: &Store, event: Id, participant: Id) -> Result<Ve
     Ok(on!(store, c => sqlx::query_as(SQL).bind(event).bind(participant).fetch_all(c).await)?)
 }
 
+/// The users who speak for a participant's ministry, for notices.
+pub async fn ministries_of(store: &Store, participant: Id) -> Result<Vec<User>> {
+    const SQL: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version FROM users u \
+         JOIN roles r ON r.user_id = u.id WHERE r.role = 'ministry' AND r.participant_id = $1 ORDER BY u.username";
+    Ok(on!(store, c => sqlx::query_as(SQL).bind(participant).fetch_all(c).await)?)
+}
+
 /// A user's e-mail address for notices ("" when none).
 pub async fn email_of(store: &Store, user: Id) -> Result<String> {
     let row: Option<(String,)> =

@@ -8,7 +8,9 @@
 
 use std::collections::HashSet;
 
-use domain::agreements::{ActionItem, Agreement, EntryIntoForce, Interruption, Level, Notification, Progress, Report};
+use domain::agreements::{
+    ActionItem, Agreement, Attachment, EntryIntoForce, Interruption, Level, Notification, Progress, Report,
+};
 use domain::policy::{Actor, EntityKind};
 use domain::{Id, Text};
 use jiff::civil::Date;
@@ -557,4 +559,84 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, report: Report) -> Result<Re
     .map_err(known("item"))?;
     audit::record(tx, Change::create(actor, EntityKind::ActionReport, report.id, &report)).await?;
     Ok(report)
+}
+
+/// Records that the reminder of `kind` about an item goes out now; false if one already went, so
+/// that each reminder is sent once whatever the number of nodes.
+pub async fn remind_once(tx: &mut Tx, item: Id, kind: &str) -> Result<bool> {
+    const SQL: &str =
+        "INSERT INTO action_item_reminders (item_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+    let done = execute!(tx, c => sqlx::query(SQL).bind(item).bind(kind).bind(convert::now()))?;
+    Ok(done == 1)
+}
+
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    id: Id,
+    report_id: Id,
+    name: String,
+    media_type: String,
+    size: i64,
+    sha256: String,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Self {
+        Attachment {
+            id: r.id,
+            report_id: r.report_id,
+            name: r.name,
+            media_type: r.media_type,
+            size: u64::try_from(r.size).unwrap_or(0),
+            sha256: r.sha256,
+        }
+    }
+}
+
+/// Attaches a file to a report, audited (the file's hash, not its content).
+pub async fn attach(tx: &mut Tx, actor: &Actor, attachment: Attachment, content: &[u8]) -> Result<Attachment> {
+    const SQL: &str = "INSERT INTO report_attachments (id, report_id, name, media_type, size, sha256, content, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    execute!(tx, c => sqlx::query(SQL)
+        .bind(attachment.id)
+        .bind(attachment.report_id)
+        .bind(&attachment.name)
+        .bind(&attachment.media_type)
+        .bind(attachment.size as i64)
+        .bind(&attachment.sha256)
+        .bind(content)
+        .bind(convert::now()))
+    .map_err(known("report"))?;
+    audit::record(tx, Change::create(actor, EntityKind::ActionReport, attachment.report_id, &attachment)).await?;
+    Ok(attachment)
+}
+
+const ATTACHMENTS_OF_SQLITE: &str = "SELECT id, report_id, name, media_type, size, sha256 FROM report_attachments \
+     WHERE report_id IN (SELECT unhex(value) FROM json_each($1)) ORDER BY created_at, id";
+const ATTACHMENTS_OF_PG: &str = "SELECT id, report_id, name, media_type, size, sha256 FROM report_attachments \
+     WHERE report_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) ORDER BY created_at, id";
+
+/// The attachments of these reports, without their content: one query.
+pub async fn attachments_of(store: &Store, reports: &[Id]) -> Result<Vec<Attachment>> {
+    if reports.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = id_list(reports);
+    let rows: Vec<AttachmentRow> = match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(ATTACHMENTS_OF_SQLITE).bind(ids).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(ATTACHMENTS_OF_PG).bind(ids).fetch_all(c).await?,
+    };
+    Ok(rows.into_iter().map(Attachment::from).collect())
+}
+
+/// One attachment with its content.
+pub async fn attachment(store: &Store, id: Id) -> Result<Option<(Attachment, Vec<u8>)>> {
+    const SQL: &str = "SELECT id, report_id, name, media_type, size, sha256 FROM report_attachments WHERE id = $1";
+    let row: Option<AttachmentRow> = on!(store, c => sqlx::query_as(SQL).bind(id).fetch_optional(c).await)?;
+    let Some(row) = row else { return Ok(None) };
+    let content: Vec<u8> = on!(store, c => sqlx::query_scalar("SELECT content FROM report_attachments WHERE id = $1")
+        .bind(id)
+        .fetch_one(c)
+        .await)?;
+    Ok(Some((Attachment::from(row), content)))
 }

@@ -730,3 +730,32 @@ error-notified-already = This party has notified already.
 error-internal-needs-participant = An internal assessment belongs to a ministry: name the participant.
 agreements-document = Document
 agreements-adopted-text = The adopted text
+mail-item-due_soon-subject = Due on { $deadline }: { $item }
+mail-item-due_soon-body =
+    The action item “{ $item }” under “{ $agreement }” is due on { $deadline }.
+    Report its progress: { $link }
+mail-item-overdue-subject = Overdue: { $item }
+mail-item-overdue-body =
+    The action item “{ $item }” under “{ $agreement }” was due on { $deadline } and is not reported done.
+    Report its progress: { $link }
+timeline-title = Timeline
+timeline-signed = Signed
+timeline-notified = Notification
+timeline-in-force = Entered into force
+timeline-deadline = Deadline
+timeline-report = Report
+agreements-new = Enter an agreement
+agreements-enter = Enter it in the register
+agreements-new-item = Add an action item
+agreements-add-item = Add the item
+agreements-agencies = Agencies in charge
+agreements-document-hint = id of an adopted document (optional)
+agreements-attach = Attach a file
+agreements-attach-send = Attach
+error-unsupported-attachment = Use a PDF, PNG or JPEG image, a .docx, .xlsx or .odt document, or a .txt file.
+error-file-too-large = At most { $max } MB.
+agreements-interruption = Suspension or termination
+agreements-record = Record
+error-not-in-force = The agreement is not in force on that date.
+error-terminated-already = The agreement is terminated already.
+error-suspended-already = The agreement is suspended already.

@@ -721,3 +721,32 @@ error-notified-already = Бұл тарап хабарламаны жіберіп
 error-internal-needs-participant = Ішкі бағалау министрлікке тиесілі: қатысушыны көрсетіңіз.
 agreements-document = Құжат
 agreements-adopted-text = Қабылданған мәтін
+mail-item-due_soon-subject = Мерзімі { $deadline }: { $item }
+mail-item-due_soon-body =
+    «{ $item }» тармағының ({ $agreement }) орындалу мерзімі — { $deadline }.
+    Орындалу барысы туралы хабарлаңыз: { $link }
+mail-item-overdue-subject = Мерзімі өтті: { $item }
+mail-item-overdue-body =
+    «{ $item }» тармағының ({ $agreement }) орындалу мерзімі { $deadline } өтті, ал орындалғаны туралы хабарланбаған.
+    Орындалу барысы туралы хабарлаңыз: { $link }
+timeline-title = Хронология
+timeline-signed = Қол қойылды
+timeline-notified = Хабарлама
+timeline-in-force = Күшіне енді
+timeline-deadline = Мерзімі
+timeline-report = Есеп
+agreements-new = Келісімді енгізу
+agreements-enter = Тізілімге енгізу
+agreements-new-item = Іс-қимыл тармағын қосу
+agreements-add-item = Тармақты қосу
+agreements-agencies = Жауапты ведомстволар
+agreements-document-hint = қабылданған құжаттың id-і (міндетті емес)
+agreements-attach = Файл тіркеу
+agreements-attach-send = Тіркеу
+error-unsupported-attachment = PDF, PNG және JPEG суреттері, .docx, .xlsx және .odt құжаттары немесе .txt файлдары қабылданады.
+error-file-too-large = { $max } МБ-тан аспауы керек.
+agreements-interruption = Тоқтата тұру немесе тоқтату
+agreements-record = Жазу
+error-not-in-force = Бұл күні келісім күшінде емес.
+error-terminated-already = Келісім тоқтатылып қойған.
+error-suspended-already = Келісім тоқтатыла тұрған.

@@ -729,3 +729,32 @@ error-notified-already = Эта сторона уже направила уве�
 error-internal-needs-participant = Внутренняя оценка принадлежит министерству: укажите участника.
 agreements-document = Документ
 agreements-adopted-text = Принятый текст
+mail-item-due_soon-subject = Срок { $deadline }: { $item }
+mail-item-due_soon-body =
+    Срок исполнения пункта «{ $item }» ({ $agreement }) — { $deadline }.
+    Сообщите о ходе исполнения: { $link }
+mail-item-overdue-subject = Просрочено: { $item }
+mail-item-overdue-body =
+    Срок исполнения пункта «{ $item }» ({ $agreement }) истёк { $deadline }, а об исполнении не сообщено.
+    Сообщите о ходе исполнения: { $link }
+timeline-title = Хронология
+timeline-signed = Подписано
+timeline-notified = Уведомление
+timeline-in-force = Вступило в силу
+timeline-deadline = Срок
+timeline-report = Отчёт
+agreements-new = Внести соглашение
+agreements-enter = Внести в реестр
+agreements-new-item = Добавить пункт плана действий
+agreements-add-item = Добавить пункт
+agreements-agencies = Ответственные ведомства
+agreements-document-hint = id принятого документа (необязательно)
+agreements-attach = Приложить файл
+agreements-attach-send = Приложить
+error-unsupported-attachment = Допускаются PDF, изображения PNG и JPEG, документы .docx, .xlsx и .odt и файлы .txt.
+error-file-too-large = Не более { $max } МБ.
+agreements-interruption = Приостановление или прекращение
+agreements-record = Записать
+error-not-in-force = На эту дату соглашение не действует.
+error-terminated-already = Соглашение уже прекращено.
+error-suspended-already = Соглашение уже приостановлено.

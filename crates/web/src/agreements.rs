@@ -10,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::agreements::{
-    ActionItem, ActionItemInput, Agreement, AgreementInput, AgreementStatus, ItemStatus, Level, Notification, Progress,
-    Report, ReportInput,
+    ActionItem, ActionItemInput, Agreement, AgreementInput, AgreementStatus, Attachment, EntryIntoForce, Interruption,
+    ItemStatus, Level, Notification, Progress, Report, ReportInput,
 };
 use domain::participants::Participant;
 use domain::policy::{AgreementReach, agreement_reach, may_keep_agreement, reporter};
@@ -29,19 +29,30 @@ use crate::routes::Registry;
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get(
         "/agreements",
-        "The register of agreements and the follow-up dashboard (?party=&level=&status=)",
+        "The register of agreements and the follow-up dashboard (?party=&level=&status=&area=)",
         register_page,
     )
     .get("/agreements.ics", "The deadlines of action items as iCalendar (?party=)", deadlines_ics)
     .get("/agreements/{agreement}", "An agreement, its entry into force, action items and reports", show_page)
+    .post("/agreements", "Enter an agreement in the register (form)", create_form)
     .post("/agreements/{agreement}/notifications", "Record a party's notification (form)", notify_form)
+    .post("/agreements/{agreement}/items", "Add an action item (form)", item_form)
     .post("/agreements/{agreement}/items/{action_item}/reports", "File a progress report (form)", report_form)
     .get("/api/v1/agreements", "The agreements the caller may see (?party=XX)", api_list)
     .post("/api/v1/agreements", "Enter an agreement in the register", api_create)
     .get("/api/v1/agreements/{agreement}", "An agreement with its action items and reports", api_show)
     .post("/api/v1/agreements/{agreement}/notifications", "Record a party's notification", api_notify)
     .post("/api/v1/agreements/{agreement}/items", "Add an action item", api_add_item)
+    .post("/agreements/{agreement}/interruption", "Record a suspension or termination (form)", interruption_form)
+    .post("/api/v1/agreements/{agreement}/interruption", "Record a suspension or termination", api_interruption)
     .post("/api/v1/action-items/{action_item}/reports", "File a progress report", api_report)
+    .post(
+        "/agreements/{agreement}/reports/{report}/attachments",
+        "Attach a file to a progress report (multipart form)",
+        attach_form,
+    )
+    .post("/api/v1/action-reports/{report}/attachments", "Attach a file to a progress report (multipart)", api_attach)
+    .get("/attachments/{attachment}", "A file attached to a progress report", download)
 }
 
 /// How far ahead the due-soon list looks.
@@ -54,6 +65,7 @@ pub(crate) struct Follow {
     pub agreements: Vec<Agreement>,
     pub items: Vec<ActionItem>,
     pub reports: Vec<Report>,
+    pub attachments: Vec<Attachment>,
     pub now: jiff::Timestamp,
 }
 
@@ -73,8 +85,11 @@ impl Follow {
             .await?
             .into_iter()
             .filter(|r| r.visible_to(&reach.own))
-            .collect();
+            .collect::<Vec<_>>();
+        let report_ids: Vec<Id> = reports.iter().map(|r| r.id).collect();
+        let attachments = store::agreements::attachments_of(&state.store, &report_ids).await?;
         Ok(Follow {
+            attachments,
             participants: store::participants::list(&state.store).await?,
             reach,
             agreements,
@@ -137,7 +152,9 @@ impl Follow {
             .map(|r| {
                 json!({ "id": r.id, "author": r.author.map(|a| self.code(a)), "author_name": r.author.map(|a| self.name(a, lang)),
                     "date": r.date, "date_shown": state.i18n.date(lang, r.date), "text": r.text, "progress": r.progress,
-                    "internal": r.internal })
+                    "internal": r.internal,
+                    "attachments": self.attachments.iter().filter(|a| a.report_id == r.id)
+                        .map(|a| json!({ "id": a.id, "name": a.name, "size": a.size })).collect::<Vec<_>>() })
             })
             .collect();
         json!({
@@ -221,7 +238,19 @@ async fn register_page(
     QueryParams(query): QueryParams<RegisterQuery>,
 ) -> Result<Html<String>, AppError> {
     let f = Follow::load(&state, &ctx).await?;
-    let (mut model, errors) = match register(&f, &state, &query, ctx.lang) {
+    register_with(&state, &ctx, &f, &query, json!({}), json!({})).await
+}
+
+/// The register page; `form` and `form_errors` re-fill the form for a new agreement.
+async fn register_with(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &Follow,
+    query: &RegisterQuery,
+    form: Value,
+    form_errors: Value,
+) -> Result<Html<String>, AppError> {
+    let (mut model, errors) = match register(f, state, query, ctx.lang) {
         Ok(model) => (model, json!({})),
         Err(AppError::Invalid(invalid)) => (json!({ "agreements": [] }), state.i18n.field_errors(ctx.lang, &invalid)),
         Err(e) => return Err(e),
@@ -231,7 +260,10 @@ async fn register_page(
     model["errors"] = errors;
     model["levels"] = json!(Level::ALL);
     model["statuses"] = json!(AgreementStatus::ALL);
-    render::page(&state, &ctx, "agreements/register.html", model)
+    model["entries"] = json!(EntryIntoForce::ALL);
+    model["form"] = form;
+    model["form_errors"] = form_errors;
+    render::page(state, ctx, "agreements/register.html", model)
 }
 
 async fn api_list(
@@ -246,7 +278,35 @@ async fn api_list(
 fn agreement_model(f: &Follow, state: &AppState, a: &Agreement, lang: &str) -> Value {
     let items: Vec<Value> =
         f.items.iter().filter(|i| i.agreement_id == a.id).map(|i| f.item_json(state, i, lang)).collect();
-    json!({ "agreement": f.agreement_json(state, a, lang), "items": items })
+    json!({ "agreement": f.agreement_json(state, a, lang), "items": items, "timeline": timeline(f, state, a, lang) })
+}
+
+/// An agreement's life in date order: signature, notifications, entry into force, the items'
+/// deadlines and the reports on them.
+fn timeline(f: &Follow, state: &AppState, a: &Agreement, lang: &str) -> Vec<Value> {
+    let t = |key: &str| state.i18n.t(lang, key, &[]);
+    let mut events: Vec<(jiff::civil::Date, u8, String)> = Vec::new();
+    if let Some(d) = a.signed_on {
+        events.push((d, 0, t("timeline-signed")));
+    }
+    for n in &a.notifications {
+        events.push((n.date, 1, format!("{}: {}", t("timeline-notified"), f.name(n.party, lang))));
+    }
+    if let Some(d) = a.in_force_from() {
+        events.push((d, 2, t("timeline-in-force")));
+    }
+    for i in f.items.iter().filter(|i| i.agreement_id == a.id) {
+        events.push((i.deadline, 4, format!("{}: {}", t("timeline-deadline"), i.title.get(lang))));
+        for r in f.reports.iter().filter(|r| r.item_id == i.id) {
+            let who = r.author.map_or_else(|| t("agreements-secretariat"), |p| f.name(p, lang));
+            events.push((r.date, 3, format!("{} ({who}): {}", t("timeline-report"), i.title.get(lang))));
+        }
+    }
+    events.sort_by_key(|e| (e.0, e.1));
+    events
+        .into_iter()
+        .map(|(date, _, what)| json!({ "date": date, "date_shown": state.i18n.date(lang, date), "what": what, "past": date <= f.today() }))
+        .collect()
 }
 
 async fn show_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Html<String>, AppError> {
@@ -267,6 +327,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
         .collect();
     model["own"] = json!(own);
     model["keeps"] = json!(may_keep_agreement(&ctx.actor, &a.parties).is_ok());
+    model["areas"] = json!(domain::agenda::STANDARD_AREAS);
     model["progresses"] = json!(Progress::ALL);
     model["today"] = json!(f.today());
     model["form"] = form;
@@ -279,12 +340,8 @@ async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -
     Ok(Json(agreement_model(&f, &state, f.agreement(id)?, ctx.lang)))
 }
 
-async fn api_create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    JsonBody(input): JsonBody<AgreementInput>,
-) -> Result<Response, AppError> {
-    let f = Follow::load(&state, &ctx).await?;
+/// Enters an agreement, from an adopted document the reader may see or by hand.
+async fn create(state: &AppState, ctx: &Ctx, f: &Follow, input: AgreementInput) -> Result<Agreement, AppError> {
     let input = input.validate()?;
     let id_of =
         |code: &str, field: &str| f.participant(code).map(|p| p.id).ok_or_else(|| AppError::field(field, "unknown"));
@@ -292,7 +349,7 @@ async fn api_create(
     may_keep_agreement(&ctx.actor, &parties)?;
     let document_id = match input.document {
         Some(id) => {
-            let reach = crate::documents::reach(&state, &ctx).await?;
+            let reach = crate::documents::reach(state, ctx).await?;
             let document = store::documents::by_id(&state.store, id)
                 .await?
                 .filter(|d| reach.sees(d))
@@ -322,8 +379,47 @@ async fn api_create(
     let mut tx = state.store.begin().await?;
     let agreement = store::agreements::create(&mut tx, &ctx.actor, agreement).await?;
     tx.commit().await?;
+    Ok(agreement)
+}
+
+async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(input): JsonBody<AgreementInput>,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let agreement = create(&state, &ctx, &f, input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "agreement": f.agreement_json(&state, &agreement, ctx.lang) })))
         .into_response())
+}
+
+/// An agreement from the register's form: the title in the reader's language, parties as codes.
+async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let outcome = async {
+        let optional = |name: &str| Some(form.get(name).trim().to_string()).filter(|v| !v.is_empty());
+        let input = AgreementInput {
+            title: domain::Text::new(&[(ctx.lang, form.get("title"))]),
+            level: Level::parse(form.get("level")).ok_or_else(|| AppError::field("level", "invalid-choice"))?,
+            parties: form.get("parties").split([',', ' ']).filter(|p| !p.is_empty()).map(str::to_string).collect(),
+            signed_on: optional("signed_on")
+                .map(|d| d.parse().map_err(|_| AppError::field("signed_on", "invalid-date")))
+                .transpose()?,
+            signed_at: domain::Text::new(&[(ctx.lang, form.get("signed_at"))]),
+            depositary: optional("depositary"),
+            entry_into_force: EntryIntoForce::parse(form.get("entry_into_force"))
+                .ok_or_else(|| AppError::field("entry_into_force", "invalid-choice"))?,
+            threshold: None,
+            document: optional("document")
+                .map(|d| d.parse().map_err(|_| AppError::field("document", "unknown")))
+                .transpose()?,
+        };
+        create(&state, &ctx, &f, input).await.map(|a| format!("/agreements/{}", a.id))
+    }
+    .await;
+    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let query = RegisterQuery::default();
+    render::form_outcome(&state, &ctx, outcome, |errors| register_with(&state, &ctx, &f, &query, values, errors)).await
 }
 
 #[derive(Deserialize)]
@@ -356,13 +452,13 @@ async fn api_notify(
     Ok(Json(json!({ "agreement": f.agreement_json(&state, f.agreement(id)?, ctx.lang) })))
 }
 
-async fn api_add_item(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Id>,
-    JsonBody(input): JsonBody<ActionItemInput>,
-) -> Result<Response, AppError> {
-    let f = Follow::load(&state, &ctx).await?;
+async fn add_item(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &Follow,
+    id: Id,
+    input: ActionItemInput,
+) -> Result<ActionItem, AppError> {
     let a = f.agreement(id)?;
     may_keep_agreement(&ctx.actor, &a.parties)?;
     let codes: Vec<String> = a.parties.iter().map(|p| f.code(*p)).collect();
@@ -381,7 +477,45 @@ async fn api_add_item(
     let mut tx = state.store.begin().await?;
     let item = store::agreements::create_item(&mut tx, &ctx.actor, item).await?;
     tx.commit().await?;
+    Ok(item)
+}
+
+async fn api_add_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<ActionItemInput>,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let item = add_item(&state, &ctx, &f, id, input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "item": f.item_json(&state, &item, ctx.lang) }))).into_response())
+}
+
+async fn item_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let outcome = async {
+        let input = ActionItemInput {
+            title: domain::Text::new(&[(ctx.lang, form.get("title"))]),
+            responsible: form
+                .get("responsible")
+                .split([',', ' '])
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect(),
+            agencies: domain::Text::new(&[(ctx.lang, form.get("agencies"))]),
+            area: form.get("area").to_string(),
+            deadline: form.get("deadline").trim().parse().map_err(|_| AppError::field("deadline", "invalid-date"))?,
+            progress: Progress::Planned,
+        };
+        add_item(&state, &ctx, &f, id, input).await.map(|_| ())
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
 }
 
 /// Files a report and moves the item's progress to what it reports.
@@ -392,8 +526,8 @@ async fn report(state: &AppState, ctx: &Ctx, f: &Follow, item: Id, input: Report
         Some(code) => Some(f.participant(code).ok_or_else(|| AppError::field("participant", "unknown"))?.id),
         None => None,
     };
-    let author = reporter(&ctx.actor, &before.responsible, &a.parties, as_party)?;
     let input = input.validate()?;
+    let author = reporter(&ctx.actor, &before.responsible, &a.parties, as_party, input.internal)?;
     let report = Report {
         id: new_id(),
         item_id: item,
@@ -505,4 +639,116 @@ async fn deadlines_ics(
     let name = state.i18n.t(ctx.lang, "agreements-deadlines", &[]);
     let body = ::render::ical::deadlines(&name, &deadlines, f.now);
     Ok(render::file(body, "text/calendar; charset=utf-8", render::Disposition::Attachment, "deadlines.ics"))
+}
+
+/// Attaches a file to a report: by whoever may report as the report's author.
+async fn attach(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &Follow,
+    report: Id,
+    upload: (Option<String>, axum::body::Bytes),
+) -> Result<Attachment, AppError> {
+    let r = f.reports.iter().find(|r| r.id == report).ok_or(AppError::NotFound)?;
+    let item = f.items.iter().find(|i| i.id == r.item_id).ok_or(AppError::NotFound)?;
+    let a = f.agreement(item.agreement_id)?;
+    if reporter(&ctx.actor, &item.responsible, &a.parties, r.author, r.internal)? != r.author {
+        return Err(AppError::Forbidden("only the report's author attaches to it"));
+    }
+    let (file_name, bytes) = upload;
+    let (name, media_type) = domain::agreements::check_attachment(file_name.as_deref(), &bytes)?;
+    let attachment = Attachment::new(r.id, name, media_type, &bytes);
+    let mut tx = state.store.begin().await?;
+    let attachment = store::agreements::attach(&mut tx, &ctx.actor, attachment, &bytes).await?;
+    tx.commit().await?;
+    Ok(attachment)
+}
+
+async fn attach_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, report)): Path<(Id, Id)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    f.agreement(id)?;
+    let upload = crate::input::multipart_upload(&mut multipart, "file").await?;
+    let outcome = attach(&state, &ctx, &f, report, upload).await.map(|_| ());
+    after_form(&state, &ctx, id, &Form(Vec::new()), outcome).await
+}
+
+async fn api_attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(report): Path<Id>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let upload = crate::input::multipart_upload(&mut multipart, "file").await?;
+    let attachment = attach(&state, &ctx, &f, report, upload).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "attachment": attachment }))).into_response())
+}
+
+/// A report's file, for whoever reads the report.
+async fn download(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let (attachment, content) = store::agreements::attachment(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    if !f.reports.iter().any(|r| r.id == attachment.report_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(render::file(content, &attachment.media_type, render::Disposition::Attachment, &attachment.name))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InterruptionInput {
+    version: i64,
+    kind: Interruption,
+    date: jiff::civil::Date,
+}
+
+/// Records that an agreement in force is suspended or terminated from a date.
+async fn interrupt(state: &AppState, ctx: &Ctx, f: &Follow, id: Id, input: InterruptionInput) -> Result<(), AppError> {
+    let before = f.agreement(id)?;
+    may_keep_agreement(&ctx.actor, &before.parties)?;
+    if before.version != input.version {
+        return Err(AppError::Conflict { entity: "agreement", current: before.version });
+    }
+    domain::agreements::check_interruption(before, input.kind, input.date)?;
+    let after = Agreement { interruption: Some((input.kind, input.date)), ..before.clone() };
+    let mut tx = state.store.begin().await?;
+    store::agreements::replace(&mut tx, &ctx.actor, before, after).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn api_interruption(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    JsonBody(input): JsonBody<InterruptionInput>,
+) -> Result<Json<Value>, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    interrupt(&state, &ctx, &f, id, input).await?;
+    let f = Follow::load(&state, &ctx).await?;
+    Ok(Json(json!({ "agreement": f.agreement_json(&state, f.agreement(id)?, ctx.lang) })))
+}
+
+async fn interruption_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let f = Follow::load(&state, &ctx).await?;
+    let outcome = async {
+        let input = InterruptionInput {
+            version: form.number("version")?,
+            kind: Interruption::parse(form.get("kind")).ok_or_else(|| AppError::field("kind", "invalid-choice"))?,
+            date: form.get("date").trim().parse().map_err(|_| AppError::field("date", "invalid-date"))?,
+        };
+        interrupt(&state, &ctx, &f, id, input).await
+    }
+    .await;
+    after_form(&state, &ctx, id, &form, outcome).await
 }

@@ -137,6 +137,14 @@ pub fn today_in(time_zone: &str) -> Date {
 /// The bytes of the file sent in a multipart form's field `name` (other fields are ignored; the
 /// CSRF token travels in the header or was checked by the guard).
 pub async fn multipart_file(multipart: &mut axum::extract::Multipart, name: &str) -> Result<Bytes, AppError> {
+    multipart_upload(multipart, name).await.map(|(_, bytes)| bytes)
+}
+
+/// The file sent in a multipart form's field `name`, with the file name the sender gave (if any).
+pub async fn multipart_upload(
+    multipart: &mut axum::extract::Multipart,
+    name: &str,
+) -> Result<(Option<String>, Bytes), AppError> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge
@@ -150,11 +158,12 @@ pub async fn multipart_file(multipart: &mut axum::extract::Multipart, name: &str
     };
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some(name) {
+            let file_name = field.file_name().map(str::to_string);
             let bytes = field.bytes().await.map_err(unreadable)?;
             if bytes.is_empty() {
                 return Err(AppError::field(name, "required"));
             }
-            return Ok(bytes);
+            return Ok((file_name, bytes));
         }
     }
     Err(AppError::field(name, "required"))

@@ -233,12 +233,74 @@ pub async fn queue_reminders(state: &AppState, now: jiff::Timestamp) -> Result<u
     Ok(reminded)
 }
 
+/// How many days before an action item's deadline its responsible ministries are reminded.
+pub const ITEM_REMINDER_DAYS: i64 = 7;
+
+/// Queues, once each, a reminder to the responsible parties' ministries of every open action item
+/// due within a week, and a notice when it becomes overdue (after its deadline day has ended where
+/// the party is). Returns how many items were reminded of.
+pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    let participants = store::participants::list(&state.store).await?;
+    let agreements = store::agreements::all(&state.store).await?;
+    let ids: Vec<domain::Id> = agreements.iter().map(|a| a.id).collect();
+    let items = store::agreements::items_of(&state.store, &ids).await?;
+    let zone = |p: domain::Id| {
+        participants.iter().find(|x| x.id == p).and_then(|x| jiff::tz::TimeZone::get(&x.time_zone).ok())
+    };
+    let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let mut reminded = 0;
+    for item in &items {
+        let status = item.status(now, &zone);
+        let kind = match status {
+            domain::agreements::ItemStatus::Overdue => "overdue",
+            s if s.is_open() && item.due_within(today, ITEM_REMINDER_DAYS) => "due_soon",
+            _ => continue,
+        };
+        let Some(agreement) = agreements.iter().find(|a| a.id == item.agreement_id) else { continue };
+        // Agreements of the region are written in Russian first; the notice follows the text.
+        let lang = if agreement.title.exact("ru").is_some() { "ru" } else { "en" };
+        let args = [
+            ("item", item.title.get(lang).to_string().into()),
+            ("agreement", agreement.title.get(lang).to_string().into()),
+            ("deadline", state.i18n.date(lang, item.deadline).into()),
+            ("link", link(state, &format!("/agreements/{}#item-{}", agreement.id, item.id)).into()),
+        ];
+        let mut recipients = Vec::new();
+        for party in &item.responsible {
+            for user in store::accounts::ministries_of(&state.store, *party).await? {
+                recipients.push((user.id, store::accounts::email_of(&state.store, user.id).await?));
+            }
+        }
+        let mut tx = state.store.begin().await?;
+        if !store::agreements::remind_once(&mut tx, item.id, kind).await? {
+            continue;
+        }
+        for (user_id, email) in recipients {
+            let notice = Notice {
+                id: new_id(),
+                user_id: Some(user_id),
+                email,
+                lang: lang.to_string(),
+                subject: state.i18n.t(lang, &format!("mail-item-{kind}-subject"), &args),
+                body: state.i18n.t(lang, &format!("mail-item-{kind}-body"), &args),
+            };
+            store::delegations::notify(&mut tx, &notice).await?;
+        }
+        tx.commit().await?;
+        reminded += 1;
+    }
+    Ok(reminded)
+}
+
 /// Queues deadline reminders every few minutes, for as long as the server runs.
 pub fn spawn_reminders(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             if let Err(e) = queue_reminders(&state, jiff::Timestamp::now()).await {
                 tracing::warn!(error = %e, "queueing deadline reminders failed");
+            }
+            if let Err(e) = queue_item_reminders(&state, jiff::Timestamp::now()).await {
+                tracing::warn!(error = %e, "queueing action item reminders failed");
             }
             tokio::time::sleep(std::time::Duration::from_secs(300)).await;
         }

@@ -157,6 +157,12 @@ async fn a_ministrys_report_reaches_the_dashboard_and_the_pack_and_others_see_on
         .map(|r| r["text"].as_str().unwrap())
         .collect();
     assert!(reports.contains(&"Held in Moscow."), "the other party reads the report");
+    let timeline: Vec<&str> =
+        shown["timeline"].as_array().unwrap().iter().map(|e| e["date"].as_str().unwrap()).collect();
+    let mut sorted = timeline.clone();
+    sorted.sort();
+    assert_eq!(timeline, sorted, "the timeline runs in date order");
+    assert_eq!(timeline.first(), Some(&"2024-12-10"), "from the signature");
 }
 
 #[tokio::test]
@@ -218,6 +224,118 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
         registered.body
     );
     assert_eq!(registered.json()["agreement"]["document"], signed);
+    let fields = [
+        ("title", "Протокол о сотрудничестве"),
+        ("level", "inter_agency"),
+        ("parties", "KZ, RU"),
+        ("entry_into_force", "on_signature"),
+        ("signed_on", "2026-02-02"),
+    ];
+    let entered = app.form(&kz, "/agreements", &fields).await;
+    assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.body);
+    let page = entered.location().to_string();
+    let item = [("title", "Обменяться планами"), ("responsible", "RU"), ("area", "other"), ("deadline", "2026-12-31")];
+    assert_eq!(app.form(&kz, &format!("{page}/items"), &item).await.status, StatusCode::SEE_OTHER);
+    assert!(app.get(&kz, &page).await.body.contains("Обменяться планами"), "the item is on the agreement's page");
+    let one_party = [("title", "x"), ("level", "high"), ("parties", "KZ"), ("entry_into_force", "on_signature")];
+    let refused = app.form(&kz, "/agreements", &one_party).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-error-for=\"parties\""), "the form says which field");
+    let interrupt = |version: i64, kind: &str, date: &str| json!({ "version": version, "kind": kind, "date": date });
+    let path = format!("/api/v1/agreements/{id}/interruption");
+    let version = last["agreement"]["version"].as_i64().unwrap();
+    let early = app.json(&kz, "POST", &path, &interrupt(version, "suspended", "2026-03-01")).await;
+    assert_eq!(early.json()["error"]["field"], "date", "not before it is in force");
+    let suspended = app.json(&kz, "POST", &path, &interrupt(version, "suspended", "2026-06-01")).await.json();
+    assert_eq!(suspended["agreement"]["status"], "suspended");
+    let stale = app.json(&kz, "POST", &path, &interrupt(version, "terminated", "2026-07-01")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a stale edit conflicts");
     let stranger = app.login("ministry-by", DEMO_PASSWORD).await;
     assert_eq!(app.json(&stranger, "POST", "/api/v1/agreements", &body).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_responsible_ministries_are_reminded_once_before_a_deadline_and_once_when_it_passes() {
+    let app = TestApp::new().await;
+    let kz = store::accounts::by_username(&app.db.store, "ministry-kz").await.unwrap();
+    let before: jiff::Timestamp = "2026-10-26T12:00:00Z".parse().unwrap();
+    assert!(web::mail::queue_item_reminders(&app.state, before).await.unwrap() > 0);
+    let subjects =
+        |notices: Vec<store::delegations::Notice>| notices.into_iter().map(|n| n.subject).collect::<Vec<_>>();
+    let seen = subjects(store::delegations::notices_of(&app.db.store, kz.id).await.unwrap());
+    assert!(seen.iter().any(|s| s.starts_with("Срок") && s.contains("Консультации по проблематике ООН")), "{seen:?}");
+    assert_eq!(web::mail::queue_item_reminders(&app.state, before).await.unwrap(), 0, "once");
+    // 31 October is over in Almaty at 19:00 UTC, not before.
+    let on_the_day: jiff::Timestamp = "2026-10-31T18:59:00Z".parse().unwrap();
+    web::mail::queue_item_reminders(&app.state, on_the_day).await.unwrap();
+    let seen = subjects(store::delegations::notices_of(&app.db.store, kz.id).await.unwrap());
+    assert!(!seen.iter().any(|s| s.starts_with("Просрочено") && s.contains("Консультации по проблематике ООН")));
+    let after: jiff::Timestamp = "2026-10-31T21:00:00Z".parse().unwrap();
+    web::mail::queue_item_reminders(&app.state, after).await.unwrap();
+    let seen = subjects(store::delegations::notices_of(&app.db.store, kz.id).await.unwrap());
+    assert!(
+        seen.iter().any(|s| s.starts_with("Просрочено") && s.contains("Консультации по проблематике ООН")),
+        "{seen:?}"
+    );
+    let page = app.get(&app.login("ministry-kz", DEMO_PASSWORD).await, "/notices").await;
+    assert!(page.body.contains("Консультации по проблематике ООН"), "in the app too");
+}
+
+fn multipart(name: &str, content: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "concordboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_report_carries_files_that_only_its_readers_download() {
+    let app = TestApp::new().await;
+    let kz = app.login("ministry-kz", DEMO_PASSWORD).await;
+    let ru = app.login("ministry-ru", DEMO_PASSWORD).await;
+    let pack = app.get(&kz, "/api/v1/briefings/kz-ru").await.json();
+    let rivers = item(&pack, "Agree the programme of consultations on transboundary rivers").unwrap();
+    let report_of = |internal: bool| {
+        rivers["reports"].as_array().unwrap().iter().find(|r| r["internal"] == internal).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (russian, internal) = (report_of(false), report_of(true));
+    let pdf = b"%PDF-1.7 draft programme";
+    let (content_type, body) = multipart("программа.pdf", pdf);
+    let path = |report: &str| format!("/api/v1/action-reports/{report}/attachments");
+    let reply = app.request(&kz, "POST", &path(&russian), Some(&content_type), body.clone()).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "only the report's author attaches to it");
+    let reply = app.request(&ru, "POST", &path(&russian), Some(&content_type), body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let attached = reply.json()["attachment"].clone();
+    assert_eq!(attached["name"], "программа.pdf");
+    let (status, bytes) = get_bytes(&app, &kz, &format!("/attachments/{}", attached["id"].as_str().unwrap())).await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, &pdf[..]), "the other party reads it");
+    let (content_type, body) = multipart("setup.exe", b"MZ\x90\x00");
+    let reply = app.request(&ru, "POST", &path(&russian), Some(&content_type), body).await;
+    assert_eq!(
+        (reply.status, reply.json()["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("file"))
+    );
+    let (content_type, body) = multipart("notes.txt", "Иртыш: наша позиция".as_bytes());
+    let reply = app.request(&kz, "POST", &path(&internal), Some(&content_type), body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let own = reply.json()["attachment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(get_bytes(&app, &kz, &format!("/attachments/{own}")).await.0, StatusCode::OK);
+    assert_eq!(
+        get_bytes(&app, &ru, &format!("/attachments/{own}")).await.0,
+        StatusCode::NOT_FOUND,
+        "an internal report's file stays with it"
+    );
+    let by = app.login("delegation-by", DEMO_PASSWORD).await;
+    assert_eq!(
+        get_bytes(&app, &by, &format!("/attachments/{}", attached["id"].as_str().unwrap())).await.0,
+        StatusCode::NOT_FOUND
+    );
 }

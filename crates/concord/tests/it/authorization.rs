@@ -247,6 +247,17 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         ),
         (("POST", "/api/v1/action-items/{action_item}/reports"), [401, 201, 404, 404, 403, 403, 201, 403, 403, 404]),
         (("POST", "/api/v1/agreements"), [401, 201, 403, 403, 403, 403, 201, 403, 403, 403]),
+        (
+            ("POST", "/agreements/{agreement}/reports/{report}/attachments"),
+            [303, 303, 404, 404, 403, 403, 303, 403, 403, 404],
+        ),
+        (("POST", "/api/v1/action-reports/{report}/attachments"), [401, 201, 404, 404, 403, 403, 201, 403, 403, 404]),
+        (("GET", "/attachments/{attachment}"), PARTIES_PAGE),
+        // Sent with a stale version: the keepers get a conflict, nobody else gets that far.
+        (("POST", "/agreements/{agreement}/interruption"), [303, 409, 404, 404, 403, 403, 409, 403, 403, 404]),
+        (("POST", "/api/v1/agreements/{agreement}/interruption"), [401, 409, 404, 404, 403, 403, 409, 403, 403, 404]),
+        (("POST", "/agreements"), [303, 303, 403, 403, 403, 403, 303, 403, 403, 403]),
+        (("POST", "/agreements/{agreement}/items"), [303, 303, 404, 404, 403, 403, 303, 403, 403, 404]),
         (("POST", "/api/v1/agreements/{agreement}/items"), [401, 201, 404, 404, 403, 403, 201, 403, 403, 404]),
         // A briefing is for the two sides' ministries and delegations.
         (("GET", "/briefings/{pair}"), [303, 200, 403, 403, 403, 403, 200, 200, 200, 403]),
@@ -275,6 +286,9 @@ struct Fixtures {
     /// Kazakhstan–Russia's 2024 declaration and an action item of it that Kazakhstan answers for.
     agreement: domain::Id,
     action_item: domain::Id,
+    /// Kazakhstan's (not internal) report on that declaration's checkpoints, and a file attached to it.
+    report: domain::Id,
+    attachment: domain::Id,
 }
 
 /// Adds the two users the demo lacks (a secretariat of another body, a host of another event), two
@@ -374,6 +388,19 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
     let shown = app.get(&admin, &format!("/api/v1/agreements/{}", declaration.as_str().unwrap())).await.json();
     let action_item =
         shown["items"].as_array().unwrap().iter().find(|i| i["responsible"] == json!(["KZ"])).unwrap()["id"].clone();
+    let report = shown["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["reports"].as_array().unwrap())
+        .find(|r| r["author"] == "KZ" && r["internal"] == false)
+        .unwrap()["id"]
+        .clone();
+    let ministry = app.login("ministry-kz", DEMO_PASSWORD).await;
+    let (content_type, body) = multipart_pdf();
+    let path = format!("/api/v1/action-reports/{}/attachments", report.as_str().unwrap());
+    let attachment =
+        app.request(&ministry, "POST", &path, Some(&content_type), body).await.json()["attachment"]["id"].clone();
     let id = |v: serde_json::Value| v.as_str().unwrap().parse().unwrap();
     Fixtures {
         member,
@@ -388,7 +415,18 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
         agenda_item: id(agenda_item),
         agreement: id(declaration),
         action_item: id(action_item),
+        report: id(report),
+        attachment: id(attachment),
     }
+}
+
+/// A multipart body carrying a small PDF in the field `file`.
+fn multipart_pdf() -> (String, String) {
+    let boundary = "matrixboundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"minutes.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 matrix\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 const CSV_MEMBER: &str =
@@ -412,6 +450,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         .replace("{agreement}", &fx.agreement.to_string())
         .replace("{action_item}", &fx.action_item.to_string())
         .replace("{pair}", "kz-ru")
+        .replace("{report}", &fx.report.to_string())
+        .replace("{attachment}", &fx.attachment.to_string())
         .replace("{secret}", fx.feed_secret)
         .replace("{badge}", &fx.badge)
         .replace("{token}", fx.invitation)
@@ -808,6 +848,30 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             let body =
                 json!({ "participant": "KZ", "date": "2026-11-01", "progress": "in_progress", "text": "Matrix." });
             app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/agreements") => {
+            let fields = [
+                ("title", "Matrix"),
+                ("level", "ministerial"),
+                ("parties", "KZ, RU"),
+                ("entry_into_force", "on_signature"),
+            ];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/agreements/{agreement}/items") => {
+            let fields = [("title", "Matrix"), ("responsible", "KZ"), ("area", "other"), ("deadline", "2027-01-01")];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/agreements/{agreement}/reports/{report}/attachments")
+        | ("POST", "/api/v1/action-reports/{report}/attachments") => {
+            let (content_type, body) = multipart_pdf();
+            app.request(session, "POST", &path, Some(&content_type), body).await
+        }
+        ("POST", "/agreements/{agreement}/interruption") => {
+            app.form(session, &path, &[("version", "0"), ("kind", "suspended"), ("date", "2025-06-01")]).await
+        }
+        ("POST", "/api/v1/agreements/{agreement}/interruption") => {
+            app.json(session, "POST", &path, &json!({ "version": 0, "kind": "suspended", "date": "2025-06-01" })).await
         }
         ("POST", "/api/v1/agreements") => {
             let body = json!({ "title": { "en": "Matrix" }, "level": "ministerial", "parties": ["KZ", "RU"],

@@ -71,3 +71,25 @@ CREATE TABLE action_reports (
     at TIMESTAMP NOT NULL
 );
 CREATE INDEX action_reports_item ON action_reports (item_id, date);
+
+-- The reminders sent about an action item: one of each kind ("due_soon", "overdue") per item, even
+-- with several nodes (the primary key decides who sends).
+CREATE TABLE action_item_reminders (
+    item_id BLOB NOT NULL REFERENCES action_items (id),
+    kind TEXT NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (item_id, kind)
+);
+
+-- Files attached to progress reports; read with the report (an internal report's files stay with it).
+CREATE TABLE report_attachments (
+    id BLOB PRIMARY KEY NOT NULL,
+    report_id BLOB NOT NULL REFERENCES action_reports (id),
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BYTES NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX report_attachments_report ON report_attachments (report_id);
