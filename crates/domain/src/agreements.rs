@@ -144,6 +144,12 @@ impl Agreement {
         self.parties.iter().copied().filter(|p| !self.notifications.iter().any(|n| n.party == *p)).collect()
     }
 
+    /// Whether its action items are followed up (reminded, listed as due): not once it is
+    /// suspended or terminated.
+    pub fn is_followed_on(&self, day: Date) -> bool {
+        matches!(self.status_on(day), AgreementStatus::Pending | AgreementStatus::InForce)
+    }
+
     pub fn binds(&self, a: Id, b: Id) -> bool {
         self.parties.contains(&a) && self.parties.contains(&b)
     }

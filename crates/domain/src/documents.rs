@@ -553,11 +553,15 @@ pub fn consolidation(
         note,
         ..Version::new(base.document_id, base.number + 1, &base.language, paragraphs, created_by, now)
     };
+    // A pending amendment left on an older version (proposed while the previous edit was being
+    // made) is outdated now rather than stranded.
     let changed = amendments
         .iter()
-        .filter(|a| a.status == AmendmentStatus::Pending && a.version == base.number)
+        .filter(|a| a.status == AmendmentStatus::Pending && a.version <= base.number)
         .map(|a| {
-            let after = if accept.contains(&a.id) {
+            let after = if a.version < base.number {
+                Amendment { status: AmendmentStatus::Outdated, ..a.clone() }
+            } else if accept.contains(&a.id) {
                 Amendment { status: AmendmentStatus::Accepted, ..a.clone() }
             } else if reject.contains(&a.id) {
                 Amendment { status: AmendmentStatus::Rejected, ..a.clone() }

@@ -356,6 +356,19 @@ pub fn may_keep_agreement(actor: &Actor, parties: &[Id]) -> Result<(), Denied> {
     }
 }
 
+/// Who records a party's notification that its domestic procedures are complete: that party's
+/// ministry, or an admin; never another party.
+pub fn may_notify(actor: &Actor, party: Id) -> Result<(), Denied> {
+    if actor.user.is_none() {
+        return Err(Denied::NotLoggedIn);
+    }
+    if actor.is_admin() || actor.is_ministry_of(party) {
+        Ok(())
+    } else {
+        Err(Denied::NotAllowed("a party's notification is recorded by its own ministry"))
+    }
+}
+
 /// Who reports on an action item, and as whom: a responsible party's ministry reports as that
 /// party, and any party's ministry may keep an internal assessment of it; a secretariat
 /// (multilateral agreements) or an admin reports as the secretariat (`None`).
@@ -377,6 +390,7 @@ pub fn reporter(
             Ok(Some(p))
         }
         Some(_) => Err(Denied::NotAllowed("only a responsible party's ministry reports for it")),
+        None if internal => Err(Denied::NotAllowed("an internal assessment belongs to a party's ministry")),
         None if actor.is_admin() || (actor.is_secretariat() && parties.len() > 2) => Ok(None),
         None => Err(Denied::NotAllowed("only a responsible party's ministry or the secretariat reports")),
     }
@@ -719,6 +733,8 @@ mod tests {
         assert!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(kz), false).is_err(), "nor on another's item");
         assert_eq!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(kz), true), Ok(Some(kz)), "but its own assessment");
         assert_eq!(reporter(&secretariat, &[kz], &[kz, ru, by], None, false), Ok(None));
+        assert!(may_notify(&ministry_kz, kz).is_ok() && may_notify(&ministry_kz, ru).is_err(), "only its own");
+        assert!(reporter(&secretariat, &[kz], &[kz, ru, by], None, true).is_err(), "no assessment without a party");
         assert_eq!(briefing_side(&ministry_kz, ru, kz), Ok(kz));
         assert!(briefing_side(&officer_by, kz, ru).is_err());
         assert_eq!(briefing_side(&Actor::anonymous(), kz, ru), Err(Denied::NotLoggedIn));

@@ -151,6 +151,27 @@ const CLEAR_SEARCH_TITLES: &str = "UPDATE document_search SET title = '' WHERE d
 const UPSERT_SEARCH_TITLE: &str = "INSERT INTO document_search (document_id, language, title, body) \
      VALUES ($1, $2, $3, '') ON CONFLICT (document_id, language) DO UPDATE SET title = excluded.title";
 
+/// Marks a step of an open document's negotiation (an amendment, a stance) in the writing
+/// transaction: the document's version moves, so a secretariat's edit or decision made on what it
+/// read before conflicts instead of ignoring the step; a document no longer open refuses it; and
+/// an amendment to `version` is refused once a later version exists.
+pub async fn hold_open(tx: &mut Tx, document: Id, version: Option<u32>) -> Result<()> {
+    const BUMP: &str = "UPDATE documents SET version = version + 1 WHERE id = $1 AND status = 'draft'";
+    if execute!(tx, c => sqlx::query(BUMP).bind(document))? != 1 {
+        let current: Option<i64> =
+            on!(tx, c => sqlx::query_scalar(DOCUMENT_VERSION).bind(document).fetch_optional(c).await)?;
+        return Err(StoreError::Conflict { entity: "document", current: current.ok_or(StoreError::NotFound)? });
+    }
+    if let Some(version) = version {
+        let highest: Option<i32> = on!(tx, c => sqlx::query_scalar(HIGHEST_VERSION).bind(document).fetch_one(c).await)?;
+        let highest = i64::from(highest.unwrap_or(0));
+        if highest > i64::from(version) {
+            return Err(StoreError::Conflict { entity: "document version", current: highest });
+        }
+    }
+    Ok(())
+}
+
 /// Readers once each, in the order given.
 fn distinct(readers: Vec<Id>) -> Vec<Id> {
     let mut seen = HashSet::new();

@@ -759,3 +759,4 @@ agreements-record = Record
 error-not-in-force = The agreement is not in force on that date.
 error-terminated-already = The agreement is terminated already.
 error-suspended-already = The agreement is suspended already.
+error-accepted-and-rejected = An amendment cannot be both accepted and rejected.

@@ -750,3 +750,4 @@ agreements-record = Жазу
 error-not-in-force = Бұл күні келісім күшінде емес.
 error-terminated-already = Келісім тоқтатылып қойған.
 error-suspended-already = Келісім тоқтатыла тұрған.
+error-accepted-and-rejected = Түзетуді бір мезгілде қабылдап әрі қабылдамауға болмайды.

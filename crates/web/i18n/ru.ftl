@@ -758,3 +758,4 @@ agreements-record = Записать
 error-not-in-force = На эту дату соглашение не действует.
 error-terminated-already = Соглашение уже прекращено.
 error-suspended-already = Соглашение уже приостановлено.
+error-accepted-and-rejected = Поправку нельзя одновременно принять и отклонить.

@@ -195,6 +195,9 @@ impl Sitting {
 async fn add(state: &AppState, ctx: &Ctx, s: &Sitting, input: ItemInput) -> Result<AgendaItem, AppError> {
     s.may_manage(ctx)?;
     let item = s.item(new_id(), 1, input)?;
+    if s.agenda(item.format).is_some_and(|a| a.adopted_at.is_some()) {
+        return Err(AppError::Refused("the agenda of this format is adopted: no item is added to it".into()));
+    }
     let mut tx = state.store.begin().await?;
     let item = store::agenda::create_item(&mut tx, &ctx.actor, item).await?;
     tx.commit().await?;
@@ -215,6 +218,13 @@ async fn replace(
         return Err(AppError::Conflict { entity: "agenda item", current: before.version });
     }
     let after = s.item(id, version, input)?;
+    // Once the agenda is adopted, an item's question stays as adopted; its fate may still change.
+    let adopted = s.agenda(before.format).is_some_and(|a| a.adopted_at.is_some());
+    let reworded = (after.format, after.number, &after.title, &after.area)
+        != (before.format, before.number, &before.title, &before.area);
+    if adopted && reworded {
+        return Err(AppError::Refused("the agenda is adopted: only an item's status changes now".into()));
+    }
     let mut tx = state.store.begin().await?;
     let after = store::agenda::replace_item(&mut tx, &ctx.actor, before, after).await?;
     tx.commit().await?;

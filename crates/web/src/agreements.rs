@@ -206,7 +206,7 @@ fn register(f: &Follow, state: &AppState, q: &RegisterQuery, lang: &str) -> Resu
     let items: Vec<&ActionItem> = f
         .items
         .iter()
-        .filter(|i| chosen.iter().any(|a| a.id == i.agreement_id))
+        .filter(|i| chosen.iter().any(|a| a.id == i.agreement_id && a.is_followed_on(today)))
         .filter(|i| party.is_none_or(|p| i.responsible.contains(&p)))
         .filter(|i| q.area.trim().is_empty() || i.area == q.area.trim())
         .collect();
@@ -431,8 +431,8 @@ struct NotificationInput {
 
 async fn notify(state: &AppState, ctx: &Ctx, f: &Follow, id: Id, input: NotificationInput) -> Result<(), AppError> {
     let a = f.agreement(id)?;
-    may_keep_agreement(&ctx.actor, &a.parties)?;
     let party = f.participant(&input.party).ok_or_else(|| AppError::field("party", "unknown"))?.id;
+    domain::policy::may_notify(&ctx.actor, party)?;
     domain::agreements::check_notification(a, party, input.date)?;
     let mut tx = state.store.begin().await?;
     store::agreements::notify(&mut tx, &ctx.actor, a, Notification { party, date: input.date }).await?;
@@ -522,7 +522,8 @@ async fn item_form(
 async fn report(state: &AppState, ctx: &Ctx, f: &Follow, item: Id, input: ReportInput) -> Result<Report, AppError> {
     let before = f.items.iter().find(|i| i.id == item).ok_or(AppError::NotFound)?;
     let a = f.agreement(before.agreement_id)?;
-    let as_party = match input.participant.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let input = ReportInput { participant: input.participant.filter(|c| !c.trim().is_empty()), ..input };
+    let as_party = match input.participant.as_deref().map(str::trim) {
         Some(code) => Some(f.participant(code).ok_or_else(|| AppError::field("participant", "unknown"))?.id),
         None => None,
     };

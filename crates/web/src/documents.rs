@@ -73,6 +73,9 @@ pub(crate) fn routes(r: Registry) -> Registry {
 /// Rows per page of the register.
 const PAGE: i64 = 50;
 
+/// The last page a query may ask for (a million rows): beyond, the offset means nothing.
+const MAX_PAGE: i64 = 20_000;
+
 /// The reader's reach over documents, from the memberships of whom they speak for.
 pub(crate) async fn reach(state: &AppState, ctx: &Ctx) -> Result<DocumentReach, AppError> {
     if ctx.actor.user.is_none() {
@@ -354,7 +357,7 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     let date = |s: &str, field: &str| -> Result<Option<jiff::civil::Date>, AppError> {
         some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
     Ok(Filter {
         body,
         meeting,
@@ -620,6 +623,7 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
         row_version: 1,
     };
     let mut tx = state.store.begin().await?;
+    store::documents::hold_open(&mut tx, d.doc.id, Some(amendment.version)).await?;
     let amendment = store::documents::propose(&mut tx, &ctx.actor, amendment).await?;
     tx.commit().await?;
     Ok(amendment)
@@ -724,6 +728,9 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
             if input.accept.is_empty() {
                 return Err(AppError::field("accept", "required"));
             }
+            if input.accept.iter().any(|a| input.reject.contains(a)) {
+                return Err(AppError::field("reject", "accepted-and-rejected"));
+            }
             let (next, changed) = domain::documents::consolidation(
                 base,
                 &d.amendments,
@@ -759,6 +766,7 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     let input = input.validate()?;
     let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
     let mut tx = state.store.begin().await?;
+    store::documents::hold_open(&mut tx, d.doc.id, None).await?;
     store::documents::state_stance(&mut tx, &ctx.actor, d.doc.id, record).await?;
     tx.commit().await?;
     Ok(())
@@ -809,6 +817,9 @@ async fn decide(
         DecisionAction::Withdraw => Document { status: DocumentStatus::Withdrawn, ..d.doc.clone() },
         DecisionAction::Adopt if outcome.is_adopted() => {
             d.doc.clone().adopted(d.original()?, forwarded_to, jiff::Timestamp::now())
+        }
+        DecisionAction::Adopt if outcome == Outcome::NobodyJoined => {
+            return Err(AppError::Refused("no member has joined yet: record the stances first".into()));
         }
         DecisionAction::Adopt => Document { status: DocumentStatus::NotAdopted, ..d.doc.clone() },
     };
@@ -1150,7 +1161,8 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
     };
     let v = d.version(number, &language).ok_or_else(|| AppError::field("version", "unknown"))?;
     let t = |key: &str| state.i18n.t(&language, key, &[]);
-    let adopted_text = d.doc.frozen.as_ref().filter(|f| f.version == number);
+    // The frozen hash is the original's: a translation of the adopted version is printed as such.
+    let adopted_text = d.doc.frozen.as_ref().filter(|f| f.version == number && language == d.doc.original_language);
     let (block, notes, place_and_date) = match adopted_text {
         Some(frozen) => {
             let block = d.block(&language);

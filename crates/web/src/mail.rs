@@ -256,7 +256,9 @@ pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Res
             s if s.is_open() && item.due_within(today, ITEM_REMINDER_DAYS) => "due_soon",
             _ => continue,
         };
-        let Some(agreement) = agreements.iter().find(|a| a.id == item.agreement_id) else { continue };
+        let Some(agreement) = agreements.iter().find(|a| a.id == item.agreement_id && a.is_followed_on(today)) else {
+            continue;
+        };
         // Agreements of the region are written in Russian first; the notice follows the text.
         let lang = if agreement.title.exact("ru").is_some() { "ru" } else { "en" };
         let args = [

@@ -202,7 +202,10 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
     );
     let twice = app.json(&kz, "POST", &path, &notify("KZ", "2026-02-02")).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let last = app.json(&kz, "POST", &path, &notify("RU", "2026-03-05")).await.json();
+    let for_russia = app.json(&kz, "POST", &path, &notify("RU", "2026-03-05")).await;
+    assert_eq!(for_russia.status, StatusCode::FORBIDDEN, "a party's notification is its own ministry's to record");
+    let ru = app.login("ministry-ru", DEMO_PASSWORD).await;
+    let last = app.json(&ru, "POST", &path, &notify("RU", "2026-03-05")).await.json();
     assert_eq!(
         (last["agreement"]["status"].as_str(), last["agreement"]["in_force_from"].as_str()),
         (Some("in_force"), Some("2026-03-05"))

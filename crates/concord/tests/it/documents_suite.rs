@@ -83,6 +83,9 @@ async fn negotiation(app: TestApp) {
     assert_eq!(speaks_for_another.status, StatusCode::FORBIDDEN, "an officer speaks for its own delegation only");
 
     let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
+    let both = json!({ "version": version, "accept": [by_amendment], "reject": [by_amendment] });
+    let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &both).await;
+    assert_eq!(reply.json()["error"]["field"], "reject", "not both accepted and rejected");
     let consolidate = json!({ "version": version, "accept": [by_amendment], "reject": [am_amendment] });
     let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
@@ -131,7 +134,17 @@ async fn negotiation(app: TestApp) {
     assert_eq!(reply.json()["outcome"]["result"], "adopted", "no interest does not block");
     let reply = app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "objects" })).await;
     assert_eq!(reply.json()["outcome"]["result"], "blocked", "an objection blocks consensus");
+    let read_before = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "joins" })).await;
+    let stale = app
+        .json(
+            &secretariat,
+            "POST",
+            &format!("{DOCUMENTS}/{id}/decision"),
+            &json!({ "version": read_before, "action": "adopt" }),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a decision on stances read before the last one conflicts");
     let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     let decision = app
         .json(
@@ -275,6 +288,16 @@ async fn bad_input_is_named_by_its_field() {
     let refused = app.form(&secretariat, "/documents", &unnumbered).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"register_number\""), "the form shows the error by its field");
+    let early = app
+        .json(
+            &secretariat,
+            "POST",
+            &format!("{DOCUMENTS}/{id}/decision"),
+            &json!({ "version": show(&app, &secretariat, &id).await["document"]["version"], "action": "adopt" }),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "nobody has joined: nothing is decided, the draft stays open");
+    assert_eq!(show(&app, &secretariat, &id).await["document"]["status"], "draft");
     let agenda = "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda";
     let item = json!({ "format": "extended", "number": 40, "title": { "ru": "Вопрос" }, "area": "space", "status": "withdrawn" });
     let reply = app.json(&secretariat, "POST", agenda, &item).await;

@@ -47,7 +47,12 @@ pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<Pa
     let deleted_by = |text: &str| {
         amendments
             .iter()
-            .find(|a| a.operation == Operation::Delete && a.target == text && new.number > old.number)
+            .find(|a| {
+                a.operation == Operation::Delete
+                    && a.status == super::AmendmentStatus::Accepted
+                    && a.target == text
+                    && new.number > old.number
+            })
             .map(|a| a.id)
     };
     let mut out = Vec::new();
