@@ -574,6 +574,26 @@ pub fn consolidation(
     Ok((next, changed))
 }
 
+/// A translation of `base` (the original's latest version) into `language`: as many paragraphs as
+/// the original, under the same number.
+pub fn translation(
+    base: &Version,
+    language: &str,
+    paragraphs: Vec<String>,
+    created_by: String,
+    now: jiff::Timestamp,
+) -> Result<Version, Invalid> {
+    let mut c = Checker::new();
+    check_language(&mut c, "language", language);
+    let paragraphs = check_paragraphs(&mut c, "paragraphs", paragraphs);
+    if paragraphs.len() != base.paragraphs.len() {
+        c.fail_with("paragraphs", "paragraph-count", vec![("value", base.paragraphs.len().to_string())]);
+    }
+    c.finish(())?;
+    let paragraphs = paragraphs.into_iter().map(Paragraph::plain).collect();
+    Ok(Version::new(base.document_id, base.number, language, paragraphs, created_by, now))
+}
+
 /// A formal correction of an adopted text: the next version of the original, with its reason. The
 /// adopted text stays frozen as it was; the correction's own hash and audit entry are its record.
 pub fn correction(

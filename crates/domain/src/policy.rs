@@ -303,26 +303,29 @@ pub fn document_reach(actor: &Actor, memberships: &[Membership], today: Date) ->
     DocumentReach { all: false, secretariat_of, member_of, speaks_for, own }
 }
 
-/// Who reads which agreements: the parties' ministries, delegations and hosts read theirs, the
-/// secretariats the multilateral ones, an admin all. `own` are the participants whose internal
-/// assessments the reader may see (its own ministry or delegation, never another's).
+/// Who reads which agreements: the parties' ministries, delegations and hosts read theirs; a
+/// body's secretariat the agreements registered from that body's documents; an admin all. `own`
+/// are the participants whose internal assessments the reader may see (its own ministry or
+/// delegation, never another's).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgreementReach {
     pub all: bool,
-    pub multilateral: bool,
+    pub secretariat_of: Vec<Id>,
     pub parties: Vec<Id>,
     pub own: Vec<Id>,
 }
 
 impl AgreementReach {
-    pub fn sees(&self, a: &Agreement) -> bool {
-        self.all || (self.multilateral && a.parties.len() > 2) || a.parties.iter().any(|p| self.parties.contains(p))
+    /// `body`: the body whose document the agreement was registered from, if any.
+    pub fn sees(&self, a: &Agreement, body: Option<Id>) -> bool {
+        self.all
+            || body.is_some_and(|b| self.secretariat_of.contains(&b))
+            || a.parties.iter().any(|p| self.parties.contains(p))
     }
 }
 
 pub fn agreement_reach(actor: &Actor) -> AgreementReach {
-    let mut reach =
-        AgreementReach { all: actor.is_admin(), multilateral: actor.is_secretariat(), ..Default::default() };
+    let mut reach = AgreementReach { all: actor.is_admin(), ..Default::default() };
     for role in &actor.roles {
         match role {
             Role::Ministry { participant } | Role::AccreditationOfficer { participant, .. } => {
@@ -330,7 +333,8 @@ pub fn agreement_reach(actor: &Actor) -> AgreementReach {
                 reach.own.push(*participant);
             }
             Role::Host { participant, .. } => reach.parties.push(*participant),
-            Role::Admin | Role::Secretariat { .. } | Role::Press { .. } => {}
+            Role::Secretariat { body } => reach.secretariat_of.push(*body),
+            Role::Admin | Role::Press { .. } => {}
         }
     }
     reach.parties.sort_unstable();
@@ -340,19 +344,19 @@ pub fn agreement_reach(actor: &Actor) -> AgreementReach {
     reach
 }
 
-/// Who enters and keeps an agreement in the register: a party's ministry, a secretariat for a
-/// multilateral one, an admin.
-pub fn may_keep_agreement(actor: &Actor, parties: &[Id]) -> Result<(), Denied> {
+/// Who enters and keeps an agreement in the register: a party's ministry, the secretariat of the
+/// body whose document it comes from (`body`), an admin.
+pub fn may_keep_agreement(actor: &Actor, parties: &[Id], body: Option<Id>) -> Result<(), Denied> {
     if actor.user.is_none() {
         return Err(Denied::NotLoggedIn);
     }
     let allowed = actor.is_admin()
         || parties.iter().any(|p| actor.is_ministry_of(*p))
-        || (actor.is_secretariat() && parties.len() > 2);
+        || body.is_some_and(|b| actor.is_secretariat_of(b));
     if allowed {
         Ok(())
     } else {
-        Err(Denied::NotAllowed("only a party's ministry, or a secretariat for a multilateral agreement"))
+        Err(Denied::NotAllowed("only a party's ministry, or the secretariat of the body it comes from"))
     }
 }
 
@@ -370,12 +374,13 @@ pub fn may_notify(actor: &Actor, party: Id) -> Result<(), Denied> {
 }
 
 /// Who reports on an action item, and as whom: a responsible party's ministry reports as that
-/// party, and any party's ministry may keep an internal assessment of it; a secretariat
-/// (multilateral agreements) or an admin reports as the secretariat (`None`).
+/// party, and any party's ministry may keep an internal assessment of it; the secretariat of the
+/// agreement's body (`body`) or an admin reports as the secretariat (`None`).
 pub fn reporter(
     actor: &Actor,
     responsible: &[Id],
     parties: &[Id],
+    body: Option<Id>,
     as_party: Option<Id>,
     internal: bool,
 ) -> Result<Option<Id>, Denied> {
@@ -391,7 +396,7 @@ pub fn reporter(
         }
         Some(_) => Err(Denied::NotAllowed("only a responsible party's ministry reports for it")),
         None if internal => Err(Denied::NotAllowed("an internal assessment belongs to a party's ministry")),
-        None if actor.is_admin() || (actor.is_secretariat() && parties.len() > 2) => Ok(None),
+        None if actor.is_admin() || body.is_some_and(|b| actor.is_secretariat_of(b)) => Ok(None),
         None => Err(Denied::NotAllowed("only a responsible party's ministry or the secretariat reports")),
     }
 }
@@ -719,22 +724,35 @@ mod tests {
         let plan = Agreement { parties: vec![kz, ru, by], ..bilateral.clone() };
         let ministry_kz = user(vec![Role::Ministry { participant: kz }]);
         let officer_by = user(vec![Role::AccreditationOfficer { event, participant: by }]);
-        let secretariat = user(vec![Role::Secretariat { body: new_id() }]);
-        assert!(agreement_reach(&ministry_kz).sees(&bilateral));
-        assert!(!agreement_reach(&officer_by).sees(&bilateral));
-        assert!(agreement_reach(&officer_by).sees(&plan));
-        assert!(!agreement_reach(&secretariat).sees(&bilateral) && agreement_reach(&secretariat).sees(&plan));
-        assert!(!agreement_reach(&user(vec![Role::Press { event }])).sees(&plan));
-        assert!(may_keep_agreement(&ministry_kz, &[kz, ru]).is_ok());
-        assert!(may_keep_agreement(&secretariat, &[kz, ru]).is_err());
-        assert!(may_keep_agreement(&secretariat, &[kz, ru, by]).is_ok());
-        assert_eq!(reporter(&ministry_kz, &[kz], &[kz, ru], Some(kz), false), Ok(Some(kz)));
-        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(ru), false).is_err(), "not for another party");
-        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(kz), false).is_err(), "nor on another's item");
-        assert_eq!(reporter(&ministry_kz, &[ru], &[kz, ru], Some(kz), true), Ok(Some(kz)), "but its own assessment");
-        assert_eq!(reporter(&secretariat, &[kz], &[kz, ru, by], None, false), Ok(None));
+        let body = new_id();
+        let secretariat = user(vec![Role::Secretariat { body }]);
+        let other_secretariat = user(vec![Role::Secretariat { body: new_id() }]);
+        assert!(agreement_reach(&ministry_kz).sees(&bilateral, None));
+        assert!(!agreement_reach(&officer_by).sees(&bilateral, None));
+        assert!(agreement_reach(&officer_by).sees(&plan, None));
+        assert!(agreement_reach(&secretariat).sees(&plan, Some(body)), "its body's document");
+        assert!(!agreement_reach(&secretariat).sees(&plan, None), "not one entered by the parties");
+        assert!(!agreement_reach(&other_secretariat).sees(&plan, Some(body)), "nor another body's");
+        assert!(!agreement_reach(&user(vec![Role::Press { event }])).sees(&plan, Some(body)));
+        assert!(may_keep_agreement(&ministry_kz, &[kz, ru], None).is_ok());
+        assert!(may_keep_agreement(&secretariat, &[kz, ru, by], None).is_err());
+        assert!(may_keep_agreement(&secretariat, &[kz, ru, by], Some(body)).is_ok());
+        assert!(may_keep_agreement(&other_secretariat, &[kz, ru, by], Some(body)).is_err());
+        assert_eq!(reporter(&ministry_kz, &[kz], &[kz, ru], None, Some(kz), false), Ok(Some(kz)));
+        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], None, Some(ru), false).is_err(), "not for another party");
+        assert!(reporter(&ministry_kz, &[ru], &[kz, ru], None, Some(kz), false).is_err(), "nor on another's item");
+        assert_eq!(
+            reporter(&ministry_kz, &[ru], &[kz, ru], None, Some(kz), true),
+            Ok(Some(kz)),
+            "but its own assessment"
+        );
+        assert_eq!(reporter(&secretariat, &[kz], &[kz, ru, by], Some(body), None, false), Ok(None));
+        assert!(reporter(&other_secretariat, &[kz], &[kz, ru, by], Some(body), None, false).is_err());
         assert!(may_notify(&ministry_kz, kz).is_ok() && may_notify(&ministry_kz, ru).is_err(), "only its own");
-        assert!(reporter(&secretariat, &[kz], &[kz, ru, by], None, true).is_err(), "no assessment without a party");
+        assert!(
+            reporter(&secretariat, &[kz], &[kz, ru, by], Some(body), None, true).is_err(),
+            "no assessment without a party"
+        );
         assert_eq!(briefing_side(&ministry_kz, ru, kz), Ok(kz));
         assert!(briefing_side(&officer_by, kz, ru).is_err());
         assert_eq!(briefing_side(&Actor::anonymous(), kz, ru), Err(Denied::NotLoggedIn));

@@ -63,6 +63,8 @@ pub(crate) struct Follow {
     pub reach: AgreementReach,
     pub participants: Vec<Participant>,
     pub agreements: Vec<Agreement>,
+    /// The body each agreement registered from a document belongs to.
+    pub bodies: Vec<(Id, Id)>,
     pub items: Vec<ActionItem>,
     pub reports: Vec<Report>,
     pub attachments: Vec<Attachment>,
@@ -76,8 +78,19 @@ impl Follow {
             return Err(AppError::Unauthorized);
         }
         let reach = agreement_reach(&ctx.actor);
-        let agreements: Vec<Agreement> =
-            store::agreements::all(&state.store).await?.into_iter().filter(|a| reach.sees(a)).collect();
+        let mut bodies = Vec::new();
+        for a in store::agreements::all(&state.store).await? {
+            let body = match a.document_id {
+                Some(d) => store::documents::by_id(&state.store, d).await?.map(|d| d.body_id),
+                None => None,
+            };
+            bodies.push((a, body));
+        }
+        let (agreements, bodies): (Vec<Agreement>, Vec<(Id, Id)>) = {
+            let seen: Vec<(Agreement, Option<Id>)> = bodies.into_iter().filter(|(a, b)| reach.sees(a, *b)).collect();
+            let bodies = seen.iter().filter_map(|(a, b)| b.map(|b| (a.id, b))).collect();
+            (seen.into_iter().map(|(a, _)| a).collect(), bodies)
+        };
         let ids: Vec<Id> = agreements.iter().map(|a| a.id).collect();
         let items = store::agreements::items_of(&state.store, &ids).await?;
         let item_ids: Vec<Id> = items.iter().map(|i| i.id).collect();
@@ -89,6 +102,7 @@ impl Follow {
         let report_ids: Vec<Id> = reports.iter().map(|r| r.id).collect();
         let attachments = store::agreements::attachments_of(&state.store, &report_ids).await?;
         Ok(Follow {
+            bodies,
             attachments,
             participants: store::participants::list(&state.store).await?,
             reach,
@@ -97,6 +111,11 @@ impl Follow {
             reports,
             now: jiff::Timestamp::now(),
         })
+    }
+
+    /// The body an agreement comes from (through its document), whose secretariat keeps it.
+    pub(crate) fn body_of(&self, agreement: Id) -> Option<Id> {
+        self.bodies.iter().find(|(a, _)| *a == agreement).map(|(_, b)| *b)
     }
 
     pub(crate) fn zone(&self, id: Id) -> Option<jiff::tz::TimeZone> {
@@ -145,10 +164,18 @@ impl Follow {
     }
 
     pub(crate) fn item_json(&self, state: &AppState, i: &ActionItem, lang: &str) -> Value {
-        let reports: Vec<Value> = self
-            .reports
-            .iter()
-            .filter(|r| r.item_id == i.id)
+        self.item_with_reports(state, i, self.reports.iter().filter(|r| r.item_id == i.id), lang)
+    }
+
+    /// An item as pages show it, with the reports given (those its reader may see).
+    pub(crate) fn item_with_reports<'a>(
+        &self,
+        state: &AppState,
+        i: &ActionItem,
+        reports: impl Iterator<Item = &'a Report>,
+        lang: &str,
+    ) -> Value {
+        let reports: Vec<Value> = reports
             .map(|r| {
                 json!({ "id": r.id, "author": r.author.map(|a| self.code(a)), "author_name": r.author.map(|a| self.name(a, lang)),
                     "date": r.date, "date_shown": state.i18n.date(lang, r.date), "text": r.text, "progress": r.progress,
@@ -326,7 +353,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
         .map(|p| json!({ "code": f.code(*p), "name": f.name(*p, ctx.lang) }))
         .collect();
     model["own"] = json!(own);
-    model["keeps"] = json!(may_keep_agreement(&ctx.actor, &a.parties).is_ok());
+    model["keeps"] = json!(may_keep_agreement(&ctx.actor, &a.parties, f.body_of(a.id)).is_ok());
     model["areas"] = json!(domain::agenda::STANDARD_AREAS);
     model["progresses"] = json!(Progress::ALL);
     model["today"] = json!(f.today());
@@ -346,8 +373,7 @@ async fn create(state: &AppState, ctx: &Ctx, f: &Follow, input: AgreementInput) 
     let id_of =
         |code: &str, field: &str| f.participant(code).map(|p| p.id).ok_or_else(|| AppError::field(field, "unknown"));
     let parties = input.parties.iter().map(|c| id_of(c, "parties")).collect::<Result<Vec<_>, _>>()?;
-    may_keep_agreement(&ctx.actor, &parties)?;
-    let document_id = match input.document {
+    let document = match input.document {
         Some(id) => {
             let reach = crate::documents::reach(state, ctx).await?;
             let document = store::documents::by_id(&state.store, id)
@@ -357,10 +383,12 @@ async fn create(state: &AppState, ctx: &Ctx, f: &Follow, input: AgreementInput) 
             if document.frozen.is_none() {
                 return Err(AppError::field("document", "not-adopted"));
             }
-            Some(document.id)
+            Some(document)
         }
         None => None,
     };
+    may_keep_agreement(&ctx.actor, &parties, document.as_ref().map(|d| d.body_id))?;
+    let document_id = document.map(|d| d.id);
     let agreement = Agreement {
         id: new_id(),
         title: input.title,
@@ -460,7 +488,7 @@ async fn add_item(
     input: ActionItemInput,
 ) -> Result<ActionItem, AppError> {
     let a = f.agreement(id)?;
-    may_keep_agreement(&ctx.actor, &a.parties)?;
+    may_keep_agreement(&ctx.actor, &a.parties, f.body_of(a.id))?;
     let codes: Vec<String> = a.parties.iter().map(|p| f.code(*p)).collect();
     let input = input.validate(&codes)?;
     let item = ActionItem {
@@ -528,7 +556,7 @@ async fn report(state: &AppState, ctx: &Ctx, f: &Follow, item: Id, input: Report
         None => None,
     };
     let input = input.validate()?;
-    let author = reporter(&ctx.actor, &before.responsible, &a.parties, as_party, input.internal)?;
+    let author = reporter(&ctx.actor, &before.responsible, &a.parties, f.body_of(a.id), as_party, input.internal)?;
     let report = Report {
         id: new_id(),
         item_id: item,
@@ -653,7 +681,7 @@ async fn attach(
     let r = f.reports.iter().find(|r| r.id == report).ok_or(AppError::NotFound)?;
     let item = f.items.iter().find(|i| i.id == r.item_id).ok_or(AppError::NotFound)?;
     let a = f.agreement(item.agreement_id)?;
-    if reporter(&ctx.actor, &item.responsible, &a.parties, r.author, r.internal)? != r.author {
+    if reporter(&ctx.actor, &item.responsible, &a.parties, f.body_of(a.id), r.author, r.internal)? != r.author {
         return Err(AppError::Forbidden("only the report's author attaches to it"));
     }
     let (file_name, bytes) = upload;
@@ -711,7 +739,7 @@ struct InterruptionInput {
 /// Records that an agreement in force is suspended or terminated from a date.
 async fn interrupt(state: &AppState, ctx: &Ctx, f: &Follow, id: Id, input: InterruptionInput) -> Result<(), AppError> {
     let before = f.agreement(id)?;
-    may_keep_agreement(&ctx.actor, &before.parties)?;
+    may_keep_agreement(&ctx.actor, &before.parties, f.body_of(before.id))?;
     if before.version != input.version {
         return Err(AppError::Conflict { entity: "agreement", current: before.version });
     }

@@ -71,7 +71,9 @@ impl Pack {
         let entry = |e: &Entry| {
             let mut v = f.agreement_json(state, &e.agreement, lang);
             v["status"] = json!(e.status);
-            v["items"] = json!(e.items.iter().map(|l| f.item_json(state, &l.item, lang)).collect::<Vec<_>>());
+            v["items"] = json!(
+                e.items.iter().map(|l| f.item_with_reports(state, &l.item, l.reports.iter(), lang)).collect::<Vec<_>>()
+            );
             v
         };
         let side = |id: Id| {

@@ -14,7 +14,7 @@ use domain::decisions::{self, Outcome, Signature, SignatureInput, Stance, Stance
 use domain::documents::changes;
 use domain::documents::{
     Amendment, AmendmentInput, AmendmentStatus, Document, DocumentFields, DocumentKind, DocumentStatus, Names,
-    Operation, Paragraph, Position, Response as AmendmentResponse, Unconsolidable, Version,
+    Operation, Position, Response as AmendmentResponse, Unconsolidable, Version,
 };
 use domain::participants::Participant;
 use domain::policy::{Action, DocumentReach, authorize, document_reach};
@@ -701,18 +701,8 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     store::documents::replace(&mut tx, &ctx.actor, &d.doc, d.doc.clone()).await?;
     let version = match input.language.as_deref().map(str::trim).filter(|l| *l != d.doc.original_language) {
         Some(language) => {
-            let mut c = domain::validation::Checker::new();
-            if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-                c.fail("language", "invalid-language");
-            }
-            let paragraphs = domain::documents::check_paragraphs(&mut c, "paragraphs", input.paragraphs);
-            if paragraphs.len() != base.paragraphs.len() {
-                c.fail_with("paragraphs", "paragraph-count", vec![("value", base.paragraphs.len().to_string())]);
-            }
-            c.finish(())?;
-            let paragraphs = paragraphs.into_iter().map(Paragraph::plain).collect();
-            let translation =
-                Version { note, ..Version::new(d.doc.id, base.number, language, paragraphs, username(ctx), now) };
+            let translation = domain::documents::translation(base, language, input.paragraphs, username(ctx), now)?;
+            let translation = Version { note, ..translation };
             store::documents::add_version(&mut tx, &ctx.actor, &d.doc, translation).await?
         }
         None if input.correction => {

@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use domain::agenda::{Agenda, ItemInput};
 use domain::decisions::{SignatureInput, StanceInput, StanceRecord};
 use domain::documents::{
-    Amendment, AmendmentInput, AmendmentStatus, DocumentFields, DocumentStatus, Names, Operation, Paragraph, Position,
-    Response, Version,
+    Amendment, AmendmentInput, AmendmentStatus, DocumentFields, DocumentStatus, Names, Operation, Position, Response,
 };
 use domain::events::Format;
 use domain::policy::Actor;
@@ -235,15 +234,8 @@ async fn document(
         }
     }
     for (language, paragraphs) in d.translations {
-        if paragraphs.len() != latest.paragraphs.len() {
-            bail!(
-                "the {language} translation has {} paragraphs, the original {}",
-                paragraphs.len(),
-                latest.paragraphs.len()
-            );
-        }
-        let paragraphs = paragraphs.into_iter().map(Paragraph::plain).collect();
-        let translation = Version::new(doc.id, latest.number, &language, paragraphs, "system".into(), now);
+        let translation = domain::documents::translation(&latest, &language, paragraphs, "system".into(), now)
+            .with_context(|| format!("the {language} translation"))?;
         store::documents::add_version(tx, system, &doc, translation).await?;
     }
     for s in d.stances {

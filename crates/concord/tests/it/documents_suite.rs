@@ -298,6 +298,17 @@ async fn bad_input_is_named_by_its_field() {
         .await;
     assert_eq!(early.status, StatusCode::CONFLICT, "nobody has joined: nothing is decided, the draft stays open");
     assert_eq!(show(&app, &secretariat, &id).await["document"]["status"], "draft");
+    let version = show(&app, &secretariat, &id).await["document"]["version"].clone();
+    let short = json!({ "version": version, "language": "en", "paragraphs": ["Only one."] });
+    let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &short).await;
+    assert_eq!(reply.json()["error"]["field"], "paragraphs", "a translation has the original's paragraphs");
+    let english = json!({ "version": version, "language": "en", "paragraphs": ["The Council decided: fields.", "Second paragraph on cooperation.", "Third paragraph."] });
+    let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &english).await;
+    assert_eq!(
+        (reply.status, reply.json()["number"].as_u64()),
+        (StatusCode::CREATED, Some(1)),
+        "under the same number"
+    );
     let agenda = "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda";
     let item = json!({ "format": "extended", "number": 40, "title": { "ru": "Вопрос" }, "area": "space", "status": "withdrawn" });
     let reply = app.json(&secretariat, "POST", agenda, &item).await;
