@@ -59,6 +59,7 @@ macro_rules! select_requests {
 }
 
 const OF_EVENT: &str = select_requests!("WHERE event_id = $1 ORDER BY id");
+const OF_PARTICIPANT: &str = select_requests!("ORDER BY event_id, id");
 const BY_ID: &str = select_requests!("WHERE id = $1");
 const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, principals, duration, priority, windows, \
      note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
@@ -70,6 +71,14 @@ const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2,
 pub async fn of_event(store: &Store, event: Id) -> Result<Vec<Request>> {
     let rows: Vec<RequestRow> = on!(store, c => sqlx::query_as(OF_EVENT).bind(event).fetch_all(c).await)?;
     rows.into_iter().map(Request::try_from).collect()
+}
+
+/// Every request that `participant` (a code) is a side of, at any event: one query over the
+/// requests, the sides read from each.
+pub async fn of_participant(store: &Store, participant: &str) -> Result<Vec<Request>> {
+    let rows: Vec<RequestRow> = on!(store, c => sqlx::query_as(OF_PARTICIPANT).fetch_all(c).await)?;
+    let requests = rows.into_iter().map(Request::try_from).collect::<Result<Vec<_>>>()?;
+    Ok(requests.into_iter().filter(|r| r.has_side(participant)).collect())
 }
 
 pub async fn create(tx: &mut Tx, actor: &Actor, request: Request) -> Result<Request> {

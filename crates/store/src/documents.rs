@@ -1091,3 +1091,18 @@ pub async fn verify(store: &Store) -> Result<Vec<String>> {
     }
     Ok(problems)
 }
+
+/// The body of each of these documents, in one query (for registers that refer to documents).
+pub async fn bodies_of(store: &Store, documents: &[Id]) -> Result<Vec<(Id, Id)>> {
+    if documents.is_empty() {
+        return Ok(Vec::new());
+    }
+    const SQLITE: &str = "SELECT id, body_id FROM documents WHERE id IN (SELECT unhex(value) FROM json_each($1))";
+    const PG: &str =
+        "SELECT id, body_id FROM documents WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))";
+    let ids = id_list(documents);
+    Ok(match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(SQLITE).bind(ids).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(PG).bind(ids).fetch_all(c).await?,
+    })
+}

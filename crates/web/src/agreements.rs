@@ -78,14 +78,16 @@ impl Follow {
             return Err(AppError::Unauthorized);
         }
         let reach = agreement_reach(&ctx.actor);
-        let mut bodies = Vec::new();
-        for a in store::agreements::all(&state.store).await? {
-            let body = match a.document_id {
-                Some(d) => store::documents::by_id(&state.store, d).await?.map(|d| d.body_id),
-                None => None,
-            };
-            bodies.push((a, body));
-        }
+        let all = store::agreements::all(&state.store).await?;
+        let documents: Vec<Id> = all.iter().filter_map(|a| a.document_id).collect();
+        let of_document = store::documents::bodies_of(&state.store, &documents).await?;
+        let bodies: Vec<(Agreement, Option<Id>)> = all
+            .into_iter()
+            .map(|a| {
+                let body = a.document_id.and_then(|d| of_document.iter().find(|(id, _)| *id == d).map(|(_, b)| *b));
+                (a, body)
+            })
+            .collect();
         let (agreements, bodies): (Vec<Agreement>, Vec<(Id, Id)>) = {
             let seen: Vec<(Agreement, Option<Id>)> = bodies.into_iter().filter(|(a, b)| reach.sees(a, *b)).collect();
             let bodies = seen.iter().filter_map(|(a, b)| b.map(|b| (a.id, b))).collect();

@@ -136,20 +136,19 @@ async fn meetings(state: &AppState, ctx: &Ctx, a: Id, b: Id) -> Result<Vec<Value
     Ok(out)
 }
 
-/// The requests for a meeting of the two that are neither declined nor withdrawn, at any event.
+/// The requests for a meeting of the two that are neither declined nor withdrawn, at any event:
+/// the two sides' own requests, which their ministries see (`domain::policy::bilateral_scope`).
 async fn requests(state: &AppState, f: &Follow, a: Id, b: Id, lang: &str) -> Result<Vec<Value>, AppError> {
     use domain::bilaterals::Status;
     let code = |id: Id| f.participants.iter().find(|p| p.id == id).map(|p| p.code.clone()).unwrap_or_default();
     let (a, b) = (code(a), code(b));
+    let events = store::events::page(&state.store, i64::from(u16::MAX), 0).await?;
     let mut out = Vec::new();
-    for event in store::events::page(&state.store, 1_000, 0).await? {
-        for r in store::bilaterals::of_event(&state.store, event.id).await? {
-            if r.has_side(&a) && r.has_side(&b) && !matches!(r.status(), Status::Declined | Status::Withdrawn) {
-                out.push(
-                    json!({ "event": event.slug, "event_name": event.name.get(lang), "status": r.status().as_str(),
-                    "duration": r.duration, "requester": r.requester() }),
-                );
-            }
+    for r in store::bilaterals::of_participant(&state.store, &a).await? {
+        if r.has_side(&b) && !matches!(r.status(), Status::Declined | Status::Withdrawn) {
+            let Some(event) = events.iter().find(|e| e.id == r.event_id) else { continue };
+            out.push(json!({ "event": event.slug, "event_name": event.name.get(lang), "status": r.status().as_str(),
+                "duration": r.duration, "requester": r.requester() }));
         }
     }
     Ok(out)
