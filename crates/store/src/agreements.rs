@@ -561,6 +561,13 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, report: Report) -> Result<Re
     Ok(report)
 }
 
+/// The reminders already sent, as (item, kind): one query, so that a reminder round looks only at
+/// what is still to be sent.
+pub async fn reminded(store: &Store) -> Result<Vec<(Id, String)>> {
+    const SQL: &str = "SELECT item_id, kind FROM action_item_reminders";
+    Ok(on!(store, c => sqlx::query_as(SQL).fetch_all(c).await)?)
+}
+
 /// Records that the reminder of `kind` about an item goes out now; false if one already went, so
 /// that each reminder is sent once whatever the number of nodes.
 pub async fn remind_once(tx: &mut Tx, item: Id, kind: &str) -> Result<bool> {

@@ -87,9 +87,19 @@ async fn admit(
 ) -> Result<(Request, Arc<Ctx>), AppError> {
     let here = req.uri().path_and_query().map_or("/".to_string(), |pq| pq.to_string());
     let mut ctx = Ctx { here, ..anonymous(lang) };
-    let bearer =
-        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let (signed_in, via_token) = if let Some(token) = bearer {
+    // A calendar application subscribes to a URL and sends no header: a calendar file may carry the
+    // reader's API token in its query instead.
+    let calendar_token = (req.method() == axum::http::Method::GET && req.uri().path().ends_with(".ics"))
+        .then(|| req.uri().query().and_then(|q| form_urlencoded_value(q.as_bytes(), "token")))
+        .flatten();
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+        .or(calendar_token);
+    let (signed_in, via_token) = if let Some(token) = bearer.as_deref() {
         let signed_in = store::accounts::token_user(&state.store, token.trim()).await?;
         (Some(signed_in.ok_or(AppError::Unauthorized)?), true)
     } else if let Some(secret) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {

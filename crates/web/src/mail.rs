@@ -248,6 +248,7 @@ pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Res
         participants.iter().find(|x| x.id == p).and_then(|x| jiff::tz::TimeZone::get(&x.time_zone).ok())
     };
     let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let sent = store::agreements::reminded(&state.store).await?;
     let mut reminded = 0;
     for item in &items {
         let status = item.status(now, &zone);
@@ -256,6 +257,9 @@ pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Res
             s if s.is_open() && item.due_within(today, ITEM_REMINDER_DAYS) => "due_soon",
             _ => continue,
         };
+        if sent.iter().any(|(id, k)| *id == item.id && k == kind) {
+            continue;
+        }
         let Some(agreement) = agreements.iter().find(|a| a.id == item.agreement_id && a.is_followed_on(today)) else {
             continue;
         };

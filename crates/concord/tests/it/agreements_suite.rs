@@ -185,6 +185,27 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
         "done items are not due"
     );
     assert!(ics.body.contains("DTSTART;VALUE=DATE:20261031"), "an all-day date, no time zone to slip");
+    let ministry = store::accounts::by_username(&app.db.store, "ministry-kz").await.unwrap();
+    let mut tx = app.db.store.begin().await.unwrap();
+    store::accounts::create_token(
+        &mut tx,
+        &domain::policy::Actor::anonymous(),
+        &ministry,
+        "calendar",
+        "cnc_calendar-feed",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let subscribed = app.get(&Session::default(), "/agreements.ics?party=KZ&token=cnc_calendar-feed").await;
+    assert_eq!(subscribed.body, ics.body, "a calendar application subscribes with the reader's token in the URL");
+    let forged = app.get(&Session::default(), "/agreements.ics?party=KZ&token=cnc_forged").await;
+    assert!(
+        forged.status != StatusCode::OK && !forged.body.contains("BEGIN:VCALENDAR"),
+        "a forged token reads nothing"
+    );
+    let elsewhere = app.get(&Session::default(), "/api/v1/agreements?token=cnc_calendar-feed").await;
+    assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED, "only calendar files take the token in the URL");
 
     let body = json!({ "title": { "en": "Agreement on test cooperation" }, "level": "high", "parties": ["KZ", "RU"],
         "signed_on": "2026-01-15", "signed_at": { "en": "Astana" }, "entry_into_force": "after_notifications" });
