@@ -152,6 +152,42 @@ pub struct Agenda {
     pub version: i64,
 }
 
+/// The formats a meeting's agenda is kept in: the meeting's own, or for a meeting that lists none
+/// (it sits in one) the formats its items were entered in, else the extended one.
+pub fn formats_kept(meeting: &[Format], items: &[AgendaItem]) -> Vec<Format> {
+    if !meeting.is_empty() {
+        return meeting.to_vec();
+    }
+    let mut used: Vec<Format> = Vec::new();
+    for item in items {
+        if !used.contains(&item.format) {
+            used.push(item.format);
+        }
+    }
+    if used.is_empty() { vec![Format::Extended] } else { used }
+}
+
+impl Agenda {
+    pub fn is_adopted(&self) -> bool {
+        self.adopted_at.is_some()
+    }
+}
+
+/// Why an item may not be added or changed as asked (`before`: the item as it stands, if any) on
+/// an agenda that is adopted (`adopted`): its questions stay as adopted, only their fate changes.
+pub fn check_change(adopted: bool, before: Option<&AgendaItem>, after: &AgendaItem) -> Result<(), &'static str> {
+    match before {
+        _ if !adopted => Ok(()),
+        None => Err("the agenda of this format is adopted: no item is added to it"),
+        Some(b)
+            if (b.format, b.number, &b.title, &b.area) != (after.format, after.number, &after.title, &after.area) =>
+        {
+            Err("the agenda is adopted: only an item's status changes now")
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// Why an agenda cannot be adopted as it stands.
 pub fn check_adoptable(items: &[&AgendaItem]) -> Result<(), Invalid> {
     let mut c = Checker::new();
@@ -203,6 +239,30 @@ mod tests {
         assert_eq!(forwarded.validate(&e, &[]).unwrap_err().0[0].field, "forwarded_to");
         let stray = ItemInput { forwarded_to: Some("cis-chs".into()), ..input() };
         assert_eq!(stray.validate(&e, &[]).unwrap_err().0[0].code, "only-when-forwarded");
+    }
+
+    #[test]
+    fn an_adopted_agenda_keeps_its_questions_and_lets_their_fate_change() {
+        let item = AgendaItem {
+            id: new_id(),
+            meeting_id: new_id(),
+            format: Format::Extended,
+            number: 1,
+            title: Text::new(&[("ru", "x")]),
+            area: "political".into(),
+            initiator: None,
+            rapporteur: Text::default(),
+            status: ItemStatus::Included,
+            reason: Text::default(),
+            forwarded_to: None,
+            version: 1,
+        };
+        let withdrawn = AgendaItem { status: ItemStatus::Withdrawn, ..item.clone() };
+        let renumbered = AgendaItem { number: 2, ..item.clone() };
+        assert!(check_change(true, Some(&item), &withdrawn).is_ok());
+        assert!(check_change(true, Some(&item), &renumbered).is_err());
+        assert!(check_change(true, None, &item).is_err());
+        assert!(check_change(false, Some(&item), &renumbered).is_ok());
     }
 
     #[test]

@@ -422,6 +422,22 @@ pub fn briefing_side(actor: &Actor, a: Id, b: Id) -> Result<Id, Denied> {
     }
 }
 
+/// What keeping a document's text takes: a delegation keeps its own internal papers, the body's
+/// secretariat the rest. `event`: the event of the document's meeting, where its officers act.
+pub fn document_keeper(document: &Document, event: Option<Id>) -> Action {
+    match (document.classification, document.readers.first()) {
+        (Classification::Internal, Some(owner)) => Action::ActOnDocument { event, participant: *owner },
+        _ => Action::ManageDocuments { body: document.body_id },
+    }
+}
+
+/// Whether the actor may act for a member on a document of `body` (propose, answer, state its
+/// stance): the member's own delegation or ministry, or the body's secretariat recording it.
+pub fn may_act_on_document(actor: &Actor, body: Id, event: Option<Id>, participant: Id) -> Result<(), Denied> {
+    authorize(actor, Action::ManageDocuments { body })
+        .or_else(|_| authorize(actor, Action::ActOnDocument { event, participant }))
+}
+
 /// The role a user receives on creating an event: whoever creates an event for their ministry hosts
 /// it, so that they can go on editing it. An admin needs none.
 pub fn role_on_creating_event(actor: &Actor, event: Id, host: Id) -> Option<Role> {

@@ -2,8 +2,6 @@
 //! rapporteur, status and documents; the secretariat keeps it and adopts it. The documents under an
 //! item are listed only as far as the reader's reach goes.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -74,15 +72,15 @@ impl Sitting {
 
     /// The formats the agenda is kept in: the meeting's, or one if it names none.
     fn formats(&self) -> Vec<Format> {
-        if self.meeting.meeting.formats.is_empty() {
-            vec![Format::Extended]
-        } else {
-            self.meeting.meeting.formats.clone()
-        }
+        domain::agenda::formats_kept(&self.meeting.meeting.formats, &self.items)
     }
 
     fn agenda(&self, format: Format) -> Option<&Agenda> {
         self.agendas.iter().find(|a| a.format == format)
+    }
+
+    fn adopted(&self, format: Format) -> bool {
+        self.agenda(format).is_some_and(Agenda::is_adopted)
     }
 
     fn may_manage(&self, ctx: &Ctx) -> Result<(), AppError> {
@@ -195,9 +193,7 @@ impl Sitting {
 async fn add(state: &AppState, ctx: &Ctx, s: &Sitting, input: ItemInput) -> Result<AgendaItem, AppError> {
     s.may_manage(ctx)?;
     let item = s.item(new_id(), 1, input)?;
-    if s.agenda(item.format).is_some_and(|a| a.adopted_at.is_some()) {
-        return Err(AppError::Refused("the agenda of this format is adopted: no item is added to it".into()));
-    }
+    domain::agenda::check_change(s.adopted(item.format), None, &item).map_err(|why| AppError::Refused(why.into()))?;
     let mut tx = state.store.begin().await?;
     let item = store::agenda::create_item(&mut tx, &ctx.actor, item).await?;
     tx.commit().await?;
@@ -218,13 +214,8 @@ async fn replace(
         return Err(AppError::Conflict { entity: "agenda item", current: before.version });
     }
     let after = s.item(id, version, input)?;
-    // Once the agenda is adopted, an item's question stays as adopted; its fate may still change.
-    let adopted = s.agenda(before.format).is_some_and(|a| a.adopted_at.is_some());
-    let reworded = (after.format, after.number, &after.title, &after.area)
-        != (before.format, before.number, &before.title, &before.area);
-    if adopted && reworded {
-        return Err(AppError::Refused("the agenda is adopted: only an item's status changes now".into()));
-    }
+    domain::agenda::check_change(s.adopted(before.format), Some(before), &after)
+        .map_err(|why| AppError::Refused(why.into()))?;
     let mut tx = state.store.begin().await?;
     let after = store::agenda::replace_item(&mut tx, &ctx.actor, before, after).await?;
     tx.commit().await?;
@@ -237,7 +228,7 @@ async fn adopt(state: &AppState, ctx: &Ctx, s: &Sitting, format: Format) -> Resu
         return Err(AppError::field("format", "format-not-held"));
     }
     let before = s.agenda(format);
-    if before.is_some_and(|a| a.adopted_at.is_some()) {
+    if s.adopted(format) {
         return Err(AppError::Refused("the agenda of this format is adopted already".into()));
     }
     let items: Vec<&AgendaItem> = s.items.iter().filter(|i| i.format == format).collect();
@@ -364,7 +355,7 @@ async fn after_form(
     outcome: Result<(), AppError>,
 ) -> Result<Response, AppError> {
     let outcome = outcome.map(|()| format!("/events/{event}/meetings/{meeting}/agenda"));
-    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let values = form.to_json();
     render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, event, meeting, values, errors)).await
 }
 

@@ -447,7 +447,7 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
         create(&state, &ctx, &f, input).await.map(|a| format!("/agreements/{}", a.id))
     }
     .await;
-    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let values = form.to_json();
     let query = RegisterQuery::default();
     render::form_outcome(&state, &ctx, outcome, |errors| register_with(&state, &ctx, &f, &query, values, errors)).await
 }
@@ -478,8 +478,8 @@ async fn api_notify(
 ) -> Result<Json<Value>, AppError> {
     let f = Follow::load(&state, &ctx).await?;
     notify(&state, &ctx, &f, id, input).await?;
-    let f = Follow::load(&state, &ctx).await?;
-    Ok(Json(json!({ "agreement": f.agreement_json(&state, f.agreement(id)?, ctx.lang) })))
+    let after = store::agreements::by_id(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(json!({ "agreement": f.agreement_json(&state, &after, ctx.lang) })))
 }
 
 async fn add_item(
@@ -598,7 +598,7 @@ async fn after_form(
     outcome: Result<(), AppError>,
 ) -> Result<Response, AppError> {
     let outcome = outcome.map(|()| format!("/agreements/{id}"));
-    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let values = form.to_json();
     render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, id, values, errors)).await
 }
 
@@ -761,8 +761,8 @@ async fn api_interruption(
 ) -> Result<Json<Value>, AppError> {
     let f = Follow::load(&state, &ctx).await?;
     interrupt(&state, &ctx, &f, id, input).await?;
-    let f = Follow::load(&state, &ctx).await?;
-    Ok(Json(json!({ "agreement": f.agreement_json(&state, f.agreement(id)?, ctx.lang) })))
+    let after = store::agreements::by_id(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(json!({ "agreement": f.agreement_json(&state, &after, ctx.lang) })))
 }
 
 async fn interruption_form(

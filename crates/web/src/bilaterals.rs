@@ -639,7 +639,7 @@ async fn after_form(
     outcome: Result<(), AppError>,
 ) -> Result<Response, AppError> {
     let outcome = outcome.map(|()| format!("/events/{slug}/bilaterals"));
-    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let values = form.to_json();
     render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, slug, values, errors)).await
 }
 

@@ -3,8 +3,6 @@
 //! and the PDF. Every path reads a document through the reader's reach (`domain::policy`): a
 //! document above the reader's classification is "not found", never shown in part.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -171,10 +169,7 @@ impl Dossier {
 
     /// The secretariat, or the member's own delegation (officer at the meeting's event, or ministry).
     fn may_act_for(&self, ctx: &Ctx, participant: Id) -> Result<(), AppError> {
-        if authorize(&ctx.actor, Action::ManageDocuments { body: self.body.id }).is_ok() {
-            return Ok(());
-        }
-        Ok(authorize(&ctx.actor, Action::ActOnDocument { event: self.event(), participant })?)
+        Ok(domain::policy::may_act_on_document(&ctx.actor, self.body.id, self.event(), participant)?)
     }
 
     fn manages(&self, ctx: &Ctx) -> bool {
@@ -469,7 +464,7 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
         create(&state, &ctx, fields).await.map(|d| format!("/documents/{}", d.id))
     }
     .await;
-    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let values = form.to_json();
     let query = RegisterQuery::default();
     render::form_outcome(&state, &ctx, outcome, |errors| register(&state, &ctx, &query, values, errors)).await
 }
@@ -566,21 +561,11 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     let participants = store::participants::list(&state.store).await?;
     let names = Names { body: body.id, meeting, agenda: &agenda, participants: &participants };
     let (document, first) = fields.into_document(&names, username(ctx), jiff::Timestamp::now())?;
-    authorize(&ctx.actor, keeper(&document, sitting.map(|m| m.event_id)))?;
+    authorize(&ctx.actor, domain::policy::document_keeper(&document, sitting.map(|m| m.event_id)))?;
     let mut tx = state.store.begin().await?;
     let document = store::documents::create(&mut tx, &ctx.actor, document, first).await?;
     tx.commit().await?;
     Ok(document)
-}
-
-/// Who keeps a document's text: a delegation its own internal papers, the body's secretariat the rest.
-fn keeper(document: &Document, event: Option<Id>) -> Action {
-    match (document.classification, document.readers.first()) {
-        (domain::documents::Classification::Internal, Some(owner)) => {
-            Action::ActOnDocument { event, participant: *owner }
-        }
-        _ => Action::ManageDocuments { body: document.body_id },
-    }
 }
 
 fn username(ctx: &Ctx) -> String {
@@ -689,7 +674,7 @@ struct VersionInput {
 }
 
 async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInput) -> Result<Version, AppError> {
-    authorize(&ctx.actor, keeper(&d.doc, d.event()))?;
+    authorize(&ctx.actor, domain::policy::document_keeper(&d.doc, d.event()))?;
     if d.doc.version != input.version {
         return Err(AppError::Conflict { entity: "document", current: d.doc.version });
     }
@@ -747,7 +732,8 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
 
 // ---- Stances, the decision and signatures ----
 
-async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) -> Result<(), AppError> {
+/// Records a member's stance and returns the outcome the body's rule gives the stances with it.
+async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) -> Result<Outcome, AppError> {
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
     if !d.doc.status.is_open() {
@@ -757,9 +743,11 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
     let mut tx = state.store.begin().await?;
     store::documents::hold_open(&mut tx, d.doc.id, None).await?;
+    let mut stances: Vec<StanceRecord> = d.stances.iter().filter(|s| s.participant != participant).cloned().collect();
+    stances.push(record.clone());
     store::documents::state_stance(&mut tx, &ctx.actor, d.doc.id, record).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(decisions::outcome(d.body.decision_rule, &d.member_ids(), &stances))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -891,9 +879,7 @@ async fn api_stance(
     JsonBody(input): JsonBody<StanceInput>,
 ) -> Result<Json<Value>, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    stance(&state, &ctx, &d, input).await?;
-    let d = Dossier::load(&state, &ctx, id).await?;
-    Ok(Json(json!({ "outcome": d.outcome() })))
+    Ok(Json(json!({ "outcome": stance(&state, &ctx, &d, input).await? })))
 }
 
 async fn api_decision(
@@ -929,7 +915,7 @@ async fn after_form(
     outcome: Result<(), AppError>,
 ) -> Result<Response, AppError> {
     let outcome = outcome.map(|()| format!("/documents/{id}"));
-    let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
+    let values = form.to_json();
     render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, id, values, errors)).await
 }
 
@@ -1023,7 +1009,7 @@ async fn stance_form(
             stance: choice(&form, "stance", Stance::parse)?,
             text: form.get("text").to_string(),
         };
-        stance(&state, &ctx, &d, input).await
+        stance(&state, &ctx, &d, input).await.map(|_| ())
     }
     .await;
     after_form(&state, &ctx, id, &form, outcome).await

@@ -349,6 +349,10 @@ async fn the_demo_has_the_cfm_agenda_its_seventeen_drafts_and_a_signed_decision_
         })
         .collect();
     assert_eq!(counts, [("narrow".into(), 3, true), ("extended".into(), 10, true)], "13 items, both agendas adopted");
+    let car =
+        app.get(&Session::default(), "/api/v1/events/almaty-2025/meetings/central-asia-russia/agenda").await.json();
+    let items: usize = car["formats"].as_array().unwrap().iter().map(|f| f["items"].as_array().unwrap().len()).sum();
+    assert_eq!(items, 5, "a meeting that lists no formats shows the items it has");
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
     let all = app.get(&secretariat, &format!("{DOCUMENTS}?event=almaty-2025&meeting=cis-cfm")).await.json();
     assert_eq!(all["total"], 17, "17 drafts before the CFM");
