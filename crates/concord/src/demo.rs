@@ -12,6 +12,7 @@ use domain::events::{EventFields, Format, MeetingFields, Venue};
 use domain::participants::NewParticipant;
 use domain::policy::Actor;
 use domain::programme::{ItemFrame, ItemInput, Travel};
+use domain::text::CaseForms;
 use jiff::civil::Date;
 use serde::Deserialize;
 use store::Store;
@@ -19,6 +20,7 @@ use store::delegations::Decision;
 
 mod agreements;
 mod documents;
+mod press;
 
 const SCENARIO: &str = include_str!("../../../demo/almaty-2025.json");
 
@@ -105,6 +107,8 @@ struct EventData {
     name: Text,
     host: String,
     city: Text,
+    #[serde(default)]
+    city_cases: CaseForms,
     time_zone: String,
     start_date: Date,
     end_date: Date,
@@ -128,6 +132,8 @@ struct MeetingData {
     body: String,
     number: Option<i32>,
     title: Text,
+    #[serde(default)]
+    cases: CaseForms,
     chair: Option<String>,
     formats: Vec<Format>,
     date: Date,
@@ -226,6 +232,7 @@ pub async fn load(store: &Store) -> Result<()> {
             name: e.name,
             host: e.host,
             city: e.city,
+            city_cases: e.city_cases,
             time_zone: e.time_zone,
             start_date: e.start_date,
             end_date: e.end_date,
@@ -240,6 +247,7 @@ pub async fn load(store: &Store) -> Result<()> {
                 body: m.body,
                 number: m.number,
                 title: m.title,
+                cases: m.cases,
                 chair: m.chair,
                 formats: m.formats,
                 date: m.date,
@@ -334,5 +342,6 @@ pub async fn load(store: &Store) -> Result<()> {
     }
     tx.commit().await?;
     documents::load(store, &system).await?;
-    agreements::load(store, &system).await
+    agreements::load(store, &system).await?;
+    press::load(store, &system).await
 }

@@ -83,6 +83,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
         name: Text::new(&[("en", &format!("High-level week {slug}"))]),
         host: codes.first().context("at least one delegation")?.to_string(),
         city: Text::new(&[("en", "New York")]),
+        city_cases: Default::default(),
         time_zone: "America/New_York".into(),
         start_date: date(2026, 9, 22),
         end_date: date(2026, 9, 26),
@@ -99,7 +100,9 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
         body: body.slug.clone(),
         number: Some(81),
         title: Text::new(&[("en", "General debate")]),
-        chair: None,
+        cases: Default::default(),
+        // The host chairs, as at a summit it hosts.
+        chair: Some(codes[0].to_string()),
         formats: vec![Format::Extended],
         date: date(2026, 9, 22),
     };
@@ -127,6 +130,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
                 formats: vec![Format::Extended],
                 meetings: vec![],
                 private: Private { email: format!("{}@example.org", word(n).to_lowercase()), ..Private::default() },
+                cases: Default::default(),
             };
             let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;
             if i == 0 {

@@ -34,6 +34,7 @@ fn main() {
                 formats: vec![],
                 meetings: vec![],
                 private: Private::default(),
+                cases: Default::default(),
                 photo: None,
                 accreditation: Accreditation::Approved { badge_number: 1 },
                 version: 1,

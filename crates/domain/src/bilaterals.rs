@@ -662,6 +662,7 @@ mod tests {
                 name: Text::new(&[("en", "Almaty")]),
                 host: "KZ".into(),
                 city: Text::new(&[("en", "Almaty")]),
+                city_cases: Default::default(),
                 time_zone: "Asia/Almaty".into(),
                 start_date: jiff::civil::date(2025, 4, 10),
                 end_date: jiff::civil::date(2025, 4, 11),
@@ -681,6 +682,7 @@ mod tests {
             formats: Vec::new(),
             meetings: Vec::new(),
             private: Private { arrival, ..Private::default() },
+            cases: Default::default(),
         };
         (code.to_string(), Member::requested(crate::new_id(), crate::new_id(), fields))
     }

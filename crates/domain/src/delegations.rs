@@ -5,6 +5,8 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::events::Format;
+use crate::text::CaseForms;
+pub use crate::text::Gender;
 use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
@@ -165,6 +167,32 @@ impl Names {
     }
 }
 
+/// The case forms of a member's full name (as [`Names::display`] gives it) and position as a
+/// sentence uses them, per language, and the gender verbs agree with:
+/// `name: { "instrumental": { "ru": "Сергеем Викторовичем Лавровым", "kk": "Сергей Викторович Лавровпен" } }`,
+/// `position: { "instrumental": { "ru": "Министром иностранных дел" } }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonCases {
+    #[serde(default)]
+    pub name: CaseForms,
+    #[serde(default)]
+    pub position: CaseForms,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+}
+
+impl PersonCases {
+    /// Checks every form as a content field of at most 300 characters; no form is required.
+    fn checked(self, c: &mut Checker) -> PersonCases {
+        PersonCases {
+            name: self.name.checked(c, "cases.name", 300),
+            position: self.position.checked(c, "cases.position", 300),
+            gender: self.gender,
+        }
+    }
+}
+
 /// When a person holds a position: either end may be unknown. A member carries the position as on
 /// the days of the event, so the tenure must cover them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -297,6 +325,9 @@ pub struct Member {
     /// The meetings of the event the member sits in, by slug; empty: all of them.
     pub meetings: Vec<String>,
     pub private: Private,
+    /// The case forms of the name and position, for press releases.
+    #[serde(default)]
+    pub cases: PersonCases,
     pub photo: Option<Id>,
     pub accreditation: Accreditation,
     pub version: i64,
@@ -316,6 +347,7 @@ impl Member {
             formats: Vec::new(),
             meetings: Vec::new(),
             private: Private::default(),
+            cases: PersonCases::default(),
             photo: None,
             accreditation: Accreditation::Requested,
             version: 1,
@@ -332,8 +364,8 @@ impl Member {
     /// The member with the fields an officer entered replacing the old ones (photo, accreditation
     /// and version stay).
     pub fn with_fields(self, fields: MemberFields) -> Member {
-        let MemberFields { names, position, tenure, rank, role, formats, meetings, private } = fields;
-        Member { names, position, tenure, rank, role, formats, meetings, private, ..self }
+        let MemberFields { names, position, tenure, rank, role, formats, meetings, private, cases } = fields;
+        Member { names, position, tenure, rank, role, formats, meetings, private, cases, ..self }
     }
 }
 
@@ -353,6 +385,9 @@ pub struct MemberFields {
     pub meetings: Vec<String>,
     #[serde(default)]
     pub private: Private,
+    /// The case forms of the name and position; left out, none.
+    #[serde(default)]
+    pub cases: PersonCases,
 }
 
 impl MemberFields {
@@ -376,6 +411,7 @@ impl MemberFields {
         let position = self.position.checked(&mut c, "position", 200);
         self.tenure.check(&mut c);
         let private = check_private(&mut c, self.private);
+        let cases = self.cases.checked(&mut c);
         if self.role != DelegationRole::Head
             && self.formats.contains(&Format::Narrow)
             && self.rank > Rank::DeputyMinister
@@ -389,7 +425,7 @@ impl MemberFields {
             self.meetings.iter().map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect();
         meetings.sort();
         meetings.dedup();
-        c.finish(MemberFields { names, position, private, formats, meetings, ..self })
+        c.finish(MemberFields { names, position, private, cases, formats, meetings, ..self })
     }
 }
 
@@ -588,6 +624,7 @@ pub(crate) mod tests {
             formats: vec![],
             meetings: vec![],
             private: Private::default(),
+            cases: PersonCases::default(),
             photo: None,
             accreditation: Accreditation::Requested,
             version: 1,
@@ -645,6 +682,7 @@ pub(crate) mod tests {
             formats: vec![Format::Narrow],
             meetings: vec![],
             private: Private::default(),
+            cases: PersonCases::default(),
         };
         let name = |f: &str, g: &str| PersonName { family: f.into(), given: g.into(), patronymic: String::new() };
         assert!(fields(name("Nurtleu", "Murat"), name("Нуртлеу", "Мурат")).validate().is_ok());
@@ -674,10 +712,56 @@ pub(crate) mod tests {
             formats: vec![Format::Narrow],
             meetings: vec![],
             private: Private::default(),
+            cases: PersonCases::default(),
         };
         assert_eq!(f.clone().validate().unwrap_err().0[0].code, "narrow-is-for-heads");
         f.role = DelegationRole::Head;
         assert!(f.validate().is_ok());
+    }
+
+    #[test]
+    fn a_members_case_forms_are_checked_and_carried() {
+        let fields = |cases: serde_json::Value| MemberFields {
+            names: Names {
+                latin: PersonName { family: "Lavrov".into(), given: "Sergey".into(), ..PersonName::default() },
+                cyrillic: PersonName {
+                    family: "Лавров".into(),
+                    given: "Сергей".into(),
+                    patronymic: "Викторович".into(),
+                },
+            },
+            position: Text::new(&[("ru", "Министр иностранных дел")]),
+            tenure: Tenure::default(),
+            rank: Rank::Minister,
+            role: DelegationRole::Head,
+            formats: vec![],
+            meetings: vec![],
+            private: Private::default(),
+            cases: serde_json::from_value(cases).unwrap(),
+        };
+        let ok = fields(serde_json::json!({
+            "name": { "instrumental": { "ru": " Сергеем Викторовичем Лавровым ", "kk": "Сергей Викторович Лавровпен" } },
+            "position": { "genitive": { "ru": "Министра иностранных дел" } },
+            "gender": "masculine",
+        }))
+        .validate()
+        .unwrap();
+        assert_eq!(ok.cases.name.get(crate::text::Case::Instrumental, "ru"), Some("Сергеем Викторовичем Лавровым"));
+        assert_eq!(ok.cases.gender, Some(Gender::Masculine));
+        let member = Member::requested(crate::new_id(), Id::nil(), ok.clone());
+        assert_eq!(member.cases, ok.cases, "a new member carries the forms");
+        let edited = member.with_fields(MemberFields { cases: PersonCases::default(), ..ok });
+        assert_eq!(edited.cases, PersonCases::default(), "an edit replaces them");
+
+        let long = fields(serde_json::json!({ "name": { "instrumental": { "ru": "я".repeat(301) } } }));
+        assert_eq!(long.validate().unwrap_err().0[0].field, "cases.name.instrumental.ru");
+        let long = fields(serde_json::json!({ "position": { "genitive": { "kk": "я".repeat(301) } } }));
+        assert_eq!(long.validate().unwrap_err().0[0].field, "cases.position.genitive.kk");
+        assert!(
+            serde_json::from_value::<PersonCases>(serde_json::json!({ "gender": "neuter" })).is_err(),
+            "two genders"
+        );
+        assert!(serde_json::from_value::<PersonCases>(serde_json::json!({ "title": {} })).is_err(), "unknown keys");
     }
 
     #[test]
@@ -695,6 +779,7 @@ pub(crate) mod tests {
             formats: vec![],
             meetings: vec![],
             private: Private::default(),
+            cases: PersonCases::default(),
         };
         let almaty = EventFrame { meetings: &[], first_day: d(2025, 4, 10), last_day: d(2025, 4, 11) };
         let field = |f: MemberFields| f.validate_for(almaty).map_err(|e| e.0[0].field.clone());

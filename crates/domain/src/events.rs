@@ -4,6 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::programme::Travel;
+use crate::text::CaseForms;
 use crate::validation::{Checker, Invalid, check_slug, check_time_zone};
 use crate::{Id, Text};
 
@@ -55,6 +56,9 @@ pub struct Event {
     /// The participant whose ministry runs the event.
     pub host: Id,
     pub city: Text,
+    /// The case forms of the city's name: «в Алматы», «Алматыда».
+    #[serde(default)]
+    pub city_cases: CaseForms,
     pub time_zone: String,
     pub start_date: Date,
     pub end_date: Date,
@@ -70,13 +74,15 @@ pub struct Event {
 impl Event {
     /// A new event from its fields, hosted by the participant `host` (the id of `fields.host`).
     pub fn new(id: Id, host: Id, fields: EventFields) -> Event {
-        let EventFields { slug, name, city, time_zone, start_date, end_date, venues, travel, host: _ } = fields;
+        let EventFields { slug, name, city, city_cases, time_zone, start_date, end_date, venues, travel, host: _ } =
+            fields;
         Event {
             id,
             slug,
             name,
             host,
             city,
+            city_cases,
             time_zone,
             start_date,
             end_date,
@@ -117,6 +123,9 @@ pub struct EventFields {
     /// The host participant's code (`KZ`).
     pub host: String,
     pub city: Text,
+    /// The case forms of the city's name; left out, none.
+    #[serde(default)]
+    pub city_cases: CaseForms,
     pub time_zone: String,
     pub start_date: Date,
     pub end_date: Date,
@@ -134,6 +143,7 @@ impl EventFields {
         check_slug(&mut c, "slug", &self.slug);
         let name = self.name.checked(&mut c, "name", 200);
         let city = self.city.checked(&mut c, "city", 100);
+        let city_cases = self.city_cases.checked(&mut c, "city_cases", 100);
         let host = self.host.trim().to_uppercase();
         if host.is_empty() {
             c.fail("host", "required");
@@ -146,7 +156,7 @@ impl EventFields {
         }
         let venues = self.venues.map(|venues| check_venues(&mut c, venues));
         let travel = self.travel.map(|travel| check_travel(&mut c, travel, venues.as_deref()));
-        c.finish(EventFields { name, host, city, venues, travel, ..self })
+        c.finish(EventFields { name, host, city, city_cases, venues, travel, ..self })
     }
 }
 
@@ -227,6 +237,9 @@ pub struct Meeting {
     /// The number in the body's series ("8th meeting in the Central Asia–Russia format").
     pub number: Option<i32>,
     pub title: Text,
+    /// The case forms of the title: «на заседании Совета министров иностранных дел СНГ».
+    #[serde(default)]
+    pub cases: CaseForms,
     /// Who chairs, which need not be the host.
     pub chair: Option<Id>,
     pub formats: Vec<Format>,
@@ -241,6 +254,9 @@ pub struct MeetingFields {
     pub body: String,
     pub number: Option<i32>,
     pub title: Text,
+    /// The case forms of the title; left out, none.
+    #[serde(default)]
+    pub cases: CaseForms,
     pub chair: Option<String>,
     pub formats: Vec<Format>,
     pub date: Date,
@@ -252,6 +268,7 @@ impl MeetingFields {
         let mut c = Checker::new();
         check_slug(&mut c, "slug", &self.slug);
         let title = self.title.checked(&mut c, "title", 300);
+        let cases = self.cases.checked(&mut c, "cases", 300);
         if self.number.is_some_and(|n| !(1..=10_000).contains(&n)) {
             c.fail("number", "out-of-range");
         }
@@ -260,7 +277,7 @@ impl MeetingFields {
         }
         let mut formats = self.formats;
         formats.dedup();
-        c.finish(MeetingFields { title, formats, ..self })
+        c.finish(MeetingFields { title, cases, formats, ..self })
     }
 }
 
@@ -275,6 +292,7 @@ mod tests {
             name: Text::new(&[("en", "CIS CFM, Almaty")]),
             host: "kz".into(),
             city: Text::new(&[("en", "Almaty"), ("ru", "Алматы")]),
+            city_cases: CaseForms::default(),
             time_zone: "Asia/Almaty".into(),
             start_date: date(2025, 4, 10),
             end_date: date(2025, 4, 11),
@@ -318,6 +336,28 @@ mod tests {
     }
 
     #[test]
+    fn the_case_forms_of_the_city_are_checked_and_kept_by_an_edit_that_brings_them() {
+        let forms = |json| serde_json::from_value::<CaseForms>(json).unwrap();
+        let fields = EventFields {
+            city_cases: forms(
+                serde_json::json!({ "prepositional": { "ru": "Алматы" }, "locative": { "kk": "Алматыда" } }),
+            ),
+            ..almaty()
+        }
+        .validate()
+        .unwrap();
+        let event = Event::new(crate::new_id(), crate::new_id(), fields.clone());
+        assert_eq!(event.city_cases.get(crate::text::Case::Locative, "kk"), Some("Алматыда"));
+        let edited = event.with_fields(crate::new_id(), fields);
+        assert_eq!(edited.city_cases.get(crate::text::Case::Prepositional, "ru"), Some("Алматы"));
+        let long = EventFields {
+            city_cases: forms(serde_json::json!({ "locative": { "kk": "я".repeat(101) } })),
+            ..almaty()
+        };
+        assert_eq!(long.validate().unwrap_err().0[0].field, "city_cases.locative.kk");
+    }
+
+    #[test]
     fn an_event_is_normalised() {
         let e = almaty().validate().unwrap();
         assert_eq!(e.host, "KZ");
@@ -344,6 +384,7 @@ mod tests {
             name: fields.name,
             host: crate::new_id(),
             city: fields.city,
+            city_cases: fields.city_cases,
             time_zone: fields.time_zone,
             start_date: fields.start_date,
             end_date: fields.end_date,
@@ -357,11 +398,17 @@ mod tests {
             body: "cis-cfm".into(),
             number: None,
             title: Text::new(&[("en", "Meeting of the CFM")]),
+            cases: CaseForms::default(),
             chair: Some("TJ".into()),
             formats: vec![Format::Narrow, Format::Extended],
             date: d,
         };
         assert!(meeting(date(2025, 4, 11)).validate(&event).is_ok());
+        let long = MeetingFields {
+            cases: serde_json::from_value(serde_json::json!({ "accusative": { "ru": "я".repeat(301) } })).unwrap(),
+            ..meeting(date(2025, 4, 11))
+        };
+        assert_eq!(long.validate(&event).unwrap_err().0[0].field, "cases.accusative.ru");
         assert_eq!(meeting(date(2025, 4, 12)).validate(&event).unwrap_err().0[0].code, "outside-event");
     }
 }

@@ -178,6 +178,8 @@ pub fn members(
             formats,
             meetings: cell("meetings").split([' ', ',', ';']).filter(|m| !m.is_empty()).map(str::to_string).collect(),
             private: Private { email: cell("email").into(), phone: cell("phone").into(), arrival, departure },
+            // A sheet has no columns for case forms: they are entered through the API or the demo.
+            cases: Default::default(),
         };
         match fields.validate_for(event) {
             Ok(fields) if problems.is_empty() => members.push(fields),

@@ -17,6 +17,7 @@ pub mod lineup;
 pub mod participants;
 pub mod policy;
 pub mod precedence;
+pub mod press;
 pub mod programme;
 pub mod seating;
 pub mod text;

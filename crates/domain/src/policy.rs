@@ -124,6 +124,10 @@ pub enum Action {
     ScheduleBilaterals {
         event: Id,
     },
+    /// Run an event's press office: draft, edit and release press releases, upload photos.
+    RunPressOffice {
+        event: Id,
+    },
     /// Keep a body's agendas, documents, versions, decisions, signatures and areas of cooperation.
     ManageDocuments {
         body: Id,
@@ -172,7 +176,8 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         | Action::DecideAccreditation { event }
         | Action::CheckBadge { event }
         | Action::ManageProgramme { event }
-        | Action::ScheduleBilaterals { event } => (actor.hosts(event), "only the event's host"),
+        | Action::ScheduleBilaterals { event }
+        | Action::RunPressOffice { event } => (actor.hosts(event), "only the event's host"),
         Action::ActOnBilateral { event, participant } => (
             actor.is_officer(event, participant) || actor.is_ministry_of(participant),
             "only the delegation's accreditation officer or its ministry",
@@ -401,6 +406,19 @@ pub fn reporter(
     }
 }
 
+/// How an actor reads an event's press releases: the event's press office (its host) and admins
+/// as editors, media accredited to the event as press, everyone else as the public.
+pub fn press_reader(actor: &Actor, event: Id) -> crate::press::Reader {
+    use crate::press::Reader;
+    if actor.is_admin() || actor.hosts(event) {
+        Reader::Editor
+    } else if actor.roles.contains(&Role::Press { event }) {
+        Reader::Press
+    } else {
+        Reader::Public
+    }
+}
+
 /// Which side of a bilateral briefing the reader is on: the ministry or an accreditation officer of
 /// one of the two (an admin reads the first side's copy). Nobody else reads a briefing.
 pub fn briefing_side(actor: &Actor, a: Id, b: Id) -> Result<Id, Denied> {
@@ -473,10 +491,13 @@ pub enum EntityKind {
     Agreement,
     ActionItem,
     ActionReport,
+    PressRelease,
+    PressPhoto,
+    MediaApplication,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 25] = [
+    pub const ALL: [EntityKind; 28] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -502,6 +523,9 @@ impl EntityKind {
         Self::Agreement,
         Self::ActionItem,
         Self::ActionReport,
+        Self::PressRelease,
+        Self::PressPhoto,
+        Self::MediaApplication,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -531,6 +555,9 @@ impl EntityKind {
             Self::Agreement => "agreement",
             Self::ActionItem => "action_item",
             Self::ActionReport => "action_report",
+            Self::PressRelease => "press_release",
+            Self::PressPhoto => "press_photo",
+            Self::MediaApplication => "media_application",
         }
     }
 
@@ -561,7 +588,11 @@ pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
         | EntityKind::Signature
         | EntityKind::Agreement
         | EntityKind::ActionItem
-        | EntityKind::ActionReport => actor.is_admin(),
+        | EntityKind::ActionReport
+        // Releases before their time, photos not yet public and journalists' applications.
+        | EntityKind::PressRelease
+        | EntityKind::PressPhoto
+        | EntityKind::MediaApplication => actor.is_admin(),
         _ => true,
     }
 }
@@ -646,6 +677,12 @@ mod tests {
         let host = user(vec![Role::Host { event, participant: kz }]);
         assert_eq!(bilateral_scope(&host, event, &[kz, ru]), Ok(BilateralScope::All));
         assert!(authorize(&host, Action::ScheduleBilaterals { event }).is_ok());
+        assert!(authorize(&host, Action::RunPressOffice { event }).is_ok());
+        assert!(authorize(&officer, Action::RunPressOffice { event }).is_err());
+        assert_eq!(press_reader(&host, event), crate::press::Reader::Editor);
+        assert_eq!(press_reader(&officer, event), crate::press::Reader::Public);
+        assert_eq!(press_reader(&user(vec![Role::Press { event }]), event), crate::press::Reader::Press);
+        assert_eq!(press_reader(&user(vec![Role::Press { event: kz }]), event), crate::press::Reader::Public);
         let press = user(vec![Role::Press { event }]);
         assert_eq!(bilateral_scope(&press, event, &[kz, ru]), Ok(BilateralScope::Sides(vec![])));
         assert_eq!(bilateral_scope(&Actor::anonymous(), event, &[kz]), Err(Denied::NotLoggedIn));

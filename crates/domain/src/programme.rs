@@ -562,6 +562,7 @@ mod tests {
                 name: Text::new(&[("en", "Almaty")]),
                 host: "KZ".into(),
                 city: Text::new(&[("en", "Almaty")]),
+                city_cases: Default::default(),
                 time_zone: "Asia/Almaty".into(),
                 start_date: jiff::civil::date(2025, 4, 10),
                 end_date: jiff::civil::date(2025, 4, 11),

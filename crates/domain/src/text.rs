@@ -84,6 +84,14 @@ pub enum Case {
     Ablative,
 }
 
+/// Grammatical gender, which Russian past-tense verbs agree with («приветствовал», «приветствовала»).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Masculine,
+    Feminine,
+}
+
 /// A name's case forms per language, beside the nominative its `Text` holds:
 /// `{ "genitive": { "ru": "Республики Казахстан", "kk": "Қазақстан Республикасының" } }`.
 /// Inflection is data: no rule guesses the genitive of "Кыргызская Республика".

@@ -3,6 +3,7 @@
 //! - [`table`]: delegation lists and other tabular data, written as CSV or XLSX and read back from
 //!   whatever Excel (in any locale) or LibreOffice saves.
 //! - [`ical`]: iCalendar feeds of programme items.
+//! - [`atom`] and [`sitemap`]: the public site's Atom feeds of press releases and its sitemap.
 //! - [`svg`]: the family-photo line-up and seating plans.
 //! - [`photo`]: uploaded photos of delegates and the press, checked and re-encoded as JPEG so that
 //!   no EXIF or GPS metadata survives.
@@ -12,8 +13,10 @@
 
 #![warn(missing_docs)]
 
+pub mod atom;
 pub mod ical;
 pub mod photo;
+pub mod sitemap;
 pub mod svg;
 pub mod table;
 

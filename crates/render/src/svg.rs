@@ -179,7 +179,8 @@ fn fit(s: &str) -> String {
     if s.chars().count() <= MAX { s.to_string() } else { s.chars().take(MAX - 1).chain(['…']).collect() }
 }
 
-fn escape(s: &str) -> String {
+/// Text for XML content or an attribute: markup characters escaped, control characters dropped.
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -37,6 +37,7 @@ const INSERT_USER: &str = "INSERT INTO users (id, username, display_name, passwo
      VALUES ($1, $2, $3, $4, $5, $6, 1)";
 const SELECT_BY_USERNAME: &str =
     "SELECT id, username, display_name, password_hash, demo, version FROM users WHERE username = $1";
+const SELECT_BY_ID: &str = "SELECT id, username, display_name, password_hash, demo, version FROM users WHERE id = $1";
 /// A signed-in user and their roles in one query: a row per role (one with no role if none).
 macro_rules! select_signed_in {
     ($credential:literal, $csrf:literal, $where:literal) => {
@@ -99,6 +100,11 @@ pub async fn create_user(
 pub async fn by_username(store: &Store, username: &str) -> Result<User> {
     let user: Option<User> =
         on!(store, c => sqlx::query_as(SELECT_BY_USERNAME).bind(username).fetch_optional(c).await)?;
+    user.ok_or(StoreError::NotFound)
+}
+
+pub async fn by_id(store: &Store, id: Id) -> Result<User> {
+    let user: Option<User> = on!(store, c => sqlx::query_as(SELECT_BY_ID).bind(id).fetch_optional(c).await)?;
     user.ok_or(StoreError::NotFound)
 }
 

@@ -1,7 +1,8 @@
 //! Delegations, their members and badges, photos, and the notices outbox.
 
 use domain::delegations::{
-    Accreditation, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Names, Private, Rank, Tenure,
+    Accreditation, Delegation, DelegationRole, DelegationStatus, Member, MemberFields, Names, PersonCases, Private,
+    Rank, Tenure,
 };
 use domain::events::Format;
 use domain::policy::{Actor, EntityKind};
@@ -136,6 +137,7 @@ struct MemberRow {
     formats: Json<Vec<Format>>,
     meetings: Json<Vec<String>>,
     private: Json<Private>,
+    cases: Json<PersonCases>,
     photo_id: Option<Id>,
     accreditation: String,
     reason: String,
@@ -168,6 +170,7 @@ impl TryFrom<MemberRow> for Member {
             formats: r.formats.0,
             meetings: r.meetings.0,
             private: r.private.0,
+            cases: r.cases.0,
             photo: r.photo_id,
             accreditation,
             version: r.version,
@@ -189,7 +192,7 @@ macro_rules! select_members {
     ($rest:literal) => {
         concat!(
             "SELECT id, delegation_id, names, position, tenure_from, tenure_until, rank, role, formats, meetings, \
-             private, photo_id, accreditation, reason, badge_number, version FROM members ",
+             private, cases, photo_id, accreditation, reason, badge_number, version FROM members ",
             $rest
         )
     };
@@ -199,10 +202,10 @@ const MEMBERS_OF_DELEGATION: &str = select_members!("WHERE delegation_id = $1");
 const MEMBERS_OF_EVENT: &str = select_members!("WHERE event_id = $1");
 const APPROVED_OF_EVENT: &str = select_members!("WHERE event_id = $1 AND accreditation = 'approved'");
 const MEMBER_BY_ID: &str = select_members!("WHERE id = $1");
-const INSERT_MEMBER: &str = "INSERT INTO members (id, delegation_id, event_id, names, position, tenure_from, tenure_until, rank, role, formats, meetings, private, photo_id, accreditation, reason, badge_number, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'requested', '', NULL, 1)";
+const INSERT_MEMBER: &str = "INSERT INTO members (id, delegation_id, event_id, names, position, tenure_from, tenure_until, rank, role, formats, meetings, private, photo_id, cases, accreditation, reason, badge_number, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'requested', '', NULL, 1)";
 const UPDATE_MEMBER: &str = "UPDATE members SET names = $1, position = $2, tenure_from = $3, tenure_until = $4, rank = $5, role = $6, \
-     formats = $7, private = $8, meetings = $9, version = version + 1 WHERE id = $10 AND version = $11";
+     formats = $7, private = $8, meetings = $9, cases = $10, version = version + 1 WHERE id = $11 AND version = $12";
 const UPDATE_PHOTO: &str = "UPDATE members SET photo_id = $1, version = version + 1 WHERE id = $2 AND version = $3";
 const UPDATE_ACCREDITATION: &str = "UPDATE members SET accreditation = $1, reason = $2, badge_number = $3, version = version + 1 WHERE id = $4 AND version = $5";
 const NEXT_BADGE_NUMBER: &str = "SELECT COALESCE(MAX(badge_number), 0) + 1 FROM members WHERE event_id = $1";
@@ -251,7 +254,8 @@ pub async fn add_member(tx: &mut Tx, actor: &Actor, delegation: &Delegation, fie
         .bind(Json(&m.formats))
         .bind(Json(&m.meetings))
         .bind(Json(&m.private))
-        .bind(m.photo))?;
+        .bind(m.photo)
+        .bind(Json(&m.cases)))?;
     audit::record(tx, Change::create(actor, EntityKind::Member, m.id, &m)).await?;
     Ok(m)
 }
@@ -279,6 +283,7 @@ pub async fn update_member(
         .bind(Json(&after.formats))
         .bind(Json(&after.private))
         .bind(Json(&after.meetings))
+        .bind(Json(&after.cases))
         .bind(id)
         .bind(expected_version))?;
     if done != 1 {

@@ -128,6 +128,16 @@ pub async fn by_id(store: &Store, id: Id) -> Result<Option<Document>> {
     row.map(Document::try_from).transpose()
 }
 
+/// The ids of the public documents, by register number: for the sitemap.
+pub async fn public_ids(store: &Store) -> Result<Vec<Id>> {
+    const PUBLIC: &str = "SELECT id FROM documents WHERE classification = 'public' ORDER BY register_number, id";
+    let ids: Vec<(Id,)> = match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(PUBLIC).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(PUBLIC).fetch_all(c).await?,
+    };
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
 /// Every document of a meeting, whatever its classification (callers filter with
 /// `DocumentReach::sees`), by register number: one query.
 pub async fn of_meeting(store: &Store, meeting: Id) -> Result<Vec<Document>> {

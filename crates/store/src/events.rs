@@ -3,6 +3,7 @@
 use domain::events::{Event, EventFields, Format, Meeting, MeetingFields, Venue};
 use domain::policy::{Actor, EntityKind};
 use domain::programme::Travel;
+use domain::text::CaseForms;
 use domain::{Id, Text, new_id};
 use serde::Serialize;
 use sqlx::types::Json;
@@ -19,6 +20,7 @@ struct EventRow {
     name: Json<Text>,
     host_id: Id,
     city: Json<Text>,
+    city_cases: Json<CaseForms>,
     time_zone: String,
     start_date: time::Date,
     end_date: time::Date,
@@ -37,6 +39,7 @@ impl TryFrom<EventRow> for Event {
             name: r.name.0,
             host: r.host_id,
             city: r.city.0,
+            city_cases: r.city_cases.0,
             time_zone: r.time_zone,
             start_date: date_from_db(r.start_date)?,
             end_date: date_from_db(r.end_date)?,
@@ -48,16 +51,16 @@ impl TryFrom<EventRow> for Event {
     }
 }
 
-const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
+const SELECT_PAGE: &str = "SELECT id, slug, name, host_id, city, city_cases, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
      FROM events ORDER BY start_date DESC, slug LIMIT $1 OFFSET $2";
-const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
+const SELECT_BY_SLUG: &str = "SELECT id, slug, name, host_id, city, city_cases, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
      FROM events WHERE slug = $1";
-const SELECT_BY_ID: &str = "SELECT id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
+const SELECT_BY_ID: &str = "SELECT id, slug, name, host_id, city, city_cases, time_zone, start_date, end_date, venues, travel, accreditation_deadline, version \
      FROM events WHERE id = $1";
-const INSERT: &str = "INSERT INTO events (id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, created_at, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
+const INSERT: &str = "INSERT INTO events (id, slug, name, host_id, city, time_zone, start_date, end_date, venues, travel, created_at, city_cases, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)";
 const UPDATE: &str = "UPDATE events SET slug = $1, name = $2, host_id = $3, city = $4, time_zone = $5, start_date = $6, \
-     end_date = $7, venues = $8, travel = $9, version = version + 1 WHERE id = $10 AND version = $11";
+     end_date = $7, venues = $8, travel = $9, city_cases = $10, version = version + 1 WHERE id = $11 AND version = $12";
 
 /// One page of events, the latest first.
 pub async fn page(store: &Store, limit: i64, offset: i64) -> Result<Vec<Event>> {
@@ -95,7 +98,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, fields: EventFields) -> Result<E
         .bind(date_to_db(event.end_date))
         .bind(Json(&event.venues))
         .bind(Json(&event.travel))
-        .bind(convert::now()))
+        .bind(convert::now())
+        .bind(Json(&event.city_cases)))
     .map_err(unique("slug"))?;
     audit::record(tx, Change::create(actor, EntityKind::Event, event.id, &event)).await?;
     Ok(event)
@@ -120,6 +124,7 @@ pub async fn update(tx: &mut Tx, actor: &Actor, id: Id, expected_version: i64, f
         .bind(date_to_db(after.end_date))
         .bind(Json(&after.venues))
         .bind(Json(&after.travel))
+        .bind(Json(&after.city_cases))
         .bind(id)
         .bind(expected_version))
     .map_err(unique("slug"))?;
@@ -138,6 +143,7 @@ struct MeetingRow {
     body_id: Id,
     number: Option<i32>,
     title: Json<Text>,
+    cases: Json<CaseForms>,
     chair_id: Option<Id>,
     formats: Json<Vec<Format>>,
     date: time::Date,
@@ -167,6 +173,7 @@ impl TryFrom<MeetingRow> for MeetingInEvent {
                 body_id: r.body_id,
                 number: r.number,
                 title: r.title.0,
+                cases: r.cases.0,
                 chair: r.chair_id,
                 formats: r.formats.0,
                 date: date_from_db(r.date)?,
@@ -179,14 +186,14 @@ impl TryFrom<MeetingRow> for MeetingInEvent {
     }
 }
 
-const SELECT_BY_EVENT: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.chair_id, m.formats, m.date, m.version, \
+const SELECT_BY_EVENT: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
      e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
      FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.event_id = $1 ORDER BY m.date, m.slug";
-const SELECT_BY_BODY: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.chair_id, m.formats, m.date, m.version, \
+const SELECT_BY_BODY: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
      e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
      FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.body_id = $1 ORDER BY m.date, m.slug";
-const INSERT_MEETING: &str = "INSERT INTO meetings (id, slug, event_id, body_id, number, title, chair_id, formats, date, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)";
+const INSERT_MEETING: &str = "INSERT INTO meetings (id, slug, event_id, body_id, number, title, cases, chair_id, formats, date, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
 
 /// The meetings an event holds, in date order.
 pub async fn meetings_of_event(store: &Store, event: Id) -> Result<Vec<MeetingInEvent>> {
@@ -219,6 +226,7 @@ pub async fn create_meeting(
         body_id: body,
         number: fields.number,
         title: fields.title,
+        cases: fields.cases,
         chair,
         formats: fields.formats,
         date: fields.date,
@@ -231,6 +239,7 @@ pub async fn create_meeting(
         .bind(meeting.body_id)
         .bind(meeting.number)
         .bind(Json(&meeting.title))
+        .bind(Json(&meeting.cases))
         .bind(meeting.chair)
         .bind(Json(&meeting.formats))
         .bind(date_to_db(meeting.date)))

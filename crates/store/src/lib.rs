@@ -15,6 +15,7 @@ pub mod delegations;
 pub mod documents;
 pub mod events;
 pub mod participants;
+pub mod press;
 pub mod programme;
 
 pub use db::{Engine, Pool, Store, Tx};

@@ -520,7 +520,8 @@ async fn edit_member_form(
     let member = member_of(&state, &scope, member).await?;
     let version: i64 = form.number("version")?;
     let outcome = async {
-        let fields = member_from_form(&form, &scope)?;
+        // The form has no fields for case forms: the stored ones stay.
+        let fields = MemberFields { cases: member.cases.clone(), ..member_from_form(&form, &scope)? };
         let mut tx = state.store.begin().await?;
         store::delegations::update_member(&mut tx, &ctx.actor, member.id, version, fields).await?;
         tx.commit().await?;

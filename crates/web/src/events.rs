@@ -117,6 +117,8 @@ fn fields_from_form(form: &Form) -> (EventFields, Vec<FieldError>) {
         name: form.text("name"),
         host: form.get("host").to_string(),
         city: form.text("city"),
+        // The form has no fields for case forms: an edit keeps the stored ones (see `edit_form`).
+        city_cases: Default::default(),
         time_zone: form.get("time_zone").trim().to_string(),
         start_date: form.date("start_date", &mut problems),
         end_date: form.date("end_date", &mut problems),
@@ -275,7 +277,8 @@ async fn edit_form(
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let version: i64 = form.number("version")?;
-    let (fields, problems) = fields_from_form(&form);
+    let (mut fields, problems) = fields_from_form(&form);
+    fields.city_cases = event.city_cases.clone();
     let result = match validated(fields, problems) {
         Ok(fields) => update(&state, &ctx, &event, version, fields).await,
         Err(e) => Err(e),

@@ -168,3 +168,27 @@ pub async fn multipart_upload(
     }
     Err(AppError::field(name, "required"))
 }
+
+/// A multipart form's text fields, and the bytes of its file field `file` if one was sent.
+pub async fn multipart_form(
+    multipart: &mut axum::extract::Multipart,
+    file: &str,
+) -> Result<(Form, Option<Bytes>), AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest { message: e.body_text(), field: None, status: StatusCode::BAD_REQUEST }
+        }
+    };
+    let (mut fields, mut bytes) = (Vec::new(), None);
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == file {
+            bytes = Some(field.bytes().await.map_err(unreadable)?).filter(|b| !b.is_empty());
+        } else {
+            fields.push((name, field.text().await.map_err(unreadable)?));
+        }
+    }
+    Ok((Form(fields), bytes))
+}

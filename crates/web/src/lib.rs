@@ -24,6 +24,7 @@ mod live;
 pub mod mail;
 mod participants;
 mod pdfs;
+mod press;
 mod programme;
 mod render;
 mod routes;
@@ -39,6 +40,7 @@ use store::Store;
 
 pub use error::AppError;
 pub use i18n::I18n;
+pub use press::record::drafted_on;
 pub use routes::RouteInfo;
 
 /// The largest upload (a photo or a delegation list) Concord reads; JSON bodies stop at 1 MiB.

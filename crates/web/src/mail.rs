@@ -108,6 +108,33 @@ pub(crate) async fn decision(
     Ok(notices)
 }
 
+/// The host's decision on a journalist's application, to the journalist.
+pub(crate) async fn media_decision(
+    state: &AppState,
+    event: &Event,
+    application: &domain::press::MediaApplication,
+) -> Result<Notice, AppError> {
+    let lang = crate::lists::event_language(state, event).await?;
+    let key = match application.status {
+        domain::press::ApplicationStatus::Approved => "mail-media-approved",
+        _ => "mail-media-rejected",
+    };
+    let args = [
+        ("event", event.name.get(&lang).to_string().into()),
+        ("name", application.name.clone().into()),
+        ("reason", application.reason.clone().into()),
+        ("link", link(state, &format!("/events/{}/media-programme", event.slug)).into()),
+    ];
+    Ok(Notice {
+        id: new_id(),
+        user_id: application.user_id,
+        email: application.email.clone(),
+        subject: state.i18n.t(&lang, &format!("{key}-subject"), &args),
+        body: state.i18n.t(&lang, &format!("{key}-body"), &args),
+        lang,
+    })
+}
+
 /// Sends notices over SMTP.
 #[derive(Clone)]
 pub struct Mailer {

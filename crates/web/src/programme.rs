@@ -585,6 +585,7 @@ async fn save_places(
         name: event.name.clone(),
         host: host.code.clone(),
         city: event.city.clone(),
+        city_cases: event.city_cases.clone(),
         time_zone: event.time_zone.clone(),
         start_date: event.start_date,
         end_date: event.end_date,

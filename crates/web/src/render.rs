@@ -16,11 +16,16 @@ use crate::guard::Ctx;
 use crate::i18n::{I18n, LANGUAGES};
 
 /// Every template, by name.
-pub const TEMPLATES: [(&str, &str); 32] = [
+pub const TEMPLATES: [(&str, &str); 37] = [
     ("layout.html", include_str!("../templates/layout.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("press/event.html", include_str!("../templates/press/event.html")),
+    ("press/release.html", include_str!("../templates/press/release.html")),
+    ("press/office.html", include_str!("../templates/press/office.html")),
+    ("press/apply.html", include_str!("../templates/press/apply.html")),
+    ("press/media_programme.html", include_str!("../templates/press/media_programme.html")),
     ("accounts/login.html", include_str!("../templates/accounts/login.html")),
     ("accounts/account.html", include_str!("../templates/accounts/account.html")),
     ("participants/list.html", include_str!("../templates/participants/list.html")),

@@ -69,5 +69,6 @@ pub(crate) fn registry() -> Registry {
     let r = crate::documents::routes(r);
     let r = crate::agreements::routes(r);
     let r = crate::briefings::routes(r);
+    let r = crate::press::routes(r);
     crate::audit::routes(r)
 }

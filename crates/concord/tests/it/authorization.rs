@@ -53,6 +53,9 @@ const NEGOTIATOR_FORM: [u16; 10] = [303, 303, 303, 404, 403, 403, 303, 303, 403,
 const SECRETARIAT_ON_DOCUMENT: [u16; 10] = [303, 409, 409, 404, 403, 403, 403, 403, 403, 404];
 const SECRETARIAT_ON_DOCUMENT_API: [u16; 10] = [401, 409, 409, 404, 403, 403, 403, 403, 403, 404];
 
+/// An embargoed release (and a photo in the pool): the event's press and press office, and the admin.
+const EMBARGOED: [u16; 10] = [404, 200, 404, 404, 200, 404, 404, 404, 404, 200];
+
 fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
     //                                                                anon adm  sec  sec2 host hst2 mkz  dkz  dru  press
     BTreeMap::from([
@@ -261,6 +264,29 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("POST", "/api/v1/agreements/{agreement}/items"), [401, 201, 404, 404, 403, 403, 201, 403, 403, 404]),
         // A briefing is for the two sides' ministries and delegations.
         (("GET", "/briefings/{pair}"), [303, 200, 403, 403, 403, 403, 200, 200, 200, 403]),
+        (("GET", "/events/{event}/press"), ALL_200),
+        (("GET", "/press-releases/{release}"), EMBARGOED),
+        (("GET", "/events/{event}/feed.atom"), ALL_200),
+        (("GET", "/feed.atom"), ALL_200),
+        (("GET", "/sitemap.xml"), ALL_200),
+        (("GET", "/press-photos/{photo}"), EMBARGOED),
+        (("GET", "/events/{event}/press-office"), HOST_PAGE),
+        (("GET", "/events/{event}/media"), ALL_200),
+        (("GET", "/events/{event}/media-programme"), [303, 200, 403, 403, 200, 403, 403, 403, 403, 200]),
+        (("GET", "/api/v1/press-releases"), ALL_200),
+        (("GET", "/api/v1/press-releases/{release}"), EMBARGOED),
+        (("GET", "/api/v1/events/{event}/press-photos"), ALL_200),
+        (("POST", "/events/{event}/press-releases"), HOST_FORM),
+        (("POST", "/press-releases/{release}"), [404, 303, 404, 404, 303, 404, 404, 404, 404, 403]),
+        (("POST", "/press-releases/{release}/status"), [404, 303, 404, 404, 303, 404, 404, 404, 404, 403]),
+        (("POST", "/events/{event}/press-photos"), HOST_FORM),
+        (("POST", "/events/{event}/media"), ALL_200),
+        (("POST", "/media-applications/{application}/decision"), HOST_FORM),
+        (("POST", "/api/v1/events/{event}/press-releases/draft"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
+        (("POST", "/api/v1/events/{event}/press-releases"), [401, 201, 403, 403, 201, 403, 403, 403, 403, 403]),
+        (("PUT", "/api/v1/press-releases/{release}"), [404, 200, 404, 404, 200, 404, 404, 404, 404, 403]),
+        (("POST", "/api/v1/press-releases/{release}/status"), [404, 200, 404, 404, 200, 404, 404, 404, 404, 403]),
+        (("POST", "/api/v1/events/{event}/media-applications"), [201; 10]),
         (("GET", "/api/v1/briefings/{pair}"), [401, 200, 403, 403, 403, 403, 200, 200, 200, 403]),
     ])
 }
@@ -289,6 +315,10 @@ struct Fixtures {
     /// Kazakhstan's (not internal) report on that declaration's checkpoints, and a file attached to it.
     report: domain::Id,
     attachment: domain::Id,
+    /// A release of Almaty embargoed until 2099: its press and press office read it, nobody else.
+    release: domain::Id,
+    /// A press photo of Almaty in no released release: in the press pool only.
+    photo: domain::Id,
 }
 
 /// Adds the two users the demo lacks (a secretariat of another body, a host of another event), two
@@ -402,7 +432,10 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
     let attachment =
         app.request(&ministry, "POST", &path, Some(&content_type), body).await.json()["attachment"]["id"].clone();
     let id = |v: serde_json::Value| v.as_str().unwrap().parse().unwrap();
+    let (release, photo) = press_fixtures(app, &almaty).await;
     Fixtures {
+        release,
+        photo,
         member,
         item,
         feed,
@@ -418,6 +451,83 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
         report: id(report),
         attachment: id(attachment),
     }
+}
+
+/// An embargoed release and a pool photo of Almaty.
+async fn press_fixtures(app: &TestApp, almaty: &domain::events::Event) -> (domain::Id, domain::Id) {
+    let store = &app.db.store;
+    let input = domain::press::ReleaseInput {
+        title: domain::Text::new(&[("en", "Matrix release")]),
+        body: domain::Text::new(&[("en", "Matrix.")]),
+        photos: vec![],
+    };
+    let mut release = domain::press::PressRelease::draft(domain::new_id(), almaty.id, input, jiff::Timestamp::now());
+    release.status = domain::press::ReleaseStatus::Embargoed;
+    release.release_at = Some("2099-01-01T00:00:00Z".parse().unwrap());
+    let photo = domain::press::PressPhoto {
+        id: domain::new_id(),
+        event_id: almaty.id,
+        caption: domain::Text::new(&[("en", "Matrix photo")]),
+        credit: "Matrix".into(),
+        item: None,
+        public: false,
+        width: 8,
+        height: 8,
+        created_at: jiff::Timestamp::now(),
+    };
+    let jpeg = render::normalise(&png()).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    store::press::insert_release(&mut tx, &Actor::anonymous(), &release).await.unwrap();
+    store::press::insert_photo(&mut tx, &Actor::anonymous(), &photo, &jpeg.jpeg, &jpeg.thumbnail_jpeg).await.unwrap();
+    tx.commit().await.unwrap();
+    (release.id, photo.id)
+}
+
+/// A pending media application to Almaty, for one decision.
+async fn media_application(app: &TestApp) -> domain::Id {
+    let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
+    let input = domain::press::ApplicationInput {
+        name: "Matrix Journalist".into(),
+        outlet: "Matrix".into(),
+        country: "Kazakhstan".into(),
+        email: "matrix@example.kz".into(),
+        press_card: "M-1".into(),
+    };
+    let application =
+        domain::press::MediaApplication::new(domain::new_id(), almaty.id, input, None, jiff::Timestamp::now());
+    let mut tx = app.db.store.begin().await.unwrap();
+    store::press::insert_application(&mut tx, &Actor::anonymous(), &application).await.unwrap();
+    tx.commit().await.unwrap();
+    application.id
+}
+
+/// A small PNG.
+fn png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let pixels = image::RgbImage::from_pixel(8, 8, image::Rgb([10, 120, 200]));
+    pixels.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+    bytes
+}
+
+/// A multipart body of text fields and, if given, a PNG in the field `photo`.
+fn multipart_photo(fields: &[(&str, &str)], photo: bool) -> (String, Vec<u8>) {
+    let boundary = "matrixboundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    if photo {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n")
+                .bytes(),
+        );
+        body.extend(png());
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// A multipart body carrying a small PDF in the field `file`.
@@ -452,6 +562,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         .replace("{pair}", "kz-ru")
         .replace("{report}", &fx.report.to_string())
         .replace("{attachment}", &fx.attachment.to_string())
+        .replace("{release}", &fx.release.to_string())
+        .replace("{photo}", &fx.photo.to_string())
         .replace("{secret}", fx.feed_secret)
         .replace("{badge}", &fx.badge)
         .replace("{token}", fx.invitation)
@@ -479,6 +591,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         items.into_iter().find(|i| i.id == fx.agenda_item).unwrap()
     };
     let agenda_item_version = || async { agenda_item_now().await.version };
+    let release_version =
+        || async { store::press::release(&app.db.store, fx.release).await.unwrap().unwrap().version.to_string() };
     let member_form = |version: String| {
         vec![
             ("family_name_latin".to_string(), "Nurtleu".to_string()),
@@ -882,6 +996,60 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("POST", "/api/v1/agreements/{agreement}/items") => {
             let body = json!({ "title": { "en": "Matrix" }, "responsible": ["KZ"], "deadline": "2027-01-01" });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/events/{event}/press-releases") => app.form(session, &path, &[("title_en", "Matrix")]).await,
+        ("POST", "/press-releases/{release}") => {
+            let version = release_version().await;
+            app.form(session, &path, &[("version", &version), ("title_en", "Matrix release"), ("body_en", "Matrix.")])
+                .await
+        }
+        ("POST", "/press-releases/{release}/status") => {
+            let version = release_version().await;
+            app.form(session, &path, &[("version", &version), ("to", "embargoed"), ("at", "2099-01-01T06:00")]).await
+        }
+        ("POST", "/events/{event}/press-photos") => {
+            let (ct, body) = multipart_photo(&[("caption_en", "Matrix"), ("credit", "Matrix")], true);
+            app.request(session, "POST", &path, Some(&ct), body).await
+        }
+        ("POST", "/events/{event}/media") => {
+            let username = format!("matrix-journalist-{n}");
+            let fields = [
+                ("name", "Matrix Journalist"),
+                ("outlet", "Matrix"),
+                ("country", "Kazakhstan"),
+                ("email", "matrix@example.kz"),
+                ("press_card", "M-1"),
+                ("username", username.as_str()),
+                ("password", DEMO_PASSWORD),
+            ];
+            let (ct, body) = multipart_photo(&fields, false);
+            app.request(session, "POST", &path, Some(&ct), body).await
+        }
+        ("POST", "/media-applications/{application}/decision") => {
+            let path = path.replace("{application}", &media_application(app).await.to_string());
+            app.form(session, &path, &[("version", "1"), ("decision", "approve")]).await
+        }
+        ("POST", "/api/v1/events/{event}/press-releases/draft") => {
+            app.json(session, "POST", &path, &json!({ "date": "2025-04-11", "lang": "ru" })).await
+        }
+        ("POST", "/api/v1/events/{event}/press-releases") => {
+            app.json(session, "POST", &path, &json!({ "title": { "en": "Matrix" } })).await
+        }
+        ("PUT", "/api/v1/press-releases/{release}") => {
+            let version: i64 = release_version().await.parse().unwrap();
+            let body = json!({ "title": { "en": "Matrix release" }, "body": { "en": "Matrix." }, "version": version });
+            app.json(session, "PUT", &path, &body).await
+        }
+        ("POST", "/api/v1/press-releases/{release}/status") => {
+            let version: i64 = release_version().await.parse().unwrap();
+            let body = json!({ "to": "embargoed", "at": "2099-01-01T00:00:00Z", "version": version });
+            app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/api/v1/events/{event}/media-applications") => {
+            let body = json!({ "name": "Matrix Journalist", "outlet": "Matrix", "country": "Kazakhstan",
+                "email": "matrix@example.kz", "press_card": "M-1", "username": format!("matrix-api-journalist-{n}"),
+                "password": DEMO_PASSWORD });
             app.json(session, "POST", &path, &body).await
         }
         _ => panic!("the matrix does not know how to call {method} {route}: add a request for it"),

@@ -12,6 +12,8 @@ mod cli;
 mod delegations_suite;
 mod documents_store;
 mod documents_suite;
+mod press_store;
+mod press_suite;
 mod programme_suite;
 mod seating_suite;
 mod store_suite;

@@ -15,6 +15,7 @@ fn almaty_fields(slug: &str) -> EventFields {
         name: Text::new(&[("en", "Test event"), ("ru", "Тестовое мероприятие")]),
         host: "KZ".into(),
         city: Text::new(&[("en", "Astana"), ("kk", "Астана")]),
+        city_cases: Default::default(),
         time_zone: "Asia/Almaty".into(),
         start_date: date(2026, 6, 1),
         end_date: date(2026, 6, 2),
@@ -232,4 +233,82 @@ on_both_engines!(concurrent_writers_keep_the_chain_intact, |store| {
         t.await.unwrap();
     }
     assert!(matches!(store::audit::verify(&store).await.unwrap(), Verdict::Intact { .. }));
+});
+
+on_both_engines!(case_forms_of_members_meetings_and_cities_round_trip, |store| {
+    use domain::delegations::{DelegationRole, Gender, MemberFields};
+    use domain::text::{Case, CaseForms};
+    concord::demo::load(&store).await.unwrap();
+    let actor = Actor::anonymous();
+    let almaty = store::events::by_slug(&store, "almaty-2025").await.unwrap();
+    assert_eq!(almaty.city_cases.get(Case::Prepositional, "ru"), Some("Алматы"));
+    assert_eq!(almaty.city_cases.get(Case::Locative, "kk"), Some("Алматыда"));
+    let meetings = store::events::meetings_of_event(&store, almaty.id).await.unwrap();
+    let cfm = meetings.iter().find(|m| m.meeting.slug == "cis-cfm").unwrap();
+    assert_eq!(cfm.meeting.cases.get(Case::Accusative, "ru"), Some("заседание Совета министров иностранных дел СНГ"));
+    assert_eq!(cfm.meeting.cases.get(Case::Accusative, "kk"), Some("ТМД Сыртқы істер министрлері кеңесінің отырысын"));
+    let history = store::events::meetings_of_body(&store, cfm.meeting.body_id).await.unwrap();
+    assert!(history.iter().all(|m| m.meeting.cases.get(Case::Prepositional, "ru").is_some()), "every sitting");
+
+    let kz = store::participants::by_code(&store, "KZ").await.unwrap();
+    let delegation = store::delegations::of_participant(&store, almaty.id, kz.id).await.unwrap();
+    let members = store::delegations::members_of(&store, delegation.id).await.unwrap();
+    let head = members.iter().find(|m| m.role == DelegationRole::Head).unwrap();
+    assert_eq!(head.cases.name.get(Case::Instrumental, "ru"), Some("Муратом Абугалиевичем Нуртлеу"));
+    assert_eq!(head.cases.name.get(Case::Genitive, "kk"), Some("Мурат Абугалиевич Нуртлеудің"));
+    assert_eq!(
+        head.cases.position.get(Case::Genitive, "ru"),
+        Some("Заместителя Премьер-Министра – Министра иностранных дел")
+    );
+    assert_eq!(head.cases.gender, Some(Gender::Masculine));
+    let heads: Vec<_> = store::delegations::approved_of_event(&store, almaty.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.role == DelegationRole::Head)
+        .collect();
+    assert_eq!(heads.len(), 10);
+    for h in &heads {
+        for case in [Case::Genitive, Case::Instrumental] {
+            assert!(h.cases.name.get(case, "ru").is_some() && h.cases.name.get(case, "kk").is_some(), "{h:?}");
+            assert!(h.cases.position.get(case, "ru").is_some(), "{h:?}");
+        }
+        assert_eq!(h.cases.gender, Some(Gender::Masculine));
+    }
+
+    // An edit writes the forms it brings, and they are read back.
+    let mut fields = almaty_fields("almaty-2025");
+    fields.host = "KZ".into();
+    fields.start_date = almaty.start_date;
+    fields.end_date = almaty.end_date;
+    fields.city_cases =
+        serde_json::from_value::<CaseForms>(serde_json::json!({ "locative": { "kk": "Астанада" } })).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    store::events::update(&mut tx, &actor, almaty.id, almaty.version, fields).await.unwrap();
+    tx.commit().await.unwrap();
+    let edited = store::events::by_id(&store, almaty.id).await.unwrap();
+    assert_eq!(edited.city_cases.get(Case::Locative, "kk"), Some("Астанада"));
+    assert_eq!(edited.city_cases.get(Case::Prepositional, "ru"), None);
+
+    let mut cases = head.cases.clone();
+    cases.name =
+        serde_json::from_value(serde_json::json!({ "dative": { "ru": "Мурату Абугалиевичу Нуртлеу" } })).unwrap();
+    let fields = MemberFields {
+        names: head.names.clone(),
+        position: head.position.clone(),
+        tenure: head.tenure,
+        rank: head.rank,
+        role: head.role,
+        formats: head.formats.clone(),
+        meetings: head.meetings.clone(),
+        private: head.private.clone(),
+        cases,
+    };
+    let mut tx = store.begin().await.unwrap();
+    store::delegations::update_member(&mut tx, &actor, head.id, head.version, fields).await.unwrap();
+    tx.commit().await.unwrap();
+    let edited = store::delegations::member(&store, head.id).await.unwrap();
+    assert_eq!(edited.cases.name.get(Case::Dative, "ru"), Some("Мурату Абугалиевичу Нуртлеу"));
+    assert_eq!(edited.cases.name.get(Case::Instrumental, "ru"), None, "the edit replaced the forms");
+    assert_eq!(edited.cases.position, head.cases.position);
 });

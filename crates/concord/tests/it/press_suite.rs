@@ -1,0 +1,486 @@
+//! The press office and the public site through the real router: the draft from the record on the
+//! demo and on a generated event, the timing of every path for every reader, photos with credits,
+//! media accreditation, corrections, and the Atom feeds read back by a feed parser.
+
+use axum::http::StatusCode;
+use domain::press::{PressRelease, ReleaseInput, ReleaseStatus};
+use domain::{Text, new_id};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes};
+
+macro_rules! on_both_engines {
+    ($sqlite:ident, $postgres:ident, $body:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $body(TestApp::new().await).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some(db) = TestDb::postgres().await else {
+                eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+                return;
+            };
+            $body(TestApp::with(db, true).await).await;
+        }
+    };
+}
+
+async fn draft(app: &TestApp, host: &Session, event: &str, body: Value) -> Value {
+    let reply = app.json(host, "POST", &format!("/api/v1/events/{event}/press-releases/draft"), &body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()
+}
+
+/// The acceptance of issue 8 on the demo: each fact of the 11 April release, in English and in
+/// Russian; every language renders without a placeholder.
+async fn demo_draft(app: TestApp) {
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let en = draft(&app, &host, "almaty-2025", json!({ "date": "2025-04-11", "lang": "en" })).await;
+    let body = en["body"].as_str().unwrap();
+    for fact in [
+        "Deputy Prime Minister – Minister of Foreign Affairs of Kazakhstan Murat Nurtleu welcomed the members of the delegations",
+        "traditional family photo",
+        "held the meeting of the CIS Council of Foreign Ministers, chaired by Tajikistan, in the narrow and extended formats",
+        "political",
+        "cultural and humanitarian",
+        "8th meeting of foreign ministers in the Central Asia–Russia format",
+        "The day before, on 10 April, Deputy Prime Minister – Minister of Foreign Affairs of Kazakhstan Murat Nurtleu met Minister of Foreign Affairs of Russia Sergey Lavrov",
+        "laying of flowers at the Eternal Flame of the Glory Memorial in the park named after the 28 Panfilov Guardsmen",
+        "The previous meeting of the CIS Council of Foreign Ministers was held in Moscow on 7 October 2024",
+        "The agenda comprised 13 items and 17 draft documents",
+    ] {
+        assert!(body.contains(fact), "English: {fact:?} missing in\n{body}");
+    }
+    let ru = draft(&app, &host, "almaty-2025", json!({ "date": "2025-04-11", "lang": "ru" })).await;
+    let body = ru["body"].as_str().unwrap();
+    for fact in [
+        "11 апреля 2025 года в Алматы Заместитель Премьер-Министра – Министр иностранных дел Республики Казахстан",
+        "приветствовал членов делегаций",
+        "совместное фото",
+        "под председательством Республики Таджикистан в узком и расширенном форматах",
+        "«Центральная Азия – Россия»",
+        "Накануне, 10 апреля, состоялась встреча Заместителя Премьер-Министра – Министра иностранных дел Республики Казахстан",
+        "с Министром иностранных дел Российской Федерации Сергеем",
+        "Вечному огню",
+        "панфиловцев",
+        "2024 года в Москве",
+    ] {
+        assert!(body.contains(fact), "Russian: {fact:?} missing in\n{body}");
+    }
+    assert_eq!(ru["missing"], json!([]), "the demo carries every case form the Russian draft needs");
+    for lang in ["en", "ru", "kk"] {
+        let d = draft(&app, &host, "almaty-2025", json!({ "date": "2025-04-11", "lang": lang })).await;
+        let text = format!("{}\n{}", d["title"].as_str().unwrap(), d["body"].as_str().unwrap());
+        for marker in ["{", "}", "$", "None", "Some(", "  ", " ."] {
+            assert!(!text.contains(marker), "{lang}: {marker:?} in\n{text}");
+        }
+        assert!(text.len() > 500, "{lang}: a whole release, not a line: {text}");
+    }
+    let programme = app.get(&host, "/api/v1/events/almaty-2025/programme").await.json();
+    let talks = programme["items"].as_array().unwrap().iter().find(|i| i["kind"] == "bilateral").unwrap()["id"].clone();
+    let bilateral =
+        draft(&app, &host, "almaty-2025", json!({ "date": "2025-04-10", "lang": "en", "bilateral": talks })).await;
+    assert!(
+        bilateral["body"].as_str().unwrap().starts_with("On 10 April 2025, in Almaty, Deputy Prime Minister – Minister of Foreign Affairs of Kazakhstan Murat Nurtleu met Minister of Foreign Affairs of Russia Sergey Lavrov."),
+        "a bilateral's own release: {}",
+        bilateral["body"]
+    );
+    assert!(!bilateral["body"].as_str().unwrap().contains("Council"), "only the bilateral");
+    let refused = app
+        .json(
+            &host,
+            "POST",
+            "/api/v1/events/almaty-2025/press-releases/draft",
+            &json!({ "date": "2025-05-01", "lang": "en" }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a date outside the event: {}", refused.body);
+    assert_eq!(refused.json()["error"]["field"], "date");
+    let press = app.login("press", DEMO_PASSWORD).await;
+    let denied = app
+        .json(&press, "POST", "/api/v1/events/almaty-2025/press-releases/draft", &json!({ "date": "2025-04-11" }))
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "only the press office drafts");
+    app.db.cleanup().await;
+}
+
+on_both_engines!(
+    the_demo_draft_for_11_april_states_every_fact_on_sqlite,
+    the_demo_draft_for_11_april_states_every_fact_on_postgres,
+    demo_draft
+);
+
+/// A generated event of another body, where the host also chairs: its draft holds its own facts and
+/// none of Almaty's.
+#[tokio::test]
+async fn a_generated_events_draft_holds_only_its_own_facts() {
+    let app = TestApp::new().await;
+    concord::generate::event(&app.db.store, "week-2026", 4, 2, 12).await.unwrap();
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let d = draft(&app, &admin, "week-2026", json!({ "date": "2026-09-22", "lang": "en" })).await;
+    let body = d["body"].as_str().unwrap();
+    assert!(body.contains("New York"), "{body}");
+    assert!(body.contains("chaired by the host"), "the host chairs: {body}");
+    assert!(body.contains("general debate"), "its meeting: {body}");
+    for almaty in ["Almaty", "Nurtleu", "Lavrov", "Tajikistan", "Moscow", "Panfilov", "CIS", "Kazakhstan", "Victory"] {
+        assert!(!body.contains(almaty), "{almaty:?} in the generated event's draft:\n{body}");
+    }
+    app.db.cleanup().await;
+}
+
+/// A release in `status` whose time is `offset` from now (`None`: no time), stored directly so that
+/// its time may lie in the past.
+async fn stored(app: &TestApp, title: &str, status: ReleaseStatus, offset: Option<SignedDuration>) -> PressRelease {
+    let event = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
+    let input = ReleaseInput {
+        title: Text::new(&[("en", title)]),
+        body: Text::new(&[("en", &format!("{title}: the text."))]),
+        photos: vec![],
+    };
+    let mut release = PressRelease::draft(new_id(), event.id, input, Timestamp::now());
+    release.status = status;
+    release.release_at = offset.map(|o| Timestamp::now() + o);
+    let mut tx = app.db.store.begin().await.unwrap();
+    store::press::insert_release(&mut tx, &domain::policy::Actor::anonymous(), &release).await.unwrap();
+    tx.commit().await.unwrap();
+    release
+}
+
+/// Every public and press path, for the public, the event's press, another event's host and the
+/// event's press office, before and after a scheduled and an embargoed time.
+async fn timing(app: TestApp) {
+    let hour = SignedDuration::from_hours(1);
+    let cases = [
+        ("Timing draft", ReleaseStatus::Draft, None),
+        ("Timing review", ReleaseStatus::Review, None),
+        ("Timing scheduled later", ReleaseStatus::Scheduled, Some(hour)),
+        ("Timing scheduled earlier", ReleaseStatus::Scheduled, Some(-hour)),
+        ("Timing embargoed later", ReleaseStatus::Embargoed, Some(hour)),
+        ("Timing embargoed earlier", ReleaseStatus::Embargoed, Some(-hour)),
+        ("Timing published", ReleaseStatus::Published, Some(-hour)),
+    ];
+    let mut releases = Vec::new();
+    for (title, status, offset) in cases {
+        releases.push(stored(&app, title, status, offset).await);
+    }
+    let public = ["Timing scheduled earlier", "Timing embargoed earlier", "Timing published"];
+    let readers = [
+        ("anonymous", Session::default()),
+        ("press", app.login("press", DEMO_PASSWORD).await),
+        ("ministry-kz", app.login("ministry-kz", DEMO_PASSWORD).await),
+        ("host", app.login("host", DEMO_PASSWORD).await),
+    ];
+    for (who, session) in &readers {
+        let sees: Vec<&str> = match *who {
+            "press" => public.iter().copied().chain(["Timing embargoed later"]).collect(),
+            "host" => cases.iter().map(|c| c.0).collect(),
+            _ => public.to_vec(),
+        };
+        let pages = [
+            app.get(session, "/events/almaty-2025/press").await.body,
+            app.get(session, "/api/v1/press-releases?event=almaty-2025").await.body,
+            app.get(session, "/api/v1/press-releases").await.body,
+            app.get(session, "/events/almaty-2025/press?q=timing").await.body,
+            app.get(session, "/api/v1/press-releases?q=TIMING").await.body,
+        ];
+        for r in &releases {
+            let title = r.title.get("en");
+            let expected = sees.contains(&title);
+            for (n, page) in pages.iter().enumerate() {
+                assert_eq!(page.contains(title), expected, "{who}: {title:?} on list {n}");
+            }
+            let status = app.get(session, &format!("/press-releases/{}", r.id)).await.status;
+            assert_eq!(status == StatusCode::OK, expected, "{who}: the page of {title:?} ({status})");
+            let status = app.get(session, &format!("/api/v1/press-releases/{}", r.id)).await.status;
+            assert_eq!(status == StatusCode::OK, expected, "{who}: the API of {title:?} ({status})");
+            // Feeds and the sitemap are public whoever asks.
+            for path in ["/events/almaty-2025/feed.atom", "/feed.atom"] {
+                let feed = app.get(session, path).await.body;
+                assert_eq!(feed.contains(title), public.contains(&title), "{who}: {title:?} in {path}");
+            }
+            let sitemap = app.get(session, "/sitemap.xml").await.body;
+            assert_eq!(sitemap.contains(&r.id.to_string()), public.contains(&title), "{who}: {title:?} in the sitemap");
+        }
+        let embargoed = releases.iter().find(|r| r.title.get("en") == "Timing embargoed later").unwrap();
+        if *who == "press" {
+            let page = app.get(session, &format!("/press-releases/{}", embargoed.id)).await.body;
+            assert!(page.contains("Embargoed until"), "the press read it marked as embargoed");
+            let api = app.get(session, &format!("/api/v1/press-releases/{}", embargoed.id)).await.json();
+            assert_eq!(api["shown"]["shown"], "embargoed");
+        }
+    }
+    let found = app.get(&Session::default(), "/api/v1/press-releases?q=scheduled%20earlier").await.json();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "search narrows the list: {found}");
+    app.db.cleanup().await;
+}
+
+on_both_engines!(
+    every_path_keeps_to_the_time_of_each_release_on_sqlite,
+    every_path_keeps_to_the_time_of_each_release_on_postgres,
+    timing
+);
+
+/// A release scheduled a moment ahead appears on every public path once its time passes, with no
+/// job to run.
+#[tokio::test]
+async fn a_scheduled_release_appears_everywhere_when_its_time_comes() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let created = app
+        .json(
+            &host,
+            "POST",
+            "/api/v1/events/almaty-2025/press-releases",
+            &json!({ "title": { "en": "Ministers meet" }, "body": { "en": "They met." } }),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let review = app
+        .json(&host, "POST", &format!("/api/v1/press-releases/{id}/status"), &json!({ "to": "review", "version": 1 }))
+        .await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    let stale = app
+        .json(
+            &host,
+            "POST",
+            &format!("/api/v1/press-releases/{id}/status"),
+            &json!({ "to": "published", "version": 1 }),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a stale move conflicts: {}", stale.body);
+    let at = Timestamp::now() + SignedDuration::from_millis(1500);
+    let scheduled = app
+        .json(
+            &host,
+            "POST",
+            &format!("/api/v1/press-releases/{id}/status"),
+            &json!({ "to": "scheduled", "at": at, "version": review.json()["version"] }),
+        )
+        .await;
+    assert_eq!(scheduled.status, StatusCode::OK, "{}", scheduled.body);
+    let public = Session::default();
+    assert!(!app.get(&public, "/feed.atom").await.body.contains("Ministers meet"));
+    assert_eq!(app.get(&public, &format!("/press-releases/{id}")).await.status, StatusCode::NOT_FOUND);
+    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    assert!(app.get(&public, "/feed.atom").await.body.contains("Ministers meet"));
+    assert!(app.get(&public, "/events/almaty-2025/press").await.body.contains("Ministers meet"));
+    assert_eq!(app.get(&public, &format!("/press-releases/{id}")).await.status, StatusCode::OK);
+    let api = app.get(&public, &format!("/api/v1/press-releases/{id}")).await.json();
+    assert_eq!(api["status"], "published", "a scheduled release whose time passed reads as published");
+    app.db.cleanup().await;
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let pixels = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
+    pixels.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+    bytes
+}
+
+/// A multipart body with text fields and one file; the CSRF token goes in the query.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "pressboundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The press office drafts from the record, edits, attaches a photo with its credit and publishes;
+/// the page, the feed (read by a feed parser) and the photo follow; a correction keeps the history;
+/// a caption with markup is shown as text.
+async fn publishing(app: TestApp) {
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let csrf = host.csrf.clone().unwrap();
+    let public = Session::default();
+    let (ct, body) =
+        multipart(&[("caption_en", "Family photo <script>alert(1)</script>")], Some(("photo", &png(64, 48))));
+    let refused =
+        app.request(&host, "POST", &format!("/events/almaty-2025/press-photos?csrf={csrf}"), Some(&ct), body).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a photo needs a credit");
+    assert!(refused.body.contains("data-error-for=\"credit\""), "the credit field is named");
+    let (ct, body) = multipart(
+        &[
+            ("caption_en", "Family photo <script>alert(1)</script>"),
+            ("caption_ru", "Совместное фото"),
+            ("credit", "MFA of Kazakhstan"),
+        ],
+        Some(("photo", &png(64, 48))),
+    );
+    let uploaded =
+        app.request(&host, "POST", &format!("/events/almaty-2025/press-photos?csrf={csrf}"), Some(&ct), body).await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let photos = app.get(&host, "/api/v1/events/almaty-2025/press-photos").await.json();
+    let photo = photos["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(app.get(&public, "/api/v1/events/almaty-2025/press-photos").await.json()["items"], json!([]));
+    assert_eq!(
+        get_bytes(&app, &public, &format!("/press-photos/{photo}")).await.0,
+        StatusCode::NOT_FOUND,
+        "not public yet"
+    );
+
+    let drafted = app
+        .form(
+            &host,
+            "/events/almaty-2025/press-releases",
+            &[("csrf", &csrf), ("from", "record"), ("date", "2025-04-11")],
+        )
+        .await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    let page = drafted.location().to_string();
+    let id = page.rsplit('/').next().unwrap().to_string();
+    let release = app.get(&host, &format!("/api/v1/press-releases/{id}")).await.json();
+    for lang in ["en", "ru", "kk"] {
+        assert!(release["body"][lang].as_str().is_some_and(|b| b.len() > 300), "drafted in {lang}");
+    }
+    let mut text = release["body"]["en"].as_str().unwrap().to_string();
+    text.push_str("\n\nThe ministers congratulated each other on the coming Victory Day.");
+    let version = release["version"].to_string();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("title_en", "CIS foreign ministers meet in Almaty"),
+        ("title_ru", release["title"]["ru"].as_str().unwrap()),
+        ("body_en", text.as_str()),
+        ("body_ru", release["body"]["ru"].as_str().unwrap()),
+        ("photos", photo.as_str()),
+    ];
+    let edited = app.form(&host, &page, &fields).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let stale = app.form(&host, &page, &fields).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a second edit from the same version conflicts");
+    for to in ["review", "published"] {
+        let version = app.get(&host, &format!("/api/v1/press-releases/{id}")).await.json()["version"].to_string();
+        let moved =
+            app.form(&host, &format!("{page}/status"), &[("csrf", &csrf), ("to", to), ("version", &version)]).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{to}: {}", moved.body);
+    }
+
+    let html = app.get(&public, &page).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains("CIS foreign ministers meet in Almaty"));
+    assert!(html.body.contains("Victory Day"), "the editor's words");
+    assert!(html.body.contains("Photo: MFA of Kazakhstan"), "the credit is printed with the photo");
+    assert!(html.body.contains("&lt;script&gt;alert(1)"), "the caption is text");
+    assert!(!html.body.contains("<script>alert(1)"), "no markup from a caption");
+    assert!(html.body.contains("property=\"og:title\" content=\"CIS foreign ministers meet in Almaty\""));
+    assert!(html.body.contains("property=\"og:image\""));
+    assert_eq!(
+        get_bytes(&app, &public, &format!("/press-photos/{photo}")).await.0,
+        StatusCode::OK,
+        "public with its release"
+    );
+
+    let feed = app.get(&public, "/events/almaty-2025/feed.atom").await;
+    assert!(feed.headers["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    let parsed = feed_rs::parser::parse(feed.body.as_bytes()).expect("a feed parser reads the feed");
+    let entry = parsed
+        .entries
+        .iter()
+        .find(|e| e.title.as_ref().is_some_and(|t| t.content == "CIS foreign ministers meet in Almaty"))
+        .expect("the release is an entry");
+    let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
+    assert!(content.contains("Victory Day") && content.contains("Photo: MFA of Kazakhstan"), "{content}");
+    assert!(content.contains("<script>alert(1)</script>"), "text content round-trips as text: {content}");
+    assert_eq!(entry.links[0].href, format!("http://concord.test/press-releases/{id}"));
+    let site = feed_rs::parser::parse(app.get(&public, "/feed.atom").await.body.as_bytes()).unwrap();
+    assert!(site.entries.iter().any(|e| e.id == format!("urn:uuid:{id}")));
+
+    let version = app.get(&host, &format!("/api/v1/press-releases/{id}")).await.json()["version"].to_string();
+    let mut correction: Vec<(&str, &str)> = fields.to_vec();
+    correction[1] = ("version", version.as_str());
+    correction[2] = ("title_en", "CIS foreign ministers met in Almaty");
+    let refused = app.form(&host, &page, &correction).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a correction says what it corrects");
+    correction.push(("note_en", "The headline is in the past tense."));
+    let corrected = app.form(&host, &page, &correction).await;
+    assert_eq!(corrected.status, StatusCode::SEE_OTHER, "{}", corrected.body);
+    let html = app.get(&public, &page).await.body;
+    assert!(html.contains("CIS foreign ministers met in Almaty"));
+    assert!(html.contains("Corrected on") && html.contains("The headline is in the past tense."));
+    assert!(html.contains("CIS foreign ministers meet in Almaty"), "the earlier text stays readable");
+    app.db.cleanup().await;
+}
+
+on_both_engines!(
+    the_press_office_publishes_a_drafted_release_with_a_credited_photo_on_sqlite,
+    the_press_office_publishes_a_drafted_release_with_a_credited_photo_on_postgres,
+    publishing
+);
+
+/// A journalist applies; the host approves; the journalist logs in to the media programme and the
+/// embargoed releases; a rejection needs its reason.
+#[tokio::test]
+async fn an_approved_journalist_reads_embargoed_releases_and_the_media_programme() {
+    let app = TestApp::new().await;
+    let anonymous = Session::default();
+    let application = json!({
+        "name": "Aigerim Sadykova", "outlet": "Kazinform", "country": "Kazakhstan", "email": "a.sadykova@example.kz",
+        "press_card": "KZ-2025-0042", "username": "a.sadykova", "password": "a long password"
+    });
+    let mut bad = application.clone();
+    bad["email"] = json!("not an address");
+    let invalid = app.json(&anonymous, "POST", "/api/v1/events/almaty-2025/media-applications", &bad).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", invalid.body);
+    assert_eq!(invalid.json()["error"]["field"], "email");
+    let applied = app.json(&anonymous, "POST", "/api/v1/events/almaty-2025/media-applications", &application).await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let id = applied.json()["id"].as_str().unwrap().to_string();
+    let embargoed =
+        stored(&app, "Embargoed statement", ReleaseStatus::Embargoed, Some(SignedDuration::from_hours(2))).await;
+
+    let journalist = app.login("a.sadykova", "a long password").await;
+    assert_eq!(app.get(&journalist, "/events/almaty-2025/media-programme").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&journalist, &format!("/press-releases/{}", embargoed.id)).await.status, StatusCode::NOT_FOUND);
+
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let office = app.get(&host, "/events/almaty-2025/press-office").await.body;
+    assert!(office.contains("Aigerim Sadykova") && office.contains("KZ-2025-0042"));
+    let decide = |decision: &'static str, reason: &'static str| {
+        let (app, host, id) = (&app, &host, &id);
+        async move {
+            let applications = store::press::application(&app.db.store, id.parse().unwrap()).await.unwrap().unwrap();
+            let version = applications.version.to_string();
+            let csrf = host.csrf.clone().unwrap();
+            app.form(
+                host,
+                &format!("/media-applications/{id}/decision"),
+                &[("csrf", &csrf), ("decision", decision), ("reason", reason), ("version", &version)],
+            )
+            .await
+        }
+    };
+    assert_eq!(decide("reject", " ").await.status, StatusCode::UNPROCESSABLE_ENTITY, "a rejection needs its reason");
+    assert_eq!(decide("approve", "").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(decide("approve", "").await.status, StatusCode::UNPROCESSABLE_ENTITY, "decided once");
+
+    let journalist = app.login("a.sadykova", "a long password").await;
+    let programme = app.get(&journalist, "/events/almaty-2025/media-programme").await;
+    assert_eq!(programme.status, StatusCode::OK);
+    assert!(programme.body.contains("Family photo") && programme.body.contains("data-press=\"pool\""));
+    assert!(!programme.body.contains("Security briefing"), "host-only items stay with the host");
+    let page = app.get(&journalist, &format!("/press-releases/{}", embargoed.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Embargoed until"));
+    let mail = store::delegations::unsent_notices(&app.db.store, 100).await.unwrap();
+    assert!(mail.iter().any(|n| n.email == "a.sadykova@example.kz" && n.body.contains("media-programme")));
+    app.db.cleanup().await;
+}

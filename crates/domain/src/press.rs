@@ -1,0 +1,577 @@
+//! The press office: media accreditation, press releases with their timing, and photos with credits.
+//!
+//! Timing is one rule, [`PressRelease::shown_to`], asked by every path (pages, API, feeds, search,
+//! sitemap) with the clock's `now`: nothing appears to the public before its time, and everything
+//! appears the moment its time has passed, without a job that flips a status.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::validation::{Checker, Invalid};
+use crate::{Id, Text};
+
+pub mod draft;
+
+/// The longest title of a release, per language.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// The longest body of a release, per language.
+pub const MAX_BODY_CHARS: usize = 50_000;
+/// The longest caption of a photo, per language.
+pub const MAX_CAPTION_CHARS: usize = 500;
+
+/// Where a release is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleaseStatus {
+    Draft,
+    /// Waiting for an editor's second look.
+    Review,
+    /// Appears to everyone at `release_at`.
+    Scheduled,
+    /// Accredited press read it at once, marked "embargoed until `release_at`"; the public waits.
+    Embargoed,
+    Published,
+}
+
+impl ReleaseStatus {
+    pub const ALL: [ReleaseStatus; 5] = [Self::Draft, Self::Review, Self::Scheduled, Self::Embargoed, Self::Published];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Review => "review",
+            Self::Scheduled => "scheduled",
+            Self::Embargoed => "embargoed",
+            Self::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the release has left the press office: it has a time at which the public sees it.
+    pub fn is_released(self) -> bool {
+        matches!(self, Self::Scheduled | Self::Embargoed | Self::Published)
+    }
+}
+
+/// Who reads a release, as far as timing goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Anyone, logged in or not, without a press role at the event.
+    Public,
+    /// Media accredited to the release's event.
+    Press,
+    /// The event's host (its press office) and admins: they see every release in every state.
+    Editor,
+}
+
+/// How a reader sees a release they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "shown", rename_all = "snake_case")]
+pub enum Shown {
+    /// As published: its time has passed.
+    Released,
+    /// Ahead of its time, to accredited press only: "embargoed until".
+    Embargoed { until: Timestamp },
+    /// Not released yet; only the press office sees it.
+    Unreleased,
+}
+
+/// A correction made after release: the release says so, and the earlier text stays readable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub at: Timestamp,
+    /// What was corrected, in the release's languages.
+    pub note: Text,
+    /// The text before the correction.
+    pub previous_title: Text,
+    pub previous_body: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PressRelease {
+    pub id: Id,
+    pub event_id: Id,
+    pub title: Text,
+    /// Paragraphs separated by blank lines, per language.
+    pub body: Text,
+    pub status: ReleaseStatus,
+    /// When the public sees it: set when it is scheduled, embargoed or published.
+    pub release_at: Option<Timestamp>,
+    /// The photos shown with it, in order.
+    pub photos: Vec<Id>,
+    /// Oldest first.
+    pub corrections: Vec<Correction>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+/// A change of status a press officer asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum Transition {
+    /// Back to the press office's desk.
+    Draft,
+    Review,
+    Schedule {
+        at: Timestamp,
+    },
+    Embargo {
+        until: Timestamp,
+    },
+    /// Published now.
+    Publish,
+}
+
+/// Why a release cannot move as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("a {from:?} release cannot become {to:?}")]
+    NotFromHere { from: ReleaseStatus, to: ReleaseStatus },
+    #[error("the time must be in the future")]
+    TimeInThePast,
+    #[error("a release needs a title and a body in at least one language before review")]
+    Empty,
+}
+
+impl PressRelease {
+    /// A new draft.
+    pub fn draft(id: Id, event_id: Id, input: ReleaseInput, now: Timestamp) -> PressRelease {
+        PressRelease {
+            id,
+            event_id,
+            title: input.title,
+            body: input.body,
+            status: ReleaseStatus::Draft,
+            release_at: None,
+            photos: input.photos,
+            corrections: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    /// How `reader` sees the release at `now`, or `None` when they may not see it at all.
+    pub fn shown_to(&self, reader: Reader, now: Timestamp) -> Option<Shown> {
+        let released = self.status.is_released() && self.release_at.is_some_and(|at| at <= now);
+        match (reader, self.status, self.release_at) {
+            _ if released => Some(Shown::Released),
+            (Reader::Editor, ..) => Some(Shown::Unreleased),
+            (Reader::Press, ReleaseStatus::Embargoed, Some(until)) => Some(Shown::Embargoed { until }),
+            _ => None,
+        }
+    }
+
+    /// The status the release has once its time has passed: a scheduled or embargoed release is
+    /// published then, whether or not anyone has looked.
+    pub fn status_at(&self, now: Timestamp) -> ReleaseStatus {
+        match self.release_at {
+            Some(at) if self.status.is_released() && at <= now => ReleaseStatus::Published,
+            _ => self.status,
+        }
+    }
+
+    /// The release moved as asked at `now`.
+    pub fn moved(mut self, transition: Transition, now: Timestamp) -> Result<PressRelease, TransitionError> {
+        use ReleaseStatus as S;
+        let from = self.status_at(now);
+        let (to, at) = match transition {
+            Transition::Draft => (S::Draft, None),
+            Transition::Review => (S::Review, None),
+            Transition::Schedule { at } => (S::Scheduled, Some(at)),
+            Transition::Embargo { until } => (S::Embargoed, Some(until)),
+            Transition::Publish => (S::Published, Some(now)),
+        };
+        let allowed = match (from, to) {
+            (S::Published, _) => false,
+            (S::Draft, S::Review) | (S::Review, S::Draft) => true,
+            (S::Review | S::Scheduled | S::Embargoed, S::Scheduled | S::Embargoed | S::Published) => true,
+            (S::Scheduled | S::Embargoed, S::Draft) => true,
+            _ => false,
+        };
+        if !allowed {
+            return Err(TransitionError::NotFromHere { from, to });
+        }
+        if to != S::Draft && (self.title.0.is_empty() || self.body.0.is_empty()) {
+            return Err(TransitionError::Empty);
+        }
+        if matches!(transition, Transition::Schedule { .. } | Transition::Embargo { .. }) && at <= Some(now) {
+            return Err(TransitionError::TimeInThePast);
+        }
+        self.status = to;
+        self.release_at = at;
+        self.updated_at = now;
+        Ok(self)
+    }
+
+    /// The release with an editor's text. Before release the text is simply replaced; after, the
+    /// change is a correction that keeps the earlier text and says what changed.
+    pub fn edited(mut self, input: ReleaseInput, note: Option<Text>, now: Timestamp) -> Result<PressRelease, Invalid> {
+        let released = self.shown_to(Reader::Public, now).is_some();
+        if released {
+            let Some(note) = note.filter(|n| !n.0.is_empty()) else {
+                let mut c = Checker::new();
+                c.fail("correction", "required");
+                return c.finish(self);
+            };
+            self.corrections.push(Correction {
+                at: now,
+                note,
+                previous_title: self.title.clone(),
+                previous_body: self.body.clone(),
+            });
+        }
+        self.title = input.title;
+        self.body = input.body;
+        self.photos = input.photos;
+        self.updated_at = now;
+        Ok(self)
+    }
+
+    /// Whether the title or the text, in any language, holds `words` (compared in lower case).
+    pub fn mentions(&self, words: &str) -> bool {
+        let words = words.trim().to_lowercase();
+        self.title.0.values().chain(self.body.0.values()).any(|t| t.to_lowercase().contains(&words))
+    }
+
+    /// When the release was last corrected, if it was.
+    pub fn corrected_at(&self) -> Option<Timestamp> {
+        self.corrections.last().map(|c| c.at)
+    }
+}
+
+/// What an editor writes: a title and a body per language, and the photos to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseInput {
+    #[serde(default)]
+    pub title: Text,
+    #[serde(default)]
+    pub body: Text,
+    #[serde(default)]
+    pub photos: Vec<Id>,
+}
+
+impl ReleaseInput {
+    /// Checks the text: titles are single lines, bodies may hold paragraphs; a draft may be empty.
+    pub fn validate(self) -> Result<ReleaseInput, Invalid> {
+        let mut c = Checker::new();
+        let title = checked_optional(&mut c, "title", self.title, MAX_TITLE_CHARS, false);
+        let body = checked_optional(&mut c, "body", self.body, MAX_BODY_CHARS, true);
+        if self.photos.len() > 50 {
+            c.fail_with("photos", "too-many", vec![("max", "50".into())]);
+        }
+        c.finish(ReleaseInput { title, body, photos: self.photos })
+    }
+}
+
+/// A text field where every language is optional: trimmed, empty values dropped, each checked for
+/// length, language code and control characters (a body may hold line breaks).
+fn checked_optional(c: &mut Checker, field: &str, text: Text, max: usize, multiline: bool) -> Text {
+    let mut out = std::collections::BTreeMap::new();
+    for (lang, value) in text.0 {
+        let value = value.trim().replace("\r\n", "\n");
+        if value.is_empty() {
+            continue;
+        }
+        let sub = format!("{field}.{lang}");
+        let allowed = |ch: char| multiline && (ch == '\n' || ch == '\t');
+        if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+            c.fail(sub, "invalid-language");
+        } else if value.chars().count() > max {
+            c.fail_with(sub, "too-long", vec![("max", max.to_string())]);
+        } else if value.chars().any(|ch| ch.is_control() && !allowed(ch)) {
+            c.fail(sub, "control-characters");
+        } else {
+            out.insert(lang, value);
+        }
+    }
+    Text(out)
+}
+
+/// A press photo: the pixels live in the photo store, re-encoded without metadata; the credit is
+/// required and printed with every use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PressPhoto {
+    pub id: Id,
+    pub event_id: Id,
+    pub caption: Text,
+    pub credit: String,
+    /// The programme item it shows, if any.
+    pub item: Option<Id>,
+    /// Public once a release showing it is released, or at once when the press office says so.
+    pub public: bool,
+    pub width: u32,
+    pub height: u32,
+    pub created_at: Timestamp,
+}
+
+/// What a press officer enters with a photo.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoInput {
+    #[serde(default)]
+    pub caption: Text,
+    #[serde(default)]
+    pub credit: String,
+    #[serde(default)]
+    pub item: Option<Id>,
+    #[serde(default)]
+    pub public: bool,
+}
+
+impl PhotoInput {
+    pub fn validate(self) -> Result<PhotoInput, Invalid> {
+        let mut c = Checker::new();
+        let caption = self.caption.checked(&mut c, "caption", MAX_CAPTION_CHARS);
+        let credit = c.text("credit", &self.credit, 200);
+        c.finish(PhotoInput { caption, credit, ..self })
+    }
+}
+
+/// Where a journalist's application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl ApplicationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Rejected].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A journalist's application for media accreditation at one event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaApplication {
+    pub id: Id,
+    pub event_id: Id,
+    pub name: String,
+    pub outlet: String,
+    pub country: String,
+    pub email: String,
+    pub press_card: String,
+    pub photo: Option<Id>,
+    pub status: ApplicationStatus,
+    /// Why it was rejected, for the journalist.
+    pub reason: String,
+    /// The journalist's account, made with the application; approval grants it the press role.
+    pub user_id: Option<Id>,
+    pub created_at: Timestamp,
+    pub version: i64,
+}
+
+/// What a journalist enters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationInput {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub outlet: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub press_card: String,
+}
+
+impl ApplicationInput {
+    pub fn validate(self) -> Result<ApplicationInput, Invalid> {
+        let mut c = Checker::new();
+        let name = c.text("name", &self.name, 200);
+        let outlet = c.text("outlet", &self.outlet, 200);
+        let country = c.text("country", &self.country, 100);
+        let email = c.text("email", &self.email, 254);
+        if !email.is_empty() && !crate::delegations::is_plausible_email(&email) {
+            c.fail("email", "invalid-email");
+        }
+        let press_card = c.text("press_card", &self.press_card, 100);
+        c.finish(ApplicationInput { name, outlet, country, email, press_card })
+    }
+}
+
+/// The host's decision on an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum ApplicationDecision {
+    Approve,
+    Reject { reason: String },
+}
+
+impl MediaApplication {
+    pub fn new(id: Id, event_id: Id, input: ApplicationInput, photo: Option<Id>, now: Timestamp) -> MediaApplication {
+        let ApplicationInput { name, outlet, country, email, press_card } = input;
+        MediaApplication {
+            id,
+            event_id,
+            name,
+            outlet,
+            country,
+            email,
+            press_card,
+            photo,
+            status: ApplicationStatus::Pending,
+            reason: String::new(),
+            user_id: None,
+            created_at: now,
+            version: 1,
+        }
+    }
+
+    /// The application decided. Only a pending one can be; a rejection says why.
+    pub fn decided(mut self, decision: ApplicationDecision) -> Result<MediaApplication, Invalid> {
+        let mut c = Checker::new();
+        if self.status != ApplicationStatus::Pending {
+            c.fail("decision", "already-decided");
+        }
+        match decision {
+            ApplicationDecision::Approve => self.status = ApplicationStatus::Approved,
+            ApplicationDecision::Reject { reason } => {
+                self.reason = c.text("reason", &reason, 500);
+                self.status = ApplicationStatus::Rejected;
+            }
+        }
+        c.finish(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn release() -> PressRelease {
+        let input = ReleaseInput {
+            title: Text::new(&[("en", "Ministers met")]),
+            body: Text::new(&[("en", "They met.")]),
+            photos: vec![],
+        };
+        PressRelease::draft(crate::new_id(), crate::new_id(), input, at("2025-04-11T10:00:00Z"))
+    }
+
+    #[test]
+    fn every_reader_sees_what_timing_allows() {
+        let now = at("2025-04-11T12:00:00Z");
+        let before = at("2025-04-11T11:59:59Z");
+        let after = at("2025-04-11T12:00:01Z");
+        let reviewed = release().moved(Transition::Review, before).unwrap();
+        let scheduled = reviewed.clone().moved(Transition::Schedule { at: now }, before).unwrap();
+        let embargoed = reviewed.clone().moved(Transition::Embargo { until: now }, before).unwrap();
+        for (r, when, public, press, editor) in [
+            (&reviewed, after, None, None, Some(Shown::Unreleased)),
+            (&scheduled, before, None, None, Some(Shown::Unreleased)),
+            (&scheduled, now, Some(Shown::Released), Some(Shown::Released), Some(Shown::Released)),
+            (&embargoed, before, None, Some(Shown::Embargoed { until: now }), Some(Shown::Unreleased)),
+            (&embargoed, after, Some(Shown::Released), Some(Shown::Released), Some(Shown::Released)),
+        ] {
+            assert_eq!(r.shown_to(Reader::Public, when), public, "{:?} at {when}", r.status);
+            assert_eq!(r.shown_to(Reader::Press, when), press, "{:?} at {when}", r.status);
+            assert_eq!(r.shown_to(Reader::Editor, when), editor, "{:?} at {when}", r.status);
+        }
+        assert_eq!(scheduled.status_at(now), ReleaseStatus::Published);
+        assert_eq!(scheduled.status_at(before), ReleaseStatus::Scheduled);
+    }
+
+    #[test]
+    fn releases_move_only_forward_through_review() {
+        let now = at("2025-04-11T10:00:00Z");
+        let later = at("2025-04-11T18:00:00Z");
+        assert!(matches!(release().moved(Transition::Publish, now), Err(TransitionError::NotFromHere { .. })));
+        let reviewed = release().moved(Transition::Review, now).unwrap();
+        assert_eq!(reviewed.clone().moved(Transition::Schedule { at: now }, now), Err(TransitionError::TimeInThePast));
+        let published = reviewed.clone().moved(Transition::Publish, now).unwrap();
+        assert_eq!(published.release_at, Some(now));
+        assert!(published.clone().moved(Transition::Draft, later).is_err(), "a published release stays published");
+        let embargoed = reviewed.moved(Transition::Embargo { until: later }, now).unwrap();
+        assert!(embargoed.clone().moved(Transition::Publish, now).is_ok(), "an embargo may be lifted early");
+        assert!(embargoed.moved(Transition::Draft, later).is_err(), "once its time passed it is published");
+        let mut empty = release();
+        empty.body = Text::default();
+        assert_eq!(empty.moved(Transition::Review, now), Err(TransitionError::Empty));
+    }
+
+    #[test]
+    fn an_edit_after_release_is_a_correction_that_keeps_the_old_text() {
+        let now = at("2025-04-11T10:00:00Z");
+        let published = release().moved(Transition::Review, now).unwrap().moved(Transition::Publish, now).unwrap();
+        let input = ReleaseInput {
+            title: Text::new(&[("en", "Ministers met in Almaty")]),
+            body: Text::new(&[("en", "They met in Almaty.")]),
+            photos: vec![],
+        };
+        let later = at("2025-04-11T11:00:00Z");
+        let refused = published.clone().edited(input.clone(), None, later).unwrap_err();
+        assert_eq!(refused.0[0].field, "correction");
+        let corrected = published.edited(input, Some(Text::new(&[("en", "The city was added.")])), later).unwrap();
+        assert_eq!(corrected.corrected_at(), Some(later));
+        assert_eq!(corrected.corrections[0].previous_title.get("en"), "Ministers met");
+        assert_eq!(corrected.title.get("en"), "Ministers met in Almaty");
+        assert!(corrected.mentions("IN ALMATY") && !corrected.mentions("Astana"));
+        let draft_edit = release().edited(ReleaseInput::default(), None, later).unwrap();
+        assert!(draft_edit.corrections.is_empty(), "a draft is simply rewritten");
+    }
+
+    #[test]
+    fn a_release_body_keeps_its_paragraphs_and_a_title_refuses_them() {
+        let input = ReleaseInput {
+            title: Text::new(&[("en", "One\nTwo")]),
+            body: Text::new(&[("en", "One.\r\n\r\nTwo."), ("ru", "  ")]),
+            photos: vec![],
+        };
+        let err = input.clone().validate().unwrap_err();
+        assert_eq!(err.0.len(), 1);
+        assert_eq!(err.0[0].field, "title.en");
+        let ok = ReleaseInput { title: Text::new(&[("en", "One")]), ..input }.validate().unwrap();
+        assert_eq!(ok.body.0.get("en").map(String::as_str), Some("One.\n\nTwo."));
+        assert!(!ok.body.0.contains_key("ru"));
+    }
+
+    #[test]
+    fn photos_need_a_credit_and_applications_a_reason_to_reject() {
+        let err = PhotoInput { caption: Text::new(&[("en", "Family photo")]), ..PhotoInput::default() }
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.0[0].field, "credit");
+        let input = ApplicationInput {
+            name: "Aigerim Sadykova".into(),
+            outlet: "Kazinform".into(),
+            country: "Kazakhstan".into(),
+            email: "a.sadykova@example.kz".into(),
+            press_card: "KZ-2025-0042".into(),
+        };
+        let app = MediaApplication::new(
+            crate::new_id(),
+            crate::new_id(),
+            input.validate().unwrap(),
+            None,
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(
+            app.clone().decided(ApplicationDecision::Reject { reason: " ".into() }).unwrap_err().0[0].field,
+            "reason"
+        );
+        let approved = app.decided(ApplicationDecision::Approve).unwrap();
+        assert_eq!(approved.status, ApplicationStatus::Approved);
+        assert!(approved.decided(ApplicationDecision::Approve).is_err(), "decided once");
+    }
+}
