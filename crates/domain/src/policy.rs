@@ -128,6 +128,10 @@ pub enum Action {
     RunPressOffice {
         event: Id,
     },
+    /// Read the media programme of an event: what the press may attend, openly or in a pool.
+    ReadMediaProgramme {
+        event: Id,
+    },
     /// Keep a body's agendas, documents, versions, decisions, signatures and areas of cooperation.
     ManageDocuments {
         body: Id,
@@ -178,6 +182,10 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         | Action::ManageProgramme { event }
         | Action::ScheduleBilaterals { event }
         | Action::RunPressOffice { event } => (actor.hosts(event), "only the event's host"),
+        Action::ReadMediaProgramme { event } => (
+            actor.hosts(event) || actor.roles.contains(&Role::Press { event }),
+            "only media accredited to the event and its host",
+        ),
         Action::ActOnBilateral { event, participant } => (
             actor.is_officer(event, participant) || actor.is_ministry_of(participant),
             "only the delegation's accreditation officer or its ministry",
@@ -679,6 +687,9 @@ mod tests {
         assert!(authorize(&host, Action::ScheduleBilaterals { event }).is_ok());
         assert!(authorize(&host, Action::RunPressOffice { event }).is_ok());
         assert!(authorize(&officer, Action::RunPressOffice { event }).is_err());
+        assert!(authorize(&officer, Action::ReadMediaProgramme { event }).is_err());
+        assert!(authorize(&user(vec![Role::Press { event }]), Action::ReadMediaProgramme { event }).is_ok());
+        assert!(authorize(&user(vec![Role::Press { event: kz }]), Action::ReadMediaProgramme { event }).is_err());
         assert_eq!(press_reader(&host, event), crate::press::Reader::Editor);
         assert_eq!(press_reader(&officer, event), crate::press::Reader::Public);
         assert_eq!(press_reader(&user(vec![Role::Press { event }]), event), crate::press::Reader::Press);

@@ -126,6 +126,32 @@ pub enum Transition {
     Publish,
 }
 
+impl Transition {
+    /// The transition named `to` (`draft`, `review`, `scheduled`, `embargoed`, `published`), with
+    /// the time scheduling and embargo need.
+    pub fn parse(to: &str, at: Option<Timestamp>) -> Result<Transition, Invalid> {
+        let mut c = Checker::new();
+        let mut at = || {
+            at.unwrap_or_else(|| {
+                c.fail("at", "required");
+                Timestamp::UNIX_EPOCH
+            })
+        };
+        let transition = match to {
+            "draft" => Transition::Draft,
+            "review" => Transition::Review,
+            "scheduled" => Transition::Schedule { at: at() },
+            "embargoed" => Transition::Embargo { until: at() },
+            "published" => Transition::Publish,
+            _ => {
+                c.fail("to", "invalid-choice");
+                Transition::Draft
+            }
+        };
+        c.finish(transition)
+    }
+}
+
 /// Why a release cannot move as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
@@ -133,7 +159,7 @@ pub enum TransitionError {
     NotFromHere { from: ReleaseStatus, to: ReleaseStatus },
     #[error("the time must be in the future")]
     TimeInThePast,
-    #[error("a release needs a title and a body in at least one language before review")]
+    #[error("a release needs a title and a body in one language before review")]
     Empty,
 }
 
@@ -196,7 +222,8 @@ impl PressRelease {
         if !allowed {
             return Err(TransitionError::NotFromHere { from, to });
         }
-        if to != S::Draft && (self.title.0.is_empty() || self.body.0.is_empty()) {
+        let whole = self.title.0.keys().any(|lang| self.body.0.contains_key(lang));
+        if to != S::Draft && !whole {
             return Err(TransitionError::Empty);
         }
         if matches!(transition, Transition::Schedule { .. } | Transition::Embargo { .. }) && at <= Some(now) {
@@ -208,11 +235,11 @@ impl PressRelease {
         Ok(self)
     }
 
-    /// The release with an editor's text. Before release the text is simply replaced; after, the
-    /// change is a correction that keeps the earlier text and says what changed.
+    /// The release with an editor's text. Before anyone outside the press office has read it the
+    /// text is simply replaced; once released, or embargoed (the press hold it), the change is a
+    /// correction that keeps the earlier text and says what changed.
     pub fn edited(mut self, input: ReleaseInput, note: Option<Text>, now: Timestamp) -> Result<PressRelease, Invalid> {
-        let released = self.shown_to(Reader::Public, now).is_some();
-        if released {
+        if self.is_out(now) {
             let Some(note) = note.filter(|n| !n.0.is_empty()) else {
                 let mut c = Checker::new();
                 c.fail("correction", "required");
@@ -230,6 +257,12 @@ impl PressRelease {
         self.photos = input.photos;
         self.updated_at = now;
         Ok(self)
+    }
+
+    /// Whether anyone outside the press office may have read it: it is released, or embargoed
+    /// (the press hold it).
+    pub fn is_out(&self, now: Timestamp) -> bool {
+        self.status == ReleaseStatus::Embargoed || self.shown_to(Reader::Public, now).is_some()
     }
 
     /// Whether the title or the text, in any language, holds `words` (compared in lower case).
@@ -460,6 +493,10 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn input_of(title: &str) -> ReleaseInput {
+        ReleaseInput { title: Text::new(&[("en", title)]), body: Text::new(&[("en", "Text.")]), photos: vec![] }
+    }
+
     fn release() -> PressRelease {
         let input = ReleaseInput {
             title: Text::new(&[("en", "Ministers met")]),
@@ -506,8 +543,8 @@ mod tests {
         assert!(embargoed.clone().moved(Transition::Publish, now).is_ok(), "an embargo may be lifted early");
         assert!(embargoed.moved(Transition::Draft, later).is_err(), "once its time passed it is published");
         let mut empty = release();
-        empty.body = Text::default();
-        assert_eq!(empty.moved(Transition::Review, now), Err(TransitionError::Empty));
+        empty.body = Text::new(&[("ru", "Текст.")]);
+        assert_eq!(empty.moved(Transition::Review, now), Err(TransitionError::Empty), "title and body in one language");
     }
 
     #[test]
@@ -527,6 +564,18 @@ mod tests {
         assert_eq!(corrected.corrections[0].previous_title.get("en"), "Ministers met");
         assert_eq!(corrected.title.get("en"), "Ministers met in Almaty");
         assert!(corrected.mentions("IN ALMATY") && !corrected.mentions("Astana"));
+        let embargoed = release()
+            .moved(Transition::Review, now)
+            .unwrap()
+            .moved(Transition::Embargo { until: at("2025-04-12T00:00:00Z") }, now)
+            .unwrap();
+        assert!(
+            embargoed.edited(input_of("Changed"), None, later).is_err(),
+            "the press hold an embargoed text: an edit is a correction"
+        );
+        assert_eq!(Transition::parse("scheduled", None).unwrap_err().0[0].field, "at");
+        assert_eq!(Transition::parse("sent", None).unwrap_err().0[0].field, "to");
+        assert_eq!(Transition::parse("published", None), Ok(Transition::Publish));
         let draft_edit = release().edited(ReleaseInput::default(), None, later).unwrap();
         assert!(draft_edit.corrections.is_empty(), "a draft is simply rewritten");
     }

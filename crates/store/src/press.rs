@@ -1,8 +1,8 @@
 //! The press office: press releases with their timing and corrections, press photos with their
 //! credits, and journalists' applications for media accreditation.
 //!
-//! Timing is `domain::press::PressRelease::shown_to`; [`releases`], [`count_releases`],
-//! [`latest_public_change`] and [`public_photos`] apply the same rule inside their one query, with
+//! Timing is `domain::press::PressRelease::shown_to`; [`releases`], [`count_releases`] and
+//! [`public_photos`] apply the same rule inside their one query, with
 //! the caller's `now`, never afterwards: nothing is shown before its time and everything is the
 //! moment its time has passed, without a job that flips a status.
 //!
@@ -190,7 +190,6 @@ const RELEASES_PG: &str = releases_sql!(postgres);
 const COUNT_RELEASES_SQLITE: &str = concat!("SELECT COUNT(*) FROM press_releases r ", shown!(sqlite));
 const COUNT_RELEASES_PG: &str = concat!("SELECT COUNT(*) FROM press_releases r ", shown!(postgres));
 const RELEASE_BY_ID: &str = select_releases!("WHERE r.id = $1");
-const LATEST_PUBLIC_CHANGE: &str = concat!("SELECT MAX(r.release_at) FROM press_releases r WHERE ", released!("$1"));
 
 const INSERT_RELEASE: &str = "INSERT INTO press_releases (id, event_id, title, body, status, release_at, photos, \
      corrections, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
@@ -272,13 +271,6 @@ pub async fn count_releases(store: &Store, query: &ReleaseQuery) -> Result<i64> 
         Target::Postgres(c) => bind_shown!(sqlx::query_scalar(COUNT_RELEASES_PG), query).fetch_one(c).await?,
     };
     Ok(n)
-}
-
-/// The latest instant at which a release became public, up to `now` (a feed's `updated`).
-pub async fn latest_public_change(store: &Store, now: Timestamp) -> Result<Option<Timestamp>> {
-    let at: Option<time::OffsetDateTime> =
-        on!(store, c => sqlx::query_scalar(LATEST_PUBLIC_CHANGE).bind(At(now)).fetch_one(c).await)?;
-    Ok(at.map(convert::timestamp_from_db))
 }
 
 /// One release, whatever its state (callers ask `PressRelease::shown_to`).
@@ -393,16 +385,16 @@ const PHOTOS_OF_EVENT: &str = select_photos!("WHERE p.event_id = $1 ORDER BY p.c
 const PHOTOS_BY_IDS_SQLITE: &str = select_photos!("WHERE p.id IN (SELECT unhex(value) FROM json_each($1))");
 const PHOTOS_BY_IDS_PG: &str = select_photos!("WHERE p.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))");
 /// $1: the event, if one; $2: now. A photo is public when the press office says so, or once a
-/// release showing it is released.
+/// release of its own event showing it is released.
 const PUBLIC_PHOTOS_SQLITE: &str = concat!(
     select_photos!("WHERE ($1 IS NULL OR p.event_id = $1) AND (p.public OR EXISTS (SELECT 1 FROM press_releases r, "),
-    "json_each(r.photos) j WHERE unhex(j.value) = p.id AND ",
+    "json_each(r.photos) j WHERE r.event_id = p.event_id AND unhex(j.value) = p.id AND ",
     released!("$2"),
     ")) ORDER BY p.created_at DESC, p.id DESC"
 );
 const PUBLIC_PHOTOS_PG: &str = concat!(
     select_photos!("WHERE ($1 IS NULL OR p.event_id = $1) AND (p.public OR EXISTS (SELECT 1 FROM press_releases r "),
-    "WHERE r.photos @> jsonb_build_array(replace(p.id::text, '-', '')) AND ",
+    "WHERE r.event_id = p.event_id AND r.photos @> jsonb_build_array(replace(p.id::text, '-', '')) AND ",
     released!("$2"),
     ")) ORDER BY p.created_at DESC, p.id DESC"
 );

@@ -807,6 +807,7 @@ press-caption = Caption
 press-credit = Credit
 press-item = Programme item
 press-photo-public = Public at once (otherwise with the first release that shows it)
+press-delete-photo = Take down
 press-upload = Upload
 press-applications = Media accreditation
 press-name = Name

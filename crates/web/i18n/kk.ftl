@@ -798,6 +798,7 @@ press-caption = Сурет астындағы жазу
 press-credit = Сурет авторы
 press-item = Бағдарлама тармағы
 press-photo-public = Бірден жариялау (әйтпесе оны көрсететін алғашқы релизбен)
+press-delete-photo = Жариялаудан алып тастау
 press-upload = Жүктеу
 press-applications = БАҚ аккредиттеуі
 press-name = Аты-жөні

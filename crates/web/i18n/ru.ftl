@@ -806,6 +806,7 @@ press-caption = Подпись
 press-credit = Автор фото
 press-item = Пункт программы
 press-photo-public = Публиковать сразу (иначе — с первым пресс-релизом, где она есть)
+press-delete-photo = Снять с публикации
 press-upload = Загрузить
 press-applications = Аккредитация СМИ
 press-name = Имя

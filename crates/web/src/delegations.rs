@@ -544,31 +544,18 @@ async fn upload_photo(
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
     let bytes = crate::input::multipart_file(&mut multipart, "photo").await?;
-    let photo = tokio::task::spawn_blocking(move || ::render::photo::normalise(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| match e {
-            ::render::photo::PhotoError::TooLarge => AppError::PayloadTooLarge,
-            ::render::photo::PhotoError::UnsupportedType => AppError::field("photo", "unsupported-photo"),
-            ::render::photo::PhotoError::Undecodable(_) => AppError::field("photo", "undecodable-photo"),
-        })?;
+    let photo = crate::input::photo(bytes).await?;
     let mut tx = state.store.begin().await?;
     store::delegations::set_photo(&mut tx, &ctx.actor, &member, &photo.jpeg, &photo.thumbnail_jpeg).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/members/{}", scope.path(), member.id)).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PhotoSize {
-    size: Option<String>,
-}
-
 async fn photo(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, member)): Path<(String, Id)>,
-    crate::input::QueryParams(size): crate::input::QueryParams<PhotoSize>,
+    crate::input::QueryParams(size): crate::input::QueryParams<crate::input::PhotoSize>,
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &event).await?;
     let member = store::delegations::member(&state.store, member).await?;
@@ -580,7 +567,7 @@ async fn photo(
         authorize(&ctx.actor, Action::ReadDelegation { event: event.id, participant: delegation.participant_id });
     read.or_else(|_| authorize(&ctx.actor, Action::CheckBadge { event: event.id }))?;
     let photo_id = member.photo.ok_or(AppError::NotFound)?;
-    let bytes = store::delegations::photo(&state.store, photo_id, size.size.as_deref() == Some("thumb")).await?;
+    let bytes = store::delegations::photo(&state.store, photo_id, size.thumbnail()).await?;
     Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=3600")], bytes)
         .into_response())
 }

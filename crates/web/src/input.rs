@@ -192,3 +192,28 @@ pub async fn multipart_form(
     }
     Ok((Form(fields), bytes))
 }
+
+/// An uploaded photo re-encoded without metadata, off the async threads, or the reason it cannot be.
+pub async fn photo(bytes: Bytes) -> Result<::render::Photo, AppError> {
+    tokio::task::spawn_blocking(move || ::render::photo::normalise(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| match e {
+            ::render::photo::PhotoError::TooLarge => AppError::PayloadTooLarge,
+            ::render::photo::PhotoError::UnsupportedType => AppError::field("photo", "unsupported-photo"),
+            ::render::photo::PhotoError::Undecodable(_) => AppError::field("photo", "undecodable-photo"),
+        })
+}
+
+/// `?size=thumb` on a photo's address asks for its thumbnail.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoSize {
+    size: Option<String>,
+}
+
+impl PhotoSize {
+    pub fn thumbnail(&self) -> bool {
+        self.size.as_deref() == Some("thumb")
+    }
+}

@@ -6,6 +6,8 @@
 //! queries): every path here reads releases through it with the clock's `now`, so nothing appears to
 //! the public before its time, and everything appears on every path the moment it has passed.
 
+use std::collections::BTreeSet;
+
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
@@ -54,6 +56,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
     .post("/press-releases/{release}", "Edit a release; after release, a correction (form)", edit_form)
     .post("/press-releases/{release}/status", "Send to review, schedule, embargo or publish (form)", status_form)
     .post("/events/{event}/press-photos", "Upload a photo with caption and credit (multipart form)", photo_form)
+    .post("/press-photos/{photo}/delete", "Take a photo down, with an audit entry (form)", delete_photo_form)
     .get("/events/{event}/media", "Apply for media accreditation", apply_page)
     .post("/events/{event}/media", "Apply for media accreditation (multipart form)", apply_form)
     .post("/media-applications/{application}/decision", "Approve or reject a journalist (form)", decide_form)
@@ -126,12 +129,31 @@ async fn visible_release(
     Ok((release, event, reader, shown))
 }
 
-/// The photos a reader may see at an event: all of them for its press and press office (the pool),
-/// the public ones for everyone else.
+/// The photos a reader may see at an event: the press office sees all of them; the press, the pool
+/// (those marked public and those of the releases they may read, embargoed ones included); the
+/// public, those marked public and those of released releases.
 async fn photos_for(state: &AppState, event: &Event, reader: Reader) -> Result<Vec<PressPhoto>, AppError> {
     Ok(match reader {
         Reader::Public => store::press::public_photos(&state.store, Some(event.id), now()).await?,
-        Reader::Press | Reader::Editor => store::press::photos_of_event(&state.store, event.id).await?,
+        Reader::Editor => store::press::photos_of_event(&state.store, event.id).await?,
+        Reader::Press => {
+            let at = now();
+            let query = store::press::ReleaseQuery {
+                event: Some(event.id),
+                reach: Reach::Press { events: vec![event.id] },
+                now: at,
+                limit: 0,
+                offset: 0,
+            };
+            let readable: BTreeSet<Id> = store::press::releases(&state.store, &query)
+                .await?
+                .into_iter()
+                .filter(|r| r.shown_to(Reader::Press, at).is_some())
+                .flat_map(|r| r.photos)
+                .collect();
+            let all = store::press::photos_of_event(&state.store, event.id).await?;
+            all.into_iter().filter(|p| p.public || readable.contains(&p.id)).collect()
+        }
     })
 }
 
@@ -160,20 +182,23 @@ fn release_json(r: &PressRelease, shown: Shown, lang: &str, tz: &str, photos: &[
     })
 }
 
-/// The releases a query reaches, one page of them; with words to look for, only those whose text
-/// holds them. The timing filter stays inside the store's query either way.
+/// The releases a query reaches, one page of them, and how many there are in all; with words to
+/// look for, only those whose text holds them. The timing filter stays inside the store's query.
 async fn listed(
     state: &AppState,
     query: store::press::ReleaseQuery,
     words: Option<&str>,
-) -> Result<Vec<PressRelease>, AppError> {
+) -> Result<(Vec<PressRelease>, i64), AppError> {
     let Some(words) = words.map(str::trim).filter(|w| !w.is_empty()) else {
-        return Ok(store::press::releases(&state.store, &query).await?);
+        let total = store::press::count_releases(&state.store, &query).await?;
+        return Ok((store::press::releases(&state.store, &query).await?, total));
     };
     let (offset, limit) = (query.offset.max(0) as usize, query.limit.max(1) as usize);
     let all =
         store::press::releases(&state.store, &store::press::ReleaseQuery { limit: 0, offset: 0, ..query }).await?;
-    Ok(all.into_iter().filter(|r| r.mentions(words)).skip(offset).take(limit).collect())
+    let found: Vec<PressRelease> = all.into_iter().filter(|r| r.mentions(words)).collect();
+    let total = found.len() as i64;
+    Ok((found.into_iter().skip(offset).take(limit).collect(), total))
 }
 
 #[derive(Deserialize)]
@@ -197,7 +222,7 @@ async fn event_page(
         limit: PAGE,
         offset: 0,
     };
-    let releases = listed(&state, query, search.q.as_deref()).await?;
+    let (releases, _) = listed(&state, query, search.q.as_deref()).await?;
     let photos = photos_for(&state, &event, reader).await?;
     let releases: Vec<Value> = releases
         .iter()
@@ -253,7 +278,7 @@ async fn release_view(
         },
         "editor": reader == Reader::Editor,
         "pool": photos.iter().map(|p| photo_json(p, ctx.lang)).collect::<Vec<_>>(),
-        "released": release.shown_to(Reader::Public, now()).is_some(),
+        "released": release.is_out(now()),
         "values": values, "errors": errors,
     });
     render::page(state, ctx, "press/release.html", model)
@@ -322,11 +347,13 @@ async fn feed(state: &AppState, event: Option<&Event>, lang: &'static str) -> Re
         },
         &entries,
     );
-    Ok((
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=60")],
-        xml,
-    )
-        .into_response())
+    // The feed is written in the reader's language, which a shared cache must key on.
+    let headers = [
+        (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=60"),
+        (header::VARY, "Accept-Language, Cookie"),
+    ];
+    Ok((headers, xml).into_response())
 }
 
 fn credit_line(state: &AppState, lang: &str, credit: &str) -> String {
@@ -369,17 +396,11 @@ async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], ::render::sitemap::sitemap(&pages)).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PhotoSize {
-    size: Option<String>,
-}
-
 async fn photo_file(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Id>,
-    QueryParams(size): QueryParams<PhotoSize>,
+    QueryParams(size): QueryParams<crate::input::PhotoSize>,
 ) -> Result<Response, AppError> {
     let photo = store::press::photo(&state.store, id).await?.ok_or(AppError::NotFound)?;
     let event = store::events::by_id(&state.store, photo.event_id).await?;
@@ -388,7 +409,7 @@ async fn photo_file(
     if !visible {
         return Err(AppError::NotFound);
     }
-    let thumbnail = size.size.as_deref() == Some("thumb");
+    let thumbnail = size.thumbnail();
     let bytes = store::press::photo_bytes(&state.store, id, thumbnail).await?.ok_or(AppError::NotFound)?;
     let cache = if reader == Reader::Public { "public, max-age=60" } else { "private, max-age=60" };
     Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, cache)], bytes).into_response())
@@ -550,19 +571,14 @@ async fn edit_form(
 
 /// A transition from a form: the `to` field and, for scheduling and embargo, a local time.
 fn transition_of(form: &Form, event: &Event) -> Result<Transition, AppError> {
-    let at = || {
-        let local: jiff::civil::DateTime =
-            form.get("at").trim().parse().map_err(|_| AppError::field("at", "invalid-time"))?;
-        local.in_tz(&event.time_zone).map(|z| z.timestamp()).map_err(|_| AppError::field("at", "invalid-time"))
+    let at = match form.get("at").trim() {
+        "" => None,
+        local => {
+            let local: jiff::civil::DateTime = local.parse().map_err(|_| AppError::field("at", "invalid-time"))?;
+            Some(local.in_tz(&event.time_zone).map_err(|_| AppError::field("at", "invalid-time"))?.timestamp())
+        }
     };
-    Ok(match form.get("to") {
-        "draft" => Transition::Draft,
-        "review" => Transition::Review,
-        "scheduled" => Transition::Schedule { at: at()? },
-        "embargoed" => Transition::Embargo { until: at()? },
-        "published" => Transition::Publish,
-        _ => return Err(AppError::field("to", "invalid-choice")),
-    })
+    Ok(Transition::parse(form.get("to"), at)?)
 }
 
 async fn move_release(
@@ -589,22 +605,17 @@ async fn status_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let (release, event) = editable(&state, &ctx, id).await?;
-    let transition = transition_of(&form, &event)?;
-    let version = form.number("version")?;
-    move_release(&state, &ctx, release, transition, version).await?;
-    Ok(Redirect::to(&format!("/press-releases/{id}")).into_response())
-}
-
-/// A photo re-encoded without metadata, or the reason it cannot be.
-async fn normalised(bytes: axum::body::Bytes) -> Result<::render::Photo, AppError> {
-    tokio::task::spawn_blocking(move || ::render::photo::normalise(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| match e {
-            ::render::photo::PhotoError::TooLarge => AppError::PayloadTooLarge,
-            ::render::photo::PhotoError::UnsupportedType => AppError::field("photo", "unsupported-photo"),
-            ::render::photo::PhotoError::Undecodable(_) => AppError::field("photo", "undecodable-photo"),
-        })
+    let outcome = async {
+        let transition = transition_of(&form, &event)?;
+        move_release(&state, &ctx, release.clone(), transition, form.number("version")?).await?;
+        Ok(format!("/press-releases/{id}"))
+    }
+    .await;
+    let shown = release.shown_to(Reader::Editor, now()).unwrap_or(Shown::Unreleased);
+    render::form_outcome(&state, &ctx, outcome, |errors| {
+        release_view(&state, &ctx, &release, &event, Reader::Editor, shown, json!({}), errors)
+    })
+    .await
 }
 
 async fn upload_photo(
@@ -629,7 +640,7 @@ async fn upload_photo(
             return Err(AppError::field("item", "unknown"));
         }
     }
-    let photo = normalised(bytes.ok_or_else(|| AppError::field("photo", "required"))?).await?;
+    let photo = crate::input::photo(bytes.ok_or_else(|| AppError::field("photo", "required"))?).await?;
     let (width, height) = (photo.width, photo.height);
     let record = PressPhoto {
         id: new_id(),
@@ -661,6 +672,16 @@ async fn photo_form(
         upload_photo(&state, &ctx, &event, &form, bytes).await.map(|_| format!("/events/{slug}/press-office"));
     render::form_outcome(&state, &ctx, outcome, |errors| office_view(&state, &ctx, &event, form.to_json(), errors))
         .await
+}
+
+async fn delete_photo_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Response, AppError> {
+    let photo = store::press::photo(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let event = store::events::by_id(&state.store, photo.event_id).await?;
+    authorize(&ctx.actor, Action::RunPressOffice { event: event.id })?;
+    let mut tx = state.store.begin().await?;
+    store::press::delete_photo(&mut tx, &ctx.actor, id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/events/{}/press-office", event.slug)).into_response())
 }
 
 async fn apply_page(
@@ -710,7 +731,7 @@ async fn apply(
         (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
     let photo = match photo {
-        Some(bytes) => Some(normalised(bytes).await?),
+        Some(bytes) => Some(crate::input::photo(bytes).await?),
         None => None,
     };
     let password = password.to_string();
@@ -794,19 +815,13 @@ async fn media_programme(
     ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let (event, reader) = event_and_reader(&state, &ctx, &slug).await?;
-    if reader == Reader::Public {
-        return Err(if ctx.actor.user.is_none() {
-            AppError::Unauthorized
-        } else {
-            AppError::Forbidden("only accredited press")
-        });
-    }
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    authorize(&ctx.actor, Action::ReadMediaProgramme { event: event.id })?;
     let tz = jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let items = store::programme::of_event(&state.store, event.id).await?;
     let rows: Vec<Value> = items
         .iter()
-        .filter(|i| !i.cancelled && i.visibility != Visibility::HostOnly && i.press != PressAccess::Closed)
+        .filter(|i| !i.cancelled && i.visibility == Visibility::Public && i.press != PressAccess::Closed)
         .map(|i| {
             let starts = i.starts.to_zoned_datetime(tz.clone());
             json!({
@@ -839,7 +854,7 @@ async fn api_list(
         Some(slug) => Some(store::events::by_slug(&state.store, slug).await?),
         None => None,
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let query = store::press::ReleaseQuery {
         event: event.as_ref().map(|e| e.id),
         reach: reach(&ctx),
@@ -847,7 +862,7 @@ async fn api_list(
         limit: PAGE,
         offset: (page - 1) * PAGE,
     };
-    let releases = listed(&state, query, q.q.as_deref()).await?;
+    let (releases, total) = listed(&state, query, q.q.as_deref()).await?;
     let items: Vec<Value> = releases
         .iter()
         .filter_map(|r| {
@@ -855,7 +870,7 @@ async fn api_list(
             Some(api_release(r, shown, at))
         })
         .collect();
-    Ok(Json(json!({ "items": items, "page": page })))
+    Ok(Json(json!({ "items": items, "page": page, "total": total })))
 }
 
 fn api_release(r: &PressRelease, shown: Shown, at: Timestamp) -> Value {
@@ -907,7 +922,8 @@ async fn api_edit(
     let (release, event) = editable(&state, &ctx, id).await?;
     let input = ReleaseInput { title: body.title, body: body.body, photos: body.photos };
     let saved = edit(&state, &ctx, release, &event, input, body.note, body.version).await?;
-    Ok(Json(api_release(&saved, Shown::Unreleased, now())))
+    let shown = saved.shown_to(Reader::Editor, now()).unwrap_or(Shown::Unreleased);
+    Ok(Json(api_release(&saved, shown, now())))
 }
 
 /// `{"to": "scheduled", "at": "2025-04-11T12:00:00Z", "version": 2}`: `at` for scheduling and embargo.
@@ -920,20 +936,6 @@ struct MoveRelease {
     version: i64,
 }
 
-impl MoveRelease {
-    fn transition(&self) -> Result<Transition, AppError> {
-        let at = || self.at.ok_or_else(|| AppError::field("at", "required"));
-        Ok(match self.to.as_str() {
-            "draft" => Transition::Draft,
-            "review" => Transition::Review,
-            "scheduled" => Transition::Schedule { at: at()? },
-            "embargoed" => Transition::Embargo { until: at()? },
-            "published" => Transition::Publish,
-            _ => return Err(AppError::field("to", "invalid-choice")),
-        })
-    }
-}
-
 async fn api_status(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -941,7 +943,7 @@ async fn api_status(
     JsonBody(body): JsonBody<MoveRelease>,
 ) -> Result<Json<Value>, AppError> {
     let (release, _) = editable(&state, &ctx, id).await?;
-    let saved = move_release(&state, &ctx, release, body.transition()?, body.version).await?;
+    let saved = move_release(&state, &ctx, release, Transition::parse(&body.to, body.at)?, body.version).await?;
     let shown = saved.shown_to(Reader::Editor, now()).unwrap_or(Shown::Unreleased);
     Ok(Json(api_release(&saved, shown, now())))
 }

@@ -53,7 +53,7 @@ const NEGOTIATOR_FORM: [u16; 10] = [303, 303, 303, 404, 403, 403, 303, 303, 403,
 const SECRETARIAT_ON_DOCUMENT: [u16; 10] = [303, 409, 409, 404, 403, 403, 403, 403, 403, 404];
 const SECRETARIAT_ON_DOCUMENT_API: [u16; 10] = [401, 409, 409, 404, 403, 403, 403, 403, 403, 404];
 
-/// An embargoed release (and a photo in the pool): the event's press and press office, and the admin.
+/// An embargoed release: the event's press and press office, and the admin.
 const EMBARGOED: [u16; 10] = [404, 200, 404, 404, 200, 404, 404, 404, 404, 200];
 
 fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
@@ -269,7 +269,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/events/{event}/feed.atom"), ALL_200),
         (("GET", "/feed.atom"), ALL_200),
         (("GET", "/sitemap.xml"), ALL_200),
-        (("GET", "/press-photos/{photo}"), EMBARGOED),
+        (("GET", "/press-photos/{photo}"), [404, 200, 404, 404, 200, 404, 404, 404, 404, 404]),
         (("GET", "/events/{event}/press-office"), HOST_PAGE),
         (("GET", "/events/{event}/media"), ALL_200),
         (("GET", "/events/{event}/media-programme"), [303, 200, 403, 403, 200, 403, 403, 403, 403, 200]),
@@ -280,6 +280,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("POST", "/press-releases/{release}"), [404, 303, 404, 404, 303, 404, 404, 404, 404, 403]),
         (("POST", "/press-releases/{release}/status"), [404, 303, 404, 404, 303, 404, 404, 404, 404, 403]),
         (("POST", "/events/{event}/press-photos"), HOST_FORM),
+        (("POST", "/press-photos/{photo}/delete"), HOST_FORM),
         (("POST", "/events/{event}/media"), ALL_200),
         (("POST", "/media-applications/{application}/decision"), HOST_FORM),
         (("POST", "/api/v1/events/{event}/press-releases/draft"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
@@ -317,7 +318,7 @@ struct Fixtures {
     attachment: domain::Id,
     /// A release of Almaty embargoed until 2099: its press and press office read it, nobody else.
     release: domain::Id,
-    /// A press photo of Almaty in no released release: in the press pool only.
+    /// A press photo of Almaty in no release and not public: the press office's only.
     photo: domain::Id,
 }
 
@@ -464,6 +465,15 @@ async fn press_fixtures(app: &TestApp, almaty: &domain::events::Event) -> (domai
     let mut release = domain::press::PressRelease::draft(domain::new_id(), almaty.id, input, jiff::Timestamp::now());
     release.status = domain::press::ReleaseStatus::Embargoed;
     release.release_at = Some("2099-01-01T00:00:00Z".parse().unwrap());
+    let mut tx = store.begin().await.unwrap();
+    store::press::insert_release(&mut tx, &Actor::anonymous(), &release).await.unwrap();
+    tx.commit().await.unwrap();
+    (release.id, press_photo(app).await)
+}
+
+/// A press photo of Almaty in no release and not public: the press office's only.
+async fn press_photo(app: &TestApp) -> domain::Id {
+    let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
     let photo = domain::press::PressPhoto {
         id: domain::new_id(),
         event_id: almaty.id,
@@ -476,11 +486,10 @@ async fn press_fixtures(app: &TestApp, almaty: &domain::events::Event) -> (domai
         created_at: jiff::Timestamp::now(),
     };
     let jpeg = render::normalise(&png()).unwrap();
-    let mut tx = store.begin().await.unwrap();
-    store::press::insert_release(&mut tx, &Actor::anonymous(), &release).await.unwrap();
+    let mut tx = app.db.store.begin().await.unwrap();
     store::press::insert_photo(&mut tx, &Actor::anonymous(), &photo, &jpeg.jpeg, &jpeg.thumbnail_jpeg).await.unwrap();
     tx.commit().await.unwrap();
-    (release.id, photo.id)
+    photo.id
 }
 
 /// A pending media application to Almaty, for one decision.
@@ -1001,8 +1010,13 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         ("POST", "/events/{event}/press-releases") => app.form(session, &path, &[("title_en", "Matrix")]).await,
         ("POST", "/press-releases/{release}") => {
             let version = release_version().await;
-            app.form(session, &path, &[("version", &version), ("title_en", "Matrix release"), ("body_en", "Matrix.")])
-                .await
+            let fields = [
+                ("version", version.as_str()),
+                ("title_en", "Matrix release"),
+                ("body_en", "Matrix."),
+                ("note_en", "An embargoed text is corrected, not rewritten."),
+            ];
+            app.form(session, &path, &fields).await
         }
         ("POST", "/press-releases/{release}/status") => {
             let version = release_version().await;
@@ -1026,6 +1040,10 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             let (ct, body) = multipart_photo(&fields, false);
             app.request(session, "POST", &path, Some(&ct), body).await
         }
+        ("POST", "/press-photos/{photo}/delete") => {
+            let photo = press_photo(app).await;
+            app.form(session, &format!("/press-photos/{photo}/delete"), &[]).await
+        }
         ("POST", "/media-applications/{application}/decision") => {
             let path = path.replace("{application}", &media_application(app).await.to_string());
             app.form(session, &path, &[("version", "1"), ("decision", "approve")]).await
@@ -1038,7 +1056,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("PUT", "/api/v1/press-releases/{release}") => {
             let version: i64 = release_version().await.parse().unwrap();
-            let body = json!({ "title": { "en": "Matrix release" }, "body": { "en": "Matrix." }, "version": version });
+            let body = json!({ "title": { "en": "Matrix release" }, "body": { "en": "Matrix." }, "version": version,
+                "note": { "en": "An embargoed text is corrected, not rewritten." } });
             app.json(session, "PUT", &path, &body).await
         }
         ("POST", "/api/v1/press-releases/{release}/status") => {

@@ -281,9 +281,6 @@ on_both_engines!(every_press_reader_is_shown_what_the_domain_allows_and_nothing_
                 assert_eq!(paged, expected.iter().skip(2).take(3).cloned().collect::<Vec<_>>(), "{who}: a page");
             }
         }
-        let latest =
-            all.iter().filter(|r| r.shown_to(Reader::Public, when).is_some()).filter_map(|r| r.release_at).max();
-        assert_eq!(store::press::latest_public_change(&store, when).await.unwrap(), latest, "at {when}");
     }
     // The boundaries, spelled out.
     let public = ReleaseQuery { event: Some(w.event), reach: Reach::Public, now, limit: 0, offset: 0 };
@@ -292,7 +289,6 @@ on_both_engines!(every_press_reader_is_shown_what_the_domain_allows_and_nothing_
     assert!(statuses.contains(&(ReleaseStatus::Scheduled, Some(noon))), "released at noon: {statuses:?}");
     assert!(statuses.contains(&(ReleaseStatus::Embargoed, Some(now))), "released at its very instant");
     assert!(!statuses.contains(&(ReleaseStatus::Scheduled, Some(just_after))), "a microsecond early");
-    assert_eq!(store::press::latest_public_change(&store, at("2025-04-01T00:00:00Z")).await.unwrap(), None);
 });
 
 on_both_engines!(press_photos_become_public_with_their_release, |store| {

@@ -89,6 +89,25 @@ async fn demo_draft(app: TestApp) {
         bilateral["body"]
     );
     assert!(!bilateral["body"].as_str().unwrap().contains("Council"), "only the bilateral");
+    let unknown = app
+        .json(
+            &host,
+            "POST",
+            "/api/v1/events/almaty-2025/press-releases/draft",
+            &json!({ "date": "2025-04-10", "meeting": "cis-cfm" }),
+        )
+        .await;
+    assert_eq!(unknown.json()["error"]["field"], "meeting", "the CFM did not sit on 10 April: {}", unknown.body);
+    let kk = draft(&app, &host, "almaty-2025", json!({ "date": "2025-04-11", "lang": "kk" })).await;
+    for fact in [
+        "Алматыда",
+        "делегация мүшелерін қарсы алды",
+        "Тәжікстан Республикасының төрағалығымен",
+        "Мәскеуде",
+        "Лавровпен кездесті",
+    ] {
+        assert!(kk["body"].as_str().unwrap().contains(fact), "Kazakh: {fact:?} missing in\n{}", kk["body"]);
+    }
     let refused = app
         .json(
             &host,
@@ -149,8 +168,33 @@ async fn stored(app: &TestApp, title: &str, status: ReleaseStatus, offset: Optio
     release
 }
 
-/// Every public and press path, for the public, the event's press, another event's host and the
-/// event's press office, before and after a scheduled and an embargoed time.
+/// A press photo of Almaty shown with `release` only.
+async fn photo_with(app: &TestApp, release: &PressRelease) -> domain::Id {
+    let photo = domain::press::PressPhoto {
+        id: new_id(),
+        event_id: release.event_id,
+        caption: Text::new(&[("en", "Timing photo")]),
+        credit: "Timing".into(),
+        item: None,
+        public: false,
+        width: 64,
+        height: 48,
+        created_at: Timestamp::now(),
+    };
+    let pixels = render::normalise(&png(64, 48)).unwrap();
+    let mut with = release.clone();
+    with.photos = vec![photo.id];
+    let mut tx = app.db.store.begin().await.unwrap();
+    let actor = domain::policy::Actor::anonymous();
+    store::press::insert_photo(&mut tx, &actor, &photo, &pixels.jpeg, &pixels.thumbnail_jpeg).await.unwrap();
+    store::press::update_release(&mut tx, &actor, &with, release.version).await.unwrap();
+    tx.commit().await.unwrap();
+    photo.id
+}
+
+/// Every public and press path (pages, API, search, feeds, sitemap, photos), for the public, the
+/// event's press, another event's press, a ministry and the event's press office, before and after a
+/// scheduled and an embargoed time.
 async fn timing(app: TestApp) {
     let hour = SignedDuration::from_hours(1);
     let cases = [
@@ -166,10 +210,23 @@ async fn timing(app: TestApp) {
     for (title, status, offset) in cases {
         releases.push(stored(&app, title, status, offset).await);
     }
+    // A photo shown only with the scheduled release, and one only with the embargoed one.
+    let scheduled_photo = photo_with(&app, &releases[2]).await;
+    let embargoed_photo = photo_with(&app, &releases[4]).await;
+    let moscow = store::events::by_slug(&app.db.store, "moscow-2024").await.unwrap();
+    let mut tx = app.db.store.begin().await.unwrap();
+    let hash = domain::accounts::hash_password(DEMO_PASSWORD);
+    let actor = domain::policy::Actor::anonymous();
+    let elsewhere = store::accounts::create_user(&mut tx, &actor, "press-moscow", "Press", &hash, true).await.unwrap();
+    store::accounts::grant(&mut tx, &actor, &elsewhere, &domain::accounts::Role::Press { event: moscow.id })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let public = ["Timing scheduled earlier", "Timing embargoed earlier", "Timing published"];
     let readers = [
         ("anonymous", Session::default()),
         ("press", app.login("press", DEMO_PASSWORD).await),
+        ("press-moscow", app.login("press-moscow", DEMO_PASSWORD).await),
         ("ministry-kz", app.login("ministry-kz", DEMO_PASSWORD).await),
         ("host", app.login("host", DEMO_PASSWORD).await),
     ];
@@ -203,6 +260,13 @@ async fn timing(app: TestApp) {
             }
             let sitemap = app.get(session, "/sitemap.xml").await.body;
             assert_eq!(sitemap.contains(&r.id.to_string()), public.contains(&title), "{who}: {title:?} in the sitemap");
+        }
+        for (photo, seen_by) in [(scheduled_photo, vec!["host"]), (embargoed_photo, vec!["host", "press"])] {
+            let expected = seen_by.contains(who);
+            let status = get_bytes(&app, session, &format!("/press-photos/{photo}")).await.0;
+            assert_eq!(status == StatusCode::OK, expected, "{who}: photo of a release not yet out ({status})");
+            let listed = app.get(session, "/api/v1/events/almaty-2025/press-photos").await.body;
+            assert_eq!(listed.contains(&photo.to_string()), expected, "{who}: the photo in the list");
         }
         let embargoed = releases.iter().find(|r| r.title.get("en") == "Timing embargoed later").unwrap();
         if *who == "press" {
@@ -252,7 +316,7 @@ async fn a_scheduled_release_appears_everywhere_when_its_time_comes() {
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a stale move conflicts: {}", stale.body);
-    let at = Timestamp::now() + SignedDuration::from_millis(1500);
+    let at = Timestamp::now() + SignedDuration::from_secs(3);
     let scheduled = app
         .json(
             &host,
@@ -265,7 +329,8 @@ async fn a_scheduled_release_appears_everywhere_when_its_time_comes() {
     let public = Session::default();
     assert!(!app.get(&public, "/feed.atom").await.body.contains("Ministers meet"));
     assert_eq!(app.get(&public, &format!("/press-releases/{id}")).await.status, StatusCode::NOT_FOUND);
-    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    let wait = (at - Timestamp::now()).unsigned_abs() + std::time::Duration::from_millis(200);
+    tokio::time::sleep(wait).await;
     assert!(app.get(&public, "/feed.atom").await.body.contains("Ministers meet"));
     assert!(app.get(&public, "/events/almaty-2025/press").await.body.contains("Ministers meet"));
     assert_eq!(app.get(&public, &format!("/press-releases/{id}")).await.status, StatusCode::OK);

@@ -9,6 +9,8 @@
 //! form is missing the nominative stands in and the draft lists it in [`Draft::missing`], so the
 //! editor knows what to check; no placeholder is ever left in the text.
 
+use std::cell::RefCell;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -128,7 +130,7 @@ pub fn compose(record: &Record, lang: &str) -> Result<Draft, UnsupportedLanguage
         "kk" => Lang::Kk,
         other => return Err(UnsupportedLanguage(other.to_string())),
     };
-    let mut w = Writer { lang, missing: Vec::new() };
+    let mut w = Writer { lang, missing: RefCell::new(Vec::new()) };
     let title = w.title(record);
     let mut paragraphs = Vec::new();
     let lead = w.lead(record);
@@ -136,7 +138,7 @@ pub fn compose(record: &Record, lang: &str) -> Result<Draft, UnsupportedLanguage
     let same_day = if lead.is_empty() { Lead::Dated } else { Lead::Same };
     paragraphs.extend(lead);
     for meeting in &record.meetings {
-        paragraphs.extend(w.meeting(meeting, record.date));
+        paragraphs.extend(w.meeting(meeting));
     }
     paragraphs.extend(w.items_of(record, record.date, same_day));
     let mut earlier: Vec<Date> = record.items.iter().map(|i| i.date).filter(|d| *d < record.date).collect();
@@ -146,11 +148,7 @@ pub fn compose(record: &Record, lang: &str) -> Result<Draft, UnsupportedLanguage
         let lead = if record.date.yesterday().ok() == Some(date) { Lead::DayBefore } else { Lead::Earlier };
         paragraphs.extend(w.items_of(record, date, lead));
     }
-    for meeting in &record.meetings {
-        paragraphs.extend(w.sittings(meeting, record.date));
-    }
-    w.missing.dedup();
-    Ok(Draft { lang: lang.code().to_string(), title, body: paragraphs.join("\n\n"), missing: w.missing })
+    Ok(Draft { lang: lang.code().to_string(), title, body: paragraphs.join("\n\n"), missing: w.missing.into_inner() })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +181,8 @@ enum Lead {
 
 struct Writer {
     lang: Lang,
-    missing: Vec<String>,
+    /// Noted by `&self` helpers too, hence the cell.
+    missing: RefCell<Vec<String>>,
 }
 
 const EN_MONTHS: [&str; 12] = [
@@ -245,8 +244,20 @@ const KK_MONTHS: [&str; 12] = [
 ];
 
 impl Writer {
+    /// A content field in the writer's language; another language stands in, noted, where it lacks one.
     fn text<'a>(&self, t: &'a Text) -> &'a str {
-        t.get(self.lang.code())
+        let shown = t.get(self.lang.code());
+        if t.exact(self.lang.code()).is_none() && !shown.is_empty() {
+            self.note(format!("{}: text «{shown}»", self.lang.code()));
+        }
+        shown
+    }
+
+    fn note(&self, what: String) {
+        let mut missing = self.missing.borrow_mut();
+        if !missing.contains(&what) {
+            missing.push(what);
+        }
     }
 
     /// A case form, or the nominative with a note that the form is missing.
@@ -255,7 +266,7 @@ impl Writer {
             Some(form) => form.to_string(),
             None => {
                 let case_name = serde_json::to_value(case).ok().and_then(|v| v.as_str().map(str::to_string));
-                self.missing.push(format!("{}: {} «{nominative}»", self.lang.code(), case_name.unwrap_or_default()));
+                self.note(format!("{}: {} «{nominative}»", self.lang.code(), case_name.unwrap_or_default()));
                 nominative.to_string()
             }
         }
@@ -358,7 +369,7 @@ impl Writer {
                 Some(Gender::Feminine) => feminine.to_string(),
                 Some(Gender::Masculine) => masculine.to_string(),
                 None => {
-                    self.missing.push(format!("ru: gender «{}»", one.names.display("ru")));
+                    self.note(format!("ru: gender «{}»", one.names.display("ru")));
                     masculine.to_string()
                 }
             },
@@ -445,7 +456,7 @@ impl Writer {
 
     /// A meeting: who held it, chaired by whom, in which formats; who took part; what was discussed;
     /// the agenda and its outcome.
-    fn meeting(&mut self, m: &MeetingFacts, lead: Date) -> Vec<String> {
+    fn meeting(&mut self, m: &MeetingFacts) -> Vec<String> {
         let mut first = Vec::new();
         let title = self.text(&m.title).to_string();
         let object = match self.lang {
@@ -467,16 +478,14 @@ impl Writer {
             None => None,
         };
         let formats = self.formats(&m.formats);
-        let when = if m.date == lead { String::new() } else { self.date(m.date, false) };
         first.push(match self.lang {
             Lang::En => {
-                let when = if when.is_empty() { String::new() } else { format!(" on {when}") };
                 // The chair is set off by commas when the formats follow it.
                 let chair = match chair {
                     Some(chair) if !formats.is_empty() => format!("{chair},"),
                     other => other.unwrap_or_default(),
                 };
-                format!("The heads of delegation held {object}{chair}{formats}{when}.")
+                format!("The heads of delegation held {object}{chair}{formats}.")
             }
             Lang::Ru => format!("Главы делегаций провели {object}{}{formats}.", chair.unwrap_or_default()),
             Lang::Kk => format!("Делегация басшылары {}{formats}{object} өткізді.", chair.unwrap_or_default()),
@@ -500,6 +509,7 @@ impl Writer {
         if m.agenda_items > 0 || m.documents > 0 {
             paragraphs.push(self.outcome(m));
         }
+        paragraphs.extend(self.sittings(m));
         paragraphs
     }
 
@@ -564,6 +574,7 @@ impl Writer {
                 (Lang::Kk, "security") => topics.push("өңірлік қауіпсіздік"),
                 (Lang::Kk, "border_security") => topics.push("шекара қауіпсіздігін нығайту"),
                 (_, slug) if STANDARD_AREAS.contains(&slug) => {}
+                _ if self.lang == Lang::En => added.push(format!("\u{201c}{}\u{201d}", self.text(&area.name))),
                 _ => added.push(format!("«{}»", self.text(&area.name))),
             }
         }
@@ -617,18 +628,23 @@ impl Writer {
     fn outcome(&self, m: &MeetingFacts) -> String {
         let mut sentences = Vec::new();
         let (items, docs) = (m.agenda_items, m.documents);
+        let counted: Vec<String> = [(items, 0), (docs, 1)]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| match (self.lang, what) {
+                (Lang::En, 0) => en_count(n, "item", "items"),
+                (Lang::En, _) => en_count(n, "draft document", "draft documents"),
+                (Lang::Ru, 0) => ru_count(n, "вопрос", "вопроса", "вопросов"),
+                (Lang::Ru, _) => ru_count(n, "проект документа", "проекта документов", "проектов документов"),
+                (Lang::Kk, 0) => format!("{n} мәселе"),
+                (Lang::Kk, _) => format!("{n} құжат жобасы"),
+            })
+            .collect();
+        let counted = self.list(&counted);
         sentences.push(match self.lang {
-            Lang::En => format!(
-                "The agenda comprised {} and {}.",
-                en_count(items, "item", "items"),
-                en_count(docs, "draft document", "draft documents")
-            ),
-            Lang::Ru => format!(
-                "Повестка дня включала {} и {}.",
-                ru_count(items, "вопрос", "вопроса", "вопросов"),
-                ru_count(docs, "проект документа", "проекта документов", "проектов документов")
-            ),
-            Lang::Kk => format!("Күн тәртібіне {items} мәселе және {docs} құжат жобасы енгізілді."),
+            Lang::En => format!("The agenda comprised {counted}."),
+            Lang::Ru => format!("Повестка дня включала {counted}."),
+            Lang::Kk => format!("Күн тәртібіне {counted} енгізілді."),
         });
         let mut done = Vec::new();
         if m.adopted > 0 {
@@ -709,9 +725,9 @@ impl Writer {
         let mut persons: Vec<&Person> = item.persons.iter().collect();
         persons.sort_by_key(|p| p.party != *host);
         let sidelines = match self.lang {
-            Lang::En if same_day => "On the sidelines, ",
-            Lang::Ru if same_day => "На полях встречи ",
-            Lang::Kk if same_day => "Кездесу аясында ",
+            Lang::En if same_day => "On the sidelines of the meeting, ",
+            Lang::Ru if same_day => "На полях заседания ",
+            Lang::Kk if same_day => "Отырыс аясында ",
             _ => "",
         };
         let sentence = match persons.as_slice() {
@@ -724,13 +740,23 @@ impl Writer {
                 ),
                 Lang::Kk => format!("{} {} кездесті.", self.titled(a, None), self.titled(b, Some(Case::Instrumental))),
             },
-            _ => {
+            [_, _, ..] => {
                 let names: Vec<String> = persons.iter().map(|p| self.titled(p, None)).collect();
                 let names = self.list(&names);
                 match self.lang {
                     Lang::En => format!("{names} held a meeting."),
                     Lang::Ru => format!("состоялась встреча: {names}."),
                     Lang::Kk => format!("{names} кездесу өткізді."),
+                }
+            }
+            // Its sides are not known by name yet (a head not yet accredited): the title says it.
+            _ => {
+                let title = self.text(&item.title).to_string();
+                self.note(format!("{}: the sides of «{title}»", self.lang.code()));
+                match self.lang {
+                    Lang::En => format!("the meeting \u{201c}{title}\u{201d} was held."),
+                    Lang::Ru => format!("состоялась встреча «{title}»."),
+                    Lang::Kk => format!("«{title}» кездесуі өтті."),
                 }
             }
         };
@@ -771,22 +797,24 @@ impl Writer {
     }
 
     /// The body's previous and next meetings.
-    fn sittings(&mut self, m: &MeetingFacts, lead: Date) -> Vec<String> {
+    /// The body's previous and next meetings, right after the meeting's own paragraphs, so that
+    /// «Предыдущее заседание» needs no body name in the genitive.
+    fn sittings(&mut self, m: &MeetingFacts) -> Vec<String> {
         let body = self.text(&m.body).to_string();
         let mut sentences = Vec::new();
-        if let Some(p) = m.previous.as_ref().filter(|p| p.date < lead) {
+        if let Some(p) = &m.previous {
             let (on, place) = (self.date(p.date, true), self.in_city(&p.city, &p.city_cases));
             sentences.push(match self.lang {
                 Lang::En => format!("The previous meeting of the {body} was held {place} on {on}."),
-                Lang::Ru => format!("Предыдущее заседание ({body}) прошло {on} {place}."),
-                Lang::Kk => format!("Алдыңғы отырыс ({body}) {on} {place} өтті."),
+                Lang::Ru => format!("Предыдущее заседание прошло {on} {place}."),
+                Lang::Kk => format!("Алдыңғы отырыс {on} {place} өтті."),
             });
         }
-        if let Some(n) = m.next.as_ref().filter(|n| n.date > lead) {
+        if let Some(n) = &m.next {
             let (on, place) = (self.date(n.date, true), self.in_city(&n.city, &n.city_cases));
             sentences.push(match self.lang {
                 Lang::En => format!("The next meeting is planned {place} on {on}."),
-                Lang::Ru => format!("Следующее заседание запланировано на {} {place}.", self.date(n.date, true)),
+                Lang::Ru => format!("Следующее заседание запланировано на {on} {place}."),
                 Lang::Kk => format!("Келесі отырыс {on} {place} өтеді деп жоспарланған."),
             });
         }
@@ -941,9 +969,9 @@ mod tests {
             "The ministers discussed political and trade and economic cooperation, as well as border security.",
             "The agenda comprised 13 items and 17 draft documents.",
             "The ministers adopted 11 documents, signed 1 document and forwarded 6 documents to the Council of Heads of State.",
+            "The previous meeting of the Council was held in Moscow on 7 October 2024.",
             "The day before, on 10 April, Minister of Foreign Affairs of Kazakhstan Murat Nurtleu met Minister of Foreign Affairs of Russia Sergey Lavrov.",
             "Murat Nurtleu and Sergey Lavrov took part in the laying of flowers at the Eternal Flame.",
-            "The previous meeting of the Council was held in Moscow on 7 October 2024.",
         ];
         let mut at = 0;
         for fact in facts {
@@ -965,7 +993,7 @@ mod tests {
             "Повестка дня включала 13 вопросов и 17 проектов документов.",
             "Накануне, 10 апреля, состоялась встреча Министра иностранных дел Республики Казахстан Мурата Нуртлеу с Министром иностранных дел Российской Федерации Сергеем Лавровым.",
             "Мурат Нуртлеу и Сергей Лавров приняли участие в церемонии «Возложение цветов к Вечному огню».",
-            "Предыдущее заседание (Совет) прошло 7 октября 2024 года в Москве.",
+            "Предыдущее заседание прошло 7 октября 2024 года в Москве.",
         ] {
             assert!(draft.body.contains(fact), "{fact:?} missing in\n{}", draft.body);
         }
@@ -999,6 +1027,27 @@ mod tests {
         );
         let ru = compose(&record, "ru").unwrap();
         assert!(ru.body.starts_with("10 апреля 2025 года в Алматы состоялась встреча Министра"), "{}", ru.body);
+    }
+
+    #[test]
+    fn zero_counts_and_unnamed_sides_are_left_out_not_printed() {
+        let mut record = record();
+        record.meetings[0].documents = 0;
+        record.items[0].persons.truncate(1);
+        let en = compose(&record, "en").unwrap();
+        assert!(en.body.contains("The agenda comprised 13 items."), "{}", en.body);
+        assert!(!en.body.contains(" 0 "), "{}", en.body);
+        assert!(en.missing.iter().any(|m| m.contains("the sides of")), "{:?}", en.missing);
+        let ru = compose(&record, "ru").unwrap();
+        assert!(ru.body.contains("Повестка дня включала 13 вопросов."), "{}", ru.body);
+    }
+
+    #[test]
+    fn a_text_missing_in_the_language_is_noted() {
+        let kk = compose(&record(), "kk").unwrap();
+        assert!(kk.missing.iter().any(|m| m.starts_with("kk: text")), "{:?}", kk.missing);
+        let en = compose(&record(), "en").unwrap();
+        assert!(en.missing.is_empty(), "{:?}", en.missing);
     }
 
     #[test]

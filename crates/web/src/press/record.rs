@@ -69,6 +69,16 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
     };
     let code_of = |code: &str| participants.iter().find(|p| p.code == code).map(|p| p.id);
     let items = store::programme::of_event(store, event.id).await?;
+    // A bilateral's release is written on its own day; it must be a public bilateral of the event.
+    let date = match req.bilateral {
+        Some(id) => {
+            let item = items.iter().find(|i| {
+                i.id == id && i.kind == ItemKind::Bilateral && i.visibility == Visibility::Public && !i.cancelled
+            });
+            item.ok_or_else(|| AppError::field("bilateral", "unknown"))?.starts.to_zoned_datetime(tz.clone()).date()
+        }
+        None => req.date,
+    };
     let mut facts: Vec<(Timestamp, ItemFacts)> = items
         .iter()
         .filter(|i| !i.cancelled && i.visibility == Visibility::Public)
@@ -97,7 +107,7 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
             }));
             (i.starts, ItemFacts { kind: i.kind, date, title: i.title.clone(), persons })
         })
-        .filter(|(_, f)| f.date <= req.date)
+        .filter(|(_, f)| f.date <= date)
         .collect();
     facts.sort_by_key(|(t, _)| *t);
     let meetings = if req.bilateral.is_some() {
@@ -116,8 +126,11 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
         };
         all.sort_by_key(|m| first_sitting(&m.slug));
         let mut out = Vec::new();
+        if req.meeting.as_ref().is_some_and(|slug| !all.iter().any(|m| m.slug == *slug && m.date == date)) {
+            return Err(AppError::field("meeting", "unknown"));
+        }
         for m in all {
-            if m.date != req.date || req.meeting.as_ref().is_some_and(|s| *s != m.slug) {
+            if m.date != date || req.meeting.as_ref().is_some_and(|s| *s != m.slug) {
                 continue;
             }
             out.push(meeting_facts(store, event, &m, &participants, &person_of).await?);
@@ -125,7 +138,7 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
         out
     };
     Ok(Record {
-        date: req.date,
+        date,
         city: event.city.clone(),
         city_cases: event.city_cases.clone(),
         host: party_of(event.host).unwrap_or_default(),
