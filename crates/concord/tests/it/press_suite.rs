@@ -45,7 +45,7 @@ async fn demo_draft(app: TestApp) {
         "traditional family photo",
         "held the meeting of the CIS Council of Foreign Ministers, chaired by Tajikistan, in the narrow and extended formats",
         "political",
-        "cultural and humanitarian",
+        "cultural-humanitarian",
         "8th meeting of foreign ministers in the Central Asia–Russia format",
         "The day before, on 10 April, Deputy Prime Minister – Minister of Foreign Affairs of Kazakhstan Murat Nurtleu met Minister of Foreign Affairs of Russia Sergey Lavrov",
         "laying of flowers at the Eternal Flame of the Glory Memorial in the park named after the 28 Panfilov Guardsmen",

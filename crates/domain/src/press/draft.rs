@@ -553,10 +553,10 @@ impl Writer {
             match (self.lang, area.slug.as_str()) {
                 (_, "other") => {}
                 (Lang::En, "political") => cooperation.push("political"),
-                (Lang::En, "trade_economic") => cooperation.push("trade and economic"),
+                (Lang::En, "trade_economic") => cooperation.push("trade-economic"),
                 (Lang::En, "investment") => cooperation.push("investment"),
-                (Lang::En, "transport_logistics") => cooperation.push("transport and logistics"),
-                (Lang::En, "cultural_humanitarian") => cooperation.push("cultural and humanitarian"),
+                (Lang::En, "transport_logistics") => cooperation.push("transport-logistics"),
+                (Lang::En, "cultural_humanitarian") => cooperation.push("cultural-humanitarian"),
                 (Lang::En, "security") => topics.push("regional security"),
                 (Lang::En, "border_security") => topics.push("border security"),
                 (Lang::Ru, "political") => cooperation.push("политическое"),
@@ -966,7 +966,7 @@ mod tests {
             "On 11 April 2025, in Almaty, Minister of Foreign Affairs of Kazakhstan Murat Nurtleu welcomed the members of the delegations.",
             "The heads of delegation then posed for the traditional family photo.",
             "The heads of delegation held the meeting of the Council, chaired by Tajikistan, in the narrow and extended formats.",
-            "The ministers discussed political and trade and economic cooperation, as well as border security.",
+            "The ministers discussed political and trade-economic cooperation, as well as border security.",
             "The agenda comprised 13 items and 17 draft documents.",
             "The ministers adopted 11 documents, signed 1 document and forwarded 6 documents to the Council of Heads of State.",
             "The previous meeting of the Council was held in Moscow on 7 October 2024.",
