@@ -60,6 +60,11 @@ pub(crate) fn routes(r: Registry) -> Registry {
     .get("/events/{event}/media", "Apply for media accreditation", apply_page)
     .post("/events/{event}/media", "Apply for media accreditation (multipart form)", apply_form)
     .post("/media-applications/{application}/decision", "Approve or reject a journalist (form)", decide_form)
+    .get(
+        "/media-applications/{application}/photo",
+        "A journalist's photo, for the host deciding (?size=thumb)",
+        applicant_photo,
+    )
     .get("/events/{event}/media-programme", "The media programme: open and pool items", media_programme)
     .post(
         "/api/v1/events/{event}/press-releases/draft",
@@ -450,6 +455,7 @@ async fn office_view(
         "applications": applications.iter().map(|a| json!({
             "id": a.id, "name": a.name, "outlet": a.outlet, "country": a.country, "email": a.email,
             "press_card": a.press_card, "status": a.status.as_str(), "reason": a.reason, "version": a.version,
+            "photo": a.photo.is_some(),
         })).collect::<Vec<_>>(),
         "days": days,
         "meetings": meetings.iter().map(|m| json!({ "slug": m.meeting.slug, "title": m.meeting.title.get(ctx.lang) })).collect::<Vec<_>>(),
@@ -806,6 +812,21 @@ async fn decide_form(
     store::delegations::notify(&mut tx, &notice).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/events/{}/press-office", event.slug)).into_response())
+}
+
+/// The photo a journalist sent with the application: personal data, for those who decide only.
+async fn applicant_photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+    QueryParams(size): QueryParams<crate::input::PhotoSize>,
+) -> Result<Response, AppError> {
+    let application = store::press::application(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    authorize(&ctx.actor, Action::DecideAccreditation { event: application.event_id })?;
+    let photo = application.photo.ok_or(AppError::NotFound)?;
+    let bytes = store::press::photo_bytes(&state.store, photo, size.thumbnail()).await?.ok_or(AppError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, max-age=3600")], bytes)
+        .into_response())
 }
 
 /// The media programme: what accredited press may attend, openly or in a pool, and the press

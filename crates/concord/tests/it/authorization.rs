@@ -283,6 +283,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("POST", "/press-photos/{photo}/delete"), HOST_FORM),
         (("POST", "/events/{event}/media"), ALL_200),
         (("POST", "/media-applications/{application}/decision"), HOST_FORM),
+        (("GET", "/media-applications/{application}/photo"), [303, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("POST", "/api/v1/events/{event}/press-releases/draft"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("POST", "/api/v1/events/{event}/press-releases"), [401, 201, 403, 403, 201, 403, 403, 403, 403, 403]),
         (("PUT", "/api/v1/press-releases/{release}"), [404, 200, 404, 404, 200, 404, 404, 404, 404, 403]),
@@ -320,6 +321,8 @@ struct Fixtures {
     release: domain::Id,
     /// A press photo of Almaty in no release and not public: the press office's only.
     photo: domain::Id,
+    /// A pending media application to Almaty that came with a photo.
+    application: domain::Id,
 }
 
 /// Adds the two users the demo lacks (a secretariat of another body, a host of another event), two
@@ -437,6 +440,7 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
     Fixtures {
         release,
         photo,
+        application: media_application(app, true).await,
         member,
         item,
         feed,
@@ -492,8 +496,8 @@ async fn press_photo(app: &TestApp) -> domain::Id {
     photo.id
 }
 
-/// A pending media application to Almaty, for one decision.
-async fn media_application(app: &TestApp) -> domain::Id {
+/// A pending media application to Almaty, for one decision; with a photo if asked.
+async fn media_application(app: &TestApp, with_photo: bool) -> domain::Id {
     let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
     let input = domain::press::ApplicationInput {
         name: "Matrix Journalist".into(),
@@ -502,9 +506,16 @@ async fn media_application(app: &TestApp) -> domain::Id {
         email: "matrix@example.kz".into(),
         press_card: "M-1".into(),
     };
-    let application =
-        domain::press::MediaApplication::new(domain::new_id(), almaty.id, input, None, jiff::Timestamp::now());
     let mut tx = app.db.store.begin().await.unwrap();
+    let photo = match with_photo {
+        true => {
+            let pixels = render::normalise(&png()).unwrap();
+            Some(store::press::insert_photo_bytes(&mut tx, &pixels.jpeg, &pixels.thumbnail_jpeg).await.unwrap())
+        }
+        false => None,
+    };
+    let application =
+        domain::press::MediaApplication::new(domain::new_id(), almaty.id, input, photo, jiff::Timestamp::now());
     store::press::insert_application(&mut tx, &Actor::anonymous(), &application).await.unwrap();
     tx.commit().await.unwrap();
     application.id
@@ -573,6 +584,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         .replace("{attachment}", &fx.attachment.to_string())
         .replace("{release}", &fx.release.to_string())
         .replace("{photo}", &fx.photo.to_string())
+        .replace("{application}", &fx.application.to_string())
         .replace("{secret}", fx.feed_secret)
         .replace("{badge}", &fx.badge)
         .replace("{token}", fx.invitation)
@@ -1045,7 +1057,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.form(session, &format!("/press-photos/{photo}/delete"), &[]).await
         }
         ("POST", "/media-applications/{application}/decision") => {
-            let path = path.replace("{application}", &media_application(app).await.to_string());
+            let path = route.replace("{application}", &media_application(app, false).await.to_string());
             app.form(session, &path, &[("version", "1"), ("decision", "approve")]).await
         }
         ("POST", "/api/v1/events/{event}/press-releases/draft") => {
