@@ -427,6 +427,23 @@ pub fn press_reader(actor: &Actor, event: Id) -> crate::press::Reader {
     }
 }
 
+/// Whose releases an actor's list reaches across events: an admin every event's, a host its events'
+/// (as editor), accredited press their events' embargoed ones too, everyone else what is released.
+pub fn press_reach(actor: &Actor) -> crate::press::Reach {
+    use crate::press::Reach;
+    if actor.is_admin() {
+        return Reach::Editor { events: None };
+    }
+    let of = |pick: fn(&Role) -> Option<Id>| actor.roles.iter().filter_map(pick).collect::<Vec<Id>>();
+    let hosted = of(|r| if let Role::Host { event, .. } = r { Some(*event) } else { None });
+    let press = of(|r| if let Role::Press { event } = r { Some(*event) } else { None });
+    match (hosted.is_empty(), press.is_empty()) {
+        (false, _) => Reach::Editor { events: Some(hosted) },
+        (true, false) => Reach::Press { events: press },
+        (true, true) => Reach::Public,
+    }
+}
+
 /// Which side of a bilateral briefing the reader is on: the ministry or an accreditation officer of
 /// one of the two (an admin reads the first side's copy). Nobody else reads a briefing.
 pub fn briefing_side(actor: &Actor, a: Id, b: Id) -> Result<Id, Denied> {
@@ -694,6 +711,9 @@ mod tests {
         assert_eq!(press_reader(&officer, event), crate::press::Reader::Public);
         assert_eq!(press_reader(&user(vec![Role::Press { event }]), event), crate::press::Reader::Press);
         assert_eq!(press_reader(&user(vec![Role::Press { event: kz }]), event), crate::press::Reader::Public);
+        assert_eq!(press_reach(&host), crate::press::Reach::Editor { events: Some(vec![event]) });
+        assert_eq!(press_reach(&user(vec![Role::Press { event }])), crate::press::Reach::Press { events: vec![event] });
+        assert_eq!(press_reach(&officer), crate::press::Reach::Public);
         let press = user(vec![Role::Press { event }]);
         assert_eq!(bilateral_scope(&press, event, &[kz, ru]), Ok(BilateralScope::Sides(vec![])));
         assert_eq!(bilateral_scope(&Actor::anonymous(), event, &[kz]), Err(Denied::NotLoggedIn));

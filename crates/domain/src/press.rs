@@ -67,6 +67,35 @@ pub enum Reader {
     Editor,
 }
 
+/// Whose releases a list reaches, across events: the rule of [`PressRelease::shown_to`] with the
+/// events each of the reader's roles is at (`domain::policy::press_reach`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// The host's press office or an admin: everything of the event(s) it edits, and what is
+    /// released of the others.
+    Editor {
+        /// `None`: every event (an admin).
+        events: Option<Vec<Id>>,
+    },
+    /// Accredited press at these events: released ones everywhere, plus embargoed ones of these
+    /// events before their time.
+    Press {
+        events: Vec<Id>,
+    },
+    Public,
+}
+
+impl Reach {
+    /// The reach of one event's reader: their role at that event only.
+    pub fn at_event(reader: Reader, event: Id) -> Reach {
+        match reader {
+            Reader::Editor => Reach::Editor { events: Some(vec![event]) },
+            Reader::Press => Reach::Press { events: vec![event] },
+            Reader::Public => Reach::Public,
+        }
+    }
+}
+
 /// How a reader sees a release they may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "shown", rename_all = "snake_case")]

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use domain::policy::{Actor, EntityKind};
+pub use domain::press::Reach;
 use domain::press::{ApplicationStatus, Correction, MediaApplication, PressPhoto, PressRelease, ReleaseStatus};
 use domain::{Id, Text};
 use jiff::Timestamp;
@@ -197,34 +198,14 @@ const UPDATE_RELEASE: &str = "UPDATE press_releases SET title = $1, body = $2, s
      photos = $5, corrections = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9";
 const RELEASE_VERSION: &str = "SELECT version FROM press_releases WHERE id = $1";
 
-/// Who reads the releases, as far as the query goes (the rule of `PressRelease::shown_to`, with
-/// the events each reader's role is at).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reach {
-    /// The host's press office or an admin: everything of the event(s) it edits, and what is
-    /// released of the others.
-    Editor {
-        /// `None`: every event (an admin).
-        events: Option<Vec<Id>>,
-    },
-    /// Accredited press at these events: released ones everywhere, plus embargoed ones of these
-    /// events before their time.
-    Press {
-        events: Vec<Id>,
-    },
-    Public,
-}
-
-impl Reach {
-    /// The parameters $3, $4 and $5 of [`shown`]: everything, the events edited, the events
-    /// accredited to.
-    fn params(&self) -> (bool, Json<Vec<String>>, Json<Vec<String>>) {
-        match self {
-            Reach::Editor { events: None } => (true, id_list(&[]), id_list(&[])),
-            Reach::Editor { events: Some(events) } => (false, id_list(events), id_list(&[])),
-            Reach::Press { events } => (false, id_list(&[]), id_list(events)),
-            Reach::Public => (false, id_list(&[]), id_list(&[])),
-        }
+/// The parameters $3, $4 and $5 of [`shown`]: everything, the events edited, the events
+/// accredited to.
+fn params(reach: &Reach) -> (bool, Json<Vec<String>>, Json<Vec<String>>) {
+    match reach {
+        Reach::Editor { events: None } => (true, id_list(&[]), id_list(&[])),
+        Reach::Editor { events: Some(events) } => (false, id_list(events), id_list(&[])),
+        Reach::Press { events } => (false, id_list(&[]), id_list(events)),
+        Reach::Public => (false, id_list(&[]), id_list(&[])),
     }
 }
 
@@ -243,7 +224,7 @@ pub struct ReleaseQuery {
 /// Binds $1 to $5 of [`shown`].
 macro_rules! bind_shown {
     ($query:expr, $q:expr) => {{
-        let (all, edits, press) = $q.reach.params();
+        let (all, edits, press) = params(&$q.reach);
         $query.bind($q.event).bind(At($q.now)).bind(all).bind(edits).bind(press)
     }};
 }

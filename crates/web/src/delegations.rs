@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::accounts::{Role, check_username, hash_password, new_secret};
+use domain::accounts::{Role, check_username, new_secret};
 use domain::delegations::{
     Accreditation, BadgePolicy, Delegation, DelegationRole, DelegationStatus, EventFrame, Member, MemberFields, Rank,
     Verdict, check_verdict, is_plausible_email, order_members,
@@ -238,14 +238,7 @@ async fn deadline_form(
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
-    let raw = form.get("deadline").trim();
-    let deadline = if raw.is_empty() {
-        None
-    } else {
-        let local: jiff::civil::DateTime = raw.parse().map_err(|_| AppError::field("deadline", "invalid-date"))?;
-        let zoned = local.in_tz(&event.time_zone).map_err(|_| AppError::field("deadline", "invalid-date"))?;
-        Some(zoned.timestamp())
-    };
+    let deadline = crate::input::local_instant(&form, "deadline", &event.time_zone, "invalid-date")?;
     let version: i64 = form.number("version")?;
     let mut tx = state.store.begin().await?;
     store::events::set_deadline(&mut tx, &ctx.actor, &event, version, deadline).await?;
@@ -319,10 +312,7 @@ async fn answer_invitation(
                 .await?;
         return Ok((status, html).into_response());
     }
-    let password = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::input::password_hash(password).await?;
     let mut tx = state.store.begin().await?;
     store::delegations::respond(&mut tx, &ctx.actor, &delegation, DelegationStatus::Confirmed).await?;
     let officer = match store::accounts::create_user(&mut tx, &ctx.actor, username, &display_name, &hash, false).await {

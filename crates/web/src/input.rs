@@ -217,3 +217,27 @@ impl PhotoSize {
         self.size.as_deref() == Some("thumb")
     }
 }
+
+/// A form's local date and time (`2025-04-11T12:00`) in a time zone as an instant; empty is `None`,
+/// an unreadable one is refused against the field with `code`.
+pub fn local_instant(
+    form: &Form,
+    field: &str,
+    time_zone: &str,
+    code: &'static str,
+) -> Result<Option<jiff::Timestamp>, AppError> {
+    let raw = form.get(field).trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let local: jiff::civil::DateTime = raw.parse().map_err(|_| AppError::field(field, code))?;
+    Ok(Some(local.in_tz(time_zone).map_err(|_| AppError::field(field, code))?.timestamp()))
+}
+
+/// An argon2 hash of a new password, off the async threads (it takes a tenth of a second).
+pub async fn password_hash(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || domain::accounts::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}

@@ -12,9 +12,10 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::accounts::{Role, check_password, check_username, hash_password};
+use domain::accounts::{Role, check_password, check_username};
 use domain::events::Event;
-use domain::policy::{Action, authorize, press_reader};
+use domain::policy::{Action, authorize, press_reach, press_reader};
+use domain::press::Reach;
 use domain::press::draft::{self, Draft};
 use domain::press::{
     ApplicationDecision, ApplicationInput, MediaApplication, PhotoInput, PressPhoto, PressRelease, Reader,
@@ -27,7 +28,6 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::press::Reach;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -96,29 +96,6 @@ async fn event_and_reader(state: &AppState, ctx: &Ctx, slug: &str) -> Result<(Ev
     let event = store::events::by_slug(&state.store, slug).await?;
     let reader = press_reader(&ctx.actor, event.id);
     Ok((event, reader))
-}
-
-/// The store's reach for a list across events, from the reader's roles.
-fn reach(ctx: &Ctx) -> Reach {
-    if ctx.actor.is_admin() {
-        return Reach::Editor { events: None };
-    }
-    let hosted: Vec<Id> = ctx
-        .actor
-        .roles
-        .iter()
-        .filter_map(|r| if let Role::Host { event, .. } = r { Some(*event) } else { None })
-        .collect();
-    if !hosted.is_empty() {
-        return Reach::Editor { events: Some(hosted) };
-    }
-    let press: Vec<Id> = ctx
-        .actor
-        .roles
-        .iter()
-        .filter_map(|r| if let Role::Press { event } = r { Some(*event) } else { None })
-        .collect();
-    if press.is_empty() { Reach::Public } else { Reach::Press { events: press } }
 }
 
 /// A release the reader may see, with how they see it; one they may not is not found.
@@ -222,7 +199,7 @@ async fn event_page(
     let at = now();
     let query = store::press::ReleaseQuery {
         event: Some(event.id),
-        reach: event_reach(reader, event.id),
+        reach: Reach::at_event(reader, event.id),
         now: at,
         limit: PAGE,
         offset: 0,
@@ -242,15 +219,6 @@ async fn event_page(
         "q": search.q,
     });
     render::page(&state, &ctx, "press/event.html", model)
-}
-
-/// The reach of one event's page: the reader's role at that event only.
-fn event_reach(reader: Reader, event: Id) -> Reach {
-    match reader {
-        Reader::Editor => Reach::Editor { events: Some(vec![event]) },
-        Reader::Press => Reach::Press { events: vec![event] },
-        Reader::Public => Reach::Public,
-    }
 }
 
 async fn release_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Html<String>, AppError> {
@@ -549,9 +517,13 @@ async fn edit(
 ) -> Result<PressRelease, AppError> {
     let input = input.validate()?;
     check_photos(state, event, &input.photos).await?;
-    let edited = release.edited(input, note, now())?;
+    save(state, ctx, &release.edited(input, note, now())?, version).await
+}
+
+/// Writes a changed release over `version`, which must still be the stored one.
+async fn save(state: &AppState, ctx: &Ctx, release: &PressRelease, version: i64) -> Result<PressRelease, AppError> {
     let mut tx = state.store.begin().await?;
-    let saved = store::press::update_release(&mut tx, &ctx.actor, &edited, version).await?;
+    let saved = store::press::update_release(&mut tx, &ctx.actor, release, version).await?;
     tx.commit().await?;
     Ok(saved)
 }
@@ -577,13 +549,7 @@ async fn edit_form(
 
 /// A transition from a form: the `to` field and, for scheduling and embargo, a local time.
 fn transition_of(form: &Form, event: &Event) -> Result<Transition, AppError> {
-    let at = match form.get("at").trim() {
-        "" => None,
-        local => {
-            let local: jiff::civil::DateTime = local.parse().map_err(|_| AppError::field("at", "invalid-time"))?;
-            Some(local.in_tz(&event.time_zone).map_err(|_| AppError::field("at", "invalid-time"))?.timestamp())
-        }
-    };
+    let at = crate::input::local_instant(form, "at", &event.time_zone, "invalid-time")?;
     Ok(Transition::parse(form.get("to"), at)?)
 }
 
@@ -598,10 +564,7 @@ async fn move_release(
         domain::press::TransitionError::TimeInThePast => AppError::field("at", "time-in-the-past"),
         other => AppError::Refused(other.to_string()),
     })?;
-    let mut tx = state.store.begin().await?;
-    let saved = store::press::update_release(&mut tx, &ctx.actor, &moved, version).await?;
-    tx.commit().await?;
-    Ok(saved)
+    save(state, ctx, &moved, version).await
 }
 
 async fn status_form(
@@ -740,10 +703,7 @@ async fn apply(
         Some(bytes) => Some(crate::input::photo(bytes).await?),
         None => None,
     };
-    let password = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::input::password_hash(password).await?;
     let mut tx = state.store.begin().await?;
     let user = store::accounts::create_user(&mut tx, &ctx.actor, username, &input.name, &hash, false).await?;
     store::accounts::set_email(&mut tx, &ctx.actor, user.id, &input.email).await?;
@@ -878,7 +838,7 @@ async fn api_list(
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let query = store::press::ReleaseQuery {
         event: event.as_ref().map(|e| e.id),
-        reach: reach(&ctx),
+        reach: press_reach(&ctx.actor),
         now: at,
         limit: PAGE,
         offset: (page - 1) * PAGE,

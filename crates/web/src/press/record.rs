@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::agenda::ItemStatus;
-use domain::bodies::status_on;
+use domain::bodies::{Body, status_on};
 use domain::delegations::DelegationRole;
 use domain::documents::{Classification, DocumentStatus};
 use domain::events::Event;
@@ -129,11 +129,12 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
         if req.meeting.as_ref().is_some_and(|slug| !all.iter().any(|m| m.slug == *slug && m.date == date)) {
             return Err(AppError::field("meeting", "unknown"));
         }
+        let bodies = store::bodies::list(store).await?;
         for m in all {
             if m.date != date || req.meeting.as_ref().is_some_and(|s| *s != m.slug) {
                 continue;
             }
-            out.push(meeting_facts(store, event, &m, &participants, &person_of).await?);
+            out.push(meeting_facts(store, event, &m, &participants, &bodies, &person_of).await?);
         }
         out
     };
@@ -162,9 +163,9 @@ async fn meeting_facts(
     event: &Event,
     m: &domain::events::Meeting,
     participants: &[Participant],
+    bodies: &[Body],
     person_of: &impl Fn(Id) -> Option<Person>,
 ) -> Result<MeetingFacts, AppError> {
-    let bodies = store::bodies::list(store).await?;
     let body = bodies.iter().find(|b| b.id == m.body_id).ok_or(AppError::NotFound)?;
     let memberships = store::bodies::memberships(store, body.id).await?;
     let taking_part: Vec<&Participant> = participants
