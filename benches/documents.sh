@@ -6,21 +6,28 @@
 # the track-changes view of the long document (page and API) under the same load and one request
 # at a time. Targets (issue 6): search p99 under 50 ms, the track-changes view under 100 ms.
 # Usage: benches/documents.sh [sqlite|postgres]     Writes its figures to standard output.
-# COUNT=… changes the number of documents; KEEP=1 keeps the database (and prints where it is).
+# COUNT=… changes the number of documents; KEEP=1 keeps the database (and prints where it is);
+# REUSE=DIR measures again a register kept by an earlier run with KEEP=1 (in DIR, or for
+# PostgreSQL in the database concord_bench_docs, with DIR holding what the run printed);
+# BIN=PATH measures that build of concord instead of building this checkout (to compare two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 engine=${1:-sqlite}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
-cargo build --quiet --release --bin concord
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-bin="$target_dir/release/concord"
-data=$(mktemp -d)
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  cargo build --quiet --release --bin concord
+  target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+  bin="$target_dir/release/concord"
+fi
+data=${REUSE:-$(mktemp -d)}
 name=concord_bench_docs
 base=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 server=
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  if [ -n "${KEEP:-}" ]; then
+  if [ -n "${KEEP:-}" ] || [ -n "${REUSE:-}" ]; then
     echo "kept: ${db[*]}" >&2
   else
     rm -rf "$data"
@@ -29,7 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ "$engine" = postgres ]; then
-  psql "$base" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+  [ -n "${REUSE:-}" ] || psql "$base" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
   db=(--database "${base%/*}/$name")
 else
   db=(--data-dir "$data")
@@ -37,11 +44,13 @@ fi
 port=18081
 url=http://127.0.0.1:$port
 
-"$bin" demo "${db[@]}" >/dev/null
-echo "== $engine: generating the register"
-/usr/bin/time -f "generate-documents: %e s wall, %M kB peak RSS" \
-  "$bin" generate-documents --body cis-cfm --count "${COUNT:-20000}" --versions 5 --pages 50 "${db[@]}" \
-  | tee "$data/generated.txt"
+if [ -z "${REUSE:-}" ]; then
+  "$bin" demo "${db[@]}" >/dev/null
+  echo "== $engine: generating the register"
+  /usr/bin/time -f "generate-documents: %e s wall, %M kB peak RSS" \
+    "$bin" generate-documents --body cis-cfm --count "${COUNT:-20000}" --versions 5 --pages 50 "${db[@]}" \
+    | tee "$data/generated.txt"
+fi
 big=$(sed -n 's/^big document: \([0-9a-f-]*\).*/\1/p' "$data/generated.txt")
 probes=$(sed -n 's/^search words (word:documents): //p' "$data/generated.txt")
 
@@ -59,7 +68,7 @@ else
 fi
 
 # The demo's accounts work only in demonstration mode: a secretariat of the CFM of its own.
-echo bench-password-1 | "$bin" user add clerk --role secretariat:cis-cfm "${db[@]}" >/dev/null
+echo bench-password-1 | "$bin" user add clerk --role secretariat:cis-cfm "${db[@]}" >/dev/null 2>&1 || [ -n "${REUSE:-}" ]
 token=$("$bin" user token clerk "${db[@]}" 2>/dev/null)
 auth=(-H "Authorization: Bearer $token")
 ulimit -n 8192

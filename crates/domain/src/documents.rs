@@ -10,6 +10,7 @@ use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
 pub mod changes;
+pub mod snippet;
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

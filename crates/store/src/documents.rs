@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use domain::decisions::{Signature, Stance, StanceRecord};
+use domain::documents::snippet::snippet;
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
     Position, Response, Version,
@@ -430,6 +431,9 @@ pub struct Filter {
     pub until: Option<jiff::civil::Date>,
     /// Words, all of which must be in the title or the latest text in some language.
     pub q: Option<String>,
+    /// A search by words ranks only the newest this many matches (a document's text in one
+    /// language); 0 ranks them all.
+    pub ranked: i64,
     pub limit: i64,
     pub offset: i64,
 }
@@ -446,23 +450,38 @@ pub struct Found {
     pub snippet: Option<String>,
 }
 
+/// A page of what a search found, and how many documents it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Results {
+    pub found: Vec<Found>,
+    pub total: i64,
+    /// The search stopped at [`Filter::ranked`] matches, so older documents may hold the words
+    /// too: `total` counts the documents of the matches ranked.
+    pub more: bool,
+}
+
 #[derive(sqlx::FromRow)]
 struct FoundRow {
     #[sqlx(flatten)]
     document: DocumentRow,
     meeting_date: Option<time::Date>,
     item_area: Option<String>,
-    snippet: Option<String>,
+    /// For a search by words: the title and text in the language that matched best.
+    hit_title: Option<String>,
+    hit_text: Option<String>,
+    total: i64,
+    ranked: i64,
 }
 
-impl TryFrom<FoundRow> for Found {
-    type Error = StoreError;
-    fn try_from(r: FoundRow) -> Result<Self> {
+impl FoundRow {
+    /// The excerpt comes from the text where the words are in it, else it is the title.
+    fn found(self, words: &[&str]) -> Result<Found> {
+        let excerpt = self.hit_text.as_deref().and_then(|text| snippet(text, words));
         Ok(Found {
-            document: r.document.try_into()?,
-            date: r.meeting_date.map(convert::date_from_db).transpose()?,
-            area: r.item_area,
-            snippet: r.snippet,
+            document: self.document.try_into()?,
+            date: self.meeting_date.map(convert::date_from_db).transpose()?,
+            area: self.item_area,
+            snippet: excerpt.or(self.hit_title.filter(|t| !t.is_empty())),
         })
     }
 }
@@ -552,7 +571,8 @@ macro_rules! order {
 const SEARCH_SQLITE: &str = concat!(
     "SELECT ",
     document_columns!(sqlite),
-    ", m.date AS meeting_date, a.area AS item_area, CAST(NULL AS TEXT) AS snippet FROM documents d",
+    ", m.date AS meeting_date, a.area AS item_area, CAST(NULL AS TEXT) AS hit_title, CAST(NULL AS TEXT) AS hit_text, \
+     COUNT(*) OVER () AS total, 0 AS ranked FROM documents d",
     joins!(),
     "WHERE ",
     reach!(sqlite),
@@ -564,7 +584,8 @@ const SEARCH_SQLITE: &str = concat!(
 const SEARCH_PG: &str = concat!(
     "SELECT ",
     document_columns!(postgres),
-    ", m.date AS meeting_date, a.area AS item_area, CAST(NULL AS TEXT) AS snippet FROM documents d",
+    ", m.date AS meeting_date, a.area AS item_area, CAST(NULL AS TEXT) AS hit_title, CAST(NULL AS TEXT) AS hit_text, \
+     COUNT(*) OVER () AS total, CAST(0 AS BIGINT) AS ranked FROM documents d",
     joins!(),
     "WHERE ",
     reach!(postgres),
@@ -573,83 +594,67 @@ const SEARCH_PG: &str = concat!(
     order!(),
     " LIMIT $14 OFFSET $15"
 );
-/// $14: the FTS5 query. Each document's best-ranked language gives its rank and snippet. The page
-/// is chosen first and only its rows get a snippet, each from its own row of the index: a snippet
-/// reads and tokenizes the whole text, so making one for every match of a common word (17,700 of
-/// 20,000 documents in `benches/documents.sh`) took 2.7 s where the page takes milliseconds.
+/// $14: the FTS5 query; $17: how many matches to rank (see [`Filter::ranked`]). The matches the reader may see are read
+/// newest first and stop at $17, so a common word costs what a rarer one does (ranking all 17,700
+/// matches of the commonest word in `benches/documents.sh`, then counting them again, took 95 ms).
+/// Each document's best-ranked language gives its rank and its text for the excerpt.
 const SEARCH_WORDS_SQLITE: &str = concat!(
-    "WITH hits AS (SELECT s.id, s.document_id, h.rank, \
-     row_number() OVER (PARTITION BY s.document_id ORDER BY h.rank, s.id) AS n \
-     FROM (SELECT rowid AS id, bm25(document_search_fts, 2.0, 1.0) AS rank \
-     FROM document_search_fts WHERE document_search_fts MATCH $14) h \
-     JOIN document_search s ON s.id = h.id), \
-     page AS (SELECT d.id AS document_id, h.id AS hit, h.rank AS rank, m.date AS meeting_date, \
-     a.area AS item_area, d.register_number AS register_number FROM documents d \
-     JOIN hits h ON h.document_id = d.id AND h.n = 1",
+    "WITH matches AS MATERIALIZED (SELECT f.rowid AS hit, s.document_id AS document_id, \
+     bm25(document_search_fts, 2.0, 1.0) AS rank \
+     FROM document_search_fts f JOIN document_search s ON s.id = f.rowid JOIN documents d ON d.id = s.document_id",
     joins!(),
-    "WHERE ",
+    "WHERE document_search_fts MATCH $14 AND ",
     reach!(sqlite),
     conditions!(),
-    " ORDER BY h.rank, ",
+    " ORDER BY f.rowid DESC LIMIT $17), \
+     best AS (SELECT hit, document_id, rank, row_number() OVER (PARTITION BY document_id ORDER BY rank, hit) AS n \
+     FROM matches), \
+     page AS (SELECT b.document_id AS document_id, b.hit AS hit, b.rank AS rank, m.date AS meeting_date, \
+     a.area AS item_area, d.register_number AS register_number, COUNT(*) OVER () AS total \
+     FROM best b JOIN documents d ON d.id = b.document_id",
+    joins!(),
+    "WHERE b.n = 1 ORDER BY b.rank, ",
     order!(),
     " LIMIT $15 OFFSET $16) \
      SELECT ",
     document_columns!(sqlite),
-    ", p.meeting_date AS meeting_date, p.item_area AS item_area, \
-     (SELECT snippet(document_search_fts, -1, '', '', '…', 16) FROM document_search_fts \
-     WHERE document_search_fts MATCH $14 AND rowid = p.hit) AS snippet \
-     FROM page p JOIN documents d ON d.id = p.document_id \
+    ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \
+     p.total AS total, (SELECT COUNT(*) FROM matches) AS ranked \
+     FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
      ORDER BY p.rank, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
 );
-/// $14: the words, for `plainto_tsquery`. The snippet comes from the text where all the words are
-/// in it, else it is the title. As on SQLite, the page is chosen first and only its rows are joined
-/// to their text and get a snippet. Whether the words are all in the text is read from the body's
-/// part of the stored `terms` (weight B), which holds the same lexemes as `to_tsvector` of the
-/// body, instead of parsing the text again (16 ms for a page of 50 in `benches/documents.sh`).
+/// $14: the words, for `plainto_tsquery`; $17: how many matches to rank, as on SQLite. The
+/// matches come from the GIN index alone, then newest first through the reach until $17: left to
+/// itself, the planner reads the key backwards and tests each row's stored vector, which it must
+/// fetch and decompress (150–200 ms for a word in 5–35 % of the documents in
+/// `benches/documents.sh`). Only the matches kept are ranked, as `ts_rank` reads the vector too.
 const SEARCH_WORDS_PG: &str = concat!(
-    "WITH hits AS (SELECT s.id, s.document_id, ts_rank(s.terms, plainto_tsquery('simple', $14)) AS rank, \
-     row_number() OVER (PARTITION BY s.document_id ORDER BY ts_rank(s.terms, plainto_tsquery('simple', $14)) DESC, s.id) AS n \
-     FROM document_search s WHERE s.terms @@ plainto_tsquery('simple', $14)), \
-     page AS (SELECT d.id AS document_id, h.id AS hit, h.rank AS rank, m.date AS meeting_date, \
-     a.area AS item_area, d.register_number AS register_number FROM documents d \
-     JOIN hits h ON h.document_id = d.id AND h.n = 1",
+    "WITH found AS MATERIALIZED (SELECT s.id AS hit, s.document_id AS document_id FROM document_search s \
+     WHERE s.terms @@ plainto_tsquery('simple', $14)), \
+     matches AS MATERIALIZED (SELECT h.hit, h.document_id \
+     FROM (SELECT hit, document_id FROM found ORDER BY hit DESC OFFSET 0) h JOIN documents d ON d.id = h.document_id",
     joins!(),
     "WHERE ",
     reach!(postgres),
     conditions!(),
-    " ORDER BY h.rank DESC, ",
+    " ORDER BY h.hit DESC LIMIT $17), \
+     ranked AS (SELECT h.hit, h.document_id, ts_rank(s.terms, plainto_tsquery('simple', $14)) AS rank \
+     FROM matches h JOIN document_search s ON s.id = h.hit), \
+     best AS (SELECT hit, document_id, rank, row_number() OVER (PARTITION BY document_id ORDER BY rank DESC, hit) AS n \
+     FROM ranked), \
+     page AS (SELECT b.document_id AS document_id, b.hit AS hit, b.rank AS rank, m.date AS meeting_date, \
+     a.area AS item_area, d.register_number AS register_number, COUNT(*) OVER () AS total \
+     FROM best b JOIN documents d ON d.id = b.document_id",
+    joins!(),
+    "WHERE b.n = 1 ORDER BY b.rank DESC, ",
     order!(),
     " LIMIT $15 OFFSET $16) \
      SELECT ",
     document_columns!(postgres),
-    ", p.meeting_date AS meeting_date, p.item_area AS item_area, \
-     CASE WHEN ts_filter(s.terms, '{b}') @@ plainto_tsquery('simple', $14) \
-     THEN ts_headline('simple', s.body, plainto_tsquery('simple', $14), \
-     'MaxFragments=1, MaxWords=16, MinWords=6, StartSel=\"\", StopSel=\"\", FragmentDelimiter=\" … \"') \
-     ELSE s.title END AS snippet \
+    ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \
+     p.total AS total, (SELECT COUNT(*) FROM matches) AS ranked \
      FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
      ORDER BY p.rank DESC, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
-);
-
-const COUNT_SQLITE: &str =
-    concat!("SELECT COUNT(*) FROM documents d", joins!(), "WHERE ", reach!(sqlite), conditions!());
-const COUNT_PG: &str = concat!("SELECT COUNT(*) FROM documents d", joins!(), "WHERE ", reach!(postgres), conditions!());
-const COUNT_WORDS_SQLITE: &str = concat!(
-    "SELECT COUNT(*) FROM documents d",
-    joins!(),
-    "WHERE ",
-    reach!(sqlite),
-    conditions!(),
-    " AND d.id IN (SELECT s.document_id FROM document_search_fts f JOIN document_search s ON s.id = f.rowid \
-     WHERE document_search_fts MATCH $14)"
-);
-const COUNT_WORDS_PG: &str = concat!(
-    "SELECT COUNT(*) FROM documents d",
-    joins!(),
-    "WHERE ",
-    reach!(postgres),
-    conditions!(),
-    " AND d.id IN (SELECT s.document_id FROM document_search s WHERE s.terms @@ plainto_tsquery('simple', $14))"
 );
 
 /// The words as an FTS5 query: each one quoted (a phrase of one word), all of them required.
@@ -657,13 +662,29 @@ fn fts5_query(terms: &[&str]) -> String {
     terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ")
 }
 
-/// The documents `reach` may read that match `filter`, in one query: by their meeting's date
-/// (newest first) then register number, or by relevance when searching for words.
-pub async fn search(store: &Store, reach: &DocumentReach, filter: &Filter) -> Result<Vec<Found>> {
+/// The documents `reach` may read that match `filter`, in one query with their number: by their
+/// meeting's date (newest first) then register number, or by relevance when searching for words.
+pub async fn search(store: &Store, reach: &DocumentReach, filter: &Filter) -> Result<Results> {
+    let words = terms(filter.q.as_deref());
+    let rows = page(store, reach, filter, &words).await?;
+    let counted = match rows.is_empty() && filter.offset > 0 {
+        // A page past the last learns the numbers from the first.
+        true => page(store, reach, &Filter { limit: 1, offset: 0, ..filter.clone() }, &words).await?,
+        false => Vec::new(),
+    };
+    let (total, ranked) = rows.first().or(counted.first()).map_or((0, 0), |r| (r.total, r.ranked));
+    Ok(Results {
+        found: rows.into_iter().map(|r| r.found(&words)).collect::<Result<_>>()?,
+        total,
+        more: filter.ranked > 0 && ranked >= filter.ranked,
+    })
+}
+
+async fn page(store: &Store, reach: &DocumentReach, filter: &Filter, words: &[&str]) -> Result<Vec<FoundRow>> {
     let limit = if filter.limit > 0 { filter.limit } else { i64::MAX };
     let offset = filter.offset.max(0);
-    let words = terms(filter.q.as_deref());
-    let rows: Vec<FoundRow> = match (store.target(), words.is_empty()) {
+    let ranked = if filter.ranked > 0 { filter.ranked } else { i64::MAX };
+    Ok(match (store.target(), words.is_empty()) {
         (Target::Sqlite(c), true) => {
             bind_where!(sqlx::query_as(SEARCH_SQLITE), reach, filter).bind(limit).bind(offset).fetch_all(c).await?
         }
@@ -672,9 +693,10 @@ pub async fn search(store: &Store, reach: &DocumentReach, filter: &Filter) -> Re
         }
         (Target::Sqlite(c), false) => {
             bind_where!(sqlx::query_as(SEARCH_WORDS_SQLITE), reach, filter)
-                .bind(fts5_query(&words))
+                .bind(fts5_query(words))
                 .bind(limit)
                 .bind(offset)
+                .bind(ranked)
                 .fetch_all(c)
                 .await?
         }
@@ -683,30 +705,11 @@ pub async fn search(store: &Store, reach: &DocumentReach, filter: &Filter) -> Re
                 .bind(words.join(" "))
                 .bind(limit)
                 .bind(offset)
+                .bind(ranked)
                 .fetch_all(c)
                 .await?
         }
-    };
-    rows.into_iter().map(Found::try_from).collect()
-}
-
-/// How many documents [`search`] would find without `limit` and `offset`: the same conditions.
-pub async fn count(store: &Store, reach: &DocumentReach, filter: &Filter) -> Result<i64> {
-    let words = terms(filter.q.as_deref());
-    let n: i64 = match (store.target(), words.is_empty()) {
-        (Target::Sqlite(c), true) => bind_where!(sqlx::query_scalar(COUNT_SQLITE), reach, filter).fetch_one(c).await?,
-        (Target::Postgres(c), true) => bind_where!(sqlx::query_scalar(COUNT_PG), reach, filter).fetch_one(c).await?,
-        (Target::Sqlite(c), false) => {
-            bind_where!(sqlx::query_scalar(COUNT_WORDS_SQLITE), reach, filter)
-                .bind(fts5_query(&words))
-                .fetch_one(c)
-                .await?
-        }
-        (Target::Postgres(c), false) => {
-            bind_where!(sqlx::query_scalar(COUNT_WORDS_PG), reach, filter).bind(words.join(" ")).fetch_one(c).await?
-        }
-    };
-    Ok(n)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

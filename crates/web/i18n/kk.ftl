@@ -538,6 +538,7 @@ documents-from = Бастап
 documents-until = Дейін
 documents-find = Табу
 documents-found = Құжаттар: { $count }
+documents-found-more = Осы сөздер бар ең жаңа құжаттар: { $count }, сәйкестік дәрежесі бойынша; бұл сөздер басқа, ертерек құжаттарда да болуы мүмкін. Іздеуді тарылту үшін сөз немесе сүзгі қосыңыз.
 documents-number = Тіркеу нөмірі
 documents-document = Құжат
 documents-date = Күні

@@ -546,6 +546,11 @@ documents-found = { $count ->
     [few] { $count } документа
    *[other] { $count } документов
 }
+documents-found-more = { $count ->
+    [one] { $count } документ
+    [few] { $count } документа
+   *[other] { $count } документов
+} среди самых новых, где есть эти слова, — по степени соответствия; эти слова могут быть и в других, более ранних. Добавьте слово или фильтр, чтобы сузить поиск.
 documents-number = Регистрационный номер
 documents-document = Документ
 documents-date = Дата

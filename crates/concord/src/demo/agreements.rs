@@ -61,7 +61,8 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
         &domain::policy::DocumentReach { all: true, ..Default::default() },
         &Default::default(),
     )
-    .await?;
+    .await?
+    .found;
     let mut tx = store.begin().await?;
     for a in follow_up.agreements {
         let input = a.input.validate()?;

@@ -297,13 +297,16 @@ on_both_engines!(a_document_keeps_every_version_and_refuses_stale_writes, |store
     drop(tx);
     let admin = DocumentReach { all: true, ..Default::default() };
     let titled = |q: &str| Filter { q: Some(q.into()), ..Filter::default() };
-    let found = store::documents::search(&store, &admin, &titled("Годе")).await.unwrap();
+    let found = store::documents::search(&store, &admin, &titled("Годе")).await.unwrap().found;
     assert_eq!(numbers(&found), ["CFM/2025/01"], "the new title is indexed");
-    assert!(store::documents::search(&store, &admin, &titled("Draft")).await.unwrap().is_empty(), "the old one is not");
-    let found = store::documents::search(&store, &admin, &titled("изменённый")).await.unwrap();
+    assert!(
+        store::documents::search(&store, &admin, &titled("Draft")).await.unwrap().found.is_empty(),
+        "the old one is not"
+    );
+    let found = store::documents::search(&store, &admin, &titled("изменённый")).await.unwrap().found;
     assert_eq!(numbers(&found), ["CFM/2025/01"], "the latest version's text is indexed");
-    assert!(store::documents::search(&store, &admin, &titled("Второй абзац.")).await.unwrap().len() == 1);
-    assert!(store::documents::search(&store, &admin, &titled("Бірінші")).await.unwrap().len() == 1);
+    assert!(store::documents::search(&store, &admin, &titled("Второй абзац.")).await.unwrap().found.len() == 1);
+    assert!(store::documents::search(&store, &admin, &titled("Бірінші")).await.unwrap().found.len() == 1);
     assert_eq!(store::documents::of_meeting(&store, w.meeting).await.unwrap(), [saved]);
     assert!(store::documents::of_meeting(&store, w.later_meeting).await.unwrap().is_empty());
     assert!(store::documents::verify(&store).await.unwrap().is_empty());
@@ -385,7 +388,8 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
         for q in [None, Some("сотрудничестве сотрудничество"), Some("Сотрудничестве")]
         {
             let filter = Filter { q: q.map(String::from), ..Filter::default() };
-            let found = store::documents::search(&store, reach, &filter).await.unwrap();
+            let results = store::documents::search(&store, reach, &filter).await.unwrap();
+            let found = results.found;
             let mut wanted: Vec<&str> = expected.to_vec();
             if q.is_some_and(|q| q.contains(' ')) {
                 wanted.clear(); // both words: no text has both forms
@@ -400,7 +404,7 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
                 .filter(|n| wanted.contains(n))
                 .collect();
             assert_eq!(seen, wanted, "{who}: the query applies the rules of DocumentReach::sees");
-            assert_eq!(store::documents::count(&store, reach, &filter).await.unwrap(), wanted.len() as i64, "{who}");
+            assert_eq!((results.total, results.more), (wanted.len() as i64, false), "{who}");
         }
     }
 
@@ -408,7 +412,7 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
     let search = |q: &str| {
         let store = store.clone();
         let filter = Filter { q: Some(q.into()), ..Filter::default() };
-        async move { store::documents::search(&store, &DocumentReach::default(), &filter).await.unwrap() }
+        async move { store::documents::search(&store, &DocumentReach::default(), &filter).await.unwrap().found }
     };
     let found = search("Победы").await;
     assert_eq!(numbers(&found), ["CFM/1-public"]);
@@ -426,7 +430,10 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
     let everything = |filter: Filter| {
         let store = store.clone();
         async move {
-            store::documents::search(&store, &DocumentReach { all: true, ..Default::default() }, &filter).await.unwrap()
+            store::documents::search(&store, &DocumentReach { all: true, ..Default::default() }, &filter)
+                .await
+                .unwrap()
+                .found
         }
     };
     let ordered: Vec<String> =
@@ -466,13 +473,29 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
     tx.commit().await.unwrap();
     let am = everything(Filter { participant: Some(w.am), ..Filter::default() }).await;
     assert_eq!(numbers(&am), ["CFM/2-members", "CFM/3-listed"], "a signatory, an initiator");
-    // The second page of a search by words, and its count.
+    // The second page of a search by words, and its count: one query.
     let filter = Filter { q: Some("сотрудничестве".into()), limit: 1, offset: 1, ..Filter::default() };
     let admin_reach = DocumentReach { all: true, ..Default::default() };
     let queries = store.queries();
-    assert_eq!(store::documents::search(&store, &admin_reach, &filter).await.unwrap().len(), 1);
-    assert_eq!(store.queries() - queries, 1, "a search is one query, readers and all");
-    assert_eq!(store::documents::count(&store, &admin_reach, &filter).await.unwrap(), 4);
+    let second = store::documents::search(&store, &admin_reach, &filter).await.unwrap();
+    assert_eq!((second.found.len(), second.total, second.more), (1, 4, false));
+    assert_eq!(store.queries() - queries, 1, "a search is one query, readers, count and all");
+    // A page past the last still says how many there are.
+    let past = store::documents::search(&store, &admin_reach, &Filter { offset: 9, ..filter.clone() }).await.unwrap();
+    assert_eq!((past.found.len(), past.total, past.more), (0, 4, false));
+    let listed_past = Filter { limit: 2, offset: 40, ..Filter::default() };
+    let listed = store::documents::search(&store, &admin_reach, &listed_past).await.unwrap();
+    assert_eq!((listed.found.len(), listed.total), (0, 5), "without words, too");
+    // Ranking stops at the newest matches: the rest are counted as more, not ranked.
+    for ranked in [1, 2, 3] {
+        let bounded = Filter { ranked, limit: 50, offset: 0, ..filter.clone() };
+        let results = store::documents::search(&store, &admin_reach, &bounded).await.unwrap();
+        assert!(results.more, "{ranked}");
+        assert!(results.total >= 1 && results.total <= ranked && results.found.len() as i64 == results.total);
+    }
+    let all = Filter { ranked: 100, limit: 50, offset: 0, ..filter.clone() };
+    let results = store::documents::search(&store, &admin_reach, &all).await.unwrap();
+    assert_eq!((results.found.len(), results.total, results.more), (4, 4, false));
 });
 
 on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |store| {
