@@ -1,8 +1,8 @@
 //! Documents of bodies: their readers, immutable versions per language, amendments and the
 //! responses to them, members' stances, signatures, and full-text search.
 //!
-//! Who may read a document is decided by `domain::policy::DocumentReach`; [`search`] and [`count`]
-//! apply it inside their one query (the same rules as `DocumentReach::sees`), never afterwards.
+//! Who may read a document is decided by `domain::policy::DocumentReach`; [`search`] applies it
+//! inside its query (the same rules as `DocumentReach::sees`), never afterwards.
 //! Versions are inserted once and never updated; [`verify`] re-computes their hashes and compares
 //! them with what the audit chain recorded when each was made.
 
@@ -431,8 +431,8 @@ pub struct Filter {
     pub until: Option<jiff::civil::Date>,
     /// Words, all of which must be in the title or the latest text in some language.
     pub q: Option<String>,
-    /// A search by words ranks only the newest this many matches (a document's text in one
-    /// language); 0 ranks them all.
+    /// A search by words ranks only the most recently indexed this many matches (a document's
+    /// text in one language, indexed when the document or translation was added); 0 ranks them all.
     pub ranked: i64,
     pub limit: i64,
     pub offset: i64,
@@ -474,7 +474,7 @@ struct FoundRow {
 }
 
 impl FoundRow {
-    /// The excerpt comes from the text where the words are in it, else it is the title.
+    /// The excerpt comes from the text where any of the words is in it, else it is the title.
     fn found(self, words: &[&str]) -> Result<Found> {
         let excerpt = self.hit_text.as_deref().and_then(|text| snippet(text, words));
         Ok(Found {

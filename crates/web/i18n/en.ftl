@@ -544,7 +544,7 @@ documents-found = { $count ->
     [one] One document
    *[other] { $count } documents
 }
-documents-found-more = { $count } documents among the newest that hold these words, ranked by relevance; older ones may hold them too. Add a word or a filter to narrow the search.
+documents-found-more = { $count } documents among those most recently added that hold these words, ranked by relevance; documents added earlier may hold them too. Add a word or a filter to narrow the search.
 documents-number = Register number
 documents-document = Document
 documents-date = Date

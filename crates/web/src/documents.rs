@@ -71,7 +71,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
 /// Rows per page of the register.
 const PAGE: i64 = 50;
 
-/// A search by words ranks the newest this many matches (a document's text in one language): a
+/// A search by words ranks the most recently added this many matches (a document's text in one language): a
 /// word in most of a register's 20,000 documents is then found as fast as a rarer one
 /// (`benches/documents.sh`), and more words or a filter narrow what is ranked.
 const RANKED: i64 = 1_000;

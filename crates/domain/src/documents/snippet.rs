@@ -12,8 +12,10 @@ pub const SNIPPET_WORDS: usize = 16;
 
 /// A run of [`SNIPPET_WORDS`] words of `text` around the first place that holds the most of the
 /// distinct `terms`, with "…" where it cuts the text; `None` when none of the terms is in it.
-/// Words match as both engines' indexes match them: whole words, in any case, and with or without
-/// diacritics (`ё` finds `е`, `é` finds `e`).
+/// Words match as SQLite's index matches them: whole words, in any case, and Latin letters with or
+/// without diacritics (`é` finds `e`, but `й` is not `и`, nor `ё` `е`).
+/// PostgreSQL's index keeps diacritics, so there an excerpt may show a word that differs from the
+/// one searched for in its diacritics only.
 pub fn snippet(text: &str, terms: &[&str]) -> Option<String> {
     let terms: Vec<(usize, String)> = terms
         .iter()
@@ -110,12 +112,16 @@ fn fold(word: &str) -> String {
     folding(word).collect()
 }
 
+/// FTS5's `remove_diacritics` takes the marks off letters whose base is ASCII, and only those.
 fn folding(word: &str) -> impl Iterator<Item = char> + '_ {
-    word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase)
+    word.chars()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| std::iter::once(c).nfd().next().filter(char::is_ascii).unwrap_or(c))
+        .flat_map(char::to_lowercase)
 }
 
-/// How many letters a word has, its diacritics not counted: equal for a word and its folding
-/// but for the few letters whose lower case is two (`İ`).
+/// How many letters a word has, its combining marks not counted: the same for a word and its
+/// folding but for letters whose lower case is two letters, which no alphabet here has.
 fn letters(word: &str) -> usize {
     word.chars().filter(|c| !is_combining_mark(*c)).count()
 }
@@ -138,8 +144,13 @@ mod tests {
     #[test]
     fn words_match_whole_in_any_case_and_without_diacritics() {
         assert_eq!(snippet("Ещё одно ЗАСЕДАНИЕ", &["заседание"]).as_deref(), Some("Ещё одно ЗАСЕДАНИЕ"));
-        assert_eq!(snippet("Ещё одно заседание", &["еще"]).as_deref(), Some("Ещё одно заседание"));
         assert_eq!(snippet("Café de la Paix", &["cafe"]).as_deref(), Some("Café de la Paix"));
+        assert_eq!(snippet("İstanbul", &["istanbul"]).as_deref(), Some("İstanbul"));
+        assert_eq!(snippet("Ещё одно заседание", &["еще"]), None, "as in the index, ё is not е");
+        let text = format!("мои {}мой голос", (1..=30).map(|n| format!("w{n} ")).collect::<String>());
+        let found = snippet(&text, &["мой"]).unwrap();
+        assert!(found.contains("мой голос") && !found.contains("мои"), "й is not и: {found}");
+        assert_eq!(snippet("서울 회의", &["회의"]).as_deref(), Some("서울 회의"), "Hangul is not decomposed");
         assert_eq!(snippet("Заседания прошли", &["заседание"]), None, "whole words only");
         assert_eq!(snippet("", &["план"]), None);
     }
