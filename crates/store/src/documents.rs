@@ -597,25 +597,21 @@ const SEARCH_PG: &str = concat!(
 /// $14: the FTS5 query; $17: how many matches to rank (see [`Filter::ranked`]). The matches the reader may see are read
 /// newest first and stop at $17, so a common word costs what a rarer one does (ranking all 17,700
 /// matches of the commonest word in `benches/documents.sh`, then counting them again, took 95 ms).
-/// Each document's best-ranked language gives its rank and its text for the excerpt.
+/// Each document's best-ranked language gives its rank and its text for the excerpt; what the page
+/// is ordered by is read with the matches, so the page needs no second join.
 const SEARCH_WORDS_SQLITE: &str = concat!(
     "WITH matches AS MATERIALIZED (SELECT f.rowid AS hit, s.document_id AS document_id, \
-     bm25(document_search_fts, 2.0, 1.0) AS rank \
+     bm25(document_search_fts, 2.0, 1.0) AS rank, m.date AS meeting_date, a.area AS item_area, \
+     d.register_number AS register_number \
      FROM document_search_fts f JOIN document_search s ON s.id = f.rowid JOIN documents d ON d.id = s.document_id",
     joins!(),
     "WHERE document_search_fts MATCH $14 AND ",
     reach!(sqlite),
     conditions!(),
     " ORDER BY f.rowid DESC LIMIT $17), \
-     best AS (SELECT hit, document_id, rank, row_number() OVER (PARTITION BY document_id ORDER BY rank, hit) AS n \
-     FROM matches), \
-     page AS (SELECT b.document_id AS document_id, b.hit AS hit, b.rank AS rank, m.date AS meeting_date, \
-     a.area AS item_area, d.register_number AS register_number, COUNT(*) OVER () AS total \
-     FROM best b JOIN documents d ON d.id = b.document_id",
-    joins!(),
-    "WHERE b.n = 1 ORDER BY b.rank, ",
-    order!(),
-    " LIMIT $15 OFFSET $16) \
+     best AS (SELECT *, row_number() OVER (PARTITION BY document_id ORDER BY rank, hit) AS n FROM matches), \
+     page AS (SELECT *, COUNT(*) OVER () AS total FROM best WHERE n = 1 \
+     ORDER BY rank, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $15 OFFSET $16) \
      SELECT ",
     document_columns!(sqlite),
     ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \
@@ -631,24 +627,19 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
 const SEARCH_WORDS_PG: &str = concat!(
     "WITH found AS MATERIALIZED (SELECT s.id AS hit, s.document_id AS document_id FROM document_search s \
      WHERE s.terms @@ plainto_tsquery('simple', $14)), \
-     matches AS MATERIALIZED (SELECT h.hit, h.document_id \
+     matches AS MATERIALIZED (SELECT h.hit, h.document_id, m.date AS meeting_date, a.area AS item_area, \
+     d.register_number AS register_number \
      FROM (SELECT hit, document_id FROM found ORDER BY hit DESC OFFSET 0) h JOIN documents d ON d.id = h.document_id",
     joins!(),
     "WHERE ",
     reach!(postgres),
     conditions!(),
     " ORDER BY h.hit DESC LIMIT $17), \
-     ranked AS (SELECT h.hit, h.document_id, ts_rank(s.terms, plainto_tsquery('simple', $14)) AS rank \
+     ranked AS (SELECT h.*, ts_rank(s.terms, plainto_tsquery('simple', $14)) AS rank \
      FROM matches h JOIN document_search s ON s.id = h.hit), \
-     best AS (SELECT hit, document_id, rank, row_number() OVER (PARTITION BY document_id ORDER BY rank DESC, hit) AS n \
-     FROM ranked), \
-     page AS (SELECT b.document_id AS document_id, b.hit AS hit, b.rank AS rank, m.date AS meeting_date, \
-     a.area AS item_area, d.register_number AS register_number, COUNT(*) OVER () AS total \
-     FROM best b JOIN documents d ON d.id = b.document_id",
-    joins!(),
-    "WHERE b.n = 1 ORDER BY b.rank DESC, ",
-    order!(),
-    " LIMIT $15 OFFSET $16) \
+     best AS (SELECT *, row_number() OVER (PARTITION BY document_id ORDER BY rank DESC, hit) AS n FROM ranked), \
+     page AS (SELECT *, COUNT(*) OVER () AS total FROM best WHERE n = 1 \
+     ORDER BY rank DESC, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $15 OFFSET $16) \
      SELECT ",
     document_columns!(postgres),
     ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \

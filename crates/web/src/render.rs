@@ -64,14 +64,17 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     let messages = i18n.clone();
     env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
         let lang = lang_of(state);
-        let mut args = Vec::new();
+        let mut args: Vec<(&str, fluent_bundle::FluentValue)> = Vec::new();
         for name in kwargs.args() {
             let value: Value = kwargs.get(name)?;
-            args.push((name, value.to_string()));
+            // A number stays a number, so that Fluent picks its plural form («3 документа»).
+            let value = match value.as_i64() {
+                Some(n) => n.into(),
+                None => value.to_string().into(),
+            };
+            args.push((name, value));
         }
-        let fluent: Vec<(&str, fluent_bundle::FluentValue)> =
-            args.iter().map(|(k, v)| (*k, v.as_str().into())).collect();
-        Ok(messages.t(&lang, key, &fluent))
+        Ok(messages.t(&lang, key, &args))
     });
     env.add_filter("tr", |state: &State, value: Value| -> Result<String, Error> {
         let text: Text = serde_json::from_value(to_json(&value)?).unwrap_or_default();
@@ -171,4 +174,22 @@ pub fn file(body: impl Into<axum::body::Body>, mime: &str, disposition: Disposit
         (axum::http::header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{name}\"")),
     ];
     (headers, body.into()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_given_to_a_message_takes_its_plural_form() {
+        let env = environment(Arc::new(I18n::new()));
+        let found = |lang: &str, count: i64| {
+            let ui = minijinja::context! { lang => lang };
+            env.render_str("{{ t('documents-found', count=n) }}", minijinja::context! { ui, n => count }).unwrap()
+        };
+        assert_eq!(found("ru", 3), "3 документа");
+        assert_eq!(found("ru", 21), "21 документ");
+        assert_eq!(found("ru", 11), "11 документов");
+        assert_eq!(found("en", 1), "One document");
+    }
 }
