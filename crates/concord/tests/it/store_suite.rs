@@ -44,6 +44,18 @@ async fn both_engines_migrate_to_the_same_schema() {
     postgres.cleanup().await;
 }
 
+/// Without the query planner stability guarantee, SQLite prepares again, on every run, each
+/// statement whose LIMIT or OFFSET is a parameter (`.cargo/config.toml`).
+#[tokio::test]
+async fn the_embedded_sqlite_keeps_its_statements_prepared_whatever_is_bound() {
+    let db = crate::support::TestDb::sqlite().await;
+    let store::Pool::Sqlite(pool) = db.store.pool() else { unreachable!("an SQLite store") };
+    let stable: i64 =
+        sqlx::query_scalar("SELECT sqlite_compileoption_used('ENABLE_QPSG')").fetch_one(pool).await.unwrap();
+    assert_eq!(stable, 1, "libsqlite3-sys built without SQLITE_ENABLE_QPSG (LIBSQLITE3_FLAGS)");
+    db.cleanup().await;
+}
+
 on_both_engines!(the_demo_loads_with_its_bodies_chairs_and_meeting_history, |store| {
     concord::demo::load(&store).await.unwrap();
     assert!(concord::demo::is_loaded(&store).await.unwrap());
