@@ -2,8 +2,9 @@
 # The register of documents (issue 6): 20,000 documents of the CIS Council of Foreign Ministers with
 # five versions each, and one 50-page document with two versions, loaded beside the demo by
 # `concord generate-documents`. Full-text search through the register's API, signed in as the
-# secretariat, at 8 connections for 30 s rotating through about fifty words from common to rare; then
-# the track-changes view of the long document (page and API) under the same load and one request
+# secretariat, at 8 connections for 30 s rotating through about fifty words from common to rare,
+# then one request at a time, then 16 readers each pausing half a second on average between searches;
+# then the track-changes view of the long document (page and API) at 8 connections and one request
 # at a time. Targets (issue 6): search p99 under 50 ms, the track-changes view under 100 ms.
 # Usage: benches/documents.sh [sqlite|postgres]     Writes its figures to standard output.
 # COUNT=… changes the number of documents; KEEP=1 keeps the database (and prints where it is);
@@ -109,6 +110,12 @@ load() {
 }
 load "search by words (the register's API, the words above in turn)" 8 -s "$lua" "${auth[@]}" "$url"
 load "search by words, one request at a time" 1 -s "$lua" "${auth[@]}" "$url"
+# Readers at work rather than a saturating load: each connection searches again after a pause
+# drawn from an exponential law of mean 0.5 s (about 30 searches a second from 16 readers, arriving
+# at random rather than in step), wrk timing each request from when it is sent.
+paced="$data/search-paced.lua"
+{ cat "$lua"; echo 'function delay() return -500 * math.log(1 - math.random()) end'; } >"$paced"
+load "search by words, 16 readers each pausing 0.5 s on average" 16 -s "$paced" "${auth[@]}" "$url"
 load "track changes of the long document (page)" 8 "${auth[@]}" "$url/documents/$big/changes?from=1&to=2"
 load "track changes of the long document (API)" 8 "${auth[@]}" "$url/api/v1/documents/$big/changes?from=1&to=2"
 

@@ -498,6 +498,36 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
     assert_eq!((results.found.len(), results.total, results.more), (4, 4, false));
 });
 
+on_both_engines!(a_document_matched_in_two_languages_is_found_once_by_its_better_text, |store| {
+    let w = world(&store).await;
+    let doc = create(
+        &store,
+        document(&w, "CFM/9", Classification::Public, vec![]),
+        &["Договор, договор и договор о дружбе."],
+    )
+    .await;
+    let mut tx = store.begin().await.unwrap();
+    let kk = version(doc.id, 1, "kk", &["Достық туралы шарт (договор) мен оның күші туралы ереже."]);
+    store::documents::add_version(&mut tx, &system(), &doc, kk).await.unwrap();
+    let other = document(&w, "CFM/10", Classification::Public, vec![]);
+    store::documents::create(
+        &mut tx,
+        &system(),
+        other.clone(),
+        version(other.id, 1, "ru", &["Договор о сотрудничестве в области культуры, науки и спорта на ближайшие годы."]),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let filter = Filter { q: Some("договор".into()), ranked: 100, limit: 50, ..Filter::default() };
+    let results = store::documents::search(&store, &DocumentReach::default(), &filter).await.unwrap();
+    assert_eq!(results.total, 2, "two documents, though three texts match");
+    let found: Vec<_> = results.found.iter().map(|f| f.document.register_number.as_str()).collect();
+    assert_eq!(found, ["CFM/9", "CFM/10"], "ordered by their better text's rank");
+    let excerpt = results.found[0].snippet.as_deref().unwrap_or("");
+    assert!(excerpt.contains("дружбе"), "the excerpt is cut from the better-ranked text: {excerpt:?}");
+});
+
 on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |store| {
     let w = world(&store).await;
     let doc = create(&store, document(&w, "CFM/7", Classification::Members, vec![]), &["Один.", "Два."]).await;
