@@ -1,7 +1,8 @@
 // Browser end-to-end test of a document's negotiation in the CIS CFM: the secretariat registers a
 // fresh draft decision (through the API), Belarus proposes an amendment, Kazakhstan supports it,
 // the secretariat accepts it into version 2, the track-changes view shows it, and the adoption is
-// recorded with Armenia joining with a reservation; the press cannot see the members-only text.
+// recorded with Armenia joining with a reservation; the secretariat adds a Kazakh translation from
+// the page; the press cannot see the members-only text.
 import assert from 'node:assert/strict';
 import { browserSuite, clickAndWait, goto, login, pathOf, randomSuffix, text } from '../lib/helpers.js';
 
@@ -11,6 +12,7 @@ const browserTest = browserSuite({ testTimeout: 240_000 });
 const PARAGRAPHS = ['Первый абзац.', 'Второй абзац о сотрудничестве.', 'Третий абзац.'];
 const AMENDED = 'Второй абзац о расширенном сотрудничестве.';
 const RESERVATION = 'Армения присоединяется с оговоркой к абзацу 2.';
+const KAZAKH = ['Бірінші абзац.', 'Кеңейтілген ынтымақтастық туралы екінші абзац.', 'Үшінші абзац.'];
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -208,6 +210,15 @@ browserTest('an amendment is proposed, supported, accepted into version 2, shown
   for (const form of ['#stance-form', '#decision-form', '#consolidate', '#amendment-form']) {
     assert.equal(await page.locator(form).count(), 0, `no ${form} once adopted`);
   }
+
+  // --- The secretariat adds the Kazakh translation of the adopted text from the page. ---
+  const translation = page.locator('#translation-form');
+  await translation.locator('#translation-language').selectOption('kk');
+  await translation.locator('#translation-text').fill(KAZAKH.join('\n\n'));
+  await submitOnDocument(page, translation.locator('#translate'), id, 'adding the Kazakh translation');
+  const kk = page.locator('#versions li[data-version="2"][data-language="kk"]');
+  assert.equal(await kk.count(), 1, 'the translation is listed under the adopted version');
+  assert.equal(await page.locator('#translation-language option[value="kk"]').count(), 0, 'Kazakh is no longer offered');
 
   // --- The press cannot see a members-only document. ---
   const press = await as(page, 'press');

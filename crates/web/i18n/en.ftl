@@ -666,6 +666,10 @@ documents-new = New document
 documents-language = Language of the original
 documents-readers = Readers (codes, for listed or internal documents)
 documents-text-hint = Paragraphs separated by a blank line.
+documents-translation-new = Translate version { $number }
+documents-translation-language = Language of the translation
+documents-translation-hint = One paragraph for each of the original's { $count }, separated by a blank line.
+documents-translation-add = Add the translation
 documents-create = Create the document
 
 ## Agreements, follow-up and briefings

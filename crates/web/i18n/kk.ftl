@@ -657,6 +657,10 @@ documents-new = Жаңа құжат
 documents-language = Түпнұсқа тілі
 documents-readers = Оқырмандар (кодтар — көрсетілген делегациялар үшін және ішкі құжаттар үшін)
 documents-text-hint = Абзацтар бос жолмен бөлінеді.
+documents-translation-new = { $number }-нұсқаны аудару
+documents-translation-language = Аударма тілі
+documents-translation-hint = Түпнұсқаның { $count } абзацының әрқайсысына бір абзац, бос жолмен бөлінеді.
+documents-translation-add = Аударманы қосу
 documents-create = Құжатты жасау
 
 ## Agreements, follow-up and briefings

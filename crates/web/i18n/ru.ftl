@@ -669,6 +669,10 @@ documents-new = Новый документ
 documents-language = Язык оригинала
 documents-readers = Читатели (коды — для документов для указанных делегаций и внутренних)
 documents-text-hint = Абзацы разделяются пустой строкой.
+documents-translation-new = Перевод версии { $number }
+documents-translation-language = Язык перевода
+documents-translation-hint = По абзацу на каждый из { $count } абзацев оригинала, через пустую строку.
+documents-translation-add = Добавить перевод
 documents-create = Создать документ
 
 ## Agreements, follow-up and briefings

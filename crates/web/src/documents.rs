@@ -44,7 +44,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
             "Support, object to or comment on an amendment (form)",
             respond_form,
         )
-        .post("/documents/{document}/versions", "Consolidate accepted amendments into a new version (form)", version_form)
+        .post("/documents/{document}/versions", "Consolidate accepted amendments into a new version, or add a translation (form)", version_form)
         .post("/documents/{document}/stances", "State a member's stance (form)", stance_form)
         .post("/documents/{document}/decision", "Adopt or withdraw a document (form)", decision_form)
         .post("/documents/{document}/signatures", "Record a signature (form)", signature_form)
@@ -455,7 +455,6 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
             Some(n) => Some(n.parse().map_err(|_| AppError::field("agenda_item", "invalid-number"))?),
             None => None,
         };
-        let text = form.get("text").replace("\r\n", "\n");
         let fields = DocumentFields {
             body: form.get("body").to_string(),
             meeting: optional("meeting"),
@@ -467,7 +466,7 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
             classification,
             readers: form.get("readers").split([',', ' ']).filter(|r| !r.is_empty()).map(str::to_string).collect(),
             initiator: optional("initiator"),
-            paragraphs: text.split("\n\n").map(str::to_string).collect(),
+            paragraphs: paragraphs(form.get("text")),
         };
         create(&state, &ctx, fields).await.map(|d| format!("/documents/{}", d.id))
     }
@@ -527,7 +526,13 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     let manages = d.manages(ctx);
     let members: Vec<Value> =
         d.members.iter().map(|p| json!({ "code": p.code, "name": p.short_name.get(lang) })).collect();
+    let translatable: Vec<&str> = crate::i18n::LANGUAGES
+        .into_iter()
+        .filter(|l| *l != d.doc.original_language && d.version(latest, l).is_none())
+        .collect();
     model["latest"] = json!(latest);
+    model["translatable"] = json!(translatable);
+    model["paragraph_count"] = json!(d.latest(None).map_or(0, |v| v.paragraphs.len()));
     model["shown"] = json!({ "language": shown_lang, "number": shown });
     model["languages"] = json!(languages);
     model["own"] = json!(own);
@@ -933,6 +938,11 @@ async fn after_form(
     render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, id, values, errors)).await
 }
 
+/// A form's text area as paragraphs: they are separated by a blank line.
+fn paragraphs(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n").split("\n\n").map(str::to_string).collect()
+}
+
 fn choice<T>(form: &Form, field: &str, parse: fn(&str) -> Option<T>) -> Result<T, AppError> {
     parse(form.get(field)).ok_or_else(|| AppError::field(field, "invalid-choice"))
 }
@@ -995,13 +1005,15 @@ async fn version_form(
                 _ => {}
             }
         }
+        // The translation form names a language; the consolidation form does not.
+        let language = Some(form.get("language").trim().to_string()).filter(|l| !l.is_empty());
         let input = VersionInput {
             version: form.number("version")?,
             accept,
             reject,
             note: form.get("note").to_string(),
-            language: None,
-            paragraphs: Vec::new(),
+            paragraphs: language.as_ref().map(|_| paragraphs(form.get("translation"))).unwrap_or_default(),
+            language,
             correction: false,
         };
         new_version(&state, &ctx, &d, input).await.map(|_| ())

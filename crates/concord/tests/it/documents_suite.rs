@@ -241,6 +241,80 @@ async fn a_negotiation_runs_from_amendments_to_a_signed_frozen_text_on_postgres(
     negotiation(TestApp::with(db, true).await).await;
 }
 
+/// The secretariat translates the latest version from the document's page: the form offers the
+/// languages not yet translated, refuses a text short of the original's paragraphs in the user's
+/// language and keeps what was typed, and the translation becomes a version under the same number.
+#[tokio::test]
+async fn the_secretariat_adds_a_translation_from_the_page() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/TR", "members", &[], "переводе").await;
+    let page = format!("/documents/{id}");
+    let form = app.get(&secretariat, &page).await.body;
+    assert!(form.contains("id=\"translation-form\""), "the secretariat is offered the form");
+    assert!(form.contains("<option value=\"kk\">") && form.contains("<option value=\"en\">"));
+    assert!(!form.contains("<option value=\"ru\">"), "not the original's language");
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    assert!(!app.get(&kz, &page).await.body.contains("translation-form"), "a delegation is not");
+
+    let version = show(&app, &secretariat, &id).await["document"]["version"].to_string();
+    let ru = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let short = [("version", version.as_str()), ("language", "kk"), ("translation", "Бір ғана абзац.")];
+    let refused = app.form(&ru, &format!("{page}/versions"), &short).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-error-for=\"paragraphs\""), "the error by its field");
+    assert!(refused.body.contains("3 абзацев"), "in the user's language: {}", refused.body);
+    assert!(refused.body.contains("Бір ғана абзац."), "what was typed is kept");
+
+    let text = "Кеңес шешті: аудармашыларымыз.\r\n\r\nЫнтымақтастық туралы екінші абзац.\r\n\r\nҮшінші абзац.";
+    let full = [("version", version.as_str()), ("language", "kk"), ("translation", text)];
+    let added = app.form(&secretariat, &format!("{page}/versions"), &full).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let versions = show(&app, &secretariat, &id).await["versions"].clone();
+    let kk: Vec<&Value> = versions.as_array().unwrap().iter().filter(|v| v["language"] == "kk").collect();
+    assert_eq!(kk.len(), 1, "{versions}");
+    assert_eq!((kk[0]["number"].as_u64(), kk[0]["paragraphs"].as_array().map(Vec::len)), (Some(1), Some(3)));
+    let after = app.get(&secretariat, &page).await.body;
+    assert!(after.contains("data-language=\"kk\""), "listed among the versions");
+    assert!(!after.contains("<option value=\"kk\">"), "no longer offered");
+    let found = app.get(&secretariat, &format!("{DOCUMENTS}?q=аудармашыларымыз")).await.json();
+    assert_eq!(found["total"], 1, "and the translation is searched: {found}");
+}
+
+/// A word in more texts than a search ranks: the register's page and its API say that the
+/// documents shown are among the most recently added; a rare word is ranked whole and counted.
+#[tokio::test]
+async fn a_search_that_stops_ranking_says_so_on_the_page_and_in_the_api() {
+    let app = TestApp::new().await;
+    let options = concord::generate_documents::Options {
+        body: "cis-cfm".into(),
+        count: 1_300,
+        versions: 1,
+        pages: 0,
+        batch: 500,
+        seed: 7,
+    };
+    let generated = concord::generate_documents::register(&app.db.store, &options).await.unwrap();
+    let (common, held) = generated.probes.first().cloned().unwrap();
+    assert!(held > 1_000, "{common} is in {held} documents");
+    let (rare, few) = generated.probes.iter().rev().find(|(_, n)| *n > 1).cloned().unwrap();
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+
+    let found = app.get(&secretariat, &format!("{DOCUMENTS}?q={common}")).await.json();
+    assert_eq!(found["more"], true, "more hold {common} than were ranked");
+    assert!(found["total"].as_i64().unwrap() <= 1_000, "{}", found["total"]);
+    let page = app.get(&secretariat, &format!("/documents?q={common}")).await.body;
+    assert!(page.contains("among those most recently added"), "the page says so");
+    let ru = Session { lang: Some("ru"), ..secretariat.clone() };
+    let page = app.get(&ru, &format!("/documents?q={common}")).await.body;
+    assert!(page.contains("среди последних добавленных"), "in the reader's language");
+
+    let found = app.get(&secretariat, &format!("{DOCUMENTS}?q={rare}")).await.json();
+    assert_eq!((found["more"].as_bool(), found["total"].as_u64()), (Some(false), Some(few as u64)), "{rare}");
+    let page = app.get(&secretariat, &format!("/documents?q={rare}")).await.body;
+    assert!(!page.contains("among those most recently added"));
+}
+
 #[tokio::test]
 async fn bad_input_is_named_by_its_field() {
     let app = TestApp::new().await;
