@@ -92,7 +92,15 @@ done
 cat >>"$lua" <<'EOF'
 }
 local i = 0
+-- Each wrk thread has its own Lua state whose random numbers start from the same seed: number
+-- the threads so that they start on different words and draw different pauses.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
 function init(args)
+  math.randomseed(seed)
   i = math.random(#words)
 end
 function request()

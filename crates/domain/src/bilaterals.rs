@@ -221,6 +221,13 @@ impl Request {
         self.outcome = None;
         Ok(self)
     }
+
+    /// The request once the host cancels its confirmed meeting in the programme: as the sides
+    /// left it, to be scheduled again or answered anew. The cancelled item stays in the programme,
+    /// marked, for the calendars that showed it.
+    pub fn released(self) -> Request {
+        Request { item: None, outcome: None, ..self }
+    }
 }
 
 /// The requests a reader sees: every one (`sides` is `None`: the host), or those that one of the
@@ -784,7 +791,14 @@ mod tests {
         );
         let confirmed = Request { item: Some(crate::new_id()), ..request };
         assert_eq!(confirmed.status(), Status::Confirmed);
-        assert_eq!(confirmed.answer("RU", Answer::Declined), Err(Refusal::Confirmed));
+        assert_eq!(confirmed.clone().answer("RU", Answer::Declined), Err(Refusal::Confirmed));
+        let released = confirmed.released();
+        assert_eq!((released.status(), released.outcome.is_none()), (Status::Accepted, true), "its meeting cancelled");
+        assert_eq!(
+            released.answer("RU", Answer::Declined).unwrap().status(),
+            Status::Declined,
+            "open to answers again"
+        );
     }
 
     #[test]

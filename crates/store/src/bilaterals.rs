@@ -61,6 +61,7 @@ macro_rules! select_requests {
 const OF_EVENT: &str = select_requests!("WHERE event_id = $1 ORDER BY id");
 const OF_PARTICIPANT: &str = select_requests!("ORDER BY event_id, id");
 const BY_ID: &str = select_requests!("WHERE id = $1");
+const OF_ITEM: &str = select_requests!("WHERE item_id = $1");
 const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, principals, duration, priority, windows, \
      note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
 const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2, duration = $3, priority = $4, \
@@ -79,6 +80,12 @@ pub async fn of_participant(store: &Store, participant: &str) -> Result<Vec<Requ
     let rows: Vec<RequestRow> = on!(store, c => sqlx::query_as(OF_PARTICIPANT).fetch_all(c).await)?;
     let requests = rows.into_iter().map(Request::try_from).collect::<Result<Vec<_>>>()?;
     Ok(requests.into_iter().filter(|r| r.has_side(participant)).collect())
+}
+
+/// The request whose confirmed meeting is the programme item `item`, if any.
+pub async fn of_item(tx: &mut Tx, item: Id) -> Result<Option<Request>> {
+    let row: Option<RequestRow> = on!(tx, c => sqlx::query_as(OF_ITEM).bind(item).fetch_optional(c).await)?;
+    row.map(Request::try_from).transpose()
 }
 
 pub async fn create(tx: &mut Tx, actor: &Actor, request: Request) -> Result<Request> {

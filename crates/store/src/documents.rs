@@ -599,9 +599,10 @@ const SEARCH_PG: &str = concat!(
 /// matches of the commonest word in `benches/documents.sh`, then counting them again, took 95 ms).
 /// Each document's best-ranked language gives its rank and its text for the excerpt, taken with
 /// `min` over a group (SQLite reads the other columns from the row that holds the minimum) rather
-/// than a window per document, and the documents are counted once: the two windows took a seventh
-/// of the query's time (0.8 of 5.6 ms, ten words from common to rare in the `sqlite3` shell). What
-/// the page is ordered by is read with the matches, so the page needs no second join.
+/// than a window per document (where two languages rank the same, either may give the excerpt),
+/// and the documents are counted once: without the two windows the query takes a seventh less (5.6
+/// to 4.8 ms, ten words from common to rare in the `sqlite3` shell). What the page is ordered by is
+/// read with the matches, so the page needs no second join.
 const SEARCH_WORDS_SQLITE: &str = concat!(
     "WITH matches AS MATERIALIZED (SELECT f.rowid AS hit, s.document_id AS document_id, \
      bm25(document_search_fts, 2.0, 1.0) AS rank, m.date AS meeting_date, a.area AS item_area, \

@@ -660,6 +660,7 @@ error-standard-area = This area exists already.
 error-not-pending = Not a pending amendment of the latest version.
 error-needs-meeting = Name the meeting first.
 error-paragraph-count = The translation needs { $value } paragraphs, as the original.
+error-changed-meanwhile = Someone changed the document in the meantime. Your text is kept: check the latest version and submit it again.
 documents-correction = Formal correction
 error-not-adopted = Only an adopted text is corrected; amend a draft instead.
 documents-new = New document

@@ -14,11 +14,12 @@ use domain::bilaterals::{
     WindowInput,
 };
 use domain::participants::Participant;
-use domain::policy::{Action, BilateralScope, authorize, bilateral_scope};
+use domain::policy::{Action, Actor, BilateralScope, authorize, bilateral_scope};
 use domain::programme::{Attendees, Item, ItemKind, PressAccess, Visibility};
 use domain::{Id, Text};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use store::Tx;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -415,6 +416,15 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     tx.commit().await?;
     state.live.changed(&state.store, s.p.event.id);
     Ok(made)
+}
+
+/// When the host cancels a confirmed bilateral's programme item, in the same transaction: the
+/// request goes back to the host's list, accepted, to be scheduled again.
+pub(crate) async fn release(tx: &mut Tx, actor: &Actor, item: Id) -> Result<(), AppError> {
+    if let Some(request) = store::bilaterals::of_item(tx, item).await? {
+        store::bilaterals::replace(tx, actor, &request, request.clone().released()).await?;
+    }
+    Ok(())
 }
 
 async fn page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Html<String>, AppError> {

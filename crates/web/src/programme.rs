@@ -340,6 +340,9 @@ async fn replace(
     let warnings = p.check(state, ctx.lang, &after)?;
     let mut tx = state.store.begin().await?;
     let item = store::programme::replace(&mut tx, &ctx.actor, before, after).await?;
+    if item.cancelled && !before.cancelled {
+        crate::bilaterals::release(&mut tx, &ctx.actor, item.id).await?;
+    }
     crate::live::announce(&mut tx, p.event.id).await?;
     tx.commit().await?;
     state.live.changed(&state.store, p.event.id);

@@ -117,6 +117,21 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert_eq!((first["status"].as_str(), first["outcome"]["time"].as_str()), (Some("confirmed"), Some(time)));
     let second = all.iter().find(|r| r["id"] == more_id.as_str()).unwrap();
     assert_eq!(second["outcome"]["kind"], "placed", "{second}");
+
+    // The host cancels the confirmed meeting in the programme: its request is accepted again, to be
+    // scheduled anew, and confirming it again makes a new item beside the cancelled one.
+    let cancel = format!("/api/v1/events/almaty-2025/programme/{}/cancel", item["id"].as_str().unwrap());
+    let cancelled = app.json(&host, "POST", &cancel, &json!({ "version": item["version"] })).await;
+    assert_eq!(cancelled.json()["item"]["cancelled"], true, "{}", cancelled.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let first = all.iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!((first["status"].as_str(), &first["outcome"]), (Some("accepted"), &Value::Null), "{first}");
+    app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
+    let anew = confirmed.json()["items"][0].clone();
+    assert!(anew["id"].is_string() && anew["id"] != item["id"], "a new item: {}", confirmed.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    assert_eq!(all.iter().find(|r| r["id"] == id.as_str()).unwrap()["status"], "confirmed");
 }
 
 #[tokio::test]

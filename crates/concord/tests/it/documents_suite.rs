@@ -250,9 +250,13 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
     let id = create(&app, &secretariat, "TEST/TR", "members", &[], "переводе").await;
     let page = format!("/documents/{id}");
-    let form = app.get(&secretariat, &page).await.body;
-    assert!(form.contains("id=\"translation-form\""), "the secretariat is offered the form");
-    assert!(form.contains("<option value=\"kk\">") && form.contains("<option value=\"en\">"));
+    // The translation form's part of a page, empty where there is none.
+    let form_of = |body: &str| {
+        body.split_once("id=\"translation-form\"")
+            .map_or(String::new(), |(_, rest)| rest.split_once("</form>").map_or(rest, |(form, _)| form).to_string())
+    };
+    let form = form_of(&app.get(&secretariat, &page).await.body);
+    assert!(form.contains("<option value=\"kk\">") && form.contains("<option value=\"en\">"), "offered: {form}");
     assert!(!form.contains("<option value=\"ru\">"), "not the original's language");
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     assert!(!app.get(&kz, &page).await.body.contains("translation-form"), "a delegation is not");
@@ -263,7 +267,7 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     let refused = app.form(&ru, &format!("{page}/versions"), &short).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"paragraphs\""), "the error by its field");
-    assert!(refused.body.contains("3 абзацев"), "in the user's language: {}", refused.body);
+    assert!(refused.body.contains("сколько в оригинале: 3"), "in the user's language: {}", refused.body);
     assert!(refused.body.contains("Бір ғана абзац."), "what was typed is kept");
 
     let text = "Кеңес шешті: аудармашыларымыз.\r\n\r\nЫнтымақтастық туралы екінші абзац.\r\n\r\nҮшінші абзац.";
@@ -276,7 +280,15 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     assert_eq!((kk[0]["number"].as_u64(), kk[0]["paragraphs"].as_array().map(Vec::len)), (Some(1), Some(3)));
     let after = app.get(&secretariat, &page).await.body;
     assert!(after.contains("data-language=\"kk\""), "listed among the versions");
-    assert!(!after.contains("<option value=\"kk\">"), "no longer offered");
+    assert!(!form_of(&after).contains("<option value=\"kk\">"), "no longer offered");
+    // A translation typed while the document moved on is kept, with the reason, not lost to a 409.
+    let late = [("version", version.as_str()), ("language", "en"), ("translation", "Typed while it changed.")];
+    let stale = app.form(&secretariat, &format!("{page}/versions"), &late).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", stale.body);
+    assert!(form_of(&stale.body).contains("data-error-for=\"version\""), "the error on the translation form");
+    assert!(
+        stale.body.contains("changed the document in the meantime") && stale.body.contains("Typed while it changed.")
+    );
     let found = app.get(&secretariat, &format!("{DOCUMENTS}?q=аудармашыларымыз")).await.json();
     assert_eq!(found["total"], 1, "and the translation is searched: {found}");
 }
@@ -309,8 +321,10 @@ async fn a_search_that_stops_ranking_says_so_on_the_page_and_in_the_api() {
     let page = app.get(&ru, &format!("/documents?q={common}")).await.body;
     assert!(page.contains("среди последних добавленных"), "in the reader's language");
 
+    // The secretariat may not read every generated document (some are one delegation's own).
     let found = app.get(&secretariat, &format!("{DOCUMENTS}?q={rare}")).await.json();
-    assert_eq!((found["more"].as_bool(), found["total"].as_u64()), (Some(false), Some(few as u64)), "{rare}");
+    let total = found["total"].as_u64().unwrap();
+    assert!(found["more"] == false && total >= 1 && total <= few as u64, "{rare} in {few}: {found}");
     let page = app.get(&secretariat, &format!("/documents?q={rare}")).await.body;
     assert!(!page.contains("among those most recently added"));
 }
