@@ -282,7 +282,7 @@ pub async fn load(store: &Store) -> Result<()> {
         let item = store::programme::create(&mut tx, &system, event.id, fields).await?;
         items.insert(item.title.get("en").to_string(), item.id);
     }
-    let frame = domain::bilaterals::RequestFrame { event, delegations: &invited, members: &[] };
+    let frame = domain::bilaterals::RequestFrame { event, delegations: &invited, members: &[], requests: &[] };
     for b in scenario.bilaterals.requests {
         let mut request = b.request.validate(&frame, &b.from)?;
         for (code, answer) in b.answers {

@@ -129,6 +129,10 @@ pub struct Request {
     /// The persons who meet (members of the sides); a side none of whose members is named here
     /// is represented by its head of delegation.
     pub principals: Vec<Id>,
+    /// Earlier requests of the event this meeting must follow when both are scheduled (a
+    /// trilateral after the bilaterals that prepare it), as the requesting side asked.
+    #[serde(default)]
+    pub after: Vec<Id>,
     /// Minutes.
     pub duration: u32,
     pub priority: Priority,
@@ -252,6 +256,9 @@ pub struct RequestInput {
     pub with: Vec<String>,
     #[serde(default)]
     pub principals: Vec<Id>,
+    /// Requests of the event, the requesting side's own, that this meeting must follow.
+    #[serde(default)]
+    pub after: Vec<Id>,
     pub duration: u32,
     #[serde(default = "normal")]
     pub priority: Priority,
@@ -272,6 +279,8 @@ pub struct RequestFrame<'a> {
     pub delegations: &'a [String],
     /// Accredited members with their participant's code.
     pub members: &'a [(String, Member)],
+    /// The event's requests so far, which a new one may ask to follow.
+    pub requests: &'a [Request],
 }
 
 /// The shortest and longest meeting one may ask for, in minutes: a pull-aside to a working lunch.
@@ -338,6 +347,18 @@ impl RequestInput {
         if principals.iter().any(|p| member_of.get(p).is_none_or(|code| !sides.contains(code))) {
             c.fail("principals", "unknown");
         }
+        let mut after = self.after.clone();
+        after.sort();
+        after.dedup();
+        let followable = |id: &Id| {
+            frame
+                .requests
+                .iter()
+                .any(|r| r.id == *id && r.event_id == frame.event.id && !r.withdrawn && r.has_side(requester))
+        };
+        if !after.iter().all(followable) {
+            c.fail("after", "unknown");
+        }
         let note = self.note.trim().to_string();
         if note.chars().count() > 2000 {
             c.fail_with("note", "too-long", vec![("max", "2000".to_string())]);
@@ -350,6 +371,7 @@ impl RequestInput {
             event_id: frame.event.id,
             sides: sides.iter().map(|code| Side { participant: code.to_string(), answer: answer(code) }).collect(),
             principals,
+            after,
             duration: self.duration,
             priority: self.priority,
             windows,
@@ -549,9 +571,14 @@ impl Sidelines<'_> {
                 // A confirmed meeting keeps its place even where its windows changed since.
                 windows: if fixed.is_some() { Vec::new() } else { windows },
                 rooms: Vec::new(),
-                after: Vec::new(),
+                after: request.after.iter().map(Id::to_string).collect(),
                 fixed,
             });
+        }
+        // A meeting follows only the requests that are scheduled too (not declined or withdrawn).
+        let scheduled: BTreeSet<String> = requests.iter().map(|r| r.id.clone()).collect();
+        for request in &mut requests {
+            request.after.retain(|a| scheduled.contains(a));
         }
         let persons = persons
             .into_iter()
@@ -702,11 +729,29 @@ mod tests {
         RequestInput {
             with: with.iter().map(|w| w.to_string()).collect(),
             principals: Vec::new(),
+            after: Vec::new(),
             duration: 30,
             priority: Priority::High,
             windows,
             note: String::new(),
         }
+    }
+
+    #[test]
+    fn a_request_follows_only_its_own_sides_earlier_requests_still_standing() {
+        let event = almaty();
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
+        let earlier = RequestFrame { event: &event, delegations: &delegations, members: &[], requests: &[] };
+        let ours = ask(&["RU"], Vec::new()).validate(&earlier, "KZ").unwrap();
+        let theirs = ask(&["RU"], Vec::new()).validate(&earlier, "TJ").unwrap();
+        let gone = ask(&["TJ"], Vec::new()).validate(&earlier, "KZ").unwrap().withdraw("KZ").unwrap();
+        let requests = [ours.clone(), theirs.clone(), gone.clone()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[], requests: &requests };
+        let follow = |after: Vec<Id>| RequestInput { after, ..ask(&["RU"], Vec::new()) }.validate(&frame, "KZ");
+        assert_eq!(follow(vec![ours.id, ours.id]).unwrap().after, [ours.id], "once each");
+        assert_eq!(codes(follow(vec![theirs.id]).unwrap_err()), [("after".to_string(), "unknown")], "not a side of it");
+        assert_eq!(codes(follow(vec![gone.id]).unwrap_err()), [("after".to_string(), "unknown")], "withdrawn");
+        assert_eq!(codes(follow(vec![crate::new_id()]).unwrap_err()), [("after".to_string(), "unknown")]);
     }
 
     fn codes(invalid: Invalid) -> Vec<(String, &'static str)> {
@@ -718,7 +763,7 @@ mod tests {
         let event = almaty();
         let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
         let members = [head("KZ", None), head("RU", None)];
-        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members };
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members, requests: &[] };
         let ok = ask(&["ru"], vec![WindowInput { starts: at("2025-04-10T09:00"), ends: at("2025-04-10T12:00") }]);
         let request = ok.validate(&frame, "KZ").unwrap();
         assert_eq!(request.sides.iter().map(|s| s.participant.as_str()).collect::<Vec<_>>(), ["KZ", "RU"]);
@@ -750,7 +795,7 @@ mod tests {
     fn a_delegation_sees_the_requests_it_is_a_side_of_and_the_host_sees_all() {
         let event = almaty();
         let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
-        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[] };
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[], requests: &[] };
         let requests = [
             ask(&["RU"], Vec::new()).validate(&frame, "KZ").unwrap(),
             ask(&["TJ"], Vec::new()).validate(&frame, "RU").unwrap(),
@@ -767,7 +812,7 @@ mod tests {
     fn sides_answer_re_time_and_withdraw_until_the_host_confirms() {
         let event = almaty();
         let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
-        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[] };
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[], requests: &[] };
         let request = ask(&["RU", "TJ"], Vec::new()).validate(&frame, "KZ").unwrap();
         let request = request.answer("RU", Answer::Accepted).unwrap();
         assert_eq!(request.status(), Status::Pending, "a trilateral waits for every side");
@@ -812,7 +857,7 @@ mod tests {
         };
         let members = [head("KZ", None), head("RU", Some(arrival)), head("TJ", None)];
         let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string(), "BY".to_string()];
-        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members };
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members, requests: &[] };
         let accepted = |with: &str, windows| {
             ask(&[with], windows).validate(&frame, "KZ").unwrap().answer(with, Answer::Accepted).unwrap()
         };

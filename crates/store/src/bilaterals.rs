@@ -14,6 +14,7 @@ struct RequestRow {
     event_id: Id,
     sides: Json<Vec<Side>>,
     principals: Json<Vec<Id>>,
+    after_requests: Json<Vec<Id>>,
     duration: i32,
     priority: String,
     windows: Json<Vec<Window>>,
@@ -36,6 +37,7 @@ impl TryFrom<RequestRow> for Request {
             event_id: r.event_id,
             sides: r.sides.0,
             principals: r.principals.0,
+            after: r.after_requests.0,
             duration: u32::try_from(r.duration).map_err(|_| corrupt("duration"))?,
             priority: Priority::parse(&r.priority).ok_or_else(|| corrupt("priority"))?,
             windows: r.windows.0,
@@ -51,8 +53,8 @@ impl TryFrom<RequestRow> for Request {
 macro_rules! select_requests {
     ($rest:literal) => {
         concat!(
-            "SELECT id, event_id, sides, principals, duration, priority, windows, note, withdrawn, outcome, item_id, \
-             version FROM bilateral_requests ",
+            "SELECT id, event_id, sides, principals, after_requests, duration, priority, windows, note, withdrawn, \
+             outcome, item_id, version FROM bilateral_requests ",
             $rest
         )
     };
@@ -62,8 +64,9 @@ const OF_EVENT: &str = select_requests!("WHERE event_id = $1 ORDER BY id");
 const OF_PARTICIPANT: &str = select_requests!("ORDER BY event_id, id");
 const BY_ID: &str = select_requests!("WHERE id = $1");
 const OF_ITEM: &str = select_requests!("WHERE item_id = $1");
-const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, principals, duration, priority, windows, \
-     note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
+const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, principals, after_requests, duration, \
+     priority, windows, note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+     $11, $12, 1)";
 const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2, duration = $3, priority = $4, \
      windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, version = version + 1 \
      WHERE id = $10 AND version = $11";
@@ -94,6 +97,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, request: Request) -> Result<Requ
         .bind(request.event_id)
         .bind(Json(&request.sides))
         .bind(Json(&request.principals))
+        .bind(Json(&request.after))
         .bind(request.duration as i32)
         .bind(request.priority.as_str())
         .bind(Json(&request.windows))

@@ -218,7 +218,7 @@ impl Sideline {
         };
         let principals: Vec<String> = r.principals.iter().map(|p| self.person(&p.to_string(), lang)).collect();
         json!({
-            "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals,
+            "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals, "after": r.after,
             "principals_shown": principals, "duration": r.duration, "priority": r.priority, "windows": windows,
             "note": r.note, "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
         })
@@ -276,7 +276,8 @@ async fn create(
 ) -> Result<Request, AppError> {
     let (_, code) = acting_side(s, ctx, from)?;
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
-    let frame = RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members };
+    let frame =
+        RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
     let request = input.validate(&frame, &code)?;
     let mut tx = state.store.begin().await?;
     let request = store::bilaterals::create(&mut tx, &ctx.actor, request).await?;
@@ -326,7 +327,12 @@ async fn act(
                 return Err(AppError::field("windows", "required"));
             }
             let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
-            let frame = RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members };
+            let frame = RequestFrame {
+                event: &s.p.event,
+                delegations: &delegations,
+                members: &s.p.members,
+                requests: &s.requests,
+            };
             let windows = domain::bilaterals::windows(&frame, windows, before.duration)?;
             before.clone().propose(code, windows)
         }
@@ -447,9 +453,17 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
             .filter(|(code, _)| own.contains(code))
             .map(|(code, m)| json!({ "id": m.id, "name": m.names.display(lang), "code": code }))
             .collect();
+    let followable: Vec<Value> = s
+        .visible()
+        .filter(|r| !r.withdrawn && own.iter().any(|c| r.has_side(c)))
+        .map(|r| {
+            let codes: Vec<&str> = r.sides.iter().map(|x| x.participant.as_str()).collect();
+            json!({ "id": r.id, "names": s.names(&codes, lang), "duration": r.duration })
+        })
+        .collect();
     let model = json!({
         "event": s.p.event, "requests": requests, "host": host, "own": own, "delegations": delegations,
-        "members": members, "priorities": Priority::ALL, "form": form, "errors": errors,
+        "members": members, "followable": followable, "priorities": Priority::ALL, "form": form, "errors": errors,
         "matrix": if host { matrix(&s, &codes, lang) } else { Value::Null },
         "grid": if host { grid(&s, state, lang) } else { Value::Null },
         "by_delegation": by_delegation(&s, state, lang),
@@ -675,6 +689,7 @@ async fn request_form(
         let input = RequestInput {
             with: form.all("with").into_iter().map(str::to_string).collect(),
             principals: form.ids("principals")?,
+            after: form.ids("after")?,
             duration: form.number("duration")?,
             priority: Priority::parse(form.get("priority"))
                 .ok_or_else(|| AppError::field("priority", "invalid-choice"))?,

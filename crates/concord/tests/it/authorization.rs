@@ -384,6 +384,7 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
             })
             .to_vec(),
         principals: Vec::new(),
+        after: Vec::new(),
         duration: 30,
         priority: domain::bilaterals::Priority::Normal,
         windows: vec![domain::bilaterals::Window {

@@ -134,6 +134,52 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert_eq!(all.iter().find(|r| r["id"] == id.as_str()).unwrap()["status"], "confirmed");
 }
 
+/// A delegation asks that a meeting follow one of its own: the scheduler keeps the order, and
+/// where no time is left after the first, the second is left out with the reason in words. A
+/// meeting of other delegations cannot be named.
+#[tokio::test]
+async fn a_meeting_asked_to_follow_another_comes_after_it() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let ask = |body: Value| {
+        let (app, kz, tj) = (&app, &kz, &tj);
+        async move {
+            let asked = app.json(kz, "POST", BILATERALS, &body).await;
+            assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+            let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+            let answer = format!("{BILATERALS}/{id}/answer");
+            app.json(tj, "POST", &answer, &json!({ "answer": "accept", "version": 1 })).await;
+            id
+        }
+    };
+    let window = |starts: &str, ends: &str| json!([{ "starts": format!("2025-04-11T{starts}"), "ends": format!("2025-04-11T{ends}") }]);
+    let first =
+        ask(json!({ "with": ["TJ"], "duration": 30, "priority": "high", "windows": window("18:00", "19:00") })).await;
+    let next =
+        ask(json!({ "with": ["TJ"], "duration": 20, "after": [first], "windows": window("16:50", "19:30") })).await;
+    let early =
+        ask(json!({ "with": ["TJ"], "duration": 20, "after": [first], "windows": window("16:50", "18:20") })).await;
+    let others = find(&requests(&app.get(&host, BILATERALS).await.json()), &["TM", "RU"])["id"].clone();
+    let foreign =
+        app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 20, "after": [others] })).await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", foreign.body);
+    assert_eq!(foreign.json()["error"]["field"], "after", "only one's own meetings");
+
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let of = |id: &str| all.iter().find(|r| r["id"] == id).unwrap().clone();
+    let (first, next, early) = (of(&first), of(&next), of(&early));
+    assert_eq!(next["after"], json!([first["id"]]));
+    assert_eq!((first["outcome"]["kind"].as_str(), next["outcome"]["kind"].as_str()), (Some("placed"), Some("placed")));
+    assert!(next["outcome"]["starts"].as_str() >= first["outcome"]["ends"].as_str(), "{next} after {first}");
+    assert_eq!(early["outcome"]["kind"], "unplaced", "no time is left after the first: {early}");
+    let reasons = early["outcome"]["shown"].to_string();
+    assert!(reasons.contains("must follow"), "the reason in words: {reasons}");
+}
+
 #[tokio::test]
 async fn what_the_scheduler_leaves_out_comes_with_its_reason_in_words() {
     let app = TestApp::new().await;
