@@ -128,6 +128,18 @@ impl Sideline {
         )
     }
 
+    /// A reason as the reader may see it: the meetings a request must follow are the requesting
+    /// side's own, so another side is told only of those it is a side of too.
+    fn for_reader(&self, why: &Why) -> Why {
+        match why {
+            Why::Scheduler { reason: schedule::Reason::Precedence { requests } } => {
+                let requests = requests.iter().filter(|r| self.visible().any(|v| v.id.to_string() == **r)).cloned();
+                Why::Scheduler { reason: schedule::Reason::Precedence { requests: requests.collect() } }
+            }
+            other => other.clone(),
+        }
+    }
+
     /// Why a request was left out, in the reader's language, naming the blocker.
     fn why(&self, state: &AppState, lang: &str, why: &Why) -> String {
         use schedule::Reason;
@@ -151,6 +163,7 @@ impl Sideline {
                 Reason::MaxPerDay { person } => {
                     t("bilateral-why-max-per-day", &[("person", self.person(person, lang).into())])
                 }
+                Reason::Precedence { requests } if requests.is_empty() => t("bilateral-why-precedence-unnamed", &[]),
                 Reason::Precedence { requests } => {
                     t("bilateral-why-precedence", &[("requests", list(requests, &|r| self.sides_of(r, lang)).into())])
                 }
@@ -210,15 +223,25 @@ impl Sideline {
                 "day": self.p.local(at.starts).date(), "day_shown": state.i18n.date(lang, self.p.local(at.starts).date()),
                 "time": self.time_span(&at), "place": self.place(&at.venue, &at.room, lang),
             }),
-            (None, Some(Outcome::Unplaced { reasons })) => json!({
-                "kind": "unplaced", "reasons": reasons,
-                "shown": reasons.iter().map(|w| self.why(state, lang, w)).collect::<Vec<_>>(),
-            }),
+            (None, Some(Outcome::Unplaced { reasons })) => {
+                let reasons: Vec<Why> = reasons.iter().map(|w| self.for_reader(w)).collect();
+                json!({
+                    "kind": "unplaced", "reasons": reasons,
+                    "shown": reasons.iter().map(|w| self.why(state, lang, w)).collect::<Vec<_>>(),
+                })
+            }
             (None, _) => Value::Null,
         };
         let principals: Vec<String> = r.principals.iter().map(|p| self.person(&p.to_string(), lang)).collect();
+        // The meetings it follows are the requesting side's: another side sees only those it shares.
+        let after: Vec<&Request> = r.after.iter().filter_map(|a| self.visible().find(|v| v.id == *a)).collect();
+        let after_shown: Vec<String> = after
+            .iter()
+            .map(|a| self.names(&a.sides.iter().map(|x| x.participant.as_str()).collect::<Vec<_>>(), lang))
+            .collect();
         json!({
-            "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals, "after": r.after,
+            "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals,
+            "after": after.iter().map(|a| a.id).collect::<Vec<_>>(), "after_shown": after_shown,
             "principals_shown": principals, "duration": r.duration, "priority": r.priority, "windows": windows,
             "note": r.note, "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
         })

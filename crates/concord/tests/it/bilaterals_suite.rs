@@ -178,6 +178,40 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
     assert_eq!(early["outcome"]["kind"], "unplaced", "no time is left after the first: {early}");
     let reasons = early["outcome"]["shown"].to_string();
     assert!(reasons.contains("must follow"), "the reason in words: {reasons}");
+    let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
+    assert!(page.contains("After: Kazakhstan – Tajikistan"), "the list shows the order");
+}
+
+/// The meetings a request follows are the requesting side's own: another side is not told of
+/// them, by the request or by the reason it was left out.
+#[tokio::test]
+async fn another_side_is_not_told_which_meetings_a_request_follows() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let ru = app.login("delegation-ru", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let window = |starts: &str, ends: &str| json!([{ "starts": format!("2025-04-11T{starts}"), "ends": format!("2025-04-11T{ends}") }]);
+    let asked = json!({ "with": ["RU"], "duration": 20, "priority": "high", "windows": window("18:00", "19:00") });
+    let with_ru = app.json(&kz, "POST", BILATERALS, &asked).await.json()["request"]["id"].clone();
+    let answer = json!({ "answer": "accept", "version": 1 });
+    app.json(&ru, "POST", &format!("{BILATERALS}/{}/answer", with_ru.as_str().unwrap()), &answer).await;
+    let then = json!({ "with": ["TJ"], "duration": 20, "after": [with_ru], "windows": window("16:50", "18:20") });
+    let then = app.json(&kz, "POST", BILATERALS, &then).await.json()["request"]["id"].clone();
+    app.json(&tj, "POST", &format!("{BILATERALS}/{}/answer", then.as_str().unwrap()), &answer).await;
+    app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+
+    let ours = requests(&app.get(&kz, BILATERALS).await.json());
+    let ours = ours.iter().find(|r| r["id"] == then).unwrap();
+    assert_eq!(ours["after"], json!([with_ru]), "the requester sees it");
+    assert!(ours["outcome"]["shown"].to_string().contains("Kazakhstan – Russia"), "{ours}");
+    let seen = requests(&app.get(&tj, BILATERALS).await.json());
+    let theirs = seen.iter().find(|r| r["id"] == then).unwrap();
+    assert_eq!(theirs["after"], json!([]), "{theirs}");
+    let shown = theirs["outcome"]["shown"].to_string();
+    assert!(shown.contains("other meetings of the requesting delegation") && !shown.contains("Russia"), "{shown}");
+    assert!(!theirs["outcome"]["reasons"].to_string().contains(with_ru.as_str().unwrap()), "not even its id");
+    assert!(!app.get(&tj, "/events/almaty-2025/bilaterals").await.body.contains("Kazakhstan – Russia"));
 }
 
 #[tokio::test]
