@@ -166,6 +166,7 @@ fn venues() -> Vec<Venue> {
                 name: Text::new(&[("en", &format!("Room {r}"))]),
                 capacity: Some(12),
                 accessibility: String::new(),
+                bilaterals: true,
             })
             .collect(),
         accessibility: String::new(),

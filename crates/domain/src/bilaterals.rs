@@ -499,17 +499,27 @@ impl Sidelines<'_> {
             days.push(schedule::Day { start: minute(s), end: minute(e) });
             date = date.tomorrow().unwrap_or(Date::MAX);
         }
+        // A room kept from bilaterals still holds the meetings confirmed there before.
+        let fixed_rooms: BTreeSet<String> = self
+            .requests
+            .iter()
+            .filter_map(|r| r.item)
+            .filter_map(|id| self.items.iter().find(|(i, _)| i.id == id && !i.cancelled))
+            .filter_map(|(i, _)| Some(room_id(i.venue.as_deref()?, i.room.as_deref()?)))
+            .collect();
         let mut rooms: Vec<schedule::Room> = self
             .event
             .venues
             .iter()
             .flat_map(|v| {
-                v.rooms.iter().map(move |r| schedule::Room {
-                    id: room_id(&v.slug, &r.slug),
-                    venue: v.slug.clone(),
-                    capacity: r.capacity.unwrap_or(UNKNOWN_CAPACITY),
-                    unavailable: Vec::new(),
-                })
+                v.rooms.iter().filter(|r| r.bilaterals || fixed_rooms.contains(&room_id(&v.slug, &r.slug))).map(
+                    move |r| schedule::Room {
+                        id: room_id(&v.slug, &r.slug),
+                        venue: v.slug.clone(),
+                        capacity: r.capacity.unwrap_or(UNKNOWN_CAPACITY),
+                        unavailable: Vec::new(),
+                    },
+                )
             })
             .collect();
         // Smallest rooms first: among equal places the scheduler takes the first room, and a
@@ -617,7 +627,7 @@ impl Sidelines<'_> {
                 }),
                 _ => None,
             })
-            .filter(|p| requests.iter().any(|r| r.id == p.request))
+            .filter(|p| requests.iter().any(|r| r.id == p.request) && rooms.iter().any(|r| r.id == p.room))
             .collect();
         let instance = schedule::Instance {
             origin: Some(
@@ -685,6 +695,7 @@ mod tests {
                 name: Text::new(&[("en", "Green room")]),
                 capacity: Some(8),
                 accessibility: String::new(),
+                bilaterals: true,
             }],
             accessibility: String::new(),
         };
@@ -882,7 +893,7 @@ mod tests {
             },
         );
         let heads: BTreeSet<Id> = members.iter().map(|(_, m)| m.id).collect();
-        let items = [(&session, heads)];
+        let items = [(&session, heads.clone())];
         let requests = [kz_ru.clone(), late.clone(), no_head.clone(), pending];
         let sidelines = Sidelines {
             event: &event,
@@ -894,6 +905,19 @@ mod tests {
         };
         let prepared = sidelines.prepare();
         let instance = &prepared.instance;
+        assert_eq!(instance.rooms.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["mfa/green"]);
+        let mut closed = event.clone();
+        closed.venues[0].rooms[0].bilaterals = false;
+        let kept_out = Sidelines { event: &closed, requests: &requests, items: &items, ..sidelines };
+        assert!(kept_out.prepare().instance.rooms.is_empty(), "a room kept from bilaterals");
+        let held =
+            Item { id: crate::new_id(), kind: ItemKind::Bilateral, room: Some("green".into()), ..session.clone() };
+        let confirmed = [Request { item: Some(held.id), ..kz_ru.clone() }];
+        let with_held = [(&session, heads.clone()), (&held, heads.clone())];
+        let holding = Sidelines { event: &closed, requests: &confirmed, items: &with_held, ..sidelines };
+        let holding = holding.prepare().instance;
+        assert_eq!(holding.rooms.len(), 1, "but it still holds the meeting confirmed there");
+        assert!(holding.validate().is_ok(), "{:?}", holding.validate());
         assert_eq!(instance.days[0], schedule::Day { start: 8 * 60, end: 21 * 60 }, "minutes from midnight in Almaty");
         assert_eq!(instance.days[1].start, 24 * 60 + 8 * 60);
         assert_eq!(instance.requests.len(), 1, "only accepted requests whose sides have heads, within the hours");

@@ -46,6 +46,13 @@ pub struct Room {
     pub capacity: Option<u32>,
     #[serde(default)]
     pub accessibility: String,
+    /// Whether the scheduler may put bilaterals here: the host keeps the plenary hall out.
+    #[serde(default = "yes")]
+    pub bilaterals: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -550,6 +550,7 @@ mod tests {
                     name: Text::new(&[("en", r)]),
                     capacity: None,
                     accessibility: String::new(),
+                    bilaterals: true,
                 })
                 .collect(),
             accessibility: String::new(),

@@ -427,6 +427,7 @@ venues-latitude = Latitude (venues)
 venues-longitude = Longitude (venues)
 venues-capacity = Capacity (rooms)
 venues-accessibility = Accessibility
+venues-bilaterals = A room for bilaterals (the scheduler may use it)
 venues-add-submit = Add
 itinerary-arrival = { $time }: { $who } arrives ({ $carrier })
 itinerary-departure = { $time }: { $who } leaves ({ $carrier })

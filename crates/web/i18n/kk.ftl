@@ -424,6 +424,7 @@ venues-latitude = Ендік (өтетін орын үшін)
 venues-longitude = Бойлық (өтетін орын үшін)
 venues-capacity = Сыйымдылығы (зал үшін)
 venues-accessibility = Қолжетімділік
+venues-bilaterals = Екіжақты кездесулерге арналған зал (жоспарлағыш оны пайдалана алады)
 venues-add-submit = Қосу
 itinerary-arrival = { $time }: келуі — { $who } ({ $carrier })
 itinerary-departure = { $time }: кетуі — { $who } ({ $carrier })

@@ -428,6 +428,7 @@ venues-latitude = Широта (для места проведения)
 venues-longitude = Долгота (для места проведения)
 venues-capacity = Вместимость (для зала)
 venues-accessibility = Доступность
+venues-bilaterals = Зал для двусторонних встреч (планировщик может его занимать)
 venues-add-submit = Добавить
 itinerary-arrival = { $time }: прибытие — { $who } ({ $carrier })
 itinerary-departure = { $time }: отъезд — { $who } ({ $carrier })

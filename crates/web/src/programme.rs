@@ -563,6 +563,7 @@ async fn venue_form(
                 name: form.text("name"),
                 capacity: form.optional_number("capacity")?,
                 accessibility: form.get("accessibility").to_string(),
+                bilaterals: form.get("bilaterals") == "yes",
             });
         }
     }

@@ -378,11 +378,24 @@ async fn the_host_adds_a_venue_and_a_room_through_the_page() {
         ("slug", "library"),
         ("name_en", "Library"),
         ("capacity", "10"),
+        ("bilaterals", "yes"),
     ];
     assert_eq!(app.form(&host, "/events/almaty-2025/venues", &room).await.status, StatusCode::SEE_OTHER);
+    // A room whose box for bilaterals is cleared: the scheduler leaves it to the programme.
+    let v = version().await;
+    let hall =
+        [("version", v.as_str()), ("venue", "residence"), ("slug", "hall"), ("name_en", "Hall"), ("capacity", "80")];
+    assert_eq!(app.form(&host, "/events/almaty-2025/venues", &hall).await.status, StatusCode::SEE_OTHER);
     let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     let residence = event["venues"].as_array().unwrap().iter().find(|v| v["slug"] == "residence").unwrap().clone();
     assert_eq!(residence["rooms"][0]["capacity"], 10);
+    assert_eq!(
+        (&residence["rooms"][0]["bilaterals"], &residence["rooms"][1]["bilaterals"]),
+        (&json!(true), &json!(false))
+    );
+    let instance = app.get(&host, "/api/v1/events/almaty-2025/bilaterals/instance").await.json();
+    let rooms: Vec<&str> = instance["rooms"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(rooms.contains(&"residence/library") && !rooms.contains(&"residence/hall"), "{rooms:?}");
     assert_eq!(residence["location"]["latitude"], 43.23);
     let v = version().await;
     let taken = [("version", v.as_str()), ("slug", "residence"), ("name_en", "Again")];
