@@ -111,6 +111,20 @@ pub enum Why {
     NoHead { participant: String },
 }
 
+impl Why {
+    /// The reason as a reader may see it: the meetings a request must follow are the requesting
+    /// side's own, so only those the reader `sees` (by id) are named to it.
+    pub fn as_seen(&self, sees: impl Fn(&str) -> bool) -> Why {
+        match self {
+            Why::Scheduler { reason: schedule::Reason::Precedence { requests } } => {
+                let requests = requests.iter().filter(|r| sees(r)).cloned().collect();
+                Why::Scheduler { reason: schedule::Reason::Precedence { requests } }
+            }
+            other => other.clone(),
+        }
+    }
+}
+
 /// What the last scheduler run proposed for a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -167,6 +181,12 @@ impl Request {
 
     pub fn has_side(&self, participant: &str) -> bool {
         self.sides.iter().any(|s| s.participant == participant)
+    }
+
+    /// Whether a new request of `participant` may ask to follow this one: one of its own, still
+    /// standing.
+    pub fn followable_by(&self, participant: &str) -> bool {
+        !self.withdrawn && self.has_side(participant)
     }
 
     pub fn status(&self) -> Status {
@@ -351,10 +371,7 @@ impl RequestInput {
         after.sort();
         after.dedup();
         let followable = |id: &Id| {
-            frame
-                .requests
-                .iter()
-                .any(|r| r.id == *id && r.event_id == frame.event.id && !r.withdrawn && r.has_side(requester))
+            frame.requests.iter().any(|r| r.id == *id && r.event_id == frame.event.id && r.followable_by(requester))
         };
         if !after.iter().all(followable) {
             c.fail("after", "unknown");
@@ -456,6 +473,12 @@ pub struct Prepared {
 }
 
 impl Sidelines<'_> {
+    /// The programme item of a request's confirmed meeting, unless it was cancelled.
+    fn held(&self, request: &Request) -> Option<&Item> {
+        let id = request.item?;
+        self.items.iter().map(|(i, _)| *i).find(|i| i.id == id && !i.cancelled)
+    }
+
     /// The persons a request brings together: each side's principals named in it, else the
     /// side's head of delegation.
     pub fn persons_of(&self, request: &Request) -> Result<Vec<Id>, Why> {
@@ -503,9 +526,8 @@ impl Sidelines<'_> {
         let fixed_rooms: BTreeSet<String> = self
             .requests
             .iter()
-            .filter_map(|r| r.item)
-            .filter_map(|id| self.items.iter().find(|(i, _)| i.id == id && !i.cancelled))
-            .filter_map(|(i, _)| Some(room_id(i.venue.as_deref()?, i.room.as_deref()?)))
+            .filter_map(|r| self.held(r))
+            .filter_map(|i| Some(room_id(i.venue.as_deref()?, i.room.as_deref()?)))
             .collect();
         let mut rooms: Vec<schedule::Room> = self
             .event
@@ -544,7 +566,7 @@ impl Sidelines<'_> {
         let instance_days = days.clone();
         let in_hours = |w: &schedule::Span| instance_days.iter().any(|d| d.span().overlaps(w));
         for request in self.requests {
-            let fixed = request.item.and_then(|id| self.items.iter().find(|(i, _)| i.id == id && !i.cancelled));
+            let fixed = self.held(request);
             if request.status() != Status::Accepted && fixed.is_none() {
                 continue;
             }
@@ -565,7 +587,7 @@ impl Sidelines<'_> {
                 outcomes.insert(request.id, Outcome::Unplaced { reasons: vec![Why::OutsideHours] });
                 continue;
             }
-            let fixed = fixed.and_then(|(item, _)| {
+            let fixed = fixed.and_then(|item| {
                 Some(schedule::Fixed {
                     start: minute(item.starts),
                     room: room_id(item.venue.as_deref()?, item.room.as_deref()?),

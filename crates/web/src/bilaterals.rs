@@ -128,18 +128,6 @@ impl Sideline {
         )
     }
 
-    /// A reason as the reader may see it: the meetings a request must follow are the requesting
-    /// side's own, so another side is told only of those it is a side of too.
-    fn for_reader(&self, why: &Why) -> Why {
-        match why {
-            Why::Scheduler { reason: schedule::Reason::Precedence { requests } } => {
-                let requests = requests.iter().filter(|r| self.visible().any(|v| v.id.to_string() == **r)).cloned();
-                Why::Scheduler { reason: schedule::Reason::Precedence { requests: requests.collect() } }
-            }
-            other => other.clone(),
-        }
-    }
-
     /// Why a request was left out, in the reader's language, naming the blocker.
     fn why(&self, state: &AppState, lang: &str, why: &Why) -> String {
         use schedule::Reason;
@@ -224,7 +212,8 @@ impl Sideline {
                 "time": self.time_span(&at), "place": self.place(&at.venue, &at.room, lang),
             }),
             (None, Some(Outcome::Unplaced { reasons })) => {
-                let reasons: Vec<Why> = reasons.iter().map(|w| self.for_reader(w)).collect();
+                let sees = |id: &str| self.visible().any(|v| v.id.to_string() == id);
+                let reasons: Vec<Why> = reasons.iter().map(|w| w.as_seen(sees)).collect();
                 json!({
                     "kind": "unplaced", "reasons": reasons,
                     "shown": reasons.iter().map(|w| self.why(state, lang, w)).collect::<Vec<_>>(),
@@ -478,7 +467,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
             .collect();
     let followable: Vec<Value> = s
         .visible()
-        .filter(|r| !r.withdrawn && own.iter().any(|c| r.has_side(c)))
+        .filter(|r| own.iter().any(|c| r.followable_by(c)))
         .map(|r| {
             let codes: Vec<&str> = r.sides.iter().map(|x| x.participant.as_str()).collect();
             json!({ "id": r.id, "names": s.names(&codes, lang), "duration": r.duration })
