@@ -238,12 +238,16 @@ async fn deadline_form(
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
-    let deadline = crate::input::local_instant(&form, "deadline", &event.time_zone, "invalid-date")?;
-    let version: i64 = form.number("version")?;
-    let mut tx = state.store.begin().await?;
-    store::events::set_deadline(&mut tx, &ctx.actor, &event, version, deadline).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/events/{slug}/delegations")).into_response())
+    let outcome = async {
+        let deadline = crate::input::local_instant(&form, "deadline", &event.time_zone, "invalid-date")?;
+        let version: i64 = form.number("version")?;
+        let mut tx = state.store.begin().await?;
+        store::events::set_deadline(&mut tx, &ctx.actor, &event, version, deadline).await?;
+        tx.commit().await?;
+        Ok(format!("/events/{slug}/delegations"))
+    }
+    .await;
+    render::form_outcome(&state, &ctx, outcome, |errors| overview(&state, &ctx, &event, form.to_json(), errors)).await
 }
 
 async fn invitation_page(

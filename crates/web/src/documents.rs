@@ -1016,12 +1016,7 @@ async fn version_form(
             language,
             correction: false,
         };
-        let translating = input.language.is_some();
-        new_version(&state, &ctx, &d, input).await.map(|_| ()).map_err(|e| match e {
-            // A translation is long work: a version made meanwhile re-shows the form with the text.
-            AppError::Conflict { .. } if translating => AppError::field("version", "changed-meanwhile"),
-            e => e,
-        })
+        new_version(&state, &ctx, &d, input).await.map(|_| ())
     }
     .await;
     after_form(&state, &ctx, id, &form, outcome).await

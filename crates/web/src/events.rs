@@ -104,8 +104,12 @@ async fn form_page(
             state.i18n.t(ctx.lang, "event-create", &[]),
         ),
     };
-    let model =
-        json!({ "title": title, "action": action, "submit": submit, "hosts": hosts, "form": form, "errors": errors });
+    // The version is the record's as read now, so that a form shown again after a conflict saves.
+    let version = editing.map(|e| e.version);
+    let model = json!({
+        "title": title, "action": action, "submit": submit, "hosts": hosts, "version": version, "form": form,
+        "errors": errors
+    });
     render::page(state, ctx, "events/form.html", model)
 }
 

@@ -98,8 +98,10 @@ fn to_json(value: &Value) -> Result<Json, Error> {
 }
 
 /// How a form handler ends: the redirect to `outcome`'s location on success; on invalid input the
-/// form again with status 422 and each message by its field (`reshow` renders it); other errors as
-/// they are.
+/// form again with status 422 and each message by its field (`reshow` renders it); on a conflict
+/// (the record changed since the form was read) the form again with status 409, what was typed
+/// kept and the reason on the page as a whole (`form`), the page showing the record as it is now;
+/// other errors as they are.
 pub async fn form_outcome<F, Fut>(
     state: &AppState,
     ctx: &Ctx,
@@ -115,6 +117,11 @@ where
         Err(AppError::Invalid(invalid)) => {
             let errors = state.i18n.field_errors(ctx.lang, &invalid);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, reshow(errors).await?).into_response())
+        }
+        Err(AppError::Conflict { .. }) => {
+            let changed = domain::FieldError { field: "form".into(), code: "changed-meanwhile", args: vec![] };
+            let errors = state.i18n.field_errors(ctx.lang, &domain::Invalid(vec![changed]));
+            Ok((StatusCode::CONFLICT, reshow(errors).await?).into_response())
         }
         Err(e) => Err(e),
     }

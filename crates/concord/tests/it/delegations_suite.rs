@@ -432,6 +432,35 @@ async fn the_list_page_runs_as_many_queries_for_100_delegations_as_for_10() {
     assert_eq!(large["participants"].as_array().unwrap().len(), 300);
 }
 
+/// Two hosts set the deadline from the same page: the second is told, in their language, and gets
+/// the form back with what they typed and the event as it is now, so that sending it again saves.
+#[tokio::test]
+async fn a_deadline_set_from_a_stale_page_comes_back_with_what_was_typed() {
+    let app = TestApp::new().await;
+    let host = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
+    let read = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json()["version"].to_string();
+    let typo =
+        app.form(&host, "/events/almaty-2025/deadline", &[("deadline", "2025-04-0118:00"), ("version", &read)]).await;
+    assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", typo.body);
+    assert!(typo.body.contains("data-error-for=\"deadline\"") && typo.body.contains("value=\"2025-04-0118:00\""));
+    let first =
+        app.form(&host, "/events/almaty-2025/deadline", &[("deadline", "2025-04-01T18:00"), ("version", &read)]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let stale =
+        app.form(&host, "/events/almaty-2025/deadline", &[("deadline", "2025-04-03T12:00"), ("version", &read)]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("Тем временем здесь что-то изменили"), "{}", stale.body);
+    assert!(stale.body.contains("value=\"2025-04-03T12:00\""), "what was typed is kept: {}", stale.body);
+    let now = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json()["version"].to_string();
+    assert_ne!(now, read);
+    assert!(stale.body.contains(&format!("name=\"version\" value=\"{now}\"")), "{}", stale.body);
+    let again =
+        app.form(&host, "/events/almaty-2025/deadline", &[("deadline", "2025-04-03T12:00"), ("version", &now)]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let page = app.get(&host, "/events/almaty-2025/delegations").await.body;
+    assert!(page.contains("value=\"2025-04-03T12:00\""), "{page}");
+}
+
 #[tokio::test]
 async fn delegations_are_reminded_once_when_the_deadline_nears() {
     let app = TestApp::new().await;

@@ -284,10 +284,10 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     // A translation typed while the document moved on is kept, with the reason, not lost to a 409.
     let late = [("version", version.as_str()), ("language", "en"), ("translation", "Typed while it changed.")];
     let stale = app.form(&secretariat, &format!("{page}/versions"), &late).await;
-    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", stale.body);
-    assert!(form_of(&stale.body).contains("data-error-for=\"version\""), "the error on the translation form");
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("data-error-for=\"form\""), "the reason on the page");
     assert!(
-        stale.body.contains("changed the document in the meantime") && stale.body.contains("Typed while it changed.")
+        stale.body.contains("changed this in the meantime") && form_of(&stale.body).contains("Typed while it changed.")
     );
     let found = app.get(&secretariat, &format!("{DOCUMENTS}?q=аудармашыларымыз")).await.json();
     assert_eq!(found["total"], 1, "and the translation is searched: {found}");

@@ -190,7 +190,7 @@ async fn errors_speak_the_readers_language() {
 }
 
 #[tokio::test]
-async fn a_stale_event_edit_gets_409_and_the_first_edit_stays() {
+async fn a_stale_event_edit_gets_409_keeps_what_was_typed_and_the_first_edit_stays() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
     let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
@@ -225,6 +225,30 @@ async fn a_stale_event_edit_gets_409_and_the_first_edit_stays() {
         )
         .await;
     assert_eq!(form.status, StatusCode::CONFLICT, "a stale form is refused too");
+    // The form comes back with what was typed, the reason in the user's language, and the version
+    // as it is now, so that sending it again saves it.
+    assert!(form.body.contains("data-error-for=\"form\"") && form.body.contains("value=\"Third\""), "{}", form.body);
+    let current = now["version"].to_string();
+    assert!(form.body.contains(&format!("name=\"version\" value=\"{current}\"")), "{}", form.body);
+    let again = app
+        .form(
+            &host,
+            "/events/almaty-2025/edit",
+            &[
+                ("slug", "almaty-2025"),
+                ("version", current.as_str()),
+                ("name_en", "Third"),
+                ("host", "KZ"),
+                ("city_en", "Almaty"),
+                ("time_zone", "Asia/Almaty"),
+                ("start_date", "2025-04-10"),
+                ("end_date", "2025-04-11"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let saved = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
+    assert_eq!(saved["name"]["en"], "Third");
 }
 
 #[tokio::test]
