@@ -170,7 +170,7 @@ pub enum Refusal {
     Withdrawn,
     #[error("the meeting is confirmed; ask the host to change it")]
     Confirmed,
-    #[error("only the requesting side withdraws a request")]
+    #[error("only the requesting side withdraws a request or changes what it follows")]
     NotRequester,
 }
 
@@ -232,6 +232,18 @@ impl Request {
             side.answer = if side.participant == participant { Answer::Accepted } else { Answer::Pending };
         }
         self.windows = windows;
+        self.outcome = None;
+        Ok(self)
+    }
+
+    /// The requesting side changes which of its meetings this one must follow (checked by
+    /// [`followed`]); the other sides' answers stand, as the order is the requesting side's own.
+    pub fn follow(mut self, participant: &str, after: Vec<Id>) -> Result<Request, Refusal> {
+        self.open_for(participant)?;
+        if self.requester() != participant {
+            return Err(Refusal::NotRequester);
+        }
+        self.after = after;
         self.outcome = None;
         Ok(self)
     }
@@ -306,6 +318,32 @@ pub struct RequestFrame<'a> {
 /// The shortest and longest meeting one may ask for, in minutes: a pull-aside to a working lunch.
 pub const DURATION: std::ops::RangeInclusive<u32> = 5..=240;
 
+/// The requests a meeting `this` of `requester` may be asked to follow, each once: of the event,
+/// the requester's own and still standing ([`Request::followable_by`]), and none that follows
+/// `this` itself, however indirectly, for the order would go round. The error is the code for the
+/// field `after`.
+pub fn followed(frame: &RequestFrame, requester: &str, this: Id, after: &[Id]) -> Result<Vec<Id>, &'static str> {
+    let mut after = after.to_vec();
+    after.sort();
+    after.dedup();
+    let by_id: BTreeMap<Id, &Request> =
+        frame.requests.iter().filter(|r| r.event_id == frame.event.id).map(|r| (r.id, r)).collect();
+    if !after.iter().all(|id| by_id.get(id).is_some_and(|r| r.followable_by(requester))) {
+        return Err("unknown");
+    }
+    let mut seen = BTreeSet::new();
+    let mut reached = after.clone();
+    while let Some(id) = reached.pop() {
+        if id == this {
+            return Err("order-cycle");
+        }
+        if seen.insert(id) {
+            reached.extend(by_id.get(&id).map(|r| r.after.as_slice()).unwrap_or_default());
+        }
+    }
+    Ok(after)
+}
+
 /// Checks windows typed in the event's local time: in order, on the event's days, long enough.
 pub fn windows(frame: &RequestFrame, inputs: &[WindowInput], duration: u32) -> Result<Vec<Window>, Invalid> {
     let mut c = Checker::new();
@@ -367,15 +405,11 @@ impl RequestInput {
         if principals.iter().any(|p| member_of.get(p).is_none_or(|code| !sides.contains(code))) {
             c.fail("principals", "unknown");
         }
-        let mut after = self.after.clone();
-        after.sort();
-        after.dedup();
-        let followable = |id: &Id| {
-            frame.requests.iter().any(|r| r.id == *id && r.event_id == frame.event.id && r.followable_by(requester))
-        };
-        if !after.iter().all(followable) {
-            c.fail("after", "unknown");
-        }
+        let id = crate::new_id();
+        let after = followed(frame, requester, id, &self.after).unwrap_or_else(|code| {
+            c.fail("after", code);
+            Vec::new()
+        });
         let note = self.note.trim().to_string();
         if note.chars().count() > 2000 {
             c.fail_with("note", "too-long", vec![("max", "2000".to_string())]);
@@ -384,7 +418,7 @@ impl RequestInput {
         c.finish(())?;
         let answer = |code: &str| if code == requester { Answer::Accepted } else { Answer::Pending };
         Ok(Request {
-            id: crate::new_id(),
+            id,
             event_id: frame.event.id,
             sides: sides.iter().map(|code| Side { participant: code.to_string(), answer: answer(code) }).collect(),
             principals,
@@ -785,6 +819,36 @@ mod tests {
         assert_eq!(codes(follow(vec![theirs.id]).unwrap_err()), [("after".to_string(), "unknown")], "not a side of it");
         assert_eq!(codes(follow(vec![gone.id]).unwrap_err()), [("after".to_string(), "unknown")], "withdrawn");
         assert_eq!(codes(follow(vec![crate::new_id()]).unwrap_err()), [("after".to_string(), "unknown")]);
+    }
+
+    #[test]
+    fn the_requesting_side_changes_the_order_later_but_never_round_in_a_circle() {
+        let event = almaty();
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
+        let none = RequestFrame { event: &event, delegations: &delegations, members: &[], requests: &[] };
+        let first = ask(&["RU"], Vec::new()).validate(&none, "KZ").unwrap();
+        let earlier = [first.clone()];
+        let frame = RequestFrame { requests: &earlier, ..none };
+        let second = RequestInput { after: vec![first.id], ..ask(&["TJ"], Vec::new()) }.validate(&frame, "KZ").unwrap();
+        let third = ask(&["TJ"], Vec::new()).validate(&frame, "KZ").unwrap();
+        let all = [first.clone(), second.clone(), third.clone()];
+        let frame = RequestFrame { requests: &all, ..none };
+        assert_eq!(followed(&frame, "KZ", first.id, &[second.id]), Err("order-cycle"), "the second follows the first");
+        assert_eq!(followed(&frame, "KZ", first.id, &[first.id]), Err("order-cycle"), "nor itself");
+        assert_eq!(
+            followed(&frame, "KZ", second.id, &[third.id, first.id]),
+            Ok(BTreeSet::from([first.id, third.id]).into_iter().collect()),
+            "each once, in a stable order"
+        );
+        assert_eq!(
+            followed(&frame, "TJ", third.id, &[first.id]),
+            Err("unknown"),
+            "Tajikistan is not a side of the first"
+        );
+        let later = second.clone().follow("KZ", vec![third.id]).unwrap();
+        assert_eq!((later.after.as_slice(), later.status()), ([third.id].as_slice(), Status::Pending));
+        assert_eq!(second.clone().follow("TJ", vec![]), Err(Refusal::NotRequester));
+        assert_eq!(second.withdraw("KZ").unwrap().follow("KZ", vec![]), Err(Refusal::Withdrawn));
     }
 
     fn codes(invalid: Invalid) -> Vec<(String, &'static str)> {

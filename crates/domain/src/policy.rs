@@ -115,7 +115,7 @@ pub enum Action {
     ManageProgramme {
         event: Id,
     },
-    /// Request a bilateral for a delegation, or answer, re-time or withdraw one of its requests.
+    /// Request a bilateral for a delegation, or answer, re-time, reorder or withdraw one of its requests.
     ActOnBilateral {
         event: Id,
         participant: Id,

@@ -68,8 +68,8 @@ const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, princ
      priority, windows, note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
      $11, $12, 1)";
 const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2, duration = $3, priority = $4, \
-     windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, version = version + 1 \
-     WHERE id = $10 AND version = $11";
+     windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, after_requests = $10, version = version + 1 \
+     WHERE id = $11 AND version = $12";
 
 /// Every request of an event, in the order they were made: one query.
 pub async fn of_event(store: &Store, event: Id) -> Result<Vec<Request>> {
@@ -121,6 +121,7 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Reques
         .bind(after.withdrawn)
         .bind(after.outcome.as_ref().map(Json))
         .bind(after.item)
+        .bind(Json(&after.after))
         .bind(before.id)
         .bind(before.version))?;
     if done != 1 {

@@ -32,12 +32,20 @@ use crate::routes::Registry;
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/bilaterals", "Bilateral requests and the schedule of bilaterals", page)
         .post("/events/{event}/bilaterals", "Request a bilateral (form)", request_form)
-        .post("/events/{event}/bilaterals/{request}/answer", "Accept, decline, re-time or withdraw (form)", answer_form)
+        .post(
+            "/events/{event}/bilaterals/{request}/answer",
+            "Accept, decline, re-time, reorder or withdraw (form)",
+            answer_form,
+        )
         .post("/events/{event}/bilaterals/schedule", "Run the scheduler (form)", schedule_form)
         .post("/events/{event}/bilaterals/confirm", "Confirm scheduled bilaterals (form)", confirm_form)
         .get("/api/v1/events/{event}/bilaterals", "The bilateral requests the caller may see", api_list)
         .post("/api/v1/events/{event}/bilaterals", "Request a bilateral", api_request)
-        .post("/api/v1/events/{event}/bilaterals/{request}/answer", "Accept, decline, re-time or withdraw", api_answer)
+        .post(
+            "/api/v1/events/{event}/bilaterals/{request}/answer",
+            "Accept, decline, re-time, reorder or withdraw",
+            api_answer,
+        )
         .post(
             "/api/v1/events/{event}/bilaterals/schedule",
             "Run the scheduler over the accepted requests",
@@ -258,7 +266,9 @@ struct Placement {
 fn refused(r: Refusal) -> AppError {
     match r {
         Refusal::NotASide => AppError::Forbidden("this delegation is not a side of the request"),
-        Refusal::NotRequester => AppError::Forbidden("only the requesting side withdraws a request"),
+        Refusal::NotRequester => {
+            AppError::Forbidden("only the requesting side withdraws a request or changes what it follows")
+        }
         Refusal::Withdrawn => AppError::Refused("the request was withdrawn".into()),
         Refusal::Confirmed => AppError::Refused("the meeting is confirmed; ask the host to change it".into()),
     }
@@ -305,6 +315,8 @@ enum Act {
     Decline,
     /// Other windows, which the other sides must accept again.
     Propose,
+    /// Other meetings of the requesting side that this one must follow.
+    Follow,
     Withdraw,
 }
 
@@ -314,15 +326,8 @@ impl Act {
     }
 }
 
-async fn act(
-    state: &AppState,
-    ctx: &Ctx,
-    s: &Sideline,
-    id: Id,
-    version: i64,
-    act: Act,
-    windows: &[WindowInput],
-) -> Result<Request, AppError> {
+async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInput) -> Result<Request, AppError> {
+    let AnswerInput { version, answer, windows, after } = input;
     let before = s.request(id)?.clone();
     let code = s.own.iter().find(|c| before.has_side(c)).ok_or_else(|| refused(Refusal::NotASide))?;
     let participant = s.participant(code).ok_or(AppError::NotFound)?;
@@ -330,7 +335,10 @@ async fn act(
     if before.version != version {
         return Err(AppError::Conflict { entity: "bilateral request", current: before.version });
     }
-    let after = match act {
+    let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
+    let frame =
+        RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
+    let changed = match answer {
         Act::Accept => before.clone().answer(code, Answer::Accepted),
         Act::Decline => before.clone().answer(code, Answer::Declined),
         Act::Withdraw => before.clone().withdraw(code),
@@ -338,22 +346,20 @@ async fn act(
             if windows.is_empty() {
                 return Err(AppError::field("windows", "required"));
             }
-            let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
-            let frame = RequestFrame {
-                event: &s.p.event,
-                delegations: &delegations,
-                members: &s.p.members,
-                requests: &s.requests,
-            };
-            let windows = domain::bilaterals::windows(&frame, windows, before.duration)?;
+            let windows = domain::bilaterals::windows(&frame, &windows, before.duration)?;
             before.clone().propose(code, windows)
+        }
+        Act::Follow => {
+            let after = domain::bilaterals::followed(&frame, code, before.id, &after)
+                .map_err(|problem| AppError::field("after", problem))?;
+            before.clone().follow(code, after)
         }
     }
     .map_err(refused)?;
     let mut tx = state.store.begin().await?;
-    let after = store::bilaterals::replace(&mut tx, &ctx.actor, &before, after).await?;
+    let changed = store::bilaterals::replace(&mut tx, &ctx.actor, &before, changed).await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(changed)
 }
 
 /// The effort a run from the page may spend: a regional summit's requests in about five seconds
@@ -607,6 +613,9 @@ struct AnswerInput {
     /// The windows proposed instead (with `propose`).
     #[serde(default)]
     windows: Vec<WindowInput>,
+    /// The requesting side's meetings this one must follow from now on (with `follow`).
+    #[serde(default)]
+    after: Vec<Id>,
 }
 
 async fn api_answer(
@@ -616,7 +625,7 @@ async fn api_answer(
     JsonBody(input): JsonBody<AnswerInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let request = act(&state, &ctx, &s, id, input.version, input.answer, &input.windows).await?;
+    let request = act(&state, &ctx, &s, id, input).await?;
     Ok(Json(json!({ "request": s.request_json(&state, &request, ctx.lang) })))
 }
 
@@ -723,9 +732,13 @@ async fn answer_form(
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let outcome = async {
-        let version = form.number("version")?;
-        let answer = Act::parse(form.get("answer")).ok_or_else(|| AppError::field("answer", "invalid-choice"))?;
-        act(&state, &ctx, &s, id, version, answer, &window_from_form(&form)?).await.map(|_| ())
+        let input = AnswerInput {
+            version: form.number("version")?,
+            answer: Act::parse(form.get("answer")).ok_or_else(|| AppError::field("answer", "invalid-choice"))?,
+            windows: window_from_form(&form)?,
+            after: form.ids("after")?,
+        };
+        act(&state, &ctx, &s, id, input).await.map(|_| ())
     }
     .await;
     after_form(&state, &ctx, &slug, &form, outcome).await

@@ -44,6 +44,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .put("/api/v1/events/{event}/venues", "Replace the venues, rooms and travel times", api_venues)
         .post("/events/{event}/travel", "Set the travel times between venues (form)", travel_form)
         .post("/events/{event}/venues", "Add a venue, or a room to a venue (form)", venue_form)
+        .post("/events/{event}/rooms", "Mark the rooms the scheduler may use for bilaterals (form)", rooms_form)
 }
 
 /// An event's programme with what reading and checking it needs.
@@ -565,6 +566,29 @@ async fn venue_form(
                 accessibility: form.get("accessibility").to_string(),
                 bilaterals: form.get("bilaterals") == "yes",
             });
+        }
+    }
+    let travel = event.travel.clone();
+    save_places(&state, &ctx, event, version, Some(venues), travel).await?;
+    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+}
+
+/// The rooms the scheduler may use for bilaterals, from the host's form on the programme page: a
+/// box `bilaterals` per room, valued `VENUE/ROOM`; a room whose box is cleared is left to the
+/// programme (the meetings confirmed there stay).
+async fn rooms_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let event = store::events::by_slug(&state.store, &slug).await?;
+    let version = form.number("version")?;
+    let ticked = form.all("bilaterals");
+    let mut venues = event.venues.clone();
+    for venue in &mut venues {
+        for room in &mut venue.rooms {
+            room.bilaterals = ticked.contains(&format!("{}/{}", venue.slug, room.slug).as_str());
         }
     }
     let travel = event.travel.clone();

@@ -175,6 +175,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         ),
         (("POST", "/events/{event}/travel"), HOST_FORM),
         (("POST", "/events/{event}/venues"), HOST_FORM),
+        (("POST", "/events/{event}/rooms"), HOST_FORM),
         (("PUT", "/api/v1/events/{event}/venues"), [401, 200, 403, 403, 200, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/participants"), ALL_200),
         (("GET", "/api/v1/audit"), [401, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
@@ -833,6 +834,10 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
                 &[("version", &version), ("venue", "conference-venue"), ("slug", &room), ("name_en", "Room")],
             )
             .await
+        }
+        ("POST", "/events/{event}/rooms") => {
+            let version = almaty().await["version"].to_string();
+            app.form(session, &path, &[("version", &version), ("bilaterals", "conference-venue/plenary-hall")]).await
         }
         ("POST", "/events/{event}/travel") => {
             let version = almaty().await["version"].to_string();

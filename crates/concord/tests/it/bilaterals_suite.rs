@@ -182,6 +182,45 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
     assert!(page.contains("After: Kazakhstan – Tajikistan"), "the list shows the order");
 }
 
+/// The requesting side changes the order after it asked, from the page or the API; the order
+/// never goes round, and the other side cannot change it.
+#[tokio::test]
+async fn the_requesting_side_changes_the_order_later() {
+    let app = TestApp::new().await;
+    let kz = Session { lang: Some("ru"), ..app.login("delegation-kz", DEMO_PASSWORD).await };
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let ask = json!({ "with": ["TJ"], "duration": 20 });
+    let first = app.json(&kz, "POST", BILATERALS, &ask).await.json()["request"]["id"].as_str().unwrap().to_string();
+    let second = app.json(&kz, "POST", BILATERALS, &ask).await.json()["request"]["id"].as_str().unwrap().to_string();
+    let page = "/events/almaty-2025/bilaterals";
+    assert!(app.get(&kz, page).await.body.contains(&format!("id=\"after-{second}\"")), "offered to the requester");
+    assert!(!app.get(&tj, page).await.body.contains(&format!("id=\"after-{second}\"")), "not to the side asked");
+
+    let follow = [("version", "1"), ("answer", "follow"), ("after", first.as_str())];
+    let changed = app.form(&kz, &format!("{page}/{second}/answer"), &follow).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let now = requests(&app.get(&kz, BILATERALS).await.json());
+    let of = |id: &str| now.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!((of(&second)["after"].clone(), of(&second)["version"].clone()), (json!([first]), json!(2)));
+    assert!(app.get(&kz, page).await.body.contains(&format!("<option value=\"{first}\" selected>")), "shown chosen");
+
+    let round = [("version", "1"), ("answer", "follow"), ("after", second.as_str())];
+    let refused = app.form(&kz, &format!("{page}/{first}/answer"), &round).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(
+        refused.body.contains("data-error-for=\"after\"") && refused.body.contains("порядок замкнулся"),
+        "{}",
+        refused.body
+    );
+
+    let theirs = json!({ "version": 2, "answer": "follow", "after": [] });
+    let answer = format!("{BILATERALS}/{second}/answer");
+    assert_eq!(app.json(&tj, "POST", &answer, &theirs).await.status, StatusCode::FORBIDDEN, "only the requesting side");
+    let cleared = app.json(&kz, "POST", &answer, &theirs).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.body);
+    assert_eq!(cleared.json()["request"]["after"], json!([]));
+}
+
 /// The meetings a request follows are the requesting side's own: another side is not told of
 /// them, by the request or by the reason it was left out.
 #[tokio::test]

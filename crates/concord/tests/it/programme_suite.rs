@@ -396,6 +396,19 @@ async fn the_host_adds_a_venue_and_a_room_through_the_page() {
     let instance = app.get(&host, "/api/v1/events/almaty-2025/bilaterals/instance").await.json();
     let rooms: Vec<&str> = instance["rooms"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert!(rooms.contains(&"residence/library") && !rooms.contains(&"residence/hall"), "{rooms:?}");
+    // Later the host swaps them on the page's list of rooms: the hall for bilaterals, not the library.
+    let listed = app.get(&host, "/events/almaty-2025/programme").await.body;
+    assert!(listed.contains("value=\"residence/library\" checked") && listed.contains("value=\"residence/hall\">"));
+    let v = version().await;
+    let mut ticked: Vec<(&str, &str)> = vec![("version", v.as_str()), ("bilaterals", "residence/hall")];
+    let others: Vec<String> =
+        instance["rooms"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    ticked.extend(others.iter().filter(|r| *r != "residence/library").map(|r| ("bilaterals", r.as_str())));
+    assert_eq!(app.form(&host, "/events/almaty-2025/rooms", &ticked).await.status, StatusCode::SEE_OTHER);
+    let instance = app.get(&host, "/api/v1/events/almaty-2025/bilaterals/instance").await.json();
+    let now: Vec<&str> = instance["rooms"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(now.contains(&"residence/hall") && !now.contains(&"residence/library"), "{now:?}");
+    assert_eq!(now.len(), rooms.len(), "the other rooms as they were");
     assert_eq!(residence["location"]["latitude"], 43.23);
     let v = version().await;
     let taken = [("version", v.as_str()), ("slug", "residence"), ("name_en", "Again")];
