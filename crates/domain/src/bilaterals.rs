@@ -236,23 +236,28 @@ impl Request {
         Ok(self)
     }
 
-    /// The requesting side changes which of its meetings this one must follow (checked by
-    /// [`followed`]); the other sides' answers stand, as the order is the requesting side's own.
-    pub fn follow(mut self, participant: &str, after: Vec<Id>) -> Result<Request, Refusal> {
+    /// What only the requesting side may do while the request is open: withdraw it, or change
+    /// what it follows. Checked before the meetings named are looked at, so that another side
+    /// learns nothing of the requester's order from the refusal.
+    pub fn open_to_requester(&self, participant: &str) -> Result<(), Refusal> {
         self.open_for(participant)?;
         if self.requester() != participant {
             return Err(Refusal::NotRequester);
         }
+        Ok(())
+    }
+
+    /// The requesting side changes which of its meetings this one must follow (checked by
+    /// [`followed`]); the other sides' answers stand, as the order is the requesting side's own.
+    pub fn follow(mut self, participant: &str, after: Vec<Id>) -> Result<Request, Refusal> {
+        self.open_to_requester(participant)?;
         self.after = after;
         self.outcome = None;
         Ok(self)
     }
 
     pub fn withdraw(mut self, participant: &str) -> Result<Request, Refusal> {
-        self.open_for(participant)?;
-        if self.requester() != participant {
-            return Err(Refusal::NotRequester);
-        }
+        self.open_to_requester(participant)?;
         self.withdrawn = true;
         self.outcome = None;
         Ok(self)
@@ -322,6 +327,12 @@ pub const DURATION: std::ops::RangeInclusive<u32> = 5..=240;
 /// the requester's own and still standing ([`Request::followable_by`]), and none that follows
 /// `this` itself, however indirectly, for the order would go round. The error is the code for the
 /// field `after`.
+///
+/// The walk goes through other delegations' orders too (a meeting of the requester's may follow
+/// one of a partner's, which follows the partner's own): a refusal says only that the order would
+/// go round, never through which meetings. Withdrawn requests are not scheduled and do not count.
+/// Two changes made at once to different requests may still close a circle between them; the
+/// scheduler then places at most one of the two and says why of the other.
 pub fn followed(frame: &RequestFrame, requester: &str, this: Id, after: &[Id]) -> Result<Vec<Id>, &'static str> {
     let mut after = after.to_vec();
     after.sort();
@@ -338,7 +349,7 @@ pub fn followed(frame: &RequestFrame, requester: &str, this: Id, after: &[Id]) -
             return Err("order-cycle");
         }
         if seen.insert(id) {
-            reached.extend(by_id.get(&id).map(|r| r.after.as_slice()).unwrap_or_default());
+            reached.extend(by_id.get(&id).filter(|r| !r.withdrawn).map(|r| r.after.as_slice()).unwrap_or_default());
         }
     }
     Ok(after)
@@ -845,6 +856,17 @@ mod tests {
             Err("unknown"),
             "Tajikistan is not a side of the first"
         );
+        let chained = Request { after: vec![second.id], ..third.clone() };
+        let all = [first.clone(), second.clone(), chained];
+        let frame = RequestFrame { requests: &all, ..none };
+        assert_eq!(followed(&frame, "KZ", first.id, &[third.id]), Err("order-cycle"), "through the second");
+        let all = [
+            first.clone(),
+            Request { withdrawn: true, ..second.clone() },
+            Request { after: vec![second.id], ..third.clone() },
+        ];
+        let frame = RequestFrame { requests: &all, ..none };
+        assert_eq!(followed(&frame, "KZ", first.id, &[third.id]), Ok(vec![third.id]), "a withdrawn link holds nothing");
         let later = second.clone().follow("KZ", vec![third.id]).unwrap();
         assert_eq!((later.after.as_slice(), later.status()), ([third.id].as_slice(), Status::Pending));
         assert_eq!(second.clone().follow("TJ", vec![]), Err(Refusal::NotRequester));

@@ -350,6 +350,7 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
             before.clone().propose(code, windows)
         }
         Act::Follow => {
+            before.open_to_requester(code).map_err(refused)?;
             let after = domain::bilaterals::followed(&frame, code, before.id, &after)
                 .map_err(|problem| AppError::field("after", problem))?;
             before.clone().follow(code, after)

@@ -443,6 +443,7 @@ async fn a_deadline_set_from_a_stale_page_comes_back_with_what_was_typed() {
         app.form(&host, "/events/almaty-2025/deadline", &[("deadline", "2025-04-0118:00"), ("version", &read)]).await;
     assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", typo.body);
     assert!(typo.body.contains("data-error-for=\"deadline\"") && typo.body.contains("value=\"2025-04-0118:00\""));
+    assert!(typo.body.contains(&format!("name=\"version\" value=\"{read}\"")), "the version read with the form");
     let first =
         app.form(&host, "/events/almaty-2025/deadline", &[("deadline", "2025-04-01T18:00"), ("version", &read)]).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);

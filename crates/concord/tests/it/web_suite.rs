@@ -208,6 +208,16 @@ async fn a_stale_event_edit_gets_409_keeps_what_was_typed_and_the_first_edit_sta
     let now = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     assert_eq!(now["name"]["en"], "First");
 
+    // A mistake shown again keeps the version the form was read with: the conflict is not hidden.
+    let typo = app
+        .form(
+            &host,
+            "/events/almaty-2025/edit",
+            &[("slug", "almaty-2025"), ("version", "1"), ("name_en", "Third"), ("host", "KZ"), ("end_date", "soon")],
+        )
+        .await;
+    assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(typo.body.contains("name=\"version\" value=\"1\""), "{}", typo.body);
     let form = app
         .form(
             &host,
