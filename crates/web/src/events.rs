@@ -104,8 +104,6 @@ async fn form_page(
             state.i18n.t(ctx.lang, "event-create", &[]),
         ),
     };
-    // The event's version as read now: the form carries it after a conflict, so that sending it
-    // again saves; after a mistake it keeps the version it was read with (events/form.html).
     let version = editing.map(|e| e.version);
     let model = json!({
         "title": title, "action": action, "submit": submit, "hosts": hosts, "version": version, "form": form,

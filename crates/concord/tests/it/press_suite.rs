@@ -432,6 +432,10 @@ async fn publishing(app: TestApp) {
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
     let stale = app.form(&host, &page, &fields).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a second edit from the same version conflicts");
+    // It comes back with the text as typed and the release's version now, so that it can be sent again.
+    let now = app.get(&host, &format!("/api/v1/press-releases/{id}")).await.json()["version"].to_string();
+    assert!(stale.body.contains("coming Victory Day.</textarea>"), "{}", stale.body);
+    assert!(stale.body.contains(&format!("name=\"version\" value=\"{now}\"")) && now != version);
     for to in ["review", "published"] {
         let version = app.get(&host, &format!("/api/v1/press-releases/{id}")).await.json()["version"].to_string();
         let moved =

@@ -218,44 +218,31 @@ async fn a_stale_event_edit_gets_409_keeps_what_was_typed_and_the_first_edit_sta
         .await;
     assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(typo.body.contains("name=\"version\" value=\"1\""), "{}", typo.body);
-    let form = app
-        .form(
-            &host,
-            "/events/almaty-2025/edit",
-            &[
+    let third = |version: &str| {
+        let version = version.to_string();
+        let (app, host) = (&app, &host);
+        async move {
+            let fields = [
                 ("slug", "almaty-2025"),
-                ("version", "1"),
+                ("version", version.as_str()),
                 ("name_en", "Third"),
                 ("host", "KZ"),
                 ("city_en", "Almaty"),
                 ("time_zone", "Asia/Almaty"),
                 ("start_date", "2025-04-10"),
                 ("end_date", "2025-04-11"),
-            ],
-        )
-        .await;
+            ];
+            app.form(host, "/events/almaty-2025/edit", &fields).await
+        }
+    };
+    let form = third("1").await;
     assert_eq!(form.status, StatusCode::CONFLICT, "a stale form is refused too");
     // The form comes back with what was typed, the reason in the user's language, and the version
     // as it is now, so that sending it again saves it.
     assert!(form.body.contains("data-error-for=\"form\"") && form.body.contains("value=\"Third\""), "{}", form.body);
     let current = now["version"].to_string();
     assert!(form.body.contains(&format!("name=\"version\" value=\"{current}\"")), "{}", form.body);
-    let again = app
-        .form(
-            &host,
-            "/events/almaty-2025/edit",
-            &[
-                ("slug", "almaty-2025"),
-                ("version", current.as_str()),
-                ("name_en", "Third"),
-                ("host", "KZ"),
-                ("city_en", "Almaty"),
-                ("time_zone", "Asia/Almaty"),
-                ("start_date", "2025-04-10"),
-                ("end_date", "2025-04-11"),
-            ],
-        )
-        .await;
+    let again = third(&current).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
     let saved = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     assert_eq!(saved["name"]["en"], "Third");
