@@ -204,14 +204,15 @@ async fn the_requesting_side_changes_the_order_later() {
     assert_eq!((of(&second)["after"].clone(), of(&second)["version"].clone()), (json!([first]), json!(2)));
     assert!(app.get(&kz, page).await.body.contains(&format!("<option value=\"{first}\" selected>")), "shown chosen");
 
-    let round = [("version", "1"), ("answer", "follow"), ("after", second.as_str())];
+    let round = [("request", first.as_str()), ("version", "1"), ("answer", "follow"), ("after", second.as_str())];
     let refused = app.form(&kz, &format!("{page}/{first}/answer"), &round).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-    assert!(
-        refused.body.contains("data-error-for=\"after\"") && refused.body.contains("порядок замкнулся"),
-        "{}",
-        refused.body
-    );
+    assert!(refused.body.contains("порядок замкнулся"), "{}", refused.body);
+    // The reason is shown in the form that was sent, opened, and nowhere else.
+    let sent =
+        refused.body.split(&format!("/{first}/answer\"")).nth(1).and_then(|f| f.split("</form>").next()).unwrap();
+    assert!(sent.contains("<details class=\"follow\" open>") && sent.contains("data-error-for=\"after\""), "{sent}");
+    assert_eq!(refused.body.matches("data-error-for=\"after\"").count(), 1);
 
     // Tajikistan, a side of both, may not change the order, nor learn from the refusal that it
     // would go round.
