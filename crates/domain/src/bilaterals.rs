@@ -161,6 +161,14 @@ pub struct Request {
     pub version: i64,
 }
 
+/// Why a change of what a request follows is not made: the side may not make it, or the order
+/// asked for is not one it may have (the code for the field `after`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reorder {
+    Refused(Refusal),
+    Invalid(&'static str),
+}
+
 /// What a side may do to a request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -237,9 +245,8 @@ impl Request {
     }
 
     /// What only the requesting side may do while the request is open: withdraw it, or change
-    /// what it follows. Checked before the meetings named are looked at, so that another side
-    /// learns nothing of the requester's order from the refusal.
-    pub fn open_to_requester(&self, participant: &str) -> Result<(), Refusal> {
+    /// what it follows.
+    fn open_to_requester(&self, participant: &str) -> Result<(), Refusal> {
         self.open_for(participant)?;
         if self.requester() != participant {
             return Err(Refusal::NotRequester);
@@ -247,11 +254,13 @@ impl Request {
         Ok(())
     }
 
-    /// The requesting side changes which of its meetings this one must follow (checked by
-    /// [`followed`]); the other sides' answers stand, as the order is the requesting side's own.
-    pub fn follow(mut self, participant: &str, after: Vec<Id>) -> Result<Request, Refusal> {
-        self.open_to_requester(participant)?;
-        self.after = after;
+    /// The requesting side changes which of its meetings this one must follow (checked as for a new request);
+    /// the other sides' answers stand, as the order is the requesting side's own. Who asks is
+    /// checked before the meetings named are looked at, so that another side learns nothing of
+    /// the requester's order from the refusal.
+    pub fn follow(mut self, participant: &str, after: &[Id], frame: &RequestFrame) -> Result<Request, Reorder> {
+        self.open_to_requester(participant).map_err(Reorder::Refused)?;
+        self.after = followed(frame, participant, self.id, after).map_err(Reorder::Invalid)?;
         self.outcome = None;
         Ok(self)
     }
@@ -333,7 +342,7 @@ pub const DURATION: std::ops::RangeInclusive<u32> = 5..=240;
 /// go round, never through which meetings. Withdrawn requests are not scheduled and do not count.
 /// Two changes made at once to different requests may still close a circle between them; the
 /// scheduler then places at most one of the two and says why of the other.
-pub fn followed(frame: &RequestFrame, requester: &str, this: Id, after: &[Id]) -> Result<Vec<Id>, &'static str> {
+fn followed(frame: &RequestFrame, requester: &str, this: Id, after: &[Id]) -> Result<Vec<Id>, &'static str> {
     let mut after = after.to_vec();
     after.sort();
     after.dedup();
@@ -867,10 +876,19 @@ mod tests {
         ];
         let frame = RequestFrame { requests: &all, ..none };
         assert_eq!(followed(&frame, "KZ", first.id, &[third.id]), Ok(vec![third.id]), "a withdrawn link holds nothing");
-        let later = second.clone().follow("KZ", vec![third.id]).unwrap();
+        let all = [first.clone(), second.clone(), third.clone()];
+        let frame = RequestFrame { requests: &all, ..none };
+        let later = second.clone().follow("KZ", &[third.id], &frame).unwrap();
         assert_eq!((later.after.as_slice(), later.status()), ([third.id].as_slice(), Status::Pending));
-        assert_eq!(second.clone().follow("TJ", vec![]), Err(Refusal::NotRequester));
-        assert_eq!(second.withdraw("KZ").unwrap().follow("KZ", vec![]), Err(Refusal::Withdrawn));
+        assert_eq!(second.clone().follow("KZ", &[third.id, third.id], &frame).unwrap().after, [third.id]);
+        assert_eq!(first.clone().follow("KZ", &[second.id], &frame), Err(Reorder::Invalid("order-cycle")));
+        assert_eq!(
+            first.clone().follow("RU", &[second.id], &frame),
+            Err(Reorder::Refused(Refusal::NotRequester)),
+            "another side is refused before the order is looked at"
+        );
+        assert_eq!(second.clone().follow("TJ", &[], &frame), Err(Reorder::Refused(Refusal::NotRequester)));
+        assert_eq!(second.withdraw("KZ").unwrap().follow("KZ", &[], &frame), Err(Reorder::Refused(Refusal::Withdrawn)));
     }
 
     fn codes(invalid: Invalid) -> Vec<(String, &'static str)> {

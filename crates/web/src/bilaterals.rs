@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::bilaterals::{
-    Answer, Outcome, Priority, Refusal, Request, RequestFrame, RequestInput, Settings, Sidelines, Status, Why,
+    Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, Settings, Sidelines, Status, Why,
     WindowInput,
 };
 use domain::participants::Participant;
@@ -339,24 +339,21 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
     let frame =
         RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
     let changed = match answer {
-        Act::Accept => before.clone().answer(code, Answer::Accepted),
-        Act::Decline => before.clone().answer(code, Answer::Declined),
-        Act::Withdraw => before.clone().withdraw(code),
+        Act::Accept => before.clone().answer(code, Answer::Accepted).map_err(refused),
+        Act::Decline => before.clone().answer(code, Answer::Declined).map_err(refused),
+        Act::Withdraw => before.clone().withdraw(code).map_err(refused),
         Act::Propose => {
             if windows.is_empty() {
                 return Err(AppError::field("windows", "required"));
             }
             let windows = domain::bilaterals::windows(&frame, &windows, before.duration)?;
-            before.clone().propose(code, windows)
+            before.clone().propose(code, windows).map_err(refused)
         }
-        Act::Follow => {
-            before.open_to_requester(code).map_err(refused)?;
-            let after = domain::bilaterals::followed(&frame, code, before.id, &after)
-                .map_err(|problem| AppError::field("after", problem))?;
-            before.clone().follow(code, after)
-        }
-    }
-    .map_err(refused)?;
+        Act::Follow => before.clone().follow(code, &after, &frame).map_err(|e| match e {
+            Reorder::Refused(r) => refused(r),
+            Reorder::Invalid(problem) => AppError::field("after", problem),
+        }),
+    }?;
     let mut tx = state.store.begin().await?;
     let changed = store::bilaterals::replace(&mut tx, &ctx.actor, &before, changed).await?;
     tx.commit().await?;

@@ -505,7 +505,7 @@ async fn api_venues(
     JsonBody(input): JsonBody<VenuesInput>,
 ) -> Result<Json<Value>, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let event = save_places(&state, &ctx, event, input.version, Some(input.venues), input.travel).await?;
+    let event = save_places(&state, &ctx, event, input.version, Some(input.venues), Some(input.travel)).await?;
     Ok(Json(json!({ "event": event.slug, "venues": event.venues, "travel": event.travel, "version": event.version })))
 }
 
@@ -525,8 +525,7 @@ async fn travel_form(
         let (Some(from), Some(to)) = (pair.next(), pair.next()) else { return Err(AppError::field(name, "unknown")) };
         travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes: form.number(name)? });
     }
-    save_places(&state, &ctx, event, version, None, travel).await?;
-    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+    places_form(&state, &ctx, event, version, None, Some(travel)).await
 }
 
 /// Adds a venue (`venue` empty) or a room to the venue `venue`, from the host's forms on the
@@ -568,9 +567,7 @@ async fn venue_form(
             });
         }
     }
-    let travel = event.travel.clone();
-    save_places(&state, &ctx, event, version, Some(venues), travel).await?;
-    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+    places_form(&state, &ctx, event, version, Some(venues), None).await
 }
 
 /// The rooms the scheduler may use for bilaterals, from the host's form on the programme page: a
@@ -591,19 +588,31 @@ async fn rooms_form(
             room.bilaterals = ticked.contains(&format!("{}/{}", venue.slug, room.slug).as_str());
         }
     }
-    let travel = event.travel.clone();
-    save_places(&state, &ctx, event, version, Some(venues), travel).await?;
-    Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response())
+    places_form(&state, &ctx, event, version, Some(venues), None).await
 }
 
-/// Replaces an event's venues (if given) and travel times, checked like any edit of the event.
+/// How the host's forms for places end: the places saved, back to the programme page.
+async fn places_form(
+    state: &AppState,
+    ctx: &Ctx,
+    event: Event,
+    version: i64,
+    venues: Option<Vec<Venue>>,
+    travel: Option<Vec<Travel>>,
+) -> Result<Response, AppError> {
+    let event = save_places(state, ctx, event, version, venues, travel).await?;
+    Ok(axum::response::Redirect::to(&format!("/events/{}/programme", event.slug)).into_response())
+}
+
+/// Replaces an event's venues and travel times (those given; the others stay), checked like any
+/// edit of the event.
 async fn save_places(
     state: &AppState,
     ctx: &Ctx,
     event: Event,
     version: i64,
     venues: Option<Vec<Venue>>,
-    travel: Vec<Travel>,
+    travel: Option<Vec<Travel>>,
 ) -> Result<Event, AppError> {
     authorize(&ctx.actor, Action::ManageProgramme { event: event.id })?;
     let participants = store::participants::list(&state.store).await?;
@@ -618,7 +627,7 @@ async fn save_places(
         start_date: event.start_date,
         end_date: event.end_date,
         venues: Some(venues.unwrap_or_else(|| event.venues.clone())),
-        travel: Some(travel),
+        travel: Some(travel.unwrap_or_else(|| event.travel.clone())),
     }
     .validate()?;
     let mut tx = state.store.begin().await?;
