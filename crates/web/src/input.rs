@@ -77,11 +77,20 @@ impl Form {
         self.all(name).into_iter().map(|v| v.parse().map_err(|_| crate::AppError::field(name, "unknown"))).collect()
     }
 
-    /// The fields as a JSON object, to re-fill a form after an error.
+    /// The fields as a JSON object, to re-fill a form after an error: a field sent once as a
+    /// string, one sent several times (a multiple choice) as the list of its values.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Object(
-            self.0.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.clone(), v.clone().into())).collect(),
-        )
+        let mut fields = serde_json::Map::new();
+        for (k, v) in self.0.iter().filter(|(k, _)| k != "csrf") {
+            match fields.get_mut(k) {
+                None => {
+                    fields.insert(k.clone(), v.clone().into());
+                }
+                Some(serde_json::Value::Array(values)) => values.push(v.clone().into()),
+                Some(first) => *first = serde_json::Value::Array(vec![first.take(), v.clone().into()]),
+            }
+        }
+        serde_json::Value::Object(fields)
     }
 
     /// A content field entered per language (`name_en`, `name_ru`, …).

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::Text;
-use minijinja::value::{Kwargs, Serde};
+use minijinja::value::{Kwargs, Serde, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 use serde_json::{Value as Json, json};
 
@@ -79,6 +79,16 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     env.add_filter("tr", |state: &State, value: Value| -> Result<String, Error> {
         let text: Text = serde_json::from_value(to_json(&value)?).unwrap_or_default();
         Ok(text.get(&lang_of(state)).to_string())
+    });
+    // The values chosen in a form's multiple choice as a list, however many were sent.
+    env.add_filter("chosen", |value: Value| -> Vec<Value> {
+        if value.is_undefined() || value.is_none() {
+            Vec::new()
+        } else if value.kind() == ValueKind::Seq {
+            value.try_iter().map(Iterator::collect).unwrap_or_default()
+        } else {
+            vec![value]
+        }
     });
     let dates = i18n;
     env.add_filter("date", move |state: &State, value: &str| -> Result<String, Error> {

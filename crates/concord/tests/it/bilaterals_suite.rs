@@ -212,7 +212,17 @@ async fn the_requesting_side_changes_the_order_later() {
     let sent =
         refused.body.split(&format!("/{first}/answer\"")).nth(1).and_then(|f| f.split("</form>").next()).unwrap();
     assert!(sent.contains("<details class=\"follow\" open>") && sent.contains("data-error-for=\"after\""), "{sent}");
+    assert!(sent.contains(&format!("<option value=\"{second}\" selected>")), "the order as chosen: {sent}");
     assert_eq!(refused.body.matches("data-error-for=\"after\"").count(), 1);
+    // A mistyped time sent from a page read before the order changed carries the version it was
+    // read with, so that the corrected form still meets the change rather than overwriting it.
+    let stale =
+        [("request", second.as_str()), ("version", "1"), ("answer", "propose"), ("starts", "11 апреля"), ("ends", "")];
+    let mistyped = app.form(&kz, &format!("{page}/{second}/answer"), &stale).await;
+    assert_eq!(mistyped.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", mistyped.body);
+    let sent =
+        mistyped.body.split(&format!("/{second}/answer\"")).nth(1).and_then(|f| f.split("</form>").next()).unwrap();
+    assert!(sent.contains("name=\"version\" value=\"1\"") && sent.contains("value=\"11 апреля\""), "{sent}");
 
     // Tajikistan, a side of both, may not change the order, nor learn from the refusal that it
     // would go round.
@@ -308,10 +318,20 @@ async fn bad_requests_are_refused_field_by_field() {
         .collect();
     assert_eq!(fields, ["with", "duration", "windows[0].starts"]);
     let form = app
-        .form(&kz, "/events/almaty-2025/bilaterals", &[("with", "RU"), ("duration", "500"), ("priority", "normal")])
+        .form(
+            &kz,
+            "/events/almaty-2025/bilaterals",
+            &[("with", "RU"), ("with", "TJ"), ("duration", "500"), ("priority", "high")],
+        )
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(form.body.contains("The number is out of range."), "the form says what is wrong, by the field");
+    let chosen: Vec<&str> = ["RU", "TJ", "KG"]
+        .into_iter()
+        .filter(|c| form.body.contains(&format!("<option value=\"{c}\" selected>")))
+        .collect();
+    assert_eq!(chosen, ["RU", "TJ"], "a trilateral's two sides stay chosen");
+    assert!(form.body.contains("<option value=\"high\" selected>"));
     let host = app.login("host", DEMO_PASSWORD).await;
     let settings = json!({ "day_starts": "20:00:00", "day_ends": "08:00:00" });
     let reply = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &settings).await;

@@ -293,6 +293,74 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     assert_eq!(found["total"], 1, "and the translation is searched: {found}");
 }
 
+/// An agenda item's form that comes back shows its mistake in the item's own place, with what was
+/// chosen and typed, and leaves the new-item form alone; one sent after another change keeps what
+/// was typed and carries the item's version now, so that sending it again saves.
+#[tokio::test]
+async fn an_agenda_item_form_comes_back_in_its_place_with_what_was_typed() {
+    let app = TestApp::new().await;
+    let ru = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let api = "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda";
+    let (format, item) = agenda_items(&app.get(&ru, api).await.json())
+        .into_iter()
+        .find(|(_, i)| i["status"] == "considered" || i["status"] == "included")
+        .unwrap();
+    let id = item["id"].as_str().unwrap();
+    let page = format!("/events/almaty-2025/meetings/cis-cfm/agenda/{id}");
+    let reason = "Внутригосударственные процедуры не завершены";
+    let withdraw = |version: &Value, reason: &'static str| {
+        let fields = [
+            ("item", id.to_string()),
+            ("version", version.to_string()),
+            ("status", "withdrawn".into()),
+            ("reason", reason.into()),
+        ];
+        let (app, ru, page) = (&app, &ru, &page);
+        async move { app.form(ru, page, &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await }
+    };
+    // The item's form, and the new-item form, in a page.
+    let item_form = |body: &str| {
+        body.split(&format!("agenda/{id}\" class=\"inline item-status\">"))
+            .nth(1)
+            .and_then(|f| f.split("</form>").next())
+            .unwrap_or("")
+            .to_string()
+    };
+    let new_form = |body: &str| body.split("id=\"agenda-form\"").nth(1).unwrap_or("").to_string();
+
+    let refused = withdraw(&item["version"], "").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let sent = item_form(&refused.body);
+    assert!(sent.contains("data-error-for=\"reason\""), "the mistake in the item's form: {sent}");
+    assert!(sent.contains("<option value=\"withdrawn\" selected>"), "the status as chosen: {sent}");
+    assert!(!new_form(&refused.body).contains("data-error-for"), "and not in the new-item form");
+
+    // Someone else changes the item while the form is open.
+    let meanwhile = json!({ "version": item["version"], "format": format, "number": item["number"],
+        "title": item["title"], "area": item["area"], "initiator": item["initiator"], "rapporteur": item["rapporteur"],
+        "status": if item["status"] == "considered" { "included" } else { "considered" } });
+    let changed = app.json(&ru, "PUT", &format!("{api}/{id}"), &meanwhile).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let stale = withdraw(&item["version"], reason).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let sent = item_form(&stale.body);
+    assert!(sent.contains(&format!("value=\"{reason}\"")) && sent.contains("<option value=\"withdrawn\" selected>"));
+    let now = &changed.json()["item"]["version"];
+    assert!(sent.contains(&format!("name=\"version\" value=\"{now}\"")), "the item's version now: {sent}");
+    assert_eq!(withdraw(now, reason).await.status, StatusCode::SEE_OTHER);
+    let after = agenda_items(&app.get(&ru, api).await.json());
+    assert_eq!(after.iter().find(|(_, i)| i["id"] == id).unwrap().1["status"], "withdrawn");
+}
+
+/// Each item of an agenda's API reply, with its format.
+fn agenda_items(agenda: &Value) -> Vec<(Value, Value)> {
+    let formats = agenda["formats"].as_array().unwrap();
+    formats
+        .iter()
+        .flat_map(|f| f["items"].as_array().unwrap().iter().map(|i| (f["format"].clone(), i.clone())))
+        .collect()
+}
+
 /// A word in more texts than a search ranks: the register's page and its API say that the
 /// documents shown are among the most recently added; a rare word is ranked whole and counted.
 #[tokio::test]
