@@ -7,6 +7,9 @@ use std::time::Instant;
 use super::model::Opt;
 use super::state::{Conflict, State};
 
+/// How many gaps over the best plan of the same weight the neighbourhood search may accept.
+const GAP_SLACK: u64 = 2;
+
 /// Effort accounting: one step is one option tried against the partial plan.
 pub(crate) struct Effort {
     pub spent: u64,
@@ -168,13 +171,19 @@ impl Search<'_, '_, '_> {
     }
 
     /// Ruin and recreate around unplaced requests until `limit` effort is spent or every
-    /// request with an option is placed. Keeps the result when the objective does not worsen.
+    /// request with an option is placed. A result that keeps the weight is kept even with a few
+    /// more gaps (at most [`GAP_SLACK`] over the best seen at that weight) or moves: walking
+    /// such plans reaches places for more weight that strict improvement never gets to. The
+    /// best plan seen is the one left.
     pub fn lns(&mut self, limit: u64) {
         const SAMPLE: usize = 6;
+        let mut top = self.st.objective();
+        // The best plan's places, while the current plan is a worse one of the same weight.
+        let mut saved: Option<Vec<Option<Opt>>> = None;
         while !self.effort.exhausted(limit) {
             let unplaced = self.unplaced();
             if unplaced.is_empty() {
-                return;
+                break;
             }
             let target = unplaced[self.rng.usize(..unplaced.len())];
             let options = &self.options[target];
@@ -212,8 +221,35 @@ impl Search<'_, '_, '_> {
             let mut again: Vec<usize> = related.copied().filter(|&q| self.st.at[q].is_none()).collect();
             again.extend(&ruined);
             self.insert_all(again, &mut journal);
-            if before.better_than(&self.st.objective()) {
+            let after = self.st.objective();
+            if after.weight < before.weight || (after.weight == before.weight && after.gaps > top.gaps + GAP_SLACK) {
                 self.undo(journal);
+            } else if !top.better_than(&after) {
+                top = after;
+                saved = None;
+            } else if saved.is_none() {
+                let mut at = self.st.at.clone();
+                for (r, o) in journal.into_iter().rev() {
+                    at[r] = o;
+                }
+                saved = Some(at);
+            }
+        }
+        if let Some(at) = saved {
+            self.restore(&at);
+        }
+    }
+
+    /// Puts every request where `at` has it.
+    fn restore(&mut self, at: &[Option<Opt>]) {
+        for (r, &o) in at.iter().enumerate() {
+            if self.st.at[r] != o {
+                self.st.remove(r);
+            }
+        }
+        for (r, &o) in at.iter().enumerate() {
+            if let Some(o) = o.filter(|_| self.st.at[r].is_none()) {
+                self.st.place(r, o);
             }
         }
     }
