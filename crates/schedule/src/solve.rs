@@ -79,7 +79,9 @@ pub fn solve(instance: &Instance, options: &Options) -> Result<Plan, InstanceErr
     // more than a perfect one: it proves the next weight unreachable or finds a plan reaching it.
     if search.st.objective().weight < bound {
         let limit = if small { share(&search, 2).min(search.effort.spent + SMALL_LNS) } else { share(&search, 5) };
-        search.lns(limit);
+        // Weight first: the search walks plans of equal weight whatever their gaps; the second
+        // search below holds gaps near the best again.
+        search.lns(limit, None);
         search.swaps(share(&search, 2));
     }
     let mut proven = search.st.objective().weight >= bound;
@@ -99,7 +101,7 @@ pub fn solve(instance: &Instance, options: &Options) -> Result<Plan, InstanceErr
         }
     }
     if !proven {
-        search.lns(share(&search, 7));
+        search.lns(share(&search, 7), Some(search::GAP_SLACK));
         search.swaps(share(&search, 5));
     }
     // A ruin elsewhere can free a place for a request no neighbourhood touched since.

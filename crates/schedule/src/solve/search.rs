@@ -7,8 +7,9 @@ use std::time::Instant;
 use super::model::Opt;
 use super::state::{Conflict, State};
 
-/// How many gaps over the best plan of the same weight the neighbourhood search may accept.
-const GAP_SLACK: u64 = 2;
+/// How many gaps over the best plan of the same weight the neighbourhood search may accept
+/// while it brings gaps down again.
+pub(crate) const GAP_SLACK: u64 = 2;
 
 /// Effort accounting: one step is one option tried against the partial plan.
 pub(crate) struct Effort {
@@ -171,11 +172,11 @@ impl Search<'_, '_, '_> {
     }
 
     /// Ruin and recreate around unplaced requests until `limit` effort is spent or every
-    /// request with an option is placed. A result that keeps the weight is kept even with a few
-    /// more gaps (at most [`GAP_SLACK`] over the best seen at that weight) or moves: walking
-    /// such plans reaches places for more weight that strict improvement never gets to. The
-    /// best plan seen is the one left.
-    pub fn lns(&mut self, limit: u64) {
+    /// request with an option is placed. A result that keeps the weight is kept even with more
+    /// moves, and more gaps: any number when `slack` is `None`, else at most `slack` over the best
+    /// plan of that weight seen. Walking such plans reaches places for more weight that strict
+    /// improvement never gets to. The best plan seen is the one left.
+    pub fn lns(&mut self, limit: u64, slack: Option<u64>) {
         const SAMPLE: usize = 6;
         let mut top = self.st.objective();
         // The best plan's places, while the current plan is a worse one of the same weight.
@@ -222,7 +223,9 @@ impl Search<'_, '_, '_> {
             again.extend(&ruined);
             self.insert_all(again, &mut journal);
             let after = self.st.objective();
-            if after.weight < before.weight || (after.weight == before.weight && after.gaps > top.gaps + GAP_SLACK) {
+            if after.weight < before.weight
+                || (after.weight == before.weight && slack.is_some_and(|s| after.gaps > top.gaps + s))
+            {
                 self.undo(journal);
             } else if !top.better_than(&after) {
                 top = after;
