@@ -398,7 +398,7 @@ async fn delegation_view(
 fn form_row(form: &Form) -> Vec<String> {
     COLUMNS
         .iter()
-        .map(|c| if *c == "formats" { form.all("formats").join(" ") } else { form.get(c).to_string() })
+        .map(|c| if matches!(*c, "formats" | "meetings") { form.all(c).join(" ") } else { form.get(c).to_string() })
         .collect()
 }
 

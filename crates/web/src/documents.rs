@@ -181,6 +181,12 @@ impl Dossier {
         authorize(&ctx.actor, Action::ManageDocuments { body: self.body.id }).is_ok()
     }
 
+    /// What keeping the text takes: the owning delegation's right on an internal paper, the
+    /// secretariat's on any other.
+    fn keeper(&self) -> Action {
+        domain::policy::document_keeper(&self.doc, self.event())
+    }
+
     /// The members the reader may speak for here.
     fn own(&self, ctx: &Ctx) -> Vec<&Participant> {
         self.members
@@ -537,6 +543,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     model["languages"] = json!(languages);
     model["own"] = json!(own);
     model["manages"] = json!(manages);
+    model["keeps"] = json!(authorize(&ctx.actor, d.keeper()).is_ok());
     model["members"] = json!(members);
     model["stances_all"] = json!(Stance::ALL);
     model["open"] = json!(d.doc.status.is_open());
@@ -693,7 +700,7 @@ struct VersionInput {
 }
 
 async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInput) -> Result<Version, AppError> {
-    authorize(&ctx.actor, domain::policy::document_keeper(&d.doc, d.event()))?;
+    authorize(&ctx.actor, d.keeper())?;
     if d.doc.version != input.version {
         return Err(AppError::Conflict { entity: "document", current: d.doc.version });
     }

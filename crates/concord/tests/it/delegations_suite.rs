@@ -534,6 +534,28 @@ async fn a_member_carries_the_position_held_on_the_days_of_the_event() {
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(form.body.contains("data-error-for=\"position_from\""), "the form names the field: {}", form.body);
+    // Every meeting ticked comes back ticked after a mistake, and is kept once saved.
+    let mut fields = vec![
+        ("family_name_latin", "Sadykov"),
+        ("given_names_latin", "Arman"),
+        ("position_en", "Director"),
+        ("rank", "other"),
+        ("role", "delegate"),
+        ("meetings", "cis-cfm"),
+        ("meetings", "central-asia-russia"),
+        ("position_from", "2025-04-11"),
+    ];
+    let refused = app.form(&officer, "/events/almaty-2025/delegations/kz/members", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for m in ["cis-cfm", "central-asia-russia"] {
+        assert!(refused.body.contains(&format!("name=\"meetings\" value=\"{m}\" checked>")), "{m} kept ticked");
+    }
+    fields.pop();
+    let saved = app.form(&officer, "/events/almaty-2025/delegations/kz/members", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let listed = app.get(&officer, &members_url("kz")).await.json();
+    let sadykov = listed["members"].as_array().unwrap().iter().find(|m| m.to_string().contains("Sadykov")).unwrap();
+    assert_eq!(sadykov["meetings"], json!(["central-asia-russia", "cis-cfm"]), "{sadykov}");
     let page = app.get(&officer, "/events/almaty-2025/delegations/kz").await;
     assert!(page.body.contains("since 15 January 2024"), "{}", page.body);
 }

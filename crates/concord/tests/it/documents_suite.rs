@@ -293,6 +293,24 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     assert_eq!(found["total"], 1, "and the translation is searched: {found}");
 }
 
+/// A delegation translates its own internal paper from the page, as it may through the API.
+#[tokio::test]
+async fn a_delegation_translates_its_own_internal_paper_from_the_page() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let id = create(&app, &kz, "KZ/TR", "internal", &["KZ"], "аудармасы").await;
+    let page = format!("/documents/{id}");
+    assert!(app.get(&kz, &page).await.body.contains("id=\"translation-form\""), "offered to its owner");
+
+    let version = show(&app, &kz, &id).await["document"]["version"].to_string();
+    let text = "Кеңес шешті: аудармасы.\r\n\r\nЫнтымақтастық туралы екінші абзац.\r\n\r\nҮшінші абзац.";
+    let sent = [("version", version.as_str()), ("language", "kk"), ("translation", text)];
+    let added = app.form(&kz, &format!("{page}/versions"), &sent).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let versions = show(&app, &kz, &id).await["versions"].clone();
+    assert!(versions.as_array().unwrap().iter().any(|v| v["language"] == "kk"), "{versions}");
+}
+
 /// An agenda item's form that comes back shows its mistake in the item's own place, with what was
 /// chosen and typed, and leaves the new-item form alone; one sent after another change keeps what
 /// was typed and carries the item's version now, so that sending it again saves.

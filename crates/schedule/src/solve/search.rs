@@ -240,6 +240,7 @@ impl Search<'_, '_, '_> {
         }
         if let Some(at) = saved {
             self.restore(&at);
+            debug_assert_eq!(self.st.objective(), top);
         }
     }
 
