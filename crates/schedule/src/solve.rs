@@ -80,7 +80,7 @@ pub fn solve(instance: &Instance, options: &Options) -> Result<Plan, InstanceErr
     if search.st.objective().weight < bound {
         let limit = if small { share(&search, 2).min(search.effort.spent + SMALL_LNS) } else { share(&search, 5) };
         // Weight first: the search walks plans of equal weight whatever their gaps; the second
-        // search below holds gaps near the best again.
+        // search below holds gaps near the best again. Both hold moves near the best.
         search.lns(limit, None);
         search.swaps(share(&search, 2));
     }

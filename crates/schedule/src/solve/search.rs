@@ -10,6 +10,9 @@ use super::state::{Conflict, State};
 /// How many gaps over the best plan of the same weight the neighbourhood search may accept
 /// while it brings gaps down again.
 pub(crate) const GAP_SLACK: u64 = 2;
+/// How many moves over the best plan of the same weight the neighbourhood search may accept:
+/// without a bound, a re-plan's walk moved nearly twice as many meetings for the same weight.
+const MOVE_SLACK: u64 = 2;
 
 /// Effort accounting: one step is one option tried against the partial plan.
 pub(crate) struct Effort {
@@ -172,10 +175,11 @@ impl Search<'_, '_, '_> {
     }
 
     /// Ruin and recreate around unplaced requests until `limit` effort is spent or every
-    /// request with an option is placed. A result that keeps the weight is kept even with more
-    /// moves, and more gaps: any number when `slack` is `None`, else at most `slack` over the best
-    /// plan of that weight seen. Walking such plans reaches places for more weight that strict
-    /// improvement never gets to. The best plan seen is the one left.
+    /// request with an option is placed. A result that keeps the weight is kept even with up to
+    /// [`MOVE_SLACK`] more moves than the best plan of that weight seen, and more gaps: any number
+    /// when `slack` is `None`, else at most `slack` over that best. Walking such plans reaches
+    /// places for more weight that strict improvement never gets to. The best plan seen is the one
+    /// left.
     pub fn lns(&mut self, limit: u64, slack: Option<u64>) {
         const SAMPLE: usize = 6;
         let mut top = self.st.objective();
@@ -224,7 +228,8 @@ impl Search<'_, '_, '_> {
             self.insert_all(again, &mut journal);
             let after = self.st.objective();
             if after.weight < before.weight
-                || (after.weight == before.weight && slack.is_some_and(|s| after.gaps > top.gaps + s))
+                || (after.weight == before.weight
+                    && (after.moves > top.moves + MOVE_SLACK || slack.is_some_and(|s| after.gaps > top.gaps + s)))
             {
                 self.undo(journal);
             } else if !top.better_than(&after) {
