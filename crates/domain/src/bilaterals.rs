@@ -254,10 +254,10 @@ impl Request {
         Ok(())
     }
 
-    /// The requesting side changes which of its meetings this one must follow (checked as for a new request);
-    /// the other sides' answers stand, as the order is the requesting side's own. Who asks is
-    /// checked before the meetings named are looked at, so that another side learns nothing of
-    /// the requester's order from the refusal.
+    /// The requesting side changes which of its meetings this one must follow (checked as for a
+    /// new request); the other sides' answers stand, as the order is the requesting side's own.
+    /// Who asks is checked before the meetings named are looked at, so that another side learns
+    /// nothing of the requester's order from the refusal.
     pub fn follow(mut self, participant: &str, after: &[Id], frame: &RequestFrame) -> Result<Request, Reorder> {
         self.open_to_requester(participant).map_err(Reorder::Refused)?;
         self.after = followed(frame, participant, self.id, after).map_err(Reorder::Invalid)?;

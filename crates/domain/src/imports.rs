@@ -38,6 +38,10 @@ pub const COLUMNS: [&str; 23] = [
     "departure_carrier",
 ];
 
+/// The columns whose cell holds several values (separated by spaces, commas or semicolons): a form
+/// sends each value apart.
+pub const LIST_COLUMNS: [&str; 2] = ["formats", "meetings"];
+
 /// The template's example row: the head of Kazakhstan's delegation at Almaty.
 pub const EXAMPLE: [&str; 23] = [
     "Nurtleu",

@@ -12,7 +12,7 @@ use domain::delegations::{
     Verdict, check_verdict, is_plausible_email, order_members,
 };
 use domain::events::Event;
-use domain::imports::{self, COLUMNS, CellError};
+use domain::imports::{self, COLUMNS, CellError, LIST_COLUMNS};
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
 use domain::validation::Checker;
@@ -398,7 +398,7 @@ async fn delegation_view(
 fn form_row(form: &Form) -> Vec<String> {
     COLUMNS
         .iter()
-        .map(|c| if matches!(*c, "formats" | "meetings") { form.all(c).join(" ") } else { form.get(c).to_string() })
+        .map(|c| if LIST_COLUMNS.contains(c) { form.all(c).join(" ") } else { form.get(c).to_string() })
         .collect()
 }
 

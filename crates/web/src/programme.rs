@@ -525,7 +525,7 @@ async fn travel_form(
         let (Some(from), Some(to)) = (pair.next(), pair.next()) else { return Err(AppError::field(name, "unknown")) };
         travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes: form.number(name)? });
     }
-    places_form(&state, &ctx, event, version, None, Some(travel)).await
+    save_places(&state, &ctx, event, version, None, Some(travel)).await.map(|e| back_to_programme(&e))
 }
 
 /// Adds a venue (`venue` empty) or a room to the venue `venue`, from the host's forms on the
@@ -567,7 +567,7 @@ async fn venue_form(
             });
         }
     }
-    places_form(&state, &ctx, event, version, Some(venues), None).await
+    save_places(&state, &ctx, event, version, Some(venues), None).await.map(|e| back_to_programme(&e))
 }
 
 /// The rooms the scheduler may use for bilaterals, from the host's form on the programme page: a
@@ -588,20 +588,12 @@ async fn rooms_form(
             room.bilaterals = ticked.contains(&format!("{}/{}", venue.slug, room.slug).as_str());
         }
     }
-    places_form(&state, &ctx, event, version, Some(venues), None).await
+    save_places(&state, &ctx, event, version, Some(venues), None).await.map(|e| back_to_programme(&e))
 }
 
-/// How the host's forms for places end: the places saved, back to the programme page.
-async fn places_form(
-    state: &AppState,
-    ctx: &Ctx,
-    event: Event,
-    version: i64,
-    venues: Option<Vec<Venue>>,
-    travel: Option<Vec<Travel>>,
-) -> Result<Response, AppError> {
-    let event = save_places(state, ctx, event, version, venues, travel).await?;
-    Ok(axum::response::Redirect::to(&format!("/events/{}/programme", event.slug)).into_response())
+/// Where the host's forms for places lead once saved.
+fn back_to_programme(event: &Event) -> Response {
+    axum::response::Redirect::to(&format!("/events/{}/programme", event.slug)).into_response()
 }
 
 /// Replaces an event's venues and travel times (those given; the others stay), checked like any

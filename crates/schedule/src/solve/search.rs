@@ -227,10 +227,9 @@ impl Search<'_, '_, '_> {
             again.extend(&ruined);
             self.insert_all(again, &mut journal);
             let after = self.st.objective();
-            if after.weight < before.weight
-                || (after.weight == before.weight
-                    && (after.moves > top.moves + MOVE_SLACK || slack.is_some_and(|s| after.gaps > top.gaps + s)))
-            {
+            // Weight never falls in a run, so a step that keeps it is at the best plan's weight.
+            let strayed = after.moves > top.moves + MOVE_SLACK || slack.is_some_and(|s| after.gaps > top.gaps + s);
+            if after.weight < before.weight || (after.weight == before.weight && strayed) {
                 self.undo(journal);
             } else if !top.better_than(&after) {
                 top = after;
