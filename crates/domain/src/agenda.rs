@@ -188,6 +188,81 @@ pub fn check_change(adopted: bool, before: Option<&AgendaItem>, after: &AgendaIt
     }
 }
 
+/// The meeting's decision to change its adopted agenda: when the agenda had been adopted, when it
+/// was reopened, and why (an item added at a delegation's proposal…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reopening {
+    pub meeting_id: Id,
+    pub format: Format,
+    pub adopted_at: jiff::Timestamp,
+    pub reopened_at: jiff::Timestamp,
+    pub reason: Text,
+}
+
+/// An adopted agenda as it stood when the meeting reopened it: the record that an agenda, once
+/// adopted, changed only by the meeting's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    /// 1 for the agenda first adopted, 2 for the one adopted after it was first reopened…
+    pub number: u32,
+    pub reopening: Reopening,
+    pub items: Vec<RevisionItem>,
+}
+
+/// A question as its agenda was adopted. Kept apart from [`AgendaItem`] so that revisions stored
+/// long ago still read when items gain fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionItem {
+    pub id: Id,
+    pub number: u32,
+    pub title: Text,
+    pub area: String,
+    pub status: ItemStatus,
+    #[serde(default)]
+    pub reason: Text,
+    #[serde(default)]
+    pub forwarded_to: Option<Id>,
+}
+
+impl From<&AgendaItem> for RevisionItem {
+    fn from(i: &AgendaItem) -> Self {
+        RevisionItem {
+            id: i.id,
+            number: i.number,
+            title: i.title.clone(),
+            area: i.area.clone(),
+            status: i.status,
+            reason: i.reason.clone(),
+            forwarded_to: i.forwarded_to,
+        }
+    }
+}
+
+/// What the secretariat enters to reopen an adopted agenda.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenInput {
+    pub format: Format,
+    pub reason: Text,
+}
+
+impl ReopenInput {
+    pub fn validate(self) -> Result<ReopenInput, Invalid> {
+        let mut c = Checker::new();
+        let reason = self.reason.checked(&mut c, "reason", 1_000);
+        c.finish(ReopenInput { reason, ..self })
+    }
+}
+
+/// Reopens an adopted agenda as the meeting decided: the draft it becomes, and the decision. The
+/// store keeps the agenda as it stood with the decision, as the next revision.
+pub fn reopen(agenda: &Agenda, reason: Text, at: jiff::Timestamp) -> Result<(Agenda, Reopening), &'static str> {
+    let adopted_at = agenda.adopted_at.ok_or("the agenda of this format is a draft: it changes without reopening")?;
+    let reopening =
+        Reopening { meeting_id: agenda.meeting_id, format: agenda.format, adopted_at, reopened_at: at, reason };
+    Ok((Agenda { adopted_at: None, ..agenda.clone() }, reopening))
+}
+
 /// Why an agenda cannot be adopted as it stands.
 pub fn check_adoptable(items: &[&AgendaItem]) -> Result<(), Invalid> {
     let mut c = Checker::new();
@@ -263,6 +338,29 @@ mod tests {
         assert!(check_change(true, Some(&item), &renumbered).is_err());
         assert!(check_change(true, None, &item).is_err());
         assert!(check_change(false, Some(&item), &renumbered).is_ok());
+    }
+
+    #[test]
+    fn a_reopened_agenda_is_a_draft_again_and_says_when_it_was_adopted() {
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        let draft = Agenda { meeting_id: new_id(), format: Format::Extended, adopted_at: None, version: 2 };
+        let why = Text::new(&[("ru", "По предложению Республики Беларусь")]);
+        assert!(reopen(&draft, why.clone(), at("2025-04-10T08:00:00Z")).is_err());
+        let adopted = Agenda { adopted_at: Some(at("2025-04-10T06:00:00Z")), ..draft };
+        let (again, reopening) = reopen(&adopted, why.clone(), at("2025-04-10T08:00:00Z")).unwrap();
+        assert!(!again.is_adopted());
+        assert_eq!(again.version, adopted.version, "the store moves the version");
+        let expected = Reopening {
+            meeting_id: adopted.meeting_id,
+            format: Format::Extended,
+            adopted_at: at("2025-04-10T06:00:00Z"),
+            reopened_at: at("2025-04-10T08:00:00Z"),
+            reason: why.clone(),
+        };
+        assert_eq!(reopening, expected);
+        let input = |reason| ReopenInput { format: Format::Extended, reason };
+        assert_eq!(input(Text::new(&[("ru", "  ")])).validate().unwrap_err().0[0].field, "reason");
+        assert!(input(why).validate().is_ok());
     }
 
     #[test]

@@ -507,6 +507,7 @@ pub enum EntityKind {
     BilateralRequest,
     AgendaItem,
     Agenda,
+    AgendaRevision,
     Area,
     Document,
     DocumentVersion,
@@ -522,7 +523,7 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 28] = [
+    pub const ALL: [EntityKind; 29] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -539,6 +540,7 @@ impl EntityKind {
         Self::BilateralRequest,
         Self::AgendaItem,
         Self::Agenda,
+        Self::AgendaRevision,
         Self::Area,
         Self::Document,
         Self::DocumentVersion,
@@ -571,6 +573,7 @@ impl EntityKind {
             Self::BilateralRequest => "bilateral_request",
             Self::AgendaItem => "agenda_item",
             Self::Agenda => "agenda",
+            Self::AgendaRevision => "agenda_revision",
             Self::Area => "area",
             Self::Document => "document",
             Self::DocumentVersion => "document_version",

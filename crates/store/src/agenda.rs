@@ -1,7 +1,8 @@
 //! Agendas: the areas of cooperation a body added, the numbered items before a meeting per format,
-//! and each format's agenda (no row: a draft). Items are never deleted: a withdrawn item stays.
+//! each format's agenda (no row: a draft), and the adopted agendas the meeting reopened. Items are
+//! never deleted: a withdrawn item stays.
 
-use domain::agenda::{Agenda, AgendaItem, Area, ItemStatus};
+use domain::agenda::{Agenda, AgendaItem, Area, ItemStatus, Reopening, Revision, RevisionItem};
 use domain::events::Format;
 use domain::policy::{Actor, EntityKind};
 use domain::{Id, Text};
@@ -228,4 +229,82 @@ pub async fn set_agenda(tx: &mut Tx, actor: &Actor, before: Option<&Agenda>, aft
     };
     audit::record(tx, change).await?;
     Ok(after)
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    meeting_id: Id,
+    format: String,
+    number: i32,
+    adopted_at: time::OffsetDateTime,
+    reopened_at: time::OffsetDateTime,
+    reason: Json<Text>,
+    items: Json<Vec<RevisionItem>>,
+}
+
+impl TryFrom<RevisionRow> for Revision {
+    type Error = StoreError;
+    fn try_from(r: RevisionRow) -> Result<Self> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("agenda revision of meeting {}: {what}", r.meeting_id));
+        Ok(Revision {
+            number: u32::try_from(r.number).map_err(|_| corrupt("number"))?,
+            reopening: Reopening {
+                meeting_id: r.meeting_id,
+                format: format_parse(&r.format).ok_or_else(|| corrupt("format"))?,
+                adopted_at: convert::timestamp_from_db(r.adopted_at),
+                reopened_at: convert::timestamp_from_db(r.reopened_at),
+                reason: r.reason.0,
+            },
+            items: r.items.0,
+        })
+    }
+}
+
+const REVISIONS_OF_MEETING: &str = "SELECT meeting_id, format, number, adopted_at, reopened_at, reason, items \
+     FROM agenda_revisions WHERE meeting_id = $1 ORDER BY CASE format WHEN 'narrow' THEN 0 ELSE 1 END, number";
+const NEXT_REVISION: &str = "SELECT CAST(COALESCE(MAX(number), 0) + 1 AS BIGINT) FROM agenda_revisions \
+     WHERE meeting_id = $1 AND format = $2";
+const ITEMS_OF_FORMAT: &str = select_items!("WHERE meeting_id = $1 AND format = $2 ORDER BY number, id");
+const INSERT_REVISION: &str = "INSERT INTO agenda_revisions (meeting_id, format, number, adopted_at, reopened_at, \
+     reason, items) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// The adopted agendas a meeting reopened, the narrow format's first, each format's in order:
+/// one query.
+pub async fn revisions_of_meeting(store: &Store, meeting: Id) -> Result<Vec<Revision>> {
+    let rows: Vec<RevisionRow> =
+        on!(store, c => sqlx::query_as(REVISIONS_OF_MEETING).bind(meeting).fetch_all(c).await)?;
+    rows.into_iter().map(Revision::try_from).collect()
+}
+
+/// Reopens an adopted agenda: `after` (a draft) written over `before` if it is still at its
+/// version, then the agenda as it stands kept with the `reopening` as the next revision. The items
+/// and the number are read in the same transaction, after the agenda's row is written, so a
+/// change committed meanwhile is in the revision or conflicts. A stale caller keeps nothing.
+pub async fn reopen(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Agenda,
+    after: Agenda,
+    reopening: Reopening,
+) -> Result<(Agenda, Revision)> {
+    let after = set_agenda(tx, actor, Some(before), after).await?;
+    let (meeting, format) = (reopening.meeting_id, format_as_str(reopening.format));
+    let number: i64 = on!(tx, c => sqlx::query_scalar(NEXT_REVISION).bind(meeting).bind(format).fetch_one(c).await)?;
+    let rows: Vec<ItemRow> =
+        on!(tx, c => sqlx::query_as(ITEMS_OF_FORMAT).bind(meeting).bind(format).fetch_all(c).await)?;
+    let items =
+        rows.into_iter().map(|r| AgendaItem::try_from(r).map(|i| RevisionItem::from(&i))).collect::<Result<_>>()?;
+    let number =
+        u32::try_from(number).map_err(|_| StoreError::Corrupt(format!("agenda revisions of meeting {meeting}")))?;
+    let revision = Revision { number, reopening, items };
+    execute!(tx, c => sqlx::query(INSERT_REVISION)
+        .bind(meeting)
+        .bind(format)
+        .bind(number as i32)
+        .bind(convert::timestamp_to_db(revision.reopening.adopted_at))
+        .bind(convert::timestamp_to_db(revision.reopening.reopened_at))
+        .bind(Json(&revision.reopening.reason))
+        .bind(Json(&revision.items)))?;
+    audit::record(tx, Change::create(actor, EntityKind::AgendaRevision, meeting, &revision)).await?;
+    Ok((after, revision))
 }

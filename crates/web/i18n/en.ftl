@@ -185,6 +185,7 @@ month-10 = October
 month-11 = November
 month-12 = December
 date-long = { $day } { $month } { $year }
+date-time = { $date }, { $time }
 error-wrong-password = The current password is wrong.
 
 # Delegations and accreditation
@@ -533,6 +534,11 @@ agenda-number = Number
 agenda-area = Area of cooperation
 agenda-item-title = Question
 agenda-add = Add the item
+agenda-reopen = Reopen the agenda to change it
+agenda-reopen-reason = The meeting's decision to change its agenda
+agenda-revision = Revision { $number }
+agenda-revisions = Agendas adopted earlier
+agenda-revision-reopened = Adopted { $adopted }, reopened { $reopened }
 area-political = Political
 area-trade_economic = Trade and economic
 area-investment = Investment

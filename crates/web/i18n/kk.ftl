@@ -185,6 +185,7 @@ month-10 = қазан
 month-11 = қараша
 month-12 = желтоқсан
 date-long = { $year } жылғы { $day } { $month }
+date-time = { $date }, { $time }
 error-wrong-password = Ағымдағы құпиясөз қате.
 
 # Делегациялар және аккредиттеу
@@ -530,6 +531,11 @@ agenda-number = Нөмірі
 agenda-area = Ынтымақтастық саласы
 agenda-item-title = Мәселе
 agenda-add = Мәселені қосу
+agenda-reopen = Бекітілген күн тәртібіне өзгерістер енгізу
+agenda-reopen-reason = Отырыстың күн тәртібін өзгерту туралы шешімі
+agenda-revision = { $number }-редакция
+agenda-revisions = Бұрын бекітілген редакциялар
+agenda-revision-reopened = { $adopted } бекітілген, { $reopened } өзгерістер енгізу үшін қайта ашылған
 area-political = Саяси
 area-trade_economic = Сауда-экономикалық
 area-investment = Инвестициялық

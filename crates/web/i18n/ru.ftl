@@ -185,6 +185,7 @@ month-10 = октября
 month-11 = ноября
 month-12 = декабря
 date-long = { $day } { $month } { $year } г.
+date-time = { $date }, { $time }
 error-wrong-password = Текущий пароль указан неверно.
 
 # Делегации и аккредитация
@@ -534,6 +535,11 @@ agenda-number = Номер
 agenda-area = Сфера сотрудничества
 agenda-item-title = Вопрос
 agenda-add = Добавить вопрос
+agenda-reopen = Внести изменения в утверждённую повестку дня
+agenda-reopen-reason = Решение заседания об изменении повестки дня
+agenda-revision = Редакция { $number }
+agenda-revisions = Ранее утверждённые редакции
+agenda-revision-reopened = Утверждена { $adopted }, открыта для изменений { $reopened }
 area-political = Политическая
 area-trade_economic = Торгово-экономическая
 area-investment = Инвестиционная

@@ -1,12 +1,15 @@
 //! A meeting's agenda, per format: numbered items with their area of cooperation, initiator,
-//! rapporteur, status and documents; the secretariat keeps it and adopts it. The documents under an
-//! item are listed only as far as the reader's reach goes.
+//! rapporteur, status and documents; the secretariat keeps it, adopts it, and reopens it when the
+//! meeting decides to change its adopted agenda (the adopted one is kept as a revision). The
+//! documents under an item are listed only as far as the reader's reach goes.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use domain::agenda::{Agenda, AgendaItem, Area, AreaInput, ItemInput, ItemStatus, STANDARD_AREAS};
+use domain::agenda::{
+    Agenda, AgendaItem, Area, AreaInput, ItemInput, ItemStatus, ReopenInput, Revision, STANDARD_AREAS,
+};
 use domain::events::Format;
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
@@ -27,13 +30,23 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/events/{event}/meetings/{meeting}/agenda", "Add an agenda item (form)", add_form)
         .post("/events/{event}/meetings/{meeting}/agenda/adopt", "Adopt the agenda of a format (form)", adopt_form)
         .post(
+            "/events/{event}/meetings/{meeting}/agenda/reopen",
+            "Reopen the adopted agenda of a format, with the meeting's reason (form)",
+            reopen_form,
+        )
+        .post(
             "/events/{event}/meetings/{meeting}/agenda/{agenda_item}",
-            "Change an agenda item's status (form)",
-            status_form,
+            "Change an agenda item: its status, and on a draft agenda its number and title (form)",
+            item_form,
         )
         .get("/api/v1/events/{event}/meetings/{meeting}/agenda", "A meeting's agenda with its documents", api_show)
         .post("/api/v1/events/{event}/meetings/{meeting}/agenda", "Add an agenda item", api_add)
         .post("/api/v1/events/{event}/meetings/{meeting}/agenda/adopt", "Adopt the agenda of a format", api_adopt)
+        .post(
+            "/api/v1/events/{event}/meetings/{meeting}/agenda/reopen",
+            "Reopen the adopted agenda of a format, with the meeting's reason and the agenda's version",
+            api_reopen,
+        )
         .put(
             "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}",
             "Replace an agenda item (with its version)",
@@ -47,9 +60,12 @@ struct Sitting {
     meeting: MeetingInEvent,
     items: Vec<AgendaItem>,
     agendas: Vec<Agenda>,
+    revisions: Vec<Revision>,
     areas: Vec<Area>,
     participants: Vec<Participant>,
     bodies: Vec<domain::bodies::Body>,
+    /// The event's time zone, in which times are shown.
+    tz: jiff::tz::TimeZone,
 }
 
 impl Sitting {
@@ -63,9 +79,11 @@ impl Sitting {
         Ok(Sitting {
             items: store::agenda::items_of_meeting(&state.store, meeting.meeting.id).await?,
             agendas: store::agenda::agendas_of_meeting(&state.store, meeting.meeting.id).await?,
+            revisions: store::agenda::revisions_of_meeting(&state.store, meeting.meeting.id).await?,
             areas: store::agenda::areas_of(&state.store, meeting.meeting.body_id).await?,
             participants: store::participants::list(&state.store).await?,
             bodies: store::bodies::list(&state.store).await?,
+            tz: jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
             meeting,
         })
     }
@@ -81,6 +99,21 @@ impl Sitting {
 
     fn adopted(&self, format: Format) -> bool {
         self.agenda(format).is_some_and(Agenda::is_adopted)
+    }
+
+    fn revisions(&self, format: Format) -> impl Iterator<Item = &Revision> {
+        self.revisions.iter().filter(move |r| r.reopening.format == format)
+    }
+
+    /// A moment as the event's readers see it: the date in their language and the time, in the
+    /// event's time zone.
+    fn shown(&self, state: &AppState, lang: &str, at: jiff::Timestamp) -> String {
+        let local = at.to_zoned_datetime(self.tz.clone());
+        let args = [
+            ("date", state.i18n.date(lang, local.date()).into()),
+            ("time", local.strftime("%H:%M").to_string().into()),
+        ];
+        state.i18n.t(lang, "date-time", &args)
     }
 
     fn may_manage(&self, ctx: &Ctx) -> Result<(), AppError> {
@@ -174,10 +207,27 @@ impl Sitting {
                         })
                     })
                     .collect();
+                let revisions: Vec<Value> = self
+                    .revisions(format)
+                    .map(|Revision { number, reopening: r, items }| {
+                        let items: Vec<Value> = items
+                            .iter()
+                            .map(|i| json!({ "number": i.number, "title": i.title, "title_shown": i.title.get(lang),
+                                "status": i.status }))
+                            .collect();
+                        json!({
+                            "number": number, "adopted_at": r.adopted_at, "adopted_shown": self.shown(state, lang, r.adopted_at),
+                            "reopened_at": r.reopened_at, "reopened_shown": self.shown(state, lang, r.reopened_at),
+                            "reason": r.reason, "reason_shown": r.reason.get(lang), "items": items,
+                        })
+                    })
+                    .collect();
                 json!({
                     "format": format, "adopted_at": agenda.and_then(|a| a.adopted_at),
-                    "adopted_shown": agenda.and_then(|a| a.adopted_at).map(|t| state.i18n.date(lang, t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())),
-                    "version": agenda.map_or(0, |a| a.version), "items": items,
+                    "adopted_shown": agenda.and_then(|a| a.adopted_at).map(|t| self.shown(state, lang, t)),
+                    "version": agenda.map_or(0, |a| a.version),
+                    "revision": self.revisions(format).last().map_or(1, |r| r.number + 1),
+                    "revisions": revisions, "items": items,
                 })
             })
             .collect();
@@ -243,6 +293,34 @@ async fn adopt(state: &AppState, ctx: &Ctx, s: &Sitting, format: Format) -> Resu
     let after = store::agenda::set_agenda(&mut tx, &ctx.actor, before, after).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Reopens the adopted agenda of a format as the meeting decided: the adopted agenda is kept as a
+/// revision and the format's agenda is a draft again, to change and adopt anew.
+async fn reopen(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Sitting,
+    version: i64,
+    input: ReopenInput,
+) -> Result<(Agenda, Revision), AppError> {
+    s.may_manage(ctx)?;
+    let input = input.validate()?;
+    if !s.formats().contains(&input.format) {
+        return Err(AppError::field("format", "format-not-held"));
+    }
+    // A format without a recorded agenda has a draft, at version 0 (as its view says).
+    let draft = Agenda { meeting_id: s.meeting.meeting.id, format: input.format, adopted_at: None, version: 0 };
+    let before = s.agenda(input.format).unwrap_or(&draft);
+    if before.version != version {
+        return Err(AppError::Conflict { entity: "agenda", current: before.version });
+    }
+    let (after, reopening) = domain::agenda::reopen(before, input.reason, jiff::Timestamp::now())
+        .map_err(|why| AppError::Refused(why.into()))?;
+    let mut tx = state.store.begin().await?;
+    let reopened = store::agenda::reopen(&mut tx, &ctx.actor, before, after, reopening).await?;
+    tx.commit().await?;
+    Ok(reopened)
 }
 
 async fn page(
@@ -329,6 +407,26 @@ async fn api_adopt(
     Ok(Json(json!({ "agenda": adopt(&state, &ctx, &s, input.format).await? })))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReopenBody {
+    /// The agenda's version the caller read.
+    version: i64,
+    #[serde(flatten)]
+    reopen: ReopenInput,
+}
+
+async fn api_reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+    JsonBody(input): JsonBody<ReopenBody>,
+) -> Result<Json<Value>, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    let (agenda, revision) = reopen(&state, &ctx, &s, input.version, input.reopen).await?;
+    Ok(Json(json!({ "agenda": agenda, "revision": revision })))
+}
+
 async fn api_add_area(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -391,8 +489,9 @@ async fn add_form(
     after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
 }
 
-/// A new status for an item (withdrawn with its reason, forwarded with its body); the rest kept.
-async fn status_form(
+/// A new status for an item (withdrawn with its reason, forwarded with its body) and, while its
+/// agenda is a draft, a new number or title in the reader's language; the rest kept.
+async fn item_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, meeting, id)): Path<(String, String, Id)>,
@@ -403,15 +502,19 @@ async fn status_form(
         let before = s.items.iter().find(|i| i.id == id).ok_or(AppError::NotFound)?;
         let status =
             ItemStatus::parse(form.get("status")).ok_or_else(|| AppError::field("status", "invalid-choice"))?;
-        let mut reason = before.reason.clone();
-        if !form.get("reason").trim().is_empty() {
-            reason.0.insert(ctx.lang.to_string(), form.get("reason").to_string());
-        }
+        let typed = |name: &str, kept: &Text| {
+            let mut text = kept.clone();
+            if !form.get(name).trim().is_empty() {
+                text.0.insert(ctx.lang.to_string(), form.get(name).to_string());
+            }
+            text
+        };
+        let reason = typed("reason", &before.reason);
         let forwarded = form.get("forwarded_to").trim();
         let input = ItemInput {
             format: before.format,
-            number: before.number,
-            title: before.title.clone(),
+            number: form.optional_number("number")?.unwrap_or(before.number),
+            title: typed("title", &before.title),
             area: before.area.clone(),
             initiator: before.initiator.and_then(|p| s.participants.iter().find(|x| x.id == p)).map(|p| p.code.clone()),
             rapporteur: before.rapporteur.clone(),
@@ -433,5 +536,20 @@ async fn adopt_form(
 ) -> Result<Response, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
     let outcome = async { adopt(&state, &ctx, &s, format_of(&form)?).await.map(|_| ()) }.await;
+    after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
+}
+
+async fn reopen_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    let outcome = async {
+        let input = ReopenInput { format: format_of(&form)?, reason: Text::new(&[(ctx.lang, form.get("reason"))]) };
+        reopen(&state, &ctx, &s, form.number("version")?, input).await.map(|_| ())
+    }
+    .await;
     after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
 }

@@ -202,12 +202,15 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("POST", "/events/{event}/meetings/{meeting}/agenda"), SECRETARIAT_REFUSED),
         (("POST", "/events/{event}/meetings/{meeting}/agenda/{agenda_item}"), SECRETARIAT_FORM),
         (("POST", "/events/{event}/meetings/{meeting}/agenda/adopt"), SECRETARIAT_REFUSED),
+        // Sent with a version the agenda is past: the secretariat gets a conflict, the demo stays.
+        (("POST", "/events/{event}/meetings/{meeting}/agenda/reopen"), SECRETARIAT_REFUSED),
         (("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda"), SECRETARIAT_REFUSED_API),
         (
             ("PUT", "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}"),
             [401, 200, 200, 403, 403, 403, 403, 403, 403, 403],
         ),
         (("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda/adopt"), SECRETARIAT_REFUSED_API),
+        (("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda/reopen"), SECRETARIAT_REFUSED_API),
         (("POST", "/api/v1/bodies/{body}/areas"), SECRETARIAT_CREATES),
         // The fixture document is for the CFM's members: the other body's secretariat and the press
         // do not find it. Kazakhstan's officer and ministry, and the secretariat, act on it.
@@ -890,6 +893,14 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("POST", "/events/{event}/meetings/{meeting}/agenda/adopt") => {
             app.form(session, &path, &[("format", "extended")]).await
+        }
+        ("POST", "/events/{event}/meetings/{meeting}/agenda/reopen") => {
+            let fields = [("format", "extended"), ("version", "0"), ("reason", "Matrix")];
+            app.form(session, &path, &fields).await
+        }
+        ("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda/reopen") => {
+            let body = json!({ "format": "extended", "version": 0, "reason": { "en": "Matrix" } });
+            app.json(session, "POST", &path, &body).await
         }
         ("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda") => {
             let body = json!({ "format": "extended", "number": 100 + n % 400, "title": { "en": "Matrix" }, "area": "political" });

@@ -2,7 +2,7 @@
 //! stale writes conflict, search applies every classification inside its query, concurrent
 //! responses are all recorded, and `verify` names a tampered version.
 
-use domain::agenda::{Agenda, AgendaItem, Area, ItemStatus};
+use domain::agenda::{Agenda, AgendaItem, Area, ItemStatus, Revision, RevisionItem};
 use domain::bodies::{ChairRule, DecisionRule, MembershipStatus, NewBody};
 use domain::decisions::{Signature, Stance, StanceRecord};
 use domain::documents::{
@@ -237,9 +237,29 @@ on_both_engines!(areas_items_and_agendas_keep_their_order_and_refuse_stale_write
     let err = store::agenda::set_agenda(&mut tx, &system(), Some(&recorded), adopted).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { entity: "agenda", current: 2 }), "{err:?}");
     drop(tx);
-    assert_eq!(store::agenda::agendas_of_meeting(&store, w.meeting).await.unwrap(), [saved]);
-    let kinds = [EntityKind::Area, EntityKind::AgendaItem, EntityKind::Agenda];
-    assert_eq!(store::audit::recent(&store, &kinds, None, 100).await.unwrap().len(), 7, "every write is audited");
+    assert_eq!(store::agenda::agendas_of_meeting(&store, w.meeting).await.unwrap(), std::slice::from_ref(&saved));
+
+    // The meeting reopens its adopted agenda: a draft again, the adopted one kept as revision 1
+    // with its items as they stand when it is kept.
+    let reason = Text::new(&[("ru", "По предложению Республики Армения")]);
+    let (draft_again, reopening) = domain::agenda::reopen(&saved, reason, now()).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let (reopened, revision) =
+        store::agenda::reopen(&mut tx, &system(), &saved, draft_again.clone(), reopening.clone()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(reopened, Agenda { version: 3, ..draft_again.clone() });
+    let items = store::agenda::items_of_meeting(&store, w.meeting).await.unwrap();
+    let extended: Vec<RevisionItem> =
+        items.iter().filter(|i| i.format == Format::Extended).map(RevisionItem::from).collect();
+    assert_eq!(revision, Revision { number: 1, reopening: reopening.clone(), items: extended });
+    let mut tx = store.begin().await.unwrap();
+    let err = store::agenda::reopen(&mut tx, &system(), &saved, draft_again, reopening).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "agenda", current: 3 }), "{err:?}");
+    drop(tx);
+    assert_eq!(store::agenda::revisions_of_meeting(&store, w.meeting).await.unwrap(), [revision], "kept once");
+    assert_eq!(store::agenda::agendas_of_meeting(&store, w.meeting).await.unwrap(), [reopened]);
+    let kinds = [EntityKind::Area, EntityKind::AgendaItem, EntityKind::Agenda, EntityKind::AgendaRevision];
+    assert_eq!(store::audit::recent(&store, &kinds, None, 100).await.unwrap().len(), 9, "every write is audited");
 });
 
 on_both_engines!(a_document_keeps_every_version_and_refuses_stale_writes, |store| {

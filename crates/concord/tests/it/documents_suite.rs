@@ -370,6 +370,134 @@ async fn an_agenda_item_form_comes_back_in_its_place_with_what_was_typed() {
     assert_eq!(after.iter().find(|(_, i)| i["id"] == id).unwrap().1["status"], "withdrawn");
 }
 
+/// The meeting changes its adopted agenda: the secretariat reopens it with the meeting's reason,
+/// swaps two questions on the page and adopts it again; the agenda adopted first stays readable as
+/// revision 1, as it was. Reopening asks for a reason and the agenda's version, and only the
+/// secretariat may.
+#[tokio::test]
+async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_revision() {
+    let app = TestApp::new().await;
+    let ru = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let page = "/events/almaty-2025/meetings/cis-cfm/agenda";
+    let api = format!("/api/v1{page}");
+    let extended = |agenda: Value| {
+        agenda["formats"].as_array().unwrap().iter().find(|f| f["format"] == "extended").cloned().unwrap()
+    };
+    let first = extended(app.get(&ru, &api).await.json());
+    assert!(first["adopted_at"].is_string(), "the demo's agenda is adopted");
+    assert_eq!((&first["revision"], first["revisions"].as_array().unwrap().len()), (&json!(1), 0));
+    let version = first["version"].to_string();
+    let reopen_form = |body: &str| {
+        body.split("name=\"reopen\" value=\"extended\">")
+            .nth(1)
+            .and_then(|f| f.split("</form>").next())
+            .unwrap_or("")
+            .to_string()
+    };
+    let reopen = |version: &str, reason: &str| {
+        let fields = [
+            ("format", "extended".to_string()),
+            ("reopen", "extended".into()),
+            ("version", version.into()),
+            ("reason", reason.into()),
+        ];
+        let (app, ru) = (&app, &ru);
+        async move {
+            app.form(ru, &format!("{page}/reopen"), &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+                .await
+        }
+    };
+
+    let refused = reopen(&version, " ").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(reopen_form(&refused.body).contains("data-error-for=\"reason\""), "the mistake in the reopening form");
+    assert!(!refused.body.split("id=\"agenda-form\"").nth(1).unwrap().contains("data-error-for"));
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let body = json!({ "format": "extended", "version": first["version"], "reason": { "ru": "Предложение" } });
+    assert_eq!(app.json(&kz, "POST", &format!("{api}/reopen"), &body).await.status, StatusCode::FORBIDDEN);
+    let stale = json!({ "format": "extended", "version": 0, "reason": { "ru": "Предложение" } });
+    assert_eq!(app.json(&ru, "POST", &format!("{api}/reopen"), &stale).await.status, StatusCode::CONFLICT);
+    assert_eq!(extended(app.get(&ru, &api).await.json()), first, "nothing changed");
+
+    let reason = "По предложению Республики Беларусь вопросы 2 и 3 меняются местами";
+    assert_eq!(reopen(&version, reason).await.status, StatusCode::SEE_OTHER);
+    let reopened = extended(app.get(&ru, &api).await.json());
+    assert!(reopened["adopted_at"].is_null() && reopened["revision"] == 2, "{reopened}");
+    let again = json!({ "format": "extended", "version": reopened["version"], "reason": { "ru": reason } });
+    let refused = app.json(&ru, "POST", &format!("{api}/reopen"), &again).await;
+    assert_eq!((refused.status, &refused.json()["error"]["code"]), (StatusCode::CONFLICT, &json!("refused")));
+
+    // Swap questions 2 and 3 through a free number, from each item's form; 3 is reworded too.
+    let item = |agenda: &Value, number: u64| {
+        agenda["items"].as_array().unwrap().iter().find(|i| i["number"] == number).cloned().unwrap()
+    };
+    let (two, three) = (item(&reopened, 2), item(&reopened, 3));
+    let change = |item: Value, number: u64, title: &'static str| {
+        let (app, ru, api) = (&app, &ru, &api);
+        async move {
+            let now = app.get(ru, api).await.json();
+            let current =
+                extended(now)["items"].as_array().unwrap().iter().find(|i| i["id"] == item["id"]).cloned().unwrap();
+            let id = item["id"].as_str().unwrap();
+            // As the page sends it: the status and the body forwarded to as they stand.
+            let shown = app.get(ru, page).await.body;
+            let form = shown.split(&format!("agenda/{id}\" class=\"inline item-status\">")).nth(1).unwrap();
+            let forwarded = current["forwarded_to"]["slug"].as_str().unwrap_or("");
+            if !forwarded.is_empty() {
+                let form = form.split("</form>").next().unwrap();
+                assert!(form.contains(&format!("<option value=\"{forwarded}\" selected>")), "{form}");
+            }
+            let fields = [
+                ("item", id.to_string()),
+                ("version", current["version"].to_string()),
+                ("status", current["status"].as_str().unwrap().to_string()),
+                ("forwarded_to", forwarded.to_string()),
+                ("number", number.to_string()),
+                ("title", title.to_string()),
+            ];
+            app.form(ru, &format!("{page}/{id}"), &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+                .await
+        }
+    };
+    let reworded = "О сотрудничестве в сфере пограничной безопасности (в новой формулировке)";
+    for (which, number, title) in [(&two, 99, ""), (&three, 2, reworded), (&two, 3, "")] {
+        let reply = change(which.clone(), number, title).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    }
+    assert_eq!(app.form(&ru, &format!("{page}/adopt"), &[("format", "extended")]).await.status, StatusCode::SEE_OTHER);
+
+    let second = extended(app.get(&ru, &api).await.json());
+    assert!(second["adopted_at"].is_string() && second["revision"] == 2, "{second}");
+    assert_eq!(
+        (item(&second, 2)["id"].clone(), item(&second, 3)["id"].clone()),
+        (three["id"].clone(), two["id"].clone())
+    );
+    assert_eq!(item(&second, 2)["title"]["ru"], reworded);
+    let adopted = change(three.clone(), 50, "").await;
+    assert_eq!(adopted.status, StatusCode::CONFLICT, "an adopted agenda is not renumbered: {}", adopted.body);
+    assert_eq!(item(&extended(app.get(&ru, &api).await.json()), 2)["id"], three["id"]);
+    let kept = &second["revisions"][0];
+    assert_eq!((&kept["number"], &kept["reason"]["ru"]), (&json!(1), &json!(reason)));
+    assert_eq!(kept["adopted_at"], first["adopted_at"]);
+    let was = |agenda: &Value| -> Vec<(Value, Value)> {
+        agenda["items"].as_array().unwrap().iter().map(|i| (i["number"].clone(), i["title"].clone())).collect()
+    };
+    assert_eq!(was(kept), was(&first), "revision 1 as it was adopted");
+    let agenda = app.get(&ru, &api).await.json();
+    let narrow = agenda["formats"].as_array().unwrap().iter().find(|f| f["format"] == "narrow").unwrap();
+    assert!(narrow["adopted_at"].is_string() && narrow["revision"] == 1, "the other format untouched: {narrow}");
+
+    let shown = app.get(&ru, page).await;
+    assert!(shown.body.contains("Редакция 2") && shown.body.contains("Ранее утверждённые редакции"), "{}", shown.body);
+    assert!(shown.body.contains(reason));
+    let kinds = [domain::policy::EntityKind::AgendaRevision];
+    assert_eq!(
+        store::audit::recent(&app.db.store, &kinds, None, 10).await.unwrap().len(),
+        1,
+        "the revision is audited"
+    );
+}
+
 /// Each item of an agenda's API reply, with its format.
 fn agenda_items(agenda: &Value) -> Vec<(Value, Value)> {
     let formats = agenda["formats"].as_array().unwrap();
