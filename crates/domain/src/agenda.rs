@@ -175,14 +175,15 @@ impl Agenda {
 
 /// Why an item may not be added or changed as asked (`before`: the item as it stands, if any) on
 /// an agenda that is adopted (`adopted`): its questions stay as adopted, only their fate changes.
+/// The reason is a key the web layer words in the reader's language.
 pub fn check_change(adopted: bool, before: Option<&AgendaItem>, after: &AgendaItem) -> Result<(), &'static str> {
     match before {
         _ if !adopted => Ok(()),
-        None => Err("the agenda of this format is adopted: no item is added to it"),
+        None => Err("agenda-adopted-no-new-item"),
         Some(b)
             if (b.format, b.number, &b.title, &b.area) != (after.format, after.number, &after.title, &after.area) =>
         {
-            Err("the agenda is adopted: only an item's status changes now")
+            Err("agenda-adopted-status-only")
         }
         Some(_) => Ok(()),
     }
@@ -190,7 +191,7 @@ pub fn check_change(adopted: bool, before: Option<&AgendaItem>, after: &AgendaIt
 
 /// The meeting's decision to change its adopted agenda: when the agenda had been adopted, when it
 /// was reopened, and why (an item added at a delegation's proposal…).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reopening {
     pub meeting_id: Id,
     pub format: Format,
@@ -201,7 +202,7 @@ pub struct Reopening {
 
 /// An adopted agenda as it stood when the meeting reopened it: the record that an agenda, once
 /// adopted, changed only by the meeting's decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Revision {
     /// 1 for the agenda first adopted, 2 for the one adopted after it was first reopened…
     pub number: u32,
@@ -255,9 +256,10 @@ impl ReopenInput {
 }
 
 /// Reopens an adopted agenda as the meeting decided: the draft it becomes, and the decision. The
-/// store keeps the agenda as it stood with the decision, as the next revision.
+/// store keeps the agenda as it stood with the decision, as the next revision. A draft is refused
+/// (the key the web layer words).
 pub fn reopen(agenda: &Agenda, reason: Text, at: jiff::Timestamp) -> Result<(Agenda, Reopening), &'static str> {
-    let adopted_at = agenda.adopted_at.ok_or("the agenda of this format is a draft: it changes without reopening")?;
+    let adopted_at = agenda.adopted_at.ok_or("agenda-draft")?;
     let reopening =
         Reopening { meeting_id: agenda.meeting_id, format: agenda.format, adopted_at, reopened_at: at, reason };
     Ok((Agenda { adopted_at: None, ..agenda.clone() }, reopening))

@@ -278,8 +278,9 @@ pub async fn revisions_of_meeting(store: &Store, meeting: Id) -> Result<Vec<Revi
 
 /// Reopens an adopted agenda: `after` (a draft) written over `before` if it is still at its
 /// version, then the agenda as it stands kept with the `reopening` as the next revision. The items
-/// and the number are read in the same transaction, after the agenda's row is written, so a
-/// change committed meanwhile is in the revision or conflicts. A stale caller keeps nothing.
+/// and the number are read in the same transaction, after the agenda's row is written, rather
+/// than taken from what the caller read: the revision is the agenda as this reopening found it,
+/// and a second reopening of the same version conflicts on that row and keeps nothing.
 pub async fn reopen(
     tx: &mut Tx,
     actor: &Actor,

@@ -127,6 +127,12 @@ impl Sitting {
         }
     }
 
+    /// The body an item was forwarded to, as the agenda's view names it.
+    fn forwarded_json(&self, to: Option<Id>, lang: &str) -> Option<Value> {
+        let body = self.bodies.iter().find(|b| Some(b.id) == to)?;
+        Some(json!({ "slug": body.slug, "name": body.name.get(lang) }))
+    }
+
     fn areas_json(&self, state: &AppState, lang: &str) -> Vec<Value> {
         STANDARD_AREAS
             .iter()
@@ -202,7 +208,7 @@ impl Sitting {
                             "initiator": i.initiator.and_then(code), "rapporteur": i.rapporteur,
                             "rapporteur_shown": i.rapporteur.get(lang), "status": i.status, "reason": i.reason,
                             "reason_shown": i.reason.get(lang),
-                            "forwarded_to": i.forwarded_to.and_then(|b| self.bodies.iter().find(|x| x.id == b)).map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) })),
+                            "forwarded_to": self.forwarded_json(i.forwarded_to, lang),
                             "version": i.version, "documents": docs,
                         })
                     })
@@ -212,8 +218,9 @@ impl Sitting {
                     .map(|Revision { number, reopening: r, items }| {
                         let items: Vec<Value> = items
                             .iter()
-                            .map(|i| json!({ "number": i.number, "title": i.title, "title_shown": i.title.get(lang),
-                                "status": i.status }))
+                            .map(|i| json!({ "id": i.id, "number": i.number, "title": i.title,
+                                "title_shown": i.title.get(lang), "status": i.status, "reason": i.reason,
+                                "reason_shown": i.reason.get(lang), "forwarded_to": self.forwarded_json(i.forwarded_to, lang) }))
                             .collect();
                         json!({
                             "number": number, "adopted_at": r.adopted_at, "adopted_shown": self.shown(state, lang, r.adopted_at),
@@ -243,7 +250,7 @@ impl Sitting {
 async fn add(state: &AppState, ctx: &Ctx, s: &Sitting, input: ItemInput) -> Result<AgendaItem, AppError> {
     s.may_manage(ctx)?;
     let item = s.item(new_id(), 1, input)?;
-    domain::agenda::check_change(s.adopted(item.format), None, &item).map_err(|why| AppError::Refused(why.into()))?;
+    domain::agenda::check_change(s.adopted(item.format), None, &item).map_err(AppError::refused)?;
     let mut tx = state.store.begin().await?;
     let item = store::agenda::create_item(&mut tx, &ctx.actor, item).await?;
     tx.commit().await?;
@@ -264,8 +271,7 @@ async fn replace(
         return Err(AppError::Conflict { entity: "agenda item", current: before.version });
     }
     let after = s.item(id, version, input)?;
-    domain::agenda::check_change(s.adopted(before.format), Some(before), &after)
-        .map_err(|why| AppError::Refused(why.into()))?;
+    domain::agenda::check_change(s.adopted(before.format), Some(before), &after).map_err(AppError::refused)?;
     let mut tx = state.store.begin().await?;
     let after = store::agenda::replace_item(&mut tx, &ctx.actor, before, after).await?;
     tx.commit().await?;
@@ -279,7 +285,7 @@ async fn adopt(state: &AppState, ctx: &Ctx, s: &Sitting, format: Format) -> Resu
     }
     let before = s.agenda(format);
     if s.adopted(format) {
-        return Err(AppError::Refused("the agenda of this format is adopted already".into()));
+        return Err(AppError::refused("agenda-adopted-already"));
     }
     let items: Vec<&AgendaItem> = s.items.iter().filter(|i| i.format == format).collect();
     domain::agenda::check_adoptable(&items)?;
@@ -315,8 +321,8 @@ async fn reopen(
     if before.version != version {
         return Err(AppError::Conflict { entity: "agenda", current: before.version });
     }
-    let (after, reopening) = domain::agenda::reopen(before, input.reason, jiff::Timestamp::now())
-        .map_err(|why| AppError::Refused(why.into()))?;
+    let (after, reopening) =
+        domain::agenda::reopen(before, input.reason, jiff::Timestamp::now()).map_err(AppError::refused)?;
     let mut tx = state.store.begin().await?;
     let reopened = store::agenda::reopen(&mut tx, &ctx.actor, before, after, reopening).await?;
     tx.commit().await?;

@@ -269,8 +269,8 @@ fn refused(r: Refusal) -> AppError {
         Refusal::NotRequester => {
             AppError::Forbidden("only the requesting side withdraws a request or changes what it follows")
         }
-        Refusal::Withdrawn => AppError::Refused("the request was withdrawn".into()),
-        Refusal::Confirmed => AppError::Refused("the meeting is confirmed; ask the host to change it".into()),
+        Refusal::Withdrawn => AppError::refused("request-withdrawn"),
+        Refusal::Confirmed => AppError::refused("meeting-confirmed"),
     }
 }
 
@@ -381,7 +381,7 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
     let plan = tokio::task::spawn_blocking(move || schedule::solve(&instance, &options))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Refused(e.to_string()))?;
+        .map_err(|e| AppError::refused_with("schedule-impossible", vec![("detail", e.to_string())]))?;
     let outcomes = prepared.outcomes(&plan);
     let mut tx = state.store.begin().await?;
     for before in &s.requests {

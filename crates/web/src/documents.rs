@@ -614,7 +614,7 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
     let proposer = d.member(&input.participant)?.id;
     d.may_act_for(ctx, proposer)?;
     if !d.doc.status.is_open() {
-        return Err(AppError::Refused("the text is no longer open to amendments".into()));
+        return Err(AppError::refused("document-closed-to-amendments"));
     }
     let latest = d.original()?;
     let input = input.validate(latest)?;
@@ -660,7 +660,7 @@ async fn respond(
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
     if a.status != AmendmentStatus::Pending {
-        return Err(AppError::Refused("the amendment is no longer pending".into()));
+        return Err(AppError::refused("amendment-not-pending"));
     }
     let comment = input.comment.trim().to_string();
     if comment.chars().count() > 5_000 {
@@ -722,9 +722,7 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
         }
         None => {
             if !d.doc.status.is_open() {
-                return Err(AppError::Refused(
-                    "the adopted text is frozen: make a new document or a formal correction".into(),
-                ));
+                return Err(AppError::refused("adopted-text-frozen"));
             }
             if input.accept.is_empty() {
                 return Err(AppError::field("accept", "required"));
@@ -743,7 +741,9 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
             )
             .map_err(|e| match e {
                 Unconsolidable::NotPending(_) => AppError::field("accept", "not-pending"),
-                other => AppError::Refused(other.to_string()),
+                Unconsolidable::SameParagraph(_, _, paragraph) => {
+                    AppError::refused_with("amendments-same-paragraph", vec![("paragraph", paragraph.to_string())])
+                }
             })?;
             let next = store::documents::add_version(&mut tx, &ctx.actor, &d.doc, next).await?;
             for (before, after) in changed {
@@ -763,7 +763,7 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
     if !d.doc.status.is_open() {
-        return Err(AppError::Refused("the decision on this document is taken".into()));
+        return Err(AppError::refused("decision-taken"));
     }
     let input = input.validate()?;
     let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
@@ -805,7 +805,7 @@ async fn decide(
         return Err(AppError::Conflict { entity: "document", current: d.doc.version });
     }
     if !d.doc.status.is_open() {
-        return Err(AppError::Refused("the decision on this document is taken".into()));
+        return Err(AppError::refused("decision-taken"));
     }
     let forwarded_to = match input.forwarded_to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(slug) => Some(
@@ -823,7 +823,7 @@ async fn decide(
             d.doc.clone().adopted(d.original()?, forwarded_to, jiff::Timestamp::now())
         }
         DecisionAction::Adopt if outcome == Outcome::NobodyJoined => {
-            return Err(AppError::Refused("no member has joined yet: record the stances first".into()));
+            return Err(AppError::refused("no-member-joined"));
         }
         DecisionAction::Adopt => Document { status: DocumentStatus::NotAdopted, ..d.doc.clone() },
     };
@@ -837,7 +837,7 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
     authorize(&ctx.actor, Action::ManageDocuments { body: d.body.id })?;
     let participant = d.member(&input.participant)?.id;
     if !matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed) {
-        return Err(AppError::Refused("only an adopted text is signed".into()));
+        return Err(AppError::refused("only-adopted-signed"));
     }
     let input = input.validate()?;
     let signature = Signature {

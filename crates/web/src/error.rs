@@ -34,9 +34,10 @@ pub enum AppError {
     /// A change that would put a person or a room in two places at once, with each clash in words.
     #[error("refused: {message}")]
     Clash { message: String, details: Vec<Detail> },
-    /// A change the state of things does not allow (a withdrawn request, contradictory fixed meetings).
-    #[error("refused: {0}")]
-    Refused(String),
+    /// A change the state of things does not allow (a withdrawn request, an adopted agenda):
+    /// worded in the reader's language by the message `refused-{key}` (see [`REFUSALS`]).
+    #[error("refused: {key}")]
+    Refused { key: &'static str, args: Vec<(&'static str, String)> },
     #[error("conflict: {entity} is now at version {current}")]
     Conflict { entity: &'static str, current: i64 },
     #[error("payload too large")]
@@ -55,7 +56,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } | AppError::Clash { .. } | AppError::Refused(_) => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Clash { .. } | AppError::Refused { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,11 +73,22 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::Clash { .. } => "clash",
-            AppError::Refused(_) => "refused",
+            AppError::Refused { .. } => "refused",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
+    }
+
+    /// A refusal worded by the message `refused-{key}`, one of [`REFUSALS`].
+    pub fn refused(key: &'static str) -> Self {
+        Self::refused_with(key, Vec::new())
+    }
+
+    /// A refusal whose wording names something (`args`: the message's variables).
+    pub fn refused_with(key: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        debug_assert!(REFUSALS.contains(&key), "refusal {key} is not in REFUSALS");
+        AppError::Refused { key, args }
     }
 
     /// One invalid field, for problems found at the edge (a date that does not parse).
@@ -84,6 +96,26 @@ impl AppError {
         AppError::Invalid(Invalid(vec![domain::FieldError { field: field.to_string(), code, args: vec![] }]))
     }
 }
+
+/// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
+pub const REFUSALS: [&str; 16] = [
+    "request-withdrawn",
+    "meeting-confirmed",
+    "schedule-impossible",
+    "agenda-adopted-no-new-item",
+    "agenda-adopted-status-only",
+    "agenda-adopted-already",
+    "agenda-draft",
+    "release-transition",
+    "release-empty",
+    "document-closed-to-amendments",
+    "amendment-not-pending",
+    "adopted-text-frozen",
+    "amendments-same-paragraph",
+    "decision-taken",
+    "no-member-joined",
+    "only-adopted-signed",
+];
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
@@ -153,8 +185,11 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
             let field = if details.len() == 1 { details[0].field.clone() } else { None };
             ErrorBody { code: err.code(), message: status_message, field, details }
         }
-        AppError::Refused(message) => {
-            ErrorBody { code: err.code(), message: format!("{status_message} {message}"), field: None, details: vec![] }
+        // A refusal is not a change made meanwhile: its own words replace the status's.
+        AppError::Refused { key, args } => {
+            let args: Vec<_> = args.iter().map(|(name, value)| (*name, value.as_str().into())).collect();
+            let message = i18n.t(lang, &format!("refused-{key}"), &args);
+            ErrorBody { code: err.code(), message, field: None, details: vec![] }
         }
         AppError::Import { message, details } | AppError::Clash { message, details } => {
             ErrorBody { code: err.code(), message: message.clone(), field: None, details: details.clone() }

@@ -120,6 +120,7 @@ pub fn routes() -> Vec<RouteInfo> {
 #[doc(hidden)]
 pub mod testing {
     //! Hooks for the integration tests.
+    pub use crate::error::REFUSALS;
     pub use crate::i18n::LANGUAGES;
     pub use crate::render::TEMPLATES;
 

@@ -562,7 +562,12 @@ async fn move_release(
 ) -> Result<PressRelease, AppError> {
     let moved = release.moved(transition, now()).map_err(|e| match e {
         domain::press::TransitionError::TimeInThePast => AppError::field("at", "time-in-the-past"),
-        other => AppError::Refused(other.to_string()),
+        domain::press::TransitionError::Empty => AppError::refused("release-empty"),
+        domain::press::TransitionError::NotFromHere { from, to } => {
+            let status =
+                |s: domain::press::ReleaseStatus| state.i18n.t(ctx.lang, &format!("press-status-{}", s.as_str()), &[]);
+            AppError::refused_with("release-transition", vec![("from", status(from)), ("to", status(to))])
+        }
     })?;
     save(state, ctx, &moved, version).await
 }

@@ -385,6 +385,8 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     };
     let first = extended(app.get(&ru, &api).await.json());
     assert!(first["adopted_at"].is_string(), "the demo's agenda is adopted");
+    let adopted_shown = first["adopted_shown"].as_str().unwrap();
+    assert!(adopted_shown.ends_with(", 10:00"), "at 10:00 in Almaty, not in UTC: {adopted_shown}");
     assert_eq!((&first["revision"], first["revisions"].as_array().unwrap().len()), (&json!(1), 0));
     let version = first["version"].to_string();
     let reopen_form = |body: &str| {
@@ -415,6 +417,9 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     let body = json!({ "format": "extended", "version": first["version"], "reason": { "ru": "Предложение" } });
     assert_eq!(app.json(&kz, "POST", &format!("{api}/reopen"), &body).await.status, StatusCode::FORBIDDEN);
+    let stray =
+        json!({ "format": "extended", "version": first["version"], "reason": { "ru": "Предложение" }, "items": [] });
+    assert_eq!(app.json(&ru, "POST", &format!("{api}/reopen"), &stray).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     let stale = json!({ "format": "extended", "version": 0, "reason": { "ru": "Предложение" } });
     assert_eq!(app.json(&ru, "POST", &format!("{api}/reopen"), &stale).await.status, StatusCode::CONFLICT);
     assert_eq!(extended(app.get(&ru, &api).await.json()), first, "nothing changed");
@@ -425,7 +430,9 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     assert!(reopened["adopted_at"].is_null() && reopened["revision"] == 2, "{reopened}");
     let again = json!({ "format": "extended", "version": reopened["version"], "reason": { "ru": reason } });
     let refused = app.json(&ru, "POST", &format!("{api}/reopen"), &again).await;
-    assert_eq!((refused.status, &refused.json()["error"]["code"]), (StatusCode::CONFLICT, &json!("refused")));
+    let error = &refused.json()["error"];
+    assert_eq!((refused.status, &error["code"]), (StatusCode::CONFLICT, &json!("refused")));
+    assert_eq!(error["message"], "Повестка дня этого формата ещё не утверждена: изменения вносятся в проект напрямую.");
 
     // Swap questions 2 and 3 through a free number, from each item's form; 3 is reworded too.
     let item = |agenda: &Value, number: u64| {
@@ -435,16 +442,18 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     let change = |item: Value, number: u64, title: &'static str| {
         let (app, ru, api) = (&app, &ru, &api);
         async move {
-            let now = app.get(ru, api).await.json();
-            let current =
-                extended(now)["items"].as_array().unwrap().iter().find(|i| i["id"] == item["id"]).cloned().unwrap();
+            let now = extended(app.get(ru, api).await.json());
+            let current = now["items"].as_array().unwrap().iter().find(|i| i["id"] == item["id"]).cloned().unwrap();
             let id = item["id"].as_str().unwrap();
             // As the page sends it: the status and the body forwarded to as they stand.
             let shown = app.get(ru, page).await.body;
             let form = shown.split(&format!("agenda/{id}\" class=\"inline item-status\">")).nth(1).unwrap();
+            let form = form.split("</form>").next().unwrap();
+            let draft = now["adopted_at"].is_null();
+            assert_eq!(form.contains("name=\"number\""), draft, "a number to change only on a draft: {form}");
+            assert_eq!(form.contains("name=\"title\""), draft);
             let forwarded = current["forwarded_to"]["slug"].as_str().unwrap_or("");
             if !forwarded.is_empty() {
-                let form = form.split("</form>").next().unwrap();
                 assert!(form.contains(&format!("<option value=\"{forwarded}\" selected>")), "{form}");
             }
             let fields = [
@@ -475,12 +484,16 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     assert_eq!(item(&second, 2)["title"]["ru"], reworded);
     let adopted = change(three.clone(), 50, "").await;
     assert_eq!(adopted.status, StatusCode::CONFLICT, "an adopted agenda is not renumbered: {}", adopted.body);
+    // Refused in the reader's language, and not as a change made meanwhile.
+    assert!(adopted.body.contains("у вопроса теперь можно изменить только статус"), "refused: {}", adopted.body);
+    assert!(!adopted.body.contains("тем временем"), "{}", adopted.body);
     assert_eq!(item(&extended(app.get(&ru, &api).await.json()), 2)["id"], three["id"]);
     let kept = &second["revisions"][0];
     assert_eq!((&kept["number"], &kept["reason"]["ru"]), (&json!(1), &json!(reason)));
-    assert_eq!(kept["adopted_at"], first["adopted_at"]);
-    let was = |agenda: &Value| -> Vec<(Value, Value)> {
-        agenda["items"].as_array().unwrap().iter().map(|i| (i["number"].clone(), i["title"].clone())).collect()
+    assert_eq!((&kept["adopted_at"], &kept["adopted_shown"]), (&first["adopted_at"], &first["adopted_shown"]));
+    let was = |agenda: &Value| -> Vec<(Value, Value, Value)> {
+        let items = agenda["items"].as_array().unwrap().iter();
+        items.map(|i| (i["number"].clone(), i["title"].clone(), i["status"].clone())).collect()
     };
     assert_eq!(was(kept), was(&first), "revision 1 as it was adopted");
     let agenda = app.get(&ru, &api).await.json();

@@ -54,6 +54,8 @@ async fn the_three_languages_have_the_same_messages() {
         let extra: Vec<_> = other.iter().filter(|k| !en.contains(k)).collect();
         assert!(missing.is_empty() && extra.is_empty(), "{l}: missing {missing:?}, extra {extra:?}");
     }
+    let unworded: Vec<_> = web::testing::REFUSALS.iter().filter(|k| !en.contains(&format!("refused-{k}"))).collect();
+    assert!(unworded.is_empty(), "refusals without words: {unworded:?}");
 }
 
 #[tokio::test]
