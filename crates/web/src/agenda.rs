@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::agenda::{
-    Agenda, AgendaItem, Area, AreaInput, ItemInput, ItemStatus, ReopenInput, Revision, STANDARD_AREAS,
+    Agenda, AgendaItem, Area, AreaInput, ItemInput, ItemStatus, ReopenInput, Revision, RevisionItem, STANDARD_AREAS,
 };
 use domain::events::Format;
 use domain::participants::Participant;
@@ -105,15 +105,14 @@ impl Sitting {
         self.revisions.iter().filter(move |r| r.reopening.format == format)
     }
 
-    /// A moment as the event's readers see it: the date in their language and the time, in the
-    /// event's time zone.
+    /// A moment as the event's readers see it, in the event's time zone.
     fn shown(&self, state: &AppState, lang: &str, at: jiff::Timestamp) -> String {
-        let local = at.to_zoned_datetime(self.tz.clone());
-        let args = [
-            ("date", state.i18n.date(lang, local.date()).into()),
-            ("time", local.strftime("%H:%M").to_string().into()),
-        ];
-        state.i18n.t(lang, "date-time", &args)
+        state.i18n.date_time(lang, &at.to_zoned_datetime(self.tz.clone()))
+    }
+
+    /// Whether the meeting sits in `format`, the one an agenda is adopted or reopened in.
+    fn held(&self, format: Format) -> Result<(), AppError> {
+        if self.formats().contains(&format) { Ok(()) } else { Err(AppError::field("format", "format-not-held")) }
     }
 
     fn may_manage(&self, ctx: &Ctx) -> Result<(), AppError> {
@@ -127,10 +126,16 @@ impl Sitting {
         }
     }
 
-    /// The body an item was forwarded to, as the agenda's view names it.
-    fn forwarded_json(&self, to: Option<Id>, lang: &str) -> Option<Value> {
-        let body = self.bodies.iter().find(|b| Some(b.id) == to)?;
-        Some(json!({ "slug": body.slug, "name": body.name.get(lang) }))
+    /// What an item in force and an item of an earlier revision show alike: its number, title,
+    /// area and fate.
+    fn question_json(&self, state: &AppState, q: &RevisionItem, lang: &str) -> Value {
+        let forwarded_to = self.bodies.iter().find(|b| Some(b.id) == q.forwarded_to);
+        json!({
+            "id": q.id, "number": q.number, "title": q.title, "title_shown": q.title.get(lang), "area": q.area,
+            "area_name": self.area_name(state, &q.area, lang), "status": q.status, "reason": q.reason,
+            "reason_shown": q.reason.get(lang),
+            "forwarded_to": forwarded_to.map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) })),
+        })
     }
 
     fn areas_json(&self, state: &AppState, lang: &str) -> Vec<Value> {
@@ -202,26 +207,19 @@ impl Sitting {
                             .map(|d| json!({ "id": d.id, "register_number": d.register_number, "title": d.title.get(lang),
                                 "status": d.status, "kind": d.kind }))
                             .collect();
-                        json!({
-                            "id": i.id, "number": i.number, "title": i.title, "title_shown": i.title.get(lang),
-                            "area": i.area, "area_name": self.area_name(state, &i.area, lang),
-                            "initiator": i.initiator.and_then(code), "rapporteur": i.rapporteur,
-                            "rapporteur_shown": i.rapporteur.get(lang), "status": i.status, "reason": i.reason,
-                            "reason_shown": i.reason.get(lang),
-                            "forwarded_to": self.forwarded_json(i.forwarded_to, lang),
-                            "version": i.version, "documents": docs,
-                        })
+                        let mut question = self.question_json(state, &RevisionItem::from(i), lang);
+                        question["initiator"] = json!(i.initiator.and_then(code));
+                        question["rapporteur"] = json!(i.rapporteur);
+                        question["rapporteur_shown"] = json!(i.rapporteur.get(lang));
+                        question["version"] = json!(i.version);
+                        question["documents"] = json!(docs);
+                        question
                     })
                     .collect();
                 let revisions: Vec<Value> = self
                     .revisions(format)
                     .map(|Revision { number, reopening: r, items }| {
-                        let items: Vec<Value> = items
-                            .iter()
-                            .map(|i| json!({ "id": i.id, "number": i.number, "title": i.title,
-                                "title_shown": i.title.get(lang), "status": i.status, "reason": i.reason,
-                                "reason_shown": i.reason.get(lang), "forwarded_to": self.forwarded_json(i.forwarded_to, lang) }))
-                            .collect();
+                        let items: Vec<Value> = items.iter().map(|q| self.question_json(state, q, lang)).collect();
                         json!({
                             "number": number, "adopted_at": r.adopted_at, "adopted_shown": self.shown(state, lang, r.adopted_at),
                             "reopened_at": r.reopened_at, "reopened_shown": self.shown(state, lang, r.reopened_at),
@@ -280,9 +278,7 @@ async fn replace(
 
 async fn adopt(state: &AppState, ctx: &Ctx, s: &Sitting, format: Format) -> Result<Agenda, AppError> {
     s.may_manage(ctx)?;
-    if !s.formats().contains(&format) {
-        return Err(AppError::field("format", "format-not-held"));
-    }
+    s.held(format)?;
     let before = s.agenda(format);
     if s.adopted(format) {
         return Err(AppError::refused("agenda-adopted-already"));
@@ -312,9 +308,7 @@ async fn reopen(
 ) -> Result<(Agenda, Revision), AppError> {
     s.may_manage(ctx)?;
     let input = input.validate()?;
-    if !s.formats().contains(&input.format) {
-        return Err(AppError::field("format", "format-not-held"));
-    }
+    s.held(input.format)?;
     // A format without a recorded agenda has a draft, at version 0 (as its view says).
     let draft = Agenda { meeting_id: s.meeting.meeting.id, format: input.format, adopted_at: None, version: 0 };
     let before = s.agenda(input.format).unwrap_or(&draft);

@@ -83,6 +83,13 @@ impl I18n {
         )
     }
 
+    /// A moment written out with its date in the language and its time, where it is given
+    /// ("11 April 2025, 10:00").
+    pub fn date_time(&self, lang: &str, at: &jiff::ZonedDateTime) -> String {
+        let args = [("date", self.date(lang, at.date()).into()), ("time", at.strftime("%H:%M").to_string().into())];
+        self.t(lang, "date-time", &args)
+    }
+
     /// A span of days as people write them: "10–11 April 2025" within one month, both dates in
     /// full across months, one date for one day.
     pub fn dates(&self, lang: &str, first: Date, last: Date) -> String {
