@@ -111,7 +111,8 @@ fn to_json(value: &Value) -> Result<Json, Error> {
 /// form again with status 422 and each message by its field (`reshow` renders it); on a conflict
 /// (the record changed since the form was read) the form again with status 409, what was typed
 /// kept and the reason on the page as a whole (`form`), the page showing the record as it is now;
-/// other errors as they are.
+/// on a refusal (what the record's state does not allow) the form again with status 409 and the
+/// refusal's words as the page's reason; other errors as they are.
 pub async fn form_outcome<F, Fut>(
     state: &AppState,
     ctx: &Ctx,
@@ -131,6 +132,12 @@ where
         Err(AppError::Conflict { .. }) => {
             let changed = domain::FieldError { field: "form".into(), code: "changed-meanwhile", args: vec![] };
             let errors = state.i18n.field_errors(ctx.lang, &domain::Invalid(vec![changed]));
+            Ok((StatusCode::CONFLICT, reshow(errors).await?).into_response())
+        }
+        // What the state of things does not allow is said on the form's page, so that what was
+        // typed stays in front of the reader rather than on an error page.
+        Err(refusal @ AppError::Refused { .. }) => {
+            let errors = json!({ "form": crate::error::body(&refusal, &state.i18n, ctx.lang).message });
             Ok((StatusCode::CONFLICT, reshow(errors).await?).into_response())
         }
         Err(e) => Err(e),

@@ -487,6 +487,11 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     // Refused in the reader's language, and not as a change made meanwhile.
     assert!(adopted.body.contains("у вопроса теперь можно изменить только статус"), "refused: {}", adopted.body);
     assert!(!adopted.body.contains("тем временем"), "{}", adopted.body);
+    assert!(
+        adopted.body.contains("id=\"error-form\"") && adopted.body.contains("id=\"agenda-form\""),
+        "said on the agenda's page, not on an error page: {}",
+        adopted.body
+    );
     assert_eq!(item(&extended(app.get(&ru, &api).await.json()), 2)["id"], three["id"]);
     let kept = &second["revisions"][0];
     assert_eq!((&kept["number"], &kept["reason"]["ru"]), (&json!(1), &json!(reason)));
