@@ -173,12 +173,14 @@ impl Agenda {
     }
 }
 
-/// Why an item may not be added or changed as asked (`before`: the item as it stands, if any) on
-/// an agenda that is adopted (`adopted`): its questions stay as adopted, only their fate changes.
-/// The reason is a key the web layer words in the reader's language.
-pub fn check_change(adopted: bool, before: Option<&AgendaItem>, after: &AgendaItem) -> Result<(), &'static str> {
+/// Why an item may not be added or changed as asked (`before`: the item as it stands, if any),
+/// given the formats whose agenda is adopted: an adopted agenda's questions stay as adopted, only
+/// their fate changes, so an item neither joins one nor leaves it. The reason is a key the web
+/// layer words in the reader's language.
+pub fn check_change(adopted: &[Format], before: Option<&AgendaItem>, after: &AgendaItem) -> Result<(), &'static str> {
+    let touches_adopted = adopted.contains(&after.format) || before.is_some_and(|b| adopted.contains(&b.format));
     match before {
-        _ if !adopted => Ok(()),
+        _ if !touches_adopted => Ok(()),
         None => Err("agenda-adopted-no-new-item"),
         Some(b)
             if (b.format, b.number, &b.title, &b.area) != (after.format, after.number, &after.title, &after.area) =>
@@ -336,10 +338,19 @@ mod tests {
         };
         let withdrawn = AgendaItem { status: ItemStatus::Withdrawn, ..item.clone() };
         let renumbered = AgendaItem { number: 2, ..item.clone() };
-        assert!(check_change(true, Some(&item), &withdrawn).is_ok());
-        assert!(check_change(true, Some(&item), &renumbered).is_err());
-        assert!(check_change(true, None, &item).is_err());
-        assert!(check_change(false, Some(&item), &renumbered).is_ok());
+        let extended = [Format::Extended];
+        assert!(check_change(&extended, Some(&item), &withdrawn).is_ok());
+        assert!(check_change(&extended, Some(&item), &renumbered).is_err());
+        assert!(check_change(&extended, None, &item).is_err());
+        assert!(check_change(&[], Some(&item), &renumbered).is_ok());
+        assert!(check_change(&[Format::Narrow], Some(&item), &renumbered).is_ok(), "another format's agenda");
+        let to_narrow = AgendaItem { format: Format::Narrow, ..item.clone() };
+        assert_eq!(check_change(&extended, Some(&item), &to_narrow), Err("agenda-adopted-status-only"), "leaves it");
+        assert_eq!(
+            check_change(&[Format::Narrow], Some(&item), &to_narrow),
+            Err("agenda-adopted-status-only"),
+            "joins it"
+        );
     }
 
     #[test]

@@ -192,6 +192,31 @@ const INSERT_AGENDA: &str = "INSERT INTO agendas (meeting_id, format, adopted_at
 const UPDATE_AGENDA: &str = "UPDATE agendas SET adopted_at = $1, version = version + 1 \
      WHERE meeting_id = $2 AND format = $3 AND version = $4";
 
+const HOLD_AGENDA: &str = "INSERT INTO agendas (meeting_id, format, adopted_at, version) VALUES ($1, $2, NULL, 1) \
+     ON CONFLICT (meeting_id, format) DO UPDATE SET version = agendas.version + 1 RETURNING adopted_at";
+
+/// Holds the agendas an item change touches, until the transaction ends, and says which of those
+/// formats are adopted as the transaction finds them. The item's change is decided on that answer,
+/// not on what its request read before: an adoption in another transaction waits for this one,
+/// then conflicts, as the agenda's version has moved (a format without a row gets one), so it never
+/// adopts items it did not see; and a change decided on a draft never lands on an agenda adopted
+/// meanwhile.
+pub async fn hold_agendas(tx: &mut Tx, meeting: Id, formats: &[Format]) -> Result<Vec<Format>> {
+    let mut adopted = Vec::new();
+    // Always in the same order, so that two changes holding both formats cannot deadlock.
+    for format in [Format::Narrow, Format::Extended].into_iter().filter(|f| formats.contains(f)) {
+        let at: Option<time::OffsetDateTime> = on!(tx, c => sqlx::query_scalar(HOLD_AGENDA)
+            .bind(meeting)
+            .bind(format_as_str(format))
+            .fetch_one(c)
+            .await)?;
+        if at.is_some() {
+            adopted.push(format);
+        }
+    }
+    Ok(adopted)
+}
+
 /// The agendas of a meeting that have a row (a format without one has a draft agenda), narrow first.
 pub async fn agendas_of_meeting(store: &Store, meeting: Id) -> Result<Vec<Agenda>> {
     let rows: Vec<AgendaRow> = on!(store, c => sqlx::query_as(AGENDAS_OF_MEETING).bind(meeting).fetch_all(c).await)?;

@@ -248,8 +248,9 @@ impl Sitting {
 async fn add(state: &AppState, ctx: &Ctx, s: &Sitting, input: ItemInput) -> Result<AgendaItem, AppError> {
     s.may_manage(ctx)?;
     let item = s.item(new_id(), 1, input)?;
-    domain::agenda::check_change(s.adopted(item.format), None, &item).map_err(AppError::refused)?;
     let mut tx = state.store.begin().await?;
+    let adopted = store::agenda::hold_agendas(&mut tx, item.meeting_id, &[item.format]).await?;
+    domain::agenda::check_change(&adopted, None, &item).map_err(AppError::refused)?;
     let item = store::agenda::create_item(&mut tx, &ctx.actor, item).await?;
     tx.commit().await?;
     Ok(item)
@@ -269,8 +270,9 @@ async fn replace(
         return Err(AppError::Conflict { entity: "agenda item", current: before.version });
     }
     let after = s.item(id, version, input)?;
-    domain::agenda::check_change(s.adopted(before.format), Some(before), &after).map_err(AppError::refused)?;
     let mut tx = state.store.begin().await?;
+    let adopted = store::agenda::hold_agendas(&mut tx, before.meeting_id, &[before.format, after.format]).await?;
+    domain::agenda::check_change(&adopted, Some(before), &after).map_err(AppError::refused)?;
     let after = store::agenda::replace_item(&mut tx, &ctx.actor, before, after).await?;
     tx.commit().await?;
     Ok(after)

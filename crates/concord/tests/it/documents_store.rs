@@ -262,6 +262,51 @@ on_both_engines!(areas_items_and_agendas_keep_their_order_and_refuse_stale_write
     assert_eq!(store::audit::recent(&store, &kinds, None, 100).await.unwrap().len(), 9, "every write is audited");
 });
 
+// The race the page cannot see: the secretariat sends a renumbering decided on the draft just as
+// the agenda is adopted. The change holds the agenda, so the adoption waits for it and conflicts
+// (its version moved), and a change after the adoption finds the agenda adopted.
+on_both_engines!(an_item_change_holds_its_agenda_so_an_adoption_meanwhile_conflicts, |store| {
+    let w = world(&store).await;
+    let mut tx = store.begin().await.unwrap();
+    let draft = Agenda { meeting_id: w.meeting, format: Format::Extended, adopted_at: None, version: 1 };
+    let draft = store::agenda::set_agenda(&mut tx, &system(), None, draft).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut change = store.begin().await.unwrap();
+    let adopted = store::agenda::hold_agendas(&mut change, w.meeting, &[Format::Extended]).await.unwrap();
+    assert!(adopted.is_empty());
+    let renumbered = AgendaItem { number: 7, ..w.item.clone() };
+    store::agenda::replace_item(&mut change, &system(), &w.item, renumbered).await.unwrap();
+    let adoption = tokio::spawn({
+        let (store, draft) = (store.clone(), draft.clone());
+        async move {
+            let mut tx = store.begin().await?;
+            let adopted = Agenda { adopted_at: Some(now()), ..draft.clone() };
+            let adopted = store::agenda::set_agenda(&mut tx, &system(), Some(&draft), adopted).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(adopted)
+        }
+    });
+    change.commit().await.unwrap();
+    let err = adoption.await.unwrap().unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "agenda", current: 2 }), "{err:?}");
+    assert_eq!(store::agenda::items_of_meeting(&store, w.meeting).await.unwrap()[0].number, 7);
+
+    let current = store::agenda::agendas_of_meeting(&store, w.meeting).await.unwrap().remove(0);
+    let mut tx = store.begin().await.unwrap();
+    let adopted = Agenda { adopted_at: Some(now()), ..current.clone() };
+    store::agenda::set_agenda(&mut tx, &system(), Some(&current), adopted).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let held = store::agenda::hold_agendas(&mut tx, w.meeting, &[Format::Extended, Format::Narrow]).await.unwrap();
+    assert_eq!(held, [Format::Extended], "the narrow format's draft has no row, and gets one");
+    tx.commit().await.unwrap();
+    let narrow = Agenda { meeting_id: w.meeting, format: Format::Narrow, adopted_at: Some(now()), version: 1 };
+    let mut tx = store.begin().await.unwrap();
+    let err = store::agenda::set_agenda(&mut tx, &system(), None, narrow).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "agenda", current: 1 }), "{err:?}");
+});
+
 on_both_engines!(a_document_keeps_every_version_and_refuses_stale_writes, |store| {
     let w = world(&store).await;
     let draft = document(&w, "CFM/2025/01", Classification::Listed, vec![w.ru, w.kz, w.ru]);

@@ -439,6 +439,17 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
         agenda["items"].as_array().unwrap().iter().find(|i| i["number"] == number).cloned().unwrap()
     };
     let (two, three) = (item(&reopened, 2), item(&reopened, 3));
+    // A question of the draft does not move into the narrow format's agenda, which stays adopted.
+    let moved = json!({ "version": two["version"], "format": "narrow", "number": 90, "title": two["title"],
+        "area": two["area"], "initiator": two["initiator"], "rapporteur": two["rapporteur"], "status": two["status"],
+        "forwarded_to": two["forwarded_to"]["slug"] });
+    let refused = app.json(&ru, "PUT", &format!("{api}/{}", two["id"].as_str().unwrap()), &moved).await;
+    assert_eq!(
+        (refused.status, &refused.json()["error"]["code"]),
+        (StatusCode::CONFLICT, &json!("refused")),
+        "{}",
+        refused.body
+    );
     let change = |item: Value, number: u64, title: &'static str| {
         let (app, ru, api) = (&app, &ru, &api);
         async move {
