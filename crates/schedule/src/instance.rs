@@ -186,6 +186,34 @@ pub struct Instance {
     pub previous: Vec<Placement>,
 }
 
+/// Why a fixed meeting cannot stay where it is, alone or beside another fixed one. Persons and
+/// rooms are named by their ids, so that a caller can word the reason in its own language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FixedFault {
+    #[error("its start is not on the {grid}-minute grid")]
+    OffGrid { grid: i64 },
+    #[error("it is not wholly inside one of its windows and one day")]
+    OutsideWindows,
+    #[error("its room is not among the rooms it allows")]
+    RoomNotAllowed,
+    #[error("its room seats only {capacity}")]
+    Capacity { capacity: u32 },
+    #[error("its room is unavailable then")]
+    RoomUnavailable,
+    #[error("\"{person}\" is not present then")]
+    Absent { person: String },
+    #[error("\"{person}\" is busy then{}", .label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default())]
+    Busy { person: String, label: Option<String> },
+    #[error("\"{person}\" would have more than {max} bilaterals that day")]
+    MaxPerDay { person: String, max: u32 },
+    #[error("both hold room \"{room}\" at once")]
+    SameRoom { room: String },
+    #[error("{} cannot attend both, with travel and buffer", .persons.join(", "))]
+    SharedPersons { persons: Vec<String> },
+    #[error("they are in the wrong order")]
+    Order,
+}
+
 /// Why an instance cannot be solved as given; names the item at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InstanceError {
@@ -214,9 +242,9 @@ pub enum InstanceError {
     #[error("{what} is negative")]
     Negative { what: &'static str },
     #[error("the fixed meeting of request \"{request}\" does not fit: {why}")]
-    Fixed { request: String, why: String },
+    Fixed { request: String, why: FixedFault },
     #[error("the fixed meetings of \"{a}\" and \"{b}\" contradict each other: {why}")]
-    FixedClash { a: String, b: String, why: String },
+    FixedClash { a: String, b: String, why: FixedFault },
     #[error("the previous plan names an unknown request \"{0}\"")]
     UnknownPrevious(String),
 }

@@ -16,7 +16,9 @@ mod plan;
 mod solve;
 
 pub use check::{Report, Violation, check};
-pub use instance::{Busy, Day, Fixed, Instance, InstanceError, Person, Placement, Request, Room, Span, Travel};
+pub use instance::{
+    Busy, Day, Fixed, FixedFault, Instance, InstanceError, Person, Placement, Request, Room, Span, Travel,
+};
 pub use plan::{Meeting, Objective, Plan, Reason, Unplaced};
 pub use solve::{Options, solve};
 

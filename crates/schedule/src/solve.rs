@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::{Instance, InstanceError, Plan};
+use crate::{FixedFault, Instance, InstanceError, Plan};
 
 pub(crate) mod exact;
 pub(crate) mod model;
@@ -127,7 +127,7 @@ fn place_fixed<'m, 'a>(m: &'m Model<'a>) -> Result<State<'m, 'a>, InstanceError>
         let Some((start, room)) = req.fixed else { continue };
         let request = m.requests[r].to_string();
         if let Some(fault) = m.fault(r, start, room) {
-            return Err(InstanceError::Fixed { request, why: m.describe(&fault) });
+            return Err(InstanceError::Fixed { request, why: m.fixed_fault(fault) });
         }
         let day = m.starts(r).iter().find(|&&(s, _)| s == start).map(|&(_, d)| d).expect("inside a window");
         let o = Opt { start, room, day };
@@ -137,21 +137,24 @@ fn place_fixed<'m, 'a>(m: &'m Model<'a>) -> Result<State<'m, 'a>, InstanceError>
             false
         });
         let clash_with =
-            |q: usize, why: String| InstanceError::FixedClash { a: m.requests[q].to_string(), b: request.clone(), why };
+            |q: usize, why| InstanceError::FixedClash { a: m.requests[q].to_string(), b: request.clone(), why };
         match clash {
             None => st.place(r, o),
             Some(Conflict::Room(q)) => {
-                return Err(clash_with(q, format!("both hold room \"{}\" at once", m.rooms[room])));
+                return Err(clash_with(q, FixedFault::SameRoom { room: m.rooms[room].to_string() }));
             }
             Some(Conflict::Person(q)) => {
-                let shared: Vec<&str> =
-                    req.persons.iter().filter(|p| m.reqs[q].persons.contains(p)).map(|&p| m.persons[p]).collect();
-                let why = format!("{} cannot attend both, with travel and buffer", shared.join(", "));
-                return Err(clash_with(q, why));
+                let persons = req
+                    .persons
+                    .iter()
+                    .filter(|p| m.reqs[q].persons.contains(p))
+                    .map(|&p| m.persons[p].into())
+                    .collect();
+                return Err(clash_with(q, FixedFault::SharedPersons { persons }));
             }
-            Some(Conflict::Precedence(q)) => return Err(clash_with(q, "they are in the wrong order".to_string())),
+            Some(Conflict::Precedence(q)) => return Err(clash_with(q, FixedFault::Order)),
             Some(Conflict::MaxPerDay(p)) => {
-                let why = format!("\"{}\" would have more than {} bilaterals that day", m.persons[p], m.max_per_day[p]);
+                let why = FixedFault::MaxPerDay { person: m.persons[p].to_string(), max: m.max_per_day[p] };
                 return Err(InstanceError::Fixed { request, why });
             }
         }
@@ -326,7 +329,9 @@ mod tests {
             i.persons[0].busy.push(crate::Busy { start: 540, end: 560, venue: None, label: None });
             i.requests[0].fixed = fixed(540);
         };
-        assert!(matches!(fails(&busy), InstanceError::Fixed { why, .. } if why.contains("\"a\" is busy")));
+        let why = FixedFault::Busy { person: "a".into(), label: None };
+        assert_eq!(fails(&busy), InstanceError::Fixed { request: "x".into(), why });
+        assert_eq!(fails(&busy).to_string(), "the fixed meeting of request \"x\" does not fit: \"a\" is busy then");
         let clash = |i: &mut Instance| {
             i.requests.push(crate::Request {
                 id: "y".into(),

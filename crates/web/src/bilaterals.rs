@@ -170,6 +170,56 @@ impl Sideline {
         }
     }
 
+    /// Why the confirmed meetings cannot all stay where they are, in the reader's language. Any
+    /// other fault of the instance is this module's own (it builds the instance from checked
+    /// data), so it is an internal error.
+    fn impossible(&self, state: &AppState, lang: &str, error: schedule::InstanceError) -> AppError {
+        use schedule::{FixedFault, InstanceError};
+        let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
+        let why = |fault: &FixedFault| match fault {
+            FixedFault::OffGrid { grid } => t("schedule-fixed-off-grid", &[("grid", (*grid).into())]),
+            FixedFault::OutsideWindows => t("schedule-fixed-outside-hours", &[]),
+            FixedFault::RoomNotAllowed => t("schedule-fixed-room-not-allowed", &[]),
+            FixedFault::Capacity { capacity } => t("schedule-fixed-capacity", &[("capacity", (*capacity).into())]),
+            FixedFault::RoomUnavailable => t("schedule-fixed-room-unavailable", &[]),
+            FixedFault::Absent { person } => {
+                t("schedule-fixed-absent", &[("person", self.person(person, lang).into())])
+            }
+            // The instance built here labels no busy time: the person's programme is theirs to see.
+            FixedFault::Busy { person, .. } => {
+                t("schedule-fixed-busy", &[("person", self.person(person, lang).into())])
+            }
+            FixedFault::MaxPerDay { person, max } => {
+                t("schedule-fixed-max-per-day", &[("person", self.person(person, lang).into()), ("max", (*max).into())])
+            }
+            FixedFault::SameRoom { room } => {
+                let (venue, room) = room.split_once('/').unwrap_or(("", room));
+                t("schedule-fixed-same-room", &[("room", self.place(venue, room, lang).into())])
+            }
+            FixedFault::SharedPersons { persons } => {
+                let persons = persons.iter().map(|p| self.person(p, lang)).collect::<Vec<_>>().join("; ");
+                t("schedule-fixed-shared-persons", &[("persons", persons.into())])
+            }
+            FixedFault::Order => t("schedule-fixed-order", &[]),
+        };
+        let detail = match &error {
+            InstanceError::Fixed { request, why: fault } => t(
+                "schedule-fixed",
+                &[("meeting", self.meeting_words(request, lang).into()), ("why", why(fault).into())],
+            ),
+            InstanceError::FixedClash { a, b, why: fault } => t(
+                "schedule-fixed-clash",
+                &[
+                    ("a", self.meeting_words(a, lang).into()),
+                    ("b", self.meeting_words(b, lang).into()),
+                    ("why", why(fault).into()),
+                ],
+            ),
+            other => return AppError::Internal(format!("the scheduler's instance: {other}")),
+        };
+        AppError::refused_with("schedule-impossible", vec![("detail", detail)])
+    }
+
     /// Where and when a request's meeting is: its programme item once confirmed, else the
     /// scheduler's proposal.
     fn placement(&self, r: &Request) -> Option<Placement> {
@@ -381,7 +431,7 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
     let plan = tokio::task::spawn_blocking(move || schedule::solve(&instance, &options))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::refused_with("schedule-impossible", vec![("detail", e.to_string())]))?;
+        .map_err(|e| s.impossible(state, ctx.lang, e))?;
     let outcomes = prepared.outcomes(&plan);
     let mut tx = state.store.begin().await?;
     for before in &s.requests {

@@ -101,6 +101,21 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
         let itinerary = app.get(session, &format!("/events/almaty-2025/delegations/{code}/itinerary")).await;
         assert!(itinerary.body.contains("Bilateral meeting: Kazakhstan – Tajikistan"), "{code}'s itinerary");
     }
+    // Hours that leave the confirmed meeting out: the run is refused, the meeting named and the
+    // reason worded in the reader's language.
+    let ru = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
+    let early = json!({ "day_starts": "08:00:00", "day_ends": "12:00:00" });
+    let refused = app.json(&ru, "POST", &format!("{BILATERALS}/schedule"), &early).await;
+    let error = &refused.json()["error"];
+    assert_eq!((refused.status, &error["code"]), (StatusCode::CONFLICT, &json!("refused")), "{}", refused.body);
+    let starts = time.split('–').next().unwrap();
+    assert_eq!(
+        error["message"],
+        format!(
+            "Составить расписание невозможно: подтверждённая встреча «Казахстан – Таджикистан, 11.04 {starts}» не может \
+             остаться на своём месте: она выходит за часы, отведённые для двусторонних встреч."
+        )
+    );
     let again = app.json(&tj, "POST", &answer, &json!({ "answer": "decline", "version": 3 })).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "a confirmed meeting is the host's to change: {}", again.body);
 

@@ -3,9 +3,8 @@
 //! dynamic constraints between meetings live in [`super::state`].
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use crate::{Instance, Span};
+use crate::{FixedFault, Instance, Span};
 
 /// A place a request can take: a start, a room and the day the start falls on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -242,31 +241,16 @@ impl<'a> Model<'a> {
         None
     }
 
-    /// Renders a fault for an error message.
-    pub fn describe(&self, fault: &Fault) -> String {
-        FaultText(self, fault).to_string()
-    }
-}
-
-struct FaultText<'m, 'a>(&'m Model<'a>, &'m Fault);
-
-impl fmt::Display for FaultText<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let m = self.0;
-        match self.1 {
-            Fault::OffGrid => write!(f, "its start is not on the {}-minute grid", m.inst.grid),
-            Fault::OutsideWindows => write!(f, "it is not wholly inside one of its windows and one day"),
-            Fault::RoomNotAllowed => write!(f, "its room is not among the rooms it allows"),
-            Fault::Capacity { capacity } => write!(f, "its room seats only {capacity}"),
-            Fault::RoomUnavailable => write!(f, "its room is unavailable then"),
-            Fault::Absent { person } => write!(f, "\"{}\" is not present then", m.persons[*person]),
-            Fault::Busy { person, label } => {
-                write!(f, "\"{}\" is busy then", m.persons[*person])?;
-                match label {
-                    Some(label) => write!(f, " ({label})"),
-                    None => Ok(()),
-                }
-            }
+    /// A fixed meeting's fault, with its persons named.
+    pub fn fixed_fault(&self, fault: Fault) -> FixedFault {
+        match fault {
+            Fault::OffGrid => FixedFault::OffGrid { grid: self.inst.grid },
+            Fault::OutsideWindows => FixedFault::OutsideWindows,
+            Fault::RoomNotAllowed => FixedFault::RoomNotAllowed,
+            Fault::Capacity { capacity } => FixedFault::Capacity { capacity },
+            Fault::RoomUnavailable => FixedFault::RoomUnavailable,
+            Fault::Absent { person } => FixedFault::Absent { person: self.persons[person].to_string() },
+            Fault::Busy { person, label } => FixedFault::Busy { person: self.persons[person].to_string(), label },
         }
     }
 }
