@@ -769,6 +769,7 @@ struct ResponseRow {
 const AMENDMENTS: &str = "SELECT id, document_id, version, paragraph, operation, text, target, justification, \
      proposer_id, status, created_at, row_version FROM amendments WHERE document_id = $1 ORDER BY created_at, id";
 const AMENDMENT_VERSION: &str = "SELECT row_version FROM amendments WHERE id = $1";
+const AMENDMENT_STATUS: &str = "SELECT status, row_version FROM amendments WHERE id = $1";
 const RESPONSES: &str = "SELECT r.amendment_id, r.participant_id, r.position, r.comment, r.at \
      FROM amendment_responses r JOIN amendments a ON a.id = r.amendment_id WHERE a.document_id = $1 \
      ORDER BY r.at, r.id";
@@ -845,13 +846,25 @@ pub async fn propose(tx: &mut Tx, actor: &Actor, amendment: Amendment) -> Result
 }
 
 /// A response to an amendment: added beside the others, never over them, so that delegations
-/// answering at once are all recorded. An unknown amendment is [`StoreError::Unknown`].
+/// answering at once are all recorded. An unknown amendment is [`StoreError::Unknown`]; one no
+/// longer pending is a conflict, as it was decided after the caller read it. Callers hold the
+/// document first ([`hold_open`]), as a consolidation does, so that none decides the amendment
+/// between this check and the response.
 pub async fn respond(tx: &mut Tx, actor: &Actor, amendment: Id, response: Response) -> Result<()> {
     #[derive(Serialize)]
     struct Responded<'a> {
         amendment_id: Id,
         #[serde(flatten)]
         response: &'a Response,
+    }
+    let found: Option<(String, i64)> =
+        on!(tx, c => sqlx::query_as(AMENDMENT_STATUS).bind(amendment).fetch_optional(c).await)?;
+    match found {
+        None => return Err(StoreError::Unknown { field: "amendment" }),
+        Some((status, current)) if status != AmendmentStatus::Pending.as_str() => {
+            return Err(StoreError::Conflict { entity: "amendment", current });
+        }
+        Some(_) => {}
     }
     let response = Response { at: stored(response.at), ..response };
     insert_response(tx, amendment, &response).await?;

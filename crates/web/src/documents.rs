@@ -659,6 +659,9 @@ async fn respond(
     let a = d.amendments.iter().find(|a| a.id == amendment).ok_or(AppError::NotFound)?;
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
+    if !d.doc.status.is_open() {
+        return Err(AppError::refused("document-closed-to-amendments"));
+    }
     if a.status != AmendmentStatus::Pending {
         return Err(AppError::refused("amendment-not-pending"));
     }
@@ -671,6 +674,9 @@ async fn respond(
     }
     let response = AmendmentResponse { participant, position: input.position, comment, at: jiff::Timestamp::now() };
     let mut tx = state.store.begin().await?;
+    // A response is a step of the negotiation: a consolidation decided without it conflicts, and
+    // one that decided the amendment first leaves it to answer no more.
+    store::documents::hold_open(&mut tx, d.doc.id, None).await?;
     store::documents::respond(&mut tx, &ctx.actor, a.id, response).await?;
     tx.commit().await?;
     Ok(())

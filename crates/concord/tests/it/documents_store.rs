@@ -648,6 +648,11 @@ on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |stor
     let err = store::documents::replace_amendment(&mut tx, &system(), &all[0], accepted).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { entity: "amendment", current: 2 }), "{err:?}");
     drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let late = Response { participant: w.kz, position: Position::Objects, comment: String::new(), at: now() };
+    let err = store::documents::respond(&mut tx, &system(), saved.id, late).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "amendment", current: 2 }), "decided: {err:?}");
+    drop(tx);
     assert_eq!(store::documents::amendments(&store, doc.id).await.unwrap(), [saved]);
 
     let mut tx = store.begin().await.unwrap();

@@ -86,9 +86,23 @@ async fn negotiation(app: TestApp) {
     let both = json!({ "version": version, "accept": [by_amendment], "reject": [by_amendment] });
     let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &both).await;
     assert_eq!(reply.json()["error"]["field"], "reject", "not both accepted and rejected");
+    // An objection sent while the secretariat consolidates: the consolidation, decided without
+    // it, conflicts rather than accept the amendment over it.
+    let respond = |session, amendment: &str, body: Value| {
+        let (app, url) = (&app, format!("{amendments}/{amendment}/responses"));
+        async move { app.json(session, "POST", &url, &body).await }
+    };
+    let objection = respond(&am, &by_amendment, json!({ "participant": "AM", "position": "objects" })).await;
+    assert_eq!(objection.status, StatusCode::CREATED, "{}", objection.body);
+    let consolidate = json!({ "version": version, "accept": [by_amendment], "reject": [am_amendment] });
+    let unseen = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
+    assert_eq!(unseen.status, StatusCode::CONFLICT, "{}", unseen.body);
+    let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     let consolidate = json!({ "version": version, "accept": [by_amendment], "reject": [am_amendment] });
     let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let decided = respond(&kz, &by_amendment, json!({ "participant": "KZ", "position": "objects" })).await;
+    assert_eq!((decided.status, &decided.json()["error"]["code"]), (StatusCode::CONFLICT, &json!("refused")));
     let stale = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a second edit of the same version conflicts");
 
@@ -168,6 +182,10 @@ async fn negotiation(app: TestApp) {
         )
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT, "an adopted text takes no amendment");
+    let kz_amendment = carried["id"].as_str().unwrap();
+    let late = respond(&by, kz_amendment, json!({ "participant": "BY", "position": "supports" })).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "nor a response to an amendment still pending: {}", late.body);
+    assert!(late.body.contains("document-closed") || late.json()["error"]["code"] == "refused", "{}", late.body);
     let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await;
     assert!(audit.body.contains(&frozen), "the hash is in the audit chain");
 
