@@ -178,16 +178,18 @@ impl Agenda {
 /// their fate changes, so an item neither joins one nor leaves it. The reason is a key the web
 /// layer words in the reader's language.
 pub fn check_change(adopted: &[Format], before: Option<&AgendaItem>, after: &AgendaItem) -> Result<(), &'static str> {
-    let touches_adopted = adopted.contains(&after.format) || before.is_some_and(|b| adopted.contains(&b.format));
+    if adopted.contains(&after.format) && before.is_none_or(|b| b.format != after.format) {
+        return Err("agenda-adopted-no-new-item");
+    }
     match before {
-        _ if !touches_adopted => Ok(()),
-        None => Err("agenda-adopted-no-new-item"),
         Some(b)
-            if (b.format, b.number, &b.title, &b.area) != (after.format, after.number, &after.title, &after.area) =>
+            if adopted.contains(&b.format)
+                && (b.format, b.number, &b.title, &b.area)
+                    != (after.format, after.number, &after.title, &after.area) =>
         {
             Err("agenda-adopted-status-only")
         }
-        Some(_) => Ok(()),
+        _ => Ok(()),
     }
 }
 
@@ -348,7 +350,7 @@ mod tests {
         assert_eq!(check_change(&extended, Some(&item), &to_narrow), Err("agenda-adopted-status-only"), "leaves it");
         assert_eq!(
             check_change(&[Format::Narrow], Some(&item), &to_narrow),
-            Err("agenda-adopted-status-only"),
+            Err("agenda-adopted-no-new-item"),
             "joins it"
         );
     }

@@ -193,14 +193,18 @@ const UPDATE_AGENDA: &str = "UPDATE agendas SET adopted_at = $1, version = versi
      WHERE meeting_id = $2 AND format = $3 AND version = $4";
 
 const HOLD_AGENDA: &str = "INSERT INTO agendas (meeting_id, format, adopted_at, version) VALUES ($1, $2, NULL, 1) \
-     ON CONFLICT (meeting_id, format) DO UPDATE SET version = agendas.version + 1 RETURNING adopted_at";
+     ON CONFLICT (meeting_id, format) DO UPDATE \
+     SET version = CASE WHEN agendas.adopted_at IS NULL THEN agendas.version + 1 ELSE agendas.version END \
+     RETURNING adopted_at";
 
 /// Holds the agendas an item change touches, until the transaction ends, and says which of those
 /// formats are adopted as the transaction finds them. The item's change is decided on that answer,
 /// not on what its request read before: an adoption in another transaction waits for this one,
-/// then conflicts, as the agenda's version has moved (a format without a row gets one), so it never
+/// then conflicts, as a draft's version moves (a format without a row gets one), so it never
 /// adopts items it did not see; and a change decided on a draft never lands on an agenda adopted
-/// meanwhile.
+/// meanwhile. An adopted agenda's version stays: the status changes of a sitting do not make a
+/// colleague's reopening conflict. The version counts what adoption must have seen, not a change
+/// of its own, so it is not audited; the item's change is.
 pub async fn hold_agendas(tx: &mut Tx, meeting: Id, formats: &[Format]) -> Result<Vec<Format>> {
     let mut adopted = Vec::new();
     // Always in the same order, so that two changes holding both formats cannot deadlock.

@@ -523,18 +523,22 @@ bilateral-why-max-per-day = { $person } already has the most bilaterals allowed 
 bilateral-why-precedence = It must follow meetings that are not scheduled early enough: { $requests }.
 bilateral-why-precedence-unnamed = It must follow other meetings of the requesting delegation that are not scheduled early enough.
 bilateral-why-lost-to = Every possible time is taken by meetings of equal or higher priority: { $requests }.
-schedule-fixed = the confirmed meeting “{ $meeting }” cannot stay where it is: { $why }
-schedule-fixed-clash = the confirmed meetings “{ $a }” and “{ $b }” cannot both stay where they are: { $why }
-schedule-fixed-off-grid = its start is not on the { $grid }-minute grid.
+schedule-fixed = the confirmed meeting “{ $meeting }” cannot be kept as it is, because { $why }
+schedule-fixed-clash = the confirmed meetings “{ $a }” and “{ $b }” cannot both be kept as they are, because { $why }
+schedule-fixed-off-grid = its start does not fall on the steps set by “Start every { $grid } minutes”.
 schedule-fixed-outside-hours = it lies outside the hours set for bilaterals.
 schedule-fixed-room-not-allowed = its room is not among the rooms it may use.
+schedule-fixed-room-gone = its room is no longer among the event's rooms.
 schedule-fixed-capacity = its room seats only { $capacity }.
 schedule-fixed-room-unavailable = its room is unavailable then.
-schedule-fixed-absent = { $person } is not present then.
-schedule-fixed-busy = { $person } is busy then.
-schedule-fixed-max-per-day = { $person } would have more than { $max } bilaterals that day.
-schedule-fixed-same-room = both are in { $room } at the same time.
-schedule-fixed-shared-persons = { $persons } cannot attend both, with travel and the pause between meetings.
+schedule-fixed-absent = { $person } has not arrived yet or has already left.
+schedule-fixed-busy = { $person } has another commitment in the programme then.
+schedule-fixed-max-per-day = { $person } would have more than { $max } { $max ->
+    [one] bilateral
+   *[other] bilaterals
+} that day.
+schedule-fixed-same-room = both are at the same time in the same room ({ $room }).
+schedule-fixed-shared-persons = there is not enough time between them for travel and the buffer between commitments ({ $persons }).
 schedule-fixed-order = they are in the wrong order.
 error-window-too-short = The window is shorter than the meeting.
 error-no-head = A side has no head of delegation; name who meets.

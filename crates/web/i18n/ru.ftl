@@ -524,18 +524,22 @@ bilateral-why-max-per-day = У участника { $person } уже наибо�
 bilateral-why-precedence = Встреча должна следовать за встречами, которые не назначены достаточно рано: { $requests }.
 bilateral-why-precedence-unnamed = Встреча должна следовать за другими встречами запросившей делегации, которые не назначены достаточно рано.
 bilateral-why-lost-to = Всё возможное время занято встречами с таким же или более высоким приоритетом: { $requests }.
-schedule-fixed = подтверждённая встреча «{ $meeting }» не может остаться на своём месте: { $why }
-schedule-fixed-clash = подтверждённые встречи «{ $a }» и «{ $b }» не могут обе остаться на своих местах: { $why }
-schedule-fixed-off-grid = её начало не совпадает с сеткой в { $grid } мин.
+schedule-fixed = подтверждённую встречу «{ $meeting }» нельзя сохранить в прежнем виде, так как { $why }
+schedule-fixed-clash = подтверждённые встречи «{ $a }» и «{ $b }» нельзя сохранить обе в прежнем виде, так как { $why }
+schedule-fixed-off-grid = её начало не совпадает с шагом «Начало каждые { $grid } мин».
 schedule-fixed-outside-hours = она выходит за часы, отведённые для двусторонних встреч.
 schedule-fixed-room-not-allowed = её зал не входит в число допустимых для неё.
+schedule-fixed-room-gone = её зала больше нет среди залов мероприятия.
 schedule-fixed-capacity = её зал вмещает только { $capacity } чел.
 schedule-fixed-room-unavailable = её зал в это время недоступен.
-schedule-fixed-absent = { $person } в это время отсутствует.
-schedule-fixed-busy = { $person } в это время занят(-а).
-schedule-fixed-max-per-day = у участника { $person } в этот день было бы больше { $max } двусторонних встреч.
-schedule-fixed-same-room = обе проходят в одно время в зале { $room }.
-schedule-fixed-shared-persons = { $persons } не успевает на обе с учётом переезда и перерыва между встречами.
+schedule-fixed-absent = { $person } ещё не прибыл(-а) или уже убыл(-а).
+schedule-fixed-busy = у участника { $person } в это время другое мероприятие программы.
+schedule-fixed-max-per-day = у участника { $person } в этот день было бы больше { $max } { $max ->
+    [one] двусторонней встречи
+   *[other] двусторонних встреч
+}.
+schedule-fixed-same-room = обе назначены на одно время в одном зале ({ $room }).
+schedule-fixed-shared-persons = между ними не хватает времени на переезд и перерыв между мероприятиями (участники: { $persons }).
 schedule-fixed-order = они идут в неверном порядке.
 error-window-too-short = Окно короче встречи.
 error-no-head = У одной из сторон нет главы делегации; укажите, кто встречается.

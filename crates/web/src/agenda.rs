@@ -77,8 +77,11 @@ impl Sitting {
             .find(|m| m.meeting.slug == meeting)
             .ok_or(AppError::NotFound)?;
         Ok(Sitting {
-            items: store::agenda::items_of_meeting(&state.store, meeting.meeting.id).await?,
+            // The agendas before their items: an item changed between the two reads has moved its
+            // agenda's version past the one read here, so an adoption decided on these items
+            // conflicts (store::agenda::hold_agendas).
             agendas: store::agenda::agendas_of_meeting(&state.store, meeting.meeting.id).await?,
+            items: store::agenda::items_of_meeting(&state.store, meeting.meeting.id).await?,
             revisions: store::agenda::revisions_of_meeting(&state.store, meeting.meeting.id).await?,
             areas: store::agenda::areas_of(&state.store, meeting.meeting.body_id).await?,
             participants: store::participants::list(&state.store).await?,

@@ -172,7 +172,7 @@ impl Sideline {
 
     /// Why the confirmed meetings cannot all stay where they are, in the reader's language. Any
     /// other fault of the instance is this module's own (it builds the instance from checked
-    /// data), so it is an internal error.
+    /// data, and drops proposals in rooms no longer offered), so it is an internal error.
     fn impossible(&self, state: &AppState, lang: &str, error: schedule::InstanceError) -> AppError {
         use schedule::{FixedFault, InstanceError};
         let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
@@ -213,6 +213,14 @@ impl Sideline {
                     ("a", self.meeting_words(a, lang).into()),
                     ("b", self.meeting_words(b, lang).into()),
                     ("why", why(fault).into()),
+                ],
+            ),
+            // Requests name rooms only where they are confirmed: a room the event no longer has.
+            InstanceError::UnknownRoom { request, .. } => t(
+                "schedule-fixed",
+                &[
+                    ("meeting", self.meeting_words(request, lang).into()),
+                    ("why", t("schedule-fixed-room-gone", &[]).into()),
                 ],
             ),
             other => return AppError::Internal(format!("the scheduler's instance: {other}")),
