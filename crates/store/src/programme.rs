@@ -81,6 +81,38 @@ pub async fn item(store: &Store, id: Id) -> Result<Item> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
+/// What a change to an event's programme was checked against: how many items it had and the sum
+/// of their versions. Items are never deleted and every change moves an item's version, so any
+/// change in between changes the stamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    items: i64,
+    versions: i64,
+}
+
+impl Stamp {
+    pub fn of(items: &[Item]) -> Stamp {
+        Stamp { items: items.len() as i64, versions: items.iter().map(|i| i.version).sum() }
+    }
+}
+
+const HOLD_EVENT: &str = "UPDATE events SET version = version WHERE id = $1";
+const PROGRAMME_STAMP: &str =
+    "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM programme_items WHERE event_id = $1";
+
+/// Holds an event's programme until the transaction ends, and is a conflict if it is no longer as
+/// `seen`. Clashes are checked against the whole programme, outside any row a change writes: two
+/// hosts booking one room at once each check a programme without the other's item. Every change
+/// holds the programme first, so the second finds the first's item and checks again.
+pub async fn hold(tx: &mut Tx, event: Id, seen: Stamp) -> Result<()> {
+    execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event))?;
+    let (items, versions): (i64, i64) = on!(tx, c => sqlx::query_as(PROGRAMME_STAMP).bind(event).fetch_one(c).await)?;
+    if (Stamp { items, versions }) != seen {
+        return Err(StoreError::Conflict { entity: "programme", current: versions });
+    }
+    Ok(())
+}
+
 pub async fn create(tx: &mut Tx, actor: &Actor, event: Id, fields: ItemFields) -> Result<Item> {
     let item = Item::new(new_id(), event, fields);
     execute!(tx, c => sqlx::query(INSERT)

@@ -459,6 +459,10 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     let items = s.attended();
     let sidelines = s.sidelines(&items, Settings::default());
     let mut tx = state.store.begin().await?;
+    // The plan was made against the programme of its run: whatever the programme gained since in
+    // the meeting's room or for its persons refuses the confirmation, as it would the host's own
+    // item.
+    store::programme::hold(&mut tx, s.p.event.id, store::programme::Stamp::of(&s.p.items)).await?;
     let mut made = Vec::new();
     for before in s.requests.iter().filter(|r| chosen.is_empty() || chosen.contains(&r.id)) {
         let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };
@@ -487,6 +491,7 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
             press: PressAccess::Closed,
             visibility: Visibility::Participants,
         };
+        s.p.check(state, ctx.lang, &Item::new(domain::new_id(), s.p.event.id, fields.clone()))?;
         let item = store::programme::create(&mut tx, &ctx.actor, s.p.event.id, fields).await?;
         store::bilaterals::replace(&mut tx, &ctx.actor, before, Request { item: Some(item.id), ..before.clone() })
             .await?;

@@ -21,6 +21,7 @@ use futures_util::Stream;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use store::programme::Stamp;
 
 use crate::AppState;
 use crate::error::{AppError, Detail};
@@ -170,8 +171,9 @@ impl Programme {
         (self.meetings.clone(), self.delegations.iter().map(|(_, p)| p.code.clone()).collect())
     }
 
-    /// The clashes of `candidate` with the other items, in words; hard ones refuse the change.
-    fn check(&self, state: &AppState, lang: &str, candidate: &Item) -> Result<Vec<String>, AppError> {
+    /// The clashes of `candidate` with the other items, in words; hard ones refuse the change. A
+    /// change written after this check holds the programme as checked ([`store::programme::hold`]).
+    pub(crate) fn check(&self, state: &AppState, lang: &str, candidate: &Item) -> Result<Vec<String>, AppError> {
         let stays: HashMap<Id, _> = self.members.iter().map(|(_, m)| (m.id, stay_of(m, &self.tz))).collect();
         let found = clashes(candidate, &self.items, &|i| self.attendance(i), &self.event.travel, &stays);
         let (hard, soft): (Vec<&Clash>, Vec<&Clash>) = found.iter().partition(|c| c.is_hard());
@@ -322,6 +324,7 @@ async fn create(state: &AppState, ctx: &Ctx, p: &Programme, input: ItemInput) ->
     let fields = input.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
     let warnings = p.check(state, ctx.lang, &Item::new(domain::new_id(), p.event.id, fields.clone()))?;
     let mut tx = state.store.begin().await?;
+    store::programme::hold(&mut tx, p.event.id, Stamp::of(&p.items)).await?;
     let item = store::programme::create(&mut tx, &ctx.actor, p.event.id, fields).await?;
     crate::live::announce(&mut tx, p.event.id).await?;
     tx.commit().await?;
@@ -340,6 +343,7 @@ async fn replace(
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
     let warnings = p.check(state, ctx.lang, &after)?;
     let mut tx = state.store.begin().await?;
+    store::programme::hold(&mut tx, p.event.id, Stamp::of(&p.items)).await?;
     let item = store::programme::replace(&mut tx, &ctx.actor, before, after).await?;
     if item.cancelled && !before.cancelled {
         crate::bilaterals::release(&mut tx, &ctx.actor, item.id).await?;

@@ -149,6 +149,39 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert_eq!(all.iter().find(|r| r["id"] == id.as_str()).unwrap()["status"], "confirmed");
 }
 
+/// The host books the room of a proposed meeting after the scheduler ran: confirming the meeting is
+/// refused as the host's own item would be, naming the clash, and the request stays to schedule.
+#[tokio::test]
+async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj"], "duration": 30 })).await;
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let answer = json!({ "answer": "accept", "version": 1 });
+    app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &answer).await;
+    assert_eq!(app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await.status, StatusCode::OK);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let placed = find(&all, &["KZ", "TJ"])["outcome"].clone();
+    assert_eq!(placed["kind"], "placed", "{placed}");
+    let local = |at: &Value| {
+        let at: jiff::Timestamp = at.as_str().unwrap().parse().unwrap();
+        at.to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Almaty").unwrap()).strftime("%Y-%m-%dT%H:%M").to_string()
+    };
+    let booking = json!({ "kind": "bilateral", "title": { "en": "Pull-aside" }, "starts": local(&placed["starts"]),
+        "ends": local(&placed["ends"]), "venue": placed["venue"], "room": placed["room"], "attendees": {},
+        "press": "closed", "visibility": "participants" });
+    let booked = app.json(&host, "POST", "/api/v1/events/almaty-2025/programme", &booking).await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+
+    let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
+    assert_eq!((confirmed.status, &confirmed.json()["error"]["code"]), (StatusCode::CONFLICT, &json!("clash")));
+    assert!(confirmed.body.contains("Pull-aside"), "the item in the way is named: {}", confirmed.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    assert_eq!(find(&all, &["KZ", "TJ"])["status"], "accepted", "not confirmed, to schedule again");
+}
+
 /// A delegation asks that a meeting follow one of its own: the scheduler keeps the order, and
 /// where no time is left after the first, the second is left out with the reason in words. A
 /// meeting of other delegations cannot be named.

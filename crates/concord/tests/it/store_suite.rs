@@ -3,9 +3,11 @@
 use domain::Text;
 use domain::events::EventFields;
 use domain::policy::{Actor, EntityKind};
+use domain::programme::{Attendees, ItemFields, ItemKind, PressAccess, Visibility};
 use jiff::civil::date;
 use store::StoreError;
 use store::audit::Verdict;
+use store::programme::Stamp;
 
 use crate::on_both_engines;
 
@@ -323,4 +325,54 @@ on_both_engines!(case_forms_of_members_meetings_and_cities_round_trip, |store| {
     assert_eq!(edited.cases.name.get(Case::Dative, "ru"), Some("Мурату Абугалиевичу Нуртлеу"));
     assert_eq!(edited.cases.name.get(Case::Instrumental, "ru"), None, "the edit replaced the forms");
     assert_eq!(edited.cases.position, head.cases.position);
+});
+
+fn booking(title: &str) -> ItemFields {
+    ItemFields {
+        kind: ItemKind::Bilateral,
+        title: Text::new(&[("en", title)]),
+        starts: "2025-04-11T12:00:00Z".parse().unwrap(),
+        ends: "2025-04-11T12:30:00Z".parse().unwrap(),
+        venue: Some("conference-venue".into()),
+        room: Some("bilateral-room-1".into()),
+        meeting: None,
+        attendees: Attendees::default(),
+        press: PressAccess::Closed,
+        visibility: Visibility::Participants,
+    }
+}
+
+// Two hosts book one room at once, each checked against the programme without the other's item:
+// the second to write finds the programme changed and conflicts, so it checks again.
+on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both_land, |store| {
+    concord::demo::load(&store).await.unwrap();
+    let event = store::events::by_slug(&store, "almaty-2025").await.unwrap().id;
+    let items = store::programme::of_event(&store, event).await.unwrap();
+    let seen = Stamp::of(&items);
+    let mut first = store.begin().await.unwrap();
+    store::programme::hold(&mut first, event, seen).await.unwrap();
+    store::programme::create(&mut first, &Actor::anonymous(), event, booking("First")).await.unwrap();
+    let second = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await?;
+            store::programme::hold(&mut tx, event, seen).await?;
+            store::programme::create(&mut tx, &Actor::anonymous(), event, booking("Second")).await?;
+            tx.commit().await
+        }
+    });
+    first.commit().await.unwrap();
+    let err = second.await.unwrap().unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "programme", .. }), "{err:?}");
+    let now = store::programme::of_event(&store, event).await.unwrap();
+    assert_eq!(now.len(), items.len() + 1, "the first booking only");
+
+    let cancelled = now[0].clone().cancel();
+    let mut tx = store.begin().await.unwrap();
+    store::programme::hold(&mut tx, event, Stamp::of(&now)).await.unwrap();
+    store::programme::replace(&mut tx, &Actor::anonymous(), &now[0], cancelled).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let err = store::programme::hold(&mut tx, event, Stamp::of(&now)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "programme", .. }), "a changed item moves it: {err:?}");
 });
