@@ -583,19 +583,32 @@ impl Sidelines<'_> {
             .filter_map(|r| self.held(r))
             .filter_map(|i| Some(room_id(i.venue.as_deref()?, i.room.as_deref()?)))
             .collect();
+        let confirmed: BTreeSet<Id> = self.requests.iter().filter_map(|r| r.item).collect();
+        // A room the programme uses for anything else is not free for bilaterals meanwhile (the
+        // confirmed ones are the fixed requests themselves).
+        let taken = |room: &str| -> Vec<schedule::Span> {
+            self.items
+                .iter()
+                .map(|(item, _)| item)
+                .filter(|i| !i.cancelled && !confirmed.contains(&i.id))
+                .filter(|i| i.venue.as_deref().zip(i.room.as_deref()).is_some_and(|(v, r)| room_id(v, r) == room))
+                .map(|i| schedule::Span::new(minute(i.starts), minute(i.ends)))
+                .collect()
+        };
         let mut rooms: Vec<schedule::Room> = self
             .event
             .venues
             .iter()
             .flat_map(|v| {
-                v.rooms.iter().filter(|r| r.bilaterals || fixed_rooms.contains(&room_id(&v.slug, &r.slug))).map(
-                    move |r| schedule::Room {
-                        id: room_id(&v.slug, &r.slug),
+                v.rooms.iter().filter(|r| r.bilaterals || fixed_rooms.contains(&room_id(&v.slug, &r.slug))).map(|r| {
+                    let id = room_id(&v.slug, &r.slug);
+                    schedule::Room {
+                        unavailable: taken(&id),
+                        id,
                         venue: v.slug.clone(),
                         capacity: r.capacity.unwrap_or(UNKNOWN_CAPACITY),
-                        unavailable: Vec::new(),
-                    },
-                )
+                    }
+                })
             })
             .collect();
         // Smallest rooms first: among equal places the scheduler takes the first room, and a
@@ -613,7 +626,6 @@ impl Sidelines<'_> {
                 }
             }
         }
-        let confirmed: BTreeSet<Id> = self.requests.iter().filter_map(|r| r.item).collect();
         let mut outcomes = BTreeMap::new();
         let mut requests = Vec::new();
         let mut persons: BTreeSet<Id> = BTreeSet::new();
@@ -1044,6 +1056,11 @@ mod tests {
         let holding = holding.prepare().instance;
         assert_eq!(holding.rooms.len(), 1, "but it still holds the meeting confirmed there");
         assert!(holding.validate().is_ok(), "{:?}", holding.validate());
+        assert!(holding.rooms[0].unavailable.is_empty(), "its confirmed meeting does not keep the room from itself");
+        let briefing = Item { id: crate::new_id(), room: Some("green".into()), ..session.clone() };
+        let with_briefing = [(&briefing, BTreeSet::new())];
+        let in_use = Sidelines { items: &with_briefing, ..sidelines }.prepare().instance;
+        assert_eq!(in_use.rooms[0].unavailable, [schedule::Span::new(600, 660)], "taken by the programme meanwhile");
         assert_eq!(instance.days[0], schedule::Day { start: 8 * 60, end: 21 * 60 }, "minutes from midnight in Almaty");
         assert_eq!(instance.days[1].start, 24 * 60 + 8 * 60);
         assert_eq!(instance.requests.len(), 1, "only accepted requests whose sides have heads, within the hours");

@@ -35,11 +35,29 @@ pub enum StoreError {
     #[error("unknown {field}")]
     Unknown { field: &'static str },
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+}
+
+/// PostgreSQL's codes for a transaction it aborted to break a deadlock or to keep transactions
+/// serializable.
+const LOST_RACE: [&str; 2] = ["40P01", "40001"];
+
+impl From<sqlx::Error> for StoreError {
+    /// A transaction aborted for a concurrent one lost a race, which applying the change again
+    /// wins: a conflict, as a stale write is, not a failure of the server.
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.code().is_some_and(|c| LOST_RACE.contains(&c.as_ref())) => {
+                tracing::info!(error = %e, "a transaction lost a race with a concurrent one");
+                StoreError::Conflict { entity: "concurrent change", current: 0 }
+            }
+            _ => StoreError::Database(e),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -81,22 +81,24 @@ pub async fn item(store: &Store, id: Id) -> Result<Item> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-/// What a change to an event's programme was checked against: how many items it had and the sum
-/// of their versions. Items are never deleted and every change moves an item's version, so any
-/// change in between changes the stamp.
+/// What a change to an event's programme was checked against: the event's version (its venues
+/// and travel times), how many items it had and the sum of their versions. Items are never
+/// deleted and every change moves an item's version, so any change in between changes the stamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
+    event: i64,
     items: i64,
     versions: i64,
 }
 
 impl Stamp {
-    pub fn of(items: &[Item]) -> Stamp {
-        Stamp { items: items.len() as i64, versions: items.iter().map(|i| i.version).sum() }
+    pub fn of(event_version: i64, items: &[Item]) -> Stamp {
+        Stamp { event: event_version, items: items.len() as i64, versions: items.iter().map(|i| i.version).sum() }
     }
 }
 
-const HOLD_EVENT: &str = "UPDATE events SET version = version WHERE id = $1";
+const HOLD_EVENT: &str = "UPDATE events SET version = version WHERE id = $1 AND version = $2";
+const EVENT_VERSION: &str = "SELECT version FROM events WHERE id = $1";
 const PROGRAMME_STAMP: &str =
     "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM programme_items WHERE event_id = $1";
 
@@ -105,10 +107,13 @@ const PROGRAMME_STAMP: &str =
 /// hosts booking one room at once each check a programme without the other's item. Every change
 /// holds the programme first, so the second finds the first's item and checks again.
 pub async fn hold(tx: &mut Tx, event: Id, seen: Stamp) -> Result<()> {
-    execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event))?;
+    if execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event).bind(seen.event))? != 1 {
+        let current: Option<i64> = on!(tx, c => sqlx::query_scalar(EVENT_VERSION).bind(event).fetch_optional(c).await)?;
+        return Err(StoreError::Conflict { entity: "event", current: current.ok_or(StoreError::NotFound)? });
+    }
     let (items, versions): (i64, i64) = on!(tx, c => sqlx::query_as(PROGRAMME_STAMP).bind(event).fetch_one(c).await)?;
-    if (Stamp { items, versions }) != seen {
-        return Err(StoreError::Conflict { entity: "programme", current: versions });
+    if (Stamp { event: seen.event, items, versions }) != seen {
+        return Err(StoreError::Conflict { entity: "programme", current: seen.event });
     }
     Ok(())
 }

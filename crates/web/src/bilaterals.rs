@@ -462,7 +462,7 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     // The plan was made against the programme of its run: whatever the programme gained since in
     // the meeting's room or for its persons refuses the confirmation, as it would the host's own
     // item.
-    store::programme::hold(&mut tx, s.p.event.id, store::programme::Stamp::of(&s.p.items)).await?;
+    store::programme::hold(&mut tx, s.p.event.id, store::programme::Stamp::of(s.p.event.version, &s.p.items)).await?;
     let mut made = Vec::new();
     for before in s.requests.iter().filter(|r| chosen.is_empty() || chosen.contains(&r.id)) {
         let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };

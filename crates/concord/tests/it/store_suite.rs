@@ -346,9 +346,10 @@ fn booking(title: &str) -> ItemFields {
 // the second to write finds the programme changed and conflicts, so it checks again.
 on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both_land, |store| {
     concord::demo::load(&store).await.unwrap();
-    let event = store::events::by_slug(&store, "almaty-2025").await.unwrap().id;
+    let almaty = store::events::by_slug(&store, "almaty-2025").await.unwrap();
+    let (event, version) = (almaty.id, almaty.version);
     let items = store::programme::of_event(&store, event).await.unwrap();
-    let seen = Stamp::of(&items);
+    let seen = Stamp::of(version, &items);
     let mut first = store.begin().await.unwrap();
     store::programme::hold(&mut first, event, seen).await.unwrap();
     store::programme::create(&mut first, &Actor::anonymous(), event, booking("First")).await.unwrap();
@@ -369,10 +370,55 @@ on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both
 
     let cancelled = now[0].clone().cancel();
     let mut tx = store.begin().await.unwrap();
-    store::programme::hold(&mut tx, event, Stamp::of(&now)).await.unwrap();
+    store::programme::hold(&mut tx, event, Stamp::of(version, &now)).await.unwrap();
     store::programme::replace(&mut tx, &Actor::anonymous(), &now[0], cancelled).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    let err = store::programme::hold(&mut tx, event, Stamp::of(&now)).await.unwrap_err();
+    let err = store::programme::hold(&mut tx, event, Stamp::of(version, &now)).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { entity: "programme", .. }), "a changed item moves it: {err:?}");
+    drop(tx);
+    let now = store::programme::of_event(&store, event).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    // Any change of the event (its venues and travel times among them) moves its version.
+    let moved = store::events::set_deadline(&mut tx, &Actor::anonymous(), &almaty, version, None).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let err = store::programme::hold(&mut tx, event, Stamp::of(version, &now)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "event", current } if current == moved.version), "{err:?}");
 });
+
+/// Two changes that hold two events' programmes in opposite orders deadlock on PostgreSQL, which
+/// aborts one: that one is a conflict, to apply again, not a server error.
+#[tokio::test]
+async fn a_transaction_aborted_for_a_deadlock_is_a_conflict() {
+    let Some(db) = crate::support::TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    let store = db.store.clone();
+    concord::demo::load(&store).await.unwrap();
+    let mut events = Vec::new();
+    for slug in ["almaty-2025", "moscow-2024"] {
+        let e = store::events::by_slug(&store, slug).await.unwrap();
+        let items = store::programme::of_event(&store, e.id).await.unwrap();
+        events.push((e.id, Stamp::of(e.version, &items)));
+    }
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let cross = |first: usize| {
+        let (store, barrier, events) = (store.clone(), barrier.clone(), events.clone());
+        async move {
+            let mut tx = store.begin().await?;
+            let (a, b) = (events[first], events[1 - first]);
+            store::programme::hold(&mut tx, a.0, a.1).await?;
+            barrier.wait().await;
+            store::programme::hold(&mut tx, b.0, b.1).await?;
+            tx.commit().await
+        }
+    };
+    let (one, two) = tokio::join!(tokio::spawn(cross(0)), tokio::spawn(cross(1)));
+    let outcomes = [one.unwrap(), two.unwrap()];
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    let lost = outcomes.iter().find_map(|o| o.as_ref().err()).unwrap();
+    assert!(matches!(lost, StoreError::Conflict { .. }), "{lost:?}");
+    db.cleanup().await;
+}
