@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use domain::bilaterals::{
     Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, Settings, Sidelines, Status, Why,
     WindowInput,
@@ -834,10 +834,10 @@ async fn confirm_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let chosen = form.ids("request")?;
-    if chosen.is_empty() {
-        return Err(AppError::field("request", "required"));
-    }
-    confirm(&state, &ctx, &s, &chosen).await?;
-    Ok(Redirect::to(&format!("/events/{slug}/bilaterals")).into_response())
+    let outcome = match form.ids("request") {
+        Ok(chosen) if chosen.is_empty() => Err(AppError::field("request", "required")),
+        Ok(chosen) => confirm(&state, &ctx, &s, &chosen).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after_form(&state, &ctx, &slug, &form, outcome).await
 }

@@ -180,6 +180,13 @@ async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
     assert!(confirmed.body.contains("Pull-aside"), "the item in the way is named: {}", confirmed.body);
     let all = requests(&app.get(&host, BILATERALS).await.json());
     assert_eq!(find(&all, &["KZ", "TJ"])["status"], "accepted", "not confirmed, to schedule again");
+    let nothing_chosen = app.form(&host, "/events/almaty-2025/bilaterals/confirm", &[]).await;
+    assert_eq!(nothing_chosen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        nothing_chosen.body.contains("name=\"day_starts\""),
+        "said on the bilaterals page: {}",
+        nothing_chosen.body
+    );
 }
 
 /// A delegation asks that a meeting follow one of its own: the scheduler keeps the order, and
