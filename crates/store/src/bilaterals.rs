@@ -109,6 +109,16 @@ pub async fn create(tx: &mut Tx, actor: &Actor, request: Request) -> Result<Requ
     Ok(request)
 }
 
+const REQUESTS_STAMP: &str =
+    "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM bilateral_requests WHERE event_id = $1";
+
+/// Holds an event's bilateral requests until the transaction ends, and is a conflict if they are
+/// no longer as `seen` ([`crate::Stamp`] of their versions): for a change decided on the other
+/// requests (the order of a delegation's meetings, which must not go round in a circle).
+pub async fn hold(tx: &mut Tx, event: Id, seen: crate::Stamp) -> Result<()> {
+    crate::hold_event(tx, event, None, ("bilateral requests", REQUESTS_STAMP), seen).await
+}
+
 /// Writes `after` over the request if it is still at `before`'s version; otherwise a conflict.
 pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Request) -> Result<Request> {
     let done = execute!(tx, c => sqlx::query(UPDATE)

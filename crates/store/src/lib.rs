@@ -62,6 +62,54 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What a change was checked against among rows it does not write (an event's programme items,
+/// its bilateral requests): how many there were and the sum of their versions. Such rows are never
+/// deleted and every change moves a version, so any change in between changes the stamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    rows: i64,
+    versions: i64,
+}
+
+impl Stamp {
+    pub fn of(versions: impl IntoIterator<Item = i64>) -> Stamp {
+        versions
+            .into_iter()
+            .fold(Stamp { rows: 0, versions: 0 }, |s, v| Stamp { rows: s.rows + 1, versions: s.versions + v })
+    }
+}
+
+const HOLD_EVENT: &str = "UPDATE events SET version = version WHERE id = $1 AND version = $2";
+const TOUCH_EVENT: &str = "UPDATE events SET version = version WHERE id = $1";
+const EVENT_VERSION: &str = "SELECT version FROM events WHERE id = $1";
+
+/// Holds an event's row until the transaction ends, then finds `rows` (a query of a count and a
+/// sum of versions, bound to the event) as `seen`; a conflict on `entity` otherwise. Every change
+/// whose rules read those rows holds the event first, so the second of two such changes finds the
+/// first's rows and conflicts, instead of landing beside it unchecked. `event_version` is the
+/// event's version the change read, or `None` when its rules do not read the event itself.
+pub(crate) async fn hold_event(
+    tx: &mut Tx,
+    event: domain::Id,
+    event_version: Option<i64>,
+    (entity, rows): (&'static str, &'static str),
+    seen: Stamp,
+) -> Result<()> {
+    let held = match event_version {
+        Some(version) => execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event).bind(version))?,
+        None => execute!(tx, c => sqlx::query(TOUCH_EVENT).bind(event))?,
+    };
+    if held != 1 {
+        let current: Option<i64> = on!(tx, c => sqlx::query_scalar(EVENT_VERSION).bind(event).fetch_optional(c).await)?;
+        return Err(StoreError::Conflict { entity: "event", current: current.ok_or(StoreError::NotFound)? });
+    }
+    let (count, versions): (i64, i64) = on!(tx, c => sqlx::query_as(rows).bind(event).fetch_one(c).await)?;
+    if (Stamp { rows: count, versions }) != seen {
+        return Err(StoreError::Conflict { entity, current: versions });
+    }
+    Ok(())
+}
+
 /// Maps a unique-constraint violation on `field` to [`StoreError::Duplicate`].
 pub(crate) fn unique(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| match &e {

@@ -81,41 +81,17 @@ pub async fn item(store: &Store, id: Id) -> Result<Item> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-/// What a change to an event's programme was checked against: the event's version (its venues
-/// and travel times), how many items it had and the sum of their versions. Items are never
-/// deleted and every change moves an item's version, so any change in between changes the stamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    event: i64,
-    items: i64,
-    versions: i64,
-}
-
-impl Stamp {
-    pub fn of(event_version: i64, items: &[Item]) -> Stamp {
-        Stamp { event: event_version, items: items.len() as i64, versions: items.iter().map(|i| i.version).sum() }
-    }
-}
-
-const HOLD_EVENT: &str = "UPDATE events SET version = version WHERE id = $1 AND version = $2";
-const EVENT_VERSION: &str = "SELECT version FROM events WHERE id = $1";
 const PROGRAMME_STAMP: &str =
     "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM programme_items WHERE event_id = $1";
 
-/// Holds an event's programme until the transaction ends, and is a conflict if it is no longer as
-/// `seen`. Clashes are checked against the whole programme, outside any row a change writes: two
-/// hosts booking one room at once each check a programme without the other's item. Every change
-/// holds the programme first, so the second finds the first's item and checks again.
-pub async fn hold(tx: &mut Tx, event: Id, seen: Stamp) -> Result<()> {
-    if execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event).bind(seen.event))? != 1 {
-        let current: Option<i64> = on!(tx, c => sqlx::query_scalar(EVENT_VERSION).bind(event).fetch_optional(c).await)?;
-        return Err(StoreError::Conflict { entity: "event", current: current.ok_or(StoreError::NotFound)? });
-    }
-    let (items, versions): (i64, i64) = on!(tx, c => sqlx::query_as(PROGRAMME_STAMP).bind(event).fetch_one(c).await)?;
-    if (Stamp { event: seen.event, items, versions }) != seen {
-        return Err(StoreError::Conflict { entity: "programme", current: seen.event });
-    }
-    Ok(())
+/// Holds an event's programme until the transaction ends, and is a conflict if the event
+/// (`event_version`: its venues and travel times) or its items (`seen`, [`crate::Stamp`] of
+/// their versions) are no longer as the change read them. Clashes are checked against the whole
+/// programme, outside any row a change writes: two hosts booking one room at once each check a
+/// programme without the other's item. Every change holds the programme first, so the second
+/// finds the first's item and checks again.
+pub async fn hold(tx: &mut Tx, event: Id, event_version: i64, seen: crate::Stamp) -> Result<()> {
+    crate::hold_event(tx, event, Some(event_version), ("programme", PROGRAMME_STAMP), seen).await
 }
 
 pub async fn create(tx: &mut Tx, actor: &Actor, event: Id, fields: ItemFields) -> Result<Item> {

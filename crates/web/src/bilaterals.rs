@@ -413,6 +413,11 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
         }),
     }?;
     let mut tx = state.store.begin().await?;
+    if matches!(answer, Act::Follow) {
+        // The order was checked against the other requests as read: two orders sent at once
+        // could otherwise close a circle neither saw.
+        store::bilaterals::hold(&mut tx, s.p.event.id, store::Stamp::of(s.requests.iter().map(|r| r.version))).await?;
+    }
     let changed = store::bilaterals::replace(&mut tx, &ctx.actor, &before, changed).await?;
     tx.commit().await?;
     Ok(changed)
@@ -462,7 +467,8 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     // The plan was made against the programme of its run: whatever the programme gained since in
     // the meeting's room or for its persons refuses the confirmation, as it would the host's own
     // item.
-    store::programme::hold(&mut tx, s.p.event.id, store::programme::Stamp::of(s.p.event.version, &s.p.items)).await?;
+    let items = store::Stamp::of(s.p.items.iter().map(|i| i.version));
+    store::programme::hold(&mut tx, s.p.event.id, s.p.event.version, items).await?;
     let mut made = Vec::new();
     for before in s.requests.iter().filter(|r| chosen.is_empty() || chosen.contains(&r.id)) {
         let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };

@@ -21,7 +21,7 @@ use futures_util::Stream;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::programme::Stamp;
+use store::Stamp;
 
 use crate::AppState;
 use crate::error::{AppError, Detail};
@@ -324,7 +324,7 @@ async fn create(state: &AppState, ctx: &Ctx, p: &Programme, input: ItemInput) ->
     let fields = input.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
     let warnings = p.check(state, ctx.lang, &Item::new(domain::new_id(), p.event.id, fields.clone()))?;
     let mut tx = state.store.begin().await?;
-    store::programme::hold(&mut tx, p.event.id, Stamp::of(p.event.version, &p.items)).await?;
+    store::programme::hold(&mut tx, p.event.id, p.event.version, Stamp::of(p.items.iter().map(|i| i.version))).await?;
     let item = store::programme::create(&mut tx, &ctx.actor, p.event.id, fields).await?;
     crate::live::announce(&mut tx, p.event.id).await?;
     tx.commit().await?;
@@ -343,7 +343,7 @@ async fn replace(
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
     let warnings = p.check(state, ctx.lang, &after)?;
     let mut tx = state.store.begin().await?;
-    store::programme::hold(&mut tx, p.event.id, Stamp::of(p.event.version, &p.items)).await?;
+    store::programme::hold(&mut tx, p.event.id, p.event.version, Stamp::of(p.items.iter().map(|i| i.version))).await?;
     let item = store::programme::replace(&mut tx, &ctx.actor, before, after).await?;
     if item.cancelled && !before.cancelled {
         crate::bilaterals::release(&mut tx, &ctx.actor, item.id).await?;

@@ -5,9 +5,9 @@ use domain::events::EventFields;
 use domain::policy::{Actor, EntityKind};
 use domain::programme::{Attendees, ItemFields, ItemKind, PressAccess, Visibility};
 use jiff::civil::date;
+use store::Stamp;
 use store::StoreError;
 use store::audit::Verdict;
-use store::programme::Stamp;
 
 use crate::on_both_engines;
 
@@ -349,15 +349,15 @@ on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both
     let almaty = store::events::by_slug(&store, "almaty-2025").await.unwrap();
     let (event, version) = (almaty.id, almaty.version);
     let items = store::programme::of_event(&store, event).await.unwrap();
-    let seen = Stamp::of(version, &items);
+    let seen = Stamp::of(items.iter().map(|i| i.version));
     let mut first = store.begin().await.unwrap();
-    store::programme::hold(&mut first, event, seen).await.unwrap();
+    store::programme::hold(&mut first, event, version, seen).await.unwrap();
     store::programme::create(&mut first, &Actor::anonymous(), event, booking("First")).await.unwrap();
     let second = tokio::spawn({
         let store = store.clone();
         async move {
             let mut tx = store.begin().await?;
-            store::programme::hold(&mut tx, event, seen).await?;
+            store::programme::hold(&mut tx, event, version, seen).await?;
             store::programme::create(&mut tx, &Actor::anonymous(), event, booking("Second")).await?;
             tx.commit().await
         }
@@ -370,11 +370,12 @@ on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both
 
     let cancelled = now[0].clone().cancel();
     let mut tx = store.begin().await.unwrap();
-    store::programme::hold(&mut tx, event, Stamp::of(version, &now)).await.unwrap();
+    store::programme::hold(&mut tx, event, version, Stamp::of(now.iter().map(|i| i.version))).await.unwrap();
     store::programme::replace(&mut tx, &Actor::anonymous(), &now[0], cancelled).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    let err = store::programme::hold(&mut tx, event, Stamp::of(version, &now)).await.unwrap_err();
+    let err =
+        store::programme::hold(&mut tx, event, version, Stamp::of(now.iter().map(|i| i.version))).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { entity: "programme", .. }), "a changed item moves it: {err:?}");
     drop(tx);
     let now = store::programme::of_event(&store, event).await.unwrap();
@@ -383,7 +384,8 @@ on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both
     let moved = store::events::set_deadline(&mut tx, &Actor::anonymous(), &almaty, version, None).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    let err = store::programme::hold(&mut tx, event, Stamp::of(version, &now)).await.unwrap_err();
+    let err =
+        store::programme::hold(&mut tx, event, version, Stamp::of(now.iter().map(|i| i.version))).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { entity: "event", current } if current == moved.version), "{err:?}");
 });
 
@@ -401,7 +403,7 @@ async fn a_transaction_aborted_for_a_deadlock_is_a_conflict() {
     for slug in ["almaty-2025", "moscow-2024"] {
         let e = store::events::by_slug(&store, slug).await.unwrap();
         let items = store::programme::of_event(&store, e.id).await.unwrap();
-        events.push((e.id, Stamp::of(e.version, &items)));
+        events.push((e.id, e.version, Stamp::of(items.iter().map(|i| i.version))));
     }
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
     let cross = |first: usize| {
@@ -409,9 +411,9 @@ async fn a_transaction_aborted_for_a_deadlock_is_a_conflict() {
         async move {
             let mut tx = store.begin().await?;
             let (a, b) = (events[first], events[1 - first]);
-            store::programme::hold(&mut tx, a.0, a.1).await?;
+            store::programme::hold(&mut tx, a.0, a.1, a.2).await?;
             barrier.wait().await;
-            store::programme::hold(&mut tx, b.0, b.1).await?;
+            store::programme::hold(&mut tx, b.0, b.1, b.2).await?;
             tx.commit().await
         }
     };
@@ -422,3 +424,27 @@ async fn a_transaction_aborted_for_a_deadlock_is_a_conflict() {
     assert!(matches!(lost, StoreError::Conflict { .. }), "{lost:?}");
     db.cleanup().await;
 }
+
+// Two orders of a delegation's meetings sent at once, each checked against the other requests as
+// read: the second to write finds them changed and conflicts, so no circle closes unseen.
+on_both_engines!(a_change_decided_on_the_other_bilateral_requests_conflicts_once_they_changed, |store| {
+    concord::demo::load(&store).await.unwrap();
+    let event = store::events::by_slug(&store, "almaty-2025").await.unwrap().id;
+    let requests = store::bilaterals::of_event(&store, event).await.unwrap();
+    let seen = Stamp::of(requests.iter().map(|r| r.version));
+    let mut first = store.begin().await.unwrap();
+    store::bilaterals::hold(&mut first, event, seen).await.unwrap();
+    let reordered = domain::bilaterals::Request { note: "After the plenary.".into(), ..requests[0].clone() };
+    store::bilaterals::replace(&mut first, &Actor::anonymous(), &requests[0], reordered).await.unwrap();
+    let second = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await?;
+            store::bilaterals::hold(&mut tx, event, seen).await?;
+            tx.commit().await
+        }
+    });
+    first.commit().await.unwrap();
+    let err = second.await.unwrap().unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "bilateral requests", .. }), "{err:?}");
+});
