@@ -134,11 +134,15 @@ where
             let errors = state.i18n.field_errors(ctx.lang, &domain::Invalid(vec![changed]));
             Ok((StatusCode::CONFLICT, reshow(errors).await?).into_response())
         }
-        // What the state of things does not allow is said on the form's page, so that what was
-        // typed stays in front of the reader rather than on an error page.
-        Err(refusal @ AppError::Refused { .. }) => {
-            let errors = json!({ "form": crate::error::body(&refusal, &state.i18n, ctx.lang).message });
-            Ok((StatusCode::CONFLICT, reshow(errors).await?).into_response())
+        // What the state of things does not allow (a refusal, a clash with the programme) is said
+        // on the form's page, so that what was typed stays in front of the reader rather than on
+        // an error page.
+        Err(refusal @ (AppError::Refused { .. } | AppError::Clash { .. })) => {
+            let body = crate::error::body(&refusal, &state.i18n, ctx.lang);
+            let details: Vec<&str> = body.details.iter().map(|d| d.message.as_str()).collect();
+            let message =
+                if details.is_empty() { body.message } else { format!("{}: {}", body.message, details.join("; ")) };
+            Ok((StatusCode::CONFLICT, reshow(json!({ "form": message })).await?).into_response())
         }
         Err(e) => Err(e),
     }

@@ -116,10 +116,29 @@ async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
             &host,
             "POST",
             PROGRAMME,
-            &item("2025-04-11T10:05", "2025-04-11T10:20", "conference-venue", Value::Null, heads),
+            &item("2025-04-11T10:05", "2025-04-11T10:20", "conference-venue", Value::Null, heads.clone()),
         )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    // The same from the page's form: said on the programme's page, what was typed kept.
+    let fields = [
+        ("kind", "bilateral"),
+        ("title_en", "Pull-aside with the Chair"),
+        ("starts", "2025-04-11T10:05"),
+        ("ends", "2025-04-11T10:20"),
+        ("venue", "conference-venue"),
+        ("heads", "on"),
+        ("press", "closed"),
+        ("visibility", "participants"),
+    ];
+    let from_page = app.form(&host, "/events/almaty-2025/programme", &fields).await;
+    assert_eq!(from_page.status, StatusCode::CONFLICT);
+    assert!(
+        from_page.body.contains("id=\"error-form\"") && from_page.body.contains("Family photo"),
+        "{}",
+        from_page.body
+    );
+    assert!(from_page.body.contains("value=\"Pull-aside with the Chair\""), "what was typed is kept");
     let error = &refused.json()["error"];
     assert_eq!(error["code"], "clash");
     let details: Vec<String> =
