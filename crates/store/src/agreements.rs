@@ -405,6 +405,7 @@ const INSERT_ITEM: &str = "INSERT INTO action_items (id, agreement_id, title, ag
 const UPDATE_ITEM: &str = "UPDATE action_items SET title = $1, agencies = $2, area = $3, deadline = $4, \
      progress = $5, version = version + 1 WHERE id = $6 AND version = $7";
 const ITEM_VERSION: &str = "SELECT version FROM action_items WHERE id = $1";
+const HOLD_ITEM: &str = "UPDATE action_items SET version = version WHERE id = $1 AND version = $2";
 const INSERT_RESPONSIBLE: &str =
     "INSERT INTO action_item_responsible (item_id, participant_id, position) VALUES ($1, $2, $3)";
 const DELETE_RESPONSIBLE: &str = "DELETE FROM action_item_responsible WHERE item_id = $1";
@@ -457,6 +458,20 @@ pub async fn create_item(tx: &mut Tx, actor: &Actor, item: ActionItem) -> Result
     Ok(item)
 }
 
+/// Holds the item at the version it was read until the transaction ends (otherwise a conflict),
+/// for a write beside it decided on it: a report that leaves its progress as it stands.
+pub async fn hold_item(tx: &mut Tx, item: &ActionItem) -> Result<()> {
+    if execute!(tx, c => sqlx::query(HOLD_ITEM).bind(item.id).bind(item.version))? != 1 {
+        return Err(item_conflict(tx, item.id).await?);
+    }
+    Ok(())
+}
+
+async fn item_conflict(tx: &mut Tx, item: Id) -> Result<StoreError> {
+    let current: Option<i64> = on!(tx, c => sqlx::query_scalar(ITEM_VERSION).bind(item).fetch_optional(c).await)?;
+    Ok(StoreError::Conflict { entity: "action item", current: current.ok_or(StoreError::NotFound)? })
+}
+
 /// Writes `after` over the item if it is still at `before`'s version (otherwise a conflict),
 /// rewriting its responsible parties if they changed. An item stays under its agreement.
 pub async fn replace_item(tx: &mut Tx, actor: &Actor, before: &ActionItem, after: ActionItem) -> Result<ActionItem> {
@@ -476,9 +491,7 @@ pub async fn replace_item(tx: &mut Tx, actor: &Actor, before: &ActionItem, after
         .bind(before.id)
         .bind(before.version))?;
     if done != 1 {
-        let current: Option<i64> =
-            on!(tx, c => sqlx::query_scalar(ITEM_VERSION).bind(before.id).fetch_optional(c).await)?;
-        return Err(StoreError::Conflict { entity: "action item", current: current.ok_or(StoreError::NotFound)? });
+        return Err(item_conflict(tx, before.id).await?);
     }
     if after.responsible != before.responsible {
         execute!(tx, c => sqlx::query(DELETE_RESPONSIBLE).bind(after.id))?;

@@ -571,9 +571,14 @@ async fn report(state: &AppState, ctx: &Ctx, f: &Follow, item: Id, input: Report
     };
     let mut tx = state.store.begin().await?;
     let report = store::agreements::add_report(&mut tx, &ctx.actor, report).await?;
+    // A report's progress is the item's from now on: written where it changes, and the item held
+    // where it does not, so that a report decided on a progress another report changed meanwhile
+    // conflicts instead of leaving the item behind the latest report.
     if !report.internal && before.progress != report.progress {
         let after = ActionItem { progress: report.progress, ..before.clone() };
         store::agreements::replace_item(&mut tx, &ctx.actor, before, after).await?;
+    } else if !report.internal {
+        store::agreements::hold_item(&mut tx, before).await?;
     }
     tx.commit().await?;
     Ok(report)

@@ -205,6 +205,16 @@ on_both_engines!(action_items_come_by_deadline_and_refuse_stale_writes, |store| 
     let err = store::agreements::replace_item(&mut tx, &system(), &year_end, started).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { entity: "action item", current: 2 }), "{err:?}");
     drop(tx);
+    // A report leaving the progress as read holds the item at that version: one read before the
+    // change above conflicts, one read after it holds.
+    let mut tx = store.begin().await.unwrap();
+    let err = store::agreements::hold_item(&mut tx, &year_end).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "action item", current: 2 }), "{err:?}");
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let current = store::agreements::item(&store, year_end.id).await.unwrap().unwrap();
+    store::agreements::hold_item(&mut tx, &current).await.unwrap();
+    tx.commit().await.unwrap();
 
     let mut tx = store.begin().await.unwrap();
     let err = store::agreements::create_item(&mut tx, &system(), item(new_id(), "Ничей", vec![w.kz], date(2025, 1, 1)))
