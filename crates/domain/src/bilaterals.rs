@@ -586,15 +586,15 @@ impl Sidelines<'_> {
         let confirmed: BTreeSet<Id> = self.requests.iter().filter_map(|r| r.item).collect();
         // A room the programme uses for anything else is not free for bilaterals meanwhile (the
         // confirmed ones are the fixed requests themselves).
-        let taken = |room: &str| -> Vec<schedule::Span> {
-            self.items
-                .iter()
-                .map(|(item, _)| item)
-                .filter(|i| !i.cancelled && !confirmed.contains(&i.id))
-                .filter(|i| i.venue.as_deref().zip(i.room.as_deref()).is_some_and(|(v, r)| room_id(v, r) == room))
-                .map(|i| schedule::Span::new(minute(i.starts), minute(i.ends)))
-                .collect()
-        };
+        let mut taken: BTreeMap<String, Vec<schedule::Span>> = BTreeMap::new();
+        for (i, _) in self.items.iter().filter(|(i, _)| !i.cancelled && !confirmed.contains(&i.id)) {
+            if let (Some(venue), Some(room)) = (i.venue.as_deref(), i.room.as_deref()) {
+                taken
+                    .entry(room_id(venue, room))
+                    .or_default()
+                    .push(schedule::Span::new(minute(i.starts), minute(i.ends)));
+            }
+        }
         let mut rooms: Vec<schedule::Room> = self
             .event
             .venues
@@ -603,7 +603,7 @@ impl Sidelines<'_> {
                 v.rooms.iter().filter(|r| r.bilaterals || fixed_rooms.contains(&room_id(&v.slug, &r.slug))).map(|r| {
                     let id = room_id(&v.slug, &r.slug);
                     schedule::Room {
-                        unavailable: taken(&id),
+                        unavailable: taken.get(&id).cloned().unwrap_or_default(),
                         id,
                         venue: v.slug.clone(),
                         capacity: r.capacity.unwrap_or(UNKNOWN_CAPACITY),
@@ -744,12 +744,17 @@ pub fn room_id(venue: &str, room: &str) -> String {
     format!("{venue}/{room}")
 }
 
+/// The venue and the room a scheduler's room names ([`room_id`]).
+pub fn room_of(id: &str) -> Option<(&str, &str)> {
+    id.split_once('/')
+}
+
 impl Prepared {
     /// The outcome of every request in the instance, from the plan, beside those decided before.
     pub fn outcomes(mut self, plan: &schedule::Plan) -> BTreeMap<Id, Outcome> {
         let at = |minute: i64| self.origin + jiff::SignedDuration::from_mins(minute);
         for m in &plan.meetings {
-            let (Ok(id), Some((venue, room))) = (m.request.parse::<Id>(), m.room.split_once('/')) else { continue };
+            let (Ok(id), Some((venue, room))) = (m.request.parse::<Id>(), room_of(&m.room)) else { continue };
             self.outcomes.insert(
                 id,
                 Outcome::Placed { starts: at(m.start), ends: at(m.end), venue: venue.into(), room: room.into() },

@@ -79,8 +79,8 @@ impl Stamp {
     }
 }
 
-const HOLD_EVENT: &str = "UPDATE events SET version = version WHERE id = $1 AND version = $2";
-const TOUCH_EVENT: &str = "UPDATE events SET version = version WHERE id = $1";
+/// With no version given ($2 null), any version holds.
+const HOLD_EVENT: &str = "UPDATE events SET version = version WHERE id = $1 AND version = COALESCE($2, version)";
 const EVENT_VERSION: &str = "SELECT version FROM events WHERE id = $1";
 
 /// Holds an event's row until the transaction ends, then finds `rows` (a query of a count and a
@@ -95,11 +95,7 @@ pub(crate) async fn hold_event(
     (entity, rows): (&'static str, &'static str),
     seen: Stamp,
 ) -> Result<()> {
-    let held = match event_version {
-        Some(version) => execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event).bind(version))?,
-        None => execute!(tx, c => sqlx::query(TOUCH_EVENT).bind(event))?,
-    };
-    if held != 1 {
+    if execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event).bind(event_version))? != 1 {
         let current: Option<i64> = on!(tx, c => sqlx::query_scalar(EVENT_VERSION).bind(event).fetch_optional(c).await)?;
         return Err(StoreError::Conflict { entity: "event", current: current.ok_or(StoreError::NotFound)? });
     }

@@ -193,7 +193,7 @@ impl Sideline {
                 t("schedule-fixed-max-per-day", &[("person", self.person(person, lang).into()), ("max", (*max).into())])
             }
             FixedFault::SameRoom { room } => {
-                let (venue, room) = room.split_once('/').unwrap_or(("", room));
+                let (venue, room) = domain::bilaterals::room_of(room).unwrap_or(("", room));
                 t("schedule-fixed-same-room", &[("room", self.place(venue, room, lang).into())])
             }
             FixedFault::SharedPersons { persons } => {
@@ -467,8 +467,7 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     // The plan was made against the programme of its run: whatever the programme gained since in
     // the meeting's room or for its persons refuses the confirmation, as it would the host's own
     // item.
-    let items = store::Stamp::of(s.p.items.iter().map(|i| i.version));
-    store::programme::hold(&mut tx, s.p.event.id, s.p.event.version, items).await?;
+    s.p.hold(&mut tx).await?;
     let mut made = Vec::new();
     for before in s.requests.iter().filter(|r| chosen.is_empty() || chosen.contains(&r.id)) {
         let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };

@@ -171,8 +171,15 @@ impl Programme {
         (self.meetings.clone(), self.delegations.iter().map(|(_, p)| p.code.clone()).collect())
     }
 
+    /// Holds the programme as this snapshot read it, in the writing transaction: a change checked
+    /// against it ([`Programme::check`]) conflicts if the event or its items moved since.
+    pub(crate) async fn hold(&self, tx: &mut store::Tx) -> Result<(), AppError> {
+        let items = Stamp::of(self.items.iter().map(|i| i.version));
+        Ok(store::programme::hold(tx, self.event.id, self.event.version, items).await?)
+    }
+
     /// The clashes of `candidate` with the other items, in words; hard ones refuse the change. A
-    /// change written after this check holds the programme as checked ([`store::programme::hold`]).
+    /// change written after this check holds the programme as checked ([`Programme::hold`]).
     pub(crate) fn check(&self, state: &AppState, lang: &str, candidate: &Item) -> Result<Vec<String>, AppError> {
         let stays: HashMap<Id, _> = self.members.iter().map(|(_, m)| (m.id, stay_of(m, &self.tz))).collect();
         let found = clashes(candidate, &self.items, &|i| self.attendance(i), &self.event.travel, &stays);
@@ -324,7 +331,7 @@ async fn create(state: &AppState, ctx: &Ctx, p: &Programme, input: ItemInput) ->
     let fields = input.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
     let warnings = p.check(state, ctx.lang, &Item::new(domain::new_id(), p.event.id, fields.clone()))?;
     let mut tx = state.store.begin().await?;
-    store::programme::hold(&mut tx, p.event.id, p.event.version, Stamp::of(p.items.iter().map(|i| i.version))).await?;
+    p.hold(&mut tx).await?;
     let item = store::programme::create(&mut tx, &ctx.actor, p.event.id, fields).await?;
     crate::live::announce(&mut tx, p.event.id).await?;
     tx.commit().await?;
@@ -343,7 +350,7 @@ async fn replace(
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
     let warnings = p.check(state, ctx.lang, &after)?;
     let mut tx = state.store.begin().await?;
-    store::programme::hold(&mut tx, p.event.id, p.event.version, Stamp::of(p.items.iter().map(|i| i.version))).await?;
+    p.hold(&mut tx).await?;
     let item = store::programme::replace(&mut tx, &ctx.actor, before, after).await?;
     if item.cancelled && !before.cancelled {
         crate::bilaterals::release(&mut tx, &ctx.actor, item.id).await?;

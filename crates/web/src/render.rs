@@ -111,8 +111,9 @@ fn to_json(value: &Value) -> Result<Json, Error> {
 /// form again with status 422 and each message by its field (`reshow` renders it); on a conflict
 /// (the record changed since the form was read) the form again with status 409, what was typed
 /// kept and the reason on the page as a whole (`form`), the page showing the record as it is now;
-/// on a refusal (what the record's state does not allow) the form again with status 409 and the
-/// refusal's words as the page's reason; other errors as they are.
+/// on a refusal (what the record's state does not allow) or a clash with the programme, the form
+/// again with status 409 and the words of the refusal or the clashes as the page's reason; other
+/// errors as they are.
 pub async fn form_outcome<F, Fut>(
     state: &AppState,
     ctx: &Ctx,
