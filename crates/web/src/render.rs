@@ -140,9 +140,11 @@ where
         // an error page.
         Err(refusal @ (AppError::Refused { .. } | AppError::Clash { .. })) => {
             let body = crate::error::body(&refusal, &state.i18n, ctx.lang);
-            let details: Vec<&str> = body.details.iter().map(|d| d.message.as_str()).collect();
-            let message =
-                if details.is_empty() { body.message } else { format!("{}: {}", body.message, details.join("; ")) };
+            // The refusal's sentence, then each clash's.
+            let message = std::iter::once(body.message.as_str())
+                .chain(body.details.iter().map(|d| d.message.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ");
             Ok((StatusCode::CONFLICT, reshow(json!({ "form": message })).await?).into_response())
         }
         Err(e) => Err(e),
