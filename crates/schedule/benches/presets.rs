@@ -1,5 +1,6 @@
 //! Solves the generated presets for ten seeds each, then re-plans solved UN weeks; prints
-//! Markdown tables for `benches/schedule.md`.
+//! Markdown tables for `benches/schedule.md`. A planted week's placed weight is also compared
+//! with its optimum, known by construction (`schedule::generate::planted`).
 //!
 //! `CARGO_TARGET_DIR=/work/bench-target cargo bench -p schedule --bench presets`
 //! (`SEEDS=3` runs fewer seeds; `REPLAN_BUDGET=N` re-plans with another effort budget.) Each
@@ -18,16 +19,18 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use schedule::generate::{Preset, generate, replan};
+use schedule::generate::{Preset, generate, planted, replan};
 use schedule::{Instance, Options, Plan, check, solve};
 
 /// Effort budgets that take about five seconds for the UN week on the reference machine; the
 /// ministerial budget is enough to prove optimality.
-const BUDGETS: [(Preset, &str, u64); 3] = [
+const BUDGETS: [(Preset, &str, u64); 4] = [
     (Preset::Ministerial, "ministerial", 12_000_000),
     (Preset::Regional, "regional", 80_000_000),
-    (Preset::Un, "un", 65_000_000),
+    (Preset::Un, "un", UN_BUDGET),
+    (Preset::Planted, "planted", UN_BUDGET),
 ];
+const UN_BUDGET: u64 = 65_000_000;
 /// Re-planning must answer while the protocol officer waits; `REPLAN_BUDGET` overrides it, to
 /// measure how the re-plan's weight grows with its effort.
 const REPLAN_BUDGET: u64 = 3_000_000;
@@ -82,6 +85,13 @@ fn check_file(plan: &str, instance: &str) -> ExitCode {
     if report.is_feasible() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
+/// The weight of a planted week's planted meetings, its optimum: a request's weight is its
+/// length in grid steps.
+fn planted_optimum(seed: u64) -> u64 {
+    let (week, meetings) = planted(seed);
+    meetings.iter().map(|m| ((m.end - m.start) / week.grid) as u64).sum()
+}
+
 fn main() -> ExitCode {
     let seeds: u64 = std::env::var("SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     if let Ok(plan) = std::env::var("SCHEDULE_CHECK") {
@@ -92,14 +102,26 @@ fn main() -> ExitCode {
         dump(Path::new(&dir), seeds);
         return ExitCode::SUCCESS;
     }
-    println!("| preset | seed | requests | placed | weight | bound | of bound | gaps | proven | effort | time (s) |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| preset | seed | requests | placed | weight | bound | of bound | known optimum | of optimum | gaps | proven | effort | time (s) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let mut of_optimum = Vec::new();
     for (preset, name, budget) in BUDGETS {
         for seed in 1..=seeds {
             let inst = generate(preset, seed);
             let (plan, time) = run(&inst, budget, seed);
+            let (optimum, ratio) = match preset {
+                Preset::Planted => {
+                    let optimum = planted_optimum(seed);
+                    let ratio = plan.objective.weight as f64 / optimum as f64;
+                    of_optimum.push(ratio);
+                    (optimum.to_string(), format!("{ratio:.4}"))
+                }
+                _ => ("—".to_string(), "—".to_string()),
+            };
             println!(
-                "| {name} | {seed} | {} | {} | {} | {} | {:.1}% | {} | {} | {} | {:.2} |",
+                "| {name} | {seed} | {} | {} | {} | {} | {:.1}% | {optimum} | {ratio} | {} | {} | {} | {:.2} |",
                 inst.requests.len(),
                 plan.meetings.len(),
                 plan.objective.weight,
@@ -112,20 +134,25 @@ fn main() -> ExitCode {
             );
         }
     }
+    if !of_optimum.is_empty() {
+        let geometric = (of_optimum.iter().map(|r| r.ln()).sum::<f64>() / of_optimum.len() as f64).exp();
+        let minimum = of_optimum.iter().copied().fold(f64::INFINITY, f64::min);
+        println!();
+        println!("Planted weeks, placed weight ÷ known optimum: geometric mean {geometric:.4}, minimum {minimum:.4}");
+    }
     println!();
     println!(
         "| seed | requests | fixed | previous | re-plan time (s) | weight | moves | fresh weight | fresh moves | fresh time (s) | from scratch: weight | from scratch: time (s) |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
-    let un_budget = BUDGETS[2].2;
     let replan_budget = std::env::var("REPLAN_BUDGET").ok().and_then(|b| b.parse().ok()).unwrap_or(REPLAN_BUDGET);
     for seed in 1..=seeds {
         let week = generate(Preset::Un, seed);
-        let (plan, _) = run(&week, un_budget, seed);
+        let (plan, _) = run(&week, UN_BUDGET, seed);
         let next = replan(&week, &plan, seed);
         let (again, time) = run(&next, replan_budget, seed);
-        let (fresh, fresh_time) = run(&next, un_budget, seed);
-        let (scratch, scratch_time) = run(&Instance { previous: Vec::new(), ..next.clone() }, un_budget, seed);
+        let (fresh, fresh_time) = run(&next, UN_BUDGET, seed);
+        let (scratch, scratch_time) = run(&Instance { previous: Vec::new(), ..next.clone() }, UN_BUDGET, seed);
         println!(
             "| {seed} | {} | {} | {} | {:.3} | {} | {} | {} | {} | {:.2} | {} | {:.2} |",
             next.requests.len(),

@@ -6,7 +6,7 @@
 
 use fastrand::Rng;
 
-use crate::{Busy, Day, Fixed, Instance, Person, Placement, Plan, Request, Room, Span, Travel};
+use crate::{Busy, Day, Fixed, Instance, Meeting, Person, Placement, Plan, Request, Room, Span, Travel};
 
 /// The size and shape of a generated instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,9 @@ pub enum Preset {
     /// 193 delegations, five days, three venues, about 2,000 requests: principals with speeches,
     /// summits and receptions, several principals per delegation.
     Un,
+    /// The UN week's delegations and programme in fewer rooms, with an optimum known by
+    /// construction ([`planted`]).
+    Planted,
 }
 
 const DAY: i64 = 24 * 60;
@@ -76,6 +79,7 @@ pub fn generate(preset: Preset, seed: u64) -> Instance {
         Preset::Ministerial => ministerial(&mut rng),
         Preset::Regional => regional(&mut rng),
         Preset::Un => un(&mut rng),
+        Preset::Planted => planted_week(&mut rng).0,
     }
 }
 
@@ -195,7 +199,8 @@ struct Delegation {
     minister: String,
 }
 
-fn un(rng: &mut Rng) -> Instance {
+/// The delegations of the UN week, each with three principals and their programme.
+fn un_delegations(rng: &mut Rng) -> (Vec<Person>, Vec<Delegation>) {
     const N: usize = 193;
     let mut persons = Vec::new();
     let mut delegations = Vec::new();
@@ -229,26 +234,12 @@ fn un(rng: &mut Rng) -> Instance {
         });
         persons.extend([hos, fm, minister]);
     }
-    let popularity: Vec<u32> = delegations.iter().map(|d| d.popularity).collect();
-    let mut requests = Vec::new();
-    let mut pairs = std::collections::BTreeSet::new();
-    while requests.len() < 2000 {
-        let (a, b) = (pick(rng, &popularity), pick(rng, &popularity));
-        let level = rng.u8(..10);
-        if a == b || !pairs.insert((a.min(b), a.max(b), level.min(5))) {
-            continue;
-        }
-        requests.push(un_request(rng, &delegations[a], &delegations[b], level, format!("r{:04}", requests.len() + 1)));
-    }
-    // A few follow-ups: a ministers' meeting prepares the leaders' one.
-    for i in (0..requests.len()).step_by(97) {
-        let prior = requests[(i + 1) % requests.len()].id.clone();
-        requests[i].after.push(prior);
-    }
-    let mut rooms: Vec<Room> = (1..=12).map(|i| room(format!("hq-{i:02}"), HQ, [8, 10, 12][i % 3])).collect();
-    rooms.extend((1..=4).map(|i| room(format!("hq-large-{i}"), HQ, 24)));
-    rooms.extend((1..=6).map(|i| room(format!("hotel-{i}"), HOTEL, [10, 16][i % 2])));
-    rooms.extend((1..=4).map(|i| room(format!("mission-{i}"), MISSION, 12)));
+    (persons, delegations)
+}
+
+/// The UN week's frame: five days, its venues and travel, around these rooms, persons and
+/// requests.
+fn un_week(rooms: Vec<Room>, persons: Vec<Person>, requests: Vec<Request>) -> Instance {
     let travel = |a: &str, b: &str, minutes| Travel { from: a.to_string(), to: b.to_string(), minutes };
     Instance {
         origin: Some("2025-09-22T00:00:00-04:00".to_string()),
@@ -265,14 +256,52 @@ fn un(rng: &mut Rng) -> Instance {
     }
 }
 
+/// Two delegations drawn by popularity, and the level of their meeting (`0..10`, see
+/// [`un_principals`]).
+fn un_pair(rng: &mut Rng, popularity: &[u32]) -> Option<(usize, usize, u8)> {
+    let (a, b) = (pick(rng, popularity), pick(rng, popularity));
+    let level = rng.u8(..10);
+    (a != b).then_some((a, b, level))
+}
+
+fn un(rng: &mut Rng) -> Instance {
+    let (persons, delegations) = un_delegations(rng);
+    let popularity: Vec<u32> = delegations.iter().map(|d| d.popularity).collect();
+    let mut requests = Vec::new();
+    let mut pairs = std::collections::BTreeSet::new();
+    while requests.len() < 2000 {
+        let Some((a, b, level)) = un_pair(rng, &popularity) else { continue };
+        if !pairs.insert((a.min(b), a.max(b), level.min(5))) {
+            continue;
+        }
+        requests.push(un_request(rng, &delegations[a], &delegations[b], level, format!("r{:04}", requests.len() + 1)));
+    }
+    // A few follow-ups: a ministers' meeting prepares the leaders' one.
+    for i in (0..requests.len()).step_by(97) {
+        let prior = requests[(i + 1) % requests.len()].id.clone();
+        requests[i].after.push(prior);
+    }
+    let mut rooms: Vec<Room> = (1..=12).map(|i| room(format!("hq-{i:02}"), HQ, [8, 10, 12][i % 3])).collect();
+    rooms.extend((1..=4).map(|i| room(format!("hq-large-{i}"), HQ, 24)));
+    rooms.extend((1..=6).map(|i| room(format!("hotel-{i}"), HOTEL, [10, 16][i % 2])));
+    rooms.extend((1..=4).map(|i| room(format!("mission-{i}"), MISSION, 12)));
+    un_week(rooms, persons, requests)
+}
+
+/// Who meets, at a level drawn from `0..10`, and the range of the meeting's priority.
+fn un_principals(a: &Delegation, b: &Delegation, level: u8) -> (Vec<String>, std::ops::RangeInclusive<u32>) {
+    match level {
+        0..=2 => (vec![a.hos.clone(), b.hos.clone()], 3..=5),
+        3 => (vec![a.hos.clone(), b.fm.clone()], 2..=4),
+        4..=7 => (vec![a.fm.clone(), b.fm.clone()], 1..=4),
+        _ => (vec![a.minister.clone(), b.minister.clone()], 1..=3),
+    }
+}
+
 /// A request of the UN week between two delegations, at a level drawn from `level` (0..10).
 fn un_request(rng: &mut Rng, a: &Delegation, b: &Delegation, level: u8, id: String) -> Request {
-    let (persons, weight) = match level {
-        0..=2 => (vec![a.hos.clone(), b.hos.clone()], rng.u32(3..=5)),
-        3 => (vec![a.hos.clone(), b.fm.clone()], rng.u32(2..=4)),
-        4..=7 => (vec![a.fm.clone(), b.fm.clone()], rng.u32(1..=4)),
-        _ => (vec![a.minister.clone(), b.minister.clone()], rng.u32(1..=3)),
-    };
+    let (persons, weights) = un_principals(a, b, level);
+    let weight = rng.u32(weights);
     let mut r = request(id, persons, [30, 30, 30, 45, 45, 60][rng.usize(..6)], weight, rng.u32(4..=14));
     if rng.u8(..8) == 0 {
         let d = rng.i64(0..5);
@@ -280,6 +309,107 @@ fn un_request(rng: &mut Rng, a: &Delegation, b: &Delegation, level: u8, id: Stri
         r.windows.push(Span::new(hm((d + 1) % 5, 8, 0), hm((d + 1) % 5, 20, 0)));
     }
     r
+}
+
+/// A UN week whose optimum is known by construction, and the planted meetings, which reach it.
+///
+/// The delegations, principals and programme are the UN week's. Meetings are planted into 18
+/// rooms until every quarter-hour of every room's days is taken (a quarter-hour no pair of
+/// principals can take is closed in that room); then a quarter as many requests again are drawn
+/// the same way and not planted, so that they compete with the planted ones for rooms and
+/// principals. Every request's weight is its length in quarter-hours, so no plan places more
+/// weight than the rooms' open quarter-hours, which the planted plan fills: its weight is the
+/// optimum. The requests are shuffled so that their order tells nothing of which were planted.
+pub fn planted(seed: u64) -> (Instance, Vec<Meeting>) {
+    planted_week(&mut Rng::with_seed(seed))
+}
+
+fn planted_week(rng: &mut Rng) -> (Instance, Vec<Meeting>) {
+    let (persons, delegations) = un_delegations(rng);
+    let popularity: Vec<u32> = delegations.iter().map(|d| d.popularity).collect();
+    let mut rooms: Vec<Room> = (1..=10).map(|i| room(format!("hq-{i:02}"), HQ, [8, 10, 12][i % 3])).collect();
+    rooms.extend((1..=2).map(|i| room(format!("hq-large-{i}"), HQ, 24)));
+    rooms.extend((1..=3).map(|i| room(format!("hotel-{i}"), HOTEL, [10, 16][i % 2])));
+    rooms.extend((1..=3).map(|i| room(format!("mission-{i}"), MISSION, 12)));
+    let mut week = un_week(rooms, persons, Vec::new());
+    let step = week.grid;
+    let index: std::collections::HashMap<String, usize> =
+        week.persons.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+    // Each principal's planted meetings so far, with their rooms' venues.
+    let mut held: Vec<Vec<(Span, String)>> = vec![Vec::new(); week.persons.len()];
+    let mut drawn: Vec<(Request, Option<(i64, String)>)> = Vec::new();
+    for day in week.days.clone() {
+        let mut cursor = vec![day.start; week.rooms.len()];
+        // The room furthest behind goes next, so that the day fills evenly across rooms.
+        while let Some((r, &at)) = cursor.iter().enumerate().filter(|&(_, &t)| t < day.end).min_by_key(|&(_, &t)| t) {
+            let left = day.end - at;
+            let mut lengths: Vec<i64> = [30, 45, 60].into_iter().filter(|&d| d <= left && left - d != step).collect();
+            rng.shuffle(&mut lengths);
+            let venue = week.rooms[r].venue.clone();
+            let planted = lengths.iter().find_map(|&length| {
+                let span = Span::new(at, at + length);
+                (0..60).find_map(|_| {
+                    let (a, b, level) = un_pair(rng, &popularity)?;
+                    let (who, _) = un_principals(&delegations[a], &delegations[b], level);
+                    let free =
+                        |id: &String| can_attend(&week, &week.persons[index[id]], &held[index[id]], span, &venue);
+                    who.iter().all(free).then_some((span, who))
+                })
+            });
+            match planted {
+                Some((span, who)) => {
+                    for id in &who {
+                        held[index[id]].push((span, venue.clone()));
+                    }
+                    let capacity = week.rooms[r].capacity.min(14);
+                    let mut q =
+                        request(String::new(), who, span.len(), (span.len() / step) as u32, rng.u32(4..=capacity));
+                    if rng.u8(..8) == 0 {
+                        let other = (week.day_of(at).unwrap_or(0) as i64 + rng.i64(1..5)) % 5;
+                        q.windows.push(day.span());
+                        q.windows.push(Span::new(hm(other, 8, 0), hm(other, 20, 0)));
+                    }
+                    drawn.push((q, Some((at, week.rooms[r].id.clone()))));
+                    cursor[r] = span.end;
+                }
+                None => {
+                    week.rooms[r].unavailable.push(Span::new(at, at + step));
+                    cursor[r] = at + step;
+                }
+            }
+        }
+    }
+    let all = drawn.len() + drawn.len() / 4;
+    while drawn.len() < all {
+        let Some((a, b, level)) = un_pair(rng, &popularity) else { continue };
+        let (who, _) = un_principals(&delegations[a], &delegations[b], level);
+        let length = [30, 30, 30, 45, 45, 60][rng.usize(..6)];
+        drawn.push((request(String::new(), who, length, (length / step) as u32, rng.u32(4..=14)), None));
+    }
+    rng.shuffle(&mut drawn);
+    let mut meetings = Vec::new();
+    for (i, (q, at)) in drawn.into_iter().enumerate() {
+        let id = format!("r{:04}", i + 1);
+        if let Some((start, room)) = at {
+            meetings.push(Meeting { request: id.clone(), start, end: start + q.duration, room });
+        }
+        week.requests.push(Request { id, ..q });
+    }
+    (week, meetings)
+}
+
+/// Whether `person` can attend a meeting at `span` in `venue`, beside their programme and the
+/// meetings already planted for them, as [`crate::check`] counts it.
+fn can_attend(week: &Instance, person: &Person, planted: &[(Span, String)], span: Span, venue: &str) -> bool {
+    let apart = |other: &Span, need: i64| other.end + need <= span.start || span.end + need <= other.start;
+    let day = week.day_of(span.start);
+    person.present.is_none_or(|present| present.contains(&span))
+        && person.busy.iter().all(|b| {
+            let need = b.venue.as_deref().map_or(0, |v| week.buffer + week.travel_minutes(v, venue));
+            apart(&b.span(), need)
+        })
+        && planted.iter().all(|(s, v)| apart(s, week.buffer + week.travel_minutes(v, venue)))
+        && (planted.iter().filter(|(s, _)| week.day_of(s.start) == day).count() as u32) < week.max_per_day_of(person)
 }
 
 /// A re-planning scenario from a solved instance of the UN week: 5% of requests cancelled, 5% new
@@ -428,5 +558,44 @@ pub(crate) fn small(seed: u64) -> Instance {
         persons,
         requests,
         previous: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check;
+
+    #[test]
+    fn a_planted_week_fills_every_open_quarter_hour_and_leaves_requests_out() {
+        for seed in 1..=3 {
+            let (week, meetings) = planted(seed);
+            week.validate().unwrap();
+            assert_eq!(generate(Preset::Planted, seed), week);
+            assert!(week.requests.iter().all(|r| i64::from(r.weight) * week.grid == r.duration), "weight is length");
+            let plan = Plan {
+                meetings,
+                unplaced: Vec::new(),
+                objective: Default::default(),
+                proven_optimal: false,
+                bound: 0,
+                effort: 0,
+            };
+            let report = check(&week, &plan);
+            assert!(report.is_feasible(), "seed {seed}: {:#?}", &report.violations[..report.violations.len().min(5)]);
+            // Every quarter-hour a room is open, on every day, holds a planted meeting.
+            let open: i64 = week
+                .rooms
+                .iter()
+                .flat_map(|room| week.days.iter().map(move |d| (room, d.span())))
+                .map(|(room, day)| {
+                    let closed: i64 = room.unavailable.iter().filter(|u| day.contains(u)).map(|u| u.len()).sum();
+                    day.len() - closed
+                })
+                .sum();
+            assert_eq!(report.objective.weight, (open / week.grid) as u64, "seed {seed}");
+            let placed = plan.meetings.len();
+            assert!(placed > 1000 && week.requests.len() == placed + placed / 4, "seed {seed}: {placed}");
+        }
     }
 }

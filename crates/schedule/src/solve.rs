@@ -366,6 +366,20 @@ mod tests {
     }
 
     #[test]
+    fn the_bound_never_falls_below_a_planted_optimum() {
+        let (week, planted) = generate::planted(1);
+        let optimum: u64 = planted.iter().map(|m| ((m.end - m.start) / week.grid) as u64).sum();
+        let plan = solve(&week, &Options { budget: 300_000, ..Options::default() }).unwrap();
+        assert!(check(&week, &plan).is_feasible());
+        assert!(
+            plan.objective.weight <= optimum && optimum <= plan.bound,
+            "{} {optimum} {}",
+            plan.objective.weight,
+            plan.bound
+        );
+    }
+
+    #[test]
     fn a_replan_keeps_confirmed_meetings_and_the_weight_not_cancelled() {
         let week = generate::generate(generate::Preset::Un, 1);
         let plan = solve(&week, &Options { budget: 300_000, ..Options::default() }).unwrap();
