@@ -65,12 +65,12 @@ browserTest('two delegations agree on a bilateral; the host schedules and confir
 
   // Both itineraries show the meeting at the time the host confirmed.
   await page.goto('/events/almaty-2025/delegations/kg/itinerary');
-  const item = page.locator('#itinerary li', { hasText: 'Bilateral meeting: Kyrgyzstan – Tajikistan' });
+  const item = page.locator('#itinerary li', { hasText: 'Bilateral meeting: Kyrgyzstan – Tajikistan talks' });
   assert.equal((await item.locator('.time').textContent()).trim(), time);
   const tjAgain = await as(page, 'delegation-tj');
   try {
     await tjAgain.page.goto('/events/almaty-2025/delegations/tj/itinerary');
-    const item = tjAgain.page.locator('#itinerary li', { hasText: 'Bilateral meeting: Kyrgyzstan – Tajikistan' });
+    const item = tjAgain.page.locator('#itinerary li', { hasText: 'Bilateral meeting: Kyrgyzstan – Tajikistan talks' });
     assert.equal((await item.locator('.time').textContent()).trim(), time);
   } finally {
     await tjAgain.close();

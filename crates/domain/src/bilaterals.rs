@@ -298,6 +298,10 @@ pub struct WindowInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
+    /// The id the request takes: a form gives it, so that sending the form twice makes one
+    /// request. A new one when absent.
+    #[serde(default)]
+    pub id: Option<Id>,
     /// The sides asked, by participant code.
     pub with: Vec<String>,
     #[serde(default)]
@@ -405,7 +409,9 @@ impl RequestInput {
         let unique: BTreeSet<&String> = with.iter().collect();
         if with.is_empty() {
             c.fail("with", "required");
-        } else if unique.len() != with.len() || with.iter().any(|w| w == requester) {
+        } else if with.iter().any(|w| w == requester) {
+            c.fail("with", "own-delegation");
+        } else if unique.len() != with.len() {
             c.fail("with", "duplicate");
         } else if with.iter().any(|w| !frame.delegations.contains(w)) {
             c.fail("with", "unknown");
@@ -425,7 +431,7 @@ impl RequestInput {
         if principals.iter().any(|p| member_of.get(p).is_none_or(|code| !sides.contains(code))) {
             c.fail("principals", "unknown");
         }
-        let id = crate::new_id();
+        let id = self.id.unwrap_or_else(crate::new_id);
         let after = followed(frame, requester, id, &self.after).unwrap_or_else(|code| {
             c.fail("after", code);
             Vec::new()
@@ -831,6 +837,7 @@ mod tests {
 
     fn ask(with: &[&str], windows: Vec<WindowInput>) -> RequestInput {
         RequestInput {
+            id: None,
             with: with.iter().map(|w| w.to_string()).collect(),
             principals: Vec::new(),
             after: Vec::new(),
@@ -942,7 +949,8 @@ mod tests {
                 ("windows[1].ends".to_string(), "window-too-short"),
             ]
         );
-        assert_eq!(codes(ask(&["KZ"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "duplicate");
+        assert_eq!(codes(ask(&["KZ"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "own-delegation");
+        assert_eq!(codes(ask(&["RU", "TJ", "RU"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "duplicate");
     }
 
     #[test]

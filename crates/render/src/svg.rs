@@ -29,6 +29,8 @@ const CARD_H: f64 = 46.0;
 const GAP: f64 = 12.0;
 const MARGIN: f64 = 24.0;
 const TITLE_H: f64 = 36.0;
+/// The widest a character of a title (16 px, bold) is drawn, about.
+const TITLE_CHAR_W: f64 = 10.0;
 
 /// The family photo: `rows` front row first, each as the camera sees it from left to right. The
 /// front row is drawn nearest the camera, at the bottom.
@@ -120,11 +122,17 @@ fn u_table(title: &str, places: &[Card]) -> String {
     close(svg)
 }
 
-/// A bilateral table seen from above: each side as the other side sees it from left to right, the
-/// `far` side at the top, the `near` side at the bottom.
-pub fn bilateral(title: &str, far: &[Card], near: &[Card]) -> String {
+/// A bilateral table seen from above: the first of `sides` (the host's) at the bottom, the others
+/// side by side across the table at the top (a trilateral's two guests), each side as the other
+/// sees it from left to right. The plan is at least as wide as its title.
+pub fn bilateral(title: &str, sides: &[Vec<Card>]) -> String {
+    let (near, far): (&[Card], Vec<&Card>) = match sides.split_first() {
+        Some((near, rest)) => (near, rest.iter().flatten().collect()),
+        None => (&[], Vec::new()),
+    };
     let widest = far.len().max(near.len()).max(1) as f64;
-    let width = 2.0 * MARGIN + widest * CARD_W + (widest - 1.0) * GAP;
+    let title_width = 2.0 * MARGIN + title.chars().count() as f64 * TITLE_CHAR_W;
+    let width = (2.0 * MARGIN + widest * CARD_W + (widest - 1.0) * GAP).max(title_width);
     let height = 2.0 * MARGIN + TITLE_H + 2.0 * CARD_H + 80.0;
     let mut svg = open(width, height, title);
     let table_y = MARGIN + TITLE_H + CARD_H + 10.0;
@@ -141,7 +149,7 @@ pub fn bilateral(title: &str, far: &[Card], near: &[Card]) -> String {
             place(svg, x0 + i as f64 * (CARD_W + GAP), y, card, &format!("{side} place {}", i + 1));
         }
     };
-    row(&mut svg, &far.iter().collect::<Vec<_>>(), MARGIN + TITLE_H, "far");
+    row(&mut svg, &far, MARGIN + TITLE_H, "far");
     // The near side faces the other way: its left-to-right runs right-to-left on the plan.
     row(&mut svg, &near.iter().rev().collect::<Vec<_>>(), table_y + 70.0, "near");
     close(svg)
@@ -233,9 +241,22 @@ mod tests {
             assert_eq!(found.len(), 10, "{shape:?}");
             assert_eq!(found[0], ("place 0".to_string(), "TJ".to_string()));
         }
-        let found = places(&bilateral("KZ–RU", &cards(&["a", "Lavrov", "b"]), &cards(&["c", "Nurtleu", "d"])));
+        let found = places(&bilateral("KZ–RU", &[cards(&["c", "Nurtleu", "d"]), cards(&["a", "Lavrov", "b"])]));
         assert_eq!(found.len(), 6);
         assert_eq!(found[3].1, "d", "the near side is drawn mirrored");
+    }
+
+    #[test]
+    fn a_trilateral_seats_both_guests_across_from_the_host_under_a_title_that_fits() {
+        let title = "Bilateral meeting: Azerbaijan – Kazakhstan – Uzbekistan";
+        let svg = bilateral(title, &[cards(&["KZ"]), cards(&["AZ"]), cards(&["UZ"])]);
+        let found = places(&svg);
+        let far: Vec<&str> = found.iter().filter(|(p, _)| p.starts_with("far")).map(|(_, c)| c.as_str()).collect();
+        assert_eq!(far, ["AZ", "UZ"]);
+        assert_eq!(found.iter().filter(|(p, _)| p.starts_with("near")).count(), 1);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let width: f64 = doc.root_element().attribute("width").unwrap().parse().unwrap();
+        assert!(width >= title.chars().count() as f64 * TITLE_CHAR_W, "{width}");
     }
 
     #[test]

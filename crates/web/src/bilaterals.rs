@@ -355,6 +355,10 @@ async fn create(
     input: RequestInput,
 ) -> Result<Request, AppError> {
     let (_, code) = acting_side(s, ctx, from)?;
+    // The same form sent twice (a double click): the request it already made, not a second one.
+    if let Some(made) = input.id.and_then(|id| s.requests.iter().find(|r| r.id == id)) {
+        return if made.requester() == code { Ok(made.clone()) } else { Err(AppError::field("id", "duplicate")) };
+    }
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let frame =
         RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
@@ -461,6 +465,21 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
 /// Makes programme items of the placed, accepted requests named (all of them if none is named).
 async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Result<Vec<Item>, AppError> {
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
+    // A request named that is no longer accepted and placed (answered or scheduled again since
+    // the host read the page) would not be confirmed as the host saw it: nothing is, and the host
+    // is told which.
+    let mut stale = Vec::new();
+    for id in chosen {
+        let request = s.requests.iter().find(|r| r.id == *id).ok_or_else(|| AppError::field("requests", "unknown"))?;
+        let placed = matches!(request.outcome, Some(Outcome::Placed { .. }));
+        if request.status() != Status::Accepted || !placed {
+            let codes: Vec<&str> = request.sides.iter().map(|x| x.participant.as_str()).collect();
+            stale.push(s.names(&codes, ctx.lang));
+        }
+    }
+    if !stale.is_empty() {
+        return Err(AppError::refused_with("bilaterals-not-confirmable", vec![("requests", stale.join("; "))]));
+    }
     let items = s.attended();
     let sidelines = s.sidelines(&items, Settings::default());
     let mut tx = state.store.begin().await?;
@@ -552,6 +571,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
         "grid": if host { grid(&s, state, lang) } else { Value::Null },
         "by_delegation": by_delegation(&s, state, lang),
         "settings": Settings::default(),
+        "new_request": domain::new_id(),
     });
     render::page(state, ctx, "bilaterals/show.html", model)
 }
@@ -774,6 +794,7 @@ async fn request_form(
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let outcome = async {
         let input = RequestInput {
+            id: form.ids("id")?.first().copied(),
             with: form.all("with").into_iter().map(str::to_string).collect(),
             principals: form.ids("principals")?,
             after: form.ids("after")?,

@@ -525,8 +525,11 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
         l.dedup();
         l
     };
-    let shown_lang = if languages.contains(&lang) { lang } else { d.doc.original_language.as_str() };
+    // Amendments name the paragraphs of the latest version, so a translation is shown only when it
+    // is of that version; an older one would number other paragraphs than the form sends.
+    let shown_lang = if d.version(latest, lang).is_some() { lang } else { d.doc.original_language.as_str() };
     let shown = d.latest(Some(shown_lang)).map(|v| v.number);
+    let translation_behind = d.latest(Some(lang)).filter(|_| shown_lang != lang).map(|v| v.number);
     let own: Vec<Value> =
         d.own(ctx).iter().map(|p| json!({ "code": p.code, "name": p.short_name.get(lang) })).collect();
     let manages = d.manages(ctx);
@@ -539,7 +542,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     model["latest"] = json!(latest);
     model["translatable"] = json!(translatable);
     model["paragraph_count"] = json!(d.latest(None).map_or(0, |v| v.paragraphs.len()));
-    model["shown"] = json!({ "language": shown_lang, "number": shown });
+    model["shown"] = json!({ "language": shown_lang, "number": shown, "translation_behind": translation_behind });
     model["languages"] = json!(languages);
     model["own"] = json!(own);
     model["manages"] = json!(manages);
@@ -1176,8 +1179,13 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
     };
     let v = d.version(number, &language).ok_or_else(|| AppError::field("version", "unknown"))?;
     let t = |key: &str| state.i18n.t(&language, key, &[]);
-    // The frozen hash is the original's: a translation of the adopted version is printed as such.
-    let adopted_text = d.doc.frozen.as_ref().filter(|f| f.version == number && language == d.doc.original_language);
+    // The adopted version is printed with its signatures in every language; the frozen hash is
+    // the original's, so only the original carries it. A later version of an adopted document is
+    // a formal correction, not a draft.
+    let frozen = d.doc.frozen.as_ref();
+    let adopted_text = frozen.filter(|f| f.version == number);
+    let authentic = adopted_text.filter(|_| language == d.doc.original_language);
+    let corrected = frozen.filter(|f| number > f.version);
     let (block, notes, place_and_date) = match adopted_text {
         Some(frozen) => {
             let block = d.block(&language);
@@ -1229,13 +1237,21 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
         kind: t(&format!("document-kind-{}", d.doc.kind.as_str())),
         register_number: d.doc.register_number.clone(),
         title: d.doc.title.get(&language).to_string(),
-        version_line: state.i18n.t(&language, "document-pdf-version", &[("number", number.into())]),
+        version_line: match (adopted_text, authentic, corrected) {
+            (Some(_), None, _) => state.i18n.t(&language, "document-pdf-translation", &[("number", number.into())]),
+            (_, _, Some(f)) => state.i18n.t(
+                &language,
+                "document-pdf-correction",
+                &[("number", number.into()), ("adopted", f.version.into())],
+            ),
+            _ => state.i18n.t(&language, "document-pdf-version", &[("number", number.into())]),
+        },
         paragraphs: v.texts().into_iter().map(str::to_string).collect(),
         place_and_date,
         signature_block: block,
         notes,
-        watermark: adopted_text.is_none().then(|| t("document-pdf-draft")),
-        sha256: adopted_text.map(|f| f.sha256.clone()),
+        watermark: frozen.is_none_or(|f| number < f.version).then(|| t("document-pdf-draft")),
+        sha256: authentic.map(|f| f.sha256.clone()),
     };
     let bytes = crate::pdfs::render(move || pdf::document(&data)).await?;
     let name = format!("{}-v{number}-{language}.pdf", d.doc.register_number.replace(['/', ' ', '\\'], "-"));

@@ -98,8 +98,9 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 16] = [
+pub const REFUSALS: [&str; 17] = [
     "request-withdrawn",
+    "bilaterals-not-confirmable",
     "meeting-confirmed",
     "schedule-impossible",
     "agenda-adopted-no-new-item",

@@ -192,7 +192,7 @@ fn svg(body: String) -> Response {
 }
 
 /// A bilateral's table: each delegation's attending members on one side, the head in the middle
-/// and the interpreter beside; the host's side (or the first in order) across from the other.
+/// and the interpreter beside; the host's side (or the first in order) across from the others.
 async fn bilateral_svg(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -207,8 +207,7 @@ async fn bilateral_svg(
     let mut sides: Vec<&(Id, Participant)> =
         p.delegations.iter().filter(|(d, _)| attending.iter().any(|m| m.delegation_id == *d)).collect();
     sides.sort_by_key(|(_, participant)| participant.id != p.event.host);
-    let side = |side: Option<&&(Id, Participant)>| -> Vec<render::svg::Card> {
-        let Some((delegation, participant)) = side else { return Vec::new() };
+    let side = |(delegation, participant): &&(Id, Participant)| -> Vec<render::svg::Card> {
         let own: Vec<&Member> = attending.iter().filter(|m| m.delegation_id == *delegation).copied().collect();
         let card = participant.short_name.get(&lang).to_string();
         bilateral_side(&own, &lang)
@@ -216,6 +215,6 @@ async fn bilateral_svg(
             .map(|m| render::svg::Card { card: card.clone(), person: m.names.on_card(&lang) })
             .collect()
     };
-    let (near, far) = (side(sides.first()), side(sides.get(1)));
-    Ok(svg(render::svg::bilateral(item.title.get(ctx.lang), &far, &near)))
+    let sides: Vec<Vec<render::svg::Card>> = sides.iter().map(side).collect();
+    Ok(svg(render::svg::bilateral(item.title.get(ctx.lang), &sides)))
 }

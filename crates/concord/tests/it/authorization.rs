@@ -186,7 +186,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("POST", "/events/{event}/bilaterals"), [303, 403, 403, 403, 403, 403, 303, 303, 303, 403]),
         (("POST", "/events/{event}/bilaterals/{request}/answer"), [303, 403, 404, 404, 403, 404, 303, 303, 303, 404]),
         (("POST", "/events/{event}/bilaterals/schedule"), HOST_FORM),
-        (("POST", "/events/{event}/bilaterals/confirm"), HOST_FORM),
+        // The request named is not placed: past the authorization, the host is told so.
+        (("POST", "/events/{event}/bilaterals/confirm"), [303, 409, 403, 403, 409, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/events/{event}/bilaterals"), API_LOGGED_IN),
         (("POST", "/api/v1/events/{event}/bilaterals"), [401, 403, 403, 403, 403, 403, 201, 201, 201, 403]),
         (
@@ -873,8 +874,9 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         ("POST", "/events/{event}/bilaterals/confirm") => {
             app.form(session, &path, &[("request", &fx.request.to_string())]).await
         }
+        // Every placed request, none named.
         ("POST", "/api/v1/events/{event}/bilaterals/confirm") => {
-            app.json(session, "POST", &path, &json!({ "requests": [fx.request] })).await
+            app.json(session, "POST", &path, &json!({ "requests": [] })).await
         }
         ("POST", "/events/{event}/meetings/{meeting}/agenda") => {
             let number = (100 + n % 400).to_string();

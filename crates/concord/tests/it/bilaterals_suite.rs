@@ -94,12 +94,20 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     let item = confirmed.json()["items"][0].clone();
-    assert_eq!(item["title"]["en"], "Bilateral meeting: Kazakhstan – Tajikistan");
-    assert_eq!(item["title"]["ru"], "Двусторонняя встреча: Казахстан – Таджикистан");
+    // Named again from a page read before: nothing is confirmed twice, and the host is told which.
+    let twice = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
+    assert_eq!((twice.status, &twice.json()["error"]["code"]), (StatusCode::CONFLICT, &json!("refused")));
+    assert!(twice.body.contains("Kazakhstan – Tajikistan"), "{}", twice.body);
+    let unknown = json!({ "requests": ["01a227ff-0000-7000-8000-000000000000"] });
+    let unknown = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &unknown).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.body);
+    assert_eq!(item["title"]["en"], "Kazakhstan – Tajikistan talks");
+    assert_eq!(item["title"]["ru"], "Переговоры Казахстан – Таджикистан");
     assert_eq!(item["time"], time);
     for (session, code) in [(&kz, "kz"), (&tj, "tj")] {
         let itinerary = app.get(session, &format!("/events/almaty-2025/delegations/{code}/itinerary")).await;
-        assert!(itinerary.body.contains("Bilateral meeting: Kazakhstan – Tajikistan"), "{code}'s itinerary");
+        let line = "Bilateral meeting: Kazakhstan – Tajikistan talks";
+        assert!(itinerary.body.contains(line), "{code}'s itinerary names the kind once: {}", itinerary.body);
     }
     // Hours that leave the confirmed meeting out: the run is refused, the meeting named and the
     // reason worded in the reader's language.
@@ -387,6 +395,22 @@ async fn bad_requests_are_refused_field_by_field() {
         .collect();
     assert_eq!(chosen, ["RU", "TJ"], "a trilateral's two sides stay chosen");
     assert!(form.body.contains("<option value=\"high\" selected>"));
+    // Sent twice (a double click), the form makes one request; its id is no other side's to take.
+    let page = app.get(&kz, "/events/almaty-2025/bilaterals").await.body;
+    let id = page.split("name=\"id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let fields = [("id", id.as_str()), ("with", "KG"), ("duration", "30"), ("priority", "high")];
+    for _ in 0..2 {
+        let sent = app.form(&kz, "/events/almaty-2025/bilaterals", &fields).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    }
+    let made = requests(&app.get(&kz, BILATERALS).await.json());
+    assert_eq!(made.iter().filter(|r| r["id"] == id.as_str()).count(), 1);
+    assert_eq!(made.iter().filter(|r| r["sides"].to_string().contains("KG")).count(), 1, "one request with KG");
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let taken = app
+        .form(&tj, "/events/almaty-2025/bilaterals", &[("id", id.as_str()), ("with", "RU"), ("duration", "30")])
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     let host = app.login("host", DEMO_PASSWORD).await;
     let settings = json!({ "day_starts": "20:00:00", "day_ends": "08:00:00" });
     let reply = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &settings).await;

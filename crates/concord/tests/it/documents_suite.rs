@@ -203,6 +203,10 @@ async fn negotiation(app: TestApp) {
     assert_eq!(block, ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ"], "the body's Russian order");
     let versions = format!("{DOCUMENTS}/{id}/versions");
     let version = d["document"]["version"].as_i64().unwrap();
+    let english = ["The Council of Foreign Ministers decided: talks.", "A second paragraph.", "A third paragraph."];
+    let translation = json!({ "version": version, "language": "en", "paragraphs": english });
+    assert_eq!(app.json(&secretariat, "POST", &versions, &translation).await.status, StatusCode::CREATED);
+    let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     let corrected = [
         "Совет министров иностранных дел решил: переговоры.",
         "Второй абзац о расширенном сотрудничестве.",
@@ -225,6 +229,14 @@ async fn negotiation(app: TestApp) {
     let d = show(&app, &secretariat, &id).await;
     assert_eq!(d["document"]["frozen"]["sha256"], frozen.as_str(), "the adopted text stays frozen");
     assert_eq!(d["document"]["frozen"]["version"], 2);
+    // The English translation is of version 2: an English reader is shown version 3 in Russian,
+    // and told why, rather than paragraphs the forms would not number alike.
+    let page = app.get(&secretariat, &format!("/documents/{id}")).await;
+    assert!(
+        page.body.contains("Третий абзац (исправлено).") && page.body.contains("translation-behind"),
+        "{}",
+        page.body
+    );
     let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru")).await;
     assert_eq!(status, StatusCode::OK);
     if let Some(text) = pdftotext(&pdf) {
@@ -239,8 +251,27 @@ async fn negotiation(app: TestApp) {
         );
         assert!(text.contains(&frozen[..16]), "the hash is printed");
         assert!(text.contains("К пункту 2."), "the reservation is noted");
-    } else {
-        eprintln!("pdftotext is not installed: the PDF text was not checked");
+        assert!(!text.contains("ПРОЕКТ"), "the adopted text is no draft");
+    }
+    // The translation of the adopted text carries the signatures too, but not the original's hash.
+    let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=en")).await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdftotext(&pdf) {
+        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing from:\n{text}"));
+        assert!(at("A second paragraph.") < at("For the Republic of Armenia"), "{text}");
+        assert!(at("For the Republic of Armenia") < at("Мирзоян"), "{text}");
+        assert!(text.contains("Version 2 · translation") && !text.contains("DRAFT"), "{text}");
+        assert!(!text.contains(&frozen[..16]), "the hash is the original's");
+    }
+    // A formal correction is printed as what it is, not as a draft.
+    let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru&version=3")).await;
+    assert_eq!(status, StatusCode::OK);
+    match pdftotext(&pdf) {
+        Some(text) => {
+            assert!(text.contains("исправлено") && text.contains("исправление редакции 2"), "{text}");
+            assert!(!text.contains("ПРОЕКТ") && !text.contains("За Республику Армения"), "{text}");
+        }
+        None => eprintln!("pdftotext is not installed: the PDF text was not checked"),
     }
     app.db.cleanup().await;
 }
