@@ -540,12 +540,7 @@ pub fn consolidation(
     created_by: String,
     now: jiff::Timestamp,
 ) -> Result<(Version, Vec<(Amendment, Amendment)>), Unconsolidable> {
-    let pending = |id: &Id| {
-        amendments
-            .iter()
-            .find(|a| a.id == *id && a.status == AmendmentStatus::Pending && a.version == base.number)
-            .ok_or(Unconsolidable::NotPending(*id))
-    };
+    let pending = |id: &Id| pending_on(base, amendments, *id);
     let accepted = accept.iter().map(pending).collect::<Result<Vec<_>, _>>()?;
     reject.iter().map(pending).collect::<Result<Vec<_>, _>>()?;
     let paragraphs = consolidate(base, &accepted)?;
@@ -573,6 +568,30 @@ pub fn consolidation(
         })
         .collect();
     Ok((next, changed))
+}
+
+/// The amendment `id`, still pending on `base`.
+fn pending_on<'a>(base: &Version, amendments: &'a [Amendment], id: Id) -> Result<&'a Amendment, Unconsolidable> {
+    amendments
+        .iter()
+        .find(|a| a.id == id && a.status == AmendmentStatus::Pending && a.version == base.number)
+        .ok_or(Unconsolidable::NotPending(id))
+}
+
+/// Amendments the secretariat turns down with no new version: each still pending on `base`,
+/// before and after.
+pub fn rejection(
+    base: &Version,
+    amendments: &[Amendment],
+    reject: &[Id],
+) -> Result<Vec<(Amendment, Amendment)>, Unconsolidable> {
+    reject
+        .iter()
+        .map(|id| {
+            let a = pending_on(base, amendments, *id)?;
+            Ok((a.clone(), Amendment { status: AmendmentStatus::Rejected, ..a.clone() }))
+        })
+        .collect()
 }
 
 /// A translation of `base` (the original's latest version) into `language`: as many paragraphs as

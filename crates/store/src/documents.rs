@@ -418,6 +418,8 @@ async fn insert_version(tx: &mut Tx, actor: &Actor, document: &Document, version
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub body: Option<Id>,
+    /// Any meeting of this event.
+    pub event: Option<Id>,
     pub meeting: Option<Id>,
     pub kind: Option<DocumentKind>,
     pub status: Option<DocumentStatus>,
@@ -524,7 +526,7 @@ macro_rules! reach {
     };
 }
 
-/// The filter's conditions, $6 to $13 (see [`bind_where`]).
+/// The filter's conditions, $6 to $14 (see [`bind_where`]).
 macro_rules! conditions {
     () => {
         " AND ($6 IS NULL OR d.body_id = $6) AND ($7 IS NULL OR d.meeting_id = $7) \
@@ -532,7 +534,8 @@ macro_rules! conditions {
           AND ($11 IS NULL OR d.initiator_id = $11 \
                OR EXISTS (SELECT 1 FROM document_readers r WHERE r.document_id = d.id AND r.participant_id = $11) \
                OR EXISTS (SELECT 1 FROM signatures g WHERE g.document_id = d.id AND g.participant_id = $11)) \
-          AND ($12 IS NULL OR m.date >= $12) AND ($13 IS NULL OR m.date <= $13)"
+          AND ($12 IS NULL OR m.date >= $12) AND ($13 IS NULL OR m.date <= $13) \
+          AND ($14 IS NULL OR m.event_id = $14)"
     };
 }
 
@@ -542,7 +545,7 @@ macro_rules! joins {
     };
 }
 
-/// Binds $1 to $13: the reach, then the filter.
+/// Binds $1 to $14: the reach, then the filter.
 macro_rules! bind_where {
     ($query:expr, $reach:expr, $f:expr) => {
         $query
@@ -559,6 +562,7 @@ macro_rules! bind_where {
             .bind($f.participant)
             .bind($f.from.map(convert::date_to_db))
             .bind($f.until.map(convert::date_to_db))
+            .bind($f.event)
     };
 }
 
@@ -579,7 +583,7 @@ const SEARCH_SQLITE: &str = concat!(
     conditions!(),
     " ORDER BY ",
     order!(),
-    " LIMIT $14 OFFSET $15"
+    " LIMIT $15 OFFSET $16"
 );
 const SEARCH_PG: &str = concat!(
     "SELECT ",
@@ -592,10 +596,10 @@ const SEARCH_PG: &str = concat!(
     conditions!(),
     " ORDER BY ",
     order!(),
-    " LIMIT $14 OFFSET $15"
+    " LIMIT $15 OFFSET $16"
 );
-/// $14: the FTS5 query; $17: how many matches to rank (see [`Filter::ranked`]). The matches the reader may see are read
-/// newest first and stop at $17, so a common word costs what a rarer one does (ranking all 17,700
+/// $15: the FTS5 query; $18: how many matches to rank (see [`Filter::ranked`]). The matches the reader may see are read
+/// newest first and stop at $18, so a common word costs what a rarer one does (ranking all 17,700
 /// matches of the commonest word in `benches/documents.sh`, then counting them again, took 95 ms).
 /// Each document's best-ranked language gives its rank and its text for the excerpt, taken with
 /// `min` over a group (SQLite reads the other columns from the row that holds the minimum) rather
@@ -609,14 +613,14 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
      d.register_number AS register_number \
      FROM document_search_fts f JOIN document_search s ON s.id = f.rowid JOIN documents d ON d.id = s.document_id",
     joins!(),
-    "WHERE document_search_fts MATCH $14 AND ",
+    "WHERE document_search_fts MATCH $15 AND ",
     reach!(sqlite),
     conditions!(),
-    " ORDER BY f.rowid DESC LIMIT $17), \
+    " ORDER BY f.rowid DESC LIMIT $18), \
      best AS MATERIALIZED (SELECT hit, document_id, min(rank) AS rank, meeting_date, item_area, register_number \
      FROM matches GROUP BY document_id), \
      page AS (SELECT *, (SELECT COUNT(*) FROM best) AS total FROM best \
-     ORDER BY rank, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $15 OFFSET $16) \
+     ORDER BY rank, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $16 OFFSET $17) \
      SELECT ",
     document_columns!(sqlite),
     ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \
@@ -624,15 +628,15 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
      FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
      ORDER BY p.rank, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
 );
-/// $14: the words, for `plainto_tsquery`; $17: how many matches to rank, as on SQLite. The
-/// matches come from the GIN index alone, then newest first through the reach until $17: left to
+/// $15: the words, for `plainto_tsquery`; $18: how many matches to rank, as on SQLite. The
+/// matches come from the GIN index alone, then newest first through the reach until $18: left to
 /// itself, the planner reads the key backwards and tests each row's stored vector, which it must
 /// fetch and decompress (150–200 ms for a word in 5–35 % of the documents in
 /// `benches/documents.sh`). Only the matches kept are ranked, as `ts_rank` reads the vector too,
 /// each by its key: joined, the narrow table (migration 0015) drew a hash of every row.
 const SEARCH_WORDS_PG: &str = concat!(
     "WITH found AS MATERIALIZED (SELECT s.id AS hit, s.document_id AS document_id FROM document_search s \
-     WHERE s.terms @@ plainto_tsquery('simple', $14)), \
+     WHERE s.terms @@ plainto_tsquery('simple', $15)), \
      matches AS MATERIALIZED (SELECT h.hit, h.document_id, m.date AS meeting_date, a.area AS item_area, \
      d.register_number AS register_number \
      FROM (SELECT hit, document_id FROM found ORDER BY hit DESC OFFSET 0) h JOIN documents d ON d.id = h.document_id",
@@ -640,12 +644,12 @@ const SEARCH_WORDS_PG: &str = concat!(
     "WHERE ",
     reach!(postgres),
     conditions!(),
-    " ORDER BY h.hit DESC LIMIT $17), \
-     ranked AS (SELECT h.*, (SELECT ts_rank(s.terms, plainto_tsquery('simple', $14)) FROM document_search s \
+    " ORDER BY h.hit DESC LIMIT $18), \
+     ranked AS (SELECT h.*, (SELECT ts_rank(s.terms, plainto_tsquery('simple', $15)) FROM document_search s \
      WHERE s.id = h.hit) AS rank FROM matches h), \
      best AS (SELECT *, row_number() OVER (PARTITION BY document_id ORDER BY rank DESC, hit) AS n FROM ranked), \
      page AS (SELECT *, COUNT(*) OVER () AS total FROM best WHERE n = 1 \
-     ORDER BY rank DESC, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $15 OFFSET $16) \
+     ORDER BY rank DESC, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $16 OFFSET $17) \
      SELECT ",
     document_columns!(postgres),
     ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \

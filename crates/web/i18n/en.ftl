@@ -168,6 +168,7 @@ refused-no-member-joined = Nobody has joined yet: record the members' stances fi
 refused-only-adopted-signed = Only an adopted text is signed.
 form-has-errors = Some fields need correcting; see the messages next to them.
 
+error-no-amendment-chosen = Choose amendments to accept or to reject.
 error-required = This field is required.
 error-too-long = At most { $max } characters.
 error-control-characters = Control characters are not allowed.
@@ -685,6 +686,7 @@ outcome-blocked = As the stances stand, an objection blocks consensus.
 outcome-nobody_joined = Nobody has joined yet.
 outcome-not_enough_votes = As the stances stand, the majority is not reached.
 decision-adopt = Adopt
+decision-not-adopted = Record as not adopted
 decision-withdraw = Withdraw
 signatures-title = Signatures
 signatures-person = Signed by

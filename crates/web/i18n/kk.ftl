@@ -168,6 +168,7 @@ refused-no-member-joined = Әзірге ешкім қосылған жоқ: ал
 refused-only-adopted-signed = Тек қабылданған мәтінге қол қойылады.
 form-has-errors = Кейбір өрістерді түзету қажет; олардың жанындағы хабарларды қараңыз.
 
+error-no-amendment-chosen = Қабылдайтын немесе қабылдамайтын түзетулерді таңдаңыз.
 error-required = Бұл өрісті толтыру міндетті.
 error-too-long = Ең көбі { $max } таңба.
 error-control-characters = Басқару таңбаларына рұқсат етілмейді.
@@ -673,6 +674,7 @@ outcome-blocked = Қазіргі ұстанымдар бойынша қарсы�
 outcome-nobody_joined = Әзірге ешкім қосылған жоқ.
 outcome-not_enough_votes = Қазіргі ұстанымдар бойынша көпшілік жиналмады.
 decision-adopt = Қабылдау
+decision-not-adopted = Қабылданбады деп тіркеу
 decision-withdraw = Алып тастау
 signatures-title = Қолтаңбалар
 signatures-person = Қол қойған

@@ -168,6 +168,7 @@ refused-no-member-joined = Пока никто не присоединился: 
 refused-only-adopted-signed = Подписывается только принятый текст.
 form-has-errors = Некоторые поля необходимо исправить — см. сообщения рядом с ними.
 
+error-no-amendment-chosen = Выберите поправки, которые нужно принять или отклонить.
 error-required = Обязательное поле.
 error-too-long = Максимальное количество символов: { $max }.
 error-control-characters = Управляющие символы не допускаются.
@@ -688,6 +689,7 @@ outcome-blocked = При нынешних позициях возражение 
 outcome-nobody_joined = Пока никто не присоединился.
 outcome-not_enough_votes = При нынешних позициях большинство не набрано.
 decision-adopt = Принять
+decision-not-adopted = Зафиксировать: не принят
 decision-withdraw = Снять
 signatures-title = Подписи
 signatures-person = Подписал

@@ -3,8 +3,9 @@
 //! meeting decides to change its adopted agenda (the adopted one is kept as a revision). The
 //! documents under an item are listed only as far as the reader's reach goes.
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::agenda::{

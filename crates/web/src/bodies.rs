@@ -1,7 +1,8 @@
 //! Bodies: members over time, the chairmanship, the meeting history.
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::bodies::{Body, Membership, MembershipStatus, validate_period};

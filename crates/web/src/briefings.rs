@@ -4,8 +4,9 @@
 //! was adopted there, and open bilateral requests. Each side's internal assessments appear only in
 //! its own copy. `/briefings/kz-ru` (page), `/briefings/kz-ru.pdf`, `/api/v1/briefings/kz-ru`.
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
 use domain::briefings::{Briefing, Entry, Sources, briefing};

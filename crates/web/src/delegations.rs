@@ -1,9 +1,10 @@
 //! Delegations: invitations and the ministry's answer, members and their accreditation, photos,
 //! imports of delegation lists, badges and the check at the door.
 
+use crate::input::Path;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::accounts::{Role, check_username, new_secret};

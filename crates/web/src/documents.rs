@@ -3,8 +3,9 @@
 //! and the PDF. Every path reads a document through the reader's reach (`domain::policy`): a
 //! document above the reader's classification is "not found", never shown in part.
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::bodies::Body;
@@ -257,12 +258,18 @@ impl Dossier {
     }
 
     fn amendment_json(&self, a: &Amendment, lang: &str) -> Value {
+        // A delegation's latest support or objection is its position; the earlier ones stay on
+        // record, marked as superseded. Comments add up.
+        let stand = |r: &AmendmentResponse| r.position != Position::Comments;
         let responses: Vec<Value> = a
             .responses
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
+                let superseded = stand(r)
+                    && a.responses[i + 1..].iter().any(|later| later.participant == r.participant && stand(later));
                 json!({ "participant": self.code(r.participant), "name": self.name(r.participant, lang),
-                    "position": r.position, "comment": r.comment, "at": r.at })
+                    "position": r.position, "comment": r.comment, "at": r.at, "superseded": superseded })
             })
             .collect();
         json!({
@@ -333,11 +340,15 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
         }
         None => None,
     };
-    let meeting = match (some(&q.meeting), some(&q.event)) {
+    let event = match some(&q.event) {
+        Some(slug) => {
+            Some(store::events::by_slug(&state.store, &slug).await.map_err(|_| AppError::field("event", "unknown"))?)
+        }
+        None => None,
+    };
+    let meeting = match (some(&q.meeting), &event) {
         (Some(m), _) if m.parse::<Id>().is_ok() => m.parse().ok(),
-        (Some(m), Some(e)) => {
-            let event =
-                store::events::by_slug(&state.store, &e).await.map_err(|_| AppError::field("event", "unknown"))?;
+        (Some(m), Some(event)) => {
             let meetings = store::events::meetings_of_event(&state.store, event.id).await?;
             Some(
                 meetings
@@ -366,6 +377,7 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
     Ok(Filter {
         body,
+        event: event.map(|e| e.id),
         meeting,
         kind: some(&q.kind)
             .map(|k| DocumentKind::parse(&k).ok_or_else(|| AppError::field("kind", "invalid-choice")))
@@ -708,7 +720,23 @@ struct VersionInput {
     correction: bool,
 }
 
-async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInput) -> Result<Version, AppError> {
+/// What the secretariat's edit of the text made: a new version, or, when it only turned
+/// amendments down, none.
+enum Edit {
+    Version(Version),
+    Rejected(Vec<Id>),
+}
+
+fn unconsolidable(e: Unconsolidable) -> AppError {
+    match e {
+        Unconsolidable::NotPending(_) => AppError::field("accept", "not-pending"),
+        Unconsolidable::SameParagraph(_, _, paragraph) => {
+            AppError::refused_with("amendments-same-paragraph", vec![("paragraph", paragraph.to_string())])
+        }
+    }
+}
+
+async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInput) -> Result<Edit, AppError> {
     authorize(&ctx.actor, d.keeper())?;
     if d.doc.version != input.version {
         return Err(AppError::Conflict { entity: "document", current: d.doc.version });
@@ -733,11 +761,20 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
             if !d.doc.status.is_open() {
                 return Err(AppError::refused("adopted-text-frozen"));
             }
-            if input.accept.is_empty() {
-                return Err(AppError::field("accept", "required"));
+            if input.accept.is_empty() && input.reject.is_empty() {
+                return Err(AppError::field("accept", "no-amendment-chosen"));
             }
             if input.accept.iter().any(|a| input.reject.contains(a)) {
                 return Err(AppError::field("reject", "accepted-and-rejected"));
+            }
+            if input.accept.is_empty() {
+                let changed =
+                    domain::documents::rejection(base, &d.amendments, &input.reject).map_err(unconsolidable)?;
+                for (before, after) in changed {
+                    store::documents::replace_amendment(&mut tx, &ctx.actor, &before, after).await?;
+                }
+                tx.commit().await?;
+                return Ok(Edit::Rejected(input.reject));
             }
             let (next, changed) = domain::documents::consolidation(
                 base,
@@ -748,12 +785,7 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
                 username(ctx),
                 now,
             )
-            .map_err(|e| match e {
-                Unconsolidable::NotPending(_) => AppError::field("accept", "not-pending"),
-                Unconsolidable::SameParagraph(_, _, paragraph) => {
-                    AppError::refused_with("amendments-same-paragraph", vec![("paragraph", paragraph.to_string())])
-                }
-            })?;
+            .map_err(unconsolidable)?;
             let next = store::documents::add_version(&mut tx, &ctx.actor, &d.doc, next).await?;
             for (before, after) in changed {
                 store::documents::replace_amendment(&mut tx, &ctx.actor, &before, after).await?;
@@ -762,7 +794,7 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
         }
     };
     tx.commit().await?;
-    Ok(version)
+    Ok(Edit::Version(version))
 }
 
 // ---- Stances, the decision and signatures ----
@@ -902,9 +934,13 @@ async fn api_version(
     JsonBody(input): JsonBody<VersionInput>,
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    let v = new_version(&state, &ctx, &d, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "number": v.number, "language": v.language, "sha256": v.sha256 })))
-        .into_response())
+    Ok(match new_version(&state, &ctx, &d, input).await? {
+        Edit::Version(v) => {
+            (StatusCode::CREATED, Json(json!({ "number": v.number, "language": v.language, "sha256": v.sha256 })))
+                .into_response()
+        }
+        Edit::Rejected(ids) => Json(json!({ "rejected": ids })).into_response(),
+    })
 }
 
 async fn api_stance(

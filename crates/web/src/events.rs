@@ -1,7 +1,8 @@
 //! Events: listing, creating and editing them, and the meetings they hold.
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::events::{Event, EventFields, MeetingFields};

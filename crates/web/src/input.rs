@@ -123,6 +123,21 @@ impl Form {
     }
 }
 
+/// Path parameters. One that does not parse (a malformed id) names nothing there is: a 404 in
+/// the reader's language, as the page or the API words it, not axum's plain-text 400.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Path<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        <axum::extract::Path<T> as axum::extract::FromRequestParts<S>>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|_| AppError::NotFound)
+    }
+}
+
 /// Query parameters; an unreadable one is a 400 that names the problem.
 pub struct QueryParams<T>(pub T);
 

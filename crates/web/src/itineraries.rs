@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Path, State};
+use crate::input::Path;
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::Id;
 use domain::accounts::new_secret;

@@ -1,8 +1,9 @@
 //! The list of participants of an event: accredited members per delegation, in the protocol order of
 //! the event's principal body. A page (paginated, searchable), JSON, CSV, XLSX and PDF.
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, Response};
 use domain::bodies::Body;
 use domain::{Id, Text};

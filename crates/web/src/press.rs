@@ -8,8 +8,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::accounts::{Role, check_password, check_username};

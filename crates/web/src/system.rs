@@ -5,8 +5,9 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use crate::input::Path;
 use axum::Json;
-use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::extract::{MatchedPath, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};

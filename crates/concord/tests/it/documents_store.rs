@@ -24,6 +24,7 @@ use crate::on_both_engines;
 struct World {
     body: Id,
     other_body: Id,
+    event: Id,
     meeting: Id,
     later_meeting: Id,
     item: AgendaItem,
@@ -111,6 +112,7 @@ async fn world(store: &Store) -> World {
     World {
         body: cfm.id,
         other_body: other.id,
+        event: event.id,
         meeting: first.id,
         later_meeting: later.id,
         item,
@@ -521,6 +523,13 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
         numbers(&everything(Filter { meeting: Some(w.later_meeting), ..Filter::default() }).await),
         ["CFM/2-members"]
     );
+    let mut of_meetings = numbers(&everything(Filter { meeting: Some(w.meeting), ..Filter::default() }).await);
+    of_meetings.extend(numbers(&everything(Filter { meeting: Some(w.later_meeting), ..Filter::default() }).await));
+    let mut of_event = numbers(&everything(Filter { event: Some(w.event), ..Filter::default() }).await);
+    of_meetings.sort();
+    of_event.sort();
+    assert!(of_event.len() >= 2 && of_event == of_meetings, "the event's documents are its meetings': {of_event:?}");
+    assert!(everything(Filter { event: Some(w.item.id), ..Filter::default() }).await.is_empty());
     assert!(everything(Filter { kind: Some(DocumentKind::Agreement), ..Filter::default() }).await.is_empty());
     assert!(everything(Filter { status: Some(DocumentStatus::Adopted), ..Filter::default() }).await.is_empty());
     assert_eq!(numbers(&everything(Filter { participant: Some(w.ru), ..Filter::default() }).await), ["CFM/3-listed"]);

@@ -81,6 +81,28 @@ async fn negotiation(app: TestApp) {
         )
         .await;
     assert_eq!(speaks_for_another.status, StatusCode::FORBIDDEN, "an officer speaks for its own delegation only");
+    // Kazakhstan changes its mind: its objection is its position, the support stays on record.
+    let url = format!("{amendments}/{by_amendment}/responses");
+    let body = json!({ "participant": "KZ", "position": "objects", "comment": "Передумали." });
+    assert_eq!(app.json(&kz, "POST", &url, &body).await.status, StatusCode::CREATED);
+    let d = show(&app, &kz, &id).await;
+    let amendment = d["amendments"].as_array().unwrap().iter().find(|a| a["id"] == by_amendment.as_str()).unwrap();
+    let kz_says: Vec<(&str, bool)> = amendment["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["participant"] == "KZ")
+        .map(|r| (r["position"].as_str().unwrap(), r["superseded"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(kz_says, [("supports", true), ("objects", false)]);
+    let page = app.get(&kz, &format!("/documents/{id}")).await.body;
+    assert!(page.contains("class=\"superseded\"><del>"), "the support is struck through on the page");
+    // A comment with nothing in it is refused on the page, beside the form it was sent from.
+    let empty =
+        [("amendment", by_amendment.as_str()), ("participant", "KZ"), ("position", "comments"), ("comment", "")];
+    let refused = app.form(&kz, &format!("/documents/{id}/amendments/{by_amendment}/responses"), &empty).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-error-for=\"comment\""), "{}", refused.body);
 
     let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     let both = json!({ "version": version, "accept": [by_amendment], "reject": [by_amendment] });
@@ -105,6 +127,29 @@ async fn negotiation(app: TestApp) {
     assert_eq!((decided.status, &decided.json()["error"]["code"]), (StatusCode::CONFLICT, &json!("refused")));
     let stale = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a second edit of the same version conflicts");
+    // An amendment turned down on its own: no new version of the text, the amendment rejected.
+    let by = app.login("delegation-by", DEMO_PASSWORD).await;
+    let unwanted = json!({ "participant": "BY", "version": 2, "paragraph": 1, "operation": "delete" });
+    let unwanted = app.json(&by, "POST", &amendments, &unwanted).await;
+    assert_eq!(unwanted.status, StatusCode::CREATED, "{}", unwanted.body);
+    let unwanted = unwanted.json()["amendment"]["id"].as_str().unwrap().to_string();
+    let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
+    let nothing = json!({ "version": version, "accept": [], "reject": [] });
+    let nothing = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &nothing).await;
+    assert_eq!(
+        (nothing.status, &nothing.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("accept"))
+    );
+    let turn_down = json!({ "version": version, "reject": [unwanted] });
+    let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &turn_down).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let d = show(&app, &secretariat, &id).await;
+    let status = |d: &Value, a: &str| {
+        d["amendments"].as_array().unwrap().iter().find(|x| x["id"] == a).unwrap()["status"].clone()
+    };
+    assert_eq!(status(&d, &unwanted), "rejected");
+    assert!(d["versions"].as_array().unwrap().iter().all(|v| v["number"].as_i64() <= Some(2)), "no new version");
+    assert!(d["document"]["version"].as_i64() > Some(version), "the document moved: the read before conflicts");
 
     let d = show(&app, &secretariat, &id).await;
     let statuses: Vec<(&str, &str)> = d["amendments"]
@@ -148,6 +193,8 @@ async fn negotiation(app: TestApp) {
     assert_eq!(reply.json()["outcome"]["result"], "adopted", "no interest does not block");
     let reply = app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "objects" })).await;
     assert_eq!(reply.json()["outcome"]["result"], "blocked", "an objection blocks consensus");
+    let page = app.get(&secretariat, &format!("/documents/{id}")).await.body;
+    assert!(page.contains("Record as not adopted") && !page.contains(">Adopt<"), "the button says what it does");
     let read_before = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "joins" })).await;
     let stale = app
@@ -843,4 +890,27 @@ async fn nobody_sees_a_document_above_their_classification_through_any_path() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The register narrowed to an event: its meetings' documents, not another event's; an unknown
+/// event is named, not ignored.
+#[tokio::test]
+async fn the_register_lists_an_events_documents() {
+    let app = TestApp::new().await;
+    // The administrator reads every body's papers.
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let total = |reply: &crate::support::Reply| reply.json()["total"].as_i64().unwrap();
+    let all = total(&app.get(&admin, DOCUMENTS).await);
+    let almaty = app.get(&admin, &format!("{DOCUMENTS}?event=almaty-2025")).await;
+    let of_meeting = total(&app.get(&admin, &format!("{DOCUMENTS}?event=almaty-2025&meeting=cis-cfm")).await);
+    assert!(total(&almaty) >= of_meeting && of_meeting > 0, "{}", almaty.body);
+    assert!(almaty.json()["documents"].as_array().unwrap().iter().all(|d| !d["date"].is_null()), "{}", almaty.body);
+    let minsk = app.get(&admin, &format!("{DOCUMENTS}?event=minsk-2024")).await;
+    assert!(total(&minsk) + total(&almaty) <= all, "no paper of Almaty at Minsk: {} of {all}", total(&minsk));
+    let unknown = app.get(&admin, &format!("{DOCUMENTS}?event=nope")).await;
+    assert_eq!(
+        (unknown.status, &unknown.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("event"))
+    );
+    app.db.cleanup().await;
 }

@@ -585,3 +585,19 @@ async fn a_secretariat_records_a_withdrawal_and_the_status_follows() {
     assert_eq!(moldova.len(), 3);
     assert_eq!(moldova[2]["status"], "withdrawn");
 }
+
+/// A malformed id in a path names nothing: the page's 404 in the reader's language, or the API's
+/// JSON error, never the framework's plain text.
+#[tokio::test]
+async fn a_malformed_id_is_not_found_on_pages_and_in_the_api() {
+    let app = TestApp::new().await;
+    let reader = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    for page in ["/documents/zzz/changes", "/events/almaty-2025/programme/zzz/seating.svg"] {
+        let reply = app.get(&reader, page).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{page}");
+        assert!(!reply.body.contains("UUID parsing failed") && reply.body.contains("<html"), "{page}: {}", reply.body);
+    }
+    let reply = app.get(&reader, "/api/v1/documents/zzz").await;
+    assert_eq!((reply.status, &reply.json()["error"]["code"]), (StatusCode::NOT_FOUND, &json!("not_found")));
+    app.db.cleanup().await;
+}
