@@ -376,6 +376,7 @@ programme-item = Item
 programme-place = Venue
 programme-press = Press
 programme-visibility = Visible to
+programme-cancel = Cancel
 programme-cancelled = cancelled
 programme-move-by = Move by (min)
 programme-move = Move

@@ -376,6 +376,7 @@ programme-item = Іс-шара
 programme-place = Орны
 programme-press = Баспасөз
 programme-visibility = Кімге көрінеді
+programme-cancel = Болдырмау
 programme-cancelled = тоқтатылды
 programme-move-by = Жылжыту (мин)
 programme-move = Жылжыту

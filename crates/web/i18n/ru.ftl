@@ -376,6 +376,7 @@ programme-item = Мероприятие
 programme-place = Место
 programme-press = Пресса
 programme-visibility = Видно
+programme-cancel = Отменить
 programme-cancelled = отменено
 programme-move-by = Сдвинуть на (мин)
 programme-move = Сдвинуть

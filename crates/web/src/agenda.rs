@@ -3,7 +3,6 @@
 //! meeting decides to change its adopted agenda (the adopted one is kept as a revision). The
 //! documents under an item are listed only as far as the reader's reach goes.
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,7 +21,7 @@ use store::events::MeetingInEvent;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody};
+use crate::input::{Form, JsonBody, Path};
 use crate::render;
 use crate::routes::Registry;
 

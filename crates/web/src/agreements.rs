@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -23,7 +22,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, QueryParams};
+use crate::input::{Form, JsonBody, Path, QueryParams};
 use crate::render;
 use crate::routes::Registry;
 

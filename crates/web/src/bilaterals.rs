@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -25,7 +24,7 @@ use store::Tx;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody};
+use crate::input::{Form, JsonBody, Path};
 use crate::programme::Programme;
 use crate::render;
 use crate::routes::Registry;

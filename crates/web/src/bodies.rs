@@ -1,6 +1,5 @@
 //! Bodies: members over time, the chairmanship, the meeting history.
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +18,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, QueryParams, today_in};
+use crate::input::{Form, JsonBody, Path, QueryParams, today_in};
 use crate::participants::summary;
 use crate::render;
 use crate::routes::Registry;

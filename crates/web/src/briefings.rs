@@ -4,7 +4,6 @@
 //! was adopted there, and open bilateral requests. Each side's internal assessments appear only in
 //! its own copy. `/briefings/kz-ru` (page), `/briefings/kz-ru.pdf`, `/api/v1/briefings/kz-ru`.
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
@@ -18,6 +17,7 @@ use crate::AppState;
 use crate::agreements::Follow;
 use crate::error::AppError;
 use crate::guard::Ctx;
+use crate::input::Path;
 use crate::render;
 use crate::routes::Registry;
 

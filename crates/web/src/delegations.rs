@@ -1,7 +1,6 @@
 //! Delegations: invitations and the ministry's answer, members and their accreditation, photos,
 //! imports of delegation lists, badges and the check at the door.
 
-use crate::input::Path;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -25,7 +24,7 @@ use store::delegations::Decision;
 use crate::AppState;
 use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody};
+use crate::input::{Form, JsonBody, Path};
 use crate::mail;
 use crate::participants::summary;
 use crate::render;

@@ -3,7 +3,6 @@
 //! and the PDF. Every path reads a document through the reader's reach (`domain::policy`): a
 //! document above the reader's classification is "not found", never shown in part.
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,7 +25,7 @@ use store::events::MeetingInEvent;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, QueryParams};
+use crate::input::{Form, JsonBody, Path, QueryParams};
 use crate::render;
 use crate::routes::Registry;
 

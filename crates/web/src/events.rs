@@ -1,6 +1,5 @@
 //! Events: listing, creating and editing them, and the meetings they hold.
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,7 +15,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, QueryParams};
+use crate::input::{Form, JsonBody, Path, QueryParams};
 use crate::participants::summary;
 use crate::render;
 use crate::routes::Registry;

@@ -3,20 +3,20 @@
 
 use std::collections::BTreeSet;
 
-use crate::input::Path;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::Id;
 use domain::accounts::new_secret;
 use domain::policy::{Action, authorize};
 use domain::programme::{Item, Journey, Leg, Visibility, itinerary, journeys_of};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::delegations::{Scope, member_of};
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::Form;
+use crate::input::{Form, Path, QueryParams};
 use crate::programme::{Programme, calendar};
 use crate::render;
 use crate::routes::Registry;
@@ -163,7 +163,7 @@ async fn open_feed(
     let mut tx = state.store.begin().await?;
     store::programme::create_feed(&mut tx, &ctx.actor, scope.event.id, scope.delegation.id, member, &secret).await?;
     tx.commit().await?;
-    let url = format!("{}/feeds/{secret}", state.config.base_url.trim_end_matches('/'));
+    let url = format!("{}/feeds/{secret}?lang={}", state.config.base_url.trim_end_matches('/'), ctx.lang);
     Ok(show(&state, &ctx, &event, &participant, None, Some(url)).await?.into_response())
 }
 
@@ -181,7 +181,19 @@ async fn revoke_feed(
 }
 
 /// The feed a secret opens: what the delegation's participants may see, never the host's own items.
-async fn feed(State(state): State<AppState>, ctx: Ctx, Path(secret): Path<String>) -> Result<Response, AppError> {
+#[derive(Debug, Default, Deserialize)]
+struct FeedQuery {
+    lang: Option<String>,
+}
+
+async fn feed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(secret): Path<String>,
+    QueryParams(query): QueryParams<FeedQuery>,
+) -> Result<Response, AppError> {
+    // Calendar applications send no language of their own: the link carries the one it was made in.
+    let lang = query.lang.as_deref().and_then(crate::i18n::supported).unwrap_or(ctx.lang);
     let secret = secret.trim_end_matches(".ics");
     let feed = store::programme::feed_by_secret(&state.store, secret).await?.ok_or(AppError::NotFound)?;
     let event = store::events::by_id(&state.store, feed.event_id).await?;
@@ -191,5 +203,5 @@ async fn feed(State(state): State<AppState>, ctx: Ctx, Path(secret): Path<String
         None => p.members.iter().filter(|(_, m)| m.delegation_id == feed.delegation_id).map(|(_, m)| m.id).collect(),
     };
     let items = attended(&p, &people, Visibility::Participants);
-    Ok(calendar(&state, &p, &items, ctx.lang, p.event.name.get(ctx.lang), &format!("{}-itinerary", p.event.slug)))
+    Ok(calendar(&state, &p, &items, lang, p.event.name.get(lang), &format!("{}-itinerary", p.event.slug)))
 }

@@ -1,7 +1,6 @@
 //! The list of participants of an event: accredited members per delegation, in the protocol order of
 //! the event's principal body. A page (paginated, searchable), JSON, CSV, XLSX and PDF.
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{Html, Response};
@@ -21,7 +20,7 @@ use std::sync::Arc;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::QueryParams;
+use crate::input::{Path, QueryParams};
 use crate::render;
 use crate::routes::Registry;
 use crate::snapshots::Snapshots;

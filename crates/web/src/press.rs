@@ -8,7 +8,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
@@ -33,7 +32,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, QueryParams, multipart_form};
+use crate::input::{Form, JsonBody, Path, QueryParams, multipart_form};
 use crate::render;
 use crate::routes::Registry;
 

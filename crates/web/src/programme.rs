@@ -5,7 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -27,7 +26,7 @@ use store::Stamp;
 use crate::AppState;
 use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody};
+use crate::input::{Form, JsonBody, Path};
 use crate::render;
 use crate::routes::Registry;
 use crate::snapshots::Snapshots;
@@ -36,6 +35,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/programme", "The programme, day by day", page)
         .post("/events/{event}/programme", "Add a programme item (form)", add_form)
         .post("/events/{event}/programme/{item}/move", "Move a programme item by some minutes (form)", move_form)
+        .post("/events/{event}/programme/{item}/cancel", "Cancel a programme item (form)", cancel_form)
         .get("/events/{event}/programme/live", "Programme changes as server-sent events", live)
         .get("/events/{event}/programme.ics", "The public programme as iCalendar", ics)
         .get("/events/{event}/programme.pdf", "The programme as a printable booklet (?lang=ru|en|kk)", booklet)
@@ -437,30 +437,57 @@ async fn move_form(
     Path((slug, id)): Path<(String, Id)>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let version = form.number("version")?;
-    let (p, before) = editing(&state, &ctx, &slug, id, version).await?;
-    let minutes: i64 = form.number("minutes")?;
-    if minutes.abs() > 24 * 60 {
-        return Err(AppError::field("minutes", "out-of-range"));
+    let outcome = async {
+        let (p, before) = editing(&state, &ctx, &slug, id, form.number("version")?).await?;
+        let minutes: i64 = form.number("minutes")?;
+        if minutes.abs() > 24 * 60 {
+            return Err(AppError::field("minutes", "out-of-range"));
+        }
+        let shift = jiff::SignedDuration::from_mins(minutes);
+        let moved = Item {
+            starts: before.starts + shift,
+            ends: before.ends + shift,
+            sequence: before.sequence + 1,
+            ..before.clone()
+        };
+        Ok(replace(&state, &ctx, &p, &before, moved).await?.1)
     }
-    let shift = jiff::SignedDuration::from_mins(minutes);
-    let moved = Item {
-        starts: before.starts + shift,
-        ends: before.ends + shift,
-        sequence: before.sequence + 1,
-        ..before.clone()
-    };
-    let (_, warnings) = replace(&state, &ctx, &p, &before, moved).await?;
-    saved(&state, &ctx, &slug, &warnings).await
+    .await;
+    saved(&state, &ctx, &slug, json!({}), outcome).await
 }
 
-/// After a change made through a form: back to the programme, or the programme with the soft
-/// clashes the change made, for the host to see.
-async fn saved(state: &AppState, ctx: &Ctx, slug: &str, warnings: &[String]) -> Result<Response, AppError> {
-    if warnings.is_empty() {
-        return Ok(axum::response::Redirect::to(&format!("/events/{slug}/programme")).into_response());
+/// The host cancels an item from the programme's page; a confirmed bilateral's request goes back
+/// to the host's list (see `bilaterals::release`).
+async fn cancel_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Id)>,
+    form: Form,
+) -> Result<Response, AppError> {
+    let outcome = async {
+        let (p, before) = editing(&state, &ctx, &slug, id, form.number("version")?).await?;
+        Ok(replace(&state, &ctx, &p, &before, before.clone().cancel()).await?.1)
     }
-    Ok(show(state, ctx, slug, None, json!({}), json!({}), warnings).await?.into_response())
+    .await;
+    saved(&state, &ctx, &slug, json!({}), outcome).await
+}
+
+/// After a change made through a form: back to the programme; or the programme with the soft
+/// clashes the change made, for the host to see; or with why it was refused, `values` kept.
+async fn saved(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    values: Value,
+    outcome: Result<Vec<String>, AppError>,
+) -> Result<Response, AppError> {
+    let outcome = match outcome {
+        Ok(warnings) if !warnings.is_empty() => {
+            return Ok(show(state, ctx, slug, None, json!({}), json!({}), &warnings).await?.into_response());
+        }
+        other => other.map(|_| format!("/events/{slug}/programme")),
+    };
+    render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, slug, None, values, errors, &[])).await
 }
 
 async fn add_form(
@@ -471,15 +498,11 @@ async fn add_form(
 ) -> Result<Response, AppError> {
     let p = Programme::for_write(&state, &slug).await?;
     let outcome = match item_from_form(&form) {
-        Ok(input) => create(&state, &ctx, &p, input).await,
+        Ok(input) => create(&state, &ctx, &p, input).await.map(|(_, warnings)| warnings),
         Err(e) => Err(e),
     };
-    let outcome = match outcome {
-        Ok((_, warnings)) if !warnings.is_empty() => return saved(&state, &ctx, &slug, &warnings).await,
-        other => other.map(|_| format!("/events/{slug}/programme")),
-    };
     let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());
-    render::form_outcome(&state, &ctx, outcome, |errors| show(&state, &ctx, &slug, None, values, errors, &[])).await
+    saved(&state, &ctx, &slug, values, outcome).await
 }
 
 /// The add form's fields as an item; unreadable times and choices are named by field.

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
@@ -23,7 +22,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::QueryParams;
+use crate::input::{Path, QueryParams};
 use crate::routes::Registry;
 
 pub(crate) fn routes(r: Registry) -> Registry {

@@ -5,7 +5,6 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::input::Path;
 use axum::Json;
 use axum::extract::{MatchedPath, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,6 +17,7 @@ use serde_json::json;
 
 use crate::error::AppError;
 use crate::guard::{Ctx, LANGUAGE_COOKIE};
+use crate::input::Path;
 use crate::routes::Registry;
 use crate::{AppState, i18n, render};
 

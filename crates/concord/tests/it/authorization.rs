@@ -164,6 +164,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/feeds/{secret}"), ALL_200),
         (("POST", "/events/{event}/programme"), HOST_FORM),
         (("POST", "/events/{event}/programme/{item}/move"), HOST_FORM),
+        (("POST", "/events/{event}/programme/{item}/cancel"), HOST_FORM),
         (("GET", "/events/{event}/programme.ics"), ALL_200),
         (("GET", "/events/{event}/programme.pdf"), ALL_200),
         (("GET", "/api/v1/events/{event}/programme"), ALL_200),
@@ -825,6 +826,10 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
                 "starts": "2025-04-11T08:00", "ends": "2025-04-11T08:30", "press": "closed", "visibility": "host_only"
             });
             app.json(session, "PUT", &path, &body).await
+        }
+        ("POST", "/events/{event}/programme/{item}/cancel") => {
+            let version = item_version().await.to_string();
+            app.form(session, &path, &[("version", &version)]).await
         }
         ("POST", "/api/v1/events/{event}/programme/{item}/cancel") => {
             app.json(session, "POST", &path, &json!({ "version": item_version().await })).await

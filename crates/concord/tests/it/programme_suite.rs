@@ -83,9 +83,15 @@ async fn a_move_changes_the_sequence_and_a_cancellation_stays_in_the_feed() {
         .form(&host, &format!("/events/almaty-2025/programme/{id}/move"), &[("minutes", "5"), ("version", "1")])
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "an old version never overwrites");
-    let cancel = format!("{PROGRAMME}/{id}/cancel");
-    let cancelled = app.json(&host, "POST", &cancel, &json!({ "version": moved["version"] })).await;
-    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    assert!(
+        stale.body.contains("id=\"error-form\"") && stale.body.contains("id=\"item-form\""),
+        "said on the programme's page"
+    );
+    // The host cancels from the programme's page.
+    let cancel = format!("/events/almaty-2025/programme/{id}/cancel");
+    let cancelled = app.form(&host, &cancel, &[("version", &moved["version"].to_string())]).await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER, "{}", cancelled.body);
+    assert_eq!(item_titled(&app, &host, "Family photo").await["cancelled"], true);
     let ics = app.get(&Session::default(), "/events/almaty-2025/programme.ics").await.body;
     let unfolded = icalendar::parser::unfold(&ics);
     let calendar = icalendar::parser::read_calendar(&unfolded).unwrap();
@@ -303,6 +309,16 @@ async fn itineraries_show_each_ones_items_with_the_way_between_venues_and_feed_t
     assert!(summaries.iter().any(|s| s.starts_with("Official lunch")), "participants' items reach their feed");
     assert!(!summaries.iter().any(|s| s.starts_with("Security")), "host-only items never reach a feed");
     assert!(!feed.body.contains("special flight"), "travel data stays on the delegation's pages");
+    // A feed opened in Russian stays Russian in a calendar application, which sends no language.
+    let russian = Session { lang: Some("ru"), ..officer.clone() };
+    let opened = app.form(&russian, "/events/almaty-2025/delegations/ru/feeds", &[("member", "")]).await;
+    let body = opened.body.replace("&#x2f;", "/").replace("&#x3d;", "=").replace("&#x3f;", "?");
+    let start = body.find("http://concord.test/feeds/").expect("the new feed's URL");
+    let url = &body[start..];
+    let path = url[..url.find('<').unwrap()].trim_start_matches("http://concord.test").to_string();
+    assert!(path.ends_with("?lang=ru"), "{path}");
+    let feed = app.get(&Session::default(), &path).await.body;
+    assert!(feed.contains("SUMMARY:Переговоры М. Нуртлеу"), "{feed}");
 
     let event = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
     let feeds = store::programme::feeds_of_event(&app.db.store, event.id).await.unwrap();
