@@ -614,6 +614,16 @@ pub fn translation(
     Ok(Version::new(base.document_id, base.number, language, paragraphs, created_by, now))
 }
 
+/// The document with its title in a translation's `language` given, checked as any title is.
+pub fn with_title(document: &Document, language: &str, title: &str) -> Result<Document, Invalid> {
+    let mut c = Checker::new();
+    let given = Text::new(&[(language, title)]).checked(&mut c, "title", 500);
+    c.finish(())?;
+    let mut title = document.title.clone();
+    title.0.extend(given.0);
+    Ok(Document { title, ..document.clone() })
+}
+
 /// A formal correction of an adopted text: the next version of the original, with its reason. The
 /// adopted text stays frozen as it was; the correction's own hash and audit entry are its record.
 pub fn correction(

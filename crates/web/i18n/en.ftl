@@ -607,6 +607,7 @@ documents-next = Next page
 documents-classification = Classification
 documents-frozen = Adopted text (SHA-256)
 documents-version-n = Version { $number }
+documents-translation-title = Title in this language
 documents-translation-behind = The translation into your language is of version { $number }; the latest version is shown in its original language.
 documents-text = Text
 documents-versions = Versions

@@ -598,6 +598,7 @@ documents-next = Келесі бет
 documents-classification = Қолжетімділік белгісі
 documents-frozen = Қабылданған мәтін (SHA-256)
 documents-version-n = { $number }-редакция
+documents-translation-title = Осы тілдегі атауы
 documents-translation-behind = Сіздің тіліңізге аударма { $number }-редакциядан жасалған; соңғы редакция түпнұсқа тілінде көрсетілген.
 documents-text = Мәтін
 documents-versions = Редакциялар

@@ -613,6 +613,7 @@ documents-next = Следующая страница
 documents-classification = Гриф доступа
 documents-frozen = Принятый текст (SHA-256)
 documents-version-n = Редакция { $number }
+documents-translation-title = Название на этом языке
 documents-translation-behind = Перевод на ваш язык сделан с редакции { $number }; последняя редакция показана на языке оригинала.
 documents-text = Текст
 documents-versions = Редакции

@@ -714,6 +714,9 @@ struct VersionInput {
     language: Option<String>,
     #[serde(default)]
     paragraphs: Vec<String>,
+    /// A translation's title in its language; the title stays as it is when absent.
+    #[serde(default)]
+    title: String,
     /// A formal correction of the adopted text: the corrected paragraphs, and the reason as `note`.
     #[serde(default)]
     correction: bool,
@@ -744,9 +747,16 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     let note = input.note.trim().chars().take(1_000).collect::<String>();
     let now = jiff::Timestamp::now();
     let mut tx = state.store.begin().await?;
+    let translating = input.language.as_deref().map(str::trim).filter(|l| *l != d.doc.original_language);
+    let after = match translating {
+        Some(language) if !input.title.trim().is_empty() => {
+            domain::documents::with_title(&d.doc, language, &input.title)?
+        }
+        _ => d.doc.clone(),
+    };
     // The document's own version moves with every new version, so two edits of one version conflict.
-    store::documents::replace(&mut tx, &ctx.actor, &d.doc, d.doc.clone()).await?;
-    let version = match input.language.as_deref().map(str::trim).filter(|l| *l != d.doc.original_language) {
+    store::documents::replace(&mut tx, &ctx.actor, &d.doc, after).await?;
+    let version = match translating {
         Some(language) => {
             let translation = domain::documents::translation(base, language, input.paragraphs, username(ctx), now)?;
             let translation = Version { note, ..translation };
@@ -1064,6 +1074,7 @@ async fn version_form(
             reject,
             note: form.get("note").to_string(),
             paragraphs: language.as_ref().map(|_| paragraphs(form.get("translation"))).unwrap_or_default(),
+            title: form.get("translation_title").to_string(),
             language,
             correction: false,
         };

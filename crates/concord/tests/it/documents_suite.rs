@@ -140,6 +140,12 @@ async fn negotiation(app: TestApp) {
         (nothing.status, &nothing.json()["error"]["field"]),
         (StatusCode::UNPROCESSABLE_ENTITY, &json!("accept"))
     );
+    // A form sent from an old read comes back with the choices made still chosen.
+    let choice = format!("decision-{unwanted}");
+    let stale_form = [("version", "1"), (choice.as_str(), "reject"), ("note", "")];
+    let refused = app.form(&secretariat, &format!("/documents/{id}/versions"), &stale_form).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains(&format!("name=\"{choice}\" value=\"reject\" checked")), "{}", refused.body);
     let turn_down = json!({ "version": version, "reject": [unwanted] });
     let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &turn_down).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -251,8 +257,10 @@ async fn negotiation(app: TestApp) {
     let versions = format!("{DOCUMENTS}/{id}/versions");
     let version = d["document"]["version"].as_i64().unwrap();
     let english = ["The Council of Foreign Ministers decided: talks.", "A second paragraph.", "A third paragraph."];
-    let translation = json!({ "version": version, "language": "en", "paragraphs": english });
+    let translation =
+        json!({ "version": version, "language": "en", "paragraphs": english, "title": "The decision on the talks" });
     assert_eq!(app.json(&secretariat, "POST", &versions, &translation).await.status, StatusCode::CREATED);
+    assert_eq!(show(&app, &secretariat, &id).await["document"]["title"]["en"], "The decision on the talks");
     let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     let corrected = [
         "Совет министров иностранных дел решил: переговоры.",
@@ -308,6 +316,7 @@ async fn negotiation(app: TestApp) {
         assert!(at("A second paragraph.") < at("For the Republic of Armenia"), "{text}");
         assert!(at("For the Republic of Armenia") < at("Мирзоян"), "{text}");
         assert!(text.contains("Version 2 · translation") && !text.contains("DRAFT"), "{text}");
+        assert!(text.contains("The decision on the talks"), "the translation's own title: {text}");
         assert!(!text.contains(&frozen[..16]), "the hash is the original's");
     }
     // A formal correction is printed as what it is, not as a draft.
