@@ -169,6 +169,7 @@ refused-only-adopted-signed = Only an adopted text is signed.
 form-has-errors = Some fields need correcting; see the messages next to them.
 
 error-no-amendment-chosen = Choose amendments to accept or to reject.
+error-own-amendment = A delegation neither supports nor objects to its own amendment; it may comment on it.
 error-required = This field is required.
 error-too-long = At most { $max } characters.
 error-control-characters = Control characters are not allowed.

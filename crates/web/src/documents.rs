@@ -686,6 +686,9 @@ async fn respond(
     if input.position == Position::Comments && comment.is_empty() {
         return Err(AppError::field("comment", "required"));
     }
+    if participant == a.proposer && input.position != Position::Comments {
+        return Err(AppError::field("position", "own-amendment"));
+    }
     let response = AmendmentResponse { participant, position: input.position, comment, at: jiff::Timestamp::now() };
     let mut tx = state.store.begin().await?;
     // A response is a step of the negotiation: a consolidation decided without it conflicts, and

@@ -959,11 +959,13 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
                 json!({ "participant": "KZ", "version": 1, "paragraph": 2, "operation": "insert", "text": "Третий." });
             app.json(session, "POST", &path, &body).await
         }
+        // The fixture's amendment is Kazakhstan's own: it comments on it.
         ("POST", "/documents/{document}/amendments/{amendment}/responses") => {
-            app.form(session, &path, &[("participant", "KZ"), ("position", "supports")]).await
+            app.form(session, &path, &[("participant", "KZ"), ("position", "comments"), ("comment", "Уточним.")]).await
         }
         ("POST", "/api/v1/documents/{document}/amendments/{amendment}/responses") => {
-            app.json(session, "POST", &path, &json!({ "participant": "KZ", "position": "supports" })).await
+            let body = json!({ "participant": "KZ", "position": "comments", "comment": "Уточним." });
+            app.json(session, "POST", &path, &body).await
         }
         ("POST", "/documents/{document}/stances") => {
             app.form(session, &path, &[("participant", "KZ"), ("stance", "joins")]).await

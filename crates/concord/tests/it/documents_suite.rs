@@ -81,6 +81,10 @@ async fn negotiation(app: TestApp) {
         )
         .await;
     assert_eq!(speaks_for_another.status, StatusCode::FORBIDDEN, "an officer speaks for its own delegation only");
+    // The proposer comments on its own amendment; it neither supports nor objects to it.
+    let own = json!({ "participant": "BY", "position": "supports" });
+    let own = app.json(&by, "POST", &format!("{amendments}/{by_amendment}/responses"), &own).await;
+    assert_eq!((own.status, &own.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("position")));
     // Kazakhstan changes its mind: its objection is its position, the support stays on record.
     let url = format!("{amendments}/{by_amendment}/responses");
     let body = json!({ "participant": "KZ", "position": "objects", "comment": "Передумали." });
@@ -128,7 +132,6 @@ async fn negotiation(app: TestApp) {
     let stale = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a second edit of the same version conflicts");
     // An amendment turned down on its own: no new version of the text, the amendment rejected.
-    let by = app.login("delegation-by", DEMO_PASSWORD).await;
     let unwanted = json!({ "participant": "BY", "version": 2, "paragraph": 1, "operation": "delete" });
     let unwanted = app.json(&by, "POST", &amendments, &unwanted).await;
     assert_eq!(unwanted.status, StatusCode::CREATED, "{}", unwanted.body);
