@@ -389,7 +389,7 @@ fn check_windows(c: &mut Checker, event: &Event, inputs: &[WindowInput], duratio
         if !days.contains(&w.starts.date()) || !days.contains(&w.ends.date()) {
             c.fail(field("starts"), "outside-event");
         } else if ends.timestamp() <= starts.timestamp() {
-            c.fail(field("ends"), "dates-out-of-order");
+            c.fail(field("ends"), "end-not-after-start");
         } else if (ends.timestamp() - starts.timestamp()).as_mins() < i64::from(duration) {
             c.fail(field("ends"), "window-too-short");
         } else {
@@ -491,7 +491,7 @@ impl Settings {
     pub fn validate(self) -> Result<Settings, Invalid> {
         let mut c = Checker::new();
         if self.day_ends <= self.day_starts {
-            c.fail("day_ends", "dates-out-of-order");
+            c.fail("day_ends", "end-not-after-start");
         }
         if !(1..=60).contains(&self.grid) {
             c.fail_with("grid", "out-of-range", vec![("min", "1".into()), ("max", "60".into())]);

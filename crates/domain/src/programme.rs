@@ -267,7 +267,7 @@ impl ItemInput {
         if let (Some(s), Some(e)) = (starts, ends)
             && e <= s
         {
-            c.fail("ends", "dates-out-of-order");
+            c.fail("ends", "end-not-after-start");
         }
         let around = jiff::Span::new().days(DAYS_AROUND);
         let (first, last) =

@@ -177,6 +177,7 @@ error-invalid-slug = Use 2 to 64 lower-case letters, digits and single hyphens.
 error-unknown-time-zone = “{ $value }” is not a time zone. Use a zone such as Asia/Almaty.
 error-invalid-participant-code = “{ $value }” is not a valid participant code.
 error-invalid-language = Not a language code.
+error-end-not-after-start = The end must come after the start.
 error-dates-out-of-order = The end must not be before the start.
 error-event-too-long = An event lasts at most { $max } days.
 error-too-many = At most { $max } entries.

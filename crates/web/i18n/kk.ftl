@@ -177,6 +177,7 @@ error-invalid-slug = 2-ден 64-ке дейін таңба: кіші латын
 error-unknown-time-zone = «{ $value }» уақыт белдеуі емес. Asia/Almaty сияқты белдеуді көрсетіңіз.
 error-invalid-participant-code = «{ $value }» жарамды қатысушы коды емес.
 error-invalid-language = Тіл коды жарамсыз.
+error-end-not-after-start = Аяқталуы басталуынан кейін болуы керек.
 error-dates-out-of-order = Аяқталу күні басталу күнінен бұрын болмауы тиіс.
 error-event-too-long = Іс-шара ең көбі { $max } күнге созылады.
 error-too-many = Ең көбі { $max } жазба.

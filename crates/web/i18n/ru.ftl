@@ -177,6 +177,7 @@ error-invalid-slug = Допускается от 2 до 64 символов: с�
 error-unknown-time-zone = «{ $value }» не является часовым поясом. Укажите пояс, например Asia/Almaty.
 error-invalid-participant-code = «{ $value }» не является допустимым кодом участника.
 error-invalid-language = Недопустимый код языка.
+error-end-not-after-start = Окончание должно быть позже начала.
 error-dates-out-of-order = Дата окончания не может быть раньше даты начала.
 error-event-too-long = Максимальная продолжительность мероприятия — { $max } дн.
 error-too-many = Максимальное количество записей: { $max }.

@@ -780,9 +780,13 @@ fn window_from_form(form: &Form) -> Result<Vec<WindowInput>, AppError> {
     if starts.is_empty() && ends.is_empty() {
         return Ok(Vec::new());
     }
-    let starts = starts.parse().map_err(|_| AppError::field("windows[0].starts", "invalid-time"))?;
-    let ends = ends.parse().map_err(|_| AppError::field("windows[0].ends", "invalid-time"))?;
-    Ok(vec![WindowInput { starts, ends }])
+    let time = |value: &str, field: &str| {
+        if value.is_empty() {
+            return Err(AppError::field(field, "required"));
+        }
+        value.parse().map_err(|_| AppError::field(field, "invalid-time"))
+    };
+    Ok(vec![WindowInput { starts: time(starts, "windows[0].starts")?, ends: time(ends, "windows[0].ends")? }])
 }
 
 async fn request_form(

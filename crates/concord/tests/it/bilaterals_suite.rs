@@ -395,6 +395,11 @@ async fn bad_requests_are_refused_field_by_field() {
         .collect();
     assert_eq!(chosen, ["RU", "TJ"], "a trilateral's two sides stay chosen");
     assert!(form.body.contains("<option value=\"high\" selected>"));
+    // A window with its start and no end: the end is asked for, not called a bad time.
+    let half = [("with", "KG"), ("duration", "30"), ("priority", "high"), ("starts", "2025-04-10T09:00")];
+    let half = app.form(&kz, "/events/almaty-2025/bilaterals", &half).await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(half.body.contains("This field is required.") && !half.body.contains("Not a time"), "{}", half.body);
     // Sent twice (a double click), the form makes one request; its id is no other side's to take.
     let page = app.get(&kz, "/events/almaty-2025/bilaterals").await.body;
     let id = page.split("name=\"id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
@@ -412,6 +417,9 @@ async fn bad_requests_are_refused_field_by_field() {
         .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     let host = app.login("host", DEMO_PASSWORD).await;
+    let same = json!({ "day_starts": "09:00:00", "day_ends": "09:00:00" });
+    let same = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &same).await;
+    assert!(same.body.contains("The end must come after the start."), "{}", same.body);
     let settings = json!({ "day_starts": "20:00:00", "day_ends": "08:00:00" });
     let reply = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &settings).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
