@@ -191,6 +191,12 @@ impl Request {
         self.sides.iter().any(|s| s.participant == participant)
     }
 
+    /// Whether the host may confirm this request into the programme: accepted by every side and
+    /// placed by the scheduler.
+    pub fn confirmable(&self) -> bool {
+        self.status() == Status::Accepted && matches!(self.outcome, Some(Outcome::Placed { .. }))
+    }
+
     /// Whether a new request of `participant` may ask to follow this one: one of its own, still
     /// standing.
     pub fn followable_by(&self, participant: &str) -> bool {

@@ -419,6 +419,28 @@ pub struct Response {
     pub at: jiff::Timestamp,
 }
 
+/// A member's response to `amendment`, checked: a comment says something and is of a sensible
+/// length, and the proposer comments on its own amendment but neither supports nor objects to it.
+pub fn response(
+    amendment: &Amendment,
+    participant: Id,
+    position: Position,
+    comment: &str,
+    at: jiff::Timestamp,
+) -> Result<Response, Invalid> {
+    let mut c = Checker::new();
+    let comment = comment.trim().to_string();
+    if comment.chars().count() > 5_000 {
+        c.fail("comment", "too-long");
+    } else if position == Position::Comments && comment.is_empty() {
+        c.fail("comment", "required");
+    }
+    if participant == amendment.proposer && position != Position::Comments {
+        c.fail("position", "own-amendment");
+    }
+    c.finish(Response { participant, position, comment, at })
+}
+
 /// What a delegation enters to propose an amendment.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::bilaterals::{
-    Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, Settings, Sidelines, Status, Why,
+    Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, Settings, Sidelines, Why,
     WindowInput,
 };
 use domain::participants::Participant;
@@ -471,8 +471,7 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     let mut stale = Vec::new();
     for id in chosen {
         let request = s.requests.iter().find(|r| r.id == *id).ok_or_else(|| AppError::field("requests", "unknown"))?;
-        let placed = matches!(request.outcome, Some(Outcome::Placed { .. }));
-        if request.status() != Status::Accepted || !placed {
+        if !request.confirmable() {
             let codes: Vec<&str> = request.sides.iter().map(|x| x.participant.as_str()).collect();
             stale.push(s.names(&codes, ctx.lang));
         }
@@ -488,11 +487,8 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     // item.
     s.p.hold(&mut tx).await?;
     let mut made = Vec::new();
-    for before in s.requests.iter().filter(|r| chosen.is_empty() || chosen.contains(&r.id)) {
+    for before in s.requests.iter().filter(|r| r.confirmable() && (chosen.is_empty() || chosen.contains(&r.id))) {
         let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };
-        if before.status() != Status::Accepted {
-            continue;
-        }
         let persons = sidelines.persons_of(before).map_err(|_| AppError::field("requests", "no-head"))?;
         let codes: Vec<&str> = before.sides.iter().map(|x| x.participant.as_str()).collect();
         let title = Text(

@@ -679,17 +679,7 @@ async fn respond(
     if a.status != AmendmentStatus::Pending {
         return Err(AppError::refused("amendment-not-pending"));
     }
-    let comment = input.comment.trim().to_string();
-    if comment.chars().count() > 5_000 {
-        return Err(AppError::field("comment", "too-long"));
-    }
-    if input.position == Position::Comments && comment.is_empty() {
-        return Err(AppError::field("comment", "required"));
-    }
-    if participant == a.proposer && input.position != Position::Comments {
-        return Err(AppError::field("position", "own-amendment"));
-    }
-    let response = AmendmentResponse { participant, position: input.position, comment, at: jiff::Timestamp::now() };
+    let response = domain::documents::response(a, participant, input.position, &input.comment, jiff::Timestamp::now())?;
     let mut tx = state.store.begin().await?;
     // A response is a step of the negotiation: a consolidation decided without it conflicts, and
     // one that decided the amendment first leaves it to answer no more.
