@@ -3,7 +3,10 @@
 # five versions each, and one 50-page document with two versions, loaded beside the demo by
 # `concord generate-documents`. Full-text search through the register's API, signed in as the
 # secretariat, at 8 connections for 30 s rotating through about fifty words from common to rare,
-# then one request at a time, then 16 readers each pausing half a second on average between searches;
+# then one request at a time, then 16 readers each pausing half a second on average between searches
+# (searches are kept until the data changes, so these mostly repeat kept ones), and the readers again
+# while the secretariat records a stance every second; the same three on a server that keeps no
+# search (`--kept-searches 0`);
 # then the track-changes view of the long document (page and API) at 8 connections and one request
 # at a time. Targets (issue 6): search p99 under 50 ms, the track-changes view under 100 ms.
 # Usage: benches/documents.sh [sqlite|postgres]     Writes its figures to standard output.
@@ -124,6 +127,26 @@ load "search by words, one request at a time" 1 -s "$lua" "${auth[@]}" "$url"
 paced="$data/search-paced.lua"
 { cat "$lua"; echo 'function delay() return -500 * math.log(1 - math.random()) end'; } >"$paced"
 load "search by words, 16 readers each pausing 0.5 s on average" 16 -s "$paced" "${auth[@]}" "$url"
+# Readers while the data changes: the secretariat records a stance on the long document every
+# second, which moves the audit head, so no search stays kept longer than a second.
+(
+  while sleep 1; do
+    curl -s -o /dev/null "${auth[@]}" -H 'Content-Type: application/json' \
+      -d '{"participant": "KZ", "stance": "joins"}' "$url/api/v1/documents/$big/stances"
+  done
+) &
+writer=$!
+load "search by words, 16 readers each pausing 0.5 s on average, a change every second" 16 -s "$paced" "${auth[@]}" "$url"
+kill "$writer"
+# Searches are kept until the data changes, so after the first round of words the loads above
+# repeat kept ones. The same three loads again on a server that keeps none: every search runs.
+kill "$server"; wait "$server" 2>/dev/null || true
+"$bin" serve --listen "127.0.0.1:$port" --kept-searches 0 "${db[@]}" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
+load "search by words, nothing kept" 8 -s "$lua" "${auth[@]}" "$url"
+load "search by words, nothing kept, one request at a time" 1 -s "$lua" "${auth[@]}" "$url"
+load "search by words, nothing kept, 16 readers each pausing 0.5 s on average" 16 -s "$paced" "${auth[@]}" "$url"
 load "track changes of the long document (page)" 8 "${auth[@]}" "$url/documents/$big/changes?from=1&to=2"
 load "track changes of the long document (API)" 8 "${auth[@]}" "$url/api/v1/documents/$big/changes?from=1&to=2"
 

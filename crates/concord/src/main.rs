@@ -74,6 +74,9 @@ enum Command {
         /// The address people reach Concord at, for links in e-mails and badges (default: http://LISTEN).
         #[arg(long, env = "CONCORD_BASE_URL")]
         base_url: Option<String>,
+        /// How many searches of the register to keep until the data changes (0: none, each search runs).
+        #[arg(long, env = "CONCORD_KEPT_SEARCHES", default_value_t = web::KEPT_SEARCHES)]
+        kept_searches: usize,
         /// An SMTP relay to send notices through, as smtp://HOST:PORT (without one, notices stay in the app).
         #[arg(long, env = "CONCORD_SMTP")]
         smtp: Option<String>,
@@ -231,9 +234,9 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, demo, secure_cookies, base_url, smtp, mail_from, db } => {
+        Command::Serve { listen, demo, secure_cookies, base_url, kept_searches, smtp, mail_from, db } => {
             let base_url = base_url.unwrap_or_else(|| format!("http://{listen}"));
-            let config = web::Config { demo, secure_cookies, base_url };
+            let config = web::Config { demo, secure_cookies, base_url, kept_searches };
             let mailer =
                 smtp.map(|url| web::mail::Mailer::new(&url, &mail_from)).transpose().map_err(anyhow::Error::msg)?;
             serve(listen, config, mailer, db).await

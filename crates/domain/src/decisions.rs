@@ -140,6 +140,9 @@ pub struct SignatureInput {
     pub position: Text,
     pub signed_at: jiff::Timestamp,
     pub place: Text,
+    /// Why a signature on record is being corrected; empty for a first signature.
+    #[serde(default)]
+    pub correction: String,
 }
 
 impl SignatureInput {
@@ -148,8 +151,47 @@ impl SignatureInput {
         let person = c.text("person", &self.person, 200);
         let position = self.position.checked(&mut c, "position", 300);
         let place = self.place.checked(&mut c, "place", 100);
-        c.finish(SignatureInput { person, position, place, ..self })
+        let correction = match self.correction.trim() {
+            "" => String::new(),
+            reason => c.text("correction", reason, 1_000),
+        };
+        c.finish(SignatureInput { person, position, place, correction, ..self })
     }
+}
+
+/// What recording a signature does to the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signing {
+    /// The member's first signature.
+    First(Signature),
+    /// A correction of the member's signature on record (a wrong name, date or place), with why.
+    Correction { before: Signature, after: Signature, reason: String },
+}
+
+/// What `signature` makes of the signatures `on_record`: a member signs once, so a second record
+/// for it corrects the first and must say why (`correction`), and there must be one to correct.
+/// A signature is history: it is never overwritten without a reason the audit keeps.
+pub fn signing(on_record: &[Signature], signature: Signature, correction: &str) -> Result<Signing, Invalid> {
+    let mut c = Checker::new();
+    let before = on_record.iter().find(|s| s.participant == signature.participant);
+    let signing = match (before, correction.trim()) {
+        (None, "") => Signing::First(signature),
+        (None, _) => {
+            c.fail("correction", "nothing-to-correct");
+            Signing::First(signature)
+        }
+        (Some(_), "") => {
+            c.fail("correction", "already-signed");
+            Signing::First(signature)
+        }
+        (Some(before), reason) => {
+            if *before == signature {
+                c.fail("correction", "no-change");
+            }
+            Signing::Correction { before: before.clone(), after: signature, reason: reason.to_string() }
+        }
+    };
+    c.finish(signing)
 }
 
 /// One line of a signature block: "For the Republic of Armenia", who signed (or a dash), and the
@@ -219,6 +261,40 @@ mod tests {
 
     fn record(participant: Id, stance: Stance) -> StanceRecord {
         StanceRecord { participant, stance, text: String::new(), at: jiff::Timestamp::UNIX_EPOCH }
+    }
+
+    fn signature(participant: Id, person: &str) -> Signature {
+        Signature {
+            participant,
+            person: person.to_string(),
+            position: Text::new(&[("en", "Minister for Foreign Affairs")]),
+            signed_at: jiff::Timestamp::UNIX_EPOCH,
+            place: Text::new(&[("en", "Almaty")]),
+        }
+    }
+
+    fn codes(invalid: Invalid) -> Vec<(String, &'static str)> {
+        invalid.0.into_iter().map(|e| (e.field, e.code)).collect()
+    }
+
+    #[test]
+    fn a_member_signs_once_and_a_correction_of_its_signature_says_why() {
+        let (kz, ru) = (new_id(), new_id());
+        let on_record = [signature(kz, "M. Nurtleu")];
+        assert_eq!(signing(&on_record, signature(ru, "S. Lavrov"), ""), Ok(Signing::First(signature(ru, "S. Lavrov"))));
+        let corrected = signing(&on_record, signature(kz, "M. Nurtleu (Murat)"), "The name was misspelt").unwrap();
+        assert_eq!(
+            corrected,
+            Signing::Correction {
+                before: signature(kz, "M. Nurtleu"),
+                after: signature(kz, "M. Nurtleu (Murat)"),
+                reason: "The name was misspelt".to_string()
+            }
+        );
+        let refused = |s, reason| codes(signing(&on_record, s, reason).unwrap_err());
+        assert_eq!(refused(signature(kz, "Someone else"), "  "), [("correction".to_string(), "already-signed")]);
+        assert_eq!(refused(signature(ru, "S. Lavrov"), "typo"), [("correction".to_string(), "nothing-to-correct")]);
+        assert_eq!(refused(signature(kz, "M. Nurtleu"), "typo"), [("correction".to_string(), "no-change")]);
     }
 
     #[test]

@@ -253,7 +253,7 @@ pub fn bilateral_scope(actor: &Actor, event: Id, invited: &[Id]) -> Result<Bilat
 
 /// What documents an actor may read, by classification: computed once per request and applied both
 /// to documents in hand ([`DocumentReach::sees`]) and inside the store's queries (the same fields).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct DocumentReach {
     /// An admin reads everything.
     pub all: bool,
@@ -474,6 +474,40 @@ pub fn document_keeper(document: &Document, event: Option<Id>) -> Action {
     }
 }
 
+/// Which documents an actor may create from the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authorship {
+    /// Any classification: an admin, or a body's secretariat (for its own body).
+    Any,
+    /// Only the internal papers of these delegations: their ministries keep them anywhere, their
+    /// accreditation officers for a meeting at their event.
+    Internal {
+        participants: Vec<Id>,
+        need_meeting: bool,
+    },
+    None,
+}
+
+/// What the register's form for a new document may offer the actor (`document_keeper` decides
+/// each document).
+pub fn document_authorship(actor: &Actor) -> Authorship {
+    if actor.is_admin() || actor.is_secretariat() {
+        return Authorship::Any;
+    }
+    let mut participants: Vec<Id> = actor
+        .roles
+        .iter()
+        .filter_map(|r| match r {
+            Role::Ministry { participant } | Role::AccreditationOfficer { participant, .. } => Some(*participant),
+            _ => None,
+        })
+        .collect();
+    participants.sort();
+    participants.dedup();
+    let need_meeting = !participants.iter().all(|p| actor.is_ministry_of(*p));
+    if participants.is_empty() { Authorship::None } else { Authorship::Internal { participants, need_meeting } }
+}
+
 /// Whether the actor may act for a member on a document of `body` (propose, answer, state its
 /// stance): the member's own delegation or ministry, or the body's secretariat recording it.
 pub fn may_act_on_document(actor: &Actor, body: Id, event: Option<Id>, participant: Id) -> Result<(), Denied> {
@@ -649,6 +683,27 @@ mod tests {
         assert!(authorize(&host, Action::EditEvent { event: other }).is_err());
         assert!(authorize(&host, Action::CreateEvent { host: kz }).is_ok());
         assert!(authorize(&host, Action::CreateEvent { host: new_id() }).is_err());
+    }
+
+    #[test]
+    fn the_register_offers_delegations_only_their_internal_papers() {
+        let (event, kz, ru) = (new_id(), new_id(), new_id());
+        assert_eq!(document_authorship(&user(vec![Role::Secretariat { body: new_id() }])), Authorship::Any);
+        assert_eq!(document_authorship(&user(vec![Role::Admin])), Authorship::Any);
+        assert_eq!(document_authorship(&user(vec![Role::Press { event }])), Authorship::None);
+        assert_eq!(document_authorship(&user(vec![Role::Host { event, participant: kz }])), Authorship::None);
+        let officer = user(vec![Role::AccreditationOfficer { event, participant: kz }]);
+        assert_eq!(
+            document_authorship(&officer),
+            Authorship::Internal { participants: vec![kz], need_meeting: true },
+            "an officer acts at its event, so the paper needs its meeting"
+        );
+        let ministry =
+            user(vec![Role::Ministry { participant: ru }, Role::AccreditationOfficer { event, participant: ru }]);
+        assert_eq!(
+            document_authorship(&ministry),
+            Authorship::Internal { participants: vec![ru], need_meeting: false }
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use domain::decisions::{Signature, Stance, StanceRecord};
+use domain::decisions::{Signature, Signing, Stance, StanceRecord};
 use domain::documents::snippet::snippet;
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
@@ -415,7 +415,7 @@ async fn insert_version(tx: &mut Tx, actor: &Actor, document: &Document, version
 // Search
 
 /// What to look for; `limit` ≤ 0 means no limit.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
     pub body: Option<Id>,
     /// Any meeting of this event.
@@ -937,12 +937,34 @@ const UPSERT_STANCE: &str = "INSERT INTO stances (document_id, participant_id, s
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (document_id, participant_id) \
      DO UPDATE SET stance = excluded.stance, text = excluded.text, at = excluded.at";
 
-/// What a stance or signature is recorded as in the audit: the document's, with its participant.
+/// What a stance or signature is recorded as in the audit: the document's, with its participant,
+/// and why it was corrected when it corrects one.
 #[derive(Serialize)]
 struct OnDocument<'a, T: Serialize> {
     document_id: Id,
     #[serde(flatten)]
     record: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction: Option<&'a str>,
+}
+
+/// The audit's entry for a member's record on a document: its first, or one replacing `before`.
+fn member_record<'a, T: Serialize>(
+    actor: &'a Actor,
+    entity: EntityKind,
+    document: Id,
+    before: Option<&T>,
+    after: &T,
+    correction: Option<&str>,
+) -> Change<'a> {
+    let after = OnDocument { document_id: document, record: after, correction };
+    match before {
+        None => Change::create(actor, entity, document, &after),
+        Some(b) => {
+            let before = OnDocument { document_id: document, record: b, correction: None };
+            Change::update(actor, entity, document, &before, &after)
+        }
+    }
 }
 
 /// The stances stated on a document, in the order they were stated.
@@ -967,18 +989,7 @@ pub async fn state_stance(tx: &mut Tx, actor: &Actor, document: Id, stance: Stan
         .bind(&stance.text)
         .bind(convert::timestamp_to_db(stance.at)))
     .map_err(known("participant"))?;
-    let after = OnDocument { document_id: document, record: &stance };
-    let change = match &before {
-        None => Change::create(actor, EntityKind::Stance, document, &after),
-        Some(b) => Change::update(
-            actor,
-            EntityKind::Stance,
-            document,
-            &OnDocument { document_id: document, record: b },
-            &after,
-        ),
-    };
-    audit::record(tx, change).await
+    audit::record(tx, member_record(actor, EntityKind::Stance, document, before.as_ref(), &stance, None)).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -1006,6 +1017,8 @@ const SIGNATURES: &str = "SELECT participant_id, person, position, signed_at, pl
      WHERE document_id = $1 ORDER BY signed_at, participant_id";
 const INSERT_SIGNATURE: &str = "INSERT INTO signatures (document_id, participant_id, person, position, signed_at, place) \
      VALUES ($1, $2, $3, $4, $5, $6)";
+const CORRECT_SIGNATURE: &str = "UPDATE signatures SET person = $3, position = $4, signed_at = $5, place = $6 \
+     WHERE document_id = $1 AND participant_id = $2";
 
 /// A document's signatures, in the order they were made.
 pub async fn signatures(store: &Store, document: Id) -> Result<Vec<Signature>> {
@@ -1013,10 +1026,16 @@ pub async fn signatures(store: &Store, document: Id) -> Result<Vec<Signature>> {
     Ok(rows.into_iter().map(Signature::from).collect())
 }
 
-/// Records a participant's signature; a participant signs a document once.
-pub async fn sign(tx: &mut Tx, actor: &Actor, document: Id, signature: Signature) -> Result<()> {
+/// Records a participant's first signature, or corrects the one on record: the audit keeps what it
+/// said before and why it was corrected.
+pub async fn sign(tx: &mut Tx, actor: &Actor, document: Id, signing: Signing) -> Result<()> {
+    let (signature, before, reason) = match signing {
+        Signing::First(signature) => (signature, None, None),
+        Signing::Correction { before, after, reason } => (after, Some(before), Some(reason)),
+    };
     let signature = Signature { signed_at: stored(signature.signed_at), ..signature };
-    execute!(tx, c => sqlx::query(INSERT_SIGNATURE)
+    let query = if before.is_some() { CORRECT_SIGNATURE } else { INSERT_SIGNATURE };
+    execute!(tx, c => sqlx::query(query)
         .bind(document)
         .bind(signature.participant)
         .bind(&signature.person)
@@ -1027,8 +1046,8 @@ pub async fn sign(tx: &mut Tx, actor: &Actor, document: Id, signature: Signature
         StoreError::Database(e) => known("participant")(e),
         other => other,
     })?;
-    let record = OnDocument { document_id: document, record: &signature };
-    audit::record(tx, Change::create(actor, EntityKind::Signature, document, &record)).await
+    let change = member_record(actor, EntityKind::Signature, document, before.as_ref(), &signature, reason.as_deref());
+    audit::record(tx, change).await
 }
 
 // ---------------------------------------------------------------------------------------------

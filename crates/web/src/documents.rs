@@ -15,7 +15,7 @@ use domain::documents::{
     Operation, Position, Response as AmendmentResponse, Unconsolidable, Version,
 };
 use domain::participants::Participant;
-use domain::policy::{Action, DocumentReach, authorize, document_reach};
+use domain::policy::{Action, Authorship, DocumentReach, authorize, document_reach};
 use domain::{Id, new_id};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -166,6 +166,32 @@ impl Dossier {
 
     fn version(&self, number: u32, lang: &str) -> Option<&Version> {
         self.versions.iter().find(|v| v.number == number && v.language == lang)
+    }
+
+    /// Asked for a version or language it has no text in: what it has, per language, original first.
+    /// A language with no text at all is the problem, whatever the version.
+    fn no_text(&self, number: Option<u32>, language: &str) -> AppError {
+        let mut languages: Vec<&str> = self.versions.iter().map(|v| v.language.as_str()).collect();
+        languages.sort_by_key(|l| (*l != self.doc.original_language, *l));
+        languages.dedup();
+        let available = languages
+            .iter()
+            .map(|l| {
+                let numbers: Vec<String> =
+                    self.versions.iter().filter(|v| v.language == *l).map(|v| v.number.to_string()).collect();
+                format!("{l}: {}", numbers.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut args = vec![("language", language.to_string()), ("available", available)];
+        let (field, code) = match number.filter(|_| languages.contains(&language)) {
+            Some(n) => {
+                args.push(("number", n.to_string()));
+                ("version", "no-version-in-language")
+            }
+            None => ("lang", "no-text-in-language"),
+        };
+        AppError::Invalid(domain::Invalid(vec![domain::FieldError { field: field.to_string(), code, args }]))
     }
 
     fn original(&self) -> Result<&Version, AppError> {
@@ -345,21 +371,22 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
         }
         None => None,
     };
-    let meeting = match (some(&q.meeting), &event) {
-        (Some(m), _) if m.parse::<Id>().is_ok() => m.parse().ok(),
-        (Some(m), Some(event)) => {
-            let meetings = store::events::meetings_of_event(&state.store, event.id).await?;
-            Some(
-                meetings
-                    .into_iter()
-                    .find(|x| x.meeting.slug == m)
-                    .ok_or_else(|| AppError::field("meeting", "unknown"))?
-                    .meeting
-                    .id,
-            )
+    let meeting = match some(&q.meeting) {
+        Some(m) if m.parse::<Id>().is_ok() => m.parse().ok(),
+        Some(m) => {
+            // "almaty-2025/cis-cfm" names its event; a bare slug needs the event field.
+            let held_at = match (m.split_once('/'), &event) {
+                (Some((slug, _)), _) => store::events::by_slug(&state.store, slug).await.ok(),
+                (None, Some(event)) => Some(event.clone()),
+                (None, None) => None,
+            };
+            let meetings = match held_at {
+                Some(event) => store::events::meetings_of_event(&state.store, event.id).await?,
+                None => Vec::new(),
+            };
+            Some(named_meeting(meetings, &m)?.id)
         }
-        (Some(_), None) => return Err(AppError::field("meeting", "unknown")),
-        (None, _) => None,
+        None => None,
     };
     let participant = match some(&q.participant) {
         Some(code) => Some(
@@ -395,6 +422,10 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     })
 }
 
+/// Searches kept by reach and filter until the data changes: the same words searched again (a page
+/// reloaded, readers of the same reach looking for the same paper) cost no query.
+pub(crate) type Searches = crate::snapshots::Snapshots<(DocumentReach, Filter), store::documents::Results>;
+
 /// A page of the register as the reader may see it, and how many documents were found (and
 /// whether more hold the words than were ranked).
 async fn found(state: &AppState, ctx: &Ctx, query: &RegisterQuery) -> Result<(Vec<Value>, i64, bool), AppError> {
@@ -402,10 +433,15 @@ async fn found(state: &AppState, ctx: &Ctx, query: &RegisterQuery) -> Result<(Ve
     let filter = filter(state, query).await?;
     let participants = store::participants::list(&state.store).await?;
     let bodies = store::bodies::list(&state.store).await?;
-    let results = store::documents::search(&state.store, &reach, &filter).await?;
+    let results = state
+        .searches
+        .current(&state.store, (reach.clone(), filter.clone()), false, || async {
+            Ok(store::documents::search(&state.store, &reach, &filter).await?)
+        })
+        .await?;
     let rows = results
         .found
-        .into_iter()
+        .iter()
         .map(|f| {
             let body = bodies.iter().find(|b| b.id == f.document.body_id);
             let mut v = document_json(&f.document, &participants, body, None, ctx.lang, state);
@@ -447,6 +483,19 @@ async fn register(
         .iter()
         .map(|b| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) }))
         .collect();
+    let authorship = match domain::policy::document_authorship(&ctx.actor) {
+        Authorship::Any => json!({ "any": true }),
+        Authorship::Internal { participants, need_meeting } => {
+            let own: Vec<Value> = store::participants::list(&state.store)
+                .await?
+                .iter()
+                .filter(|p| participants.contains(&p.id))
+                .map(|p| json!({ "code": p.code, "name": p.short_name.get(ctx.lang) }))
+                .collect();
+            json!({ "own": own, "need_meeting": need_meeting })
+        }
+        Authorship::None => Value::Null,
+    };
     let page = query.page.unwrap_or(1).max(1);
     let model = json!({
         "found": rows, "errors": errors, "query": {
@@ -457,6 +506,7 @@ async fn register(
         "bodies": bodies, "kinds": DocumentKind::ALL, "statuses": DocumentStatus::ALL,
         "classifications": domain::documents::Classification::ALL,
         "areas": domain::agenda::STANDARD_AREAS, "page_size": PAGE, "form": form, "form_errors": form_errors,
+        "authorship": authorship,
     });
     render::page(state, ctx, "documents/register.html", model)
 }
@@ -583,14 +633,7 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     }
     let fields = fields.validate()?;
     let sitting = match &fields.meeting {
-        Some(m) => Some(
-            store::events::meetings_of_body(&state.store, body.id)
-                .await?
-                .into_iter()
-                .find(|x| x.meeting.id.to_string() == *m || format!("{}/{}", x.event_slug, x.meeting.slug) == *m)
-                .ok_or_else(|| AppError::field("meeting", "unknown"))?
-                .meeting,
-        ),
+        Some(m) => Some(named_meeting(store::events::meetings_of_body(&state.store, body.id).await?, m)?),
         None => None,
     };
     let meeting = sitting.as_ref().map(|m| m.id);
@@ -601,11 +644,38 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     let participants = store::participants::list(&state.store).await?;
     let names = Names { body: body.id, meeting, agenda: &agenda, participants: &participants };
     let (document, first) = fields.into_document(&names, username(ctx), jiff::Timestamp::now())?;
-    authorize(&ctx.actor, domain::policy::document_keeper(&document, sitting.map(|m| m.event_id)))?;
+    authorize(&ctx.actor, domain::policy::document_keeper(&document, sitting.as_ref().map(|m| m.event_id))).map_err(
+        |denied| match domain::policy::document_authorship(&ctx.actor) {
+            // An officer's paper is for a meeting at its event: say so rather than forbid it.
+            Authorship::Internal { participants, need_meeting: true }
+                if sitting.is_none()
+                    && document.classification == domain::documents::Classification::Internal
+                    && document.readers.iter().all(|r| participants.contains(r)) =>
+            {
+                AppError::field("meeting", "meeting-for-internal-paper")
+            }
+            _ => denied.into(),
+        },
+    )?;
     let mut tx = state.store.begin().await?;
     let document = store::documents::create(&mut tx, &ctx.actor, document, first).await?;
     tx.commit().await?;
     Ok(document)
+}
+
+/// The meeting among `meetings` that `reference` names: by id, as "event/meeting", or by its slug
+/// when the meetings are one event's.
+fn named_meeting(meetings: Vec<MeetingInEvent>, reference: &str) -> Result<domain::events::Meeting, AppError> {
+    let one_event = meetings.windows(2).all(|w| w[0].meeting.event_id == w[1].meeting.event_id);
+    meetings
+        .into_iter()
+        .find(|x| {
+            x.meeting.id.to_string() == reference
+                || format!("{}/{}", x.event_slug, x.meeting.slug) == reference
+                || (one_event && x.meeting.slug == reference)
+        })
+        .map(|x| x.meeting)
+        .ok_or_else(|| AppError::field("meeting", "unknown"))
 }
 
 fn username(ctx: &Ctx) -> String {
@@ -890,8 +960,9 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         signed_at: input.signed_at,
         place: input.place,
     };
+    let signing = decisions::signing(&d.signatures, signature, &input.correction)?;
     let mut tx = state.store.begin().await?;
-    store::documents::sign(&mut tx, &ctx.actor, d.doc.id, signature).await?;
+    store::documents::sign(&mut tx, &ctx.actor, d.doc.id, signing).await?;
     if d.doc.status == DocumentStatus::Adopted {
         store::documents::replace(
             &mut tx,
@@ -1126,10 +1197,13 @@ async fn signature_form(
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
-        let signed_at = match form.get("signed_at").trim() {
-            "" => jiff::Timestamp::now(),
-            s => s.parse().map_err(|_| AppError::field("signed_at", "invalid-time"))?,
+        // The form's local time is the event's; without a meeting, UTC.
+        let time_zone = match &d.meeting {
+            Some(m) => store::events::by_id(&state.store, m.meeting.event_id).await?.time_zone,
+            None => "UTC".to_string(),
         };
+        let signed_at = crate::input::local_instant(&form, "signed_at", &time_zone, "invalid-time")?
+            .unwrap_or_else(jiff::Timestamp::now);
         let text = |name: &str| domain::Text::new(&[(ctx.lang, form.get(name))]);
         let input = SignatureInput {
             participant: form.get("participant").to_string(),
@@ -1137,6 +1211,7 @@ async fn signature_form(
             position: text("position"),
             signed_at,
             place: text("place"),
+            correction: form.get("correction").to_string(),
         };
         sign(&state, &ctx, &d, input).await
     }
@@ -1214,9 +1289,9 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
     let number = match (query.version, &d.doc.frozen) {
         (Some(n), _) => n,
         (None, Some(frozen)) => frozen.version,
-        (None, None) => d.latest(Some(&language)).ok_or_else(|| AppError::field("lang", "unknown"))?.number,
+        (None, None) => d.latest(Some(&language)).ok_or_else(|| d.no_text(None, &language))?.number,
     };
-    let v = d.version(number, &language).ok_or_else(|| AppError::field("version", "unknown"))?;
+    let v = d.version(number, &language).ok_or_else(|| d.no_text(Some(number), &language))?;
     let t = |key: &str| state.i18n.t(&language, key, &[]);
     // The adopted version is printed with its signatures in every language; the frozen hash is
     // the original's, so only the original carries it. A later version of an adopted document is

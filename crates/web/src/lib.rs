@@ -55,7 +55,12 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The address people reach this server at, for links in e-mails and badges' QR codes.
     pub base_url: String,
+    /// Searches of the register kept until the data changes ([`KEPT_SEARCHES`] by default).
+    pub kept_searches: usize,
 }
+
+/// Searches of the register kept at once, by default.
+pub const KEPT_SEARCHES: usize = 256;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -71,11 +76,13 @@ pub struct AppState {
     pub(crate) programmes: Arc<snapshots::Snapshots<String, programme::Programme>>,
     pub(crate) pages: Arc<programme::ProgrammePages>,
     pub(crate) itineraries: Arc<itineraries::ItineraryPages>,
+    pub(crate) searches: Arc<documents::Searches>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> Self {
         let i18n = Arc::new(I18n::new());
+        let searches = Arc::new(snapshots::Snapshots::new(config.kept_searches));
         AppState {
             store,
             config: Arc::new(config),
@@ -88,6 +95,7 @@ impl AppState {
             programmes: Arc::new(snapshots::Snapshots::new(16)),
             pages: Arc::new(snapshots::Snapshots::new(256)),
             itineraries: Arc::new(snapshots::Snapshots::new(1024)),
+            searches,
         }
     }
 }

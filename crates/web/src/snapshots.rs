@@ -40,14 +40,15 @@ impl<V> Kept<V> {
 /// Values of one kind, by key, at most `capacity` of them (the oldest go first).
 pub(crate) struct Snapshots<K, V> {
     kept: Mutex<HashMap<K, Arc<Kept<V>>>>,
-    /// One build at a time, so that a burst of readers after a change builds once.
-    building: tokio::sync::Mutex<()>,
+    /// One build at a time per key, so that a burst of readers after a change builds once, while
+    /// values of other keys build beside it.
+    building: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
     capacity: usize,
 }
 
 impl<K: Eq + Hash + Clone, V> Snapshots<K, V> {
     pub(crate) fn new(capacity: usize) -> Self {
-        Snapshots { kept: Mutex::default(), building: tokio::sync::Mutex::new(()), capacity }
+        Snapshots { kept: Mutex::default(), building: Mutex::default(), capacity }
     }
 
     fn get(&self, key: &K) -> Option<Arc<Kept<V>>> {
@@ -73,18 +74,23 @@ impl<K: Eq + Hash + Clone, V> Snapshots<K, V> {
             kept.mark_checked(commits);
             return Ok(kept.value.clone());
         }
-        let _building = self.building.lock().await;
+        let lock = self.building.lock().expect("snapshots poisoned").entry(key.clone()).or_default().clone();
+        let _building = lock.lock().await;
         if let Some(kept) = self.get(&key).filter(|k| k.seq >= seq) {
             return Ok(kept.value.clone());
         }
-        let value = Arc::new(build().await?);
-        let kept = Arc::new(Kept { seq, value: value.clone(), checked: Mutex::new((Instant::now(), commits)) });
-        let mut all = self.kept.lock().expect("snapshots poisoned");
-        all.insert(key, kept);
-        if all.len() > self.capacity {
-            let oldest = all.iter().min_by_key(|(_, k)| k.seq).map(|(key, _)| key.clone());
-            all.remove(&oldest.expect("not empty"));
+        let built = build().await.map(Arc::new);
+        if let Ok(value) = &built {
+            let kept = Arc::new(Kept { seq, value: value.clone(), checked: Mutex::new((Instant::now(), commits)) });
+            let mut all = self.kept.lock().expect("snapshots poisoned");
+            all.insert(key.clone(), kept);
+            if all.len() > self.capacity {
+                let oldest = all.iter().min_by_key(|(_, k)| k.seq).map(|(key, _)| key.clone());
+                all.remove(&oldest.expect("not empty"));
+            }
         }
-        Ok(value)
+        // Who waits holds the lock already; who comes from now on finds the value kept.
+        self.building.lock().expect("snapshots poisoned").remove(&key);
+        built
     }
 }

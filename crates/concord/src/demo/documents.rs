@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use domain::agenda::{Agenda, ItemInput};
-use domain::decisions::{SignatureInput, StanceInput, StanceRecord};
+use domain::decisions::{SignatureInput, Signing, StanceInput, StanceRecord};
 use domain::documents::{
     Amendment, AmendmentInput, AmendmentStatus, DocumentFields, DocumentStatus, Names, Operation, Position, Response,
 };
@@ -263,7 +263,7 @@ async fn document(
             signed_at: s.signed_at,
             place: s.place,
         };
-        store::documents::sign(tx, system, doc.id, signature).await?;
+        store::documents::sign(tx, system, doc.id, Signing::First(signature)).await?;
     }
     if d.status == DocumentStatus::Signed {
         let signed = domain::documents::Document { status: DocumentStatus::Signed, ..doc_now.clone() };

@@ -395,6 +395,11 @@ async fn bad_requests_are_refused_field_by_field() {
         .collect();
     assert_eq!(chosen, ["RU", "TJ"], "a trilateral's two sides stay chosen");
     assert!(form.body.contains("<option value=\"high\" selected>"));
+    // A priority the form does not offer is named beside the priority.
+    let tampered = [("with", "KG"), ("duration", "30"), ("priority", "urgent")];
+    let tampered = app.form(&kz, "/events/almaty-2025/bilaterals", &tampered).await;
+    assert_eq!(tampered.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(tampered.body.contains("data-error-for=\"priority\""), "{}", tampered.body);
     // A window with its start and no end: the end is asked for, not called a bad time.
     let half = [("with", "KG"), ("duration", "30"), ("priority", "high"), ("starts", "2025-04-10T09:00")];
     let half = app.form(&kz, "/events/almaty-2025/bilaterals", &half).await;

@@ -567,7 +567,12 @@ async fn a_change_made_on_another_node_reaches_the_list_within_a_moment() {
     // Another node: the same database, its own process state.
     let node = web::app(web::AppState::new(
         store::Store::from(app.db.store.pool().clone()),
-        web::Config { demo: true, secure_cookies: false, base_url: "http://concord.test".into() },
+        web::Config {
+            demo: true,
+            secure_cookies: false,
+            base_url: "http://concord.test".into(),
+            kept_searches: web::KEPT_SEARCHES,
+        },
     ));
     let list_on_node = || async {
         let request = axum::http::Request::get("/api/v1/events/almaty-2025/participants")

@@ -4,7 +4,7 @@
 
 use domain::agenda::{Agenda, AgendaItem, Area, ItemStatus, Revision, RevisionItem};
 use domain::bodies::{ChairRule, DecisionRule, MembershipStatus, NewBody};
-use domain::decisions::{Signature, Stance, StanceRecord};
+use domain::decisions::{Signature, Signing, Stance, StanceRecord};
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
     Position, Response, Version,
@@ -541,7 +541,7 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
         place: Text::new(&[("ru", "Алматы")]),
     };
     let mut tx = store.begin().await.unwrap();
-    store::documents::sign(&mut tx, &system(), members.id, signature).await.unwrap();
+    store::documents::sign(&mut tx, &system(), members.id, Signing::First(signature)).await.unwrap();
     let initiated = Document { initiator: Some(w.am), ..listed.clone() };
     store::documents::replace(&mut tx, &system(), &listed, initiated).await.unwrap();
     tx.commit().await.unwrap();
@@ -695,10 +695,10 @@ on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |stor
         place: Text::new(&[("ru", "Алматы")]),
     };
     let mut tx = store.begin().await.unwrap();
-    store::documents::sign(&mut tx, &system(), doc.id, signature.clone()).await.unwrap();
+    store::documents::sign(&mut tx, &system(), doc.id, Signing::First(signature.clone())).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    let err = store::documents::sign(&mut tx, &system(), doc.id, signature.clone()).await.unwrap_err();
+    let err = store::documents::sign(&mut tx, &system(), doc.id, Signing::First(signature.clone())).await.unwrap_err();
     assert!(matches!(err, StoreError::Duplicate { field: "participant" }), "{err:?}");
     drop(tx);
     assert_eq!(store::documents::signatures(&store, doc.id).await.unwrap(), [signature]);

@@ -257,6 +257,39 @@ async fn negotiation(app: TestApp) {
     let block: Vec<&str> =
         d["signature_block"].as_array().unwrap().iter().map(|l| l["participant"].as_str().unwrap()).collect();
     assert_eq!(block, ["AZ", "AM", "BY", "KZ", "KG", "RU", "TJ", "TM", "UZ"], "the body's Russian order");
+    // A signature on record is corrected only with a reason, which the audit keeps beside the old one.
+    let again = json!({ "participant": "KZ", "person": "Нуртлеу М.", "position": { "ru": "Министр иностранных дел" },
+        "signed_at": "2025-04-11T08:20:00Z", "place": { "ru": "Алматы" } });
+    let refused = app.json(&secretariat, "POST", &signatures, &again).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["field"], "correction", "{}", refused.body);
+    let correct = [
+        ("participant", "KZ"),
+        ("person", "Мурат Нуртлеу (Murat Nurtleu)"),
+        ("position", "Министр иностранных дел"),
+        ("place", "Алматы"),
+        ("signed_at", "2025-04-11T13:20"),
+        ("correction", "Имя записано без латинского написания."),
+    ];
+    let unexplained: Vec<(&str, &str)> = correct.iter().copied().filter(|(k, _)| *k != "correction").collect();
+    let page = app.form(&secretariat, &format!("/documents/{id}/signatures"), &unexplained).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("data-error-for=\"correction\"") && page.body.contains("Murat Nurtleu"),
+        "{}",
+        page.body
+    );
+    let reply = app.form(&secretariat, &format!("/documents/{id}/signatures"), &correct).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let d = show(&app, &secretariat, &id).await;
+    let kz_line = d["signature_block"].as_array().unwrap().iter().find(|l| l["participant"] == "KZ").unwrap().clone();
+    assert_eq!(kz_line["signer"], "Мурат Нуртлеу (Murat Nurtleu)");
+    assert_eq!(d["signatures"].as_array().unwrap().len(), 3, "corrected, not signed twice");
+    let kz_signed = d["signatures"].as_array().unwrap().iter().find(|s| s["participant"] == "KZ").unwrap();
+    let in_almaty = "2025-04-11T13:20".parse::<jiff::civil::DateTime>().unwrap().in_tz("Asia/Almaty").unwrap();
+    assert_eq!(kz_signed["signed_at"], in_almaty.timestamp().to_string(), "the form's time is the event's");
+    let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await.body;
+    assert!(audit.contains("Имя записано без латинского написания.") && audit.contains("Мурат Нуртлеу"), "{audit}");
     let versions = format!("{DOCUMENTS}/{id}/versions");
     let version = d["document"]["version"].as_i64().unwrap();
     let english = ["The Council of Foreign Ministers decided: talks.", "A second paragraph.", "A third paragraph."];
@@ -322,6 +355,12 @@ async fn negotiation(app: TestApp) {
         assert!(text.contains("The decision on the talks"), "the translation's own title: {text}");
         assert!(!text.contains(&frozen[..16]), "the hash is the original's");
     }
+    // A version or language the document has no text in is refused with the texts it has.
+    let missing = app.get(&secretariat, &format!("/documents/{id}.pdf?lang=en&version=3")).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("no version 3") && missing.body.contains("ru: 1, 2, 3; en: 2"), "{}", missing.body);
+    let missing = app.get(&secretariat, &format!("/documents/{id}.pdf?lang=kk")).await;
+    assert!(missing.body.contains("no text in") && missing.body.contains("ru: 1, 2, 3"), "{}", missing.body);
     // A formal correction is printed as what it is, not as a draft.
     let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru&version=3")).await;
     assert_eq!(status, StatusCode::OK);
@@ -727,6 +766,31 @@ async fn bad_input_is_named_by_its_field() {
     let refused = app.form(&secretariat, "/documents", &unnumbered).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"register_number\""), "the form shows the error by its field");
+    // A delegation's officer is offered only its own internal papers, and told what they need.
+    let register = app.get(&kz, "/documents").await.body;
+    assert!(
+        register.contains("id=\"new-document-internal\"") && !register.contains("id=\"new-classification\""),
+        "{register}"
+    );
+    let press = app.login("press", DEMO_PASSWORD).await;
+    assert!(!app.get(&press, "/documents").await.body.contains("id=\"document-form\""), "the press creates nothing");
+    let internal = [
+        ("body", "cis-cfm"),
+        ("kind", "note"),
+        ("register_number", "KZ/INTERNAL/1"),
+        ("language", "ru"),
+        ("classification", "internal"),
+        ("readers", "KZ"),
+        ("title", "Позиция делегации"),
+        ("text", "Поддержать проект."),
+    ];
+    let refused = app.form(&kz, "/documents", &internal).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("data-error-for=\"meeting\""), "{}", refused.body);
+    let with_meeting: Vec<(&str, &str)> =
+        internal.iter().copied().chain([("meeting", "almaty-2025/cis-cfm")]).collect();
+    let made = app.form(&kz, "/documents", &with_meeting).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let early = app
         .json(
             &secretariat,
@@ -916,6 +980,14 @@ async fn the_register_lists_an_events_documents() {
     let almaty = app.get(&admin, &format!("{DOCUMENTS}?event=almaty-2025")).await;
     let of_meeting = total(&app.get(&admin, &format!("{DOCUMENTS}?event=almaty-2025&meeting=cis-cfm")).await);
     assert!(total(&almaty) >= of_meeting && of_meeting > 0, "{}", almaty.body);
+    // The meeting as the new-document form writes it names its event, on the page as in the API.
+    let named = app.get(&admin, &format!("{DOCUMENTS}?meeting=almaty-2025/cis-cfm")).await;
+    assert_eq!(total(&named), of_meeting, "{}", named.body);
+    let page = app.get(&admin, "/documents?meeting=almaty-2025/cis-cfm").await.body;
+    assert!(!page.contains("data-error-for=\"meeting\""), "{page}");
+    assert_eq!(page.matches("<tr data-document=").count() as i64, of_meeting.min(50), "{page}");
+    let bare = app.get(&admin, &format!("{DOCUMENTS}?meeting=cis-cfm")).await;
+    assert_eq!(bare.json()["error"]["field"], "meeting", "a bare slug needs its event: {}", bare.body);
     assert!(almaty.json()["documents"].as_array().unwrap().iter().all(|d| !d["date"].is_null()), "{}", almaty.body);
     let minsk = app.get(&admin, &format!("{DOCUMENTS}?event=minsk-2024")).await;
     assert!(total(&minsk) + total(&almaty) <= all, "no paper of Almaty at Minsk: {} of {all}", total(&minsk));
@@ -924,5 +996,35 @@ async fn the_register_lists_an_events_documents() {
         (unknown.status, &unknown.json()["error"]["field"]),
         (StatusCode::UNPROCESSABLE_ENTITY, &json!("event"))
     );
+    app.db.cleanup().await;
+}
+
+/// Searches are kept for readers of the same reach until the data changes: a paper added after a
+/// search is found by the next one, and a kept search never shows one reader another's papers.
+#[tokio::test]
+async fn a_kept_search_finds_a_new_paper_at_once_and_only_for_its_readers() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let (kz, ru) = (app.login("delegation-kz", DEMO_PASSWORD).await, app.login("delegation-ru", DEMO_PASSWORD).await);
+    let search = format!("{DOCUMENTS}?q=сейсмостойкости");
+    let total = |reply: crate::support::Reply| reply.json()["total"].as_i64().unwrap();
+    for reader in [&secretariat, &kz, &ru] {
+        assert_eq!(total(app.get(reader, &search).await), 0);
+    }
+    create(&app, &secretariat, "TEST/KEPT", "members", &[], "сейсмостойкости").await;
+    for reader in [&secretariat, &kz, &ru] {
+        assert_eq!(total(app.get(reader, &search).await), 1, "the members' paper is found at once");
+    }
+    let internal = json!({
+        "body": "cis-cfm", "meeting": "almaty-2025/cis-cfm", "kind": "note", "register_number": "RU/KEPT",
+        "title": { "ru": "О сейсмостойкости" }, "original_language": "ru", "classification": "internal",
+        "readers": ["RU"], "paragraphs": ["Позиция о сейсмостойкости."],
+    });
+    assert_eq!(app.json(&ru, "POST", DOCUMENTS, &internal).await.status, StatusCode::CREATED);
+    assert_eq!(total(app.get(&ru, &search).await), 2, "the delegation finds its own paper");
+    assert_eq!(total(app.get(&kz, &search).await), 1, "another delegation's kept search stays without it");
+    assert_eq!(total(app.get(&secretariat, &search).await), 1);
+    let page = app.get(&kz, "/documents?q=сейсмостойкости").await.body;
+    assert!(page.contains("TEST&#x2f;KEPT") && !page.contains("RU&#x2f;KEPT"), "{page}");
     app.db.cleanup().await;
 }

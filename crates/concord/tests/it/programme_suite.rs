@@ -259,7 +259,12 @@ async fn a_change_on_one_node_reaches_a_page_open_on_another() {
     };
     let other = web::app(web::AppState::new(
         db.second_node().await,
-        web::Config { demo: true, secure_cookies: false, base_url: "http://concord.test".into() },
+        web::Config {
+            demo: true,
+            secure_cookies: false,
+            base_url: "http://concord.test".into(),
+            kept_searches: web::KEPT_SEARCHES,
+        },
     ));
     let app = TestApp::with(db, true).await;
     let mut events = stream(&other, "/events/almaty-2025/programme/live").await;

@@ -142,7 +142,12 @@ impl TestApp {
         concord::demo::load(&db.store).await.expect("the demo loads");
         let state = web::AppState::new(
             db.store.clone(),
-            web::Config { demo, secure_cookies: false, base_url: "http://concord.test".into() },
+            web::Config {
+                demo,
+                secure_cookies: false,
+                base_url: "http://concord.test".into(),
+                kept_searches: web::KEPT_SEARCHES,
+            },
         );
         TestApp { router: web::app(state.clone()), state, db }
     }
