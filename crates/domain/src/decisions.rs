@@ -138,7 +138,9 @@ pub struct SignatureInput {
     pub participant: String,
     pub person: String,
     pub position: Text,
-    pub signed_at: jiff::Timestamp,
+    /// When it was signed; without it, now (or, for a correction, the time on record).
+    #[serde(default)]
+    pub signed_at: Option<jiff::Timestamp>,
     pub place: Text,
     /// Why a signature on record is being corrected; empty for a first signature.
     #[serde(default)]
@@ -168,13 +170,30 @@ pub enum Signing {
     Correction { before: Signature, after: Signature, reason: String },
 }
 
-/// What `signature` makes of the signatures `on_record`: a member signs once, so a second record
-/// for it corrects the first and must say why (`correction`), and there must be one to correct.
-/// A signature is history: it is never overwritten without a reason the audit keeps.
-pub fn signing(on_record: &[Signature], signature: Signature, correction: &str) -> Result<Signing, Invalid> {
+/// What a signature for `participant` makes of the signatures `on_record`: a member signs once,
+/// so a second record for it corrects the first and must say why (`correction`), and there must be
+/// one to correct. A signature is history: it is never overwritten without a reason the audit
+/// keeps, and it is not dated in the future.
+pub fn signing(
+    on_record: &[Signature],
+    participant: Id,
+    input: SignatureInput,
+    now: jiff::Timestamp,
+) -> Result<Signing, Invalid> {
     let mut c = Checker::new();
-    let before = on_record.iter().find(|s| s.participant == signature.participant);
-    let signing = match (before, correction.trim()) {
+    let before = on_record.iter().find(|s| s.participant == participant);
+    let signed_at = input.signed_at.or(before.map(|b| b.signed_at)).unwrap_or(now);
+    if signed_at > now + jiff::SignedDuration::from_mins(5) {
+        c.fail("signed_at", "in-the-future");
+    }
+    let signature = Signature {
+        participant,
+        person: input.person,
+        position: corrected(before.map(|b| &b.position), input.position),
+        signed_at,
+        place: corrected(before.map(|b| &b.place), input.place),
+    };
+    let signing = match (before, input.correction.trim()) {
         (None, "") => Signing::First(signature),
         (None, _) => {
             c.fail("correction", "nothing-to-correct");
@@ -192,6 +211,15 @@ pub fn signing(on_record: &[Signature], signature: Signature, correction: &str) 
         }
     };
     c.finish(signing)
+}
+
+/// A text as corrected: where the languages given say what the record says, the record keeps its
+/// other languages too; where they change it, the others no longer translate it and are dropped.
+fn corrected(before: Option<&Text>, given: Text) -> Text {
+    match before {
+        Some(before) if given.0.iter().all(|(lang, value)| before.0.get(lang) == Some(value)) => before.clone(),
+        _ => given,
+    }
 }
 
 /// One line of a signature block: "For the Republic of Armenia", who signed (or a dash), and the
@@ -267,9 +295,20 @@ mod tests {
         Signature {
             participant,
             person: person.to_string(),
-            position: Text::new(&[("en", "Minister for Foreign Affairs")]),
+            position: Text::new(&[("en", "Minister for Foreign Affairs"), ("ru", "Министр иностранных дел")]),
             signed_at: jiff::Timestamp::UNIX_EPOCH,
+            place: Text::new(&[("en", "Almaty"), ("ru", "Алматы")]),
+        }
+    }
+
+    fn input(person: &str, position: &str, correction: &str) -> SignatureInput {
+        SignatureInput {
+            participant: String::new(),
+            person: person.to_string(),
+            position: Text::new(&[("en", position)]),
+            signed_at: None,
             place: Text::new(&[("en", "Almaty")]),
+            correction: correction.to_string(),
         }
     }
 
@@ -280,21 +319,41 @@ mod tests {
     #[test]
     fn a_member_signs_once_and_a_correction_of_its_signature_says_why() {
         let (kz, ru) = (new_id(), new_id());
+        let now = jiff::Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(1);
         let on_record = [signature(kz, "M. Nurtleu")];
-        assert_eq!(signing(&on_record, signature(ru, "S. Lavrov"), ""), Ok(Signing::First(signature(ru, "S. Lavrov"))));
-        let corrected = signing(&on_record, signature(kz, "M. Nurtleu (Murat)"), "The name was misspelt").unwrap();
+        let minister = "Minister for Foreign Affairs";
+        let Ok(Signing::First(first)) = signing(&on_record, ru, input("S. Lavrov", minister, ""), now) else {
+            panic!("a first signature")
+        };
+        assert_eq!((first.person.as_str(), first.signed_at), ("S. Lavrov", now), "signed now unless told");
+        let corrected = signing(&on_record, kz, input("M. Nurtleu (Murat)", minister, "Misspelt"), now).unwrap();
         assert_eq!(
             corrected,
             Signing::Correction {
                 before: signature(kz, "M. Nurtleu"),
                 after: signature(kz, "M. Nurtleu (Murat)"),
-                reason: "The name was misspelt".to_string()
-            }
+                reason: "Misspelt".to_string()
+            },
+            "the time on record and the position's other languages are kept"
         );
-        let refused = |s, reason| codes(signing(&on_record, s, reason).unwrap_err());
-        assert_eq!(refused(signature(kz, "Someone else"), "  "), [("correction".to_string(), "already-signed")]);
-        assert_eq!(refused(signature(ru, "S. Lavrov"), "typo"), [("correction".to_string(), "nothing-to-correct")]);
-        assert_eq!(refused(signature(kz, "M. Nurtleu"), "typo"), [("correction".to_string(), "no-change")]);
+        let Ok(Signing::Correction { after, .. }) =
+            signing(&on_record, kz, input("M. Nurtleu", "Deputy Prime Minister", "Wrong post"), now)
+        else {
+            panic!("a correction")
+        };
+        assert_eq!(after.position, Text::new(&[("en", "Deputy Prime Minister")]), "no stale translation");
+        let refused = |p, i| codes(signing(&on_record, p, i, now).unwrap_err());
+        assert_eq!(refused(kz, input("Someone else", minister, "  ")), [("correction".to_string(), "already-signed")]);
+        assert_eq!(
+            refused(ru, input("S. Lavrov", minister, "typo")),
+            [("correction".to_string(), "nothing-to-correct")]
+        );
+        assert_eq!(refused(kz, input("M. Nurtleu", minister, "typo")), [("correction".to_string(), "no-change")]);
+        let tomorrow = SignatureInput {
+            signed_at: Some(now + jiff::SignedDuration::from_hours(24)),
+            ..input("S. Lavrov", minister, "")
+        };
+        assert_eq!(refused(ru, tomorrow), [("signed_at".to_string(), "in-the-future")]);
     }
 
     #[test]

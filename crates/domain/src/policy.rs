@@ -477,8 +477,10 @@ pub fn document_keeper(document: &Document, event: Option<Id>) -> Action {
 /// Which documents an actor may create from the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Authorship {
-    /// Any classification: an admin, or a body's secretariat (for its own body).
-    Any,
+    /// Any classification, for these bodies (`None`: every body, an admin's).
+    Any {
+        bodies: Option<Vec<Id>>,
+    },
     /// Only the internal papers of these delegations: their ministries keep them anywhere, their
     /// accreditation officers for a meeting at their event.
     Internal {
@@ -491,8 +493,19 @@ pub enum Authorship {
 /// What the register's form for a new document may offer the actor (`document_keeper` decides
 /// each document).
 pub fn document_authorship(actor: &Actor) -> Authorship {
-    if actor.is_admin() || actor.is_secretariat() {
-        return Authorship::Any;
+    if actor.is_admin() {
+        return Authorship::Any { bodies: None };
+    }
+    if actor.is_secretariat() {
+        let bodies = actor
+            .roles
+            .iter()
+            .filter_map(|r| match r {
+                Role::Secretariat { body } => Some(*body),
+                _ => None,
+            })
+            .collect();
+        return Authorship::Any { bodies: Some(bodies) };
     }
     let mut participants: Vec<Id> = actor
         .roles
@@ -688,8 +701,10 @@ mod tests {
     #[test]
     fn the_register_offers_delegations_only_their_internal_papers() {
         let (event, kz, ru) = (new_id(), new_id(), new_id());
-        assert_eq!(document_authorship(&user(vec![Role::Secretariat { body: new_id() }])), Authorship::Any);
-        assert_eq!(document_authorship(&user(vec![Role::Admin])), Authorship::Any);
+        let cfm = new_id();
+        let secretariat = user(vec![Role::Secretariat { body: cfm }]);
+        assert_eq!(document_authorship(&secretariat), Authorship::Any { bodies: Some(vec![cfm]) }, "its own body's");
+        assert_eq!(document_authorship(&user(vec![Role::Admin])), Authorship::Any { bodies: None });
         assert_eq!(document_authorship(&user(vec![Role::Press { event }])), Authorship::None);
         assert_eq!(document_authorship(&user(vec![Role::Host { event, participant: kz }])), Authorship::None);
         let officer = user(vec![Role::AccreditationOfficer { event, participant: kz }]);

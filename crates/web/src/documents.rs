@@ -11,8 +11,8 @@ use domain::bodies::Body;
 use domain::decisions::{self, Outcome, Signature, SignatureInput, Stance, StanceInput, StanceRecord};
 use domain::documents::changes;
 use domain::documents::{
-    Amendment, AmendmentInput, AmendmentStatus, Document, DocumentFields, DocumentKind, DocumentStatus, Names,
-    Operation, Position, Response as AmendmentResponse, Unconsolidable, Version,
+    Amendment, AmendmentInput, AmendmentStatus, Classification, Document, DocumentFields, DocumentKind, DocumentStatus,
+    Names, Operation, Position, Response as AmendmentResponse, Unconsolidable, Version,
 };
 use domain::participants::Participant;
 use domain::policy::{Action, Authorship, DocumentReach, authorize, document_reach};
@@ -478,13 +478,21 @@ async fn register(
         }
         Err(e) => return Err(e),
     };
-    let bodies: Vec<Value> = store::bodies::list(&state.store)
-        .await?
-        .iter()
-        .map(|b| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) }))
-        .collect();
+    let all_bodies = store::bodies::list(&state.store).await?;
+    let body_json = |b: &Body| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) });
+    let bodies: Vec<Value> = all_bodies.iter().map(body_json).collect();
     let authorship = match domain::policy::document_authorship(&ctx.actor) {
-        Authorship::Any => json!({ "any": true }),
+        Authorship::Any { bodies: kept } => {
+            let bodies: Vec<Value> =
+                all_bodies.iter().filter(|b| kept.as_ref().is_none_or(|k| k.contains(&b.id))).map(body_json).collect();
+            // A delegation keeps its own internal papers; a secretariat has none to offer.
+            let classifications: Vec<Classification> = Classification::ALL
+                .iter()
+                .copied()
+                .filter(|c| kept.is_none() || *c != Classification::Internal)
+                .collect();
+            json!({ "any": true, "bodies": bodies, "classifications": classifications })
+        }
         Authorship::Internal { participants, need_meeting } => {
             let own: Vec<Value> = store::participants::list(&state.store)
                 .await?
@@ -492,7 +500,7 @@ async fn register(
                 .filter(|p| participants.contains(&p.id))
                 .map(|p| json!({ "code": p.code, "name": p.short_name.get(ctx.lang) }))
                 .collect();
-            json!({ "own": own, "need_meeting": need_meeting })
+            json!({ "own": own, "need_meeting": need_meeting, "bodies": bodies })
         }
         Authorship::None => Value::Null,
     };
@@ -504,7 +512,6 @@ async fn register(
             "until": query.until, "page": page,
         },
         "bodies": bodies, "kinds": DocumentKind::ALL, "statuses": DocumentStatus::ALL,
-        "classifications": domain::documents::Classification::ALL,
         "areas": domain::agenda::STANDARD_AREAS, "page_size": PAGE, "form": form, "form_errors": form_errors,
         "authorship": authorship,
     });
@@ -516,7 +523,7 @@ async fn register(
 async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
     let outcome = async {
         let kind = choice(&form, "kind", DocumentKind::parse)?;
-        let classification = choice(&form, "classification", domain::documents::Classification::parse)?;
+        let classification = choice(&form, "classification", Classification::parse)?;
         let optional = |name: &str| Some(form.get(name).trim().to_string()).filter(|v| !v.is_empty());
         let agenda_item = match optional("agenda_item") {
             Some(n) => Some(n.parse().map_err(|_| AppError::field("agenda_item", "invalid-number"))?),
@@ -633,7 +640,22 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     }
     let fields = fields.validate()?;
     let sitting = match &fields.meeting {
-        Some(m) => Some(named_meeting(store::events::meetings_of_body(&state.store, body.id).await?, m)?),
+        Some(m) => match named_meeting(store::events::meetings_of_body(&state.store, body.id).await?, m) {
+            Ok(meeting) => Some(meeting),
+            // A meeting that exists, of another body: say so rather than that there is none.
+            Err(unknown) => match m.split_once('/') {
+                Some((event, _)) => match store::events::by_slug(&state.store, event).await {
+                    Ok(event)
+                        if named_meeting(store::events::meetings_of_event(&state.store, event.id).await?, m)
+                            .is_ok() =>
+                    {
+                        return Err(AppError::field("meeting", "meeting-of-another-body"));
+                    }
+                    _ => return Err(unknown),
+                },
+                None => return Err(unknown),
+            },
+        },
         None => None,
     };
     let meeting = sitting.as_ref().map(|m| m.id);
@@ -649,7 +671,7 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
             // An officer's paper is for a meeting at its event: say so rather than forbid it.
             Authorship::Internal { participants, need_meeting: true }
                 if sitting.is_none()
-                    && document.classification == domain::documents::Classification::Internal
+                    && document.classification == Classification::Internal
                     && document.readers.iter().all(|r| participants.contains(r)) =>
             {
                 AppError::field("meeting", "meeting-for-internal-paper")
@@ -952,15 +974,7 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
     if !matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed) {
         return Err(AppError::refused("only-adopted-signed"));
     }
-    let input = input.validate()?;
-    let signature = Signature {
-        participant,
-        person: input.person,
-        position: input.position,
-        signed_at: input.signed_at,
-        place: input.place,
-    };
-    let signing = decisions::signing(&d.signatures, signature, &input.correction)?;
+    let signing = decisions::signing(&d.signatures, participant, input.validate()?, jiff::Timestamp::now())?;
     let mut tx = state.store.begin().await?;
     store::documents::sign(&mut tx, &ctx.actor, d.doc.id, signing).await?;
     if d.doc.status == DocumentStatus::Adopted {
@@ -1202,8 +1216,7 @@ async fn signature_form(
             Some(m) => store::events::by_id(&state.store, m.meeting.event_id).await?.time_zone,
             None => "UTC".to_string(),
         };
-        let signed_at = crate::input::local_instant(&form, "signed_at", &time_zone, "invalid-time")?
-            .unwrap_or_else(jiff::Timestamp::now);
+        let signed_at = crate::input::local_instant(&form, "signed_at", &time_zone, "invalid-date-time")?;
         let text = |name: &str| domain::Text::new(&[(ctx.lang, form.get(name))]);
         let input = SignatureInput {
             participant: form.get("participant").to_string(),
@@ -1286,10 +1299,11 @@ struct PdfQuery {
 async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Response, AppError> {
     let d = Dossier::load(state, ctx, id).await?;
     let language = query.lang.clone().unwrap_or_else(|| d.doc.original_language.clone());
+    // Without a version: the adopted text where this language has it, else its latest text.
     let number = match (query.version, &d.doc.frozen) {
         (Some(n), _) => n,
-        (None, Some(frozen)) => frozen.version,
-        (None, None) => d.latest(Some(&language)).ok_or_else(|| d.no_text(None, &language))?.number,
+        (None, Some(frozen)) if d.version(frozen.version, &language).is_some() => frozen.version,
+        (None, _) => d.latest(Some(&language)).ok_or_else(|| d.no_text(None, &language))?.number,
     };
     let v = d.version(number, &language).ok_or_else(|| d.no_text(Some(number), &language))?;
     let t = |key: &str| state.i18n.t(&language, key, &[]);

@@ -166,6 +166,7 @@ pub fn fragment(state: &AppState, ctx: &Ctx, template: &str, model: Json) -> Res
         "here": ctx.here,
         "here_escaped": crate::guard::url_escape(&ctx.here),
         "demo": state.config.demo,
+        "audit": domain::policy::authorize(&ctx.actor, domain::policy::Action::ReadAudit).is_ok(),
     });
     render_with(state, template, ui, model)
 }

@@ -248,22 +248,19 @@ async fn document(
         DocumentStatus::Adopted | DocumentStatus::Signed => {
             let forwarded_to = d.forwarded_to.as_deref().map(body_id).transpose()?;
             let sat = meeting.and_then(|m| sitting.sat_at.get(&m).copied()).unwrap_or(now);
-            let at = d.signatures.first().map_or(sat, |s| s.signed_at);
+            let at = d.signatures.first().and_then(|s| s.signed_at).unwrap_or(sat);
             doc.clone().adopted(&latest, forwarded_to, at)
         }
         status => domain::documents::Document { status, ..doc.clone() },
     };
     let mut doc_now = store::documents::replace(tx, system, &doc, after).await?;
+    let mut signed = Vec::new();
     for s in d.signatures {
-        let s = s.validate()?;
-        let signature = domain::decisions::Signature {
-            participant: code(&s.participant)?,
-            person: s.person,
-            position: s.position,
-            signed_at: s.signed_at,
-            place: s.place,
-        };
-        store::documents::sign(tx, system, doc.id, Signing::First(signature)).await?;
+        let signing = domain::decisions::signing(&signed, code(&s.participant)?, s.validate()?, now)?;
+        if let Signing::First(signature) = &signing {
+            signed.push(signature.clone());
+        }
+        store::documents::sign(tx, system, doc.id, signing).await?;
     }
     if d.status == DocumentStatus::Signed {
         let signed = domain::documents::Document { status: DocumentStatus::Signed, ..doc_now.clone() };

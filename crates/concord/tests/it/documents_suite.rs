@@ -260,6 +260,13 @@ async fn negotiation(app: TestApp) {
     // A signature on record is corrected only with a reason, which the audit keeps beside the old one.
     let again = json!({ "participant": "KZ", "person": "Нуртлеу М.", "position": { "ru": "Министр иностранных дел" },
         "signed_at": "2025-04-11T08:20:00Z", "place": { "ru": "Алматы" } });
+    let future = json!({ "participant": "TJ", "person": "С. Мухриддин", "position": { "ru": "Министр" },
+        "signed_at": "2099-04-11T08:20:00Z", "place": { "ru": "Алматы" } });
+    let refused = app.json(&secretariat, "POST", &signatures, &future).await;
+    assert_eq!(refused.json()["error"]["field"], "signed_at", "not in the future: {}", refused.body);
+    let untimed = json!({ "participant": "TJ", "person": "С. Мухриддин", "position": { "ru": "Министр" },
+        "place": { "ru": "Алматы" } });
+    assert_eq!(app.json(&secretariat, "POST", &signatures, &untimed).await.status, StatusCode::CREATED, "signed now");
     let refused = app.json(&secretariat, "POST", &signatures, &again).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert_eq!(refused.json()["error"]["field"], "correction", "{}", refused.body);
@@ -284,7 +291,7 @@ async fn negotiation(app: TestApp) {
     let d = show(&app, &secretariat, &id).await;
     let kz_line = d["signature_block"].as_array().unwrap().iter().find(|l| l["participant"] == "KZ").unwrap().clone();
     assert_eq!(kz_line["signer"], "Мурат Нуртлеу (Murat Nurtleu)");
-    assert_eq!(d["signatures"].as_array().unwrap().len(), 3, "corrected, not signed twice");
+    assert_eq!(d["signatures"].as_array().unwrap().len(), 4, "corrected, not signed twice");
     let kz_signed = d["signatures"].as_array().unwrap().iter().find(|s| s["participant"] == "KZ").unwrap();
     let in_almaty = "2025-04-11T13:20".parse::<jiff::civil::DateTime>().unwrap().in_tz("Asia/Almaty").unwrap();
     assert_eq!(kz_signed["signed_at"], in_almaty.timestamp().to_string(), "the form's time is the event's");
@@ -371,6 +378,14 @@ async fn negotiation(app: TestApp) {
         }
         None => eprintln!("pdftotext is not installed: the PDF text was not checked"),
     }
+    // A language with no text of the adopted version prints its latest text, as the page links it.
+    let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
+    let kazakh = json!({ "version": version, "language": "kk", "paragraphs": ["Бірінші.", "Екінші.", "Үшінші."] });
+    assert_eq!(app.json(&secretariat, "POST", &versions, &kazakh).await.status, StatusCode::CREATED);
+    let page = app.get(&secretariat, &format!("/documents/{id}")).await.body;
+    assert!(page.contains(&format!("/documents/{id}.pdf?lang=kk")), "{page}");
+    let (status, _) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=kk")).await;
+    assert_eq!(status, StatusCode::OK);
     app.db.cleanup().await;
 }
 
@@ -766,6 +781,12 @@ async fn bad_input_is_named_by_its_field() {
     let refused = app.form(&secretariat, "/documents", &unnumbered).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"register_number\""), "the form shows the error by its field");
+    // The secretariat is offered its own bodies only.
+    let register = app.get(&secretariat, "/documents").await.body;
+    let offered = register.split("id=\"new-body\"").nth(1).unwrap().split("</select>").next().unwrap();
+    assert!(offered.contains("value=\"cis-cfm\"") && !offered.contains("central-asia-russia"), "{offered}");
+    let kinds = register.split("id=\"new-classification\"").nth(1).unwrap().split("</select>").next().unwrap();
+    assert!(kinds.contains("value=\"members\"") && !kinds.contains("value=\"internal\""), "{kinds}");
     // A delegation's officer is offered only its own internal papers, and told what they need.
     let register = app.get(&kz, "/documents").await.body;
     assert!(
@@ -773,7 +794,14 @@ async fn bad_input_is_named_by_its_field() {
         "{register}"
     );
     let press = app.login("press", DEMO_PASSWORD).await;
-    assert!(!app.get(&press, "/documents").await.body.contains("id=\"document-form\""), "the press creates nothing");
+    let press_register = app.get(&press, "/documents").await.body;
+    assert!(!press_register.contains("id=\"document-form\""), "the press creates nothing");
+    assert!(
+        !press_register.contains("data-nav=\"audit\"")
+            && !register.contains("data-nav=\"audit\"")
+            && app.get(&secretariat, "/documents").await.body.contains("data-nav=\"audit\""),
+        "the audit is offered to whoever may read it"
+    );
     let internal = [
         ("body", "cis-cfm"),
         ("kind", "note"),
@@ -787,6 +815,10 @@ async fn bad_input_is_named_by_its_field() {
     let refused = app.form(&kz, "/documents", &internal).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.body.contains("data-error-for=\"meeting\""), "{}", refused.body);
+    let elsewhere: Vec<(&str, &str)> =
+        internal.iter().copied().chain([("meeting", "almaty-2025/central-asia-russia")]).collect();
+    let refused = app.form(&kz, "/documents", &elsewhere).await;
+    assert!(refused.body.contains("This meeting is of another body"), "{}", refused.body);
     let with_meeting: Vec<(&str, &str)> =
         internal.iter().copied().chain([("meeting", "almaty-2025/cis-cfm")]).collect();
     let made = app.form(&kz, "/documents", &with_meeting).await;
