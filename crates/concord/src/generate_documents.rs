@@ -412,6 +412,10 @@ fn particulars(
     } else {
         (Classification::Internal, vec![members[rng.below(members.len())].code.clone()])
     };
+    let register_number = match classification {
+        Classification::Internal => format!("{}{number}", domain::documents::internal_series(&readers[0])),
+        _ => number.to_string(),
+    };
     let original_language = if rng.chance(0.1) { "en" } else { "ru" };
     let initiator = (rng.chance(0.5) && !members.is_empty()).then(|| members[rng.below(members.len())].code.clone());
     let title: Vec<(&str, &str)> = title.iter().map(|(l, t)| (*l, t.as_str())).collect();
@@ -420,7 +424,7 @@ fn particulars(
         meeting,
         agenda_item: None,
         kind,
-        register_number: number.to_string(),
+        register_number,
         title: Text::new(&title),
         original_language: original_language.to_string(),
         classification,

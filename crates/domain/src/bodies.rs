@@ -171,13 +171,24 @@ impl Membership {
     }
 }
 
-/// A participant's status in a body on a day, from its memberships (the latest one starting wins).
+/// The periods in force on a day, one per body and participant: of the periods covering the day,
+/// the latest to start, which supersedes any earlier one left open (a suspension recorded over a
+/// full membership).
+pub fn in_force_on(memberships: &[Membership], day: Date) -> impl Iterator<Item = &Membership> {
+    memberships.iter().filter(move |m| {
+        m.covers(day)
+            && !memberships.iter().any(|n| {
+                n.body_id == m.body_id
+                    && n.participant_id == m.participant_id
+                    && n.covers(day)
+                    && (n.valid_from, n.id) > (m.valid_from, m.id)
+            })
+    })
+}
+
+/// A participant's status in a body on a day, from the body's memberships.
 pub fn status_on(memberships: &[Membership], participant_id: Id, day: Date) -> Option<MembershipStatus> {
-    memberships
-        .iter()
-        .filter(|m| m.participant_id == participant_id && m.covers(day))
-        .max_by_key(|m| m.valid_from)
-        .map(|m| m.status)
+    in_force_on(memberships, day).find(|m| m.participant_id == participant_id).map(|m| m.status)
 }
 
 /// Of the bodies meeting at an event (with their memberships), the one whose protocol the event
@@ -186,7 +197,7 @@ pub fn principal(candidates: Vec<(Body, Vec<Membership>)>, day: Date) -> Option<
     candidates
         .into_iter()
         .map(|(body, memberships)| {
-            let taking_part = memberships.iter().filter(|m| m.covers(day) && m.status.takes_part()).count();
+            let taking_part = in_force_on(&memberships, day).filter(|m| m.status.takes_part()).count();
             (taking_part, body)
         })
         .max_by(|(a, x), (b, y)| a.cmp(b).then_with(|| y.slug.cmp(&x.slug)))

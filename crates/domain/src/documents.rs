@@ -181,9 +181,32 @@ impl DocumentFields {
             Classification::Internal if readers.len() != 1 => c.fail("readers", "one-reader"),
             _ => {}
         }
+        // Register numbers are unique across documents, so a number taken says a document holds
+        // it. A delegation's internal papers are numbered in its own series, which no other
+        // document may take: a refusal then never tells anyone of papers they may not read.
+        match (self.classification, readers.first()) {
+            (Classification::Internal, Some(owner)) if !register_number.starts_with(&internal_series(owner)) => {
+                c.fail_with("register_number", "internal-series", vec![("series", internal_series(owner))])
+            }
+            (Classification::Internal, _) => {}
+            _ if in_an_internal_series(&register_number) => c.fail("register_number", "series-reserved"),
+            _ => {}
+        }
         let paragraphs = check_paragraphs(&mut c, "paragraphs", self.paragraphs);
         c.finish(DocumentFields { register_number, title, readers, paragraphs, ..self })
     }
+}
+
+/// The beginning of every register number of a delegation's internal papers: `KZ/INT/`.
+pub fn internal_series(code: &str) -> String {
+    format!("{code}/INT/")
+}
+
+/// Whether a register number is of some delegation's internal series.
+fn in_an_internal_series(number: &str) -> bool {
+    number.split_once("/INT/").is_some_and(|(code, _)| {
+        (2..=10).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    })
 }
 
 /// What the names in [`DocumentFields`] refer to: the body and meeting (found by the caller), the
@@ -812,7 +835,36 @@ mod tests {
         assert_eq!(fields(Classification::Public, &["KZ"]).validate().unwrap_err().0[0].code, "readers-not-expected");
         assert_eq!(fields(Classification::Listed, &[]).validate().unwrap_err().0[0].code, "required");
         assert_eq!(fields(Classification::Internal, &["kz", "RU"]).validate().unwrap_err().0[0].code, "one-reader");
-        assert_eq!(fields(Classification::Internal, &["kz"]).validate().unwrap().readers, ["KZ"]);
+        let internal = |number: &str| DocumentFields {
+            register_number: number.into(),
+            ..fields(Classification::Internal, &["kz"])
+        };
+        assert_eq!(internal("KZ/INT/1").validate().unwrap().readers, ["KZ"]);
+    }
+
+    #[test]
+    fn internal_papers_are_numbered_in_their_delegations_series_which_nothing_else_takes() {
+        let fields = |classification, readers: &[&str], number: &str| DocumentFields {
+            body: "cis-cfm".into(),
+            meeting: None,
+            agenda_item: None,
+            kind: DocumentKind::Note,
+            register_number: number.into(),
+            title: Text::new(&[("ru", "Записка")]),
+            original_language: "ru".into(),
+            classification,
+            readers: readers.iter().map(|r| r.to_string()).collect(),
+            initiator: None,
+            paragraphs: vec!["Текст.".into()],
+        };
+        let refused = |f: DocumentFields| f.validate().unwrap_err().0.into_iter().map(|e| e.code).collect::<Vec<_>>();
+        assert!(fields(Classification::Internal, &["KZ"], "KZ/INT/2025/1").validate().is_ok());
+        assert_eq!(refused(fields(Classification::Internal, &["RU"], "KZ/INT/2025/1")), ["internal-series"]);
+        assert_eq!(refused(fields(Classification::Internal, &["KZ"], "CFM/1")), ["internal-series"]);
+        assert_eq!(refused(fields(Classification::Members, &[], "KZ/INT/2025/1")), ["series-reserved"]);
+        assert_eq!(refused(fields(Classification::Listed, &["KZ", "RU"], "RU/INT/7")), ["series-reserved"]);
+        assert!(fields(Classification::Members, &[], "СМИД/2025/01").validate().is_ok());
+        assert!(fields(Classification::Public, &[], "CIS/INTERNATIONAL/1").validate().is_ok());
     }
 
     #[test]

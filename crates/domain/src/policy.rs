@@ -306,9 +306,8 @@ pub fn document_reach(actor: &Actor, memberships: &[Membership], today: Date) ->
         list.sort_unstable();
         list.dedup();
     }
-    let mut member_of: Vec<Id> = memberships
-        .iter()
-        .filter(|m| speaks_for.contains(&m.participant_id) && m.covers(today) && m.status.takes_part())
+    let mut member_of: Vec<Id> = crate::bodies::in_force_on(memberships, today)
+        .filter(|m| speaks_for.contains(&m.participant_id) && m.status.takes_part())
         .map(|m| m.body_id)
         .collect();
     member_of.sort_unstable();
@@ -858,6 +857,31 @@ mod tests {
             let got: Vec<bool> = readers.iter().map(|r| r.sees(&d)).collect();
             assert_eq!(got, expected, "{:?} {:?}", d.classification, d.readers);
         }
+    }
+
+    #[test]
+    fn a_suspension_recorded_over_an_open_membership_withdraws_the_members_papers() {
+        use crate::bodies::MembershipStatus;
+        let (cfm, am) = (new_id(), new_id());
+        let period = |status, from| Membership {
+            id: new_id(),
+            body_id: cfm,
+            participant_id: am,
+            status,
+            valid_from: from,
+            valid_until: None,
+            note: String::new(),
+            version: 1,
+        };
+        let full = period(MembershipStatus::Full, jiff::civil::date(1991, 12, 21));
+        let suspended = period(MembershipStatus::Suspended, jiff::civil::date(2024, 1, 1));
+        let ministry = user(vec![Role::Ministry { participant: am }]);
+        let reach = |memberships: &[Membership], day| document_reach(&ministry, memberships, day).member_of;
+        let today = jiff::civil::date(2025, 4, 11);
+        assert_eq!(reach(&[full.clone(), suspended.clone()], jiff::civil::date(2023, 6, 1)), [cfm], "before it");
+        assert!(reach(&[full.clone(), suspended.clone()], today).is_empty(), "the later period is in force");
+        let restored = period(MembershipStatus::Full, jiff::civil::date(2025, 1, 1));
+        assert_eq!(reach(&[full, suspended, restored], today), [cfm]);
     }
 
     #[test]

@@ -460,7 +460,7 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
 async fn a_delegation_translates_its_own_internal_paper_from_the_page() {
     let app = TestApp::new().await;
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
-    let id = create(&app, &kz, "KZ/TR", "internal", &["KZ"], "аудармасы").await;
+    let id = create(&app, &kz, "KZ/INT/TR", "internal", &["KZ"], "аудармасы").await;
     let page = format!("/documents/{id}");
     assert!(app.get(&kz, &page).await.body.contains("id=\"translation-form\""), "offered to its owner");
 
@@ -805,7 +805,7 @@ async fn bad_input_is_named_by_its_field() {
     let internal = [
         ("body", "cis-cfm"),
         ("kind", "note"),
-        ("register_number", "KZ/INTERNAL/1"),
+        ("register_number", "KZ/INT/1"),
         ("language", "ru"),
         ("classification", "internal"),
         ("readers", "KZ"),
@@ -823,6 +823,16 @@ async fn bad_input_is_named_by_its_field() {
         internal.iter().copied().chain([("meeting", "almaty-2025/cis-cfm")]).collect();
     let made = app.form(&kz, "/documents", &with_meeting).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    // Another delegation trying that number learns nothing of it: it is not in its series.
+    let ru = app.login("delegation-ru", DEMO_PASSWORD).await;
+    let probe: Vec<(&str, &str)> =
+        with_meeting.iter().map(|&(k, v)| if k == "readers" { (k, "RU") } else { (k, v) }).collect();
+    let refused = app.form(&ru, "/documents", &probe).await;
+    assert!(
+        refused.body.contains("must begin with RU&#x2f;INT&#x2f;") && !refused.body.contains("already taken"),
+        "{}",
+        refused.body
+    );
     let early = app
         .json(
             &secretariat,
@@ -954,11 +964,11 @@ async fn nobody_sees_a_document_above_their_classification_through_any_path() {
     {
         ids.push(create(&app, &secretariat, &format!("CLASS/{i}"), class, &readers, words[i]).await);
     }
-    let internal = json!({ "body": "cis-cfm", "kind": "note", "register_number": "CLASS/X", "title": { "ru": "x" },
+    let internal = json!({ "body": "cis-cfm", "kind": "note", "register_number": "KZ/INT/X", "title": { "ru": "x" },
         "original_language": "ru", "classification": "internal", "readers": ["KZ"], "paragraphs": ["x"] });
     let not_theirs = app.json(&secretariat, "POST", DOCUMENTS, &internal).await;
     assert_eq!(not_theirs.status, StatusCode::FORBIDDEN, "a delegation's internal papers are its own to write");
-    ids.push(create(&app, &kz, "CLASS/3", "internal", &["KZ"], words[3]).await);
+    ids.push(create(&app, &kz, "KZ/INT/3", "internal", &["KZ"], words[3]).await);
     let mut failures = Vec::new();
     for (role, sees) in READERS {
         let session = if role == "anonymous" { Session::default() } else { app.login(role, DEMO_PASSWORD).await };
@@ -1048,7 +1058,7 @@ async fn a_kept_search_finds_a_new_paper_at_once_and_only_for_its_readers() {
         assert_eq!(total(app.get(reader, &search).await), 1, "the members' paper is found at once");
     }
     let internal = json!({
-        "body": "cis-cfm", "meeting": "almaty-2025/cis-cfm", "kind": "note", "register_number": "RU/KEPT",
+        "body": "cis-cfm", "meeting": "almaty-2025/cis-cfm", "kind": "note", "register_number": "RU/INT/KEPT",
         "title": { "ru": "О сейсмостойкости" }, "original_language": "ru", "classification": "internal",
         "readers": ["RU"], "paragraphs": ["Позиция о сейсмостойкости."],
     });
@@ -1057,6 +1067,6 @@ async fn a_kept_search_finds_a_new_paper_at_once_and_only_for_its_readers() {
     assert_eq!(total(app.get(&kz, &search).await), 1, "another delegation's kept search stays without it");
     assert_eq!(total(app.get(&secretariat, &search).await), 1);
     let page = app.get(&kz, "/documents?q=сейсмостойкости").await.body;
-    assert!(page.contains("TEST&#x2f;KEPT") && !page.contains("RU&#x2f;KEPT"), "{page}");
+    assert!(page.contains("TEST&#x2f;KEPT") && !page.contains("RU&#x2f;INT&#x2f;KEPT"), "{page}");
     app.db.cleanup().await;
 }
