@@ -467,11 +467,11 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
     // A request named that is no longer accepted and placed (answered or scheduled again since
     // the host read the page) would not be confirmed as the host saw it: nothing is, and the host
-    // is told which.
+    // is told which. One confirmed already (the form sent twice) stays as it is.
     let mut stale = Vec::new();
     for id in chosen {
         let request = s.requests.iter().find(|r| r.id == *id).ok_or_else(|| AppError::field("requests", "unknown"))?;
-        if !request.confirmable() {
+        if !request.confirmable() && request.item.is_none() {
             let codes: Vec<&str> = request.sides.iter().map(|x| x.participant.as_str()).collect();
             stale.push(s.names(&codes, ctx.lang));
         }
@@ -780,7 +780,7 @@ fn window_from_form(form: &Form) -> Result<Vec<WindowInput>, AppError> {
         if value.is_empty() {
             return Err(AppError::field(field, "required"));
         }
-        value.parse().map_err(|_| AppError::field(field, "invalid-time"))
+        value.parse().map_err(|_| AppError::field(field, "invalid-date-time"))
     };
     Ok(vec![WindowInput { starts: time(starts, "windows[0].starts")?, ends: time(ends, "windows[0].ends")? }])
 }

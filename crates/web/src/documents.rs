@@ -373,19 +373,7 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     };
     let meeting = match some(&q.meeting) {
         Some(m) if m.parse::<Id>().is_ok() => m.parse().ok(),
-        Some(m) => {
-            // "almaty-2025/cis-cfm" names its event; a bare slug needs the event field.
-            let held_at = match (m.split_once('/'), &event) {
-                (Some((slug, _)), _) => store::events::by_slug(&state.store, slug).await.ok(),
-                (None, Some(event)) => Some(event.clone()),
-                (None, None) => None,
-            };
-            let meetings = match held_at {
-                Some(event) => store::events::meetings_of_event(&state.store, event.id).await?,
-                None => Vec::new(),
-            };
-            Some(named_meeting(meetings, &m)?.id)
-        }
+        Some(m) => Some(named_meeting(meetings_at(state, &m, event.as_ref()).await?, &m)?.id),
         None => None,
     };
     let participant = match some(&q.participant) {
@@ -640,22 +628,7 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     }
     let fields = fields.validate()?;
     let sitting = match &fields.meeting {
-        Some(m) => match named_meeting(store::events::meetings_of_body(&state.store, body.id).await?, m) {
-            Ok(meeting) => Some(meeting),
-            // A meeting that exists, of another body: say so rather than that there is none.
-            Err(unknown) => match m.split_once('/') {
-                Some((event, _)) => match store::events::by_slug(&state.store, event).await {
-                    Ok(event)
-                        if named_meeting(store::events::meetings_of_event(&state.store, event.id).await?, m)
-                            .is_ok() =>
-                    {
-                        return Err(AppError::field("meeting", "meeting-of-another-body"));
-                    }
-                    _ => return Err(unknown),
-                },
-                None => return Err(unknown),
-            },
-        },
+        Some(m) => Some(meeting_of(state, body.id, m).await?),
         None => None,
     };
     let meeting = sitting.as_ref().map(|m| m.id);
@@ -683,6 +656,34 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     let document = store::documents::create(&mut tx, &ctx.actor, document, first).await?;
     tx.commit().await?;
     Ok(document)
+}
+
+/// The meetings of the event a meeting's reference names ("almaty-2025/cis-cfm"); for a bare slug,
+/// those of `event`, if any.
+async fn meetings_at(
+    state: &AppState,
+    reference: &str,
+    event: Option<&domain::events::Event>,
+) -> Result<Vec<MeetingInEvent>, AppError> {
+    let event = match reference.split_once('/') {
+        Some((slug, _)) => store::events::by_slug(&state.store, slug).await.ok(),
+        None => event.cloned(),
+    };
+    Ok(match event {
+        Some(event) => store::events::meetings_of_event(&state.store, event.id).await?,
+        None => Vec::new(),
+    })
+}
+
+/// The meeting of `body` that `reference` names; a meeting of another body is named as such rather
+/// than as none at all.
+async fn meeting_of(state: &AppState, body: Id, reference: &str) -> Result<domain::events::Meeting, AppError> {
+    let unknown = match named_meeting(store::events::meetings_of_body(&state.store, body).await?, reference) {
+        Ok(meeting) => return Ok(meeting),
+        Err(unknown) => unknown,
+    };
+    let elsewhere = named_meeting(meetings_at(state, reference, None).await?, reference).is_ok();
+    Err(if elsewhere { AppError::field("meeting", "meeting-of-another-body") } else { unknown })
 }
 
 /// The meeting among `meetings` that `reference` names: by id, as "event/meeting", or by its slug

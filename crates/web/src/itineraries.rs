@@ -131,7 +131,8 @@ async fn show(
         .filter(|f| f.delegation_id == *delegation)
         .map(|f| {
             let whom = f.member_id.and_then(|id| own.iter().find(|m| m.id == id)).map(|m| m.names.display(ctx.lang));
-            json!({ "id": f.id, "whom": whom, "created": f.created_at.strftime("%Y-%m-%d %H:%M UTC").to_string(), "revoked": f.revoked_at.is_some() })
+            let created = state.i18n.date_time(ctx.lang, &f.created_at.to_zoned_datetime(p.tz.clone()));
+            json!({ "id": f.id, "whom": whom, "created": created, "revoked": f.revoked_at.is_some() })
         })
         .collect();
     let members: Vec<Value> = own.iter().map(|m| json!({ "id": m.id, "name": m.names.display(ctx.lang) })).collect();

@@ -298,6 +298,9 @@ async fn itineraries_show_each_ones_items_with_the_way_between_venues_and_feed_t
     let opened = app.form(&officer, "/events/almaty-2025/delegations/ru/feeds", &[("member", "")]).await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
     let body = opened.body.replace("&#x2f;", "/");
+    // When the feed was made, in the event's time and the reader's words, not in UTC.
+    let listed = body.split("data-feed=").nth(1).expect("the feed listed");
+    assert!(!listed[..listed.find("</tr>").unwrap()].contains("UTC"), "{listed}");
     let start = body.find("http://concord.test/feeds/").expect("the new feed's URL, shown once");
     let url = &body[start..];
     let path = url[..url.find('<').unwrap()].trim_start_matches("http://concord.test").to_string();
