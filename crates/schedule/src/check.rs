@@ -67,7 +67,9 @@ impl Checker<'_> {
         let (inst, m, req, room) = (self.instance, h.meeting, h.request, h.room);
         let id = m.request.as_str();
         let span = h.span();
-        if m.start.rem_euclid(inst.grid) != 0 {
+        // A fixed meeting kept where people put it need not be on the scheduler's grid.
+        let kept = req.fixed.as_ref().is_some_and(|f| f.start == m.start);
+        if m.start.rem_euclid(inst.grid) != 0 && !kept {
             self.flag("grid", &[id], format!("{id} starts at {}, off the {}-minute grid", m.start, inst.grid));
         }
         if m.end != m.start + req.duration {

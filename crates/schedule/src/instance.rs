@@ -190,8 +190,6 @@ pub struct Instance {
 /// rooms are named by their ids, so that a caller can word the reason in its own language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FixedFault {
-    #[error("its start is not on the {grid}-minute grid")]
-    OffGrid { grid: i64 },
     #[error("it is not wholly inside one of its windows and one day")]
     OutsideWindows,
     #[error("its room is not among the rooms it allows")]

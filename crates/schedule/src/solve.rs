@@ -129,7 +129,7 @@ fn place_fixed<'m, 'a>(m: &'m Model<'a>) -> Result<State<'m, 'a>, InstanceError>
         if let Some(fault) = m.fault(r, start, room) {
             return Err(InstanceError::Fixed { request, why: m.fixed_fault(fault) });
         }
-        let day = m.starts(r).iter().find(|&&(s, _)| s == start).map(|&(_, d)| d).expect("inside a window");
+        let day = m.day_of(r, start).expect("inside a window and a day: no fault");
         let o = Opt { start, room, day };
         let mut clash = None;
         st.conflicts(r, o, |c| {
@@ -322,9 +322,10 @@ mod tests {
         assert!(
             matches!(fails(&|i| i.requests[0].fixed = fixed(600)), InstanceError::Fixed { request, .. } if request == "x")
         );
-        assert!(
-            matches!(fails(&|i| i.requests[0].fixed = fixed(545)), InstanceError::Fixed { request, .. } if request == "x")
-        );
+        // A confirmed meeting people moved off the scheduler's grid stays where they put it.
+        let mut moved = ok.clone();
+        moved.requests[0].fixed = fixed(545);
+        assert_eq!(run(&moved).meetings[0].start, 545);
         let busy = |i: &mut Instance| {
             i.persons[0].busy.push(crate::Busy { start: 540, end: 560, venue: None, label: None });
             i.requests[0].fixed = fixed(540);

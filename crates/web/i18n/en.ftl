@@ -531,7 +531,6 @@ bilateral-why-precedence-unnamed = It cannot be placed in the order asked with o
 bilateral-why-lost-to = Every possible time is taken by meetings of equal or higher priority: { $requests }.
 schedule-fixed = the confirmed meeting “{ $meeting }” cannot be kept as it is, because { $why }
 schedule-fixed-clash = the confirmed meetings “{ $a }” and “{ $b }” cannot both be kept as they are, because { $why }
-schedule-fixed-off-grid = its start does not fall on the steps set by “Start every { $grid } minutes”.
 schedule-fixed-outside-hours = it lies outside the hours set for bilaterals.
 schedule-fixed-room-not-allowed = its room is not among the rooms it may use.
 schedule-fixed-room-gone = its room is no longer among the event's rooms.

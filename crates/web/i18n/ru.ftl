@@ -532,7 +532,6 @@ bilateral-why-precedence-unnamed = Её нельзя поставить в за�
 bilateral-why-lost-to = Всё возможное время занято встречами с таким же или более высоким приоритетом: { $requests }.
 schedule-fixed = подтверждённую встречу «{ $meeting }» нельзя сохранить в прежнем виде, так как { $why }
 schedule-fixed-clash = подтверждённые встречи «{ $a }» и «{ $b }» нельзя сохранить обе в прежнем виде, так как { $why }
-schedule-fixed-off-grid = её начало не совпадает с шагом «Начало каждые { $grid } мин».
 schedule-fixed-outside-hours = она выходит за часы, отведённые для двусторонних встреч.
 schedule-fixed-room-not-allowed = её зал не входит в число допустимых для неё.
 schedule-fixed-room-gone = её зала больше нет среди залов мероприятия.

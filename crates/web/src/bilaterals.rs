@@ -177,7 +177,6 @@ impl Sideline {
         use schedule::{FixedFault, InstanceError};
         let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
         let why = |fault: &FixedFault| match fault {
-            FixedFault::OffGrid { grid } => t("schedule-fixed-off-grid", &[("grid", (*grid).into())]),
             FixedFault::OutsideWindows => t("schedule-fixed-outside-hours", &[]),
             FixedFault::RoomNotAllowed => t("schedule-fixed-room-not-allowed", &[]),
             FixedFault::Capacity { capacity } => t("schedule-fixed-capacity", &[("capacity", (*capacity).into())]),

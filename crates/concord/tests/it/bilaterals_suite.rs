@@ -93,7 +93,7 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert!(page.body.contains("Kazakhstan – Tajikistan") && page.body.contains(time), "the grid shows it");
     let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
-    let item = confirmed.json()["items"][0].clone();
+    let mut item = confirmed.json()["items"][0].clone();
     // Named again (the form sent twice): it stays confirmed once, and nothing else is confirmed.
     let twice = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
     assert_eq!(
@@ -130,6 +130,24 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
              сохранить в прежнем виде, так как она выходит за часы, отведённые для двусторонних встреч."
         )
     );
+    // The host moves the confirmed meeting by two minutes, off the scheduler's 5-minute steps:
+    // later runs keep it where the host put it.
+    let version = item["version"].to_string();
+    let moved = app
+        .form(
+            &host,
+            &format!("/events/almaty-2025/programme/{}/move", item["id"].as_str().unwrap()),
+            &[("minutes", "2"), ("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let rerun = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    assert_eq!(rerun.status, StatusCode::OK, "{}", rerun.body);
+    let version = (item["version"].as_i64().unwrap() + 1).to_string();
+    let path = format!("/events/almaty-2025/programme/{}/move", item["id"].as_str().unwrap());
+    let back = app.form(&host, &path, &[("minutes", "-2"), ("version", version.as_str())]).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    item["version"] = json!(item["version"].as_i64().unwrap() + 2);
     let again = app.json(&tj, "POST", &answer, &json!({ "answer": "decline", "version": 3 })).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "a confirmed meeting is the host's to change: {}", again.body);
 

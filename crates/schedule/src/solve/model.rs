@@ -41,7 +41,6 @@ pub(crate) struct Relax {
 /// Why one place breaks a static constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Fault {
-    OffGrid,
     OutsideWindows,
     RoomNotAllowed,
     Capacity { capacity: u32 },
@@ -173,6 +172,17 @@ impl<'a> Model<'a> {
         starts
     }
 
+    /// The day in which the request, starting at `start`, lies wholly, and inside one of its
+    /// windows if it has any.
+    pub fn day_of(&self, r: usize, start: i64) -> Option<usize> {
+        let span = self.span(r, start);
+        let windows = &self.inst.requests[r].windows;
+        self.inst
+            .days
+            .iter()
+            .position(|d| d.span().contains(&span) && (windows.is_empty() || windows.iter().any(|w| w.contains(&span))))
+    }
+
     /// Every option of a request against the static constraints, by start then room.
     pub fn options(&self, r: usize, relax: &Relax) -> Vec<Opt> {
         let mut options = Vec::new();
@@ -195,13 +205,11 @@ impl<'a> Model<'a> {
         options
     }
 
-    /// Why a given place breaks a static constraint, if it does.
+    /// Why a fixed meeting's place breaks a static constraint, if it does. People chose it, so it
+    /// need not fall on the grid the scheduler places meetings on.
     pub fn fault(&self, r: usize, start: i64, room: usize) -> Option<Fault> {
         let relax = Relax::default();
-        if start.rem_euclid(self.inst.grid) != 0 {
-            return Some(Fault::OffGrid);
-        }
-        if !self.starts(r).iter().any(|&(s, _)| s == start) {
+        if self.day_of(r, start).is_none() {
             return Some(Fault::OutsideWindows);
         }
         if !self.reqs[r].rooms.contains(&room) {
@@ -244,7 +252,6 @@ impl<'a> Model<'a> {
     /// A fixed meeting's fault, with its persons named.
     pub fn fixed_fault(&self, fault: Fault) -> FixedFault {
         match fault {
-            Fault::OffGrid => FixedFault::OffGrid { grid: self.inst.grid },
             Fault::OutsideWindows => FixedFault::OutsideWindows,
             Fault::RoomNotAllowed => FixedFault::RoomNotAllowed,
             Fault::Capacity { capacity } => FixedFault::Capacity { capacity },
