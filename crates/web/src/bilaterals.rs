@@ -393,9 +393,6 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
     let code = s.own.iter().find(|c| before.has_side(c)).ok_or_else(|| refused(Refusal::NotASide))?;
     let participant = s.participant(code).ok_or(AppError::NotFound)?;
     authorize(&ctx.actor, Action::ActOnBilateral { event: s.p.event.id, participant: participant.id })?;
-    if before.version != version {
-        return Err(AppError::Conflict { entity: "bilateral request", current: before.version });
-    }
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let frame =
         RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
@@ -415,6 +412,14 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
             Reorder::Invalid(problem) => AppError::field("after", problem),
         }),
     }?;
+    // What already holds (an answer sent twice, or given again) changes nothing, not even the
+    // version the other sides' forms were read at; anything else must be asked of the latest.
+    if changed == before {
+        return Ok(before);
+    }
+    if before.version != version {
+        return Err(AppError::Conflict { entity: "bilateral request", current: before.version });
+    }
     let mut tx = state.store.begin().await?;
     if matches!(answer, Act::Follow) {
         // The order was checked against the other requests as read: two orders sent at once

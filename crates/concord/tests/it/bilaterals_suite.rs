@@ -79,6 +79,11 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert_eq!(accepted.json()["request"]["status"], "accepted", "{}", accepted.body);
     let stale = app.json(&tj, "POST", &answer, &json!({ "answer": "decline", "version": 1 })).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "an answer from an old version is refused");
+    // The same answer sent twice (a double click) holds already: it succeeds and changes nothing,
+    // so the other side's form, read at the version the first made, stays good.
+    let twice = app.json(&tj, "POST", &answer, &json!({ "answer": "accept", "version": 1 })).await;
+    assert_eq!(twice.status, StatusCode::OK, "{}", twice.body);
+    assert_eq!(twice.json()["request"]["version"], accepted.json()["request"]["version"], "no new version");
 
     let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
     assert_eq!(run.status, StatusCode::OK, "{}", run.body);
