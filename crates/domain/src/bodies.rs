@@ -1,5 +1,7 @@
 //! Bodies (standing forums with members) and memberships over time.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -171,24 +173,32 @@ impl Membership {
     }
 }
 
-/// The periods in force on a day, one per body and participant: of the periods covering the day,
-/// the latest to start, which supersedes any earlier one left open (a suspension recorded over a
-/// full membership).
-pub fn in_force_on(memberships: &[Membership], day: Date) -> impl Iterator<Item = &Membership> {
-    memberships.iter().filter(move |m| {
-        m.covers(day)
-            && !memberships.iter().any(|n| {
-                n.body_id == m.body_id
-                    && n.participant_id == m.participant_id
-                    && n.covers(day)
-                    && (n.valid_from, n.id) > (m.valid_from, m.id)
-            })
-    })
+/// Of the periods of one body and participant covering a day, the one in force is the latest to
+/// start (then by id, for a stable choice): it supersedes any earlier one left open, as a
+/// suspension recorded over a full membership does.
+fn in_force_order(m: &Membership) -> (Date, Id) {
+    (m.valid_from, m.id)
+}
+
+/// The periods in force on a day, one per body and participant, in one pass.
+pub fn in_force_on(memberships: &[Membership], day: Date) -> Vec<&Membership> {
+    let mut in_force: BTreeMap<(Id, Id), &Membership> = BTreeMap::new();
+    for m in memberships.iter().filter(|m| m.covers(day)) {
+        let kept = in_force.entry((m.body_id, m.participant_id)).or_insert(m);
+        if in_force_order(m) > in_force_order(kept) {
+            *kept = m;
+        }
+    }
+    in_force.into_values().collect()
 }
 
 /// A participant's status in a body on a day, from the body's memberships.
 pub fn status_on(memberships: &[Membership], participant_id: Id, day: Date) -> Option<MembershipStatus> {
-    in_force_on(memberships, day).find(|m| m.participant_id == participant_id).map(|m| m.status)
+    memberships
+        .iter()
+        .filter(|m| m.participant_id == participant_id && m.covers(day))
+        .max_by_key(|m| in_force_order(m))
+        .map(|m| m.status)
 }
 
 /// Of the bodies meeting at an event (with their memberships), the one whose protocol the event
@@ -197,7 +207,7 @@ pub fn principal(candidates: Vec<(Body, Vec<Membership>)>, day: Date) -> Option<
     candidates
         .into_iter()
         .map(|(body, memberships)| {
-            let taking_part = in_force_on(&memberships, day).filter(|m| m.status.takes_part()).count();
+            let taking_part = in_force_on(&memberships, day).iter().filter(|m| m.status.takes_part()).count();
             (taking_part, body)
         })
         .max_by(|(a, x), (b, y)| a.cmp(b).then_with(|| y.slug.cmp(&x.slug)))

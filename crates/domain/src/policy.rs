@@ -307,6 +307,7 @@ pub fn document_reach(actor: &Actor, memberships: &[Membership], today: Date) ->
         list.dedup();
     }
     let mut member_of: Vec<Id> = crate::bodies::in_force_on(memberships, today)
+        .into_iter()
         .filter(|m| speaks_for.contains(&m.participant_id) && m.status.takes_part())
         .map(|m| m.body_id)
         .collect();
@@ -487,6 +488,23 @@ pub enum Authorship {
         need_meeting: bool,
     },
     None,
+}
+
+impl Authorship {
+    /// The classifications the author may give a new document: a delegation only its internal
+    /// papers, a secretariat all but those (a delegation keeps its own), an admin any.
+    pub fn classifications(&self) -> Vec<Classification> {
+        Classification::ALL
+            .iter()
+            .copied()
+            .filter(|c| match self {
+                Authorship::Any { bodies: None } => true,
+                Authorship::Any { bodies: Some(_) } => *c != Classification::Internal,
+                Authorship::Internal { .. } => *c == Classification::Internal,
+                Authorship::None => false,
+            })
+            .collect()
+    }
 }
 
 /// What the register's form for a new document may offer the actor (`document_keeper` decides
@@ -704,6 +722,8 @@ mod tests {
         let secretariat = user(vec![Role::Secretariat { body: cfm }]);
         assert_eq!(document_authorship(&secretariat), Authorship::Any { bodies: Some(vec![cfm]) }, "its own body's");
         assert_eq!(document_authorship(&user(vec![Role::Admin])), Authorship::Any { bodies: None });
+        assert!(!document_authorship(&secretariat).classifications().contains(&Classification::Internal));
+        assert_eq!(document_authorship(&user(vec![Role::Admin])).classifications(), Classification::ALL);
         assert_eq!(document_authorship(&user(vec![Role::Press { event }])), Authorship::None);
         assert_eq!(document_authorship(&user(vec![Role::Host { event, participant: kz }])), Authorship::None);
         let officer = user(vec![Role::AccreditationOfficer { event, participant: kz }]);

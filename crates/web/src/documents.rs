@@ -469,16 +469,12 @@ async fn register(
     let all_bodies = store::bodies::list(&state.store).await?;
     let body_json = |b: &Body| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) });
     let bodies: Vec<Value> = all_bodies.iter().map(body_json).collect();
-    let authorship = match domain::policy::document_authorship(&ctx.actor) {
+    let authorship = domain::policy::document_authorship(&ctx.actor);
+    let classifications = authorship.classifications();
+    let authorship = match authorship {
         Authorship::Any { bodies: kept } => {
             let bodies: Vec<Value> =
                 all_bodies.iter().filter(|b| kept.as_ref().is_none_or(|k| k.contains(&b.id))).map(body_json).collect();
-            // A delegation keeps its own internal papers; a secretariat has none to offer.
-            let classifications: Vec<Classification> = Classification::ALL
-                .iter()
-                .copied()
-                .filter(|c| kept.is_none() || *c != Classification::Internal)
-                .collect();
             json!({ "any": true, "bodies": bodies, "classifications": classifications })
         }
         Authorship::Internal { participants, need_meeting } => {
