@@ -180,6 +180,8 @@ pub enum Refusal {
     Confirmed,
     #[error("only the requesting side withdraws a request or changes what it follows")]
     NotRequester,
+    #[error("the requesting side withdraws its request rather than decline it")]
+    OwnRequest,
 }
 
 impl Request {
@@ -232,6 +234,12 @@ impl Request {
     /// A side accepts or declines.
     pub fn answer(mut self, participant: &str, answer: Answer) -> Result<Request, Refusal> {
         self.open_for(participant)?;
+        // The requesting side may decline only windows another side proposed (its answer is then
+        // pending); declining what it asked itself would leave the others waiting on nothing.
+        let asked = self.sides.iter().any(|s| s.participant == participant && s.answer == Answer::Accepted);
+        if answer == Answer::Declined && self.requester() == participant && asked {
+            return Err(Refusal::OwnRequest);
+        }
         for side in self.sides.iter_mut().filter(|s| s.participant == participant) {
             side.answer = answer;
         }
@@ -292,12 +300,63 @@ pub fn visible<'a>(requests: &'a [Request], sides: Option<&'a [String]>) -> impl
     requests.iter().filter(move |r| sides.is_none_or(|codes| codes.iter().any(|c| r.has_side(c))))
 }
 
-/// A window as a user types it, in the event's local time.
+/// A window as a user gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowInput {
-    pub starts: DateTime,
-    pub ends: DateTime,
+    pub starts: Moment,
+    pub ends: Moment,
+}
+
+/// A moment as given: a date and time on the event's clocks, as a form gives it
+/// (`2025-04-10T09:00`), or an instant with its offset, as the API returns windows
+/// (`2025-04-10T04:00:00Z`), so that what the API gives can be sent back as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    Local(DateTime),
+    Instant(Timestamp),
+}
+
+impl Moment {
+    fn in_zone(self, tz: &TimeZone) -> Result<jiff::ZonedDateTime, jiff::Error> {
+        match self {
+            Moment::Local(at) => at.to_zoned_datetime(tz.clone()),
+            Moment::Instant(at) => Ok(at.to_zoned_datetime(tz.clone())),
+        }
+    }
+}
+
+impl std::str::FromStr for Moment {
+    type Err = jiff::Error;
+
+    fn from_str(s: &str) -> Result<Moment, jiff::Error> {
+        // An instant needs its offset, which a local time lacks, so the two cannot be mistaken.
+        s.parse().map(Moment::Instant).or_else(|_| s.parse().map(Moment::Local))
+    }
+}
+
+impl std::fmt::Display for Moment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Moment::Local(at) => at.fmt(f),
+            Moment::Instant(at) => at.fmt(f),
+        }
+    }
+}
+
+impl Serialize for Moment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Moment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Moment, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(|_| {
+            serde::de::Error::custom(format!("{s:?} is no date and time (2025-04-10T09:00, or 2025-04-10T04:00:00Z)"))
+        })
+    }
 }
 
 /// A new request as a delegation sends it.
@@ -386,13 +445,12 @@ fn check_windows(c: &mut Checker, event: &Event, inputs: &[WindowInput], duratio
     let mut out = Vec::new();
     for (i, w) in inputs.iter().enumerate() {
         let field = |part: &str| format!("windows[{i}].{part}");
-        let (Ok(starts), Ok(ends)) = (w.starts.to_zoned_datetime(tz.clone()), w.ends.to_zoned_datetime(tz.clone()))
-        else {
+        let (Ok(starts), Ok(ends)) = (w.starts.in_zone(&tz), w.ends.in_zone(&tz)) else {
             c.fail(field("starts"), "invalid-time");
             continue;
         };
         let days = event.start_date..=event.end_date;
-        if !days.contains(&w.starts.date()) || !days.contains(&w.ends.date()) {
+        if !days.contains(&starts.date()) || !days.contains(&ends.date()) {
             c.fail(field("starts"), "outside-event");
         } else if ends.timestamp() <= starts.timestamp() {
             c.fail(field("ends"), "end-not-after-start");
@@ -837,7 +895,7 @@ mod tests {
         (code.to_string(), Member::requested(crate::new_id(), crate::new_id(), fields))
     }
 
-    fn at(s: &str) -> DateTime {
+    fn at(s: &str) -> Moment {
         s.parse().unwrap()
     }
 
@@ -935,6 +993,15 @@ mod tests {
         let request = ok.validate(&frame, "KZ").unwrap();
         assert_eq!(request.sides.iter().map(|s| s.participant.as_str()).collect::<Vec<_>>(), ["KZ", "RU"]);
         assert_eq!(request.status(), Status::Pending);
+        // The same window as the API returns it, in UTC (Almaty is five hours ahead), and as JSON.
+        let utc = ask(&["ru"], vec![WindowInput { starts: at("2025-04-10T04:00:00Z"), ends: at("2025-04-10T07:00Z") }]);
+        assert_eq!(utc.validate(&frame, "KZ").unwrap().windows, request.windows);
+        let sent: WindowInput =
+            serde_json::from_value(serde_json::json!({"starts": "2025-04-10T04:00:00Z", "ends": "2025-04-10T12:00"}))
+                .unwrap();
+        assert_eq!(sent, WindowInput { starts: at("2025-04-10T04:00:00Z"), ends: at("2025-04-10T12:00") });
+        assert_eq!(serde_json::to_value(sent).unwrap()["starts"], "2025-04-10T04:00:00Z");
+        assert!(serde_json::from_value::<WindowInput>(serde_json::json!({"starts": "10 April", "ends": "2025-04-10T12:00"})).is_err());
 
         let bad = RequestInput {
             duration: 500,
@@ -996,6 +1063,9 @@ mod tests {
         );
         assert_eq!(request.clone().answer("BY", Answer::Accepted), Err(Refusal::NotASide));
         assert_eq!(request.clone().withdraw("RU"), Err(Refusal::NotRequester));
+        assert_eq!(request.clone().answer("KZ", Answer::Declined), Err(Refusal::OwnRequest), "it withdraws instead");
+        let declined = moved.clone().answer("KZ", Answer::Declined).unwrap();
+        assert_eq!(declined.status(), Status::Declined, "the requesting side may decline windows another proposed");
         assert_eq!(request.clone().answer("RU", Answer::Declined).unwrap().status(), Status::Declined);
         let withdrawn = request.clone().withdraw("KZ").unwrap();
         assert_eq!(
@@ -1039,8 +1109,8 @@ mod tests {
             ItemFields {
                 kind: ItemKind::ExtendedSession,
                 title: Text::new(&[("en", "Extended session")]),
-                starts: at("2025-04-10T10:00").to_zoned_datetime(tz.clone()).unwrap().timestamp(),
-                ends: at("2025-04-10T11:00").to_zoned_datetime(tz.clone()).unwrap().timestamp(),
+                starts: at("2025-04-10T10:00").in_zone(&tz).unwrap().timestamp(),
+                ends: at("2025-04-10T11:00").in_zone(&tz).unwrap().timestamp(),
                 venue: Some("mfa".into()),
                 room: None,
                 meeting: None,

@@ -123,6 +123,13 @@ pub struct Document {
 }
 
 impl Document {
+    /// Whether its body takes a decision on it. A delegation's internal paper (its instructions,
+    /// its positions) is its own working text: no member states a stance on it and nothing is
+    /// adopted or signed.
+    pub fn goes_to_decision(&self) -> bool {
+        self.classification != Classification::Internal
+    }
+
     /// The document adopted: `text` (its original's latest version) frozen by its hash.
     pub fn adopted(self, text: &Version, forwarded_to: Option<Id>, at: jiff::Timestamp) -> Document {
         let frozen = Frozen { version: text.number, sha256: text.sha256.clone(), at };

@@ -35,12 +35,6 @@ fn known(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     }
 }
 
-/// An id list as a JSON array of hexadecimal ids, which both engines turn back into ids
-/// (`unhex` on SQLite, `::uuid` on PostgreSQL).
-fn id_list(ids: &[Id]) -> Json<Vec<String>> {
-    Json(ids.iter().map(|id| id.simple().to_string()).collect())
-}
-
 /// Ids once each, in the order given.
 fn distinct(ids: Vec<Id>) -> Vec<Id> {
     let mut seen = HashSet::new();
@@ -416,7 +410,7 @@ pub async fn items_of(store: &Store, agreements: &[Id]) -> Result<Vec<ActionItem
     if agreements.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = id_list(agreements);
+    let ids = convert::id_list(agreements);
     let rows: Vec<ItemRow> = match store.target() {
         Target::Sqlite(c) => sqlx::query_as(ITEMS_OF_SQLITE).bind(ids).fetch_all(c).await?,
         Target::Postgres(c) => sqlx::query_as(ITEMS_OF_PG).bind(ids).fetch_all(c).await?,
@@ -547,7 +541,7 @@ pub async fn reports_of(store: &Store, items: &[Id]) -> Result<Vec<Report>> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = id_list(items);
+    let ids = convert::id_list(items);
     let rows: Vec<ReportRow> = match store.target() {
         Target::Sqlite(c) => sqlx::query_as(REPORTS_OF_SQLITE).bind(ids).fetch_all(c).await?,
         Target::Postgres(c) => sqlx::query_as(REPORTS_OF_PG).bind(ids).fetch_all(c).await?,
@@ -641,7 +635,7 @@ pub async fn attachments_of(store: &Store, reports: &[Id]) -> Result<Vec<Attachm
     if reports.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = id_list(reports);
+    let ids = convert::id_list(reports);
     let rows: Vec<AttachmentRow> = match store.target() {
         Target::Sqlite(c) => sqlx::query_as(ATTACHMENTS_OF_SQLITE).bind(ids).fetch_all(c).await?,
         Target::Postgres(c) => sqlx::query_as(ATTACHMENTS_OF_PG).bind(ids).fetch_all(c).await?,

@@ -238,7 +238,17 @@ impl Tx {
 
 /// Column-type conversions: the domain speaks jiff, the drivers speak `time`.
 pub(crate) mod convert {
+    use domain::Id;
+    use sqlx::types::Json;
+
     use crate::StoreError;
+
+    /// An id list as a JSON array of hexadecimal ids, which both engines turn back into ids
+    /// (`SELECT unhex(value) FROM json_each($n)` on SQLite, `SELECT value::uuid FROM
+    /// jsonb_array_elements_text($n)` on PostgreSQL), so that a list is one parameter.
+    pub fn id_list(ids: &[Id]) -> Json<Vec<String>> {
+        Json(ids.iter().map(|id| id.simple().to_string()).collect())
+    }
 
     pub fn date_to_db(d: jiff::civil::Date) -> time::Date {
         let month = time::Month::try_from(d.month() as u8).expect("jiff months are 1..=12");

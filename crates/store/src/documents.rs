@@ -494,12 +494,6 @@ fn terms(q: Option<&str>) -> Vec<&str> {
     q.unwrap_or("").split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).take(QUERY_TERMS).collect()
 }
 
-/// An id list as a JSON array of hexadecimal ids, which both engines turn back into ids
-/// (`unhex` on SQLite, `::uuid` on PostgreSQL).
-fn id_list(ids: &[Id]) -> Json<Vec<String>> {
-    Json(ids.iter().map(|id| id.simple().to_string()).collect())
-}
-
 /// Who may read what, inside the query: the rules of `DocumentReach::sees`. $1: everything;
 /// $2: bodies whose secretariat; $3: bodies of which a member; $4: participants spoken for; $5:
 /// participants whose own delegation.
@@ -550,10 +544,10 @@ macro_rules! bind_where {
     ($query:expr, $reach:expr, $f:expr) => {
         $query
             .bind($reach.all)
-            .bind(id_list(&$reach.secretariat_of))
-            .bind(id_list(&$reach.member_of))
-            .bind(id_list(&$reach.speaks_for))
-            .bind(id_list(&$reach.own))
+            .bind(convert::id_list(&$reach.secretariat_of))
+            .bind(convert::id_list(&$reach.member_of))
+            .bind(convert::id_list(&$reach.speaks_for))
+            .bind(convert::id_list(&$reach.own))
             .bind($f.body)
             .bind($f.meeting)
             .bind($f.kind.map(|k| k.as_str()))
@@ -1154,7 +1148,7 @@ pub async fn bodies_of(store: &Store, documents: &[Id]) -> Result<Vec<(Id, Id)>>
     const SQLITE: &str = "SELECT id, body_id FROM documents WHERE id IN (SELECT unhex(value) FROM json_each($1))";
     const PG: &str =
         "SELECT id, body_id FROM documents WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))";
-    let ids = id_list(documents);
+    let ids = convert::id_list(documents);
     Ok(match store.target() {
         Target::Sqlite(c) => sqlx::query_as(SQLITE).bind(ids).fetch_all(c).await?,
         Target::Postgres(c) => sqlx::query_as(PG).bind(ids).fetch_all(c).await?,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use sqlx::types::Json;
 
 use crate::audit::{self, Change};
+use crate::db::Target;
 use crate::db::convert::{self, date_from_db, date_to_db};
 use crate::participants::id_of;
 use crate::{Result, Store, StoreError, Tx, unique};
@@ -192,6 +193,13 @@ const SELECT_BY_EVENT: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.num
 const SELECT_BY_BODY: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
      e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
      FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.body_id = $1 ORDER BY m.date, m.slug";
+const SELECT_BY_IDS_SQLITE: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
+     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
+     FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.id IN (SELECT unhex(value) FROM json_each($1)) ORDER BY m.date, m.slug";
+const SELECT_BY_IDS_PG: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
+     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
+     FROM meetings m JOIN events e ON e.id = m.event_id \
+     WHERE m.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) ORDER BY m.date, m.slug";
 const INSERT_MEETING: &str = "INSERT INTO meetings (id, slug, event_id, body_id, number, title, cases, chair_id, formats, date, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
 
@@ -204,6 +212,16 @@ pub async fn meetings_of_event(store: &Store, event: Id) -> Result<Vec<MeetingIn
 /// A body's meeting history, oldest first.
 pub async fn meetings_of_body(store: &Store, body: Id) -> Result<Vec<MeetingInEvent>> {
     let rows: Vec<MeetingRow> = on!(store, c => sqlx::query_as(SELECT_BY_BODY).bind(body).fetch_all(c).await)?;
+    rows.into_iter().map(MeetingInEvent::try_from).collect()
+}
+
+/// The meetings with these ids (those of a page of documents), in one query.
+pub async fn meetings_by_ids(store: &Store, ids: &[Id]) -> Result<Vec<MeetingInEvent>> {
+    let ids = convert::id_list(ids);
+    let rows: Vec<MeetingRow> = match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(SELECT_BY_IDS_SQLITE).bind(ids).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(SELECT_BY_IDS_PG).bind(ids).fetch_all(c).await?,
+    };
     rows.into_iter().map(MeetingInEvent::try_from).collect()
 }
 

@@ -41,12 +41,6 @@ fn known(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     }
 }
 
-/// An id list as a JSON array of hexadecimal ids, which both engines turn back into ids
-/// (`unhex` on SQLite, `::uuid` on PostgreSQL).
-fn id_list(ids: &[Id]) -> Json<Vec<String>> {
-    Json(ids.iter().map(|id| id.simple().to_string()).collect())
-}
-
 /// An instant of the press tables, as a query parameter. PostgreSQL keeps it as `TIMESTAMPTZ`.
 /// SQLite keeps text, and the driver's own RFC 3339 text drops the fraction's trailing zeros
 /// ("…12:00:00Z" sorts after "…12:00:00.5Z"): here it is always `YYYY-MM-DDTHH:MM:SS.ffffffZ`, so
@@ -202,10 +196,10 @@ const RELEASE_VERSION: &str = "SELECT version FROM press_releases WHERE id = $1"
 /// accredited to.
 fn params(reach: &Reach) -> (bool, Json<Vec<String>>, Json<Vec<String>>) {
     match reach {
-        Reach::Editor { events: None } => (true, id_list(&[]), id_list(&[])),
-        Reach::Editor { events: Some(events) } => (false, id_list(events), id_list(&[])),
-        Reach::Press { events } => (false, id_list(&[]), id_list(events)),
-        Reach::Public => (false, id_list(&[]), id_list(&[])),
+        Reach::Editor { events: None } => (true, convert::id_list(&[]), convert::id_list(&[])),
+        Reach::Editor { events: Some(events) } => (false, convert::id_list(events), convert::id_list(&[])),
+        Reach::Press { events } => (false, convert::id_list(&[]), convert::id_list(events)),
+        Reach::Public => (false, convert::id_list(&[]), convert::id_list(&[])),
     }
 }
 
@@ -270,7 +264,7 @@ pub async fn insert_release(tx: &mut Tx, actor: &Actor, release: &PressRelease) 
         .bind(Json(&release.body))
         .bind(release.status.as_str())
         .bind(release.release_at.map(At))
-        .bind(id_list(&release.photos))
+        .bind(convert::id_list(&release.photos))
         .bind(Json(&release.corrections))
         .bind(At(release.created_at))
         .bind(At(release.updated_at)))
@@ -303,7 +297,7 @@ pub async fn update_release(
         .bind(Json(&after.body))
         .bind(after.status.as_str())
         .bind(after.release_at.map(At))
-        .bind(id_list(&after.photos))
+        .bind(convert::id_list(&after.photos))
         .bind(Json(&after.corrections))
         .bind(At(after.updated_at))
         .bind(after.id)
@@ -442,7 +436,7 @@ pub async fn photos_by_ids(store: &Store, ids: &[Id]) -> Result<Vec<PressPhoto>>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = id_list(ids);
+    let list = convert::id_list(ids);
     let rows: Vec<PhotoRow> = match store.target() {
         Target::Sqlite(c) => sqlx::query_as(PHOTOS_BY_IDS_SQLITE).bind(list).fetch_all(c).await?,
         Target::Postgres(c) => sqlx::query_as(PHOTOS_BY_IDS_PG).bind(list).fetch_all(c).await?,

@@ -150,6 +150,9 @@ error-status-422 = Some fields need correcting.
 error-status-429 = Too many requests. Try again later.
 error-status-500 = Something went wrong on our side. The operators have been told.
 refused-request-withdrawn = The request was withdrawn.
+refused-request-not-a-side = Only the sides of a request answer it.
+refused-request-requester-only = Only the requesting side withdraws a request or changes which meetings it follows.
+refused-request-own-declined = The requesting side does not decline its own request: withdraw it instead.
 refused-bilaterals-not-confirmable = No longer accepted and placed as the page showed: { $requests }. Nothing was confirmed: read the page again, or run the scheduler again.
 refused-meeting-confirmed = The meeting is confirmed: ask the host to change it.
 refused-schedule-impossible = The schedule cannot be made: { $detail }
@@ -164,6 +167,7 @@ refused-amendment-not-pending = The amendment is no longer pending.
 refused-adopted-text-frozen = The adopted text is frozen: make a new document or a formal correction.
 refused-amendments-same-paragraph = Two of the accepted amendments change paragraph { $paragraph }: accept one of them.
 refused-decision-taken = The decision on this document is taken.
+refused-internal-paper-undecided = The delegation’s internal paper goes to no decision: no stance is stated on it.
 refused-no-member-joined = Nobody has joined yet: record the members' stances first.
 refused-only-adopted-signed = Only an adopted text is signed.
 form-has-errors = Some fields need correcting; see the messages next to them.
@@ -546,6 +550,7 @@ schedule-fixed-same-room = both are at the same time in the same room ({ $room }
 schedule-fixed-shared-persons = there is not enough time between them for travel and the buffer between commitments ({ $persons }).
 schedule-fixed-order = they are in the wrong order.
 error-window-too-short = The window is shorter than the meeting.
+error-only-when-proposing = Windows are sent with “Propose”; another answer would leave them unsaved. Clear them or propose them.
 error-no-head = A side has no head of delegation; name who meets.
 
 ## Agenda, documents and decisions
@@ -741,6 +746,7 @@ documents-translation-language = Language of the translation
 documents-translation-hint = One paragraph for each of the original's { $count }, separated by a blank line.
 documents-translation-add = Add the translation
 documents-create = Create the document
+documents-internal-undecided = This is the delegation’s internal paper: no stances are stated on it, and it is neither adopted nor signed.
 
 ## Agreements, follow-up and briefings
 nav-agreements = Agreements

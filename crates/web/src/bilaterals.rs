@@ -322,10 +322,9 @@ struct Placement {
 /// Turns a side's refusal into the error the reader sees.
 fn refused(r: Refusal) -> AppError {
     match r {
-        Refusal::NotASide => AppError::Forbidden("this delegation is not a side of the request"),
-        Refusal::NotRequester => {
-            AppError::Forbidden("only the requesting side withdraws a request or changes what it follows")
-        }
+        Refusal::NotASide => AppError::not_yours("request-not-a-side"),
+        Refusal::NotRequester => AppError::not_yours("request-requester-only"),
+        Refusal::OwnRequest => AppError::not_yours("request-own-declined"),
         Refusal::Withdrawn => AppError::refused("request-withdrawn"),
         Refusal::Confirmed => AppError::refused("meeting-confirmed"),
     }
@@ -396,6 +395,10 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let frame =
         RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
+    if !windows.is_empty() && !matches!(answer, Act::Propose) {
+        // Windows typed, then another button pressed: they would be lost unsaid.
+        return Err(AppError::field("windows", "only-when-proposing"));
+    }
     let changed = match answer {
         Act::Accept => before.clone().answer(code, Answer::Accepted).map_err(refused),
         Act::Decline => before.clone().answer(code, Answer::Declined).map_err(refused),

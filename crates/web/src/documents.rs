@@ -427,12 +427,15 @@ async fn found(state: &AppState, ctx: &Ctx, query: &RegisterQuery) -> Result<(Ve
             Ok(store::documents::search(&state.store, &reach, &filter).await?)
         })
         .await?;
+    let meeting_ids: Vec<Id> = results.found.iter().filter_map(|f| f.document.meeting_id).collect();
+    let meetings = store::events::meetings_by_ids(&state.store, &meeting_ids).await?;
     let rows = results
         .found
         .iter()
         .map(|f| {
             let body = bodies.iter().find(|b| b.id == f.document.body_id);
-            let mut v = document_json(&f.document, &participants, body, None, ctx.lang, state);
+            let meeting = meetings.iter().find(|m| Some(m.meeting.id) == f.document.meeting_id);
+            let mut v = document_json(&f.document, &participants, body, meeting, ctx.lang, state);
             v["date"] = json!(f.date);
             v["date_shown"] = json!(f.date.map(|d| state.i18n.date(ctx.lang, d)));
             v["area"] = json!(f.area);
@@ -602,6 +605,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     model["members"] = json!(members);
     model["stances_all"] = json!(Stance::ALL);
     model["open"] = json!(d.doc.status.is_open());
+    model["decided"] = json!(d.doc.goes_to_decision());
     model["may_sign"] = json!(matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed));
     model["form"] = form;
     model["errors"] = errors;
@@ -894,6 +898,9 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
 async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) -> Result<Outcome, AppError> {
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
+    if !d.doc.goes_to_decision() {
+        return Err(AppError::refused("internal-paper-undecided"));
+    }
     if !d.doc.status.is_open() {
         return Err(AppError::refused("decision-taken"));
     }
@@ -933,6 +940,9 @@ async fn decide(
     input: DecisionInput,
 ) -> Result<(Document, Outcome), AppError> {
     authorize(&ctx.actor, Action::ManageDocuments { body: d.body.id })?;
+    if !d.doc.goes_to_decision() {
+        return Err(AppError::refused("internal-paper-undecided"));
+    }
     if d.doc.version != input.version {
         return Err(AppError::Conflict { entity: "document", current: d.doc.version });
     }

@@ -29,6 +29,10 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// Not the reader's to do, for a reason worded by `refused-{key}` as a refusal is: the reader
+    /// may see the thing, but its state gives the act to another.
+    #[error("forbidden: {key}")]
+    NotYours { key: &'static str },
     #[error("not found")]
     NotFound,
     /// A change that would put a person or a room in two places at once, with each clash in words.
@@ -54,7 +58,7 @@ impl AppError {
             AppError::BadRequest { status, .. } => *status,
             AppError::Invalid(_) | AppError::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::NotYours { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } | AppError::Clash { .. } | AppError::Refused { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -69,7 +73,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Import { .. } => "import_refused",
             AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden(_) => "forbidden",
+            AppError::Forbidden(_) | AppError::NotYours { .. } => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::Clash { .. } => "clash",
@@ -91,6 +95,12 @@ impl AppError {
         AppError::Refused { key, args }
     }
 
+    /// What another may do, not the reader: worded by `refused-{key}`, one of [`REFUSALS`].
+    pub fn not_yours(key: &'static str) -> Self {
+        debug_assert!(REFUSALS.contains(&key), "refusal {key} is not in REFUSALS");
+        AppError::NotYours { key }
+    }
+
     /// One invalid field, for problems found at the edge (a date that does not parse).
     pub fn field(field: &str, code: &'static str) -> Self {
         AppError::Invalid(Invalid(vec![domain::FieldError { field: field.to_string(), code, args: vec![] }]))
@@ -98,8 +108,11 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 17] = [
+pub const REFUSALS: [&str; 21] = [
     "request-withdrawn",
+    "request-not-a-side",
+    "request-requester-only",
+    "request-own-declined",
     "bilaterals-not-confirmable",
     "meeting-confirmed",
     "schedule-impossible",
@@ -114,6 +127,7 @@ pub const REFUSALS: [&str; 17] = [
     "adopted-text-frozen",
     "amendments-same-paragraph",
     "decision-taken",
+    "internal-paper-undecided",
     "no-member-joined",
     "only-adopted-signed",
 ];
@@ -191,6 +205,9 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
             let args: Vec<_> = args.iter().map(|(name, value)| (*name, value.as_str().into())).collect();
             let message = i18n.t(lang, &format!("refused-{key}"), &args);
             ErrorBody { code: err.code(), message, field: None, details: vec![] }
+        }
+        AppError::NotYours { key } => {
+            ErrorBody { code: err.code(), message: i18n.t(lang, &format!("refused-{key}"), &[]), field: None, details: vec![] }
         }
         AppError::Import { message, details } | AppError::Clash { message, details } => {
             ErrorBody { code: err.code(), message: message.clone(), field: None, details: details.clone() }

@@ -138,16 +138,27 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
     }
 }
 
-/// Query parameters; an unreadable one is a 400 that names the problem.
+/// Query parameters; a value of the wrong kind (`page=abc`) is invalid input naming its parameter,
+/// as a wrong value in a JSON body is.
 pub struct QueryParams<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::try_from_uri(&parts.uri)
-            .map(|q| QueryParams(q.0))
-            .map_err(|e| AppError::BadRequest { message: e.body_text(), field: None, status: StatusCode::BAD_REQUEST })
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
+            let path = e.path().to_string();
+            match path.as_str() {
+                "" | "." => AppError::BadRequest {
+                    message: e.into_inner().to_string(),
+                    field: None,
+                    status: StatusCode::BAD_REQUEST,
+                },
+                _ => AppError::field(&path, "invalid-value"),
+            }
+        })
     }
 }
 

@@ -111,8 +111,8 @@ fn to_json(value: &Value) -> Result<Json, Error> {
 /// form again with status 422 and each message by its field (`reshow` renders it); on a conflict
 /// (the record changed since the form was read) the form again with status 409, what was typed
 /// kept and the reason on the page as a whole (`form`), the page showing the record as it is now;
-/// on a refusal (what the record's state does not allow) or a clash with the programme, the form
-/// again with status 409 and the words of the refusal or the clashes as the page's reason; other
+/// on a refusal (what the record's state does not allow, 409, or gives to another, 403) or a clash
+/// with the programme (409), the form again with that status and the words of the refusal or the clashes as the page's reason; other
 /// errors as they are.
 pub async fn form_outcome<F, Fut>(
     state: &AppState,
@@ -138,14 +138,14 @@ where
         // What the state of things does not allow (a refusal, a clash with the programme) is said
         // on the form's page, so that what was typed stays in front of the reader rather than on
         // an error page.
-        Err(refusal @ (AppError::Refused { .. } | AppError::Clash { .. })) => {
+        Err(refusal @ (AppError::Refused { .. } | AppError::Clash { .. } | AppError::NotYours { .. })) => {
             let body = crate::error::body(&refusal, &state.i18n, ctx.lang);
             // The refusal's sentence, then each clash's.
             let message = std::iter::once(body.message.as_str())
                 .chain(body.details.iter().map(|d| d.message.as_str()))
                 .collect::<Vec<_>>()
                 .join(" ");
-            Ok((StatusCode::CONFLICT, reshow(json!({ "form": message })).await?).into_response())
+            Ok((refusal.status(), reshow(json!({ "form": message })).await?).into_response())
         }
         Err(e) => Err(e),
     }

@@ -469,3 +469,67 @@ async fn bad_requests_are_refused_field_by_field() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.json()["error"]["field"], "day_ends");
 }
+
+#[tokio::test]
+async fn windows_go_back_as_the_api_gives_them_and_an_answer_not_ones_own_says_whose_it_is() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let ask = |windows: Value| json!({ "with": ["TJ"], "duration": 30, "windows": windows });
+    let asked = app.json(&kz, "POST", BILATERALS, &ask(json!([{ "starts": "2025-04-11T15:00", "ends": "2025-04-11T19:00" }]))).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    let request = asked.json()["request"].clone();
+    // The API gives windows in UTC; sent back as they are, they are the same windows.
+    let given = &request["windows"][0];
+    assert_eq!((&given["starts"], &given["ends"]), (&json!("2025-04-11T10:00:00Z"), &json!("2025-04-11T14:00:00Z")));
+    let again = json!([{ "starts": given["starts"], "ends": given["ends"] }]);
+    let again = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["KG"], "duration": 30, "windows": again })).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    assert_eq!(again.json()["request"]["windows"][0]["shown"], given["shown"]);
+
+    let answer = format!("{BILATERALS}/{}/answer", request["id"].as_str().unwrap());
+    let refusal = |reply: &crate::support::Reply| {
+        (reply.status, reply.json()["error"]["message"].as_str().unwrap_or_default().to_string())
+    };
+    let host_answers = app.json(&host, "POST", &answer, &json!({ "answer": "accept", "version": 1 })).await;
+    assert_eq!(refusal(&host_answers), (StatusCode::FORBIDDEN, "Only the sides of a request answer it.".into()));
+    let own = app.json(&kz, "POST", &answer, &json!({ "answer": "decline", "version": 1 })).await;
+    assert_eq!(
+        refusal(&own),
+        (StatusCode::FORBIDDEN, "The requesting side does not decline its own request: withdraw it instead.".into())
+    );
+    let other = app.json(&tj, "POST", &answer, &json!({ "answer": "withdraw", "version": 1 })).await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    assert!(refusal(&other).1.starts_with("Only the requesting side withdraws"), "{}", other.body);
+    // Windows sent with an answer that does not propose them are not dropped unsaid.
+    let windows = json!([{ "starts": "2025-04-11T16:00", "ends": "2025-04-11T17:00" }]);
+    let lost = app.json(&tj, "POST", &answer, &json!({ "answer": "accept", "version": 1, "windows": windows })).await;
+    assert_eq!((lost.status, &lost.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("windows")));
+    let page = app
+        .form(
+            &tj,
+            &format!("/events/almaty-2025/bilaterals/{}/answer", request["id"].as_str().unwrap()),
+            &[
+                ("request", request["id"].as_str().unwrap()),
+                ("version", "1"),
+                ("answer", "accept"),
+                ("starts", "2025-04-11T16:00"),
+                ("ends", "2025-04-11T17:00"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Windows are sent with “Propose”"), "{}", page.body);
+    assert!(page.body.contains("value=\"2025-04-11T16:00\""), "what was typed stays");
+    let ru = Session { lang: Some("ru"), ..app.login("delegation-kz", DEMO_PASSWORD).await };
+    let own = app
+        .form(
+            &ru,
+            &format!("/events/almaty-2025/bilaterals/{}/answer", request["id"].as_str().unwrap()),
+            &[("request", request["id"].as_str().unwrap()), ("version", "1"), ("answer", "decline")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert!(own.body.contains("Запрашивающая сторона не отклоняет свой запрос"), "{}", own.body);
+}

@@ -455,14 +455,22 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     assert_eq!(found["total"], 1, "and the translation is searched: {found}");
 }
 
-/// A delegation translates its own internal paper from the page, as it may through the API.
+/// A delegation translates its own internal paper from the page, as it may through the API; the
+/// paper goes to no decision.
 #[tokio::test]
 async fn a_delegation_translates_its_own_internal_paper_from_the_page() {
     let app = TestApp::new().await;
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     let id = create(&app, &kz, "KZ/INT/TR", "internal", &["KZ"], "аудармасы").await;
     let page = format!("/documents/{id}");
-    assert!(app.get(&kz, &page).await.body.contains("id=\"translation-form\""), "offered to its owner");
+    let shown = app.get(&kz, &page).await.body;
+    assert!(shown.contains("id=\"translation-form\""), "offered to its owner");
+    // Its own working text goes to no decision: no stances to state, and none taken.
+    assert!(shown.contains("id=\"undecided\"") && !shown.contains("id=\"stance-form\""), "{shown}");
+    let stance = json!({ "participant": "KZ", "stance": "joins" });
+    let refused = app.json(&kz, "POST", &format!("{DOCUMENTS}/{id}/stances"), &stance).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.body.contains("internal paper goes to no decision"), "{}", refused.body);
 
     let version = show(&app, &kz, &id).await["document"]["version"].to_string();
     let text = "Кеңес шешті: аудармасы.\r\n\r\nЫнтымақтастық туралы екінші абзац.\r\n\r\nҮшінші абзац.";
@@ -762,6 +770,11 @@ async fn bad_input_is_named_by_its_field() {
     let twice = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/2", "title": { "ru": "x" },
         "original_language": "ru", "classification": "public", "paragraphs": ["x"] });
     assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &twice).await), "register_number");
+    // A page that is no number is named, on the API and on the page, not left to the parser's words.
+    assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page=abc")).await), "page");
+    let page = app.get(&kz, "/documents?page=abc").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("page: Not an accepted value."), "{}", page.body);
     let fields = [
         ("body", "cis-cfm"),
         ("meeting", "almaty-2025/cis-cfm"),
@@ -1031,6 +1044,12 @@ async fn the_register_lists_an_events_documents() {
     let bare = app.get(&admin, &format!("{DOCUMENTS}?meeting=cis-cfm")).await;
     assert_eq!(bare.json()["error"]["field"], "meeting", "a bare slug needs its event: {}", bare.body);
     assert!(almaty.json()["documents"].as_array().unwrap().iter().all(|d| !d["date"].is_null()), "{}", almaty.body);
+    // Each row names its meeting, as the document itself does.
+    let named: Vec<Value> = named.json()["documents"].as_array().unwrap().clone();
+    assert!(
+        named.iter().all(|d| d["meeting"]["slug"] == "cis-cfm" && d["meeting"]["event"] == "almaty-2025"),
+        "{named:?}"
+    );
     let minsk = app.get(&admin, &format!("{DOCUMENTS}?event=minsk-2024")).await;
     assert!(total(&minsk) + total(&almaty) <= all, "no paper of Almaty at Minsk: {} of {all}", total(&minsk));
     let unknown = app.get(&admin, &format!("{DOCUMENTS}?event=nope")).await;
