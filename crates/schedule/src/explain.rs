@@ -79,7 +79,27 @@ fn reasons(fixed: &State, st: &State, r: usize) -> Vec<Reason> {
         // Only fixed meetings stand in the way; they are named like any placed meeting.
         return blocked(st, r, &m.options(r, &Relax::default()));
     }
-    candidates.into_iter().map(|(_, reason)| reason).collect()
+    // No blocker alone stands in the way: the fewest that together do, each of them needed
+    // (without any one the request still has no place), not everyone with a commitment that day.
+    let together = |chosen: &[usize]| {
+        chosen.iter().fold(Relax::default(), |mut all, &i| {
+            let relax = &candidates[i].0;
+            all.capacity |= relax.capacity;
+            all.room_unavailable |= relax.room_unavailable;
+            all.persons.extend(&relax.persons);
+            all
+        })
+    };
+    let mut needed: Vec<usize> = (0..candidates.len()).collect();
+    if !places(&together(&needed)).is_empty() {
+        for i in 0..candidates.len() {
+            let without: Vec<usize> = needed.iter().copied().filter(|&j| j != i).collect();
+            if !places(&together(&without)).is_empty() {
+                needed = without;
+            }
+        }
+    }
+    needed.into_iter().map(|i| candidates[i].1.clone()).collect()
 }
 
 /// What the plan puts in the way of one place.
@@ -283,6 +303,52 @@ mod tests {
         assert!(freed(&inst, &plan, "kz-ru", reasons), "freeing both frees the meeting");
     }
 
+    #[test]
+    fn blockers_needed_together_are_named_and_no_one_free_at_the_time() {
+        let person = |id: &str, busy: (i64, i64)| Person {
+            id: id.into(),
+            present: None,
+            busy: vec![Busy { start: busy.0, end: busy.1, venue: None, label: None }],
+            max_per_day: None,
+        };
+        let inst = Instance {
+            origin: None,
+            grid: 5,
+            buffer: 0,
+            max_per_day: 8,
+            default_travel: 0,
+            days: vec![Day { start: 480, end: 1260 }],
+            travel: vec![],
+            rooms: vec![Room {
+                id: "green".into(),
+                venue: "mfa".into(),
+                capacity: 8,
+                unavailable: vec![Span::new(600, 720)],
+            }],
+            // Russia's minister is busy that day, but in the evening, not in the window.
+            persons: vec![person("kz", (600, 720)), person("ru", (1080, 1200))],
+            requests: vec![Request {
+                id: "kz-ru".into(),
+                persons: vec!["kz".into(), "ru".into()],
+                duration: 45,
+                weight: 1,
+                size: 6,
+                windows: vec![Span::new(660, 720)],
+                rooms: vec![],
+                after: vec![],
+                fixed: None,
+            }],
+            previous: vec![],
+        };
+        let plan = solve(&inst, &Options::default()).unwrap();
+        let reasons = &plan.unplaced[0].reasons;
+        assert_eq!(reasons, &[Reason::NoRoomFree, Reason::PersonUnavailable { person: "kz".into() }]);
+        assert!(freed(&inst, &plan, "kz-ru", reasons), "the room and Kazakhstan's minister free together");
+        for one in reasons {
+            assert!(!freed(&inst, &plan, "kz-ru", std::slice::from_ref(one)), "{one:?} alone does not");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(40))]
 
@@ -298,6 +364,14 @@ mod tests {
                 let each = u.reasons.iter().all(|r| freed(&inst, &plan, &u.request, std::slice::from_ref(r)));
                 let together = u.reasons.len() > 1 && freed(&inst, &plan, &u.request, &u.reasons);
                 prop_assert!(each || together, "{}: {:?} in {:#?}", u.request, u.reasons, plan);
+                if !each && u.reasons.iter().all(is_static) {
+                    // Named together, each is needed: without it the others do not free the request.
+                    for i in 0..u.reasons.len() {
+                        let others: Vec<Reason> =
+                            u.reasons.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, r)| r.clone()).collect();
+                        prop_assert!(!freed(&inst, &plan, &u.request, &others), "{}: {:?} is not needed", u.request, u.reasons[i]);
+                    }
+                }
                 let weight = |id: &str| inst.requests.iter().find(|r| r.id == id).unwrap().weight;
                 // A lighter meeting that alone keeps a request out would have been swapped.
                 for reason in u.reasons.iter().filter(|_| each) {
