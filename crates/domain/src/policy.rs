@@ -569,6 +569,7 @@ pub enum EntityKind {
     ProgrammeItem,
     Feed,
     BilateralRequest,
+    BilateralSettings,
     AgendaItem,
     Agenda,
     AgendaRevision,
@@ -587,7 +588,7 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 29] = [
+    pub const ALL: [EntityKind; 30] = [
         Self::User,
         Self::ApiToken,
         Self::Participant,
@@ -602,6 +603,7 @@ impl EntityKind {
         Self::ProgrammeItem,
         Self::Feed,
         Self::BilateralRequest,
+        Self::BilateralSettings,
         Self::AgendaItem,
         Self::Agenda,
         Self::AgendaRevision,
@@ -635,6 +637,7 @@ impl EntityKind {
             Self::ProgrammeItem => "programme_item",
             Self::Feed => "feed",
             Self::BilateralRequest => "bilateral_request",
+            Self::BilateralSettings => "bilateral_settings",
             Self::AgendaItem => "agenda_item",
             Self::Agenda => "agenda",
             Self::AgendaRevision => "agenda_revision",
@@ -673,6 +676,7 @@ pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
         | EntityKind::ProgrammeItem
         | EntityKind::Feed
         | EntityKind::BilateralRequest
+        | EntityKind::BilateralSettings
         | EntityKind::Document
         | EntityKind::DocumentVersion
         | EntityKind::Amendment

@@ -1,7 +1,8 @@
-//! Bilateral requests of events. A request is withdrawn, never deleted.
+//! Bilateral requests of events, and the settings of each event's scheduler runs. A request is
+//! withdrawn, never deleted.
 
 use domain::Id;
-use domain::bilaterals::{Outcome, Priority, Request, Side, Window};
+use domain::bilaterals::{Outcome, Priority, Request, Settings, Side, Window};
 use domain::policy::{Actor, EntityKind};
 use sqlx::types::Json;
 
@@ -142,4 +143,29 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Reques
     let after = Request { version: before.version + 1, ..after };
     audit::record(tx, Change::update(actor, EntityKind::BilateralRequest, before.id, before, &after)).await?;
     Ok(after)
+}
+
+const SETTINGS: &str = "SELECT settings FROM bilateral_settings WHERE event_id = $1";
+const KEEP_SETTINGS: &str = "INSERT INTO bilateral_settings (event_id, settings, version) VALUES ($1, $2, 1) \
+     ON CONFLICT (event_id) DO UPDATE SET settings = excluded.settings, version = bilateral_settings.version + 1";
+
+/// The settings of the event's last scheduler run; the defaults before the first.
+pub async fn settings(store: &Store, event: Id) -> Result<Settings> {
+    let row: Option<(Json<Settings>,)> = on!(store, c => sqlx::query_as(SETTINGS).bind(event).fetch_optional(c).await)?;
+    Ok(row.map(|(s,)| s.0).unwrap_or_default())
+}
+
+/// Keeps the settings of a run for the next one, with an audit entry when they change.
+pub async fn keep_settings(tx: &mut Tx, actor: &Actor, event: Id, settings: Settings) -> Result<()> {
+    let row: Option<(Json<Settings>,)> = on!(tx, c => sqlx::query_as(SETTINGS).bind(event).fetch_optional(c).await)?;
+    let before = row.map(|(s,)| s.0);
+    if before == Some(settings) {
+        return Ok(());
+    }
+    execute!(tx, c => sqlx::query(KEEP_SETTINGS).bind(event).bind(Json(settings)))?;
+    let change = match before {
+        Some(before) => Change::update(actor, EntityKind::BilateralSettings, event, &before, &settings),
+        None => Change::create(actor, EntityKind::BilateralSettings, event, &settings),
+    };
+    audit::record(tx, change).await
 }

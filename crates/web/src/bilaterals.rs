@@ -66,6 +66,8 @@ struct Sideline {
     scope: BilateralScope,
     /// The participants the actor speaks for here, by code.
     own: Vec<String>,
+    /// The settings of the last scheduler run, which the next starts from.
+    settings: Settings,
 }
 
 impl Sideline {
@@ -81,7 +83,8 @@ impl Sideline {
             }
         };
         let requests = store::bilaterals::of_event(&state.store, p.event.id).await?;
-        Ok(Sideline { p, requests, scope, own })
+        let settings = store::bilaterals::settings(&state.store, p.event.id).await?;
+        Ok(Sideline { p, requests, scope, own, settings })
     }
 
     fn participant(&self, code: &str) -> Option<&Participant> {
@@ -458,6 +461,7 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
         .map_err(|e| s.impossible(state, ctx.lang, e))?;
     let outcomes = prepared.outcomes(&plan);
     let mut tx = state.store.begin().await?;
+    store::bilaterals::keep_settings(&mut tx, &ctx.actor, s.p.event.id, settings).await?;
     for before in &s.requests {
         let outcome = if before.item.is_some() { before.outcome.clone() } else { outcomes.get(&before.id).cloned() };
         if outcome != before.outcome {
@@ -487,7 +491,7 @@ async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Re
         return Err(AppError::refused_with("bilaterals-not-confirmable", vec![("requests", stale.join("; "))]));
     }
     let items = s.attended();
-    let sidelines = s.sidelines(&items, Settings::default());
+    let sidelines = s.sidelines(&items, s.settings);
     let mut tx = state.store.begin().await?;
     // The plan was made against the programme of its run: whatever the programme gained since in
     // the meeting's room or for its persons refuses the confirmation, as it would the host's own
@@ -573,7 +577,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
         "matrix": if host { matrix(&s, &codes, lang) } else { Value::Null },
         "grid": if host { grid(&s, state, lang) } else { Value::Null },
         "by_delegation": by_delegation(&s, state, lang),
-        "settings": Settings::default(),
+        "settings": s.settings,
         "new_request": domain::new_id(),
     });
     render::page(state, ctx, "bilaterals/show.html", model)
@@ -724,8 +728,18 @@ async fn api_schedule(
     Path(slug): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, AppError> {
-    let settings: Settings = if body.is_empty() { Settings::default() } else { crate::input::parse_json(&body)? };
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    // Settings left out are those of the last run.
+    let settings: Settings = if body.is_empty() {
+        s.settings
+    } else {
+        let given: serde_json::Map<String, Value> = crate::input::parse_json(&body)?;
+        let mut settings = json!(s.settings);
+        for (name, value) in given {
+            settings[name] = value;
+        }
+        crate::input::parse_json(settings.to_string().as_bytes())?
+    };
     let plan = run(&state, &ctx, &s, settings).await?;
     Ok(Json(json!({
         "placed": plan.meetings.len(), "unplaced": plan.unplaced.len(), "objective": plan.objective,
@@ -760,7 +774,7 @@ async fn api_instance(
     let s = Sideline::load(&state, &ctx, &slug, false).await?;
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
     let items = s.attended();
-    let sidelines = s.sidelines(&items, Settings::default());
+    let sidelines = s.sidelines(&items, s.settings);
     Ok(Json(sidelines.prepare().instance))
 }
 

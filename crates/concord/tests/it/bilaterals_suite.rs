@@ -533,3 +533,33 @@ async fn windows_go_back_as_the_api_gives_them_and_an_answer_not_ones_own_says_w
     assert_eq!(own.status, StatusCode::FORBIDDEN);
     assert!(own.body.contains("Запрашивающая сторона не отклоняет свой запрос"), "{}", own.body);
 }
+
+#[tokio::test]
+async fn the_next_run_starts_from_the_settings_of_the_last() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let instance = format!("{BILATERALS}/instance");
+    let defaults = app.get(&host, &instance).await.json();
+    assert_eq!((&defaults["buffer"], &defaults["grid"]), (&json!(5), &json!(5)), "the defaults before any run");
+    let fields = [("day_starts", "10:00"), ("day_ends", "19:00"), ("grid", "15"), ("buffer", "10"), ("max_per_day", "6")];
+    let run = app.form(&host, "/events/almaty-2025/bilaterals/schedule", &fields).await;
+    assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.body);
+    let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
+    for value in ["value=\"10:00\"", "value=\"19:00\"", "value=\"15\"", "value=\"10\"", "value=\"6\""] {
+        assert!(page.contains(value), "the form offers the last run's {value}");
+    }
+    let kept = app.get(&host, &instance).await.json();
+    assert_eq!((&kept["buffer"], &kept["grid"], &kept["max_per_day"]), (&json!(10), &json!(15), &json!(6)));
+    // Through the API, what a run leaves out is the last run's.
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({ "buffer": 0 })).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let kept = app.get(&host, &instance).await.json();
+    assert_eq!((&kept["buffer"], &kept["grid"]), (&json!(0), &json!(15)));
+    for day in kept["days"].as_array().unwrap() {
+        assert_eq!(day["end"].as_i64().unwrap() - day["start"].as_i64().unwrap(), 9 * 60, "still 10:00–19:00: {day}");
+    }
+    let unknown = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({ "lunch": "13:00" })).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.body);
+    let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await.body;
+    assert_eq!(audit.matches("\"bilateral_settings\"").count(), 2, "each change of settings is audited: {audit}");
+}
