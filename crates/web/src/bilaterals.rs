@@ -678,23 +678,24 @@ async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Stri
     Ok(Json(json!({ "event": s.p.event.slug, "time_zone": s.p.event.time_zone, "requests": requests })))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewRequest {
-    /// The side asking, by participant code; needed only by whoever speaks for several.
-    from: Option<String>,
-    #[serde(flatten)]
-    request: RequestInput,
-}
-
+/// A new request as the API takes it: the request's fields, and `from`, the side asking by
+/// participant code, needed only by whoever speaks for several. `from` is taken out before the
+/// rest is read, so that a mistake in the rest is named by its path (a flattened struct would
+/// lose it).
 async fn api_request(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    JsonBody(input): JsonBody<NewRequest>,
+    JsonBody(mut body): JsonBody<serde_json::Map<String, Value>>,
 ) -> Result<Response, AppError> {
+    let from = match body.remove("from") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(code)) => Some(code),
+        Some(_) => return Err(AppError::field("from", "invalid-value")),
+    };
+    let input: RequestInput = crate::input::parse_json(Value::Object(body).to_string().as_bytes())?;
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let request = create(&state, &ctx, &s, input.from.as_deref(), input.request).await?;
+    let request = create(&state, &ctx, &s, from.as_deref(), input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
 }
 

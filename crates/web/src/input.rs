@@ -44,9 +44,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let status = if inner.is_data() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::BAD_REQUEST };
-        let field = (path != "." && !path.is_empty()).then_some(path);
-        AppError::BadRequest { message: inner.to_string(), field, status }
+        let message = inner.to_string();
+        let field = named_field(&path, &message).or((path != "." && !path.is_empty()).then_some(path));
+        AppError::BadRequest { message, field, status }
     })
+}
+
+/// The field a missing field error is about: serde names it only in its message ("missing field
+/// `duration`"), at the path of the object that lacks it.
+fn named_field(path: &str, message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    let name = rest.split('`').next()?;
+    Some(if path.is_empty() || path == "." { name.to_string() } else { format!("{path}.{name}") })
 }
 
 /// The fields of a submitted HTML form, in order.

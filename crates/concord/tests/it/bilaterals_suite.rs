@@ -409,6 +409,12 @@ async fn bad_requests_are_refused_field_by_field() {
         .map(|d| d["field"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(fields, ["with", "duration", "windows[0].starts"]);
+    // A field left out or unknown is named, not only in the parser's sentence.
+    let missing = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"] })).await;
+    assert_eq!((missing.status, &missing.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("duration")));
+    let window = json!({ "with": ["TJ"], "duration": 30, "windows": [{ "starts": "2025-04-10T09:00", "end": "x" }] });
+    let unknown = app.json(&kz, "POST", BILATERALS, &window).await;
+    assert_eq!(unknown.json()["error"]["field"], "windows[0].end", "{}", unknown.body);
     let form = app
         .form(
             &kz,
@@ -559,7 +565,7 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
         assert_eq!(day["end"].as_i64().unwrap() - day["start"].as_i64().unwrap(), 9 * 60, "still 10:00–19:00: {day}");
     }
     let unknown = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({ "lunch": "13:00" })).await;
-    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.body);
+    assert_eq!((unknown.status, &unknown.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("lunch")));
     let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await.body;
     assert_eq!(audit.matches("\"bilateral_settings\"").count(), 2, "each change of settings is audited: {audit}");
 }
