@@ -168,9 +168,14 @@ impl Dossier {
         self.versions.iter().find(|v| v.number == number && v.language == lang)
     }
 
-    /// Asked for a version or language it has no text in: what it has, per language, original first.
-    /// A language with no text at all is the problem, whatever the version.
-    fn no_text(&self, number: Option<u32>, language: &str) -> AppError {
+    /// Asked for a version or language it has no text in: what it has, per language, original first,
+    /// each language by its name in the reader's. A language with no text at all is the problem,
+    /// whatever the version.
+    fn no_text(&self, state: &AppState, reader: &str, number: Option<u32>, language: &str) -> AppError {
+        let name = |l: &str| match crate::i18n::LANGUAGES.contains(&l) {
+            true => state.i18n.t(reader, &format!("lang-{l}"), &[]),
+            false => l.to_string(),
+        };
         let mut languages: Vec<&str> = self.versions.iter().map(|v| v.language.as_str()).collect();
         languages.sort_by_key(|l| (*l != self.doc.original_language, *l));
         languages.dedup();
@@ -179,11 +184,11 @@ impl Dossier {
             .map(|l| {
                 let numbers: Vec<String> =
                     self.versions.iter().filter(|v| v.language == *l).map(|v| v.number.to_string()).collect();
-                format!("{l}: {}", numbers.join(", "))
+                format!("{}: {}", name(l), numbers.join(", "))
             })
             .collect::<Vec<_>>()
             .join("; ");
-        let mut args = vec![("language", language.to_string()), ("available", available)];
+        let mut args = vec![("language", name(language)), ("available", available)];
         let (field, code) = match number.filter(|_| languages.contains(&language)) {
             Some(n) => {
                 args.push(("number", n.to_string()));
@@ -356,6 +361,25 @@ struct RegisterQuery {
     page: Option<i64>,
 }
 
+impl RegisterQuery {
+    fn page(&self) -> i64 {
+        self.page.unwrap_or(1).clamp(1, MAX_PAGE)
+    }
+}
+
+/// Where the next page of a register query is, if there is one: `here` (the path and query asked)
+/// with the page after.
+fn next_page(here: &str, page: i64, total: i64) -> Option<String> {
+    if total <= page * PAGE || page >= MAX_PAGE {
+        return None;
+    }
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let mut next = form_urlencoded::Serializer::new(String::new());
+    next.extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "page"));
+    next.append_pair("page", &(page + 1).to_string());
+    Some(format!("{path}?{}", next.finish()))
+}
+
 /// The query as a store filter; an unknown value names its parameter.
 async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError> {
     let some = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
@@ -388,7 +412,7 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     let date = |s: &str, field: &str| -> Result<Option<jiff::civil::Date>, AppError> {
         some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
     };
-    let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
+    let page = q.page();
     Ok(Filter {
         body,
         event: event.map(|e| e.id),
@@ -547,8 +571,9 @@ async fn api_list(
         "documents": rows,
         "total": total,
         "more": more,
-        "page": query.page.unwrap_or(1).max(1),
+        "page": query.page(),
         "page_size": PAGE,
+        "next": next_page(&ctx.here, query.page(), total),
     })))
 }
 
@@ -1310,9 +1335,9 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
     let number = match (query.version, &d.doc.frozen) {
         (Some(n), _) => n,
         (None, Some(frozen)) if d.version(frozen.version, &language).is_some() => frozen.version,
-        (None, _) => d.latest(Some(&language)).ok_or_else(|| d.no_text(None, &language))?.number,
+        (None, _) => d.latest(Some(&language)).ok_or_else(|| d.no_text(state, ctx.lang, None, &language))?.number,
     };
-    let v = d.version(number, &language).ok_or_else(|| d.no_text(Some(number), &language))?;
+    let v = d.version(number, &language).ok_or_else(|| d.no_text(state, ctx.lang, Some(number), &language))?;
     let t = |key: &str| state.i18n.t(&language, key, &[]);
     // The adopted version is printed with its signatures in every language; the frozen hash is
     // the original's, so only the original carries it. A later version of an adopted document is

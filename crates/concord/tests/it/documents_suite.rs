@@ -365,9 +365,14 @@ async fn negotiation(app: TestApp) {
     // A version or language the document has no text in is refused with the texts it has.
     let missing = app.get(&secretariat, &format!("/documents/{id}.pdf?lang=en&version=3")).await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(missing.body.contains("no version 3") && missing.body.contains("ru: 1, 2, 3; en: 2"), "{}", missing.body);
+    assert!(missing.body.contains("no version 3") && missing.body.contains("Russian: 1, 2, 3; English: 2"), "{}", missing.body);
     let missing = app.get(&secretariat, &format!("/documents/{id}.pdf?lang=kk")).await;
-    assert!(missing.body.contains("no text in") && missing.body.contains("ru: 1, 2, 3"), "{}", missing.body);
+    assert!(missing.body.contains("no text in “Kazakh”") && missing.body.contains("Russian: 1, 2, 3"), "{}", missing.body);
+    // Languages are named in the reader's language.
+    let ru = Session { lang: Some("ru"), ..secretariat.clone() };
+    let missing = app.get(&ru, &format!("/documents/{id}.pdf?lang=kk")).await.body;
+    assert!(missing.contains("«Казахский»"), "{missing}");
+    assert!(missing.contains("Русский: 1, 2, 3"), "{missing}");
     // A formal correction is printed as what it is, not as a draft.
     let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru&version=3")).await;
     assert_eq!(status, StatusCode::OK);
@@ -728,6 +733,15 @@ async fn a_search_that_stops_ranking_says_so_on_the_page_and_in_the_api() {
     let found = app.get(&secretariat, &format!("{DOCUMENTS}?q={common}")).await.json();
     assert_eq!(found["more"], true, "more hold {common} than were ranked");
     assert!(found["total"].as_i64().unwrap() <= 1_000, "{}", found["total"]);
+    // The next page is named, and has other documents.
+    let next = found["next"].as_str().unwrap();
+    assert!(next.starts_with(DOCUMENTS) && next.ends_with("page=2"), "{next}");
+    let second = app.get(&secretariat, next).await.json();
+    assert_eq!((&second["page"], &second["total"]), (&json!(2), &found["total"]));
+    assert_ne!(second["documents"][0]["id"], found["documents"][0]["id"]);
+    let last = found["total"].as_u64().unwrap().div_ceil(50);
+    let end = app.get(&secretariat, &format!("{DOCUMENTS}?q={common}&page={last}")).await.json();
+    assert_eq!(end["next"], Value::Null, "none after the last page");
     let page = app.get(&secretariat, &format!("/documents?q={common}")).await.body;
     assert!(page.contains("among those most recently added"), "the page says so");
     let ru = Session { lang: Some("ru"), ..secretariat.clone() };
