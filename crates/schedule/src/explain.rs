@@ -91,12 +91,23 @@ fn reasons(fixed: &State, st: &State, r: usize) -> Vec<Reason> {
         })
     };
     let mut needed: Vec<usize> = (0..candidates.len()).collect();
-    if !places(&together(&needed)).is_empty() {
-        for i in 0..candidates.len() {
-            let without: Vec<usize> = needed.iter().copied().filter(|&j| j != i).collect();
-            if !places(&together(&without)).is_empty() {
-                needed = without;
-            }
+    if places(&together(&needed)).is_empty() {
+        // Freed of every static blocker it still has no place: confirmed meetings (or the days
+        // they fill) stand in the way. Where the static constraints leave it places, those
+        // meetings are the reason; otherwise both are.
+        let open = m.options(r, &Relax::default());
+        if !open.is_empty() {
+            return blocked(st, r, &open);
+        }
+        let relaxed = m.options(r, &together(&needed));
+        let mut reasons: Vec<Reason> = candidates.into_iter().map(|(_, reason)| reason).collect();
+        reasons.extend(blocked(st, r, &relaxed));
+        return reasons;
+    }
+    for i in 0..candidates.len() {
+        let without: Vec<usize> = needed.iter().copied().filter(|&j| j != i).collect();
+        if !places(&together(&without)).is_empty() {
+            needed = without;
         }
     }
     needed.into_iter().map(|i| candidates[i].1.clone()).collect()
@@ -179,7 +190,8 @@ mod tests {
     use proptest::prelude::*;
 
     use crate::{
-        Busy, Day, Instance, Meeting, Options, Person, Plan, Reason, Request, Room, Span, check, generate, solve,
+        Busy, Day, Fixed, Instance, Meeting, Options, Person, Plan, Reason, Request, Room, Span, check, generate,
+        solve,
     };
 
     /// Removes the blocker a reason names, from the instance or from the placed meetings.
@@ -194,7 +206,11 @@ mod tests {
             Reason::MaxPerDay { person } => {
                 inst.persons.iter_mut().filter(|p| &p.id == person).for_each(|p| p.max_per_day = Some(99))
             }
-            Reason::LostTo { requests } => meetings.retain(|m| !requests.contains(&m.request)),
+            Reason::LostTo { requests } => {
+                // Confirmed ones too, which the checker would otherwise miss in the plan.
+                meetings.retain(|m| !requests.contains(&m.request));
+                inst.requests.retain(|r| !requests.contains(&r.id));
+            }
             Reason::Precedence { requests } => {
                 for r in &mut inst.requests {
                     if r.id == request {
@@ -347,6 +363,51 @@ mod tests {
         for one in reasons {
             assert!(!freed(&inst, &plan, "kz-ru", std::slice::from_ref(one)), "{one:?} alone does not");
         }
+    }
+
+    #[test]
+    fn a_confirmed_meeting_or_the_day_it_fills_is_named_not_the_rooms_and_people_free_then() {
+        let person = |id: &str, busy: Vec<Busy>, max_per_day| Person { id: id.into(), present: None, busy, max_per_day };
+        let evening = || vec![Busy { start: 1080, end: 1200, venue: None, label: None }];
+        let request = |id: &str, persons: [&str; 2], windows, fixed| Request {
+            id: id.into(),
+            persons: persons.iter().map(|p| p.to_string()).collect(),
+            duration: 45,
+            weight: 1,
+            size: 4,
+            windows,
+            rooms: vec![],
+            after: vec![],
+            fixed,
+        };
+        let room = |id: &str, unavailable| Room { id: id.into(), venue: "mfa".into(), capacity: 8, unavailable };
+        let mut inst = Instance {
+            origin: None,
+            grid: 5,
+            buffer: 0,
+            max_per_day: 8,
+            default_travel: 0,
+            days: vec![Day { start: 480, end: 1260 }],
+            travel: vec![],
+            // A room taken in the evening, and Armenia's minister busy then: neither matters at ten.
+            rooms: vec![room("green", vec![Span::new(1080, 1200)]), room("blue", vec![])],
+            persons: vec![person("kz", vec![], None), person("ru", vec![], None), person("am", evening(), None)],
+            requests: vec![
+                request("kz-ru", ["kz", "ru"], vec![], Some(Fixed { start: 600, room: "green".into() })),
+                request("kz-am", ["kz", "am"], vec![Span::new(600, 660)], None),
+            ],
+            previous: vec![],
+        };
+        let plan = solve(&inst, &Options::default()).unwrap();
+        assert_eq!(plan.unplaced[0].reasons, [Reason::LostTo { requests: vec!["kz-ru".into()] }]);
+        assert!(freed(&inst, &plan, "kz-am", &plan.unplaced[0].reasons));
+
+        // At another time, Kazakhstan's minister has had the one meeting a day allowed.
+        inst.persons[0].max_per_day = Some(1);
+        inst.requests[1].windows = vec![Span::new(840, 900)];
+        let plan = solve(&inst, &Options::default()).unwrap();
+        assert_eq!(plan.unplaced[0].reasons, [Reason::MaxPerDay { person: "kz".into() }]);
+        assert!(freed(&inst, &plan, "kz-am", &plan.unplaced[0].reasons));
     }
 
     proptest! {

@@ -569,3 +569,28 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
     let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await.body;
     assert_eq!(audit.matches("\"bilateral_settings\"").count(), 2, "each change of settings is audited: {audit}");
 }
+
+#[tokio::test]
+async fn a_meeting_kept_out_by_a_confirmed_one_names_it_not_free_rooms_or_people() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let am = app.login("delegation-am", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let confirmed = find(&requests(&app.get(&host, BILATERALS).await.json()), &["KZ", "RU"]).clone();
+    assert_eq!(confirmed["status"], "confirmed", "{confirmed}");
+    let starts = confirmed["outcome"]["starts"].as_str().unwrap();
+    // Only the hour of Kazakhstan's confirmed meeting with Russia is acceptable.
+    let window = json!([{ "starts": starts, "ends": confirmed["outcome"]["ends"] }]);
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["AM"], "duration": 20, "windows": window })).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let accepted = app.json(&am, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 })).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let ours = requests(&app.get(&host, BILATERALS).await.json()).into_iter().find(|r| r["id"] == id.as_str()).unwrap();
+    let shown = ours["outcome"]["shown"].as_array().unwrap();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    let shown = shown[0].as_str().unwrap();
+    assert!(shown.contains("confirmed already") && shown.contains("Kazakhstan – Russia, 10.04 10:00"), "{shown}");
+}
