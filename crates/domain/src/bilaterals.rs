@@ -450,8 +450,10 @@ fn check_windows(c: &mut Checker, event: &Event, inputs: &[WindowInput], duratio
             continue;
         };
         let days = event.start_date..=event.end_date;
-        if !days.contains(&starts.date()) || !days.contains(&ends.date()) {
+        if !days.contains(&starts.date()) {
             c.fail(field("starts"), "outside-event");
+        } else if !days.contains(&ends.date()) {
+            c.fail(field("ends"), "outside-event");
         } else if ends.timestamp() <= starts.timestamp() {
             c.fail(field("ends"), "end-not-after-start");
         } else if (ends.timestamp() - starts.timestamp()).as_mins() < i64::from(duration) {
@@ -1001,7 +1003,12 @@ mod tests {
                 .unwrap();
         assert_eq!(sent, WindowInput { starts: at("2025-04-10T04:00:00Z"), ends: at("2025-04-10T12:00") });
         assert_eq!(serde_json::to_value(sent).unwrap()["starts"], "2025-04-10T04:00:00Z");
-        assert!(serde_json::from_value::<WindowInput>(serde_json::json!({"starts": "10 April", "ends": "2025-04-10T12:00"})).is_err());
+        assert!(
+            serde_json::from_value::<WindowInput>(
+                serde_json::json!({"starts": "10 April", "ends": "2025-04-10T12:00"})
+            )
+            .is_err()
+        );
 
         let bad = RequestInput {
             duration: 500,
@@ -1009,6 +1016,7 @@ mod tests {
             windows: vec![
                 WindowInput { starts: at("2025-04-12T09:00"), ends: at("2025-04-12T10:00") },
                 WindowInput { starts: at("2025-04-10T09:00"), ends: at("2025-04-10T09:20") },
+                WindowInput { starts: at("2025-04-11T23:00"), ends: at("2025-04-12T00:30") },
             ],
             ..ask(&["FR"], Vec::new())
         };
@@ -1020,6 +1028,7 @@ mod tests {
                 ("principals".to_string(), "unknown"),
                 ("windows[0].starts".to_string(), "outside-event"),
                 ("windows[1].ends".to_string(), "window-too-short"),
+                ("windows[2].ends".to_string(), "outside-event"),
             ]
         );
         assert_eq!(codes(ask(&["KZ"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "own-delegation");

@@ -190,8 +190,7 @@ mod tests {
     use proptest::prelude::*;
 
     use crate::{
-        Busy, Day, Fixed, Instance, Meeting, Options, Person, Plan, Reason, Request, Room, Span, check, generate,
-        solve,
+        Busy, Day, Fixed, Instance, Meeting, Options, Person, Plan, Reason, Request, Room, Span, check, generate, solve,
     };
 
     /// Removes the blocker a reason names, from the instance or from the placed meetings.
@@ -367,7 +366,8 @@ mod tests {
 
     #[test]
     fn a_confirmed_meeting_or_the_day_it_fills_is_named_not_the_rooms_and_people_free_then() {
-        let person = |id: &str, busy: Vec<Busy>, max_per_day| Person { id: id.into(), present: None, busy, max_per_day };
+        let person =
+            |id: &str, busy: Vec<Busy>, max_per_day| Person { id: id.into(), present: None, busy, max_per_day };
         let evening = || vec![Busy { start: 1080, end: 1200, venue: None, label: None }];
         let request = |id: &str, persons: [&str; 2], windows, fixed| Request {
             id: id.into(),

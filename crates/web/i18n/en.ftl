@@ -192,6 +192,7 @@ error-password-too-short = At least { $min } characters.
 error-own-delegation = A delegation does not meet itself: choose the others.
 error-duplicate = This value is already taken.
 error-unknown = No such entry.
+error-unknown-field = This field is not one the request takes.
 error-order-cycle = That meeting already comes after this one; the order would go round.
 error-invalid-date = Not a date; use YYYY-MM-DD.
 error-invalid-number = Not a number.
@@ -551,6 +552,7 @@ schedule-fixed-shared-persons = there is not enough time between them for travel
 schedule-fixed-order = they are in the wrong order.
 error-window-too-short = The window is shorter than the meeting.
 error-only-when-proposing = Windows are sent with “Propose”; another answer would leave them unsaved. Clear them or propose them.
+error-only-when-following = Another order is sent with “Change the order”; another answer would leave it unsaved.
 error-no-head = A side has no head of delegation; name who meets.
 
 ## Agenda, documents and decisions

@@ -402,6 +402,11 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
         // Windows typed, then another button pressed: they would be lost unsaid.
         return Err(AppError::field("windows", "only-when-proposing"));
     }
+    // The same for another order; the order as it stands (the form shows it chosen) goes with any answer.
+    let order = |ids: &[Id]| ids.iter().copied().collect::<BTreeSet<Id>>();
+    if !matches!(answer, Act::Follow) && !after.is_empty() && order(&after) != order(&before.after) {
+        return Err(AppError::field("after", "only-when-following"));
+    }
     let changed = match answer {
         Act::Accept => before.clone().answer(code, Answer::Accepted).map_err(refused),
         Act::Decline => before.clone().answer(code, Answer::Declined).map_err(refused),
@@ -447,7 +452,7 @@ const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Runs the scheduler over the accepted requests, confirmed meetings fixed, and keeps each
 /// request's outcome. Returns whether the weight is proven optimal.
-async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> Result<schedule::Plan, AppError> {
+async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> Result<Run, AppError> {
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
     let settings = settings.validate()?;
     let items = s.attended();
@@ -470,7 +475,20 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
         }
     }
     tx.commit().await?;
-    Ok(plan)
+    // Counted from the outcomes, not the plan: the plan holds the confirmed meetings too, and not
+    // the requests left out before the scheduler saw them (outside the hours, no head to meet).
+    let open: Vec<&Outcome> =
+        s.requests.iter().filter(|r| r.item.is_none()).filter_map(|r| outcomes.get(&r.id)).collect();
+    let placed = open.iter().filter(|o| matches!(o, Outcome::Placed { .. })).count();
+    Ok(Run { placed, unplaced: open.len() - placed, plan })
+}
+
+/// What a scheduler run did, for its caller.
+struct Run {
+    plan: schedule::Plan,
+    /// Requests not yet confirmed that it placed, and that it left out.
+    placed: usize,
+    unplaced: usize,
 }
 
 /// Makes programme items of the placed, accepted requests named (all of them if none is named).
@@ -741,10 +759,10 @@ async fn api_schedule(
         }
         crate::input::parse_json(settings.to_string().as_bytes())?
     };
-    let plan = run(&state, &ctx, &s, settings).await?;
+    let run = run(&state, &ctx, &s, settings).await?;
     Ok(Json(json!({
-        "placed": plan.meetings.len(), "unplaced": plan.unplaced.len(), "objective": plan.objective,
-        "proven_optimal": plan.proven_optimal,
+        "placed": run.placed, "unplaced": run.unplaced, "objective": run.plan.objective,
+        "proven_optimal": run.plan.proven_optimal,
     })))
 }
 

@@ -206,9 +206,12 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
             let message = i18n.t(lang, &format!("refused-{key}"), &args);
             ErrorBody { code: err.code(), message, field: None, details: vec![] }
         }
-        AppError::NotYours { key } => {
-            ErrorBody { code: err.code(), message: i18n.t(lang, &format!("refused-{key}"), &[]), field: None, details: vec![] }
-        }
+        AppError::NotYours { key } => ErrorBody {
+            code: err.code(),
+            message: i18n.t(lang, &format!("refused-{key}"), &[]),
+            field: None,
+            details: vec![],
+        },
         AppError::Import { message, details } | AppError::Clash { message, details } => {
             ErrorBody { code: err.code(), message: message.clone(), field: None, details: details.clone() }
         }

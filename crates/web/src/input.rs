@@ -38,16 +38,38 @@ pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
     to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
 }
 
+/// A JSON body as `T`. A value of the wrong kind in a field is invalid input naming the field, in
+/// the reader's language as any field error; a body that is no JSON, or no object where one is
+/// expected, is a bad request in the parser's words.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let status = if inner.is_data() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::BAD_REQUEST };
         let message = inner.to_string();
         let field = named_field(&path, &message).or((path != "." && !path.is_empty()).then_some(path));
-        AppError::BadRequest { message, field, status }
+        match (inner.is_data(), field) {
+            (true, Some(field)) => AppError::field(&field, value_error(&message)),
+            (data, field) => {
+                let status = if data { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::BAD_REQUEST };
+                AppError::BadRequest { message, field, status }
+            }
+        }
     })
+}
+
+/// The field error for a value serde could not read, from the start of its message (serde gives
+/// no kinds for these).
+fn value_error(message: &str) -> &'static str {
+    if message.starts_with("missing field") {
+        "required"
+    } else if message.starts_with("unknown variant") {
+        "invalid-choice"
+    } else if message.starts_with("unknown field") {
+        "unknown-field"
+    } else {
+        "invalid-value"
+    }
 }
 
 /// The field a missing field error is about: serde names it only in its message ("missing field

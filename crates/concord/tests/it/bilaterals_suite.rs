@@ -411,7 +411,10 @@ async fn bad_requests_are_refused_field_by_field() {
     assert_eq!(fields, ["with", "duration", "windows[0].starts"]);
     // A field left out or unknown is named, not only in the parser's sentence.
     let missing = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"] })).await;
-    assert_eq!((missing.status, &missing.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("duration")));
+    assert_eq!(
+        (missing.status, &missing.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("duration"))
+    );
     let window = json!({ "with": ["TJ"], "duration": 30, "windows": [{ "starts": "2025-04-10T09:00", "end": "x" }] });
     let unknown = app.json(&kz, "POST", BILATERALS, &window).await;
     assert_eq!(unknown.json()["error"]["field"], "windows[0].end", "{}", unknown.body);
@@ -483,7 +486,9 @@ async fn windows_go_back_as_the_api_gives_them_and_an_answer_not_ones_own_says_w
     let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
     let host = app.login("host", DEMO_PASSWORD).await;
     let ask = |windows: Value| json!({ "with": ["TJ"], "duration": 30, "windows": windows });
-    let asked = app.json(&kz, "POST", BILATERALS, &ask(json!([{ "starts": "2025-04-11T15:00", "ends": "2025-04-11T19:00" }]))).await;
+    let asked = app
+        .json(&kz, "POST", BILATERALS, &ask(json!([{ "starts": "2025-04-11T15:00", "ends": "2025-04-11T19:00" }])))
+        .await;
     assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
     let request = asked.json()["request"].clone();
     // The API gives windows in UTC; sent back as they are, they are the same windows.
@@ -512,6 +517,10 @@ async fn windows_go_back_as_the_api_gives_them_and_an_answer_not_ones_own_says_w
     let windows = json!([{ "starts": "2025-04-11T16:00", "ends": "2025-04-11T17:00" }]);
     let lost = app.json(&tj, "POST", &answer, &json!({ "answer": "accept", "version": 1, "windows": windows })).await;
     assert_eq!((lost.status, &lost.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("windows")));
+    // Nor is another order.
+    let other = again.json()["request"]["id"].clone();
+    let lost = app.json(&kz, "POST", &answer, &json!({ "answer": "withdraw", "version": 1, "after": [other] })).await;
+    assert_eq!((lost.status, &lost.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("after")));
     let page = app
         .form(
             &tj,
@@ -547,7 +556,8 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
     let instance = format!("{BILATERALS}/instance");
     let defaults = app.get(&host, &instance).await.json();
     assert_eq!((&defaults["buffer"], &defaults["grid"]), (&json!(5), &json!(5)), "the defaults before any run");
-    let fields = [("day_starts", "10:00"), ("day_ends", "19:00"), ("grid", "15"), ("buffer", "10"), ("max_per_day", "6")];
+    let fields =
+        [("day_starts", "10:00"), ("day_ends", "19:00"), ("grid", "15"), ("buffer", "10"), ("max_per_day", "6")];
     let run = app.form(&host, "/events/almaty-2025/bilaterals/schedule", &fields).await;
     assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.body);
     let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
@@ -565,7 +575,10 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
         assert_eq!(day["end"].as_i64().unwrap() - day["start"].as_i64().unwrap(), 9 * 60, "still 10:00–19:00: {day}");
     }
     let unknown = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({ "lunch": "13:00" })).await;
-    assert_eq!((unknown.status, &unknown.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("lunch")));
+    assert_eq!(
+        (unknown.status, &unknown.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("lunch"))
+    );
     let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await.body;
     assert_eq!(audit.matches("\"bilateral_settings\"").count(), 2, "each change of settings is audited: {audit}");
 }
@@ -584,11 +597,17 @@ async fn a_meeting_kept_out_by_a_confirmed_one_names_it_not_free_rooms_or_people
     let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["AM"], "duration": 20, "windows": window })).await;
     assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
     let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
-    let accepted = app.json(&am, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 })).await;
+    let accepted =
+        app.json(&am, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 })).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
     let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
     assert_eq!(run.status, StatusCode::OK, "{}", run.body);
-    let ours = requests(&app.get(&host, BILATERALS).await.json()).into_iter().find(|r| r["id"] == id.as_str()).unwrap();
+    // The run counts what it left out, before the scheduler (outside the hours) as by it, and
+    // places no confirmed meeting again.
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let count = |kind: &str| all.iter().filter(|r| r["status"] != "confirmed" && r["outcome"]["kind"] == kind).count();
+    assert_eq!((&run.json()["placed"], &run.json()["unplaced"]), (&json!(count("placed")), &json!(count("unplaced"))));
+    let ours = all.into_iter().find(|r| r["id"] == id.as_str()).unwrap();
     let shown = ours["outcome"]["shown"].as_array().unwrap();
     assert_eq!(shown.len(), 1, "{shown:?}");
     let shown = shown[0].as_str().unwrap();

@@ -365,9 +365,17 @@ async fn negotiation(app: TestApp) {
     // A version or language the document has no text in is refused with the texts it has.
     let missing = app.get(&secretariat, &format!("/documents/{id}.pdf?lang=en&version=3")).await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(missing.body.contains("no version 3") && missing.body.contains("Russian: 1, 2, 3; English: 2"), "{}", missing.body);
+    assert!(
+        missing.body.contains("no version 3") && missing.body.contains("Russian: 1, 2, 3; English: 2"),
+        "{}",
+        missing.body
+    );
     let missing = app.get(&secretariat, &format!("/documents/{id}.pdf?lang=kk")).await;
-    assert!(missing.body.contains("no text in “Kazakh”") && missing.body.contains("Russian: 1, 2, 3"), "{}", missing.body);
+    assert!(
+        missing.body.contains("no text in “Kazakh”") && missing.body.contains("Russian: 1, 2, 3"),
+        "{}",
+        missing.body
+    );
     // Languages are named in the reader's language.
     let ru = Session { lang: Some("ru"), ..secretariat.clone() };
     let missing = app.get(&ru, &format!("/documents/{id}.pdf?lang=kk")).await.body;
