@@ -269,8 +269,11 @@ impl Sideline {
             .windows
             .iter()
             .map(|w| {
+                let (starts, ends) = (self.p.local(w.starts), self.p.local(w.ends));
+                // A window into the next day says which day it ends.
+                let end = if ends.date() == starts.date() { "%H:%M" } else { "%d.%m %H:%M" };
                 json!({ "starts": w.starts, "ends": w.ends,
-                    "shown": format!("{}–{}", self.p.local(w.starts).strftime("%d.%m %H:%M"), self.p.local(w.ends).strftime("%H:%M")) })
+                    "shown": format!("{}–{}", starts.strftime("%d.%m %H:%M"), ends.strftime(end)) })
             })
             .collect();
         let outcome = match (self.placement(r), &r.outcome) {

@@ -276,14 +276,16 @@ impl Dossier {
                     "position": l.position, "stance": l.stance, "note": l.note })
             })
             .collect();
+        // A paper that goes to no decision has no outcome and no signature block to show.
+        let decided = self.doc.goes_to_decision();
         json!({
             "document": document_json(&self.doc, &self.participants, Some(&self.body), self.meeting.as_ref(), lang, state),
             "versions": versions,
             "amendments": amendments,
             "stances": stances,
-            "outcome": self.outcome(),
+            "outcome": decided.then(|| self.outcome()),
             "signatures": signatures,
-            "signature_block": block,
+            "signature_block": if decided { block } else { Vec::new() },
         })
     }
 
@@ -358,12 +360,21 @@ struct RegisterQuery {
     from: String,
     #[serde(default)]
     until: String,
-    page: Option<i64>,
+    /// Read by [`RegisterQuery::page`], so that one that is no number is said on the register's
+    /// page beside what was searched, not on an error page.
+    #[serde(default)]
+    page: String,
 }
 
 impl RegisterQuery {
-    fn page(&self) -> i64 {
-        self.page.unwrap_or(1).clamp(1, MAX_PAGE)
+    /// The page asked for, the first if none.
+    fn page(&self) -> Result<i64, AppError> {
+        match self.page.trim() {
+            "" => Ok(1),
+            page => {
+                page.parse::<i64>().map(|n| n.clamp(1, MAX_PAGE)).map_err(|_| AppError::field("page", "invalid-number"))
+            }
+        }
     }
 }
 
@@ -412,7 +423,7 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     let date = |s: &str, field: &str| -> Result<Option<jiff::civil::Date>, AppError> {
         some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
     };
-    let page = q.page();
+    let page = q.page()?;
     Ok(Filter {
         body,
         event: event.map(|e| e.id),
@@ -515,7 +526,7 @@ async fn register(
         }
         Authorship::None => Value::Null,
     };
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page().unwrap_or(1);
     let model = json!({
         "found": rows, "errors": errors, "query": {
             "q": query.q, "body": query.body, "event": query.event, "meeting": query.meeting, "kind": query.kind,
@@ -571,9 +582,9 @@ async fn api_list(
         "documents": rows,
         "total": total,
         "more": more,
-        "page": query.page(),
+        "page": query.page()?,
         "page_size": PAGE,
-        "next": next_page(&ctx.here, query.page(), total),
+        "next": next_page(&ctx.here, query.page()?, total),
     })))
 }
 

@@ -498,6 +498,9 @@ async fn windows_go_back_as_the_api_gives_them_and_an_answer_not_ones_own_says_w
     let again = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["KG"], "duration": 30, "windows": again })).await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
     assert_eq!(again.json()["request"]["windows"][0]["shown"], given["shown"]);
+    let late = json!([{ "starts": "2025-04-10T22:00", "ends": "2025-04-11T01:00" }]);
+    let late = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TM"], "duration": 30, "windows": late })).await;
+    assert_eq!(late.json()["request"]["windows"][0]["shown"], "10.04 22:00–11.04 01:00", "{}", late.body);
 
     let answer = format!("{BILATERALS}/{}/answer", request["id"].as_str().unwrap());
     let refusal = |reply: &crate::support::Reply| {
