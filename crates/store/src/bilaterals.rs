@@ -70,7 +70,7 @@ const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, princ
      $11, $12, 1)";
 const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2, duration = $3, priority = $4, \
      windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, after_requests = $10, version = version + 1 \
-     WHERE id = $11 AND version = $12";
+     WHERE id = $11 AND version = $12 AND outcome IS NOT DISTINCT FROM $13";
 
 /// Every request of an event, in the order they were made: one query.
 pub async fn of_event(store: &Store, event: Id) -> Result<Vec<Request>> {
@@ -120,7 +120,26 @@ pub async fn hold(tx: &mut Tx, event: Id, seen: crate::Stamp) -> Result<()> {
     crate::hold_event(tx, event, None, ("bilateral requests", REQUESTS_STAMP), seen).await
 }
 
-/// Writes `after` over the request if it is still at `before`'s version; otherwise a conflict.
+const PLACE: &str = "UPDATE bilateral_requests SET outcome = $1 WHERE id = $2 AND version = $3";
+
+/// Keeps a scheduler run's outcome for the request if it is still at `before`'s version; otherwise
+/// a conflict. The version stays: it guards what the sides answered, which a run does not change,
+/// so that a side's form read before the run still answers after it.
+pub async fn place(tx: &mut Tx, actor: &Actor, before: &Request, outcome: Option<Outcome>) -> Result<Request> {
+    let done =
+        execute!(tx, c => sqlx::query(PLACE).bind(outcome.as_ref().map(Json)).bind(before.id).bind(before.version))?;
+    if done != 1 {
+        let row: Option<RequestRow> = on!(tx, c => sqlx::query_as(BY_ID).bind(before.id).fetch_optional(c).await)?;
+        let current = row.ok_or(StoreError::NotFound)?.version;
+        return Err(StoreError::Conflict { entity: "bilateral request", current });
+    }
+    let after = Request { outcome, ..before.clone() };
+    audit::record(tx, Change::update(actor, EntityKind::BilateralRequest, before.id, before, &after)).await?;
+    Ok(after)
+}
+
+/// Writes `after` over the request if it is still at `before`'s version and outcome (a run keeps
+/// its outcome without a new version, see [`place`]); otherwise a conflict.
 pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Request) -> Result<Request> {
     let done = execute!(tx, c => sqlx::query(UPDATE)
         .bind(Json(&after.sides))
@@ -134,7 +153,8 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Reques
         .bind(after.item)
         .bind(Json(&after.after))
         .bind(before.id)
-        .bind(before.version))?;
+        .bind(before.version)
+        .bind(before.outcome.as_ref().map(Json)))?;
     if done != 1 {
         let row: Option<RequestRow> = on!(tx, c => sqlx::query_as(BY_ID).bind(before.id).fetch_optional(c).await)?;
         let current = row.ok_or(StoreError::NotFound)?.version;

@@ -473,8 +473,7 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
     for before in &s.requests {
         let outcome = if before.item.is_some() { before.outcome.clone() } else { outcomes.get(&before.id).cloned() };
         if outcome != before.outcome {
-            let after = Request { outcome, ..before.clone() };
-            store::bilaterals::replace(&mut tx, &ctx.actor, before, after).await?;
+            store::bilaterals::place(&mut tx, &ctx.actor, before, outcome).await?;
         }
     }
     tx.commit().await?;

@@ -616,3 +616,31 @@ async fn a_meeting_kept_out_by_a_confirmed_one_names_it_not_free_rooms_or_people
     let shown = shown[0].as_str().unwrap();
     assert!(shown.contains("confirmed already") && shown.contains("Kazakhstan – Russia, 10.04 10:00"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_sides_form_read_before_a_scheduler_run_still_answers_after_it() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let window = json!([{ "starts": "2025-04-11T15:00", "ends": "2025-04-11T19:00" }]);
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 30, "windows": window })).await;
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let answer = format!("{BILATERALS}/{id}/answer");
+    let accepted = app.json(&tj, "POST", &answer, &json!({ "answer": "accept", "version": 1 })).await;
+    let read = accepted.json()["request"]["version"].clone();
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let placed = requests(&app.get(&kz, BILATERALS).await.json()).into_iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!(
+        (&placed["outcome"]["kind"], &placed["version"]),
+        (&json!("placed"), &read),
+        "placed, at the version read"
+    );
+    // What the sides answered has not changed: Kazakhstan's form, read before the run, still goes.
+    let windows = json!([{ "starts": "2025-04-11T16:00", "ends": "2025-04-11T18:00" }]);
+    let moved =
+        app.json(&kz, "POST", &answer, &json!({ "answer": "propose", "version": read, "windows": windows })).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.json()["request"]["outcome"], Value::Null, "other windows, to be scheduled again");
+}

@@ -448,3 +448,27 @@ on_both_engines!(a_change_decided_on_the_other_bilateral_requests_conflicts_once
     let err = second.await.unwrap().unwrap_err();
     assert!(matches!(err, StoreError::Conflict { entity: "bilateral requests", .. }), "{err:?}");
 });
+
+// A scheduler run keeps its outcome without a new version, so a side's answer read before it still
+// goes; a change written from a request as read before the run conflicts rather than put the old
+// outcome back.
+on_both_engines!(a_run_keeps_its_outcome_at_the_version_and_a_change_read_before_it_conflicts, |store| {
+    concord::demo::load(&store).await.unwrap();
+    let event = store::events::by_slug(&store, "almaty-2025").await.unwrap().id;
+    let requests = store::bilaterals::of_event(&store, event).await.unwrap();
+    let read = requests.iter().find(|r| r.item.is_none()).unwrap().clone();
+    let outcome = domain::bilaterals::Outcome::Unplaced { reasons: vec![domain::bilaterals::Why::OutsideHours] };
+    let mut tx = store.begin().await.unwrap();
+    let placed = store::bilaterals::place(&mut tx, &Actor::anonymous(), &read, Some(outcome.clone())).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((placed.version, &placed.outcome), (read.version, &Some(outcome)));
+    let mut tx = store.begin().await.unwrap();
+    let noted = domain::bilaterals::Request { note: "Any time.".into(), ..read.clone() };
+    let err = store::bilaterals::replace(&mut tx, &Actor::anonymous(), &read, noted.clone()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { entity: "bilateral request", .. }), "{err:?}");
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let noted = store::bilaterals::replace(&mut tx, &Actor::anonymous(), &placed, noted).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(noted.version, read.version + 1);
+});
