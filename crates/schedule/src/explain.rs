@@ -278,15 +278,9 @@ mod tests {
         placeable(&inst, &meetings, request)
     }
 
-    #[test]
-    fn two_ministers_in_the_same_session_are_each_unavailable_not_short_of_a_common_time() {
-        let busy = |id: &str| Person {
-            id: id.into(),
-            present: None,
-            busy: vec![Busy { start: 600, end: 720, venue: None, label: None }],
-            max_per_day: None,
-        };
-        let inst = Instance {
+    /// A day of 08:00–21:00 in one venue, on a 5-minute grid, without buffers or travel.
+    fn day(rooms: Vec<Room>, persons: Vec<Person>, requests: Vec<Request>) -> Instance {
+        Instance {
             origin: None,
             grid: 5,
             buffer: 0,
@@ -294,21 +288,45 @@ mod tests {
             default_travel: 0,
             days: vec![Day { start: 480, end: 1260 }],
             travel: vec![],
-            rooms: vec![Room { id: "green".into(), venue: "mfa".into(), capacity: 8, unavailable: vec![] }],
-            persons: vec![busy("kz"), busy("ru")],
-            requests: vec![Request {
-                id: "kz-ru".into(),
-                persons: vec!["kz".into(), "ru".into()],
-                duration: 45,
-                weight: 1,
-                size: 6,
-                windows: vec![Span::new(660, 720)],
-                rooms: vec![],
-                after: vec![],
-                fixed: None,
-            }],
+            rooms,
+            persons,
+            requests,
             previous: vec![],
-        };
+        }
+    }
+
+    fn room(id: &str, unavailable: Vec<Span>) -> Room {
+        Room { id: id.into(), venue: "mfa".into(), capacity: 8, unavailable }
+    }
+
+    /// A person busy at these times (minutes from midnight).
+    fn person(id: &str, busy: &[(i64, i64)]) -> Person {
+        let busy = busy.iter().map(|&(start, end)| Busy { start, end, venue: None, label: None }).collect();
+        Person { id: id.into(), present: None, busy, max_per_day: None }
+    }
+
+    /// A meeting of 45 minutes of two persons.
+    fn meeting(id: &str, persons: [&str; 2], windows: Vec<Span>, fixed: Option<Fixed>) -> Request {
+        Request {
+            id: id.into(),
+            persons: persons.iter().map(|p| p.to_string()).collect(),
+            duration: 45,
+            weight: 1,
+            size: 4,
+            windows,
+            rooms: vec![],
+            after: vec![],
+            fixed,
+        }
+    }
+
+    #[test]
+    fn two_ministers_in_the_same_session_are_each_unavailable_not_short_of_a_common_time() {
+        let inst = day(
+            vec![room("green", vec![])],
+            vec![person("kz", &[(600, 720)]), person("ru", &[(600, 720)])],
+            vec![meeting("kz-ru", ["kz", "ru"], vec![Span::new(660, 720)], None)],
+        );
         let plan = solve(&inst, &Options::default()).unwrap();
         let reasons = &plan.unplaced[0].reasons;
         assert_eq!(
@@ -320,41 +338,12 @@ mod tests {
 
     #[test]
     fn blockers_needed_together_are_named_and_no_one_free_at_the_time() {
-        let person = |id: &str, busy: (i64, i64)| Person {
-            id: id.into(),
-            present: None,
-            busy: vec![Busy { start: busy.0, end: busy.1, venue: None, label: None }],
-            max_per_day: None,
-        };
-        let inst = Instance {
-            origin: None,
-            grid: 5,
-            buffer: 0,
-            max_per_day: 8,
-            default_travel: 0,
-            days: vec![Day { start: 480, end: 1260 }],
-            travel: vec![],
-            rooms: vec![Room {
-                id: "green".into(),
-                venue: "mfa".into(),
-                capacity: 8,
-                unavailable: vec![Span::new(600, 720)],
-            }],
+        let inst = day(
+            vec![room("green", vec![Span::new(600, 720)])],
             // Russia's minister is busy that day, but in the evening, not in the window.
-            persons: vec![person("kz", (600, 720)), person("ru", (1080, 1200))],
-            requests: vec![Request {
-                id: "kz-ru".into(),
-                persons: vec!["kz".into(), "ru".into()],
-                duration: 45,
-                weight: 1,
-                size: 6,
-                windows: vec![Span::new(660, 720)],
-                rooms: vec![],
-                after: vec![],
-                fixed: None,
-            }],
-            previous: vec![],
-        };
+            vec![person("kz", &[(600, 720)]), person("ru", &[(1080, 1200)])],
+            vec![meeting("kz-ru", ["kz", "ru"], vec![Span::new(660, 720)], None)],
+        );
         let plan = solve(&inst, &Options::default()).unwrap();
         let reasons = &plan.unplaced[0].reasons;
         assert_eq!(reasons, &[Reason::NoRoomFree, Reason::PersonUnavailable { person: "kz".into() }]);
@@ -366,38 +355,15 @@ mod tests {
 
     #[test]
     fn a_confirmed_meeting_or_the_day_it_fills_is_named_not_the_rooms_and_people_free_then() {
-        let person =
-            |id: &str, busy: Vec<Busy>, max_per_day| Person { id: id.into(), present: None, busy, max_per_day };
-        let evening = || vec![Busy { start: 1080, end: 1200, venue: None, label: None }];
-        let request = |id: &str, persons: [&str; 2], windows, fixed| Request {
-            id: id.into(),
-            persons: persons.iter().map(|p| p.to_string()).collect(),
-            duration: 45,
-            weight: 1,
-            size: 4,
-            windows,
-            rooms: vec![],
-            after: vec![],
-            fixed,
-        };
-        let room = |id: &str, unavailable| Room { id: id.into(), venue: "mfa".into(), capacity: 8, unavailable };
-        let mut inst = Instance {
-            origin: None,
-            grid: 5,
-            buffer: 0,
-            max_per_day: 8,
-            default_travel: 0,
-            days: vec![Day { start: 480, end: 1260 }],
-            travel: vec![],
+        let mut inst = day(
             // A room taken in the evening, and Armenia's minister busy then: neither matters at ten.
-            rooms: vec![room("green", vec![Span::new(1080, 1200)]), room("blue", vec![])],
-            persons: vec![person("kz", vec![], None), person("ru", vec![], None), person("am", evening(), None)],
-            requests: vec![
-                request("kz-ru", ["kz", "ru"], vec![], Some(Fixed { start: 600, room: "green".into() })),
-                request("kz-am", ["kz", "am"], vec![Span::new(600, 660)], None),
+            vec![room("green", vec![Span::new(1080, 1200)]), room("blue", vec![])],
+            vec![person("kz", &[]), person("ru", &[]), person("am", &[(1080, 1200)])],
+            vec![
+                meeting("kz-ru", ["kz", "ru"], vec![], Some(Fixed { start: 600, room: "green".into() })),
+                meeting("kz-am", ["kz", "am"], vec![Span::new(600, 660)], None),
             ],
-            previous: vec![],
-        };
+        );
         let plan = solve(&inst, &Options::default()).unwrap();
         assert_eq!(plan.unplaced[0].reasons, [Reason::LostTo { requests: vec!["kz-ru".into()] }]);
         assert!(freed(&inst, &plan, "kz-am", &plan.unplaced[0].reasons));
