@@ -170,21 +170,34 @@ pub enum Signing {
     Correction { before: Signature, after: Signature, reason: String },
 }
 
-/// What a signature for `participant` makes of the signatures `on_record`: a member signs once,
+/// What a signature is recorded against.
+pub struct SigningFrame<'a> {
+    /// The signatures on record.
+    pub on_record: &'a [Signature],
+    /// The members' stances at adoption.
+    pub stances: &'a [StanceRecord],
+    /// When its meeting began (the start of the meeting's day), where it was adopted at one.
+    pub not_before: Option<jiff::Timestamp>,
+    pub now: jiff::Timestamp,
+}
+
+/// What a signature for `participant` makes of the signatures on record: a member signs once,
 /// so a second record for it corrects the first and must say why (`correction`), and there must be
 /// one to correct. A signature is history: it is never overwritten without a reason the audit
-/// keeps, and it is not dated in the future.
-pub fn signing(
-    on_record: &[Signature],
-    participant: Id,
-    input: SignatureInput,
-    now: jiff::Timestamp,
-) -> Result<Signing, Invalid> {
+/// keeps, and it is dated neither in the future nor before the meeting that adopted the text. A
+/// member that declared no interest in the question takes no part in the document and does not
+/// sign it.
+pub fn signing(frame: &SigningFrame, participant: Id, input: SignatureInput) -> Result<Signing, Invalid> {
     let mut c = Checker::new();
-    let before = on_record.iter().find(|s| s.participant == participant);
-    let signed_at = input.signed_at.or(before.map(|b| b.signed_at)).unwrap_or(now);
-    if signed_at > now + jiff::SignedDuration::from_mins(5) {
+    if frame.stances.iter().any(|s| s.participant == participant && s.stance == Stance::NoInterest) {
+        c.fail("participant", "declared-no-interest");
+    }
+    let before = frame.on_record.iter().find(|s| s.participant == participant);
+    let signed_at = input.signed_at.or(before.map(|b| b.signed_at)).unwrap_or(frame.now);
+    if signed_at > frame.now + jiff::SignedDuration::from_mins(5) {
         c.fail("signed_at", "in-the-future");
+    } else if frame.not_before.is_some_and(|start| signed_at < start) {
+        c.fail("signed_at", "before-meeting");
     }
     let signature = Signature {
         participant,
@@ -321,12 +334,14 @@ mod tests {
         let (kz, ru) = (new_id(), new_id());
         let now = jiff::Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(1);
         let on_record = [signature(kz, "M. Nurtleu")];
+        let frame = SigningFrame { on_record: &on_record, stances: &[], not_before: None, now };
+        let sign = |p, i| signing(&frame, p, i);
         let minister = "Minister for Foreign Affairs";
-        let Ok(Signing::First(first)) = signing(&on_record, ru, input("S. Lavrov", minister, ""), now) else {
+        let Ok(Signing::First(first)) = sign(ru, input("S. Lavrov", minister, "")) else {
             panic!("a first signature")
         };
         assert_eq!((first.person.as_str(), first.signed_at), ("S. Lavrov", now), "signed now unless told");
-        let corrected = signing(&on_record, kz, input("M. Nurtleu (Murat)", minister, "Misspelt"), now).unwrap();
+        let corrected = sign(kz, input("M. Nurtleu (Murat)", minister, "Misspelt")).unwrap();
         assert_eq!(
             corrected,
             Signing::Correction {
@@ -337,12 +352,12 @@ mod tests {
             "the time on record and the position's other languages are kept"
         );
         let Ok(Signing::Correction { after, .. }) =
-            signing(&on_record, kz, input("M. Nurtleu", "Deputy Prime Minister", "Wrong post"), now)
+            sign(kz, input("M. Nurtleu", "Deputy Prime Minister", "Wrong post"))
         else {
             panic!("a correction")
         };
         assert_eq!(after.position, Text::new(&[("en", "Deputy Prime Minister")]), "no stale translation");
-        let refused = |p, i| codes(signing(&on_record, p, i, now).unwrap_err());
+        let refused = |p, i| codes(sign(p, i).unwrap_err());
         assert_eq!(refused(kz, input("Someone else", minister, "  ")), [("correction".to_string(), "already-signed")]);
         assert_eq!(
             refused(ru, input("S. Lavrov", minister, "typo")),
@@ -354,6 +369,15 @@ mod tests {
             ..input("S. Lavrov", minister, "")
         };
         assert_eq!(refused(ru, tomorrow), [("signed_at".to_string(), "in-the-future")]);
+        // Not before its meeting, and not by a member that declared no interest.
+        let tm = new_id();
+        let stances = [StanceRecord { participant: tm, stance: Stance::NoInterest, text: String::new(), at: now }];
+        let meeting = SigningFrame { stances: &stances, not_before: Some(now), ..frame };
+        let early = SignatureInput { signed_at: Some(jiff::Timestamp::UNIX_EPOCH), ..input("S. Lavrov", minister, "") };
+        assert_eq!(codes(signing(&meeting, ru, early).unwrap_err()), [("signed_at".to_string(), "before-meeting")]);
+        assert!(signing(&meeting, ru, input("S. Lavrov", minister, "")).is_ok(), "at the meeting");
+        let uninterested = signing(&meeting, tm, input("R. Meredov", minister, "")).unwrap_err();
+        assert_eq!(codes(uninterested), [("participant".to_string(), "declared-no-interest")]);
     }
 
     #[test]

@@ -1017,7 +1017,20 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
     if !matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed) {
         return Err(AppError::refused("only-adopted-signed"));
     }
-    let signing = decisions::signing(&d.signatures, participant, input.validate()?, jiff::Timestamp::now())?;
+    let not_before = match &d.meeting {
+        Some(m) => {
+            let event = store::events::by_slug(&state.store, &m.event_slug).await?;
+            m.meeting.date.in_tz(&event.time_zone).ok().map(|day| day.timestamp())
+        }
+        None => None,
+    };
+    let frame = decisions::SigningFrame {
+        on_record: &d.signatures,
+        stances: &d.stances,
+        not_before,
+        now: jiff::Timestamp::now(),
+    };
+    let signing = decisions::signing(&frame, participant, input.validate()?)?;
     let mut tx = state.store.begin().await?;
     store::documents::sign(&mut tx, &ctx.actor, d.doc.id, signing).await?;
     if d.doc.status == DocumentStatus::Adopted {

@@ -238,10 +238,12 @@ async fn document(
             .with_context(|| format!("the {language} translation"))?;
         store::documents::add_version(tx, system, &doc, translation).await?;
     }
+    let mut stances = Vec::new();
     for s in d.stances {
         let s = s.validate()?;
         let record = StanceRecord { participant: code(&s.participant)?, stance: s.stance, text: s.text, at: now };
-        store::documents::state_stance(tx, system, doc.id, record).await?;
+        store::documents::state_stance(tx, system, doc.id, record.clone()).await?;
+        stances.push(record);
     }
     let after = match d.status {
         DocumentStatus::Draft => return Ok(()),
@@ -256,7 +258,8 @@ async fn document(
     let mut doc_now = store::documents::replace(tx, system, &doc, after).await?;
     let mut signed = Vec::new();
     for s in d.signatures {
-        let signing = domain::decisions::signing(&signed, code(&s.participant)?, s.validate()?, now)?;
+        let frame = domain::decisions::SigningFrame { on_record: &signed, stances: &stances, not_before: None, now };
+        let signing = domain::decisions::signing(&frame, code(&s.participant)?, s.validate()?)?;
         if let Signing::First(signature) = &signing {
             signed.push(signature.clone());
         }

@@ -264,6 +264,14 @@ async fn negotiation(app: TestApp) {
         "signed_at": "2099-04-11T08:20:00Z", "place": { "ru": "Алматы" } });
     let refused = app.json(&secretariat, "POST", &signatures, &future).await;
     assert_eq!(refused.json()["error"]["field"], "signed_at", "not in the future: {}", refused.body);
+    let early = json!({ "participant": "TJ", "person": "С. Мухриддин", "position": { "ru": "Министр" },
+        "signed_at": "2025-04-01T08:20:00Z", "place": { "ru": "Алматы" } });
+    let refused = app.json(&secretariat, "POST", &signatures, &early).await;
+    assert_eq!(refused.json()["error"]["field"], "signed_at", "not before its meeting: {}", refused.body);
+    let uninterested = json!({ "participant": "TM", "person": "Р. Мередов", "position": { "ru": "Министр" },
+        "place": { "ru": "Алматы" } });
+    let refused = app.json(&secretariat, "POST", &signatures, &uninterested).await;
+    assert!(refused.body.contains("declared no interest"), "Turkmenistan declared no interest: {}", refused.body);
     let untimed = json!({ "participant": "TJ", "person": "С. Мухриддин", "position": { "ru": "Министр" },
         "place": { "ru": "Алматы" } });
     assert_eq!(app.json(&secretariat, "POST", &signatures, &untimed).await.status, StatusCode::CREATED, "signed now");
