@@ -337,9 +337,7 @@ mod tests {
         let frame = SigningFrame { on_record: &on_record, stances: &[], not_before: None, now };
         let sign = |p, i| signing(&frame, p, i);
         let minister = "Minister for Foreign Affairs";
-        let Ok(Signing::First(first)) = sign(ru, input("S. Lavrov", minister, "")) else {
-            panic!("a first signature")
-        };
+        let Ok(Signing::First(first)) = sign(ru, input("S. Lavrov", minister, "")) else { panic!("a first signature") };
         assert_eq!((first.person.as_str(), first.signed_at), ("S. Lavrov", now), "signed now unless told");
         let corrected = sign(kz, input("M. Nurtleu (Murat)", minister, "Misspelt")).unwrap();
         assert_eq!(

@@ -479,18 +479,33 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
     tx.commit().await?;
     // Counted from the outcomes, not the plan: the plan holds the confirmed meetings too, and not
     // the requests left out before the scheduler saw them (outside the hours, no head to meet).
-    let open: Vec<&Outcome> =
-        s.requests.iter().filter(|r| r.item.is_none()).filter_map(|r| outcomes.get(&r.id)).collect();
-    let placed = open.iter().filter(|o| matches!(o, Outcome::Placed { .. })).count();
-    Ok(Run { placed, unplaced: open.len() - placed, plan })
+    let counted = counts(s.requests.iter().filter(|r| r.item.is_none()).map(|r| outcomes.get(&r.id)));
+    Ok(Run { counted, plan })
+}
+
+/// How many of the requests not yet confirmed are placed, and how many left out, by their outcomes.
+#[derive(serde::Serialize)]
+struct Counts {
+    placed: usize,
+    unplaced: usize,
+}
+
+fn counts<'a>(outcomes: impl Iterator<Item = Option<&'a Outcome>>) -> Counts {
+    let mut counted = Counts { placed: 0, unplaced: 0 };
+    for outcome in outcomes {
+        match outcome {
+            Some(Outcome::Placed { .. }) => counted.placed += 1,
+            Some(Outcome::Unplaced { .. }) => counted.unplaced += 1,
+            None => {}
+        }
+    }
+    counted
 }
 
 /// What a scheduler run did, for its caller.
 struct Run {
     plan: schedule::Plan,
-    /// Requests not yet confirmed that it placed, and that it left out.
-    placed: usize,
-    unplaced: usize,
+    counted: Counts,
 }
 
 /// Makes programme items of the placed, accepted requests named (all of them if none is named).
@@ -598,6 +613,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
         "grid": if host { grid(&s, state, lang) } else { Value::Null },
         "by_delegation": by_delegation(&s, state, lang),
         "settings": s.settings,
+        "counts": host.then(|| counts(s.requests.iter().filter(|r| r.item.is_none()).map(|r| r.outcome.as_ref()))),
         "new_request": domain::new_id(),
     });
     render::page(state, ctx, "bilaterals/show.html", model)
@@ -763,7 +779,7 @@ async fn api_schedule(
     };
     let run = run(&state, &ctx, &s, settings).await?;
     Ok(Json(json!({
-        "placed": run.placed, "unplaced": run.unplaced, "objective": run.plan.objective,
+        "placed": run.counted.placed, "unplaced": run.counted.unplaced, "objective": run.plan.objective,
         "proven_optimal": run.plan.proven_optimal,
     })))
 }

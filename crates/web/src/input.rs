@@ -137,7 +137,10 @@ impl Form {
 
     /// A number field; an unreadable one is refused, naming the field.
     pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<T, crate::AppError> {
-        self.get(name).trim().parse().map_err(|_| crate::AppError::field(name, "invalid-number"))
+        match self.get(name).trim() {
+            "" => Err(crate::AppError::field(name, "required")),
+            value => value.parse().map_err(|_| crate::AppError::field(name, "invalid-number")),
+        }
     }
 
     /// A number field that may be left empty.

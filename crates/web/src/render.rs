@@ -203,14 +203,42 @@ pub fn file(body: impl Into<axum::body::Body>, mime: &str, disposition: Disposit
     };
     let headers = [
         (axum::http::header::CONTENT_TYPE, mime.to_string()),
-        (axum::http::header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{name}\"")),
+        (axum::http::header::CONTENT_DISPOSITION, content_disposition(disposition, name)),
     ];
     (headers, body.into()).into_response()
+}
+
+/// The header naming a file (RFC 6266): a name in Cyrillic ("СМИД-2025-18-v2-ru.pdf") goes as
+/// UTF-8 in `filename*`, which browsers read, with an ASCII stand-in in `filename` for those that
+/// do not.
+fn content_disposition(disposition: &str, name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' && c != '%' { c } else { '_' }).collect();
+    if ascii == name {
+        return format!("{disposition}; filename=\"{name}\"");
+    }
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_in_cyrillic_goes_as_utf8_beside_an_ascii_stand_in() {
+        assert_eq!(content_disposition("inline", "programme-en.pdf"), "inline; filename=\"programme-en.pdf\"");
+        assert_eq!(
+            content_disposition("inline", "СМИД-1.pdf"),
+            "inline; filename=\"____-1.pdf\"; filename*=UTF-8''%D0%A1%D0%9C%D0%98%D0%94-1.pdf"
+        );
+    }
 
     #[test]
     fn a_number_given_to_a_message_takes_its_plural_form() {

@@ -567,6 +567,17 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
     for value in ["value=\"10:00\"", "value=\"19:00\"", "value=\"15\"", "value=\"10\"", "value=\"6\""] {
         assert!(page.contains(value), "the form offers the last run's {value}");
     }
+    assert!(page.contains("id=\"last-run\"") && page.contains("placed"), "the run's result is said: {page}");
+    // A number left out is asked for, and stays out rather than the last run's coming back.
+    let blank = [("day_starts", "10:00"), ("day_ends", "19:00"), ("grid", ""), ("buffer", "10"), ("max_per_day", "6")];
+    let refused = app.form(&host, "/events/almaty-2025/bilaterals/schedule", &blank).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("This field is required.")
+            && refused.body.contains("name=\"grid\" type=\"number\" min=\"1\" max=\"60\" value=\"\""),
+        "{}",
+        refused.body
+    );
     let kept = app.get(&host, &instance).await.json();
     assert_eq!((&kept["buffer"], &kept["grid"], &kept["max_per_day"]), (&json!(10), &json!(15), &json!(6)));
     // Through the API, what a run leaves out is the last run's.
