@@ -89,6 +89,17 @@ names!(DocumentStatus {
     Signed => "signed",
 });
 
+impl DocumentKind {
+    /// What a document of this kind is called in a status, as the key of its name: a draft
+    /// decision, once adopted, is a decision.
+    pub fn name_in(self, status: DocumentStatus) -> &'static str {
+        match (self, status) {
+            (DocumentKind::DraftDecision, DocumentStatus::Adopted | DocumentStatus::Signed) => "decision",
+            (kind, _) => kind.as_str(),
+        }
+    }
+}
+
 impl DocumentStatus {
     /// Whether the text may still change.
     pub fn is_open(self) -> bool {

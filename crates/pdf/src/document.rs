@@ -1,5 +1,5 @@
 //! A document version (a draft, with its watermark) or an adopted text with its signature block:
-//! the heading of the body, the kind and register number, the title, the numbered paragraphs, the
+//! the heading of the body, the kind and register number, the title, the paragraphs, the
 //! place and date, the signatures in the body's protocol order, and the special opinions and
 //! reservations.
 
@@ -9,7 +9,7 @@ use crate::engine::Document;
 use crate::{PdfError, glyphs, to_json};
 
 /// A document version or an adopted text, ready to print. Every string is already in the chosen
-/// language; the template adds only the paragraph numbers ("1.", "2.", …), the dash of a missing
+/// language; the template adds only a draft's paragraph numbers ("¶ 1", …), the dash of a missing
 /// signature, the page numbers and the "SHA-256:" label.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentPdf {
@@ -27,7 +27,8 @@ pub struct DocumentPdf {
     pub title: String,
     /// e.g. "Version 3 · 11 April 2025" or «Принят 11 апреля 2025 г.» (empty: not printed).
     pub version_line: String,
-    /// The operative text, one string per paragraph; printed justified and numbered "1.", "2.", …
+    /// The text, one string per paragraph, with the numbering it carries itself; printed justified,
+    /// a draft's with the register's paragraph numbers ("¶ 1") that amendments name.
     pub paragraphs: Vec<String>,
     /// e.g. "Done at Almaty on 11 April 2025 in one original in Russian." (adopted texts).
     pub place_and_date: Option<String>,
@@ -59,7 +60,7 @@ pub struct SignatureLine {
 }
 
 /// Renders a document version or an adopted text: A4, the body centred at the top, the kind and
-/// the register number, the title in bold, the paragraphs justified and numbered, the place and
+/// the register number, the title in bold, the paragraphs justified (a draft's numbered), the place and
 /// date, the signature block as two columns (heading left, signer and position right, or "—"),
 /// the notes, then, at the foot of the last page, the SHA-256. A draft has its watermark across
 /// every page. Pages are numbered "n / total". The PDF title is [`DocumentPdf::title`].

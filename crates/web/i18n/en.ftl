@@ -623,6 +623,7 @@ documents-text = Text
 documents-versions = Versions
 documents-on-behalf-of = On behalf of
 document-kind-draft_decision = Draft decision
+document-kind-decision = Decision
 document-kind-statement = Statement
 document-kind-agreement = Agreement
 document-kind-protocol = Protocol

@@ -614,6 +614,7 @@ documents-text = Мәтін
 documents-versions = Редакциялар
 documents-on-behalf-of = Атынан
 document-kind-draft_decision = Шешім жобасы
+document-kind-decision = Шешім
 document-kind-statement = Мәлімдеме
 document-kind-agreement = Келісім
 document-kind-protocol = Хаттама

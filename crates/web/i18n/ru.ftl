@@ -629,6 +629,7 @@ documents-text = Текст
 documents-versions = Редакции
 documents-on-behalf-of = От имени
 document-kind-draft_decision = Проект решения
+document-kind-decision = Решение
 document-kind-statement = Заявление
 document-kind-agreement = Соглашение
 document-kind-protocol = Протокол

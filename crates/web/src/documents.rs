@@ -325,7 +325,7 @@ fn document_json(
     let code = |id: Id| participants.iter().find(|p| p.id == id).map(|p| p.code.clone());
     json!({
         "id": d.id, "register_number": d.register_number, "kind": d.kind,
-        "kind_shown": state.i18n.t(lang, &format!("document-kind-{}", d.kind.as_str()), &[]),
+        "kind_shown": state.i18n.t(lang, &format!("document-kind-{}", d.kind.name_in(d.status)), &[]),
         "title": d.title, "title_shown": d.title.get(lang), "original_language": d.original_language,
         "classification": d.classification, "readers": d.readers.iter().filter_map(|r| code(*r)).collect::<Vec<_>>(),
         "initiator": d.initiator.and_then(code), "status": d.status, "forwarded_to": d.forwarded_to,
@@ -1415,10 +1415,15 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
         }
         None => (Vec::new(), Vec::new(), None),
     };
+    let draft = frozen.is_none_or(|f| number < f.version);
     let data = pdf::DocumentPdf {
         language: language.clone(),
         body: d.body.name.get(&language).to_string(),
-        kind: t(&format!("document-kind-{}", d.doc.kind.as_str())),
+        // A draft version of an adopted decision is still printed as the draft it was.
+        kind: t(&format!(
+            "document-kind-{}",
+            d.doc.kind.name_in(if draft { DocumentStatus::Draft } else { d.doc.status })
+        )),
         register_number: d.doc.register_number.clone(),
         title: d.doc.title.get(&language).to_string(),
         version_line: match (adopted_text, authentic, corrected) {
@@ -1434,7 +1439,7 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
         place_and_date,
         signature_block: block,
         notes,
-        watermark: frozen.is_none_or(|f| number < f.version).then(|| t("document-pdf-draft")),
+        watermark: draft.then(|| t("document-pdf-draft")),
         sha256: authentic.map(|f| f.sha256.clone()),
     };
     let bytes = crate::pdfs::render(move || pdf::document(&data)).await?;

@@ -358,6 +358,10 @@ async fn negotiation(app: TestApp) {
         assert!(text.contains(&frozen[..16]), "the hash is printed");
         assert!(text.contains("К пункту 2."), "the reservation is noted");
         assert!(!text.contains("ПРОЕКТ"), "the adopted text is no draft");
+        assert!(
+            text.contains("Решение") && !text.contains("Проект решения"),
+            "an adopted draft decision is a decision"
+        );
     }
     // The translation of the adopted text carries the signatures too, but not the original's hash.
     let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=en")).await;

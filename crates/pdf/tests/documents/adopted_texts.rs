@@ -97,11 +97,10 @@ fn russian_adopted_text_has_its_signatures_in_the_given_order_with_dash_note_and
             "За Республику Казахстан",
         ],
     );
-    // The heading, the paragraphs with their numbers, the place and date, then the block, then
-    // the note and the hash, in the document's order.
+    // The heading, the paragraphs as written (an adopted text shows no register numbers), the place
+    // and date, then the block, then the note and the hash, in the document's order.
     let sha_line = format!("SHA-256: {SHA256}");
-    let numbered: Vec<String> =
-        document.paragraphs.iter().enumerate().map(|(i, p)| normalised(&format!("{}. {p}", i + 1))).collect();
+    let numbered: Vec<String> = document.paragraphs.iter().map(|p| normalised(p)).collect();
     let mut in_order = vec![
         "Совет министров иностранных дел Содружества Независимых Государств",
         "Решение",
@@ -137,6 +136,7 @@ fn russian_adopted_text_has_its_signatures_in_the_given_order_with_dash_note_and
     assert!(line_of("За Республику Казахстан").contains("М. Нуртлеу"), "{layout}");
 
     assert!(!text.contains("ПРОЕКТ"), "no watermark on an adopted text:\n{text}");
+    assert!(!text.contains("1. Утвердить") && !text.contains('¶'), "no register numbers on an adopted text:\n{text}");
     assert_eq!(pdf.info("Title").as_deref(), Some(document.title.as_str()));
 }
 
@@ -171,7 +171,7 @@ fn kazakh_adopted_text_keeps_the_kazakh_letters() {
         &[
             "Тәуелсіз Мемлекеттер Достастығы Сыртқы істер министрлері кеңесі",
             "Көпжоспарлы консультациялар жоспары туралы",
-            &format!("1. {paragraph}"),
+            paragraph,
             "Алматы қаласында 2025 жылғы 11 сәуірде бір түпнұсқа данада жасалды.",
             "М. Нұртілеу",
             "Сыртқы істер министрі",
@@ -217,10 +217,15 @@ fn english_draft_version_has_its_watermark_and_no_signature_block() {
             "Draft decision",
             "CFM/2025/05",
             "Version 3 · 11 April 2025",
-            "1. To approve the Plan of multi-level consultations for 2025–2026 (annexed).",
-            "2. To request the Executive Committee to report on its implementation.",
+            "¶",
+            "To approve the Plan of multi-level consultations for 2025–2026 (annexed).",
+            "¶",
+            "To request the Executive Committee to report on its implementation.",
         ],
     );
+    // A draft's paragraphs carry the register's numbers, which amendments name, apart from the text.
+    assert_eq!(text.matches('¶').count(), 2, "{text}");
+    assert!(!text.contains("1. To approve"), "{text}");
     assert!(!text.contains("SHA-256"), "no hash on a draft:\n{text}");
     assert!(!text.contains('—'), "no signature dash on a draft:\n{text}");
     assert_eq!(pdf.info("Title").as_deref(), Some(document.title.as_str()));
@@ -248,11 +253,11 @@ fn markup_in_the_text_is_printed_literally() {
         &text,
         &[
             "Title with #strong[markup] and $y$",
-            &format!("1. {markup}"),
-            "2. = Not a heading",
-            "3. - not a list",
-            "4. 2. not an enum",
-            "5. A line and the next line",
+            markup,
+            "= Not a heading",
+            "- not a list",
+            "2. not an enum",
+            "A line and the next line",
             "#panic(\"injected\")",
             "*note* #emph[x]",
         ],
@@ -324,7 +329,8 @@ fn a_fifty_page_document_renders_with_the_hash_on_the_last_page_only() {
         assert!(page.replace(' ', "").ends_with(&page_number), "no page number on page {}:\n{page}", number + 1);
     }
     let text = normalised(&text);
-    let paragraphs: Vec<String> = (1..=540).map(|n| format!("{n}. Пункт {n}:")).collect();
+    assert_eq!(text.matches('¶').count(), 540, "each paragraph of a draft has its register number");
+    let paragraphs: Vec<String> = (1..=540).map(|n| format!("Пункт {n}:")).collect();
     assert_in_order(&text, &paragraphs.iter().map(String::as_str).collect::<Vec<_>>());
     let signatures: Vec<String> = (1..=12).map(|n| format!("За государство {n:02} Подписант {n:02}")).collect();
     assert_in_order(&text, &signatures.iter().map(String::as_str).collect::<Vec<_>>());
