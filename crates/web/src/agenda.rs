@@ -194,6 +194,7 @@ impl Sitting {
         let reach = crate::documents::reach(state, ctx).await?;
         let documents = store::documents::of_meeting(&state.store, self.meeting.meeting.id).await?;
         let code = |id: Id| self.participants.iter().find(|p| p.id == id).map(|p| p.code.clone());
+        let name = |id: Id| self.participants.iter().find(|p| p.id == id).map(|p| p.short_name.get(lang).to_string());
         let formats: Vec<Value> = self
             .formats()
             .into_iter()
@@ -212,6 +213,7 @@ impl Sitting {
                             .collect();
                         let mut question = self.question_json(state, &RevisionItem::from(i), lang);
                         question["initiator"] = json!(i.initiator.and_then(code));
+                        question["initiator_shown"] = json!(i.initiator.and_then(name));
                         question["rapporteur"] = json!(i.rapporteur);
                         question["rapporteur_shown"] = json!(i.rapporteur.get(lang));
                         question["version"] = json!(i.version);

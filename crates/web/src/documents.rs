@@ -171,7 +171,14 @@ impl Dossier {
     /// Asked for a version or language it has no text in: what it has, per language, original first,
     /// each language by its name in the reader's. A language with no text at all is the problem,
     /// whatever the version.
-    fn no_text(&self, state: &AppState, reader: &str, number: Option<u32>, language: &str) -> AppError {
+    /// `asked` names the parameter that gave the version.
+    fn no_text(
+        &self,
+        state: &AppState,
+        reader: &str,
+        (asked, number): (&str, Option<u32>),
+        language: &str,
+    ) -> AppError {
         let name = |l: &str| match crate::i18n::LANGUAGES.contains(&l) {
             true => state.i18n.t(reader, &format!("lang-{l}"), &[]),
             false => l.to_string(),
@@ -192,7 +199,7 @@ impl Dossier {
         let (field, code) = match number.filter(|_| languages.contains(&language)) {
             Some(n) => {
                 args.push(("number", n.to_string()));
-                ("version", "no-version-in-language")
+                (asked, "no-version-in-language")
             }
             None => ("lang", "no-text-in-language"),
         };
@@ -323,12 +330,14 @@ fn document_json(
     state: &AppState,
 ) -> Value {
     let code = |id: Id| participants.iter().find(|p| p.id == id).map(|p| p.code.clone());
+    let initiator = d.initiator.and_then(|id| participants.iter().find(|p| p.id == id));
     json!({
         "id": d.id, "register_number": d.register_number, "kind": d.kind,
         "kind_shown": state.i18n.t(lang, &format!("document-kind-{}", d.kind.name_in(d.status)), &[]),
         "title": d.title, "title_shown": d.title.get(lang), "original_language": d.original_language,
         "classification": d.classification, "readers": d.readers.iter().filter_map(|r| code(*r)).collect::<Vec<_>>(),
-        "initiator": d.initiator.and_then(code), "status": d.status, "forwarded_to": d.forwarded_to,
+        "initiator": initiator.map(|p| p.code.clone()),
+        "initiator_shown": initiator.map(|p| p.short_name.get(lang)), "status": d.status, "forwarded_to": d.forwarded_to,
         "frozen": d.frozen, "version": d.version, "agenda_item": d.agenda_item_id,
         "body": body.map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) })),
         "meeting": meeting.map(|m| json!({ "id": m.meeting.id, "slug": m.meeting.slug, "event": m.event_slug,
@@ -639,6 +648,16 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     model["manages"] = json!(manages);
     model["keeps"] = json!(authorize(&ctx.actor, d.keeper()).is_ok());
     model["members"] = json!(members);
+    // The bodies a decision may be forwarded to, for the adoption form: every other.
+    if manages {
+        let bodies = store::bodies::list(&state.store).await?;
+        let others: Vec<Value> = bodies
+            .iter()
+            .filter(|b| b.id != d.body.id)
+            .map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) }))
+            .collect();
+        model["other_bodies"] = json!(others);
+    }
     model["stances_all"] = json!(Stance::ALL);
     model["open"] = json!(d.doc.status.is_open());
     model["decided"] = json!(d.doc.goes_to_decision());
@@ -1297,13 +1316,14 @@ struct ChangesQuery {
     lang: Option<String>,
 }
 
-fn compared(d: &Dossier, query: &ChangesQuery, lang: &str) -> Result<Value, AppError> {
+fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> Result<Value, AppError> {
     let language = query.lang.clone().unwrap_or_else(|| d.doc.original_language.clone());
-    let latest = d.latest(Some(&language)).ok_or(AppError::NotFound)?.number;
+    let no_text = |asked: (&str, Option<u32>)| d.no_text(state, lang, asked, &language);
+    let latest = d.latest(Some(&language)).ok_or_else(|| no_text(("to", None)))?.number;
     let to = query.to.unwrap_or(latest);
     let from = query.from.unwrap_or(to.saturating_sub(1).max(1));
-    let old = d.version(from, &language).ok_or_else(|| AppError::field("from", "unknown"))?;
-    let new = d.version(to, &language).ok_or_else(|| AppError::field("to", "unknown"))?;
+    let old = d.version(from, &language).ok_or_else(|| no_text(("from", Some(from))))?;
+    let new = d.version(to, &language).ok_or_else(|| no_text(("to", Some(to))))?;
     let paragraphs: Vec<Value> = changes::compare(old, new, &d.amendments)
         .into_iter()
         .map(|c| {
@@ -1329,7 +1349,7 @@ async fn changes_page(
     let d = Dossier::load(&state, &ctx, id).await?;
     let model = json!({
         "document": document_json(&d.doc, &d.participants, Some(&d.body), d.meeting.as_ref(), ctx.lang, &state),
-        "changes": compared(&d, &query, ctx.lang)?,
+        "changes": compared(&state, &d, &query, ctx.lang)?,
     });
     render::page(&state, &ctx, "documents/changes.html", model)
 }
@@ -1341,7 +1361,7 @@ async fn api_changes(
     QueryParams(query): QueryParams<ChangesQuery>,
 ) -> Result<Json<Value>, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    Ok(Json(compared(&d, &query, ctx.lang)?))
+    Ok(Json(compared(&state, &d, &query, ctx.lang)?))
 }
 
 // ---- The PDF ----
@@ -1359,9 +1379,12 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
     let number = match (query.version, &d.doc.frozen) {
         (Some(n), _) => n,
         (None, Some(frozen)) if d.version(frozen.version, &language).is_some() => frozen.version,
-        (None, _) => d.latest(Some(&language)).ok_or_else(|| d.no_text(state, ctx.lang, None, &language))?.number,
+        (None, _) => {
+            d.latest(Some(&language)).ok_or_else(|| d.no_text(state, ctx.lang, ("version", None), &language))?.number
+        }
     };
-    let v = d.version(number, &language).ok_or_else(|| d.no_text(state, ctx.lang, Some(number), &language))?;
+    let v =
+        d.version(number, &language).ok_or_else(|| d.no_text(state, ctx.lang, ("version", Some(number)), &language))?;
     let t = |key: &str| state.i18n.t(&language, key, &[]);
     // The adopted version is printed with its signatures in every language; the frozen hash is
     // the original's, so only the original carries it. A later version of an adopted document is

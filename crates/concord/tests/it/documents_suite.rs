@@ -182,6 +182,10 @@ async fn negotiation(app: TestApp) {
     assert!(changed[0]["segments"].to_string().contains("расширенном"));
     let page = app.get(&kz, &format!("/documents/{id}/changes?from=1&to=2")).await;
     assert!(page.body.contains("<ins>расширенном </ins>"), "{}", page.body);
+    // A version it lacks is named, with the versions it has.
+    let missing = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=1&to=9")).await;
+    assert_eq!((missing.status, &missing.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("to")));
+    assert!(missing.body.contains("no version 9") && missing.body.contains("Russian: 1, 2"), "{}", missing.body);
 
     let stances = format!("{DOCUMENTS}/{id}/stances");
     let reservation = app
@@ -204,6 +208,7 @@ async fn negotiation(app: TestApp) {
     assert_eq!(reply.json()["outcome"]["result"], "blocked", "an objection blocks consensus");
     let page = app.get(&secretariat, &format!("/documents/{id}")).await.body;
     assert!(page.contains("Record as not adopted") && !page.contains(">Adopt<"), "the button says what it does");
+    assert!(page.contains("<option value=\"cis-chs\">"), "the body it goes on to is chosen, not typed: {page}");
     let read_before = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "joins" })).await;
     let stale = app
@@ -582,6 +587,15 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     };
     let first = extended(app.get(&ru, &api).await.json());
     assert!(first["adopted_at"].is_string(), "the demo's agenda is adopted");
+    // Initiators by their names in the reader's language, not their codes.
+    let initiated: Vec<&Value> =
+        first["items"].as_array().unwrap().iter().filter(|i| i["initiator"].is_string()).collect();
+    assert!(!initiated.is_empty());
+    let shown = app.get(&ru, page).await.body;
+    for item in initiated {
+        let name = item["initiator_shown"].as_str().unwrap();
+        assert!(name != item["initiator"] && shown.contains(&format!(": {name}")), "{name} in {shown}");
+    }
     let adopted_shown = first["adopted_shown"].as_str().unwrap();
     assert!(adopted_shown.ends_with(", 10:00"), "at 10:00 in Almaty, not in UTC: {adopted_shown}");
     assert_eq!((&first["revision"], first["revisions"].as_array().unwrap().len()), (&json!(1), 0));
