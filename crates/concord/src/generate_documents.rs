@@ -423,6 +423,7 @@ fn particulars(
         body: body.to_string(),
         meeting,
         agenda_item: None,
+        agenda_format: None,
         kind,
         register_number,
         title: Text::new(&title),
@@ -560,6 +561,7 @@ async fn big_document(
         body: body.to_string(),
         meeting: None,
         agenda_item: None,
+        agenda_format: None,
         kind: DocumentKind::Agreement,
         register_number: format!("{}/G/BIG/{pages}", body.to_uppercase()),
         title: Text::new(&[

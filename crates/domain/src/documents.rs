@@ -165,6 +165,10 @@ pub struct DocumentFields {
     /// The agenda item's number in the meeting's agenda.
     #[serde(default)]
     pub agenda_item: Option<u32>,
+    /// The format whose agenda the number is in; without it, the extended format's where it has
+    /// that number (documents are considered there), else the narrow format's.
+    #[serde(default)]
+    pub agenda_format: Option<crate::events::Format>,
     pub kind: DocumentKind,
     pub register_number: String,
     pub title: Text,
@@ -254,14 +258,19 @@ impl DocumentFields {
         };
         let readers: Vec<Id> = self.readers.iter().filter_map(|r| id_of(r, "readers")).collect();
         let initiator = self.initiator.as_deref().and_then(|i| id_of(i, "initiator"));
-        // An item number names the extended format's item first: documents are considered there.
         let agenda_item = self.agenda_item.and_then(|n| {
-            let mut items: Vec<&AgendaItem> = names.agenda.iter().filter(|i| i.number == n).collect();
+            let mut items: Vec<&AgendaItem> = names
+                .agenda
+                .iter()
+                .filter(|i| i.number == n && self.agenda_format.is_none_or(|f| i.format == f))
+                .collect();
             items.sort_by_key(|i| i.format != crate::events::Format::Extended);
             items.first().map(|i| i.id)
         });
-        if self.agenda_item.is_some() && agenda_item.is_none() {
-            c.fail(if names.meeting.is_some() { "agenda_item" } else { "meeting" }, "unknown");
+        match (self.agenda_item, agenda_item) {
+            (Some(_), _) if names.meeting.is_none() => c.fail("meeting", "required"),
+            (Some(n), None) => c.fail_with("agenda_item", "no-agenda-item", vec![("number", n.to_string())]),
+            _ => {}
         }
         if self.paragraphs.is_empty() {
             c.fail("paragraphs", "required");
@@ -840,6 +849,7 @@ mod tests {
             body: "cis-cfm".into(),
             meeting: None,
             agenda_item: None,
+            agenda_format: None,
             kind: DocumentKind::DraftDecision,
             register_number: "CFM/1".into(),
             title: Text::new(&[("ru", "Проект решения")]),
@@ -866,6 +876,7 @@ mod tests {
             body: "cis-cfm".into(),
             meeting: None,
             agenda_item: None,
+            agenda_format: None,
             kind: DocumentKind::Note,
             register_number: number.into(),
             title: Text::new(&[("ru", "Записка")]),

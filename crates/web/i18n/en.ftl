@@ -924,6 +924,7 @@ error-declared-no-interest = A member that declared no interest takes no part in
 error-before-meeting = A document is signed at or after the meeting that adopted it, not before.
 error-invalid-date-time = Not a date and time; use YYYY-MM-DD and HH:MM.
 error-meeting-for-internal-paper = An accreditation officer keeps internal papers for a meeting at its event: give the meeting (for example almaty-2025/cis-cfm).
+error-no-agenda-item = The meeting’s agenda has no item { $number } in that format.
 error-no-version-in-language = This document has no version { $number } in “{ $language }”. Its texts, by language and version: { $available }.
 error-no-text-in-language = This document has no text in “{ $language }”. Its texts, by language and version: { $available }.
 error-already-signed = This member's signature is already on record. To correct it, give the reason for the correction.

@@ -560,10 +560,18 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
             Some(n) => Some(n.parse().map_err(|_| AppError::field("agenda_item", "invalid-number"))?),
             None => None,
         };
+        let agenda_format = match optional("agenda_format") {
+            Some(f) => Some(
+                serde_json::from_value(Value::String(f))
+                    .map_err(|_| AppError::field("agenda_format", "invalid-choice"))?,
+            ),
+            None => None,
+        };
         let fields = DocumentFields {
             body: form.get("body").to_string(),
             meeting: optional("meeting"),
             agenda_item,
+            agenda_format,
             kind,
             register_number: form.get("register_number").to_string(),
             title: domain::Text::new(&[(form.get("language"), form.get("title"))]),

@@ -820,6 +820,23 @@ async fn bad_input_is_named_by_its_field() {
     let twice = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/2", "title": { "ru": "x" },
         "original_language": "ru", "classification": "public", "paragraphs": ["x"] });
     assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &twice).await), "register_number");
+    // An agenda item is named by its number in a format; one the agenda lacks says so.
+    let agenda = app.get(&secretariat, "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda").await.json();
+    let narrow_second = agenda_items(&agenda)
+        .into_iter()
+        .find(|(format, item)| format == "narrow" && item["number"] == 2)
+        .map(|(_, item)| item["id"].clone())
+        .unwrap();
+    let filed = |number: u32, format: &str| {
+        json!({ "body": "cis-cfm", "meeting": "almaty-2025/cis-cfm", "agenda_item": number, "agenda_format": format,
+            "kind": "note", "register_number": format!("TEST/{format}/{number}"), "title": { "ru": "x" },
+            "original_language": "ru", "classification": "public", "paragraphs": ["x"] })
+    };
+    let narrow = app.json(&secretariat, "POST", DOCUMENTS, &filed(2, "narrow")).await;
+    assert_eq!(narrow.json()["document"]["agenda_item"], narrow_second, "{}", narrow.body);
+    let missing = app.json(&secretariat, "POST", DOCUMENTS, &filed(18, "extended")).await;
+    assert!(missing.body.contains("no item 18"), "{}", missing.body);
+    assert_eq!(field(missing), "agenda_item");
     // A page that is no number is named, on the API and on the page, not left to the parser's words.
     assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page=abc")).await), "page");
     let page = app.get(&kz, "/documents?q=%D1%81%D0%BE%D1%82%D1%80%D1%83%D0%B4%D0%BD%D0%B8%D1%87%D0%B5%D1%81%D1%82%D0%B2%D0%B5&page=abc").await;
