@@ -148,6 +148,9 @@ struct Accounts {
     press: EventAccount,
     delegations_at: String,
     member_states: Vec<String>,
+    /// Organisations that send a delegation (the CIS Executive Committee): an accreditation
+    /// officer each, who answers the bilaterals asked of it, and no ministry.
+    organisations: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +179,7 @@ pub fn accounts() -> Result<(Vec<String>, String)> {
         names.push(format!("ministry-{}", code.to_lowercase()));
         names.push(format!("delegation-{}", code.to_lowercase()));
     }
+    names.extend(a.organisations.iter().map(|code| format!("delegation-{}", code.to_lowercase())));
     Ok((names, a.password))
 }
 
@@ -332,6 +336,13 @@ pub async fn load(store: &Store) -> Result<()> {
             format!("delegation-{lower}"),
             format!("Accreditation officer ({code})"),
             vec![Role::AccreditationOfficer { event: delegation_event, participant }],
+        ));
+    }
+    for code in &a.organisations {
+        accounts.push((
+            format!("delegation-{}", code.to_lowercase()),
+            format!("Accreditation officer ({code})"),
+            vec![Role::AccreditationOfficer { event: delegation_event, participant: participant_id(code)? }],
         ));
     }
     for (username, display_name, roles) in accounts {

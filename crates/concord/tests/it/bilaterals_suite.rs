@@ -655,3 +655,19 @@ async fn a_sides_form_read_before_a_scheduler_run_still_answers_after_it() {
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     assert_eq!(moved.json()["request"]["outcome"], Value::Null, "other windows, to be scheduled again");
 }
+
+#[tokio::test]
+async fn a_request_to_the_cis_executive_committee_is_answered_by_its_delegation() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let cis = app.login("delegation-cis", DEMO_PASSWORD).await;
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["CIS"], "duration": 20 })).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let seen = requests(&app.get(&cis, BILATERALS).await.json());
+    assert_eq!(seen.iter().map(sides).collect::<Vec<_>>(), [vec!["KZ", "CIS"]], "only its own");
+    let accepted = app
+        .json(&cis, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 }))
+        .await;
+    assert_eq!(accepted.json()["request"]["status"], "accepted", "{}", accepted.body);
+}
