@@ -176,7 +176,8 @@ pub struct SigningFrame<'a> {
     pub on_record: &'a [Signature],
     /// The members' stances at adoption.
     pub stances: &'a [StanceRecord],
-    /// When its meeting began (the start of the meeting's day), where it was adopted at one.
+    /// The start of the day of the meeting the document belongs to, where it has one: it is
+    /// adopted there and signed there or later.
     pub not_before: Option<jiff::Timestamp>,
     pub now: jiff::Timestamp,
 }

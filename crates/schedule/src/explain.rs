@@ -79,8 +79,8 @@ fn reasons(fixed: &State, st: &State, r: usize) -> Vec<Reason> {
         // Only fixed meetings stand in the way; they are named like any placed meeting.
         return blocked(st, r, &m.options(r, &Relax::default()));
     }
-    // No blocker alone stands in the way: the fewest that together do, each of them needed
-    // (without any one the request still has no place), not everyone with a commitment that day.
+    // No blocker alone stands in the way: those that together do, each of them needed (without
+    // any one the request still has no place), not everyone with a commitment that day.
     let together = |chosen: &[usize]| {
         chosen.iter().fold(Relax::default(), |mut all, &i| {
             let relax = &candidates[i].0;

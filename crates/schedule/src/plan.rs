@@ -54,8 +54,8 @@ pub enum Reason {
     MaxPerDay { person: String },
     /// It must come after requests that were not placed, or that end too late.
     Precedence { requests: Vec<String> },
-    /// It could be placed alone, but every place it could take is held by these placed meetings,
-    /// each of weight at least its own.
+    /// It could be placed alone, but every place it could take is held by these placed meetings:
+    /// confirmed ones, or ones of weight at least its own.
     LostTo { requests: Vec<String> },
     /// No acceptable window, cut to the days of the event, is as long as the request.
     WindowTooShort,

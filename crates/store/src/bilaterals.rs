@@ -7,6 +7,7 @@ use domain::policy::{Actor, EntityKind};
 use sqlx::types::Json;
 
 use crate::audit::{self, Change};
+use crate::db::Target;
 use crate::{Result, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
@@ -63,14 +64,17 @@ macro_rules! select_requests {
 
 const OF_EVENT: &str = select_requests!("WHERE event_id = $1 ORDER BY id");
 const OF_PARTICIPANT: &str = select_requests!("ORDER BY event_id, id");
-const BY_ID: &str = select_requests!("WHERE id = $1");
 const OF_ITEM: &str = select_requests!("WHERE item_id = $1");
 const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, principals, after_requests, duration, \
      priority, windows, note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
      $11, $12, 1)";
 const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2, duration = $3, priority = $4, \
      windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, after_requests = $10, version = version + 1 \
-     WHERE id = $11 AND version = $12 AND outcome IS NOT DISTINCT FROM $13";
+     WHERE id = $11";
+/// The request as it stands, held until the transaction ends: PostgreSQL locks the row; a writing
+/// transaction on SQLite holds the whole database already.
+const LOCK_SQLITE: &str = select_requests!("WHERE id = $1");
+const LOCK_POSTGRES: &str = select_requests!("WHERE id = $1 FOR UPDATE");
 
 /// Every request of an event, in the order they were made: one query.
 pub async fn of_event(store: &Store, event: Id) -> Result<Vec<Request>> {
@@ -120,19 +124,29 @@ pub async fn hold(tx: &mut Tx, event: Id, seen: crate::Stamp) -> Result<()> {
     crate::hold_event(tx, event, None, ("bilateral requests", REQUESTS_STAMP), seen).await
 }
 
-const PLACE: &str = "UPDATE bilateral_requests SET outcome = $1 WHERE id = $2 AND version = $3";
+const PLACE: &str = "UPDATE bilateral_requests SET outcome = $1 WHERE id = $2";
+
+/// The request as it stands, held until the transaction ends, if it is still as `before` was read
+/// in what `same` compares; otherwise a conflict. Compared as values, not as stored JSON, which
+/// the two engines keep differently.
+async fn held(tx: &mut Tx, before: &Request, same: impl Fn(&Request) -> bool) -> Result<()> {
+    let row: Option<RequestRow> = match tx.target() {
+        Target::Sqlite(c) => sqlx::query_as(LOCK_SQLITE).bind(before.id).fetch_optional(c).await?,
+        Target::Postgres(c) => sqlx::query_as(LOCK_POSTGRES).bind(before.id).fetch_optional(c).await?,
+    };
+    let now = Request::try_from(row.ok_or(StoreError::NotFound)?)?;
+    if !same(&now) {
+        return Err(StoreError::Conflict { entity: "bilateral request", current: now.version });
+    }
+    Ok(())
+}
 
 /// Keeps a scheduler run's outcome for the request if it is still at `before`'s version; otherwise
 /// a conflict. The version stays: it guards what the sides answered, which a run does not change,
 /// so that a side's form read before the run still answers after it.
 pub async fn place(tx: &mut Tx, actor: &Actor, before: &Request, outcome: Option<Outcome>) -> Result<Request> {
-    let done =
-        execute!(tx, c => sqlx::query(PLACE).bind(outcome.as_ref().map(Json)).bind(before.id).bind(before.version))?;
-    if done != 1 {
-        let row: Option<RequestRow> = on!(tx, c => sqlx::query_as(BY_ID).bind(before.id).fetch_optional(c).await)?;
-        let current = row.ok_or(StoreError::NotFound)?.version;
-        return Err(StoreError::Conflict { entity: "bilateral request", current });
-    }
+    held(tx, before, |now| now.version == before.version).await?;
+    execute!(tx, c => sqlx::query(PLACE).bind(outcome.as_ref().map(Json)).bind(before.id))?;
     let after = Request { outcome, ..before.clone() };
     audit::record(tx, Change::update(actor, EntityKind::BilateralRequest, before.id, before, &after)).await?;
     Ok(after)
@@ -141,7 +155,8 @@ pub async fn place(tx: &mut Tx, actor: &Actor, before: &Request, outcome: Option
 /// Writes `after` over the request if it is still at `before`'s version and outcome (a run keeps
 /// its outcome without a new version, see [`place`]); otherwise a conflict.
 pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Request) -> Result<Request> {
-    let done = execute!(tx, c => sqlx::query(UPDATE)
+    held(tx, before, |now| now.version == before.version && now.outcome == before.outcome).await?;
+    execute!(tx, c => sqlx::query(UPDATE)
         .bind(Json(&after.sides))
         .bind(Json(&after.principals))
         .bind(after.duration as i32)
@@ -152,22 +167,15 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Reques
         .bind(after.outcome.as_ref().map(Json))
         .bind(after.item)
         .bind(Json(&after.after))
-        .bind(before.id)
-        .bind(before.version)
-        .bind(before.outcome.as_ref().map(Json)))?;
-    if done != 1 {
-        let row: Option<RequestRow> = on!(tx, c => sqlx::query_as(BY_ID).bind(before.id).fetch_optional(c).await)?;
-        let current = row.ok_or(StoreError::NotFound)?.version;
-        return Err(StoreError::Conflict { entity: "bilateral request", current });
-    }
+        .bind(before.id))?;
     let after = Request { version: before.version + 1, ..after };
     audit::record(tx, Change::update(actor, EntityKind::BilateralRequest, before.id, before, &after)).await?;
     Ok(after)
 }
 
 const SETTINGS: &str = "SELECT settings FROM bilateral_settings WHERE event_id = $1";
-const KEEP_SETTINGS: &str = "INSERT INTO bilateral_settings (event_id, settings, version) VALUES ($1, $2, 1) \
-     ON CONFLICT (event_id) DO UPDATE SET settings = excluded.settings, version = bilateral_settings.version + 1";
+const KEEP_SETTINGS: &str = "INSERT INTO bilateral_settings (event_id, settings) VALUES ($1, $2) \
+     ON CONFLICT (event_id) DO UPDATE SET settings = excluded.settings";
 
 /// The settings of the event's last scheduler run; the defaults before the first.
 pub async fn settings(store: &Store, event: Id) -> Result<Settings> {

@@ -187,19 +187,23 @@ impl TryFrom<MeetingRow> for MeetingInEvent {
     }
 }
 
-const SELECT_BY_EVENT: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
-     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
-     FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.event_id = $1 ORDER BY m.date, m.slug";
-const SELECT_BY_BODY: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
-     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
-     FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.body_id = $1 ORDER BY m.date, m.slug";
-const SELECT_BY_IDS_SQLITE: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
-     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
-     FROM meetings m JOIN events e ON e.id = m.event_id WHERE m.id IN (SELECT unhex(value) FROM json_each($1)) ORDER BY m.date, m.slug";
-const SELECT_BY_IDS_PG: &str = "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, m.version, \
-     e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
-     FROM meetings m JOIN events e ON e.id = m.event_id \
-     WHERE m.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) ORDER BY m.date, m.slug";
+/// Meetings with their event's slug, city and host, then `$where`, in date order.
+macro_rules! select_meetings {
+    ($where:literal) => {
+        concat!(
+            "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, \
+             m.version, e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
+             FROM meetings m JOIN events e ON e.id = m.event_id WHERE ",
+            $where,
+            " ORDER BY m.date, m.slug"
+        )
+    };
+}
+
+const SELECT_BY_EVENT: &str = select_meetings!("m.event_id = $1");
+const SELECT_BY_BODY: &str = select_meetings!("m.body_id = $1");
+const SELECT_BY_IDS_SQLITE: &str = select_meetings!("m.id IN (SELECT unhex(value) FROM json_each($1))");
+const SELECT_BY_IDS_PG: &str = select_meetings!("m.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))");
 const INSERT_MEETING: &str = "INSERT INTO meetings (id, slug, event_id, body_id, number, title, cases, chair_id, formats, date, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
 

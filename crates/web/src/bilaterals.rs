@@ -328,9 +328,9 @@ struct Placement {
 /// Turns a side's refusal into the error the reader sees.
 fn refused(r: Refusal) -> AppError {
     match r {
-        Refusal::NotASide => AppError::not_yours("request-not-a-side"),
-        Refusal::NotRequester => AppError::not_yours("request-requester-only"),
-        Refusal::OwnRequest => AppError::not_yours("request-own-declined"),
+        Refusal::NotASide => AppError::forbidden("request-not-a-side"),
+        Refusal::NotRequester => AppError::forbidden("request-requester-only"),
+        Refusal::OwnRequest => AppError::forbidden("request-own-declined"),
         Refusal::Withdrawn => AppError::refused("request-withdrawn"),
         Refusal::Confirmed => AppError::refused("meeting-confirmed"),
     }
@@ -405,9 +405,11 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
         // Windows typed, then another button pressed: they would be lost unsaid.
         return Err(AppError::field("windows", "only-when-proposing"));
     }
-    // The same for another order; the order as it stands (the form shows it chosen) goes with any answer.
-    let order = |ids: &[Id]| ids.iter().copied().collect::<BTreeSet<Id>>();
-    if !matches!(answer, Act::Follow) && !after.is_empty() && order(&after) != order(&before.after) {
+    // The same for another order. The order as the form shows it goes with any answer: the
+    // meetings it follows that still stand (one withdrawn is no longer offered).
+    let standing = |id: &Id| s.requests.iter().any(|r| r.id == *id && !r.withdrawn);
+    let shown: BTreeSet<Id> = before.after.iter().copied().filter(standing).collect();
+    if !matches!(answer, Act::Follow) && !after.is_empty() && after.iter().copied().collect::<BTreeSet<Id>>() != shown {
         return Err(AppError::field("after", "only-when-following"));
     }
     let changed = match answer {
@@ -454,7 +456,7 @@ const BUDGET: u64 = 80_000_000;
 const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Runs the scheduler over the accepted requests, confirmed meetings fixed, and keeps each
-/// request's outcome. Returns whether the weight is proven optimal.
+/// request's outcome and the settings, for the next run.
 async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> Result<Run, AppError> {
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
     let settings = settings.validate()?;

@@ -595,13 +595,14 @@ async fn api_list(
     QueryParams(query): QueryParams<RegisterQuery>,
 ) -> Result<Json<Value>, AppError> {
     let (rows, total, more) = found(&state, &ctx, &query).await?;
+    let page = query.page()?;
     Ok(Json(json!({
         "documents": rows,
         "total": total,
         "more": more,
-        "page": query.page()?,
+        "page": page,
         "page_size": PAGE,
-        "next": next_page(&ctx.here, query.page()?, total),
+        "next": next_page(&ctx.here, page, total),
     })))
 }
 

@@ -29,10 +29,6 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
-    /// Not the reader's to do, for a reason worded by `refused-{key}` as a refusal is: the reader
-    /// may see the thing, but its state gives the act to another.
-    #[error("forbidden: {key}")]
-    NotYours { key: &'static str },
     #[error("not found")]
     NotFound,
     /// A change that would put a person or a room in two places at once, with each clash in words.
@@ -40,8 +36,9 @@ pub enum AppError {
     Clash { message: String, details: Vec<Detail> },
     /// A change the state of things does not allow (a withdrawn request, an adopted agenda):
     /// worded in the reader's language by the message `refused-{key}` (see [`REFUSALS`]).
+    /// `status`: 409 for what the state of things does not allow, 403 for what it gives another to do.
     #[error("refused: {key}")]
-    Refused { key: &'static str, args: Vec<(&'static str, String)> },
+    Refused { key: &'static str, args: Vec<(&'static str, String)>, status: StatusCode },
     #[error("conflict: {entity} is now at version {current}")]
     Conflict { entity: &'static str, current: i64 },
     #[error("payload too large")]
@@ -58,9 +55,10 @@ impl AppError {
             AppError::BadRequest { status, .. } => *status,
             AppError::Invalid(_) | AppError::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) | AppError::NotYours { .. } => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } | AppError::Clash { .. } | AppError::Refused { .. } => StatusCode::CONFLICT,
+            AppError::Refused { status, .. } => *status,
+            AppError::Conflict { .. } | AppError::Clash { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -73,7 +71,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Import { .. } => "import_refused",
             AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden(_) | AppError::NotYours { .. } => "forbidden",
+            AppError::Forbidden(_) | AppError::Refused { status: StatusCode::FORBIDDEN, .. } => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::Clash { .. } => "clash",
@@ -92,13 +90,14 @@ impl AppError {
     /// A refusal whose wording names something (`args`: the message's variables).
     pub fn refused_with(key: &'static str, args: Vec<(&'static str, String)>) -> Self {
         debug_assert!(REFUSALS.contains(&key), "refusal {key} is not in REFUSALS");
-        AppError::Refused { key, args }
+        AppError::Refused { key, args, status: StatusCode::CONFLICT }
     }
 
-    /// What another may do, not the reader: worded by `refused-{key}`, one of [`REFUSALS`].
-    pub fn not_yours(key: &'static str) -> Self {
+    /// Not the reader's to do, for a reason worded as a refusal is: the reader may see the thing,
+    /// but its state gives the act to another.
+    pub fn forbidden(key: &'static str) -> Self {
         debug_assert!(REFUSALS.contains(&key), "refusal {key} is not in REFUSALS");
-        AppError::NotYours { key }
+        AppError::Refused { key, args: Vec::new(), status: StatusCode::FORBIDDEN }
     }
 
     /// One invalid field, for problems found at the edge (a date that does not parse).
@@ -201,17 +200,11 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
             ErrorBody { code: err.code(), message: status_message, field, details }
         }
         // A refusal is not a change made meanwhile: its own words replace the status's.
-        AppError::Refused { key, args } => {
+        AppError::Refused { key, args, .. } => {
             let args: Vec<_> = args.iter().map(|(name, value)| (*name, value.as_str().into())).collect();
             let message = i18n.t(lang, &format!("refused-{key}"), &args);
             ErrorBody { code: err.code(), message, field: None, details: vec![] }
         }
-        AppError::NotYours { key } => ErrorBody {
-            code: err.code(),
-            message: i18n.t(lang, &format!("refused-{key}"), &[]),
-            field: None,
-            details: vec![],
-        },
         AppError::Import { message, details } | AppError::Clash { message, details } => {
             ErrorBody { code: err.code(), message: message.clone(), field: None, details: details.clone() }
         }

@@ -138,7 +138,7 @@ where
         // What the state of things does not allow (a refusal, a clash with the programme) is said
         // on the form's page, so that what was typed stays in front of the reader rather than on
         // an error page.
-        Err(refusal @ (AppError::Refused { .. } | AppError::Clash { .. } | AppError::NotYours { .. })) => {
+        Err(refusal @ (AppError::Refused { .. } | AppError::Clash { .. })) => {
             let body = crate::error::body(&refusal, &state.i18n, ctx.lang);
             // The refusal's sentence, then each clash's.
             let message = std::iter::once(body.message.as_str())

@@ -2,6 +2,5 @@
 -- hours, grid, buffer and meetings a day of its last run, which the next run starts from.
 CREATE TABLE bilateral_settings (
     event_id UUID PRIMARY KEY NOT NULL REFERENCES events (id),
-    settings JSONB NOT NULL,
-    version BIGINT NOT NULL DEFAULT 1
+    settings JSONB NOT NULL
 );

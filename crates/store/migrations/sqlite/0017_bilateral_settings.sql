@@ -2,6 +2,5 @@
 -- hours, grid, buffer and meetings a day of its last run, which the next run starts from.
 CREATE TABLE bilateral_settings (
     event_id BLOB PRIMARY KEY NOT NULL REFERENCES events (id),
-    settings JSON NOT NULL,
-    version INTEGER NOT NULL DEFAULT 1
+    settings JSON NOT NULL
 );
