@@ -133,12 +133,32 @@ pub struct Document {
     pub version: i64,
 }
 
+/// Why no decision is taken on a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undecidable {
+    /// A delegation's internal paper, which goes to no decision.
+    Internal,
+    /// The decision is taken already.
+    Taken,
+}
+
 impl Document {
     /// Whether its body takes a decision on it. A delegation's internal paper (its instructions,
     /// its positions) is its own working text: no member states a stance on it and nothing is
     /// adopted or signed.
     pub fn goes_to_decision(&self) -> bool {
         self.classification != Classification::Internal
+    }
+
+    /// Whether its body may still take a decision on it, or why not.
+    pub fn open_to_decision(&self) -> Result<(), Undecidable> {
+        if !self.goes_to_decision() {
+            Err(Undecidable::Internal)
+        } else if !self.status.is_open() {
+            Err(Undecidable::Taken)
+        } else {
+            Ok(())
+        }
     }
 
     /// The document adopted: `text` (its original's latest version) frozen by its hash.

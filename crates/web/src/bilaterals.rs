@@ -481,7 +481,7 @@ async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> R
     tx.commit().await?;
     // Counted from the outcomes, not the plan: the plan holds the confirmed meetings too, and not
     // the requests left out before the scheduler saw them (outside the hours, no head to meet).
-    let counted = counts(s.requests.iter().filter(|r| r.item.is_none()).map(|r| outcomes.get(&r.id)));
+    let counted = counts(&s.requests, |r| outcomes.get(&r.id));
     Ok(Run { counted, plan })
 }
 
@@ -492,9 +492,9 @@ struct Counts {
     unplaced: usize,
 }
 
-fn counts<'a>(outcomes: impl Iterator<Item = Option<&'a Outcome>>) -> Counts {
+fn counts<'a>(requests: &'a [Request], outcome_of: impl Fn(&'a Request) -> Option<&'a Outcome>) -> Counts {
     let mut counted = Counts { placed: 0, unplaced: 0 };
-    for outcome in outcomes {
+    for outcome in requests.iter().filter(|r| r.item.is_none()).map(outcome_of) {
         match outcome {
             Some(Outcome::Placed { .. }) => counted.placed += 1,
             Some(Outcome::Unplaced { .. }) => counted.unplaced += 1,
@@ -615,7 +615,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
         "grid": if host { grid(&s, state, lang) } else { Value::Null },
         "by_delegation": by_delegation(&s, state, lang),
         "settings": s.settings,
-        "counts": host.then(|| counts(s.requests.iter().filter(|r| r.item.is_none()).map(|r| r.outcome.as_ref()))),
+        "counts": host.then(|| counts(&s.requests, |r| r.outcome.as_ref())),
         "new_request": domain::new_id(),
     });
     render::page(state, ctx, "bilaterals/show.html", model)

@@ -12,7 +12,7 @@ use domain::decisions::{self, Outcome, Signature, SignatureInput, Stance, Stance
 use domain::documents::changes;
 use domain::documents::{
     Amendment, AmendmentInput, AmendmentStatus, Classification, Document, DocumentFields, DocumentKind, DocumentStatus,
-    Names, Operation, Position, Response as AmendmentResponse, Unconsolidable, Version,
+    Names, Operation, Position, Response as AmendmentResponse, Unconsolidable, Undecidable, Version,
 };
 use domain::participants::Participant;
 use domain::policy::{Action, Authorship, DocumentReach, authorize, document_reach};
@@ -162,6 +162,15 @@ impl Dossier {
     fn latest(&self, lang: Option<&str>) -> Option<&Version> {
         let lang = lang.unwrap_or(&self.doc.original_language);
         self.versions.iter().filter(|v| v.language == lang).max_by_key(|v| v.number)
+    }
+
+    /// The time zone of its meeting's event, where signing times are read and checked; UTC for a
+    /// document of no meeting.
+    async fn time_zone(&self, state: &AppState) -> Result<String, AppError> {
+        Ok(match &self.meeting {
+            Some(m) => store::events::by_id(&state.store, m.meeting.event_id).await?.time_zone,
+            None => "UTC".to_string(),
+        })
     }
 
     fn version(&self, number: u32, lang: &str) -> Option<&Version> {
@@ -460,11 +469,15 @@ pub(crate) type Searches = crate::snapshots::Snapshots<(DocumentReach, Filter), 
 
 /// A page of the register as the reader may see it, and how many documents were found (and
 /// whether more hold the words than were ranked).
-async fn found(state: &AppState, ctx: &Ctx, query: &RegisterQuery) -> Result<(Vec<Value>, i64, bool), AppError> {
+async fn found(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &RegisterQuery,
+    bodies: &[Body],
+) -> Result<(Vec<Value>, i64, bool), AppError> {
     let reach = reach(state, ctx).await?;
     let filter = filter(state, query).await?;
     let participants = store::participants::list(&state.store).await?;
-    let bodies = store::bodies::list(&state.store).await?;
     let results = state
         .searches
         .current(&state.store, (reach.clone(), filter.clone()), false, || async {
@@ -506,14 +519,14 @@ async fn register(
     form: Value,
     form_errors: Value,
 ) -> Result<Html<String>, AppError> {
-    let (rows, errors) = match found(state, ctx, query).await {
+    let all_bodies = store::bodies::list(&state.store).await?;
+    let (rows, errors) = match found(state, ctx, query, &all_bodies).await {
         Ok((rows, total, more)) => (json!({ "rows": rows, "total": total, "more": more }), json!({})),
         Err(AppError::Invalid(invalid)) => {
             (json!({ "rows": [], "total": 0, "more": false }), state.i18n.field_errors(ctx.lang, &invalid))
         }
         Err(e) => return Err(e),
     };
-    let all_bodies = store::bodies::list(&state.store).await?;
     let body_json = |b: &Body| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) });
     let bodies: Vec<Value> = all_bodies.iter().map(body_json).collect();
     let authorship = domain::policy::document_authorship(&ctx.actor);
@@ -594,7 +607,8 @@ async fn api_list(
     ctx: Ctx,
     QueryParams(query): QueryParams<RegisterQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let (rows, total, more) = found(&state, &ctx, &query).await?;
+    let bodies = store::bodies::list(&state.store).await?;
+    let (rows, total, more) = found(&state, &ctx, &query, &bodies).await?;
     let page = query.page()?;
     Ok(Json(json!({
         "documents": rows,
@@ -958,16 +972,18 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
 
 // ---- Stances, the decision and signatures ----
 
+fn undecidable(why: Undecidable) -> AppError {
+    match why {
+        Undecidable::Internal => AppError::refused("internal-paper-undecided"),
+        Undecidable::Taken => AppError::refused("decision-taken"),
+    }
+}
+
 /// Records a member's stance and returns the outcome the body's rule gives the stances with it.
 async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) -> Result<Outcome, AppError> {
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
-    if !d.doc.goes_to_decision() {
-        return Err(AppError::refused("internal-paper-undecided"));
-    }
-    if !d.doc.status.is_open() {
-        return Err(AppError::refused("decision-taken"));
-    }
+    d.doc.open_to_decision().map_err(undecidable)?;
     let input = input.validate()?;
     let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
     let mut tx = state.store.begin().await?;
@@ -1004,15 +1020,10 @@ async fn decide(
     input: DecisionInput,
 ) -> Result<(Document, Outcome), AppError> {
     authorize(&ctx.actor, Action::ManageDocuments { body: d.body.id })?;
-    if !d.doc.goes_to_decision() {
-        return Err(AppError::refused("internal-paper-undecided"));
-    }
     if d.doc.version != input.version {
         return Err(AppError::Conflict { entity: "document", current: d.doc.version });
     }
-    if !d.doc.status.is_open() {
-        return Err(AppError::refused("decision-taken"));
-    }
+    d.doc.open_to_decision().map_err(undecidable)?;
     let forwarded_to = match input.forwarded_to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(slug) => Some(
             store::bodies::by_slug(&state.store, slug)
@@ -1046,10 +1057,7 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         return Err(AppError::refused("only-adopted-signed"));
     }
     let not_before = match &d.meeting {
-        Some(m) => {
-            let event = store::events::by_slug(&state.store, &m.event_slug).await?;
-            m.meeting.date.in_tz(&event.time_zone).ok().map(|day| day.timestamp())
-        }
+        Some(m) => m.meeting.date.in_tz(&d.time_zone(state).await?).ok().map(|day| day.timestamp()),
         None => None,
     };
     let frame = decisions::SigningFrame {
@@ -1296,10 +1304,7 @@ async fn signature_form(
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
         // The form's local time is the event's; without a meeting, UTC.
-        let time_zone = match &d.meeting {
-            Some(m) => store::events::by_id(&state.store, m.meeting.event_id).await?.time_zone,
-            None => "UTC".to_string(),
-        };
+        let time_zone = d.time_zone(&state).await?;
         let signed_at = crate::input::local_instant(&form, "signed_at", &time_zone, "invalid-date-time")?;
         let text = |name: &str| domain::Text::new(&[(ctx.lang, form.get(name))]);
         let input = SignatureInput {

@@ -38,24 +38,28 @@ pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
     to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
 }
 
-/// A JSON body as `T`. A value of the wrong kind in a field is invalid input naming the field, in
-/// the reader's language as any field error; a body that is no JSON, or no object where one is
-/// expected, is a bad request in the parser's words.
+/// A JSON body as `T`; what cannot be read is told as [`unreadable`] says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let message = inner.to_string();
-        let field = named_field(&path, &message).or((path != "." && !path.is_empty()).then_some(path));
-        match (inner.is_data(), field) {
-            (true, Some(field)) => AppError::field(&field, value_error(&message)),
-            (data, field) => {
-                let status = if data { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::BAD_REQUEST };
-                AppError::BadRequest { message, field, status }
-            }
-        }
+        unreadable(&path, inner.to_string(), inner.is_data())
     })
+}
+
+/// A value serde could not read at `path`, JSON or query string alike: where it is a value of the
+/// wrong kind in a field, invalid input naming the field in the reader's language as any field
+/// error; otherwise (no JSON, no object where one is expected) a bad request in the parser's words.
+fn unreadable(path: &str, message: String, data: bool) -> AppError {
+    let field = named_field(path, &message).or((path != "." && !path.is_empty()).then(|| path.to_string()));
+    match (data, field) {
+        (true, Some(field)) => AppError::field(&field, value_error(&message)),
+        (data, field) => {
+            let status = if data { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::BAD_REQUEST };
+            AppError::BadRequest { message, field, status }
+        }
+    }
 }
 
 /// The field error for a value serde could not read, from the start of its message (serde gives
@@ -184,14 +188,9 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
             let path = e.path().to_string();
-            match path.as_str() {
-                "" | "." => AppError::BadRequest {
-                    message: e.into_inner().to_string(),
-                    field: None,
-                    status: StatusCode::BAD_REQUEST,
-                },
-                _ => AppError::field(&path, "invalid-value"),
-            }
+            // A query string is always text: what cannot be read is a value, unless no field is named.
+            let named = path != "." && !path.is_empty();
+            unreadable(&path, e.into_inner().to_string(), named)
         })
     }
 }

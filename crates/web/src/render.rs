@@ -217,14 +217,8 @@ fn content_disposition(disposition: &str, name: &str) -> String {
     if ascii == name {
         return format!("{disposition}; filename=\"{name}\"");
     }
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    // Names come with `/` replaced (a register number's), so the percent-encoding of paths serves.
+    format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::guard::url_escape(name))
 }
 
 #[cfg(test)]
