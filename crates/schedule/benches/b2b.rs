@@ -3,7 +3,8 @@
 //!
 //! `B2B_DIR` overrides the instance folder (default `../shared/benchmarks/b2b/instances` from
 //! the workspace root), `B2B_SECONDS` the per-instance limit (default 60), `B2B_ONLY` keeps
-//! instances whose name contains one of its comma-separated parts.
+//! instances whose name contains one of its comma-separated parts, `B2B_SEED` sets the solver's seed
+//! (default 1).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -42,7 +43,8 @@ fn main() {
     let seconds: f64 = std::env::var("B2B_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60.0);
     let only = std::env::var("B2B_ONLY").unwrap_or_default();
     let only: Vec<&str> = only.split(',').collect();
-    let options = Options { fairness: Some(2), time_limit: Duration::from_secs_f64(seconds), seed: 1 };
+    let seed: u64 = std::env::var("B2B_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let options = Options { fairness: Some(2), time_limit: Duration::from_secs_f64(seconds), seed };
     println!("| instance | breaks | published optimum | proven | seconds | check |");
     println!("| --- | --- | --- | --- | --- | --- |");
     let (mut hit, mut proven, mut ran, mut total) = (0, 0, 0, 0.0);

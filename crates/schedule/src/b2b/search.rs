@@ -69,8 +69,14 @@ impl Shared {
     }
 }
 
-/// How long the annealing may go without a better plan before SAT search takes over.
-const STALL: Duration = Duration::from_secs(20);
+/// How long the annealing may go without a better plan before SAT search takes over: its last
+/// gains come within a few seconds, and the neighbourhood search makes better use of the rest.
+const STALL: Duration = Duration::from_secs(10);
+
+/// How long one neighbourhood may be searched. The steps that close the last breaks on the
+/// hardest instances free most meetings and take 2–3 s (`benches/b2b.md`): at 300 ms such
+/// neighbourhoods always ran out of time and the search stopped one or two breaks short.
+const NEIGHBOURHOOD: Duration = Duration::from_secs(5);
 
 /// What one fairness level gave.
 struct Level {
@@ -159,7 +165,7 @@ fn portfolio(
 /// the instance is out of its reach, large-neighbourhood search from the best plan (or from
 /// the first SAT plan): keep most meetings where the best plan has them,
 /// free the rest (the meetings of a few participants, or of a few consecutive slots) and ask
-/// for fewer breaks than the best, under a short budget per call. Neighbourhoods grow after a
+/// for fewer breaks than the best, under a budget per call. Neighbourhoods grow after a
 /// refutation and shrink after a timeout; one that frees everything and is refuted proves the
 /// best plan optimal.
 fn improve(
@@ -203,7 +209,6 @@ fn improve(
     let mut total = Totalizer::from(model.brk.clone());
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut size = (np / 8).max(2) as f64;
-    let budget = Duration::from_millis(300);
     loop {
         let Some((cost, plan)) = shared.best() else {
             return Ok(());
@@ -236,7 +241,7 @@ fn improve(
             plan.iter().map(|&s| (first..first + width).contains(&s)).collect()
         };
         assumptions.extend(model.pin(&plan, |m| !free[m]));
-        model.limit_calls(if whole { None } else { Some(budget) });
+        model.limit_calls(if whole { None } else { Some(NEIGHBOURHOOD) });
         match model.solver.solve_assumps(&assumptions).map_err(backend)? {
             SolverResult::Sat => {
                 let plan = model.plan()?;
