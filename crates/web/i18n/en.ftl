@@ -495,7 +495,10 @@ bilaterals-buffer = Buffer between commitments (minutes)
 bilaterals-max-per-day = Most bilaterals per person a day
 bilaterals-run = Run the scheduler
 bilaterals-run-hint = Confirmed meetings stay where they are. The others may move to place more meetings or leave fewer idle gaps; otherwise they stay.
-bilaterals-last-run = Meetings not yet confirmed: { $placed } placed by the scheduler, { $unplaced } left out; the reasons are beside each request.
+bilaterals-last-run = { $unplaced ->
+    [0] Meetings not yet confirmed: { $placed } placed by the scheduler, none left out.
+   *[other] Meetings not yet confirmed: { $placed } placed by the scheduler, { $unplaced } left out; the reasons are beside each request.
+}
 bilaterals-matrix = Requests by delegation
 bilaterals-asked-by = Asked by
 bilaterals-grid-title = Proposed schedule by room and day

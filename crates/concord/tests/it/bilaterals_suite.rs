@@ -574,7 +574,8 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
             "the last run's {name}: {form}"
         );
     }
-    assert!(page.contains("id=\"last-run\"") && page.contains("placed"), "the run's result is said: {page}");
+    let said = last_run(&page);
+    assert!(said.contains("3 placed by the scheduler, 1 left out; the reasons are beside each request."), "{said}");
     // A number left out is asked for, and stays out rather than the last run's coming back.
     let blank = [("day_starts", "10:00"), ("day_ends", "19:00"), ("grid", ""), ("buffer", "10"), ("max_per_day", "6")];
     let refused = app.form(&host, "/events/almaty-2025/bilaterals/schedule", &blank).await;
@@ -605,6 +606,20 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
 }
 
 #[tokio::test]
+async fn a_run_that_leaves_nothing_out_says_so_without_pointing_to_reasons() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let hours = json!({ "day_starts": "07:00", "day_ends": "23:00" });
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &hours).await;
+    assert_eq!((run.status, &run.json()["unplaced"]), (StatusCode::OK, &json!(0)), "{}", run.body);
+    let said = last_run(&app.get(&host, "/events/almaty-2025/bilaterals").await.body);
+    assert!(said.contains("placed by the scheduler, none left out.") && !said.contains("reasons"), "{said}");
+    let ru = Session { lang: Some("ru"), ..host };
+    let said = last_run(&app.get(&ru, "/events/almaty-2025/bilaterals").await.body);
+    assert!(said.contains("неразмещённых нет") && !said.contains("причины"), "{said}");
+}
+
+#[tokio::test]
 async fn a_meeting_kept_out_by_a_confirmed_one_names_it_not_free_rooms_or_people() {
     let app = TestApp::new().await;
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
@@ -628,6 +643,9 @@ async fn a_meeting_kept_out_by_a_confirmed_one_names_it_not_free_rooms_or_people
     let all = requests(&app.get(&host, BILATERALS).await.json());
     let count = |kind: &str| all.iter().filter(|r| r["status"] != "confirmed" && r["outcome"]["kind"] == kind).count();
     assert_eq!((&run.json()["placed"], &run.json()["unplaced"]), (&json!(count("placed")), &json!(count("unplaced"))));
+    let said = last_run(&app.get(&host, "/events/almaty-2025/bilaterals").await.body);
+    let left_out = format!("{} left out; the reasons are beside each request.", count("unplaced"));
+    assert!(count("unplaced") > 0 && said.contains(&left_out), "{said}");
     let ours = all.into_iter().find(|r| r["id"] == id.as_str()).unwrap();
     let shown = ours["outcome"]["shown"].as_array().unwrap();
     assert_eq!(shown.len(), 1, "{shown:?}");
@@ -677,4 +695,10 @@ async fn a_request_to_the_cis_executive_committee_is_answered_by_its_delegation(
         .json(&cis, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 }))
         .await;
     assert_eq!(accepted.json()["request"]["status"], "accepted", "{}", accepted.body);
+}
+
+/// What the bilaterals page says of the last scheduler run.
+fn last_run(page: &str) -> String {
+    let after = page.split("id=\"last-run\"").nth(1).expect("the last run is said");
+    after.split("</p>").next().unwrap_or_default().to_string()
 }
