@@ -160,6 +160,10 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
     Ok(())
 }
 
+/// Who the demo's versions are by: the CFM's secretariat, whose account the demo has, as in
+/// a real register (the audit still records the loader as the system).
+const DRAFTER: &str = "secretariat";
+
 /// The meetings of the event: found by slug, with their agendas and the time they sat.
 struct Sitting<'a> {
     meeting: &'a dyn Fn(&str) -> Result<domain::Id>,
@@ -180,7 +184,7 @@ async fn document(
     let meeting = d.fields.meeting.as_deref().map(sitting.meeting).transpose()?;
     let agenda = meeting.and_then(|m| sitting.agendas.get(&m)).map_or(&[][..], Vec::as_slice);
     let names = Names { body, meeting, agenda, participants };
-    let (mut doc, first) = d.fields.validate()?.into_document(&names, "system".into(), now)?;
+    let (mut doc, first) = d.fields.validate()?.into_document(&names, DRAFTER.into(), now)?;
     doc = store::documents::create(tx, system, doc, first.clone()).await?;
     let code = |c: &str| {
         participants.iter().find(|p| p.code == c).map(|p| p.id).with_context(|| format!("unknown participant {c}"))
@@ -227,14 +231,14 @@ async fn document(
     let mut latest = first;
     if !accept.is_empty() {
         let (next, changed) =
-            domain::documents::consolidation(&latest, &amendments, &accept, &[], String::new(), "system".into(), now)?;
+            domain::documents::consolidation(&latest, &amendments, &accept, &[], String::new(), DRAFTER.into(), now)?;
         latest = store::documents::add_version(tx, system, &doc, next).await?;
         for (before, after) in changed {
             store::documents::replace_amendment(tx, system, &before, after).await?;
         }
     }
     for (language, paragraphs) in d.translations {
-        let translation = domain::documents::translation(&latest, &language, paragraphs, "system".into(), now)
+        let translation = domain::documents::translation(&latest, &language, paragraphs, DRAFTER.into(), now)
             .with_context(|| format!("the {language} translation"))?;
         store::documents::add_version(tx, system, &doc, translation).await?;
     }
