@@ -1006,7 +1006,11 @@ async fn the_demo_has_the_cfm_agenda_its_seventeen_drafts_and_a_signed_decision_
     assert_eq!(proposers.into_iter().collect::<Vec<_>>(), ["BY", "KZ"], "amendments from two delegations");
     let drafters: std::collections::BTreeSet<&str> =
         d["versions"].as_array().unwrap().iter().map(|v| v["created_by"].as_str().unwrap()).collect();
-    assert_eq!(drafters.into_iter().collect::<Vec<_>>(), ["secretariat"], "versions by the secretariat, consolidated too");
+    assert_eq!(
+        drafters.into_iter().collect::<Vec<_>>(),
+        ["secretariat"],
+        "versions by the secretariat, consolidated too"
+    );
     let kz = app.login("ministry-kz", DEMO_PASSWORD).await;
     let plan = app.get(&kz, &format!("{DOCUMENTS}?q=2025–2027&body=central-asia-russia")).await.json();
     let plan = plan["documents"]
