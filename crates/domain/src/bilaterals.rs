@@ -470,7 +470,9 @@ impl RequestInput {
     /// of the sides, a sensible length, windows on the event's days.
     pub fn validate(self, frame: &RequestFrame, requester: &str) -> Result<Request, Invalid> {
         let mut c = Checker::new();
-        let mut with = self.with.iter().map(|w| w.trim().to_ascii_uppercase()).collect::<Vec<_>>();
+        // A form sends an empty choice as an empty value: nobody chosen, not an unknown delegation.
+        let mut with =
+            self.with.iter().map(|w| w.trim().to_ascii_uppercase()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
         with.dedup();
         let unique: BTreeSet<&String> = with.iter().collect();
         if with.is_empty() {
@@ -1033,6 +1035,11 @@ mod tests {
         );
         assert_eq!(codes(ask(&["KZ"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "own-delegation");
         assert_eq!(codes(ask(&["RU", "TJ", "RU"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "duplicate");
+        assert_eq!(
+            codes(ask(&[" "], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1,
+            "required",
+            "a blank choice"
+        );
     }
 
     #[test]

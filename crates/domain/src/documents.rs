@@ -500,8 +500,8 @@ pub fn response(
 ) -> Result<Response, Invalid> {
     let mut c = Checker::new();
     let comment = comment.trim().to_string();
-    if comment.chars().count() > 5_000 {
-        c.fail("comment", "too-long");
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        c.fail_with("comment", "too-long", vec![("max", MAX_COMMENT_CHARS.to_string())]);
     } else if position == Position::Comments && comment.is_empty() {
         c.fail("comment", "required");
     }
@@ -620,6 +620,21 @@ pub fn consolidate(base: &Version, accepted: &[&Amendment]) -> Result<Vec<Paragr
     Ok(out)
 }
 
+/// The longest comment on an amendment.
+pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// The longest note a version carries (what the edit did, or why a correction was made).
+pub const MAX_NOTE_CHARS: usize = 1_000;
+
+/// A version's note, trimmed: it may be empty, and is refused rather than cut when too long.
+pub fn version_note(note: &str) -> Result<String, Invalid> {
+    let mut c = Checker::new();
+    let note = note.trim();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        c.fail_with("note", "too-long", vec![("max", MAX_NOTE_CHARS.to_string())]);
+    }
+    c.finish(note.to_string())
+}
+
 /// The secretariat's edit of a version: the next version with the accepted amendments, and each
 /// amendment of the base as it becomes (accepted, rejected, or carried over / outdated), beside
 /// what it was.
@@ -730,7 +745,7 @@ pub fn correction(
     if document.frozen.is_none() {
         c.fail("correction", "not-adopted");
     }
-    let reason = c.text("note", reason, 1_000);
+    let reason = c.text("note", reason, MAX_NOTE_CHARS);
     let paragraphs = check_paragraphs(&mut c, "paragraphs", paragraphs);
     if paragraphs.is_empty() {
         c.fail("paragraphs", "required");

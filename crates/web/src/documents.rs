@@ -442,6 +442,10 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
         some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
     };
     let page = q.page()?;
+    let (from, until) = (date(&q.from, "from")?, date(&q.until, "until")?);
+    if from.zip(until).is_some_and(|(from, until)| until < from) {
+        return Err(AppError::field("until", "until-before-from"));
+    }
     Ok(Filter {
         body,
         event: event.map(|e| e.id),
@@ -454,8 +458,8 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
             .transpose()?,
         area: some(&q.area),
         participant,
-        from: date(&q.from, "from")?,
-        until: date(&q.until, "until")?,
+        from,
+        until,
         q: some(&q.q).map(|s| s.chars().take(200).collect()),
         ranked: RANKED,
         limit: PAGE,
@@ -908,7 +912,7 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
         return Err(AppError::Conflict { entity: "document", current: d.doc.version });
     }
     let base = d.original()?;
-    let note = input.note.trim().chars().take(1_000).collect::<String>();
+    let note = domain::documents::version_note(&input.note)?;
     let now = jiff::Timestamp::now();
     let mut tx = state.store.begin().await?;
     let translating = input.language.as_deref().map(str::trim).filter(|l| *l != d.doc.original_language);

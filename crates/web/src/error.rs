@@ -179,11 +179,13 @@ pub struct Detail {
 pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
     let status_message = i18n.t(lang, &format!("error-status-{}", err.status().as_u16()), &[]);
     match err {
+        // The parser's own words (English, with a line and column) are for whoever wrote the
+        // request: a detail, not the message.
         AppError::BadRequest { message, field, .. } => ErrorBody {
             code: err.code(),
-            message: format!("{status_message} {message}"),
+            message: status_message,
             field: field.clone(),
-            details: vec![],
+            details: vec![Detail { field: field.clone(), row: None, column: None, message: message.clone() }],
         },
         AppError::Invalid(invalid) => {
             let details: Vec<Detail> = invalid

@@ -288,6 +288,13 @@ async fn the_requesting_side_changes_the_order_later() {
     assert!(app.get(&kz, page).await.body.contains(&format!("id=\"after-{second}\"")), "offered to the requester");
     assert!(!app.get(&tj, page).await.body.contains(&format!("id=\"after-{second}\"")), "not to the side asked");
 
+    // Nobody chosen on the form is a required field left empty, not an unknown delegation.
+    let nobody = [("with", ""), ("priority", "normal"), ("duration", "30")];
+    let refused = app.form(&kz, page, &nobody).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let said = refused.body.split("data-error-for=\"with\"").nth(1).unwrap_or_default();
+    assert!(said.starts_with('>') && said[1..].starts_with("Обязательное поле."), "{}", refused.body);
+
     let follow = [("version", "1"), ("answer", "follow"), ("after", first.as_str())];
     let changed = app.form(&kz, &format!("{page}/{second}/answer"), &follow).await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);

@@ -108,7 +108,18 @@ async fn negotiation(app: TestApp) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"comment\""), "{}", refused.body);
 
+    // Text past its limit is refused with the limit, never cut.
+    let long = json!({ "participant": "AM", "position": "comments", "comment": "к".repeat(5_001) });
+    let long = app.json(&am, "POST", &format!("{amendments}/{by_amendment}/responses"), &long).await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", long.body);
+    assert_eq!(long.json()["error"]["details"][0]["message"], "At most 5000 characters.", "{}", long.body);
+
     let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
+    let noted = json!({ "version": version, "accept": [by_amendment], "note": "н".repeat(1_001) });
+    let noted = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &noted).await;
+    assert_eq!((noted.status, &noted.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("note")));
+    assert_eq!(noted.json()["error"]["details"][0]["message"], "At most 1000 characters.", "{}", noted.body);
+    assert_eq!(show(&app, &secretariat, &id).await["document"]["version"], version, "no version made");
     let both = json!({ "version": version, "accept": [by_amendment], "reject": [by_amendment] });
     let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &both).await;
     assert_eq!(reply.json()["error"]["field"], "reject", "not both accepted and rejected");
@@ -837,6 +848,9 @@ async fn bad_input_is_named_by_its_field() {
     let missing = app.json(&secretariat, "POST", DOCUMENTS, &filed(18, "extended")).await;
     assert!(missing.body.contains("no item 18"), "{}", missing.body);
     assert_eq!(field(missing), "agenda_item");
+    // A period that ends before it starts is named by its end, not answered with nothing.
+    let backwards = app.get(&kz, &format!("{DOCUMENTS}?from=2025-05-01&until=2025-01-01")).await;
+    assert_eq!(field(backwards), "until");
     // A page that is no number is named, on the API and on the page, not left to the parser's words.
     assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page=abc")).await), "page");
     let page = app.get(&kz, "/documents?q=%D1%81%D0%BE%D1%82%D1%80%D1%83%D0%B4%D0%BD%D0%B8%D1%87%D0%B5%D1%81%D1%82%D0%B2%D0%B5&page=abc").await;

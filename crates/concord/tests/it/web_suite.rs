@@ -169,8 +169,13 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
     let malformed = app.request(&admin, "POST", "/api/v1/events", Some("application/json"), "{\"slug\": ").await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(malformed.json()["error"]["code"], "bad_request");
+    // The message is the reader's language; the parser's words, for whoever wrote the request, a detail.
+    assert_eq!(malformed.json()["error"]["message"], "The request is malformed.", "{}", malformed.body);
+    let parser = malformed.json()["error"]["details"][0]["message"].as_str().unwrap_or_default().to_string();
+    assert!(parser.contains("line 1"), "{}", malformed.body);
     let not_json = app.request(&admin, "POST", "/api/v1/events", Some("text/plain"), "slug=x").await;
     assert_eq!(not_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(not_json.json()["error"]["message"], "Send the body as JSON (Content-Type: application/json).");
     let huge = format!("{{\"slug\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let too_large = app.request(&admin, "POST", "/api/v1/events", Some("application/json"), huge).await;
     assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
