@@ -515,6 +515,10 @@ pub fn response(
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AmendmentInput {
+    /// The id the amendment is to have, chosen by the form that proposes it: the same form sent
+    /// twice proposes once.
+    #[serde(default)]
+    pub id: Option<Id>,
     /// The proposing participant's code.
     pub participant: String,
     pub version: u32,
@@ -861,6 +865,7 @@ mod tests {
     fn an_amendment_names_its_bad_fields() {
         let v1 = version(new_id(), 2, &["A.", "B."]);
         let input = |version, paragraph, operation, text: &str| AmendmentInput {
+            id: None,
             participant: "KZ".into(),
             version,
             paragraph,

@@ -689,6 +689,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     model["open"] = json!(d.doc.status.is_open());
     model["decided"] = json!(d.doc.goes_to_decision());
     model["may_sign"] = json!(matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed));
+    model["new_amendment"] = json!(new_id());
     model["form"] = form;
     model["errors"] = errors;
     render::page(state, ctx, "documents/show.html", model)
@@ -805,10 +806,14 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
     if !d.doc.status.is_open() {
         return Err(AppError::refused("document-closed-to-amendments"));
     }
+    // The same form sent twice (a double click): the amendment it already proposed, not a second.
+    if let Some(made) = input.id.and_then(|id| d.amendments.iter().find(|a| a.id == id)) {
+        return if made.proposer == proposer { Ok(made.clone()) } else { Err(AppError::field("id", "duplicate")) };
+    }
     let latest = d.original()?;
     let input = input.validate(latest)?;
     let amendment = Amendment {
-        id: new_id(),
+        id: input.id.unwrap_or_else(new_id),
         document_id: d.doc.id,
         version: input.version,
         paragraph: input.paragraph,
@@ -1191,6 +1196,7 @@ async fn amend_form(
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
         let input = AmendmentInput {
+            id: form.ids("id")?.first().copied(),
             participant: form.get("participant").to_string(),
             version: form.number("version")?,
             paragraph: form.number("paragraph")?,

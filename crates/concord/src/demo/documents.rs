@@ -193,6 +193,7 @@ async fn document(
     let mut accept = Vec::new();
     for a in d.amendments {
         let input = AmendmentInput {
+            id: None,
             participant: a.participant.clone(),
             version: 1,
             paragraph: a.paragraph,

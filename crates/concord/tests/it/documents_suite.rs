@@ -1040,6 +1040,38 @@ async fn the_demo_has_the_cfm_agenda_its_seventeen_drafts_and_a_signed_decision_
     assert_eq!(languages.into_iter().collect::<Vec<_>>(), ["en", "kk", "ru"]);
 }
 
+/// The page's form sent twice (a double click) proposes once; the id it chose is nobody else's to take.
+#[tokio::test]
+async fn an_amendment_form_sent_twice_proposes_once() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let am = app.login("delegation-am", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/TWICE", "members", &[], "дважды").await;
+    let amendments = format!("{DOCUMENTS}/{id}/amendments");
+    let chosen = domain::new_id().to_string();
+    let form =
+        [("id", chosen.as_str()), ("version", "1"), ("participant", "KZ"), ("operation", "delete"), ("paragraph", "1")];
+    let path = format!("/documents/{id}/amendments");
+    for _ in 0..2 {
+        let sent = app.form(&kz, &path, &form).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    }
+    let made: Vec<Value> = show(&app, &kz, &id).await["amendments"].as_array().unwrap().clone();
+    assert_eq!(made.len(), 1, "one amendment for the form sent twice");
+    assert_eq!(made[0]["id"], chosen.as_str(), "by the id the form chose");
+    let page = app.get(&kz, &format!("/documents/{id}")).await.body;
+    let form = page.split("id=\"amendment-form\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(form.contains("type=\"hidden\" name=\"id\" value=\""), "the page's form chooses its id: {form}");
+    let taken = json!({ "id": chosen, "participant": "AM", "version": 1, "paragraph": 1, "operation": "delete" });
+    let taken = app.json(&am, "POST", &amendments, &taken).await;
+    assert_eq!((taken.status, &taken.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")));
+    let elsewhere = create(&app, &secretariat, "TEST/1B", "members", &[], "другой").await;
+    let again = json!({ "id": chosen, "participant": "KZ", "version": 1, "paragraph": 1, "operation": "delete" });
+    let again = app.json(&kz, "POST", &format!("{DOCUMENTS}/{elsewhere}/amendments"), &again).await;
+    assert_eq!((again.status, &again.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")));
+}
+
 /// Each role and what it must see of a public, a members', a listed (KZ, BY) and an internal (KZ)
 /// document.
 const READERS: [(&str, [bool; 4]); 9] = [
