@@ -59,11 +59,23 @@ pub struct StanceInput {
     pub stance: Stance,
     #[serde(default)]
     pub text: String,
+    /// The participant's stance as the writer read it (`none`: none yet). When given and another
+    /// is on record now, this one is not stated over it.
+    #[serde(default)]
+    pub replaces: Option<String>,
 }
 
 impl StanceInput {
+    /// What the writer read: `None` when it did not say, `Some(None)` when there was no stance.
+    pub fn read(&self) -> Option<Option<Stance>> {
+        self.replaces.as_deref().map(Stance::parse)
+    }
+
     pub fn validate(self) -> Result<StanceInput, Invalid> {
         let mut c = Checker::new();
+        if self.replaces.as_deref().is_some_and(|r| r != "none" && Stance::parse(r).is_none()) {
+            c.fail("replaces", "invalid-choice");
+        }
         let text = self.text.trim().to_string();
         match self.stance {
             Stance::JoinsWithReservation if text.is_empty() => c.fail("text", "required"),
@@ -431,7 +443,8 @@ mod tests {
 
     #[test]
     fn a_reservation_needs_its_text_and_a_plain_join_has_none() {
-        let input = |stance, text: &str| StanceInput { participant: "AM".into(), stance, text: text.into() };
+        let input =
+            |stance, text: &str| StanceInput { participant: "AM".into(), stance, text: text.into(), replaces: None };
         assert_eq!(input(Stance::JoinsWithReservation, " ").validate().unwrap_err().0[0].code, "required");
         assert_eq!(input(Stance::Joins, "x").validate().unwrap_err().0[0].code, "text-not-expected");
         assert!(input(Stance::JoinsWithSpecialOpinion, "").validate().is_ok());

@@ -971,15 +971,17 @@ pub async fn stances(store: &Store, document: Id) -> Result<Vec<StanceRecord>> {
     rows.into_iter().map(StanceRecord::try_from).collect()
 }
 
+/// A participant's stance on a document as it is on record in this transaction.
+pub async fn stance_of(tx: &mut Tx, document: Id, participant: Id) -> Result<Option<StanceRecord>> {
+    let row: Option<StanceRow> =
+        on!(tx, c => sqlx::query_as(STANCE_OF).bind(document).bind(participant).fetch_optional(c).await)?;
+    row.map(StanceRecord::try_from).transpose()
+}
+
 /// States (or restates) a participant's stance on a document.
 pub async fn state_stance(tx: &mut Tx, actor: &Actor, document: Id, stance: StanceRecord) -> Result<()> {
     let stance = StanceRecord { at: stored(stance.at), ..stance };
-    let before: Option<StanceRow> = on!(tx, c => sqlx::query_as(STANCE_OF)
-        .bind(document)
-        .bind(stance.participant)
-        .fetch_optional(c)
-        .await)?;
-    let before = before.map(StanceRecord::try_from).transpose()?;
+    let before = stance_of(tx, document, stance.participant).await?;
     execute!(tx, c => sqlx::query(UPSERT_STANCE)
         .bind(document)
         .bind(stance.participant)

@@ -167,6 +167,7 @@ refused-document-closed-to-amendments = No more amendments can be proposed to th
 refused-amendment-not-pending = The amendment is no longer pending.
 refused-adopted-text-frozen = The adopted text is frozen: make a new document or a formal correction.
 refused-amendments-same-paragraph = Two of the accepted amendments change paragraph { $paragraph }: accept one of them.
+refused-stance-changed = Another stance of { $participant } was recorded meanwhile. Reload the page and state the stance again if you still mean to.
 refused-decision-taken = The decision on this document is taken.
 refused-internal-paper-undecided = The delegation’s internal paper goes to no decision: no stance is stated on it.
 refused-no-member-joined = Nobody has joined yet: record the members' stances first.

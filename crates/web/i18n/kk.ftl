@@ -167,6 +167,7 @@ refused-document-closed-to-amendments = Бұл мәтінге енді түзе�
 refused-amendment-not-pending = Түзету енді қарауда емес.
 refused-adopted-text-frozen = Қабылданған мәтінді өзгертуге болмайды: жаңа құжат жасаңыз немесе ресми түзету енгізіңіз.
 refused-amendments-same-paragraph = Қабылданған түзетулердің екеуі { $paragraph }-абзацты өзгертеді: олардың біреуін ғана қабылдаңыз.
+refused-stance-changed = Осы аралықта басқа ұстаным жазылды: { $participant }. Бетті жаңартып, қажет болса, ұстанымды қайта көрсетіңіз.
 refused-decision-taken = Бұл құжат бойынша шешім қабылданып қойған.
 refused-internal-paper-undecided = Делегацияның ішкі құжаты шешімге шығарылмайды: ол бойынша ұстанымдар айтылмайды.
 refused-no-member-joined = Әзірге ешкім қосылған жоқ: алдымен мүшелердің ұстанымдарын жазыңыз.

@@ -167,6 +167,7 @@ refused-document-closed-to-amendments = К этому тексту больше 
 refused-amendment-not-pending = Поправка больше не на рассмотрении.
 refused-adopted-text-frozen = Принятый текст изменить нельзя: создайте новый документ или оформите официальное исправление.
 refused-amendments-same-paragraph = Две из принятых поправок изменяют абзац { $paragraph }: примите только одну из них.
+refused-stance-changed = Тем временем записана другая позиция: { $participant }. Обновите страницу и укажите позицию снова, если это по-прежнему нужно.
 refused-decision-taken = Решение по этому документу уже принято.
 refused-internal-paper-undecided = Внутренний документ делегации не выносится на решение: позиции по нему не заявляются.
 refused-no-member-joined = Пока никто не присоединился: сначала запишите позиции членов органа.

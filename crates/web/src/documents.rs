@@ -690,6 +690,9 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     model["decided"] = json!(d.doc.goes_to_decision());
     model["may_sign"] = json!(matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed));
     model["new_amendment"] = json!(new_id());
+    let read: serde_json::Map<String, Value> =
+        d.stances.iter().map(|s| (d.code(s.participant), json!(s.stance))).collect();
+    model["stances_read"] = Value::Object(read);
     model["form"] = form;
     model["errors"] = errors;
     render::page(state, ctx, "documents/show.html", model)
@@ -990,13 +993,23 @@ fn undecidable(why: Undecidable) -> AppError {
 
 /// Records a member's stance and returns the outcome the body's rule gives the stances with it.
 async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) -> Result<Outcome, AppError> {
-    let participant = d.member(&input.participant)?.id;
+    let member = d.member(&input.participant)?;
+    let participant = member.id;
     d.may_act_for(ctx, participant)?;
     d.doc.open_to_decision().map_err(undecidable)?;
     let input = input.validate()?;
-    let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
     let mut tx = state.store.begin().await?;
     store::documents::hold_open(&mut tx, d.doc.id, None).await?;
+    // A stance stated over one the writer did not see (the member's own, or the secretariat's
+    // record of it, made meanwhile) is refused rather than written over it.
+    if let Some(read) = input.read() {
+        let now = store::documents::stance_of(&mut tx, d.doc.id, participant).await?.map(|s| s.stance);
+        if now != read {
+            let name = member.short_name.get(ctx.lang).to_string();
+            return Err(AppError::refused_with("stance-changed", vec![("participant", name)]));
+        }
+    }
+    let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
     let mut stances: Vec<StanceRecord> = d.stances.iter().filter(|s| s.participant != participant).cloned().collect();
     stances.push(record.clone());
     store::documents::state_stance(&mut tx, &ctx.actor, d.doc.id, record).await?;
@@ -1272,10 +1285,15 @@ async fn stance_form(
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
+        let participant = form.get("participant").to_string();
+        // The page sends, for each member it offers, the stance it showed.
+        let read = format!("read-{}", participant.trim().to_ascii_uppercase());
+        let replaces = Some(form.get(&read).to_string()).filter(|r| !r.is_empty());
         let input = StanceInput {
-            participant: form.get("participant").to_string(),
             stance: choice(&form, "stance", Stance::parse)?,
             text: form.get("text").to_string(),
+            participant,
+            replaces,
         };
         stance(&state, &ctx, &d, input).await.map(|_| ())
     }

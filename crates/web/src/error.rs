@@ -107,7 +107,8 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 21] = [
+pub const REFUSALS: [&str; 22] = [
+    "stance-changed",
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",

@@ -217,7 +217,23 @@ async fn negotiation(app: TestApp) {
     assert_eq!(reply.json()["outcome"]["result"], "adopted", "no interest does not block");
     let reply = app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "objects" })).await;
     assert_eq!(reply.json()["outcome"]["result"], "blocked", "an objection blocks consensus");
+    // A stance stated over one the writer did not see is refused, not written over it.
+    let over = json!({ "participant": "RU", "stance": "joins", "replaces": "none" });
+    let over = app.json(&secretariat, "POST", &stances, &over).await;
+    assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
+    let said = over.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(said.contains("Another stance of Russia was recorded meanwhile"), "{said}");
+    let unreadable = json!({ "participant": "RU", "stance": "joins", "replaces": "maybe" });
+    let unreadable = app.json(&secretariat, "POST", &stances, &unreadable).await;
+    assert_eq!(unreadable.json()["error"]["field"], "replaces", "{}", unreadable.body);
     let page = app.get(&secretariat, &format!("/documents/{id}")).await.body;
+    assert!(page.contains("name=\"read-RU\" value=\"objects\"") && page.contains("name=\"read-KZ\" value=\"none\""));
+    let stale = [("participant", "RU"), ("stance", "joins"), ("read-RU", "none")];
+    let stale = app.form(&secretariat, &format!("/documents/{id}/stances"), &stale).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "the page's form read before the objection");
+    let shown = show(&app, &secretariat, &id).await;
+    let ru = shown["stances"].as_array().unwrap().iter().find(|s| s["participant"] == "RU").cloned().unwrap();
+    assert_eq!(ru["stance"], "objects", "the objection stands");
     assert!(page.contains("Record as not adopted") && !page.contains(">Adopt<"), "the button says what it does");
     assert!(page.contains("<option value=\"cis-chs\">"), "the body it goes on to is chosen, not typed: {page}");
     let read_before = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
