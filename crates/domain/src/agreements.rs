@@ -188,7 +188,8 @@ impl AgreementInput {
             c.fail("parties", "duplicate");
         }
         if self.threshold.is_some_and(|t| t < 2 || t as usize > parties.len()) {
-            c.fail("threshold", "out-of-range");
+            let most = parties.len().max(2).to_string();
+            c.fail_with("threshold", "out-of-range", vec![("min", "2".into()), ("max", most)]);
         }
         if self.threshold.is_some() && self.entry_into_force == EntryIntoForce::OnSignature {
             c.fail("threshold", "only-after-notifications");

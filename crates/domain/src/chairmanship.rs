@@ -75,7 +75,7 @@ pub const YEARS: std::ops::RangeInclusive<i16> = 1900..=2200;
 pub fn validate_override(year: i16, chair: &str, co_chairs: &[String]) -> Result<(String, Vec<String>), Invalid> {
     let mut c = Checker::new();
     if !YEARS.contains(&year) {
-        c.fail("year", "out-of-range");
+        c.fail_with("year", "out-of-range", vec![("min", YEARS.start().to_string()), ("max", YEARS.end().to_string())]);
     }
     let chair = chair.trim().to_uppercase();
     if chair.is_empty() {

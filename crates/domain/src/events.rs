@@ -277,7 +277,7 @@ impl MeetingFields {
         let title = self.title.checked(&mut c, "title", 300);
         let cases = self.cases.checked(&mut c, "cases", 300);
         if self.number.is_some_and(|n| !(1..=10_000).contains(&n)) {
-            c.fail("number", "out-of-range");
+            c.fail_with("number", "out-of-range", vec![("min", "1".into()), ("max", "10000".into())]);
         }
         if self.date < event.start_date || self.date > event.end_date {
             c.fail("date", "outside-event");

@@ -187,9 +187,8 @@ error-end-not-after-start = The end must come after the start.
 error-dates-out-of-order = The end must not be before the start.
 error-event-too-long = An event lasts at most { $max } days.
 error-too-many = At most { $max } entries.
-error-until-before-from = The end of the period is before its start.
 error-outside-event = The date must fall within the event's dates.
-error-out-of-range = The number is out of range.
+error-out-of-range = Enter a number from { $min } to { $max }.
 error-invalid-username = Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores.
 error-password-too-short = At least { $min } characters.
 error-own-delegation = A delegation does not meet itself: choose the others.
@@ -662,7 +661,10 @@ amendments-by = Proposed by
 amendments-responses = Support and objections
 amendments-decide = Decision
 amendments-op-replace = Replace paragraph { $paragraph }
-amendments-op-insert = Insert after paragraph { $paragraph }
+amendments-op-insert = { $paragraph ->
+    [0] Insert at the beginning
+   *[other] Insert after paragraph { $paragraph }
+}
 amendments-op-delete = Delete paragraph { $paragraph }
 amendments-accept = Accept
 amendments-reject = Reject
@@ -719,6 +721,7 @@ signatures-correction-hint = Only to correct a member's recorded signature (a mi
 document-pdf-version = Version { $number }
 document-pdf-translation = Version { $number } · translation
 document-pdf-correction = Version { $number } · formal correction of version { $adopted }
+document-pdf-behind = Version { $number } · the latest version, { $latest }, is not yet translated
 document-pdf-draft = DRAFT
 document-pdf-done = Done at { $place } on { $date } in one original in Russian.
 document-pdf-special-opinion = Special opinion: { $member }.

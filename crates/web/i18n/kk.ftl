@@ -187,9 +187,8 @@ error-end-not-after-start = Аяқталуы басталуынан кейін �
 error-dates-out-of-order = Аяқталу күні басталу күнінен бұрын болмауы тиіс.
 error-event-too-long = Іс-шара ең көбі { $max } күнге созылады.
 error-too-many = Ең көбі { $max } жазба.
-error-until-before-from = Кезеңнің соңы басынан ерте.
 error-outside-event = Күн іс-шараның өткізілу мерзімі аралығында болуы тиіс.
-error-out-of-range = Сан рұқсат етілген ауқымнан тыс.
+error-out-of-range = { $min } мен { $max } аралығындағы санды енгізіңіз.
 error-invalid-username = 3-тен 64-ке дейін таңба: кіші латын әріптері, цифрлар, нүктелер, дефистер немесе астыңғы сызықтар.
 error-password-too-short = Кемінде { $min } таңба.
 error-own-delegation = Делегация өзімен кездеспейді: басқаларын таңдаңыз.
@@ -650,7 +649,10 @@ amendments-by = Авторы
 amendments-responses = Қолдау және қарсылықтар
 amendments-decide = Шешім
 amendments-op-replace = { $paragraph }-абзацты ауыстыру
-amendments-op-insert = { $paragraph }-абзацтан кейін қосу
+amendments-op-insert = { $paragraph ->
+    [0] Басына қосу
+   *[other] { $paragraph }-абзацтан кейін қосу
+}
 amendments-op-delete = { $paragraph }-абзацты алып тастау
 amendments-accept = Қабылдау
 amendments-reject = Қабылдамау
@@ -707,6 +709,7 @@ signatures-correction-hint = Тек жазылған қолды түзету ү�
 document-pdf-version = { $number }-редакция
 document-pdf-translation = { $number }-редакция · аударма
 document-pdf-correction = { $number }-редакция · { $adopted }-редакцияның ресми түзетуі
+document-pdf-behind = { $number }-редакция · соңғы { $latest }-редакция әлі аударылмаған
 document-pdf-draft = ЖОБА
 document-pdf-done = { $place } қаласында { $date } орыс тілінде бір түпнұсқа данада жасалды.
 document-pdf-special-opinion = Ерекше пікір: { $member }.

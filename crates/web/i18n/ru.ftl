@@ -187,9 +187,8 @@ error-end-not-after-start = Окончание должно быть позже 
 error-dates-out-of-order = Дата окончания не может быть раньше даты начала.
 error-event-too-long = Максимальная продолжительность мероприятия — { $max } дн.
 error-too-many = Максимальное количество записей: { $max }.
-error-until-before-from = Конец периода раньше его начала.
 error-outside-event = Дата должна входить в сроки проведения мероприятия.
-error-out-of-range = Число вне допустимого диапазона.
+error-out-of-range = Введите число от { $min } до { $max }.
 error-invalid-username = Допускается от 3 до 64 символов: строчные латинские буквы, цифры, точки, дефисы и знаки подчёркивания.
 error-password-too-short = Минимальное количество символов: { $min }.
 error-own-delegation = Делегация не встречается сама с собой: выберите другие.
@@ -665,7 +664,10 @@ amendments-by = Автор
 amendments-responses = Поддержка и возражения
 amendments-decide = Решение
 amendments-op-replace = Заменить абзац { $paragraph }
-amendments-op-insert = Вставить после абзаца { $paragraph }
+amendments-op-insert = { $paragraph ->
+    [0] Вставить в начало
+   *[other] Вставить после абзаца { $paragraph }
+}
 amendments-op-delete = Исключить абзац { $paragraph }
 amendments-accept = Принять
 amendments-reject = Отклонить
@@ -722,6 +724,7 @@ signatures-correction-hint = Только для исправления запи
 document-pdf-version = Редакция { $number }
 document-pdf-translation = Редакция { $number } · перевод
 document-pdf-correction = Редакция { $number } · официальное исправление редакции { $adopted }
+document-pdf-behind = Редакция { $number } · последняя редакция, { $latest }, ещё не переведена
 document-pdf-draft = ПРОЕКТ
 document-pdf-done = Совершено в городе { $place } { $date } в одном подлинном экземпляре на русском языке.
 document-pdf-special-opinion = Особое мнение: { $member }.

@@ -253,7 +253,8 @@ async fn api_chairs(
         return Err(AppError::field("to", "dates-out-of-order"));
     }
     if to - from > 100 {
-        return Err(AppError::field("to", "out-of-range"));
+        let (min, max) = (from.to_string(), (from + 100).to_string());
+        return Err(AppError::field_with("to", "out-of-range", vec![("min", min), ("max", max)]));
     }
     Ok(Json(json!({ "body": record.body.slug, "chairs": record.chairs(from, to) })))
 }

@@ -444,7 +444,7 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     let page = q.page()?;
     let (from, until) = (date(&q.from, "from")?, date(&q.until, "until")?);
     if from.zip(until).is_some_and(|(from, until)| until < from) {
-        return Err(AppError::field("until", "until-before-from"));
+        return Err(AppError::field("until", "dates-out-of-order"));
     }
     Ok(Filter {
         body,
@@ -1481,6 +1481,8 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
         None => (Vec::new(), Vec::new(), None),
     };
     let draft = frozen.is_none_or(|f| number < f.version);
+    // A translation printed while the original has moved on says so, as the page does.
+    let newer = d.latest(None).map(|l| l.number).filter(|&l| l > number && language != d.doc.original_language);
     let data = pdf::DocumentPdf {
         language: language.clone(),
         body: d.body.name.get(&language).to_string(),
@@ -1498,7 +1500,14 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
                 "document-pdf-correction",
                 &[("number", number.into()), ("adopted", f.version.into())],
             ),
-            _ => state.i18n.t(&language, "document-pdf-version", &[("number", number.into())]),
+            _ => match newer {
+                Some(latest) => state.i18n.t(
+                    &language,
+                    "document-pdf-behind",
+                    &[("number", number.into()), ("latest", latest.into())],
+                ),
+                None => state.i18n.t(&language, "document-pdf-version", &[("number", number.into())]),
+            },
         },
         paragraphs: v.texts().into_iter().map(str::to_string).collect(),
         place_and_date,

@@ -102,7 +102,12 @@ impl AppError {
 
     /// One invalid field, for problems found at the edge (a date that does not parse).
     pub fn field(field: &str, code: &'static str) -> Self {
-        AppError::Invalid(Invalid(vec![domain::FieldError { field: field.to_string(), code, args: vec![] }]))
+        Self::field_with(field, code, Vec::new())
+    }
+
+    /// One invalid field whose message names values (`min`, `max`…).
+    pub fn field_with(field: &str, code: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        AppError::Invalid(Invalid(vec![domain::FieldError { field: field.to_string(), code, args }]))
     }
 }
 

@@ -440,8 +440,10 @@ async fn move_form(
     let outcome = async {
         let (p, before) = editing(&state, &ctx, &slug, id, form.number("version")?).await?;
         let minutes: i64 = form.number("minutes")?;
-        if minutes.abs() > 24 * 60 {
-            return Err(AppError::field("minutes", "out-of-range"));
+        const DAY: i64 = 24 * 60;
+        if minutes.abs() > DAY {
+            let (min, max) = ((-DAY).to_string(), DAY.to_string());
+            return Err(AppError::field_with("minutes", "out-of-range", vec![("min", min), ("max", max)]));
         }
         let shift = jiff::SignedDuration::from_mins(minutes);
         let moved = Item {

@@ -510,6 +510,19 @@ async fn the_secretariat_adds_a_translation_from_the_page() {
     );
     let found = app.get(&secretariat, &format!("{DOCUMENTS}?q=аудармашыларымыз")).await.json();
     assert_eq!(found["total"], 1, "and the translation is searched: {found}");
+    // Once the original moves on, the translation's PDF says it is behind, as the page does.
+    let cut = json!({ "participant": "KZ", "version": 1, "paragraph": 3, "operation": "delete" });
+    let cut = app.json(&kz, "POST", &format!("{DOCUMENTS}/{id}/amendments"), &cut).await;
+    let cut = cut.json()["amendment"]["id"].clone();
+    let version = show(&app, &secretariat, &id).await["document"]["version"].clone();
+    let next = json!({ "version": version, "accept": [cut] });
+    let next = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &next).await;
+    assert_eq!(next.status, StatusCode::CREATED, "{}", next.body);
+    let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=kk")).await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(text.contains("1-редакция · соңғы 2-редакция әлі аударылмаған"), "{text}");
+    }
 }
 
 /// A delegation translates its own internal paper from the page, as it may through the API; the
@@ -1086,6 +1099,23 @@ async fn an_amendment_form_sent_twice_proposes_once() {
     let again = json!({ "id": chosen, "participant": "KZ", "version": 1, "paragraph": 1, "operation": "delete" });
     let again = app.json(&kz, "POST", &format!("{DOCUMENTS}/{elsewhere}/amendments"), &again).await;
     assert_eq!((again.status, &again.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")));
+}
+
+/// An insert before the first paragraph reads as one at the beginning, in every language.
+#[tokio::test]
+async fn an_insert_at_the_top_is_said_to_go_at_the_beginning() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/TOP", "members", &[], "сначала").await;
+    let top = json!({ "participant": "KZ", "version": 1, "paragraph": 0, "operation": "insert", "text": "Преамбула." });
+    let made = app.json(&kz, "POST", &format!("{DOCUMENTS}/{id}/amendments"), &top).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    for (lang, said) in [("en", "Insert at the beginning"), ("ru", "Вставить в начало"), ("kk", "Басына қосу")]
+    {
+        let page = app.get(&Session { lang: Some(lang), ..kz.clone() }, &format!("/documents/{id}")).await.body;
+        assert!(page.contains(said) && !page.contains("0-абзац"), "{lang}: {said}");
+    }
 }
 
 /// Each role and what it must see of a public, a members', a listed (KZ, BY) and an internal (KZ)
