@@ -213,6 +213,10 @@ impl DocumentFields {
         let register_number = c.text("register_number", &self.register_number, 60);
         let title = self.title.checked(&mut c, "title", 500);
         check_language(&mut c, "original_language", &self.original_language);
+        // The register, the PDF and every translation start from the title in the original.
+        if !title.0.is_empty() && title.exact(&self.original_language).is_none() {
+            c.fail("title", "title-in-original");
+        }
         let mut readers: Vec<String> = self.readers.iter().map(|r| r.trim().to_uppercase()).collect();
         readers.dedup();
         match self.classification {

@@ -246,6 +246,16 @@ impl Dossier {
         decisions::outcome(self.body.decision_rule, &self.member_ids(), &self.stances)
     }
 
+    /// An outcome as the API gives it: the members who block it by their codes, as everywhere else.
+    fn outcome_json(&self, outcome: &Outcome) -> Value {
+        match outcome {
+            Outcome::Blocked { by } => {
+                json!({ "result": "blocked", "by": by.iter().map(|p| self.code(*p)).collect::<Vec<_>>() })
+            }
+            other => json!(other),
+        }
+    }
+
     fn block(&self, lang: &str) -> Vec<decisions::BlockLine> {
         let members: Vec<&Participant> = self.members.iter().collect();
         decisions::signature_block(&members, &self.signatures, &self.stances, lang)
@@ -299,7 +309,7 @@ impl Dossier {
             "versions": versions,
             "amendments": amendments,
             "stances": stances,
-            "outcome": decided.then(|| self.outcome()),
+            "outcome": decided.then(|| self.outcome_json(&self.outcome())),
             "signatures": signatures,
             "signature_block": if decided { block } else { Vec::new() },
         })
@@ -1151,7 +1161,8 @@ async fn api_stance(
     JsonBody(input): JsonBody<StanceInput>,
 ) -> Result<Json<Value>, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    Ok(Json(json!({ "outcome": stance(&state, &ctx, &d, input).await? })))
+    let outcome = stance(&state, &ctx, &d, input).await?;
+    Ok(Json(json!({ "outcome": d.outcome_json(&outcome) })))
 }
 
 async fn api_decision(
@@ -1162,6 +1173,7 @@ async fn api_decision(
 ) -> Result<Json<Value>, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
     let (doc, outcome) = decide(&state, &ctx, &d, input).await?;
+    let outcome = d.outcome_json(&outcome);
     Ok(Json(json!({ "status": doc.status, "outcome": outcome, "frozen": doc.frozen, "version": doc.version })))
 }
 

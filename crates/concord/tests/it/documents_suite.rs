@@ -216,7 +216,7 @@ async fn negotiation(app: TestApp) {
         app.json(&secretariat, "POST", &stances, &json!({ "participant": "TM", "stance": "no_interest" })).await;
     assert_eq!(reply.json()["outcome"]["result"], "adopted", "no interest does not block");
     let reply = app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "objects" })).await;
-    assert_eq!(reply.json()["outcome"]["result"], "blocked", "an objection blocks consensus");
+    assert_eq!(reply.json()["outcome"], json!({ "result": "blocked", "by": ["RU"] }), "an objection blocks consensus");
     // A stance stated over one the writer did not see is refused, not written over it.
     let over = json!({ "participant": "RU", "stance": "joins", "replaces": "none" });
     let over = app.json(&secretariat, "POST", &stances, &over).await;
@@ -857,6 +857,9 @@ async fn bad_input_is_named_by_its_field() {
     let listed = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/3", "title": { "ru": "x" },
         "original_language": "ru", "classification": "listed", "readers": [], "paragraphs": ["x"] });
     assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &listed).await), "readers");
+    let untitled = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/4", "title": { "xx": "junk" },
+        "original_language": "ru", "classification": "public", "paragraphs": ["x"] });
+    assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &untitled).await), "title", "no title in Russian");
     let twice = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/2", "title": { "ru": "x" },
         "original_language": "ru", "classification": "public", "paragraphs": ["x"] });
     assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &twice).await), "register_number");
