@@ -47,6 +47,13 @@ pub async fn areas_of(store: &Store, body: Id) -> Result<Vec<Area>> {
     Ok(rows.into_iter().map(Area::from).collect())
 }
 
+/// The areas every body's secretariat added, by slug: one query.
+pub async fn areas(store: &Store) -> Result<Vec<Area>> {
+    const SQL: &str = "SELECT body_id, slug, name FROM cooperation_areas ORDER BY slug, body_id";
+    let rows: Vec<AreaRow> = on!(store, c => sqlx::query_as(SQL).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(Area::from).collect())
+}
+
 /// Adds an area to a body; a slug the body already has is a duplicate.
 pub async fn add_area(tx: &mut Tx, actor: &Actor, area: Area) -> Result<Area> {
     const SQL: &str = "INSERT INTO cooperation_areas (body_id, slug, name) VALUES ($1, $2, $3)";

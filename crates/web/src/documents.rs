@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use domain::agenda::STANDARD_AREAS;
 use domain::bodies::Body;
 use domain::decisions::{self, Outcome, Signature, SignatureInput, Stance, StanceInput, StanceRecord};
 use domain::documents::changes;
@@ -452,6 +453,12 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
         some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
     };
     let page = q.page()?;
+    let area = match some(&q.area) {
+        Some(area) if STANDARD_AREAS.contains(&area.as_str()) => Some(area),
+        Some(area) if store::agenda::areas(&state.store).await?.iter().any(|a| a.slug == area) => Some(area),
+        Some(_) => return Err(AppError::field("area", "invalid-choice")),
+        None => None,
+    };
     let (from, until) = (date(&q.from, "from")?, date(&q.until, "until")?);
     if from.zip(until).is_some_and(|(from, until)| until < from) {
         return Err(AppError::field("until", "dates-out-of-order"));
@@ -466,7 +473,7 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
         status: some(&q.status)
             .map(|s| DocumentStatus::parse(&s).ok_or_else(|| AppError::field("status", "invalid-choice")))
             .transpose()?,
-        area: some(&q.area),
+        area,
         participant,
         from,
         until,
@@ -543,6 +550,16 @@ async fn register(
     };
     let body_json = |b: &Body| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) });
     let bodies: Vec<Value> = all_bodies.iter().map(body_json).collect();
+    // The standard areas, then those the secretariats added (a slug two bodies share, once).
+    let mut areas: Vec<Value> = STANDARD_AREAS
+        .iter()
+        .map(|slug| json!({ "slug": slug, "name": state.i18n.t(ctx.lang, &format!("area-{slug}"), &[]) }))
+        .collect();
+    for added in store::agenda::areas(&state.store).await? {
+        if !areas.iter().any(|a| a["slug"] == added.slug.as_str()) {
+            areas.push(json!({ "slug": added.slug, "name": added.name.get(ctx.lang) }));
+        }
+    }
     let authorship = domain::policy::document_authorship(&ctx.actor);
     let classifications = authorship.classifications();
     let authorship = match authorship {
@@ -570,7 +587,7 @@ async fn register(
             "until": query.until, "page": page,
         },
         "bodies": bodies, "kinds": DocumentKind::ALL, "statuses": DocumentStatus::ALL,
-        "areas": domain::agenda::STANDARD_AREAS, "page_size": PAGE, "form": form, "form_errors": form_errors,
+        "areas": areas, "page_size": PAGE, "form": form, "form_errors": form_errors,
         "authorship": authorship,
     });
     render::page(state, ctx, "documents/register.html", model)

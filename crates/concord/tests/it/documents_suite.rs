@@ -880,6 +880,17 @@ async fn bad_input_is_named_by_its_field() {
     let missing = app.json(&secretariat, "POST", DOCUMENTS, &filed(18, "extended")).await;
     assert!(missing.body.contains("no item 18"), "{}", missing.body);
     assert_eq!(field(missing), "agenda_item");
+    // An area nobody has is named; one a secretariat added is offered and found by.
+    assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?area=xx")).await), "area");
+    let page = app.get(&kz, "/documents?area=xx").await.body;
+    assert!(page.contains("data-error-for=\"area\""), "on the page too");
+    let added = json!({ "slug": "energy", "name": { "en": "Energy", "ru": "Энергетика" } });
+    let added = app.json(&secretariat, "POST", "/api/v1/bodies/cis-cfm/areas", &added).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    assert_eq!(app.get(&kz, &format!("{DOCUMENTS}?area=energy")).await.status, StatusCode::OK);
+    let offered = app.get(&kz, "/documents").await.body;
+    assert!(offered.contains("<option value=\"energy\">Energy</option>"), "the added area is offered");
+    assert!(offered.contains("<option value=\"political\">"), "beside the standard ones");
     // A period that ends before it starts is named by its end, not answered with nothing.
     let backwards = app.get(&kz, &format!("{DOCUMENTS}?from=2025-05-01&until=2025-01-01")).await;
     assert_eq!(field(backwards), "until");
