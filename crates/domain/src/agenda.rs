@@ -20,6 +20,11 @@ pub const STANDARD_AREAS: [&str; 8] = [
     "other",
 ];
 
+/// Whether `slug` names an area: a standard one, or one of those the secretariats added.
+pub fn known_area(slug: &str, added: &[Area]) -> bool {
+    STANDARD_AREAS.contains(&slug) || added.iter().any(|a| a.slug == slug)
+}
+
 /// An area a body's secretariat added to the standard ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {
@@ -122,7 +127,7 @@ impl ItemInput {
             c.fail_with("number", "out-of-range", vec![("min", "1".into()), ("max", "500".into())]);
         }
         let title = self.title.checked(&mut c, "title", 1_000);
-        if !STANDARD_AREAS.contains(&self.area.as_str()) && !areas.iter().any(|a| a.slug == self.area) {
+        if !known_area(&self.area, areas) {
             c.fail_with("area", "unknown-area", vec![("value", self.area.chars().take(64).collect())]);
         }
         let rapporteur = optional(&mut c, "rapporteur", self.rapporteur, 300);

@@ -313,6 +313,21 @@ mod tests {
     use crate::new_id;
     use crate::precedence::tests as fixtures;
 
+    #[test]
+    fn a_stance_says_what_it_replaces_as_a_stance_or_none() {
+        let stated = |replaces: Option<&str>| StanceInput {
+            participant: "KZ".into(),
+            stance: Stance::Joins,
+            text: String::new(),
+            replaces: replaces.map(str::to_string),
+        };
+        assert_eq!(stated(None).read(), None, "no check asked");
+        assert_eq!(stated(Some("none")).read(), Some(None), "read before any stance");
+        assert_eq!(stated(Some("objects")).read(), Some(Some(Stance::Objects)));
+        let err = stated(Some("maybe")).validate().unwrap_err();
+        assert_eq!((err.0[0].field.as_str(), err.0[0].code), ("replaces", "invalid-choice"));
+    }
+
     fn record(participant: Id, stance: Stance) -> StanceRecord {
         StanceRecord { participant, stance, text: String::new(), at: jiff::Timestamp::UNIX_EPOCH }
     }

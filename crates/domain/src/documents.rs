@@ -801,6 +801,15 @@ mod tests {
     use super::*;
     use crate::new_id;
 
+    #[test]
+    fn a_note_past_its_limit_is_refused_not_cut() {
+        assert_eq!(version_note("  what was done  ").unwrap(), "what was done");
+        assert_eq!(version_note("").unwrap(), "", "a note may be empty");
+        let long = version_note(&"n".repeat(MAX_NOTE_CHARS + 1)).unwrap_err();
+        assert_eq!((long.0[0].field.as_str(), long.0[0].code), ("note", "too-long"));
+        assert_eq!(long.0[0].args, vec![("max", MAX_NOTE_CHARS.to_string())]);
+    }
+
     fn version(doc: Id, number: u32, texts: &[&str]) -> Version {
         let paragraphs = texts.iter().map(|t| Paragraph::plain(*t)).collect();
         Version::new(doc, number, "ru", paragraphs, "secretariat".into(), jiff::Timestamp::UNIX_EPOCH)
@@ -912,6 +921,9 @@ mod tests {
             ..fields(Classification::Internal, &["kz"])
         };
         assert_eq!(internal("KZ/INT/1").validate().unwrap().readers, ["KZ"]);
+        let untitled =
+            DocumentFields { title: Text::new(&[("en", "Draft decision")]), ..fields(Classification::Public, &[]) };
+        assert_eq!(untitled.validate().unwrap_err().0[0].code, "title-in-original", "no title in Russian");
     }
 
     #[test]

@@ -141,15 +141,6 @@ impl Sitting {
         })
     }
 
-    fn areas_json(&self, state: &AppState, lang: &str) -> Vec<Value> {
-        STANDARD_AREAS
-            .iter()
-            .map(|s| s.to_string())
-            .chain(self.areas.iter().map(|a| a.slug.clone()))
-            .map(|slug| json!({ "slug": slug, "name": self.area_name(state, &slug, lang) }))
-            .collect()
-    }
-
     /// Turns the secretariat's input into an item: codes and slugs into ids.
     fn item(&self, id: Id, version: i64, input: ItemInput) -> Result<AgendaItem, AppError> {
         let input = input.validate(&self.meeting.meeting.formats, &self.areas)?;
@@ -245,7 +236,7 @@ impl Sitting {
         Ok(json!({
             "event": self.meeting.event_slug, "meeting": { "id": m.id, "slug": m.slug, "title": m.title.get(lang), "date": m.date,
                 "date_shown": state.i18n.date(lang, m.date) },
-            "formats": formats, "areas": self.areas_json(state, lang),
+            "formats": formats, "areas": area_options(state, lang, &self.areas),
         }))
     }
 }
@@ -559,4 +550,19 @@ async fn reopen_form(
     }
     .await;
     after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
+}
+
+/// The areas a form offers, as slug and name: the standard ones in the reader's language, then
+/// those the secretariats added (a slug two bodies share, once).
+pub(crate) fn area_options(state: &AppState, lang: &str, added: &[Area]) -> Vec<Value> {
+    let mut options: Vec<Value> = STANDARD_AREAS
+        .iter()
+        .map(|slug| json!({ "slug": slug, "name": state.i18n.t(lang, &format!("area-{slug}"), &[]) }))
+        .collect();
+    for area in added {
+        if !options.iter().any(|o| o["slug"] == area.slug.as_str()) {
+            options.push(json!({ "slug": area.slug, "name": area.name.get(lang) }));
+        }
+    }
+    options
 }

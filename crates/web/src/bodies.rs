@@ -252,8 +252,8 @@ async fn api_chairs(
     if to < from {
         return Err(AppError::field("to", "dates-out-of-order"));
     }
-    if to - from > 100 {
-        let (min, max) = (from.to_string(), (from + 100).to_string());
+    if i32::from(to) - i32::from(from) > 100 {
+        let (min, max) = (from.to_string(), (i32::from(from) + 100).to_string());
         return Err(AppError::field_with("to", "out-of-range", vec![("min", min), ("max", max)]));
     }
     Ok(Json(json!({ "body": record.body.slug, "chairs": record.chairs(from, to) })))

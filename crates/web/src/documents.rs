@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use domain::agenda::STANDARD_AREAS;
+use domain::agenda::known_area;
 use domain::bodies::Body;
 use domain::decisions::{self, Outcome, Signature, SignatureInput, Stance, StanceInput, StanceRecord};
 use domain::documents::changes;
@@ -249,12 +249,11 @@ impl Dossier {
 
     /// An outcome as the API gives it: the members who block it by their codes, as everywhere else.
     fn outcome_json(&self, outcome: &Outcome) -> Value {
-        match outcome {
-            Outcome::Blocked { by } => {
-                json!({ "result": "blocked", "by": by.iter().map(|p| self.code(*p)).collect::<Vec<_>>() })
-            }
-            other => json!(other),
+        let mut shown = json!(outcome);
+        if let Outcome::Blocked { by } = outcome {
+            shown["by"] = json!(by.iter().map(|p| self.code(*p)).collect::<Vec<_>>());
         }
+        shown
     }
 
     fn block(&self, lang: &str) -> Vec<decisions::BlockLine> {
@@ -453,9 +452,10 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
         some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
     };
     let page = q.page()?;
+    // The areas added are read only for an area that is not a standard one.
     let area = match some(&q.area) {
-        Some(area) if STANDARD_AREAS.contains(&area.as_str()) => Some(area),
-        Some(area) if store::agenda::areas(&state.store).await?.iter().any(|a| a.slug == area) => Some(area),
+        Some(area) if known_area(&area, &[]) => Some(area),
+        Some(area) if known_area(&area, &store::agenda::areas(&state.store).await?) => Some(area),
         Some(_) => return Err(AppError::field("area", "invalid-choice")),
         None => None,
     };
@@ -550,16 +550,7 @@ async fn register(
     };
     let body_json = |b: &Body| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) });
     let bodies: Vec<Value> = all_bodies.iter().map(body_json).collect();
-    // The standard areas, then those the secretariats added (a slug two bodies share, once).
-    let mut areas: Vec<Value> = STANDARD_AREAS
-        .iter()
-        .map(|slug| json!({ "slug": slug, "name": state.i18n.t(ctx.lang, &format!("area-{slug}"), &[]) }))
-        .collect();
-    for added in store::agenda::areas(&state.store).await? {
-        if !areas.iter().any(|a| a["slug"] == added.slug.as_str()) {
-            areas.push(json!({ "slug": added.slug, "name": added.name.get(ctx.lang) }));
-        }
-    }
+    let areas = crate::agenda::area_options(state, ctx.lang, &store::agenda::areas(&state.store).await?);
     let authorship = domain::policy::document_authorship(&ctx.actor);
     let classifications = authorship.classifications();
     let authorship = match authorship {
@@ -830,15 +821,21 @@ async fn api_create(
 
 // ---- Negotiation ----
 
-async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) -> Result<Amendment, AppError> {
+/// An amendment proposed, or the one the same proposal (the same id, proposer and change) already
+/// made: the form sent twice, even at once, proposes once.
+enum Proposed {
+    New(Amendment),
+    Again(Amendment),
+}
+
+async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) -> Result<Proposed, AppError> {
     let proposer = d.member(&input.participant)?.id;
     d.may_act_for(ctx, proposer)?;
+    if let Some(made) = input.id.and_then(|id| d.amendments.iter().find(|a| a.id == id)) {
+        return again(made, proposer, input);
+    }
     if !d.doc.status.is_open() {
         return Err(AppError::refused("document-closed-to-amendments"));
-    }
-    // The same form sent twice (a double click): the amendment it already proposed, not a second.
-    if let Some(made) = input.id.and_then(|id| d.amendments.iter().find(|a| a.id == id)) {
-        return if made.proposer == proposer { Ok(made.clone()) } else { Err(AppError::field("id", "duplicate")) };
     }
     let latest = d.original()?;
     let input = input.validate(latest)?;
@@ -849,8 +846,8 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
         paragraph: input.paragraph,
         operation: input.operation,
         target: domain::documents::target_text(latest, input.operation, input.paragraph),
-        text: input.text,
-        justification: input.justification,
+        text: input.text.clone(),
+        justification: input.justification.clone(),
         proposer,
         status: AmendmentStatus::Pending,
         responses: Vec::new(),
@@ -859,9 +856,33 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
     };
     let mut tx = state.store.begin().await?;
     store::documents::hold_open(&mut tx, d.doc.id, Some(amendment.version)).await?;
-    let amendment = store::documents::propose(&mut tx, &ctx.actor, amendment).await?;
-    tx.commit().await?;
-    Ok(amendment)
+    match store::documents::propose(&mut tx, &ctx.actor, amendment).await {
+        Ok(amendment) => {
+            tx.commit().await?;
+            Ok(Proposed::New(amendment))
+        }
+        // Sent twice at once: the other request, which held the document first, made it.
+        Err(store::StoreError::Duplicate { .. }) if input.id.is_some() => {
+            drop(tx);
+            let made = store::documents::amendments(&state.store, d.doc.id).await?;
+            match made.iter().find(|a| Some(a.id) == input.id) {
+                Some(made) => again(made, proposer, input),
+                None => Err(AppError::field("id", "duplicate")),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The amendment an id already names, if the proposal is the same one sent again; another
+/// proposal may not take its id.
+fn again(made: &Amendment, proposer: Id, input: AmendmentInput) -> Result<Proposed, AppError> {
+    let same = made.proposer == proposer
+        && made.version == input.version
+        && made.paragraph == input.paragraph
+        && made.operation == input.operation
+        && made.text == input.text.trim();
+    if same { Ok(Proposed::Again(made.clone())) } else { Err(AppError::field("id", "duplicate")) }
 }
 
 #[derive(Deserialize)]
@@ -1140,8 +1161,11 @@ async fn api_amend(
     JsonBody(input): JsonBody<AmendmentInput>,
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    let a = amend(&state, &ctx, &d, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "amendment": d.amendment_json(&a, ctx.lang) }))).into_response())
+    let (status, a) = match amend(&state, &ctx, &d, input).await? {
+        Proposed::New(a) => (StatusCode::CREATED, a),
+        Proposed::Again(a) => (StatusCode::OK, a),
+    };
+    Ok((status, Json(json!({ "amendment": d.amendment_json(&a, ctx.lang) }))).into_response())
 }
 
 async fn api_respond(
@@ -1511,7 +1535,7 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
     };
     let draft = frozen.is_none_or(|f| number < f.version);
     // A translation printed while the original has moved on says so, as the page does.
-    let newer = d.latest(None).map(|l| l.number).filter(|&l| l > number && language != d.doc.original_language);
+    let newer = d.latest(None).map(|l| l.number).filter(|&l| l > number && d.version(l, &language).is_none());
     let data = pdf::DocumentPdf {
         language: language.clone(),
         body: d.body.name.get(&language).to_string(),

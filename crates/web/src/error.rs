@@ -113,7 +113,6 @@ impl AppError {
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
 pub const REFUSALS: [&str; 22] = [
-    "stance-changed",
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",
@@ -134,6 +133,7 @@ pub const REFUSALS: [&str; 22] = [
     "decision-taken",
     "internal-paper-undecided",
     "no-member-joined",
+    "stance-changed",
     "only-adopted-signed",
 ];
 

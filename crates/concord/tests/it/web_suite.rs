@@ -103,6 +103,10 @@ async fn the_chairs_api_reproduces_2022_to_2026() {
     let bad = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=2026&to=2022").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["error"]["field"], "to");
+    // A span past 100 years is named with its bounds, however far apart the two ends are.
+    let far = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=-30000&to=30000").await;
+    assert_eq!((far.status, &far.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("to")));
+    assert!(far.body.contains("Enter a number from -30000 to -29900."), "{}", far.body);
     let bad = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=soon").await;
     assert_eq!((bad.status, &bad.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("from")));
     let meetings = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/meetings").await.json();
