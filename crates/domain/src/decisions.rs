@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::bodies::DecisionRule;
 use crate::documents::names;
 use crate::participants::Participant;
-use crate::text::Case;
+use crate::text::{Case, UI_LANGUAGES};
 use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
@@ -192,6 +192,9 @@ pub struct SigningFrame<'a> {
     /// adopted there and signed there or later.
     pub not_before: Option<jiff::Timestamp>,
     pub now: jiff::Timestamp,
+    /// The languages the document has a text in. A signature's position and place are given in
+    /// those or in the interface's languages, where its signature block is printed.
+    pub languages: &'a [String],
 }
 
 /// What a signature for `participant` makes of the signatures on record: a member signs once,
@@ -204,6 +207,13 @@ pub fn signing(frame: &SigningFrame, participant: Id, input: SignatureInput) -> 
     let mut c = Checker::new();
     if frame.stances.iter().any(|s| s.participant == participant && s.stance == Stance::NoInterest) {
         c.fail("participant", "declared-no-interest");
+    }
+    for (field, text) in [("position", &input.position), ("place", &input.place)] {
+        for lang in text.0.keys() {
+            if !UI_LANGUAGES.contains(&lang.as_str()) && !frame.languages.contains(lang) {
+                c.fail(format!("{field}.{lang}"), "language-not-printed");
+            }
+        }
     }
     let before = frame.on_record.iter().find(|s| s.participant == participant);
     let signed_at = input.signed_at.or(before.map(|b| b.signed_at)).unwrap_or(frame.now);
@@ -362,7 +372,7 @@ mod tests {
         let (kz, ru) = (new_id(), new_id());
         let now = jiff::Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(1);
         let on_record = [signature(kz, "M. Nurtleu")];
-        let frame = SigningFrame { on_record: &on_record, stances: &[], not_before: None, now };
+        let frame = SigningFrame { on_record: &on_record, stances: &[], not_before: None, now, languages: &[] };
         let sign = |p, i| signing(&frame, p, i);
         let minister = "Minister for Foreign Affairs";
         let Ok(Signing::First(first)) = sign(ru, input("S. Lavrov", minister, "")) else { panic!("a first signature") };
@@ -404,6 +414,14 @@ mod tests {
         assert!(signing(&meeting, ru, input("S. Lavrov", minister, "")).is_ok(), "at the meeting");
         let uninterested = signing(&meeting, tm, input("R. Meredov", minister, "")).unwrap_err();
         assert_eq!(codes(uninterested), [("participant".to_string(), "declared-no-interest")]);
+        // A position or place in a language nothing is printed in is named; the document's own is not.
+        let junk = SignatureInput { place: Text::new(&[("xx", "a")]), ..input("S. Lavrov", minister, "") };
+        assert_eq!(
+            codes(signing(&meeting, ru, junk.clone()).unwrap_err()),
+            [("place.xx".to_string(), "language-not-printed")]
+        );
+        let uzbek = [String::from("xx")];
+        assert!(signing(&SigningFrame { languages: &uzbek, ..meeting }, ru, junk).is_ok(), "a language the text is in");
     }
 
     #[test]

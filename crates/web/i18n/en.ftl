@@ -187,6 +187,7 @@ error-end-not-after-start = The end must come after the start.
 error-dates-out-of-order = The end must not be before the start.
 error-event-too-long = An event lasts at most { $max } days.
 error-too-many = At most { $max } entries.
+error-language-not-printed = Nothing is printed in this language: give it in the document's languages or in English, Russian or Kazakh.
 error-title-in-original = Give the title in the document's original language too.
 error-outside-event = The date must fall within the event's dates.
 error-out-of-range = Enter a number from { $min } to { $max }.

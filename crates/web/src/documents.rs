@@ -1130,11 +1130,13 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         Some(m) => m.meeting.date.in_tz(&d.time_zone(state).await?).ok().map(|day| day.timestamp()),
         None => None,
     };
+    let languages: Vec<String> = d.versions.iter().map(|v| v.language.clone()).collect();
     let frame = decisions::SigningFrame {
         on_record: &d.signatures,
         stances: &d.stances,
         not_before,
         now: jiff::Timestamp::now(),
+        languages: &languages,
     };
     let signing = decisions::signing(&frame, participant, input.validate()?)?;
     let mut tx = state.store.begin().await?;

@@ -238,6 +238,9 @@ async fn document(
             store::documents::replace_amendment(tx, system, &before, after).await?;
         }
     }
+    // The languages the paper has a text in, which its signatures may be given in.
+    let languages: Vec<String> =
+        std::iter::once(latest.language.clone()).chain(d.translations.keys().cloned()).collect();
     for (language, paragraphs) in d.translations {
         let translation = domain::documents::translation(&latest, &language, paragraphs, DRAFTER.into(), now)
             .with_context(|| format!("the {language} translation"))?;
@@ -263,7 +266,13 @@ async fn document(
     let mut doc_now = store::documents::replace(tx, system, &doc, after).await?;
     let mut signed = Vec::new();
     for s in d.signatures {
-        let frame = domain::decisions::SigningFrame { on_record: &signed, stances: &stances, not_before: None, now };
+        let frame = domain::decisions::SigningFrame {
+            on_record: &signed,
+            stances: &stances,
+            not_before: None,
+            now,
+            languages: &languages,
+        };
         let signing = domain::decisions::signing(&frame, code(&s.participant)?, s.validate()?)?;
         if let Signing::First(signature) = &signing {
             signed.push(signature.clone());

@@ -281,6 +281,10 @@ async fn negotiation(app: TestApp) {
     assert!(audit.body.contains(&frozen), "the hash is in the audit chain");
 
     let signatures = format!("{DOCUMENTS}/{id}/signatures");
+    let nowhere = json!({ "participant": "KZ", "person": "Мурат Нуртлеу", "position": { "ru": "Министр" },
+        "signed_at": "2025-04-11T08:20:00Z", "place": { "xx": "a" } });
+    let nowhere = app.json(&secretariat, "POST", &signatures, &nowhere).await;
+    assert_eq!(nowhere.json()["error"]["details"][0]["field"], "place.xx", "{}", nowhere.body);
     for (code, person) in [("KZ", "Мурат Нуртлеу"), ("AZ", "Джейхун Байрамов"), ("AM", "Арарат Мирзоян")]
     {
         let body = json!({ "participant": code, "person": person, "position": { "ru": "Министр иностранных дел" },
