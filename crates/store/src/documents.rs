@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use domain::decisions::{Signature, Signing, Stance, StanceRecord};
-use domain::documents::snippet::snippet;
+use domain::documents::snippet::{snippet, spellings};
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
     Position, Response, Version,
@@ -622,7 +622,7 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
      FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
      ORDER BY p.rank, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
 );
-/// $15: the words, for `plainto_tsquery`; $18: how many matches to rank, as on SQLite. The
+/// $15: the words, for `to_tsquery` (see [`tsquery`]); $18: how many matches to rank, as on SQLite. The
 /// matches come from the GIN index alone, then newest first through the reach until $18: left to
 /// itself, the planner reads the key backwards and tests each row's stored vector, which it must
 /// fetch and decompress (150–200 ms for a word in 5–35 % of the documents in
@@ -630,7 +630,7 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
 /// each by its key: joined, the narrow table (migration 0015) drew a hash of every row.
 const SEARCH_WORDS_PG: &str = concat!(
     "WITH found AS MATERIALIZED (SELECT s.id AS hit, s.document_id AS document_id FROM document_search s \
-     WHERE s.terms @@ plainto_tsquery('simple', $15)), \
+     WHERE s.terms @@ to_tsquery('simple', $15)), \
      matches AS MATERIALIZED (SELECT h.hit, h.document_id, m.date AS meeting_date, a.area AS item_area, \
      d.register_number AS register_number \
      FROM (SELECT hit, document_id FROM found ORDER BY hit DESC OFFSET 0) h JOIN documents d ON d.id = h.document_id",
@@ -639,7 +639,7 @@ const SEARCH_WORDS_PG: &str = concat!(
     reach!(postgres),
     conditions!(),
     " ORDER BY h.hit DESC LIMIT $18), \
-     ranked AS (SELECT h.*, (SELECT ts_rank(s.terms, plainto_tsquery('simple', $15)) FROM document_search s \
+     ranked AS (SELECT h.*, (SELECT ts_rank(s.terms, to_tsquery('simple', $15)) FROM document_search s \
      WHERE s.id = h.hit) AS rank FROM matches h), \
      best AS (SELECT *, row_number() OVER (PARTITION BY document_id ORDER BY rank DESC, hit) AS n FROM ranked), \
      page AS (SELECT *, COUNT(*) OVER () AS total FROM best WHERE n = 1 \
@@ -652,9 +652,26 @@ const SEARCH_WORDS_PG: &str = concat!(
      ORDER BY p.rank DESC, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
 );
 
-/// The words as an FTS5 query: each one quoted (a phrase of one word), all of them required.
+/// The words as a query's text: each word, or where it has several its spellings grouped and
+/// joined by `or`; the words joined by `and`.
+fn query_text(terms: &[&str], quote: impl Fn(&str) -> String, or: &str, and: &str) -> String {
+    let spelt = |t: &&str| {
+        let all: Vec<String> = spellings(t).iter().map(|w| quote(w)).collect();
+        if all.len() == 1 { all.concat() } else { format!("({})", all.join(or)) }
+    };
+    terms.iter().map(spelt).collect::<Vec<_>>().join(and)
+}
+
+/// The words as an FTS5 query: each one quoted (a phrase of one word), all of them required (an
+/// explicit AND: FTS5 allows the implicit one only between phrases, not beside a group).
 fn fts5_query(terms: &[&str]) -> String {
-    terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ")
+    query_text(terms, |w| format!("\"{w}\""), " OR ", " AND ")
+}
+
+/// The words as a `to_tsquery` text, all of them required. Words are runs of letters and digits
+/// ([`terms`]), so none carries an operator.
+fn tsquery(terms: &[&str]) -> String {
+    query_text(terms, str::to_string, " | ", " & ")
 }
 
 /// The documents `reach` may read that match `filter`, in one query with their number: by their
@@ -668,8 +685,11 @@ pub async fn search(store: &Store, reach: &DocumentReach, filter: &Filter) -> Re
         false => Vec::new(),
     };
     let (total, ranked) = rows.first().or(counted.first()).map_or((0, 0), |r| (r.total, r.ranked));
+    // Excerpts show the words as found, in whichever spelling.
+    let spelt: Vec<String> = words.iter().flat_map(|w| spellings(w)).collect();
+    let spelt: Vec<&str> = spelt.iter().map(String::as_str).collect();
     Ok(Results {
-        found: rows.into_iter().map(|r| r.found(&words)).collect::<Result<_>>()?,
+        found: rows.into_iter().map(|r| r.found(&spelt)).collect::<Result<_>>()?,
         total,
         more: filter.ranked > 0 && ranked >= filter.ranked,
     })
@@ -703,7 +723,7 @@ async fn page(store: &Store, reach: &DocumentReach, filter: &Filter, words: &[&s
             let mut tx = c.begin().await?;
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
             let rows = bind_where!(sqlx::query_as(SEARCH_WORDS_PG), reach, filter)
-                .bind(words.join(" "))
+                .bind(tsquery(words))
                 .bind(limit)
                 .bind(offset)
                 .bind(ranked)

@@ -602,6 +602,29 @@ on_both_engines!(a_document_matched_in_two_languages_is_found_once_by_its_better
     assert!(excerpt.contains("дружбе"), "the excerpt is cut from the better-ranked text: {excerpt:?}");
 });
 
+on_both_engines!(a_word_is_found_whether_written_with_yo_or_ye, |store| {
+    let w = world(&store).await;
+    let text = "Устав Организации Объединённых Наций и ещё одна ссылка.";
+    create(&store, document(&w, "CFM/11", Classification::Public, vec![]), &[text]).await;
+    let plain = "Доклад Объединенных Наций о перечне мер.";
+    create(&store, document(&w, "CFM/12", Classification::Public, vec![]), &[plain]).await;
+    let found = |q: &'static str| {
+        let store = &store;
+        async move {
+            let filter = Filter { q: Some(q.into()), ranked: 100, limit: 50, ..Filter::default() };
+            let results = store::documents::search(store, &DocumentReach::default(), &filter).await.unwrap();
+            let mut numbers: Vec<String> = results.found.iter().map(|f| f.document.register_number.clone()).collect();
+            numbers.sort();
+            (numbers, results.found.first().and_then(|f| f.snippet.clone()).unwrap_or_default())
+        }
+    };
+    let (numbers, excerpt) = found("объединенных").await;
+    assert_eq!(numbers, ["CFM/11", "CFM/12"], "е finds ё too");
+    assert!(!excerpt.is_empty() && excerpt.contains("бъедин"), "{excerpt}");
+    assert_eq!(found("Объединённых").await.0, ["CFM/11", "CFM/12"], "and ё finds е");
+    assert_eq!(found("еще").await.0, ["CFM/11"]);
+});
+
 on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |store| {
     let w = world(&store).await;
     let doc = create(&store, document(&w, "CFM/7", Classification::Members, vec![]), &["Один.", "Два."]).await;

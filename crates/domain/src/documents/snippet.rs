@@ -13,7 +13,7 @@ pub const SNIPPET_WORDS: usize = 16;
 /// A run of [`SNIPPET_WORDS`] words of `text` around the first place that holds the most of the
 /// distinct `terms`, with "…" where it cuts the text; `None` when none of the terms is in it.
 /// Words match as SQLite's index matches them: whole words, in any case, and Latin letters with or
-/// without diacritics (`é` finds `e`, but `й` is not `и`, nor `ё` `е`).
+/// without diacritics (`é` finds `e`, but `й` is not `и`, nor `ё` `е`: searches pass [`spellings`]).
 /// PostgreSQL's index keeps diacritics, so there an excerpt may show a word that differs from the
 /// one searched for in its diacritics only.
 pub fn snippet(text: &str, terms: &[&str]) -> Option<String> {
@@ -131,6 +131,36 @@ fn folding(word: &str) -> impl Iterator<Item = char> + '_ {
         .flat_map(char::to_lowercase)
 }
 
+/// The spellings a searched word stands for. Russian is written with е for ё as often as not,
+/// and neither engine's index folds the two: a word with ё stands for itself and for its spelling
+/// with е, and one with е (up to three of them: eight spellings) for each way of writing ё in their
+/// place. The word as typed comes first.
+pub fn spellings(word: &str) -> Vec<String> {
+    if word.contains(['ё', 'Ё']) {
+        return vec![word.to_string(), word.replace('ё', "е").replace('Ё', "Е")];
+    }
+    let at: Vec<usize> = word.char_indices().filter(|(_, c)| matches!(c, 'е' | 'Е')).map(|(i, _)| i).collect();
+    if at.is_empty() || at.len() > 3 {
+        return vec![word.to_string()];
+    }
+    (0..1_usize << at.len())
+        .map(|mask| {
+            word.char_indices()
+                .map(|(i, c)| match at.iter().position(|&p| p == i) {
+                    Some(bit) if mask & 1 << bit != 0 => {
+                        if c == 'е' {
+                            'ё'
+                        } else {
+                            'Ё'
+                        }
+                    }
+                    _ => c,
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// How many letters a word has, its combining marks not counted: the same for a word and its
 /// folding but for letters whose lower case is two letters, which no alphabet here has.
 fn letters(word: &str) -> usize {
@@ -140,6 +170,18 @@ fn letters(word: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_stands_for_its_spellings_with_yo_and_ye() {
+        assert_eq!(spellings("Объединённых"), ["Объединённых", "Объединенных"]);
+        let ye = spellings("объединенных");
+        assert_eq!((ye.len(), ye[0].as_str()), (4, "объединенных"), "each е may be ё: {ye:?}");
+        assert!(ye.contains(&"объединённых".to_string()), "{ye:?}");
+        assert_eq!(spellings("Еще"), ["Еще", "Ёще", "Ещё", "Ёщё"]);
+        assert_eq!(spellings("план"), ["план"]);
+        assert_eq!(spellings("перечень").len(), 8, "three е");
+        assert_eq!(spellings("неееет"), ["неееет"], "past three е, the word as typed only");
+    }
 
     #[test]
     fn the_excerpt_is_the_run_of_words_that_holds_the_most_terms() {
