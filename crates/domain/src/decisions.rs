@@ -71,6 +71,12 @@ impl StanceInput {
         self.replaces.as_deref().map(Stance::parse)
     }
 
+    /// Whether stating this stance would write over one its writer did not see: the member's
+    /// stance `on_record` now differs from the one the writer read.
+    pub fn writes_over_unseen(&self, on_record: Option<Stance>) -> bool {
+        self.read().is_some_and(|read| read != on_record)
+    }
+
     pub fn validate(self) -> Result<StanceInput, Invalid> {
         let mut c = Checker::new();
         if self.replaces.as_deref().is_some_and(|r| r != "none" && Stance::parse(r).is_none()) {
@@ -334,6 +340,9 @@ mod tests {
         assert_eq!(stated(None).read(), None, "no check asked");
         assert_eq!(stated(Some("none")).read(), Some(None), "read before any stance");
         assert_eq!(stated(Some("objects")).read(), Some(Some(Stance::Objects)));
+        assert!(stated(Some("none")).writes_over_unseen(Some(Stance::Objects)), "an objection stated meanwhile");
+        assert!(!stated(Some("objects")).writes_over_unseen(Some(Stance::Objects)));
+        assert!(!stated(None).writes_over_unseen(Some(Stance::Objects)), "no check asked");
         let err = stated(Some("maybe")).validate().unwrap_err();
         assert_eq!((err.0[0].field.as_str(), err.0[0].code), ("replaces", "invalid-choice"));
     }

@@ -475,6 +475,18 @@ pub struct Amendment {
     pub row_version: i64,
 }
 
+impl Amendment {
+    /// Whether `input`, by `proposer`, is this amendment's proposal sent again (a form sent twice)
+    /// rather than another proposal that would take its id.
+    pub fn proposed_again(&self, proposer: Id, input: &AmendmentInput) -> bool {
+        self.proposer == proposer
+            && self.version == input.version
+            && self.paragraph == input.paragraph
+            && self.operation == input.operation
+            && self.text == input.text.trim()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Position {

@@ -855,10 +855,10 @@ pub async fn propose(tx: &mut Tx, actor: &Actor, amendment: Amendment) -> Result
         .bind(amendment.proposer)
         .bind(amendment.status.as_str())
         .bind(convert::timestamp_to_db(amendment.created_at)))
-    .map_err(|e| match &e {
-        // The id the proposing form chose is another amendment's.
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate { field: "id" },
-        _ => known("document")(e),
+    // A duplicate id: the one the proposing form chose is another amendment's.
+    .map_err(|e| match unique("id")(e) {
+        StoreError::Database(e) => known("document")(e),
+        other => other,
     })?;
     for response in &amendment.responses {
         insert_response(tx, amendment.id, response).await?;

@@ -877,12 +877,10 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
 /// The amendment an id already names, if the proposal is the same one sent again; another
 /// proposal may not take its id.
 fn again(made: &Amendment, proposer: Id, input: AmendmentInput) -> Result<Proposed, AppError> {
-    let same = made.proposer == proposer
-        && made.version == input.version
-        && made.paragraph == input.paragraph
-        && made.operation == input.operation
-        && made.text == input.text.trim();
-    if same { Ok(Proposed::Again(made.clone())) } else { Err(AppError::field("id", "duplicate")) }
+    match made.proposed_again(proposer, &input) {
+        true => Ok(Proposed::Again(made.clone())),
+        false => Err(AppError::field("id", "duplicate")),
+    }
 }
 
 #[derive(Deserialize)]
@@ -1050,12 +1048,10 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     store::documents::hold_open(&mut tx, d.doc.id, None).await?;
     // A stance stated over one the writer did not see (the member's own, or the secretariat's
     // record of it, made meanwhile) is refused rather than written over it.
-    if let Some(read) = input.read() {
-        let now = store::documents::stance_of(&mut tx, d.doc.id, participant).await?.map(|s| s.stance);
-        if now != read {
-            let name = member.short_name.get(ctx.lang).to_string();
-            return Err(AppError::refused_with("stance-changed", vec![("participant", name)]));
-        }
+    let on_record = store::documents::stance_of(&mut tx, d.doc.id, participant).await?.map(|s| s.stance);
+    if input.writes_over_unseen(on_record) {
+        let name = member.short_name.get(ctx.lang).to_string();
+        return Err(AppError::refused_with("stance-changed", vec![("participant", name)]));
     }
     let record = StanceRecord { participant, stance: input.stance, text: input.text, at: jiff::Timestamp::now() };
     let mut stances: Vec<StanceRecord> = d.stances.iter().filter(|s| s.participant != participant).cloned().collect();
