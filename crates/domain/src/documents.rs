@@ -11,6 +11,7 @@ use crate::{Id, Text};
 
 pub mod changes;
 pub mod snippet;
+pub mod words;
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

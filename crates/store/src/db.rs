@@ -129,12 +129,14 @@ impl Store {
         self.commits.load(Ordering::Acquire)
     }
 
-    /// Applies the migrations of this engine that have not run yet.
+    /// Applies the migrations of this engine that have not run yet, then brings what they leave to
+    /// Concord to fill up to date (the search keys).
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
             Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        crate::documents::make_keys(self).await?;
         Ok(())
     }
 

@@ -9,7 +9,8 @@
 use std::collections::{HashMap, HashSet};
 
 use domain::decisions::{Signature, Signing, Stance, StanceRecord};
-use domain::documents::snippet::{snippet, spellings};
+use domain::documents::snippet::snippet;
+use domain::documents::words::{STEMMING, key, keyed};
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
     Position, Response, Version,
@@ -158,9 +159,10 @@ const UPDATE_DOCUMENT: &str = "UPDATE documents SET body_id = $1, meeting_id = $
 const DOCUMENT_VERSION: &str = "SELECT version FROM documents WHERE id = $1";
 const INSERT_READER: &str = "INSERT INTO document_readers (document_id, participant_id, position) VALUES ($1, $2, $3)";
 const DELETE_READERS: &str = "DELETE FROM document_readers WHERE document_id = $1";
-const CLEAR_SEARCH_TITLES: &str = "UPDATE document_search SET title = '' WHERE document_id = $1";
-const UPSERT_SEARCH_TITLE: &str = "INSERT INTO document_search (document_id, language, title, body) \
-     VALUES ($1, $2, $3, '') ON CONFLICT (document_id, language) DO UPDATE SET title = excluded.title";
+const CLEAR_SEARCH_TITLES: &str = "UPDATE document_search SET title = '', title_words = '' WHERE document_id = $1";
+const UPSERT_SEARCH_TITLE: &str = "INSERT INTO document_search (document_id, language, title, body, title_words, \
+     body_words, stemming) VALUES ($1, $2, $3, '', $4, '', $5) ON CONFLICT (document_id, language) \
+     DO UPDATE SET title = excluded.title, title_words = excluded.title_words";
 
 /// Marks a step of an open document's negotiation (an amendment, a stance) in the writing
 /// transaction: the document's version moves, so a secretariat's edit or decision made on what it
@@ -200,7 +202,13 @@ async fn write_readers(tx: &mut Tx, document: &Document) -> Result<()> {
 async fn write_search_titles(tx: &mut Tx, document: &Document) -> Result<()> {
     for language in document.title.0.keys() {
         let title = searched_title(document, language);
-        execute!(tx, c => sqlx::query(UPSERT_SEARCH_TITLE).bind(document.id).bind(language).bind(title))?;
+        let words = keyed(&title);
+        execute!(tx, c => sqlx::query(UPSERT_SEARCH_TITLE)
+            .bind(document.id)
+            .bind(language)
+            .bind(title)
+            .bind(words)
+            .bind(STEMMING))?;
     }
     Ok(())
 }
@@ -317,10 +325,32 @@ const INSERT_VERSION: &str = "INSERT INTO document_versions (document_id, number
 const HIGHEST_VERSION: &str = "SELECT MAX(number) FROM document_versions WHERE document_id = $1";
 /// The version's text becomes the indexed text of its language, unless a later version in that
 /// language exists (a translation of an older version added afterwards).
-const INDEX_VERSION: &str = "INSERT INTO document_search (document_id, language, title, body) \
-     SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM document_versions v \
+const INDEX_VERSION: &str = "INSERT INTO document_search (document_id, language, title, body, title_words, \
+     body_words, stemming) SELECT $1, $2, $3, $4, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM document_versions v \
      WHERE v.document_id = $1 AND v.language = $2 AND v.number > $5) \
-     ON CONFLICT (document_id, language) DO UPDATE SET body = excluded.body";
+     ON CONFLICT (document_id, language) DO UPDATE SET body = excluded.body, body_words = excluded.body_words";
+
+const UNKEYED: &str = "SELECT id, title, body FROM document_search WHERE stemming <> $1 ORDER BY id LIMIT 500";
+const SET_KEYS: &str = "UPDATE document_search SET title_words = $1, body_words = $2, stemming = $3 WHERE id = $4";
+
+/// Makes the search keys again of every indexed text whose keys other rules made ([`STEMMING`]),
+/// a few hundred in each transaction: on an up-to-date store, one query. Keys are derived from
+/// the title and text beside them, so nothing is audited.
+pub async fn make_keys(store: &Store) -> Result<u64> {
+    let mut made = 0;
+    loop {
+        let mut tx = store.begin().await?;
+        let rows: Vec<(i64, String, String)> = on!(tx, c => sqlx::query_as(UNKEYED).bind(STEMMING).fetch_all(c).await)?;
+        if rows.is_empty() {
+            return Ok(made);
+        }
+        for (id, title, body) in rows {
+            execute!(tx, c => sqlx::query(SET_KEYS).bind(keyed(&title)).bind(keyed(&body)).bind(STEMMING).bind(id))?;
+            made += 1;
+        }
+        tx.commit().await?;
+    }
+}
 
 /// What the audit keeps of a version: everything but its text, which its hash stands for.
 #[derive(Serialize)]
@@ -389,13 +419,17 @@ async fn insert_version(tx: &mut Tx, actor: &Actor, document: &Document, version
             on!(tx, c => sqlx::query_scalar(HIGHEST_VERSION).bind(version.document_id).fetch_one(c).await)?;
         return Err(StoreError::Conflict { entity: "document version", current: highest.unwrap_or(0).into() });
     }
-    let title = searched_title(document, &version.language);
+    let (title, text) = (searched_title(document, &version.language), indexed_text(&version));
+    let (title_words, text_words) = (keyed(&title), keyed(&text));
     execute!(tx, c => sqlx::query(INDEX_VERSION)
         .bind(version.document_id)
         .bind(&version.language)
         .bind(title)
-        .bind(indexed_text(&version))
-        .bind(number))?;
+        .bind(text)
+        .bind(number)
+        .bind(title_words)
+        .bind(text_words)
+        .bind(STEMMING))?;
     let record = VersionRecord {
         document_id: version.document_id,
         number: version.number,
@@ -652,26 +686,15 @@ const SEARCH_WORDS_PG: &str = concat!(
      ORDER BY p.rank DESC, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
 );
 
-/// The words as a query's text: each word, or where it has several its spellings grouped and
-/// joined by `or`; the words joined by `and`.
-fn query_text(terms: &[&str], quote: impl Fn(&str) -> String, or: &str, and: &str) -> String {
-    let spelt = |t: &&str| {
-        let all: Vec<String> = spellings(t).iter().map(|w| quote(w)).collect();
-        if all.len() == 1 { all.concat() } else { format!("({})", all.join(or)) }
-    };
-    terms.iter().map(spelt).collect::<Vec<_>>().join(and)
-}
-
-/// The words as an FTS5 query: each one quoted (a phrase of one word), all of them required (an
-/// explicit AND: FTS5 allows the implicit one only between phrases, not beside a group).
+/// The words as an FTS5 query: each one's key quoted (a phrase of one word), all of them required.
 fn fts5_query(terms: &[&str]) -> String {
-    query_text(terms, |w| format!("\"{w}\""), " OR ", " AND ")
+    terms.iter().map(|t| format!("\"{}\"", key(t))).collect::<Vec<_>>().join(" ")
 }
 
-/// The words as a `to_tsquery` text, all of them required. Words are runs of letters and digits
-/// ([`terms`]), so none carries an operator.
+/// The words as a `to_tsquery` text: their keys, all of them required. Words are runs of letters
+/// and digits ([`terms`]), so no key carries an operator.
 fn tsquery(terms: &[&str]) -> String {
-    query_text(terms, str::to_string, " | ", " & ")
+    terms.iter().map(|t| key(t)).collect::<Vec<_>>().join(" & ")
 }
 
 /// The documents `reach` may read that match `filter`, in one query with their number: by their
@@ -685,11 +708,8 @@ pub async fn search(store: &Store, reach: &DocumentReach, filter: &Filter) -> Re
         false => Vec::new(),
     };
     let (total, ranked) = rows.first().or(counted.first()).map_or((0, 0), |r| (r.total, r.ranked));
-    // Excerpts show the words as found, in whichever spelling.
-    let spelt: Vec<String> = words.iter().flat_map(|w| spellings(w)).collect();
-    let spelt: Vec<&str> = spelt.iter().map(String::as_str).collect();
     Ok(Results {
-        found: rows.into_iter().map(|r| r.found(&spelt)).collect::<Result<_>>()?,
+        found: rows.into_iter().map(|r| r.found(&words)).collect::<Result<_>>()?,
         total,
         more: filter.ranked > 0 && ranked >= filter.ranked,
     })
