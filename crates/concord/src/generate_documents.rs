@@ -11,6 +11,7 @@ use std::fmt;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use domain::documents::words::key;
 use domain::documents::{Classification, DocumentFields, DocumentKind, Names, Paragraph, Version};
 use domain::participants::Participant;
 use domain::policy::Actor;
@@ -435,11 +436,12 @@ fn particulars(
     }
 }
 
-/// The words search would find a document by, folded to lower case: its latest text and titles.
-fn index_words<'a>(texts: impl IntoIterator<Item = &'a str>, into: &mut HashSet<String>) {
+/// The keys search would find a document by (its latest text and titles), each with the first
+/// word seen that has it, in lower case.
+fn index_words<'a>(texts: impl IntoIterator<Item = &'a str>, into: &mut HashMap<String, String>) {
     for text in texts {
         for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-            into.insert(word.to_lowercase());
+            into.entry(key(word)).or_insert_with(|| word.to_lowercase());
         }
     }
 }
@@ -465,7 +467,8 @@ pub async fn register(store: &Store, options: &Options) -> Result<Generated> {
     let mut rng = Rng(options.seed);
     let words = Words::new(&mut rng);
     let prefix = body.slug.to_uppercase();
-    let mut frequency: HashMap<String, usize> = HashMap::new();
+    // By key: the documents holding each key, and a word that has it.
+    let mut frequency: HashMap<String, (String, usize)> = HashMap::new();
     let mut generated =
         Generated { documents: 0, versions: 0, paragraphs: 0, words: 0, big: None, probes: Vec::new(), seconds: 0.0 };
     let batch = options.batch.max(1);
@@ -497,13 +500,13 @@ pub async fn register(store: &Store, options: &Options) -> Result<Generated> {
                 generated.paragraphs += texts.len();
                 generated.words += texts.iter().map(|t| t.split(' ').count()).sum::<usize>();
             }
-            let mut indexed = HashSet::new();
+            let mut indexed = HashMap::new();
             index_words(
                 texts.iter().map(String::as_str).chain(document.title.0.values().map(String::as_str)),
                 &mut indexed,
             );
-            for word in indexed {
-                *frequency.entry(word).or_default() += 1;
+            for (key, word) in indexed {
+                frequency.entry(key).or_insert((word, 0)).1 += 1;
             }
         }
         tx.commit().await?;
@@ -590,9 +593,9 @@ async fn big_document(
 /// About fifty words of four letters or more to search for, ten from each band of document
 /// frequency: in most documents (≥ 50 %), common (10–50 %), middling (2–10 %), uncommon (0.2–2 %)
 /// and rare (under 0.2 %), each band's words spread over its range.
-fn probes(frequency: &HashMap<String, usize>, documents: usize) -> Vec<(String, usize)> {
+fn probes(frequency: &HashMap<String, (String, usize)>, documents: usize) -> Vec<(String, usize)> {
     let mut words: Vec<(&String, usize)> = frequency
-        .iter()
+        .values()
         .filter(|(w, _)| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
         .map(|(w, n)| (w, *n))
         .collect();
