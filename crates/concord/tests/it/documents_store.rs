@@ -600,6 +600,14 @@ on_both_engines!(a_document_matched_in_two_languages_is_found_once_by_its_better
     assert!(excerpt.contains("дружбе"), "the excerpt is cut from the better-ranked text: {excerpt:?}");
 });
 
+/// What anyone finds by `q`: the register numbers in the order found, and the first one's excerpt.
+async fn public_search(store: &store::Store, q: &str) -> (Vec<String>, String) {
+    let filter = Filter { q: Some(q.into()), ranked: 100, limit: 50, ..Filter::default() };
+    let results = store::documents::search(store, &DocumentReach::default(), &filter).await.unwrap();
+    let numbers = results.found.iter().map(|f| f.document.register_number.clone()).collect();
+    (numbers, results.found.first().and_then(|f| f.snippet.clone()).unwrap_or_default())
+}
+
 on_both_engines!(a_word_is_found_whether_written_with_yo_or_ye, |store| {
     let w = world(&store).await;
     let text = "Устав Организации Объединённых Наций и ещё одна ссылка.";
@@ -609,11 +617,9 @@ on_both_engines!(a_word_is_found_whether_written_with_yo_or_ye, |store| {
     let found = |q: &'static str| {
         let store = &store;
         async move {
-            let filter = Filter { q: Some(q.into()), ranked: 100, limit: 50, ..Filter::default() };
-            let results = store::documents::search(store, &DocumentReach::default(), &filter).await.unwrap();
-            let mut numbers: Vec<String> = results.found.iter().map(|f| f.document.register_number.clone()).collect();
+            let (mut numbers, excerpt) = public_search(store, q).await;
             numbers.sort();
-            (numbers, results.found.first().and_then(|f| f.snippet.clone()).unwrap_or_default())
+            (numbers, excerpt)
         }
     };
     let (numbers, excerpt) = found("объединенных").await;
@@ -748,15 +754,7 @@ on_both_engines!(a_word_is_found_in_any_of_its_forms_and_keys_made_by_other_rule
     create(&store, document(&w, "CFM/13", Classification::Public, vec![]), &[text]).await;
     let other = "The Council adopted a decision on cultural cooperation.";
     create(&store, document(&w, "CFM/14", Classification::Public, vec![]), &[other]).await;
-    let found = |q: &'static str| {
-        let store = &store;
-        async move {
-            let filter = Filter { q: Some(q.into()), ranked: 100, limit: 50, ..Filter::default() };
-            let results = store::documents::search(store, &DocumentReach::default(), &filter).await.unwrap();
-            let numbers: Vec<String> = results.found.iter().map(|f| f.document.register_number.clone()).collect();
-            (numbers, results.found.first().and_then(|f| f.snippet.clone()).unwrap_or_default())
-        }
-    };
+    let found = |q: &'static str| public_search(&store, q);
     let (numbers, excerpt) = found("решение безопасность").await;
     assert_eq!(numbers, ["CFM/13"], "other cases and numbers of the words searched for");
     assert!(excerpt.starts_with("Решения") && excerpt.contains("безопасности"), "{excerpt}");
