@@ -11,10 +11,10 @@ use std::fmt;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use domain::documents::words::key;
 use domain::documents::{Classification, DocumentFields, DocumentKind, Names, Paragraph, Version};
 use domain::participants::Participant;
 use domain::policy::Actor;
+use domain::words::key;
 use domain::{Id, Text};
 use store::Store;
 

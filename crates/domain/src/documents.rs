@@ -11,7 +11,6 @@ use crate::{Id, Text};
 
 pub mod changes;
 pub mod snippet;
-pub mod words;
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

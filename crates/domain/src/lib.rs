@@ -22,6 +22,7 @@ pub mod programme;
 pub mod seating;
 pub mod text;
 pub mod validation;
+pub mod words;
 
 pub use text::Text;
 pub use validation::{FieldError, Invalid};

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::validation::{Checker, Invalid};
+use crate::words::key;
 use crate::{Id, Text};
 
 pub mod draft;
@@ -294,10 +295,16 @@ impl PressRelease {
         self.status == ReleaseStatus::Embargoed || self.shown_to(Reader::Public, now).is_some()
     }
 
-    /// Whether the title or the text, in any language, holds `words` (compared in lower case).
+    /// Whether the title and the text, in their languages, hold each of `words`, in any order and
+    /// form, as the register's search finds them (by their [`key`]s), or as the start of a word:
+    /// «министров» finds «министры», «Алма» finds «Алматы».
     pub fn mentions(&self, words: &str) -> bool {
-        let words = words.trim().to_lowercase();
-        self.title.0.values().chain(self.body.0.values()).any(|t| t.to_lowercase().contains(&words))
+        let texts = self.title.0.values().chain(self.body.0.values());
+        let held: Vec<String> = texts.flat_map(|t| crate::words::words(t).map(|(_, w)| key(w))).collect();
+        crate::words::words(words).all(|(_, w)| {
+            let wanted = key(w);
+            held.iter().any(|k| k.starts_with(&wanted))
+        })
     }
 
     /// When the release was last corrected, if it was.
@@ -593,6 +600,15 @@ mod tests {
         assert_eq!(corrected.corrections[0].previous_title.get("en"), "Ministers met");
         assert_eq!(corrected.title.get("en"), "Ministers met in Almaty");
         assert!(corrected.mentions("IN ALMATY") && !corrected.mentions("Astana"));
+        assert!(corrected.mentions("almaty, minister") && corrected.mentions("Alma"), "any order, form or start");
+        assert!(!corrected.mentions("Almaty Astana"), "every word");
+        let ru = PressRelease {
+            title: Text::new(&[("ru", "Министры иностранных дел встретились в Алматы")]),
+            body: Text::new(&[("ru", "Обсуждён план мероприятий.")]),
+            ..release()
+        };
+        assert!(ru.mentions("министров Алма") && ru.mentions("обсужден планы"), "forms, ё as е, starts");
+        assert!(!ru.mentions("министерство"));
         let embargoed = release()
             .moved(Transition::Review, now)
             .unwrap()

@@ -10,12 +10,12 @@ use std::collections::{HashMap, HashSet};
 
 use domain::decisions::{Signature, Signing, Stance, StanceRecord};
 use domain::documents::snippet::snippet;
-use domain::documents::words::{STEMMING, key, keyed};
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
     Position, Response, Version,
 };
 use domain::policy::{Actor, DocumentReach, EntityKind};
+use domain::words::{STEMMING, key, keyed};
 use domain::{Id, Text, new_id};
 use serde::Serialize;
 use sqlx::types::Json;

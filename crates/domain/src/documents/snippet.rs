@@ -4,7 +4,7 @@
 //! each tokenize and score the whole text again for every result, 0.6 ms for a text of 7 kB, so a
 //! page of 50 took 30 ms of a common word's search in `benches/documents.sh`; this reads it once.
 
-use super::words::{first_letter, key, letters, words};
+use crate::words::{first_letter, key, letters, words};
 
 /// How many words an excerpt holds.
 pub const SNIPPET_WORDS: usize = 16;

@@ -1,4 +1,4 @@
--- Search indexes each word by its key (`domain::documents::words`): a Russian word in any of its
+-- Search indexes each word by its key (`domain::words`): a Russian word in any of its
 -- forms, ё or е. The keys are made by Concord, which fills these columns when it starts
 -- (`store::documents::make_keys`) for every row whose keys another `STEMMING` made; the vector
 -- and its index now hold the keys, and the title and text stay for the excerpts.

@@ -1,4 +1,5 @@
-//! Words as search holds them: both engines index, and look up, each word by its key, made here.
+//! Words as search holds them: both engines index, and look up, each word by its key, made here;
+//! the press releases' search compares the same keys.
 //!
 //! Russian changes a word's ending with its case and number: a search for «решение» must find
 //! «решения» and «решений», and one for «сотрудничество» the «сотрудничества» of a title. Neither
@@ -47,13 +48,13 @@ pub fn keyed(text: &str) -> String {
 
 /// The first letter of a word's key: a stem keeps its word's first letter, so a word whose first
 /// letter differs from a key's cannot have that key.
-pub(super) fn first_letter(word: &str) -> Option<char> {
+pub(crate) fn first_letter(word: &str) -> Option<char> {
     folding(word).next().map(|c| if c == 'ё' { 'е' } else { c })
 }
 
 /// The words of a text with their byte offsets: runs of letters and digits, as the indexes
 /// tokenize.
-pub(super) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut rest = text.char_indices().peekable();
     std::iter::from_fn(move || {
         let (start, _) = rest.by_ref().find(|(_, c)| in_word(*c))?;
@@ -71,7 +72,7 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// A letter or digit. Latin and Cyrillic letters are told by their ranges first: the general
 /// look-up of `char::is_alphanumeric` took a tenth of a search's time.
-pub(super) fn in_word(c: char) -> bool {
+pub(crate) fn in_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || cyrillic(c) || (!c.is_ascii() && c.is_alphanumeric())
 }
 
@@ -83,7 +84,7 @@ fn cyrillic(c: char) -> bool {
 
 /// A combining mark. None is below U+0300 or a Cyrillic letter, so most characters skip the
 /// look-up, which took a quarter of the excerpts' time.
-pub(super) fn mark(c: char) -> bool {
+pub(crate) fn mark(c: char) -> bool {
     c >= '\u{0300}' && !cyrillic(c) && is_combining_mark(c)
 }
 
@@ -101,7 +102,7 @@ fn folding(word: &str) -> impl Iterator<Item = char> + '_ {
 
 /// How many letters a word has, its combining marks not counted: a stem has at most as many as
 /// its word.
-pub(super) fn letters(word: &str) -> usize {
+pub(crate) fn letters(word: &str) -> usize {
     word.chars().filter(|c| !mark(*c)).count()
 }
 
