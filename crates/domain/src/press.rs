@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::validation::{Checker, Invalid};
-use crate::words::key;
+use crate::words::{folded, key};
 use crate::{Id, Text};
 
 pub mod draft;
@@ -295,15 +295,16 @@ impl PressRelease {
         self.status == ReleaseStatus::Embargoed || self.shown_to(Reader::Public, now).is_some()
     }
 
-    /// Whether the title and the text, in their languages, hold each of `words`, in any order and
-    /// form, as the register's search finds them (by their [`key`]s), or as the start of a word:
-    /// «министров» finds «министры», «Алма» finds «Алматы».
+    /// Whether the title and the text, in their languages, hold each of `words`, in any order:
+    /// in any of its forms, as the register's search finds it (by its [`key`]), or as the start of
+    /// a word. «министров» finds «министры», «Алма» «Алматы», «cooperat» «cooperation».
     pub fn mentions(&self, words: &str) -> bool {
         let texts = self.title.0.values().chain(self.body.0.values());
-        let held: Vec<String> = texts.flat_map(|t| crate::words::words(t).map(|(_, w)| key(w))).collect();
+        let held: Vec<(String, String)> =
+            texts.flat_map(|t| crate::words::words(t).map(|(_, w)| (folded(w), key(w)))).collect();
         crate::words::words(words).all(|(_, w)| {
-            let wanted = key(w);
-            held.iter().any(|k| k.starts_with(&wanted))
+            let (start, wanted) = (folded(w), key(w));
+            held.iter().any(|(word, k)| word.starts_with(&start) || k.starts_with(&wanted))
         })
     }
 
@@ -609,6 +610,8 @@ mod tests {
         };
         assert!(ru.mentions("министров Алма") && ru.mentions("обсужден планы"), "forms, ё as е, starts");
         assert!(!ru.mentions("министерство"));
+        let en = PressRelease { body: Text::new(&[("en", "On cooperation in culture.")]), ..release() };
+        assert!(en.mentions("cooperat") && en.mentions("cooperate") && !en.mentions("coordination"));
         let embargoed = release()
             .moved(Transition::Review, now)
             .unwrap()

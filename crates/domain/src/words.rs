@@ -22,7 +22,7 @@ pub const STEMMING: i32 = 1;
 /// word of Latin letters only. A word with letters Russian lacks (Kazakh «қ», «ү», «і»…) is kept
 /// whole: the Russian stemmer would cut Kazakh endings wrongly, and there is no Kazakh one.
 pub fn key(word: &str) -> String {
-    let folded: String = folding(word).map(|c| if c == 'ё' { 'е' } else { c }).collect();
+    let folded = folded(word);
     let stemmer = if folded.chars().all(|c| ('а'..='я').contains(&c)) {
         Algorithm::Russian
     } else if folded.chars().all(|c| c.is_ascii_lowercase()) {
@@ -32,6 +32,12 @@ pub fn key(word: &str) -> String {
     };
     let stem = Stemmer::create(stemmer).stem(&folded).into_owned();
     if stem.is_empty() { folded } else { stem }
+}
+
+/// A word in lower case, Latin letters without their diacritics, ё written е: its [`key`] before
+/// the ending is taken off. Empty for a word of combining marks alone.
+pub fn folded(word: &str) -> String {
+    folding(word).map(|c| if c == 'ё' { 'е' } else { c }).collect()
 }
 
 /// A text as its words' keys, one space between: what the indexes hold.
@@ -54,7 +60,7 @@ pub(crate) fn first_letter(word: &str) -> Option<char> {
 
 /// The words of a text with their byte offsets: runs of letters and digits, as the indexes
 /// tokenize.
-pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut rest = text.char_indices().peekable();
     std::iter::from_fn(move || {
         let (start, _) = rest.by_ref().find(|(_, c)| in_word(*c))?;
@@ -147,6 +153,7 @@ mod tests {
         assert_eq!(key("2025"), "2025");
         assert_eq!(key("COVID19"), "covid19");
         assert_eq!(key("서울"), "서울");
+        assert_eq!(key("\u{0345}"), "", "marks alone");
     }
 
     #[test]

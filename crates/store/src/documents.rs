@@ -15,7 +15,7 @@ use domain::documents::{
     Position, Response, Version,
 };
 use domain::policy::{Actor, DocumentReach, EntityKind};
-use domain::words::{STEMMING, key, keyed};
+use domain::words::{STEMMING, key, keyed, words};
 use domain::{Id, Text, new_id};
 use serde::Serialize;
 use sqlx::types::Json;
@@ -330,11 +330,11 @@ const INDEX_VERSION: &str = "INSERT INTO document_search (document_id, language,
      WHERE v.document_id = $1 AND v.language = $2 AND v.number > $5) \
      ON CONFLICT (document_id, language) DO UPDATE SET body = excluded.body, body_words = excluded.body_words";
 
-const UNKEYED: &str = "SELECT id, title, body FROM document_search WHERE stemming <> $1 ORDER BY id LIMIT 500";
+const UNKEYED: &str = "SELECT id, title, body FROM document_search WHERE stemming < $1 ORDER BY id LIMIT 500";
 const SET_KEYS: &str = "UPDATE document_search SET title_words = $1, body_words = $2, stemming = $3 WHERE id = $4";
 
-/// Makes the search keys again of every indexed text whose keys other rules made ([`STEMMING`]),
-/// a few hundred in each transaction: on an up-to-date store, one query. Keys are derived from
+/// Makes the search keys again of every indexed text whose keys earlier rules made ([`STEMMING`]),
+/// a few hundred in each transaction: on an up-to-date store, one look-up in an index. Keys are derived from
 /// the title and text beside them, so nothing is audited.
 pub async fn make_keys(store: &Store) -> Result<u64> {
     let mut made = 0;
@@ -522,10 +522,11 @@ impl FoundRow {
     }
 }
 
-/// The words of a query: runs of letters and digits (no operator of either engine's syntax gets
-/// through), at most [`QUERY_TERMS`] of them.
+/// The words of a query, as the texts' words are told ([`words`]: runs of letters and digits, so
+/// no operator of either engine's syntax gets through), at most [`QUERY_TERMS`] of them; a word
+/// with no key (combining marks alone) is no word.
 fn terms(q: Option<&str>) -> Vec<&str> {
-    q.unwrap_or("").split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).take(QUERY_TERMS).collect()
+    words(q.unwrap_or("")).map(|(_, w)| w).filter(|w| !key(w).is_empty()).take(QUERY_TERMS).collect()
 }
 
 /// Who may read what, inside the query: the rules of `DocumentReach::sees`. $1: everything;

@@ -171,7 +171,8 @@ async fn listed(
     query: store::press::ReleaseQuery,
     words: Option<&str>,
 ) -> Result<(Vec<PressRelease>, i64), AppError> {
-    let Some(words) = words.map(str::trim).filter(|w| !w.is_empty()) else {
+    // A query of no words (blank, or punctuation alone) is no search.
+    let Some(words) = words.filter(|w| domain::words::words(w).next().is_some()) else {
         let total = store::press::count_releases(&state.store, &query).await?;
         return Ok((store::press::releases(&state.store, &query).await?, total));
     };

@@ -761,6 +761,8 @@ on_both_engines!(a_word_is_found_in_any_of_its_forms_and_keys_made_by_other_rule
     assert_eq!(found("сотрудничество").await.0, ["CFM/13"]);
     assert_eq!(found("decisions cooperating").await.0, ["CFM/14"], "English words too");
     assert_eq!(found("безопасность cooperation").await.0, Vec::<String>::new(), "every word is required");
+    assert_eq!(found("безопа\u{301}сности").await.0, ["CFM/13"], "a word with a stress mark is one word");
+    assert_eq!(found("безопасность \u{345}").await.0, ["CFM/13"], "marks alone are no word");
 
     raw!(store, "UPDATE document_search SET title_words = $1, body_words = $1, stemming = 0 WHERE id > $2", "", 0_i64);
     assert_eq!(found("безопасность").await.0, Vec::<String>::new(), "no keys, nothing found");

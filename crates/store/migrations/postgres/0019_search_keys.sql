@@ -1,6 +1,6 @@
 -- Search indexes each word by its key (`domain::words`): a Russian word in any of its
 -- forms, ё or е. The keys are made by Concord, which fills these columns when it starts
--- (`store::documents::make_keys`) for every row whose keys another `STEMMING` made; the vector
+-- (`store::documents::make_keys`) for every row whose keys an earlier `STEMMING` made; the vector
 -- and its index now hold the keys, and the title and text stay for the excerpts.
 DROP INDEX document_search_terms;
 ALTER TABLE document_search DROP COLUMN terms;
@@ -8,6 +8,7 @@ ALTER TABLE document_search
     ADD COLUMN title_words TEXT NOT NULL DEFAULT '',
     ADD COLUMN body_words TEXT NOT NULL DEFAULT '',
     ADD COLUMN stemming INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX document_search_stemming ON document_search (stemming);
 ALTER TABLE document_search ADD COLUMN terms tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('simple'::regconfig, title_words), 'A')
     || setweight(to_tsvector('simple'::regconfig, body_words), 'B')

@@ -1,6 +1,6 @@
 -- Search indexes each word by its key (`domain::words`): a Russian word in any of its
 -- forms, ё or е. The keys are made by Concord, which fills these columns when it starts
--- (`store::documents::make_keys`) for every row whose keys another `STEMMING` made; the FTS5
+-- (`store::documents::make_keys`) for every row whose keys an earlier `STEMMING` made; the FTS5
 -- index now holds the keys, and the title and text stay for the excerpts.
 DROP TRIGGER document_search_inserted;
 DROP TRIGGER document_search_deleted;
@@ -10,6 +10,7 @@ DROP TABLE document_search_fts;
 ALTER TABLE document_search ADD COLUMN title_words TEXT NOT NULL DEFAULT '';
 ALTER TABLE document_search ADD COLUMN body_words TEXT NOT NULL DEFAULT '';
 ALTER TABLE document_search ADD COLUMN stemming INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX document_search_stemming ON document_search (stemming);
 
 CREATE VIRTUAL TABLE document_search_fts USING fts5 (
     title_words,
