@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use domain::documents::{Classification, DocumentFields, DocumentKind, Names, Paragraph, Version};
 use domain::participants::Participant;
 use domain::policy::Actor;
-use domain::words::key;
+use domain::words::{key, words};
 use domain::{Id, Text};
 use store::Store;
 
@@ -440,7 +440,7 @@ fn particulars(
 /// word seen that has it, in lower case.
 fn index_words<'a>(texts: impl IntoIterator<Item = &'a str>, into: &mut HashMap<String, String>) {
     for text in texts {
-        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for (_, word) in words(text) {
             into.entry(key(word)).or_insert_with(|| word.to_lowercase());
         }
     }

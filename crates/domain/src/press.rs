@@ -299,12 +299,16 @@ impl PressRelease {
     /// in any of its forms, as the register's search finds it (by its [`key`]), or as the start of
     /// a word. «министров» finds «министры», «Алма» «Алматы», «cooperat» «cooperation».
     pub fn mentions(&self, words: &str) -> bool {
-        let texts = self.title.0.values().chain(self.body.0.values());
-        let held: Vec<(String, String)> =
-            texts.flat_map(|t| crate::words::words(t).map(|(_, w)| (folded(w), key(w)))).collect();
+        let texts: Vec<&String> = self.title.0.values().chain(self.body.0.values()).collect();
         crate::words::words(words).all(|(_, w)| {
             let (start, wanted) = (folded(w), key(w));
-            held.iter().any(|(word, k)| word.starts_with(&start) || k.starts_with(&wanted))
+            // A key begins with its word's first letter: only words that begin as `wanted` does
+            // are stemmed.
+            let first = wanted.chars().next();
+            let mut held = texts.iter().flat_map(|t| crate::words::words(t)).map(|(_, word)| folded(word));
+            held.any(|word| {
+                word.starts_with(&start) || (word.chars().next() == first && key(&word).starts_with(&wanted))
+            })
         })
     }
 

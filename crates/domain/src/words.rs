@@ -37,7 +37,7 @@ pub fn key(word: &str) -> String {
 /// A word in lower case, Latin letters without their diacritics, ё written е: its [`key`] before
 /// the ending is taken off. Empty for a word of combining marks alone.
 pub fn folded(word: &str) -> String {
-    folding(word).map(|c| if c == 'ё' { 'е' } else { c }).collect()
+    folding(word).collect()
 }
 
 /// A text as its words' keys, one space between: what the indexes hold.
@@ -55,7 +55,7 @@ pub fn keyed(text: &str) -> String {
 /// The first letter of a word's key: a stem keeps its word's first letter, so a word whose first
 /// letter differs from a key's cannot have that key.
 pub(crate) fn first_letter(word: &str) -> Option<char> {
-    folding(word).next().map(|c| if c == 'ё' { 'е' } else { c })
+    folding(word).next()
 }
 
 /// The words of a text with their byte offsets: runs of letters and digits, as the indexes
@@ -94,8 +94,9 @@ pub(crate) fn mark(c: char) -> bool {
     c >= '\u{0300}' && !cyrillic(c) && is_combining_mark(c)
 }
 
-/// Lower case, without combining marks, and Latin letters without their diacritics, as FTS5's
-/// `remove_diacritics` takes them off (only from letters whose base is ASCII).
+/// A word's letters as [`folded`] gives them: lower case, without combining marks, Latin letters
+/// without their diacritics (as FTS5's `remove_diacritics` takes them off, only from letters whose
+/// base is ASCII), ё as е.
 fn folding(word: &str) -> impl Iterator<Item = char> + '_ {
     word.chars()
         .filter(|c| !mark(*c))
@@ -104,6 +105,7 @@ fn folding(word: &str) -> impl Iterator<Item = char> + '_ {
             false => std::iter::once(c).nfd().next().filter(char::is_ascii).unwrap_or(c),
         })
         .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c })
 }
 
 /// How many letters a word has, its combining marks not counted: a stem has at most as many as
