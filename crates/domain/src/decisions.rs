@@ -63,6 +63,11 @@ pub struct StanceInput {
     /// is on record now, this one is not stated over it.
     #[serde(default)]
     pub replaces: Option<String>,
+    /// When the stance the writer read was stated (the document's `stances[].stated_at`). When
+    /// given, a stance stated again since, even of the same kind with another text, is not stated
+    /// over either.
+    #[serde(default)]
+    pub replaces_stated_at: Option<jiff::Timestamp>,
 }
 
 impl StanceInput {
@@ -72,9 +77,11 @@ impl StanceInput {
     }
 
     /// Whether stating this stance would write over one its writer did not see: the member's
-    /// stance `on_record` now differs from the one the writer read.
-    pub fn writes_over_unseen(&self, on_record: Option<Stance>) -> bool {
-        self.read().is_some_and(|read| read != on_record)
+    /// stance `on_record` now is of another kind than the one the writer read, or was stated at
+    /// another time.
+    pub fn writes_over_unseen(&self, on_record: Option<&StanceRecord>) -> bool {
+        self.read().is_some_and(|read| read != on_record.map(|r| r.stance))
+            || self.replaces_stated_at.is_some_and(|at| on_record.is_none_or(|r| r.at != at))
     }
 
     pub fn validate(self) -> Result<StanceInput, Invalid> {
@@ -336,15 +343,39 @@ mod tests {
             stance: Stance::Joins,
             text: String::new(),
             replaces: replaces.map(str::to_string),
+            replaces_stated_at: None,
         };
+        let objection = record(new_id(), Stance::Objects);
         assert_eq!(stated(None).read(), None, "no check asked");
         assert_eq!(stated(Some("none")).read(), Some(None), "read before any stance");
         assert_eq!(stated(Some("objects")).read(), Some(Some(Stance::Objects)));
-        assert!(stated(Some("none")).writes_over_unseen(Some(Stance::Objects)), "an objection stated meanwhile");
-        assert!(!stated(Some("objects")).writes_over_unseen(Some(Stance::Objects)));
-        assert!(!stated(None).writes_over_unseen(Some(Stance::Objects)), "no check asked");
+        assert!(stated(Some("none")).writes_over_unseen(Some(&objection)), "an objection stated meanwhile");
+        assert!(!stated(Some("objects")).writes_over_unseen(Some(&objection)));
+        assert!(!stated(None).writes_over_unseen(Some(&objection)), "no check asked");
         let err = stated(Some("maybe")).validate().unwrap_err();
         assert_eq!((err.0[0].field.as_str(), err.0[0].code), ("replaces", "invalid-choice"));
+    }
+
+    #[test]
+    fn a_stance_stated_again_since_it_was_read_is_unseen_even_of_the_same_kind() {
+        let read_at = jiff::Timestamp::UNIX_EPOCH;
+        let stated = StanceInput {
+            participant: "AM".into(),
+            stance: Stance::JoinsWithReservation,
+            text: "К пункту 2 и 3.".into(),
+            replaces: Some("joins_with_reservation".into()),
+            replaces_stated_at: Some(read_at),
+        };
+        let reservation =
+            |at| StanceRecord {
+                text: "К пункту 2.".into(), at, ..record(new_id(), Stance::JoinsWithReservation)
+            };
+        assert!(!stated.writes_over_unseen(Some(&reservation(read_at))), "the reservation it read");
+        let again = reservation(read_at + jiff::SignedDuration::from_micros(1));
+        assert!(stated.writes_over_unseen(Some(&again)), "the same kind, stated again with another text");
+        assert!(stated.writes_over_unseen(None), "read a stance that is not on record");
+        let kind_only = StanceInput { replaces_stated_at: None, ..stated };
+        assert!(!kind_only.writes_over_unseen(Some(&again)), "only the kind was asked about");
     }
 
     fn record(participant: Id, stance: Stance) -> StanceRecord {
@@ -485,8 +516,13 @@ mod tests {
 
     #[test]
     fn a_reservation_needs_its_text_and_a_plain_join_has_none() {
-        let input =
-            |stance, text: &str| StanceInput { participant: "AM".into(), stance, text: text.into(), replaces: None };
+        let input = |stance, text: &str| StanceInput {
+            participant: "AM".into(),
+            stance,
+            text: text.into(),
+            replaces: None,
+            replaces_stated_at: None,
+        };
         assert_eq!(input(Stance::JoinsWithReservation, " ").validate().unwrap_err().0[0].code, "required");
         assert_eq!(input(Stance::Joins, "x").validate().unwrap_err().0[0].code, "text-not-expected");
         assert!(input(Stance::JoinsWithSpecialOpinion, "").validate().is_ok());

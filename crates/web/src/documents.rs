@@ -282,8 +282,9 @@ impl Dossier {
         let stances: Vec<Value> = decisions::stances_of(&self.member_ids(), &self.stances)
             .into_iter()
             .map(|(p, stance)| {
-                let text = self.stances.iter().find(|s| s.participant == p).map(|s| s.text.clone()).unwrap_or_default();
-                json!({ "participant": self.code(p), "name": self.name(p, lang), "stance": stance, "text": text })
+                let record = self.stances.iter().find(|s| s.participant == p);
+                json!({ "participant": self.code(p), "name": self.name(p, lang), "stance": stance,
+                    "text": record.map(|s| s.text.as_str()).unwrap_or_default(), "stated_at": record.map(|s| s.at) })
             })
             .collect();
         let signatures: Vec<Value> = self
@@ -709,7 +710,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     model["may_sign"] = json!(matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed));
     model["new_amendment"] = json!(new_id());
     let read: serde_json::Map<String, Value> =
-        d.stances.iter().map(|s| (d.code(s.participant), json!(s.stance))).collect();
+        d.stances.iter().map(|s| (d.code(s.participant), json!({ "stance": s.stance, "at": s.at }))).collect();
     model["stances_read"] = Value::Object(read);
     model["form"] = form;
     model["errors"] = errors;
@@ -1048,8 +1049,8 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     store::documents::hold_open(&mut tx, d.doc.id, None).await?;
     // A stance stated over one the writer did not see (the member's own, or the secretariat's
     // record of it, made meanwhile) is refused rather than written over it.
-    let on_record = store::documents::stance_of(&mut tx, d.doc.id, participant).await?.map(|s| s.stance);
-    if input.writes_over_unseen(on_record) {
+    let on_record = store::documents::stance_of(&mut tx, d.doc.id, participant).await?;
+    if input.writes_over_unseen(on_record.as_ref()) {
         let name = member.short_name.get(ctx.lang).to_string();
         return Err(AppError::refused_with("stance-changed", vec![("participant", name)]));
     }
@@ -1337,14 +1338,19 @@ async fn stance_form(
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
         let participant = form.get("participant").to_string();
-        // The page sends, for each member it offers, the stance it showed.
-        let read = format!("read-{}", participant.trim().to_ascii_uppercase());
-        let replaces = Some(form.get(&read).to_string()).filter(|r| !r.is_empty());
+        // The page sends, for each member it offers, the stance it showed and when it was stated.
+        let code = participant.trim().to_ascii_uppercase();
+        let replaces = Some(form.get(&format!("read-{code}")).to_string()).filter(|r| !r.is_empty());
+        let replaces_stated_at = match form.get(&format!("read-at-{code}")).trim() {
+            "" => None,
+            at => Some(at.parse().map_err(|_| AppError::field("replaces_stated_at", "invalid-date-time"))?),
+        };
         let input = StanceInput {
             stance: choice(&form, "stance", Stance::parse)?,
             text: form.get("text").to_string(),
             participant,
             replaces,
+            replaces_stated_at,
         };
         stance(&state, &ctx, &d, input).await.map(|_| ())
     }

@@ -237,6 +237,30 @@ async fn negotiation(app: TestApp) {
     let shown = show(&app, &secretariat, &id).await;
     let ru = shown["stances"].as_array().unwrap().iter().find(|s| s["participant"] == "RU").cloned().unwrap();
     assert_eq!(ru["stance"], "objects", "the objection stands");
+    // The same kind stated again with another text is a stance the writer did not see either.
+    let am = shown["stances"].as_array().unwrap().iter().find(|s| s["participant"] == "AM").cloned().unwrap();
+    let read_at = am["stated_at"].as_str().expect("a stance says when it was stated").to_string();
+    assert!(page.contains(&format!("name=\"read-at-AM\" value=\"{read_at}\"")), "the page sends when it was stated");
+    let widened = json!({ "participant": "AM", "stance": "joins_with_reservation", "text": "К пунктам 2 и 3.",
+        "replaces": "joins_with_reservation", "replaces_stated_at": read_at });
+    assert_eq!(app.json(&secretariat, "POST", &stances, &widened).await.status, StatusCode::OK, "read as it stands");
+    let stale = [
+        ("participant", "AM"),
+        ("stance", "joins_with_reservation"),
+        ("text", "К пункту 2."),
+        ("read-AM", "joins_with_reservation"),
+        ("read-at-AM", read_at.as_str()),
+    ];
+    let stale = app.form(&secretariat, &format!("/documents/{id}/stances"), &stale).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "the page read the reservation before it was widened");
+    let am = show(&app, &secretariat, &id).await["stances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["participant"] == "AM")
+        .cloned()
+        .unwrap();
+    assert_eq!(am["text"], "К пунктам 2 и 3.", "the widened reservation stands");
     assert!(page.contains("Record as not adopted") && !page.contains(">Adopt<"), "the button says what it does");
     assert!(page.contains("<option value=\"cis-chs\">"), "the body it goes on to is chosen, not typed: {page}");
     let read_before = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
@@ -395,7 +419,7 @@ async fn negotiation(app: TestApp) {
             "the adopted version, not the correction"
         );
         assert!(text.contains(&frozen[..16]), "the hash is printed");
-        assert!(text.contains("К пункту 2."), "the reservation is noted");
+        assert!(text.contains("К пунктам 2 и 3."), "the reservation is noted");
         assert!(!text.contains("ПРОЕКТ"), "the adopted text is no draft");
         assert!(
             text.contains("Решение") && !text.contains("Проект решения"),
