@@ -78,7 +78,37 @@ pub struct Event {
     pub version: i64,
 }
 
+/// How far the event's local time is from UTC over its days, as a reader reads it: «UTC+5»,
+/// «UTC+5:30», «UTC-3», «UTC»; «UTC+1/UTC+2» when summer time starts or ends within them. An unknown
+/// zone (the store holds only checked ones) is given by its name.
+pub fn utc_offsets(time_zone: &str, start: Date, end: Date) -> String {
+    let Ok(tz) = jiff::tz::TimeZone::get(time_zone) else {
+        return time_zone.to_string();
+    };
+    let offset = |day: Date| day.to_zoned_datetime(tz.clone()).map(|z| z.offset().seconds());
+    let label = |seconds: i32| {
+        let (sign, seconds) = if seconds < 0 { ('-', -seconds) } else { ('+', seconds) };
+        match (seconds / 3600, seconds % 3600 / 60) {
+            (0, 0) => "UTC".to_string(),
+            (h, 0) => format!("UTC{sign}{h}"),
+            (h, m) => format!("UTC{sign}{h}:{m:02}"),
+        }
+    };
+    // The end day's offset as it stands by its evening, after a change made in that night.
+    let last = end.tomorrow().unwrap_or(end);
+    match (offset(start), offset(last)) {
+        (Ok(a), Ok(b)) if a == b => label(a),
+        (Ok(a), Ok(b)) => format!("{}/{}", label(a), label(b)),
+        _ => time_zone.to_string(),
+    }
+}
+
 impl Event {
+    /// How far the event's local time is from UTC (see [`utc_offsets`]).
+    pub fn utc_offsets(&self) -> String {
+        utc_offsets(&self.time_zone, self.start_date, self.end_date)
+    }
+
     /// A new event from its fields, hosted by the participant `host` (the id of `fields.host`).
     pub fn new(id: Id, host: Id, fields: EventFields) -> Event {
         let EventFields { slug, name, city, city_cases, time_zone, start_date, end_date, venues, travel, host: _ } =
@@ -290,6 +320,24 @@ impl MeetingFields {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_event_says_how_far_its_local_time_is_from_utc_over_its_days() {
+        let day = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let offsets = |zone, start, end| super::utc_offsets(zone, day(start), day(end));
+        assert_eq!(offsets("Asia/Almaty", "2025-04-10", "2025-04-11"), "UTC+5", "Kazakhstan's one zone since 2024");
+        assert_eq!(offsets("Asia/Almaty", "2023-04-10", "2023-04-11"), "UTC+6", "the tables know its past");
+        assert_eq!(offsets("Europe/Moscow", "2025-04-10", "2025-04-11"), "UTC+3");
+        assert_eq!(offsets("Asia/Kolkata", "2025-04-10", "2025-04-10"), "UTC+5:30");
+        assert_eq!(offsets("America/New_York", "2025-09-22", "2025-09-26"), "UTC-4");
+        assert_eq!(offsets("Europe/London", "2025-01-10", "2025-01-10"), "UTC");
+        assert_eq!(
+            offsets("Europe/Vienna", "2025-03-29", "2025-03-30"),
+            "UTC+1/UTC+2",
+            "summer time begins on the 30th"
+        );
+        assert_eq!(offsets("Mars/Olympus", "2025-03-29", "2025-03-30"), "Mars/Olympus");
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -715,7 +715,14 @@ async fn booklet(
         title: p.event.name.get(lang).to_string(),
         heading: t("programme-title"),
         place_and_dates: format!("{}, {dates}", p.event.city.get(lang)),
-        time_note: state.i18n.t(lang, "programme-time-zone", &[("zone", p.event.time_zone.clone().into())]),
+        time_note: crate::render::time_note(
+            &state.i18n,
+            lang,
+            p.event.city.get(lang),
+            &p.event.time_zone,
+            p.event.start_date,
+            p.event.end_date,
+        ),
         days,
         venues_heading: t("event-venues"),
         venues: p

@@ -90,6 +90,20 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
             vec![value]
         }
     });
+    let notes = i18n.clone();
+    // An event's note on the times shown: local, in its city, so far from UTC.
+    env.add_filter("local_time", move |state: &State, event: Value| -> Result<String, Error> {
+        #[derive(serde::Deserialize)]
+        struct Event {
+            city: Text,
+            time_zone: String,
+            start_date: jiff::civil::Date,
+            end_date: jiff::civil::Date,
+        }
+        let e: Event = serde_json::from_value(to_json(&event)?)
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not an event: {e}")))?;
+        Ok(time_note(&notes, &lang_of(state), e.city.get(&lang_of(state)), &e.time_zone, e.start_date, e.end_date))
+    });
     let dates = i18n;
     env.add_filter("date", move |state: &State, value: &str| -> Result<String, Error> {
         let d: jiff::civil::Date =
@@ -97,6 +111,19 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
         Ok(dates.date(&lang_of(state), d))
     });
     env
+}
+
+/// The note on an event's times: local, in `city`, and how far from UTC over its days.
+pub fn time_note(
+    i18n: &I18n,
+    lang: &str,
+    city: &str,
+    time_zone: &str,
+    start: jiff::civil::Date,
+    end: jiff::civil::Date,
+) -> String {
+    let offset = domain::events::utc_offsets(time_zone, start, end);
+    i18n.t(lang, "programme-time-zone", &[("city", city.to_string().into()), ("offset", offset.into())])
 }
 
 fn lang_of(state: &State) -> String {

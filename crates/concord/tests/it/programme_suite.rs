@@ -33,6 +33,11 @@ async fn each_reader_sees_only_the_items_meant_for_them() {
     let page = app.get(&Session::default(), "/events/almaty-2025/programme").await;
     assert!(page.body.contains("Family photo") && !page.body.contains("Security briefing"));
     assert!(page.body.contains("10:15–10:30"), "times in the event's time zone");
+    assert!(page.body.contains("Local time: Almaty (UTC+5)"), "the note says which time, not a zone's id");
+    let ru = app.get(&Session { lang: Some("ru"), ..Session::default() }, "/events/almaty-2025/programme").await;
+    assert!(ru.body.contains("Местное время: Алматы (UTC+5)"), "in the reader's language");
+    let kk = app.get(&Session { lang: Some("kk"), ..Session::default() }, "/events/almaty-2025/programme").await;
+    assert!(kk.body.contains("Жергілікті уақыт: Алматы (UTC+5)"), "in the reader's language");
     let day = app.get(&Session::default(), "/events/almaty-2025/programme?day=2025-04-10").await;
     assert!(day.body.contains("Laying of flowers") && !day.body.contains("Family photo"), "one day only");
 }
@@ -362,6 +367,7 @@ async fn the_booklet_prints_the_programme_day_by_day_in_the_language_asked() {
     let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("СМИД СНГ, Алматы, 2025"), "the cover: {text}");
     assert!(text.contains("Алматы, 10–11 апреля 2025 г."), "the days as people write them: {text}");
+    assert!(text.contains("Местное время: Алматы (UTC+5)"), "which time: {text}");
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing: {text}"));
     assert!(at("Переговоры М. Нуртлеу") < at("Совместное фотографирование"), "day by day");
     assert!(at("Совместное фотографирование") < at("Государственный военно-исторический музей Almaty"), "venues last");
