@@ -164,7 +164,8 @@ impl Store {
     /// Each user table's columns as (table, column, kind, nullable), sorted; `kind` is the engine's
     /// type mapped onto the shared vocabulary, so the two engines' schemas can be compared. Full-text
     /// search is where the engines differ: SQLite's FTS5 tables (virtual, and their shadow tables) and
-    /// PostgreSQL's `tsvector` columns are left out.
+    /// PostgreSQL's `tsvector` columns, and its tables of vectors by key alone
+    /// (`document_search_ranks`), are left out.
     pub async fn schema(&self) -> Result<Vec<(String, String, String, bool)>> {
         let mut cols: Vec<(String, String, String, bool)> = match &self.pool {
             Pool::Sqlite(pool) => {
@@ -181,7 +182,10 @@ impl Store {
                 sqlx::query_as(
                     "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'YES' \
                      FROM information_schema.columns WHERE table_schema = current_schema() \
-                     AND table_name NOT LIKE '_sqlx%' AND data_type <> 'tsvector'",
+                     AND table_name NOT LIKE '_sqlx%' AND data_type <> 'tsvector' \
+                     AND table_name NOT IN (SELECT table_name FROM information_schema.columns \
+                     WHERE table_schema = current_schema() GROUP BY table_name \
+                     HAVING bool_or(data_type = 'tsvector') AND count(*) FILTER (WHERE data_type <> 'tsvector') = 1)",
                 )
                 .fetch_all(pool)
                 .await?

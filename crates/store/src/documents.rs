@@ -662,7 +662,9 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
 /// itself, the planner reads the key backwards and tests each row's stored vector, which it must
 /// fetch and decompress (150–200 ms for a word in 5–35 % of the documents in
 /// `benches/documents.sh`). Only the matches kept are ranked, as `ts_rank` reads the vector too,
-/// each by its key: joined, the narrow table (migration 0015) drew a hash of every row.
+/// each by its key: joined, the narrow table (migration 0015) drew a hash of every row. The vectors
+/// ranked are read from their copies kept in whole rows (migration 0020), not from the search
+/// table's TOAST.
 const SEARCH_WORDS_PG: &str = concat!(
     "WITH found AS MATERIALIZED (SELECT s.id AS hit, s.document_id AS document_id FROM document_search s \
      WHERE s.terms @@ to_tsquery('simple', $15)), \
@@ -674,8 +676,8 @@ const SEARCH_WORDS_PG: &str = concat!(
     reach!(postgres),
     conditions!(),
     " ORDER BY h.hit DESC LIMIT $18), \
-     ranked AS (SELECT h.*, (SELECT ts_rank(s.terms, to_tsquery('simple', $15)) FROM document_search s \
-     WHERE s.id = h.hit) AS rank FROM matches h), \
+     ranked AS (SELECT h.*, (SELECT ts_rank(r.terms, to_tsquery('simple', $15)) FROM document_search_ranks r \
+     WHERE r.id = h.hit) AS rank FROM matches h), \
      best AS (SELECT *, row_number() OVER (PARTITION BY document_id ORDER BY rank DESC, hit) AS n FROM ranked), \
      page AS (SELECT *, COUNT(*) OVER () AS total FROM best WHERE n = 1 \
      ORDER BY rank DESC, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $16 OFFSET $17) \

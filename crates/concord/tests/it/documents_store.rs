@@ -771,6 +771,30 @@ on_both_engines!(a_word_is_found_in_any_of_its_forms_and_keys_made_by_other_rule
     assert_eq!(store::documents::make_keys(&store).await.unwrap(), 0, "and only once");
 });
 
+on_both_engines!(the_rank_follows_each_text_as_it_changes, |store| {
+    let w = world(&store).await;
+    let once = create(
+        &store,
+        document(&w, "CFM/15", Classification::Public, vec![]),
+        &["О совместной охране границы.", "Стороны обмениваются сведениями о положении дел."],
+    )
+    .await;
+    let thrice = "Граница, граница и ещё раз граница: о демаркации государственной границы.";
+    create(&store, document(&w, "CFM/16", Classification::Public, vec![]), &[thrice]).await;
+    let found = |q: &'static str| public_search(&store, q);
+    assert_eq!(found("граница").await.0, ["CFM/16", "CFM/15"], "the text that says it most first");
+
+    let mut tx = store.begin().await.unwrap();
+    let again = ["Граница. Границы. На границе, у границы, за границей, о границе."];
+    store::documents::add_version(&mut tx, &system(), &once, version(once.id, 2, "ru", &again)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(found("граница").await.0, ["CFM/15", "CFM/16"], "ranked by its newest version");
+
+    raw!(store, "UPDATE document_search SET title_words = $1, body_words = $1, stemming = 0 WHERE id > $2", "", 0_i64);
+    store::documents::make_keys(&store).await.unwrap();
+    assert_eq!(found("граница").await.0, ["CFM/15", "CFM/16"], "and by the keys made again");
+});
+
 on_both_engines!(verify_names_a_tampered_version, |store| {
     let w = world(&store).await;
     let doc = create(&store, document(&w, "CFM/9", Classification::Public, vec![]), &["Один.", "Два."]).await;
