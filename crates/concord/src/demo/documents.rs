@@ -246,10 +246,13 @@ async fn document(
             .with_context(|| format!("the {language} translation"))?;
         store::documents::add_version(tx, system, &doc, translation).await?;
     }
+    // Stances on a paper decided at a sitting were stated there; on an open draft, as it is loaded.
+    let sat = meeting.and_then(|m| sitting.sat_at.get(&m).copied()).unwrap_or(now);
+    let stated = if d.status == DocumentStatus::Draft { now } else { sat };
     let mut stances = Vec::new();
     for s in d.stances {
         let s = s.validate()?;
-        let record = StanceRecord { participant: code(&s.participant)?, stance: s.stance, text: s.text, at: now };
+        let record = StanceRecord { participant: code(&s.participant)?, stance: s.stance, text: s.text, at: stated };
         store::documents::state_stance(tx, system, doc.id, record.clone()).await?;
         stances.push(record);
     }
@@ -257,7 +260,6 @@ async fn document(
         DocumentStatus::Draft => return Ok(()),
         DocumentStatus::Adopted | DocumentStatus::Signed => {
             let forwarded_to = d.forwarded_to.as_deref().map(body_id).transpose()?;
-            let sat = meeting.and_then(|m| sitting.sat_at.get(&m).copied()).unwrap_or(now);
             let at = d.signatures.first().and_then(|s| s.signed_at).unwrap_or(sat);
             doc.clone().adopted(&latest, forwarded_to, at)
         }

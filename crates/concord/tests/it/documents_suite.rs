@@ -1093,6 +1093,11 @@ async fn the_demo_has_the_cfm_agenda_its_seventeen_drafts_and_a_signed_decision_
         .collect();
     assert_eq!(opinions, ["AM"]);
     assert!(block.iter().any(|l| l["signer"].is_null()), "a member that did not sign gets a dash");
+    let stated: Vec<&str> = d["stances"].as_array().unwrap().iter().filter_map(|s| s["stated_at"].as_str()).collect();
+    assert!(
+        !stated.is_empty() && stated.iter().all(|at| at.starts_with("2025-04-1")),
+        "stated at the sitting: {stated:?}"
+    );
     let by_number =
         app.get(&secretariat, &format!("{DOCUMENTS}?q={}", crate::support::urlencode("СМИД/2025/12"))).await.json();
     assert_eq!(by_number["documents"][0]["register_number"], "СМИД/2025/12", "found by its register number first");
