@@ -104,11 +104,6 @@ pub fn utc_offsets(time_zone: &str, start: Date, end: Date) -> String {
 }
 
 impl Event {
-    /// How far the event's local time is from UTC (see [`utc_offsets`]).
-    pub fn utc_offsets(&self) -> String {
-        utc_offsets(&self.time_zone, self.start_date, self.end_date)
-    }
-
     /// A new event from its fields, hosted by the participant `host` (the id of `fields.host`).
     pub fn new(id: Id, host: Id, fields: EventFields) -> Event {
         let EventFields { slug, name, city, city_cases, time_zone, start_date, end_date, venues, travel, host: _ } =
@@ -320,10 +315,13 @@ impl MeetingFields {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use jiff::civil::date;
+
     #[test]
     fn an_event_says_how_far_its_local_time_is_from_utc_over_its_days() {
-        let day = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
-        let offsets = |zone, start, end| super::utc_offsets(zone, day(start), day(end));
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        let offsets = |zone, start, end| utc_offsets(zone, day(start), day(end));
         assert_eq!(offsets("Asia/Almaty", "2025-04-10", "2025-04-11"), "UTC+5", "Kazakhstan's one zone since 2024");
         assert_eq!(offsets("Asia/Almaty", "2023-04-10", "2023-04-11"), "UTC+6", "the tables know its past");
         assert_eq!(offsets("Europe/Moscow", "2025-04-10", "2025-04-11"), "UTC+3");
@@ -337,9 +335,6 @@ mod tests {
         );
         assert_eq!(offsets("Mars/Olympus", "2025-03-29", "2025-03-30"), "Mars/Olympus");
     }
-
-    use super::*;
-    use jiff::civil::date;
 
     fn almaty() -> EventFields {
         EventFields {

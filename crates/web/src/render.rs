@@ -102,7 +102,8 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
         }
         let e: Event = serde_json::from_value(to_json(&event)?)
             .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not an event: {e}")))?;
-        Ok(time_note(&notes, &lang_of(state), e.city.get(&lang_of(state)), &e.time_zone, e.start_date, e.end_date))
+        let lang = lang_of(state);
+        Ok(time_note(&notes, &lang, e.city.get(&lang), &e.time_zone, e.start_date, e.end_date))
     });
     let dates = i18n;
     env.add_filter("date", move |state: &State, value: &str| -> Result<String, Error> {
