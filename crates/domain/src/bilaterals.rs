@@ -184,6 +184,13 @@ pub enum Refusal {
     OwnRequest,
 }
 
+/// Where and when the host saw a request placed, when confirming it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SeenPlacement {
+    pub starts: Timestamp,
+    pub room: String,
+}
+
 impl Request {
     pub fn requester(&self) -> &str {
         &self.sides[0].participant
@@ -197,6 +204,19 @@ impl Request {
     /// placed by the scheduler.
     pub fn confirmable(&self) -> bool {
         self.status() == Status::Accepted && matches!(self.outcome, Some(Outcome::Placed { .. }))
+    }
+
+    /// Whether the host may confirm this request placed where the host saw it (`seen`, if the
+    /// host says): a scheduler run since may have moved it, and the host would confirm a time
+    /// never reviewed.
+    pub fn confirmable_as(&self, seen: Option<&SeenPlacement>) -> bool {
+        self.confirmable()
+            && match (seen, &self.outcome) {
+                (Some(seen), Some(Outcome::Placed { starts, room, .. })) => {
+                    seen.starts == *starts && seen.room == *room
+                }
+                _ => true,
+            }
     }
 
     /// Whether a new request of `participant` may ask to follow this one: one of its own, still

@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::bilaterals::{
-    Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, Settings, Sidelines, Why,
-    WindowInput,
+    Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, SeenPlacement, Settings,
+    Sidelines, Why, WindowInput,
 };
 use domain::participants::Participant;
 use domain::policy::{Action, Actor, BilateralScope, authorize, bilateral_scope};
@@ -510,16 +510,24 @@ struct Run {
     counted: Counts,
 }
 
-/// Makes programme items of the placed, accepted requests named (all of them if none is named).
-async fn confirm(state: &AppState, ctx: &Ctx, s: &Sideline, chosen: &[Id]) -> Result<Vec<Item>, AppError> {
+/// Makes programme items of the placed, accepted requests named (all of them if none is named),
+/// each where the host saw it placed if `seen` says.
+async fn confirm(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Sideline,
+    chosen: &[Id],
+    seen: &HashMap<Id, SeenPlacement>,
+) -> Result<Vec<Item>, AppError> {
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
-    // A request named that is no longer accepted and placed (answered or scheduled again since
-    // the host read the page) would not be confirmed as the host saw it: nothing is, and the host
-    // is told which. One confirmed already (the form sent twice) stays as it is.
+    // A request named that is no longer accepted and placed where the host saw it (answered or
+    // scheduled again since the host read the page) would not be confirmed as the host saw it:
+    // nothing is, and the host is told which. One confirmed already (the form sent twice) stays
+    // as it is.
     let mut stale = Vec::new();
     for id in chosen {
         let request = s.requests.iter().find(|r| r.id == *id).ok_or_else(|| AppError::field("requests", "unknown"))?;
-        if !request.confirmable() && request.item.is_none() {
+        if !request.confirmable_as(seen.get(id)) && request.item.is_none() {
             let codes: Vec<&str> = request.sides.iter().map(|x| x.participant.as_str()).collect();
             stale.push(s.names(&codes, ctx.lang));
         }
@@ -792,6 +800,17 @@ struct ConfirmInput {
     /// The requests to confirm; all placed ones if empty.
     #[serde(default)]
     requests: Vec<Id>,
+    /// Where the caller saw requests placed: one moved since by a scheduler run is not confirmed.
+    #[serde(default)]
+    placed: Vec<SeenInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeenInput {
+    request: Id,
+    starts: jiff::Timestamp,
+    room: String,
 }
 
 async fn api_confirm(
@@ -801,7 +820,9 @@ async fn api_confirm(
     JsonBody(input): JsonBody<ConfirmInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let items = confirm(&state, &ctx, &s, &input.requests).await?;
+    let seen =
+        input.placed.into_iter().map(|p| (p.request, SeenPlacement { starts: p.starts, room: p.room })).collect();
+    let items = confirm(&state, &ctx, &s, &input.requests, &seen).await?;
     Ok(Json(json!({ "items": items.iter().map(|i| s.p.item_json(i, ctx.lang)).collect::<Vec<_>>() })))
 }
 
@@ -920,10 +941,22 @@ async fn confirm_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let outcome = match form.ids("request") {
-        Ok(chosen) if chosen.is_empty() => Err(AppError::field("request", "required")),
-        Ok(chosen) => confirm(&state, &ctx, &s, &chosen).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let outcome = async {
+        let chosen = form.ids("request")?;
+        if chosen.is_empty() {
+            return Err(AppError::field("request", "required"));
+        }
+        // The page names where it showed each request placed.
+        let mut seen = HashMap::new();
+        for id in &chosen {
+            let starts = form.get(&format!("starts-{id}"));
+            if !starts.is_empty() {
+                let starts = starts.parse().map_err(|_| AppError::field("request", "invalid-date-time"))?;
+                seen.insert(*id, SeenPlacement { starts, room: form.get(&format!("room-{id}")).to_string() });
+            }
+        }
+        confirm(&state, &ctx, &s, &chosen, &seen).await.map(|_| ())
+    }
+    .await;
     after_form(&state, &ctx, &slug, &form, outcome).await
 }

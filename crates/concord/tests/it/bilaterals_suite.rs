@@ -220,10 +220,60 @@ async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
     let nothing_chosen = app.form(&host, "/events/almaty-2025/bilaterals/confirm", &[]).await;
     assert_eq!(nothing_chosen.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        nothing_chosen.body.contains("name=\"day_starts\""),
-        "said on the bilaterals page: {}",
+        nothing_chosen.body.contains("name=\"day_starts\"")
+            && nothing_chosen.body.contains("data-error-for=\"request\""),
+        "said on the bilaterals page, at the confirmation: {}",
         nothing_chosen.body
     );
+}
+
+/// The host reads the proposed schedule, and a scheduler run moves a meeting before the host
+/// confirms: the meeting is not confirmed at a time the host never saw. Confirmed where the page
+/// now shows it, it is.
+#[tokio::test]
+async fn a_meeting_moved_since_the_host_read_the_page_is_not_confirmed() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj"], "duration": 30 })).await;
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 })).await;
+    assert_eq!(app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await.status, StatusCode::OK);
+    let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
+    let hidden = |name: String| {
+        let field = format!("name=\"{name}\" value=\"");
+        let at = page.find(&field).unwrap_or_else(|| panic!("{name} on the page")) + field.len();
+        page[at..at + page[at..].find('"').unwrap()].to_string()
+    };
+    let (starts, room) = (hidden(format!("starts-{id}")), hidden(format!("room-{id}")));
+    let placed = find(&requests(&app.get(&host, BILATERALS).await.json()), &["KZ", "TJ"])["outcome"].clone();
+    assert_eq!((placed["starts"].as_str(), placed["room"].as_str()), (Some(starts.as_str()), Some(room.as_str())));
+
+    // What the page showed before a run that moved the meeting by five minutes.
+    let earlier: jiff::Timestamp = starts.parse().unwrap();
+    let earlier = (earlier - jiff::SignedDuration::from_mins(5)).to_string();
+    let confirm = |starts: String| {
+        let (app, host, id, room) = (&app, &host, &id, &room);
+        async move {
+            let (s, r) = (format!("starts-{id}"), format!("room-{id}"));
+            let fields = [("request", id.as_str()), (s.as_str(), starts.as_str()), (r.as_str(), room.as_str())];
+            app.form(host, "/events/almaty-2025/bilaterals/confirm", &fields).await
+        }
+    };
+    let stale = confirm(earlier.clone()).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("No longer accepted and placed as the page showed"), "{}", stale.body);
+    let seen = json!({ "requests": [id], "placed": [{ "request": id, "starts": earlier, "room": room }] });
+    let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &seen).await;
+    assert_eq!(api.status, StatusCode::CONFLICT, "the API too: {}", api.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    assert_eq!(find(&all, &["KZ", "TJ"])["status"], "accepted", "not confirmed");
+
+    let current = confirm(starts.clone()).await;
+    assert_eq!(current.status, StatusCode::SEE_OTHER, "{}", current.body);
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    assert_eq!(find(&all, &["KZ", "TJ"])["status"], "confirmed");
 }
 
 /// A delegation asks that a meeting follow one of its own: the scheduler keeps the order, and
