@@ -189,10 +189,7 @@ impl Dossier {
         (asked, number): (&str, Option<u32>),
         language: &str,
     ) -> AppError {
-        let name = |l: &str| match crate::i18n::LANGUAGES.contains(&l) {
-            true => state.i18n.t(reader, &format!("lang-{l}"), &[]),
-            false => l.to_string(),
-        };
+        let name = |l: &str| state.i18n.language(reader, l);
         let mut languages: Vec<&str> = self.versions.iter().map(|v| v.language.as_str()).collect();
         languages.sort_by_key(|l| (*l != self.doc.original_language, *l));
         languages.dedup();

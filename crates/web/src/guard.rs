@@ -42,7 +42,9 @@ pub struct Ctx {
     pub csrf: Option<String>,
     /// The session cookie's secret, to end this session or keep it when the password changes.
     pub session: Option<String>,
-    /// The path and query of the request, for "back to where you were" links.
+    /// The path and query of the page the reader is on, for "back to where you were" links: the
+    /// request's own for a page read, the sending page's for a form sent (the form's address
+    /// answers only its method).
     pub here: String,
 }
 
@@ -85,8 +87,15 @@ async fn admit(
     lang: &'static str,
     req: Request,
 ) -> Result<(Request, Arc<Ctx>), AppError> {
-    let here = req.uri().path_and_query().map_or("/".to_string(), |pq| pq.to_string());
-    let mut ctx = Ctx { here, ..anonymous(lang) };
+    let here = match *req.method() {
+        axum::http::Method::GET | axum::http::Method::HEAD => req.uri().path_and_query().map(|pq| pq.to_string()),
+        _ => req
+            .headers()
+            .get(axum::http::header::REFERER)
+            .and_then(|r| r.to_str().ok()?.parse::<axum::http::Uri>().ok())
+            .and_then(|uri| uri.path_and_query().map(|pq| pq.to_string())),
+    };
+    let mut ctx = Ctx { here: here.unwrap_or_else(|| "/".to_string()), ..anonymous(lang) };
     // A calendar application subscribes to a URL and sends no header: a calendar file may carry the
     // reader's API token in its query instead.
     let calendar_token = (req.method() == axum::http::Method::GET && req.uri().path().ends_with(".ics"))

@@ -43,6 +43,15 @@ impl I18n {
         I18n { bundles }
     }
 
+    /// The name of the language `code` in `lang`; the code itself for a language the interface
+    /// has no name for (a document may be in any language).
+    pub fn language(&self, lang: &str, code: &str) -> String {
+        match LANGUAGES.contains(&code) {
+            true => self.t(lang, &format!("lang-{code}"), &[]),
+            false => code.to_string(),
+        }
+    }
+
     /// The message `key` in `lang`, else in English, else the key itself (so a gap shows, not a blank).
     pub fn t(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         let mut fluent_args = FluentArgs::new();

@@ -105,6 +105,8 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
         let lang = lang_of(state);
         Ok(time_note(&notes, &lang, e.city.get(&lang), &e.time_zone, e.start_date, e.end_date))
     });
+    let names = i18n.clone();
+    env.add_filter("language", move |state: &State, code: &str| names.language(&lang_of(state), code));
     let dates = i18n;
     env.add_filter("date", move |state: &State, value: &str| -> Result<String, Error> {
         let d: jiff::civil::Date =

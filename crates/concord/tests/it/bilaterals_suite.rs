@@ -217,7 +217,18 @@ async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
     assert!(confirmed.body.contains("Pull-aside"), "the item in the way is named: {}", confirmed.body);
     let all = requests(&app.get(&host, BILATERALS).await.json());
     assert_eq!(find(&all, &["KZ", "TJ"])["status"], "accepted", "not confirmed, to schedule again");
-    let nothing_chosen = app.form(&host, "/events/almaty-2025/bilaterals/confirm", &[]).await;
+    // Sent from the bilaterals page: its links back (the language chosen) lead to that page, not
+    // to the form's address, which answers only a form.
+    let from_page =
+        Session { referer: Some("http://concord.test/events/almaty-2025/bilaterals".into()), ..host.clone() };
+    let nothing_chosen = app.form(&from_page, "/events/almaty-2025/bilaterals/confirm", &[]).await;
+    assert!(
+        nothing_chosen.body.contains("href=\"/language/kk?next=&#x2f;events&#x2f;almaty-2025&#x2f;bilaterals\""),
+        "{}",
+        nothing_chosen.body
+    );
+    let unsaid = app.form(&host, "/events/almaty-2025/bilaterals/confirm", &[]).await;
+    assert!(unsaid.body.contains("href=\"/language/kk?next=&#x2f;\""), "home without a page to go back to: {}", unsaid.body);
     assert_eq!(nothing_chosen.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         nothing_chosen.body.contains("name=\"day_starts\"")

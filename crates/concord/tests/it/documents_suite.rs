@@ -156,10 +156,21 @@ async fn negotiation(app: TestApp) {
     );
     // A form sent from an old read comes back with the choices made still chosen.
     let choice = format!("decision-{unwanted}");
-    let stale_form = [("version", "1"), (choice.as_str(), "reject"), ("note", "")];
+    let stale_form = [("version", "1"), (choice.as_str(), "reject"), ("note", "Отклонена по просьбе автора.")];
     let refused = app.form(&secretariat, &format!("/documents/{id}/versions"), &stale_form).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert!(refused.body.contains(&format!("name=\"{choice}\" value=\"reject\" checked")), "{}", refused.body);
+    assert!(refused.body.contains("value=\"Отклонена по просьбе автора.\""), "the note stays: {}", refused.body);
+    let long_note = "н".repeat(1_001);
+    let version_field = version.to_string();
+    let long_form = [("version", version_field.as_str()), (choice.as_str(), "reject"), ("note", long_note.as_str())];
+    let refused = app.form(&secretariat, &format!("/documents/{id}/versions"), &long_form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(&format!("value=\"{long_note}\"")) && refused.body.contains("data-error-for=\"note\""),
+        "the note stays, and its error is said at it: {}",
+        refused.body
+    );
     let turn_down = json!({ "version": version, "reject": [unwanted] });
     let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &turn_down).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -903,6 +914,16 @@ async fn bad_input_is_named_by_its_field() {
     let twice = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/2", "title": { "ru": "x" },
         "original_language": "ru", "classification": "public", "paragraphs": ["x"] });
     assert_eq!(field(app.json(&secretariat, "POST", DOCUMENTS, &twice).await), "register_number");
+    // A text in a language the interface does not name is shown by its code, in every language.
+    let german = json!({ "body": "cis-cfm", "kind": "note", "register_number": "TEST/DE", "title": { "de": "Notiz" },
+        "original_language": "de", "classification": "public", "paragraphs": ["Text."] });
+    let german = app.json(&secretariat, "POST", DOCUMENTS, &german).await;
+    assert_eq!(german.status, StatusCode::CREATED, "{}", german.body);
+    let page = format!("/documents/{}", german.json()["document"]["id"].as_str().unwrap());
+    let ru = Session { lang: Some("ru"), ..secretariat.clone() };
+    let shown = app.get(&ru, &page).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("PDF (de)") && !shown.body.contains("lang-de"), "{}", shown.body);
     // An agenda item is named by its number in a format; one the agenda lacks says so.
     let agenda = app.get(&secretariat, "/api/v1/events/almaty-2025/meetings/cis-cfm/agenda").await.json();
     let narrow_second = agenda_items(&agenda)

@@ -115,6 +115,8 @@ pub struct Session {
     pub csrf: Option<String>,
     pub bearer: Option<String>,
     pub lang: Option<&'static str>,
+    /// The page a browser says it comes from.
+    pub referer: Option<String>,
 }
 
 pub struct Reply {
@@ -173,6 +175,9 @@ impl TestApp {
         if let Some(lang) = session.lang {
             req = req.header(header::ACCEPT_LANGUAGE, lang);
         }
+        if let Some(referer) = &session.referer {
+            req = req.header(header::REFERER, referer);
+        }
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
@@ -226,7 +231,7 @@ impl TestApp {
             v.starts_with("concord_session=").then(|| v.split(';').next().unwrap_or("").to_string())
         });
         let csrf = reply.json()["csrf_token"].as_str().map(str::to_string);
-        Session { cookie, csrf, bearer: None, lang: None }
+        Session { cookie, csrf, bearer: None, lang: None, referer: None }
     }
 }
 
