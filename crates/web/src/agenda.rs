@@ -21,7 +21,7 @@ use store::events::MeetingInEvent;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path};
+use crate::input::{Form, JsonBody, Path, Versioned};
 use crate::render;
 use crate::routes::Registry;
 
@@ -370,22 +370,14 @@ async fn api_add(
     Ok((StatusCode::CREATED, Json(json!({ "item": item }))).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReplaceInput {
-    version: i64,
-    #[serde(flatten)]
-    item: ItemInput,
-}
-
 async fn api_replace(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, meeting, id)): Path<(String, String, Id)>,
-    JsonBody(input): JsonBody<ReplaceInput>,
+    input: Versioned<ItemInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
-    let item = replace(&state, &ctx, &s, id, input.version, input.item).await?;
+    let item = replace(&state, &ctx, &s, id, input.version, input.fields).await?;
     Ok(Json(json!({ "item": item })))
 }
 
@@ -405,23 +397,14 @@ async fn api_adopt(
     Ok(Json(json!({ "agenda": adopt(&state, &ctx, &s, input.format).await? })))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReopenBody {
-    /// The agenda's version the caller read.
-    version: i64,
-    #[serde(flatten)]
-    reopen: ReopenInput,
-}
-
 async fn api_reopen(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, meeting)): Path<(String, String)>,
-    JsonBody(input): JsonBody<ReopenBody>,
+    input: Versioned<ReopenInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
-    let (agenda, revision) = reopen(&state, &ctx, &s, input.version, input.reopen).await?;
+    let (agenda, revision) = reopen(&state, &ctx, &s, input.version, input.fields).await?;
     Ok(Json(json!({ "agenda": agenda, "revision": revision })))
 }
 

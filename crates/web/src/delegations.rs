@@ -24,7 +24,7 @@ use store::delegations::Decision;
 use crate::AppState;
 use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path};
+use crate::input::{Form, JsonBody, Path, Versioned};
 use crate::mail;
 use crate::participants::summary;
 use crate::render;
@@ -785,19 +785,11 @@ async fn api_add_member(
     Ok((StatusCode::CREATED, Json(member_json(&member, ctx.lang, None))).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MemberUpdate {
-    version: i64,
-    #[serde(flatten)]
-    fields: MemberFields,
-}
-
 async fn api_edit_member(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, participant, member)): Path<(String, String, Id)>,
-    JsonBody(input): JsonBody<MemberUpdate>,
+    input: Versioned<MemberFields>,
 ) -> Result<Json<Value>, AppError> {
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;

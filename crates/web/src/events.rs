@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, QueryParams};
+use crate::input::{Form, JsonBody, Path, QueryParams, Versioned};
 use crate::participants::summary;
 use crate::render;
 use crate::routes::Registry;
@@ -322,20 +322,11 @@ async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Stri
     Ok(Json(event_json(&event, &participants)))
 }
 
-/// An edit through the API: the event's fields and the version they were read at.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventUpdate {
-    version: i64,
-    #[serde(flatten)]
-    fields: EventFields,
-}
-
 async fn api_update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    JsonBody(input): JsonBody<EventUpdate>,
+    input: Versioned<EventFields>,
 ) -> Result<Json<Value>, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     let event = update(&state, &ctx, &event, input.version, input.fields).await?;

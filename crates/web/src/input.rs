@@ -34,6 +34,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A JSON body of `T`'s fields and the `version` of the record they were read from. The version is
+/// taken out before the rest is read, so that a mistake in the rest is named by its path (a
+/// flattened struct would lose it, and the reader would get serde's English).
+pub struct Versioned<T> {
+    pub version: i64,
+    pub fields: T,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let JsonBody(mut body) =
+            JsonBody::<serde_json::Map<String, serde_json::Value>>::from_request(req, state).await?;
+        let version = match body.remove("version") {
+            None => return Err(AppError::field("version", "required")),
+            Some(v) => v.as_i64().ok_or_else(|| AppError::field("version", "invalid-value"))?,
+        };
+        let fields = parse_json(serde_json::Value::Object(body).to_string().as_bytes())?;
+        Ok(Versioned { version, fields })
+    }
+}
+
 pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
     to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
 }

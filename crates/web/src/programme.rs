@@ -26,7 +26,7 @@ use store::Stamp;
 use crate::AppState;
 use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path};
+use crate::input::{Form, JsonBody, Path, Versioned};
 use crate::render;
 use crate::routes::Registry;
 use crate::snapshots::Snapshots;
@@ -374,19 +374,11 @@ async fn api_create(
         .into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ItemUpdate {
-    version: i64,
-    #[serde(flatten)]
-    fields: ItemInput,
-}
-
 async fn api_update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((slug, id)): Path<(String, Id)>,
-    JsonBody(input): JsonBody<ItemUpdate>,
+    input: Versioned<ItemInput>,
 ) -> Result<Json<Value>, AppError> {
     let (p, before) = editing(&state, &ctx, &slug, id, input.version).await?;
     let (meetings, participants) = p.frame();

@@ -228,7 +228,11 @@ async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
         nothing_chosen.body
     );
     let unsaid = app.form(&host, "/events/almaty-2025/bilaterals/confirm", &[]).await;
-    assert!(unsaid.body.contains("href=\"/language/kk?next=&#x2f;\""), "home without a page to go back to: {}", unsaid.body);
+    assert!(
+        unsaid.body.contains("href=\"/language/kk?next=&#x2f;\""),
+        "home without a page to go back to: {}",
+        unsaid.body
+    );
     assert_eq!(nothing_chosen.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         nothing_chosen.body.contains("name=\"day_starts\"")

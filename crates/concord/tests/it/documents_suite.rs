@@ -722,6 +722,26 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     let stray =
         json!({ "format": "extended", "version": first["version"], "reason": { "ru": "Предложение" }, "items": [] });
     assert_eq!(app.json(&ru, "POST", &format!("{api}/reopen"), &stray).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A mistake beside the version is named by its field, in the reader's language.
+    for (body, field) in [
+        (json!({ "format": "wide", "version": first["version"], "reason": { "ru": "Предложение" } }), "format"),
+        (json!({ "format": "extended", "version": first["version"], "reason": "Предложение" }), "reason"),
+        (json!({ "format": "extended", "reason": { "ru": "Предложение" } }), "version"),
+    ] {
+        let refused = app.json(&ru, "POST", &format!("{api}/reopen"), &body).await;
+        let error = &refused.json()["error"];
+        assert_eq!(
+            (refused.status, &error["field"]),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!(field)),
+            "{}",
+            refused.body
+        );
+        assert!(
+            error["details"][0]["message"].as_str().is_some_and(|m| m.chars().any(|c| ('а'..='я').contains(&c))),
+            "{}",
+            refused.body
+        );
+    }
     let stale = json!({ "format": "extended", "version": 0, "reason": { "ru": "Предложение" } });
     assert_eq!(app.json(&ru, "POST", &format!("{api}/reopen"), &stale).await.status, StatusCode::CONFLICT);
     assert_eq!(extended(app.get(&ru, &api).await.json()), first, "nothing changed");
