@@ -201,6 +201,8 @@ error-order-cycle = That meeting already comes after this one; the order would g
 error-invalid-date = Not a date; use YYYY-MM-DD.
 error-invalid-number = Not a number.
 error-invalid-value = Not an accepted value.
+error-negative = Cannot be negative.
+error-beyond-limits = The number is beyond what this field holds.
 
 month-1 = January
 month-2 = February

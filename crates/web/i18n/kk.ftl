@@ -201,6 +201,8 @@ error-order-cycle = Ол кездесу онсыз да осы кездесуд�
 error-invalid-date = Күн дұрыс емес; ЖЖЖЖ-АА-КК пішімін пайдаланыңыз.
 error-invalid-number = Мән сан емес.
 error-invalid-value = Жарамсыз мән.
+error-negative = Теріс сан болмауы керек.
+error-beyond-limits = Сан бұл өріске рұқсат етілген шектен тыс.
 
 month-1 = қаңтар
 month-2 = ақпан

@@ -201,6 +201,8 @@ error-order-cycle = Та встреча уже идёт после этой: п�
 error-invalid-date = Некорректная дата; используйте формат ГГГГ-ММ-ДД.
 error-invalid-number = Значение не является числом.
 error-invalid-value = Недопустимое значение.
+error-negative = Не может быть отрицательным.
+error-beyond-limits = Число вне допустимых для этого поля пределов.
 
 month-1 = января
 month-2 = февраля

@@ -94,6 +94,11 @@ fn value_error(message: &str) -> &'static str {
         "invalid-choice"
     } else if message.starts_with("unknown field") {
         "unknown-field"
+    } else if message.starts_with("invalid value: integer `-") && message.contains(", expected u") {
+        "negative"
+    } else if message.starts_with("invalid value: integer") {
+        // A whole number past what its field's type holds.
+        "beyond-limits"
     } else {
         "invalid-value"
     }
@@ -162,11 +167,19 @@ impl Form {
         )
     }
 
-    /// A number field; an unreadable one is refused, naming the field.
+    /// A number field; an unreadable one is refused, naming the field, and a whole number its type
+    /// cannot hold says so (negative, or beyond its limits) rather than "not a number".
     pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<T, crate::AppError> {
         match self.get(name).trim() {
             "" => Err(crate::AppError::field(name, "required")),
-            value => value.parse().map_err(|_| crate::AppError::field(name, "invalid-number")),
+            value => value.parse().map_err(|_| {
+                let code = match value.parse::<i128>() {
+                    Ok(n) if n < 0 && "-1".parse::<T>().is_err() => "negative",
+                    Ok(_) => "beyond-limits",
+                    Err(_) => "invalid-number",
+                };
+                crate::AppError::field(name, code)
+            }),
         }
     }
 

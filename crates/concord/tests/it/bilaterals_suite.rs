@@ -658,6 +658,25 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
         "{}",
         refused.body
     );
+    // A whole number the field cannot hold is not "not a number": it says why.
+    let ru = Session { lang: Some("ru"), ..host.clone() };
+    for (buffer, message) in [("-5", "Не может быть отрицательным."), ("99999999999", "Число вне допустимых для этого поля пределов.")]
+    {
+        let fields =
+            [("day_starts", "10:00"), ("day_ends", "19:00"), ("grid", "15"), ("buffer", buffer), ("max_per_day", "6")];
+        let refused = app.form(&ru, "/events/almaty-2025/bilaterals/schedule", &fields).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains(message), "{buffer}: {}", refused.body);
+    }
+    let negative = app.json(&ru, "POST", &format!("{BILATERALS}/schedule"), &json!({ "buffer": -5 })).await;
+    let error = &negative.json()["error"];
+    assert_eq!(
+        (negative.status, &error["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("buffer")),
+        "{}",
+        negative.body
+    );
+    assert_eq!(error["details"][0]["message"], "Не может быть отрицательным.", "{}", negative.body);
     let kept = app.get(&host, &instance).await.json();
     assert_eq!((&kept["buffer"], &kept["grid"], &kept["max_per_day"]), (&json!(10), &json!(15), &json!(6)));
     // Through the API, what a run leaves out is the last run's.
