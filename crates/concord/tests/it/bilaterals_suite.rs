@@ -660,7 +660,8 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
     );
     // A whole number the field cannot hold is not "not a number": it says why.
     let ru = Session { lang: Some("ru"), ..host.clone() };
-    for (buffer, message) in [("-5", "Не может быть отрицательным."), ("99999999999", "Число вне допустимых для этого поля пределов.")]
+    for (buffer, message) in
+        [("-5", "Не может быть отрицательным."), ("99999999999", "Число вне допустимых для этого поля пределов.")]
     {
         let fields =
             [("day_starts", "10:00"), ("day_ends", "19:00"), ("grid", "15"), ("buffer", buffer), ("max_per_day", "6")];

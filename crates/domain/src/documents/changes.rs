@@ -99,20 +99,53 @@ pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<Pa
     out
 }
 
-/// Two texts compared word by word; neighbouring pieces with one tag are merged.
+/// Two texts compared word by word; neighbouring pieces with one tag are merged. Words changed
+/// with only spaces between them read as one change, «<del>a b</del><ins>x y</ins>», rather than
+/// word against word in turn, which a reworded paragraph would otherwise become.
 pub fn words(old: &str, new: &str) -> Vec<Segment> {
     let diff = similar::TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_words(old, new);
+    let pieces: Vec<Segment> = diff
+        .iter_all_changes()
+        .map(|change| {
+            let tag = match change.tag() {
+                similar::ChangeTag::Equal => Tag::Equal,
+                similar::ChangeTag::Insert => Tag::Insert,
+                similar::ChangeTag::Delete => Tag::Delete,
+            };
+            Segment { tag, text: change.value().to_string() }
+        })
+        .collect();
+    let blank = |p: &Segment| p.tag == Tag::Equal && p.text.trim().is_empty();
     let mut out: Vec<Segment> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let tag = match change.tag() {
-            similar::ChangeTag::Equal => Tag::Equal,
-            similar::ChangeTag::Insert => Tag::Insert,
-            similar::ChangeTag::Delete => Tag::Delete,
-        };
-        match out.last_mut() {
-            Some(last) if last.tag == tag => last.text.push_str(change.value()),
-            _ => out.push(Segment { tag, text: change.value().to_string() }),
+    let mut push = |tag: Tag, text: &str| match out.last_mut() {
+        Some(last) if last.tag == tag => last.text.push_str(text),
+        _ => out.push(Segment { tag, text: text.to_string() }),
+    };
+    let mut k = 0;
+    while k < pieces.len() {
+        if pieces[k].tag == Tag::Equal {
+            push(Tag::Equal, &pieces[k].text);
+            k += 1;
+            continue;
         }
+        // The run of changes from here to the last one before a word kept, blanks between them.
+        let (mut end, mut j) = (k, k);
+        while j < pieces.len() && (pieces[j].tag != Tag::Equal || blank(&pieces[j])) {
+            if pieces[j].tag != Tag::Equal {
+                end = j + 1;
+            }
+            j += 1;
+        }
+        let run = &pieces[k..end];
+        if run.iter().any(|p| p.tag == Tag::Delete) && run.iter().any(|p| p.tag == Tag::Insert) {
+            // The blanks belong to both sides: once in what went, once in what came.
+            let side = |tag: Tag| run.iter().filter(|p| p.tag != tag).map(|p| p.text.as_str()).collect::<String>();
+            push(Tag::Delete, &side(Tag::Insert));
+            push(Tag::Insert, &side(Tag::Delete));
+        } else {
+            run.iter().for_each(|p| push(p.tag, &p.text));
+        }
+        k = end;
     }
     out
 }
@@ -167,6 +200,27 @@ mod tests {
             prop_assert_eq!(old_side(&segments), old);
             prop_assert_eq!(new_side(&segments), new);
         }
+    }
+
+    #[test]
+    fn a_reworded_paragraph_reads_as_what_went_then_what_came() {
+        let segments = words("Устав Организации Объединённых Наций.", "Новый текст абзаца три.");
+        let tags: Vec<(Tag, &str)> = segments.iter().map(|s| (s.tag, s.text.as_str())).collect();
+        assert_eq!(
+            tags,
+            [(Tag::Delete, "Устав Организации Объединённых Наций."), (Tag::Insert, "Новый текст абзаца три.")]
+        );
+        let kept = words("Совет решил одобрить план мероприятий.", "Совет решил утвердить новый план мероприятий.");
+        let tags: Vec<(Tag, &str)> = kept.iter().map(|s| (s.tag, s.text.as_str())).collect();
+        assert_eq!(
+            tags,
+            [
+                (Tag::Equal, "Совет решил "),
+                (Tag::Delete, "одобрить"),
+                (Tag::Insert, "утвердить новый"),
+                (Tag::Equal, " план мероприятий."),
+            ]
+        );
     }
 
     #[test]
