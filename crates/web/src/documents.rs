@@ -1388,13 +1388,15 @@ async fn signature_form(
         // The form's local time is the event's; without a meeting, UTC.
         let time_zone = d.time_zone(&state).await?;
         let signed_at = crate::input::local_instant(&form, "signed_at", &time_zone, "invalid-date-time")?;
-        let text = |name: &str| domain::Text::new(&[(ctx.lang, form.get(name))]);
+        // Position and place in each language the form offers: the signature block is printed in
+        // each, and one entered only in the secretariat's language would show in that language in
+        // the others' (a Russian original signed "Minister of Foreign Affairs").
         let input = SignatureInput {
             participant: form.get("participant").to_string(),
             person: form.get("person").to_string(),
-            position: text("position"),
+            position: form.text("position"),
             signed_at,
-            place: text("place"),
+            place: form.text("place"),
             correction: form.get("correction").to_string(),
         };
         sign(&state, &ctx, &d, input).await

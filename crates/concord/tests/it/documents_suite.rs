@@ -355,8 +355,10 @@ async fn negotiation(app: TestApp) {
     let correct = [
         ("participant", "KZ"),
         ("person", "Мурат Нуртлеу (Murat Nurtleu)"),
-        ("position", "Министр иностранных дел"),
-        ("place", "Алматы"),
+        ("position_ru", "Министр иностранных дел"),
+        ("position_en", "Minister of Foreign Affairs"),
+        ("place_ru", "Алматы"),
+        ("place_en", "Almaty"),
         ("signed_at", "2025-04-11T13:20"),
         ("correction", "Имя записано без латинского написания."),
     ];
@@ -425,6 +427,9 @@ async fn negotiation(app: TestApp) {
         assert!(at("За Республику Армения") < at("За Республику Казахстан"));
         assert!(at("За Республику Казахстан") < at("За Российскую Федерацию"));
         assert!(at("Мирзоян") > at("За Республику Армения"));
+        let kazakhstan = &text[at("За Республику Казахстан")..at("За Российскую Федерацию")];
+        assert!(kazakhstan.contains("Министр иностранных дел"), "the position in the text's language: {kazakhstan}");
+        assert!(!text.contains("Minister of Foreign Affairs"), "not in another's: {text}");
         assert!(
             text.contains("расширенном") && !text.contains("исправлено"),
             "the adopted version, not the correction"
@@ -444,6 +449,8 @@ async fn negotiation(app: TestApp) {
         let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing from:\n{text}"));
         assert!(at("A second paragraph.") < at("For the Republic of Armenia"), "{text}");
         assert!(at("For the Republic of Armenia") < at("Мирзоян"), "{text}");
+        let kazakhstan = &text[at("For the Republic of Kazakhstan")..at("For the Russian Federation")];
+        assert!(kazakhstan.contains("Minister of Foreign Affairs"), "{kazakhstan}");
         assert!(text.contains("Version 2 · translation") && !text.contains("DRAFT"), "{text}");
         assert!(text.contains("The decision on the talks"), "the translation's own title: {text}");
         assert!(!text.contains(&frozen[..16]), "the hash is the original's");
