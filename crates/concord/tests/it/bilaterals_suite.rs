@@ -186,19 +186,25 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert_eq!(all.iter().find(|r| r["id"] == id.as_str()).unwrap()["status"], "confirmed");
 }
 
-/// The host books the room of a proposed meeting after the scheduler ran: confirming the meeting is
-/// refused as the host's own item would be, naming the clash, and the request stays to schedule.
-#[tokio::test]
-async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
-    let app = TestApp::new().await;
+/// Kazakhstan asks Tajikistan for 30 minutes, Tajikistan accepts, the host runs the scheduler:
+/// the host's session and the request's id.
+async fn kazakhstan_and_tajikistan_scheduled(app: &TestApp) -> (Session, String) {
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
     let host = app.login("host", DEMO_PASSWORD).await;
     let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj"], "duration": 30 })).await;
     let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
-    let answer = json!({ "answer": "accept", "version": 1 });
-    app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &answer).await;
+    app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 })).await;
     assert_eq!(app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await.status, StatusCode::OK);
+    (host, id)
+}
+
+/// The host books the room of a proposed meeting after the scheduler ran: confirming the meeting is
+/// refused as the host's own item would be, naming the clash, and the request stays to schedule.
+#[tokio::test]
+async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
+    let app = TestApp::new().await;
+    let (host, id) = kazakhstan_and_tajikistan_scheduled(&app).await;
     let all = requests(&app.get(&host, BILATERALS).await.json());
     let placed = find(&all, &["KZ", "TJ"])["outcome"].clone();
     assert_eq!(placed["kind"], "placed", "{placed}");
@@ -248,13 +254,7 @@ async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
 #[tokio::test]
 async fn a_meeting_moved_since_the_host_read_the_page_is_not_confirmed() {
     let app = TestApp::new().await;
-    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
-    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
-    let host = app.login("host", DEMO_PASSWORD).await;
-    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj"], "duration": 30 })).await;
-    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
-    app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &json!({ "answer": "accept", "version": 1 })).await;
-    assert_eq!(app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await.status, StatusCode::OK);
+    let (host, id) = kazakhstan_and_tajikistan_scheduled(&app).await;
     let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
     let hidden = |name: String| {
         let field = format!("name=\"{name}\" value=\"");
