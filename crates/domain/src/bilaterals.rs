@@ -188,6 +188,7 @@ pub enum Refusal {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SeenPlacement {
     pub starts: Timestamp,
+    pub venue: String,
     pub room: String,
 }
 
@@ -212,8 +213,8 @@ impl Request {
     pub fn confirmable_as(&self, seen: Option<&SeenPlacement>) -> bool {
         self.confirmable()
             && match (seen, &self.outcome) {
-                (Some(seen), Some(Outcome::Placed { starts, room, .. })) => {
-                    seen.starts == *starts && seen.room == *room
+                (Some(seen), Some(Outcome::Placed { starts, venue, room, .. })) => {
+                    seen.starts == *starts && seen.venue == *venue && seen.room == *room
                 }
                 _ => true,
             }

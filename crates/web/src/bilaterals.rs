@@ -524,8 +524,13 @@ async fn confirm(
     // scheduled again since the host read the page) would not be confirmed as the host saw it:
     // nothing is, and the host is told which. One confirmed already (the form sent twice) stays
     // as it is.
+    // What the caller saw is said of the requests it confirms: all of them when it names none.
+    if !chosen.is_empty() && seen.keys().any(|id| !chosen.contains(id)) {
+        return Err(AppError::field("placed", "unknown"));
+    }
+    let named: Vec<Id> = if chosen.is_empty() { seen.keys().copied().collect() } else { chosen.to_vec() };
     let mut stale = Vec::new();
-    for id in chosen {
+    for id in &named {
         let request = s.requests.iter().find(|r| r.id == *id).ok_or_else(|| AppError::field("requests", "unknown"))?;
         if !request.confirmable_as(seen.get(id)) && request.item.is_none() {
             let codes: Vec<&str> = request.sides.iter().map(|x| x.participant.as_str()).collect();
@@ -810,6 +815,7 @@ struct ConfirmInput {
 struct SeenInput {
     request: Id,
     starts: jiff::Timestamp,
+    venue: String,
     room: String,
 }
 
@@ -820,8 +826,11 @@ async fn api_confirm(
     JsonBody(input): JsonBody<ConfirmInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let seen =
-        input.placed.into_iter().map(|p| (p.request, SeenPlacement { starts: p.starts, room: p.room })).collect();
+    let seen = input
+        .placed
+        .into_iter()
+        .map(|p| (p.request, SeenPlacement { starts: p.starts, venue: p.venue, room: p.room }))
+        .collect();
     let items = confirm(&state, &ctx, &s, &input.requests, &seen).await?;
     Ok(Json(json!({ "items": items.iter().map(|i| s.p.item_json(i, ctx.lang)).collect::<Vec<_>>() })))
 }
@@ -952,7 +961,8 @@ async fn confirm_form(
             let starts = form.get(&format!("starts-{id}"));
             if !starts.is_empty() {
                 let starts = starts.parse().map_err(|_| AppError::field("request", "invalid-date-time"))?;
-                seen.insert(*id, SeenPlacement { starts, room: form.get(&format!("room-{id}")).to_string() });
+                let (venue, room) = (form.get(&format!("venue-{id}")), form.get(&format!("room-{id}")));
+                seen.insert(*id, SeenPlacement { starts, venue: venue.to_string(), room: room.to_string() });
             }
         }
         confirm(&state, &ctx, &s, &chosen, &seen).await.map(|_| ())

@@ -261,27 +261,44 @@ async fn a_meeting_moved_since_the_host_read_the_page_is_not_confirmed() {
         let at = page.find(&field).unwrap_or_else(|| panic!("{name} on the page")) + field.len();
         page[at..at + page[at..].find('"').unwrap()].to_string()
     };
-    let (starts, room) = (hidden(format!("starts-{id}")), hidden(format!("room-{id}")));
+    let (starts, venue, room) =
+        (hidden(format!("starts-{id}")), hidden(format!("venue-{id}")), hidden(format!("room-{id}")));
     let placed = find(&requests(&app.get(&host, BILATERALS).await.json()), &["KZ", "TJ"])["outcome"].clone();
-    assert_eq!((placed["starts"].as_str(), placed["room"].as_str()), (Some(starts.as_str()), Some(room.as_str())));
+    assert_eq!(
+        (placed["starts"].as_str(), placed["venue"].as_str(), placed["room"].as_str()),
+        (Some(starts.as_str()), Some(venue.as_str()), Some(room.as_str()))
+    );
 
     // What the page showed before a run that moved the meeting by five minutes.
     let earlier: jiff::Timestamp = starts.parse().unwrap();
     let earlier = (earlier - jiff::SignedDuration::from_mins(5)).to_string();
     let confirm = |starts: String| {
-        let (app, host, id, room) = (&app, &host, &id, &room);
+        let (app, host, id, venue, room) = (&app, &host, &id, &venue, &room);
         async move {
-            let (s, r) = (format!("starts-{id}"), format!("room-{id}"));
-            let fields = [("request", id.as_str()), (s.as_str(), starts.as_str()), (r.as_str(), room.as_str())];
+            let (s, v, r) = (format!("starts-{id}"), format!("venue-{id}"), format!("room-{id}"));
+            let fields = [
+                ("request", id.as_str()),
+                (s.as_str(), starts.as_str()),
+                (v.as_str(), venue.as_str()),
+                (r.as_str(), room.as_str()),
+            ];
             app.form(host, "/events/almaty-2025/bilaterals/confirm", &fields).await
         }
     };
     let stale = confirm(earlier.clone()).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     assert!(stale.body.contains("No longer accepted and placed as the page showed"), "{}", stale.body);
-    let seen = json!({ "requests": [id], "placed": [{ "request": id, "starts": earlier, "room": room }] });
-    let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &seen).await;
-    assert_eq!(api.status, StatusCode::CONFLICT, "the API too: {}", api.body);
+    let seen = json!([{ "request": id, "starts": earlier, "venue": venue, "room": room }]);
+    for body in [json!({ "requests": [id], "placed": seen }), json!({ "placed": seen })] {
+        let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &body).await;
+        assert_eq!(api.status, StatusCode::CONFLICT, "the API too, naming it or confirming all: {}", api.body);
+    }
+    let elsewhere = json!([{ "request": id, "starts": starts, "venue": "another-venue", "room": room }]);
+    let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "placed": elsewhere })).await;
+    assert_eq!(api.status, StatusCode::CONFLICT, "a room of that name in another venue: {}", api.body);
+    let unchosen = json!({ "requests": ["01a227ff-0000-7000-8000-000000000000"], "placed": seen });
+    let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &unchosen).await;
+    assert_eq!(api.json()["error"]["field"], "placed", "said only of requests confirmed: {}", api.body);
     let all = requests(&app.get(&host, BILATERALS).await.json());
     assert_eq!(find(&all, &["KZ", "TJ"])["status"], "accepted", "not confirmed");
 
