@@ -256,12 +256,13 @@ async fn invitation_page(
     Path(token): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let delegation = store::delegations::by_invitation(&state.store, &token).await?;
-    invitation_view(&state, &ctx, &delegation, json!({}), json!({}), StatusCode::OK).await.map(|(_, html)| html)
+    invitation_view(&state, &ctx, &token, &delegation, json!({}), json!({}), StatusCode::OK).await.map(|(_, html)| html)
 }
 
 async fn invitation_view(
     state: &AppState,
     ctx: &Ctx,
+    token: &str,
     delegation: &Delegation,
     form: Value,
     errors: Value,
@@ -276,7 +277,7 @@ async fn invitation_view(
         "status": delegation.status.as_str(),
         "form": form,
         "errors": errors,
-        "here": ctx.here,
+        "action": format!("/invitations/{token}"),
     });
     Ok((status, render::page(state, ctx, "delegations/invitation.html", model)?))
 }
@@ -311,9 +312,16 @@ async fn answer_invitation(
     domain::accounts::check_password(&mut c, "password", password);
     if let Err(invalid) = c.finish(()) {
         let errors = state.i18n.field_errors(ctx.lang, &invalid);
-        let (status, html) =
-            invitation_view(&state, &ctx, &delegation, form.to_json(), errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await?;
+        let (status, html) = invitation_view(
+            &state,
+            &ctx,
+            &token,
+            &delegation,
+            form.to_json(),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await?;
         return Ok((status, html).into_response());
     }
     let hash = crate::input::password_hash(password).await?;
@@ -326,9 +334,16 @@ async fn answer_invitation(
                 ctx.lang,
                 &Invalid(vec![FieldError { field: field.into(), code: "duplicate", args: vec![] }]),
             );
-            let (status, html) =
-                invitation_view(&state, &ctx, &delegation, form.to_json(), errors, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await?;
+            let (status, html) = invitation_view(
+                &state,
+                &ctx,
+                &token,
+                &delegation,
+                form.to_json(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await?;
             return Ok((status, html).into_response());
         }
         other => other?,

@@ -351,6 +351,12 @@ async fn an_invitation_goes_out_by_smtp_in_the_working_language_with_its_link() 
 
     let page = app.get(&Session::default(), &link).await;
     assert!(page.body.contains("id=\"confirm-form\""));
+    // A mistake sent back by a browser that tells no page it came from: the forms still answer
+    // the invitation.
+    let mistaken = app.form(&Session::default(), &link, &[("answer", "confirm"), ("username", "")]).await;
+    assert_eq!(mistaken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let action = format!("action=\"{}\"", link.replace('/', "&#x2f;"));
+    assert_eq!(mistaken.body.matches(&action).count(), 2, "{}", mistaken.body);
     let confirm = app
         .form(
             &Session::default(),
