@@ -147,11 +147,12 @@ pub fn outcome(rule: DecisionRule, members: &[Id], stances: &[StanceRecord]) -> 
     }
 }
 
-/// Who signed for a participant, when and where.
+/// Who signed for a participant, when and where. The name is in each language the signature block
+/// is printed in, as the position and the place are: «Сергей Лавров», "Sergey Lavrov".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     pub participant: Id,
-    pub person: String,
+    pub person: Text,
     pub position: Text,
     pub signed_at: jiff::Timestamp,
     pub place: Text,
@@ -161,7 +162,7 @@ pub struct Signature {
 #[serde(deny_unknown_fields)]
 pub struct SignatureInput {
     pub participant: String,
-    pub person: String,
+    pub person: SignerName,
     pub position: Text,
     /// When it was signed; without it, now (or, for a correction, the time on record).
     #[serde(default)]
@@ -172,10 +173,22 @@ pub struct SignatureInput {
     pub correction: String,
 }
 
+/// A signer's name as given: in each language, or as one string, the name as it is written in the
+/// original (in the original's language).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SignerName {
+    Languages(Text),
+    AsSigned(String),
+}
+
 impl SignatureInput {
     pub fn validate(self) -> Result<SignatureInput, Invalid> {
         let mut c = Checker::new();
-        let person = c.text("person", &self.person, 200);
+        let person = match self.person {
+            SignerName::Languages(name) => SignerName::Languages(name.checked(&mut c, "person", 200)),
+            SignerName::AsSigned(name) => SignerName::AsSigned(c.text("person", &name, 200)),
+        };
         let position = self.position.checked(&mut c, "position", 300);
         let place = self.place.checked(&mut c, "place", 100);
         let correction = match self.correction.trim() {
@@ -205,9 +218,11 @@ pub struct SigningFrame<'a> {
     /// adopted there and signed there or later.
     pub not_before: Option<jiff::Timestamp>,
     pub now: jiff::Timestamp,
-    /// The languages the document has a text in. A signature's position and place are given in
-    /// those or in the interface's languages, where its signature block is printed.
+    /// The languages the document has a text in. A signature's name, position and place are given
+    /// in those or in the interface's languages, where its signature block is printed.
     pub languages: &'a [String],
+    /// The language of the original, of a name given as one string.
+    pub original_language: &'a str,
 }
 
 /// What a signature for `participant` makes of the signatures on record: a member signs once,
@@ -221,7 +236,11 @@ pub fn signing(frame: &SigningFrame, participant: Id, input: SignatureInput) -> 
     if frame.stances.iter().any(|s| s.participant == participant && s.stance == Stance::NoInterest) {
         c.fail("participant", "declared-no-interest");
     }
-    for (field, text) in [("position", &input.position), ("place", &input.place)] {
+    let person = match input.person {
+        SignerName::Languages(name) => name,
+        SignerName::AsSigned(name) => Text::new(&[(frame.original_language, &name)]),
+    };
+    for (field, text) in [("person", &person), ("position", &input.position), ("place", &input.place)] {
         for lang in text.0.keys() {
             if !UI_LANGUAGES.contains(&lang.as_str()) && !frame.languages.contains(lang) {
                 c.fail(format!("{field}.{lang}"), "language-not-printed");
@@ -237,7 +256,7 @@ pub fn signing(frame: &SigningFrame, participant: Id, input: SignatureInput) -> 
     }
     let signature = Signature {
         participant,
-        person: input.person,
+        person: corrected(before.map(|b| &b.person), person),
         position: corrected(before.map(|b| &b.position), input.position),
         signed_at,
         place: corrected(before.map(|b| &b.place), input.place),
@@ -302,7 +321,7 @@ pub fn signature_block(
             BlockLine {
                 participant: p.id,
                 heading: signing_for(p, lang),
-                signer: signature.map(|s| s.person.clone()),
+                signer: signature.map(|s| s.person.get(lang).to_string()),
                 position: signature.map(|s| s.position.get(lang).to_string()),
                 stance: stance.map(|s| s.stance),
                 note: stance.map(|s| s.text.clone()).unwrap_or_default(),
@@ -385,7 +404,7 @@ mod tests {
     fn signature(participant: Id, person: &str) -> Signature {
         Signature {
             participant,
-            person: person.to_string(),
+            person: Text::new(&[("en", person)]),
             position: Text::new(&[("en", "Minister for Foreign Affairs"), ("ru", "Министр иностранных дел")]),
             signed_at: jiff::Timestamp::UNIX_EPOCH,
             place: Text::new(&[("en", "Almaty"), ("ru", "Алматы")]),
@@ -395,7 +414,7 @@ mod tests {
     fn input(person: &str, position: &str, correction: &str) -> SignatureInput {
         SignatureInput {
             participant: String::new(),
-            person: person.to_string(),
+            person: SignerName::AsSigned(person.to_string()),
             position: Text::new(&[("en", position)]),
             signed_at: None,
             place: Text::new(&[("en", "Almaty")]),
@@ -412,11 +431,18 @@ mod tests {
         let (kz, ru) = (new_id(), new_id());
         let now = jiff::Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(1);
         let on_record = [signature(kz, "M. Nurtleu")];
-        let frame = SigningFrame { on_record: &on_record, stances: &[], not_before: None, now, languages: &[] };
+        let frame = SigningFrame {
+            on_record: &on_record,
+            stances: &[],
+            not_before: None,
+            now,
+            languages: &[],
+            original_language: "en",
+        };
         let sign = |p, i| signing(&frame, p, i);
         let minister = "Minister for Foreign Affairs";
         let Ok(Signing::First(first)) = sign(ru, input("S. Lavrov", minister, "")) else { panic!("a first signature") };
-        assert_eq!((first.person.as_str(), first.signed_at), ("S. Lavrov", now), "signed now unless told");
+        assert_eq!((first.person.get("ru"), first.signed_at), ("S. Lavrov", now), "signed now unless told");
         let corrected = sign(kz, input("M. Nurtleu (Murat)", minister, "Misspelt")).unwrap();
         assert_eq!(
             corrected,
@@ -534,7 +560,7 @@ mod tests {
         let members: Vec<&Participant> = cis.iter().take(3).collect();
         let signature = Signature {
             participant: members[1].id,
-            person: "A. Minister".into(),
+            person: Text::new(&[("en", "A. Minister")]),
             position: Text::new(&[("en", "Minister of Foreign Affairs")]),
             signed_at: jiff::Timestamp::UNIX_EPOCH,
             place: Text::new(&[("en", "Almaty")]),

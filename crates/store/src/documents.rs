@@ -1038,7 +1038,7 @@ pub async fn state_stance(tx: &mut Tx, actor: &Actor, document: Id, stance: Stan
 #[derive(sqlx::FromRow)]
 struct SignatureRow {
     participant_id: Id,
-    person: String,
+    person: Json<Text>,
     position: Json<Text>,
     signed_at: time::OffsetDateTime,
     place: Json<Text>,
@@ -1048,7 +1048,7 @@ impl From<SignatureRow> for Signature {
     fn from(r: SignatureRow) -> Self {
         Signature {
             participant: r.participant_id,
-            person: r.person,
+            person: r.person.0,
             position: r.position.0,
             signed_at: convert::timestamp_from_db(r.signed_at),
             place: r.place.0,
@@ -1081,7 +1081,7 @@ pub async fn sign(tx: &mut Tx, actor: &Actor, document: Id, signing: Signing) ->
     execute!(tx, c => sqlx::query(query)
         .bind(document)
         .bind(signature.participant)
-        .bind(&signature.person)
+        .bind(Json(&signature.person))
         .bind(Json(&signature.position))
         .bind(convert::timestamp_to_db(signature.signed_at))
         .bind(Json(&signature.place)))

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::agenda::known_area;
 use domain::bodies::Body;
-use domain::decisions::{self, Outcome, Signature, SignatureInput, Stance, StanceInput, StanceRecord};
+use domain::decisions::{self, Outcome, Signature, SignatureInput, SignerName, Stance, StanceInput, StanceRecord};
 use domain::documents::changes;
 use domain::documents::{
     Amendment, AmendmentInput, AmendmentStatus, Classification, Document, DocumentFields, DocumentKind, DocumentStatus,
@@ -1131,6 +1131,7 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         not_before,
         now: jiff::Timestamp::now(),
         languages: &languages,
+        original_language: &d.doc.original_language,
     };
     let signing = decisions::signing(&frame, participant, input.validate()?)?;
     let mut tx = state.store.begin().await?;
@@ -1388,12 +1389,12 @@ async fn signature_form(
         // The form's local time is the event's; without a meeting, UTC.
         let time_zone = d.time_zone(&state).await?;
         let signed_at = crate::input::local_instant(&form, "signed_at", &time_zone, "invalid-date-time")?;
-        // Position and place in each language the form offers: the signature block is printed in
-        // each, and one entered only in the secretariat's language would show in that language in
-        // the others' (a Russian original signed "Minister of Foreign Affairs").
+        // Name, position and place in each language the form offers: the signature block is
+        // printed in each, and one entered only in the secretariat's language would show in that
+        // language in the others' (a Russian original signed "Minister of Foreign Affairs").
         let input = SignatureInput {
             participant: form.get("participant").to_string(),
-            person: form.get("person").to_string(),
+            person: SignerName::Languages(form.text("person")),
             position: form.text("position"),
             signed_at,
             place: form.text("place"),

@@ -274,6 +274,7 @@ async fn document(
             not_before: None,
             now,
             languages: &languages,
+            original_language: &doc.original_language,
         };
         let signing = domain::decisions::signing(&frame, code(&s.participant)?, s.validate()?)?;
         if let Signing::First(signature) = &signing {

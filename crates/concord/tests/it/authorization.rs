@@ -987,7 +987,12 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.form(
                 session,
                 &path,
-                &[("participant", "KZ"), ("person", "M. Nurtleu"), ("position_en", "Minister"), ("place_en", "Almaty")],
+                &[
+                    ("participant", "KZ"),
+                    ("person_en", "M. Nurtleu"),
+                    ("position_en", "Minister"),
+                    ("place_en", "Almaty"),
+                ],
             )
             .await
         }

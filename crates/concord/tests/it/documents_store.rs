@@ -532,7 +532,7 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
     assert_eq!(numbers(&everything(Filter { participant: Some(w.ru), ..Filter::default() }).await), ["CFM/3-listed"]);
     let signature = Signature {
         participant: w.am,
-        person: "А. Министр".into(),
+        person: Text::new(&[("ru", "А. Министр")]),
         position: Text::new(&[("ru", "Министр иностранных дел")]),
         signed_at: now(),
         place: Text::new(&[("ru", "Алматы")]),
@@ -716,7 +716,7 @@ on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |stor
     assert_eq!(stances.iter().find(|s| s.participant == w.kz), Some(&restated));
     let signature = Signature {
         participant: w.kz,
-        person: "М. Министр".into(),
+        person: Text::new(&[("ru", "М. Министр")]),
         position: Text::new(&[("ru", "Министр иностранных дел")]),
         signed_at: now(),
         place: Text::new(&[("ru", "Алматы")]),

@@ -354,7 +354,8 @@ async fn negotiation(app: TestApp) {
     assert_eq!(refused.json()["error"]["field"], "correction", "{}", refused.body);
     let correct = [
         ("participant", "KZ"),
-        ("person", "Мурат Нуртлеу (Murat Nurtleu)"),
+        ("person_ru", "Мурат Нуртлеу"),
+        ("person_en", "Murat Nurtleu"),
         ("position_ru", "Министр иностранных дел"),
         ("position_en", "Minister of Foreign Affairs"),
         ("place_ru", "Алматы"),
@@ -374,7 +375,9 @@ async fn negotiation(app: TestApp) {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let d = show(&app, &secretariat, &id).await;
     let kz_line = d["signature_block"].as_array().unwrap().iter().find(|l| l["participant"] == "KZ").unwrap().clone();
-    assert_eq!(kz_line["signer"], "Мурат Нуртлеу (Murat Nurtleu)");
+    assert_eq!(kz_line["signer"], "Murat Nurtleu", "in the reader's language");
+    let kz_signature = d["signatures"].as_array().unwrap().iter().find(|s| s["participant"] == "KZ").unwrap();
+    assert_eq!(kz_signature["person"], json!({ "en": "Murat Nurtleu", "ru": "Мурат Нуртлеу" }));
     assert_eq!(d["signatures"].as_array().unwrap().len(), 4, "corrected, not signed twice");
     let kz_signed = d["signatures"].as_array().unwrap().iter().find(|s| s["participant"] == "KZ").unwrap();
     let in_almaty = "2025-04-11T13:20".parse::<jiff::civil::DateTime>().unwrap().in_tz("Asia/Almaty").unwrap();
@@ -428,7 +431,10 @@ async fn negotiation(app: TestApp) {
         assert!(at("За Республику Казахстан") < at("За Российскую Федерацию"));
         assert!(at("Мирзоян") > at("За Республику Армения"));
         let kazakhstan = &text[at("За Республику Казахстан")..at("За Российскую Федерацию")];
-        assert!(kazakhstan.contains("Министр иностранных дел"), "the position in the text's language: {kazakhstan}");
+        assert!(
+            kazakhstan.contains("Мурат Нуртлеу") && kazakhstan.contains("Министр иностранных дел"),
+            "the name and position in the text's language: {kazakhstan}"
+        );
         assert!(!text.contains("Minister of Foreign Affairs"), "not in another's: {text}");
         assert!(
             text.contains("расширенном") && !text.contains("исправлено"),
@@ -450,7 +456,10 @@ async fn negotiation(app: TestApp) {
         assert!(at("A second paragraph.") < at("For the Republic of Armenia"), "{text}");
         assert!(at("For the Republic of Armenia") < at("Мирзоян"), "{text}");
         let kazakhstan = &text[at("For the Republic of Kazakhstan")..at("For the Russian Federation")];
-        assert!(kazakhstan.contains("Minister of Foreign Affairs"), "{kazakhstan}");
+        assert!(
+            kazakhstan.contains("Murat Nurtleu") && kazakhstan.contains("Minister of Foreign Affairs"),
+            "{kazakhstan}"
+        );
         assert!(text.contains("Version 2 · translation") && !text.contains("DRAFT"), "{text}");
         assert!(text.contains("The decision on the talks"), "the translation's own title: {text}");
         assert!(!text.contains(&frozen[..16]), "the hash is the original's");
