@@ -657,8 +657,9 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
      FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
      ORDER BY p.rank, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
 );
-/// $15: the words, for `to_tsquery` (see [`tsquery`]); $18: how many matches to rank, as on SQLite. The
-/// matches come from the GIN index alone, then newest first through the reach until $18: left to
+/// $15: the words, for `to_tsquery` (see [`tsquery`]); $18: how many matches to rank, as on SQLite;
+/// $19: the key of the oldest text to look in (see [`NEWEST_FIRST`]). The matches come from the GIN
+/// index alone (migration 0022), then newest first through the reach until $18: left to
 /// itself, the planner reads the key backwards and tests each row's stored vector, which it must
 /// fetch and decompress (150–200 ms for a word in 5–35 % of the documents in
 /// `benches/documents.sh`). Only the matches kept are ranked, as `ts_rank` reads the vector too,
@@ -666,8 +667,7 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
 /// ranked are read from their copies kept in whole rows (migration 0020), not from the search
 /// table's TOAST.
 const SEARCH_WORDS_PG: &str = concat!(
-    "WITH found AS MATERIALIZED (SELECT s.id AS hit, s.document_id AS document_id FROM document_search s \
-     WHERE s.terms @@ to_tsquery('simple', $15)), \
+    "WITH found AS MATERIALIZED (SELECT hit, document_id FROM document_search_found(to_tsquery('simple', $15), $19)), \
      matches AS MATERIALIZED (SELECT h.hit, h.document_id, m.date AS meeting_date, a.area AS item_area, \
      d.register_number AS register_number \
      FROM (SELECT hit, document_id FROM found ORDER BY hit DESC OFFSET 0) h JOIN documents d ON d.id = h.document_id",
@@ -688,6 +688,42 @@ const SEARCH_WORDS_PG: &str = concat!(
      FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
      ORDER BY p.rank DESC, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
 );
+
+/// How many of the newest texts a search on PostgreSQL looks in first, for each match it ranks.
+const NEWEST_FIRST: i64 = 4;
+
+/// The key of the oldest text a search for `words` needs to look in to find `ranked` matches: the
+/// newest [`NEWEST_FIRST`] × `ranked` texts, more if the word is rarer among them, or all (0). Most
+/// searches that take long are for common words, whose newest matches lie among the newest texts;
+/// those are intersected with the word's index before any row is read (migration 0022), so a
+/// common word costs what its newest matches cost, not all of them (the commonest word of
+/// `benches/documents.sh` matches 17,900 texts).
+async fn newest_first(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, words: &str, ranked: i64) -> Result<i64> {
+    const NTH_NEWEST: &str = "SELECT id FROM document_search ORDER BY id DESC OFFSET $1 LIMIT 1";
+    const FOUND_FROM: &str = "SELECT COUNT(*) FROM document_search_found(to_tsquery('simple', $1), $2)";
+    if ranked <= 0 {
+        return Ok(0);
+    }
+    let texts = NEWEST_FIRST.saturating_mul(ranked);
+    let Some(from) = sqlx::query_scalar::<_, i64>(NTH_NEWEST).bind(texts).fetch_optional(&mut **tx).await? else {
+        return Ok(0);
+    };
+    let found: i64 = sqlx::query_scalar(FOUND_FROM).bind(words).bind(from).fetch_one(&mut **tx).await?;
+    if found >= ranked {
+        return Ok(from);
+    }
+    if found == 0 {
+        return Ok(0);
+    }
+    // As many texts again as the word's share among the newest says, and a quarter more; past
+    // half of them all, the whole index costs no more.
+    let needed = texts.saturating_mul(ranked) / found * 5 / 4;
+    let wider = sqlx::query_scalar::<_, i64>(NTH_NEWEST).bind(needed).fetch_optional(&mut **tx).await?;
+    let total: f32 = sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = 'document_search'::regclass")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(wider.filter(|_| (needed as f32) < total / 2.0).unwrap_or(0))
+}
 
 /// The words as an FTS5 query: each one's key quoted (a phrase of one word), all of them required.
 fn fts5_query(terms: &[&str]) -> String {
@@ -745,13 +781,21 @@ async fn page(store: &Store, reach: &DocumentReach, filter: &Filter, words: &[&s
             // the word up in the index, 13 ms.
             let mut tx = c.begin().await?;
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
-            let rows = bind_where!(sqlx::query_as(SEARCH_WORDS_PG), reach, filter)
-                .bind(tsquery(words))
-                .bind(limit)
-                .bind(offset)
-                .bind(ranked)
-                .fetch_all(&mut *tx)
-                .await?;
+            let words = tsquery(words);
+            let from = newest_first(&mut tx, &words, filter.ranked).await?;
+            let search = |from: i64| {
+                bind_where!(sqlx::query_as(SEARCH_WORDS_PG), reach, filter)
+                    .bind(words.clone())
+                    .bind(limit)
+                    .bind(offset)
+                    .bind(ranked)
+                    .bind(from)
+            };
+            let mut rows: Vec<FoundRow> = search(from).fetch_all(&mut *tx).await?;
+            // The newest texts held fewer matches the reader may see than are ranked: all of them.
+            if from > 0 && rows.first().is_none_or(|r| r.ranked < ranked) {
+                rows = search(0).fetch_all(&mut *tx).await?;
+            }
             tx.commit().await?;
             rows
         }

@@ -777,6 +777,29 @@ on_both_engines!(a_word_is_found_in_any_of_its_forms_and_keys_made_by_other_rule
     assert_eq!(store::documents::make_keys(&store).await.unwrap(), 0, "and only once");
 });
 
+// PostgreSQL looks for a word's matches among the newest texts first (`store::documents::page`):
+// what a search finds must not depend on it, so both engines give the same answers here.
+on_both_engines!(a_search_finds_the_newest_matches_the_reader_may_see_wherever_they_lie, |store| {
+    let w = world(&store).await;
+    for n in 1..=10 {
+        let text = format!("Граница номер {n}.");
+        create(&store, document(&w, &format!("CFM/B{n:02}"), Classification::Public, vec![]), &[&text]).await;
+    }
+    let filter = Filter { q: Some("граница".into()), ranked: 2, limit: 50, ..Filter::default() };
+    let newest_two = || async {
+        let results = store::documents::search(&store, &DocumentReach::default(), &filter).await.unwrap();
+        (numbers(&results.found), results.more)
+    };
+    assert_eq!(newest_two().await, (vec!["CFM/B09".to_string(), "CFM/B10".into()], true));
+    // Newer texts the reader may not see hold the word too: the newest the reader may see are
+    // further back, and still found.
+    for n in 1..=10 {
+        let internal = document(&w, &format!("KZ/B{n:02}"), Classification::Internal, vec![w.kz]);
+        create(&store, internal, &["Граница, только для своих."]).await;
+    }
+    assert_eq!(newest_two().await, (vec!["CFM/B09".to_string(), "CFM/B10".into()], true));
+});
+
 on_both_engines!(the_rank_follows_each_text_as_it_changes, |store| {
     let w = world(&store).await;
     let once = create(
