@@ -14,7 +14,8 @@ pub enum Tag {
     Delete,
 }
 
-/// A run of words (with the whitespace between them) that both versions share, or one of them adds.
+/// A run of words (with the whitespace between them) that both versions share, or that only one of
+/// them has; the spaces between words changed together go with each side's run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Segment {
     pub tag: Tag,
