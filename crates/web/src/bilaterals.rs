@@ -24,7 +24,7 @@ use store::Tx;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path};
+use crate::input::{Form, JsonBody, Path, gather};
 use crate::programme::Programme;
 use crate::render;
 use crate::routes::Registry;
@@ -930,13 +930,27 @@ async fn schedule_form(
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let outcome = async {
         let time = |name: &str| form.get(name).parse().map_err(|_| AppError::field(name, "invalid-time"));
+        let mut mistakes = Vec::new();
+        let last = s.settings;
         let settings = Settings {
-            day_starts: time("day_starts")?,
-            day_ends: time("day_ends")?,
-            grid: form.number("grid")?,
-            buffer: form.number("buffer")?,
-            max_per_day: form.number("max_per_day")?,
+            day_starts: gather(time("day_starts"), &mut mistakes)?.unwrap_or(last.day_starts),
+            day_ends: gather(time("day_ends"), &mut mistakes)?.unwrap_or(last.day_ends),
+            grid: gather(form.number("grid"), &mut mistakes)?.unwrap_or(last.grid),
+            buffer: gather(form.number("buffer"), &mut mistakes)?.unwrap_or(last.buffer),
+            max_per_day: gather(form.number("max_per_day"), &mut mistakes)?.unwrap_or(last.max_per_day),
         };
+        if !mistakes.is_empty() {
+            // What the fields that did read say of themselves is said too; the end of the day is
+            // judged only against a start that read.
+            let unread = |field: &str| mistakes.iter().any(|m| m.field == field);
+            let said: Vec<domain::FieldError> = settings.validate().err().map(|i| i.0).unwrap_or_default();
+            let more: Vec<domain::FieldError> = said
+                .into_iter()
+                .filter(|m| !unread(&m.field) && !(m.field == "day_ends" && unread("day_starts")))
+                .collect();
+            mistakes.extend(more);
+            return Err(AppError::Invalid(domain::Invalid(mistakes)));
+        }
         run(&state, &ctx, &s, settings).await.map(|_| ())
     }
     .await;

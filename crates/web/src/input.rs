@@ -112,6 +112,19 @@ fn named_field(path: &str, message: &str) -> Option<String> {
     Some(if path.is_empty() || path == "." { name.to_string() } else { format!("{path}.{name}") })
 }
 
+/// What a field read to, or `None` with its mistakes added to `mistakes`: for a form that says every
+/// mistake at once rather than the first. Other errors pass.
+pub fn gather<T>(read: Result<T, AppError>, mistakes: &mut Vec<domain::FieldError>) -> Result<Option<T>, AppError> {
+    match read {
+        Ok(value) => Ok(Some(value)),
+        Err(AppError::Invalid(invalid)) => {
+            mistakes.extend(invalid.0);
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// The fields of a submitted HTML form, in order.
 pub struct Form(pub Vec<(String, String)>);
 

@@ -686,6 +686,15 @@ async fn the_next_run_starts_from_the_settings_of_the_last() {
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.body.contains(message), "{buffer}: {}", refused.body);
     }
+    // Every mistake of the form at once: one that does not read, and one the others make.
+    let fields =
+        [("day_starts", "10:00"), ("day_ends", "09:00"), ("grid", "15"), ("buffer", "-5"), ("max_per_day", "6")];
+    let refused = app.form(&ru, "/events/almaty-2025/bilaterals/schedule", &fields).await;
+    assert!(
+        refused.body.contains("data-error-for=\"buffer\"") && refused.body.contains("data-error-for=\"day_ends\""),
+        "{}",
+        refused.body
+    );
     let negative = app.json(&ru, "POST", &format!("{BILATERALS}/schedule"), &json!({ "buffer": -5 })).await;
     let error = &negative.json()["error"];
     assert_eq!(
