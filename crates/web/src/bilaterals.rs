@@ -946,7 +946,7 @@ async fn schedule_form(
             let said: Vec<domain::FieldError> = settings.validate().err().map(|i| i.0).unwrap_or_default();
             let more: Vec<domain::FieldError> = said
                 .into_iter()
-                .filter(|m| !unread(&m.field) && !(m.field == "day_ends" && unread("day_starts")))
+                .filter(|m| !(unread(&m.field) || m.field == "day_ends" && unread("day_starts")))
                 .collect();
             mistakes.extend(more);
             return Err(AppError::Invalid(domain::Invalid(mistakes)));

@@ -310,19 +310,18 @@ async fn answer_invitation(
         c.fail("email", "invalid-email");
     }
     domain::accounts::check_password(&mut c, "password", password);
+    // The invitation again, with what was typed and what is wrong with it.
+    let mistaken = |invalid: Invalid| {
+        let (state, ctx, token, delegation, form) = (&state, &ctx, &token, &delegation, &form);
+        async move {
+            let errors = state.i18n.field_errors(ctx.lang, &invalid);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let (status, html) = invitation_view(state, ctx, token, delegation, form.to_json(), errors, status).await?;
+            Ok::<_, AppError>((status, html).into_response())
+        }
+    };
     if let Err(invalid) = c.finish(()) {
-        let errors = state.i18n.field_errors(ctx.lang, &invalid);
-        let (status, html) = invitation_view(
-            &state,
-            &ctx,
-            &token,
-            &delegation,
-            form.to_json(),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await?;
-        return Ok((status, html).into_response());
+        return mistaken(invalid).await;
     }
     let hash = crate::input::password_hash(password).await?;
     let mut tx = state.store.begin().await?;
@@ -330,21 +329,7 @@ async fn answer_invitation(
     let officer = match store::accounts::create_user(&mut tx, &ctx.actor, username, &display_name, &hash, false).await {
         Err(store::StoreError::Duplicate { field }) => {
             drop(tx);
-            let errors = state.i18n.field_errors(
-                ctx.lang,
-                &Invalid(vec![FieldError { field: field.into(), code: "duplicate", args: vec![] }]),
-            );
-            let (status, html) = invitation_view(
-                &state,
-                &ctx,
-                &token,
-                &delegation,
-                form.to_json(),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await?;
-            return Ok((status, html).into_response());
+            return mistaken(Invalid(vec![FieldError { field: field.into(), code: "duplicate", args: vec![] }])).await;
         }
         other => other?,
     };
