@@ -281,11 +281,16 @@ pub fn signing(frame: &SigningFrame, participant: Id, input: SignatureInput) -> 
     c.finish(signing)
 }
 
-/// A text as corrected: where the languages given say what the record says, the record keeps its
-/// other languages too; where they change it, the others no longer translate it and are dropped.
+/// A text as corrected: languages it adds join those on record (a signer named in Russian gets
+/// an English and a Kazakh name); where it changes one on record, the others no longer translate
+/// it and are dropped.
 fn corrected(before: Option<&Text>, given: Text) -> Text {
     match before {
-        Some(before) if given.0.iter().all(|(lang, value)| before.0.get(lang) == Some(value)) => before.clone(),
+        Some(before) if given.0.iter().all(|(lang, value)| before.0.get(lang).is_none_or(|was| was == value)) => {
+            let mut added = before.clone();
+            added.0.extend(given.0);
+            added
+        }
         _ => given,
     }
 }
@@ -303,13 +308,16 @@ pub struct BlockLine {
 }
 
 /// The signature block in `lang`, one line per member in the body's order (`members`, already in
-/// precedence). A member that did not sign gets a dash (no signer).
+/// precedence). A member that did not sign gets a dash (no signer). A name or position not given in
+/// `lang` is printed as in the `original`'s language, the authentic text, before any other.
 pub fn signature_block(
     members: &[&Participant],
     signatures: &[Signature],
     stances: &[StanceRecord],
     lang: &str,
+    original: &str,
 ) -> Vec<BlockLine> {
+    let shown = |text: &Text| text.exact(lang).or(text.exact(original)).unwrap_or(text.get(lang)).to_string();
     members
         .iter()
         .map(|p| {
@@ -321,8 +329,8 @@ pub fn signature_block(
             BlockLine {
                 participant: p.id,
                 heading: signing_for(p, lang),
-                signer: signature.map(|s| s.person.get(lang).to_string()),
-                position: signature.map(|s| s.position.get(lang).to_string()),
+                signer: signature.map(|s| shown(&s.person)),
+                position: signature.map(|s| shown(&s.position)),
                 stance: stance.map(|s| s.stance),
                 note: stance.map(|s| s.text.clone()).unwrap_or_default(),
             }
@@ -459,6 +467,20 @@ mod tests {
             panic!("a correction")
         };
         assert_eq!(after.position, Text::new(&[("en", "Deputy Prime Minister")]), "no stale translation");
+        let kazakh = SignatureInput {
+            position: Text::new(&[("kk", "Сыртқы істер министрі")]),
+            ..input("M. Nurtleu", minister, "Kazakh added")
+        };
+        let Ok(Signing::Correction { after, .. }) = sign(kz, kazakh) else { panic!("a correction") };
+        assert_eq!(
+            after.position,
+            Text::new(&[
+                ("en", "Minister for Foreign Affairs"),
+                ("ru", "Министр иностранных дел"),
+                ("kk", "Сыртқы істер министрі")
+            ]),
+            "a language added keeps those on record"
+        );
         let refused = |p, i| codes(sign(p, i).unwrap_err());
         assert_eq!(refused(kz, input("Someone else", minister, "  ")), [("correction".to_string(), "already-signed")]);
         assert_eq!(
@@ -567,7 +589,7 @@ mod tests {
         };
         let opinion =
             StanceRecord { text: "On paragraph 3.".into(), ..record(members[1].id, Stance::JoinsWithSpecialOpinion) };
-        let block = signature_block(&members, &[signature], &[opinion], "en");
+        let block = signature_block(&members, &[signature], &[opinion], "en", "ru");
         let ids: Vec<Id> = block.iter().map(|l| l.participant).collect();
         assert_eq!(ids, members.iter().map(|p| p.id).collect::<Vec<_>>());
         assert_eq!(block[0].signer, None);
@@ -575,6 +597,19 @@ mod tests {
         assert_eq!(
             (block[1].stance, block[1].note.as_str()),
             (Some(Stance::JoinsWithSpecialOpinion), "On paragraph 3.")
+        );
+        // A language a signature lacks prints the original's, the authentic text, not English.
+        let in_two = Signature {
+            participant: members[1].id,
+            person: Text::new(&[("en", "A. Minister"), ("ru", "А. Министр")]),
+            position: Text::new(&[("en", "Minister of Foreign Affairs"), ("ru", "Министр иностранных дел")]),
+            signed_at: jiff::Timestamp::UNIX_EPOCH,
+            place: Text::new(&[("ru", "Алматы")]),
+        };
+        let kazakh = signature_block(&members, &[in_two], &[], "kk", "ru");
+        assert_eq!(
+            (kazakh[1].signer.as_deref(), kazakh[1].position.as_deref()),
+            (Some("А. Министр"), Some("Министр иностранных дел"))
         );
         assert!(block[0].heading.starts_with("For "));
     }

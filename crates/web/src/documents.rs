@@ -255,7 +255,7 @@ impl Dossier {
 
     fn block(&self, lang: &str) -> Vec<decisions::BlockLine> {
         let members: Vec<&Participant> = self.members.iter().collect();
-        decisions::signature_block(&members, &self.signatures, &self.stances, lang)
+        decisions::signature_block(&members, &self.signatures, &self.stances, lang, &self.doc.original_language)
     }
 
     fn json(&self, state: &AppState, lang: &str) -> Value {

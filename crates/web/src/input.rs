@@ -50,7 +50,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
             JsonBody::<serde_json::Map<String, serde_json::Value>>::from_request(req, state).await?;
         let version = match body.remove("version") {
             None => return Err(AppError::field("version", "required")),
-            Some(v) => v.as_i64().ok_or_else(|| AppError::field("version", "invalid-value"))?,
+            Some(v) => v.as_i64().ok_or_else(|| {
+                AppError::field("version", if v.is_number() { "beyond-limits" } else { "invalid-value" })
+            })?,
         };
         let fields = parse_json(serde_json::Value::Object(body).to_string().as_bytes())?;
         Ok(Versioned { version, fields })
