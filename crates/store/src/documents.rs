@@ -716,13 +716,16 @@ async fn newest_first(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, words: &st
         return Ok(0);
     }
     // As many texts again as the word's share among the newest says, and a quarter more; past
-    // half of them all, the whole index costs no more.
+    // half of them all (by the planner's count), the whole index costs no more.
     let needed = texts.saturating_mul(ranked) / found * 5 / 4;
-    let wider = sqlx::query_scalar::<_, i64>(NTH_NEWEST).bind(needed).fetch_optional(&mut **tx).await?;
     let total: f32 = sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = 'document_search'::regclass")
         .fetch_one(&mut **tx)
         .await?;
-    Ok(wider.filter(|_| (needed as f32) < total / 2.0).unwrap_or(0))
+    if needed as f32 >= total / 2.0 {
+        return Ok(0);
+    }
+    let wider = sqlx::query_scalar::<_, i64>(NTH_NEWEST).bind(needed).fetch_optional(&mut **tx).await?;
+    Ok(wider.unwrap_or(0))
 }
 
 /// The words as an FTS5 query: each one's key quoted (a phrase of one word), all of them required.

@@ -744,7 +744,7 @@ async fn api_request(
         Some(Value::String(code)) => Some(code),
         Some(_) => return Err(AppError::field("from", "invalid-value")),
     };
-    let input: RequestInput = crate::input::parse_json(Value::Object(body).to_string().as_bytes())?;
+    let input: RequestInput = crate::input::parse_value(Value::Object(body))?;
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let request = create(&state, &ctx, &s, from.as_deref(), input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
@@ -790,7 +790,7 @@ async fn api_schedule(
         for (name, value) in given {
             settings[name] = value;
         }
-        crate::input::parse_json(settings.to_string().as_bytes())?
+        crate::input::parse_value(settings)?
     };
     let run = run(&state, &ctx, &s, settings).await?;
     Ok(Json(json!({

@@ -54,7 +54,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
                 AppError::field("version", if v.is_number() { "beyond-limits" } else { "invalid-value" })
             })?,
         };
-        let fields = parse_json(serde_json::Value::Object(body).to_string().as_bytes())?;
+        let fields = parse_value(serde_json::Value::Object(body))?;
         Ok(Versioned { version, fields })
     }
 }
@@ -65,12 +65,19 @@ pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
 
 /// A JSON body as `T`; what cannot be read is told as [`unreadable`] says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        unreadable(&path, inner.to_string(), inner.is_data())
-    })
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(told)
+}
+
+/// A JSON value already read as `T` (a body with a field taken out, or completed from stored
+/// settings), its mistakes told as [`parse_json`] tells them.
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(value).map_err(told)
+}
+
+fn told(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    unreadable(&path, inner.to_string(), inner.is_data())
 }
 
 /// A value serde could not read at `path`, JSON or query string alike: where it is a value of the
