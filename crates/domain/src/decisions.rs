@@ -303,6 +303,9 @@ pub struct BlockLine {
     pub heading: String,
     pub signer: Option<String>,
     pub position: Option<String>,
+    /// Where and when the signer signed, in `lang` as the name is.
+    pub place: Option<String>,
+    pub signed_at: Option<jiff::Timestamp>,
     pub stance: Option<Stance>,
     pub note: String,
 }
@@ -331,6 +334,8 @@ pub fn signature_block(
                 heading: signing_for(p, lang),
                 signer: signature.map(|s| shown(&s.person)),
                 position: signature.map(|s| shown(&s.position)),
+                place: signature.map(|s| shown(&s.place)),
+                signed_at: signature.map(|s| s.signed_at),
                 stance: stance.map(|s| s.stance),
                 note: stance.map(|s| s.text.clone()).unwrap_or_default(),
             }

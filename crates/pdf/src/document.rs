@@ -55,6 +55,9 @@ pub struct SignatureLine {
     pub signer: Option<String>,
     /// e.g. "Minister of Foreign Affairs", under the signer.
     pub position: Option<String>,
+    /// e.g. "Signed at Minsk on 20 April 2025", under the position, for a signer who did not sign
+    /// where and when the place and date say.
+    pub signed: Option<String>,
     /// e.g. "(with a special opinion)", printed under the signer (or the dash).
     pub mark: Option<String>,
 }
@@ -74,18 +77,56 @@ pub fn document(d: &DocumentPdf) -> Result<Vec<u8>, PdfError> {
             .chain(d.paragraphs.iter().map(String::as_str))
             .chain(d.place_and_date.as_deref())
             .chain(d.signature_block.iter().flat_map(|line| {
-                std::iter::once(line.heading.as_str())
-                    .chain([&line.signer, &line.position, &line.mark].into_iter().filter_map(|text| text.as_deref()))
+                std::iter::once(line.heading.as_str()).chain(
+                    [&line.signer, &line.position, &line.signed, &line.mark]
+                        .into_iter()
+                        .filter_map(|text| text.as_deref()),
+                )
             }))
             .chain(d.notes.iter().map(String::as_str))
             .chain(d.watermark.as_deref())
             .chain(d.sha256.as_deref()),
     )?;
-    let mut document = Document::new(include_str!("templates/document.typ"), to_json(d));
+    let mut shown = d.clone();
+    for text in [&mut shown.title, &mut shown.body]
+        .into_iter()
+        .chain(shown.paragraphs.iter_mut())
+        .chain(shown.notes.iter_mut())
+        .chain(shown.signature_block.iter_mut().flat_map(|line| {
+            std::iter::once(&mut line.heading)
+                .chain([&mut line.signer, &mut line.position, &mut line.signed].into_iter().filter_map(Option::as_mut))
+        }))
+    {
+        *text = breakable(text);
+    }
+    let mut document = Document::new(include_str!("templates/document.typ"), to_json(&shown));
     if let Some(watermark) = d.watermark.as_deref() {
         document.add_file(WATERMARK_PATH, watermark_svg(watermark).into_bytes());
     }
     document.render()
+}
+
+/// The longest run of letters without a space that is printed as it comes; a longer one (a name
+/// typed without spaces, a pasted address) may break after any [`UNBROKEN`] of its characters.
+/// Typst breaks lines only between words or by hyphenation, and would run such a run off the page.
+const UNBROKEN: usize = 24;
+
+/// `text` with a zero-width space after every [`UNBROKEN`] characters of each run longer than
+/// that: a place to break the line that prints nothing.
+fn breakable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            run = 0;
+        } else if run == UNBROKEN {
+            out.push('\u{200B}');
+            run = 0;
+        }
+        run += usize::from(!c.is_whitespace());
+        out.push(c);
+    }
+    out
 }
 
 /// Where the template finds the watermark image (present whenever [`DocumentPdf::watermark`] is

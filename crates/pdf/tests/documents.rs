@@ -37,6 +37,12 @@ impl PdfFile {
         self.poppler("pdftotext", &["-enc", "UTF-8", "-layout"], true)
     }
 
+    /// The right edge of every word on its page, in points (`pdftotext -bbox`).
+    fn right_edges(&self) -> Option<Vec<f64>> {
+        let html = self.poppler("pdftotext", &["-enc", "UTF-8", "-bbox"], true)?;
+        Some(html.split("xMax=\"").skip(1).map(|rest| rest.split('"').next().unwrap().parse().unwrap()).collect())
+    }
+
     /// The output of `pdffonts`, or `None` when poppler-utils is not installed.
     fn fonts(&self) -> Option<String> {
         self.poppler("pdffonts", &[], false)

@@ -1519,18 +1519,32 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
                 .meeting
                 .as_ref()
                 .map_or_else(|| date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(), |m| m.meeting.date);
-            let done = state.i18n.t(
-                &language,
-                "document-pdf-done",
-                &[("place", place.into()), ("date", state.i18n.date(&language, date).into())],
-            );
+            let at = |place: &str, date: jiff::civil::Date| {
+                [("place", place.to_string().into()), ("date", state.i18n.date(&language, date).into())]
+            };
+            let done = state.i18n.t(&language, "document-pdf-done", &at(&place, date));
+            // A member that signed elsewhere or on another day (ad referendum, after the meeting)
+            // is printed as such: the line above names the meeting's place and date for all.
+            let zone = jiff::tz::TimeZone::get(&d.time_zone(&state).await?).unwrap_or(jiff::tz::TimeZone::UTC);
+            let cities: Vec<&String> = d.meeting.iter().flat_map(|m| m.city.0.values()).collect();
             let lines = block
                 .into_iter()
-                .map(|l| pdf::SignatureLine {
-                    heading: l.heading,
-                    signer: l.signer,
-                    position: l.position,
-                    mark: l.stance.map(|s| t(&format!("document-pdf-mark-{}", s.as_str()))),
+                .map(|l| {
+                    let signed = l.place.as_deref().map(str::trim).zip(l.signed_at).and_then(|(there, when)| {
+                        let day = when.to_zoned_datetime(zone.clone()).date();
+                        let here = there.is_empty()
+                            || cities.iter().any(|city| city.trim().to_lowercase() == there.to_lowercase());
+                        let there = if there.is_empty() { place.as_str() } else { there };
+                        (!here || day != date)
+                            .then(|| state.i18n.t(&language, "document-pdf-signed-elsewhere", &at(there, day)))
+                    });
+                    pdf::SignatureLine {
+                        heading: l.heading,
+                        signer: l.signer,
+                        position: l.position,
+                        signed,
+                        mark: l.stance.map(|s| t(&format!("document-pdf-mark-{}", s.as_str()))),
+                    }
                 })
                 .collect();
             (lines, notes, Some(done))

@@ -46,8 +46,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let JsonBody(mut body) =
-            JsonBody::<serde_json::Map<String, serde_json::Value>>::from_request(req, state).await?;
+        let JsonBody(Fields(mut body)) = JsonBody::<Fields>::from_request(req, state).await?;
         let version = match body.remove("version") {
             None => return Err(AppError::field("version", "required")),
             Some(v) => v.as_i64().ok_or_else(|| {
@@ -56,6 +55,33 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
         };
         let fields = parse_value(serde_json::Value::Object(body))?;
         Ok(Versioned { version, fields })
+    }
+}
+
+/// A JSON object whose fields are each given once: read into a map, a repeated one would silently
+/// be the last, where a struct refuses it.
+struct Fields(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Once;
+        impl<'de> serde::de::Visitor<'de> for Once {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
+                let mut fields = serde_json::Map::new();
+                while let Some((name, value)) = access.next_entry::<String, serde_json::Value>()? {
+                    if fields.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format!("duplicate field `{name}`")));
+                    }
+                    fields.insert(name, value);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Once)
     }
 }
 
@@ -99,6 +125,8 @@ fn unreadable(path: &str, message: String, data: bool) -> AppError {
 fn value_error(message: &str) -> &'static str {
     if message.starts_with("missing field") {
         "required"
+    } else if message.starts_with("duplicate field") {
+        "repeated"
     } else if message.starts_with("unknown variant") {
         "invalid-choice"
     } else if message.starts_with("unknown field") {
@@ -113,10 +141,10 @@ fn value_error(message: &str) -> &'static str {
     }
 }
 
-/// The field a missing field error is about: serde names it only in its message ("missing field
-/// `duration`"), at the path of the object that lacks it.
+/// The field a missing or repeated field error is about: serde names it only in its message
+/// ("missing field `duration`"), at the path of the object that lacks it.
 fn named_field(path: &str, message: &str) -> Option<String> {
-    let rest = message.strip_prefix("missing field `")?;
+    let rest = message.strip_prefix("missing field `").or_else(|| message.strip_prefix("duplicate field `"))?;
     let name = rest.split('`').next()?;
     Some(if path.is_empty() || path == "." { name.to_string() } else { format!("{path}.{name}") })
 }

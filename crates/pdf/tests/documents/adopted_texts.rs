@@ -33,6 +33,7 @@ fn signature(heading: &str, signer: Option<&str>, position: Option<&str>, mark: 
         heading: heading.into(),
         signer: signer.map(Into::into),
         position: position.map(Into::into),
+        signed: None,
         mark: mark.map(Into::into),
     }
 }
@@ -356,4 +357,19 @@ fn a_document_with_nothing_but_a_title_renders() {
     let pdf = PdfFile::new("minimal", &bytes);
     let Some(text) = pdf.text() else { return };
     assert_eq!(normalised(&text).replace(' ', ""), "Untitled1/1");
+}
+
+#[test]
+fn a_name_or_word_without_spaces_wider_than_its_column_breaks_inside_the_page() {
+    let unbroken = "Нуртлеу".repeat(30);
+    let mut document = russian_adopted_text();
+    document.signature_block[0].signer = Some(unbroken.clone());
+    document.paragraphs.push(format!("Адрес: {unbroken}."));
+    let bytes = pdf::document(&document).unwrap();
+    let pdf = PdfFile::new("unbroken", &bytes);
+    let Some(edges) = pdf.right_edges() else { return };
+    let a4_width = 595.28;
+    assert!(edges.iter().all(|&x| x <= a4_width), "a word runs off the page: {edges:?}");
+    let text = normalised(&pdf.text().unwrap()).replace([' ', '\u{200B}', '-', '\u{AD}'], "");
+    assert_eq!(text.matches(&unbroken).count(), 2, "every letter printed: {text}");
 }
