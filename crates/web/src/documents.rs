@@ -1525,7 +1525,7 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
             let done = state.i18n.t(&language, "document-pdf-done", &at(&place, date));
             // A member that signed elsewhere or on another day (ad referendum, after the meeting)
             // is printed as such: the line above names the meeting's place and date for all.
-            let zone = jiff::tz::TimeZone::get(&d.time_zone(&state).await?).unwrap_or(jiff::tz::TimeZone::UTC);
+            let zone = jiff::tz::TimeZone::get(&d.time_zone(state).await?).unwrap_or(jiff::tz::TimeZone::UTC);
             let cities: Vec<&String> = d.meeting.iter().flat_map(|m| m.city.0.values()).collect();
             let lines = block
                 .into_iter()
