@@ -101,6 +101,9 @@ pub enum Visibility {
     Public,
     /// The delegations, their ministries and the host.
     Participants,
+    /// The host, and the delegations of those who attend it, in their itineraries and feeds: a
+    /// confirmed bilateral is its sides' business, as its request was.
+    Attendees,
     HostOnly,
 }
 
@@ -109,12 +112,13 @@ impl Visibility {
         match self {
             Self::Public => "public",
             Self::Participants => "participants",
+            Self::Attendees => "attendees",
             Self::HostOnly => "host_only",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Public, Self::Participants, Self::HostOnly].into_iter().find(|v| v.as_str() == s)
+        [Self::Public, Self::Participants, Self::Attendees, Self::HostOnly].into_iter().find(|v| v.as_str() == s)
     }
 }
 

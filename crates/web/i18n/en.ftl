@@ -197,6 +197,7 @@ error-own-delegation = A delegation does not meet itself: choose the others.
 error-duplicate = This value is already taken.
 error-unknown = No such entry.
 error-unknown-field = This field is not one the request takes.
+error-malformed-json = The body is not JSON: a mistake at line { $line }, column { $column }.
 error-repeated = This field is given more than once.
 error-order-cycle = That meeting already comes after this one; the order would go round.
 error-invalid-date = Not a date; use YYYY-MM-DD.
@@ -422,6 +423,7 @@ press-pool = pool
 press-closed = closed
 visibility-public = everyone
 visibility-participants = participants
+visibility-attendees = those who attend, and the host
 visibility-host_only = host only
 clash-refused = Refused: { $count ->
     [one] one clash

@@ -197,6 +197,7 @@ error-own-delegation = Делегация не встречается сама �
 error-duplicate = Это значение уже занято.
 error-unknown = Запись не найдена.
 error-unknown-field = Это поле в запросе не принимается.
+error-malformed-json = Тело запроса — не JSON: ошибка в строке { $line }, столбце { $column }.
 error-repeated = Это поле указано больше одного раза.
 error-order-cycle = Та встреча уже идёт после этой: порядок замкнулся бы в круг.
 error-invalid-date = Некорректная дата; используйте формат ГГГГ-ММ-ДД.
@@ -217,7 +218,7 @@ month-9 = сентября
 month-10 = октября
 month-11 = ноября
 month-12 = декабря
-date-long = { $day } { $month } { $year } г.
+date-long = { $day } { $month } { $year } г.
 date-time = { $date }, { $time }
 error-wrong-password = Текущий пароль указан неверно.
 
@@ -422,6 +423,7 @@ press-pool = пул
 press-closed = закрыто
 visibility-public = всем
 visibility-participants = участникам
+visibility-attendees = участникам встречи и принимающей стороне
 visibility-host_only = только принимающей стороне
 clash-refused = Отклонено: { $count ->
     [one] { $count } накладка

@@ -570,7 +570,7 @@ async fn confirm(
             meeting: None,
             attendees: Attendees { heads: false, delegations: Vec::new(), persons },
             press: PressAccess::Closed,
-            visibility: Visibility::Participants,
+            visibility: Visibility::Attendees,
         };
         s.p.check(state, ctx.lang, &Item::new(domain::new_id(), s.p.event.id, fields.clone()))?;
         let item = store::programme::create(&mut tx, &ctx.actor, s.p.event.id, fields).await?;

@@ -20,6 +20,9 @@ pub enum AppError {
     /// The request could not be read (malformed JSON, a value of the wrong type, an unknown field).
     #[error("malformed request: {message}")]
     BadRequest { message: String, field: Option<String>, status: StatusCode },
+    /// A body that is not JSON at all: where the parser stopped.
+    #[error("malformed JSON at line {line}, column {column}")]
+    MalformedJson { line: usize, column: usize },
     #[error(transparent)]
     Invalid(#[from] Invalid),
     /// A file that could not be imported, with every problem found in it (row, column, reason).
@@ -53,6 +56,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { status, .. } => *status,
+            AppError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) | AppError::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -67,7 +71,7 @@ impl AppError {
 
     fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest { .. } => "bad_request",
+            AppError::BadRequest { .. } | AppError::MalformedJson { .. } => "bad_request",
             AppError::Invalid(_) => "invalid",
             AppError::Import { .. } => "import_refused",
             AppError::Unauthorized => "unauthorized",
@@ -187,6 +191,16 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
     match err {
         // The parser's own words (English, with a line and column) are for whoever wrote the
         // request: a detail, not the message.
+        AppError::MalformedJson { line, column } => {
+            let args = [("line", (*line).into()), ("column", (*column).into())];
+            let message = i18n.t(lang, "error-malformed-json", &args);
+            ErrorBody {
+                code: err.code(),
+                message: status_message,
+                field: None,
+                details: vec![Detail { field: None, row: None, column: None, message }],
+            }
+        }
         AppError::BadRequest { message, field, .. } => ErrorBody {
             code: err.code(),
             message: status_message,

@@ -103,6 +103,9 @@ pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, A
 fn told(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
     let path = e.path().to_string();
     let inner = e.into_inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return AppError::MalformedJson { line: inner.line(), column: inner.column() };
+    }
     unreadable(&path, inner.to_string(), inner.is_data())
 }
 

@@ -41,9 +41,14 @@ pub(crate) fn routes(r: Registry) -> Registry {
 pub(crate) type ItineraryPages =
     crate::snapshots::Snapshots<(String, String, Option<Id>, Visibility, &'static str), String>;
 
-/// The items someone of `people` attends, among those `audience` may see.
+/// The items someone of `people` attends, among those `audience` may see or shown to those who
+/// attend them (the reader may read `people`'s delegation).
 fn attended<'a>(p: &'a Programme, people: &BTreeSet<Id>, audience: Visibility) -> Vec<&'a Item> {
-    p.items.iter().filter(|i| i.visibility <= audience && !p.attendance(i).is_disjoint(people)).collect()
+    p.items
+        .iter()
+        .filter(|i| i.visibility <= audience || i.visibility == Visibility::Attendees)
+        .filter(|i| !p.attendance(i).is_disjoint(people))
+        .collect()
 }
 
 fn legs_json(state: &AppState, p: &Programme, items: &[&Item], journeys: Vec<Journey>, lang: &str) -> Vec<Value> {

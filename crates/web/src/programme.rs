@@ -53,7 +53,8 @@ pub(crate) fn routes(r: Registry) -> Registry {
 pub(crate) struct Programme {
     pub(crate) event: Event,
     pub(crate) tz: TimeZone,
-    pub(crate) meetings: Vec<String>,
+    /// The event's meetings: slug and title.
+    pub(crate) meetings: Vec<(String, domain::Text)>,
     /// Each delegation with its participant, for pages that show one.
     pub(crate) delegations: Vec<(Id, domain::participants::Participant)>,
     /// The event's private calendar feeds, revoked ones included.
@@ -81,7 +82,7 @@ impl Programme {
         let meetings = store::events::meetings_of_event(&state.store, event.id)
             .await?
             .into_iter()
-            .map(|m| m.meeting.slug)
+            .map(|m| (m.meeting.slug, m.meeting.title))
             .collect();
         let participants = store::participants::list(&state.store).await?;
         let code_of: HashMap<Id, &str> = participants.iter().map(|p| (p.id, p.code.as_str())).collect();
@@ -169,7 +170,10 @@ impl Programme {
     }
 
     fn frame(&self) -> (Vec<String>, Vec<String>) {
-        (self.meetings.clone(), self.delegations.iter().map(|(_, p)| p.code.clone()).collect())
+        (
+            self.meetings.iter().map(|(slug, _)| slug.clone()).collect(),
+            self.delegations.iter().map(|(_, p)| p.code.clone()).collect(),
+        )
     }
 
     /// Holds the programme as this snapshot read it, in the writing transaction: a change checked
@@ -271,7 +275,8 @@ async fn show(
     let travel: Vec<Value> = if may_edit { travel_pairs(&p, ctx.lang) } else { Vec::new() };
     let model = json!({
         "event": p.event, "days_html": days, "may_edit": may_edit, "form": form, "errors": errors, "travel": travel,
-        "kinds": ItemKind::ALL, "meetings": p.meetings, "warnings": warnings,
+        "kinds": ItemKind::ALL, "warnings": warnings,
+        "meetings": p.meetings.iter().map(|(slug, title)| json!({ "slug": slug, "title": title.get(ctx.lang) })).collect::<Vec<_>>(),
     });
     render::page(state, ctx, "programme/show.html", model)
 }

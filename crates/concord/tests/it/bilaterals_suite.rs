@@ -120,6 +120,20 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
         let line = "Bilateral meeting: Kazakhstan – Tajikistan talks";
         assert!(itinerary.body.contains(line), "{code}'s itinerary names the kind once: {}", itinerary.body);
     }
+    // It is the two sides' business, as its request was: another delegation does not see it in the
+    // programme; the sides' private calendar feeds carry it.
+    let ru = app.login("delegation-ru", DEMO_PASSWORD).await;
+    for path in ["/api/v1/events/almaty-2025/programme", "/events/almaty-2025/programme"] {
+        let programme = app.get(&ru, path).await;
+        assert_eq!(programme.status, StatusCode::OK);
+        assert!(!programme.body.contains("Kazakhstan – Tajikistan"), "{path}: {}", programme.body);
+    }
+    let opened = app.form(&kz, "/events/almaty-2025/delegations/kz/feeds", &[("member", "")]).await;
+    let body = opened.body.replace("&#x2f;", "/");
+    let url = &body[body.find("http://concord.test/feeds/").expect("the new feed's URL")..];
+    let feed =
+        app.get(&Session::default(), url[..url.find('<').unwrap()].trim_start_matches("http://concord.test")).await;
+    assert!(feed.body.contains("SUMMARY:Kazakhstan – Tajikistan talks"), "{}", feed.body);
     // Hours that leave the confirmed meeting out: the run is refused, the meeting named and the
     // reason worded in the reader's language.
     let ru = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };

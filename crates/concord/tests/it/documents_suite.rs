@@ -1041,6 +1041,13 @@ async fn bad_input_is_named_by_its_field() {
     let refused = app.form(&secretariat, "/documents", &unnumbered).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"register_number\""), "the form shows the error by its field");
+    // A title too long is said at the title, which the form takes in one language.
+    let long = "О".repeat(700);
+    let wordy: Vec<(&str, &str)> =
+        fields.iter().map(|&(k, v)| if k == "title" { (k, long.as_str()) } else { (k, v) }).collect();
+    let refused = app.form(&secretariat, "/documents", &wordy).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-error-for=\"title.ru\""), "{}", refused.body);
     // The secretariat is offered its own bodies only.
     let register = app.get(&secretariat, "/documents").await.body;
     let offered = register.split("id=\"new-body\"").nth(1).unwrap().split("</select>").next().unwrap();

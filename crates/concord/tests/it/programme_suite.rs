@@ -380,6 +380,10 @@ async fn the_host_edits_the_travel_matrix_and_clashes_follow_it() {
     let host = app.login("host", DEMO_PASSWORD).await;
     let page = app.get(&host, "/events/almaty-2025/programme").await;
     assert!(page.body.contains("name=\"travel:glory-memorial:military-museum\""), "the matrix, for the host");
+    assert!(
+        page.body.contains("<option value=\"cis-cfm\">Meeting of the CIS Council of Foreign Ministers</option>"),
+        "the item form names the meetings by their titles"
+    );
     assert!(!app.get(&Session::default(), "/events/almaty-2025/programme").await.body.contains("travel-form"));
     let version = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json()["version"].to_string();
     let fields = [

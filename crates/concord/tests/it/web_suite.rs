@@ -67,7 +67,7 @@ async fn the_language_follows_the_browser_then_the_choice() {
     assert!(reply.body.contains("2025 жылғы 10 сәуір"), "dates are written the Kazakh way");
     let reply = app.get(&lang("ru"), "/events").await;
     assert!(reply.body.contains("Мероприятия"));
-    assert!(reply.body.contains("10 апреля 2025 г."), "Russian months in the genitive");
+    assert!(reply.body.contains("10 апреля 2025\u{a0}г."), "Russian months in the genitive");
     let choose = app.get(&lang("ru"), "/language/kk?next=/bodies").await;
     assert_eq!(choose.status, StatusCode::SEE_OTHER);
     assert_eq!(choose.location(), "/bodies");
@@ -177,6 +177,12 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
     assert_eq!(malformed.json()["error"]["message"], "The request is malformed.", "{}", malformed.body);
     let parser = malformed.json()["error"]["details"][0]["message"].as_str().unwrap_or_default().to_string();
     assert!(parser.contains("line 1"), "{}", malformed.body);
+    // Where the JSON stops, in the reader's language too, and no field stands for "somewhere".
+    let russian = Session { lang: Some("ru"), ..admin.clone() };
+    let malformed = app.request(&russian, "POST", "/api/v1/events", Some("application/json"), "{\"slug\": ").await;
+    let detail = &malformed.json()["error"]["details"][0];
+    assert_eq!(detail["message"], "Тело запроса — не JSON: ошибка в строке 1, столбце 9.", "{}", malformed.body);
+    assert!(detail.get("field").is_none(), "{}", malformed.body);
     let not_json = app.request(&admin, "POST", "/api/v1/events", Some("text/plain"), "slug=x").await;
     assert_eq!(not_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(not_json.json()["error"]["message"], "Send the body as JSON (Content-Type: application/json).");
