@@ -74,6 +74,13 @@ pub struct Window {
     pub ends: Timestamp,
 }
 
+/// Windows one side proposed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub by: String,
+    pub windows: Vec<Window>,
+}
+
 /// Where the request stands, derived from the answers and what the host did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -152,6 +159,13 @@ pub struct Request {
     pub priority: Priority,
     /// Acceptable times; empty: any time during the event.
     pub windows: Vec<Window>,
+    /// The side that proposed `windows`; `None`: the requesting side.
+    #[serde(default)]
+    pub windows_by: Option<String>,
+    /// The windows the last proposal replaced, and whose they were: shown beside the new ones, so
+    /// that the sides asked again see what changed.
+    #[serde(default)]
+    pub replaced: Option<Proposal>,
     /// Seen by the sides and the host.
     pub note: String,
     pub withdrawn: bool,
@@ -274,7 +288,8 @@ impl Request {
         for side in &mut self.sides {
             side.answer = if side.participant == participant { Answer::Accepted } else { Answer::Pending };
         }
-        self.windows = windows;
+        let by = self.windows_by.replace(participant.to_string()).unwrap_or_else(|| self.requester().to_string());
+        self.replaced = Some(Proposal { by, windows: std::mem::replace(&mut self.windows, windows) });
         self.outcome = None;
         Ok(self)
     }
@@ -541,6 +556,8 @@ impl RequestInput {
             duration: self.duration,
             priority: self.priority,
             windows,
+            windows_by: None,
+            replaced: None,
             note,
             withdrawn: false,
             outcome: None,

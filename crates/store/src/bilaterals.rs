@@ -2,7 +2,7 @@
 //! withdrawn, never deleted.
 
 use domain::Id;
-use domain::bilaterals::{Outcome, Priority, Request, Settings, Side, Window};
+use domain::bilaterals::{Outcome, Priority, Proposal, Request, Settings, Side, Window};
 use domain::policy::{Actor, EntityKind};
 use sqlx::types::Json;
 
@@ -20,6 +20,8 @@ struct RequestRow {
     duration: i32,
     priority: String,
     windows: Json<Vec<Window>>,
+    windows_by: Option<String>,
+    replaced: Option<Json<Proposal>>,
     note: String,
     withdrawn: bool,
     outcome: Option<Json<Outcome>>,
@@ -43,6 +45,8 @@ impl TryFrom<RequestRow> for Request {
             duration: u32::try_from(r.duration).map_err(|_| corrupt("duration"))?,
             priority: Priority::parse(&r.priority).ok_or_else(|| corrupt("priority"))?,
             windows: r.windows.0,
+            windows_by: r.windows_by,
+            replaced: r.replaced.map(|p| p.0),
             note: r.note,
             withdrawn: r.withdrawn,
             outcome: r.outcome.map(|o| o.0),
@@ -55,8 +59,8 @@ impl TryFrom<RequestRow> for Request {
 macro_rules! select_requests {
     ($rest:literal) => {
         concat!(
-            "SELECT id, event_id, sides, principals, after_requests, duration, priority, windows, note, withdrawn, \
-             outcome, item_id, version FROM bilateral_requests ",
+            "SELECT id, event_id, sides, principals, after_requests, duration, priority, windows, windows_by, replaced, \
+             note, withdrawn, outcome, item_id, version FROM bilateral_requests ",
             $rest
         )
     };
@@ -66,11 +70,11 @@ const OF_EVENT: &str = select_requests!("WHERE event_id = $1 ORDER BY id");
 const OF_PARTICIPANT: &str = select_requests!("ORDER BY event_id, id");
 const OF_ITEM: &str = select_requests!("WHERE item_id = $1");
 const INSERT: &str = "INSERT INTO bilateral_requests (id, event_id, sides, principals, after_requests, duration, \
-     priority, windows, note, withdrawn, outcome, item_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-     $11, $12, 1)";
+     priority, windows, note, withdrawn, outcome, item_id, windows_by, replaced, version) VALUES ($1, $2, $3, $4, $5, \
+     $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)";
 const UPDATE: &str = "UPDATE bilateral_requests SET sides = $1, principals = $2, duration = $3, priority = $4, \
-     windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, after_requests = $10, version = version + 1 \
-     WHERE id = $11";
+     windows = $5, note = $6, withdrawn = $7, outcome = $8, item_id = $9, after_requests = $10, windows_by = $11, \
+     replaced = $12, version = version + 1 WHERE id = $13";
 /// The request as it stands, held until the transaction ends: PostgreSQL locks the row; a writing
 /// transaction on SQLite holds the whole database already.
 const LOCK_SQLITE: &str = select_requests!("WHERE id = $1");
@@ -109,7 +113,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, request: Request) -> Result<Requ
         .bind(&request.note)
         .bind(request.withdrawn)
         .bind(request.outcome.as_ref().map(Json))
-        .bind(request.item))?;
+        .bind(request.item)
+        .bind(request.windows_by.as_deref())
+        .bind(request.replaced.as_ref().map(Json)))?;
     audit::record(tx, Change::create(actor, EntityKind::BilateralRequest, request.id, &request)).await?;
     Ok(request)
 }
@@ -167,6 +173,8 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Request, after: Reques
         .bind(after.outcome.as_ref().map(Json))
         .bind(after.item)
         .bind(Json(&after.after))
+        .bind(after.windows_by.as_deref())
+        .bind(after.replaced.as_ref().map(Json))
         .bind(before.id))?;
     let after = Request { version: before.version + 1, ..after };
     audit::record(tx, Change::update(actor, EntityKind::BilateralRequest, before.id, before, &after)).await?;

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::bilaterals::{
     Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, SeenPlacement, Settings,
-    Sidelines, Why, WindowInput,
+    Sidelines, Why, Window, WindowInput,
 };
 use domain::participants::Participant;
 use domain::policy::{Action, Actor, BilateralScope, authorize, bilateral_scope};
@@ -265,17 +265,25 @@ impl Sideline {
 
     fn request_json(&self, state: &AppState, r: &Request, lang: &str) -> Value {
         let codes: Vec<&str> = r.sides.iter().map(|s| s.participant.as_str()).collect();
-        let windows: Vec<Value> = r
-            .windows
-            .iter()
-            .map(|w| {
-                let (starts, ends) = (self.p.local(w.starts), self.p.local(w.ends));
-                // A window into the next day says which day it ends.
-                let end = if ends.date() == starts.date() { "%H:%M" } else { "%d.%m %H:%M" };
-                json!({ "starts": w.starts, "ends": w.ends,
-                    "shown": format!("{}–{}", starts.strftime("%d.%m %H:%M"), ends.strftime(end)) })
-            })
-            .collect();
+        let shown = |windows: &[Window]| -> Vec<Value> {
+            windows
+                .iter()
+                .map(|w| {
+                    let (starts, ends) = (self.p.local(w.starts), self.p.local(w.ends));
+                    // A window into the next day says which day it ends.
+                    let end = if ends.date() == starts.date() { "%H:%M" } else { "%d.%m %H:%M" };
+                    json!({ "starts": w.starts, "ends": w.ends,
+                        "shown": format!("{}–{}", starts.strftime("%d.%m %H:%M"), ends.strftime(end)) })
+                })
+                .collect()
+        };
+        let windows = shown(&r.windows);
+        // Whose the windows are, once another side proposed others, and what they replaced.
+        let windows_by = r.windows_by.as_deref().map(|by| json!({ "side": by, "name": self.names(&[by], lang) }));
+        let replaced = r
+            .replaced
+            .as_ref()
+            .map(|p| json!({ "by": p.by, "name": self.names(&[p.by.as_str()], lang), "windows": shown(&p.windows) }));
         let outcome = match (self.placement(r), &r.outcome) {
             (Some(at), _) => json!({
                 "kind": "placed", "starts": at.starts, "ends": at.ends, "venue": at.venue, "room": at.room,
@@ -303,6 +311,7 @@ impl Sideline {
             "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals,
             "after": after.iter().map(|a| a.id).collect::<Vec<_>>(), "after_shown": after_shown,
             "principals_shown": principals, "duration": r.duration, "priority": r.priority, "windows": windows,
+            "windows_by": windows_by, "replaced": replaced,
             "note": r.note, "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
         })
     }

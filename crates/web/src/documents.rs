@@ -101,6 +101,9 @@ struct Dossier {
     amendments: Vec<Amendment>,
     stances: Vec<StanceRecord>,
     signatures: Vec<Signature>,
+    /// The time zone of its meeting's event, where signing times are read and checked; UTC for a
+    /// document of no meeting.
+    time_zone: String,
 }
 
 impl Dossier {
@@ -125,6 +128,10 @@ impl Dossier {
             .filter(|p| domain::bodies::status_on(&memberships, p.id, day).is_some_and(|s| s.takes_part()))
             .collect();
         let members = domain::precedence::order(&body.precedence, &taking_part).into_iter().cloned().collect();
+        let time_zone = match &meeting {
+            Some(m) => store::events::by_id(&state.store, m.meeting.event_id).await?.time_zone,
+            None => "UTC".to_string(),
+        };
         Ok(Dossier {
             versions: store::documents::versions(&state.store, id).await?,
             amendments: store::documents::amendments(&state.store, id).await?,
@@ -135,6 +142,7 @@ impl Dossier {
             meeting,
             members,
             participants,
+            time_zone,
         })
     }
 
@@ -165,13 +173,33 @@ impl Dossier {
         self.versions.iter().filter(|v| v.language == lang).max_by_key(|v| v.number)
     }
 
-    /// The time zone of its meeting's event, where signing times are read and checked; UTC for a
-    /// document of no meeting.
-    async fn time_zone(&self, state: &AppState) -> Result<String, AppError> {
-        Ok(match &self.meeting {
-            Some(m) => store::events::by_id(&state.store, m.meeting.event_id).await?.time_zone,
-            None => "UTC".to_string(),
+    /// Where and on which day the adopted text was done, as the line above its signatures says:
+    /// its meeting's city and day; without a meeting, no city and the day of its first signature.
+    fn done(&self, lang: &str) -> Option<(String, jiff::civil::Date)> {
+        let frozen = self.doc.frozen.as_ref()?;
+        Some(match &self.meeting {
+            Some(m) => (m.city.get(lang).to_string(), m.meeting.date),
+            None => {
+                let first = self.signatures.iter().map(|s| s.signed_at).min().unwrap_or(frozen.at);
+                (String::new(), first.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+            }
         })
+    }
+
+    /// For a member that signed elsewhere or on another day than the text was done (ad
+    /// referendum, after the meeting), where and when, in words: «Подписано в городе Минск 20
+    /// апреля 2025 г.». The line above the signatures names the meeting's place and day for all.
+    fn signed_elsewhere(&self, state: &AppState, line: &decisions::BlockLine, lang: &str) -> Option<String> {
+        let (place, date) = self.done(lang)?;
+        let there = line.place.as_deref()?.trim();
+        let zone = jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let day = line.signed_at?.to_zoned_datetime(zone).date();
+        let cities = self.meeting.iter().flat_map(|m| m.city.0.values());
+        let here =
+            there.is_empty() || cities.into_iter().any(|city| city.trim().to_lowercase() == there.to_lowercase());
+        let there = if there.is_empty() { place } else { there.to_string() };
+        (!here || day != date)
+            .then(|| state.i18n.t(lang, "document-pdf-signed-elsewhere", &done_at(state, lang, there, day)))
     }
 
     fn version(&self, number: u32, lang: &str) -> Option<&Version> {
@@ -297,7 +325,8 @@ impl Dossier {
             .into_iter()
             .map(|l| {
                 json!({ "participant": self.code(l.participant), "heading": l.heading, "signer": l.signer,
-                    "position": l.position, "stance": l.stance, "note": l.note })
+                    "position": l.position, "signed_elsewhere": self.signed_elsewhere(state, &l, lang),
+                    "stance": l.stance, "note": l.note })
             })
             .collect();
         // A paper that goes to no decision has no outcome and no signature block to show.
@@ -641,6 +670,16 @@ async fn api_list(
 }
 
 // ---- One document ----
+
+/// The place and date of a "done at" or "signed at" line.
+fn done_at(
+    state: &AppState,
+    lang: &str,
+    place: String,
+    date: jiff::civil::Date,
+) -> [(&'static str, fluent_bundle::FluentValue<'static>); 2] {
+    [("place", place.into()), ("date", state.i18n.date_on(lang, date).into())]
+}
 
 /// `/documents/{id}` is the page, `/documents/{id}.pdf` the PDF.
 async fn show_page(
@@ -1121,7 +1160,7 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         return Err(AppError::refused("only-adopted-signed"));
     }
     let not_before = match &d.meeting {
-        Some(m) => m.meeting.date.in_tz(&d.time_zone(state).await?).ok().map(|day| day.timestamp()),
+        Some(m) => m.meeting.date.in_tz(&d.time_zone).ok().map(|day| day.timestamp()),
         None => None,
     };
     let languages: Vec<String> = d.versions.iter().map(|v| v.language.clone()).collect();
@@ -1387,8 +1426,7 @@ async fn signature_form(
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
         // The form's local time is the event's; without a meeting, UTC.
-        let time_zone = d.time_zone(&state).await?;
-        let signed_at = crate::input::local_instant(&form, "signed_at", &time_zone, "invalid-date-time")?;
+        let signed_at = crate::input::local_instant(&form, "signed_at", &d.time_zone, "invalid-date-time")?;
         // Name, position and place in each language the form offers: the signature block is
         // printed in each, and one entered only in the secretariat's language would show in that
         // language in the others' (a Russian original signed "Minister of Foreign Affairs").
@@ -1493,7 +1531,7 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
     let authentic = adopted_text.filter(|_| language == d.doc.original_language);
     let corrected = frozen.filter(|f| number > f.version);
     let (block, notes, place_and_date) = match adopted_text {
-        Some(frozen) => {
+        Some(_) => {
             let block = d.block(&language);
             let notes = block
                 .iter()
@@ -1513,41 +1551,20 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
                     if l.note.is_empty() { note } else { format!("{note} {}", l.note) }
                 })
                 .collect();
-            let place = d.meeting.as_ref().map(|m| m.city.get(&language).to_string()).unwrap_or_default();
-            let date = d.signatures.iter().map(|s| s.signed_at).min().unwrap_or(frozen.at);
-            let date = d
-                .meeting
-                .as_ref()
-                .map_or_else(|| date.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(), |m| m.meeting.date);
-            let at = |place: &str, date: jiff::civil::Date| {
-                [("place", place.to_string().into()), ("date", state.i18n.date(&language, date).into())]
-            };
-            let done = state.i18n.t(&language, "document-pdf-done", &at(&place, date));
-            // A member that signed elsewhere or on another day (ad referendum, after the meeting)
-            // is printed as such: the line above names the meeting's place and date for all.
-            let zone = jiff::tz::TimeZone::get(&d.time_zone(state).await?).unwrap_or(jiff::tz::TimeZone::UTC);
-            let cities: Vec<&String> = d.meeting.iter().flat_map(|m| m.city.0.values()).collect();
+            let done = d.done(&language).map(|(place, date)| {
+                state.i18n.t(&language, "document-pdf-done", &done_at(state, &language, place, date))
+            });
             let lines = block
                 .into_iter()
-                .map(|l| {
-                    let signed = l.place.as_deref().map(str::trim).zip(l.signed_at).and_then(|(there, when)| {
-                        let day = when.to_zoned_datetime(zone.clone()).date();
-                        let here = there.is_empty()
-                            || cities.iter().any(|city| city.trim().to_lowercase() == there.to_lowercase());
-                        let there = if there.is_empty() { place.as_str() } else { there };
-                        (!here || day != date)
-                            .then(|| state.i18n.t(&language, "document-pdf-signed-elsewhere", &at(there, day)))
-                    });
-                    pdf::SignatureLine {
-                        heading: l.heading,
-                        signer: l.signer,
-                        position: l.position,
-                        signed,
-                        mark: l.stance.map(|s| t(&format!("document-pdf-mark-{}", s.as_str()))),
-                    }
+                .map(|l| pdf::SignatureLine {
+                    signed: d.signed_elsewhere(state, &l, &language),
+                    heading: l.heading,
+                    signer: l.signer,
+                    position: l.position,
+                    mark: l.stance.map(|s| t(&format!("document-pdf-mark-{}", s.as_str()))),
                 })
                 .collect();
-            (lines, notes, Some(done))
+            (lines, notes, done)
         }
         None => (Vec::new(), Vec::new(), None),
     };

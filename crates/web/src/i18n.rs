@@ -84,7 +84,18 @@ impl I18n {
 
     /// A civil date written out in the language ("11 April 2025", «11 апреля 2025 г.»).
     pub fn date(&self, lang: &str, d: Date) -> String {
-        let month = self.t(lang, &format!("month-{}", d.month()), &[]);
+        self.written(lang, d, "month")
+    }
+
+    /// The day something was done on, as a sentence needs it: Kazakh puts the month in the
+    /// locative («2025 жылғы 20 сәуірде»); English and Russian write it as [`I18n::date`] does.
+    pub fn date_on(&self, lang: &str, d: Date) -> String {
+        self.written(lang, d, "month-on")
+    }
+
+    /// A date written out with its month's name from the messages `{months}-1` to `{months}-12`.
+    fn written(&self, lang: &str, d: Date, months: &str) -> String {
+        let month = self.t(lang, &format!("{months}-{}", d.month()), &[]);
         self.t(
             lang,
             "date-long",
@@ -166,5 +177,16 @@ mod tests {
         assert_eq!(negotiate(None, Some("de-DE,ru;q=0.8,en;q=0.5")), "ru");
         assert_eq!(negotiate(Some("xx"), Some("fr")), "en");
         assert_eq!(negotiate(None, None), "en");
+    }
+
+    #[test]
+    fn a_day_something_was_done_on_takes_the_case_its_sentence_needs() {
+        let i18n = I18n::new();
+        let day = jiff::civil::date(2025, 4, 20);
+        assert_eq!(i18n.date_on("kk", day), "2025 жылғы 20 сәуірде");
+        assert_eq!(i18n.date("kk", day), "2025 жылғы 20 сәуір");
+        assert_eq!(i18n.date_on("ru", day), "20 апреля 2025\u{a0}г.");
+        assert_eq!(i18n.date_on("en", jiff::civil::date(2025, 9, 1)), "1 September 2025");
+        assert_eq!(i18n.date_on("kk", jiff::civil::date(2025, 9, 1)), "2025 жылғы 1 қыркүйекте");
     }
 }

@@ -397,6 +397,8 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
             starts: "2025-04-10T17:00:00Z".parse().unwrap(),
             ends: "2025-04-10T18:00:00Z".parse().unwrap(),
         }],
+        windows_by: None,
+        replaced: None,
         note: String::new(),
         withdrawn: false,
         outcome: None,

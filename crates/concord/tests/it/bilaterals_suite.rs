@@ -834,3 +834,27 @@ fn last_run(page: &str) -> String {
     let after = page.split("id=\"last-run\"").nth(1).expect("the last run is said");
     after.split("</p>").next().unwrap_or_default().to_string()
 }
+
+#[tokio::test]
+async fn a_counter_proposal_shows_the_windows_it_replaced_and_whose_they_were() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let window = json!([{ "starts": "2025-04-11T10:00", "ends": "2025-04-11T13:00" }]);
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 30, "windows": window })).await;
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    assert!(asked.json()["request"]["replaced"].is_null(), "{}", asked.body);
+    let other = json!([{ "starts": "2025-04-10T15:00", "ends": "2025-04-10T17:00" }]);
+    let answer = json!({ "answer": "propose", "version": 1, "windows": other });
+    let moved = app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &answer).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let seen = requests(&app.get(&kz, BILATERALS).await.json()).into_iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!(seen["windows"][0]["shown"], "10.04 15:00–17:00");
+    assert_eq!(seen["windows_by"]["side"], "TJ", "{seen}");
+    assert_eq!(
+        (&seen["replaced"]["by"], &seen["replaced"]["windows"][0]["shown"]),
+        (&json!("KZ"), &json!("11.04 10:00–13:00"))
+    );
+    let page = app.get(&Session { lang: Some("ru"), ..kz.clone() }, "/events/almaty-2025/bilaterals").await.body;
+    assert!(page.contains("вместо предложенного (Казахстан): 11.04 10:00–13:00"), "{page}");
+}

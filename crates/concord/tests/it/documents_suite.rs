@@ -388,6 +388,10 @@ async fn negotiation(app: TestApp) {
     let at_home = json!({ "participant": "BY", "person": "Максим Рыженков", "position": { "ru": "Министр иностранных дел" },
         "signed_at": "2025-04-20T08:00:00Z", "place": { "ru": "Минск" } });
     assert_eq!(app.json(&secretariat, "POST", &signatures, &at_home).await.status, StatusCode::CREATED);
+    let block = show(&app, &secretariat, &id).await["signature_block"].clone();
+    let line = |code: &str| block.as_array().unwrap().iter().find(|l| l["participant"] == code).unwrap().clone();
+    assert_eq!(line("BY")["signed_elsewhere"], "Signed at Минск on 20 April 2025", "the page and the API say it too");
+    assert!(line("KZ")["signed_elsewhere"].is_null(), "{block}");
     let versions = format!("{DOCUMENTS}/{id}/versions");
     let version = d["document"]["version"].as_i64().unwrap();
     let english = ["The Council of Foreign Ministers decided: talks.", "A second paragraph.", "A third paragraph."];
