@@ -498,6 +498,8 @@ fn check_windows(c: &mut Checker, event: &Event, inputs: &[WindowInput], duratio
             out.push(Window { starts: starts.timestamp(), ends: ends.timestamp() });
         }
     }
+    // In the order of time, whatever the order given: read as a list of the day's choices.
+    out.sort_by_key(|w| (w.starts, w.ends));
     out
 }
 

@@ -12,7 +12,35 @@ pub const UI_LANGUAGES: [&str; 3] = ["en", "ru", "kk"];
 /// A text in several languages, stored as a JSON object `{ "ru": …, "en": …, "kk": … }`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Text(pub BTreeMap<String, String>);
+pub struct Text(#[serde(deserialize_with = "unique_keys")] pub BTreeMap<String, String>);
+
+/// A map read from an object whose keys are each given once. Serde's own maps take the last of a
+/// key given twice, and the first value is silently lost; structs refuse it, and so does this, as
+/// "duplicate field `en`".
+pub fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Once<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Once<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+            let mut entries = BTreeMap::new();
+            while let Some((key, value)) = access.next_entry::<String, V>()? {
+                if entries.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+                }
+                entries.insert(key, value);
+            }
+            Ok(entries)
+        }
+    }
+    deserializer.deserialize_map(Once(std::marker::PhantomData))
+}
 
 impl Text {
     pub fn new(pairs: &[(&str, &str)]) -> Self {

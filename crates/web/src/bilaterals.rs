@@ -794,7 +794,7 @@ async fn api_schedule(
     let settings: Settings = if body.is_empty() {
         s.settings
     } else {
-        let given: serde_json::Map<String, Value> = crate::input::parse_json(&body)?;
+        let given = crate::input::parse_object(&body)?;
         let mut settings = json!(s.settings);
         for (name, value) in given {
             settings[name] = value;

@@ -23,6 +23,12 @@ pub enum AppError {
     /// A body that is not JSON at all: where the parser stopped.
     #[error("malformed JSON at line {line}, column {column}")]
     MalformedJson { line: usize, column: usize },
+    /// A body that is JSON, or empty, but not the object every request body is.
+    #[error("the body is not a JSON object")]
+    NotAnObject,
+    /// A body sent as something else than JSON.
+    #[error("the body is not sent as JSON")]
+    NotJson,
     #[error(transparent)]
     Invalid(#[from] Invalid),
     /// A file that could not be imported, with every problem found in it (row, column, reason).
@@ -56,7 +62,8 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { status, .. } => *status,
-            AppError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
+            AppError::MalformedJson { .. } | AppError::NotAnObject => StatusCode::BAD_REQUEST,
+            AppError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) | AppError::Import { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -71,7 +78,10 @@ impl AppError {
 
     fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest { .. } | AppError::MalformedJson { .. } => "bad_request",
+            AppError::BadRequest { .. }
+            | AppError::MalformedJson { .. }
+            | AppError::NotAnObject
+            | AppError::NotJson => "bad_request",
             AppError::Invalid(_) => "invalid",
             AppError::Import { .. } => "import_refused",
             AppError::Unauthorized => "unauthorized",
@@ -191,14 +201,23 @@ pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
     match err {
         // The parser's own words (English, with a line and column) are for whoever wrote the
         // request: a detail, not the message.
-        AppError::MalformedJson { line, column } => {
-            let args = [("line", (*line).into()), ("column", (*column).into())];
-            let message = i18n.t(lang, "error-malformed-json", &args);
+        AppError::MalformedJson { .. } | AppError::NotAnObject | AppError::NotJson => {
+            let detail = match err {
+                AppError::MalformedJson { line, column } => {
+                    let args = [("line", (*line).into()), ("column", (*column).into())];
+                    Some(i18n.t(lang, "error-malformed-json", &args))
+                }
+                AppError::NotAnObject => Some(i18n.t(lang, "error-json-not-object", &[])),
+                _ => None,
+            };
             ErrorBody {
                 code: err.code(),
                 message: status_message,
                 field: None,
-                details: vec![Detail { field: None, row: None, column: None, message }],
+                details: detail
+                    .map(|message| Detail { field: None, row: None, column: None, message })
+                    .into_iter()
+                    .collect(),
             }
         }
         AppError::BadRequest { message, field, .. } => ErrorBody {

@@ -1,5 +1,7 @@
 //! Reading input at the edge: JSON bodies and HTML forms, with errors that name the field.
 
+use std::collections::BTreeMap;
+
 use axum::body::{Bytes, to_bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
@@ -23,11 +25,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/json"));
         if !is_json {
-            return Err(AppError::BadRequest {
-                message: "send the body as application/json".into(),
-                field: None,
-                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            });
+            return Err(AppError::NotJson);
         }
         let bytes = read_body(req).await?;
         parse_json(&bytes).map(JsonBody)
@@ -53,45 +51,42 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
                 AppError::field("version", if v.is_number() { "beyond-limits" } else { "invalid-value" })
             })?,
         };
-        let fields = parse_value(serde_json::Value::Object(body))?;
+        let fields = parse_value(serde_json::Value::Object(body.into_iter().collect()))?;
         Ok(Versioned { version, fields })
     }
 }
 
-/// A JSON object whose fields are each given once: read into a map, a repeated one would silently
-/// be the last, where a struct refuses it.
-struct Fields(serde_json::Map<String, serde_json::Value>);
+/// A JSON object whose fields are each given once ([`domain::text::unique_keys`]).
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+struct Fields(#[serde(deserialize_with = "domain::text::unique_keys")] BTreeMap<String, serde_json::Value>);
 
-impl<'de> serde::Deserialize<'de> for Fields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Once;
-        impl<'de> serde::de::Visitor<'de> for Once {
-            type Value = Fields;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
-                let mut fields = serde_json::Map::new();
-                while let Some((name, value)) = access.next_entry::<String, serde_json::Value>()? {
-                    if fields.contains_key(&name) {
-                        return Err(serde::de::Error::custom(format!("duplicate field `{name}`")));
-                    }
-                    fields.insert(name, value);
-                }
-                Ok(Fields(fields))
-            }
-        }
-        deserializer.deserialize_map(Once)
-    }
+/// A JSON body read as an object, its fields each given once, for a handler that takes some out
+/// or completes it before reading the rest.
+pub fn parse_object(bytes: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+    let Fields(fields) = parse_json(bytes)?;
+    Ok(fields.into_iter().collect())
 }
 
 pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
     to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
 }
 
-/// A JSON body as `T`; what cannot be read is told as [`unreadable`] says.
+/// A JSON body as `T`, which every body is read as: an object, then nothing after it. What cannot
+/// be read is told as [`unreadable`] says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(told)
+    let malformed = |e: serde_json::Error| AppError::MalformedJson { line: e.line(), column: e.column() };
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        // JSON of another kind (an array, a string) is told apart from no JSON at all.
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Err(e) if !bytes.trim_ascii().is_empty() => malformed(e),
+            _ => AppError::NotAnObject,
+        });
+    }
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut json).map_err(told)?;
+    json.end().map_err(malformed)?;
+    Ok(value)
 }
 
 /// A JSON value already read as `T` (a body with a field taken out, or completed from stored

@@ -857,4 +857,23 @@ async fn a_counter_proposal_shows_the_windows_it_replaced_and_whose_they_were() 
     );
     let page = app.get(&Session { lang: Some("ru"), ..kz.clone() }, "/events/almaty-2025/bilaterals").await.body;
     assert!(page.contains("вместо предложенного (Казахстан): 11.04 10:00–13:00"), "{page}");
+    // Kazakhstan answers with two windows, the later first: they are kept in the order of time.
+    let back = json!([{ "starts": "2025-04-11T14:00", "ends": "2025-04-11T15:00" },
+        { "starts": "2025-04-10T09:00", "ends": "2025-04-10T10:00" }]);
+    let answer = json!({ "answer": "propose", "version": seen["version"], "windows": back });
+    let moved = app.json(&kz, "POST", &format!("{BILATERALS}/{id}/answer"), &answer).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let request = &moved.json()["request"];
+    let shown: Vec<&str> =
+        request["windows"].as_array().unwrap().iter().map(|w| w["shown"].as_str().unwrap()).collect();
+    assert_eq!(shown, ["10.04 09:00–10:00", "11.04 14:00–15:00"]);
+    assert_eq!((&request["windows_by"]["side"], &request["replaced"]["by"]), (&json!("KZ"), &json!("TJ")));
+    // Windows proposed instead of any time say so in a sentence.
+    let anytime = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["KG"], "duration": 30 })).await;
+    let anytime = anytime.json()["request"]["id"].as_str().unwrap().to_string();
+    let kg = app.login("delegation-kg", DEMO_PASSWORD).await;
+    let answer = json!({ "answer": "propose", "version": 1, "windows": other });
+    assert_eq!(app.json(&kg, "POST", &format!("{BILATERALS}/{anytime}/answer"), &answer).await.status, StatusCode::OK);
+    let page = app.get(&Session { lang: Some("ru"), ..kz.clone() }, "/events/almaty-2025/bilaterals").await.body;
+    assert!(page.contains("вместо любого времени мероприятия (предложено: Казахстан)"), "{page}");
 }

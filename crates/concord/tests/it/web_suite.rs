@@ -183,6 +183,39 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
     let detail = &malformed.json()["error"]["details"][0];
     assert_eq!(detail["message"], "Тело запроса — не JSON: ошибка в строке 1, столбце 9.", "{}", malformed.body);
     assert!(detail.get("field").is_none(), "{}", malformed.body);
+    // Nothing after the object is taken either, and nothing is made of it.
+    let good_text = good.to_string();
+    for body in [format!("{good_text}{{"), format!("{good_text} and more")] {
+        let trailing = app.request(&russian, "POST", "/api/v1/events", Some("application/json"), body.clone()).await;
+        assert_eq!(trailing.status, StatusCode::BAD_REQUEST, "{body}: {}", trailing.body);
+        assert!(trailing.body.contains("Тело запроса — не JSON"), "{}", trailing.body);
+    }
+    // JSON that is no object, or nothing at all, is told so in the reader's language.
+    for body in ["\"x\"", "[1, 2]", "", "  "] {
+        let refused = app.request(&russian, "POST", "/api/v1/events", Some("application/json"), body).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{body:?}: {}", refused.body);
+        assert_eq!(
+            refused.json()["error"]["details"][0]["message"],
+            "Тело запроса должно быть объектом JSON: {…}.",
+            "{body:?}: {}",
+            refused.body
+        );
+    }
+    let as_text = app.request(&russian, "POST", "/api/v1/events", Some("text/plain"), good_text.clone()).await;
+    assert_eq!(as_text.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(!as_text.body.contains("send the body"), "no English beside the reader's: {}", as_text.body);
+    // A language given twice in a text is refused by its name, not the last one silently taken.
+    let twice = good_text.replace(r#""name":{"en":"Astana"}"#, r#""name":{"en":"Astana","en":"Astana 2026"}"#);
+    assert_ne!(twice, good_text);
+    let refused = app.request(&russian, "POST", "/api/v1/events", Some("application/json"), twice).await;
+    assert_eq!(refused.json()["error"]["field"], "name.en", "{}", refused.body);
+    assert_eq!(
+        refused.json()["error"]["details"][0]["message"],
+        "Это поле указано больше одного раза.",
+        "{}",
+        refused.body
+    );
+    assert_eq!(app.get(&admin, "/api/v1/events/astana-2026").await.status, StatusCode::NOT_FOUND, "nothing made");
     let not_json = app.request(&admin, "POST", "/api/v1/events", Some("text/plain"), "slug=x").await;
     assert_eq!(not_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(not_json.json()["error"]["message"], "Send the body as JSON (Content-Type: application/json).");
