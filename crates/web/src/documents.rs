@@ -1262,7 +1262,9 @@ async fn api_signature(
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
     sign(&state, &ctx, &d, input).await?;
-    Ok(StatusCode::CREATED.into_response())
+    // The document as it now stands, with its signature block, as `GET` answers it.
+    let signed = Dossier::load(&state, &ctx, id).await?;
+    Ok((StatusCode::CREATED, Json(signed.json(&state, ctx.lang))).into_response())
 }
 
 // ---- Forms ----

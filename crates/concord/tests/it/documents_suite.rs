@@ -387,8 +387,11 @@ async fn negotiation(app: TestApp) {
     // Belarus signs later, at home: its line says so, as the place and date above are the meeting's.
     let at_home = json!({ "participant": "BY", "person": "Максим Рыженков", "position": { "ru": "Министр иностранных дел" },
         "signed_at": "2025-04-20T08:00:00Z", "place": { "ru": "Минск" } });
-    assert_eq!(app.json(&secretariat, "POST", &signatures, &at_home).await.status, StatusCode::CREATED);
-    let block = show(&app, &secretariat, &id).await["signature_block"].clone();
+    let signed = app.json(&secretariat, "POST", &signatures, &at_home).await;
+    assert_eq!(signed.status, StatusCode::CREATED);
+    // The answer is the document as it now stands, as reading it gives.
+    assert_eq!(signed.json(), show(&app, &secretariat, &id).await);
+    let block = signed.json()["signature_block"].clone();
     let line = |code: &str| block.as_array().unwrap().iter().find(|l| l["participant"] == code).unwrap().clone();
     assert_eq!(line("BY")["signed_elsewhere"], "Signed at Минск on 20 April 2025", "the page and the API say it too");
     assert!(line("KZ")["signed_elsewhere"].is_null(), "{block}");
