@@ -107,6 +107,40 @@ pub enum Visibility {
     HostOnly,
 }
 
+/// A change to an event's programme as announced to open pages, with whom it concerns: the
+/// widest audience of the items it touched (as they were and as they are), and the participants
+/// attending those shown to their attendees only. An open page hears only of changes to what its
+/// reader may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announced {
+    pub event: Id,
+    pub audience: Visibility,
+    pub sides: Vec<Id>,
+}
+
+impl Announced {
+    /// The change of `items`, each with the participants whose members attend it.
+    pub fn of<'a>(event: Id, items: impl IntoIterator<Item = (&'a Item, Vec<Id>)>) -> Announced {
+        let mut change = Announced { event, audience: Visibility::HostOnly, sides: Vec::new() };
+        for (item, sides) in items {
+            change.audience = change.audience.min(item.visibility);
+            if item.visibility == Visibility::Attendees {
+                change.sides.extend(sides);
+            }
+        }
+        change.sides.sort_unstable();
+        change.sides.dedup();
+        change
+    }
+
+    /// Whether a reader who sees the programme as `audience` and reads the itineraries of `own`
+    /// participants may see something of what changed.
+    pub fn heard_by(&self, audience: Visibility, own: &[Id]) -> bool {
+        self.audience <= audience
+            || (self.audience == Visibility::Attendees && self.sides.iter().any(|s| own.contains(s)))
+    }
+}
+
 impl Visibility {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -655,6 +689,25 @@ mod tests {
                 visibility: Visibility::HostOnly,
             },
         )
+    }
+
+    #[test]
+    fn a_change_is_told_to_those_who_may_see_what_changed() {
+        let (kz, tj, ru) = (crate::new_id(), crate::new_id(), crate::new_id());
+        let shown = |visibility| Item { visibility, ..item(0, 30, "mfa", None) };
+        let talks = shown(Visibility::Attendees);
+        let event = talks.event_id;
+        let confirmed = Announced::of(event, [(&talks, vec![kz, tj])]);
+        assert!(confirmed.heard_by(Visibility::HostOnly, &[]), "the host");
+        assert!(confirmed.heard_by(Visibility::Participants, &[tj]), "a side");
+        assert!(!confirmed.heard_by(Visibility::Participants, &[ru]), "another delegation");
+        assert!(!confirmed.heard_by(Visibility::Public, &[]), "the public");
+        // Made public, the same meeting is everyone's news, as it was and as it is.
+        let announced = shown(Visibility::Public);
+        let published = Announced::of(event, [(&talks, vec![kz, tj]), (&announced, vec![kz, tj])]);
+        assert!(published.heard_by(Visibility::Public, &[]));
+        let briefing = Announced::of(event, [(&shown(Visibility::HostOnly), vec![kz])]);
+        assert!(!briefing.heard_by(Visibility::Participants, &[kz]), "host-only stays the host's");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Programme items of events. Items are never deleted: a cancelled item stays, marked.
 
 use domain::policy::{Actor, EntityKind};
-use domain::programme::{Attendees, Item, ItemFields, ItemKind, PressAccess, Visibility};
+use domain::programme::{Announced, Attendees, Item, ItemFields, ItemKind, PressAccess, Visibility};
 use domain::{Id, Text, new_id};
 use sqlx::types::Json;
 
@@ -152,24 +152,25 @@ const CHANNEL: &str = "concord_programme";
 /// Announces, with the writing transaction, that an event's programme changed: PostgreSQL delivers
 /// the notice to every listening node when the transaction commits, and never if it rolls back. On
 /// SQLite there is one node, which learns of its own changes directly.
-pub async fn announce(tx: &mut Tx, event: Id) -> Result<()> {
+pub async fn announce(tx: &mut Tx, change: &Announced) -> Result<()> {
     if let crate::db::Target::Postgres(c) = tx.target() {
-        sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(event.to_string()).execute(c).await?;
+        let payload = serde_json::to_string(change).expect("a change is plain data");
+        sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(c).await?;
     }
     Ok(())
 }
 
-/// Calls `each` with the event of every programme change announced by any node, for as long as
-/// the process runs (reconnecting after a lost connection). Returns at once on SQLite.
-pub async fn listen(store: &Store, each: impl Fn(Id)) -> Result<()> {
+/// Calls `each` with every programme change announced by any node, for as long as the process
+/// runs (reconnecting after a lost connection). Returns at once on SQLite.
+pub async fn listen(store: &Store, each: impl Fn(Announced)) -> Result<()> {
     let Pool::Postgres(pool) = store.pool() else { return Ok(()) };
     let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
     loop {
         match listener.recv().await {
             Ok(notice) => {
-                if let Ok(event) = notice.payload().parse::<Id>() {
-                    each(event);
+                if let Ok(change) = serde_json::from_str::<Announced>(notice.payload()) {
+                    each(change);
                 }
             }
             Err(e) => {

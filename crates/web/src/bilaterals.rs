@@ -587,9 +587,10 @@ async fn confirm(
             .await?;
         made.push(item);
     }
-    crate::live::announce(&mut tx, s.p.event.id).await?;
+    let change = s.p.announced(&made);
+    crate::live::announce(&mut tx, &change).await?;
     tx.commit().await?;
-    state.live.changed(&state.store, s.p.event.id);
+    state.live.changed(&state.store, change);
     Ok(made)
 }
 

@@ -2,7 +2,7 @@
 //! node through a broadcast channel, and across nodes sharing PostgreSQL through NOTIFY, sent in the
 //! writing transaction, and LISTEN on each node.
 
-use domain::Id;
+use domain::programme::Announced;
 use std::sync::OnceLock;
 use store::{Engine, Store, Tx};
 
@@ -12,7 +12,7 @@ use crate::error::AppError;
 
 /// This node's subscribers to programme changes.
 pub(crate) struct Live {
-    sender: broadcast::Sender<Id>,
+    sender: broadcast::Sender<Announced>,
     /// This node's listener to PostgreSQL, from its first subscriber on. It holds a connection of
     /// the pool, so it must stop before the pool can close.
     listening: OnceLock<tokio::task::JoinHandle<()>>,
@@ -29,9 +29,9 @@ impl Default for Live {
 impl Live {
     /// After a commit. On PostgreSQL the notice sent with the transaction reaches every node, this
     /// one included; on SQLite this node tells its own pages.
-    pub(crate) fn changed(&self, store: &Store, event: Id) {
+    pub(crate) fn changed(&self, store: &Store, change: Announced) {
         if store.engine() == Engine::Sqlite {
-            let _ = self.sender.send(event);
+            let _ = self.sender.send(change);
         }
     }
 
@@ -49,15 +49,15 @@ impl Live {
     }
 
     /// Changes from now on; on PostgreSQL, the first subscriber starts this node's listener.
-    pub(crate) fn subscribe(&self, store: &Store) -> broadcast::Receiver<Id> {
+    pub(crate) fn subscribe(&self, store: &Store) -> broadcast::Receiver<Announced> {
         // Subscribe before listening, so that no change announced in between is missed.
         let receiver = self.sender.subscribe();
         if store.engine() == Engine::Postgres {
             self.listening.get_or_init(|| {
                 let (store, sender) = (store.clone(), self.sender.clone());
                 tokio::spawn(async move {
-                    let announce = |event| {
-                        let _ = sender.send(event);
+                    let announce = |change| {
+                        let _ = sender.send(change);
                     };
                     if let Err(e) = store::programme::listen(&store, announce).await {
                         tracing::error!(error = %e, "cannot listen for programme changes");
@@ -70,6 +70,6 @@ impl Live {
 }
 
 /// Announces a change with the transaction that makes it.
-pub(crate) async fn announce(tx: &mut Tx, event: Id) -> Result<(), AppError> {
-    Ok(store::programme::announce(tx, event).await?)
+pub(crate) async fn announce(tx: &mut Tx, change: &Announced) -> Result<(), AppError> {
+    Ok(store::programme::announce(tx, change).await?)
 }

@@ -13,9 +13,10 @@ use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
 use domain::delegations::Member;
 use domain::events::{Event, EventFields, Venue};
-use domain::policy::{Action, authorize, programme_audience};
+use domain::policy::{Action, authorize, programme_audience, programme_sides};
 use domain::programme::{
-    Attendees, Clash, Item, ItemFrame, ItemInput, ItemKind, PressAccess, Roster, Travel, Visibility, clashes, stay_of,
+    Announced, Attendees, Clash, Item, ItemFrame, ItemInput, ItemKind, PressAccess, Roster, Travel, Visibility,
+    clashes, stay_of,
 };
 use futures_util::Stream;
 use jiff::tz::TimeZone;
@@ -108,6 +109,17 @@ impl Programme {
     pub(crate) fn audience(&self, ctx: &Ctx) -> Visibility {
         let invited: Vec<Id> = self.delegations.iter().map(|(_, p)| p.id).collect();
         programme_audience(&ctx.actor, self.event.id, &invited)
+    }
+
+    /// A change of `items` (as they were and as they are) as open pages are told of it.
+    pub(crate) fn announced<'a>(&self, items: impl IntoIterator<Item = &'a Item>) -> Announced {
+        let sides = |item: &Item| -> Vec<Id> {
+            let people = self.attendance(item);
+            let delegations: BTreeSet<Id> =
+                self.members.iter().filter(|(_, m)| people.contains(&m.id)).map(|(_, m)| m.delegation_id).collect();
+            self.delegations.iter().filter(|(d, _)| delegations.contains(d)).map(|(_, x)| x.id).collect()
+        };
+        Announced::of(self.event.id, items.into_iter().map(|item| (item, sides(item))))
     }
 
     pub(crate) fn visible<'a>(&'a self, ctx: &Ctx) -> impl Iterator<Item = &'a Item> {
@@ -339,9 +351,10 @@ async fn create(state: &AppState, ctx: &Ctx, p: &Programme, input: ItemInput) ->
     let mut tx = state.store.begin().await?;
     p.hold(&mut tx).await?;
     let item = store::programme::create(&mut tx, &ctx.actor, p.event.id, fields).await?;
-    crate::live::announce(&mut tx, p.event.id).await?;
+    let change = p.announced([&item]);
+    crate::live::announce(&mut tx, &change).await?;
     tx.commit().await?;
-    state.live.changed(&state.store, p.event.id);
+    state.live.changed(&state.store, change);
     Ok((item, warnings))
 }
 
@@ -361,9 +374,10 @@ async fn replace(
     if item.cancelled && !before.cancelled {
         crate::bilaterals::release(&mut tx, &ctx.actor, item.id).await?;
     }
-    crate::live::announce(&mut tx, p.event.id).await?;
+    let change = p.announced([before, &item]);
+    crate::live::announce(&mut tx, &change).await?;
     tx.commit().await?;
-    state.live.changed(&state.store, p.event.id);
+    state.live.changed(&state.store, change);
     Ok((item, warnings))
 }
 
@@ -769,23 +783,30 @@ async fn live(
     Path(slug): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let event = store::events::by_slug(&state.store, &slug).await?;
+    let p = Programme::current(&state, &slug).await?;
+    let (event, audience) = (p.event.id, p.audience(&ctx));
+    let invited: Vec<Id> = p.delegations.iter().map(|(_, x)| x.id).collect();
+    let own: Arc<[Id]> = programme_sides(&ctx.actor, event, &invited).into();
     let changes = state.live.subscribe(&state.store);
     let closing = state.live.closing();
-    let stream = futures_util::stream::unfold((changes, closing), move |(mut changes, mut closing)| async move {
-        use tokio::sync::broadcast::error::RecvError;
-        loop {
-            let next = tokio::select! {
-                change = changes.recv() => Some(change),
-                _ = closing.wait_for(|closed| *closed) => None,
-            };
-            match next {
-                Some(Ok(changed)) if changed == event.id => {
-                    let message = SseEvent::default().event("changed").data("programme");
-                    return Some((Ok(message), (changes, closing)));
+    let stream = futures_util::stream::unfold((changes, closing), move |(mut changes, mut closing)| {
+        let own = own.clone();
+        async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                let next = tokio::select! {
+                    change = changes.recv() => Some(change),
+                    _ = closing.wait_for(|closed| *closed) => None,
+                };
+                match next {
+                    // A change to what the reader may not see is not told either, nor that it happened.
+                    Some(Ok(changed)) if changed.event == event && changed.heard_by(audience, &own) => {
+                        let message = SseEvent::default().event("changed").data("programme");
+                        return Some((Ok(message), (changes, closing)));
+                    }
+                    Some(Ok(_) | Err(RecvError::Lagged(_))) => continue,
+                    Some(Err(RecvError::Closed)) | None => return None,
                 }
-                Some(Ok(_) | Err(RecvError::Lagged(_))) => continue,
-                Some(Err(RecvError::Closed)) | None => return None,
             }
         }
     });

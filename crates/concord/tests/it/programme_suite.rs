@@ -241,11 +241,25 @@ async fn stream(router: &axum::Router, path: &str) -> axum::body::BodyDataStream
 }
 
 async fn move_photo(app: &TestApp) {
+    move_item(app, "Family photo").await;
+}
+
+async fn move_item(app: &TestApp, title: &str) {
     let host = app.login("host", DEMO_PASSWORD).await;
-    let photo = item_titled(app, &host, "Family photo").await;
-    let path = format!("/events/almaty-2025/programme/{}/move", photo["id"].as_str().unwrap());
-    let moved = app.form(&host, &path, &[("minutes", "15"), ("version", &photo["version"].to_string())]).await;
+    let item = item_titled(app, &host, title).await;
+    let path = format!("/events/almaty-2025/programme/{}/move", item["id"].as_str().unwrap());
+    let moved = app.form(&host, &path, &[("minutes", "15"), ("version", &item["version"].to_string())]).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+}
+
+#[tokio::test]
+async fn an_open_page_hears_nothing_of_a_change_to_what_its_reader_may_not_see() {
+    let app = TestApp::new().await;
+    let mut events = stream(&app.router, "/events/almaty-2025/programme/live").await;
+    move_item(&app, "Security briefing for the host's staff").await;
+    assert!(!next_event(&mut events, "event: changed").await, "not even that the host's own item moved");
+    move_photo(&app).await;
+    assert!(next_event(&mut events, "event: changed").await, "a public item's change is heard");
 }
 
 #[tokio::test]
