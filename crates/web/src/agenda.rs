@@ -41,7 +41,11 @@ pub(crate) fn routes(r: Registry) -> Registry {
         )
         .get("/api/v1/events/{event}/meetings/{meeting}/agenda", "A meeting's agenda with its documents", api_show)
         .post("/api/v1/events/{event}/meetings/{meeting}/agenda", "Add an agenda item", api_add)
-        .post("/api/v1/events/{event}/meetings/{meeting}/agenda/adopt", "Adopt the agenda of a format", api_adopt)
+        .post(
+            "/api/v1/events/{event}/meetings/{meeting}/agenda/adopt",
+            "Adopt the agenda of a format, as read at the agenda's version",
+            api_adopt,
+        )
         .post(
             "/api/v1/events/{event}/meetings/{meeting}/agenda/reopen",
             "Reopen the adopted agenda of a format, with the meeting's reason and the agenda's version",
@@ -274,10 +278,16 @@ async fn replace(
     Ok(after)
 }
 
-async fn adopt(state: &AppState, ctx: &Ctx, s: &Sitting, format: Format) -> Result<Agenda, AppError> {
+/// Adopts the agenda of a format as the secretariat read it (`version`, 0 for a format without a
+/// recorded agenda): a question changed since moved the version, and the adoption conflicts.
+async fn adopt(state: &AppState, ctx: &Ctx, s: &Sitting, format: Format, version: i64) -> Result<Agenda, AppError> {
     s.may_manage(ctx)?;
     s.held(format)?;
     let before = s.agenda(format);
+    let current = before.map_or(0, |a| a.version);
+    if current != version {
+        return Err(AppError::Conflict { entity: "agenda", current });
+    }
     if s.adopted(format) {
         return Err(AppError::refused("agenda-adopted-already"));
     }
@@ -391,10 +401,10 @@ async fn api_adopt(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, meeting)): Path<(String, String)>,
-    JsonBody(input): JsonBody<AdoptInput>,
+    Versioned { version, fields: input }: Versioned<AdoptInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
-    Ok(Json(json!({ "agenda": adopt(&state, &ctx, &s, input.format).await? })))
+    Ok(Json(json!({ "agenda": adopt(&state, &ctx, &s, input.format, version).await? })))
 }
 
 async fn api_reopen(
@@ -516,7 +526,7 @@ async fn adopt_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
-    let outcome = async { adopt(&state, &ctx, &s, format_of(&form)?).await.map(|_| ()) }.await;
+    let outcome = async { adopt(&state, &ctx, &s, format_of(&form)?, form.number("version")?).await.map(|_| ()) }.await;
     after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
 }
 

@@ -53,7 +53,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         )
         .post(
             "/api/v1/events/{event}/bilaterals/confirm",
-            "Confirm scheduled bilaterals into the programme",
+            "Confirm scheduled bilaterals into the programme (`requests`, or `all: true`)",
             api_confirm,
         )
         .get("/api/v1/events/{event}/bilaterals/instance", "The scheduler's instance for the event", api_instance)
@@ -812,9 +812,13 @@ async fn api_schedule(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfirmInput {
-    /// The requests to confirm; all placed ones if empty.
+    /// The requests to confirm.
     #[serde(default)]
     requests: Vec<Id>,
+    /// Confirm every placed request instead: said, never taken from an empty list, so that a
+    /// careless call does not fix the whole schedule.
+    #[serde(default)]
+    all: bool,
     /// Where the caller saw requests placed: one moved since by a scheduler run is not confirmed.
     #[serde(default)]
     placed: Vec<SeenInput>,
@@ -836,6 +840,11 @@ async fn api_confirm(
     JsonBody(input): JsonBody<ConfirmInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
+    match (input.all, input.requests.is_empty()) {
+        (false, true) => return Err(AppError::field("requests", "required")),
+        (true, false) => return Err(AppError::field("requests", "not-with-all")),
+        _ => {}
+    }
     let seen = input
         .placed
         .into_iter()

@@ -271,10 +271,11 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         let query = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
-            let path = e.path().to_string();
-            // A query string is always text: what cannot be read is a value, unless no field is named.
-            let named = path != "." && !path.is_empty();
-            unreadable(&path, e.into_inner().to_string(), named)
+            let (path, message) = (e.path().to_string(), e.inner().to_string());
+            // A query string is always text: what cannot be read is a value, unless no field is
+            // named (by its path, or in the message: one missing or given twice).
+            let named = (path != "." && !path.is_empty()) || named_field(&path, &message).is_some();
+            unreadable(&path, message, named)
         })
     }
 }

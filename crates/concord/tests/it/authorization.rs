@@ -883,7 +883,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         // Every placed request, none named.
         ("POST", "/api/v1/events/{event}/bilaterals/confirm") => {
-            app.json(session, "POST", &path, &json!({ "requests": [] })).await
+            app.json(session, "POST", &path, &json!({ "all": true })).await
         }
         ("POST", "/events/{event}/meetings/{meeting}/agenda") => {
             let number = (100 + n % 400).to_string();
@@ -901,7 +901,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.form(session, &path, &[("status", "considered"), ("version", &version)]).await
         }
         ("POST", "/events/{event}/meetings/{meeting}/agenda/adopt") => {
-            app.form(session, &path, &[("format", "extended")]).await
+            app.form(session, &path, &[("format", "extended"), ("version", "0")]).await
         }
         ("POST", "/events/{event}/meetings/{meeting}/agenda/reopen") => {
             let fields = [("format", "extended"), ("version", "0"), ("reason", "Matrix")];
@@ -922,7 +922,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.json(session, "PUT", &path, &body).await
         }
         ("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda/adopt") => {
-            app.json(session, "POST", &path, &json!({ "format": "extended" })).await
+            app.json(session, "POST", &path, &json!({ "format": "extended", "version": 0 })).await
         }
         ("POST", "/api/v1/bodies/{body}/areas") => {
             let body = json!({ "slug": format!("matrix-area-{n}"), "name": { "en": "Matrix" } });

@@ -303,13 +303,28 @@ async fn a_meeting_moved_since_the_host_read_the_page_is_not_confirmed() {
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     assert!(stale.body.contains("No longer accepted and placed as the page showed"), "{}", stale.body);
     let seen = json!([{ "request": id, "starts": earlier, "venue": venue, "room": room }]);
-    for body in [json!({ "requests": [id], "placed": seen }), json!({ "placed": seen })] {
+    for body in [json!({ "requests": [id], "placed": seen }), json!({ "all": true, "placed": seen })] {
         let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &body).await;
         assert_eq!(api.status, StatusCode::CONFLICT, "the API too, naming it or confirming all: {}", api.body);
     }
     let elsewhere = json!([{ "request": id, "starts": starts, "venue": "another-venue", "room": room }]);
-    let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "placed": elsewhere })).await;
+    let api =
+        app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "all": true, "placed": elsewhere })).await;
     assert_eq!(api.status, StatusCode::CONFLICT, "a room of that name in another venue: {}", api.body);
+    // Confirming all is said, never read from an empty list; naming some and all at once is refused.
+    for (body, field) in [
+        (json!({}), "requests"),
+        (json!({ "requests": [] }), "requests"),
+        (json!({ "requests": [id], "all": true }), "requests"),
+    ] {
+        let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &body).await;
+        assert_eq!(
+            (api.status, &api.json()["error"]["field"]),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!(field)),
+            "{body}: {}",
+            api.body
+        );
+    }
     let unchosen = json!({ "requests": ["01a227ff-0000-7000-8000-000000000000"], "placed": seen });
     let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &unchosen).await;
     assert_eq!(api.json()["error"]["field"], "placed", "said only of requests confirmed: {}", api.body);

@@ -711,6 +711,8 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     };
     let first = extended(app.get(&ru, &api).await.json());
     assert!(first["adopted_at"].is_string(), "the demo's agenda is adopted");
+    let event = app.get(&ru, "/events/almaty-2025").await.body.replace("&#x2f;", "/");
+    assert!(event.contains(&format!("href=\"{page}\"")), "the event's page leads to the agenda");
     // Initiators by their names in the reader's language, not their codes.
     let initiated: Vec<&Value> =
         first["items"].as_array().unwrap().iter().filter(|i| i["initiator"].is_string()).collect();
@@ -854,7 +856,21 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
         let reply = change(which.clone(), number, title).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     }
-    assert_eq!(app.form(&ru, &format!("{page}/adopt"), &[("format", "extended")]).await.status, StatusCode::SEE_OTHER);
+    // Adopted as read: a page read before the last change of a question conflicts, and says so.
+    let read = extended(app.get(&ru, &api).await.json())["version"].as_i64().unwrap();
+    let before = (read - 1).to_string();
+    let stale = app
+        .form(&ru, &format!("{page}/adopt"), &[("format", "extended"), ("adopt", "extended"), ("version", &before)])
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("id=\"error-form\""), "{}", stale.body);
+    assert!(extended(app.get(&ru, &api).await.json())["adopted_at"].is_null(), "not adopted");
+    let json_stale =
+        app.json(&ru, "POST", &format!("{api}/adopt"), &json!({ "format": "extended", "version": read - 1 })).await;
+    assert_eq!(json_stale.status, StatusCode::CONFLICT, "{}", json_stale.body);
+    let adopted =
+        app.form(&ru, &format!("{page}/adopt"), &[("format", "extended"), ("version", &read.to_string())]).await;
+    assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
 
     let second = extended(app.get(&ru, &api).await.json());
     assert!(second["adopted_at"].is_string() && second["revision"] == 2, "{second}");
@@ -1025,6 +1041,12 @@ async fn bad_input_is_named_by_its_field() {
     assert_eq!(field(backwards), "until");
     // A page that is no number is named, on the API and on the page, not left to the parser's words.
     assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page=abc")).await), "page");
+    // A filter given twice is named, in the reader's language, not in the parser's English.
+    let twice =
+        app.get(&Session { lang: Some("ru"), ..kz.clone() }, &format!("{DOCUMENTS}?status=adopted&status=draft")).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", twice.body);
+    assert_eq!(twice.json()["error"]["field"], "status");
+    assert!(twice.body.contains("Это поле указано больше одного раза."), "{}", twice.body);
     let page = app.get(&kz, "/documents?q=%D1%81%D0%BE%D1%82%D1%80%D1%83%D0%B4%D0%BD%D0%B8%D1%87%D0%B5%D1%81%D1%82%D0%B2%D0%B5&page=abc").await;
     assert_eq!(page.status, StatusCode::OK, "the register, with what was searched");
     assert!(page.body.contains("data-error-for=\"page\"") && page.body.contains("Not a number."), "{}", page.body);
