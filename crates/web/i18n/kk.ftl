@@ -197,6 +197,7 @@ error-own-delegation = Делегация өзімен кездеспейді: �
 error-duplicate = Бұл мән бұрыннан пайдаланылуда.
 error-unknown = Мұндай жазба жоқ.
 error-unknown-field = Бұл өріс сұрауда қабылданбайды.
+error-own-body = Осы органды емес, басқа органды көрсетіңіз.
 error-not-with-all = Расталатын сұрауларды атаңыз немесе барлығын растаңыз, екеуін бірге емес.
 error-json-not-object = Сұрау денесі JSON нысаны болуы керек: { "{" }…{ "}" }.
 error-malformed-json = Сұрау денесі JSON емес: { $line }-жолда, { $column }-бағанда қате.

@@ -197,6 +197,7 @@ error-own-delegation = Делегация не встречается сама �
 error-duplicate = Это значение уже занято.
 error-unknown = Запись не найдена.
 error-unknown-field = Это поле в запросе не принимается.
+error-own-body = Укажите другой орган, а не этот же.
 error-not-with-all = Укажите запросы для подтверждения или подтвердите все, но не то и другое сразу.
 error-json-not-object = Тело запроса должно быть объектом JSON: { "{" }…{ "}" }.
 error-malformed-json = Тело запроса — не JSON: ошибка в строке { $line }, столбце { $column }.

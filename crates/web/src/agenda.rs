@@ -168,6 +168,9 @@ impl Sitting {
             ),
             None => None,
         };
+        if forwarded_to == Some(self.meeting.meeting.body_id) {
+            return Err(AppError::field("forwarded_to", "own-body"));
+        }
         Ok(AgendaItem {
             id,
             meeting_id: self.meeting.meeting.id,
@@ -352,8 +355,10 @@ async fn show(
     let mut model = s.json(state, ctx).await?;
     model["manages"] = json!(s.may_manage(ctx).is_ok());
     model["statuses"] = json!(ItemStatus::ALL);
+    // Where a question may be forwarded: another body than the meeting's own.
+    let others = s.bodies.iter().filter(|b| b.id != s.meeting.meeting.body_id);
     model["bodies"] =
-        json!(s.bodies.iter().map(|b| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) })).collect::<Vec<_>>());
+        json!(others.map(|b| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) })).collect::<Vec<_>>());
     model["form"] = form;
     model["errors"] = errors;
     render::page(state, ctx, "agenda/show.html", model)

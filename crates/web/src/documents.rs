@@ -93,6 +93,8 @@ pub(crate) async fn reach(state: &AppState, ctx: &Ctx) -> Result<DocumentReach, 
 struct Dossier {
     doc: Document,
     body: Body,
+    /// Every body, for where the document was forwarded.
+    bodies: Vec<Body>,
     meeting: Option<MeetingInEvent>,
     /// The body's members taking part on the meeting's day (today without a meeting), in its order.
     members: Vec<Participant>,
@@ -113,7 +115,7 @@ impl Dossier {
             return Err(if ctx.actor.user.is_none() { AppError::Unauthorized } else { AppError::NotFound });
         }
         let bodies = store::bodies::list(&state.store).await?;
-        let body = bodies.into_iter().find(|b| b.id == doc.body_id).ok_or(AppError::NotFound)?;
+        let body = bodies.iter().find(|b| b.id == doc.body_id).cloned().ok_or(AppError::NotFound)?;
         let meeting = match doc.meeting_id {
             Some(m) => {
                 store::events::meetings_of_body(&state.store, body.id).await?.into_iter().find(|x| x.meeting.id == m)
@@ -139,6 +141,7 @@ impl Dossier {
             signatures: store::documents::signatures(&state.store, id).await?,
             doc,
             body,
+            bodies,
             meeting,
             members,
             participants,
@@ -332,7 +335,7 @@ impl Dossier {
         // A paper that goes to no decision has no outcome and no signature block to show.
         let decided = self.doc.goes_to_decision();
         json!({
-            "document": document_json(&self.doc, &self.participants, Some(&self.body), self.meeting.as_ref(), lang, state),
+            "document": document_json(&self.doc, &self.participants, &self.bodies, self.meeting.as_ref(), lang, state),
             "versions": versions,
             "amendments": amendments,
             "stances": stances,
@@ -370,13 +373,14 @@ impl Dossier {
 fn document_json(
     d: &Document,
     participants: &[Participant],
-    body: Option<&Body>,
+    bodies: &[Body],
     meeting: Option<&MeetingInEvent>,
     lang: &str,
     state: &AppState,
 ) -> Value {
     let code = |id: Id| participants.iter().find(|p| p.id == id).map(|p| p.code.clone());
     let initiator = d.initiator.and_then(|id| participants.iter().find(|p| p.id == id));
+    let body = |id: Id| bodies.iter().find(|b| b.id == id).map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) }));
     json!({
         "id": d.id, "register_number": d.register_number, "kind": d.kind,
         "kind_shown": state.i18n.t(lang, &format!("document-kind-{}", d.kind.name_in(d.status)), &[]),
@@ -385,7 +389,7 @@ fn document_json(
         "initiator": initiator.map(|p| p.code.clone()),
         "initiator_shown": initiator.map(|p| p.short_name.get(lang)), "status": d.status, "forwarded_to": d.forwarded_to,
         "frozen": d.frozen, "version": d.version, "agenda_item": d.agenda_item_id,
-        "body": body.map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) })),
+        "body": body(d.body_id), "forwarded_to_body": d.forwarded_to.and_then(body),
         "meeting": meeting.map(|m| json!({ "id": m.meeting.id, "slug": m.meeting.slug, "event": m.event_slug,
             "date": m.meeting.date, "title": m.meeting.title.get(lang) })),
     })
@@ -538,9 +542,8 @@ async fn found(
         .found
         .iter()
         .map(|f| {
-            let body = bodies.iter().find(|b| b.id == f.document.body_id);
             let meeting = meetings.iter().find(|m| Some(m.meeting.id) == f.document.meeting_id);
-            let mut v = document_json(&f.document, &participants, body, meeting, ctx.lang, state);
+            let mut v = document_json(&f.document, &participants, bodies, meeting, ctx.lang, state);
             v["date"] = json!(f.date);
             v["date_shown"] = json!(f.date.map(|d| state.i18n.date(ctx.lang, d)));
             v["area"] = json!(f.area);
@@ -1136,6 +1139,9 @@ async fn decide(
         ),
         None => None,
     };
+    if forwarded_to == Some(d.body.id) {
+        return Err(AppError::field("forwarded_to", "own-body"));
+    }
     let outcome = d.outcome();
     let after = match input.action {
         DecisionAction::Withdraw => Document { status: DocumentStatus::Withdrawn, ..d.doc.clone() },
@@ -1487,7 +1493,7 @@ async fn changes_page(
 ) -> Result<Html<String>, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
     let model = json!({
-        "document": document_json(&d.doc, &d.participants, Some(&d.body), d.meeting.as_ref(), ctx.lang, &state),
+        "document": document_json(&d.doc, &d.participants, &d.bodies, d.meeting.as_ref(), ctx.lang, &state),
         "changes": compared(&state, &d, &query, ctx.lang)?,
     });
     render::page(&state, &ctx, "documents/changes.html", model)

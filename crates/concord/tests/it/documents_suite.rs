@@ -286,15 +286,20 @@ async fn negotiation(app: TestApp) {
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a decision on stances read before the last one conflicts");
     let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
-    let decision = app
-        .json(
-            &secretariat,
-            "POST",
-            &format!("{DOCUMENTS}/{id}/decision"),
-            &json!({ "version": version, "action": "adopt", "forwarded_to": "cis-chs" }),
-        )
-        .await;
+    let decide = |forwarded_to: &'static str| {
+        let body = json!({ "version": version, "action": "adopt", "forwarded_to": forwarded_to });
+        let (app, secretariat, path) = (&app, &secretariat, format!("{DOCUMENTS}/{id}/decision"));
+        async move { app.json(secretariat, "POST", &path, &body).await }
+    };
+    let own = decide("cis-cfm").await;
+    assert_eq!(own.json()["error"]["field"], "forwarded_to", "not to the body that adopts it: {}", own.body);
+    let decision = decide("cis-chs").await;
     assert_eq!(decision.status, StatusCode::OK, "{}", decision.body);
+    let page = app.get(&secretariat, &format!("/documents/{id}")).await.body;
+    assert!(
+        page.contains("id=\"document-forwarded\">CIS Council of Heads of State"),
+        "the page says where it went: {page}"
+    );
     let frozen = decision.json()["frozen"]["sha256"].as_str().unwrap().to_string();
     let d = show(&app, &secretariat, &id).await;
     let text = d["versions"].as_array().unwrap().iter().find(|v| v["number"] == 2 && v["language"] == "ru").unwrap();
@@ -800,6 +805,16 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     assert_eq!(reopen(&version, reason).await.status, StatusCode::SEE_OTHER);
     let reopened = extended(app.get(&ru, &api).await.json());
     assert!(reopened["adopted_at"].is_null() && reopened["revision"] == 2, "{reopened}");
+    // A question is forwarded to another body than the meeting's own.
+    let own = json!({ "format": "extended", "number": 16, "area": "security", "status": "forwarded",
+        "forwarded_to": "cis-cfm", "title": { "ru": "Вопрос" } });
+    let own = app.json(&ru, "POST", &api, &own).await;
+    assert_eq!(
+        (own.status, &own.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("forwarded_to")),
+        "{}",
+        own.body
+    );
     let again = json!({ "format": "extended", "version": reopened["version"], "reason": { "ru": reason } });
     let refused = app.json(&ru, "POST", &format!("{api}/reopen"), &again).await;
     let error = &refused.json()["error"];
