@@ -81,19 +81,25 @@ pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<Pa
             similar::DiffOp::Delete { .. } => out.extend(o.map(removed)),
             similar::DiffOp::Insert { .. } => out.extend(n.map(added)),
             similar::DiffOp::Replace { .. } => {
-                // Pair the replaced paragraphs in order, word by word; the surplus is added or removed.
-                let pairs = o.len().min(n.len());
-                for k in 0..pairs {
-                    let (i, j) = (o.start + k, n.start + k);
-                    out.push(ParagraphChange {
-                        old: Some(i as u32 + 1),
-                        new: Some(j as u32 + 1),
-                        segments: words(old_texts[i], new_texts[j]),
-                        amendment: new.paragraphs[j].amendment,
-                    });
+                // Pair the replaced paragraphs in order, word by word; the surplus is added or
+                // removed. A paragraph an amendment deleted went, whatever came in its place: it is
+                // not paired with a newcomer, which would credit both to the newcomer's amendment.
+                let mut incoming = n.clone();
+                for i in o.clone() {
+                    match incoming.clone().next().filter(|_| deleted_by(old_texts[i]).is_none()) {
+                        Some(j) => {
+                            incoming.next();
+                            out.push(ParagraphChange {
+                                old: Some(i as u32 + 1),
+                                new: Some(j as u32 + 1),
+                                segments: words(old_texts[i], new_texts[j]),
+                                amendment: new.paragraphs[j].amendment,
+                            });
+                        }
+                        None => out.push(removed(i)),
+                    }
                 }
-                out.extend((o.start + pairs..o.end).map(removed));
-                out.extend((n.start + pairs..n.end).map(added));
+                out.extend(incoming.map(added));
             }
         }
     }
@@ -224,27 +230,32 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_changed_word_is_shown_as_a_deletion_and_an_insertion_with_its_amendment() {
-        let old = version(1, &["Совет министров решил одобрить план.".into(), "Второй.".into()]);
-        let mut new = version(2, &["Совет министров решил утвердить план.".into()]);
-        let (replace, delete) = (new_id(), new_id());
-        new.paragraphs[0].amendment = Some(replace);
-        let deleting = Amendment {
-            id: delete,
+    /// The accepted amendment `id` that deleted paragraph `paragraph` of `old`.
+    fn deletion(id: Id, old: &Version, paragraph: u32) -> Amendment {
+        Amendment {
+            id,
             document_id: old.document_id,
-            version: 1,
-            paragraph: 2,
+            version: old.number,
+            paragraph,
             operation: Operation::Delete,
             text: String::new(),
-            target: "Второй.".into(),
+            target: old.texts()[paragraph as usize - 1].to_string(),
             justification: String::new(),
             proposer: new_id(),
             status: super::super::AmendmentStatus::Accepted,
             responses: vec![],
             created_at: jiff::Timestamp::UNIX_EPOCH,
             row_version: 1,
-        };
+        }
+    }
+
+    #[test]
+    fn a_changed_word_is_shown_as_a_deletion_and_an_insertion_with_its_amendment() {
+        let old = version(1, &["Совет министров решил одобрить план.".into(), "Второй.".into()]);
+        let mut new = version(2, &["Совет министров решил утвердить план.".into()]);
+        let (replace, delete) = (new_id(), new_id());
+        new.paragraphs[0].amendment = Some(replace);
+        let deleting = deletion(delete, &old, 2);
         let changes = compare(&old, &new, &[deleting]);
         assert_eq!(changes.len(), 2);
         let tags: Vec<(Tag, &str)> = changes[0].segments.iter().map(|s| (s.tag, s.text.as_str())).collect();
@@ -259,5 +270,18 @@ mod tests {
         );
         assert_eq!(changes[0].amendment, Some(replace));
         assert_eq!((changes[1].old, changes[1].new, changes[1].amendment), (Some(2), None, Some(delete)));
+    }
+
+    #[test]
+    fn a_paragraph_deleted_by_one_amendment_is_not_credited_to_what_another_inserted_there() {
+        let old = version(1, &["Первый абзац.".into(), "Второй абзац.".into()]);
+        let mut new = version(2, &["Преамбула.".into(), "Второй абзац.".into()]);
+        let (inserted, deleted) = (new_id(), new_id());
+        new.paragraphs[0].amendment = Some(inserted);
+        let deleting = deletion(deleted, &old, 1);
+        let changes = compare(&old, &new, &[deleting]);
+        let seen: Vec<(Option<u32>, Option<u32>, Option<Id>)> =
+            changes.iter().map(|c| (c.old, c.new, c.amendment)).collect();
+        assert_eq!(seen, [(Some(1), None, Some(deleted)), (None, Some(1), Some(inserted)), (Some(2), Some(2), None)]);
     }
 }
