@@ -16,7 +16,7 @@ pub struct Text(#[serde(deserialize_with = "unique_keys")] pub BTreeMap<String, 
 
 /// A map read from an object whose keys are each given once. Serde's own maps take the last of a
 /// key given twice, and the first value is silently lost; structs refuse it, and so does this, as
-/// "duplicate field `en`".
+/// "duplicate field `en`". Anything but an object is "expected a text by language".
 pub fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -26,7 +26,7 @@ where
     impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Once<V> {
         type Value = BTreeMap<String, V>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object")
+            f.write_str("a text by language")
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
             let mut entries = BTreeMap::new();

@@ -197,6 +197,7 @@ error-own-delegation = A delegation does not meet itself: choose the others.
 error-duplicate = This value is already taken.
 error-unknown = No such entry.
 error-unknown-field = This field is not one the request takes.
+error-by-language = Give the text by language: { "{" }"ru": "…", "en": "…"{ "}" }.
 error-own-body = Name another body than this one.
 error-not-with-all = Name the requests to confirm, or confirm all: not both.
 error-json-not-object = The body must be a JSON object: { "{" }…{ "}" }.

@@ -125,6 +125,9 @@ fn value_error(message: &str) -> &'static str {
         "required"
     } else if message.starts_with("duplicate field") {
         "repeated"
+    } else if message.ends_with("expected a text by language") {
+        // A multilingual text given as a plain string ([`domain::text::unique_keys`]).
+        "by-language"
     } else if message.starts_with("unknown variant") {
         "invalid-choice"
     } else if message.starts_with("unknown field") {

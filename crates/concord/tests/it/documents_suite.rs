@@ -778,7 +778,7 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
         (
             json!({ "format": "extended", "version": first["version"], "reason": "Предложение" }).to_string(),
             "reason",
-            "Недопустимое значение.",
+            "Укажите текст по языкам: {\"ru\": \"…\", \"en\": \"…\"}.",
         ),
         (
             json!({ "format": "extended", "reason": { "ru": "Предложение" } }).to_string(),
