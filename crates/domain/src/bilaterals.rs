@@ -288,7 +288,8 @@ impl Request {
         for side in &mut self.sides {
             side.answer = if side.participant == participant { Answer::Accepted } else { Answer::Pending };
         }
-        let by = self.windows_by.replace(participant.to_string()).unwrap_or_else(|| self.requester().to_string());
+        let by = self.windows_by.take().unwrap_or_else(|| self.requester().to_string());
+        self.windows_by = (participant != self.requester()).then(|| participant.to_string());
         self.replaced = Some(Proposal { by, windows: std::mem::replace(&mut self.windows, windows) });
         self.outcome = None;
         Ok(self)

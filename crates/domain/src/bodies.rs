@@ -223,6 +223,16 @@ pub fn validate_period(valid_from: Date, valid_until: Option<Date>) -> Result<()
     c.finish(())
 }
 
+/// Where a document or an agenda question is forwarded on its body's decision: another body
+/// than `own`, the one that decides it.
+pub fn forwarded_to(to: Option<Id>, own: Id) -> Result<Option<Id>, Invalid> {
+    let mut c = Checker::new();
+    if to == Some(own) {
+        c.fail("forwarded_to", "own-body");
+    }
+    c.finish(to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -343,6 +343,22 @@ pub fn signature_block(
         .collect()
 }
 
+/// Where and on which day a signer signed, when that is not where and when the text was done
+/// (`done_at`, in any of its languages, on `done_on` in `tz`): ad referendum, or after the
+/// meeting. The place is empty where the signature names none (it was signed where the text was
+/// done, on another day). `None`: signed there, that day.
+pub fn signed_elsewhere(
+    line: &BlockLine,
+    done_at: &Text,
+    done_on: jiff::civil::Date,
+    tz: &jiff::tz::TimeZone,
+) -> Option<(String, jiff::civil::Date)> {
+    let there = line.place.as_deref()?.trim();
+    let day = line.signed_at?.to_zoned_datetime(tz.clone()).date();
+    let here = there.is_empty() || done_at.0.values().any(|city| city.trim().to_lowercase() == there.to_lowercase());
+    (!here || day != done_on).then(|| (there.to_string(), day))
+}
+
 /// "For the Republic of Armenia", «За Республику Армения», «Армения Республикасы үшін»: the case a
 /// language needs comes from the participant's recorded forms, else its plain formal name.
 pub fn signing_for(p: &Participant, lang: &str) -> String {
@@ -367,6 +383,30 @@ mod tests {
     use super::*;
     use crate::new_id;
     use crate::precedence::tests as fixtures;
+
+    #[test]
+    fn a_signer_elsewhere_or_on_another_day_is_told_and_one_at_the_meeting_is_not() {
+        let almaty = Text::new(&[("ru", "Алматы"), ("en", "Almaty")]);
+        let tz = jiff::tz::TimeZone::get("Asia/Almaty").unwrap();
+        let day = jiff::civil::date(2025, 4, 11);
+        let line = |place: &str, at: &str| BlockLine {
+            participant: new_id(),
+            heading: String::new(),
+            signer: Some("x".into()),
+            position: None,
+            place: Some(place.into()),
+            signed_at: Some(at.parse().unwrap()),
+            stance: None,
+            note: String::new(),
+        };
+        let at_the_meeting = line("almaty", "2025-04-11T05:00:00Z");
+        assert_eq!(signed_elsewhere(&at_the_meeting, &almaty, day, &tz), None, "any language, any case");
+        let minsk = line("Минск", "2025-04-20T08:00:00Z");
+        assert_eq!(signed_elsewhere(&minsk, &almaty, day, &tz), Some(("Минск".into(), jiff::civil::date(2025, 4, 20))));
+        // 20:00 UTC on the 11th is the 12th in Almaty.
+        let late = line("", "2025-04-11T20:00:00Z");
+        assert_eq!(signed_elsewhere(&late, &almaty, day, &tz), Some((String::new(), jiff::civil::date(2025, 4, 12))));
+    }
 
     #[test]
     fn a_stance_says_what_it_replaces_as_a_stance_or_none() {

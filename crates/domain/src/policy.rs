@@ -230,7 +230,7 @@ pub fn programme_audience(actor: &Actor, event: Id, invited: &[Id]) -> crate::pr
 
 /// The participants among `invited` whose itineraries at `event` the actor reads as their own:
 /// its delegation's officer, its ministry.
-pub fn programme_sides(actor: &Actor, event: Id, invited: &[Id]) -> Vec<Id> {
+pub fn own_delegations(actor: &Actor, event: Id, invited: &[Id]) -> Vec<Id> {
     invited.iter().copied().filter(|&p| actor.is_officer(event, p) || actor.is_ministry_of(p)).collect()
 }
 

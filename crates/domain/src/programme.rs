@@ -115,29 +115,46 @@ pub enum Visibility {
 pub struct Announced {
     pub event: Id,
     pub audience: Visibility,
-    pub sides: Vec<Id>,
+    pub attending: Vec<Id>,
+}
+
+impl Item {
+    /// Whether a reader of `audience` sees the item in the itinerary of those who attend it (a
+    /// reader who may read their delegation): what the reader may see, and what is shown to its
+    /// attendees.
+    pub fn in_itinerary(&self, audience: Visibility) -> bool {
+        self.visibility <= audience || self.visibility == Visibility::Attendees
+    }
 }
 
 impl Announced {
     /// The change of `items`, each with the participants whose members attend it.
     pub fn of<'a>(event: Id, items: impl IntoIterator<Item = (&'a Item, Vec<Id>)>) -> Announced {
-        let mut change = Announced { event, audience: Visibility::HostOnly, sides: Vec::new() };
-        for (item, sides) in items {
+        let mut change = Announced { event, audience: Visibility::HostOnly, attending: Vec::new() };
+        for (item, attending) in items {
             change.audience = change.audience.min(item.visibility);
             if item.visibility == Visibility::Attendees {
-                change.sides.extend(sides);
+                change.attending.extend(attending);
             }
         }
-        change.sides.sort_unstable();
-        change.sides.dedup();
+        change.attending.sort_unstable();
+        change.attending.dedup();
         change
+    }
+
+    /// The same change told to every participant rather than to those attending: for a notice
+    /// that cannot carry them all (PostgreSQL's 8-kB payload). Readers learn no more than that
+    /// the programme changed, and fetch what they may see.
+    pub fn widened(self) -> Announced {
+        let audience = if self.audience == Visibility::Attendees { Visibility::Participants } else { self.audience };
+        Announced { audience, attending: Vec::new(), ..self }
     }
 
     /// Whether a reader who sees the programme as `audience` and reads the itineraries of `own`
     /// participants may see something of what changed.
     pub fn heard_by(&self, audience: Visibility, own: &[Id]) -> bool {
         self.audience <= audience
-            || (self.audience == Visibility::Attendees && self.sides.iter().any(|s| own.contains(s)))
+            || (self.audience == Visibility::Attendees && self.attending.iter().any(|p| own.contains(p)))
     }
 }
 
@@ -708,6 +725,10 @@ mod tests {
         assert!(published.heard_by(Visibility::Public, &[]));
         let briefing = Announced::of(event, [(&shown(Visibility::HostOnly), vec![kz])]);
         assert!(!briefing.heard_by(Visibility::Participants, &[kz]), "host-only stays the host's");
+        // Widened, for a notice too small to name those attending: every participant, still not the public.
+        let widened = confirmed.widened();
+        assert!(widened.heard_by(Visibility::Participants, &[ru]) && !widened.heard_by(Visibility::Public, &[]));
+        assert!(!briefing.widened().heard_by(Visibility::Participants, &[]), "host-only stays host-only");
     }
 
     #[test]

@@ -88,16 +88,17 @@ pub fn document(d: &DocumentPdf) -> Result<Vec<u8>, PdfError> {
             .chain(d.sha256.as_deref()),
     )?;
     let mut shown = d.clone();
-    for text in [&mut shown.title, &mut shown.body]
-        .into_iter()
-        .chain(shown.paragraphs.iter_mut())
-        .chain(shown.notes.iter_mut())
-        .chain(shown.signature_block.iter_mut().flat_map(|line| {
-            std::iter::once(&mut line.heading)
-                .chain([&mut line.signer, &mut line.position, &mut line.signed].into_iter().filter_map(Option::as_mut))
-        }))
-    {
-        *text = breakable(text);
+    // The text's own lines are a page wide: only what no word is as long as (a pasted address,
+    // an identifier) is broken there, so that copying or searching the text finds its words whole.
+    for text in [&mut shown.title, &mut shown.body].into_iter().chain(&mut shown.paragraphs).chain(&mut shown.notes) {
+        *text = breakable(text, UNBROKEN_LINE);
+    }
+    for line in &mut shown.signature_block {
+        for text in std::iter::once(&mut line.heading)
+            .chain([&mut line.signer, &mut line.position, &mut line.signed].into_iter().filter_map(Option::as_mut))
+        {
+            *text = breakable(text, UNBROKEN_COLUMN);
+        }
     }
     let mut document = Document::new(include_str!("templates/document.typ"), to_json(&shown));
     if let Some(watermark) = d.watermark.as_deref() {
@@ -106,20 +107,23 @@ pub fn document(d: &DocumentPdf) -> Result<Vec<u8>, PdfError> {
     document.render()
 }
 
-/// The longest run of letters without a space that is printed as it comes; a longer one (a name
-/// typed without spaces, a pasted address) may break after any [`UNBROKEN`] of its characters.
-/// Typst breaks lines only between words or by hyphenation, and would run such a run off the page.
-const UNBROKEN: usize = 24;
+/// The longest run of characters without a space printed as it comes in the signature block's
+/// half-page columns; a longer one (a name typed without spaces) may break after as many. Typst
+/// breaks lines only between words or by hyphenation, and would run such a run off the page.
+const UNBROKEN_COLUMN: usize = 24;
 
-/// `text` with a zero-width space after every [`UNBROKEN`] characters of each run longer than
+/// The same for the text's page-wide lines: longer than any word of its languages.
+const UNBROKEN_LINE: usize = 48;
+
+/// `text` with a zero-width space after every `longest` characters of each run longer than
 /// that: a place to break the line that prints nothing.
-fn breakable(text: &str) -> String {
+fn breakable(text: &str, longest: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = 0;
     for c in text.chars() {
         if c.is_whitespace() {
             run = 0;
-        } else if run == UNBROKEN {
+        } else if run == longest {
             out.push('\u{200B}');
             run = 0;
         }

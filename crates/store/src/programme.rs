@@ -153,8 +153,14 @@ const CHANNEL: &str = "concord_programme";
 /// the notice to every listening node when the transaction commits, and never if it rolls back. On
 /// SQLite there is one node, which learns of its own changes directly.
 pub async fn announce(tx: &mut Tx, change: &Announced) -> Result<()> {
+    // Well under NOTIFY's 8,000 bytes: a change of many meetings (the host confirming a week of
+    // bilaterals) names too many participants to carry.
+    const MOST: usize = 4_000;
     if let crate::db::Target::Postgres(c) = tx.target() {
-        let payload = serde_json::to_string(change).expect("a change is plain data");
+        let mut payload = serde_json::to_string(change).expect("a change is plain data");
+        if payload.len() > MOST {
+            payload = serde_json::to_string(&change.clone().widened()).expect("a change is plain data");
+        }
         sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(c).await?;
     }
     Ok(())

@@ -223,7 +223,8 @@ month-10 = October
 month-11 = November
 month-12 = December
 date-long = { $day } { $month } { $year }
-# The day something was done on, as a sentence says it («… 2025 жылғы 11 сәуірде жасалды»).
+# The month of a day something was done on, as a sentence says it: Kazakh puts it in the locative
+# («… 2025 жылғы 11 сәуірде жасалды»); English and Russian write it as in a date.
 month-on-1 = { month-1 }
 month-on-2 = { month-2 }
 month-on-3 = { month-3 }
@@ -752,6 +753,7 @@ document-pdf-behind = Version { $number } · the latest version, { $latest }, is
 document-pdf-draft = DRAFT
 document-pdf-done = Done at { $place } on { $date } in one original in Russian.
 document-pdf-signed-elsewhere = Signed at { $place } on { $date }
+document-pdf-signed-on = Signed on { $date }
 document-pdf-special-opinion = Special opinion: { $member }.
 document-pdf-reservation = Reservation: { $member }.
 document-pdf-mark-joins_with_special_opinion = (with a special opinion)

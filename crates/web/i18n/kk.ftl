@@ -223,7 +223,8 @@ month-10 = қазан
 month-11 = қараша
 month-12 = желтоқсан
 date-long = { $year } жылғы { $day } { $month }
-# The day something was done on, as a sentence says it («… 2025 жылғы 11 сәуірде жасалды»).
+# The month of a day something was done on, as a sentence says it: Kazakh puts it in the locative
+# («… 2025 жылғы 11 сәуірде жасалды»); English and Russian write it as in a date.
 month-on-1 = қаңтарда
 month-on-2 = ақпанда
 month-on-3 = наурызда
@@ -532,8 +533,8 @@ bilaterals-confirm-column = Растау
 bilaterals-sides = Тараптар
 bilaterals-windows = Ыңғайлы уақыт
 bilaterals-windows-by = ұсынған: { $side }
-bilaterals-replaced = орнына ({ $side } ұсынған):
-bilaterals-replaced-any-time = іс-шараның кез келген уақытының орнына ({ $side } ұсынған)
+bilaterals-replaced = { $side } ұсынған уақыттың орнына:
+bilaterals-replaced-any-time = { $side } ұсынған іс-шараның кез келген уақытының орнына
 bilaterals-any-time = Іс-шараның кез келген уақытында
 bilaterals-status = Күйі
 bilaterals-outcome = Кесте
@@ -740,6 +741,7 @@ document-pdf-behind = { $number }-редакция · соңғы { $latest }-р�
 document-pdf-draft = ЖОБА
 document-pdf-done = { $place } қаласында { $date } орыс тілінде бір түпнұсқа данада жасалды.
 document-pdf-signed-elsewhere = { $place } қаласында { $date } қол қойылды
+document-pdf-signed-on = { $date } қол қойылды
 document-pdf-special-opinion = Ерекше пікір: { $member }.
 document-pdf-reservation = Ескертпе: { $member }.
 document-pdf-mark-joins_with_special_opinion = (ерекше пікірмен)

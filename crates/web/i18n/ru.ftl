@@ -223,7 +223,8 @@ month-10 = октября
 month-11 = ноября
 month-12 = декабря
 date-long = { $day } { $month } { $year } г.
-# The day something was done on, as a sentence says it («… 2025 жылғы 11 сәуірде жасалды»).
+# The month of a day something was done on, as a sentence says it: Kazakh puts it in the locative
+# («… 2025 жылғы 11 сәуірде жасалды»); English and Russian write it as in a date.
 month-on-1 = { month-1 }
 month-on-2 = { month-2 }
 month-on-3 = { month-3 }
@@ -755,6 +756,7 @@ document-pdf-behind = Редакция { $number } · последняя ред�
 document-pdf-draft = ПРОЕКТ
 document-pdf-done = Совершено в городе { $place } { $date } в одном подлинном экземпляре на русском языке.
 document-pdf-signed-elsewhere = Подписано в городе { $place } { $date }
+document-pdf-signed-on = Подписано { $date }
 document-pdf-special-opinion = Особое мнение: { $member }.
 document-pdf-reservation = Оговорка: { $member }.
 document-pdf-mark-joins_with_special_opinion = (с особым мнением)

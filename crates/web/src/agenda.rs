@@ -168,9 +168,7 @@ impl Sitting {
             ),
             None => None,
         };
-        if forwarded_to == Some(self.meeting.meeting.body_id) {
-            return Err(AppError::field("forwarded_to", "own-body"));
-        }
+        let forwarded_to = domain::bodies::forwarded_to(forwarded_to, self.meeting.meeting.body_id)?;
         Ok(AgendaItem {
             id,
             meeting_id: self.meeting.meeting.id,

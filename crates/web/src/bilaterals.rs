@@ -747,14 +747,14 @@ async fn api_request(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    JsonBody(mut body): JsonBody<serde_json::Map<String, Value>>,
+    JsonBody(mut body): JsonBody<crate::input::Object>,
 ) -> Result<Response, AppError> {
-    let from = match body.remove("from") {
+    let from = match body.0.remove("from") {
         None | Some(Value::Null) => None,
         Some(Value::String(code)) => Some(code),
         Some(_) => return Err(AppError::field("from", "invalid-value")),
     };
-    let input: RequestInput = crate::input::parse_value(Value::Object(body))?;
+    let input: RequestInput = body.read()?;
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let request = create(&state, &ctx, &s, from.as_deref(), input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
@@ -795,7 +795,7 @@ async fn api_schedule(
     let settings: Settings = if body.is_empty() {
         s.settings
     } else {
-        let given = crate::input::parse_object(&body)?;
+        let crate::input::Object(given) = crate::input::parse_json(&body)?;
         let mut settings = json!(s.settings);
         for (name, value) in given {
             settings[name] = value;

@@ -189,20 +189,18 @@ impl Dossier {
         })
     }
 
-    /// For a member that signed elsewhere or on another day than the text was done (ad
-    /// referendum, after the meeting), where and when, in words: «Подписано в городе Минск 20
-    /// апреля 2025 г.». The line above the signatures names the meeting's place and day for all.
+    /// For a member that signed elsewhere or on another day than the text was done, where and
+    /// when, in words ([`decisions::signed_elsewhere`]): «Подписано в городе Минск 20 апреля 2025
+    /// г.». The line above the signatures names the meeting's place and day for all.
     fn signed_elsewhere(&self, state: &AppState, line: &decisions::BlockLine, lang: &str) -> Option<String> {
         let (place, date) = self.done(lang)?;
-        let there = line.place.as_deref()?.trim();
+        let city = self.meeting.as_ref().map(|m| m.city.clone()).unwrap_or_default();
         let zone = jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-        let day = line.signed_at?.to_zoned_datetime(zone).date();
-        let cities = self.meeting.iter().flat_map(|m| m.city.0.values());
-        let here =
-            there.is_empty() || cities.into_iter().any(|city| city.trim().to_lowercase() == there.to_lowercase());
-        let there = if there.is_empty() { place } else { there.to_string() };
-        (!here || day != date)
-            .then(|| state.i18n.t(lang, "document-pdf-signed-elsewhere", &done_at(state, lang, there, day)))
+        let (there, day) = decisions::signed_elsewhere(line, &city, date, &zone)?;
+        let there = if there.is_empty() { place } else { there };
+        // Without a place on record or a meeting's city, the day alone.
+        let key = if there.is_empty() { "document-pdf-signed-on" } else { "document-pdf-signed-elsewhere" };
+        Some(state.i18n.t(lang, key, &done_at(state, lang, there, day)))
     }
 
     fn version(&self, number: u32, lang: &str) -> Option<&Version> {
@@ -1139,9 +1137,7 @@ async fn decide(
         ),
         None => None,
     };
-    if forwarded_to == Some(d.body.id) {
-        return Err(AppError::field("forwarded_to", "own-body"));
-    }
+    let forwarded_to = domain::bodies::forwarded_to(forwarded_to, d.body.id)?;
     let outcome = d.outcome();
     let after = match input.action {
         DecisionAction::Withdraw => Document { status: DocumentStatus::Withdrawn, ..d.doc.clone() },

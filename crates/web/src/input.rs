@@ -44,28 +44,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let JsonBody(Fields(mut body)) = JsonBody::<Fields>::from_request(req, state).await?;
-        let version = match body.remove("version") {
+        let JsonBody(mut body) = JsonBody::<Object>::from_request(req, state).await?;
+        let version = match body.0.remove("version") {
             None => return Err(AppError::field("version", "required")),
             Some(v) => v.as_i64().ok_or_else(|| {
                 AppError::field("version", if v.is_number() { "beyond-limits" } else { "invalid-value" })
             })?,
         };
-        let fields = parse_value(serde_json::Value::Object(body.into_iter().collect()))?;
+        let fields = body.read()?;
         Ok(Versioned { version, fields })
     }
 }
 
-/// A JSON object whose fields are each given once ([`domain::text::unique_keys`]).
+/// A JSON object whose fields are each given once ([`domain::text::unique_keys`]), for a handler
+/// that takes some out or completes it before reading the rest.
 #[derive(serde::Deserialize)]
 #[serde(transparent)]
-struct Fields(#[serde(deserialize_with = "domain::text::unique_keys")] BTreeMap<String, serde_json::Value>);
+pub struct Object(#[serde(deserialize_with = "domain::text::unique_keys")] pub BTreeMap<String, serde_json::Value>);
 
-/// A JSON body read as an object, its fields each given once, for a handler that takes some out
-/// or completes it before reading the rest.
-pub fn parse_object(bytes: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
-    let Fields(fields) = parse_json(bytes)?;
-    Ok(fields.into_iter().collect())
+impl Object {
+    /// The rest, once fields are taken out, as `T`.
+    pub fn read<T: DeserializeOwned>(self) -> Result<T, AppError> {
+        parse_value(serde_json::Value::Object(self.0.into_iter().collect()))
+    }
 }
 
 pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
@@ -125,8 +126,9 @@ fn value_error(message: &str) -> &'static str {
         "required"
     } else if message.starts_with("duplicate field") {
         "repeated"
-    } else if message.ends_with("expected a text by language") {
-        // A multilingual text given as a plain string ([`domain::text::unique_keys`]).
+    } else if message.contains("expected a text by language") {
+        // A multilingual text given as a plain string ([`domain::text::unique_keys`]); read from
+        // the body's bytes, the parser adds where ("… at line 1 column 40").
         "by-language"
     } else if message.starts_with("unknown variant") {
         "invalid-choice"

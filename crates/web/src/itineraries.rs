@@ -44,11 +44,7 @@ pub(crate) type ItineraryPages =
 /// The items someone of `people` attends, among those `audience` may see or shown to those who
 /// attend them (the reader may read `people`'s delegation).
 fn attended<'a>(p: &'a Programme, people: &BTreeSet<Id>, audience: Visibility) -> Vec<&'a Item> {
-    p.items
-        .iter()
-        .filter(|i| i.visibility <= audience || i.visibility == Visibility::Attendees)
-        .filter(|i| !p.attendance(i).is_disjoint(people))
-        .collect()
+    p.items.iter().filter(|i| i.in_itinerary(audience)).filter(|i| !p.attendance(i).is_disjoint(people)).collect()
 }
 
 fn legs_json(state: &AppState, p: &Programme, items: &[&Item], journeys: Vec<Journey>, lang: &str) -> Vec<Value> {

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
 use domain::delegations::Member;
 use domain::events::{Event, EventFields, Venue};
-use domain::policy::{Action, authorize, programme_audience, programme_sides};
+use domain::policy::{Action, authorize, own_delegations, programme_audience};
 use domain::programme::{
     Announced, Attendees, Clash, Item, ItemFrame, ItemInput, ItemKind, PressAccess, Roster, Travel, Visibility,
     clashes, stay_of,
@@ -113,13 +113,13 @@ impl Programme {
 
     /// A change of `items` (as they were and as they are) as open pages are told of it.
     pub(crate) fn announced<'a>(&self, items: impl IntoIterator<Item = &'a Item>) -> Announced {
-        let sides = |item: &Item| -> Vec<Id> {
+        let attending = |item: &Item| -> Vec<Id> {
             let people = self.attendance(item);
             let delegations: BTreeSet<Id> =
                 self.members.iter().filter(|(_, m)| people.contains(&m.id)).map(|(_, m)| m.delegation_id).collect();
             self.delegations.iter().filter(|(d, _)| delegations.contains(d)).map(|(_, x)| x.id).collect()
         };
-        Announced::of(self.event.id, items.into_iter().map(|item| (item, sides(item))))
+        Announced::of(self.event.id, items.into_iter().map(|item| (item, attending(item))))
     }
 
     pub(crate) fn visible<'a>(&'a self, ctx: &Ctx) -> impl Iterator<Item = &'a Item> {
@@ -786,7 +786,7 @@ async fn live(
     let p = Programme::current(&state, &slug).await?;
     let (event, audience) = (p.event.id, p.audience(&ctx));
     let invited: Vec<Id> = p.delegations.iter().map(|(_, x)| x.id).collect();
-    let own: Arc<[Id]> = programme_sides(&ctx.actor, event, &invited).into();
+    let own: Arc<[Id]> = own_delegations(&ctx.actor, event, &invited).into();
     let changes = state.live.subscribe(&state.store);
     let closing = state.live.closing();
     let stream = futures_util::stream::unfold((changes, closing), move |(mut changes, mut closing)| {

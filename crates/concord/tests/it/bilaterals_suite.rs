@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, events, next_event};
 
 const BILATERALS: &str = "/api/v1/events/almaty-2025/bilaterals";
 
@@ -96,8 +96,15 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
 
     let page = app.get(&host, "/events/almaty-2025/bilaterals").await;
     assert!(page.body.contains("Kazakhstan – Tajikistan") && page.body.contains(time), "the grid shows it");
+    // Open pages hear of the confirmation where their reader may see the meeting: a side's, not
+    // another delegation's.
+    let live = "/events/almaty-2025/programme/live";
+    let ru = app.login("delegation-ru", DEMO_PASSWORD).await;
+    let (mut tj_hears, mut ru_hears) = (events(&app.router, &tj, live).await, events(&app.router, &ru, live).await);
     let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert!(next_event(&mut tj_hears, "event: changed").await, "a side's page hears of it");
+    assert!(!next_event(&mut ru_hears, "event: changed").await, "another delegation's does not");
     let mut item = confirmed.json()["items"][0].clone();
     // Named again (the form sent twice): it stays confirmed once, and nothing else is confirmed.
     let twice = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
@@ -122,7 +129,6 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     }
     // It is the two sides' business, as its request was: another delegation does not see it in the
     // programme; the sides' private calendar feeds carry it.
-    let ru = app.login("delegation-ru", DEMO_PASSWORD).await;
     for path in ["/api/v1/events/almaty-2025/programme", "/events/almaty-2025/programme"] {
         let programme = app.get(&ru, path).await;
         assert_eq!(programme.status, StatusCode::OK);
@@ -856,6 +862,13 @@ async fn a_counter_proposal_shows_the_windows_it_replaced_and_whose_they_were() 
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
     let window = json!([{ "starts": "2025-04-11T10:00", "ends": "2025-04-11T13:00" }]);
+    // A field given twice is refused, not the last one taken.
+    let twice = r#"{ "with": ["TJ"], "duration": 30, "duration": 60 }"#;
+    let refused = app.request(&kz, "POST", BILATERALS, Some("application/json"), twice).await;
+    assert_eq!(
+        (refused.status, &refused.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("duration"))
+    );
     let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 30, "windows": window })).await;
     let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
     assert!(asked.json()["request"]["replaced"].is_null(), "{}", asked.body);
@@ -882,7 +895,7 @@ async fn a_counter_proposal_shows_the_windows_it_replaced_and_whose_they_were() 
     let shown: Vec<&str> =
         request["windows"].as_array().unwrap().iter().map(|w| w["shown"].as_str().unwrap()).collect();
     assert_eq!(shown, ["10.04 09:00–10:00", "11.04 14:00–15:00"]);
-    assert_eq!((&request["windows_by"]["side"], &request["replaced"]["by"]), (&json!("KZ"), &json!("TJ")));
+    assert_eq!((&request["windows_by"], &request["replaced"]["by"]), (&Value::Null, &json!("TJ")), "its own again");
     // Windows proposed instead of any time say so in a sentence.
     let anytime = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["KG"], "duration": 30 })).await;
     let anytime = anytime.json()["request"]["id"].as_str().unwrap().to_string();

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, events, next_event};
 
 const PROGRAMME: &str = "/api/v1/events/almaty-2025/programme";
 
@@ -217,29 +217,6 @@ async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
     assert_eq!(outside.json()["error"]["field"], "starts");
 }
 
-/// Reads server-sent events from a response body until `wanted` arrives or a second passes.
-async fn next_event(body: &mut axum::body::BodyDataStream, wanted: &str) -> bool {
-    use futures_util::StreamExt;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
-    let mut seen = String::new();
-    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, body.next()).await {
-        seen.push_str(&String::from_utf8_lossy(&chunk));
-        if seen.contains(wanted) {
-            return true;
-        }
-    }
-    false
-}
-
-async fn stream(router: &axum::Router, path: &str) -> axum::body::BodyDataStream {
-    use tower::ServiceExt;
-    let request =
-        axum::http::Request::get(path).header("host", "concord.test").body(axum::body::Body::empty()).unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.headers()["content-type"], "text/event-stream");
-    response.into_body().into_data_stream()
-}
-
 async fn move_photo(app: &TestApp) {
     move_item(app, "Family photo").await;
 }
@@ -255,7 +232,7 @@ async fn move_item(app: &TestApp, title: &str) {
 #[tokio::test]
 async fn an_open_page_hears_nothing_of_a_change_to_what_its_reader_may_not_see() {
     let app = TestApp::new().await;
-    let mut events = stream(&app.router, "/events/almaty-2025/programme/live").await;
+    let mut events = events(&app.router, &Session::default(), "/events/almaty-2025/programme/live").await;
     move_item(&app, "Security briefing for the host's staff").await;
     assert!(!next_event(&mut events, "event: changed").await, "not even that the host's own item moved");
     move_photo(&app).await;
@@ -265,7 +242,7 @@ async fn an_open_page_hears_nothing_of_a_change_to_what_its_reader_may_not_see()
 #[tokio::test]
 async fn an_open_programme_hears_of_a_change_within_a_second() {
     let app = TestApp::new().await;
-    let mut events = stream(&app.router, "/events/almaty-2025/programme/live").await;
+    let mut events = events(&app.router, &Session::default(), "/events/almaty-2025/programme/live").await;
     move_photo(&app).await;
     assert!(next_event(&mut events, "event: changed").await, "the change reached the open page");
 }
@@ -286,7 +263,7 @@ async fn a_change_on_one_node_reaches_a_page_open_on_another() {
         },
     ));
     let app = TestApp::with(db, true).await;
-    let mut events = stream(&other, "/events/almaty-2025/programme/live").await;
+    let mut events = events(&other, &Session::default(), "/events/almaty-2025/programme/live").await;
     // The other node starts listening with its first subscriber.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     move_photo(&app).await;

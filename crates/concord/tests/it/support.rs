@@ -269,3 +269,28 @@ pub async fn get_bytes(app: &TestApp, session: &Session, path: &str) -> (StatusC
     let status = response.status();
     (status, http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes().to_vec())
 }
+
+/// An open stream of server-sent events at `path`, read as `session`.
+pub async fn events(router: &Router, session: &Session, path: &str) -> axum::body::BodyDataStream {
+    let mut request = Request::get(path).header(header::HOST, "concord.test");
+    if let Some(cookie) = &session.cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    response.into_body().into_data_stream()
+}
+
+/// Reads server-sent events from a stream until `wanted` arrives or a second passes.
+pub async fn next_event(body: &mut axum::body::BodyDataStream, wanted: &str) -> bool {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    let mut seen = String::new();
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, body.next()).await {
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if seen.contains(wanted) {
+            return true;
+        }
+    }
+    false
+}
