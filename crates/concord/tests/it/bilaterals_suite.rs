@@ -204,6 +204,24 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert!(anew["id"].is_string() && anew["id"] != item["id"], "a new item: {}", confirmed.body);
     let all = requests(&app.get(&host, BILATERALS).await.json());
     assert_eq!(all.iter().find(|r| r["id"] == id.as_str()).unwrap()["status"], "confirmed");
+
+    // Confirmed meetings a build before this one made were shown to every participant: the
+    // migration keeps them to their sides, the cancelled one too (its request no longer names
+    // it), and leaves other items for participants as they are.
+    let store::Pool::Sqlite(pool) = app.db.store.pool() else { unreachable!("TestApp::new is SQLite") };
+    let as_before =
+        "UPDATE programme_items SET visibility = 'participants' WHERE kind = 'bilateral' AND visibility = 'attendees'";
+    sqlx::query(as_before).execute(pool).await.unwrap();
+    let migration = include_str!("../../../store/migrations/sqlite/0020_bilateral_attendees.sql");
+    sqlx::raw_sql(migration).execute(pool).await.unwrap();
+    let visibility = |id: &Value| {
+        let id: uuid::Uuid = id.as_str().unwrap().parse().unwrap();
+        sqlx::query_scalar::<_, String>("SELECT visibility FROM programme_items WHERE id = $1").bind(id).fetch_one(pool)
+    };
+    assert_eq!(visibility(&item["id"]).await.unwrap(), "attendees", "the cancelled one");
+    assert_eq!(visibility(&anew["id"]).await.unwrap(), "attendees", "the one confirmed now");
+    let lunch = "SELECT visibility FROM programme_items WHERE json_extract(title, '$.en') LIKE 'Official lunch%'";
+    assert_eq!(sqlx::query_scalar::<_, String>(lunch).fetch_one(pool).await.unwrap(), "participants");
 }
 
 /// Kazakhstan asks Tajikistan for 30 minutes, Tajikistan accepts, the host runs the scheduler:
