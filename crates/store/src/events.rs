@@ -152,6 +152,7 @@ struct MeetingRow {
     event_slug: String,
     event_city: Json<Text>,
     event_host: Id,
+    event_time_zone: String,
 }
 
 /// A meeting with what lists of meetings show of the event that holds it.
@@ -161,6 +162,8 @@ pub struct MeetingInEvent {
     pub event_slug: String,
     pub city: Text,
     pub host: Id,
+    /// The event's time zone, where the meeting's times are read.
+    pub time_zone: String,
 }
 
 impl TryFrom<MeetingRow> for MeetingInEvent {
@@ -183,16 +186,18 @@ impl TryFrom<MeetingRow> for MeetingInEvent {
             event_slug: r.event_slug,
             city: r.event_city.0,
             host: r.event_host,
+            time_zone: r.event_time_zone,
         })
     }
 }
 
-/// Meetings with their event's slug, city and host, then `$where`, in date order.
+/// Meetings with their event's slug, city, host and time zone, then `$where`, in date order.
 macro_rules! select_meetings {
     ($where:literal) => {
         concat!(
             "SELECT m.id, m.slug, m.event_id, m.body_id, m.number, m.title, m.cases, m.chair_id, m.formats, m.date, \
-             m.version, e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host \
+             m.version, e.slug AS event_slug, e.city AS event_city, e.host_id AS event_host, \
+             e.time_zone AS event_time_zone \
              FROM meetings m JOIN events e ON e.id = m.event_id WHERE ",
             $where,
             " ORDER BY m.date, m.slug"

@@ -519,13 +519,13 @@ struct Run {
     counted: Counts,
 }
 
-/// Makes programme items of the placed, accepted requests named (all of them if none is named),
-/// each where the host saw it placed if `seen` says.
+/// Makes programme items of the placed, accepted requests `chosen` (`None`: all of them), each
+/// where the host saw it placed if `seen` says.
 async fn confirm(
     state: &AppState,
     ctx: &Ctx,
     s: &Sideline,
-    chosen: &[Id],
+    chosen: Option<&[Id]>,
     seen: &HashMap<Id, SeenPlacement>,
 ) -> Result<Vec<Item>, AppError> {
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
@@ -533,11 +533,13 @@ async fn confirm(
     // scheduled again since the host read the page) would not be confirmed as the host saw it:
     // nothing is, and the host is told which. One confirmed already (the form sent twice) stays
     // as it is.
-    // What the caller saw is said of the requests it confirms: all of them when it names none.
-    if !chosen.is_empty() && seen.keys().any(|id| !chosen.contains(id)) {
+    // What the caller saw is said of the requests it confirms.
+    if let Some(chosen) = chosen
+        && seen.keys().any(|id| !chosen.contains(id))
+    {
         return Err(AppError::field("placed", "unknown"));
     }
-    let named: Vec<Id> = if chosen.is_empty() { seen.keys().copied().collect() } else { chosen.to_vec() };
+    let named: Vec<Id> = chosen.map_or_else(|| seen.keys().copied().collect(), <[Id]>::to_vec);
     let mut stale = Vec::new();
     for id in &named {
         let request = s.requests.iter().find(|r| r.id == *id).ok_or_else(|| AppError::field("requests", "unknown"))?;
@@ -557,7 +559,7 @@ async fn confirm(
     // item.
     s.p.hold(&mut tx).await?;
     let mut made = Vec::new();
-    for before in s.requests.iter().filter(|r| r.confirmable() && (chosen.is_empty() || chosen.contains(&r.id))) {
+    for before in s.requests.iter().filter(|r| r.confirmable() && chosen.is_none_or(|c| c.contains(&r.id))) {
         let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };
         let persons = sidelines.persons_of(before).map_err(|_| AppError::field("requests", "no-head"))?;
         let codes: Vec<&str> = before.sides.iter().map(|x| x.participant.as_str()).collect();
@@ -840,17 +842,18 @@ async fn api_confirm(
     JsonBody(input): JsonBody<ConfirmInput>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    match (input.all, input.requests.is_empty()) {
+    let chosen = match (input.all, input.requests.is_empty()) {
         (false, true) => return Err(AppError::field("requests", "required")),
         (true, false) => return Err(AppError::field("requests", "not-with-all")),
-        _ => {}
-    }
+        (true, true) => None,
+        (false, false) => Some(input.requests.as_slice()),
+    };
     let seen = input
         .placed
         .into_iter()
         .map(|p| (p.request, SeenPlacement { starts: p.starts, venue: p.venue, room: p.room }))
         .collect();
-    let items = confirm(&state, &ctx, &s, &input.requests, &seen).await?;
+    let items = confirm(&state, &ctx, &s, chosen, &seen).await?;
     Ok(Json(json!({ "items": items.iter().map(|i| s.p.item_json(i, ctx.lang)).collect::<Vec<_>>() })))
 }
 
@@ -998,7 +1001,7 @@ async fn confirm_form(
                 seen.insert(*id, SeenPlacement { starts, venue: venue.to_string(), room: room.to_string() });
             }
         }
-        confirm(&state, &ctx, &s, &chosen, &seen).await.map(|_| ())
+        confirm(&state, &ctx, &s, Some(&chosen), &seen).await.map(|_| ())
     }
     .await;
     after_form(&state, &ctx, &slug, &form, outcome).await

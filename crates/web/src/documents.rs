@@ -103,9 +103,6 @@ struct Dossier {
     amendments: Vec<Amendment>,
     stances: Vec<StanceRecord>,
     signatures: Vec<Signature>,
-    /// The time zone of its meeting's event, where signing times are read and checked; UTC for a
-    /// document of no meeting.
-    time_zone: String,
 }
 
 impl Dossier {
@@ -130,10 +127,6 @@ impl Dossier {
             .filter(|p| domain::bodies::status_on(&memberships, p.id, day).is_some_and(|s| s.takes_part()))
             .collect();
         let members = domain::precedence::order(&body.precedence, &taking_part).into_iter().cloned().collect();
-        let time_zone = match &meeting {
-            Some(m) => store::events::by_id(&state.store, m.meeting.event_id).await?.time_zone,
-            None => "UTC".to_string(),
-        };
         Ok(Dossier {
             versions: store::documents::versions(&state.store, id).await?,
             amendments: store::documents::amendments(&state.store, id).await?,
@@ -145,7 +138,6 @@ impl Dossier {
             meeting,
             members,
             participants,
-            time_zone,
         })
     }
 
@@ -176,6 +168,12 @@ impl Dossier {
         self.versions.iter().filter(|v| v.language == lang).max_by_key(|v| v.number)
     }
 
+    /// The time zone of its meeting's event, where signing times are read and checked; UTC for a
+    /// document of no meeting.
+    fn time_zone(&self) -> &str {
+        self.meeting.as_ref().map_or("UTC", |m| &m.time_zone)
+    }
+
     /// Where and on which day the adopted text was done, as the line above its signatures says:
     /// its meeting's city and day; without a meeting, no city and the day of its first signature.
     fn done(&self, lang: &str) -> Option<(String, jiff::civil::Date)> {
@@ -195,7 +193,7 @@ impl Dossier {
     fn signed_elsewhere(&self, state: &AppState, line: &decisions::BlockLine, lang: &str) -> Option<String> {
         let (place, date) = self.done(lang)?;
         let city = self.meeting.as_ref().map(|m| m.city.clone()).unwrap_or_default();
-        let zone = jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let zone = jiff::tz::TimeZone::get(self.time_zone()).unwrap_or(jiff::tz::TimeZone::UTC);
         let (there, day) = decisions::signed_elsewhere(line, &city, date, &zone)?;
         let there = if there.is_empty() { place } else { there };
         // Without a place on record or a meeting's city, the day alone.
@@ -1162,7 +1160,7 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         return Err(AppError::refused("only-adopted-signed"));
     }
     let not_before = match &d.meeting {
-        Some(m) => m.meeting.date.in_tz(&d.time_zone).ok().map(|day| day.timestamp()),
+        Some(m) => m.meeting.date.in_tz(d.time_zone()).ok().map(|day| day.timestamp()),
         None => None,
     };
     let languages: Vec<String> = d.versions.iter().map(|v| v.language.clone()).collect();
@@ -1430,7 +1428,7 @@ async fn signature_form(
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
         // The form's local time is the event's; without a meeting, UTC.
-        let signed_at = crate::input::local_instant(&form, "signed_at", &d.time_zone, "invalid-date-time")?;
+        let signed_at = crate::input::local_instant(&form, "signed_at", d.time_zone(), "invalid-date-time")?;
         // Name, position and place in each language the form offers: the signature block is
         // printed in each, and one entered only in the secretariat's language would show in that
         // language in the others' (a Russian original signed "Minister of Foreign Affairs").

@@ -198,28 +198,22 @@ pub struct Detail {
 /// The error in the reader's language.
 pub fn body(err: &AppError, i18n: &I18n, lang: &str) -> ErrorBody {
     let status_message = i18n.t(lang, &format!("error-status-{}", err.status().as_u16()), &[]);
+    // A body that could not be read at all: the status's message, and what was wrong with it.
+    let unread = |detail: Option<String>| ErrorBody {
+        code: err.code(),
+        message: status_message.clone(),
+        field: None,
+        details: detail.map(|message| Detail { field: None, row: None, column: None, message }).into_iter().collect(),
+    };
     match err {
+        AppError::MalformedJson { line, column } => {
+            let args = [("line", (*line).into()), ("column", (*column).into())];
+            unread(Some(i18n.t(lang, "error-malformed-json", &args)))
+        }
+        AppError::NotAnObject => unread(Some(i18n.t(lang, "error-json-not-object", &[]))),
+        AppError::NotJson => unread(None),
         // The parser's own words (English, with a line and column) are for whoever wrote the
         // request: a detail, not the message.
-        AppError::MalformedJson { .. } | AppError::NotAnObject | AppError::NotJson => {
-            let detail = match err {
-                AppError::MalformedJson { line, column } => {
-                    let args = [("line", (*line).into()), ("column", (*column).into())];
-                    Some(i18n.t(lang, "error-malformed-json", &args))
-                }
-                AppError::NotAnObject => Some(i18n.t(lang, "error-json-not-object", &[])),
-                _ => None,
-            };
-            ErrorBody {
-                code: err.code(),
-                message: status_message,
-                field: None,
-                details: detail
-                    .map(|message| Detail { field: None, row: None, column: None, message })
-                    .into_iter()
-                    .collect(),
-            }
-        }
         AppError::BadRequest { message, field, .. } => ErrorBody {
             code: err.code(),
             message: status_message,

@@ -107,8 +107,16 @@ impl Programme {
 
     /// The narrowest visibility the actor may see.
     pub(crate) fn audience(&self, ctx: &Ctx) -> Visibility {
-        let invited: Vec<Id> = self.delegations.iter().map(|(_, p)| p.id).collect();
-        programme_audience(&ctx.actor, self.event.id, &invited)
+        programme_audience(&ctx.actor, self.event.id, &self.invited())
+    }
+
+    /// The participants the reader speaks for here, whose itineraries are theirs to read.
+    pub(crate) fn own_delegations(&self, ctx: &Ctx) -> Vec<Id> {
+        own_delegations(&ctx.actor, self.event.id, &self.invited())
+    }
+
+    fn invited(&self) -> Vec<Id> {
+        self.delegations.iter().map(|(_, p)| p.id).collect()
     }
 
     /// A change of `items` (as they were and as they are) as open pages are told of it.
@@ -785,8 +793,7 @@ async fn live(
     authorize(&ctx.actor, Action::ReadPublic)?;
     let p = Programme::current(&state, &slug).await?;
     let (event, audience) = (p.event.id, p.audience(&ctx));
-    let invited: Vec<Id> = p.delegations.iter().map(|(_, x)| x.id).collect();
-    let own: Arc<[Id]> = own_delegations(&ctx.actor, event, &invited).into();
+    let own: Arc<[Id]> = p.own_delegations(&ctx).into();
     let changes = state.live.subscribe(&state.store);
     let closing = state.live.closing();
     let stream = futures_util::stream::unfold((changes, closing), move |(mut changes, mut closing)| {
