@@ -153,12 +153,17 @@ impl Announced {
     /// Whether a reader who sees the programme as `audience` and reads the itineraries of `own`
     /// participants may see something of what changed.
     pub fn heard_by(&self, audience: Visibility, own: &[Id]) -> bool {
-        self.audience <= audience
-            || (self.audience == Visibility::Attendees && self.attending.iter().any(|p| own.contains(p)))
+        self.audience.reaches(audience, own, &self.attending)
     }
 }
 
 impl Visibility {
+    /// Whether what is shown to `self` reaches a reader who sees the programme as `audience` and
+    /// reads the itineraries of `own` participants, when `attending` participants attend it.
+    pub fn reaches(self, audience: Visibility, own: &[Id], attending: &[Id]) -> bool {
+        self <= audience || (self == Visibility::Attendees && attending.iter().any(|p| own.contains(p)))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Public => "public",

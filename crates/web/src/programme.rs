@@ -63,6 +63,11 @@ pub(crate) struct Programme {
     /// The accredited members, with their participant's code.
     pub(crate) members: Vec<(String, Member)>,
     roster: Roster,
+    /// The participant of each accredited member, by member.
+    participant_of: HashMap<Id, Id>,
+    /// The participants attending each item shown to its attendees only, by item: read for
+    /// every delegation's view, so made once.
+    attended: HashMap<Id, Vec<Id>>,
     pub(crate) items: Vec<Item>,
 }
 
@@ -99,10 +104,28 @@ impl Programme {
         let items = store::programme::of_event(&state.store, event.id).await?;
         let feeds = store::programme::feeds_of_event(&state.store, event.id).await?;
         let by_id: HashMap<Id, &domain::participants::Participant> = participants.iter().map(|x| (x.id, x)).collect();
-        let delegations =
+        let delegations: Vec<(Id, domain::participants::Participant)> =
             delegations.iter().filter_map(|d| by_id.get(&d.participant_id).map(|x| (d.id, (*x).clone()))).collect();
         let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
-        Ok(Programme { event, tz, meetings, delegations, feeds, members, roster, items })
+        let participant_of = members
+            .iter()
+            .filter_map(|(_, m)| delegations.iter().find(|(d, _)| *d == m.delegation_id).map(|(_, x)| (m.id, x.id)))
+            .collect();
+        let mut p = Programme {
+            event,
+            tz,
+            meetings,
+            delegations,
+            feeds,
+            members,
+            roster,
+            participant_of,
+            attended: HashMap::new(),
+            items,
+        };
+        p.attended =
+            p.items.iter().filter(|i| i.visibility == Visibility::Attendees).map(|i| (i.id, p.attending(i))).collect();
+        Ok(p)
     }
 
     /// The narrowest visibility the actor may see.
@@ -121,18 +144,33 @@ impl Programme {
 
     /// A change of `items` (as they were and as they are) as open pages are told of it.
     pub(crate) fn announced<'a>(&self, items: impl IntoIterator<Item = &'a Item>) -> Announced {
-        let attending = |item: &Item| -> Vec<Id> {
-            let people = self.attendance(item);
-            let delegations: BTreeSet<Id> =
-                self.members.iter().filter(|(_, m)| people.contains(&m.id)).map(|(_, m)| m.delegation_id).collect();
-            self.delegations.iter().filter(|(d, _)| delegations.contains(d)).map(|(_, x)| x.id).collect()
-        };
-        Announced::of(self.event.id, items.into_iter().map(|item| (item, attending(item))))
+        Announced::of(self.event.id, items.into_iter().map(|item| (item, self.attending(item))))
     }
 
+    /// The participants whose members attend `item`.
+    fn attending(&self, item: &Item) -> Vec<Id> {
+        let attending: BTreeSet<Id> =
+            self.attendance(item).iter().filter_map(|m| self.participant_of.get(m).copied()).collect();
+        attending.into_iter().collect()
+    }
+
+    /// The items the reader may see: those of its audience, and those shown to their attendees
+    /// where the reader's own delegation attends (a side's confirmed bilateral).
     pub(crate) fn visible<'a>(&'a self, ctx: &Ctx) -> impl Iterator<Item = &'a Item> {
-        let audience = self.audience(ctx);
-        self.items.iter().filter(move |i| i.visibility <= audience)
+        let (audience, own) = (self.audience(ctx), self.own_delegations(ctx));
+        self.items.iter().filter(move |i| {
+            let attending = self.attended.get(&i.id).map_or(&[][..], Vec::as_slice);
+            i.visibility.reaches(audience, &own, attending)
+        })
+    }
+
+    /// What a rendering of the programme for the reader depends on besides its audience: its own
+    /// delegations that attend an item shown to attendees only. Most readers share the empty list,
+    /// and so one rendering.
+    fn attended_by_own(&self, ctx: &Ctx) -> Vec<Id> {
+        let own = self.own_delegations(ctx);
+        let attended: BTreeSet<Id> = self.attended.values().flatten().filter(|p| own.contains(p)).copied().collect();
+        attended.into_iter().collect()
     }
 
     fn item(&self, id: Id) -> Result<&Item, AppError> {
@@ -288,7 +326,7 @@ async fn show(
     let days = if may_edit {
         days_html(state, ctx, &p, day, true)?
     } else {
-        let key = (slug.to_string(), day, p.audience(ctx), ctx.lang);
+        let key = (slug.to_string(), day, p.audience(ctx), p.attended_by_own(ctx), ctx.lang);
         let kept = state.pages.current(&state.store, key, false, || async { days_html(state, ctx, &p, day, false) });
         kept.await?.as_ref().clone()
     };
@@ -317,8 +355,10 @@ fn travel_pairs(p: &Programme, lang: &str) -> Vec<Value> {
     pairs
 }
 
-/// Rendered programmes kept between requests, by event, day, audience and language.
-pub(crate) type ProgrammePages = Snapshots<(String, Option<jiff::civil::Date>, Visibility, &'static str), String>;
+/// Rendered programmes kept between requests, by event, day, audience, the reader's own
+/// delegations attending items shown to attendees only, and language.
+pub(crate) type ProgrammePages =
+    Snapshots<(String, Option<jiff::civil::Date>, Visibility, Vec<Id>, &'static str), String>;
 
 /// The programme (one day of it, if `day` is given) as the reader may see it, rendered.
 fn days_html(
