@@ -754,7 +754,8 @@ on_both_engines!(a_word_is_found_in_any_of_its_forms_and_keys_made_by_other_rule
     create(&store, document(&w, "CFM/13", Classification::Public, vec![]), &[text]).await;
     let other = "The Council adopted a decision on cultural cooperation.";
     create(&store, document(&w, "CFM/14", Classification::Public, vec![]), &[other]).await;
-    let kazakh = "Шекара қауіпсіздігі саласындағы ынтымақтастық туралы келісімнің жобасы Қазақстанда қаралды.";
+    let kazakh = "Шекара қауіпсіздігі саласындағы ынтымақтастық туралы келісімнің жобасы мен іс-шаралар \
+        бағдарламасы Қазақстанда қаралды.";
     create(&store, document(&w, "CFM/17", Classification::Public, vec![]), &[kazakh]).await;
     let found = |q: &'static str| public_search(&store, q);
     let (numbers, excerpt) = found("решение безопасность").await;
@@ -766,6 +767,7 @@ on_both_engines!(a_word_is_found_in_any_of_its_forms_and_keys_made_by_other_rule
     assert_eq!(numbers, ["CFM/17"], "Kazakh words too");
     assert!(excerpt.contains("ынтымақтастық туралы келісімнің"), "{excerpt}");
     assert_eq!(found("Қазақстанның").await.0, ["CFM/17"]);
+    assert_eq!(found("бағдарлама").await.0, ["CFM/17"], "a word and its possessive after a vowel, «-сы»");
     assert_eq!(found("безопасность cooperation").await.0, Vec::<String>::new(), "every word is required");
     assert_eq!(found("безопа\u{301}сности").await.0, ["CFM/13"], "a word with a stress mark is one word");
     assert_eq!(found("безопасность \u{345}").await.0, ["CFM/13"], "marks alone are no word");
