@@ -119,13 +119,19 @@ pub enum Why {
 }
 
 impl Why {
-    /// The reason as a reader may see it: the meetings a request must follow are the requesting
-    /// side's own, so only those the reader `sees` (by id) are named to it.
+    /// The reason as a reader may see it, naming no meeting the reader does not `see` (by id):
+    /// the meetings a request must follow are the requesting side's own, so those the reader sees
+    /// are named; the meetings it lost its places to may be anyone's, so they are named only when
+    /// the reader sees them all, and otherwise none is (a partial list would read as the whole).
     pub fn as_seen(&self, sees: impl Fn(&str) -> bool) -> Why {
+        use schedule::Reason::{LostTo, Precedence};
         match self {
-            Why::Scheduler { reason: schedule::Reason::Precedence { requests } } => {
+            Why::Scheduler { reason: Precedence { requests } } => {
                 let requests = requests.iter().filter(|r| sees(r)).cloned().collect();
-                Why::Scheduler { reason: schedule::Reason::Precedence { requests } }
+                Why::Scheduler { reason: Precedence { requests } }
+            }
+            Why::Scheduler { reason: LostTo { requests } } if !requests.iter().all(|r| sees(r)) => {
+                Why::Scheduler { reason: LostTo { requests: Vec::new() } }
             }
             other => other.clone(),
         }
@@ -277,6 +283,11 @@ impl Request {
         }
         for side in self.sides.iter_mut().filter(|s| s.participant == participant) {
             side.answer = answer;
+        }
+        // A declined meeting is not to be held: what the last run proposed for it goes, as when
+        // the request is withdrawn, so that no grid or count shows it placed.
+        if answer == Answer::Declined {
+            self.outcome = None;
         }
         Ok(self)
     }
@@ -510,16 +521,15 @@ impl RequestInput {
     pub fn validate(self, frame: &RequestFrame, requester: &str) -> Result<Request, Invalid> {
         let mut c = Checker::new();
         // A form sends an empty choice as an empty value: nobody chosen, not an unknown delegation.
-        let mut with =
+        let with =
             self.with.iter().map(|w| w.trim().to_ascii_uppercase()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
-        with.dedup();
         let unique: BTreeSet<&String> = with.iter().collect();
         if with.is_empty() {
             c.fail("with", "required");
         } else if with.iter().any(|w| w == requester) {
             c.fail("with", "own-delegation");
         } else if unique.len() != with.len() {
-            c.fail("with", "duplicate");
+            c.fail("with", "delegation-twice");
         } else if with.iter().any(|w| !frame.delegations.contains(w)) {
             c.fail("with", "unknown");
         }
@@ -698,7 +708,16 @@ impl Sidelines<'_> {
             .filter_map(|r| self.held(r))
             .filter_map(|i| Some(room_id(i.venue.as_deref()?, i.room.as_deref()?)))
             .collect();
-        let confirmed: BTreeSet<Id> = self.requests.iter().filter_map(|r| r.item).collect();
+        // The hours bound where the scheduler places meetings, not where confirmed ones stay: a
+        // confirmed meeting the host moved outside them (a working dinner) is kept as any other
+        // item of the programme, busy time for its persons and its room, rather than as a fixed
+        // request no day could hold.
+        let within_hours = |item: &Item| {
+            let span = schedule::Span::new(minute(item.starts), minute(item.ends));
+            days.iter().any(|d| d.span().contains(&span))
+        };
+        let fixed_within_hours = |request: &Request| self.held(request).filter(|item| within_hours(item));
+        let confirmed: BTreeSet<Id> = self.requests.iter().filter_map(fixed_within_hours).map(|i| i.id).collect();
         // A room the programme uses for anything else is not free for bilaterals meanwhile (the
         // confirmed ones are the fixed requests themselves).
         let mut taken: BTreeMap<String, Vec<schedule::Span>> = BTreeMap::new();
@@ -747,7 +766,10 @@ impl Sidelines<'_> {
         let instance_days = days.clone();
         let in_hours = |w: &schedule::Span| instance_days.iter().any(|d| d.span().overlaps(w));
         for request in self.requests {
-            let fixed = self.held(request);
+            if self.held(request).is_some_and(|item| !confirmed.contains(&item.id)) {
+                continue;
+            }
+            let fixed = fixed_within_hours(request);
             if request.status() != Status::Accepted && fixed.is_none() {
                 continue;
             }
@@ -1075,7 +1097,9 @@ mod tests {
             ]
         );
         assert_eq!(codes(ask(&["KZ"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "own-delegation");
-        assert_eq!(codes(ask(&["RU", "TJ", "RU"], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "duplicate");
+        for twice in [&["RU", "TJ", "RU"][..], &["RU", "RU"]] {
+            assert_eq!(codes(ask(twice, Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1, "delegation-twice");
+        }
         assert_eq!(
             codes(ask(&[" "], Vec::new()).validate(&frame, "KZ").unwrap_err())[0].1,
             "required",
@@ -1124,6 +1148,10 @@ mod tests {
         let declined = moved.clone().answer("KZ", Answer::Declined).unwrap();
         assert_eq!(declined.status(), Status::Declined, "the requesting side may decline windows another proposed");
         assert_eq!(request.clone().answer("RU", Answer::Declined).unwrap().status(), Status::Declined);
+        let placed = Outcome::Placed { starts: window.starts, ends: window.ends, venue: "v".into(), room: "r".into() };
+        let scheduled = Request { outcome: Some(placed), ..request.clone() };
+        assert_eq!(scheduled.clone().answer("RU", Answer::Accepted).unwrap().outcome, scheduled.outcome, "kept");
+        assert_eq!(scheduled.answer("RU", Answer::Declined).unwrap().outcome, None, "no longer proposed");
         let withdrawn = request.clone().withdraw("KZ").unwrap();
         assert_eq!(
             (withdrawn.status(), withdrawn.answer("RU", Answer::Accepted)),

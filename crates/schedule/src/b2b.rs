@@ -327,6 +327,15 @@ pub enum SolveError {
     /// No plan satisfies the constraints.
     #[error("the instance has no feasible schedule")]
     Infeasible,
+    /// The fixed meetings break the rules among themselves, each as told.
+    #[error("the fixed meetings cannot all hold: {}", .0.join("; "))]
+    Fixed(Vec<String>),
+    /// A meeting (1-based) has no slot left by its session, its participants' forbidden slots
+    /// and its fixed slot.
+    #[error(
+        "meeting {0} has no slot it may take: its session, its participants' forbidden slots and its fixed slot leave none"
+    )]
+    NoSlot(usize),
     /// The time limit passed before any plan was found.
     #[error("no schedule found within the time limit of {0:?}")]
     TimeLimit(Duration),
@@ -383,9 +392,31 @@ pub fn violations(instance: &B2b, slots: &[u32], fairness: Option<u32>) -> Vec<S
         out.push(format!("the plan has {} slots for {} meetings", slots.len(), instance.requested.len()));
         return out;
     }
+    let placed: Vec<Option<u32>> = slots.iter().copied().map(Some).collect();
+    let mut out = broken(instance, &placed);
+    if let Some(d) = fairness {
+        let per = breaks_per_participant(instance, slots);
+        if let (Some(lo), Some(hi)) = (per.iter().min(), per.iter().max())
+            && hi - lo > u64::from(d)
+        {
+            let who = |v: u64| per.iter().position(|&b| b == v).map_or(0, |p| p + 1);
+            out.push(format!(
+                "unfair: participant {} has {hi} breaks, participant {} has {lo} (allowed difference {d})",
+                who(*hi),
+                who(*lo)
+            ));
+        }
+    }
+    out
+}
+
+/// The hard rules that the meetings `slots` places (`None`: not placed) break, in words.
+fn broken(instance: &B2b, slots: &[Option<u32>]) -> Vec<String> {
+    let mut out = Vec::new();
     let t = instance.n_total_slots;
     let morning = instance.n_morning_slots;
     for (i, (r, &s)) in instance.requested.iter().zip(slots).enumerate() {
+        let Some(s) = s else { continue };
         let m = i + 1;
         if s < 1 || s > t {
             out.push(format!("meeting {m} is in slot {s}, outside 1..={t}"));
@@ -410,7 +441,7 @@ pub fn violations(instance: &B2b, slots: &[u32], fairness: Option<u32>) -> Vec<S
             out.push(format!("meeting {m} is fixed to slot {fixed} but in slot {s}"));
         }
         for &before in instance.precedences.get(i).into_iter().flatten() {
-            let sb = slots[before as usize - 1];
+            let Some(sb) = slots[before as usize - 1] else { continue };
             if sb >= s {
                 out.push(format!("meeting {before} (slot {sb}) must come before meeting {m} (slot {s})"));
             }
@@ -419,9 +450,7 @@ pub fn violations(instance: &B2b, slots: &[u32], fairness: Option<u32>) -> Vec<S
     let mut per_slot = vec![0_u32; t as usize + 1];
     let mut seen: HashMap<(u32, u32), usize> = HashMap::new();
     for (i, (r, &s)) in instance.requested.iter().zip(slots).enumerate() {
-        if s < 1 || s > t {
-            continue;
-        }
+        let Some(s) = s.filter(|s| (1..=t).contains(s)) else { continue };
         per_slot[s as usize] += 1;
         for p in [r.a, r.b] {
             if let Some(other) = seen.insert((p, s), i + 1) {
@@ -434,20 +463,15 @@ pub fn violations(instance: &B2b, slots: &[u32], fairness: Option<u32>) -> Vec<S
             out.push(format!("slot {s} holds {n} meetings but there are {} tables", instance.n_tables));
         }
     }
-    if let Some(d) = fairness {
-        let per = breaks_per_participant(instance, slots);
-        if let (Some(lo), Some(hi)) = (per.iter().min(), per.iter().max())
-            && hi - lo > u64::from(d)
-        {
-            let who = |v: u64| per.iter().position(|&b| b == v).map_or(0, |p| p + 1);
-            out.push(format!(
-                "unfair: participant {} has {hi} breaks, participant {} has {lo} (allowed difference {d})",
-                who(*hi),
-                who(*lo)
-            ));
-        }
-    }
     out
+}
+
+/// What the fixed meetings break among themselves (their sessions, forbidden slots, tables, one
+/// meeting at a time and precedences between them), before any search.
+fn fixed_faults(instance: &B2b) -> Vec<String> {
+    let fixed: Vec<Option<u32>> =
+        (0..instance.requested.len()).map(|i| instance.fixed.get(i).copied().filter(|&f| f != 0)).collect();
+    broken(instance, &fixed)
 }
 
 #[cfg(test)]

@@ -221,6 +221,12 @@ pub enum InstanceError {
     NoDays,
     #[error("day {index} ends before it starts")]
     Day { index: usize },
+    #[error("days {a} and {b} overlap")]
+    DaysOverlap { a: usize, b: usize },
+    #[error("{what} {start}–{end} does not end after it starts")]
+    Empty { what: String, start: i64, end: i64 },
+    #[error("request \"{request}\" must come after itself")]
+    AfterItself { request: String },
     #[error("{kind} \"{id}\" appears twice")]
     Duplicate { kind: &'static str, id: String },
     #[error("request \"{request}\" names an unknown person \"{person}\"")]
@@ -268,6 +274,29 @@ impl Instance {
                 return Err(InstanceError::Day { index });
             }
         }
+        for (a, day) in self.days.iter().enumerate() {
+            if let Some(b) = (a + 1..self.days.len()).find(|&b| self.days[b].span().overlaps(&day.span())) {
+                return Err(InstanceError::DaysOverlap { a, b });
+            }
+        }
+        let spans = self
+            .rooms
+            .iter()
+            .flat_map(|r| r.unavailable.iter().map(move |&s| (format!("room \"{}\" unavailable", r.id), s)))
+            .chain(self.persons.iter().flat_map(|p| {
+                let present = p.present.map(|s| (format!("person \"{}\" present", p.id), s));
+                present.into_iter().chain(p.busy.iter().map(move |b| (format!("person \"{}\" busy", p.id), b.span())))
+            }))
+            .chain(
+                self.requests
+                    .iter()
+                    .flat_map(|r| r.windows.iter().map(move |&w| (format!("request \"{}\" window", r.id), w))),
+            );
+        for (what, span) in spans {
+            if span.is_empty() {
+                return Err(InstanceError::Empty { what, start: span.start, end: span.end });
+            }
+        }
         unique("room", self.rooms.iter().map(|r| &r.id))?;
         unique("person", self.persons.iter().map(|p| &p.id))?;
         unique("request", self.requests.iter().map(|r| &r.id))?;
@@ -297,8 +326,11 @@ impl Instance {
             if let Some(after) = r.after.iter().find(|a| !requests.contains(a.as_str())) {
                 return Err(InstanceError::UnknownAfter { request: r.id.clone(), after: after.clone() });
             }
+            if r.after.contains(&r.id) {
+                return Err(InstanceError::AfterItself { request: r.id.clone() });
+            }
             for w in &r.windows {
-                if w.is_empty() || !self.days.iter().any(|d| d.span().overlaps(w)) {
+                if !self.days.iter().any(|d| d.span().overlaps(w)) {
                     return Err(InstanceError::Window { request: r.id.clone(), start: w.start, end: w.end });
                 }
             }

@@ -318,6 +318,25 @@ mod tests {
             fails(&|i| i.requests[0].duration = 0),
             InstanceError::Duration { request: "x".into(), duration: 0 }
         );
+        assert_eq!(
+            fails(&|i| i.days.push(crate::Day { start: 580, end: 700 })),
+            InstanceError::DaysOverlap { a: 0, b: 1 }
+        );
+        let backwards = fails(&|i| i.requests[0].windows.push(crate::Span::new(580, 560)));
+        assert_eq!(backwards.to_string(), "request \"x\" window 580–560 does not end after it starts");
+        let busy = crate::Busy { start: 570, end: 550, venue: None, label: None };
+        let backwards = fails(&|i| i.persons[1].busy.push(busy.clone()));
+        assert_eq!(backwards, InstanceError::Empty { what: "person \"b\" busy".into(), start: 570, end: 550 });
+        let backwards = fails(&|i| i.persons[0].present = Some(crate::Span::new(600, 540)));
+        assert_eq!(backwards.to_string(), "person \"a\" present 600–540 does not end after it starts");
+        let backwards = fails(&|i| i.rooms[0].unavailable.push(crate::Span::new(560, 560)));
+        assert_eq!(backwards.to_string(), "room \"r1\" unavailable 560–560 does not end after it starts");
+        let outside = fails(&|i| i.requests[0].windows.push(crate::Span::new(700, 760)));
+        assert_eq!(outside.to_string(), "request \"x\" has a window 700–760 outside the days of the event");
+        assert_eq!(
+            fails(&|i| i.requests[0].after.push("x".into())),
+            InstanceError::AfterItself { request: "x".into() }
+        );
         let fixed = |start| Some(Fixed { start, room: "r1".into() });
         assert!(
             matches!(fails(&|i| i.requests[0].fixed = fixed(600)), InstanceError::Fixed { request, .. } if request == "x")

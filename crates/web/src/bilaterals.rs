@@ -166,6 +166,7 @@ impl Sideline {
                 Reason::Precedence { requests } => {
                     t("bilateral-why-precedence", &[("requests", list(requests, &|r| self.sides_of(r, lang)).into())])
                 }
+                Reason::LostTo { requests } if requests.is_empty() => t("bilateral-why-lost-to-unnamed", &[]),
                 Reason::LostTo { requests } => {
                     t("bilateral-why-lost-to", &[("requests", list(requests, &|r| self.meeting_words(r, lang)).into())])
                 }

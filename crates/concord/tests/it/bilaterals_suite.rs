@@ -143,21 +143,54 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     let feed =
         app.get(&Session::default(), url[..url.find('<').unwrap()].trim_start_matches("http://concord.test")).await;
     assert!(feed.body.contains("SUMMARY:Kazakhstan – Tajikistan talks"), "{}", feed.body);
-    // Hours that leave the confirmed meeting out: the run is refused, the meeting named and the
-    // reason worded in the reader's language.
-    let ru = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
+    // Hours that leave the confirmed meeting out bound where new meetings go, not where confirmed
+    // ones stay: the run keeps it where it is, its persons and room taken meanwhile.
     let early = json!({ "day_starts": "08:00:00", "day_ends": "12:00:00" });
-    let refused = app.json(&ru, "POST", &format!("{BILATERALS}/schedule"), &early).await;
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &early).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let kept = requests(&app.get(&host, BILATERALS).await.json());
+    let kept = kept.iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!((kept["status"].as_str(), kept["outcome"]["time"].as_str()), (Some("confirmed"), Some(time)));
+    let usual = json!({ "day_starts": "08:00:00", "day_ends": "21:00:00" });
+    assert_eq!(app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &usual).await.status, StatusCode::OK);
+    // The host makes the confirmed meeting's room seat two: the run is refused, the meeting named
+    // and the reason worded in the reader's language, until the room seats them again.
+    let event = app.get(&host, "/api/v1/events/almaty-2025").await.json();
+    let seating = |capacity: Value, version: &Value| {
+        let mut venues = event["venues"].clone();
+        for venue in venues.as_array_mut().unwrap().iter_mut().filter(|v| v["slug"] == kept["outcome"]["venue"]) {
+            for room in
+                venue["rooms"].as_array_mut().unwrap().iter_mut().filter(|r| r["slug"] == kept["outcome"]["room"])
+            {
+                room["capacity"] = capacity.clone();
+            }
+        }
+        json!({ "version": version, "venues": venues, "travel": event["travel"] })
+    };
+    let venues = "/api/v1/events/almaty-2025/venues";
+    let small = app.json(&host, "PUT", venues, &seating(json!(2), &event["version"])).await;
+    assert_eq!(small.status, StatusCode::OK, "{}", small.body);
+    let ru = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
+    let refused = app.json(&ru, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
     let error = &refused.json()["error"];
     assert_eq!((refused.status, &error["code"]), (StatusCode::CONFLICT, &json!("refused")), "{}", refused.body);
-    let starts = time.split('–').next().unwrap();
-    assert_eq!(
-        error["message"],
-        format!(
-            "Составить расписание невозможно: подтверждённую встречу «Казахстан – Таджикистан, 11.04 {starts}» нельзя \
-             сохранить в прежнем виде, так как она выходит за часы, отведённые для двусторонних встреч."
-        )
+    // The demo's confirmed meeting of Kazakhstan and Russia is in the same room, and named first.
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Составить расписание невозможно: подтверждённую встречу «Казахстан – ")
+            && message.ends_with("» нельзя сохранить в прежнем виде, так как её зал вмещает только 2 чел."),
+        "{message}"
     );
+    let room =
+        event["venues"].as_array().unwrap().iter().find(|v| v["slug"] == kept["outcome"]["venue"]).unwrap()["rooms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["slug"] == kept["outcome"]["room"])
+            .unwrap()["capacity"]
+            .clone();
+    let again = app.json(&host, "PUT", venues, &seating(room, &small.json()["version"])).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     // The host moves the confirmed meeting by two minutes, off the scheduler's 5-minute steps:
     // later runs keep it where the host put it.
     let version = item["version"].to_string();
@@ -825,6 +858,24 @@ async fn a_meeting_kept_out_by_a_confirmed_one_names_it_not_free_rooms_or_people
     assert_eq!(shown.len(), 1, "{shown:?}");
     let shown = shown[0].as_str().unwrap();
     assert!(shown.contains("confirmed already") && shown.contains("Kazakhstan – Russia, 10.04 10:00"), "{shown}");
+    // A side is told the meeting it lost to where that meeting is its own too, and another side
+    // is not told whose meeting, when or even its id: only that other meetings took the time.
+    let (app, id) = (&app, id.as_str());
+    let seen_by = |session| async move {
+        let all = requests(&app.get(session, BILATERALS).await.json());
+        all.into_iter().find(|r| r["id"] == id).unwrap()["outcome"].clone()
+    };
+    let kz_sees = seen_by(&kz).await;
+    assert!(kz_sees["shown"].to_string().contains("Kazakhstan – Russia, 10.04 10:00"), "{kz_sees}");
+    let am_sees = seen_by(&am).await;
+    let lost_to = json!({ "kind": "scheduler", "reason": { "kind": "lost_to", "requests": [] } });
+    assert_eq!(am_sees["reasons"], json!([lost_to]), "{am_sees}");
+    assert_eq!(
+        am_sees["shown"],
+        json!(["Every possible time is taken by other meetings, confirmed already or of equal or higher priority."])
+    );
+    let page = app.get(&am, "/events/almaty-2025/bilaterals").await.body;
+    assert!(page.contains("taken by other meetings") && !page.contains("Kazakhstan – Russia"), "{page}");
 }
 
 #[tokio::test]

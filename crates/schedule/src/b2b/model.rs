@@ -18,8 +18,9 @@ fn backend(e: impl std::fmt::Display) -> SolveError {
 }
 
 /// The slots (0-based) each meeting may take before any search: its session, its
-/// participants' forbidden slots and its fixed slot. `None` when some meeting has none left.
-pub(super) fn domains(instance: &B2b) -> Option<Vec<Vec<u32>>> {
+/// participants' forbidden slots and its fixed slot; the first meeting (0-based) with none left
+/// as the error.
+pub(super) fn domains(instance: &B2b) -> Result<Vec<Vec<u32>>, usize> {
     let t = instance.n_total_slots;
     let morning = instance.n_morning_slots;
     let mut out = Vec::with_capacity(instance.requested.len());
@@ -36,11 +37,11 @@ pub(super) fn domains(instance: &B2b) -> Option<Vec<Vec<u32>>> {
             .filter(|&s| !forbidden(r.a, s) && !forbidden(r.b, s))
             .collect();
         if d.is_empty() {
-            return None;
+            return Err(i);
         }
         out.push(d);
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Lets the search stop a running solver: polled by BatSat between conflicts. Besides the

@@ -88,9 +88,11 @@ struct Level {
 pub(super) fn solve(instance: &B2b, options: &Options) -> Result<Outcome, SolveError> {
     let start = Instant::now();
     let deadline = start + options.time_limit;
-    let Some(domains) = domains(instance) else {
-        return Err(SolveError::Infeasible);
-    };
+    let faults = super::fixed_faults(instance);
+    if !faults.is_empty() {
+        return Err(SolveError::Fixed(faults));
+    }
+    let domains = domains(instance).map_err(|m| SolveError::NoSlot(m + 1))?;
     let mut count = vec![0_u32; instance.n_business as usize];
     for r in &instance.requested {
         count[r.a as usize - 1] += 1;

@@ -134,7 +134,35 @@ fn reports_infeasibility() {
     .unwrap();
     assert!(matches!(solve(&b, &options(None)), Err(SolveError::Infeasible)));
     let forbidden = parse(&format!("{TRIANGLE}\nforbidden = [{{1, 2, 3}}, {{}}, {{}}];")).unwrap();
-    assert!(matches!(solve(&forbidden, &options(None)), Err(SolveError::Infeasible)));
+    let none = solve(&forbidden, &options(None)).unwrap_err();
+    assert!(matches!(none, SolveError::NoSlot(1)), "{none}");
+}
+
+#[test]
+fn fixed_meetings_that_contradict_each_other_are_named() {
+    let two_in_one = "nBusiness = 3; nMeetings = 2; nTables = 1; nTotalSlots = 3; nMorningSlots = 2;
+                      requested = [| 1, 2, 3 | 1, 3, 3 |];";
+    let faults = |extra: &str| match solve(&parse(&format!("{two_in_one}\n{extra}")).unwrap(), &options(None)) {
+        Err(SolveError::Fixed(faults)) => faults,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        faults("fixed = [1, 1];"),
+        ["participant 1 has meetings 1 and 2 both in slot 1", "slot 1 holds 2 meetings but there are 1 tables"]
+    );
+    assert_eq!(
+        faults("fixed = [2, 1];\nprecedences = [{}, {1}];"),
+        ["meeting 1 (slot 2) must come before meeting 2 (slot 1)"]
+    );
+    assert_eq!(
+        faults("fixed = [3, 0];\nforbidden = [{}, {3}, {}];"),
+        ["meeting 1 is in slot 3, forbidden for participant 2"]
+    );
+    let err = solve(&parse(&format!("{two_in_one}\nfixed = [1, 1];")).unwrap(), &options(None)).unwrap_err();
+    assert!(
+        err.to_string().starts_with("the fixed meetings cannot all hold: participant 1 has meetings 1 and 2"),
+        "{err}"
+    );
 }
 
 #[test]
