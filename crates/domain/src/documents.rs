@@ -726,12 +726,17 @@ pub fn rejection(
 pub fn translation(
     base: &Version,
     language: &str,
+    translated: &[&str],
     paragraphs: Vec<String>,
     created_by: String,
     now: jiff::Timestamp,
 ) -> Result<Version, Invalid> {
     let mut c = Checker::new();
     check_language(&mut c, "language", language);
+    // A version is never overwritten, its translations neither: a better one is a new version's.
+    if translated.contains(&language) {
+        c.fail_with("language", "translation-exists", vec![("number", base.number.to_string())]);
+    }
     let paragraphs = check_paragraphs(&mut c, "paragraphs", paragraphs);
     if paragraphs.len() != base.paragraphs.len() {
         c.fail_with("paragraphs", "paragraph-count", vec![("value", base.paragraphs.len().to_string())]);

@@ -10,9 +10,10 @@ use axum::response::{Html, IntoResponse, Response};
 use domain::agenda::{
     Agenda, AgendaItem, Area, AreaInput, ItemInput, ItemStatus, ReopenInput, Revision, RevisionItem, STANDARD_AREAS,
 };
+use domain::documents::Document;
 use domain::events::Format;
 use domain::participants::Participant;
-use domain::policy::{Action, authorize};
+use domain::policy::{Action, DocumentReach, authorize};
 use domain::{Id, Text, new_id};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -145,6 +146,42 @@ impl Sitting {
         })
     }
 
+    /// An item as the API gives it, its initiator by code and its documents those the reader
+    /// may see: the same whether read in the agenda or answered to a change of it.
+    fn item_json(
+        &self,
+        state: &AppState,
+        lang: &str,
+        i: &AgendaItem,
+        documents: &[Document],
+        reach: &DocumentReach,
+    ) -> Value {
+        let initiator = i.initiator.and_then(|id| self.participants.iter().find(|p| p.id == id));
+        let docs: Vec<Value> = documents
+            .iter()
+            .filter(|d| d.agenda_item_id == Some(i.id) && reach.sees(d))
+            .map(|d| {
+                json!({ "id": d.id, "register_number": d.register_number, "title": d.title.get(lang),
+                    "status": d.status, "kind": d.kind })
+            })
+            .collect();
+        let mut question = self.question_json(state, &RevisionItem::from(i), lang);
+        question["initiator"] = json!(initiator.map(|p| &p.code));
+        question["initiator_shown"] = json!(initiator.map(|p| p.short_name.get(lang)));
+        question["rapporteur"] = json!(i.rapporteur);
+        question["rapporteur_shown"] = json!(i.rapporteur.get(lang));
+        question["version"] = json!(i.version);
+        question["documents"] = json!(docs);
+        question
+    }
+
+    /// An item just added or changed, as [`Self::item_json`] gives it.
+    async fn written_json(&self, state: &AppState, ctx: &Ctx, item: &AgendaItem) -> Result<Value, AppError> {
+        let reach = crate::documents::reach(state, ctx).await?;
+        let documents = store::documents::of_meeting(&state.store, self.meeting.meeting.id).await?;
+        Ok(self.item_json(state, ctx.lang, item, &documents, &reach))
+    }
+
     /// Turns the secretariat's input into an item: codes and slugs into ids.
     fn item(&self, id: Id, version: i64, input: ItemInput) -> Result<AgendaItem, AppError> {
         let input = input.validate(&self.meeting.meeting.formats, &self.areas)?;
@@ -189,8 +226,6 @@ impl Sitting {
         let lang = ctx.lang;
         let reach = crate::documents::reach(state, ctx).await?;
         let documents = store::documents::of_meeting(&state.store, self.meeting.meeting.id).await?;
-        let code = |id: Id| self.participants.iter().find(|p| p.id == id).map(|p| p.code.clone());
-        let name = |id: Id| self.participants.iter().find(|p| p.id == id).map(|p| p.short_name.get(lang).to_string());
         let formats: Vec<Value> = self
             .formats()
             .into_iter()
@@ -200,22 +235,7 @@ impl Sitting {
                     .items
                     .iter()
                     .filter(|i| i.format == format)
-                    .map(|i| {
-                        let docs: Vec<Value> = documents
-                            .iter()
-                            .filter(|d| d.agenda_item_id == Some(i.id) && reach.sees(d))
-                            .map(|d| json!({ "id": d.id, "register_number": d.register_number, "title": d.title.get(lang),
-                                "status": d.status, "kind": d.kind }))
-                            .collect();
-                        let mut question = self.question_json(state, &RevisionItem::from(i), lang);
-                        question["initiator"] = json!(i.initiator.and_then(code));
-                        question["initiator_shown"] = json!(i.initiator.and_then(name));
-                        question["rapporteur"] = json!(i.rapporteur);
-                        question["rapporteur_shown"] = json!(i.rapporteur.get(lang));
-                        question["version"] = json!(i.version);
-                        question["documents"] = json!(docs);
-                        question
-                    })
+                    .map(|i| self.item_json(state, lang, i, &documents, &reach))
                     .collect();
                 let revisions: Vec<Value> = self
                     .revisions(format)
@@ -380,7 +400,7 @@ async fn api_add(
 ) -> Result<Response, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
     let item = add(&state, &ctx, &s, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "item": item }))).into_response())
+    Ok((StatusCode::CREATED, Json(json!({ "item": s.written_json(&state, &ctx, &item).await? }))).into_response())
 }
 
 async fn api_replace(
@@ -391,7 +411,7 @@ async fn api_replace(
 ) -> Result<Json<Value>, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
     let item = replace(&state, &ctx, &s, id, input.version, input.fields).await?;
-    Ok(Json(json!({ "item": item })))
+    Ok(Json(json!({ "item": s.written_json(&state, &ctx, &item).await? })))
 }
 
 #[derive(Deserialize)]

@@ -463,6 +463,10 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     };
     let meeting = match some(&q.meeting) {
         Some(m) if m.parse::<Id>().is_ok() => m.parse().ok(),
+        // A meeting's slug is unique only within its event: say what is missing, not "unknown".
+        Some(m) if !m.contains('/') && event.is_none() => {
+            return Err(AppError::field("meeting", "meeting-needs-event"));
+        }
         Some(m) => Some(named_meeting(meetings_at(state, &m, event.as_ref()).await?, &m)?.id),
         None => None,
     };
@@ -1016,7 +1020,10 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     store::documents::replace(&mut tx, &ctx.actor, &d.doc, after).await?;
     let version = match translating {
         Some(language) => {
-            let translation = domain::documents::translation(base, language, input.paragraphs, username(ctx), now)?;
+            let translated: Vec<&str> =
+                d.versions.iter().filter(|v| v.number == base.number).map(|v| v.language.as_str()).collect();
+            let translation =
+                domain::documents::translation(base, language, &translated, input.paragraphs, username(ctx), now)?;
             let translation = Version { note, ..translation };
             store::documents::add_version(&mut tx, &ctx.actor, &d.doc, translation).await?
         }

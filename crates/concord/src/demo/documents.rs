@@ -242,7 +242,7 @@ async fn document(
     let languages: Vec<String> =
         std::iter::once(latest.language.clone()).chain(d.translations.keys().cloned()).collect();
     for (language, paragraphs) in d.translations {
-        let translation = domain::documents::translation(&latest, &language, paragraphs, DRAFTER.into(), now)
+        let translation = domain::documents::translation(&latest, &language, &[], paragraphs, DRAFTER.into(), now)
             .with_context(|| format!("the {language} translation"))?;
         store::documents::add_version(tx, system, &doc, translation).await?;
     }

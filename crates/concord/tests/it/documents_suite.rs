@@ -408,6 +408,14 @@ async fn negotiation(app: TestApp) {
     assert_eq!(app.json(&secretariat, "POST", &versions, &translation).await.status, StatusCode::CREATED);
     assert_eq!(show(&app, &secretariat, &id).await["document"]["title"]["en"], "The decision on the talks");
     let version = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
+    // The same translation sent again, read at the document's current version: not a conflict
+    // the reader cannot resolve by reloading, but the field at fault, and nothing changed.
+    let again = json!({ "version": version, "language": "en", "paragraphs": english, "title": "Another title" });
+    let again = app.json(&secretariat, "POST", &versions, &again).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert_eq!(again.json()["error"]["details"][0]["field"], "language", "{}", again.body);
+    assert!(again.body.contains("already has a translation in this language"), "{}", again.body);
+    assert_eq!(show(&app, &secretariat, &id).await["document"]["title"]["en"], "The decision on the talks");
     let corrected = [
         "Совет министров иностранных дел решил: переговоры.",
         "Второй абзац о расширенном сотрудничестве.",
@@ -690,6 +698,10 @@ async fn an_agenda_item_form_comes_back_in_its_place_with_what_was_typed() {
         "status": if item["status"] == "considered" { "included" } else { "considered" } });
     let changed = app.json(&ru, "PUT", &format!("{api}/{id}"), &meanwhile).await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    // The change is answered with the item as the agenda gives it, so that what was read can be
+    // sent back: the initiator by code, the documents the reader may see.
+    let read_now = agenda_items(&app.get(&ru, api).await.json()).into_iter().find(|(_, i)| i["id"] == id).unwrap().1;
+    assert_eq!(changed.json()["item"], read_now);
     let stale = withdraw(&item["version"], reason).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let sent = item_form(&stale.body);
@@ -1411,6 +1423,8 @@ async fn the_register_lists_an_events_documents() {
     assert_eq!(page.matches("<tr data-document=").count() as i64, of_meeting.min(50), "{page}");
     let bare = app.get(&admin, &format!("{DOCUMENTS}?meeting=cis-cfm")).await;
     assert_eq!(bare.json()["error"]["field"], "meeting", "a bare slug needs its event: {}", bare.body);
+    let said = bare.json()["error"]["details"][0]["message"].as_str().unwrap().to_string();
+    assert!(said.starts_with("Name the meeting with its event"), "{said}");
     assert!(almaty.json()["documents"].as_array().unwrap().iter().all(|d| !d["date"].is_null()), "{}", almaty.body);
     // Each row names its meeting, as the document itself does.
     let named: Vec<Value> = named.json()["documents"].as_array().unwrap().clone();

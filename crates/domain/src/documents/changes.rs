@@ -81,29 +81,84 @@ pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<Pa
             similar::DiffOp::Delete { .. } => out.extend(o.map(removed)),
             similar::DiffOp::Insert { .. } => out.extend(n.map(added)),
             similar::DiffOp::Replace { .. } => {
-                // Pair the replaced paragraphs in order, word by word; the surplus is added or
-                // removed. A paragraph an amendment deleted went, whatever came in its place: it is
-                // not paired with a newcomer, which would credit both to the newcomer's amendment.
-                let mut incoming = n.clone();
-                for i in o.clone() {
-                    match incoming.clone().next().filter(|_| deleted_by(old_texts[i]).is_none()) {
-                        Some(j) => {
-                            incoming.next();
-                            out.push(ParagraphChange {
-                                old: Some(i as u32 + 1),
-                                new: Some(j as u32 + 1),
-                                segments: words(old_texts[i], new_texts[j]),
-                                amendment: new.paragraphs[j].amendment,
-                            });
-                        }
-                        None => out.push(removed(i)),
+                let (old_run, new_run) = (&old_texts[o.clone()], &new_texts[n.clone()]);
+                let pairs = paired(old_run, new_run, |i| deleted_by(old_run[i]).is_some());
+                let (mut i, mut j) = (0, 0);
+                for (pi, pj) in pairs.into_iter().chain([(old_run.len(), new_run.len())]) {
+                    out.extend((i..pi).map(|i| removed(o.start + i)));
+                    out.extend((j..pj).map(|j| added(n.start + j)));
+                    if pi < old_run.len() {
+                        let (was, is) = (o.start + pi, n.start + pj);
+                        out.push(ParagraphChange {
+                            old: Some(was as u32 + 1),
+                            new: Some(is as u32 + 1),
+                            segments: words(old_texts[was], new_texts[is]),
+                            amendment: new.paragraphs[is].amendment,
+                        });
                     }
+                    (i, j) = (pi + 1, pj + 1);
                 }
-                out.extend(incoming.map(added));
             }
         }
     }
     out
+}
+
+/// The share of their words two paragraphs of a replaced run must have in common to be taken for
+/// one paragraph changed (Dice's coefficient over their sets of words).
+const ALIKE: f64 = 0.3;
+/// Runs of more replaced paragraphs than this on both sides at once are paired in order, as the
+/// pairing below costs their product.
+const PAIRED_AT_MOST: usize = 40_000;
+
+/// Which paragraphs of a run that `new` replaced in `old` are one paragraph changed, as index
+/// pairs in order: the pairing that shares the most words in all. A paragraph an amendment deleted
+/// (`gone`) went, whatever came in its place. One paragraph replaced by one is its rewording;
+/// among more, only paragraphs sharing [`ALIKE`] of their words are paired, so that one inserted
+/// beside an edited one is not read as the edited one's rewording (nor credited with its change).
+fn paired(old: &[&str], new: &[&str], gone: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    if old.len() == 1 && new.len() == 1 {
+        return if gone(0) { Vec::new() } else { vec![(0, 0)] };
+    }
+    if old.len() * new.len() > PAIRED_AT_MOST {
+        return (0..old.len()).filter(|&i| !gone(i)).zip(0..new.len()).collect();
+    }
+    let word_set = |text: &str| {
+        let mut set: Vec<String> = crate::words::words(text).map(|(_, w)| crate::words::folded(w)).collect();
+        set.sort_unstable();
+        set.dedup();
+        set
+    };
+    let (old_words, new_words): (Vec<_>, Vec<_>) =
+        (old.iter().map(|t| word_set(t)).collect(), new.iter().map(|t| word_set(t)).collect());
+    let alike = |i: usize, j: usize| {
+        let (a, b) = (&old_words[i], &new_words[j]);
+        let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
+        let dice = 2.0 * shared as f64 / (a.len() + b.len()).max(1) as f64;
+        (!gone(i) && dice >= ALIKE).then_some(dice)
+    };
+    // best[i][j]: the most shared words pairing old[..i] with new[..j] can reach.
+    let mut best = vec![vec![0.0_f64; new.len() + 1]; old.len() + 1];
+    for i in 1..=old.len() {
+        for j in 1..=new.len() {
+            let paired = alike(i - 1, j - 1).map_or(f64::NEG_INFINITY, |d| best[i - 1][j - 1] + d);
+            best[i][j] = best[i - 1][j].max(best[i][j - 1]).max(paired);
+        }
+    }
+    let mut pairs = Vec::new();
+    let (mut i, mut j) = (old.len(), new.len());
+    while i > 0 && j > 0 {
+        if best[i][j] == best[i - 1][j] {
+            i -= 1;
+        } else if best[i][j] == best[i][j - 1] {
+            j -= 1;
+        } else {
+            pairs.push((i - 1, j - 1));
+            (i, j) = (i - 1, j - 1);
+        }
+    }
+    pairs.reverse();
+    pairs
 }
 
 /// Two texts compared word by word; neighbouring pieces with one tag are merged. Words changed
@@ -283,5 +338,47 @@ mod tests {
         let seen: Vec<(Option<u32>, Option<u32>, Option<Id>)> =
             changes.iter().map(|c| (c.old, c.new, c.amendment)).collect();
         assert_eq!(seen, [(Some(1), None, Some(deleted)), (None, Some(1), Some(inserted)), (Some(2), Some(2), None)]);
+    }
+
+    #[test]
+    fn over_several_versions_an_edited_paragraph_is_paired_with_its_edit_not_with_a_paragraph_inserted_beside_it() {
+        let texts = |t: &[&str]| t.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        let old = version(
+            2,
+            &texts(&[
+                "Совет министров иностранных дел.",
+                "Стороны подтверждают приверженность.",
+                "О сотрудничестве пограничных ведомств.",
+                "Мы намерены укреплять сотрудничество компетентных органов.",
+                "Настоящее решение вступает в силу.",
+            ]),
+        );
+        let mut new = version(
+            4,
+            &texts(&[
+                "Совет министров иностранных дел.",
+                "Стороны подтверждают приверженность.",
+                "Новый абзац о решениях Совета.",
+                "Мы намерены всемерно укреплять сотрудничество компетентных органов.",
+                "Настоящее решение вступает в силу.",
+            ]),
+        );
+        let (inserted, edited, deleted) = (new_id(), new_id(), new_id());
+        new.paragraphs[2].amendment = Some(inserted);
+        new.paragraphs[3].amendment = Some(edited);
+        let changes = compare(&old, &new, &[deletion(deleted, &old, 3)]);
+        let seen: Vec<(Option<u32>, Option<u32>, Option<Id>)> =
+            changes.iter().filter(|c| !c.is_unchanged()).map(|c| (c.old, c.new, c.amendment)).collect();
+        assert_eq!(
+            seen,
+            [(Some(3), None, Some(deleted)), (None, Some(3), Some(inserted)), (Some(4), Some(4), Some(edited))]
+        );
+        let edit: Vec<(Tag, &str)> = changes[4].segments.iter().map(|s| (s.tag, s.text.as_str())).collect();
+        assert_eq!(edit[1], (Tag::Insert, "всемерно "), "{edit:?}");
+        // Without the deletion on record, the paragraph that went is still not read as the new one.
+        let changes = compare(&old, &new, &[]);
+        let seen: Vec<(Option<u32>, Option<u32>)> =
+            changes.iter().filter(|c| !c.is_unchanged()).map(|c| (c.old, c.new)).collect();
+        assert_eq!(seen, [(Some(3), None), (None, Some(3)), (Some(4), Some(4))]);
     }
 }
