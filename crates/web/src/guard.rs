@@ -77,6 +77,34 @@ pub async fn guard(State(state): State<AppState>, jar: CookieJar, req: Request, 
     present_error(&state, response.0, &response.1, is_api)
 }
 
+/// The page a form sent without a Referer came from, as near as its address tells: the address
+/// itself or the nearest one above it that a browser may open (`/events/x/bilaterals/confirm`
+/// is answered only to a form; `/events/x/bilaterals` is its page).
+fn page_at_or_above(path: &str) -> Option<String> {
+    static PAGES: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let pages = PAGES.get_or_init(|| {
+        crate::routes()
+            .into_iter()
+            .filter(|r| r.method == "GET" && !r.path.starts_with("/api/"))
+            .map(|r| r.path.split('/').collect())
+            .collect()
+    });
+    let served = |segments: &[&str]| {
+        pages.iter().any(|page| {
+            page.len() == segments.len()
+                && page.iter().zip(segments).all(|(p, s)| p == s || (p.starts_with('{') && p.ends_with('}')))
+        })
+    };
+    let mut segments: Vec<&str> = path.split('/').collect();
+    while segments.len() > 1 {
+        if served(&segments) {
+            return Some(segments.join("/"));
+        }
+        segments.pop();
+    }
+    None
+}
+
 fn anonymous(lang: &'static str) -> Ctx {
     Ctx { actor: Actor::anonymous(), user: None, lang, csrf: None, session: None, here: "/".into() }
 }
@@ -93,7 +121,8 @@ async fn admit(
             .headers()
             .get(axum::http::header::REFERER)
             .and_then(|r| r.to_str().ok()?.parse::<axum::http::Uri>().ok())
-            .and_then(|uri| uri.path_and_query().map(|pq| pq.to_string())),
+            .and_then(|uri| uri.path_and_query().map(|pq| pq.to_string()))
+            .or_else(|| page_at_or_above(req.uri().path())),
     };
     let mut ctx = Ctx { here: here.unwrap_or_else(|| "/".to_string()), ..anonymous(lang) };
     // A calendar application subscribes to a URL and sends no header: a calendar file may carry the
