@@ -691,33 +691,51 @@ impl Sidelines<'_> {
 
     /// The instance: days of the event within the hours set, the rooms of its venues, the
     /// principals with their programme and stay, accepted requests to place and confirmed ones fixed.
+    ///
+    /// The hours bound where the scheduler places meetings, not where confirmed ones stay: a day
+    /// reaches out to a meeting confirmed outside its hours (a working dinner), which holds its
+    /// persons, its room and its order there as any fixed meeting does, while every meeting to
+    /// place keeps to the hours by its windows.
     pub fn prepare(&self) -> Prepared {
         let origin = self.origin();
         let minute = |t: Timestamp| (t - origin).as_mins();
-        let mut days = Vec::new();
+        let span_of = |item: &Item| schedule::Span::new(minute(item.starts), minute(item.ends));
+        let mut hours = Vec::new();
         let mut date = self.event.start_date;
         while date <= self.event.end_date {
             let (s, e) = (self.at(date, self.settings.day_starts), self.at(date, self.settings.day_ends));
-            days.push(schedule::Day { start: minute(s), end: minute(e) });
+            hours.push((date, schedule::Day { start: minute(s), end: minute(e) }));
             date = date.tomorrow().unwrap_or(Date::MAX);
         }
-        // A room kept from bilaterals still holds the meetings confirmed there before.
-        let fixed_rooms: BTreeSet<String> = self
+        let mut days: Vec<schedule::Day> = hours.iter().map(|(_, d)| d.clone()).collect();
+        for item in self.requests.iter().filter_map(|r| self.held(r)) {
+            let on = self.tz.to_datetime(item.starts).date();
+            if let Some(k) = hours.iter().position(|(date, _)| *date == on) {
+                let (span, next) = (span_of(item), days.get(k + 1).map(|d| d.start));
+                days[k].start = days[k].start.min(span.start).max(if k == 0 { i64::MIN } else { days[k - 1].end });
+                days[k].end = days[k].end.max(span.end).min(next.unwrap_or(i64::MAX));
+            }
+        }
+        let hours: Vec<schedule::Span> = hours.iter().map(|(_, d)| d.span()).collect();
+        let widened = days.iter().zip(&hours).any(|(d, h)| d.span() != *h);
+        // A room kept from bilaterals still holds the meetings confirmed there before, and is
+        // unavailable at any other time: nothing new is placed there.
+        let mut fixed_rooms: BTreeMap<String, Vec<schedule::Span>> = BTreeMap::new();
+        for item in self.requests.iter().filter_map(|r| self.held(r)) {
+            if let (Some(venue), Some(room)) = (item.venue.as_deref(), item.room.as_deref()) {
+                fixed_rooms.entry(room_id(venue, room)).or_default().push(span_of(item));
+            }
+        }
+        let whole = schedule::Span::new(days.first().map_or(0, |d| d.start), days.last().map_or(0, |d| d.end));
+        // The confirmed meetings that enter as fixed requests; one whose sides have no head to
+        // meet for them stays out, and holds its room and persons as any item of the programme.
+        let confirmed: BTreeSet<Id> = self
             .requests
             .iter()
+            .filter(|r| self.persons_of(r).is_ok())
             .filter_map(|r| self.held(r))
-            .filter_map(|i| Some(room_id(i.venue.as_deref()?, i.room.as_deref()?)))
+            .map(|i| i.id)
             .collect();
-        // The hours bound where the scheduler places meetings, not where confirmed ones stay: a
-        // confirmed meeting the host moved outside them (a working dinner) is kept as any other
-        // item of the programme, busy time for its persons and its room, rather than as a fixed
-        // request no day could hold.
-        let within_hours = |item: &Item| {
-            let span = schedule::Span::new(minute(item.starts), minute(item.ends));
-            days.iter().any(|d| d.span().contains(&span))
-        };
-        let fixed_within_hours = |request: &Request| self.held(request).filter(|item| within_hours(item));
-        let confirmed: BTreeSet<Id> = self.requests.iter().filter_map(fixed_within_hours).map(|i| i.id).collect();
         // A room the programme uses for anything else is not free for bilaterals meanwhile (the
         // confirmed ones are the fixed requests themselves).
         let mut taken: BTreeMap<String, Vec<schedule::Span>> = BTreeMap::new();
@@ -734,15 +752,21 @@ impl Sidelines<'_> {
             .venues
             .iter()
             .flat_map(|v| {
-                v.rooms.iter().filter(|r| r.bilaterals || fixed_rooms.contains(&room_id(&v.slug, &r.slug))).map(|r| {
-                    let id = room_id(&v.slug, &r.slug);
-                    schedule::Room {
-                        unavailable: taken.get(&id).cloned().unwrap_or_default(),
-                        id,
-                        venue: v.slug.clone(),
-                        capacity: r.capacity.unwrap_or(UNKNOWN_CAPACITY),
-                    }
-                })
+                v.rooms.iter().filter(|r| r.bilaterals || fixed_rooms.contains_key(&room_id(&v.slug, &r.slug))).map(
+                    |r| {
+                        let id = room_id(&v.slug, &r.slug);
+                        let mut unavailable = taken.get(&id).cloned().unwrap_or_default();
+                        if !r.bilaterals {
+                            unavailable.extend(outside(whole, fixed_rooms.get(&id).map_or(&[][..], Vec::as_slice)));
+                        }
+                        schedule::Room {
+                            unavailable,
+                            id,
+                            venue: v.slug.clone(),
+                            capacity: r.capacity.unwrap_or(UNKNOWN_CAPACITY),
+                        }
+                    },
+                )
             })
             .collect();
         // Smallest rooms first: among equal places the scheduler takes the first room, and a
@@ -763,13 +787,16 @@ impl Sidelines<'_> {
         let mut outcomes = BTreeMap::new();
         let mut requests = Vec::new();
         let mut persons: BTreeSet<Id> = BTreeSet::new();
-        let instance_days = days.clone();
-        let in_hours = |w: &schedule::Span| instance_days.iter().any(|d| d.span().overlaps(w));
+        // A window as the hours cut it: the parts of it within them.
+        let in_hours = |w: schedule::Span| -> Vec<schedule::Span> {
+            hours
+                .iter()
+                .map(|h| schedule::Span::new(w.start.max(h.start), w.end.min(h.end)))
+                .filter(|cut| !cut.is_empty())
+                .collect()
+        };
         for request in self.requests {
-            if self.held(request).is_some_and(|item| !confirmed.contains(&item.id)) {
-                continue;
-            }
-            let fixed = fixed_within_hours(request);
+            let fixed = self.held(request);
             if request.status() != Status::Accepted && fixed.is_none() {
                 continue;
             }
@@ -780,16 +807,21 @@ impl Sidelines<'_> {
                     continue;
                 }
             };
-            let windows: Vec<schedule::Span> = request
-                .windows
-                .iter()
-                .map(|w| schedule::Span::new(minute(w.starts), minute(w.ends)))
-                .filter(|w| in_hours(w))
-                .collect();
+            let windows: Vec<schedule::Span> = match request.windows.as_slice() {
+                // Any time within the hours: said only where a day reaches past them.
+                [] if widened => hours.clone(),
+                [] => Vec::new(),
+                asked => {
+                    asked.iter().flat_map(|w| in_hours(schedule::Span::new(minute(w.starts), minute(w.ends)))).collect()
+                }
+            };
             if fixed.is_none() && !request.windows.is_empty() && windows.is_empty() {
                 outcomes.insert(request.id, Outcome::Unplaced { reasons: vec![Why::OutsideHours] });
                 continue;
             }
+            // A confirmed meeting holds the time its item holds, which the host may have made
+            // longer or shorter than asked.
+            let duration = fixed.map_or(i64::from(request.duration), |item| span_of(item).end - span_of(item).start);
             let fixed = fixed.and_then(|item| {
                 Some(schedule::Fixed {
                     start: minute(item.starts),
@@ -800,7 +832,7 @@ impl Sidelines<'_> {
             requests.push(schedule::Request {
                 id: request.id.to_string(),
                 persons: who.iter().map(Id::to_string).collect(),
-                duration: i64::from(request.duration),
+                duration,
                 weight: request.priority.weight(),
                 size: PEOPLE_PER_SIDE * request.sides.len() as u32,
                 // A confirmed meeting keeps its place even where its windows changed since.
@@ -824,6 +856,12 @@ impl Sidelines<'_> {
                         schedule::Span::new(arrives.map_or(i64::MIN / 4, minute), departs.map_or(i64::MAX / 4, minute))
                     })
                 });
+                // A stay that ends as it starts is no stay: the person is busy throughout, not
+                // an instance the scheduler refuses.
+                let (present, absent) = match present {
+                    Some(stay) if stay.is_empty() => (None, Some(whole)),
+                    present => (present, None),
+                };
                 let busy = self
                     .items
                     .iter()
@@ -836,6 +874,7 @@ impl Sidelines<'_> {
                         venue: item.venue.clone(),
                         label: None,
                     })
+                    .chain(absent.map(|s| schedule::Busy { start: s.start, end: s.end, venue: None, label: None }))
                     .collect();
                 schedule::Person { id: id.to_string(), present, busy, max_per_day: None }
             })
@@ -871,6 +910,25 @@ impl Sidelines<'_> {
         };
         Prepared { instance, outcomes, origin }
     }
+}
+
+/// The parts of `whole` outside every one of `spans`.
+fn outside(whole: schedule::Span, spans: &[schedule::Span]) -> Vec<schedule::Span> {
+    let mut spans = spans.to_vec();
+    spans.sort();
+    let mut out = Vec::new();
+    let mut from = whole.start;
+    for s in spans {
+        if s.start > from {
+            out.push(schedule::Span::new(from, s.start.min(whole.end)));
+        }
+        from = from.max(s.end);
+    }
+    if from < whole.end {
+        out.push(schedule::Span::new(from, whole.end));
+    }
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// Travel minutes assumed between venues whose travel time the host has not given.
@@ -1170,6 +1228,85 @@ mod tests {
     }
 
     #[test]
+    fn a_reason_names_only_meetings_the_reader_sees() {
+        use schedule::Reason::{LostTo, Precedence};
+        let why = |reason| Why::Scheduler { reason };
+        let sees = |id: &str| id == "ours";
+        let lost = why(LostTo { requests: vec!["ours".into(), "theirs".into()] });
+        assert_eq!(lost.as_seen(sees), why(LostTo { requests: vec![] }), "all or none: a part would read as all");
+        let ours = why(LostTo { requests: vec!["ours".into()] });
+        assert_eq!(ours.as_seen(sees), ours);
+        let after = why(Precedence { requests: vec!["ours".into(), "theirs".into()] });
+        assert_eq!(after.as_seen(sees), why(Precedence { requests: vec!["ours".into()] }), "the ones it shares");
+        assert_eq!(Why::OutsideHours.as_seen(sees), Why::OutsideHours);
+    }
+
+    #[test]
+    fn a_meeting_confirmed_outside_the_hours_keeps_its_place_room_and_order_and_the_rest_keep_to_the_hours() {
+        let event = almaty();
+        let tz = TimeZone::get("Asia/Almaty").unwrap();
+        let members = [head("KZ", None), head("RU", None), head("TJ", None)];
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members, requests: &[] };
+        let accepted = |with: &str| {
+            ask(&[with], Vec::new()).validate(&frame, "KZ").unwrap().answer(with, Answer::Accepted).unwrap()
+        };
+        // A working dinner on the first evening, after the hours (8:00–21:00), longer than asked.
+        let dinner = Item::new(
+            crate::new_id(),
+            event.id,
+            ItemFields {
+                kind: ItemKind::Bilateral,
+                title: Text::new(&[("en", "Working dinner")]),
+                starts: at("2025-04-10T21:00").in_zone(&tz).unwrap().timestamp(),
+                ends: at("2025-04-10T22:30").in_zone(&tz).unwrap().timestamp(),
+                venue: Some("mfa".into()),
+                room: Some("green".into()),
+                meeting: None,
+                attendees: Attendees::default(),
+                press: PressAccess::Closed,
+                visibility: Visibility::Attendees,
+            },
+        );
+        let kz_ru = Request { item: Some(dinner.id), ..accepted("RU") };
+        let then = Request { after: vec![kz_ru.id], ..accepted("TJ") };
+        let heads: BTreeSet<Id> = members.iter().take(2).map(|(_, m)| m.id).collect();
+        let items = [(&dinner, heads)];
+        let requests = [kz_ru.clone(), then.clone()];
+        let sidelines = Sidelines {
+            event: &event,
+            tz: &tz,
+            members: &members,
+            items: &items,
+            requests: &requests,
+            settings: Settings::default(),
+        };
+        let instance = sidelines.prepare().instance;
+        assert!(instance.validate().is_ok(), "{:?}", instance.validate());
+        assert_eq!(instance.days[0], schedule::Day { start: 8 * 60, end: 22 * 60 + 30 }, "the day reaches the dinner");
+        let fixed = instance.requests.iter().find(|r| r.id == kz_ru.id.to_string()).unwrap();
+        assert_eq!(
+            (fixed.fixed.as_ref().map(|f| f.start), fixed.duration),
+            (Some(21 * 60), 90),
+            "as the item holds it"
+        );
+        let follower = instance.requests.iter().find(|r| r.id == then.id.to_string()).unwrap();
+        assert_eq!(follower.after, [kz_ru.id.to_string()], "its order kept");
+        assert!(follower.windows.iter().all(|w| w.end <= 21 * 60 || w.start >= 24 * 60), "{:?}", follower.windows);
+        let plan = schedule::solve(&instance, &schedule::Options::default()).unwrap();
+        assert!(schedule::check(&instance, &plan).is_feasible());
+        let placed = plan.meetings.iter().find(|m| m.request == then.id.to_string()).expect("placed");
+        assert!(placed.start >= 24 * 60 + 8 * 60, "after the dinner, within the next day's hours: {placed:?}");
+        // The dinner's room kept from bilaterals: nothing new goes there.
+        let mut closed = event.clone();
+        closed.venues[0].rooms[0].bilaterals = false;
+        let instance = Sidelines { event: &closed, ..sidelines }.prepare().instance;
+        let plan = schedule::solve(&instance, &schedule::Options::default()).unwrap();
+        assert!(schedule::check(&instance, &plan).is_feasible());
+        assert!(plan.meetings.iter().all(|m| m.request != then.id.to_string()), "{plan:?}");
+    }
+
+    #[test]
     fn the_instance_carries_heads_their_programme_their_stay_and_confirmed_meetings_fixed() {
         let event = almaty();
         let tz = TimeZone::get("Asia/Almaty").unwrap();
@@ -1230,7 +1367,15 @@ mod tests {
         let holding = holding.prepare().instance;
         assert_eq!(holding.rooms.len(), 1, "but it still holds the meeting confirmed there");
         assert!(holding.validate().is_ok(), "{:?}", holding.validate());
-        assert!(holding.rooms[0].unavailable.is_empty(), "its confirmed meeting does not keep the room from itself");
+        let unavailable = &holding.rooms[0].unavailable;
+        assert!(
+            !unavailable.iter().any(|u| u.overlaps(&schedule::Span::new(600, 660))),
+            "its confirmed meeting does not keep the room from itself: {unavailable:?}"
+        );
+        assert!(
+            [540, 700, 24 * 60 + 600].iter().all(|&m| unavailable.iter().any(|u| u.start <= m && m < u.end)),
+            "and nothing new goes there: {unavailable:?}"
+        );
         let briefing = Item { id: crate::new_id(), room: Some("green".into()), ..session.clone() };
         let with_briefing = [(&briefing, BTreeSet::new())];
         let in_use = Sidelines { items: &with_briefing, ..sidelines }.prepare().instance;

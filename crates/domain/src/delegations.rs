@@ -479,8 +479,10 @@ fn check_private(c: &mut Checker, p: Private) -> Private {
     if !phone.is_empty() && !phone.chars().all(|ch| ch.is_ascii_digit() || " +-()".contains(ch)) {
         c.fail("private.phone", "invalid-phone");
     }
+    // A movement without a time is read as the stay reads it: arriving at the day's start,
+    // leaving at its end; the stay must last.
     if let (Some(a), Some(d)) = (&p.arrival, &p.departure)
-        && (d.date, d.time) < (a.date, a.time)
+        && (d.date, d.time.unwrap_or(jiff::civil::time(23, 59, 59, 0))) <= (a.date, a.time.unwrap_or_default())
     {
         c.fail("private.departure", "dates-out-of-order");
     }
@@ -805,6 +807,22 @@ pub(crate) mod tests {
         let mut c = Checker::new();
         check_private(&mut c, p);
         assert_eq!(c.finish(()).unwrap_err().0[0].field, "private.departure");
+        let at = |d: u8, time: Option<(i8, i8)>| {
+            Some(Movement {
+                date: jiff::civil::date(2025, 4, d as i8),
+                time: time.map(|(h, m)| jiff::civil::time(h, m, 0, 0)),
+                carrier: String::new(),
+            })
+        };
+        let stay = |arrival, departure| {
+            let mut c = Checker::new();
+            check_private(&mut c, Private { arrival, departure, ..Private::default() });
+            c.finish(()).is_ok()
+        };
+        assert!(stay(at(10, Some((10, 0))), at(10, None)), "leaves later that day, the hour not yet known");
+        assert!(stay(at(10, None), at(10, None)), "a day's visit");
+        assert!(!stay(at(10, Some((10, 0))), at(10, Some((10, 0)))), "a stay that ends as it starts");
+        assert!(!stay(at(10, Some((10, 0))), at(10, Some((9, 0)))));
     }
 
     #[test]

@@ -78,18 +78,15 @@ impl After {
 /// official texts), and a lone «а» or «е» (the dative after a vowel).
 ///
 /// The possessive after a vowel, «-сы», «-сі» («бағдарламасы»), cannot be told from «-ы», «-і»
-/// after a stem in «с» («кеңесі»): «-ы» goes, and then an «с» after a vowel, whichever word it
-/// was. «Бағдарламасы» comes down to «бағдарлама», and «кеңес» with all its forms to «кеңе», a
-/// stem no other word has.
+/// after a stem in «с» («кеңесі»): see [`kazakh`].
 #[rustfmt::skip]
-const KAZAKH_ENDINGS: [(&str, After); 58] = {
+const KAZAKH_ENDINGS: [(&str, After); 57] = {
     use After::*;
     [
         // Plural.
         ("лар", Any), ("лер", Any), ("дар", Voiced), ("дер", Voiced), ("тар", Voiceless), ("тер", Voiceless),
         // Possessive.
         ("ы", Consonant), ("і", Consonant), ("ымыз", Consonant), ("іміз", Consonant), ("мыз", Vowel), ("міз", Vowel),
-        ("с", Vowel),
         // Genitive.
         ("ның", VowelOrNasal), ("нің", VowelOrNasal), ("дың", Voiced), ("дің", Voiced), ("тың", Voiceless),
         ("тің", Voiceless),
@@ -135,6 +132,19 @@ fn kazakh(mut word: String) -> String {
     {
         word.truncate(word.len() - ending.len());
         stripped = true;
+    }
+    // «-сы» after a vowel reads as «-ы» after a stem in «с»: the endings leave «бағдарламас» of
+    // «бағдарламасы», and «кеңес» of «кеңесі». An «с» after a vowel then goes, once and last, so
+    // that «бағдарламасы» is found by «бағдарлама», and «кеңес» in every form comes to «кеңе», a
+    // stem no other word has; nothing more is taken off what is left («қорғаныс» is «қорғаны»,
+    // not the «қор» of another word).
+    let mut letters_left = word.chars().rev();
+    if letters_left.next() == Some('с')
+        && letters_left.next().is_some_and(|c| After::Vowel.allows(c))
+        && letters(&word) > KAZAKH_STEM
+    {
+        word.pop();
+        return word;
     }
     let voiceless = match word.chars().last() {
         Some('ғ') if stripped => 'қ',
@@ -289,6 +299,18 @@ mod tests {
         }
         for (i, (_, a)) in groups.iter().enumerate() {
             assert!(groups[i + 1..].iter().all(|(_, b)| a != b), "{a}");
+        }
+        // A root in «-ас», «-ыс», «-ес» keeps what it has before its «с»: it is not cut to another
+        // word's stem.
+        for (a, b) in [
+            ("қорғаныс", "қор"),
+            ("қатынастар", "қатты"),
+            ("шығыс", "шығын"),
+            ("әріптес", "әріп"),
+            ("кірістер", "кірді"),
+            ("құрылыс", "құрылды"),
+        ] {
+            assert_ne!(key(a), key(b), "{a} and {b}");
         }
         assert_eq!(key("істер"), "істер", "a root of two letters keeps its ending");
         assert_eq!(key("ғ"), "ғ", "a word that lost no ending keeps its last letter");

@@ -11,7 +11,8 @@
 //! ends at once: a core-guided (OLL) thread raises the lower bound, a thread of simulated
 //! annealing followed by SAT large-neighbourhood search lowers the upper bound; when they meet,
 //! the optimum is proven. [`violations`] checks a plan without sharing any code with the
-//! solver.
+//! solver's search; the solver reads the same rules only to name fixed meetings that contradict
+//! each other before it starts.
 
 mod dzn;
 mod local;
@@ -330,11 +331,8 @@ pub enum SolveError {
     /// The fixed meetings break the rules among themselves, each as told.
     #[error("the fixed meetings cannot all hold: {}", .0.join("; "))]
     Fixed(Vec<String>),
-    /// A meeting (1-based) has no slot left by its session, its participants' forbidden slots
-    /// and its fixed slot.
-    #[error(
-        "meeting {0} has no slot it may take: its session, its participants' forbidden slots and its fixed slot leave none"
-    )]
+    /// A meeting (1-based) has no slot left by its session and its participants' forbidden slots.
+    #[error("meeting {0} has no slot it may take: its session and its participants' forbidden slots leave none")]
     NoSlot(usize),
     /// The time limit passed before any plan was found.
     #[error("no schedule found within the time limit of {0:?}")]
@@ -348,8 +346,10 @@ pub enum SolveError {
 ///
 /// # Errors
 ///
-/// [`SolveError::Infeasible`] when no plan exists, [`SolveError::TimeLimit`] when none was found
-/// in time, [`SolveError::Solver`] when the SAT backend fails.
+/// [`SolveError::Fixed`] when the fixed meetings break the rules among themselves,
+/// [`SolveError::NoSlot`] when a meeting has no slot it may take, [`SolveError::Infeasible`] when
+/// no plan exists otherwise, [`SolveError::TimeLimit`] when none was found in time,
+/// [`SolveError::Solver`] when the SAT backend fails.
 pub fn solve(instance: &B2b, options: &Options) -> Result<Outcome, SolveError> {
     search::solve(instance, options)
 }
@@ -387,10 +387,8 @@ pub fn breaks(instance: &B2b, slots: &[u32]) -> u64 {
 /// [`Options::fairness`].
 #[must_use]
 pub fn violations(instance: &B2b, slots: &[u32], fairness: Option<u32>) -> Vec<String> {
-    let mut out = Vec::new();
     if slots.len() != instance.requested.len() {
-        out.push(format!("the plan has {} slots for {} meetings", slots.len(), instance.requested.len()));
-        return out;
+        return vec![format!("the plan has {} slots for {} meetings", slots.len(), instance.requested.len())];
     }
     let placed: Vec<Option<u32>> = slots.iter().copied().map(Some).collect();
     let mut out = broken(instance, &placed);

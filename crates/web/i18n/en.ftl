@@ -171,6 +171,8 @@ refused-stance-changed = Another stance of { $participant } was recorded meanwhi
 refused-decision-taken = The decision on this document is taken.
 refused-internal-paper-undecided = The delegation’s internal paper goes to no decision: no stance is stated on it.
 refused-no-member-joined = Nobody has joined yet: record the members' stances first.
+refused-not-adopted-by-rule = As the stances now stand, the body's rule does not adopt the document (an objection blocks consensus, or a majority is missing). Read the stances again; it can be recorded as not adopted.
+refused-adopted-by-rule = As the stances now stand, the body's rule adopts the document: it cannot be recorded as not adopted. Read the stances again.
 refused-only-adopted-signed = Only an adopted text is signed.
 form-has-errors = Some fields need correcting; see the messages next to them.
 
@@ -203,7 +205,7 @@ error-not-with-all = Name the requests to confirm, or confirm all: not both.
 error-json-not-object = The body must be a JSON object: { "{" }…{ "}" }.
 error-malformed-json = The body is not JSON: a mistake at line { $line }, column { $column }.
 error-repeated = This field is given more than once.
-error-meeting-needs-event = Name the meeting with its event (event/meeting), or choose the event too: a meeting's name is unique only within its event.
+error-meeting-needs-event = Give the meeting with its event (for example almaty-2025/cis-cfm), or choose the event too: a meeting's short name is unique only within its event.
 error-translation-exists = Version { $number } already has a translation in this language; a version and its translations are never overwritten.
 error-delegation-twice = The same delegation is chosen twice.
 error-order-cycle = That meeting already comes after this one; the order would go round.

@@ -65,7 +65,11 @@ pub(crate) fn routes(r: Registry) -> Registry {
             api_version,
         )
         .post("/api/v1/documents/{document}/stances", "State a member's stance", api_stance)
-        .post("/api/v1/documents/{document}/decision", "Adopt (by the body's rule) or withdraw a document", api_decision)
+        .post(
+            "/api/v1/documents/{document}/decision",
+            "Adopt, record as not adopted (each as the body's rule decides on the stances) or withdraw a document",
+            api_decision,
+        )
         .post("/api/v1/documents/{document}/signatures", "Record who signed for a member", api_signature)
 }
 
@@ -1008,25 +1012,29 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     let base = d.original()?;
     let note = domain::documents::version_note(&input.note)?;
     let now = jiff::Timestamp::now();
-    let mut tx = state.store.begin().await?;
     let translating = input.language.as_deref().map(str::trim).filter(|l| *l != d.doc.original_language);
+    let translation = match translating {
+        Some(language) => {
+            let translated: Vec<&str> =
+                d.versions.iter().filter(|v| v.number == base.number).map(|v| v.language.as_str()).collect();
+            let paragraphs = input.paragraphs.clone();
+            let translation =
+                domain::documents::translation(base, language, &translated, paragraphs, username(ctx), now)?;
+            Some(Version { note: note.clone(), ..translation })
+        }
+        None => None,
+    };
     let after = match translating {
         Some(language) if !input.title.trim().is_empty() => {
             domain::documents::with_title(&d.doc, language, &input.title)?
         }
         _ => d.doc.clone(),
     };
+    let mut tx = state.store.begin().await?;
     // The document's own version moves with every new version, so two edits of one version conflict.
     store::documents::replace(&mut tx, &ctx.actor, &d.doc, after).await?;
-    let version = match translating {
-        Some(language) => {
-            let translated: Vec<&str> =
-                d.versions.iter().filter(|v| v.number == base.number).map(|v| v.language.as_str()).collect();
-            let translation =
-                domain::documents::translation(base, language, &translated, input.paragraphs, username(ctx), now)?;
-            let translation = Version { note, ..translation };
-            store::documents::add_version(&mut tx, &ctx.actor, &d.doc, translation).await?
-        }
+    let version = match translation {
+        Some(translation) => store::documents::add_version(&mut tx, &ctx.actor, &d.doc, translation).await?,
         None if input.correction => {
             let corrected = domain::documents::correction(&d.doc, base, input.paragraphs, &note, username(ctx), now)?;
             store::documents::add_version(&mut tx, &ctx.actor, &d.doc, corrected).await?
@@ -1107,8 +1115,12 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum DecisionAction {
-    /// Apply the body's rule to the stances: adopted (the text frozen) or not adopted.
+    /// Adopted (the text frozen), where the body's rule adopts it as the stances stand.
     Adopt,
+    /// Not adopted, where the body's rule does not adopt it as the stances stand (an objection
+    /// blocks consensus, a majority is missed). Said apart from `Adopt`, so that a reader who saw
+    /// the document adoptable is refused, not recorded as failing, once a stance changes.
+    NotAdopted,
     Withdraw,
 }
 
@@ -1146,13 +1158,15 @@ async fn decide(
     let outcome = d.outcome();
     let after = match input.action {
         DecisionAction::Withdraw => Document { status: DocumentStatus::Withdrawn, ..d.doc.clone() },
+        DecisionAction::Adopt | DecisionAction::NotAdopted if outcome == Outcome::NobodyJoined => {
+            return Err(AppError::refused("no-member-joined"));
+        }
         DecisionAction::Adopt if outcome.is_adopted() => {
             d.doc.clone().adopted(d.original()?, forwarded_to, jiff::Timestamp::now())
         }
-        DecisionAction::Adopt if outcome == Outcome::NobodyJoined => {
-            return Err(AppError::refused("no-member-joined"));
-        }
-        DecisionAction::Adopt => Document { status: DocumentStatus::NotAdopted, ..d.doc.clone() },
+        DecisionAction::Adopt => return Err(AppError::refused("not-adopted-by-rule")),
+        DecisionAction::NotAdopted if outcome.is_adopted() => return Err(AppError::refused("adopted-by-rule")),
+        DecisionAction::NotAdopted => Document { status: DocumentStatus::NotAdopted, ..d.doc.clone() },
     };
     let mut tx = state.store.begin().await?;
     let after = store::documents::replace(&mut tx, &ctx.actor, &d.doc, after).await?;
@@ -1414,6 +1428,7 @@ async fn decision_form(
     let outcome = async {
         let action = match form.get("action") {
             "adopt" => DecisionAction::Adopt,
+            "not_adopted" => DecisionAction::NotAdopted,
             "withdraw" => DecisionAction::Withdraw,
             _ => return Err(AppError::field("action", "invalid-choice")),
         };

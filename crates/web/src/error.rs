@@ -126,7 +126,7 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 22] = [
+pub const REFUSALS: [&str; 24] = [
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",
@@ -147,6 +147,8 @@ pub const REFUSALS: [&str; 22] = [
     "decision-taken",
     "internal-paper-undecided",
     "no-member-joined",
+    "not-adopted-by-rule",
+    "adopted-by-rule",
     "stance-changed",
     "only-adopted-signed",
 ];

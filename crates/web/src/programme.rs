@@ -65,9 +65,9 @@ pub(crate) struct Programme {
     roster: Roster,
     /// The participant of each accredited member, by member.
     participant_of: HashMap<Id, Id>,
-    /// The participants attending each item shown to its attendees only, by item: read for
-    /// every delegation's view, so made once.
-    attended: HashMap<Id, Vec<Id>>,
+    /// The participants attending each item shown to its attendees only, and its day, by item:
+    /// read for every delegation's view, so made once.
+    attended: HashMap<Id, (jiff::civil::Date, Vec<Id>)>,
     pub(crate) items: Vec<Item>,
 }
 
@@ -93,12 +93,12 @@ impl Programme {
         let participants = store::participants::list(&state.store).await?;
         let code_of: HashMap<Id, &str> = participants.iter().map(|p| (p.id, p.code.as_str())).collect();
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
-        let participant_of: HashMap<Id, &str> =
+        let code_of_delegation: HashMap<Id, &str> =
             delegations.iter().map(|d| (d.id, code_of[&d.participant_id])).collect();
         let members: Vec<(String, Member)> = store::delegations::approved_of_event(&state.store, event.id)
             .await?
             .into_iter()
-            .filter_map(|m| participant_of.get(&m.delegation_id).map(|code| (code.to_string(), m)))
+            .filter_map(|m| code_of_delegation.get(&m.delegation_id).map(|code| (code.to_string(), m)))
             .collect();
         let roster = Roster::new(&members);
         let items = store::programme::of_event(&state.store, event.id).await?;
@@ -123,8 +123,12 @@ impl Programme {
             attended: HashMap::new(),
             items,
         };
-        p.attended =
-            p.items.iter().filter(|i| i.visibility == Visibility::Attendees).map(|i| (i.id, p.attending(i))).collect();
+        p.attended = p
+            .items
+            .iter()
+            .filter(|i| i.visibility == Visibility::Attendees)
+            .map(|i| (i.id, (p.local(i.starts).date(), p.attending(i))))
+            .collect();
         Ok(p)
     }
 
@@ -159,17 +163,25 @@ impl Programme {
     pub(crate) fn visible<'a>(&'a self, ctx: &Ctx) -> impl Iterator<Item = &'a Item> {
         let (audience, own) = (self.audience(ctx), self.own_delegations(ctx));
         self.items.iter().filter(move |i| {
-            let attending = self.attended.get(&i.id).map_or(&[][..], Vec::as_slice);
+            let attending = self.attended.get(&i.id).map_or(&[][..], |(_, a)| a.as_slice());
             i.visibility.reaches(audience, &own, attending)
         })
     }
 
-    /// What a rendering of the programme for the reader depends on besides its audience: its own
-    /// delegations that attend an item shown to attendees only. Most readers share the empty list,
-    /// and so one rendering.
-    fn attended_by_own(&self, ctx: &Ctx) -> Vec<Id> {
+    /// What a rendering of the programme (of one `day`, if given) for the reader depends on
+    /// besides its audience: its own delegations that attend an item shown there to attendees
+    /// only. Readers without such an item share one rendering: the public, the press, and
+    /// delegations on the days without a bilateral of their own.
+    fn attended_by_own(&self, ctx: &Ctx, day: Option<jiff::civil::Date>) -> Vec<Id> {
         let own = self.own_delegations(ctx);
-        let attended: BTreeSet<Id> = self.attended.values().flatten().filter(|p| own.contains(p)).copied().collect();
+        let attended: BTreeSet<Id> = self
+            .attended
+            .values()
+            .filter(|(on, _)| day.is_none_or(|d| d == *on))
+            .flat_map(|(_, attending)| attending)
+            .filter(|p| own.contains(p))
+            .copied()
+            .collect();
         attended.into_iter().collect()
     }
 
@@ -326,7 +338,7 @@ async fn show(
     let days = if may_edit {
         days_html(state, ctx, &p, day, true)?
     } else {
-        let key = (slug.to_string(), day, p.audience(ctx), p.attended_by_own(ctx), ctx.lang);
+        let key = (slug.to_string(), day, p.audience(ctx), p.attended_by_own(ctx, day), ctx.lang);
         let kept = state.pages.current(&state.store, key, false, || async { days_html(state, ctx, &p, day, false) });
         kept.await?.as_ref().clone()
     };

@@ -273,6 +273,7 @@ async fn negotiation(app: TestApp) {
         .unwrap();
     assert_eq!(am["text"], "К пунктам 2 и 3.", "the widened reservation stands");
     assert!(page.contains("Record as not adopted") && !page.contains(">Adopt<"), "the button says what it does");
+    assert!(page.contains("name=\"action\" value=\"not_adopted\""), "and says it to the server");
     assert!(page.contains("<option value=\"cis-chs\">"), "the body it goes on to is chosen, not typed: {page}");
     let read_before = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
     app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "joins" })).await;
@@ -291,6 +292,10 @@ async fn negotiation(app: TestApp) {
         let (app, secretariat, path) = (&app, &secretariat, format!("{DOCUMENTS}/{id}/decision"));
         async move { app.json(secretariat, "POST", &path, &body).await }
     };
+    let failing = json!({ "version": version, "action": "not_adopted" });
+    let failing = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/decision"), &failing).await;
+    assert_eq!(failing.status, StatusCode::CONFLICT, "the rule adopts it now: {}", failing.body);
+    assert!(failing.json()["error"]["message"].as_str().unwrap().contains("adopts the document"), "{}", failing.body);
     let own = decide("cis-cfm").await;
     assert_eq!(own.json()["error"]["field"], "forwarded_to", "not to the body that adopts it: {}", own.body);
     let decision = decide("cis-chs").await;
@@ -1424,7 +1429,7 @@ async fn the_register_lists_an_events_documents() {
     let bare = app.get(&admin, &format!("{DOCUMENTS}?meeting=cis-cfm")).await;
     assert_eq!(bare.json()["error"]["field"], "meeting", "a bare slug needs its event: {}", bare.body);
     let said = bare.json()["error"]["details"][0]["message"].as_str().unwrap().to_string();
-    assert!(said.starts_with("Name the meeting with its event"), "{said}");
+    assert!(said.starts_with("Give the meeting with its event"), "{said}");
     assert!(almaty.json()["documents"].as_array().unwrap().iter().all(|d| !d["date"].is_null()), "{}", almaty.body);
     // Each row names its meeting, as the document itself does.
     let named: Vec<Value> = named.json()["documents"].as_array().unwrap().clone();
@@ -1470,4 +1475,43 @@ async fn a_kept_search_finds_a_new_paper_at_once_and_only_for_its_readers() {
     let page = app.get(&kz, "/documents?q=сейсмостойкости").await.body;
     assert!(page.contains("TEST&#x2f;KEPT") && !page.contains("RU&#x2f;INT&#x2f;KEPT"), "{page}");
     app.db.cleanup().await;
+}
+
+/// An objection blocks consensus: "adopt" is then refused and nothing recorded, and the decision
+/// that the document is not adopted is recorded only when said.
+#[tokio::test]
+async fn a_blocked_draft_is_recorded_as_not_adopted_only_when_said() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let drafts = app.get(&secretariat, &format!("{DOCUMENTS}?status=draft")).await.json();
+    let id = drafts["documents"][0]["id"].as_str().expect("the demo has a draft").to_string();
+    let stances = format!("{DOCUMENTS}/{id}/stances");
+    for (participant, stance) in [("KZ", "joins"), ("RU", "objects")] {
+        let stated =
+            app.json(&secretariat, "POST", &stances, &json!({ "participant": participant, "stance": stance })).await;
+        assert_eq!(stated.status, StatusCode::OK, "{}", stated.body);
+    }
+    let decision = format!("{DOCUMENTS}/{id}/decision");
+    let version = || async { show(&app, &secretariat, &id).await["document"]["version"].clone() };
+    let adopt =
+        app.json(&secretariat, "POST", &decision, &json!({ "version": version().await, "action": "adopt" })).await;
+    assert_eq!(
+        (adopt.status, &adopt.json()["error"]["code"]),
+        (StatusCode::CONFLICT, &json!("refused")),
+        "{}",
+        adopt.body
+    );
+    assert_eq!(show(&app, &secretariat, &id).await["document"]["status"], "draft", "nothing recorded");
+    let page = app.get(&secretariat, &format!("/documents/{id}")).await.body;
+    let version = version().await.to_string();
+    let said = app
+        .form(
+            &secretariat,
+            &format!("/documents/{id}/decision"),
+            &[("version", version.as_str()), ("action", "not_adopted")],
+        )
+        .await;
+    assert_eq!(said.status, StatusCode::SEE_OTHER, "{}", said.body);
+    assert!(page.contains("value=\"not_adopted\""), "the page's button sends what it says");
+    assert_eq!(show(&app, &secretariat, &id).await["document"]["status"], "not_adopted");
 }

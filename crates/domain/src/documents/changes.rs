@@ -82,7 +82,8 @@ pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<Pa
             similar::DiffOp::Insert { .. } => out.extend(n.map(added)),
             similar::DiffOp::Replace { .. } => {
                 let (old_run, new_run) = (&old_texts[o.clone()], &new_texts[n.clone()]);
-                let pairs = paired(old_run, new_run, |i| deleted_by(old_run[i]).is_some());
+                let gone: Vec<bool> = old_run.iter().map(|t| deleted_by(t).is_some()).collect();
+                let pairs = paired(old_run, new_run, &gone);
                 let (mut i, mut j) = (0, 0);
                 for (pi, pj) in pairs.into_iter().chain([(old_run.len(), new_run.len())]) {
                     out.extend((i..pi).map(|i| removed(o.start + i)));
@@ -104,40 +105,43 @@ pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<Pa
     out
 }
 
-/// The share of their words two paragraphs of a replaced run must have in common to be taken for
-/// one paragraph changed (Dice's coefficient over their sets of words).
+/// How alike two paragraphs of a replaced run must be to be taken for one paragraph changed: the
+/// share of their words' keys they have in common (Dice's coefficient over the two sets; «решение»
+/// and «решения» are one word).
 const ALIKE: f64 = 0.3;
-/// Runs of more replaced paragraphs than this on both sides at once are paired in order, as the
-/// pairing below costs their product.
+/// Replaced runs whose old and new paragraphs make more pairs than this (200 by 200) are paired in
+/// order: the pairing below costs as many comparisons.
 const PAIRED_AT_MOST: usize = 40_000;
 
 /// Which paragraphs of a run that `new` replaced in `old` are one paragraph changed, as index
-/// pairs in order: the pairing that shares the most words in all. A paragraph an amendment deleted
-/// (`gone`) went, whatever came in its place. One paragraph replaced by one is its rewording;
-/// among more, only paragraphs sharing [`ALIKE`] of their words are paired, so that one inserted
-/// beside an edited one is not read as the edited one's rewording (nor credited with its change).
-fn paired(old: &[&str], new: &[&str], gone: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+/// pairs in order: the pairing whose pairs are most alike in all (the sum of their coefficients).
+/// A paragraph an amendment deleted (`gone`) went, whatever came in its place. One paragraph
+/// replaced by one is its rewording, however little of it is left; among more, only paragraphs
+/// at least [`ALIKE`] are paired, so that one inserted beside an edited one is not read as the
+/// edited one's rewording (nor credited with its change), and a paragraph rewritten beside
+/// another shows as removed and added.
+fn paired(old: &[&str], new: &[&str], gone: &[bool]) -> Vec<(usize, usize)> {
     if old.len() == 1 && new.len() == 1 {
-        return if gone(0) { Vec::new() } else { vec![(0, 0)] };
+        return if gone[0] { Vec::new() } else { vec![(0, 0)] };
     }
     if old.len() * new.len() > PAIRED_AT_MOST {
-        return (0..old.len()).filter(|&i| !gone(i)).zip(0..new.len()).collect();
+        return (0..old.len()).filter(|&i| !gone[i]).zip(0..new.len()).collect();
     }
     let word_set = |text: &str| {
-        let mut set: Vec<String> = crate::words::words(text).map(|(_, w)| crate::words::folded(w)).collect();
+        let mut set: Vec<String> = crate::words::words(text).map(|(_, w)| crate::words::key(w)).collect();
         set.sort_unstable();
         set.dedup();
         set
     };
-    let (old_words, new_words): (Vec<_>, Vec<_>) =
-        (old.iter().map(|t| word_set(t)).collect(), new.iter().map(|t| word_set(t)).collect());
+    let old_words: Vec<Vec<String>> = old.iter().map(|t| word_set(t)).collect();
+    let new_words: Vec<Vec<String>> = new.iter().map(|t| word_set(t)).collect();
     let alike = |i: usize, j: usize| {
         let (a, b) = (&old_words[i], &new_words[j]);
         let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
         let dice = 2.0 * shared as f64 / (a.len() + b.len()).max(1) as f64;
-        (!gone(i) && dice >= ALIKE).then_some(dice)
+        (!gone[i] && dice >= ALIKE).then_some(dice)
     };
-    // best[i][j]: the most shared words pairing old[..i] with new[..j] can reach.
+    // best[i][j]: the most alike in all that pairing old[..i] with new[..j] can reach.
     let mut best = vec![vec![0.0_f64; new.len() + 1]; old.len() + 1];
     for i in 1..=old.len() {
         for j in 1..=new.len() {
