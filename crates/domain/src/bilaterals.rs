@@ -1227,6 +1227,25 @@ mod tests {
         );
     }
 
+    /// A public item of `event` at the ministry, from `starts` to `ends` in Almaty's time.
+    fn item_at(event: &Event, kind: ItemKind, starts: &str, ends: &str, attendees: Attendees) -> Item {
+        let tz = TimeZone::get("Asia/Almaty").unwrap();
+        let instant = |s: &str| at(s).in_zone(&tz).unwrap().timestamp();
+        let fields = ItemFields {
+            kind,
+            title: Text::new(&[("en", "An item")]),
+            starts: instant(starts),
+            ends: instant(ends),
+            venue: Some("mfa".into()),
+            room: None,
+            meeting: None,
+            attendees,
+            press: PressAccess::Closed,
+            visibility: Visibility::Public,
+        };
+        Item::new(crate::new_id(), event.id, fields)
+    }
+
     #[test]
     fn a_reason_names_only_meetings_the_reader_sees() {
         use schedule::Reason::{LostTo, Precedence};
@@ -1252,22 +1271,11 @@ mod tests {
             ask(&[with], Vec::new()).validate(&frame, "KZ").unwrap().answer(with, Answer::Accepted).unwrap()
         };
         // A working dinner on the first evening, after the hours (8:00–21:00), longer than asked.
-        let dinner = Item::new(
-            crate::new_id(),
-            event.id,
-            ItemFields {
-                kind: ItemKind::Bilateral,
-                title: Text::new(&[("en", "Working dinner")]),
-                starts: at("2025-04-10T21:00").in_zone(&tz).unwrap().timestamp(),
-                ends: at("2025-04-10T22:30").in_zone(&tz).unwrap().timestamp(),
-                venue: Some("mfa".into()),
-                room: Some("green".into()),
-                meeting: None,
-                attendees: Attendees::default(),
-                press: PressAccess::Closed,
-                visibility: Visibility::Attendees,
-            },
-        );
+        let dinner = Item {
+            room: Some("green".into()),
+            visibility: Visibility::Attendees,
+            ..item_at(&event, ItemKind::Bilateral, "2025-04-10T21:00", "2025-04-10T22:30", Attendees::default())
+        };
         let kz_ru = Request { item: Some(dinner.id), ..accepted("RU") };
         let then = Request { after: vec![kz_ru.id], ..accepted("TJ") };
         let heads: BTreeSet<Id> = members.iter().take(2).map(|(_, m)| m.id).collect();
@@ -1325,22 +1333,8 @@ mod tests {
         let late = accepted("TJ", vec![WindowInput { starts: at("2025-04-10T22:00"), ends: at("2025-04-10T23:00") }]);
         let no_head = accepted("BY", Vec::new());
         let pending = ask(&["TJ"], Vec::new()).validate(&frame, "KZ").unwrap();
-        let session = Item::new(
-            crate::new_id(),
-            event.id,
-            ItemFields {
-                kind: ItemKind::ExtendedSession,
-                title: Text::new(&[("en", "Extended session")]),
-                starts: at("2025-04-10T10:00").in_zone(&tz).unwrap().timestamp(),
-                ends: at("2025-04-10T11:00").in_zone(&tz).unwrap().timestamp(),
-                venue: Some("mfa".into()),
-                room: None,
-                meeting: None,
-                attendees: Attendees { heads: true, ..Attendees::default() },
-                press: PressAccess::Closed,
-                visibility: Visibility::Public,
-            },
-        );
+        let heads_attend = Attendees { heads: true, ..Attendees::default() };
+        let session = item_at(&event, ItemKind::ExtendedSession, "2025-04-10T10:00", "2025-04-10T11:00", heads_attend);
         let heads: BTreeSet<Id> = members.iter().map(|(_, m)| m.id).collect();
         let items = [(&session, heads.clone())];
         let requests = [kz_ru.clone(), late.clone(), no_head.clone(), pending];
