@@ -1470,19 +1470,33 @@ async fn signature_form(
 
 // ---- Track changes ----
 
+/// Which versions to compare, as given: numbers are read here, so that the page can say which
+/// one is wrong beside its choice.
 #[derive(Debug, Default, Deserialize)]
 struct ChangesQuery {
-    from: Option<u32>,
-    to: Option<u32>,
+    from: Option<String>,
+    to: Option<String>,
     lang: Option<String>,
 }
 
+impl ChangesQuery {
+    fn language(&self, d: &Dossier) -> String {
+        self.lang.clone().unwrap_or_else(|| d.doc.original_language.clone())
+    }
+
+    fn number(given: &Option<String>, field: &str) -> Result<Option<u32>, AppError> {
+        let given = given.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        given.map(|n| n.parse().map_err(|_| AppError::field(field, "invalid-value"))).transpose()
+    }
+}
+
 fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> Result<Value, AppError> {
-    let language = query.lang.clone().unwrap_or_else(|| d.doc.original_language.clone());
+    let language = query.language(d);
     let no_text = |asked: (&str, Option<u32>)| d.no_text(state, lang, asked, &language);
+    let (from, to) = (ChangesQuery::number(&query.from, "from")?, ChangesQuery::number(&query.to, "to")?);
     let latest = d.latest(Some(&language)).ok_or_else(|| no_text(("to", None)))?.number;
-    let to = query.to.unwrap_or(latest);
-    let from = query.from.unwrap_or(to.saturating_sub(1).max(1));
+    let to = to.unwrap_or(latest);
+    let from = from.unwrap_or(to.saturating_sub(1).max(1));
     let old = d.version(from, &language).ok_or_else(|| no_text(("from", Some(from))))?;
     let new = d.version(to, &language).ok_or_else(|| no_text(("to", Some(to))))?;
     let paragraphs: Vec<Value> = changes::compare(old, new, &d.amendments)
@@ -1498,21 +1512,40 @@ fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> 
         .collect();
     let changed = paragraphs.iter().filter(|p| p["unchanged"] == json!(false)).count();
     Ok(json!({ "from": from, "to": to, "language": language, "changed": changed, "paragraphs": paragraphs,
-        "numbers": d.versions.iter().filter(|v| v.language == language).map(|v| v.number).collect::<Vec<_>>() }))
+        "numbers": numbers(d, &language) }))
 }
 
+/// The version numbers a document has in `language`; in its original language when it has none
+/// there.
+fn numbers(d: &Dossier, language: &str) -> Vec<u32> {
+    let of = |l: &str| d.versions.iter().filter(|v| v.language == l).map(|v| v.number).collect::<Vec<_>>();
+    let numbers = of(language);
+    if numbers.is_empty() { of(&d.doc.original_language) } else { numbers }
+}
+
+/// The comparison asked for; a version the document does not have is said beside its choice,
+/// with the versions it has to choose from.
 async fn changes_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Id>,
     QueryParams(query): QueryParams<ChangesQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
+    let (status, changes, errors) = match compared(&state, &d, &query, ctx.lang) {
+        Ok(changes) => (StatusCode::OK, changes, json!({})),
+        Err(AppError::Invalid(invalid)) => {
+            let language = query.language(&d);
+            let asked = json!({ "language": language, "numbers": numbers(&d, &language), "paragraphs": [] });
+            (StatusCode::UNPROCESSABLE_ENTITY, asked, state.i18n.field_errors(ctx.lang, &invalid))
+        }
+        Err(e) => return Err(e),
+    };
     let model = json!({
         "document": document_json(&d.doc, &d.participants, &d.bodies, d.meeting.as_ref(), ctx.lang, &state),
-        "changes": compared(&state, &d, &query, ctx.lang)?,
+        "changes": changes, "errors": errors,
     });
-    render::page(&state, &ctx, "documents/changes.html", model)
+    Ok((status, render::page(&state, &ctx, "documents/changes.html", model)?).into_response())
 }
 
 async fn api_changes(

@@ -208,6 +208,15 @@ async fn negotiation(app: TestApp) {
     let missing = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=1&to=9")).await;
     assert_eq!((missing.status, &missing.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("to")));
     assert!(missing.body.contains("no version 9") && missing.body.contains("Russian: 1, 2"), "{}", missing.body);
+    // On the page, beside the choice it is about, with the versions to choose from; a number that
+    // is no number too.
+    for (query, field) in [("from=9&to=2", "from"), ("from=abc&to=2", "from"), ("from=1&to=9", "to")] {
+        let page = app.get(&kz, &format!("/documents/{id}/changes?{query}")).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(page.body.contains(&format!("data-error-for=\"{field}\"")), "{query}: {}", page.body);
+        assert!(page.body.contains("<select id=\"from\" name=\"from\"><option value=\"1\""), "{query}: {}", page.body);
+        assert!(!page.body.contains(&format!("{field}: ")), "no field's name as the code has it: {}", page.body);
+    }
 
     let stances = format!("{DOCUMENTS}/{id}/stances");
     let reservation = app
@@ -245,6 +254,11 @@ async fn negotiation(app: TestApp) {
     let stale = [("participant", "RU"), ("stance", "joins"), ("read-RU", "none")];
     let stale = app.form(&secretariat, &format!("/documents/{id}/stances"), &stale).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "the page's form read before the objection");
+    let sent = stale.body.split("id=\"stance-form\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(
+        sent.contains("<option value=\"RU\" selected>") && sent.contains("<option value=\"joins\" selected>"),
+        "the member and the stance chosen are kept: {sent}"
+    );
     let shown = show(&app, &secretariat, &id).await;
     let ru = shown["stances"].as_array().unwrap().iter().find(|s| s["participant"] == "RU").cloned().unwrap();
     assert_eq!(ru["stance"], "objects", "the objection stands");
@@ -1503,6 +1517,15 @@ async fn a_blocked_draft_is_recorded_as_not_adopted_only_when_said() {
     );
     assert_eq!(show(&app, &secretariat, &id).await["document"]["status"], "draft", "nothing recorded");
     let page = app.get(&secretariat, &format!("/documents/{id}")).await.body;
+    let no_text = [("participant", "AM"), ("stance", "joins_with_reservation"), ("text", ""), ("read-AM", "none")];
+    let refused = app.form(&secretariat, &format!("/documents/{id}/stances"), &no_text).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a reservation needs its text");
+    let sent = refused.body.split("id=\"stance-form\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(
+        sent.contains("<option value=\"AM\" selected>")
+            && sent.contains("<option value=\"joins_with_reservation\" selected>"),
+        "the member and the stance chosen are kept: {sent}"
+    );
     let version = version().await.to_string();
     let said = app
         .form(
