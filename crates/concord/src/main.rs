@@ -280,10 +280,11 @@ async fn main() -> Result<()> {
             };
             let problems = store::documents::verify(&store).await?;
             if !problems.is_empty() {
-                bail!("document versions fail verification:\n  {}", problems.join("\n  "))
+                bail!("documents fail verification:\n  {}", problems.join("\n  "))
             }
             println!("The audit chain is intact: {entries} entries.");
             println!("Every document version matches its hash and its audit entry.");
+            println!("Every document, stance and signature matches what the audit last recorded of it.");
             Ok(())
         }
     }

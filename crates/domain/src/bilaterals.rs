@@ -707,17 +707,29 @@ impl Sidelines<'_> {
             hours.push((date, schedule::Day { start: minute(s), end: minute(e) }));
             date = date.tomorrow().unwrap_or(Date::MAX);
         }
-        let mut days: Vec<schedule::Day> = hours.iter().map(|(_, d)| d.clone()).collect();
+        // Each confirmed meeting lies within a day: its date's, reached out to, or one of its own
+        // on a date outside the event; days that then overlap (a meeting across midnight) are one.
+        let mut spans: Vec<schedule::Span> = hours.iter().map(|(_, d)| d.span()).collect();
         for item in self.requests.iter().filter_map(|r| self.held(r)) {
             let on = self.tz.to_datetime(item.starts).date();
-            if let Some(k) = hours.iter().position(|(date, _)| *date == on) {
-                let (span, next) = (span_of(item), days.get(k + 1).map(|d| d.start));
-                days[k].start = days[k].start.min(span.start).max(if k == 0 { i64::MIN } else { days[k - 1].end });
-                days[k].end = days[k].end.max(span.end).min(next.unwrap_or(i64::MAX));
+            match hours.iter().position(|(date, _)| *date == on) {
+                Some(k) => {
+                    let span = span_of(item);
+                    spans[k] = schedule::Span::new(spans[k].start.min(span.start), spans[k].end.max(span.end));
+                }
+                None => spans.push(span_of(item)),
+            }
+        }
+        spans.sort();
+        let mut days: Vec<schedule::Day> = Vec::new();
+        for span in spans {
+            match days.last_mut() {
+                Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+                _ => days.push(schedule::Day { start: span.start, end: span.end }),
             }
         }
         let hours: Vec<schedule::Span> = hours.iter().map(|(_, d)| d.span()).collect();
-        let widened = days.iter().zip(&hours).any(|(d, h)| d.span() != *h);
+        let widened = days.len() != hours.len() || days.iter().zip(&hours).any(|(d, h)| d.span() != *h);
         // A room kept from bilaterals still holds the meetings confirmed there before, and is
         // unavailable at any other time: nothing new is placed there.
         let mut fixed_rooms: BTreeMap<String, Vec<schedule::Span>> = BTreeMap::new();
@@ -727,13 +739,15 @@ impl Sidelines<'_> {
             }
         }
         let whole = schedule::Span::new(days.first().map_or(0, |d| d.start), days.last().map_or(0, |d| d.end));
-        // The confirmed meetings that enter as fixed requests; one whose sides have no head to
-        // meet for them stays out, and holds its room and persons as any item of the programme.
+        // The confirmed meetings that enter as fixed requests. One whose sides have no head to
+        // meet for them, or that the host left without a room, stays out, and holds its room and
+        // persons (with the way to and from its venue) as any item of the programme.
         let confirmed: BTreeSet<Id> = self
             .requests
             .iter()
             .filter(|r| self.persons_of(r).is_ok())
             .filter_map(|r| self.held(r))
+            .filter(|i| i.venue.is_some() && i.room.is_some())
             .map(|i| i.id)
             .collect();
         // A room the programme uses for anything else is not free for bilaterals meanwhile (the
@@ -797,7 +811,9 @@ impl Sidelines<'_> {
         };
         for request in self.requests {
             let fixed = self.held(request);
-            if request.status() != Status::Accepted && fixed.is_none() {
+            if fixed.is_some_and(|item| !confirmed.contains(&item.id))
+                || (request.status() != Status::Accepted && fixed.is_none())
+            {
                 continue;
             }
             let who = match self.persons_of(request) {
@@ -1312,6 +1328,35 @@ mod tests {
         let plan = schedule::solve(&instance, &schedule::Options::default()).unwrap();
         assert!(schedule::check(&instance, &plan).is_feasible());
         assert!(plan.meetings.iter().all(|m| m.request != then.id.to_string()), "{plan:?}");
+        // Moved to the evening before the event, or across midnight into hours that start at
+        // once: the instance still holds it, on a day of its own or one day across the two.
+        let day_s = |starts, ends| Item {
+            id: dinner.id,
+            ..item_at(&event, ItemKind::Bilateral, starts, ends, Attendees::default())
+        };
+        let early = Item { room: Some("green".into()), ..day_s("2025-04-09T22:00", "2025-04-09T22:30") };
+        let late = Item { room: Some("green".into()), ..day_s("2025-04-10T23:45", "2025-04-11T00:15") };
+        let all_day = Settings {
+            day_starts: jiff::civil::time(0, 0, 0, 0),
+            day_ends: jiff::civil::time(23, 59, 0, 0),
+            ..Settings::default()
+        };
+        for (moved, settings) in [(&early, Settings::default()), (&late, all_day)] {
+            let items = [(moved, BTreeSet::new())];
+            let instance = Sidelines { items: &items, settings, ..sidelines }.prepare().instance;
+            assert!(instance.validate().is_ok(), "{:?}", instance.validate());
+            let plan = schedule::solve(&instance, &schedule::Options::default());
+            assert!(plan.is_ok(), "{plan:?}");
+        }
+        // Left without a room by the host, it is programme time for its persons, not a meeting
+        // to place again.
+        let roomless = Item { room: None, ..dinner.clone() };
+        let heads: BTreeSet<Id> = members.iter().take(2).map(|(_, m)| m.id).collect();
+        let items = [(&roomless, heads)];
+        let instance = Sidelines { items: &items, ..sidelines }.prepare().instance;
+        assert!(instance.requests.iter().all(|r| r.id != kz_ru.id.to_string()), "{:?}", instance.requests);
+        let kz = instance.persons.iter().find(|p| p.id == members[0].1.id.to_string()).unwrap();
+        assert_eq!((kz.busy[0].start, kz.busy[0].end), (21 * 60, 22 * 60 + 30), "busy at the dinner");
     }
 
     #[test]

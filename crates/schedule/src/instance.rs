@@ -223,6 +223,8 @@ pub enum InstanceError {
     Day { index: usize },
     #[error("days {a} and {b} overlap")]
     DaysOverlap { a: usize, b: usize },
+    #[error("day {index} lasts more than a week")]
+    DayTooLong { index: usize },
     #[error("{what} {start}–{end} does not end after it starts")]
     Empty { what: String, start: i64, end: i64 },
     #[error("request \"{request}\" must come after itself")]
@@ -253,6 +255,10 @@ pub enum InstanceError {
     UnknownPrevious(String),
 }
 
+/// The longest day an instance may have, in minutes: a week. A day of bilaterals is hours long;
+/// one that reaches a confirmed meeting across midnight, a day or two.
+const LONGEST_DAY: i64 = 7 * 24 * 60;
+
 impl Instance {
     /// Checks references and numbers; every error names the item at fault. Contradictory fixed
     /// meetings are reported by the solver, which knows the constraints between them.
@@ -272,6 +278,10 @@ impl Instance {
         for (index, day) in self.days.iter().enumerate() {
             if day.end <= day.start {
                 return Err(InstanceError::Day { index });
+            }
+            // The search enumerates a day's starts: a day of years would take all memory.
+            if day.end - day.start > LONGEST_DAY {
+                return Err(InstanceError::DayTooLong { index });
             }
         }
         for (a, day) in self.days.iter().enumerate() {

@@ -322,6 +322,7 @@ mod tests {
             fails(&|i| i.days.push(crate::Day { start: 580, end: 700 })),
             InstanceError::DaysOverlap { a: 0, b: 1 }
         );
+        assert_eq!(fails(&|i| i.days[0].end = 1_000_000_000), InstanceError::DayTooLong { index: 0 });
         let backwards = fails(&|i| i.requests[0].windows.push(crate::Span::new(580, 560)));
         assert_eq!(backwards.to_string(), "request \"x\" window 580–560 does not end after it starts");
         let busy = crate::Busy { start: 570, end: 550, venue: None, label: None };

@@ -831,7 +831,13 @@ async fn meeting_of(state: &AppState, body: Id, reference: &str) -> Result<domai
         Err(unknown) => unknown,
     };
     let elsewhere = named_meeting(meetings_at(state, reference, None).await?, reference).is_ok();
-    Err(if elsewhere { AppError::field("meeting", "meeting-of-another-body") } else { unknown })
+    // A slug alone names a meeting only among one event's: say what is missing, not "unknown".
+    let slug_alone = !reference.contains('/') && reference.parse::<Id>().is_err();
+    Err(match (elsewhere, slug_alone) {
+        (true, _) => AppError::field("meeting", "meeting-of-another-body"),
+        (false, true) => AppError::field("meeting", "meeting-needs-event"),
+        (false, false) => unknown,
+    })
 }
 
 /// The meeting among `meetings` that `reference` names: by id, as "event/meeting", or by its slug
@@ -1012,7 +1018,13 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     let base = d.original()?;
     let note = domain::documents::version_note(&input.note)?;
     let now = jiff::Timestamp::now();
-    let translating = input.language.as_deref().map(str::trim).filter(|l| *l != d.doc.original_language);
+    let language = input.language.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    // Texts in the original's language come by consolidation (or correction), never as a
+    // translation of it: the version has that language already.
+    if language == Some(d.doc.original_language.as_str()) && !input.paragraphs.is_empty() && !input.correction {
+        return Err(AppError::field_with("language", "translation-exists", vec![("number", base.number.to_string())]));
+    }
+    let translating = language.filter(|l| *l != d.doc.original_language);
     let translation = match translating {
         Some(language) => {
             let translated: Vec<&str> =
@@ -1481,7 +1493,8 @@ struct ChangesQuery {
 
 impl ChangesQuery {
     fn language(&self, d: &Dossier) -> String {
-        self.lang.clone().unwrap_or_else(|| d.doc.original_language.clone())
+        let given = self.lang.as_deref().map(str::trim).filter(|l| !l.is_empty());
+        given.map_or_else(|| d.doc.original_language.clone(), str::to_string)
     }
 
     fn number(given: &Option<String>, field: &str) -> Result<Option<u32>, AppError> {
@@ -1496,7 +1509,8 @@ fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> 
     let (from, to) = (ChangesQuery::number(&query.from, "from")?, ChangesQuery::number(&query.to, "to")?);
     let latest = d.latest(Some(&language)).ok_or_else(|| no_text(("to", None)))?.number;
     let to = to.unwrap_or(latest);
-    let from = from.unwrap_or(to.saturating_sub(1).max(1));
+    // Without a `from`: the version before `to` in that language (a translation may skip some).
+    let from = from.unwrap_or_else(|| numbers(d, &language).into_iter().filter(|&n| n < to).max().unwrap_or(to));
     let old = d.version(from, &language).ok_or_else(|| no_text(("from", Some(from))))?;
     let new = d.version(to, &language).ok_or_else(|| no_text(("to", Some(to))))?;
     let paragraphs: Vec<Value> = changes::compare(old, new, &d.amendments)
@@ -1535,8 +1549,14 @@ async fn changes_page(
     let (status, changes, errors) = match compared(&state, &d, &query, ctx.lang) {
         Ok(changes) => (StatusCode::OK, changes, json!({})),
         Err(AppError::Invalid(invalid)) => {
-            let language = query.language(&d);
-            let asked = json!({ "language": language, "numbers": numbers(&d, &language), "paragraphs": [] });
+            // The choices as asked where they can stand; a language the document lacks gives way
+            // to the original's, so that the form can be sent again.
+            let asked = query.language(&d);
+            let language =
+                if d.versions.iter().any(|v| v.language == asked) { asked } else { d.doc.original_language.clone() };
+            let number = |given| ChangesQuery::number(given, "").ok().flatten();
+            let asked = json!({ "language": language, "numbers": numbers(&d, &language), "paragraphs": [],
+                "from": number(&query.from), "to": number(&query.to), "failed": true });
             (StatusCode::UNPROCESSABLE_ENTITY, asked, state.i18n.field_errors(ctx.lang, &invalid))
         }
         Err(e) => return Err(e),

@@ -867,3 +867,39 @@ on_both_engines!(verify_names_a_tampered_version, |store| {
     assert!(problems[0].contains("audit recorded") && problems[1].contains("frozen"), "{problems:?}");
     assert!(!problems.iter().any(|p| p.contains(&other.register_number)), "{problems:?}");
 });
+
+// A document row, a stance or a signature changed in the database behind Concord's back no longer
+// equals what the audit last recorded of it: `concord verify` names it.
+on_both_engines!(verify_names_a_document_stance_or_signature_changed_behind_its_back, |store| {
+    let w = world(&store).await;
+    let doc = create(&store, document(&w, "CFM/11", Classification::Members, vec![]), &["Один."]).await;
+    let mut tx = store.begin().await.unwrap();
+    let stance =
+        StanceRecord { participant: w.kz, stance: Stance::JoinsWithReservation, text: "К п. 1.".into(), at: now() };
+    store::documents::state_stance(&mut tx, &system(), doc.id, stance).await.unwrap();
+    let signature = Signature {
+        participant: w.kz,
+        person: Text::new(&[("ru", "М. Министр")]),
+        position: Text::new(&[("ru", "Министр иностранных дел")]),
+        signed_at: now(),
+        place: Text::new(&[("ru", "Алматы")]),
+    };
+    store::documents::sign(&mut tx, &system(), doc.id, Signing::First(signature)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store::documents::verify(&store).await.unwrap(), Vec::<String>::new(), "intact after writes");
+
+    raw!(store, "UPDATE documents SET classification = $1 WHERE id = $2", "public", doc.id);
+    let problems = store::documents::verify(&store).await.unwrap();
+    assert_eq!(problems, ["document CFM/11: it differs from what the audit last recorded of it"]);
+    raw!(store, "UPDATE documents SET classification = $1 WHERE id = $2", "members", doc.id);
+    raw!(store, "UPDATE stances SET text = $1 WHERE document_id = $2", "", doc.id);
+    let signer = sqlx::types::Json(Text::new(&[("ru", "Другое лицо")]));
+    raw!(store, "UPDATE signatures SET person = $1 WHERE document_id = $2", signer, doc.id);
+    let problems = store::documents::verify(&store).await.unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].starts_with("document CFM/11: the stance of")
+            && problems[0].ends_with("differs from what the audit recorded")
+    );
+    assert!(problems[1].starts_with("document CFM/11: the signature for"), "{problems:?}");
+});

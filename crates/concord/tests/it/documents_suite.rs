@@ -217,6 +217,12 @@ async fn negotiation(app: TestApp) {
         assert!(page.body.contains("<select id=\"from\" name=\"from\"><option value=\"1\""), "{query}: {}", page.body);
         assert!(!page.body.contains(&format!("{field}: ")), "no field's name as the code has it: {}", page.body);
     }
+    // What can stand of the choice stays chosen; a language the document lacks gives way to the
+    // original's, so that the form can be sent again.
+    let page = app.get(&kz, &format!("/documents/{id}/changes?from=abc&to=2&lang=xx")).await.body;
+    let to = page.split("<select id=\"to\"").nth(1).unwrap().split("</select>").next().unwrap();
+    assert!(to.contains("<option value=\"2\" selected>"), "{to}");
+    assert!(page.contains("name=\"lang\" value=\"ru\""), "{page}");
 
     let stances = format!("{DOCUMENTS}/{id}/stances");
     let reservation = app
@@ -435,6 +441,14 @@ async fn negotiation(app: TestApp) {
     assert_eq!(again.json()["error"]["details"][0]["field"], "language", "{}", again.body);
     assert!(again.body.contains("already has a translation in this language"), "{}", again.body);
     assert_eq!(show(&app, &secretariat, &id).await["document"]["title"]["en"], "The decision on the talks");
+    let original = json!({ "version": version, "language": "ru", "paragraphs": english });
+    let original = app.json(&secretariat, "POST", &versions, &original).await;
+    assert_eq!(
+        (original.status, &original.json()["error"]["details"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("language")),
+        "the original's language is not translated into: {}",
+        original.body
+    );
     let corrected = [
         "Совет министров иностранных дел решил: переговоры.",
         "Второй абзац о расширенном сотрудничестве.",
@@ -457,6 +471,10 @@ async fn negotiation(app: TestApp) {
     let d = show(&app, &secretariat, &id).await;
     assert_eq!(d["document"]["frozen"]["sha256"], frozen.as_str(), "the adopted text stays frozen");
     assert_eq!(d["document"]["frozen"]["version"], 2);
+    // Track changes in English alone: its only version, 2, with itself, not an error about a
+    // version 1 it never had.
+    let english = app.get(&secretariat, &format!("{DOCUMENTS}/{id}/changes?lang=en")).await;
+    assert_eq!((english.status, english.json()["from"].as_u64()), (StatusCode::OK, Some(2)), "{}", english.body);
     // The English translation is of version 2: an English reader is shown version 3 in Russian,
     // and told why, rather than paragraphs the forms would not number alike.
     let page = app.get(&secretariat, &format!("/documents/{id}")).await;
@@ -1161,6 +1179,9 @@ async fn bad_input_is_named_by_its_field() {
         internal.iter().copied().chain([("meeting", "almaty-2025/central-asia-russia")]).collect();
     let refused = app.form(&kz, "/documents", &elsewhere).await;
     assert!(refused.body.contains("This meeting is of another body"), "{}", refused.body);
+    let bare: Vec<(&str, &str)> = internal.iter().copied().chain([("meeting", "cis-cfm")]).collect();
+    let refused = app.form(&kz, "/documents", &bare).await;
+    assert!(refused.body.contains("Give the meeting with its event"), "{}", refused.body);
     let with_meeting: Vec<(&str, &str)> =
         internal.iter().copied().chain([("meeting", "almaty-2025/cis-cfm")]).collect();
     let made = app.form(&kz, "/documents", &with_meeting).await;
