@@ -1316,26 +1316,14 @@ async fn verify_records(store: &Store) -> Result<Vec<String>> {
     for row in stance_rows {
         let stance = StanceRecord::try_from(row.record)?;
         let name = format!("document {}: the stance of {}", named(row.document_id), stance.participant);
-        match stances.remove(&(row.document_id, stance.participant)) {
-            None => problems.push(format!("{name}: no audit entry records it")),
-            Some(Some(recorded)) if recorded != stance => {
-                problems.push(format!("{name} differs from what the audit recorded"))
-            }
-            Some(_) => {}
-        }
+        problems.extend(unlike_record(&mut stances, (row.document_id, stance.participant), &stance, &name));
     }
     let signature_rows: Vec<OnDocumentRow<SignatureRow>> =
         on!(store, c => sqlx::query_as(ALL_SIGNATURES).fetch_all(c).await)?;
     for row in signature_rows {
         let signature = Signature::from(row.record);
         let name = format!("document {}: the signature for {}", named(row.document_id), signature.participant);
-        match signatures.remove(&(row.document_id, signature.participant)) {
-            None => problems.push(format!("{name}: no audit entry records it")),
-            Some(Some(recorded)) if recorded != signature => {
-                problems.push(format!("{name} differs from what the audit recorded"))
-            }
-            Some(_) => {}
-        }
+        problems.extend(unlike_record(&mut signatures, (row.document_id, signature.participant), &signature, &name));
     }
     // What the audit records and the database no longer holds was deleted behind Concord's back:
     // nothing here is deleted otherwise.
@@ -1346,6 +1334,21 @@ async fn verify_records(store: &Store) -> Result<Vec<String>> {
         signatures.keys().map(|(d, p)| format!("document {}: the signature for {p}: recorded, missing", named(*d))),
     );
     Ok(problems)
+}
+
+/// How a member's record on a document (`now`) stands against the audit's last record of it,
+/// taken out of `recorded`: a problem named `name`, or none.
+fn unlike_record<T: PartialEq>(
+    recorded: &mut HashMap<(Id, Id), Option<T>>,
+    key: (Id, Id),
+    now: &T,
+    name: &str,
+) -> Option<String> {
+    match recorded.remove(&key) {
+        None => Some(format!("{name}: no audit entry records it")),
+        Some(Some(last)) if last != *now => Some(format!("{name} differs from what the audit recorded")),
+        Some(_) => None,
+    }
 }
 
 /// The body of each of these documents, in one query (for registers that refer to documents).

@@ -33,6 +33,17 @@ struct World {
     am: Id,
 }
 
+/// A minister's signature for `participant`, in Almaty, now.
+fn signed(participant: Id, person: &str) -> Signature {
+    Signature {
+        participant,
+        person: Text::new(&[("ru", person)]),
+        position: Text::new(&[("ru", "Министр иностранных дел")]),
+        signed_at: now(),
+        place: Text::new(&[("ru", "Алматы")]),
+    }
+}
+
 fn system() -> Actor {
     Actor::anonymous()
 }
@@ -530,13 +541,7 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
     assert!(everything(Filter { kind: Some(DocumentKind::Agreement), ..Filter::default() }).await.is_empty());
     assert!(everything(Filter { status: Some(DocumentStatus::Adopted), ..Filter::default() }).await.is_empty());
     assert_eq!(numbers(&everything(Filter { participant: Some(w.ru), ..Filter::default() }).await), ["CFM/3-listed"]);
-    let signature = Signature {
-        participant: w.am,
-        person: Text::new(&[("ru", "А. Министр")]),
-        position: Text::new(&[("ru", "Министр иностранных дел")]),
-        signed_at: now(),
-        place: Text::new(&[("ru", "Алматы")]),
-    };
+    let signature = signed(w.am, "А. Министр");
     let mut tx = store.begin().await.unwrap();
     store::documents::sign(&mut tx, &system(), members.id, Signing::First(signature)).await.unwrap();
     let initiated = Document { initiator: Some(w.am), ..listed.clone() };
@@ -714,13 +719,7 @@ on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |stor
     let stances = store::documents::stances(&store, doc.id).await.unwrap();
     assert_eq!(stances.len(), 2);
     assert_eq!(stances.iter().find(|s| s.participant == w.kz), Some(&restated));
-    let signature = Signature {
-        participant: w.kz,
-        person: Text::new(&[("ru", "М. Министр")]),
-        position: Text::new(&[("ru", "Министр иностранных дел")]),
-        signed_at: now(),
-        place: Text::new(&[("ru", "Алматы")]),
-    };
+    let signature = signed(w.kz, "М. Министр");
     let mut tx = store.begin().await.unwrap();
     store::documents::sign(&mut tx, &system(), doc.id, Signing::First(signature.clone())).await.unwrap();
     tx.commit().await.unwrap();
@@ -877,13 +876,7 @@ on_both_engines!(verify_names_a_document_stance_or_signature_changed_behind_its_
     let stance =
         StanceRecord { participant: w.kz, stance: Stance::JoinsWithReservation, text: "К п. 1.".into(), at: now() };
     store::documents::state_stance(&mut tx, &system(), doc.id, stance).await.unwrap();
-    let signature = Signature {
-        participant: w.kz,
-        person: Text::new(&[("ru", "М. Министр")]),
-        position: Text::new(&[("ru", "Министр иностранных дел")]),
-        signed_at: now(),
-        place: Text::new(&[("ru", "Алматы")]),
-    };
+    let signature = signed(w.kz, "М. Министр");
     store::documents::sign(&mut tx, &system(), doc.id, Signing::First(signature)).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(store::documents::verify(&store).await.unwrap(), Vec::<String>::new(), "intact after writes");
