@@ -757,7 +757,12 @@ document-pdf-translation = Version { $number } · translation
 document-pdf-correction = Version { $number } · formal correction of version { $adopted }
 document-pdf-behind = Version { $number } · the latest version, { $latest }, is not yet translated
 document-pdf-draft = DRAFT
-document-pdf-done = Done at { $place } on { $date } in one original in Russian.
+document-pdf-done = Done at { $place } on { $date } in one original{ $original ->
+        [ru] {" "}in Russian
+        [kk] {" "}in Kazakh
+        [en] {" "}in English
+       *[other] {""}
+    }.
 document-pdf-signed-elsewhere = Signed at { $place } on { $date }
 document-pdf-signed-on = Signed on { $date }
 document-pdf-special-opinion = Special opinion: { $member }.

@@ -745,7 +745,12 @@ document-pdf-translation = { $number }-редакция · аударма
 document-pdf-correction = { $number }-редакция · { $adopted }-редакцияның ресми түзетуі
 document-pdf-behind = { $number }-редакция · соңғы { $latest }-редакция әлі аударылмаған
 document-pdf-draft = ЖОБА
-document-pdf-done = { $place } қаласында { $date } орыс тілінде бір түпнұсқа данада жасалды.
+document-pdf-done = { $place } қаласында { $date } { $original ->
+        [ru] орыс тілінде{" "}
+        [kk] қазақ тілінде{" "}
+        [en] ағылшын тілінде{" "}
+       *[other] {""}
+    }бір түпнұсқа данада жасалды.
 document-pdf-signed-elsewhere = { $place } қаласында { $date } қол қойылды
 document-pdf-signed-on = { $date } қол қойылды
 document-pdf-special-opinion = Ерекше пікір: { $member }.

@@ -760,7 +760,12 @@ document-pdf-translation = Редакция { $number } · перевод
 document-pdf-correction = Редакция { $number } · официальное исправление редакции { $adopted }
 document-pdf-behind = Редакция { $number } · последняя редакция, { $latest }, ещё не переведена
 document-pdf-draft = ПРОЕКТ
-document-pdf-done = Совершено в городе { $place } { $date } в одном подлинном экземпляре на русском языке.
+document-pdf-done = Совершено в городе { $place } { $date } в одном подлинном экземпляре{ $original ->
+        [ru] {" "}на русском языке
+        [kk] {" "}на казахском языке
+        [en] {" "}на английском языке
+       *[other] {""}
+    }.
 document-pdf-signed-elsewhere = Подписано в городе { $place } { $date }
 document-pdf-signed-on = Подписано { $date }
 document-pdf-special-opinion = Особое мнение: { $member }.

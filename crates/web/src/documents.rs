@@ -1629,7 +1629,10 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
                 })
                 .collect();
             let done = d.done(&language).map(|(place, date)| {
-                state.i18n.t(&language, "document-pdf-done", &done_at(state, &language, place, date))
+                let [place, date] = done_at(state, &language, place, date);
+                // Done in one original, in the original's language.
+                let original = ("original", d.doc.original_language.clone().into());
+                state.i18n.t(&language, "document-pdf-done", &[place, date, original])
             });
             let lines = block
                 .into_iter()

@@ -189,4 +189,22 @@ mod tests {
         assert_eq!(i18n.date_on("en", jiff::civil::date(2025, 9, 1)), "1 September 2025");
         assert_eq!(i18n.date_on("kk", jiff::civil::date(2025, 9, 1)), "2025 жылғы 1 қыркүйекте");
     }
+
+    #[test]
+    fn a_text_is_done_in_one_original_in_the_language_of_the_original() {
+        let i18n = I18n::new();
+        let done = |lang: &str, original: &str| {
+            let args =
+                [("place", "Алматы".into()), ("date", "11 апреля 2025 г.".into()), ("original", original.into())];
+            i18n.t(lang, "document-pdf-done", &args)
+        };
+        assert_eq!(
+            done("ru", "ru"),
+            "Совершено в городе Алматы 11 апреля 2025 г. в одном подлинном экземпляре на русском языке."
+        );
+        assert!(done("ru", "kk").ends_with("в одном подлинном экземпляре на казахском языке."));
+        assert!(done("kk", "kk").ends_with(" қазақ тілінде бір түпнұсқа данада жасалды."), "{}", done("kk", "kk"));
+        assert!(done("en", "ru").ends_with("in one original in Russian."));
+        assert!(done("en", "hy").ends_with("in one original."), "a language without its words is not named");
+    }
 }
