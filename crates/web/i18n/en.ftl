@@ -171,6 +171,7 @@ refused-stance-changed = Another stance of { $participant } was recorded meanwhi
 refused-decision-taken = The decision on this document is taken.
 refused-internal-paper-undecided = The delegation’s internal paper goes to no decision: no stance is stated on it.
 refused-no-member-joined = Nobody has joined yet: record the members' stances first.
+refused-pdf-missing-glyph = This cannot be printed as a PDF: the fonts for documents have no { $character }, in “{ $text }”. Write it in a script they have (Latin, Cyrillic, Greek, Armenian, Georgian, Arabic…), or transliterate it.
 refused-not-adopted-by-rule = As the stances now stand, the body's rule does not adopt the document (an objection blocks consensus, or a majority is missing). Read the stances again; it can be recorded as not adopted.
 refused-adopted-by-rule = As the stances now stand, the body's rule adopts the document: it cannot be recorded as not adopted. Read the stances again.
 refused-only-adopted-signed = Only an adopted text is signed.

@@ -126,7 +126,7 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 24] = [
+pub const REFUSALS: [&str; 25] = [
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",
@@ -148,6 +148,7 @@ pub const REFUSALS: [&str; 24] = [
     "internal-paper-undecided",
     "no-member-joined",
     "not-adopted-by-rule",
+    "pdf-missing-glyph",
     "adopted-by-rule",
     "stance-changed",
     "only-adopted-signed",

@@ -16,9 +16,11 @@ where
 {
     let _permit = RENDERING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     tokio::task::spawn_blocking(make).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(|e| match e {
-        pdf::PdfError::MissingGlyph { character, .. } => {
-            AppError::Internal(format!("no font has the character {character:?}"))
-        }
+        // The text is the reader's to correct (a name typed in another script), not a fault here.
+        pdf::PdfError::MissingGlyph { character, text } => AppError::refused_with(
+            "pdf-missing-glyph",
+            vec![("character", format!("{character} (U+{:04X})", u32::from(character))), ("text", text)],
+        ),
         other => AppError::Internal(other.to_string()),
     })
 }

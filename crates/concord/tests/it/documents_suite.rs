@@ -1559,3 +1559,23 @@ async fn a_blocked_draft_is_recorded_as_not_adopted_only_when_said() {
     assert!(page.contains("value=\"not_adopted\""), "the page's button sends what it says");
     assert_eq!(show(&app, &secretariat, &id).await["document"]["status"], "not_adopted");
 }
+
+/// A text with a character the PDFs' fonts lack is refused in words, naming the character and
+/// the text to correct, not answered with a server error.
+#[tokio::test]
+async fn a_character_the_fonts_lack_is_named_when_the_pdf_is_asked_for() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let fields = json!({ "body": "cis-cfm", "kind": "note", "register_number": "СМИД/2025/Н1",
+        "title": { "ru": "Записка" }, "original_language": "ru", "classification": "members",
+        "paragraphs": ["Встреча с министром Ван И (王毅)."] });
+    let made = app.json(&secretariat, "POST", DOCUMENTS, &fields).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.json()["document"]["id"].as_str().unwrap().to_string();
+    let pdf = app.get(&secretariat, &format!("/api/v1/documents/{id}")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let (status, body) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru")).await;
+    let body = String::from_utf8_lossy(&body);
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("王 (U+738B)") && body.contains("Ван И"), "{body}");
+}
