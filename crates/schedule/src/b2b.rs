@@ -331,6 +331,10 @@ pub enum SolveError {
     /// The fixed meetings break the rules among themselves, each as told.
     #[error("the fixed meetings cannot all hold: {}", .0.join("; "))]
     Fixed(Vec<String>),
+    /// The precedences cannot hold, each reason as told: a circle of meetings, or a meeting left
+    /// no slot after those it must follow.
+    #[error("the order asked cannot hold: {}", .0.join("; "))]
+    Order(Vec<String>),
     /// A meeting (1-based) has no slot left by its session and its participants' forbidden slots.
     #[error("meeting {0} has no slot it may take: its session and its participants' forbidden slots leave none")]
     NoSlot(usize),
@@ -470,6 +474,85 @@ fn fixed_faults(instance: &B2b) -> Vec<String> {
     let fixed: Vec<Option<u32>> =
         (0..instance.requested.len()).map(|i| instance.fixed.get(i).copied().filter(|&f| f != 0)).collect();
     broken(instance, &fixed)
+}
+
+/// Why the precedences cannot hold, given each meeting's slots (`domains`, 0-based): a circle of
+/// meetings each to come before the next, or a meeting whose slots all come too early for the
+/// meetings it must follow (however early they go). Empty when neither is so.
+fn order_faults(instance: &B2b, domains: &[Vec<u32>]) -> Vec<String> {
+    let n = instance.requested.len();
+    let before = |m: usize| instance.precedences.get(m).into_iter().flatten().map(|&j| j as usize - 1);
+    // Depth-first, colouring meetings in progress: one met again in progress closes a circle.
+    let (mut state, mut stack) = (vec![0_u8; n], Vec::new());
+    fn visit(
+        m: usize,
+        state: &mut [u8],
+        stack: &mut Vec<usize>,
+        before: &dyn Fn(usize) -> Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        state[m] = 1;
+        stack.push(m);
+        for j in before(m) {
+            if state[j] == 1 {
+                let from = stack.iter().position(|&k| k == j).unwrap_or(0);
+                return Some(stack[from..].to_vec());
+            }
+            if state[j] == 0
+                && let Some(circle) = visit(j, state, stack, before)
+            {
+                return Some(circle);
+            }
+        }
+        stack.pop();
+        state[m] = 2;
+        None
+    }
+    let before_list = |m: usize| before(m).collect::<Vec<_>>();
+    for m in 0..n {
+        if state[m] == 0
+            && let Some(circle) = visit(m, &mut state, &mut stack, &before_list)
+        {
+            // Each before the next: predecessors first, from the lowest number round.
+            let mut circle: Vec<usize> = circle.into_iter().rev().collect();
+            let lowest = circle.iter().enumerate().min_by_key(|&(_, k)| *k).map_or(0, |(i, _)| i);
+            circle.rotate_left(lowest);
+            let names: Vec<String> = circle.iter().map(|k| (k + 1).to_string()).collect();
+            return vec![format!("meetings {} must each come before the next, in a circle", names.join(", "))];
+        }
+    }
+    // No circle: the earliest slot each meeting can take, those it follows first.
+    let mut earliest: Vec<Option<u32>> = vec![None; n];
+    let mut faults = Vec::new();
+    fn settle(
+        m: usize,
+        domains: &[Vec<u32>],
+        before: &dyn Fn(usize) -> Vec<usize>,
+        earliest: &mut [Option<u32>],
+    ) -> Option<u32> {
+        if let Some(e) = earliest[m] {
+            return Some(e);
+        }
+        let mut after = 0;
+        for j in before(m) {
+            after = after.max(settle(j, domains, before, earliest)? + 1);
+        }
+        let e = domains[m].iter().copied().find(|&s| s >= after)?;
+        earliest[m] = Some(e);
+        Some(e)
+    }
+    for m in 0..n {
+        if settle(m, domains, &before_list, &mut earliest).is_none()
+            && before_list(m).iter().all(|&j| earliest[j].is_some())
+        {
+            let firsts: Vec<String> = before_list(m).iter().map(|j| (j + 1).to_string()).collect();
+            faults.push(format!(
+                "meeting {} has no slot left after the meetings it must follow ({})",
+                m + 1,
+                firsts.join(", ")
+            ));
+        }
+    }
+    faults
 }
 
 #[cfg(test)]

@@ -93,6 +93,10 @@ pub(super) fn solve(instance: &B2b, options: &Options) -> Result<Outcome, SolveE
         return Err(SolveError::Fixed(faults));
     }
     let domains = domains(instance).map_err(|m| SolveError::NoSlot(m + 1))?;
+    let faults = super::order_faults(instance, &domains);
+    if !faults.is_empty() {
+        return Err(SolveError::Order(faults));
+    }
     let mut count = vec![0_u32; instance.n_business as usize];
     for r in &instance.requested {
         count[r.a as usize - 1] += 1;

@@ -158,6 +158,15 @@ fn fixed_meetings_that_contradict_each_other_are_named() {
         faults("fixed = [3, 0];\nforbidden = [{}, {3}, {}];"),
         ["meeting 1 is in slot 3, forbidden for participant 2"]
     );
+    let order = |extra: &str| match solve(&parse(&format!("{two_in_one}\n{extra}")).unwrap(), &options(None)) {
+        Err(SolveError::Order(faults)) => faults,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(order("precedences = [{2}, {1}];"), ["meetings 1, 2 must each come before the next, in a circle"]);
+    assert_eq!(
+        order("fixed = [1, 0];\nprecedences = [{2}, {}];"),
+        ["meeting 1 has no slot left after the meetings it must follow (2)"]
+    );
     let err = solve(&parse(&format!("{two_in_one}\nfixed = [1, 1];")).unwrap(), &options(None)).unwrap_err();
     assert!(
         err.to_string().starts_with("the fixed meetings cannot all hold: participant 1 has meetings 1 and 2"),
