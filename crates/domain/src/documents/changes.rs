@@ -42,19 +42,21 @@ impl ParagraphChange {
 
 /// The changes from `old` to `new` (any two versions, in either order of numbers). `amendments`
 /// are those consolidated between them; a removed paragraph is credited to the amendment that
-/// deleted it, a new or changed one to the amendment that wrote it.
+/// deleted it (as it read then, or as edited since in a later version: alike, see [`ALIKE`]), a
+/// new or changed one to the amendment that wrote it.
 pub fn compare(old: &Version, new: &Version, amendments: &[Amendment]) -> Vec<ParagraphChange> {
     let (old_texts, new_texts) = (old.texts(), new.texts());
+    let deletions: Vec<&Amendment> = amendments
+        .iter()
+        .filter(|a| a.operation == Operation::Delete && a.status == super::AmendmentStatus::Accepted)
+        .filter(|a| new.number > old.number && a.version >= old.number && a.version < new.number)
+        .collect();
     let deleted_by = |text: &str| {
-        amendments
-            .iter()
-            .find(|a| {
-                a.operation == Operation::Delete
-                    && a.status == super::AmendmentStatus::Accepted
-                    && a.target == text
-                    && new.number > old.number
-            })
-            .map(|a| a.id)
+        let exactly = deletions.iter().find(|a| a.target == text);
+        let edited_since = || {
+            deletions.iter().find(|a| a.version > old.number && dice(&word_set(&a.target), &word_set(text)) >= ALIKE)
+        };
+        exactly.or_else(edited_since).map(|a| a.id)
     };
     let mut out = Vec::new();
     for op in similar::capture_diff_slices(similar::Algorithm::Patience, &old_texts, &new_texts) {
@@ -115,6 +117,23 @@ const ALIKE: f64 = 0.5;
 /// order: the pairing below costs as many comparisons.
 const PAIRED_AT_MOST: usize = 40_000;
 
+/// A paragraph's words as [`ALIKE`] counts them: their keys, sorted, each once.
+fn word_set(text: &str) -> Vec<String> {
+    let mut set: Vec<String> = crate::words::words(text)
+        .filter(|(_, w)| crate::words::letters(w) > 2)
+        .map(|(_, w)| crate::words::key(w))
+        .collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// Dice's coefficient of two [`word_set`]s: twice what they share over what they hold.
+fn dice(a: &[String], b: &[String]) -> f64 {
+    let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
+    2.0 * shared as f64 / (a.len() + b.len()).max(1) as f64
+}
+
 /// Which paragraphs of a run that `new` replaced in `old` are one paragraph changed, as index
 /// pairs in order: the pairing whose pairs are most alike in all (the sum of their coefficients).
 /// A paragraph an amendment deleted (`gone`) went, whatever came in its place. One paragraph
@@ -129,21 +148,10 @@ fn paired(old: &[&str], new: &[&str], gone: &[bool]) -> Vec<(usize, usize)> {
     if old.len() * new.len() > PAIRED_AT_MOST {
         return (0..old.len()).filter(|&i| !gone[i]).zip(0..new.len()).collect();
     }
-    let word_set = |text: &str| {
-        let mut set: Vec<String> = crate::words::words(text)
-            .filter(|(_, w)| crate::words::letters(w) > 2)
-            .map(|(_, w)| crate::words::key(w))
-            .collect();
-        set.sort_unstable();
-        set.dedup();
-        set
-    };
     let old_words: Vec<Vec<String>> = old.iter().map(|t| word_set(t)).collect();
     let new_words: Vec<Vec<String>> = new.iter().map(|t| word_set(t)).collect();
     let alike = |i: usize, j: usize| {
-        let (a, b) = (&old_words[i], &new_words[j]);
-        let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
-        let dice = 2.0 * shared as f64 / (a.len() + b.len()).max(1) as f64;
+        let dice = dice(&old_words[i], &new_words[j]);
         (!gone[i] && dice >= ALIKE).then_some(dice)
     };
     // best[i][j]: the most alike in all that pairing old[..i] with new[..j] can reach.
@@ -389,6 +397,29 @@ mod tests {
         let seen: Vec<(Option<u32>, Option<u32>)> =
             changes.iter().filter(|c| !c.is_unchanged()).map(|c| (c.old, c.new)).collect();
         assert_eq!(seen, [(Some(3), None), (None, Some(3)), (Some(4), Some(4))]);
+    }
+
+    #[test]
+    fn a_paragraph_edited_and_then_deleted_is_credited_to_its_deletion() {
+        let texts = |t: &[&str]| t.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        let first =
+            version(1, &texts(&["Второй абзац о границах.", "Третий абзац о культуре и образовании.", "Конец."]));
+        // Version 2 edited the third paragraph; version 3 deleted it as edited.
+        let edited = version(
+            2,
+            &texts(&["Второй абзац о границах.", "Третий абзац о культуре, науке и образовании.", "Конец."]),
+        );
+        let third = version(3, &texts(&["Второй абзац о границах.", "Конец."]));
+        let deleted = new_id();
+        let changes = compare(&first, &third, &[deletion(deleted, &edited, 2)]);
+        let seen: Vec<(Option<u32>, Option<u32>, Option<Id>)> =
+            changes.iter().filter(|c| !c.is_unchanged()).map(|c| (c.old, c.new, c.amendment)).collect();
+        assert_eq!(seen, [(Some(2), None, Some(deleted))]);
+        // A deletion of some other paragraph is not credited with it.
+        let other = Amendment {
+            target: "Совсем другой текст о транспорте.".into(), ..deletion(deleted, &edited, 2)
+        };
+        assert_eq!(compare(&first, &third, &[other])[1].amendment, None);
     }
 
     #[test]
