@@ -1243,6 +1243,17 @@ mod tests {
         );
     }
 
+    /// The sidelines of `event` with the default settings.
+    fn sidelines<'a>(
+        event: &'a Event,
+        tz: &'a TimeZone,
+        members: &'a [(String, Member)],
+        items: &'a [(&'a Item, BTreeSet<Id>)],
+        requests: &'a [Request],
+    ) -> Sidelines<'a> {
+        Sidelines { event, tz, members, items, requests, settings: Settings::default() }
+    }
+
     /// A public item of `event` at the ministry, from `starts` to `ends` in Almaty's time.
     fn item_at(event: &Event, kind: ItemKind, starts: &str, ends: &str, attendees: Attendees) -> Item {
         let tz = TimeZone::get("Asia/Almaty").unwrap();
@@ -1297,14 +1308,7 @@ mod tests {
         let heads: BTreeSet<Id> = members.iter().take(2).map(|(_, m)| m.id).collect();
         let items = [(&dinner, heads)];
         let requests = [kz_ru.clone(), then.clone()];
-        let sidelines = Sidelines {
-            event: &event,
-            tz: &tz,
-            members: &members,
-            items: &items,
-            requests: &requests,
-            settings: Settings::default(),
-        };
+        let sidelines = sidelines(&event, &tz, &members, &items, &requests);
         let instance = sidelines.prepare().instance;
         assert!(instance.validate().is_ok(), "{:?}", instance.validate());
         assert_eq!(instance.days[0], schedule::Day { start: 8 * 60, end: 22 * 60 + 30 }, "the day reaches the dinner");
@@ -1383,14 +1387,7 @@ mod tests {
         let heads: BTreeSet<Id> = members.iter().map(|(_, m)| m.id).collect();
         let items = [(&session, heads.clone())];
         let requests = [kz_ru.clone(), late.clone(), no_head.clone(), pending];
-        let sidelines = Sidelines {
-            event: &event,
-            tz: &tz,
-            members: &members,
-            items: &items,
-            requests: &requests,
-            settings: Settings::default(),
-        };
+        let sidelines = sidelines(&event, &tz, &members, &items, &requests);
         let prepared = sidelines.prepare();
         let instance = &prepared.instance;
         assert_eq!(instance.rooms.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["mfa/green"]);

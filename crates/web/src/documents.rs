@@ -1019,12 +1019,11 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     let note = domain::documents::version_note(&input.note)?;
     let now = jiff::Timestamp::now();
     let language = input.language.as_deref().map(str::trim).filter(|l| !l.is_empty());
-    // Texts in the original's language come by consolidation (or correction), never as a
-    // translation of it: the version has that language already.
-    if language == Some(d.doc.original_language.as_str()) && !input.paragraphs.is_empty() && !input.correction {
-        return Err(AppError::field_with("language", "translation-exists", vec![("number", base.number.to_string())]));
-    }
-    let translating = language.filter(|l| *l != d.doc.original_language);
+    // Paragraphs in a language are a translation; in the original's, `translation` refuses them,
+    // as the version has that language already. The original's language alone names a
+    // consolidation or a correction.
+    let translating =
+        language.filter(|l| *l != d.doc.original_language || (!input.paragraphs.is_empty() && !input.correction));
     let translation = match translating {
         Some(language) => {
             let translated: Vec<&str> =
