@@ -121,9 +121,33 @@ pub enum Outcome {
     },
 }
 
+/// Why the decision said is not the one the body's rule gives on the stances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unruled {
+    /// Nobody joined: the stances are still to be recorded.
+    NobodyJoined,
+    /// Adoption was said, and the rule does not adopt it.
+    NotAdopted,
+    /// Failure was said, and the rule adopts it.
+    Adopted,
+}
+
 impl Outcome {
     pub fn is_adopted(&self) -> bool {
         *self == Outcome::Adopted
+    }
+
+    /// Whether the decision said (`adopt`: adopted, else not adopted) is the one the rule gives:
+    /// the secretariat records what the rule decides, and a stance changed since it read them is
+    /// refused, not recorded as the other outcome.
+    pub fn confirms(&self, adopt: bool) -> Result<(), Unruled> {
+        match (self, adopt) {
+            (Outcome::NobodyJoined, _) => Err(Unruled::NobodyJoined),
+            (Outcome::Adopted, true) => Ok(()),
+            (Outcome::Adopted, false) => Err(Unruled::Adopted),
+            (_, true) => Err(Unruled::NotAdopted),
+            (_, false) => Ok(()),
+        }
     }
 }
 
@@ -578,6 +602,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_decision_said_is_recorded_only_where_the_rule_gives_it() {
+        let blocked = Outcome::Blocked { by: vec![new_id()] };
+        assert_eq!(Outcome::Adopted.confirms(true), Ok(()));
+        assert_eq!(Outcome::Adopted.confirms(false), Err(Unruled::Adopted));
+        assert_eq!(blocked.confirms(false), Ok(()));
+        assert_eq!(blocked.confirms(true), Err(Unruled::NotAdopted));
+        assert_eq!(Outcome::NotEnoughVotes { joined: 1, needed: 2 }.confirms(true), Err(Unruled::NotAdopted));
+        assert_eq!(Outcome::NobodyJoined.confirms(false), Err(Unruled::NobodyJoined));
     }
 
     #[test]

@@ -1169,15 +1169,20 @@ async fn decide(
     let outcome = d.outcome();
     let after = match input.action {
         DecisionAction::Withdraw => Document { status: DocumentStatus::Withdrawn, ..d.doc.clone() },
-        DecisionAction::Adopt | DecisionAction::NotAdopted if outcome == Outcome::NobodyJoined => {
-            return Err(AppError::refused("no-member-joined"));
+        action => {
+            let adopt = matches!(action, DecisionAction::Adopt);
+            outcome.confirms(adopt).map_err(|unruled| {
+                AppError::refused(match unruled {
+                    decisions::Unruled::NobodyJoined => "no-member-joined",
+                    decisions::Unruled::NotAdopted => "not-adopted-by-rule",
+                    decisions::Unruled::Adopted => "adopted-by-rule",
+                })
+            })?;
+            match adopt {
+                true => d.doc.clone().adopted(d.original()?, forwarded_to, jiff::Timestamp::now()),
+                false => Document { status: DocumentStatus::NotAdopted, ..d.doc.clone() },
+            }
         }
-        DecisionAction::Adopt if outcome.is_adopted() => {
-            d.doc.clone().adopted(d.original()?, forwarded_to, jiff::Timestamp::now())
-        }
-        DecisionAction::Adopt => return Err(AppError::refused("not-adopted-by-rule")),
-        DecisionAction::NotAdopted if outcome.is_adopted() => return Err(AppError::refused("adopted-by-rule")),
-        DecisionAction::NotAdopted => Document { status: DocumentStatus::NotAdopted, ..d.doc.clone() },
     };
     let mut tx = state.store.begin().await?;
     let after = store::documents::replace(&mut tx, &ctx.actor, &d.doc, after).await?;
