@@ -858,6 +858,33 @@ impl Sidelines<'_> {
                 fixed,
             });
         }
+        // A meeting that follows one confirmed but kept out of the instance (the host left it
+        // without a room, or a side has no head to meet for it) still comes after it: its windows
+        // start once that meeting has ended, and with none left it cannot be placed in that order.
+        let held_out: BTreeMap<String, i64> = self
+            .requests
+            .iter()
+            .filter_map(|r| Some((r.id.to_string(), self.held(r).filter(|i| !confirmed.contains(&i.id))?)))
+            .map(|(id, item)| (id, minute(item.ends)))
+            .collect();
+        requests.retain_mut(|request| {
+            let follows = request.after.iter().filter(|a| held_out.contains_key(*a));
+            let Some(ends) = follows.clone().map(|a| held_out[a]).max().filter(|_| request.fixed.is_none()) else {
+                return true;
+            };
+            let windows = if request.windows.is_empty() { hours.clone() } else { std::mem::take(&mut request.windows) };
+            request.windows = windows
+                .into_iter()
+                .map(|w| schedule::Span::new(w.start.max(ends), w.end))
+                .filter(|w| !w.is_empty())
+                .collect();
+            if request.windows.is_empty() {
+                let reason = schedule::Reason::Precedence { requests: follows.cloned().collect() };
+                let id = request.id.parse().expect("made from an id above");
+                outcomes.insert(id, Outcome::Unplaced { reasons: vec![Why::Scheduler { reason }] });
+            }
+            !request.windows.is_empty()
+        });
         // A meeting follows only the requests that are scheduled too (not declined or withdrawn).
         let scheduled: BTreeSet<String> = requests.iter().map(|r| r.id.clone()).collect();
         for request in &mut requests {
@@ -1361,6 +1388,19 @@ mod tests {
         assert!(instance.requests.iter().all(|r| r.id != kz_ru.id.to_string()), "{:?}", instance.requests);
         let kz = instance.persons.iter().find(|p| p.id == members[0].1.id.to_string()).unwrap();
         assert_eq!((kz.busy[0].start, kz.busy[0].end), (21 * 60, 22 * 60 + 30), "busy at the dinner");
+        // The meeting to follow it still comes after it: the next day.
+        let follower = instance.requests.iter().find(|r| r.id == then.id.to_string()).unwrap();
+        assert!(follower.windows.iter().all(|w| w.start >= 22 * 60 + 30), "{:?}", follower.windows);
+        let plan = schedule::solve(&instance, &schedule::Options::default()).unwrap();
+        let placed = plan.meetings.iter().find(|m| m.request == then.id.to_string()).expect("placed");
+        assert!(placed.start >= 24 * 60 + 8 * 60, "after the dinner: {placed:?}");
+        // Held on the last evening, it leaves its follower no time after it, and says so.
+        let last = Item { room: None, ..day_s("2025-04-11T20:00", "2025-04-11T21:00") };
+        let items = [(&last, BTreeSet::new())];
+        let prepared = Sidelines { items: &items, ..sidelines }.prepare();
+        assert!(prepared.instance.requests.iter().all(|r| r.id != then.id.to_string()));
+        let order = schedule::Reason::Precedence { requests: vec![kz_ru.id.to_string()] };
+        assert_eq!(prepared.outcomes[&then.id], Outcome::Unplaced { reasons: vec![Why::Scheduler { reason: order }] });
     }
 
     #[test]
