@@ -689,6 +689,7 @@ changes-summary = From version { $from } to version { $to }: { $count ->
 }.
 changes-proposed-by = Proposed by { $delegation }
 changes-by-secretariat = Editorial change by the secretariat
+changes-secretariat-mark = Secretariat
 amendments-title = Amendments
 amendments-paragraph = Paragraph
 amendments-proposal = Proposal

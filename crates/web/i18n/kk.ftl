@@ -677,6 +677,7 @@ changes-compare = Салыстыру
 changes-summary = { $from }-редакциядан { $to }-редакцияға дейін өзгерген абзацтар: { $count }.
 changes-proposed-by = Ұсынған: { $delegation }
 changes-by-secretariat = Хатшылықтың редакциялық түзетуі
+changes-secretariat-mark = Хатшылық
 amendments-title = Түзетулер
 amendments-paragraph = Абзац
 amendments-proposal = Ұсыныс

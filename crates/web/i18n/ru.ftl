@@ -692,6 +692,7 @@ changes-compare = Сравнить
 changes-summary = С редакции { $from } по редакцию { $to }: изменено абзацев — { $count }.
 changes-proposed-by = Предложено: { $delegation }
 changes-by-secretariat = Редакционная правка секретариата
+changes-secretariat-mark = Секретариат
 amendments-title = Поправки
 amendments-paragraph = Абзац
 amendments-proposal = Предложение

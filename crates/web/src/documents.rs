@@ -1517,15 +1517,28 @@ fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> 
     let from = from.unwrap_or_else(|| numbers(d, &language).into_iter().filter(|&n| n < to).max().unwrap_or(to));
     let old = d.version(from, &language).ok_or_else(|| no_text(("from", Some(from))))?;
     let new = d.version(to, &language).ok_or_else(|| no_text(("to", Some(to))))?;
-    let paragraphs: Vec<Value> = changes::compare(old, new, &d.amendments)
+    // The versions between, for who made each change: a translation may skip some.
+    let mut between: Vec<&Version> =
+        d.versions.iter().filter(|v| v.language == language && v.number > from && v.number < to).collect();
+    between.sort_by_key(|v| v.number);
+    let paragraphs: Vec<Value> = changes::compare(old, &between, new, &d.amendments)
         .into_iter()
         .map(|c| {
-            let by = c.amendment.and_then(|id| d.amendments.iter().find(|a| a.id == id));
-            json!({
-                "old": c.old, "new": c.new, "unchanged": c.is_unchanged(),
-                "segments": c.segments.iter().map(|s| json!({ "tag": s.tag, "text": s.text })).collect::<Vec<_>>(),
-                "amendment": c.amendment, "by": by.map(|a| d.code(a.proposer)), "by_name": by.map(|a| d.name(a.proposer, lang)),
-            })
+            let credit = |by: &changes::Credit| {
+                let amendment = match by {
+                    changes::Credit::Amendment(id) => d.amendments.iter().find(|a| a.id == *id),
+                    changes::Credit::Secretariat => None,
+                };
+                json!({ "amendment": amendment.map(|a| a.id), "by": amendment.map(|a| d.code(a.proposer)),
+                    "by_name": amendment.map(|a| d.name(a.proposer, lang)) })
+            };
+            let segments: Vec<Value> = c
+                .segments
+                .iter()
+                .map(|s| json!({ "tag": s.tag, "text": s.text, "credit": s.by.as_ref().map(credit) }))
+                .collect();
+            json!({ "old": c.old, "new": c.new, "unchanged": c.is_unchanged(), "segments": segments,
+                "credits": c.credits().iter().map(credit).collect::<Vec<_>>() })
         })
         .collect();
     let changed = paragraphs.iter().filter(|p| p["unchanged"] == json!(false)).count();

@@ -200,10 +200,10 @@ async fn negotiation(app: TestApp) {
     let changed: Vec<&Value> =
         changes["paragraphs"].as_array().unwrap().iter().filter(|p| p["unchanged"] == false).collect();
     assert_eq!(changed.len(), 1);
-    assert_eq!(changed[0]["by"], "BY", "the change names who proposed it");
+    assert_eq!(changed[0]["credits"][0]["by"], "BY", "the change names who proposed it");
     assert!(changed[0]["segments"].to_string().contains("расширенном"));
     let page = app.get(&kz, &format!("/documents/{id}/changes?from=1&to=2")).await;
-    assert!(page.body.contains("<ins>расширенном </ins>"), "{}", page.body);
+    assert!(page.body.contains("<ins title=\"Belarus\" data-by=\"BY\">расширенном </ins>"), "{}", page.body);
     // A version it lacks is named, with the versions it has.
     let missing = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=1&to=9")).await;
     assert_eq!((missing.status, &missing.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("to")));
@@ -1348,6 +1348,65 @@ async fn an_amendment_form_sent_twice_proposes_once() {
     let again = json!({ "id": chosen, "participant": "KZ", "version": 1, "paragraph": 1, "operation": "delete" });
     let again = app.json(&kz, "POST", &format!("{DOCUMENTS}/{elsewhere}/amendments"), &again).await;
     assert_eq!((again.status, &again.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")));
+}
+
+/// A paragraph amended by Belarus into version 2, then by Kazakhstan into version 3: compared from
+/// 1 to 3, each one's words are credited to them, on the page and in the API; compared from 2 to 3,
+/// only Kazakhstan's.
+#[tokio::test]
+async fn track_changes_credits_each_delegation_with_its_own_words_in_a_paragraph_amended_in_turn() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let by = app.login("delegation-by", DEMO_PASSWORD).await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/TURN", "members", &[], "поочерёдно").await;
+    let amendments = format!("{DOCUMENTS}/{id}/amendments");
+    let turns = [
+        (&by, "BY", 1, "Второй абзац о всестороннем сотрудничестве."),
+        (&kz, "KZ", 2, "Второй абзац о всестороннем сотрудничестве в сфере транспорта."),
+    ];
+    for (session, participant, version, text) in turns {
+        let body = json!({ "participant": participant, "version": version, "paragraph": 2,
+            "operation": "replace", "text": text });
+        let made = app.json(session, "POST", &amendments, &body).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        let amendment = made.json()["amendment"]["id"].clone();
+        let at = show(&app, &secretariat, &id).await["document"]["version"].clone();
+        let consolidate = json!({ "version": at, "accept": [amendment] });
+        let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    }
+
+    let changes = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=1&to=3")).await.json();
+    let second = &changes["paragraphs"][1];
+    let credits: Vec<&Value> = second["credits"].as_array().unwrap().iter().map(|c| &c["by"]).collect();
+    assert_eq!(credits, [&json!("KZ"), &json!("BY")], "in the order their changes come: {second}");
+    let changed: Vec<(&str, &str, &Value)> = second["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["tag"] != "equal")
+        .map(|s| (s["tag"].as_str().unwrap(), s["text"].as_str().unwrap(), &s["credit"]["by"]))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("delete", "сотрудничестве.", &json!("KZ")),
+            ("insert", "всестороннем ", &json!("BY")),
+            ("insert", "сотрудничестве в сфере транспорта.", &json!("KZ"))
+        ],
+        "{second}"
+    );
+    let page = app.get(&kz, &format!("/documents/{id}/changes?from=1&to=3")).await;
+    assert!(page.body.contains("Proposed by Kazakhstan, Belarus"), "{}", page.body);
+    assert!(page.body.contains("data-by=\"BY\">всестороннем </ins><sup class=\"by\">BY</sup>"), "{}", page.body);
+    let ru = Session { lang: Some("ru"), ..kz.clone() };
+    let ru = app.get(&ru, &format!("/documents/{id}/changes?from=1&to=3")).await;
+    assert!(ru.body.contains("Предложено: Казахстан, Беларусь"), "{}", ru.body);
+    let between = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=2&to=3")).await.json();
+    let credits: Vec<&Value> =
+        between["paragraphs"][1]["credits"].as_array().unwrap().iter().map(|c| &c["by"]).collect();
+    assert_eq!(credits, [&json!("KZ")]);
 }
 
 /// An insert before the first paragraph reads as one at the beginning, in every language.
