@@ -1518,10 +1518,12 @@ fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> 
     let old = d.version(from, &language).ok_or_else(|| no_text(("from", Some(from))))?;
     let new = d.version(to, &language).ok_or_else(|| no_text(("to", Some(to))))?;
     // The versions between, for who made each change: a translation may skip some.
+    let (low, high) = (from.min(to), from.max(to));
     let mut between: Vec<&Version> =
-        d.versions.iter().filter(|v| v.language == language && v.number > from && v.number < to).collect();
+        d.versions.iter().filter(|v| v.language == language && v.number > low && v.number < high).collect();
     between.sort_by_key(|v| v.number);
-    let paragraphs: Vec<Value> = changes::compare(old, &between, new, &d.amendments)
+    let originals: Vec<&Version> = d.versions.iter().filter(|v| v.language == d.doc.original_language).collect();
+    let paragraphs: Vec<Value> = changes::compare(old, &between, new, &originals, &d.amendments)
         .into_iter()
         .map(|c| {
             let credit = |by: &changes::Credit| {

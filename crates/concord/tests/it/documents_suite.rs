@@ -1380,7 +1380,7 @@ async fn track_changes_credits_each_delegation_with_its_own_words_in_a_paragraph
     let changes = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=1&to=3")).await.json();
     let second = &changes["paragraphs"][1];
     let credits: Vec<&Value> = second["credits"].as_array().unwrap().iter().map(|c| &c["by"]).collect();
-    assert_eq!(credits, [&json!("KZ"), &json!("BY")], "in the order their changes come: {second}");
+    assert_eq!(credits, [&json!("BY"), &json!("KZ")], "in the order their changes come: {second}");
     let changed: Vec<(&str, &str, &Value)> = second["segments"]
         .as_array()
         .unwrap()
@@ -1390,19 +1390,15 @@ async fn track_changes_credits_each_delegation_with_its_own_words_in_a_paragraph
         .collect();
     assert_eq!(
         changed,
-        [
-            ("delete", "сотрудничестве.", &json!("KZ")),
-            ("insert", "всестороннем ", &json!("BY")),
-            ("insert", "сотрудничестве в сфере транспорта.", &json!("KZ"))
-        ],
+        [("insert", "всестороннем ", &json!("BY")), ("insert", " в сфере транспорта", &json!("KZ"))],
         "{second}"
     );
     let page = app.get(&kz, &format!("/documents/{id}/changes?from=1&to=3")).await;
-    assert!(page.body.contains("Proposed by Kazakhstan, Belarus"), "{}", page.body);
+    assert!(page.body.contains("Proposed by Belarus, Kazakhstan"), "{}", page.body);
     assert!(page.body.contains("data-by=\"BY\">всестороннем </ins><sup class=\"by\">BY</sup>"), "{}", page.body);
     let ru = Session { lang: Some("ru"), ..kz.clone() };
     let ru = app.get(&ru, &format!("/documents/{id}/changes?from=1&to=3")).await;
-    assert!(ru.body.contains("Предложено: Казахстан, Беларусь"), "{}", ru.body);
+    assert!(ru.body.contains("Предложено: Беларусь, Казахстан"), "{}", ru.body);
     let between = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=2&to=3")).await.json();
     let credits: Vec<&Value> =
         between["paragraphs"][1]["credits"].as_array().unwrap().iter().map(|c| &c["by"]).collect();

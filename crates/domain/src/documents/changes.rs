@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{Amendment, AmendmentStatus, Operation, Paragraph, Version};
+use super::{Amendment, AmendmentStatus, Operation, Version};
 use crate::Id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -75,9 +75,9 @@ enum Aligned {
 }
 
 /// The paragraphs of `old` and `new` aligned: equal ones first, then within each run that `new`
-/// replaced, the pairs [`paired`] finds. A paragraph marked `gone` was deleted, whatever came in
-/// its place.
-fn align(old: &[&str], new: &[&str], gone: &[bool]) -> Vec<Aligned> {
+/// replaced, the pairs [`paired`] finds. A paragraph of `old` marked `gone` was deleted, whatever
+/// came in its place; one of `new` marked `came` was inserted, whatever it replaced.
+fn align(old: &[&str], new: &[&str], gone: &[bool], came: &[bool]) -> Vec<Aligned> {
     let mut out = Vec::new();
     for op in similar::capture_diff_slices(similar::Algorithm::Patience, old, new) {
         let (o, n) = (op.old_range(), op.new_range());
@@ -86,7 +86,7 @@ fn align(old: &[&str], new: &[&str], gone: &[bool]) -> Vec<Aligned> {
             similar::DiffOp::Delete { .. } => out.extend(o.map(Aligned::Removed)),
             similar::DiffOp::Insert { .. } => out.extend(n.map(Aligned::Added)),
             similar::DiffOp::Replace { .. } => {
-                let pairs = paired(&old[o.clone()], &new[n.clone()], &gone[o.clone()]);
+                let pairs = paired(&old[o.clone()], &new[n.clone()], &gone[o.clone()], &came[n.clone()]);
                 let (mut i, mut j) = (0, 0);
                 for (pi, pj) in pairs.into_iter().chain([(o.len(), n.len())]) {
                     out.extend((i..pi).map(|i| Aligned::Removed(o.start + i)));
@@ -122,15 +122,10 @@ struct Trace {
     removed: Vec<Option<Credit>>,
 }
 
-/// The words of `text` as the word-by-word comparison counts them (spaces are words too).
-fn tokens(text: &str) -> usize {
-    similar::TextDiff::from_words("", text).new_slices().len()
-}
-
 impl Trace {
     fn new(old: &Version) -> Trace {
         let origins: Vec<Vec<Origin>> = (old.texts().iter().enumerate())
-            .map(|(i, t)| (0..tokens(t)).map(|k| Origin::Kept(i, k)).collect())
+            .map(|(i, t)| (0..tokens(t).len()).map(|k| Origin::Kept(i, k)).collect())
             .collect();
         Trace {
             deleted: origins.iter().map(|o| vec![None; o.len()]).collect(),
@@ -146,37 +141,43 @@ impl Trace {
         }
     }
 
-    /// Follows the words from `prev` to the next version `next`: a paragraph changed there is
-    /// credited to the amendment consolidated into `next` that wrote it, a paragraph removed to
-    /// the amendment that deleted it; anything else changed is the secretariat's.
-    fn step(&mut self, prev: &Version, next: &Version, amendments: &[Amendment]) {
-        let consolidated = |a: &&Amendment| a.status == AmendmentStatus::Accepted && a.version == prev.number;
-        let written_by = |p: &Paragraph| {
-            let by = p.amendment.filter(|id| amendments.iter().filter(consolidated).any(|a| a.id == *id));
-            by.map_or(Credit::Secretariat, Credit::Amendment)
+    /// Follows the words from `prev` to the next version `next` (of the same language; `written`
+    /// is `next` in the original language, whose paragraphs say which amendment wrote them, a
+    /// translation's paragraphs being the original's one for one). A paragraph changed or inserted
+    /// there is credited to the amendment consolidated since `prev` that wrote it, a paragraph
+    /// removed to the amendment that deleted it; anything else changed is the secretariat's.
+    fn step(&mut self, prev: &Version, next: &Version, written: &Version, amendments: &[Amendment]) {
+        let accepted = |a: &&Amendment| a.status == AmendmentStatus::Accepted;
+        let since = |a: &&Amendment| a.version >= prev.number && a.version < next.number;
+        let writer = |j: usize| {
+            let id = written.paragraphs.get(j).and_then(|p| p.amendment)?;
+            amendments.iter().filter(accepted).filter(since).find(|a| a.id == id)
         };
+        let written_by = |j: usize| writer(j).map_or(Credit::Secretariat, |a| Credit::Amendment(a.id));
         let deleted_by: Vec<Option<Id>> = (1..=prev.paragraphs.len() as u32)
             .map(|n| {
-                let mut deletions = amendments.iter().filter(consolidated).filter(|a| a.operation == Operation::Delete);
-                deletions.find(|a| a.paragraph == n).map(|a| a.id)
+                let mut deletions = amendments.iter().filter(accepted).filter(|a| a.operation == Operation::Delete);
+                deletions.find(|a| a.version == prev.number && a.paragraph == n).map(|a| a.id)
             })
             .collect();
         let gone: Vec<bool> = deleted_by.iter().map(Option::is_some).collect();
+        let inserted: Vec<bool> =
+            (0..next.paragraphs.len()).map(|j| writer(j).is_some_and(|a| a.operation == Operation::Insert)).collect();
         let (prev_texts, next_texts) = (prev.texts(), next.texts());
         let mut origins = vec![Vec::new(); next_texts.len()];
         let mut lineage = vec![None; next_texts.len()];
-        for item in align(&prev_texts, &next_texts, &gone) {
+        for item in align(&prev_texts, &next_texts, &gone, &inserted) {
             match item {
                 Aligned::Same(i, j) => {
                     origins[j] = std::mem::take(&mut self.origins[i]);
                     lineage[j] = self.lineage[i];
                 }
                 Aligned::Changed(i, j) => {
-                    let by = written_by(&next.paragraphs[j]);
-                    for change in word_diff(prev_texts[i], next_texts[j]).iter_all_changes() {
-                        match (change.tag(), change.old_index()) {
-                            (similar::ChangeTag::Insert, _) => origins[j].push(Origin::Written(by)),
-                            (similar::ChangeTag::Equal, Some(k)) => origins[j].push(self.origins[i][k]),
+                    let by = written_by(j);
+                    for (tag, _, was, _) in token_changes(&tokens(prev_texts[i]), &tokens(next_texts[j])) {
+                        match (tag, was) {
+                            (Tag::Insert, _) => origins[j].push(Origin::Written(by)),
+                            (Tag::Equal, Some(k)) => origins[j].push(self.origins[i][k]),
                             (_, Some(k)) => self.delete(self.origins[i][k], by),
                             (_, None) => {}
                         }
@@ -193,7 +194,7 @@ impl Trace {
                     }
                 }
                 Aligned::Added(j) => {
-                    origins[j] = vec![Origin::Written(written_by(&next.paragraphs[j])); tokens(next_texts[j])];
+                    origins[j] = vec![Origin::Written(written_by(j)); tokens(next_texts[j]).len()];
                 }
             }
         }
@@ -202,36 +203,45 @@ impl Trace {
     }
 }
 
-/// The changes from `old` to `new`, any two versions of one language in either order. When `old`
-/// is the older, `between` holds the versions of that language between them, oldest first, and
-/// `amendments` the document's: each change is credited to whoever made it (see [`Credit`]), and a
-/// paragraph an amendment deleted is never read as the rewording of what came in its place.
-pub fn compare(old: &Version, between: &[&Version], new: &Version, amendments: &[Amendment]) -> Vec<ParagraphChange> {
+/// The changes from `old` to `new`, any two versions of one language in either order. `between`
+/// holds the versions of that language between them, oldest first, `originals` the document's
+/// versions in its original language, and `amendments` its amendments: every word is followed from
+/// the older of the two to the newer, so that a paragraph an amendment deleted is never read as the
+/// rewording of one inserted in its place, in either order, and, from the older to the newer, each
+/// change is credited to whoever made it (see [`Credit`]).
+pub fn compare(
+    old: &Version,
+    between: &[&Version],
+    new: &Version,
+    originals: &[&Version],
+    amendments: &[Amendment],
+) -> Vec<ParagraphChange> {
     let (old_texts, new_texts) = (old.texts(), new.texts());
-    let trace = (old.number < new.number).then(|| {
-        let mut trace = Trace::new(old);
-        let chain: Vec<&Version> = [old].into_iter().chain(between.iter().copied()).chain([new]).collect();
-        for pair in chain.windows(2) {
-            trace.step(pair[0], pair[1], amendments);
-        }
-        trace
-    });
-    let gone: Vec<bool> = match &trace {
-        Some(t) => t.removed.iter().map(Option::is_some).collect(),
-        None => vec![false; old_texts.len()],
-    };
+    let forward = old.number < new.number;
+    let (first, last) = if forward { (old, new) } else { (new, old) };
+    let mut trace = Trace::new(first);
+    let chain: Vec<&Version> = [first].into_iter().chain(between.iter().copied()).chain([last]).collect();
+    for pair in chain.windows(2) {
+        let written = originals.iter().find(|v| v.number == pair[1].number).copied().unwrap_or(pair[1]);
+        trace.step(pair[0], pair[1], written, amendments);
+    }
+    let removed: Vec<bool> = trace.removed.iter().map(Option::is_some).collect();
+    let added: Vec<bool> = trace.lineage.iter().map(Option::is_none).collect();
+    let (gone, came) = if forward { (removed, added) } else { (added, removed) };
     let credited = |old: Option<usize>, new: Option<usize>| {
         let (before, after) = (old.map_or("", |i| old_texts[i]), new.map_or("", |j| new_texts[j]));
-        let Some(t) = &trace else { return credited_words(before, after, |_| None, |_| None, None) };
-        let deleted_by = |k: usize| old.and_then(|i| t.deleted[i][k].or(t.removed[i]));
-        let written_by = |k: usize| match new.map(|j| t.origins[j][k]) {
+        if !forward {
+            return credited_words(before, after, |_| None, |_| None, None);
+        }
+        let deleted_by = |k: usize| old.and_then(|i| trace.deleted[i][k].or(trace.removed[i]));
+        let written_by = |k: usize| match new.map(|j| trace.origins[j][k]) {
             Some(Origin::Written(by)) => Some(by),
             _ => None,
         };
         credited_words(before, after, deleted_by, written_by, Some(Credit::Secretariat))
     };
     let number = |i: usize| Some(i as u32 + 1);
-    align(&old_texts, &new_texts, &gone)
+    align(&old_texts, &new_texts, &gone, &came)
         .into_iter()
         .map(|item| match item {
             Aligned::Same(i, j) => ParagraphChange {
@@ -277,23 +287,24 @@ fn dice(a: &[String], b: &[String]) -> f64 {
 
 /// Which paragraphs of a run that `new` replaced in `old` are one paragraph changed, as index
 /// pairs in order: the pairing whose pairs are most alike in all (the sum of their coefficients).
-/// A paragraph an amendment deleted (`gone`) went, whatever came in its place. One paragraph
+/// A paragraph deleted (`gone`) went, and one inserted (`came`) came, whatever stood beside
+/// them. One paragraph
 /// replaced by one is its rewording, however little of it is left; among more, only paragraphs
 /// at least [`ALIKE`] are paired, so that one inserted beside an edited one is not read as the
 /// edited one's rewording (nor credited with its change), and a paragraph rewritten beside
 /// another shows as removed and added.
-fn paired(old: &[&str], new: &[&str], gone: &[bool]) -> Vec<(usize, usize)> {
+fn paired(old: &[&str], new: &[&str], gone: &[bool], came: &[bool]) -> Vec<(usize, usize)> {
     if old.len() == 1 && new.len() == 1 {
-        return if gone[0] { Vec::new() } else { vec![(0, 0)] };
+        return if gone[0] || came[0] { Vec::new() } else { vec![(0, 0)] };
     }
     if old.len() * new.len() > PAIRED_AT_MOST {
-        return (0..old.len()).filter(|&i| !gone[i]).zip(0..new.len()).collect();
+        return (0..old.len()).filter(|&i| !gone[i]).zip((0..new.len()).filter(|&j| !came[j])).collect();
     }
     let old_words: Vec<Vec<String>> = old.iter().map(|t| word_set(t)).collect();
     let new_words: Vec<Vec<String>> = new.iter().map(|t| word_set(t)).collect();
     let alike = |i: usize, j: usize| {
         let dice = dice(&old_words[i], &new_words[j]);
-        (!gone[i] && dice >= ALIKE).then_some(dice)
+        (!gone[i] && !came[j] && dice >= ALIKE).then_some(dice)
     };
     // best[i][j]: the most alike in all that pairing old[..i] with new[..j] can reach.
     let mut best = vec![vec![0.0_f64; new.len() + 1]; old.len() + 1];
@@ -319,8 +330,47 @@ fn paired(old: &[&str], new: &[&str], gone: &[bool]) -> Vec<(usize, usize)> {
     pairs
 }
 
-fn word_diff<'t>(old: &'t str, new: &'t str) -> similar::TextDiff<'t, 't, 't, str> {
-    similar::TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_words(old, new)
+/// A text's words as the comparison counts them: runs of letters and digits (a word with its
+/// accents), runs of spaces, and every other character alone, so that «культуры.» and «культуры,»
+/// share the word and differ only in the stop.
+fn tokens(text: &str) -> Vec<&str> {
+    fn others<'t>(out: &mut Vec<&'t str>, mut gap: &'t str) {
+        while let Some(c) = gap.chars().next() {
+            let len = if c.is_whitespace() {
+                gap.find(|c: char| !c.is_whitespace()).unwrap_or(gap.len())
+            } else {
+                c.len_utf8()
+            };
+            out.push(&gap[..len]);
+            gap = &gap[len..];
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (start, word) in crate::words::words(text) {
+        others(&mut out, &text[at..start]);
+        out.push(word);
+        at = start + word.len();
+    }
+    others(&mut out, &text[at..]);
+    out
+}
+
+/// Two texts' [`tokens`] compared: each token with its tag and its index in the older and in the
+/// newer text, where it is there.
+fn token_changes<'t>(old: &[&'t str], new: &[&'t str]) -> Vec<(Tag, &'t str, Option<usize>, Option<usize>)> {
+    let mut out = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, old, new) {
+        for change in op.iter_changes(old, new) {
+            let tag = match change.tag() {
+                similar::ChangeTag::Equal => Tag::Equal,
+                similar::ChangeTag::Insert => Tag::Insert,
+                similar::ChangeTag::Delete => Tag::Delete,
+            };
+            out.push((tag, change.value(), change.old_index(), change.new_index()));
+        }
+    }
+    out
 }
 
 /// Two texts compared word by word, each change credited by `deleted_by` and `written_by` (given
@@ -337,15 +387,17 @@ fn credited_words(
     written_by: impl Fn(usize) -> Option<Credit>,
     unknown: Option<Credit>,
 ) -> Vec<Segment> {
-    let pieces: Vec<Segment> = word_diff(old, new)
-        .iter_all_changes()
-        .map(|change| {
-            let (tag, by) = match change.tag() {
-                similar::ChangeTag::Equal => (Tag::Equal, None),
-                similar::ChangeTag::Insert => (Tag::Insert, change.new_index().and_then(&written_by)),
-                similar::ChangeTag::Delete => (Tag::Delete, change.old_index().and_then(&deleted_by)),
+    let pieces: Vec<Segment> = token_changes(&tokens(old), &tokens(new))
+        .into_iter()
+        .map(|(tag, text, was, is)| {
+            // Spaces go with the words around them, whoever's they were.
+            let by = match tag {
+                _ if text.trim().is_empty() => None,
+                Tag::Equal => None,
+                Tag::Insert => is.and_then(&written_by),
+                Tag::Delete => was.and_then(&deleted_by),
             };
-            Segment { tag, text: change.value().to_string(), by }
+            Segment { tag, text: text.to_string(), by }
         })
         .collect();
     let unknown = pieces.iter().find_map(|p| p.by).or(unknown);
@@ -410,6 +462,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::documents::Paragraph;
     use crate::new_id;
 
     fn version(number: u32, texts: &[&str]) -> Version {
@@ -476,7 +529,7 @@ mod tests {
         ) {
             let made = |number, t: &[String]| version(number, &t.iter().map(String::as_str).collect::<Vec<_>>());
             let (first, second, third) = (made(1, &old), made(2, &between), made(3, &new));
-            for changes in [compare(&first, &[], &third, &[]), compare(&first, &[&second], &third, &[])] {
+            for changes in [compare(&first, &[], &third, &[], &[]), compare(&first, &[&second], &third, &[], &[])] {
                 let rebuilt_new: Vec<String> = changes.iter().filter(|c| c.new.is_some()).map(|c| new_side(&c.segments)).collect();
                 let rebuilt_old: Vec<String> = changes.iter().filter(|c| c.old.is_some()).map(|c| old_side(&c.segments)).collect();
                 prop_assert_eq!(&rebuilt_new, &new);
@@ -502,9 +555,16 @@ mod tests {
         assert_eq!(
             tags(&segments),
             [
-                (Tag::Delete, "Устав Организации Объединённых Наций.", None),
-                (Tag::Insert, "Новый текст абзаца три.", None)
+                (Tag::Delete, "Устав Организации Объединённых Наций", None),
+                (Tag::Insert, "Новый текст абзаца три", None),
+                (Tag::Equal, ".", None)
             ]
+        );
+        // A stop or a comma is a word of its own: the word beside it is not changed with it.
+        let stop = words("развитие культуры.", "развитие культуры и образования.");
+        assert_eq!(
+            tags(&stop),
+            [(Tag::Equal, "развитие культуры", None), (Tag::Insert, " и образования", None), (Tag::Equal, ".", None)]
         );
         let kept = words("Совет решил одобрить план мероприятий.", "Совет решил утвердить новый план мероприятий.");
         assert_eq!(
@@ -524,7 +584,7 @@ mod tests {
         let mut new = version(2, &["Совет министров решил утвердить план."]);
         let replace = accepted(Operation::Replace, &old, 1, Some((&mut new, 1)));
         let delete = accepted(Operation::Delete, &old, 2, None);
-        let changes = compare(&old, &[], &new, &[replace.clone(), delete.clone()]);
+        let changes = compare(&old, &[], &new, &[], &[replace.clone(), delete.clone()]);
         assert_eq!(changes.len(), 2);
         let by = Some(Credit::Amendment(replace.id));
         assert_eq!(
@@ -545,7 +605,7 @@ mod tests {
         let mut new = version(2, &["Преамбула.", "Второй абзац."]);
         let inserted = accepted(Operation::Insert, &old, 0, Some((&mut new, 1)));
         let deleted = accepted(Operation::Delete, &old, 1, None);
-        let changes = compare(&old, &[], &new, &[inserted.clone(), deleted.clone()]);
+        let changes = compare(&old, &[], &new, &[], &[inserted.clone(), deleted.clone()]);
         assert_eq!(
             changed(&changes),
             [
@@ -580,7 +640,7 @@ mod tests {
         let inserted = accepted(Operation::Insert, &old, 3, Some((&mut new, 3)));
         let edited = accepted(Operation::Replace, &old, 4, Some((&mut new, 4)));
         let deleted = accepted(Operation::Delete, &old, 3, None);
-        let changes = compare(&old, &[], &new, &[inserted.clone(), edited.clone(), deleted.clone()]);
+        let changes = compare(&old, &[], &new, &[], &[inserted.clone(), edited.clone(), deleted.clone()]);
         assert_eq!(
             changed(&changes),
             [
@@ -592,7 +652,7 @@ mod tests {
         assert_eq!(tags(&changes[4].segments)[1], (Tag::Insert, "всемерно ", Some(Credit::Amendment(edited.id))));
         // Without the deletion on record, the paragraph that went is still not read as the new one.
         let seen: Vec<(Option<u32>, Option<u32>)> =
-            changed(&compare(&old, &[], &new, &[])).into_iter().map(|(o, n, _)| (o, n)).collect();
+            changed(&compare(&old, &[], &new, &[], &[])).into_iter().map(|(o, n, _)| (o, n)).collect();
         assert_eq!(seen, [(Some(3), None), (None, Some(3)), (Some(4), Some(4))]);
     }
 
@@ -606,52 +666,81 @@ mod tests {
         let russia = accepted(Operation::Replace, &second, 1, Some((&mut third, 1)));
         let amendments = [kazakhstan.clone(), russia.clone()];
         let (kz, ru) = (Some(Credit::Amendment(kazakhstan.id)), Some(Credit::Amendment(russia.id)));
-        let changes = compare(&first, &[&second], &third, &amendments);
+        let changes = compare(&first, &[&second], &third, &[], &amendments);
         assert_eq!(
             tags(&changes[0].segments),
             [
                 (Tag::Equal, "Стороны намерены ", None),
                 (Tag::Insert, "всемерно ", kz),
-                (Tag::Equal, "укреплять ", None),
-                (Tag::Delete, "сотрудничество.", ru),
-                (Tag::Insert, "сотрудничество в сфере транспорта.", ru),
+                (Tag::Equal, "укреплять сотрудничество", None),
+                (Tag::Insert, " в сфере транспорта", ru),
+                (Tag::Equal, ".", None),
             ]
         );
         assert_eq!(changes[0].credits(), [kz.unwrap(), ru.unwrap()]);
         // Between the last two versions, only the second amendment changed it.
-        assert_eq!(changed(&compare(&second, &[], &third, &amendments)), [(Some(1), Some(1), vec![ru.unwrap()])]);
+        assert_eq!(changed(&compare(&second, &[], &third, &[], &amendments)), [(Some(1), Some(1), vec![ru.unwrap()])]);
         // A later edit by the secretariat is the secretariat's, and leaves both amendments theirs.
         let fourth =
             version(4, &["Стороны намерены всемерно укреплять сотрудничество в сфере транспорта и связи.", "Конец."]);
-        let changes = compare(&first, &[&second, &third], &fourth, &amendments);
+        let changes = compare(&first, &[&second, &third], &fourth, &[], &amendments);
         assert_eq!(changes[0].credits(), [kz.unwrap(), ru.unwrap(), Credit::Secretariat]);
         // Read from the newer version to the older, nobody wrote the older's words.
-        assert!(compare(&fourth, &[], &first, &amendments)[0].credits().is_empty());
+        assert!(compare(&fourth, &[], &first, &[], &amendments)[0].credits().is_empty());
     }
 
     #[test]
     fn a_paragraph_edited_and_then_deleted_is_credited_to_its_deletion() {
         let first = version(1, &["Второй абзац о границах.", "Третий абзац о культуре и образовании.", "Конец."]);
         // Version 2 edited the second paragraph; version 3 deleted it as edited.
-        let mut edited =
-            version(2, &["Второй абзац о границах.", "Третий абзац о культуре, науке и образовании.", "Конец."]);
+        let mut edited = version(2, &["Второй абзац о границах.", "Третий абзац о науке и образовании.", "Конец."]);
         let edit = accepted(Operation::Replace, &first, 2, Some((&mut edited, 2)));
         let third = version(3, &["Второй абзац о границах.", "Конец."]);
         let deletion = accepted(Operation::Delete, &edited, 2, None);
-        let changes = compare(&first, &[&edited], &third, &[edit.clone(), deletion.clone()]);
+        let changes = compare(&first, &[&edited], &third, &[], &[edit.clone(), deletion.clone()]);
         let (edit, deletion) = (Some(Credit::Amendment(edit.id)), Some(Credit::Amendment(deletion.id)));
         assert_eq!(
             tags(&changes[1].segments),
             [
                 (Tag::Delete, "Третий абзац о ", deletion),
-                (Tag::Delete, "культуре", edit),
-                (Tag::Delete, " и образовании.", deletion),
+                (Tag::Delete, "культуре ", edit),
+                (Tag::Delete, "и образовании.", deletion),
             ],
-            "the word the edit replaced went with the edit, the rest with the deletion"
+            "the word the edit replaced went with the edit, the rest with the deletion, spaces with the words"
         );
         // Deleted by the secretariat's own edit, it is the secretariat's.
-        let changes = compare(&first, &[&edited], &third, &[]);
+        let changes = compare(&first, &[&edited], &third, &[], &[]);
         assert_eq!(changed(&changes), [(Some(2), None, vec![Credit::Secretariat])]);
+    }
+
+    #[test]
+    fn a_paragraph_deleted_and_one_inserted_in_its_place_are_told_apart_in_either_order() {
+        let first = version(1, &["Совет министров иностранных дел.", "Второй."]);
+        let mut second = version(2, &["Совет министров иностранных дел принимает решение.", "Второй."]);
+        let inserted = accepted(Operation::Insert, &first, 0, Some((&mut second, 1)));
+        let deleted = accepted(Operation::Delete, &first, 1, None);
+        let amendments = [inserted, deleted];
+        let numbers = |changes: Vec<ParagraphChange>| -> Vec<(Option<u32>, Option<u32>)> {
+            changed(&changes).into_iter().map(|(o, n, _)| (o, n)).collect()
+        };
+        assert_eq!(numbers(compare(&first, &[], &second, &[], &amendments)), [(Some(1), None), (None, Some(1))]);
+        assert_eq!(
+            numbers(compare(&second, &[], &first, &[], &amendments)),
+            [(Some(1), None), (None, Some(1))],
+            "read back, the inserted paragraph is not the deleted one reworded either"
+        );
+    }
+
+    #[test]
+    fn a_translation_credits_the_amendment_its_original_took() {
+        let original = version(1, &["Развитие культуры.", "Конец."]);
+        let mut amended = version(2, &["Развитие культуры и спорта.", "Конец."]);
+        let kazakhstan = accepted(Operation::Replace, &original, 1, Some((&mut amended, 1)));
+        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
+        let (first, second) = (english(1, &["Culture.", "End."]), english(2, &["Culture and sport.", "End."]));
+        let originals = [&original, &amended];
+        let changes = compare(&first, &[], &second, &originals, std::slice::from_ref(&kazakhstan));
+        assert_eq!(changed(&changes), [(Some(1), Some(1), vec![Credit::Amendment(kazakhstan.id)])]);
     }
 
     #[test]
@@ -669,8 +758,8 @@ mod tests {
         let numbers = |changes: Vec<ParagraphChange>| -> Vec<(Option<u32>, Option<u32>)> {
             changed(&changes).into_iter().map(|(o, n, _)| (o, n)).collect()
         };
-        assert_eq!(numbers(compare(&old, &[], &new, &[])), [(Some(2), None), (None, Some(2)), (None, Some(3))]);
+        assert_eq!(numbers(compare(&old, &[], &new, &[], &[])), [(Some(2), None), (None, Some(2)), (None, Some(3))]);
         // Read the other way round, the same: nothing reworded into what it is not.
-        assert_eq!(numbers(compare(&new, &[], &old, &[])), [(Some(2), None), (Some(3), None), (None, Some(2))]);
+        assert_eq!(numbers(compare(&new, &[], &old, &[], &[])), [(Some(2), None), (Some(3), None), (None, Some(2))]);
     }
 }
