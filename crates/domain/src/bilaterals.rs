@@ -974,6 +974,38 @@ fn outside(whole: schedule::Span, spans: &[schedule::Span]) -> Vec<schedule::Spa
     out
 }
 
+/// Which way round two meetings were asked to go, seen from the one moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// It was asked to come after the other.
+    After,
+    /// It was asked to come before the other.
+    Before,
+}
+
+/// The order asked between confirmed meetings that `moved`, a confirmed meeting's item at its new
+/// time, breaks: the item of each other confirmed meeting it overlaps or passes, and which way
+/// round the two were asked to go. The scheduler keeps the order; a meeting the host moves by hand
+/// may not, and the host is told.
+pub fn broken_order<'i>(requests: &[Request], items: &'i [Item], moved: &Item) -> Vec<(&'i Item, Order)> {
+    let standing = || requests.iter().filter(|r| !r.withdrawn);
+    let Some(this) = standing().find(|r| r.item == Some(moved.id)).filter(|_| !moved.cancelled) else {
+        return Vec::new();
+    };
+    let held =
+        |r: &Request| r.item.and_then(|id| items.iter().find(|i| i.id == id && i.id != moved.id && !i.cancelled));
+    let mut out = Vec::new();
+    for (request, other) in standing().filter_map(|r| Some((r, held(r)?))) {
+        if this.after.contains(&request.id) && other.ends > moved.starts {
+            out.push((other, Order::After));
+        }
+        if request.after.contains(&this.id) && other.starts < moved.ends {
+            out.push((other, Order::Before));
+        }
+    }
+    out
+}
+
 /// Travel minutes assumed between venues whose travel time the host has not given.
 const DEFAULT_TRAVEL: i64 = 30;
 
@@ -1401,6 +1433,38 @@ mod tests {
         assert!(prepared.instance.requests.iter().all(|r| r.id != then.id.to_string()));
         let order = schedule::Reason::Precedence { requests: vec![kz_ru.id.to_string()] };
         assert_eq!(prepared.outcomes[&then.id], Outcome::Unplaced { reasons: vec![Why::Scheduler { reason: order }] });
+    }
+
+    #[test]
+    fn a_confirmed_meeting_moved_past_one_it_was_asked_to_follow_breaks_the_order_both_ways() {
+        let event = almaty();
+        let members = [head("KZ", None), head("TJ", None)];
+        let delegations = ["KZ".to_string(), "TJ".to_string()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members, requests: &[] };
+        let accepted =
+            || ask(&["TJ"], Vec::new()).validate(&frame, "KZ").unwrap().answer("TJ", Answer::Accepted).unwrap();
+        let at = |starts, ends| item_at(&event, ItemKind::Bilateral, starts, ends, Attendees::default());
+        let (first_item, then_item) =
+            (at("2025-04-10T10:00", "2025-04-10T10:30"), at("2025-04-10T11:00", "2025-04-10T11:30"));
+        let first = Request { item: Some(first_item.id), ..accepted() };
+        let then = Request { item: Some(then_item.id), after: vec![first.id], ..accepted() };
+        let requests = [first.clone(), then.clone()];
+        let items = [first_item.clone(), then_item.clone()];
+        assert!(broken_order(&requests, &items, &first_item).is_empty(), "in the order asked");
+        let later = Item { id: first_item.id, ..at("2025-04-10T11:15", "2025-04-10T11:45") };
+        let broken: Vec<(Id, Order)> =
+            broken_order(&requests, &items, &later).iter().map(|(i, o)| (i.id, *o)).collect();
+        assert_eq!(broken, [(then_item.id, Order::Before)]);
+        let earlier = Item { id: then_item.id, ..at("2025-04-10T09:00", "2025-04-10T09:30") };
+        let broken: Vec<(Id, Order)> =
+            broken_order(&requests, &items, &earlier).iter().map(|(i, o)| (i.id, *o)).collect();
+        assert_eq!(broken, [(first_item.id, Order::After)]);
+        // Withdrawn, cancelled or not confirmed, there is no order left to break.
+        let withdrawn = [first.clone(), Request { withdrawn: true, ..then.clone() }];
+        assert!(broken_order(&withdrawn, &items, &later).is_empty());
+        let cancelled = [first_item.clone(), Item { cancelled: true, ..then_item.clone() }];
+        assert!(broken_order(&requests, &cancelled, &later).is_empty());
+        assert!(broken_order(&[first, Request { item: None, ..then }], &items, &later).is_empty());
     }
 
     #[test]

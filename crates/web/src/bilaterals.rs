@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::bilaterals::{
     Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, SeenPlacement, Settings,
-    Sidelines, Why, Window, WindowInput,
+    Sidelines, Status, Why, Window, WindowInput,
 };
 use domain::participants::Participant;
 use domain::policy::{Action, Actor, BilateralScope, authorize, bilateral_scope};
@@ -304,9 +304,19 @@ impl Sideline {
         let principals: Vec<String> = r.principals.iter().map(|p| self.person(&p.to_string(), lang)).collect();
         // The meetings it follows are the requesting side's: another side sees only those it shares.
         let after: Vec<&Request> = r.after.iter().filter_map(|a| self.visible().find(|v| v.id == *a)).collect();
+        // One withdrawn or declined holds nothing back any more (the scheduler leaves it out): said.
         let after_shown: Vec<String> = after
             .iter()
-            .map(|a| self.names(&a.sides.iter().map(|x| x.participant.as_str()).collect::<Vec<_>>(), lang))
+            .map(|a| {
+                let names = self.names(&a.sides.iter().map(|x| x.participant.as_str()).collect::<Vec<_>>(), lang);
+                match a.status() {
+                    status @ (Status::Withdrawn | Status::Declined) => {
+                        let status = state.i18n.t(lang, &format!("bilateral-status-{}", status.as_str()), &[]);
+                        format!("{names} ({status})")
+                    }
+                    _ => names,
+                }
+            })
             .collect();
         json!({
             "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals,
@@ -668,9 +678,10 @@ fn matrix(s: &Sideline, codes: &[String], lang: &str) -> Value {
     json!({ "columns": codes, "rows": rows })
 }
 
-/// The placed requests day by day, a row per start time and a column per room.
+/// The placed requests day by day, a row per start time and a column per room; a meeting the host
+/// confirmed without a room (or in a room no longer listed) in a last column of its own.
 fn grid(s: &Sideline, state: &AppState, lang: &str) -> Value {
-    let rooms: Vec<(String, String)> =
+    let mut rooms: Vec<(String, String)> =
         s.p.event
             .venues
             .iter()
@@ -678,16 +689,27 @@ fn grid(s: &Sideline, state: &AppState, lang: &str) -> Value {
                 v.rooms.iter().map(|r| (domain::bilaterals::room_id(&v.slug, &r.slug), s.place(&v.slug, &r.slug, lang)))
             })
             .collect();
-    let mut days: BTreeMap<jiff::civil::Date, BTreeMap<String, HashMap<String, Value>>> = BTreeMap::new();
+    const ELSEWHERE: &str = "";
+    let mut days: BTreeMap<jiff::civil::Date, BTreeMap<String, HashMap<String, Vec<Value>>>> = BTreeMap::new();
     for r in &s.requests {
         if let Some(at) = s.placement(r) {
             let local = s.p.local(at.starts);
             let codes: Vec<&str> = r.sides.iter().map(|x| x.participant.as_str()).collect();
-            days.entry(local.date()).or_default().entry(local.strftime("%H:%M").to_string()).or_default().insert(
-                domain::bilaterals::room_id(&at.venue, &at.room),
-                json!({ "names": s.names(&codes, lang), "time": s.time_span(&at), "status": r.status().as_str() }),
-            );
+            let room = domain::bilaterals::room_id(&at.venue, &at.room);
+            let column = if rooms.iter().any(|(id, _)| *id == room) { room } else { ELSEWHERE.to_string() };
+            days.entry(local.date())
+                .or_default()
+                .entry(local.strftime("%H:%M").to_string())
+                .or_default()
+                .entry(column)
+                .or_default()
+                .push(
+                    json!({ "names": s.names(&codes, lang), "time": s.time_span(&at), "status": r.status().as_str() }),
+                );
         }
+    }
+    if days.values().flat_map(BTreeMap::values).any(|cells| cells.contains_key(ELSEWHERE)) {
+        rooms.push((ELSEWHERE.to_string(), state.i18n.t(lang, "bilaterals-no-room", &[])));
     }
     let days: Vec<Value> = days
         .into_iter()
@@ -696,7 +718,7 @@ fn grid(s: &Sideline, state: &AppState, lang: &str) -> Value {
                 .into_iter()
                 .map(|(time, cells)| {
                     let cells: Vec<Value> =
-                        rooms.iter().map(|(id, _)| cells.get(id).cloned().unwrap_or(Value::Null)).collect();
+                        rooms.iter().map(|(id, _)| json!(cells.get(id).cloned().unwrap_or_default())).collect();
                     json!({ "time": time, "cells": cells })
                 })
                 .collect();

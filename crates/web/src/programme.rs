@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
+use domain::bilaterals::Order;
 use domain::delegations::Member;
 use domain::events::{Event, EventFields, Venue};
 use domain::policy::{Action, authorize, own_delegations, programme_audience};
@@ -274,16 +275,16 @@ impl Programme {
         Ok(soft.into_iter().map(|c| self.describe(state, lang, c)).collect())
     }
 
+    /// An item as a warning names it: «title» 10:15–10:30.
+    fn named(&self, item: &Item, lang: &str) -> String {
+        format!("«{}» {}", item.title.get(lang), self.time_span(item))
+    }
+
     fn describe(&self, state: &AppState, lang: &str, clash: &Clash) -> String {
         let person = |id: &Id| {
             self.members.iter().find(|(_, m)| m.id == *id).map_or_else(String::new, |(_, m)| m.names.display(lang))
         };
-        let item = |id: &Id| {
-            self.items
-                .iter()
-                .find(|i| i.id == *id)
-                .map_or_else(String::new, |i| format!("«{}» {}", i.title.get(lang), self.time_span(i)))
-        };
+        let item = |id: &Id| self.items.iter().find(|i| i.id == *id).map_or_else(String::new, |i| self.named(i, lang));
         let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
         match clash {
             Clash::Person { person: p, item: i } => {
@@ -427,7 +428,18 @@ async fn replace(
     after: Item,
 ) -> Result<(Item, Vec<String>), AppError> {
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
-    let warnings = p.check(state, ctx.lang, &after)?;
+    let mut warnings = p.check(state, ctx.lang, &after)?;
+    if after.kind == ItemKind::Bilateral {
+        let requests = store::bilaterals::of_event(&state.store, p.event.id).await?;
+        let broken = domain::bilaterals::broken_order(&requests, &p.items, &after);
+        warnings.extend(broken.into_iter().map(|(other, order)| {
+            let key = match order {
+                Order::After => "clash-order-after",
+                Order::Before => "clash-order-before",
+            };
+            state.i18n.t(ctx.lang, key, &[("item", p.named(other, ctx.lang).into())])
+        }));
+    }
     let mut tx = state.store.begin().await?;
     p.hold(&mut tx).await?;
     let item = store::programme::replace(&mut tx, &ctx.actor, before, after).await?;

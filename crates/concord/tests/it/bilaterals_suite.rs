@@ -362,7 +362,7 @@ async fn a_meeting_moved_since_the_host_read_the_page_is_not_confirmed() {
     };
     let stale = confirm(earlier.clone()).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    assert!(stale.body.contains("No longer accepted and placed as the page showed"), "{}", stale.body);
+    assert!(stale.body.contains("placed elsewhere than the page showed"), "{}", stale.body);
     let seen = json!([{ "request": id, "starts": earlier, "venue": venue, "room": room }]);
     for body in [json!({ "requests": [id], "placed": seen }), json!({ "all": true, "placed": seen })] {
         let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &body).await;
@@ -444,6 +444,43 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
     assert!(reasons.contains("in the order asked with: Kazakhstan – Tajikistan"), "the reason in words: {reasons}");
     let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
     assert!(page.contains("After: Kazakhstan – Tajikistan"), "the list shows the order");
+
+    // Both confirmed, the host moves the first past the second by hand: saved, with a warning.
+    let ids = [first["id"].clone(), next["id"].clone()];
+    let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": ids })).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let programme = app.get(&host, "/api/v1/events/almaty-2025/programme").await.json();
+    let all = requests(&app.get(&host, BILATERALS).await.json());
+    let item_of = |request: &Value| {
+        let item = all.iter().find(|r| r["id"] == request["id"]).unwrap()["item"].clone();
+        programme["items"].as_array().unwrap().iter().find(|i| i["id"] == item).unwrap().clone()
+    };
+    let (first_item, next_item) = (item_of(&first), item_of(&next));
+    let moved = json!({ "version": first_item["version"], "kind": "bilateral", "title": first_item["title"],
+        "starts": "2025-04-11T19:30", "ends": "2025-04-11T20:00", "venue": first_item["venue"],
+        "room": first_item["room"], "attendees": first_item["attendees"], "press": first_item["press"],
+        "visibility": first_item["visibility"] });
+    let path = format!("/api/v1/events/almaty-2025/programme/{}", first_item["id"].as_str().unwrap());
+    let saved = app.json(&Session { lang: Some("ru"), ..host.clone() }, "PUT", &path, &moved).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let warnings = saved.json()["warnings"].to_string();
+    let title = next_item["title"]["ru"].as_str().unwrap();
+    assert!(
+        warnings.contains(&format!("Делегация просила провести эту встречу до: «{title}»")),
+        "the order broken is named: {warnings}"
+    );
+    // Left without a room, it is still on the host's grid, in a column of its own.
+    let mut roomless = moved.clone();
+    roomless["version"] = saved.json()["item"]["version"].clone();
+    roomless["room"] = Value::Null;
+    let saved = app.json(&host, "PUT", &path, &roomless).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
+    let grid = page.split("class=\"grid\"").nth(2).expect("the grid of the second day");
+    let header = grid.split("</thead>").next().unwrap();
+    assert!(header.ends_with("<th scope=\"col\">No room set</th></tr>"), "{header}");
+    let row = grid.split("<th scope=\"row\">19:30</th>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.ends_with("Kazakhstan – Tajikistan</span><br><small>19:30–20:00</small></td>"), "{row}");
 }
 
 /// The requesting side changes the order after it asked, from the page or the API; the order
@@ -504,6 +541,14 @@ async fn the_requesting_side_changes_the_order_later() {
     let cleared = app.json(&kz, "POST", &answer, &json!({ "version": 2, "answer": "follow", "after": [] })).await;
     assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.body);
     assert_eq!(cleared.json()["request"]["after"], json!([]));
+    // A meeting it follows that is withdrawn holds it back no more, and the list says so.
+    let again = app.json(&kz, "POST", &answer, &json!({ "version": 3, "answer": "follow", "after": [first] })).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let withdraw = json!({ "version": 1, "answer": "withdraw" });
+    let withdrawn = app.json(&kz, "POST", &format!("{BILATERALS}/{first}/answer"), &withdraw).await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
+    let list = app.get(&kz, page).await.body;
+    assert!(list.contains("После встреч: Казахстан – Таджикистан (отозван)"), "{list}");
 }
 
 /// The meetings a request follows are the requesting side's own: another side is not told of
