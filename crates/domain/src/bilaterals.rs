@@ -858,33 +858,40 @@ impl Sidelines<'_> {
                 fixed,
             });
         }
-        // A meeting that follows one confirmed but kept out of the instance (the host left it
-        // without a room, or a side has no head to meet for it) still comes after it: its windows
-        // start once that meeting has ended, and with none left it cannot be placed in that order.
-        let held_out: BTreeMap<String, i64> = self
+        // A meeting in an order with one confirmed but kept out of the instance (the host left it
+        // without a room, or a side has no head to meet for it) still keeps the order: its windows
+        // start once a meeting it follows has ended and end before one that follows it starts, and
+        // with none left it cannot be placed in that order.
+        let held_out: Vec<(&Request, schedule::Span)> = self
             .requests
             .iter()
-            .filter_map(|r| Some((r.id.to_string(), self.held(r).filter(|i| !confirmed.contains(&i.id))?)))
-            .map(|(id, item)| (id, minute(item.ends)))
+            .filter_map(|r| Some((r, self.held(r).filter(|i| !confirmed.contains(&i.id)).map(span_of)?)))
             .collect();
-        requests.retain_mut(|request| {
-            let follows = request.after.iter().filter(|a| held_out.contains_key(*a));
-            let Some(ends) = follows.clone().map(|a| held_out[a]).max().filter(|_| request.fixed.is_none()) else {
-                return true;
-            };
-            let windows = if request.windows.is_empty() { hours.clone() } else { std::mem::take(&mut request.windows) };
-            request.windows = windows
+        let mut unordered = BTreeSet::new();
+        for request in self.requests.iter().filter(|r| r.item.is_none()) {
+            let before: Vec<&(&Request, schedule::Span)> =
+                held_out.iter().filter(|(h, _)| request.after.contains(&h.id)).collect();
+            let after: Vec<&(&Request, schedule::Span)> =
+                held_out.iter().filter(|(h, _)| h.after.contains(&request.id)).collect();
+            let id = request.id.to_string();
+            let entry = requests.iter_mut().filter(|_| !before.is_empty() || !after.is_empty()).find(|e| e.id == id);
+            let Some(entry) = entry else { continue };
+            let from = before.iter().map(|(_, s)| s.end).max().unwrap_or(i64::MIN);
+            let until = after.iter().map(|(_, s)| s.start).min().unwrap_or(i64::MAX);
+            let windows = if entry.windows.is_empty() { hours.clone() } else { std::mem::take(&mut entry.windows) };
+            entry.windows = windows
                 .into_iter()
-                .map(|w| schedule::Span::new(w.start.max(ends), w.end))
+                .map(|w| schedule::Span::new(w.start.max(from), w.end.min(until)))
                 .filter(|w| !w.is_empty())
                 .collect();
-            if request.windows.is_empty() {
-                let reason = schedule::Reason::Precedence { requests: follows.cloned().collect() };
-                let id = request.id.parse().expect("made from an id above");
-                outcomes.insert(id, Outcome::Unplaced { reasons: vec![Why::Scheduler { reason }] });
+            if entry.windows.is_empty() {
+                let requests = before.iter().chain(&after).map(|(h, _)| h.id.to_string()).collect();
+                let reason = schedule::Reason::Precedence { requests };
+                outcomes.insert(request.id, Outcome::Unplaced { reasons: vec![Why::Scheduler { reason }] });
+                unordered.insert(id);
             }
-            !request.windows.is_empty()
-        });
+        }
+        requests.retain(|r| !unordered.contains(&r.id));
         // A meeting follows only the requests that are scheduled too (not declined or withdrawn).
         let scheduled: BTreeSet<String> = requests.iter().map(|r| r.id.clone()).collect();
         for request in &mut requests {
@@ -1426,6 +1433,18 @@ mod tests {
         let plan = schedule::solve(&instance, &schedule::Options::default()).unwrap();
         let placed = plan.meetings.iter().find(|m| m.request == then.id.to_string()).expect("placed");
         assert!(placed.start >= 24 * 60 + 8 * 60, "after the dinner: {placed:?}");
+        // Asked itself to follow a meeting to place, it has that one end before it starts.
+        let before = accepted("TJ");
+        let dinner_after = Request { after: vec![before.id], ..kz_ru.clone() };
+        let requests = [dinner_after, before.clone()];
+        let items = [(&roomless, BTreeSet::new())];
+        let instance = Sidelines { items: &items, requests: &requests, ..sidelines }.prepare().instance;
+        let first = instance.requests.iter().find(|r| r.id == before.id.to_string()).unwrap();
+        assert!(
+            !first.windows.is_empty() && first.windows.iter().all(|w| w.end <= 21 * 60),
+            "before the dinner: {:?}",
+            first.windows
+        );
         // Held on the last evening, it leaves its follower no time after it, and says so.
         let last = Item { room: None, ..day_s("2025-04-11T20:00", "2025-04-11T21:00") };
         let items = [(&last, BTreeSet::new())];

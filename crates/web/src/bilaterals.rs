@@ -312,7 +312,11 @@ impl Sideline {
                 match a.status() {
                     status @ (Status::Withdrawn | Status::Declined) => {
                         let status = state.i18n.t(lang, &format!("bilateral-status-{}", status.as_str()), &[]);
-                        format!("{names} ({status})")
+                        state.i18n.t(
+                            lang,
+                            "bilaterals-after-ended",
+                            &[("meeting", names.into()), ("status", status.into())],
+                        )
                     }
                     _ => names,
                 }

@@ -1531,7 +1531,11 @@ fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> 
                     changes::Credit::Amendment(id) => d.amendments.iter().find(|a| a.id == *id),
                     changes::Credit::Secretariat => None,
                 };
-                json!({ "amendment": amendment.map(|a| a.id), "by": amendment.map(|a| d.code(a.proposer)),
+                let kind = match by {
+                    changes::Credit::Amendment(_) => "amendment",
+                    changes::Credit::Secretariat => "secretariat",
+                };
+                json!({ "kind": kind, "amendment": amendment.map(|a| a.id), "by": amendment.map(|a| d.code(a.proposer)),
                     "by_name": amendment.map(|a| d.name(a.proposer, lang)) })
             };
             let segments: Vec<Value> = c

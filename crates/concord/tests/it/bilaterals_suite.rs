@@ -466,9 +466,23 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
     let warnings = saved.json()["warnings"].to_string();
     let title = next_item["title"]["ru"].as_str().unwrap();
     assert!(
-        warnings.contains(&format!("Делегация просила провести эту встречу до: «{title}»")),
+        warnings.contains(&format!("Встречу «{title}»")) && warnings.contains("просили провести после этой"),
         "the order broken is named: {warnings}"
     );
+    // The other way round: the second moved before the first.
+    let mut earlier = next_item.clone();
+    for field in
+        ["id", "starts_local", "ends_local", "shown_title", "day", "time", "place", "cancelled", "sequence", "meeting"]
+    {
+        earlier.as_object_mut().unwrap().remove(field);
+    }
+    earlier["starts"] = json!("2025-04-11T19:00");
+    earlier["ends"] = json!("2025-04-11T19:20");
+    let path_next = format!("/api/v1/events/almaty-2025/programme/{}", next_item["id"].as_str().unwrap());
+    let saved_next = app.json(&host, "PUT", &path_next, &earlier).await;
+    assert_eq!(saved_next.status, StatusCode::OK, "{}", saved_next.body);
+    let warnings = saved_next.json()["warnings"].to_string();
+    assert!(warnings.contains("This meeting was asked to come after «"), "{warnings}");
     // Left without a room, it is still on the host's grid, in a column of its own.
     let mut roomless = moved.clone();
     roomless["version"] = saved.json()["item"]["version"].clone();
@@ -478,7 +492,7 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
     let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
     let grid = page.split("class=\"grid\"").nth(2).expect("the grid of the second day");
     let header = grid.split("</thead>").next().unwrap();
-    assert!(header.ends_with("<th scope=\"col\">No room set</th></tr>"), "{header}");
+    assert!(header.ends_with("<th scope=\"col\">Other room or none</th></tr>"), "{header}");
     let row = grid.split("<th scope=\"row\">19:30</th>").nth(1).unwrap().split("</tr>").next().unwrap();
     assert!(row.ends_with("Kazakhstan – Tajikistan</span><br><small>19:30–20:00</small></td>"), "{row}");
 }

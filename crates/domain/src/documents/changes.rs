@@ -74,10 +74,82 @@ enum Aligned {
     Added(usize),
 }
 
+/// What is known of how the paragraphs of one version became those of a later one, from the
+/// amendments consolidated between them: by paragraph, not by word.
+struct Links {
+    /// Per paragraph of the earlier version: who removed it, where that is known.
+    removed: Vec<Option<Credit>>,
+    /// Per paragraph of the later version: the earlier one it is a change of, where that is known.
+    from: Vec<Option<usize>>,
+    /// Per paragraph of the later version: whether it was added, not made of an earlier one.
+    added: Vec<bool>,
+    /// Per paragraph of the later version: who wrote it, where it changed.
+    written: Vec<Credit>,
+}
+
+impl Links {
+    /// Nothing known: paragraphs are matched by their words alone, changes are the secretariat's.
+    fn unknown(earlier: usize, later: usize) -> Links {
+        Links {
+            removed: vec![None; earlier],
+            from: vec![None; later],
+            added: vec![false; later],
+            written: vec![Credit::Secretariat; later],
+        }
+    }
+
+    /// Between versions `originals` of the original language, numbered one after another: each
+    /// step's amendments say which paragraph was deleted, replaced or inserted, and by whom.
+    fn across(originals: &[&Version], amendments: &[Amendment]) -> Links {
+        let (first, last) = (originals[0], originals[originals.len() - 1]);
+        if let [prev, next] = originals {
+            let consolidated = |a: &&Amendment| a.status == AmendmentStatus::Accepted && a.version == prev.number;
+            let writer: Vec<Option<&Amendment>> = next
+                .paragraphs
+                .iter()
+                .map(|p| p.amendment.and_then(|id| amendments.iter().filter(consolidated).find(|a| a.id == id)))
+                .collect();
+            let deletions = || amendments.iter().filter(consolidated).filter(|a| a.operation == Operation::Delete);
+            return Links {
+                removed: (1..=prev.paragraphs.len() as u32)
+                    .map(|n| deletions().find(|a| a.paragraph == n).map(|a| Credit::Amendment(a.id)))
+                    .collect(),
+                from: writer
+                    .iter()
+                    .map(|a| a.filter(|a| a.operation == Operation::Replace).map(|a| a.paragraph as usize - 1))
+                    .collect(),
+                added: writer.iter().map(|a| a.is_some_and(|a| a.operation == Operation::Insert)).collect(),
+                written: writer.iter().map(|a| a.map_or(Credit::Secretariat, |a| Credit::Amendment(a.id))).collect(),
+            };
+        }
+        // Several steps: followed one at a time, and told by their ends.
+        let mut trace = Trace::new(first);
+        for pair in originals.windows(2) {
+            trace.step(pair[0], pair[1], &Links::across(pair, amendments));
+        }
+        let since = |id: Id| {
+            amendments.iter().any(|a| {
+                a.id == id && a.status == AmendmentStatus::Accepted && (first.number..last.number).contains(&a.version)
+            })
+        };
+        Links {
+            added: trace.lineage.iter().map(Option::is_none).collect(),
+            written: last
+                .paragraphs
+                .iter()
+                .map(|p| p.amendment.filter(|id| since(*id)).map_or(Credit::Secretariat, Credit::Amendment))
+                .collect(),
+            removed: trace.removed,
+            from: trace.lineage,
+        }
+    }
+}
+
 /// The paragraphs of `old` and `new` aligned: equal ones first, then within each run that `new`
-/// replaced, the pairs [`paired`] finds. A paragraph of `old` marked `gone` was deleted, whatever
-/// came in its place; one of `new` marked `came` was inserted, whatever it replaced.
-fn align(old: &[&str], new: &[&str], gone: &[bool], came: &[bool]) -> Vec<Aligned> {
+/// replaced, the pairs [`paired`] finds. A paragraph of `old` marked `removed` went, and one of
+/// `new` marked `added` came, whatever stood beside them; `from` ties a paragraph of `new` to the
+/// one of `old` it is known to be a change of.
+fn align(old: &[&str], new: &[&str], removed: &[bool], added: &[bool], from: &[Option<usize>]) -> Vec<Aligned> {
     let mut out = Vec::new();
     for op in similar::capture_diff_slices(similar::Algorithm::Patience, old, new) {
         let (o, n) = (op.old_range(), op.new_range());
@@ -86,7 +158,12 @@ fn align(old: &[&str], new: &[&str], gone: &[bool], came: &[bool]) -> Vec<Aligne
             similar::DiffOp::Delete { .. } => out.extend(o.map(Aligned::Removed)),
             similar::DiffOp::Insert { .. } => out.extend(n.map(Aligned::Added)),
             similar::DiffOp::Replace { .. } => {
-                let pairs = paired(&old[o.clone()], &new[n.clone()], &gone[o.clone()], &came[n.clone()]);
+                let run = Run {
+                    removed: &removed[o.clone()],
+                    added: &added[n.clone()],
+                    tied: &|i, j| from[n.start + j] == Some(o.start + i),
+                };
+                let pairs = paired(&old[o.clone()], &new[n.clone()], &run);
                 let (mut i, mut j) = (0, 0);
                 for (pi, pj) in pairs.into_iter().chain([(o.len(), n.len())]) {
                     out.extend((i..pi).map(|i| Aligned::Removed(o.start + i)));
@@ -100,6 +177,13 @@ fn align(old: &[&str], new: &[&str], gone: &[bool], came: &[bool]) -> Vec<Aligne
         }
     }
     out
+}
+
+/// What is known of a replaced run's paragraphs ([`Links`], cut to the run).
+struct Run<'a> {
+    removed: &'a [bool],
+    added: &'a [bool],
+    tied: &'a dyn Fn(usize, usize) -> bool,
 }
 
 /// Where a word of a version in the chain came from.
@@ -141,39 +225,22 @@ impl Trace {
         }
     }
 
-    /// Follows the words from `prev` to the next version `next` (of the same language; `written`
-    /// is `next` in the original language, whose paragraphs say which amendment wrote them, a
-    /// translation's paragraphs being the original's one for one). A paragraph changed or inserted
-    /// there is credited to the amendment consolidated since `prev` that wrote it, a paragraph
-    /// removed to the amendment that deleted it; anything else changed is the secretariat's.
-    fn step(&mut self, prev: &Version, next: &Version, written: &Version, amendments: &[Amendment]) {
-        let accepted = |a: &&Amendment| a.status == AmendmentStatus::Accepted;
-        let since = |a: &&Amendment| a.version >= prev.number && a.version < next.number;
-        let writer = |j: usize| {
-            let id = written.paragraphs.get(j).and_then(|p| p.amendment)?;
-            amendments.iter().filter(accepted).filter(since).find(|a| a.id == id)
-        };
-        let written_by = |j: usize| writer(j).map_or(Credit::Secretariat, |a| Credit::Amendment(a.id));
-        let deleted_by: Vec<Option<Id>> = (1..=prev.paragraphs.len() as u32)
-            .map(|n| {
-                let mut deletions = amendments.iter().filter(accepted).filter(|a| a.operation == Operation::Delete);
-                deletions.find(|a| a.version == prev.number && a.paragraph == n).map(|a| a.id)
-            })
-            .collect();
-        let gone: Vec<bool> = deleted_by.iter().map(Option::is_some).collect();
-        let inserted: Vec<bool> =
-            (0..next.paragraphs.len()).map(|j| writer(j).is_some_and(|a| a.operation == Operation::Insert)).collect();
+    /// Follows the words from `prev` to `next`, a later version of the same language, as `links`
+    /// tell how its paragraphs came to be: a paragraph changed or added is credited to who wrote
+    /// it, one removed to who removed it, and anything else changed to the secretariat.
+    fn step(&mut self, prev: &Version, next: &Version, links: &Links) {
         let (prev_texts, next_texts) = (prev.texts(), next.texts());
+        let removed: Vec<bool> = links.removed.iter().map(Option::is_some).collect();
         let mut origins = vec![Vec::new(); next_texts.len()];
         let mut lineage = vec![None; next_texts.len()];
-        for item in align(&prev_texts, &next_texts, &gone, &inserted) {
+        for item in align(&prev_texts, &next_texts, &removed, &links.added, &links.from) {
             match item {
                 Aligned::Same(i, j) => {
                     origins[j] = std::mem::take(&mut self.origins[i]);
                     lineage[j] = self.lineage[i];
                 }
                 Aligned::Changed(i, j) => {
-                    let by = written_by(j);
+                    let by = links.written[j];
                     for (tag, _, was, _) in token_changes(&tokens(prev_texts[i]), &tokens(next_texts[j])) {
                         match (tag, was) {
                             (Tag::Insert, _) => origins[j].push(Origin::Written(by)),
@@ -185,7 +252,7 @@ impl Trace {
                     lineage[j] = self.lineage[i];
                 }
                 Aligned::Removed(i) => {
-                    let by = deleted_by[i].map_or(Credit::Secretariat, Credit::Amendment);
+                    let by = links.removed[i].unwrap_or(Credit::Secretariat);
                     for origin in std::mem::take(&mut self.origins[i]) {
                         self.delete(origin, by);
                     }
@@ -194,7 +261,7 @@ impl Trace {
                     }
                 }
                 Aligned::Added(j) => {
-                    origins[j] = vec![Origin::Written(written_by(j)); tokens(next_texts[j]).len()];
+                    origins[j] = vec![Origin::Written(links.written[j]); tokens(next_texts[j]).len()];
                 }
             }
         }
@@ -205,10 +272,12 @@ impl Trace {
 
 /// The changes from `old` to `new`, any two versions of one language in either order. `between`
 /// holds the versions of that language between them, oldest first, `originals` the document's
-/// versions in its original language, and `amendments` its amendments: every word is followed from
-/// the older of the two to the newer, so that a paragraph an amendment deleted is never read as the
-/// rewording of one inserted in its place, in either order, and, from the older to the newer, each
-/// change is credited to whoever made it (see [`Credit`]).
+/// versions in its original language (none: these are), and `amendments` its amendments. Every
+/// word is followed from the older of the two to the newer, step by step as the amendments
+/// consolidated between them tell (a translation's paragraphs are its original's one for one), so
+/// that a paragraph replaced is read as changed and one deleted never as the rewording of one
+/// inserted in its place, in either order; and, from the older to the newer, each change is
+/// credited to whoever made it (see [`Credit`]).
 pub fn compare(
     old: &Version,
     between: &[&Version],
@@ -219,21 +288,44 @@ pub fn compare(
     let (old_texts, new_texts) = (old.texts(), new.texts());
     let forward = old.number < new.number;
     let (first, last) = if forward { (old, new) } else { (new, old) };
-    let mut trace = Trace::new(first);
     let chain: Vec<&Version> = [first].into_iter().chain(between.iter().copied()).chain([last]).collect();
+    let mut originals: Vec<&Version> = if originals.is_empty() { chain.clone() } else { originals.to_vec() };
+    originals.sort_by_key(|v| v.number);
+    let mut trace = Trace::new(first);
     for pair in chain.windows(2) {
-        let written = originals.iter().find(|v| v.number == pair[1].number).copied().unwrap_or(pair[1]);
-        trace.step(pair[0], pair[1], written, amendments);
+        let (prev, next) = (pair[0], pair[1]);
+        let span: Vec<&Version> =
+            originals.iter().copied().filter(|v| (prev.number..=next.number).contains(&v.number)).collect();
+        let matches = |a: Option<&&Version>, b: &Version| {
+            a.is_some_and(|a| a.number == b.number && a.paragraphs.len() == b.paragraphs.len())
+        };
+        let links = if span.len() >= 2 && matches(span.first(), prev) && matches(span.last(), next) {
+            Links::across(&span, amendments)
+        } else {
+            Links::unknown(prev.paragraphs.len(), next.paragraphs.len())
+        };
+        trace.step(prev, next, &links);
     }
-    let removed: Vec<bool> = trace.removed.iter().map(Option::is_some).collect();
-    let added: Vec<bool> = trace.lineage.iter().map(Option::is_none).collect();
-    let (gone, came) = if forward { (removed, added) } else { (added, removed) };
+    // What the trace learned, for the two ends: read backwards, what was added went.
+    let went: Vec<bool> = trace.removed.iter().map(Option::is_some).collect();
+    let came: Vec<bool> = trace.lineage.iter().map(Option::is_none).collect();
+    let (removed, added, from) = if forward {
+        (went, came, trace.lineage.clone())
+    } else {
+        let mut back = vec![None; first.paragraphs.len()];
+        for (j, i) in trace.lineage.iter().enumerate() {
+            if let Some(i) = *i {
+                back[i] = Some(j);
+            }
+        }
+        (came, went, back)
+    };
     let credited = |old: Option<usize>, new: Option<usize>| {
         let (before, after) = (old.map_or("", |i| old_texts[i]), new.map_or("", |j| new_texts[j]));
         if !forward {
             return credited_words(before, after, |_| None, |_| None, None);
         }
-        let deleted_by = |k: usize| old.and_then(|i| trace.deleted[i][k].or(trace.removed[i]));
+        let deleted_by = |k: usize| old.and_then(|i| trace.deleted[i][k]);
         let written_by = |k: usize| match new.map(|j| trace.origins[j][k]) {
             Some(Origin::Written(by)) => Some(by),
             _ => None,
@@ -241,7 +333,7 @@ pub fn compare(
         credited_words(before, after, deleted_by, written_by, Some(Credit::Secretariat))
     };
     let number = |i: usize| Some(i as u32 + 1);
-    align(&old_texts, &new_texts, &gone, &came)
+    align(&old_texts, &new_texts, &removed, &added, &from)
         .into_iter()
         .map(|item| match item {
             Aligned::Same(i, j) => ParagraphChange {
@@ -286,25 +378,32 @@ fn dice(a: &[String], b: &[String]) -> f64 {
 }
 
 /// Which paragraphs of a run that `new` replaced in `old` are one paragraph changed, as index
-/// pairs in order: the pairing whose pairs are most alike in all (the sum of their coefficients).
-/// A paragraph deleted (`gone`) went, and one inserted (`came`) came, whatever stood beside
-/// them. One paragraph
-/// replaced by one is its rewording, however little of it is left; among more, only paragraphs
-/// at least [`ALIKE`] are paired, so that one inserted beside an edited one is not read as the
-/// edited one's rewording (nor credited with its change), and a paragraph rewritten beside
-/// another shows as removed and added.
-fn paired(old: &[&str], new: &[&str], gone: &[bool], came: &[bool]) -> Vec<(usize, usize)> {
+/// pairs in order: the pairing whose pairs are most alike in all (the sum of their coefficients),
+/// with every pair the run ties ([`Run::tied`]) in it. A paragraph removed, or added, pairs with
+/// none. One paragraph replaced by one is its rewording, however little of it is left; among more,
+/// only paragraphs at least [`ALIKE`] are paired, so that one inserted beside an edited one is not
+/// read as the edited one's rewording (nor credited with its change), and a paragraph rewritten
+/// beside another shows as removed and added.
+fn paired(old: &[&str], new: &[&str], run: &Run) -> Vec<(usize, usize)> {
     if old.len() == 1 && new.len() == 1 {
-        return if gone[0] || came[0] { Vec::new() } else { vec![(0, 0)] };
+        return if run.removed[0] || run.added[0] { Vec::new() } else { vec![(0, 0)] };
     }
     if old.len() * new.len() > PAIRED_AT_MOST {
-        return (0..old.len()).filter(|&i| !gone[i]).zip((0..new.len()).filter(|&j| !came[j])).collect();
+        return (0..old.len()).filter(|&i| !run.removed[i]).zip((0..new.len()).filter(|&j| !run.added[j])).collect();
     }
     let old_words: Vec<Vec<String>> = old.iter().map(|t| word_set(t)).collect();
     let new_words: Vec<Vec<String>> = new.iter().map(|t| word_set(t)).collect();
+    // A tie outweighs any sum of coefficients (each at most 1).
+    let tie = (old.len() + new.len()) as f64;
     let alike = |i: usize, j: usize| {
+        if run.removed[i] || run.added[j] {
+            return None;
+        }
+        if (run.tied)(i, j) {
+            return Some(tie);
+        }
         let dice = dice(&old_words[i], &new_words[j]);
-        (!gone[i] && !came[j] && dice >= ALIKE).then_some(dice)
+        (dice >= ALIKE).then_some(dice)
     };
     // best[i][j]: the most alike in all that pairing old[..i] with new[..j] can reach.
     let mut best = vec![vec![0.0_f64; new.len() + 1]; old.len() + 1];
@@ -390,9 +489,7 @@ fn credited_words(
     let pieces: Vec<Segment> = token_changes(&tokens(old), &tokens(new))
         .into_iter()
         .map(|(tag, text, was, is)| {
-            // Spaces go with the words around them, whoever's they were.
             let by = match tag {
-                _ if text.trim().is_empty() => None,
                 Tag::Equal => None,
                 Tag::Insert => is.and_then(&written_by),
                 Tag::Delete => was.and_then(&deleted_by),
@@ -400,7 +497,7 @@ fn credited_words(
             Segment { tag, text: text.to_string(), by }
         })
         .collect();
-    let unknown = pieces.iter().find_map(|p| p.by).or(unknown);
+    let unknown = pieces.iter().filter(|p| !p.text.trim().is_empty()).find_map(|p| p.by).or(unknown);
     let blank = |p: &Segment| p.tag == Tag::Equal && p.text.trim().is_empty();
     let mut out: Vec<Segment> = Vec::new();
     let mut push = |tag: Tag, text: &str, by: Option<Credit>| match out.last_mut() {
@@ -424,7 +521,11 @@ fn credited_words(
         }
         let run = &pieces[k..end];
         let has = |tag: Tag| run.iter().any(|p| p.tag == tag);
-        let first = |tag: Tag| run.iter().filter(|p| p.tag == tag).find_map(|p| p.by);
+        // Spaces changed beside words go with those words, whoever's they were; spaces changed
+        // alone keep their own credit.
+        let words = run.iter().any(|p| p.tag != Tag::Equal && !p.text.trim().is_empty());
+        let own = |p: &Segment| p.by.filter(|_| !words || !p.text.trim().is_empty());
+        let first = |tag: Tag| run.iter().filter(|p| p.tag == tag).find_map(own);
         // Where words went and came together, the blanks belong to both sides: once in what
         // went, once in what came.
         let both = has(Tag::Delete) && has(Tag::Insert);
@@ -435,7 +536,7 @@ fn credited_words(
             let mut by = first(tag).or_else(|| first(other)).or(unknown);
             for p in run {
                 if p.tag == tag {
-                    by = p.by.or(by);
+                    by = own(p).or(by);
                     push(tag, &p.text, by);
                 } else if p.tag == Tag::Equal {
                     if both { push(tag, &p.text, by) } else { push(Tag::Equal, &p.text, None) }
@@ -529,7 +630,16 @@ mod tests {
         ) {
             let made = |number, t: &[String]| version(number, &t.iter().map(String::as_str).collect::<Vec<_>>());
             let (first, second, third) = (made(1, &old), made(2, &between), made(3, &new));
-            for changes in [compare(&first, &[], &third, &[], &[]), compare(&first, &[&second], &third, &[], &[])] {
+            let backwards = |changes: Vec<ParagraphChange>| {
+                changes.into_iter().map(|c| ParagraphChange { old: c.new, new: c.old, segments: c.segments.into_iter().map(|s| Segment {
+                    tag: match s.tag { Tag::Insert => Tag::Delete, Tag::Delete => Tag::Insert, Tag::Equal => Tag::Equal }, by: Some(Credit::Secretariat).filter(|_| s.tag != Tag::Equal), ..s
+                }).collect() }).collect::<Vec<_>>()
+            };
+            // Read backwards, the same texts, and no credit claimed (each change is marked here as the
+            // forward comparison would mark it, so that one check serves all).
+            let back = backwards(compare(&third, &[&second], &first, &[], &[]));
+            prop_assert!(back.iter().flat_map(|c| &c.segments).all(|s| s.tag == Tag::Equal || s.by.is_some()));
+            for changes in [compare(&first, &[], &third, &[], &[]), compare(&first, &[&second], &third, &[], &[]), back] {
                 let rebuilt_new: Vec<String> = changes.iter().filter(|c| c.new.is_some()).map(|c| new_side(&c.segments)).collect();
                 let rebuilt_old: Vec<String> = changes.iter().filter(|c| c.old.is_some()).map(|c| old_side(&c.segments)).collect();
                 prop_assert_eq!(&rebuilt_new, &new);
@@ -741,6 +851,75 @@ mod tests {
         let originals = [&original, &amended];
         let changes = compare(&first, &[], &second, &originals, std::slice::from_ref(&kazakhstan));
         assert_eq!(changed(&changes), [(Some(1), Some(1), vec![Credit::Amendment(kazakhstan.id)])]);
+    }
+
+    #[test]
+    fn a_paragraph_an_amendment_rewrote_is_read_as_changed_however_little_is_left() {
+        let first = version(
+            1,
+            &["Преамбула.", "Стороны договорились о торговле зерном.", "Третий абзац о культуре.", "Конец."],
+        );
+        let mut second = version(
+            2,
+            &[
+                "Преамбула.",
+                "Министры отметили рост взаимных инвестиций.",
+                "Третий абзац о культуре и науке.",
+                "Конец.",
+            ],
+        );
+        let rewritten = accepted(Operation::Replace, &first, 2, Some((&mut second, 2)));
+        let edited = accepted(Operation::Replace, &first, 3, Some((&mut second, 3)));
+        let mut third = version(
+            3,
+            &[
+                "Преамбула.",
+                "Министры приветствовали рост инвестиций в энергетику.",
+                "Третий абзац о культуре и науке.",
+                "Конец.",
+            ],
+        );
+        let again = accepted(Operation::Replace, &second, 2, Some((&mut third, 2)));
+        let amendments = [rewritten.clone(), edited.clone(), again.clone()];
+        let changes = compare(&first, &[], &second, &[], &amendments);
+        assert_eq!(
+            changed(&changes),
+            [
+                (Some(2), Some(2), vec![Credit::Amendment(rewritten.id)]),
+                (Some(3), Some(3), vec![Credit::Amendment(edited.id)])
+            ],
+            "not removed by the secretariat and added by the amendment"
+        );
+        // Rewritten twice, its ends share few words; the versions between still tie them.
+        let changes = compare(&first, &[&second], &third, &[], &amendments);
+        let (old, new, credits) = changed(&changes)[0].clone();
+        assert_eq!((old, new), (Some(2), Some(2)));
+        assert!(
+            credits.iter().all(|c| [Credit::Amendment(rewritten.id), Credit::Amendment(again.id)].contains(c)),
+            "{credits:?}"
+        );
+    }
+
+    #[test]
+    fn a_translation_that_skips_a_version_still_credits_its_deletions() {
+        let first = version(1, &["Развитие культуры.", "Развитие спорта.", "Конец."]);
+        let mut second = version(2, &["Развитие культуры и науки.", "Развитие спорта.", "Конец."]);
+        let edit = accepted(Operation::Replace, &first, 1, Some((&mut second, 1)));
+        // Consolidation keeps who wrote a paragraph it leaves as it was.
+        let mut third = version(3, &["Развитие культуры и науки.", "Конец."]);
+        third.paragraphs[0].amendment = Some(edit.id);
+        let deletion = accepted(Operation::Delete, &second, 2, None);
+        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
+        let (from, to) = (english(1, &["Culture.", "Sport.", "End."]), english(3, &["Culture and science.", "End."]));
+        let amendments = [edit.clone(), deletion.clone()];
+        let changes = compare(&from, &[], &to, &[&first, &second, &third], &amendments);
+        assert_eq!(
+            changed(&changes),
+            [
+                (Some(1), Some(1), vec![Credit::Amendment(edit.id)]),
+                (Some(2), None, vec![Credit::Amendment(deletion.id)])
+            ]
+        );
     }
 
     #[test]
