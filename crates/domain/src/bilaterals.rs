@@ -146,6 +146,27 @@ pub enum Outcome {
     Unplaced { reasons: Vec<Why> },
 }
 
+/// Why the host may not confirm a request as the page showed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unconfirmable {
+    /// Not every side has accepted it (any more).
+    NotAccepted,
+    /// The last scheduler run did not place it.
+    NotPlaced,
+    /// A run since the page was read placed it elsewhere.
+    Moved,
+}
+
+impl Unconfirmable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unconfirmable::NotAccepted => "not-accepted",
+            Unconfirmable::NotPlaced => "not-placed",
+            Unconfirmable::Moved => "moved",
+        }
+    }
+}
+
 /// A request for a bilateral (or a small group) meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
@@ -224,20 +245,25 @@ impl Request {
     /// Whether the host may confirm this request into the programme: accepted by every side and
     /// placed by the scheduler.
     pub fn confirmable(&self) -> bool {
-        self.status() == Status::Accepted && matches!(self.outcome, Some(Outcome::Placed { .. }))
+        self.confirmable_as(None).is_ok()
     }
 
     /// Whether the host may confirm this request placed where the host saw it (`seen`, if the
-    /// host says): a scheduler run since may have moved it, and the host would confirm a time
-    /// never reviewed.
-    pub fn confirmable_as(&self, seen: Option<&SeenPlacement>) -> bool {
-        self.confirmable()
-            && match (seen, &self.outcome) {
-                (Some(seen), Some(Outcome::Placed { starts, venue, room, .. })) => {
-                    seen.starts == *starts && seen.venue == *venue && seen.room == *room
-                }
-                _ => true,
+    /// host says), and why not: a scheduler run since may have moved it, and the host would
+    /// confirm a time never reviewed.
+    pub fn confirmable_as(&self, seen: Option<&SeenPlacement>) -> Result<(), Unconfirmable> {
+        if self.status() != Status::Accepted {
+            return Err(Unconfirmable::NotAccepted);
+        }
+        match (&self.outcome, seen) {
+            (Some(Outcome::Placed { starts, venue, room, .. }), Some(seen))
+                if (seen.starts, &seen.venue, &seen.room) != (*starts, venue, room) =>
+            {
+                Err(Unconfirmable::Moved)
             }
+            (Some(Outcome::Placed { .. }), _) => Ok(()),
+            _ => Err(Unconfirmable::NotPlaced),
+        }
     }
 
     /// Whether a new request of `participant` may ask to follow this one: one of its own, still

@@ -558,9 +558,16 @@ async fn confirm(
     let mut stale = Vec::new();
     for id in &named {
         let request = s.requests.iter().find(|r| r.id == *id).ok_or_else(|| AppError::field("requests", "unknown"))?;
-        if !request.confirmable_as(seen.get(id)) && request.item.is_none() {
+        let Err(why) = request.confirmable_as(seen.get(id)) else { continue };
+        if request.item.is_none() {
             let codes: Vec<&str> = request.sides.iter().map(|x| x.participant.as_str()).collect();
-            stale.push(s.names(&codes, ctx.lang));
+            let why = state.i18n.t(ctx.lang, &format!("bilaterals-unconfirmable-{}", why.as_str()), &[]);
+            let meeting = s.names(&codes, ctx.lang);
+            stale.push(state.i18n.t(
+                ctx.lang,
+                "bilaterals-unconfirmable",
+                &[("meeting", meeting.into()), ("why", why.into())],
+            ));
         }
     }
     if !stale.is_empty() {

@@ -362,7 +362,7 @@ async fn a_meeting_moved_since_the_host_read_the_page_is_not_confirmed() {
     };
     let stale = confirm(earlier.clone()).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    assert!(stale.body.contains("placed elsewhere than the page showed"), "{}", stale.body);
+    assert!(stale.body.contains("Kazakhstan – Tajikistan — placed elsewhere than the page showed"), "{}", stale.body);
     let seen = json!([{ "request": id, "starts": earlier, "venue": venue, "room": room }]);
     for body in [json!({ "requests": [id], "placed": seen }), json!({ "all": true, "placed": seen })] {
         let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &body).await;
@@ -445,6 +445,11 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
     let page = app.get(&host, "/events/almaty-2025/bilaterals").await.body;
     assert!(page.contains("After: Kazakhstan – Tajikistan"), "the list shows the order");
 
+    // One left out is not confirmed, and the refusal says why.
+    let refused =
+        app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [early["id"]] })).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.body.contains("Kazakhstan – Tajikistan — not placed by the last run"), "{}", refused.body);
     // Both confirmed, the host moves the first past the second by hand: saved, with a warning.
     let ids = [first["id"].clone(), next["id"].clone()];
     let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": ids })).await;

@@ -4,6 +4,8 @@
 //! through the versions between the two: a paragraph amended by two delegations in turn shows
 //! each one's words as theirs.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::{Amendment, AmendmentStatus, Operation, Version};
@@ -195,45 +197,56 @@ enum Origin {
 }
 
 /// The words of the older version followed through the versions after it, one version at a time.
+/// A paragraph no step has changed is followed as a whole, not word by word: most of a long
+/// document is.
 struct Trace {
-    /// Per paragraph of the version reached, per word: where it came from.
-    origins: Vec<Vec<Origin>>,
+    /// Per paragraph of the version reached, per word: where it came from; none while the
+    /// paragraph is still, word for word, the older version's one that `lineage` names.
+    origins: Vec<Option<Vec<Origin>>>,
     /// Per paragraph of the version reached: the older version's paragraph it descends from.
     lineage: Vec<Option<usize>>,
-    /// Per paragraph and word of the older version: who deleted it, once someone has.
-    deleted: Vec<Vec<Option<Credit>>>,
+    /// Who deleted a word of the older version (by paragraph and word), once someone has.
+    deleted: HashMap<(usize, usize), Credit>,
     /// Per paragraph of the older version: who removed it whole, once someone has.
     removed: Vec<Option<Credit>>,
 }
 
 impl Trace {
     fn new(old: &Version) -> Trace {
-        let origins: Vec<Vec<Origin>> = (old.texts().iter().enumerate())
-            .map(|(i, t)| (0..tokens(t).len()).map(|k| Origin::Kept(i, k)).collect())
-            .collect();
+        let n = old.paragraphs.len();
         Trace {
-            deleted: origins.iter().map(|o| vec![None; o.len()]).collect(),
-            lineage: (0..origins.len()).map(Some).collect(),
-            removed: vec![None; origins.len()],
-            origins,
+            origins: vec![None; n],
+            lineage: (0..n).map(Some).collect(),
+            deleted: HashMap::new(),
+            removed: vec![None; n],
+        }
+    }
+
+    /// Where word `k` of paragraph `i` of the version reached came from.
+    fn origin(&self, i: usize, k: usize) -> Origin {
+        match &self.origins[i] {
+            Some(origins) => origins[k],
+            None => Origin::Kept(self.lineage[i].expect("a paragraph followed whole descends from one"), k),
         }
     }
 
     fn delete(&mut self, origin: Origin, by: Credit) {
         if let Origin::Kept(p, k) = origin {
-            self.deleted[p][k] = Some(by);
+            self.deleted.insert((p, k), by);
         }
     }
 
     /// Follows the words from `prev` to `next`, a later version of the same language, as `links`
     /// tell how its paragraphs came to be: a paragraph changed or added is credited to who wrote
-    /// it, one removed to who removed it, and anything else changed to the secretariat.
-    fn step(&mut self, prev: &Version, next: &Version, links: &Links) {
+    /// it, one removed to who removed it, and anything else changed to the secretariat. Returns how
+    /// the two versions' paragraphs were aligned.
+    fn step(&mut self, prev: &Version, next: &Version, links: &Links) -> Vec<Aligned> {
         let (prev_texts, next_texts) = (prev.texts(), next.texts());
         let removed: Vec<bool> = links.removed.iter().map(Option::is_some).collect();
-        let mut origins = vec![Vec::new(); next_texts.len()];
+        let mut origins = vec![None; next_texts.len()];
         let mut lineage = vec![None; next_texts.len()];
-        for item in align(&prev_texts, &next_texts, &removed, &links.added, &links.from) {
+        let aligned = align(&prev_texts, &next_texts, &removed, &links.added, &links.from);
+        for &item in &aligned {
             match item {
                 Aligned::Same(i, j) => {
                     origins[j] = std::mem::take(&mut self.origins[i]);
@@ -241,32 +254,35 @@ impl Trace {
                 }
                 Aligned::Changed(i, j) => {
                     let by = links.written[j];
+                    let mut words = Vec::new();
                     for (tag, _, was, _) in token_changes(&tokens(prev_texts[i]), &tokens(next_texts[j])) {
                         match (tag, was) {
-                            (Tag::Insert, _) => origins[j].push(Origin::Written(by)),
-                            (Tag::Equal, Some(k)) => origins[j].push(self.origins[i][k]),
-                            (_, Some(k)) => self.delete(self.origins[i][k], by),
+                            (Tag::Insert, _) => words.push(Origin::Written(by)),
+                            (Tag::Equal, Some(k)) => words.push(self.origin(i, k)),
+                            (_, Some(k)) => self.delete(self.origin(i, k), by),
                             (_, None) => {}
                         }
                     }
+                    origins[j] = Some(words);
                     lineage[j] = self.lineage[i];
                 }
                 Aligned::Removed(i) => {
                     let by = links.removed[i].unwrap_or(Credit::Secretariat);
-                    for origin in std::mem::take(&mut self.origins[i]) {
-                        self.delete(origin, by);
+                    for k in 0..tokens(prev_texts[i]).len() {
+                        self.delete(self.origin(i, k), by);
                     }
                     if let Some(p) = self.lineage[i] {
                         self.removed[p] = Some(by);
                     }
                 }
                 Aligned::Added(j) => {
-                    origins[j] = vec![Origin::Written(links.written[j]); tokens(next_texts[j]).len()];
+                    origins[j] = Some(vec![Origin::Written(links.written[j]); tokens(next_texts[j]).len()]);
                 }
             }
         }
         self.origins = origins;
         self.lineage = lineage;
+        aligned
     }
 }
 
@@ -292,6 +308,7 @@ pub fn compare(
     let mut originals: Vec<&Version> = if originals.is_empty() { chain.clone() } else { originals.to_vec() };
     originals.sort_by_key(|v| v.number);
     let mut trace = Trace::new(first);
+    let mut last_step = Vec::new();
     for pair in chain.windows(2) {
         let (prev, next) = (pair[0], pair[1]);
         let span: Vec<&Version> =
@@ -304,36 +321,42 @@ pub fn compare(
         } else {
             Links::unknown(prev.paragraphs.len(), next.paragraphs.len())
         };
-        trace.step(prev, next, &links);
+        last_step = trace.step(prev, next, &links);
     }
-    // What the trace learned, for the two ends: read backwards, what was added went.
-    let went: Vec<bool> = trace.removed.iter().map(Option::is_some).collect();
-    let came: Vec<bool> = trace.lineage.iter().map(Option::is_none).collect();
-    let (removed, added, from) = if forward {
-        (went, came, trace.lineage.clone())
-    } else {
-        let mut back = vec![None; first.paragraphs.len()];
-        for (j, i) in trace.lineage.iter().enumerate() {
-            if let Some(i) = *i {
-                back[i] = Some(j);
-            }
-        }
-        (came, went, back)
-    };
     let credited = |old: Option<usize>, new: Option<usize>| {
         let (before, after) = (old.map_or("", |i| old_texts[i]), new.map_or("", |j| new_texts[j]));
         if !forward {
             return credited_words(before, after, |_| None, |_| None, None);
         }
-        let deleted_by = |k: usize| old.and_then(|i| trace.deleted[i][k]);
-        let written_by = |k: usize| match new.map(|j| trace.origins[j][k]) {
+        let deleted_by = |k: usize| old.and_then(|i| trace.deleted.get(&(i, k)).copied());
+        let written_by = |k: usize| match new.map(|j| trace.origin(j, k)) {
             Some(Origin::Written(by)) => Some(by),
             _ => None,
         };
         credited_words(before, after, deleted_by, written_by, Some(Credit::Secretariat))
     };
     let number = |i: usize| Some(i as u32 + 1);
-    align(&old_texts, &new_texts, &removed, &added, &from)
+    // Compared forward across one step, the ends are aligned as that step was; else by what the
+    // trace learned of them (read backwards, what was added went).
+    let aligned = if forward && chain.len() == 2 {
+        last_step
+    } else {
+        let went: Vec<bool> = trace.removed.iter().map(Option::is_some).collect();
+        let came: Vec<bool> = trace.lineage.iter().map(Option::is_none).collect();
+        let (removed, added, from) = if forward {
+            (went, came, trace.lineage.clone())
+        } else {
+            let mut back = vec![None; first.paragraphs.len()];
+            for (j, i) in trace.lineage.iter().enumerate() {
+                if let Some(i) = *i {
+                    back[i] = Some(j);
+                }
+            }
+            (came, went, back)
+        };
+        align(&old_texts, &new_texts, &removed, &added, &from)
+    };
+    aligned
         .into_iter()
         .map(|item| match item {
             Aligned::Same(i, j) => ParagraphChange {
