@@ -905,10 +905,13 @@ impl Sidelines<'_> {
             let from = before.iter().map(|(_, s)| s.end).max().unwrap_or(i64::MIN);
             let until = after.iter().map(|(_, s)| s.start).min().unwrap_or(i64::MAX);
             let windows = if entry.windows.is_empty() { hours.clone() } else { std::mem::take(&mut entry.windows) };
+            // A window the order cut too short for the meeting is the order's doing, and said so.
+            let duration = entry.duration;
             entry.windows = windows
                 .into_iter()
-                .map(|w| schedule::Span::new(w.start.max(from), w.end.min(until)))
-                .filter(|w| !w.is_empty())
+                .map(|w| (w, schedule::Span::new(w.start.max(from), w.end.min(until))))
+                .filter(|(was, cut)| !cut.is_empty() && (cut == was || cut.end - cut.start >= duration))
+                .map(|(_, cut)| cut)
                 .collect();
             if entry.windows.is_empty() {
                 let requests = before.iter().chain(&after).map(|(h, _)| h.id.to_string()).collect();
@@ -1471,8 +1474,9 @@ mod tests {
             "before the dinner: {:?}",
             first.windows
         );
-        // Held on the last evening, it leaves its follower no time after it, and says so.
-        let last = Item { room: None, ..day_s("2025-04-11T20:00", "2025-04-11T21:00") };
+        // Held on the last evening, it leaves its follower no time after it, and says so: also
+        // where what is left is shorter than the meeting.
+        let last = Item { room: None, ..day_s("2025-04-11T20:00", "2025-04-11T20:45") };
         let items = [(&last, BTreeSet::new())];
         let prepared = Sidelines { items: &items, ..sidelines }.prepare();
         assert!(prepared.instance.requests.iter().all(|r| r.id != then.id.to_string()));

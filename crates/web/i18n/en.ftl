@@ -454,7 +454,7 @@ clash-refused = Refused: { $count ->
    *[other] { $count } clashes
 }.
 clash-person = { $person } is already at { $item }.
-clash-room = Room { $room } is already booked for { $item }.
+clash-room = { $room } is already booked for { $item }.
 clash-travel = { $person } needs { $needed } min to travel from or to { $item }, but has { $available } min.
 clash-outside-stay = { $person } is not in town then (arrival–departure).
 clash-order-after = This meeting was asked to come after { $item }; it now starts before that one ends.
@@ -522,7 +522,8 @@ bilaterals-unconfirmable = { $meeting } — { $why }
 bilaterals-unconfirmable-not-accepted = not accepted by every side
 bilaterals-unconfirmable-not-placed = not placed by the last run
 bilaterals-unconfirmable-moved = placed elsewhere than the page showed
-bilaterals-after-ended = { $meeting } ({ $status })
+bilaterals-after-withdrawn = { $meeting } (request withdrawn)
+bilaterals-after-declined = { $meeting } (request declined)
 bilaterals-after-change = Meetings of yours this one must follow
 bilaterals-after-submit = Change the order
 bilaterals-minutes = { $minutes } min
@@ -698,7 +699,7 @@ changes-summary = From version { $from } to version { $to }: { $count ->
 changes-proposed-by = Proposed by { $delegation }
 changes-by-secretariat = Editorial change by the secretariat
 changes-secretariat-mark = Secretariat
-changes-backwards = Read from a later version to an earlier one: who made each change is shown read the other way.
+changes-backwards = Read from a later version to an earlier one. To see who made each change, compare the other way round.
 amendments-title = Amendments
 amendments-paragraph = Paragraph
 amendments-proposal = Proposal

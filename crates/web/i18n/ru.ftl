@@ -455,7 +455,7 @@ clash-refused = Отклонено: { $count ->
    *[other] { $count } накладок
 }.
 clash-person = { $person } уже участвует: { $item }.
-clash-room = Зал { $room } уже занят: { $item }.
+clash-room = Помещение «{ $room }» уже занято: { $item }.
 clash-travel = { $person }: на переезд от или до «{ $item }» нужно { $needed } мин, а есть { $available } мин.
 clash-outside-stay = { $person } в это время ещё не прибыл или уже отбыл.
 clash-order-after = Эту встречу просили провести после: { $item }; теперь она начинается до окончания той встречи.
@@ -523,7 +523,8 @@ bilaterals-unconfirmable = { $meeting } — { $why }
 bilaterals-unconfirmable-not-accepted = согласована не всеми сторонами
 bilaterals-unconfirmable-not-placed = не размещена последним составлением расписания
 bilaterals-unconfirmable-moved = размещена не так, как было показано на странице
-bilaterals-after-ended = { $meeting } ({ $status })
+bilaterals-after-withdrawn = { $meeting } (запрос отозван)
+bilaterals-after-declined = { $meeting } (запрос отклонён)
 bilaterals-after-change = Ваши встречи, после которых должна пройти эта
 bilaterals-after-submit = Изменить порядок
 bilaterals-minutes = { $minutes } мин

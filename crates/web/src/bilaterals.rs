@@ -310,14 +310,11 @@ impl Sideline {
             .map(|a| {
                 let names = self.names(&a.sides.iter().map(|x| x.participant.as_str()).collect::<Vec<_>>(), lang);
                 match a.status() {
-                    status @ (Status::Withdrawn | Status::Declined) => {
-                        let status = state.i18n.t(lang, &format!("bilateral-status-{}", status.as_str()), &[]);
-                        state.i18n.t(
-                            lang,
-                            "bilaterals-after-ended",
-                            &[("meeting", names.into()), ("status", status.into())],
-                        )
-                    }
+                    status @ (Status::Withdrawn | Status::Declined) => state.i18n.t(
+                        lang,
+                        &format!("bilaterals-after-{}", status.as_str()),
+                        &[("meeting", names.into())],
+                    ),
                     _ => names,
                 }
             })

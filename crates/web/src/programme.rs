@@ -202,6 +202,13 @@ impl Programme {
         self.place_of(item.venue.as_deref(), item.room.as_deref(), lang)
     }
 
+    /// A room's name in the reader's language, from its venue's and its own slug; the slug where
+    /// the venue no longer lists it.
+    fn room_name(&self, venue: Option<&str>, room: &str, lang: &str) -> String {
+        let listed = self.venue(venue).and_then(|v| v.rooms.iter().find(|r| r.slug == room));
+        listed.map_or_else(|| room.to_string(), |r| r.name.get(lang).to_string())
+    }
+
     /// "Venue, Room" in the reader's language, from their slugs.
     pub(crate) fn place_of(&self, venue: Option<&str>, room: Option<&str>, lang: &str) -> String {
         let Some(venue) = self.venue(venue) else { return String::new() };
@@ -291,7 +298,10 @@ impl Programme {
                 t("clash-person", &[("person", person(p).into()), ("item", item(i).into())])
             }
             Clash::Room { room, item: i } => {
-                t("clash-room", &[("room", room.clone().into()), ("item", item(i).into())])
+                // The room by its name, as the other item's venue names it.
+                let venue = self.items.iter().find(|x| x.id == *i).and_then(|x| x.venue.as_deref());
+                let room = self.room_name(venue, room, lang);
+                t("clash-room", &[("room", room.into()), ("item", item(i).into())])
             }
             Clash::Travel { person: p, item: i, needed, available } => t(
                 "clash-travel",

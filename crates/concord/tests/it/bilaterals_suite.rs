@@ -567,7 +567,7 @@ async fn the_requesting_side_changes_the_order_later() {
     let withdrawn = app.json(&kz, "POST", &format!("{BILATERALS}/{first}/answer"), &withdraw).await;
     assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
     let list = app.get(&kz, page).await.body;
-    assert!(list.contains("После встреч: Казахстан – Таджикистан (отозван)"), "{list}");
+    assert!(list.contains("После встреч: Казахстан – Таджикистан (запрос отозван)"), "{list}");
 }
 
 /// The meetings a request follows are the requesting side's own: another side is not told of

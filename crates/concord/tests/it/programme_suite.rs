@@ -167,6 +167,7 @@ async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
         )
         .await;
     assert_eq!(room.status, StatusCode::CONFLICT, "the narrow-format hall is taken: {}", room.body);
+    assert!(room.body.contains("Hall for the narrow format is already booked"), "by its name: {}", room.body);
     let warned = app
         .json(
             &host,

@@ -86,7 +86,29 @@ struct Links {
     /// Per paragraph of the later version: whether it was added, not made of an earlier one.
     added: Vec<bool>,
     /// Per paragraph of the later version: who wrote it, where it changed.
-    written: Vec<Credit>,
+    written: Vec<Written>,
+}
+
+/// Who wrote a paragraph that changed.
+#[derive(Debug, Clone)]
+enum Written {
+    By(Credit),
+    /// Word by word, as its paragraph in the original language: a translation across several
+    /// versions credits its words from the original's at the same share of the paragraph, since
+    /// which translated word renders which is not recorded.
+    Words(Vec<Credit>),
+}
+
+impl Written {
+    /// Who wrote word `k` of the paragraph's `words`.
+    fn at(&self, k: usize, words: usize) -> Credit {
+        match self {
+            Written::By(by) => *by,
+            Written::Words(by) => {
+                by.get(k * by.len() / words.max(1)).or(by.last()).copied().unwrap_or(Credit::Secretariat)
+            }
+        }
+    }
 }
 
 impl Links {
@@ -96,7 +118,7 @@ impl Links {
             removed: vec![None; earlier],
             from: vec![None; later],
             added: vec![false; later],
-            written: vec![Credit::Secretariat; later],
+            written: vec![Written::By(Credit::Secretariat); later],
         }
     }
 
@@ -121,7 +143,10 @@ impl Links {
                     .map(|a| a.filter(|a| a.operation == Operation::Replace).map(|a| a.paragraph as usize - 1))
                     .collect(),
                 added: writer.iter().map(|a| a.is_some_and(|a| a.operation == Operation::Insert)).collect(),
-                written: writer.iter().map(|a| a.map_or(Credit::Secretariat, |a| Credit::Amendment(a.id))).collect(),
+                written: writer
+                    .iter()
+                    .map(|a| Written::By(a.map_or(Credit::Secretariat, |a| Credit::Amendment(a.id))))
+                    .collect(),
             };
         }
         // Several steps: followed one at a time, and told by their ends.
@@ -134,13 +159,21 @@ impl Links {
                 a.id == id && a.status == AmendmentStatus::Accepted && (first.number..last.number).contains(&a.version)
             })
         };
+        // A word kept from before is the paragraph's last writer's, within the span.
+        let written = (last.paragraphs.iter().enumerate())
+            .map(|(j, p)| {
+                let last_writer = p.amendment.filter(|id| since(*id)).map_or(Credit::Secretariat, Credit::Amendment);
+                let Some(origins) = &trace.origins[j] else { return Written::By(last_writer) };
+                let by = |o: &Origin| match o {
+                    Origin::Written(by) => *by,
+                    Origin::Kept(..) => last_writer,
+                };
+                Written::Words(origins.iter().map(by).collect())
+            })
+            .collect();
         Links {
             added: trace.lineage.iter().map(Option::is_none).collect(),
-            written: last
-                .paragraphs
-                .iter()
-                .map(|p| p.amendment.filter(|id| since(*id)).map_or(Credit::Secretariat, Credit::Amendment))
-                .collect(),
+            written,
             removed: trace.removed,
             from: trace.lineage,
         }
@@ -152,8 +185,15 @@ impl Links {
 /// `new` marked `added` came, whatever stood beside them; `from` ties a paragraph of `new` to the
 /// one of `old` it is known to be a change of.
 fn align(old: &[&str], new: &[&str], removed: &[bool], added: &[bool], from: &[Option<usize>]) -> Vec<Aligned> {
+    // Paragraphs are equal by their text and by what is known of them: one removed equals nothing,
+    // one added neither, and one known to be made of an earlier one equals that one only, so that
+    // a paragraph replaced by the words of its neighbour is not read as the neighbour kept.
+    let tied: Vec<bool> = (0..old.len()).map(|i| removed[i] || from.contains(&Some(i))).collect();
+    let old_keys: Vec<(&str, Option<usize>)> = (0..old.len()).map(|i| (old[i], tied[i].then_some(i))).collect();
+    let new_keys: Vec<(&str, Option<usize>)> =
+        (0..new.len()).map(|j| (new[j], if added[j] { Some(usize::MAX) } else { from[j] })).collect();
     let mut out = Vec::new();
-    for op in similar::capture_diff_slices(similar::Algorithm::Patience, old, new) {
+    for op in similar::capture_diff_slices(similar::Algorithm::Patience, &old_keys, &new_keys) {
         let (o, n) = (op.old_range(), op.new_range());
         match op {
             similar::DiffOp::Equal { .. } => out.extend(o.zip(n).map(|(i, j)| Aligned::Same(i, j))),
@@ -253,14 +293,16 @@ impl Trace {
                     lineage[j] = self.lineage[i];
                 }
                 Aligned::Changed(i, j) => {
-                    let by = links.written[j];
+                    let (was_words, is_words) = (tokens(prev_texts[i]), tokens(next_texts[j]));
+                    // A word deleted is credited as the word written in its place would be.
+                    let by = |k: usize, n: usize| links.written[j].at(k, n);
                     let mut words = Vec::new();
-                    for (tag, _, was, _) in token_changes(&tokens(prev_texts[i]), &tokens(next_texts[j])) {
-                        match (tag, was) {
-                            (Tag::Insert, _) => words.push(Origin::Written(by)),
-                            (Tag::Equal, Some(k)) => words.push(self.origin(i, k)),
-                            (_, Some(k)) => self.delete(self.origin(i, k), by),
-                            (_, None) => {}
+                    for (tag, _, was, is) in token_changes(&was_words, &is_words) {
+                        match (tag, was, is) {
+                            (Tag::Insert, _, Some(k)) => words.push(Origin::Written(by(k, is_words.len()))),
+                            (Tag::Equal, Some(k), _) => words.push(self.origin(i, k)),
+                            (Tag::Delete, Some(k), _) => self.delete(self.origin(i, k), by(k, was_words.len())),
+                            _ => {}
                         }
                     }
                     origins[j] = Some(words);
@@ -276,7 +318,8 @@ impl Trace {
                     }
                 }
                 Aligned::Added(j) => {
-                    origins[j] = Some(vec![Origin::Written(links.written[j]); tokens(next_texts[j]).len()]);
+                    let n = tokens(next_texts[j]).len();
+                    origins[j] = Some((0..n).map(|k| Origin::Written(links.written[j].at(k, n))).collect());
                 }
             }
         }
@@ -454,28 +497,46 @@ fn paired(old: &[&str], new: &[&str], run: &Run) -> Vec<(usize, usize)> {
 
 /// A text's words as the comparison counts them: runs of letters and digits (a word with its
 /// accents), runs of spaces, and every other character alone, so that «культуры.» and «культуры,»
-/// share the word and differ only in the stop.
+/// share the word and differ only in the stop; a number with a decimal point or comma (1.5, 2,5)
+/// stays one.
 fn tokens(text: &str) -> Vec<&str> {
-    fn others<'t>(out: &mut Vec<&'t str>, mut gap: &'t str) {
-        while let Some(c) = gap.chars().next() {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let others = |spans: &mut Vec<(usize, usize)>, mut at: usize, end: usize| {
+        while let Some(c) = text[at..end].chars().next() {
             let len = if c.is_whitespace() {
-                gap.find(|c: char| !c.is_whitespace()).unwrap_or(gap.len())
+                text[at..end].find(|c: char| !c.is_whitespace()).unwrap_or(end - at)
             } else {
                 c.len_utf8()
             };
-            out.push(&gap[..len]);
-            gap = &gap[len..];
+            spans.push((at, at + len));
+            at += len;
         }
-    }
-    let mut out = Vec::new();
+    };
     let mut at = 0;
     for (start, word) in crate::words::words(text) {
-        others(&mut out, &text[at..start]);
-        out.push(word);
+        others(&mut spans, at, start);
+        spans.push((start, start + word.len()));
         at = start + word.len();
     }
-    others(&mut out, &text[at..]);
-    out
+    others(&mut spans, at, text.len());
+    let digits = |(a, b): (usize, usize)| b > a && text[a..b].bytes().all(|c| c.is_ascii_digit());
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (k, &span) in spans.iter().enumerate() {
+        let point = matches!(&text[span.0..span.1], "." | ",");
+        match out.last_mut() {
+            // "1" "." "5" is one number: the point joins the digits before it, the digits after.
+            Some(last) if point && digits(*last) && spans.get(k + 1).is_some_and(|&next| digits(next)) => {
+                last.1 = span.1
+            }
+            Some(last)
+                if digits(span) && text[last.0..last.1].ends_with(['.', ',']) && digits((last.0, last.1 - 1)) =>
+            {
+                last.1 = span.1
+            }
+            _ => out.push(span),
+        }
+    }
+    out.into_iter().map(|(a, b)| &text[a..b]).collect()
 }
 
 /// Two texts' [`tokens`] compared: each token with its tag and its index in the older and in the
@@ -691,6 +752,20 @@ mod tests {
                 (Tag::Delete, "Устав Организации Объединённых Наций", None),
                 (Tag::Insert, "Новый текст абзаца три", None),
                 (Tag::Equal, ".", None)
+            ]
+        );
+        // A number with its point is one word; a percent sign is one of its own.
+        let number = words("рост на 1.5 % и 3%", "рост на 2.5 % и 4%");
+        assert_eq!(
+            tags(&number),
+            [
+                (Tag::Equal, "рост на ", None),
+                (Tag::Delete, "1.5", None),
+                (Tag::Insert, "2.5", None),
+                (Tag::Equal, " % и ", None),
+                (Tag::Delete, "3", None),
+                (Tag::Insert, "4", None),
+                (Tag::Equal, "%", None)
             ]
         );
         // A stop or a comma is a word of its own: the word beside it is not changed with it.
@@ -943,6 +1018,39 @@ mod tests {
                 (Some(2), None, vec![Credit::Amendment(deletion.id)])
             ]
         );
+    }
+
+    #[test]
+    fn a_paragraph_replaced_by_the_words_of_its_deleted_neighbour_is_not_read_as_the_neighbour_kept() {
+        let first = version(1, &["Первый пункт о торговле.", "Второй пункт о миграции.", "Третий."]);
+        let mut second = version(2, &["Первый пункт о торговле.", "Третий."]);
+        let belarus = accepted(Operation::Delete, &first, 1, None);
+        let kazakhstan = accepted(Operation::Replace, &first, 2, Some((&mut second, 1)));
+        let changes = compare(&first, &[], &second, &[], &[belarus.clone(), kazakhstan.clone()]);
+        assert_eq!(
+            changed(&changes),
+            [
+                (Some(1), None, vec![Credit::Amendment(belarus.id)]),
+                (Some(2), Some(1), vec![Credit::Amendment(kazakhstan.id)])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_translation_across_two_amendments_names_both() {
+        let first = version(1, &["Совет отмечает значение культуры."]);
+        let mut second = version(2, &["Совет особо подчёркивает значение гуманитарного взаимодействия."]);
+        let armenia = accepted(Operation::Replace, &first, 1, Some((&mut second, 1)));
+        let mut third = version(3, &["Совет особо подчёркивает значение гуманитарного взаимодействия и туризма."]);
+        let kazakhstan = accepted(Operation::Replace, &second, 1, Some((&mut third, 1)));
+        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
+        let from = english(1, &["The Council notes the importance of culture."]);
+        let to = english(
+            3,
+            &["The Council particularly emphasizes the importance of humanitarian interaction and tourism."],
+        );
+        let changes = compare(&from, &[], &to, &[&first, &second, &third], &[armenia.clone(), kazakhstan.clone()]);
+        assert_eq!(changes[0].credits(), [Credit::Amendment(armenia.id), Credit::Amendment(kazakhstan.id)]);
     }
 
     #[test]
