@@ -95,20 +95,35 @@ enum Written {
     By(Credit),
     /// Word by word, as its paragraph in the original language: a translation across several
     /// versions credits its words from the original's at the same share of the paragraph, since
-    /// which translated word renders which is not recorded.
-    Words(Vec<Credit>),
+    /// which translated word renders which is not recorded. Who wrote each word of the original's
+    /// later text, and who deleted each word of its earlier text.
+    Words {
+        written: Vec<Credit>,
+        deleted: Vec<Credit>,
+    },
 }
 
 impl Written {
-    /// Who wrote word `k` of the paragraph's `words`.
+    /// Who wrote word `k` of the paragraph's `words` in the later version.
     fn at(&self, k: usize, words: usize) -> Credit {
         match self {
             Written::By(by) => *by,
-            Written::Words(by) => {
-                by.get(k * by.len() / words.max(1)).or(by.last()).copied().unwrap_or(Credit::Secretariat)
-            }
+            Written::Words { written, .. } => share(written, k, words),
         }
     }
+
+    /// Who deleted word `k` of the paragraph's `words` in the earlier version.
+    fn deleted_at(&self, k: usize, words: usize) -> Credit {
+        match self {
+            Written::By(by) => *by,
+            Written::Words { deleted, .. } => share(deleted, k, words),
+        }
+    }
+}
+
+/// The credit at word `k` of `words`, taken at the same share of `credits`.
+fn share(credits: &[Credit], k: usize, words: usize) -> Credit {
+    credits.get(k * credits.len() / words.max(1)).or(credits.last()).copied().unwrap_or(Credit::Secretariat)
 }
 
 impl Links {
@@ -168,7 +183,11 @@ impl Links {
                     Origin::Written(by) => *by,
                     Origin::Kept(..) => last_writer,
                 };
-                Written::Words(origins.iter().map(by).collect())
+                let before = trace.lineage[j].map_or(0, |p| tokens(first.texts()[p]).len());
+                let deleted = (0..before)
+                    .map(|k| trace.lineage[j].and_then(|p| trace.deleted.get(&(p, k))).copied().unwrap_or(last_writer))
+                    .collect();
+                Written::Words { written: origins.iter().map(by).collect(), deleted }
             })
             .collect();
         Links {
@@ -185,13 +204,15 @@ impl Links {
 /// `new` marked `added` came, whatever stood beside them; `from` ties a paragraph of `new` to the
 /// one of `old` it is known to be a change of.
 fn align(old: &[&str], new: &[&str], removed: &[bool], added: &[bool], from: &[Option<usize>]) -> Vec<Aligned> {
-    // Paragraphs are equal by their text and by what is known of them: one removed equals nothing,
-    // one added neither, and one known to be made of an earlier one equals that one only, so that
-    // a paragraph replaced by the words of its neighbour is not read as the neighbour kept.
-    let tied: Vec<bool> = (0..old.len()).map(|i| removed[i] || from.contains(&Some(i))).collect();
+    // Paragraphs are equal by their text and by what is known of them: one known to be made of an
+    // earlier one equals that one only, so that a paragraph replaced by the words of its deleted
+    // neighbour is not read as the neighbour kept.
+    let mut tied = vec![false; old.len()];
+    for &i in from.iter().flatten().filter(|&&i| i < old.len()) {
+        tied[i] = true;
+    }
     let old_keys: Vec<(&str, Option<usize>)> = (0..old.len()).map(|i| (old[i], tied[i].then_some(i))).collect();
-    let new_keys: Vec<(&str, Option<usize>)> =
-        (0..new.len()).map(|j| (new[j], if added[j] { Some(usize::MAX) } else { from[j] })).collect();
+    let new_keys: Vec<(&str, Option<usize>)> = (0..new.len()).map(|j| (new[j], from[j])).collect();
     let mut out = Vec::new();
     for op in similar::capture_diff_slices(similar::Algorithm::Patience, &old_keys, &new_keys) {
         let (o, n) = (op.old_range(), op.new_range());
@@ -294,14 +315,15 @@ impl Trace {
                 }
                 Aligned::Changed(i, j) => {
                     let (was_words, is_words) = (tokens(prev_texts[i]), tokens(next_texts[j]));
-                    // A word deleted is credited as the word written in its place would be.
-                    let by = |k: usize, n: usize| links.written[j].at(k, n);
+                    let written = &links.written[j];
                     let mut words = Vec::new();
                     for (tag, _, was, is) in token_changes(&was_words, &is_words) {
                         match (tag, was, is) {
-                            (Tag::Insert, _, Some(k)) => words.push(Origin::Written(by(k, is_words.len()))),
+                            (Tag::Insert, _, Some(k)) => words.push(Origin::Written(written.at(k, is_words.len()))),
                             (Tag::Equal, Some(k), _) => words.push(self.origin(i, k)),
-                            (Tag::Delete, Some(k), _) => self.delete(self.origin(i, k), by(k, was_words.len())),
+                            (Tag::Delete, Some(k), _) => {
+                                self.delete(self.origin(i, k), written.deleted_at(k, was_words.len()))
+                            }
                             _ => {}
                         }
                     }
@@ -1051,6 +1073,31 @@ mod tests {
         );
         let changes = compare(&from, &[], &to, &[&first, &second, &third], &[armenia.clone(), kazakhstan.clone()]);
         assert_eq!(changes[0].credits(), [Credit::Amendment(armenia.id), Credit::Amendment(kazakhstan.id)]);
+    }
+
+    #[test]
+    fn a_translation_credits_a_deletion_to_the_amendment_that_deleted() {
+        let first = version(1, &["Совет отмечает значение культуры и спорта."]);
+        let mut second = version(2, &["Совет отмечает значение культуры."]);
+        let cut = accepted(Operation::Replace, &first, 1, Some((&mut second, 1)));
+        let mut third = version(3, &["Совет особо отмечает значение культуры."]);
+        let stressed = accepted(Operation::Replace, &second, 1, Some((&mut third, 1)));
+        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
+        let from = english(1, &["The Council notes the importance of culture and sport."]);
+        let to = english(3, &["The Council particularly notes the importance of culture."]);
+        let changes = compare(&from, &[], &to, &[&first, &second, &third], &[cut.clone(), stressed.clone()]);
+        let deleted: Vec<Option<Credit>> =
+            changes[0].segments.iter().filter(|s| s.tag == Tag::Delete).map(|s| s.by).collect();
+        assert_eq!(deleted, [Some(Credit::Amendment(cut.id))], "{:?}", changes[0].segments);
+        assert_eq!(changes[0].credits(), [Credit::Amendment(stressed.id), Credit::Amendment(cut.id)]);
+    }
+
+    #[test]
+    fn a_paragraph_removed_and_put_back_as_it_was_is_unchanged() {
+        let first = version(1, &["Первый.", "Второй.", "Третий."]);
+        let second = version(2, &["Первый.", "Третий."]);
+        let third = version(3, &["Первый.", "Второй.", "Третий."]);
+        assert!(compare(&first, &[&second], &third, &[], &[]).iter().all(ParagraphChange::is_unchanged));
     }
 
     #[test]
