@@ -899,9 +899,11 @@ impl Sidelines<'_> {
                 held_out.iter().filter(|(h, _)| request.after.contains(&h.id)).collect();
             let after: Vec<&(&Request, schedule::Span)> =
                 held_out.iter().filter(|(h, _)| h.after.contains(&request.id)).collect();
+            if before.is_empty() && after.is_empty() {
+                continue;
+            }
             let id = request.id.to_string();
-            let entry = requests.iter_mut().filter(|_| !before.is_empty() || !after.is_empty()).find(|e| e.id == id);
-            let Some(entry) = entry else { continue };
+            let Some(entry) = requests.iter_mut().find(|e| e.id == id) else { continue };
             let from = before.iter().map(|(_, s)| s.end).max().unwrap_or(i64::MIN);
             let until = after.iter().map(|(_, s)| s.start).min().unwrap_or(i64::MAX);
             let windows = if entry.windows.is_empty() { hours.clone() } else { std::mem::take(&mut entry.windows) };

@@ -1527,13 +1527,9 @@ fn compared(state: &AppState, d: &Dossier, query: &ChangesQuery, lang: &str) -> 
         .into_iter()
         .map(|c| {
             let credit = |by: &changes::Credit| {
-                let amendment = match by {
-                    changes::Credit::Amendment(id) => d.amendments.iter().find(|a| a.id == *id),
-                    changes::Credit::Secretariat => None,
-                };
-                let kind = match by {
-                    changes::Credit::Amendment(_) => "amendment",
-                    changes::Credit::Secretariat => "secretariat",
+                let (kind, amendment) = match by {
+                    changes::Credit::Amendment(id) => ("amendment", d.amendments.iter().find(|a| a.id == *id)),
+                    changes::Credit::Secretariat => ("secretariat", None),
                 };
                 json!({ "kind": kind, "amendment": amendment.map(|a| a.id), "by": amendment.map(|a| d.code(a.proposer)),
                     "by_name": amendment.map(|a| d.name(a.proposer, lang)) })

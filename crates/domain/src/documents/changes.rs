@@ -20,8 +20,7 @@ pub enum Tag {
 }
 
 /// Who made a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credit {
     /// An accepted amendment, consolidated into one of the versions compared or between them.
     Amendment(Id),
@@ -31,7 +30,7 @@ pub enum Credit {
 
 /// A run of words (with the whitespace between them) that both versions share, or that only one of
 /// them has; the spaces between words changed together go with each side's run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
     pub tag: Tag,
     pub text: String,
@@ -41,7 +40,7 @@ pub struct Segment {
 }
 
 /// One paragraph of the comparison: unchanged, changed, added or removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParagraphChange {
     /// Its number in the older version, if it was there.
     pub old: Option<u32>,
@@ -104,26 +103,17 @@ enum Written {
 }
 
 impl Written {
-    /// Who wrote word `k` of the paragraph's `words` in the later version.
-    fn at(&self, k: usize, words: usize) -> Credit {
-        match self {
-            Written::By(by) => *by,
-            Written::Words { written, .. } => share(written, k, words),
-        }
+    /// Who made the change of word `k` of `words`: one inserted into the later version's text, or
+    /// one deleted from the earlier's (`tag`). A word by word credit is taken at the same share of
+    /// the paragraph.
+    fn at(&self, tag: Tag, k: usize, words: usize) -> Credit {
+        let credits = match self {
+            Written::By(by) => return *by,
+            Written::Words { written, .. } if tag == Tag::Insert => written,
+            Written::Words { deleted, .. } => deleted,
+        };
+        credits.get(k * credits.len() / words.max(1)).or(credits.last()).copied().unwrap_or(Credit::Secretariat)
     }
-
-    /// Who deleted word `k` of the paragraph's `words` in the earlier version.
-    fn deleted_at(&self, k: usize, words: usize) -> Credit {
-        match self {
-            Written::By(by) => *by,
-            Written::Words { deleted, .. } => share(deleted, k, words),
-        }
-    }
-}
-
-/// The credit at word `k` of `words`, taken at the same share of `credits`.
-fn share(credits: &[Credit], k: usize, words: usize) -> Credit {
-    credits.get(k * credits.len() / words.max(1)).or(credits.last()).copied().unwrap_or(Credit::Secretariat)
 }
 
 impl Links {
@@ -175,6 +165,7 @@ impl Links {
             })
         };
         // A word kept from before is the paragraph's last writer's, within the span.
+        let first_texts = first.texts();
         let written = (last.paragraphs.iter().enumerate())
             .map(|(j, p)| {
                 let last_writer = p.amendment.filter(|id| since(*id)).map_or(Credit::Secretariat, Credit::Amendment);
@@ -183,7 +174,7 @@ impl Links {
                     Origin::Written(by) => *by,
                     Origin::Kept(..) => last_writer,
                 };
-                let before = trace.lineage[j].map_or(0, |p| tokens(first.texts()[p]).len());
+                let before = trace.lineage[j].map_or(0, |p| tokens(first_texts[p]).len());
                 let deleted = (0..before)
                     .map(|k| trace.lineage[j].and_then(|p| trace.deleted.get(&(p, k))).copied().unwrap_or(last_writer))
                     .collect();
@@ -319,10 +310,12 @@ impl Trace {
                     let mut words = Vec::new();
                     for (tag, _, was, is) in token_changes(&was_words, &is_words) {
                         match (tag, was, is) {
-                            (Tag::Insert, _, Some(k)) => words.push(Origin::Written(written.at(k, is_words.len()))),
+                            (Tag::Insert, _, Some(k)) => {
+                                words.push(Origin::Written(written.at(Tag::Insert, k, is_words.len())))
+                            }
                             (Tag::Equal, Some(k), _) => words.push(self.origin(i, k)),
                             (Tag::Delete, Some(k), _) => {
-                                self.delete(self.origin(i, k), written.deleted_at(k, was_words.len()))
+                                self.delete(self.origin(i, k), written.at(Tag::Delete, k, was_words.len()))
                             }
                             _ => {}
                         }
@@ -341,7 +334,8 @@ impl Trace {
                 }
                 Aligned::Added(j) => {
                     let n = tokens(next_texts[j]).len();
-                    origins[j] = Some((0..n).map(|k| Origin::Written(links.written[j].at(k, n))).collect());
+                    origins[j] =
+                        Some((0..n).map(|k| Origin::Written(links.written[j].at(Tag::Insert, k, n))).collect());
                 }
             }
         }
@@ -677,6 +671,11 @@ mod tests {
         Version::new(new_id(), number, "ru", paragraphs, "s".into(), jiff::Timestamp::UNIX_EPOCH)
     }
 
+    /// Version `number` of an English translation.
+    fn english_version(number: u32, texts: &[&str]) -> Version {
+        Version { language: "en".into(), ..version(number, texts) }
+    }
+
     fn words(old: &str, new: &str) -> Vec<Segment> {
         credited_words(old, new, |_| None, |_| None, None)
     }
@@ -966,8 +965,8 @@ mod tests {
         let original = version(1, &["Развитие культуры.", "Конец."]);
         let mut amended = version(2, &["Развитие культуры и спорта.", "Конец."]);
         let kazakhstan = accepted(Operation::Replace, &original, 1, Some((&mut amended, 1)));
-        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
-        let (first, second) = (english(1, &["Culture.", "End."]), english(2, &["Culture and sport.", "End."]));
+        let (first, second) =
+            (english_version(1, &["Culture.", "End."]), english_version(2, &["Culture and sport.", "End."]));
         let originals = [&original, &amended];
         let changes = compare(&first, &[], &second, &originals, std::slice::from_ref(&kazakhstan));
         assert_eq!(changed(&changes), [(Some(1), Some(1), vec![Credit::Amendment(kazakhstan.id)])]);
@@ -1029,8 +1028,10 @@ mod tests {
         let mut third = version(3, &["Развитие культуры и науки.", "Конец."]);
         third.paragraphs[0].amendment = Some(edit.id);
         let deletion = accepted(Operation::Delete, &second, 2, None);
-        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
-        let (from, to) = (english(1, &["Culture.", "Sport.", "End."]), english(3, &["Culture and science.", "End."]));
+        let (from, to) = (
+            english_version(1, &["Culture.", "Sport.", "End."]),
+            english_version(3, &["Culture and science.", "End."]),
+        );
         let amendments = [edit.clone(), deletion.clone()];
         let changes = compare(&from, &[], &to, &[&first, &second, &third], &amendments);
         assert_eq!(
@@ -1065,9 +1066,8 @@ mod tests {
         let armenia = accepted(Operation::Replace, &first, 1, Some((&mut second, 1)));
         let mut third = version(3, &["Совет особо подчёркивает значение гуманитарного взаимодействия и туризма."]);
         let kazakhstan = accepted(Operation::Replace, &second, 1, Some((&mut third, 1)));
-        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
-        let from = english(1, &["The Council notes the importance of culture."]);
-        let to = english(
+        let from = english_version(1, &["The Council notes the importance of culture."]);
+        let to = english_version(
             3,
             &["The Council particularly emphasizes the importance of humanitarian interaction and tourism."],
         );
@@ -1082,9 +1082,8 @@ mod tests {
         let cut = accepted(Operation::Replace, &first, 1, Some((&mut second, 1)));
         let mut third = version(3, &["Совет особо отмечает значение культуры."]);
         let stressed = accepted(Operation::Replace, &second, 1, Some((&mut third, 1)));
-        let english = |number, texts: &[&str]| Version { language: "en".into(), ..version(number, texts) };
-        let from = english(1, &["The Council notes the importance of culture and sport."]);
-        let to = english(3, &["The Council particularly notes the importance of culture."]);
+        let from = english_version(1, &["The Council notes the importance of culture and sport."]);
+        let to = english_version(3, &["The Council particularly notes the importance of culture."]);
         let changes = compare(&from, &[], &to, &[&first, &second, &third], &[cut.clone(), stressed.clone()]);
         let deleted: Vec<Option<Credit>> =
             changes[0].segments.iter().filter(|s| s.tag == Tag::Delete).map(|s| s.by).collect();
