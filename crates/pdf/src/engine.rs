@@ -19,9 +19,14 @@ use typst_pdf::PdfOptions;
 use crate::PdfError;
 
 /// The embedded font files: DejaVu Sans regular and bold (Bitstream Vera licence, see
-/// `fonts/LICENSE-DejaVu.txt`).
-static FONT_FILES: [&[u8]; 2] =
-    [include_bytes!("../fonts/DejaVuSans.ttf"), include_bytes!("../fonts/DejaVuSans-Bold.ttf")];
+/// `fonts/LICENSE-DejaVu.txt`), then Droid Sans Fallback for the Chinese, Japanese and Korean
+/// characters DejaVu lacks (Apache 2.0, `fonts/LICENSE-DroidSansFallback.txt`). The templates
+/// name the two families in this order.
+static FONT_FILES: [&[u8]; 3] = [
+    include_bytes!("../fonts/DejaVuSans.ttf"),
+    include_bytes!("../fonts/DejaVuSans-Bold.ttf"),
+    include_bytes!("../fonts/DroidSansFallback.ttf"),
+];
 
 /// How many renders a memoised typst result may go unused before it is dropped from typst's
 /// global cache. Without eviction the cache grows with every distinct document.
@@ -153,23 +158,26 @@ fn diagnostics(errors: &[SourceDiagnostic]) -> PdfError {
 mod tests {
     use super::*;
 
-    /// The templates name this family with `fallback: false`: it must be the embedded one.
+    /// The templates name these families with `fallback: false`: they must be the embedded ones.
     #[test]
-    fn every_template_uses_the_embedded_family_without_fallback() {
+    fn every_template_uses_the_embedded_families_without_fallback() {
         assert!(ENVIRONMENT.book.contains_family("dejavu sans"));
+        assert!(ENVIRONMENT.book.contains_family("droid sans fallback"));
         for template in [
             include_str!("templates/badges.typ"),
+            include_str!("templates/document.typ"),
             include_str!("templates/note_verbale.typ"),
             include_str!("templates/participants_list.typ"),
+            include_str!("templates/programme_booklet.typ"),
         ] {
-            assert!(template.contains(r#"font: "DejaVu Sans""#));
+            assert!(template.contains(r#"font: ("DejaVu Sans", "Droid Sans Fallback")"#));
             assert!(template.contains("fallback: false"));
         }
     }
 
     #[test]
-    fn regular_and_bold_are_embedded() {
+    fn regular_bold_and_the_fallback_are_embedded() {
         let names: Vec<_> = fonts().iter().filter_map(Font::post_script_name).collect();
-        assert_eq!(names, ["DejaVuSans", "DejaVuSans-Bold"]);
+        assert_eq!(names, ["DejaVuSans", "DejaVuSans-Bold", "DroidSansFallback"]);
     }
 }

@@ -6,8 +6,9 @@ use crate::{PdfError, engine};
 /// Checks every text a document will show. Returns the first character (in the order given)
 /// that some embedded font lacks, with the text it came from.
 ///
-/// A character must be in every embedded font (regular and bold), since any text may be set in
-/// either. Whitespace (spaces, tabs, line breaks) is laid out by typst as space, not drawn, and
+/// A character must be in every face of one embedded family (DejaVu Sans regular and bold), since
+/// any text may be set in either, or in the fallback family, whose one face typst sets for both.
+/// Whitespace (spaces, tabs, line breaks) is laid out by typst as space, not drawn, and
 /// is not checked.
 pub(crate) fn check_all<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<(), PdfError> {
     texts.into_iter().try_for_each(check)
@@ -21,9 +22,16 @@ pub(crate) fn check(text: &str) -> Result<(), PdfError> {
     }
 }
 
-/// Whether every embedded font maps `character` to a glyph (its cmap), or it is whitespace.
+/// Whether every face of some embedded family maps `character` to a glyph (its cmap), or it is
+/// whitespace.
 pub(crate) fn is_covered(character: char) -> bool {
-    character.is_whitespace() || engine::fonts().iter().all(|font| font.info().coverage.contains(u32::from(character)))
+    let fonts = engine::fonts();
+    let has = |font: &typst::text::Font| font.info().coverage.contains(u32::from(character));
+    character.is_whitespace()
+        || fonts.iter().any(|font| {
+            let family = &font.info().family;
+            fonts.iter().filter(|f| &f.info().family == family).all(has)
+        })
 }
 
 #[cfg(test)]
@@ -54,8 +62,16 @@ mod tests {
     }
 
     #[test]
-    fn cjk_is_not_covered() {
-        assert!(!is_covered('中'));
+    fn chinese_japanese_and_korean_are_covered_by_the_fallback() {
+        check("中华人民共和国外交部 王毅 草案。「」，").unwrap();
+        check("外務省 ひらがな カタカナ").unwrap();
+        check("대한민국 외교부").unwrap();
+    }
+
+    #[test]
+    fn arabic_and_hebrew_are_covered() {
+        check("وزارة الخارجية").unwrap();
+        check("משרד החוץ").unwrap();
     }
 
     #[test]

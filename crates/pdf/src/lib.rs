@@ -7,7 +7,8 @@
 //! typst code.
 //!
 //! Fonts are embedded in the binary (DejaVu Sans regular and bold: Latin, Cyrillic with the
-//! Kazakh letters, Greek and more). Before rendering, every character that a document will show
+//! Kazakh letters, Greek, Arabic, Hebrew and more; Droid Sans Fallback for Chinese, Japanese and
+//! Korean, which has no bold, so such text is set regular in headings too). Before rendering, every character that a document will show
 //! is checked against the fonts: a character they lack is a [`PdfError::MissingGlyph`] rather
 //! than an empty box on paper.
 //!

@@ -362,7 +362,11 @@ async fn a_meeting_moved_since_the_host_read_the_page_is_not_confirmed() {
     };
     let stale = confirm(earlier.clone()).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    assert!(stale.body.contains("Kazakhstan – Tajikistan — placed elsewhere than the page showed"), "{}", stale.body);
+    assert!(
+        stale.body.contains("Kazakhstan – Tajikistan — placed elsewhere than the page showed (read the page again)"),
+        "{}",
+        stale.body
+    );
     let seen = json!([{ "request": id, "starts": earlier, "venue": venue, "room": room }]);
     for body in [json!({ "requests": [id], "placed": seen }), json!({ "all": true, "placed": seen })] {
         let api = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &body).await;
@@ -449,7 +453,20 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
     let refused =
         app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [early["id"]] })).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-    assert!(refused.body.contains("Kazakhstan – Tajikistan — not placed by the last run"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Kazakhstan – Tajikistan — not placed by the last run (run the scheduler again)"),
+        "{}",
+        refused.body
+    );
+    // One the other side has not accepted is refused with what to do instead: running the
+    // scheduler again would not help.
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 20 })).await;
+    let pending = asked.json()["request"]["id"].clone();
+    let refused = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [pending] })).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let message = refused.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("not accepted by every side yet (confirm it once they all have)"), "{message}");
+    assert!(!message.contains("scheduler"), "{message}");
     // Both confirmed, the host moves the first past the second by hand: saved, with a warning.
     let ids = [first["id"].clone(), next["id"].clone()];
     let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": ids })).await;

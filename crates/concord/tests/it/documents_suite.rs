@@ -1405,6 +1405,32 @@ async fn track_changes_credits_each_delegation_with_its_own_words_in_a_paragraph
     assert_eq!(credits, [&json!("KZ")]);
 }
 
+/// A change of spaces alone is shown: each space changed is a visible mark, named for screen
+/// readers, not an empty-looking one.
+#[tokio::test]
+async fn a_change_of_spaces_alone_is_shown() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/SPACES", "members", &[], "пробелы").await;
+    let body = json!({ "participant": "KZ", "version": 1, "paragraph": 2, "operation": "replace",
+        "text": "Второй абзац о  сотрудничестве." });
+    let made = app.json(&kz, "POST", &format!("{DOCUMENTS}/{id}/amendments"), &body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let consolidate = json!({ "version": show(&app, &secretariat, &id).await["document"]["version"], "accept": [made.json()["amendment"]["id"]] });
+    let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let page = app.get(&kz, &format!("/documents/{id}/changes?from=1&to=2")).await.body;
+    assert!(
+        page.contains(r#"<del class="spaces" aria-label="spaces" title="Kazakhstan" data-by="KZ">␣</del>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<ins class="spaces" aria-label="spaces" title="Kazakhstan" data-by="KZ">␣␣</ins>"#),
+        "{page}"
+    );
+}
+
 /// An insert before the first paragraph reads as one at the beginning, in every language.
 #[tokio::test]
 async fn an_insert_at_the_top_is_said_to_go_at_the_beginning() {
@@ -1621,16 +1647,28 @@ async fn a_blocked_draft_is_recorded_as_not_adopted_only_when_said() {
 async fn a_character_the_fonts_lack_is_named_when_the_pdf_is_asked_for() {
     let app = TestApp::new().await;
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
-    let fields = json!({ "body": "cis-cfm", "kind": "note", "register_number": "СМИД/2025/Н1",
-        "title": { "ru": "Записка" }, "original_language": "ru", "classification": "members",
-        "paragraphs": ["Встреча с министром Ван И (王毅)."] });
-    let made = app.json(&secretariat, "POST", DOCUMENTS, &fields).await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    let id = made.json()["document"]["id"].as_str().unwrap().to_string();
-    let pdf = app.get(&secretariat, &format!("/api/v1/documents/{id}")).await;
-    assert_eq!(pdf.status, StatusCode::OK);
-    let (status, body) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru")).await;
+    let note = |number: &str, paragraph: &str| {
+        json!({ "body": "cis-cfm", "kind": "note", "register_number": number, "title": { "ru": "Записка" },
+            "original_language": "ru", "classification": "members", "paragraphs": [paragraph] })
+    };
+    let pdf_of = |fields: Value| {
+        let (app, secretariat) = (&app, &secretariat);
+        async move {
+            let made = app.json(secretariat, "POST", DOCUMENTS, &fields).await;
+            assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+            let id = made.json()["document"]["id"].as_str().unwrap().to_string();
+            get_bytes(app, secretariat, &format!("/documents/{id}.pdf?lang=ru")).await
+        }
+    };
+    // Chinese is printed (the fallback font has it)…
+    let (status, pdf) = pdf_of(note("СМИД/2025/Н1", "Встреча с министром Ван И (王毅).")).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(text.contains("Ван И (王毅)"), "{text}");
+    }
+    // …a script no embedded font has is refused, by name.
+    let (status, body) = pdf_of(note("СМИД/2025/Н2", "Встреча с министром С. Джайшанкаром (एस. जयशंकर).")).await;
     let body = String::from_utf8_lossy(&body);
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body.contains("王 (U+738B)") && body.contains("Ван И"), "{body}");
+    assert!(body.contains("ए (U+090F)") && body.contains("Джайшанкаром"), "{body}");
 }

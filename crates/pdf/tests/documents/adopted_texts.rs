@@ -279,17 +279,63 @@ fn a_character_outside_the_fonts_is_refused() {
         other => panic!("expected MissingGlyph, got {other:?}"),
     }
     let mut in_signer = russian_adopted_text();
-    in_signer.signature_block[2].signer = Some("王毅".into());
-    assert!(matches!(pdf::document(&in_signer), Err(PdfError::MissingGlyph { character: '王', .. })));
+    in_signer.signature_block[2].signer = Some("王毅 𓀁".into());
+    assert!(matches!(pdf::document(&in_signer), Err(PdfError::MissingGlyph { character: '𓀁', .. })));
     let mut in_mark = russian_adopted_text();
-    in_mark.signature_block[1].mark = Some("(中)".into());
-    assert!(matches!(pdf::document(&in_mark), Err(PdfError::MissingGlyph { character: '中', .. })));
+    in_mark.signature_block[1].mark = Some("(𓀂)".into());
+    assert!(matches!(pdf::document(&in_mark), Err(PdfError::MissingGlyph { character: '𓀂', .. })));
     let mut in_note = russian_adopted_text();
     in_note.notes.push("Reservation of 𓀀".into());
     assert!(matches!(pdf::document(&in_note), Err(PdfError::MissingGlyph { character: '𓀀', .. })));
     let mut in_watermark = russian_adopted_text();
-    in_watermark.watermark = Some("草案".into());
-    assert!(matches!(pdf::document(&in_watermark), Err(PdfError::MissingGlyph { character: '草', .. })));
+    in_watermark.watermark = Some("草案 𓀃".into());
+    assert!(matches!(pdf::document(&in_watermark), Err(PdfError::MissingGlyph { character: '𓀃', .. })));
+}
+
+/// A UN body's documents come in Chinese and Arabic too: their letters are printed, not refused.
+#[test]
+fn chinese_and_arabic_texts_are_printed_with_their_letters() {
+    let chinese = DocumentPdf {
+        language: "zh".into(),
+        body: "联合国大会".into(),
+        kind: "决议草案".into(),
+        register_number: "A/80/L.1".into(),
+        title: "关于可持续发展的决议".into(),
+        version_line: "第2版 · 2025年9月23日".into(),
+        paragraphs: vec!["大会，重申其对可持续发展目标的承诺，".into(), "决定继续审议这一问题。".into()],
+        place_and_date: Some("2025年9月23日订于纽约".into()),
+        signature_block: vec![signature("中华人民共和国代表", Some("王毅"), Some("外交部长"), Some("（附保留意见）"))],
+        notes: vec!["保留意见：第2段。".into()],
+        watermark: Some("草案".into()),
+        sha256: None,
+    };
+    let arabic = DocumentPdf {
+        language: "ar".into(),
+        title: "قرار بشأن التنمية المستدامة".into(),
+        paragraphs: vec!["إن الجمعية العامة تؤكد من جديد التزامها".into()],
+        signature_block: vec![signature("عن جمهورية مصر العربية", Some("بدر عبد العاطي"), None, None)],
+        notes: vec![],
+        ..chinese.clone()
+    };
+    for (name, document) in [("zh", &chinese), ("ar", &arabic)] {
+        let bytes = pdf::document(document).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let pdf = PdfFile::new(&format!("draft-{name}"), &bytes);
+        super::assert_fonts_embedded(&pdf);
+        // pdftotext puts a space where the font changes (第 2 段: the digit is DejaVu's), so the
+        // text is compared without spaces.
+        let unspaced = |text: &str| text.split_whitespace().collect::<String>();
+        let Some(text) = pdf.text() else { return };
+        let text = unspaced(&text);
+        let mut phrases = vec![document.title.as_str(), document.body.as_str(), document.kind.as_str()];
+        phrases.extend(document.paragraphs.iter().map(String::as_str));
+        phrases
+            .extend(document.signature_block.iter().flat_map(|s| [s.heading.as_str(), s.signer.as_deref().unwrap()]));
+        phrases.extend(document.notes.iter().map(String::as_str));
+        // pdftotext gives right-to-left text in its logical order, as written.
+        for phrase in phrases {
+            assert!(text.contains(&unspaced(phrase)), "{name}: {phrase:?} not found in:\n{text}");
+        }
+    }
 }
 
 #[test]
