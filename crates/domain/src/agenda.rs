@@ -33,7 +33,7 @@ pub struct Area {
     pub name: Text,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AreaInput {
     pub slug: String,
@@ -52,7 +52,7 @@ impl AreaInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     Proposed,
@@ -91,7 +91,7 @@ pub struct AgendaItem {
 }
 
 /// What the secretariat enters for an agenda item.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
     pub format: Format,
@@ -249,7 +249,7 @@ impl From<&AgendaItem> for RevisionItem {
 }
 
 /// What the secretariat enters to reopen an adopted agenda.
-#[derive(Debug, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReopenInput {
     pub format: Format,

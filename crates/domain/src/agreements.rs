@@ -12,7 +12,7 @@ use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
 /// Who concluded an agreement (DESIGN.md glossary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Heads of state.
@@ -26,7 +26,7 @@ pub enum Level {
 names!(Level { Highest => "highest", High => "high", Ministerial => "ministerial", InterAgency => "inter_agency" });
 
 /// How an agreement enters into force.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryIntoForce {
     OnSignature,
@@ -58,7 +58,7 @@ pub struct Notification {
 }
 
 /// An interruption of an agreement in force, recorded with its date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interruption {
     Suspended,
@@ -156,13 +156,14 @@ impl Agreement {
 }
 
 /// What a ministry or secretariat enters for an agreement; participants by code.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgreementInput {
     pub title: Text,
     pub level: Level,
     pub parties: Vec<String>,
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub signed_on: Option<Date>,
     #[serde(default)]
     pub signed_at: Text,
@@ -223,7 +224,7 @@ pub fn check_notification(agreement: &Agreement, party: Id, date: Date) -> Resul
 
 /// The state of an action item as its responsible party reports it; overdue is never recorded,
 /// only computed ([`ActionItem::status`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Progress {
     Planned,
@@ -311,7 +312,7 @@ impl ActionItem {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionItemInput {
     pub title: Text,
@@ -320,6 +321,7 @@ pub struct ActionItemInput {
     pub agencies: Text,
     #[serde(default = "other")]
     pub area: String,
+    #[schemars(with = "crate::schema::Date")]
     pub deadline: Date,
     #[serde(default = "planned")]
     pub progress: Progress,
@@ -378,12 +380,13 @@ impl Report {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
     /// The reporting participant's code; empty for the secretariat.
     #[serde(default)]
     pub participant: Option<String>,
+    #[schemars(with = "crate::schema::Date")]
     pub date: Date,
     pub text: String,
     pub progress: Progress,

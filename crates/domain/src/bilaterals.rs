@@ -18,7 +18,7 @@ use crate::programme::{Item, stay_of, travel_minutes};
 use crate::validation::{Checker, Invalid};
 
 /// How much a request matters to the side that made it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     High,
@@ -375,7 +375,7 @@ pub fn visible<'a>(requests: &'a [Request], sides: Option<&'a [String]>) -> impl
 }
 
 /// A window as a user gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowInput {
     pub starts: Moment,
@@ -424,6 +424,21 @@ impl Serialize for Moment {
     }
 }
 
+impl schemars::JsonSchema for Moment {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Moment".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "description":
+            "A day and time on the event's clocks (2025-04-10T09:00), or an instant with its offset (2025-04-10T04:00:00Z)" })
+    }
+}
+
 impl<'de> Deserialize<'de> for Moment {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Moment, D::Error> {
         let s = String::deserialize(d)?;
@@ -434,7 +449,7 @@ impl<'de> Deserialize<'de> for Moment {
 }
 
 /// A new request as a delegation sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     /// The id the request takes: a form gives it, so that sending the form twice makes one
@@ -607,11 +622,13 @@ impl RequestInput {
 }
 
 /// The host's settings for a scheduler run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Bilaterals are held between these hours on each day of the event.
+    #[schemars(with = "crate::schema::Time")]
     pub day_starts: Time,
+    #[schemars(with = "crate::schema::Time")]
     pub day_ends: Time,
     /// Meetings start on multiples of this many minutes.
     pub grid: u32,

@@ -13,7 +13,7 @@ use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
 /// A member's attitude to a document at adoption (DESIGN.md glossary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stance {
     Joins,
@@ -52,7 +52,7 @@ pub struct StanceRecord {
     pub at: jiff::Timestamp,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StanceInput {
     pub participant: String,
@@ -67,6 +67,7 @@ pub struct StanceInput {
     /// given, a stance stated again since, even of the same kind with another text, is not stated
     /// over either.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Timestamp>")]
     pub replaces_stated_at: Option<jiff::Timestamp>,
 }
 
@@ -182,7 +183,7 @@ pub struct Signature {
     pub place: Text,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureInput {
     pub participant: String,
@@ -190,6 +191,7 @@ pub struct SignatureInput {
     pub position: Text,
     /// When it was signed; without it, now (or, for a correction, the time on record).
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Timestamp>")]
     pub signed_at: Option<jiff::Timestamp>,
     pub place: Text,
     /// Why a signature on record is being corrected; empty for a first signature.
@@ -199,7 +201,7 @@ pub struct SignatureInput {
 
 /// A signer's name as given: in each language, or as one string, the name as it is written in the
 /// original (in the original's language).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum SignerName {
     Languages(Text),

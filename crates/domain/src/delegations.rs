@@ -11,7 +11,7 @@ use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
 /// Rank of a position, highest first (protocol.md, "Order of persons").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rank {
     HeadOfState,
@@ -57,7 +57,7 @@ impl Rank {
 }
 
 /// A member's part in the delegation, in the order lists show them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DelegationRole {
     Head,
@@ -101,7 +101,7 @@ impl DelegationRole {
 }
 
 /// A person's name in one script. Patronymics are used in Russian and Kazakh names.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonName {
     pub family: String,
@@ -134,7 +134,7 @@ impl PersonName {
 }
 
 /// A person's names: Latin (for badges and foreign readers) and Cyrillic (Russian or Kazakh letters).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Names {
     #[serde(default)]
@@ -171,7 +171,7 @@ impl Names {
 /// sentence uses them, per language, and the gender verbs agree with:
 /// `name: { "instrumental": { "ru": "Сергеем Викторовичем Лавровым", "kk": "Сергей Викторович Лавровпен" } }`,
 /// `position: { "instrumental": { "ru": "Министром иностранных дел" } }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonCases {
     #[serde(default)]
@@ -195,12 +195,14 @@ impl PersonCases {
 
 /// When a person holds a position: either end may be unknown. A member carries the position as on
 /// the days of the event, so the tenure must cover them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tenure {
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub from: Option<Date>,
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub until: Option<Date>,
 }
 
@@ -233,10 +235,12 @@ pub struct EventFrame<'a> {
 }
 
 /// How a member arrives or leaves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Movement {
+    #[schemars(with = "crate::schema::Date")]
     pub date: Date,
+    #[schemars(with = "Option<crate::schema::Time>")]
     pub time: Option<Time>,
     /// Flight or train number, or how else ("by car").
     #[serde(default)]
@@ -244,7 +248,7 @@ pub struct Movement {
 }
 
 /// Data only the member's delegation, its ministry and the host may see.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Private {
     #[serde(default)]
@@ -370,7 +374,7 @@ impl Member {
 }
 
 /// What an accreditation officer enters for a member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberFields {
     pub names: Names,

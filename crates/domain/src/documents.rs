@@ -13,7 +13,7 @@ pub mod changes;
 pub mod snippet;
 
 /// What a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     DraftDecision,
@@ -26,7 +26,7 @@ pub enum DocumentKind {
 }
 
 /// Who may read a document, on every path (pages, API, search, exports, feeds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Classification {
     Public,
@@ -176,7 +176,7 @@ pub struct Frozen {
 }
 
 /// What the secretariat enters to create a document or change its particulars.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentFields {
     pub body: String,
@@ -421,7 +421,7 @@ pub fn text_sha256<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> String 
 }
 
 /// What an amendment does to its paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operation {
     /// Replace paragraph N with the text.
@@ -487,7 +487,7 @@ impl Amendment {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Position {
     Supports,
@@ -528,7 +528,7 @@ pub fn response(
 }
 
 /// What a delegation enters to propose an amendment.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AmendmentInput {
     /// The id the amendment is to have, chosen by the form that proposes it: the same form sent

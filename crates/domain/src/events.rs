@@ -12,7 +12,7 @@ use crate::{Id, Text};
 pub const MAX_EVENT_DAYS: i32 = 60;
 
 /// A place of the event: a building with rooms.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Venue {
     /// Unique within the event; programme items name their venue by it.
@@ -30,14 +30,14 @@ pub struct Venue {
 }
 
 /// Latitude and longitude in degrees (WGS 84).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     pub latitude: f64,
     pub longitude: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Room {
     pub slug: String,
@@ -147,7 +147,7 @@ impl Event {
 }
 
 /// The fields a user sets when creating or editing an event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventFields {
     pub slug: String,
@@ -159,7 +159,9 @@ pub struct EventFields {
     #[serde(default)]
     pub city_cases: CaseForms,
     pub time_zone: String,
+    #[schemars(with = "crate::schema::Date")]
     pub start_date: Date,
+    #[schemars(with = "crate::schema::Date")]
     pub end_date: Date,
     /// The venues with their rooms; left out, they stay as they are.
     #[serde(default)]
@@ -251,7 +253,7 @@ fn check_travel(c: &mut Checker, travel: Vec<Travel>, venues: Option<&[Venue]>) 
 }
 
 /// A format of a sitting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Heads of delegation only (and the organisation's Secretary General).
@@ -279,7 +281,7 @@ pub struct Meeting {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingFields {
     pub slug: String,
@@ -291,6 +293,7 @@ pub struct MeetingFields {
     pub cases: CaseForms,
     pub chair: Option<String>,
     pub formats: Vec<Format>,
+    #[schemars(with = "crate::schema::Date")]
     pub date: Date,
 }
 

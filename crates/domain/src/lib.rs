@@ -19,6 +19,7 @@ pub mod policy;
 pub mod precedence;
 pub mod press;
 pub mod programme;
+pub mod schema;
 pub mod seating;
 pub mod text;
 pub mod validation;

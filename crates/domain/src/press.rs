@@ -319,7 +319,7 @@ impl PressRelease {
 }
 
 /// What an editor writes: a title and a body per language, and the photos to show.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseInput {
     #[serde(default)]

@@ -15,7 +15,7 @@ use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
 /// What kind of thing happens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Arrival,
@@ -71,7 +71,7 @@ impl ItemKind {
 }
 
 /// How the press may attend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PressAccess {
     Open,
@@ -95,7 +95,7 @@ impl PressAccess {
 }
 
 /// Who may see an item, from the widest audience to the narrowest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     Public,
@@ -179,7 +179,7 @@ impl Visibility {
 }
 
 /// Who attends: every head of delegation, whole delegations (by participant code), named members.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attendees {
     #[serde(default)]
@@ -266,12 +266,14 @@ pub struct Item {
 }
 
 /// What the host enters for an item; times in the event's time zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
     pub kind: ItemKind,
     pub title: Text,
+    #[schemars(with = "crate::schema::DateTime")]
     pub starts: DateTime,
+    #[schemars(with = "crate::schema::DateTime")]
     pub ends: DateTime,
     #[serde(default)]
     pub venue: Option<String>,
@@ -416,7 +418,7 @@ impl Item {
 }
 
 /// Travel times between venues, in minutes, the same both ways.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Travel {
     pub from: String,

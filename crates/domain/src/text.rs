@@ -10,7 +10,7 @@ use crate::validation::Checker;
 pub const UI_LANGUAGES: [&str; 3] = ["en", "ru", "kk"];
 
 /// A text in several languages, stored as a JSON object `{ "ru": …, "en": …, "kk": … }`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Text(#[serde(deserialize_with = "unique_keys")] pub BTreeMap<String, String>);
 
@@ -97,7 +97,7 @@ impl Text {
 }
 
 /// A grammatical case, for the sentences notes verbales and press releases build around names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Case {
     Genitive,
@@ -113,7 +113,7 @@ pub enum Case {
 }
 
 /// Grammatical gender, which Russian past-tense verbs agree with («приветствовал», «приветствовала»).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Masculine,
@@ -123,7 +123,7 @@ pub enum Gender {
 /// A name's case forms per language, beside the nominative its `Text` holds:
 /// `{ "genitive": { "ru": "Республики Казахстан", "kk": "Қазақстан Республикасының" } }`.
 /// Inflection is data: no rule guesses the genitive of "Кыргызская Республика".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CaseForms(pub BTreeMap<Case, Text>);
 

@@ -219,7 +219,7 @@ async fn change_password(State(state): State<AppState>, ctx: Ctx, form: Form) ->
     Ok((status, render::page(&state, &ctx, "accounts/account.html", model)?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Credentials {
     username: String,
@@ -263,7 +263,7 @@ async fn api_me(ctx: Ctx) -> Result<Json<Value>, AppError> {
     Ok(Json(json!({ "user": ctx.user, "roles": ctx.actor.roles, "csrf_token": ctx.csrf })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PasswordChange {
     current_password: String,

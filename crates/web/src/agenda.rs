@@ -414,7 +414,7 @@ async fn api_replace(
     Ok(Json(json!({ "item": s.written_json(&state, &ctx, &item).await? })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AdoptInput {
     format: Format,

@@ -452,10 +452,11 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
     render::form_outcome(&state, &ctx, outcome, |errors| register_with(&state, &ctx, &f, &query, values, errors)).await
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NotificationInput {
     party: String,
+    #[schemars(with = "domain::schema::Date")]
     date: jiff::civil::Date,
 }
 
@@ -735,11 +736,12 @@ async fn download(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -
     Ok(render::file(content, &attachment.media_type, render::Disposition::Attachment, &attachment.name))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct InterruptionInput {
     version: i64,
     kind: Interruption,
+    #[schemars(with = "domain::schema::Date")]
     date: jiff::civil::Date,
 }
 

@@ -24,10 +24,11 @@ use store::Tx;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, gather};
+use crate::input::{Form, JsonBody, Partial, Path, gather};
 use crate::programme::Programme;
 use crate::render;
 use crate::routes::Registry;
+use crate::routes::{Body, ReadsBody};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/bilaterals", "Bilateral requests and the schedule of bilaterals", page)
@@ -395,7 +396,7 @@ async fn create(
 }
 
 /// What a side does to a request.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Act {
     Accept,
@@ -776,24 +777,48 @@ async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Stri
 /// participant code, needed only by whoever speaks for several. `from` is taken out before the
 /// rest is read, so that a mistake in the rest is named by its path (a flattened struct would
 /// lose it).
+struct NewRequest {
+    from: Option<String>,
+    input: RequestInput,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for NewRequest {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let JsonBody(mut body) = JsonBody::<crate::input::Object>::from_request(req, state).await?;
+        let from = match body.0.remove("from") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(code)) => Some(code),
+            Some(_) => return Err(AppError::field("from", "invalid-value")),
+        };
+        Ok(NewRequest { from, input: body.read()? })
+    }
+}
+
+impl ReadsBody for NewRequest {
+    const BODY: Option<Body> = Some(Body {
+        media_types: crate::routes::JSON,
+        schema: |g| {
+            let from = json!({ "type": ["string", "null"],
+                "description": "The side asking, by participant code: needed only by whoever speaks for several" });
+            crate::routes::with_field::<RequestInput>(g, "from", from, false)
+        },
+    });
+}
+
 async fn api_request(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    JsonBody(mut body): JsonBody<crate::input::Object>,
+    NewRequest { from, input }: NewRequest,
 ) -> Result<Response, AppError> {
-    let from = match body.0.remove("from") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(code)) => Some(code),
-        Some(_) => return Err(AppError::field("from", "invalid-value")),
-    };
-    let input: RequestInput = body.read()?;
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let request = create(&state, &ctx, &s, from.as_deref(), input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AnswerInput {
     version: i64,
@@ -821,20 +846,11 @@ async fn api_schedule(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    body: axum::body::Bytes,
+    given: Partial<Settings>,
 ) -> Result<Json<Value>, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     // Settings left out are those of the last run.
-    let settings: Settings = if body.is_empty() {
-        s.settings
-    } else {
-        let crate::input::Object(given) = crate::input::parse_json(&body)?;
-        let mut settings = json!(s.settings);
-        for (name, value) in given {
-            settings[name] = value;
-        }
-        crate::input::parse_value(settings)?
-    };
+    let settings = given.over(&s.settings)?;
     let run = run(&state, &ctx, &s, settings).await?;
     Ok(Json(json!({
         "placed": run.counted.placed, "unplaced": run.counted.unplaced, "objective": run.plan.objective,
@@ -842,7 +858,7 @@ async fn api_schedule(
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfirmInput {
     /// The requests to confirm.
@@ -857,10 +873,11 @@ struct ConfirmInput {
     placed: Vec<SeenInput>,
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SeenInput {
     request: Id,
+    #[schemars(with = "domain::schema::Timestamp")]
     starts: jiff::Timestamp,
     venue: String,
     room: String,

@@ -170,7 +170,7 @@ async fn show_page(
 }
 
 /// A chair confirmation or override, as both the form and the API send it.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChairInput {
     chair: String,
@@ -283,12 +283,14 @@ async fn api_meetings(
 }
 
 /// A membership period, as both the form and the API send it.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MembershipInput {
     participant: String,
     status: MembershipStatus,
+    #[schemars(with = "domain::schema::Date")]
     valid_from: Date,
+    #[schemars(with = "Option<domain::schema::Date>")]
     valid_until: Option<Date>,
     #[serde(default)]
     note: String,

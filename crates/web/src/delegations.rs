@@ -2,7 +2,6 @@
 //! imports of delegation lists, badges and the check at the door.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -24,7 +23,7 @@ use store::delegations::Decision;
 use crate::AppState;
 use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, Versioned};
+use crate::input::{Form, JsonBody, Path, Upload, Versioned};
 use crate::mail;
 use crate::participants::summary;
 use crate::render;
@@ -619,7 +618,7 @@ async fn import_form(
 }
 
 /// A host's decision on a member's accreditation.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DecisionInput {
     /// `approve`, `reject`, `revoke` or `reprint`.
@@ -737,7 +736,7 @@ async fn api_delegations(
     Ok(Json(json!({ "event": event.slug, "delegations": delegations })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct InvitationInput {
     participant: String,
@@ -805,7 +804,7 @@ async fn api_import(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, participant)): Path<(String, String)>,
-    body: Bytes,
+    Upload(body): Upload,
 ) -> Result<Response, AppError> {
     let scope = Scope::load(&state, &event, &participant).await?;
     let imported = import(&state, &ctx, &scope, &body).await?;

@@ -933,7 +933,7 @@ fn again(made: &Amendment, proposer: Id, input: AmendmentInput) -> Result<Propos
     }
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ResponseInput {
     participant: String,
@@ -970,7 +970,7 @@ async fn respond(
 
 /// A new version: the secretariat consolidates accepted amendments (and rejects others) into the
 /// next version of the original, or records a translation of the latest one.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VersionInput {
     /// The document's version as the secretariat read it: a second edit of the same one conflicts.
@@ -1123,7 +1123,7 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     Ok(decisions::outcome(d.body.decision_rule, &d.member_ids(), &stances))
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum DecisionAction {
     /// Adopted (the text frozen), where the body's rule adopts it as the stances stand.
@@ -1135,7 +1135,7 @@ enum DecisionAction {
     Withdraw,
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DecisionInput {
     version: i64,

@@ -69,6 +69,45 @@ impl Object {
     }
 }
 
+/// Some of `T`'s fields as a JSON object, or no body at all: what is left out keeps the value the
+/// caller holds ([`Partial::over`]).
+pub struct Partial<T> {
+    given: Object,
+    of: std::marker::PhantomData<T>,
+}
+
+impl<S: Send + Sync, T> FromRequest<S> for Partial<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(req).await?;
+        let given = if bytes.is_empty() { Object(BTreeMap::new()) } else { parse_json(&bytes)? };
+        Ok(Partial { given, of: std::marker::PhantomData })
+    }
+}
+
+impl<T: serde::Serialize + DeserializeOwned> Partial<T> {
+    /// `current` with the fields given put over it.
+    pub fn over(self, current: &T) -> Result<T, AppError> {
+        let mut value = serde_json::to_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
+        for (name, given) in self.given.0 {
+            value[name] = given;
+        }
+        parse_value(value)
+    }
+}
+
+/// A file sent as the whole body (an XLSX or CSV sheet), read as it came.
+pub struct Upload(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        read_body(req).await.map(Upload)
+    }
+}
+
 pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
     to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
 }

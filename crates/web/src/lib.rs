@@ -42,6 +42,7 @@ pub use error::AppError;
 pub use i18n::I18n;
 pub use press::record::drafted_on;
 pub use routes::RouteInfo;
+pub use system::openapi_document;
 
 /// The largest upload (a photo or a delegation list) Concord reads; JSON bodies stop at 1 MiB.
 pub const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;

@@ -885,7 +885,7 @@ async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -
     Ok(Json(api_release(&release, shown, now())))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EditRelease {
     #[serde(default)]
@@ -914,11 +914,12 @@ async fn api_edit(
 }
 
 /// `{"to": "scheduled", "at": "2025-04-11T12:00:00Z", "version": 2}`: `at` for scheduling and embargo.
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MoveRelease {
     to: String,
     #[serde(default)]
+    #[schemars(with = "Option<domain::schema::Timestamp>")]
     at: Option<Timestamp>,
     version: i64,
 }
@@ -945,7 +946,7 @@ async fn api_photos(
     Ok(Json(json!({ "items": photos.iter().map(|p| photo_json(p, ctx.lang)).collect::<Vec<_>>() })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ApplyBody {
     name: String,

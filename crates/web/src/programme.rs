@@ -489,7 +489,7 @@ async fn api_update(
     Ok(Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Version {
     version: i64,
@@ -619,7 +619,7 @@ fn item_from_form(form: &Form) -> Result<ItemInput, AppError> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VenuesInput {
     version: i64,

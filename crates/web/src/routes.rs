@@ -2,18 +2,141 @@
 //! the router serves can be enumerated by the authorization matrix and the OpenAPI document.
 
 use axum::Router;
+use axum::extract::{Multipart, Query, State};
 use axum::handler::Handler;
 use axum::routing::{MethodFilter, on};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::AppState;
+use crate::guard::Ctx;
+use crate::input::{Form, JsonBody, Partial, Path, QueryParams, Upload, Versioned};
 
-/// One route: method, path (axum syntax, `{param}`), and what it does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One route: method, path (axum syntax, `{param}`), what it does, and the body it reads.
+#[derive(Debug, Clone)]
 pub struct RouteInfo {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
+    pub body: Option<Body>,
 }
+
+/// A request body as the OpenAPI document describes it: the media types it may come in, and its
+/// schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Body {
+    pub media_types: &'static [&'static str],
+    pub schema: fn(&mut SchemaGenerator) -> Schema,
+}
+
+pub(crate) const JSON: &[&str] = &["application/json"];
+
+/// What an extractor reads of the body, if anything. A handler's body is read by its last
+/// extractor, so the route's body is known from the handler's type: no route can be registered
+/// with its body left undescribed.
+pub(crate) trait ReadsBody {
+    const BODY: Option<Body>;
+}
+
+fn json_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+/// `T`'s fields and one more, `name`, which the handler takes out before reading the rest.
+pub(crate) fn with_field<T: JsonSchema>(
+    g: &mut SchemaGenerator,
+    name: &str,
+    property: serde_json::Value,
+    required: bool,
+) -> Schema {
+    let mut schema = T::json_schema(g);
+    let object = schema.ensure_object();
+    if let Some(properties) = object.entry("properties").or_insert_with(|| serde_json::json!({})).as_object_mut() {
+        properties.insert(name.into(), property);
+    }
+    if required && let Some(list) = object.entry("required").or_insert_with(|| serde_json::json!([])).as_array_mut() {
+        list.push(name.into());
+    }
+    schema
+}
+
+/// `T`'s fields with the `version` of the record they were read from ([`Versioned`]).
+fn versioned_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    let version = serde_json::json!({ "type": "integer", "description": "The version of the record as read" });
+    with_field::<T>(g, "version", version, true)
+}
+
+/// Some of `T`'s fields ([`Partial`]): none is required.
+fn partial_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    let mut schema = T::json_schema(g);
+    schema.remove("required");
+    schema
+}
+
+/// A form's fields as multipart: the pages' uploads, also open to API callers.
+fn multipart_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "object", "description": "The form's fields, one part each; a file in its own part" })
+}
+
+fn file_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "string", "format": "binary" })
+}
+
+impl<T: JsonSchema> ReadsBody for JsonBody<T> {
+    const BODY: Option<Body> = Some(Body { media_types: JSON, schema: json_schema::<T> });
+}
+
+impl<T: JsonSchema> ReadsBody for Versioned<T> {
+    const BODY: Option<Body> = Some(Body { media_types: JSON, schema: versioned_schema::<T> });
+}
+
+impl<T: JsonSchema> ReadsBody for Partial<T> {
+    const BODY: Option<Body> = Some(Body { media_types: JSON, schema: partial_schema::<T> });
+}
+
+impl ReadsBody for Upload {
+    const BODY: Option<Body> = Some(Body {
+        media_types: &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"],
+        schema: file_schema,
+    });
+}
+
+impl ReadsBody for Multipart {
+    const BODY: Option<Body> = Some(Body { media_types: &["multipart/form-data"], schema: multipart_schema });
+}
+
+/// Forms are the pages' own, not the API's; the rest read no body.
+macro_rules! reads_no_body {
+    ($($t:ty),* $(,)?) => { $(impl ReadsBody for $t { const BODY: Option<Body> = None; })* };
+    (generic $($t:ident),* $(,)?) => { $(impl<T> ReadsBody for $t<T> { const BODY: Option<Body> = None; })* };
+}
+reads_no_body!(Form, Ctx, axum_extra::extract::CookieJar);
+reads_no_body!(generic Path, QueryParams, State, Query);
+
+/// A handler's extractors, as axum types them (a marker, then each extractor): the body is the
+/// last one's.
+pub(crate) trait Extractors {
+    const BODY: Option<Body>;
+}
+
+impl Extractors for ((),) {
+    const BODY: Option<Body> = None;
+}
+
+macro_rules! last_reads_body {
+    ($($t:ident),*; $last:ident) => {
+        impl<M, $($t,)* $last: ReadsBody> Extractors for (M, $($t,)* $last,) {
+            const BODY: Option<Body> = $last::BODY;
+        }
+    };
+}
+last_reads_body!(; T1);
+last_reads_body!(T1; T2);
+last_reads_body!(T1, T2; T3);
+last_reads_body!(T1, T2, T3; T4);
+last_reads_body!(T1, T2, T3, T4; T5);
+last_reads_body!(T1, T2, T3, T4, T5; T6);
+last_reads_body!(T1, T2, T3, T4, T5, T6; T7);
+last_reads_body!(T1, T2, T3, T4, T5, T6, T7; T8);
 
 pub(crate) struct Registry {
     pub router: Router<AppState>,
@@ -31,23 +154,43 @@ impl Registry {
     ) -> Self
     where
         H: Handler<T, AppState>,
-        T: 'static,
+        T: Extractors + 'static,
     {
         self.router = self.router.route(path, on(filter, handler));
-        self.list.push(RouteInfo { method, path, summary });
+        self.list.push(RouteInfo { method, path, summary, body: T::BODY });
         self
     }
 
-    pub fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
+    pub fn get<H: Handler<T, AppState>, T: Extractors + 'static>(
+        self,
+        path: &'static str,
+        summary: &'static str,
+        h: H,
+    ) -> Self {
         self.add("GET", MethodFilter::GET, path, summary, h)
     }
-    pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
+    pub fn post<H: Handler<T, AppState>, T: Extractors + 'static>(
+        self,
+        path: &'static str,
+        summary: &'static str,
+        h: H,
+    ) -> Self {
         self.add("POST", MethodFilter::POST, path, summary, h)
     }
-    pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
+    pub fn put<H: Handler<T, AppState>, T: Extractors + 'static>(
+        self,
+        path: &'static str,
+        summary: &'static str,
+        h: H,
+    ) -> Self {
         self.add("PUT", MethodFilter::PUT, path, summary, h)
     }
-    pub fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, summary: &'static str, h: H) -> Self {
+    pub fn delete<H: Handler<T, AppState>, T: Extractors + 'static>(
+        self,
+        path: &'static str,
+        summary: &'static str,
+        h: H,
+    ) -> Self {
         self.add("DELETE", MethodFilter::DELETE, path, summary, h)
     }
 }

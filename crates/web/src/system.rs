@@ -143,6 +143,17 @@ async fn metrics(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
 
 /// The OpenAPI document, built from the route registry so that it lists exactly what is served.
 async fn openapi() -> Json<serde_json::Value> {
+    Json(openapi_document())
+}
+
+/// The OpenAPI document of the JSON API (served at `/api/openapi.json`).
+pub fn openapi_document() -> serde_json::Value {
+    // Request bodies are described as the handlers read them (`routes::Extractors`), each type once
+    // under components/schemas.
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .with(|s| s.definitions_path = "#/components/schemas/".into())
+        .into_generator();
     let mut paths = serde_json::Map::new();
     for route in crate::routes().into_iter().filter(|r| r.path.starts_with("/api/v1/")) {
         let params: Vec<serde_json::Value> = route
@@ -159,14 +170,36 @@ async fn openapi() -> Json<serde_json::Value> {
                 "default": { "description": "An error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
             }
         });
-        if matches!(route.method, "POST" | "PUT") {
-            op["requestBody"] =
-                json!({ "required": true, "content": { "application/json": { "schema": { "type": "object" } } } });
+        if let Some(body) = route.body {
+            let schema = (body.schema)(&mut generator);
+            let content: serde_json::Map<String, serde_json::Value> =
+                body.media_types.iter().map(|t| (t.to_string(), json!({ "schema": schema }))).collect();
+            op["requestBody"] = json!({ "required": true, "content": content });
         }
         let item = paths.entry(route.path.to_string()).or_insert_with(|| json!({}));
         item[route.method.to_lowercase()] = op;
     }
-    Json(json!({
+    let mut schemas = generator.take_definitions(true);
+    schemas.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "required": ["error"],
+            "properties": { "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": { "type": "string" },
+                    "message": { "type": "string" },
+                    "field": { "type": "string" },
+                    "details": { "type": "array", "items": { "type": "object", "properties": {
+                        "field": { "type": "string" }, "row": { "type": "integer" }, "column": { "type": "string" }, "message": { "type": "string" }
+                    } } }
+                }
+            } }
+        }),
+    );
+    json!({
         "openapi": "3.1.0",
         "info": { "title": "Concord API", "version": env!("CARGO_PKG_VERSION") },
         "paths": paths,
@@ -175,25 +208,8 @@ async fn openapi() -> Json<serde_json::Value> {
                 "bearer": { "type": "http", "scheme": "bearer" },
                 "session": { "type": "apiKey", "in": "cookie", "name": crate::guard::SESSION_COOKIE }
             },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": { "error": {
-                        "type": "object",
-                        "required": ["code", "message"],
-                        "properties": {
-                            "code": { "type": "string" },
-                            "message": { "type": "string" },
-                            "field": { "type": "string" },
-                            "details": { "type": "array", "items": { "type": "object", "properties": {
-                                "field": { "type": "string" }, "row": { "type": "integer" }, "column": { "type": "string" }, "message": { "type": "string" }
-                            } } }
-                        }
-                    } }
-                }
-            }
+            "schemas": schemas
         },
         "security": [{ "bearer": [] }, { "session": [] }]
-    }))
+    })
 }

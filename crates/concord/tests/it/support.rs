@@ -205,8 +205,14 @@ impl TestApp {
         self.request(session, "GET", path, None, Body::empty()).await
     }
 
+    /// Sends a JSON body. One the server takes (2xx) must also be one the OpenAPI document's
+    /// schema for the route takes, so that the document describes what the API reads.
     pub async fn json(&self, session: &Session, method: &str, path: &str, body: &Value) -> Reply {
-        self.request(session, method, path, Some("application/json"), body.to_string()).await
+        let reply = self.request(session, method, path, Some("application/json"), body.to_string()).await;
+        if reply.status.is_success() {
+            request_bodies().check(method, path, body);
+        }
+        reply
     }
 
     pub async fn form(&self, session: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
@@ -232,6 +238,68 @@ impl TestApp {
         });
         let csrf = reply.json()["csrf_token"].as_str().map(str::to_string);
         Session { cookie, csrf, bearer: None, lang: None, referer: None }
+    }
+}
+
+/// The request body schemas of the OpenAPI document, by route, read by a JSON Schema validator.
+pub struct RequestBodies(Vec<(String, Vec<String>, jsonschema::Validator)>);
+
+/// Built once: the document is the same for every test.
+pub fn request_bodies() -> &'static RequestBodies {
+    static BODIES: std::sync::OnceLock<RequestBodies> = std::sync::OnceLock::new();
+    BODIES.get_or_init(|| {
+        let doc = web::openapi_document();
+        let mut bodies = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("operations") {
+                let Some(schema) = op["requestBody"]["content"]["application/json"]["schema"].as_object() else {
+                    continue;
+                };
+                // References point into the document's components: the schema carries them along.
+                let mut schema = schema.clone();
+                schema.insert("components".into(), doc["components"].clone());
+                let validator = jsonschema::draft202012::new(&Value::Object(schema))
+                    .unwrap_or_else(|e| panic!("{method} {path}: the schema does not compile: {e}"));
+                let segments = path.split('/').map(str::to_string).collect();
+                bodies.push((method.to_uppercase(), segments, validator));
+            }
+        }
+        RequestBodies(bodies)
+    })
+}
+
+impl RequestBodies {
+    /// The validator of the route that serves `method path`: where several match, the one with
+    /// the most fixed segments, as the router chooses.
+    pub fn of(&self, method: &str, path: &str) -> Option<&jsonschema::Validator> {
+        let path = path.split('?').next().unwrap_or(path);
+        let segments: Vec<&str> = path.split('/').collect();
+        let matching = |template: &[String]| {
+            template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| t.starts_with('{') || t == s)
+        };
+        self.0
+            .iter()
+            .filter(|(m, template, _)| m == method && matching(template))
+            .max_by_key(|(_, template, _)| template.iter().filter(|t| !t.starts_with('{')).count())
+            .map(|(_, _, validator)| validator)
+    }
+
+    /// Panics, naming what the schema refuses, when a body the server took is not one the
+    /// document describes.
+    pub fn check(&self, method: &str, path: &str, body: &Value) {
+        if !path.starts_with("/api/v1/") {
+            return;
+        }
+        let Some(validator) = self.of(method, path) else {
+            panic!("{method} {path} took a JSON body, but the OpenAPI document describes none");
+        };
+        let errors: Vec<String> =
+            validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path}: the OpenAPI schema refuses a body the server took: {errors:#?}\n{body:#}"
+        );
     }
 }
 

@@ -1,9 +1,9 @@
 //! The web layer in-process: pages in three languages, the JSON API's errors, sessions, CSRF.
 
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, request_bodies};
 
 fn lang(l: &'static str) -> Session {
     Session { lang: Some(l), ..Session::default() }
@@ -535,6 +535,52 @@ async fn openapi_describes_every_api_route() {
     for route in web::routes().iter().filter(|r| r.path.starts_with("/api/v1/")) {
         let op = &doc["paths"][route.path][route.method.to_lowercase()];
         assert!(op["summary"].is_string(), "{} {} is missing", route.method, route.path);
+    }
+}
+
+/// Request bodies are described as the handlers read them, and a JSON Schema validator reads the
+/// description: it takes what the API takes and refuses what it refuses. (Every body the suites
+/// send that the server takes is checked against it as well: `support::TestApp::json`.)
+#[tokio::test]
+async fn openapi_describes_each_request_body_as_the_handler_reads_it() {
+    let app = TestApp::new().await;
+    let doc = app.get(&Session::default(), "/api/openapi.json").await.json();
+    let body = |method: &str, path: &str| doc["paths"][path][method]["requestBody"]["content"].clone();
+    let resolved = |schema: &Value| match schema["$ref"].as_str() {
+        Some(at) => doc.pointer(at.trim_start_matches('#')).expect("a reference that resolves").clone(),
+        None => schema.clone(),
+    };
+
+    let request = resolved(&body("post", "/api/v1/events/{event}/bilaterals")["application/json"]["schema"]);
+    for field in ["with", "duration", "windows", "after", "priority", "from"] {
+        assert!(request["properties"][field].is_object(), "{field} in {request:#}");
+    }
+    assert_eq!(request["required"], json!(["with", "duration"]), "{request:#}");
+    assert_eq!(request["properties"]["duration"]["type"], "integer");
+    let item = resolved(
+        &body("put", "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}")["application/json"]["schema"],
+    );
+    assert!(item["required"].as_array().unwrap().contains(&json!("version")), "a change names its version: {item:#}");
+    let run = resolved(&body("post", "/api/v1/events/{event}/bilaterals/schedule")["application/json"]["schema"]);
+    assert!(
+        run["properties"]["grid"].is_object() && run.get("required").is_none(),
+        "settings left out are the last run's: {run:#}"
+    );
+    let import = body("post", "/api/v1/events/{event}/delegations/{participant}/import");
+    assert!(import["text/csv"].is_object(), "{import:#}");
+
+    let bilaterals = "/api/v1/events/almaty-2025/bilaterals";
+    let validator = request_bodies().of("POST", bilaterals).expect("the route's body");
+    assert!(validator.is_valid(&json!({ "with": ["TJ"], "duration": 20, "from": "KZ" })));
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    for wrong in [
+        json!({ "with": ["TJ"], "duration": "twenty" }),
+        json!({ "with": ["TJ"], "duration": 20, "colour": "red" }),
+        json!({ "duration": 20 }),
+    ] {
+        assert!(!validator.is_valid(&wrong), "the schema refuses {wrong}");
+        let refused = app.json(&kz, "POST", bilaterals, &wrong).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "and so does the API: {wrong} {}", refused.body);
     }
 }
 

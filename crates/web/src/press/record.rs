@@ -22,9 +22,10 @@ use store::Store;
 use crate::error::AppError;
 
 /// What the draft is about.
-#[derive(Debug, Default, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DraftRequest {
+    #[schemars(with = "domain::schema::Date")]
     pub(crate) date: Date,
     #[serde(default = "english")]
     pub(crate) lang: String,
