@@ -92,6 +92,7 @@ pub struct AgendaItem {
 
 /// What the secretariat enters for an agenda item.
 #[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
+#[schemars(rename = "AgendaItemInput")]
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
     pub format: Format,

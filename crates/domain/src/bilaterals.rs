@@ -149,8 +149,12 @@ pub enum Outcome {
 /// Why the host may not confirm a request as the page showed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unconfirmable {
-    /// Not every side has accepted it (any more).
+    /// Not every side has accepted it yet.
     NotAccepted,
+    /// A side declined it.
+    Declined,
+    /// The side that asked withdrew it.
+    Withdrawn,
     /// The last scheduler run did not place it.
     NotPlaced,
     /// A run since the page was read placed it elsewhere.
@@ -161,6 +165,8 @@ impl Unconfirmable {
     pub fn as_str(self) -> &'static str {
         match self {
             Unconfirmable::NotAccepted => "not-accepted",
+            Unconfirmable::Declined => "declined",
+            Unconfirmable::Withdrawn => "withdrawn",
             Unconfirmable::NotPlaced => "not-placed",
             Unconfirmable::Moved => "moved",
         }
@@ -252,8 +258,11 @@ impl Request {
     /// host says), and why not: a scheduler run since may have moved it, and the host would
     /// confirm a time never reviewed.
     pub fn confirmable_as(&self, seen: Option<&SeenPlacement>) -> Result<(), Unconfirmable> {
-        if self.status() != Status::Accepted {
-            return Err(Unconfirmable::NotAccepted);
+        match self.status() {
+            Status::Accepted => {}
+            Status::Declined => return Err(Unconfirmable::Declined),
+            Status::Withdrawn => return Err(Unconfirmable::Withdrawn),
+            Status::Pending | Status::Confirmed => return Err(Unconfirmable::NotAccepted),
         }
         match (&self.outcome, seen) {
             (Some(Outcome::Placed { starts, venue, room, .. }), Some(seen))

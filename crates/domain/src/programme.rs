@@ -267,6 +267,7 @@ pub struct Item {
 
 /// What the host enters for an item; times in the event's time zone.
 #[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[schemars(rename = "ProgrammeItemInput")]
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
     pub kind: ItemKind,

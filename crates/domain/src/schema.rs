@@ -5,12 +5,9 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-/// A string schema, of a standard format where one fits, named for the jiff type it stands for.
-macro_rules! formatted {
-    ($name:ident, $format:literal, $description:literal) => {
-        formatted!($name, { "type": "string", "format": $format, "description": $description }, $description);
-    };
-    ($name:ident, $schema:tt, $description:literal) => {
+/// A string schema named for the jiff type it stands for, of a standard format where one fits.
+macro_rules! string_schema {
+    ($name:ident, $description:literal $(, format: $format:literal)?) => {
         #[doc = $description]
         pub struct $name;
 
@@ -24,19 +21,14 @@ macro_rules! formatted {
             }
 
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                json_schema!($schema)
+                json_schema!({ "type": "string", $("format": $format,)? "description": $description })
             }
         }
     };
 }
 
-formatted!(Timestamp, "date-time", "An instant, RFC 3339 with its offset: 2025-04-11T10:00:00+05:00.");
-formatted!(Date, "date", "A calendar day: 2025-04-11.");
-// JSON Schema's `date-time` needs an offset; a time in the event's time zone has none.
-formatted!(
-    DateTime,
-    { "type": "string", "description": "A day and time in the event's time zone: 2025-04-11T10:00." },
-    "A day and time in the event's time zone: 2025-04-11T10:00."
-);
-// JSON Schema's `time` has seconds and an offset; a time of day here has neither.
-formatted!(Time, { "type": "string", "description": "A time of day: 10:00." }, "A time of day: 10:00.");
+string_schema!(Timestamp, "An instant, RFC 3339 with its offset: 2025-04-11T10:00:00+05:00.", format: "date-time");
+string_schema!(Date, "A calendar day: 2025-04-11.", format: "date");
+// JSON Schema's `date-time` and `time` need an offset, which times on the event's clocks lack.
+string_schema!(DateTime, "A day and time on the event's clocks: 2025-04-11T10:00 (seconds optional).");
+string_schema!(Time, "A time of day on the event's clocks: 10:00 (seconds optional).");

@@ -8,9 +8,9 @@
 //!
 //! Fonts are embedded in the binary (DejaVu Sans regular and bold: Latin, Cyrillic with the
 //! Kazakh letters, Greek, Arabic, Hebrew and more; Droid Sans Fallback for Chinese, Japanese and
-//! Korean, which has no bold, so such text is set regular in headings too). Before rendering, every character that a document will show
-//! is checked against the fonts: a character they lack is a [`PdfError::MissingGlyph`] rather
-//! than an empty box on paper.
+//! Korean, which has no bold, so such text is set regular in headings too). Before rendering,
+//! every character that a document will show is checked against the fonts: a character they lack
+//! is a [`PdfError::MissingGlyph`] rather than an empty box on paper.
 //!
 //! Rendering is synchronous and CPU-bound (a list of 3,000 participants takes a fraction of a
 //! second in release mode, more in debug): call it from `spawn_blocking`, behind a semaphore. The

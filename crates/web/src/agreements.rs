@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, QueryParams};
+use crate::input::{FilePart, Form, JsonBody, Path, QueryParams};
 use crate::render;
 use crate::routes::Registry;
 
@@ -684,7 +684,7 @@ async fn attach(
     ctx: &Ctx,
     f: &Follow,
     report: Id,
-    upload: (Option<String>, axum::body::Bytes),
+    FilePart { name: file_name, bytes }: FilePart,
 ) -> Result<Attachment, AppError> {
     let r = f.reports.iter().find(|r| r.id == report).ok_or(AppError::NotFound)?;
     let item = f.items.iter().find(|i| i.id == r.item_id).ok_or(AppError::NotFound)?;
@@ -692,7 +692,6 @@ async fn attach(
     if reporter(&ctx.actor, &item.responsible, &a.parties, f.body_of(a.id), r.author, r.internal)? != r.author {
         return Err(AppError::Forbidden("only the report's author attaches to it"));
     }
-    let (file_name, bytes) = upload;
     let (name, media_type) = domain::agreements::check_attachment(file_name.as_deref(), &bytes)?;
     let attachment = Attachment::new(r.id, name, media_type, &bytes);
     let mut tx = state.store.begin().await?;
@@ -705,12 +704,11 @@ async fn attach_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, report)): Path<(Id, Id)>,
-    mut multipart: axum::extract::Multipart,
+    file: FilePart,
 ) -> Result<Response, AppError> {
     let f = Follow::load(&state, &ctx).await?;
     f.agreement(id)?;
-    let upload = crate::input::multipart_upload(&mut multipart, "file").await?;
-    let outcome = attach(&state, &ctx, &f, report, upload).await.map(|_| ());
+    let outcome = attach(&state, &ctx, &f, report, file).await.map(|_| ());
     after_form(&state, &ctx, id, &Form(Vec::new()), outcome).await
 }
 
@@ -718,11 +716,10 @@ async fn api_attach(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(report): Path<Id>,
-    mut multipart: axum::extract::Multipart,
+    file: FilePart,
 ) -> Result<Response, AppError> {
     let f = Follow::load(&state, &ctx).await?;
-    let upload = crate::input::multipart_upload(&mut multipart, "file").await?;
-    let attachment = attach(&state, &ctx, &f, report, upload).await?;
+    let attachment = attach(&state, &ctx, &f, report, file).await?;
     Ok((StatusCode::CREATED, Json(json!({ "attachment": attachment }))).into_response())
 }
 

@@ -28,7 +28,6 @@ use crate::input::{Form, JsonBody, Partial, Path, gather};
 use crate::programme::Programme;
 use crate::render;
 use crate::routes::Registry;
-use crate::routes::{Body, ReadsBody};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/bilaterals", "Bilateral requests and the schedule of bilaterals", page)
@@ -777,7 +776,7 @@ async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Stri
 /// participant code, needed only by whoever speaks for several. `from` is taken out before the
 /// rest is read, so that a mistake in the rest is named by its path (a flattened struct would
 /// lose it).
-struct NewRequest {
+pub(crate) struct NewRequest {
     from: Option<String>,
     input: RequestInput,
 }
@@ -794,17 +793,6 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for NewRequest {
         };
         Ok(NewRequest { from, input: body.read()? })
     }
-}
-
-impl ReadsBody for NewRequest {
-    const BODY: Option<Body> = Some(Body {
-        media_types: crate::routes::JSON,
-        schema: |g| {
-            let from = json!({ "type": ["string", "null"],
-                "description": "The side asking, by participant code: needed only by whoever speaks for several" });
-            crate::routes::with_field::<RequestInput>(g, "from", from, false)
-        },
-    });
 }
 
 async fn api_request(

@@ -620,6 +620,7 @@ async fn import_form(
 /// A host's decision on a member's accreditation.
 #[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AccreditationDecisionInput")]
 struct DecisionInput {
     /// `approve`, `reject`, `revoke` or `reprint`.
     action: String,

@@ -1137,6 +1137,7 @@ enum DecisionAction {
 
 #[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DocumentDecisionInput")]
 struct DecisionInput {
     version: i64,
     action: DecisionAction,

@@ -97,14 +97,32 @@ impl<T: serde::Serialize + DeserializeOwned> Partial<T> {
     }
 }
 
-/// A file sent as the whole body (an XLSX or CSV sheet), read as it came.
+/// A file sent as the whole body (an XLSX or CSV sheet), read as it came, up to the upload limit.
 pub struct Upload(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for Upload {
     type Rejection = AppError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        read_body(req).await.map(Upload)
+        to_bytes(req.into_body(), crate::UPLOAD_LIMIT).await.map(Upload).map_err(|_| AppError::PayloadTooLarge)
+    }
+}
+
+/// The file a multipart form sends in its part `file`, with the file name the sender gave.
+pub struct FilePart {
+    pub name: Option<String>,
+    pub bytes: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for FilePart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest { message: e.body_text(), field: None, status: e.status() })?;
+        let (name, bytes) = multipart_upload(&mut multipart, "file").await?;
+        Ok(FilePart { name, bytes })
     }
 }
 

@@ -41,7 +41,7 @@ use store::Store;
 pub use error::AppError;
 pub use i18n::I18n;
 pub use press::record::drafted_on;
-pub use routes::RouteInfo;
+pub use routes::{RequestBody, RouteInfo};
 pub use system::openapi_document;
 
 /// The largest upload (a photo or a delegation list) Concord reads; JSON bodies stop at 1 MiB.

@@ -8,8 +8,9 @@ use axum::routing::{MethodFilter, on};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::AppState;
+use crate::bilaterals::NewRequest;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Partial, Path, QueryParams, Upload, Versioned};
+use crate::input::{FilePart, Form, JsonBody, Partial, Path, QueryParams, Upload, Versioned};
 
 /// One route: method, path (axum syntax, `{param}`), what it does, and the body it reads.
 #[derive(Debug, Clone)]
@@ -17,24 +18,29 @@ pub struct RouteInfo {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
-    pub body: Option<Body>,
+    pub body: Option<RequestBody>,
 }
 
-/// A request body as the OpenAPI document describes it: the media types it may come in, and its
-/// schema.
+/// A request body as the OpenAPI document describes it: the media types it may come in, its
+/// schema, and whether it may be left out.
 #[derive(Debug, Clone, Copy)]
-pub struct Body {
+pub struct RequestBody {
     pub media_types: &'static [&'static str],
     pub schema: fn(&mut SchemaGenerator) -> Schema,
+    pub required: bool,
 }
 
-pub(crate) const JSON: &[&str] = &["application/json"];
+impl RequestBody {
+    const fn json(schema: fn(&mut SchemaGenerator) -> Schema) -> RequestBody {
+        RequestBody { media_types: &["application/json"], schema, required: true }
+    }
+}
 
 /// What an extractor reads of the body, if anything. A handler's body is read by its last
 /// extractor, so the route's body is known from the handler's type: no route can be registered
 /// with its body left undescribed.
 pub(crate) trait ReadsBody {
-    const BODY: Option<Body>;
+    const BODY: Option<RequestBody>;
 }
 
 fn json_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
@@ -42,7 +48,7 @@ fn json_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
 }
 
 /// `T`'s fields and one more, `name`, which the handler takes out before reading the rest.
-pub(crate) fn with_field<T: JsonSchema>(
+fn with_field<T: JsonSchema>(
     g: &mut SchemaGenerator,
     name: &str,
     property: serde_json::Value,
@@ -65,16 +71,40 @@ fn versioned_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     with_field::<T>(g, "version", version, true)
 }
 
-/// Some of `T`'s fields ([`Partial`]): none is required.
+/// A new bilateral request's fields and the side asking ([`NewRequest`]).
+fn new_request_schema(g: &mut SchemaGenerator) -> Schema {
+    let from = serde_json::json!({ "type": ["string", "null"],
+        "description": "The side asking, by participant code: needed only by whoever speaks for several" });
+    with_field::<domain::bilaterals::RequestInput>(g, "from", from, false)
+}
+
+/// Some of `T`'s fields ([`Partial`]): none is required, and one left out keeps its current
+/// value, not `T`'s default.
 fn partial_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     let mut schema = T::json_schema(g);
     schema.remove("required");
+    if let Some(properties) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
+        properties.values_mut().filter_map(serde_json::Value::as_object_mut).for_each(|p| {
+            p.remove("default");
+        });
+    }
+    schema.insert("description".into(), "Only the fields to change: those left out keep their current value".into());
     schema
 }
 
-/// A form's fields as multipart: the pages' uploads, also open to API callers.
+/// A form's fields as the pages send them; no API route reads one.
+fn form_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "object", "additionalProperties": { "type": "string" } })
+}
+
+/// A form's fields as multipart, a file in its own part: the pages' uploads.
 fn multipart_schema(_: &mut SchemaGenerator) -> Schema {
     schemars::json_schema!({ "type": "object", "description": "The form's fields, one part each; a file in its own part" })
+}
+
+fn file_part_schema(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "object", "required": ["file"],
+        "properties": { "file": { "type": "string", "format": "binary", "description": "The file, with its name" } } })
 }
 
 fn file_schema(_: &mut SchemaGenerator) -> Schema {
@@ -82,50 +112,66 @@ fn file_schema(_: &mut SchemaGenerator) -> Schema {
 }
 
 impl<T: JsonSchema> ReadsBody for JsonBody<T> {
-    const BODY: Option<Body> = Some(Body { media_types: JSON, schema: json_schema::<T> });
+    const BODY: Option<RequestBody> = Some(RequestBody::json(json_schema::<T>));
 }
 
 impl<T: JsonSchema> ReadsBody for Versioned<T> {
-    const BODY: Option<Body> = Some(Body { media_types: JSON, schema: versioned_schema::<T> });
+    const BODY: Option<RequestBody> = Some(RequestBody::json(versioned_schema::<T>));
+}
+
+impl ReadsBody for NewRequest {
+    const BODY: Option<RequestBody> = Some(RequestBody::json(new_request_schema));
 }
 
 impl<T: JsonSchema> ReadsBody for Partial<T> {
-    const BODY: Option<Body> = Some(Body { media_types: JSON, schema: partial_schema::<T> });
+    const BODY: Option<RequestBody> =
+        Some(RequestBody { media_types: &["application/json"], schema: partial_schema::<T>, required: false });
 }
 
 impl ReadsBody for Upload {
-    const BODY: Option<Body> = Some(Body {
+    const BODY: Option<RequestBody> = Some(RequestBody {
         media_types: &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"],
         schema: file_schema,
+        required: true,
     });
 }
 
-impl ReadsBody for Multipart {
-    const BODY: Option<Body> = Some(Body { media_types: &["multipart/form-data"], schema: multipart_schema });
+impl ReadsBody for FilePart {
+    const BODY: Option<RequestBody> =
+        Some(RequestBody { media_types: &["multipart/form-data"], schema: file_part_schema, required: true });
 }
 
-/// Forms are the pages' own, not the API's; the rest read no body.
-macro_rules! reads_no_body {
-    ($($t:ty),* $(,)?) => { $(impl ReadsBody for $t { const BODY: Option<Body> = None; })* };
-    (generic $($t:ident),* $(,)?) => { $(impl<T> ReadsBody for $t<T> { const BODY: Option<Body> = None; })* };
+impl ReadsBody for Multipart {
+    const BODY: Option<RequestBody> =
+        Some(RequestBody { media_types: &["multipart/form-data"], schema: multipart_schema, required: true });
 }
-reads_no_body!(Form, Ctx, axum_extra::extract::CookieJar);
+
+impl ReadsBody for Form {
+    const BODY: Option<RequestBody> =
+        Some(RequestBody { media_types: &["application/x-www-form-urlencoded"], schema: form_schema, required: true });
+}
+
+macro_rules! reads_no_body {
+    ($($t:ty),* $(,)?) => { $(impl ReadsBody for $t { const BODY: Option<RequestBody> = None; })* };
+    (generic $($t:ident),* $(,)?) => { $(impl<T> ReadsBody for $t<T> { const BODY: Option<RequestBody> = None; })* };
+}
+reads_no_body!(Ctx, axum_extra::extract::CookieJar);
 reads_no_body!(generic Path, QueryParams, State, Query);
 
 /// A handler's extractors, as axum types them (a marker, then each extractor): the body is the
 /// last one's.
 pub(crate) trait Extractors {
-    const BODY: Option<Body>;
+    const BODY: Option<RequestBody>;
 }
 
 impl Extractors for ((),) {
-    const BODY: Option<Body> = None;
+    const BODY: Option<RequestBody> = None;
 }
 
 macro_rules! last_reads_body {
     ($($t:ident),*; $last:ident) => {
         impl<M, $($t,)* $last: ReadsBody> Extractors for (M, $($t,)* $last,) {
-            const BODY: Option<Body> = $last::BODY;
+            const BODY: Option<RequestBody> = $last::BODY;
         }
     };
 }

@@ -142,16 +142,20 @@ async fn metrics(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
 }
 
 /// The OpenAPI document, built from the route registry so that it lists exactly what is served.
-async fn openapi() -> Json<serde_json::Value> {
+async fn openapi() -> Json<&'static serde_json::Value> {
     Json(openapi_document())
 }
 
-/// The OpenAPI document of the JSON API (served at `/api/openapi.json`).
-pub fn openapi_document() -> serde_json::Value {
+/// The OpenAPI document of the JSON API (served at `/api/openapi.json`), made once.
+pub fn openapi_document() -> &'static serde_json::Value {
+    static DOCUMENT: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(describe_api);
+    &DOCUMENT
+}
+
+fn describe_api() -> serde_json::Value {
     // Request bodies are described as the handlers read them (`routes::Extractors`), each type once
     // under components/schemas.
     let mut generator = schemars::generate::SchemaSettings::draft2020_12()
-        .for_deserialize()
         .with(|s| s.definitions_path = "#/components/schemas/".into())
         .into_generator();
     let mut paths = serde_json::Map::new();
@@ -174,7 +178,7 @@ pub fn openapi_document() -> serde_json::Value {
             let schema = (body.schema)(&mut generator);
             let content: serde_json::Map<String, serde_json::Value> =
                 body.media_types.iter().map(|t| (t.to_string(), json!({ "schema": schema }))).collect();
-            op["requestBody"] = json!({ "required": true, "content": content });
+            op["requestBody"] = json!({ "required": body.required, "content": content });
         }
         let item = paths.entry(route.path.to_string()).or_insert_with(|| json!({}));
         item[route.method.to_lowercase()] = op;

@@ -458,15 +458,31 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
         "{}",
         refused.body
     );
-    // One the other side has not accepted is refused with what to do instead: running the
-    // scheduler again would not help.
+    // One the other side has not answered, or has declined, is refused with its own reason and
+    // what, if anything, to do.
     let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 20 })).await;
-    let pending = asked.json()["request"]["id"].clone();
-    let refused = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [pending] })).await;
-    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-    let message = refused.json()["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains("not accepted by every side yet (confirm it once they all have)"), "{message}");
-    assert!(!message.contains("scheduler"), "{message}");
+    let pending = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let confirm = |id: String| {
+        let (app, host) = (&app, &host);
+        async move {
+            let refused = app.json(host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
+            assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+            refused.json()["error"]["message"].as_str().unwrap().to_string()
+        }
+    };
+    let message = confirm(pending.clone()).await;
+    assert!(
+        message.contains("not accepted by every side yet (once it is, run the scheduler, then confirm it)"),
+        "{message}"
+    );
+    let decline = json!({ "answer": "decline", "version": 1 });
+    let declined = app.json(&tj, "POST", &format!("{BILATERALS}/{pending}/answer"), &decline).await;
+    assert_eq!(declined.status, StatusCode::OK, "{}", declined.body);
+    let message = confirm(pending).await;
+    assert!(
+        message.contains("Kazakhstan – Tajikistan — declined by a side") && !message.contains("scheduler"),
+        "{message}"
+    );
     // Both confirmed, the host moves the first past the second by hand: saved, with a warning.
     let ids = [first["id"].clone(), next["id"].clone()];
     let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": ids })).await;

@@ -94,6 +94,19 @@ async fn an_excel_csv_imports_all_or_nothing_with_every_bad_cell_reported() {
         )
         .await;
     assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", garbage.body);
+    // A sheet is read up to the upload limit, not the 1 MiB of a JSON body: one of 1.5 MiB is
+    // read (and refused for what it holds), one past the limit for its size.
+    let import = |bytes: Vec<u8>| {
+        let (app, officer) = (&app, &officer);
+        async move {
+            app.request(officer, "POST", "/api/v1/events/almaty-2025/delegations/kz/import", Some("text/csv"), bytes)
+                .await
+        }
+    };
+    let large = import(vec![b'x'; 1536 * 1024]).await;
+    assert_eq!(large.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", large.body);
+    let too_large = import(vec![b'x'; web::UPLOAD_LIMIT + 1]).await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", too_large.body);
 }
 
 #[tokio::test]
