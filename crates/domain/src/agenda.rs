@@ -96,6 +96,7 @@ pub struct AgendaItem {
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
     pub format: Format,
+    #[schemars(range(min = *NUMBERS.start(), max = *NUMBERS.end()))]
     pub number: u32,
     pub title: Text,
     pub area: String,
@@ -116,6 +117,9 @@ fn proposed() -> ItemStatus {
     ItemStatus::Proposed
 }
 
+/// The numbers an agenda item may have.
+pub const NUMBERS: std::ops::RangeInclusive<u32> = 1..=500;
+
 impl ItemInput {
     /// Checks an item against the meeting's formats and the areas its body knows.
     pub fn validate(self, formats: &[Format], areas: &[Area]) -> Result<ItemInput, Invalid> {
@@ -124,9 +128,7 @@ impl ItemInput {
         if !formats.is_empty() && !formats.contains(&self.format) {
             c.fail("format", "format-not-held");
         }
-        if !(1..=500).contains(&self.number) {
-            c.fail_with("number", "out-of-range", vec![("min", "1".into()), ("max", "500".into())]);
-        }
+        c.within("number", self.number, &NUMBERS);
         let title = self.title.checked(&mut c, "title", 1_000);
         if !known_area(&self.area, areas) {
             c.fail_with("area", "unknown-area", vec![("value", self.area.chars().take(64).collect())]);

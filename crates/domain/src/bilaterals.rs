@@ -472,6 +472,8 @@ pub struct RequestInput {
     /// Requests of the event, the requesting side's own, that this meeting must follow.
     #[serde(default)]
     pub after: Vec<Id>,
+    /// Minutes.
+    #[schemars(range(min = *DURATION.start(), max = *DURATION.end()))]
     pub duration: u32,
     #[serde(default = "normal")]
     pub priority: Priority,
@@ -640,11 +642,20 @@ pub struct Settings {
     #[schemars(with = "crate::schema::Time")]
     pub day_ends: Time,
     /// Meetings start on multiples of this many minutes.
+    #[schemars(range(min = *GRID.start(), max = *GRID.end()))]
     pub grid: u32,
     /// Minutes between two commitments of one person, on top of travel.
+    #[schemars(range(min = *BUFFER.start(), max = *BUFFER.end()))]
     pub buffer: u32,
+    /// Meetings a person may have in a day.
+    #[schemars(range(min = *MAX_PER_DAY.start(), max = *MAX_PER_DAY.end()))]
     pub max_per_day: u32,
 }
+
+/// What the host may set: the start grid in minutes, the buffer in minutes, meetings a day.
+pub const GRID: std::ops::RangeInclusive<u32> = 1..=60;
+pub const BUFFER: std::ops::RangeInclusive<u32> = 0..=120;
+pub const MAX_PER_DAY: std::ops::RangeInclusive<u32> = 1..=24;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -664,15 +675,9 @@ impl Settings {
         if self.day_ends <= self.day_starts {
             c.fail("day_ends", "end-not-after-start");
         }
-        if !(1..=60).contains(&self.grid) {
-            c.fail_with("grid", "out-of-range", vec![("min", "1".into()), ("max", "60".into())]);
-        }
-        if self.buffer > 120 {
-            c.fail_with("buffer", "out-of-range", vec![("min", "0".into()), ("max", "120".into())]);
-        }
-        if !(1..=24).contains(&self.max_per_day) {
-            c.fail_with("max_per_day", "out-of-range", vec![("min", "1".into()), ("max", "24".into())]);
-        }
+        c.within("grid", self.grid, &GRID);
+        c.within("buffer", self.buffer, &BUFFER);
+        c.within("max_per_day", self.max_per_day, &MAX_PER_DAY);
         c.finish(self)
     }
 }

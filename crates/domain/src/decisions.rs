@@ -59,8 +59,9 @@ pub struct StanceInput {
     pub stance: Stance,
     #[serde(default)]
     pub text: String,
-    /// The participant's stance as the writer read it (`none`: none yet). When given and another
-    /// is on record now, this one is not stated over it.
+    /// The participant's stance as the writer read it (`none`: none yet; a member with none is
+    /// shown `absent`, and reading that is reading it right). When given and another is on record
+    /// now, this one is not stated over it.
     #[serde(default)]
     pub replaces: Option<String>,
     /// When the stance the writer read was stated (the document's `stances[].stated_at`). When
@@ -81,7 +82,11 @@ impl StanceInput {
     /// stance `on_record` now is of another kind than the one the writer read, or was stated at
     /// another time.
     pub fn writes_over_unseen(&self, on_record: Option<&StanceRecord>) -> bool {
-        self.read().is_some_and(|read| read != on_record.map(|r| r.stance))
+        let seen = |read: Option<Stance>| match on_record {
+            Some(r) => read == Some(r.stance),
+            None => matches!(read, None | Some(Stance::Absent)),
+        };
+        self.read().is_some_and(|read| !seen(read))
             || self.replaces_stated_at.is_some_and(|at| on_record.is_none_or(|r| r.at != at))
     }
 
@@ -450,6 +455,10 @@ mod tests {
         assert!(stated(Some("none")).writes_over_unseen(Some(&objection)), "an objection stated meanwhile");
         assert!(!stated(Some("objects")).writes_over_unseen(Some(&objection)));
         assert!(!stated(None).writes_over_unseen(Some(&objection)), "no check asked");
+        assert!(!stated(Some("absent")).writes_over_unseen(None), "a member with none is shown absent");
+        assert!(stated(Some("absent")).writes_over_unseen(Some(&objection)), "but not one that objects");
+        let recorded_absent = record(new_id(), Stance::Absent);
+        assert!(stated(Some("none")).writes_over_unseen(Some(&recorded_absent)), "absence recorded meanwhile");
         let err = stated(Some("maybe")).validate().unwrap_err();
         assert_eq!((err.0[0].field.as_str(), err.0[0].code), ("replaces", "invalid-choice"));
     }

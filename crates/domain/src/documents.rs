@@ -179,7 +179,9 @@ pub struct Frozen {
 #[derive(schemars::JsonSchema, Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentFields {
+    /// The body's slug (`cis-cfm`).
     pub body: String,
+    /// The meeting, as `event/body` (`almaty-2025/cis-cfm`).
     #[serde(default)]
     pub meeting: Option<String>,
     /// The agenda item's number in the meeting's agenda.
@@ -192,6 +194,7 @@ pub struct DocumentFields {
     pub kind: DocumentKind,
     pub register_number: String,
     pub title: Text,
+    /// Two or three lowercase letters (`ru`, `en`, `zh`).
     pub original_language: String,
     pub classification: Classification,
     /// Participant codes: the listed delegations, or the one delegation of an internal document.
@@ -201,6 +204,7 @@ pub struct DocumentFields {
     pub initiator: Option<String>,
     /// The first version's paragraphs in the original language.
     #[serde(default)]
+    #[schemars(required, length(min = 1))]
     pub paragraphs: Vec<String>,
 }
 
@@ -537,7 +541,10 @@ pub struct AmendmentInput {
     pub id: Option<Id>,
     /// The proposing participant's code.
     pub participant: String,
+    /// The number of the text's version amended, the latest (`versions[].number`): not the
+    /// document's `version`, which counts changes to its record.
     pub version: u32,
+    /// The paragraph's number in that version; for an insert, the one it goes after (0: first).
     pub paragraph: u32,
     pub operation: Operation,
     #[serde(default)]

@@ -66,6 +66,7 @@ pub struct Event {
     /// The case forms of the city's name: «в Алматы», «Алматыда».
     #[serde(default)]
     pub city_cases: CaseForms,
+    /// An IANA time zone (`Asia/Almaty`).
     pub time_zone: String,
     pub start_date: Date,
     pub end_date: Date,
@@ -150,6 +151,7 @@ impl Event {
 #[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventFields {
+    /// Lowercase letters and digits in words joined by single hyphens (`almaty-2025`).
     pub slug: String,
     pub name: Text,
     /// The host participant's code (`KZ`).

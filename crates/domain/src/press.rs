@@ -21,7 +21,7 @@ pub const MAX_BODY_CHARS: usize = 50_000;
 pub const MAX_CAPTION_CHARS: usize = 500;
 
 /// Where a release is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReleaseStatus {
     Draft,
@@ -272,7 +272,7 @@ impl PressRelease {
         if self.is_out(now) {
             let Some(note) = note.filter(|n| !n.0.is_empty()) else {
                 let mut c = Checker::new();
-                c.fail("correction", "required");
+                c.fail("note", "required");
                 return c.finish(self);
             };
             self.corrections.push(Correction {
@@ -599,7 +599,7 @@ mod tests {
         };
         let later = at("2025-04-11T11:00:00Z");
         let refused = published.clone().edited(input.clone(), None, later).unwrap_err();
-        assert_eq!(refused.0[0].field, "correction");
+        assert_eq!(refused.0[0].field, "note");
         let corrected = published.edited(input, Some(Text::new(&[("en", "The city was added.")])), later).unwrap();
         assert_eq!(corrected.corrected_at(), Some(later));
         assert_eq!(corrected.corrections[0].previous_title.get("en"), "Ministers met");

@@ -39,6 +39,14 @@ impl Checker {
     }
 
     /// A required single-line text of at most `max` characters, trimmed.
+    /// Fails `field` unless `value` is in `range`, naming the range.
+    pub fn within(&mut self, field: &str, value: u32, range: &std::ops::RangeInclusive<u32>) {
+        if !range.contains(&value) {
+            let bounds = vec![("min", range.start().to_string()), ("max", range.end().to_string())];
+            self.fail_with(field, "out-of-range", bounds);
+        }
+    }
+
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();
         if value.is_empty() {

@@ -917,6 +917,7 @@ async fn api_edit(
 #[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MoveRelease {
+    #[schemars(with = "domain::press::ReleaseStatus")]
     to: String,
     #[serde(default)]
     #[schemars(with = "Option<domain::schema::Timestamp>")]

@@ -454,7 +454,7 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
         app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [early["id"]] })).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert!(
-        refused.body.contains("Kazakhstan – Tajikistan — not placed by the last run (run the scheduler again)"),
+        refused.body.contains("Kazakhstan – Tajikistan — not placed by the last run (the list says why)"),
         "{}",
         refused.body
     );

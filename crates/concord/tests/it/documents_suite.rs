@@ -1413,14 +1413,21 @@ async fn a_change_of_spaces_alone_is_shown() {
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     let id = create(&app, &secretariat, "TEST/SPACES", "members", &[], "пробелы").await;
-    let body = json!({ "participant": "KZ", "version": 1, "paragraph": 2, "operation": "replace",
-        "text": "Второй абзац о  сотрудничестве." });
-    let made = app.json(&kz, "POST", &format!("{DOCUMENTS}/{id}/amendments"), &body).await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    let consolidate = json!({ "version": show(&app, &secretariat, &id).await["document"]["version"], "accept": [made.json()["amendment"]["id"]] });
-    let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    let page = app.get(&kz, &format!("/documents/{id}/changes?from=1&to=2")).await.body;
+    // Kazakhstan rewrites the second paragraph into `version`; the secretariat consolidates it.
+    let rewrite = |version: u32, text: &'static str| {
+        let (app, secretariat, kz, id) = (&app, &secretariat, &kz, &id);
+        async move {
+            let body = json!({ "participant": "KZ", "version": version, "paragraph": 2, "operation": "replace", "text": text });
+            let made = app.json(kz, "POST", &format!("{DOCUMENTS}/{id}/amendments"), &body).await;
+            assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+            let at = show(app, secretariat, id).await["document"]["version"].clone();
+            let consolidate = json!({ "version": at, "accept": [made.json()["amendment"]["id"]] });
+            let reply = app.json(secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            app.get(kz, &format!("/documents/{id}/changes?from={version}&to={}", version + 1)).await.body
+        }
+    };
+    let page = rewrite(1, "Второй абзац о  сотрудничестве.").await;
     let hidden = r#"<span class="visually-hidden">spaces</span>"#;
     let deleted = format!(
         r#"<del class="spaces" title="Kazakhstan" data-by="KZ"><span aria-hidden="true">␣</span>{hidden}</del>"#
@@ -1429,6 +1436,9 @@ async fn a_change_of_spaces_alone_is_shown() {
         r#"<ins class="spaces" title="Kazakhstan" data-by="KZ"><span aria-hidden="true">␣␣</span>{hidden}</ins>"#
     );
     assert!(page.contains(&deleted) && page.contains(&inserted), "{page}");
+    // A no-break space for a space is marked as one, not as a space for a space.
+    let page = rewrite(2, "Второй абзац о\u{a0} сотрудничестве.").await;
+    assert!(page.contains(r#"<span aria-hidden="true">⍽␣</span>"#), "{page}");
 }
 
 /// An insert before the first paragraph reads as one at the beginning, in every language.

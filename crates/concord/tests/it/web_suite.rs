@@ -556,7 +556,30 @@ async fn openapi_describes_each_request_body_as_the_handler_reads_it() {
         assert!(request["properties"][field].is_object(), "{field} in {request:#}");
     }
     assert_eq!(request["required"], json!(["with", "duration"]), "{request:#}");
-    assert_eq!(request["properties"]["duration"]["type"], "integer");
+    let duration = &request["properties"]["duration"];
+    assert_eq!(
+        (&duration["type"], &duration["minimum"], &duration["maximum"]),
+        (&json!("integer"), &json!(5), &json!(240))
+    );
+    let amendment = resolved(&body("post", "/api/v1/documents/{document}/amendments")["application/json"]["schema"]);
+    assert!(amendment["properties"]["version"]["description"].as_str().unwrap().contains("versions[].number"));
+    let moved = resolved(&body("post", "/api/v1/press-releases/{release}/status")["application/json"]["schema"]);
+    let to = resolved(&moved["properties"]["to"]);
+    // Variants with a description each come as `oneOf` a `const`, the others in one `enum`.
+    let mut values: Vec<&str> = match to["enum"].as_array() {
+        Some(values) => values.iter().collect(),
+        None => to["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|v| v.get("const").into_iter().chain(v["enum"].as_array().into_iter().flatten()))
+            .collect::<Vec<_>>(),
+    }
+    .into_iter()
+    .filter_map(Value::as_str)
+    .collect();
+    values.sort_unstable();
+    assert_eq!(values, ["draft", "embargoed", "published", "review", "scheduled"], "{to:#}");
     let item = resolved(
         &body("put", "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}")["application/json"]["schema"],
     );

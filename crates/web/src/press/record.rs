@@ -28,6 +28,7 @@ pub(crate) struct DraftRequest {
     #[schemars(with = "domain::schema::Date")]
     pub(crate) date: Date,
     #[serde(default = "english")]
+    #[schemars(extend("enum" = draft::LANGUAGES))]
     pub(crate) lang: String,
     /// One meeting of the event, by slug.
     #[serde(default)]
