@@ -63,6 +63,7 @@ pub struct StanceInput {
     /// shown `absent`, and reading that is reading it right). When given and another is on record
     /// now, this one is not stated over it.
     #[serde(default)]
+    #[schemars(extend("enum" = StanceInput::read_choices()))]
     pub replaces: Option<String>,
     /// When the stance the writer read was stated (the document's `stances[].stated_at`). When
     /// given, a stance stated again since, even of the same kind with another text, is not stated
@@ -73,6 +74,11 @@ pub struct StanceInput {
 }
 
 impl StanceInput {
+    /// What `replaces` may say: nothing, `none`, or a stance.
+    fn read_choices() -> Vec<Option<&'static str>> {
+        [None, Some("none")].into_iter().chain(Stance::ALL.iter().map(|s| Some(s.as_str()))).collect()
+    }
+
     /// What the writer read: `None` when it did not say, `Some(None)` when there was no stance.
     pub fn read(&self) -> Option<Option<Stance>> {
         self.replaces.as_deref().map(Stance::parse)

@@ -561,6 +561,9 @@ async fn openapi_describes_each_request_body_as_the_handler_reads_it() {
         (&duration["type"], &duration["minimum"], &duration["maximum"]),
         (&json!("integer"), &json!(5), &json!(240))
     );
+    let stance = resolved(&body("post", "/api/v1/documents/{document}/stances")["application/json"]["schema"]);
+    assert_eq!(stance["properties"]["replaces"]["enum"][1], "none", "{stance:#}");
+    assert!(stance["properties"]["replaces"]["enum"].as_array().unwrap().contains(&json!("absent")), "{stance:#}");
     let amendment = resolved(&body("post", "/api/v1/documents/{document}/amendments")["application/json"]["schema"]);
     assert!(amendment["properties"]["version"]["description"].as_str().unwrap().contains("versions[].number"));
     let moved = resolved(&body("post", "/api/v1/press-releases/{release}/status")["application/json"]["schema"]);
