@@ -225,9 +225,61 @@ fn column_of(e: &FieldError) -> String {
     column.to_string()
 }
 
+/// The rows (their members and line numbers) naming someone the delegation already lists, or
+/// someone an earlier row names: a list imported again must not list its people twice. The same
+/// full name in one script, but for case and spacing, is the same person; a namesake is added
+/// from the member form.
+pub fn already_listed(members: &[MemberFields], lines: &[usize], listed: &[&Names]) -> Vec<CellError> {
+    let mut seen: Vec<&Names> = listed.to_vec();
+    let mut errors = Vec::new();
+    for (member, line) in members.iter().zip(lines) {
+        if let Some(column) = seen.iter().find_map(|other| same_person(&member.names, other)) {
+            errors.push(CellError { row: *line, column: column.into(), code: "already-listed", args: vec![] });
+        }
+        seen.push(&member.names);
+    }
+    errors
+}
+
+/// The column of the family name by which `a` and `b` are one person, if they are.
+fn same_person(a: &Names, b: &Names) -> Option<&'static str> {
+    let key = |name: &PersonName| name.full().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let same = |x: &PersonName, y: &PersonName| !x.is_empty() && !y.is_empty() && key(x) == key(y);
+    if same(&a.cyrillic, &b.cyrillic) {
+        Some("family_name_cyrillic")
+    } else if same(&a.latin, &b.latin) {
+        Some("family_name_latin")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_person_listed_already_or_twice_in_the_sheet_is_named_by_row() {
+        let person = |latin: (&str, &str), cyrillic: (&str, &str)| Names {
+            latin: PersonName { family: latin.0.into(), given: latin.1.into(), patronymic: String::new() },
+            cyrillic: PersonName { family: cyrillic.0.into(), given: cyrillic.1.into(), patronymic: String::new() },
+        };
+        let rows = vec![EXAMPLE.iter().map(|s| s.to_string()).collect(); 1];
+        let meetings = ["cis-cfm".to_string()];
+        let template = members(&headers(), &rows, &[2], almaty(&meetings)).unwrap().remove(0);
+        let as_named = |names: Names| MemberFields { names, ..template.clone() };
+        let listed = person(("Nurtleu", "Murat"), ("Нуртлеу", "Мурат"));
+        let sheet = [
+            as_named(person(("", ""), ("НУРТЛЕУ", "Мурат  "))),
+            as_named(person(("Kassymova", "Aliya"), ("", ""))),
+            as_named(person(("KASSYMOVA", "Aliya"), ("Касымова", "Алия"))),
+            as_named(person(("Nurtleu", "Aidar"), ("Нуртлеу", "Айдар"))),
+        ];
+        let errors = already_listed(&sheet, &[2, 3, 4, 5], &[&listed]);
+        let named: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(named, [(2, "family_name_cyrillic"), (4, "family_name_latin")], "a namesake's family is no one");
+        assert!(errors.iter().all(|e| e.code == "already-listed"));
+    }
 
     fn headers() -> Vec<String> {
         COLUMNS.iter().map(|c| c.to_string()).collect()

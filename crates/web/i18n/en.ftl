@@ -356,6 +356,7 @@ error-invalid-email = Not an e-mail address.
 error-invalid-phone = Digits, spaces, +, - and brackets only.
 error-unknown-column = Unknown column; use the template's columns.
 error-missing-column = This column is missing.
+error-already-listed = Already in the delegation, or in a row above; a namesake is added from the member form.
 error-invalid-rank = Not a rank; use one of head_of_state, head_of_government, deputy_prime_minister, minister, deputy_minister, ambassador, senior_official, other.
 error-invalid-role = Not a role; use one of head, deputy_head, delegate, adviser, interpreter, press_officer, security, staff.
 error-invalid-format = Not a format; use narrow or extended.

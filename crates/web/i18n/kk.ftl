@@ -356,6 +356,7 @@ error-invalid-email = Бұл электрондық пошта мекенжай�
 error-invalid-phone = Тек цифрлар, бос орындар, +, - және жақшалар.
 error-unknown-column = Белгісіз баған; үлгідегі бағандарды пайдаланыңыз.
 error-missing-column = Бұл баған жоқ.
+error-already-listed = Делегацияда немесе жоғарыдағы жолда бар; аттасын қатысушы формасы арқылы қосыңыз.
 error-invalid-rank = Бұл дәреже емес; мына мәндердің бірін пайдаланыңыз: head_of_state, head_of_government, deputy_prime_minister, minister, deputy_minister, ambassador, senior_official, other.
 error-invalid-role = Бұл рөл емес; мына мәндердің бірін пайдаланыңыз: head, deputy_head, delegate, adviser, interpreter, press_officer, security, staff.
 error-invalid-format = Бұл формат емес; narrow немесе extended мәнін пайдаланыңыз.

@@ -356,6 +356,7 @@ error-invalid-email = Некорректный адрес электронной
 error-invalid-phone = Допускаются только цифры, пробелы, знаки +, - и скобки.
 error-unknown-column = Неизвестный столбец; используйте столбцы из шаблона.
 error-missing-column = Этот столбец отсутствует.
+error-already-listed = Уже есть в делегации или в строке выше; однофамильца добавьте через форму участника.
 error-invalid-rank = Недопустимый ранг; укажите одно из значений: head_of_state, head_of_government, deputy_prime_minister, minister, deputy_minister, ambassador, senior_official, other.
 error-invalid-role = Недопустимая роль; укажите одно из значений: head, deputy_head, delegate, adviser, interpreter, press_officer, security, staff.
 error-invalid-format = Недопустимый формат; укажите narrow или extended.

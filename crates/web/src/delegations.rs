@@ -570,12 +570,16 @@ async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Res
     authorize(&ctx.actor, scope.edit())?;
     let sheet =
         ::render::table::read(bytes).map_err(|e| AppError::Import { message: e.to_string(), details: vec![] })?;
-    let members = imports::members(&sheet.headers, &sheet.rows, &sheet.lines, scope.frame()).map_err(|cells| {
-        AppError::Import {
-            message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
-            details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
-        }
-    })?;
+    let refused = |cells: Vec<CellError>| AppError::Import {
+        message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
+        details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
+    };
+    let members = imports::members(&sheet.headers, &sheet.rows, &sheet.lines, scope.frame()).map_err(refused)?;
+    let listed = store::delegations::members_of(&state.store, scope.delegation.id).await?;
+    let twice = imports::already_listed(&members, &sheet.lines, &listed.iter().map(|m| &m.names).collect::<Vec<_>>());
+    if !twice.is_empty() {
+        return Err(refused(twice));
+    }
     let mut tx = state.store.begin().await?;
     for fields in &members {
         store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields.clone()).await?;

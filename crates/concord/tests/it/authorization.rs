@@ -568,8 +568,11 @@ fn multipart_pdf() -> (String, String) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-const CSV_MEMBER: &str =
-    "family_name_latin;given_names_latin;position_en;rank;role\r\nImported;Person;Adviser;other;adviser\r\n";
+/// A list of one member, named for whoever imports it and how: the same person twice would be
+/// refused as listed already.
+fn csv_member(by: &str) -> String {
+    format!("family_name_latin;given_names_latin;position_en;rank;role\r\nImported;{by};Adviser;other;adviser\r\n")
+}
 
 async fn session_for(app: &TestApp, role: &str) -> Session {
     if role == "anonymous" { Session::default() } else { app.login(role, DEMO_PASSWORD).await }
@@ -764,7 +767,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.request(session, "POST", &path, Some(&ct), body).await
         }
         ("POST", "/events/{event}/delegations/{participant}/import-form") => {
-            let (ct, body) = multipart("file", CSV_MEMBER);
+            let (ct, body) = multipart("file", &csv_member(&format!("{role} form")));
             app.request(session, "POST", &path, Some(&ct), body).await
         }
         ("POST", "/events/{event}/members/{member}/decision") => {
@@ -788,7 +791,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.json(session, "PUT", &path, &body).await
         }
         ("POST", "/api/v1/events/{event}/delegations/{participant}/import") => {
-            app.request(session, "POST", &path, Some("text/csv"), CSV_MEMBER).await
+            app.request(session, "POST", &path, Some("text/csv"), csv_member(role)).await
         }
         ("POST", "/api/v1/events/{event}/members/{member}/decision") => {
             let version: i64 = member_version().await.parse().unwrap();

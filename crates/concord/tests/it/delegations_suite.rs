@@ -79,11 +79,26 @@ async fn an_excel_csv_imports_all_or_nothing_with_every_bad_cell_reported() {
     let good = format!(
         "{bom}family_name_cyrillic;given_names_cyrillic;position_ru;rank;role\r\nҚасымова;Әлия;\"Советник; первый\";other;adviser\r\n"
     );
-    let imported =
-        app.request(&officer, "POST", "/api/v1/events/almaty-2025/delegations/kz/import", Some("text/csv"), good).await;
+    let imported = app
+        .request(&officer, "POST", "/api/v1/events/almaty-2025/delegations/kz/import", Some("text/csv"), good.clone())
+        .await;
     assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
     let members = app.get(&Session { lang: Some("kk"), ..officer.clone() }, &members_url("kz")).await.json();
     assert!(members["members"].as_array().unwrap().iter().any(|m| m["display_name"] == "Әлия Қасымова"));
+    // The same list again lists nobody twice: the row is named, and nothing is imported.
+    let count = members["members"].as_array().unwrap().len();
+    let again =
+        app.request(&officer, "POST", "/api/v1/events/almaty-2025/delegations/kz/import", Some("text/csv"), good).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    let detail = &again.json()["error"]["details"][0];
+    assert_eq!(
+        (detail["row"].as_i64(), detail["column"].as_str()),
+        (Some(2), Some("family_name_cyrillic")),
+        "{detail}"
+    );
+    assert!(detail["message"].as_str().unwrap().contains("Already in the delegation"), "{detail}");
+    let after = app.get(&officer, &members_url("kz")).await.json()["members"].as_array().unwrap().len();
+    assert_eq!(after, count);
     let garbage = app
         .request(
             &officer,
