@@ -106,9 +106,10 @@ pub struct ItemInput {
     pub rapporteur: Text,
     #[serde(default = "proposed")]
     pub status: ItemStatus,
+    /// Why it was withdrawn: required with `withdrawn`.
     #[serde(default)]
     pub reason: Text,
-    /// The slug of the body it is forwarded to.
+    /// The slug of the body it is forwarded to: required with `forwarded`, and only then.
     #[serde(default)]
     pub forwarded_to: Option<String>,
 }

@@ -57,6 +57,8 @@ pub struct StanceRecord {
 pub struct StanceInput {
     pub participant: String,
     pub stance: Stance,
+    /// The reservation (required with `joins_with_reservation`), the special opinion or the
+    /// objection; none with another stance.
     #[serde(default)]
     pub text: String,
     /// The participant's stance as the writer read it (`none`: none yet; a member with none is

@@ -197,7 +197,8 @@ pub struct DocumentFields {
     /// Two or three lowercase letters (`ru`, `en`, `zh`).
     pub original_language: String,
     pub classification: Classification,
-    /// Participant codes: the listed delegations, or the one delegation of an internal document.
+    /// Participant codes: the listed delegations (at least one, for `listed`), or the one
+    /// delegation of an `internal` document; none for `public` and `members`.
     #[serde(default)]
     pub readers: Vec<String>,
     #[serde(default)]
@@ -547,6 +548,7 @@ pub struct AmendmentInput {
     /// The paragraph's number in that version; for an insert, the one it goes after (0: first).
     pub paragraph: u32,
     pub operation: Operation,
+    /// The new text: required for `replace` and `insert`, none for `delete`.
     #[serde(default)]
     pub text: String,
     #[serde(default)]

@@ -938,6 +938,7 @@ fn again(made: &Amendment, proposer: Id, input: AmendmentInput) -> Result<Propos
 struct ResponseInput {
     participant: String,
     position: Position,
+    /// Required with `comments`.
     #[serde(default)]
     comment: String,
 }

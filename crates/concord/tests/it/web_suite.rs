@@ -566,6 +566,8 @@ async fn openapi_describes_each_request_body_as_the_handler_reads_it() {
     assert!(stance["properties"]["replaces"]["enum"].as_array().unwrap().contains(&json!("absent")), "{stance:#}");
     let amendment = resolved(&body("post", "/api/v1/documents/{document}/amendments")["application/json"]["schema"]);
     assert!(amendment["properties"]["version"]["description"].as_str().unwrap().contains("versions[].number"));
+    // What another field makes required is said where the field is.
+    assert!(amendment["properties"]["text"]["description"].as_str().unwrap().contains("required for `replace`"));
     let moved = resolved(&body("post", "/api/v1/press-releases/{release}/status")["application/json"]["schema"]);
     let to = resolved(&moved["properties"]["to"]);
     // Variants with a description each come as `oneOf` a `const`, the others in one `enum`.
