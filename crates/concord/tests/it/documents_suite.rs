@@ -35,6 +35,25 @@ async fn show(app: &TestApp, session: &Session, id: &str) -> Value {
     reply.json()
 }
 
+/// `participant` replaces paragraph `paragraph` of text version `version` with `text`, and the
+/// secretariat consolidates that amendment alone into the next version.
+async fn amended(
+    app: &TestApp,
+    (secretariat, proposer): (&Session, &Session),
+    id: &str,
+    (participant, version, paragraph): (&str, u32, u32),
+    text: &str,
+) {
+    let body = json!({ "participant": participant, "version": version, "paragraph": paragraph,
+        "operation": "replace", "text": text });
+    let made = app.json(proposer, "POST", &format!("{DOCUMENTS}/{id}/amendments"), &body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let at = show(app, secretariat, id).await["document"]["version"].clone();
+    let consolidate = json!({ "version": at, "accept": [made.json()["amendment"]["id"]] });
+    let reply = app.json(secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+}
+
 /// A delegation proposes, another supports, a third amends the same paragraph at once; the
 /// secretariat accepts one into version 2 (a second edit of version 1 conflicts); the stances give
 /// consensus with a reservation; the adopted text is frozen, signed, and its PDF carries the block.
@@ -1360,21 +1379,12 @@ async fn track_changes_credits_each_delegation_with_its_own_words_in_a_paragraph
     let by = app.login("delegation-by", DEMO_PASSWORD).await;
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     let id = create(&app, &secretariat, "TEST/TURN", "members", &[], "поочерёдно").await;
-    let amendments = format!("{DOCUMENTS}/{id}/amendments");
     let turns = [
         (&by, "BY", 1, "Второй абзац о всестороннем сотрудничестве."),
         (&kz, "KZ", 2, "Второй абзац о всестороннем сотрудничестве в сфере транспорта."),
     ];
     for (session, participant, version, text) in turns {
-        let body = json!({ "participant": participant, "version": version, "paragraph": 2,
-            "operation": "replace", "text": text });
-        let made = app.json(session, "POST", &amendments, &body).await;
-        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-        let amendment = made.json()["amendment"]["id"].clone();
-        let at = show(&app, &secretariat, &id).await["document"]["version"].clone();
-        let consolidate = json!({ "version": at, "accept": [amendment] });
-        let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        amended(&app, (&secretariat, session), &id, (participant, version, 2), text).await;
     }
 
     let changes = app.get(&kz, &format!("{DOCUMENTS}/{id}/changes?from=1&to=3")).await.json();
@@ -1413,17 +1423,11 @@ async fn a_change_of_spaces_alone_is_shown() {
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     let id = create(&app, &secretariat, "TEST/SPACES", "members", &[], "пробелы").await;
-    // Kazakhstan rewrites the second paragraph into `version`; the secretariat consolidates it.
+    // Kazakhstan rewrites the second paragraph of `version`; the page compares it with the next.
     let rewrite = |version: u32, text: &'static str| {
         let (app, secretariat, kz, id) = (&app, &secretariat, &kz, &id);
         async move {
-            let body = json!({ "participant": "KZ", "version": version, "paragraph": 2, "operation": "replace", "text": text });
-            let made = app.json(kz, "POST", &format!("{DOCUMENTS}/{id}/amendments"), &body).await;
-            assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-            let at = show(app, secretariat, id).await["document"]["version"].clone();
-            let consolidate = json!({ "version": at, "accept": [made.json()["amendment"]["id"]] });
-            let reply = app.json(secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
-            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            amended(app, (secretariat, kz), id, ("KZ", version, 2), text).await;
             app.get(kz, &format!("/documents/{id}/changes?from={version}&to={}", version + 1)).await.body
         }
     };
