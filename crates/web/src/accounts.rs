@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::guard::{Ctx, SESSION_COOKIE};
 use crate::input::{Form, JsonBody};
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{NO_CONTENT, Registry};
 use crate::system::local_path;
 
 /// How long a session lasts without logging in again.
@@ -31,8 +31,10 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/account/password", "Change one's own password", change_password)
         .post("/api/v1/session", "Log in with a password; sets the session cookie", api_login)
         .delete("/api/v1/session", "Log out", api_logout)
+        .answering(NO_CONTENT)
         .get("/api/v1/me", "The logged-in user and their roles", api_me)
         .put("/api/v1/me/password", "Change one's own password", api_change_password)
+        .answering(NO_CONTENT)
 }
 
 /// Why a login failed, for the form and the API.

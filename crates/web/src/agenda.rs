@@ -24,7 +24,7 @@ use crate::error::AppError;
 use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, Versioned};
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/meetings/{meeting}/agenda", "A meeting's agenda, per format", page)
@@ -42,6 +42,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         )
         .get("/api/v1/events/{event}/meetings/{meeting}/agenda", "A meeting's agenda with its documents", api_show)
         .post("/api/v1/events/{event}/meetings/{meeting}/agenda", "Add an agenda item", api_add)
+        .answering(CREATED)
         .post(
             "/api/v1/events/{event}/meetings/{meeting}/agenda/adopt",
             "Adopt the agenda of a format, as read at the agenda's version",
@@ -58,6 +59,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
             api_replace,
         )
         .post("/api/v1/bodies/{body}/areas", "Add an area of cooperation to a body", api_add_area)
+        .answering(CREATED)
 }
 
 /// A meeting with its agenda and what the agenda refers to.

@@ -24,7 +24,7 @@ use crate::error::AppError;
 use crate::guard::Ctx;
 use crate::input::{FilePart, Form, JsonBody, Path, QueryParams};
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get(
@@ -40,18 +40,22 @@ pub(crate) fn routes(r: Registry) -> Registry {
     .post("/agreements/{agreement}/items/{action_item}/reports", "File a progress report (form)", report_form)
     .get("/api/v1/agreements", "The agreements the caller may see (?party=XX)", api_list)
     .post("/api/v1/agreements", "Enter an agreement in the register", api_create)
+    .answering(CREATED)
     .get("/api/v1/agreements/{agreement}", "An agreement with its action items and reports", api_show)
     .post("/api/v1/agreements/{agreement}/notifications", "Record a party's notification", api_notify)
     .post("/api/v1/agreements/{agreement}/items", "Add an action item", api_add_item)
+    .answering(CREATED)
     .post("/agreements/{agreement}/interruption", "Record a suspension or termination (form)", interruption_form)
     .post("/api/v1/agreements/{agreement}/interruption", "Record a suspension or termination", api_interruption)
     .post("/api/v1/action-items/{action_item}/reports", "File a progress report", api_report)
+    .answering(CREATED)
     .post(
         "/agreements/{agreement}/reports/{report}/attachments",
         "Attach a file to a progress report (multipart form)",
         attach_form,
     )
     .post("/api/v1/action-reports/{report}/attachments", "Attach a file to a progress report (multipart)", api_attach)
+    .answering(CREATED)
     .get("/attachments/{attachment}", "A file attached to a progress report", download)
 }
 

@@ -27,7 +27,7 @@ use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Partial, Path, gather};
 use crate::programme::Programme;
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/bilaterals", "Bilateral requests and the schedule of bilaterals", page)
@@ -41,6 +41,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/events/{event}/bilaterals/confirm", "Confirm scheduled bilaterals (form)", confirm_form)
         .get("/api/v1/events/{event}/bilaterals", "The bilateral requests the caller may see", api_list)
         .post("/api/v1/events/{event}/bilaterals", "Request a bilateral", api_request)
+        .answering(CREATED)
         .post(
             "/api/v1/events/{event}/bilaterals/{request}/answer",
             "Accept, decline, re-time, reorder or withdraw",

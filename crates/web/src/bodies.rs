@@ -21,7 +21,7 @@ use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, QueryParams, today_in};
 use crate::participants::summary;
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/bodies", "Bodies", list_page)
@@ -34,6 +34,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .put("/api/v1/bodies/{body}/chairs/{year}", "Confirm or override the chair for a year", api_set_chair)
         .get("/api/v1/bodies/{body}/meetings", "The body's meeting history", api_meetings)
         .post("/api/v1/bodies/{body}/memberships", "Record a membership period", api_add_membership)
+        .answering(CREATED)
 }
 
 /// Everything a body's page and API need, read in four queries.

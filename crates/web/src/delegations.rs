@@ -27,7 +27,7 @@ use crate::input::{Form, JsonBody, Path, Upload, Versioned};
 use crate::mail;
 use crate::participants::summary;
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/delegations", "The host's view of all delegations: invitations, deadline", index_page)
@@ -69,8 +69,10 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/delegation-template.xlsx", "The delegation list template", template)
         .get("/api/v1/events/{event}/delegations", "All delegations of an event (host)", api_delegations)
         .post("/api/v1/events/{event}/delegations", "Invite a participant; returns the invitation link", api_invite)
+        .answering(CREATED)
         .get("/api/v1/events/{event}/delegations/{participant}/members", "A delegation's members", api_members)
         .post("/api/v1/events/{event}/delegations/{participant}/members", "Add a member", api_add_member)
+        .answering(CREATED)
         .put(
             "/api/v1/events/{event}/delegations/{participant}/members/{member}",
             "Replace a member's fields (with its version)",
@@ -81,6 +83,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
             "Import a delegation list (XLSX or CSV body)",
             api_import,
         )
+        .answering(CREATED)
         .post("/api/v1/events/{event}/members/{member}/decision", "Approve, reject, revoke or reprint", api_decision)
 }
 

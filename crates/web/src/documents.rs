@@ -28,7 +28,7 @@ use crate::error::AppError;
 use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, QueryParams};
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, CREATED_OR_FOUND, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/documents", "The register of documents: search and filters", register_page)
@@ -51,19 +51,23 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/documents/{document}/signatures", "Record a signature (form)", signature_form)
         .get("/api/v1/documents", "The documents the caller may see (?q=&body=&event=&meeting=&kind=&status=&area=&participant=&from=&until=&page=)", api_list)
         .post("/api/v1/documents", "Create a document with its first version", api_create)
+        .answering(CREATED)
         .get("/api/v1/documents/{document}", "A document with versions, amendments, stances and signatures", api_show)
         .get("/api/v1/documents/{document}/changes", "Track changes between two versions (?from=&to=&lang=)", api_changes)
         .post("/api/v1/documents/{document}/amendments", "Propose an amendment to the latest version", api_amend)
+        .answering(CREATED_OR_FOUND)
         .post(
             "/api/v1/documents/{document}/amendments/{amendment}/responses",
             "Support, object to or comment on an amendment",
             api_respond,
         )
+        .answering(CREATED)
         .post(
             "/api/v1/documents/{document}/versions",
             "A new version: accepted amendments consolidated, or a translation",
             api_version,
         )
+        .answering(CREATED_OR_FOUND)
         .post("/api/v1/documents/{document}/stances", "State a member's stance", api_stance)
         .post(
             "/api/v1/documents/{document}/decision",
@@ -71,6 +75,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
             api_decision,
         )
         .post("/api/v1/documents/{document}/signatures", "Record who signed for a member", api_signature)
+        .answering(CREATED)
 }
 
 /// Rows per page of the register.
@@ -1251,7 +1256,10 @@ async fn api_respond(
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
     respond(&state, &ctx, &d, amendment, input).await?;
-    Ok(StatusCode::CREATED.into_response())
+    // Answered with the amendment as it now stands, as a proposal is.
+    let d = Dossier::load(&state, &ctx, id).await?;
+    let a = d.amendments.iter().find(|a| a.id == amendment).ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(json!({ "amendment": d.amendment_json(a, ctx.lang) }))).into_response())
 }
 
 async fn api_version(

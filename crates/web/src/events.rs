@@ -18,7 +18,7 @@ use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, QueryParams, Versioned};
 use crate::participants::summary;
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -31,10 +31,12 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/events/{event}/edit", "Edit an event (form)", edit_form)
         .get("/api/v1/events", "Events, the latest first (?page=)", api_list)
         .post("/api/v1/events", "Create an event", api_create)
+        .answering(CREATED)
         .get("/api/v1/events/{event}", "An event", api_show)
         .put("/api/v1/events/{event}", "Replace an event's fields (with its version)", api_update)
         .get("/api/v1/events/{event}/meetings", "The meetings an event holds", api_meetings)
         .post("/api/v1/events/{event}/meetings", "Add a meeting of a body to an event", api_create_meeting)
+        .answering(CREATED)
 }
 
 /// An event as the API and pages show it: the host by code.

@@ -34,7 +34,7 @@ use crate::error::AppError;
 use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, QueryParams, multipart_form};
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 
 pub(crate) mod record;
 
@@ -73,11 +73,13 @@ pub(crate) fn routes(r: Registry) -> Registry {
     )
     .get("/api/v1/press-releases", "The press releases the caller may see (?event=&q=&page=)", api_list)
     .post("/api/v1/events/{event}/press-releases", "Start a press release", api_create)
+    .answering(CREATED)
     .get("/api/v1/press-releases/{release}", "A press release as the caller may see it", api_show)
     .put("/api/v1/press-releases/{release}", "Edit a release ({title, body, photos, note?, version})", api_edit)
     .post("/api/v1/press-releases/{release}/status", "Move a release ({to, at?, version})", api_status)
     .get("/api/v1/events/{event}/press-photos", "The press photos the caller may see", api_photos)
     .post("/api/v1/events/{event}/media-applications", "Apply for media accreditation", api_apply)
+    .answering(CREATED)
 }
 
 /// How many releases a list shows.

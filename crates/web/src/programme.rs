@@ -30,7 +30,7 @@ use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, Versioned};
 use crate::render;
-use crate::routes::Registry;
+use crate::routes::{CREATED, Registry};
 use crate::snapshots::Snapshots;
 
 pub(crate) fn routes(r: Registry) -> Registry {
@@ -43,6 +43,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/events/{event}/programme.pdf", "The programme as a printable booklet (?lang=ru|en|kk)", booklet)
         .get("/api/v1/events/{event}/programme", "The programme items the caller may see", api_list)
         .post("/api/v1/events/{event}/programme", "Add a programme item", api_create)
+        .answering(CREATED)
         .put("/api/v1/events/{event}/programme/{item}", "Change a programme item", api_update)
         .post("/api/v1/events/{event}/programme/{item}/cancel", "Cancel a programme item", api_cancel)
         .put("/api/v1/events/{event}/venues", "Replace the venues, rooms and travel times", api_venues)

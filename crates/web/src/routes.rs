@@ -4,6 +4,7 @@
 use axum::Router;
 use axum::extract::{Multipart, Query, State};
 use axum::handler::Handler;
+use axum::http::StatusCode;
 use axum::routing::{MethodFilter, on};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
@@ -12,14 +13,23 @@ use crate::bilaterals::NewRequest;
 use crate::guard::Ctx;
 use crate::input::{FilePart, Form, JsonBody, Partial, Path, QueryParams, Upload, Versioned};
 
-/// One route: method, path (axum syntax, `{param}`), what it does, and the body it reads.
+/// One route: method, path (axum syntax, `{param}`), what it does, the body it reads and the
+/// statuses it answers a success with.
 #[derive(Debug, Clone)]
 pub struct RouteInfo {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
     pub body: Option<RequestBody>,
+    pub answers: &'static [StatusCode],
 }
+
+/// A create: 201 with what was made.
+pub(crate) const CREATED: &[StatusCode] = &[StatusCode::CREATED];
+/// A create that finds what it would make already there answers 200 with that.
+pub(crate) const CREATED_OR_FOUND: &[StatusCode] = &[StatusCode::CREATED, StatusCode::OK];
+/// Done, and nothing to say.
+pub(crate) const NO_CONTENT: &[StatusCode] = &[StatusCode::NO_CONTENT];
 
 /// A request body as the OpenAPI document describes it: the media types it may come in, its
 /// schema, and whether it may be left out.
@@ -203,7 +213,16 @@ impl Registry {
         T: Extractors + 'static,
     {
         self.router = self.router.route(path, on(filter, handler));
-        self.list.push(RouteInfo { method, path, summary, body: T::BODY });
+        self.list.push(RouteInfo { method, path, summary, body: T::BODY, answers: &[StatusCode::OK] });
+        self
+    }
+
+    /// The route added last answers a success with `statuses` instead of 200. The OpenAPI
+    /// document lists them, and the tests hold every answer to them.
+    pub fn answering(mut self, statuses: &'static [StatusCode]) -> Self {
+        if let Some(route) = self.list.last_mut() {
+            route.answers = statuses;
+        }
         self
     }
 

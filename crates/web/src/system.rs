@@ -166,14 +166,21 @@ fn describe_api() -> serde_json::Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
-        let mut op = json!({
-            "summary": route.summary,
-            "parameters": params,
-            "responses": {
-                "200": { "description": "Success", "content": { "application/json": { "schema": { "type": "object" } } } },
-                "default": { "description": "An error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-            }
-        });
+        let mut responses = serde_json::Map::new();
+        for status in route.answers {
+            let object = json!({ "application/json": { "schema": { "type": "object" } } });
+            let answer = match *status {
+                StatusCode::NO_CONTENT => json!({ "description": "Done" }),
+                StatusCode::CREATED => json!({ "description": "Created", "content": object }),
+                _ => json!({ "description": "Success", "content": object }),
+            };
+            responses.insert(status.as_u16().to_string(), answer);
+        }
+        responses.insert(
+            "default".into(),
+            json!({ "description": "An error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }),
+        );
+        let mut op = json!({ "summary": route.summary, "parameters": params, "responses": responses });
         if let Some(body) = route.body {
             let schema = (body.schema)(&mut generator);
             let content: serde_json::Map<String, serde_json::Value> =

@@ -91,6 +91,9 @@ async fn negotiation(app: TestApp) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
+    let answered = &reply.json()["amendment"];
+    assert_eq!(answered["id"], by_amendment.as_str(), "answered with the amendment: {answered:#}");
+    assert_eq!(answered["responses"][0]["position"], "supports", "{answered:#}");
     let speaks_for_another = app
         .json(
             &kz,

@@ -184,6 +184,7 @@ impl TestApp {
         let response =
             self.router.clone().oneshot(req.body(body.into()).expect("a request")).await.expect("infallible");
         let status = response.status();
+        operations().check_answer(method, path, status);
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("a body").to_bytes();
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
@@ -206,11 +207,12 @@ impl TestApp {
     }
 
     /// Sends a JSON body. One the server takes (2xx) must also be one the OpenAPI document's
-    /// schema for the route takes, so that the document describes what the API reads.
+    /// schema for the route takes, so that the document describes what the API reads (as
+    /// [`Self::request`] holds every answer to the statuses the document lists).
     pub async fn json(&self, session: &Session, method: &str, path: &str, body: &Value) -> Reply {
         let reply = self.request(session, method, path, Some("application/json"), body.to_string()).await;
         if reply.status.is_success() {
-            request_bodies().check(method, path, body);
+            operations().check_body(method, path, body);
         }
         reply
     }
@@ -241,37 +243,52 @@ impl TestApp {
     }
 }
 
-/// The request body schemas of the OpenAPI document, by route, read by a JSON Schema validator.
-pub struct RequestBodies(Vec<(String, Vec<String>, jsonschema::Validator)>);
+/// The operations of the OpenAPI document, by route.
+pub struct Operations(Vec<Operation>);
+
+/// One operation: its request body's schema, read by a JSON Schema validator, and the statuses
+/// it says a success answers with.
+pub struct Operation {
+    method: String,
+    template: Vec<String>,
+    pub body: Option<jsonschema::Validator>,
+    pub answers: Vec<StatusCode>,
+}
 
 /// Built once: the document is the same for every test.
-pub fn request_bodies() -> &'static RequestBodies {
-    static BODIES: std::sync::OnceLock<RequestBodies> = std::sync::OnceLock::new();
-    BODIES.get_or_init(|| {
+pub fn operations() -> &'static Operations {
+    static OPERATIONS: std::sync::OnceLock<Operations> = std::sync::OnceLock::new();
+    OPERATIONS.get_or_init(|| {
         let doc = web::openapi_document();
-        let mut bodies = Vec::new();
+        let mut operations = Vec::new();
         for (path, item) in doc["paths"].as_object().expect("paths") {
             for (method, op) in item.as_object().expect("operations") {
-                let Some(schema) = op["requestBody"]["content"]["application/json"]["schema"].as_object() else {
-                    continue;
-                };
-                // References point into the document's components: the schema carries them along.
-                let mut schema = schema.clone();
-                schema.insert("components".into(), doc["components"].clone());
-                let validator = jsonschema::draft202012::new(&Value::Object(schema))
-                    .unwrap_or_else(|e| panic!("{method} {path}: the schema does not compile: {e}"));
-                let segments = path.split('/').map(str::to_string).collect();
-                bodies.push((method.to_uppercase(), segments, validator));
+                let body = op["requestBody"]["content"]["application/json"]["schema"].as_object().map(|schema| {
+                    // References point into the document's components: the schema carries them along.
+                    let mut schema = schema.clone();
+                    schema.insert("components".into(), doc["components"].clone());
+                    jsonschema::draft202012::new(&Value::Object(schema))
+                        .unwrap_or_else(|e| panic!("{method} {path}: the schema does not compile: {e}"))
+                });
+                let answers = op["responses"]
+                    .as_object()
+                    .expect("responses")
+                    .keys()
+                    .filter_map(|k| k.parse::<u16>().ok())
+                    .map(|k| StatusCode::from_u16(k).expect("a status"))
+                    .collect();
+                let template = path.split('/').map(str::to_string).collect();
+                operations.push(Operation { method: method.to_uppercase(), template, body, answers });
             }
         }
-        RequestBodies(bodies)
+        Operations(operations)
     })
 }
 
-impl RequestBodies {
-    /// The validator of the route that serves `method path`: where several match, the one with
+impl Operations {
+    /// The operation of the route that serves `method path`: where several match, the one with
     /// the most fixed segments, as the router chooses.
-    pub fn of(&self, method: &str, path: &str) -> Option<&jsonschema::Validator> {
+    pub fn of(&self, method: &str, path: &str) -> Option<&Operation> {
         let path = path.split('?').next().unwrap_or(path);
         let segments: Vec<&str> = path.split('/').collect();
         let matching = |template: &[String]| {
@@ -280,18 +297,17 @@ impl RequestBodies {
         };
         self.0
             .iter()
-            .filter(|(m, template, _)| m == method && matching(template))
-            .max_by_key(|(_, template, _)| template.iter().filter(|t| !t.starts_with('{')).count())
-            .map(|(_, _, validator)| validator)
+            .filter(|o| o.method == method && matching(&o.template))
+            .max_by_key(|o| o.template.iter().filter(|t| !t.starts_with('{')).count())
     }
 
     /// Panics, naming what the schema refuses, when a body the server took is not one the
     /// document describes.
-    pub fn check(&self, method: &str, path: &str, body: &Value) {
+    pub fn check_body(&self, method: &str, path: &str, body: &Value) {
         if !path.starts_with("/api/v1/") {
             return;
         }
-        let Some(validator) = self.of(method, path) else {
+        let Some(validator) = self.of(method, path).and_then(|o| o.body.as_ref()) else {
             panic!("{method} {path} took a JSON body, but the OpenAPI document describes none");
         };
         let errors: Vec<String> =
@@ -299,6 +315,21 @@ impl RequestBodies {
         assert!(
             errors.is_empty(),
             "{method} {path}: the OpenAPI schema refuses a body the server took: {errors:#?}\n{body:#}"
+        );
+    }
+
+    /// Panics when the API answered a success with a status its document does not list.
+    pub fn check_answer(&self, method: &str, path: &str, status: StatusCode) {
+        if !path.starts_with("/api/v1/") || !status.is_success() {
+            return;
+        }
+        let Some(operation) = self.of(method, path) else {
+            panic!("{method} {path} answered {status}, but the OpenAPI document does not list it");
+        };
+        assert!(
+            operation.answers.contains(&status),
+            "{method} {path} answered {status}; the OpenAPI document says {:?}",
+            operation.answers
         );
     }
 }

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, request_bodies};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, operations};
 
 fn lang(l: &'static str) -> Session {
     Session { lang: Some(l), ..Session::default() }
@@ -608,7 +608,9 @@ async fn openapi_describes_each_request_body_as_the_handler_reads_it() {
     assert!(import["text/csv"].is_object(), "{import:#}");
 
     let bilaterals = "/api/v1/events/almaty-2025/bilaterals";
-    let validator = request_bodies().of("POST", bilaterals).expect("the route's body");
+    let operation = operations().of("POST", bilaterals).expect("the route");
+    assert_eq!(operation.answers, [StatusCode::CREATED], "a request is created");
+    let validator = operation.body.as_ref().expect("the route's body");
     assert!(validator.is_valid(&json!({ "with": ["TJ"], "duration": 20, "from": "KZ" })));
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
     for wrong in [
