@@ -155,6 +155,8 @@ pub enum Unconfirmable {
     Declined,
     /// The side that asked withdrew it.
     Withdrawn,
+    /// No scheduler run has placed it since every side accepted it.
+    NotScheduled,
     /// The last scheduler run did not place it.
     NotPlaced,
     /// A run since the page was read placed it elsewhere.
@@ -167,6 +169,7 @@ impl Unconfirmable {
             Unconfirmable::NotAccepted => "not-accepted",
             Unconfirmable::Declined => "declined",
             Unconfirmable::Withdrawn => "withdrawn",
+            Unconfirmable::NotScheduled => "not-scheduled",
             Unconfirmable::NotPlaced => "not-placed",
             Unconfirmable::Moved => "moved",
         }
@@ -248,6 +251,25 @@ impl Request {
         self.sides.iter().any(|s| s.participant == participant)
     }
 
+    /// Whether `again`, a request sent with this one's id, asks for what this one asked when it
+    /// was made: the same request sent twice (a double click, a retry), answered with this one.
+    /// Anything else under its id is another request, which may not take it.
+    pub fn asked_again(&self, again: &Request) -> bool {
+        let sides = |r: &Request| {
+            let mut asked: Vec<&str> = r.sides[1..].iter().map(|s| s.participant.as_str()).collect();
+            asked.sort_unstable();
+            (r.requester().to_string(), asked.join(" "))
+        };
+        sides(self) == sides(again)
+            && self.principals == again.principals
+            && self.after == again.after
+            && self.duration == again.duration
+            && self.priority == again.priority
+            && self.windows_by.is_none()
+            && self.windows == again.windows
+            && self.note == again.note
+    }
+
     /// Whether the host may confirm this request into the programme: accepted by every side and
     /// placed by the scheduler.
     pub fn confirmable(&self) -> bool {
@@ -271,7 +293,8 @@ impl Request {
                 Err(Unconfirmable::Moved)
             }
             (Some(Outcome::Placed { .. }), _) => Ok(()),
-            _ => Err(Unconfirmable::NotPlaced),
+            (Some(Outcome::Unplaced { .. }), _) => Err(Unconfirmable::NotPlaced),
+            (None, _) => Err(Unconfirmable::NotScheduled),
         }
     }
 
@@ -670,10 +693,16 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn validate(self) -> Result<Settings, Invalid> {
+    /// Checks the settings of a run, changed from `last`'s: a day that ends before it starts is
+    /// said at the hour that changed, the start if only the start did.
+    pub fn validate(self, last: &Settings) -> Result<Settings, Invalid> {
         let mut c = Checker::new();
         if self.day_ends <= self.day_starts {
-            c.fail("day_ends", "end-not-after-start");
+            if self.day_ends == last.day_ends && self.day_starts != last.day_starts {
+                c.fail("day_starts", "start-not-before-end");
+            } else {
+                c.fail("day_ends", "end-not-after-start");
+            }
         }
         c.within("grid", self.grid, &GRID);
         c.within("buffer", self.buffer, &BUFFER);
@@ -1196,6 +1225,28 @@ mod tests {
         assert_eq!(codes(follow(vec![theirs.id]).unwrap_err()), [("after".to_string(), "unknown")], "not a side of it");
         assert_eq!(codes(follow(vec![gone.id]).unwrap_err()), [("after".to_string(), "unknown")], "withdrawn");
         assert_eq!(codes(follow(vec![crate::new_id()]).unwrap_err()), [("after".to_string(), "unknown")]);
+    }
+
+    #[test]
+    fn a_request_sent_again_is_the_same_one_only_if_it_asks_for_the_same() {
+        let event = almaty();
+        let delegations = ["KZ".to_string(), "RU".to_string(), "TJ".to_string()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &[], requests: &[] };
+        let made = ask(&["RU", "TJ"], Vec::new()).validate(&frame, "KZ").unwrap();
+        let again = |input: RequestInput| input.validate(&frame, "KZ").unwrap();
+        assert!(made.asked_again(&again(ask(&["TJ", "RU"], Vec::new()))), "the sides asked in any order");
+        let window = WindowInput { starts: at("2025-04-10T09:00"), ends: at("2025-04-10T12:00") };
+        for (other, why) in [
+            (ask(&["RU"], Vec::new()), "another side"),
+            (RequestInput { duration: 45, ..ask(&["RU", "TJ"], Vec::new()) }, "another length"),
+            (RequestInput { priority: Priority::Low, ..ask(&["RU", "TJ"], Vec::new()) }, "another priority"),
+            (ask(&["RU", "TJ"], vec![window]), "other windows"),
+            (RequestInput { note: "Энергетика".into(), ..ask(&["RU", "TJ"], Vec::new()) }, "another note"),
+        ] {
+            assert!(!made.asked_again(&again(other)), "{why}");
+        }
+        let theirs = ask(&["KZ", "TJ"], Vec::new()).validate(&frame, "RU").unwrap();
+        assert!(!made.asked_again(&theirs), "another requesting side");
     }
 
     #[test]

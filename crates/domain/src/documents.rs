@@ -483,6 +483,16 @@ pub struct Amendment {
 impl Amendment {
     /// Whether `input`, by `proposer`, is this amendment's proposal sent again (a form sent twice)
     /// rather than another proposal that would take its id.
+    /// Whether `response` says what its participant last said of this amendment: the same
+    /// response sent twice (a double click, a retry), which is recorded once.
+    pub fn answered_again(&self, response: &Response) -> bool {
+        self.responses
+            .iter()
+            .rev()
+            .find(|r| r.participant == response.participant)
+            .is_some_and(|r| r.position == response.position && r.comment == response.comment)
+    }
+
     pub fn proposed_again(&self, proposer: Id, input: &AmendmentInput) -> bool {
         self.proposer == proposer
             && self.version == input.version
@@ -543,7 +553,8 @@ pub struct AmendmentInput {
     /// The proposing participant's code.
     pub participant: String,
     /// The number of the text's version amended, the latest (`versions[].number`): not the
-    /// document's `version`, which counts changes to its record.
+    /// document's `version`, which counts changes to its record. An earlier one, the latest when
+    /// the proposer read the text, is a conflict (409): a newer version was made meanwhile.
     pub version: u32,
     /// The paragraph's number in that version; for an insert, the one it goes after (0: first).
     pub paragraph: u32,
@@ -857,6 +868,25 @@ mod tests {
             created_at: jiff::Timestamp::UNIX_EPOCH,
             row_version: 1,
         }
+    }
+
+    #[test]
+    fn a_response_said_again_is_the_last_one_its_participant_gave() {
+        let proposed = amendment(new_id(), 1, 1, Operation::Delete, "");
+        let mut a = proposed.clone();
+        let kz = new_id();
+        let said = |position, comment: &str| {
+            response(&proposed, kz, position, comment, jiff::Timestamp::UNIX_EPOCH).expect("a valid response")
+        };
+        let first = said(Position::Supports, "");
+        assert!(!a.answered_again(&first), "nothing said yet");
+        a.responses.push(first.clone());
+        assert!(a.answered_again(&said(Position::Supports, " ")), "the same, sent twice");
+        assert!(!a.answered_again(&said(Position::Objects, "")), "a change of mind");
+        a.responses.push(said(Position::Comments, "Уточнить."));
+        assert!(!a.answered_again(&first), "said before, but not last");
+        assert!(a.answered_again(&said(Position::Comments, "Уточнить.")));
+        assert!(!a.answered_again(&said(Position::Comments, "Другое.")), "another comment");
     }
 
     #[test]

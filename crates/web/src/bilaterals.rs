@@ -27,7 +27,7 @@ use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Partial, Path, gather};
 use crate::programme::Programme;
 use crate::render;
-use crate::routes::{CREATED, Registry};
+use crate::routes::{CREATED_OR_FOUND, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/bilaterals", "Bilateral requests and the schedule of bilaterals", page)
@@ -41,7 +41,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/events/{event}/bilaterals/confirm", "Confirm scheduled bilaterals (form)", confirm_form)
         .get("/api/v1/events/{event}/bilaterals", "The bilateral requests the caller may see", api_list)
         .post("/api/v1/events/{event}/bilaterals", "Request a bilateral", api_request)
-        .answering(CREATED)
+        .answering(CREATED_OR_FOUND)
         .post(
             "/api/v1/events/{event}/bilaterals/{request}/answer",
             "Accept, decline, re-time, reorder or withdraw",
@@ -379,20 +379,32 @@ async fn create(
     s: &Sideline,
     from: Option<&str>,
     input: RequestInput,
-) -> Result<Request, AppError> {
+) -> Result<Made, AppError> {
     let (_, code) = acting_side(s, ctx, from)?;
-    // The same form sent twice (a double click): the request it already made, not a second one.
-    if let Some(made) = input.id.and_then(|id| s.requests.iter().find(|r| r.id == id)) {
-        return if made.requester() == code { Ok(made.clone()) } else { Err(AppError::field("id", "duplicate")) };
-    }
+    let made = input.id.and_then(|id| s.requests.iter().find(|r| r.id == id));
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let frame =
         RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
     let request = input.validate(&frame, &code)?;
+    // The same request sent twice (a double click, a retry): the one it already made, not a
+    // second one; another request under its id is refused rather than dropped unseen.
+    if let Some(made) = made {
+        return if made.asked_again(&request) {
+            Ok(Made::Again(made.clone()))
+        } else {
+            Err(AppError::field("id", "duplicate"))
+        };
+    }
     let mut tx = state.store.begin().await?;
     let request = store::bilaterals::create(&mut tx, &ctx.actor, request).await?;
     tx.commit().await?;
-    Ok(request)
+    Ok(Made::New(request))
+}
+
+/// A request made, or the one a request sent again names.
+enum Made {
+    New(Request),
+    Again(Request),
 }
 
 /// What a side does to a request.
@@ -481,7 +493,7 @@ const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// request's outcome and the settings, for the next run.
 async fn run(state: &AppState, ctx: &Ctx, s: &Sideline, settings: Settings) -> Result<Run, AppError> {
     authorize(&ctx.actor, Action::ScheduleBilaterals { event: s.p.event.id })?;
-    let settings = settings.validate()?;
+    let settings = settings.validate(&s.settings)?;
     let items = s.attended();
     let sidelines = s.sidelines(&items, settings);
     let prepared = sidelines.prepare();
@@ -803,8 +815,11 @@ async fn api_request(
     NewRequest { from, input }: NewRequest,
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let request = create(&state, &ctx, &s, from.as_deref(), input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
+    let (status, request) = match create(&state, &ctx, &s, from.as_deref(), input).await? {
+        Made::New(request) => (StatusCode::CREATED, request),
+        Made::Again(request) => (StatusCode::OK, request),
+    };
+    Ok((status, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
 }
 
 #[derive(schemars::JsonSchema, Deserialize)]
@@ -1002,10 +1017,10 @@ async fn schedule_form(
             // What the fields that did read say of themselves is said too; the end of the day is
             // judged only against a start that read.
             let unread = |field: &str| mistakes.iter().any(|m| m.field == field);
-            let said: Vec<domain::FieldError> = settings.validate().err().map(|i| i.0).unwrap_or_default();
+            let said: Vec<domain::FieldError> = settings.validate(&last).err().map(|i| i.0).unwrap_or_default();
             let more: Vec<domain::FieldError> = said
                 .into_iter()
-                .filter(|m| !(unread(&m.field) || m.field == "day_ends" && unread("day_starts")))
+                .filter(|m| !(unread(&m.field) || m.field.starts_with("day_") && unread("day_starts")))
                 .collect();
             mistakes.extend(more);
             return Err(AppError::Invalid(domain::Invalid(mistakes)));

@@ -61,7 +61,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
             "Support, object to or comment on an amendment",
             api_respond,
         )
-        .answering(CREATED)
+        .answering(CREATED_OR_FOUND)
         .post(
             "/api/v1/documents/{document}/versions",
             "A new version: accepted amendments consolidated, or a translation",
@@ -893,6 +893,10 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
         return Err(AppError::refused("document-closed-to-amendments"));
     }
     let latest = d.original()?;
+    // An earlier version was the latest when the proposer read it: the text changed meanwhile.
+    if input.version < latest.number {
+        return Err(AppError::refused_with("amended-version-outdated", vec![("value", latest.number.to_string())]));
+    }
     let input = input.validate(latest)?;
     let amendment = Amendment {
         id: input.id.unwrap_or_else(new_id),
@@ -954,24 +958,33 @@ async fn respond(
     d: &Dossier,
     amendment: Id,
     input: ResponseInput,
-) -> Result<(), AppError> {
+) -> Result<Responded, AppError> {
     let a = d.amendments.iter().find(|a| a.id == amendment).ok_or(AppError::NotFound)?;
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
     if !d.doc.status.is_open() {
-        return Err(AppError::refused("document-closed-to-amendments"));
+        return Err(AppError::refused("document-closed-to-responses"));
     }
     if a.status != AmendmentStatus::Pending {
         return Err(AppError::refused("amendment-not-pending"));
     }
     let response = domain::documents::response(a, participant, input.position, &input.comment, jiff::Timestamp::now())?;
+    if a.answered_again(&response) {
+        return Ok(Responded::Again);
+    }
     let mut tx = state.store.begin().await?;
     // A response is a step of the negotiation: a consolidation decided without it conflicts, and
     // one that decided the amendment first leaves it to answer no more.
     store::documents::hold_open(&mut tx, d.doc.id, None).await?;
     store::documents::respond(&mut tx, &ctx.actor, a.id, response).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Responded::New)
+}
+
+/// A response recorded, or one its participant had given last already.
+enum Responded {
+    New,
+    Again,
 }
 
 /// A new version: the secretariat consolidates accepted amendments (and rejects others) into the
@@ -1255,11 +1268,14 @@ async fn api_respond(
     JsonBody(input): JsonBody<ResponseInput>,
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    respond(&state, &ctx, &d, amendment, input).await?;
+    let status = match respond(&state, &ctx, &d, amendment, input).await? {
+        Responded::New => StatusCode::CREATED,
+        Responded::Again => StatusCode::OK,
+    };
     // Answered with the amendment as it now stands, as a proposal is.
     let d = Dossier::load(&state, &ctx, id).await?;
     let a = d.amendments.iter().find(|a| a.id == amendment).ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(json!({ "amendment": d.amendment_json(a, ctx.lang) }))).into_response())
+    Ok((status, Json(json!({ "amendment": d.amendment_json(a, ctx.lang) }))).into_response())
 }
 
 async fn api_version(
@@ -1374,7 +1390,7 @@ async fn respond_form(
             position: choice(&form, "position", Position::parse)?,
             comment: form.get("comment").to_string(),
         };
-        respond(&state, &ctx, &d, amendment, input).await
+        respond(&state, &ctx, &d, amendment, input).await.map(|_| ())
     }
     .await;
     after_form(&state, &ctx, id, &form, outcome).await

@@ -126,7 +126,7 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 25] = [
+pub const REFUSALS: [&str; 27] = [
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",
@@ -141,6 +141,8 @@ pub const REFUSALS: [&str; 25] = [
     "release-transition",
     "release-empty",
     "document-closed-to-amendments",
+    "document-closed-to-responses",
+    "amended-version-outdated",
     "amendment-not-pending",
     "adopted-text-frozen",
     "amendments-same-paragraph",

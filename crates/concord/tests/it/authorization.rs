@@ -964,12 +964,14 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
                 json!({ "participant": "KZ", "version": 1, "paragraph": 2, "operation": "insert", "text": "Третий." });
             app.json(session, "POST", &path, &body).await
         }
-        // The fixture's amendment is Kazakhstan's own: it comments on it.
+        // The fixture's amendment is Kazakhstan's own: it comments on it, each caller in its own
+        // words, as the same comment said again is recorded once.
         ("POST", "/documents/{document}/amendments/{amendment}/responses") => {
-            app.form(session, &path, &[("participant", "KZ"), ("position", "comments"), ("comment", "Уточним.")]).await
+            let comment = format!("Уточним ({role}, form).");
+            app.form(session, &path, &[("participant", "KZ"), ("position", "comments"), ("comment", &comment)]).await
         }
         ("POST", "/api/v1/documents/{document}/amendments/{amendment}/responses") => {
-            let body = json!({ "participant": "KZ", "position": "comments", "comment": "Уточним." });
+            let body = json!({ "participant": "KZ", "position": "comments", "comment": format!("Уточним ({role}).") });
             app.json(session, "POST", &path, &body).await
         }
         ("POST", "/documents/{document}/stances") => {

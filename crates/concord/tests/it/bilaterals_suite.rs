@@ -475,6 +475,16 @@ async fn a_meeting_asked_to_follow_another_comes_after_it() {
         message.contains("not accepted by every side yet (once it is, run the scheduler, then confirm it)"),
         "{message}"
     );
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["TJ"], "duration": 15 })).await;
+    let agreed = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let accept = json!({ "answer": "accept", "version": 1 });
+    let accepted = app.json(&tj, "POST", &format!("{BILATERALS}/{agreed}/answer"), &accept).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let message = confirm(agreed).await;
+    assert!(
+        message.contains("Kazakhstan – Tajikistan — accepted since the last run (run the scheduler, then confirm it)"),
+        "no run has placed it, so there is no reason in the list to read: {message}"
+    );
     let decline = json!({ "answer": "decline", "version": 1 });
     let declined = app.json(&tj, "POST", &format!("{BILATERALS}/{pending}/answer"), &decline).await;
     assert_eq!(declined.status, StatusCode::OK, "{}", declined.body);
@@ -753,6 +763,16 @@ async fn bad_requests_are_refused_field_by_field() {
     let reply = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &settings).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.json()["error"]["field"], "day_ends");
+    // Only the start sent: the day's end is the last run's, and the start is what is wrong.
+    let late_start =
+        app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({ "day_starts": "23:30" })).await;
+    assert_eq!(
+        (late_start.status, &late_start.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("day_starts")),
+        "{}",
+        late_start.body
+    );
+    assert!(late_start.body.contains("The start must come before the end."), "{}", late_start.body);
 }
 
 #[tokio::test]
@@ -1074,4 +1094,28 @@ async fn a_counter_proposal_shows_the_windows_it_replaced_and_whose_they_were() 
     assert_eq!(app.json(&kg, "POST", &format!("{BILATERALS}/{anytime}/answer"), &answer).await.status, StatusCode::OK);
     let page = app.get(&Session { lang: Some("ru"), ..kz.clone() }, "/events/almaty-2025/bilaterals").await.body;
     assert!(page.contains("вместо любого времени мероприятия (предложено: Казахстан)"), "{page}");
+}
+
+#[tokio::test]
+async fn a_request_sent_again_is_made_once_and_another_may_not_take_its_id() {
+    let app = TestApp::new().await;
+    let uz = app.login("delegation-uz", DEMO_PASSWORD).await;
+    let id = "01a22e98-bbbb-7000-8000-000000000001";
+    let ask = json!({ "id": id, "with": ["AZ"], "duration": 30 });
+    let made = app.json(&uz, "POST", BILATERALS, &ask).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let again = app.json(&uz, "POST", BILATERALS, &ask).await;
+    assert_eq!(again.status, StatusCode::OK, "the same request sent again: {}", again.body);
+    assert_eq!(again.json()["request"], made.json()["request"]);
+    let other = app.json(&uz, "POST", BILATERALS, &json!({ "id": id, "with": ["AM"], "duration": 45 })).await;
+    assert_eq!(
+        (other.status, &other.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")),
+        "another request under its id: {}",
+        other.body
+    );
+    let list = app.get(&uz, BILATERALS).await.json();
+    let mine: Vec<Value> = requests(&list).into_iter().filter(|r| r["id"] == id).collect();
+    assert_eq!(mine.len(), 1, "made once");
+    assert_eq!((mine[0]["duration"].as_u64(), sides(&mine[0])), (Some(30), vec!["UZ".to_string(), "AZ".to_string()]));
 }

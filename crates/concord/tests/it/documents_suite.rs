@@ -94,6 +94,10 @@ async fn negotiation(app: TestApp) {
     let answered = &reply.json()["amendment"];
     assert_eq!(answered["id"], by_amendment.as_str(), "answered with the amendment: {answered:#}");
     assert_eq!(answered["responses"][0]["position"], "supports", "{answered:#}");
+    let twice = json!({ "participant": "KZ", "position": "supports" });
+    let twice = app.json(&kz, "POST", &format!("{amendments}/{by_amendment}/responses"), &twice).await;
+    assert_eq!(twice.status, StatusCode::OK, "the same response sent again: {}", twice.body);
+    assert_eq!(twice.json()["amendment"]["responses"].as_array().map(Vec::len), Some(1), "recorded once");
     let speaks_for_another = app
         .json(
             &kz,
@@ -164,6 +168,11 @@ async fn negotiation(app: TestApp) {
     assert_eq!((decided.status, &decided.json()["error"]["code"]), (StatusCode::CONFLICT, &json!("refused")));
     let stale = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &consolidate).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a second edit of the same version conflicts");
+    // An amendment to the text as it was read before version 2: a conflict that names the latest.
+    let read_before = json!({ "participant": "BY", "version": 1, "paragraph": 1, "operation": "delete" });
+    let read_before = app.json(&by, "POST", &amendments, &read_before).await;
+    assert_eq!(read_before.status, StatusCode::CONFLICT, "{}", read_before.body);
+    assert!(read_before.json()["error"]["message"].as_str().unwrap().contains("(2)"), "{}", read_before.body);
     // An amendment turned down on its own: no new version of the text, the amendment rejected.
     let unwanted = json!({ "participant": "BY", "version": 2, "paragraph": 1, "operation": "delete" });
     let unwanted = app.json(&by, "POST", &amendments, &unwanted).await;
@@ -363,7 +372,11 @@ async fn negotiation(app: TestApp) {
     let kz_amendment = carried["id"].as_str().unwrap();
     let late = respond(&by, kz_amendment, json!({ "participant": "BY", "position": "supports" })).await;
     assert_eq!(late.status, StatusCode::CONFLICT, "nor a response to an amendment still pending: {}", late.body);
-    assert!(late.body.contains("document-closed") || late.json()["error"]["code"] == "refused", "{}", late.body);
+    assert_eq!(
+        late.json()["error"]["message"],
+        "This text is no longer negotiated: its amendments are not answered any more.",
+        "said of a response, not of a proposal"
+    );
     let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await;
     assert!(audit.body.contains(&frozen), "the hash is in the audit chain");
 
