@@ -672,8 +672,9 @@ impl EntityKind {
 pub fn may_read_entity(actor: &Actor, kind: EntityKind) -> bool {
     match kind {
         // Accounts, and delegations' personal data (contacts, travel), stay with the admin here.
-        // Programme items may be for the host only; documents and what hangs on them carry their
-        // own classification, which the audit view does not filter entry by entry.
+        // Programme items may be for the host only. Documents and what hangs on them carry their
+        // own classification: their entries are shown, entry by entry, to who may read the
+        // document (`store::audit::recent`), not by kind.
         EntityKind::User
         | EntityKind::ApiToken
         | EntityKind::Delegation

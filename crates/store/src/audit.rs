@@ -1,7 +1,7 @@
 //! The audit trail: every write appends an entry in the same transaction, chained by SHA-256 to the
 //! one before, so that `concord verify` can name the first entry that was altered or removed.
 
-use domain::policy::EntityKind;
+use domain::policy::{DocumentReach, EntityKind};
 use domain::{Id, policy::Actor};
 use serde::Serialize;
 use serde_json::Value;
@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 
 use crate::db::convert;
+use crate::documents::readable_entries;
 use crate::{Pool, Result, Store, Tx};
 
 /// The hash before the first entry.
@@ -200,20 +201,51 @@ pub async fn head(store: &Store) -> Result<i64> {
 
 const SELECT_ENTRIES: &str = "SELECT seq, at, actor_id, actor_name, entity, entity_id, action, before, after, prev_hash, hash \
      FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2";
-const SELECT_VISIBLE: &str = "SELECT seq, at, actor_id, actor_name, entity, entity_id, action, before, after, prev_hash, hash \
-     FROM audit WHERE seq < $1 AND entity IN (SELECT value FROM json_each($2)) ORDER BY seq DESC LIMIT $3";
-const SELECT_VISIBLE_PG: &str = "SELECT seq, at, actor_id, actor_name, entity, entity_id, action, before, after, prev_hash, hash \
-     FROM audit WHERE seq < $1 AND entity IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY seq DESC LIMIT $3";
+/// Entries about entities of kinds $7, or, if $9, about documents the reach ($1 to $5) may read,
+/// older than $6, the newest $8.
+const SELECT_VISIBLE: &str = concat!(
+    "SELECT seq, at, actor_id, actor_name, entity, entity_id, action, before, after, prev_hash, hash \
+     FROM audit WHERE seq < $6 AND (entity IN (SELECT value FROM json_each($7)) OR ($9 AND (",
+    readable_entries!(sqlite),
+    "))) ORDER BY seq DESC LIMIT $8"
+);
+const SELECT_VISIBLE_PG: &str = concat!(
+    "SELECT seq, at, actor_id, actor_name, entity, entity_id, action, before, after, prev_hash, hash \
+     FROM audit WHERE seq < $6 AND (entity IN (SELECT jsonb_array_elements_text($7::jsonb)) OR ($9 AND (",
+    readable_entries!(postgres),
+    "))) ORDER BY seq DESC LIMIT $8"
+);
 
-/// The newest entries about entities of the given kinds, older than `before` (for paging back).
-pub async fn recent(store: &Store, kinds: &[EntityKind], before: Option<i64>, limit: i64) -> Result<Vec<Entry>> {
+/// The newest entries about entities of the given kinds, and, given a reach, about the documents
+/// it may read whatever the kinds, older than `before` (for paging back).
+pub async fn recent(
+    store: &Store,
+    kinds: &[EntityKind],
+    reach: Option<&DocumentReach>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Entry>> {
     let kinds = Json(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+    let nothing = DocumentReach::default();
+    let documents = reach.unwrap_or(&nothing);
     let before = before.unwrap_or(i64::MAX);
+    macro_rules! bound {
+        ($sql:expr) => {
+            sqlx::query_as($sql)
+                .bind(documents.all)
+                .bind(convert::id_list(&documents.secretariat_of))
+                .bind(convert::id_list(&documents.member_of))
+                .bind(convert::id_list(&documents.speaks_for))
+                .bind(convert::id_list(&documents.own))
+                .bind(before)
+                .bind(kinds)
+                .bind(limit)
+                .bind(reach.is_some())
+        };
+    }
     let rows: Vec<EntryRow> = match store.pool() {
-        Pool::Sqlite(p) => sqlx::query_as(SELECT_VISIBLE).bind(before).bind(kinds).bind(limit).fetch_all(p).await?,
-        Pool::Postgres(p) => {
-            sqlx::query_as(SELECT_VISIBLE_PG).bind(before).bind(kinds).bind(limit).fetch_all(p).await?
-        }
+        Pool::Sqlite(p) => bound!(SELECT_VISIBLE).fetch_all(p).await?,
+        Pool::Postgres(p) => bound!(SELECT_VISIBLE_PG).fetch_all(p).await?,
     };
     Ok(rows.into_iter().map(Entry::from).collect())
 }

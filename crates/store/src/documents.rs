@@ -534,11 +534,11 @@ fn terms(q: Option<&str>) -> Vec<&str> {
 /// participants whose own delegation.
 macro_rules! reach {
     (sqlite) => {
-        reach!(@ "(SELECT unhex(value) FROM json_each($2))", "(SELECT unhex(value) FROM json_each($3))",
+        $crate::documents::reach!(@ "(SELECT unhex(value) FROM json_each($2))", "(SELECT unhex(value) FROM json_each($3))",
                "(SELECT unhex(value) FROM json_each($4))", "(SELECT unhex(value) FROM json_each($5))")
     };
     (postgres) => {
-        reach!(@ "(SELECT value::uuid FROM jsonb_array_elements_text($2))",
+        $crate::documents::reach!(@ "(SELECT value::uuid FROM jsonb_array_elements_text($2))",
                "(SELECT value::uuid FROM jsonb_array_elements_text($3))",
                "(SELECT value::uuid FROM jsonb_array_elements_text($4))",
                "(SELECT value::uuid FROM jsonb_array_elements_text($5))")
@@ -554,6 +554,25 @@ macro_rules! reach {
         )
     };
 }
+
+pub(crate) use reach;
+
+/// The audit entries about documents the reach ($1 to $5) may read: a document's record, its
+/// versions, stances and signatures (entered under the document's id), and its amendments.
+macro_rules! readable_entries {
+    ($engine:tt) => {
+        concat!(
+            "(entity IN ('document', 'document_version', 'stance', 'signature') AND entity_id IN \
+             (SELECT d.id FROM documents d WHERE ",
+            $crate::documents::reach!($engine),
+            ")) OR (entity = 'amendment' AND entity_id IN (SELECT am.id FROM amendments am \
+             JOIN documents d ON d.id = am.document_id WHERE ",
+            $crate::documents::reach!($engine),
+            "))"
+        )
+    };
+}
+pub(crate) use readable_entries;
 
 /// The filter's conditions, $6 to $14 (see [`bind_where`]).
 macro_rules! conditions {

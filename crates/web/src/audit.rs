@@ -36,7 +36,9 @@ struct Before {
 async fn visible(state: &AppState, ctx: &Ctx, before: Option<i64>) -> Result<(Vec<Entry>, Option<i64>), AppError> {
     authorize(&ctx.actor, Action::ReadAudit)?;
     let kinds: Vec<EntityKind> = EntityKind::ALL.into_iter().filter(|k| may_read_entity(&ctx.actor, *k)).collect();
-    let entries = store::audit::recent(&state.store, &kinds, before, PAGE_SIZE).await?;
+    // Entries about documents are shown to whoever may read the document, entry by entry.
+    let documents = crate::documents::reach(state, ctx).await?;
+    let entries = store::audit::recent(&state.store, &kinds, Some(&documents), before, PAGE_SIZE).await?;
     let older = (entries.len() as i64 == PAGE_SIZE).then(|| entries.last().map(|e| e.seq)).flatten();
     Ok((entries, older))
 }

@@ -93,7 +93,7 @@ async fn create_item(store: &Store, item: ActionItem) -> ActionItem {
 }
 
 async fn audited(store: &Store, kind: EntityKind) -> usize {
-    store::audit::recent(store, &[kind], None, 100).await.unwrap().len()
+    store::audit::recent(store, &[kind], None, None, 100).await.unwrap().len()
 }
 
 on_both_engines!(an_agreement_keeps_its_parties_and_notifications_and_refuses_stale_writes, |store| {

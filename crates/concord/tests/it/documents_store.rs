@@ -272,7 +272,7 @@ on_both_engines!(areas_items_and_agendas_keep_their_order_and_refuse_stale_write
     assert_eq!(store::agenda::revisions_of_meeting(&store, w.meeting).await.unwrap(), [revision], "kept once");
     assert_eq!(store::agenda::agendas_of_meeting(&store, w.meeting).await.unwrap(), [reopened]);
     let kinds = [EntityKind::Area, EntityKind::AgendaItem, EntityKind::Agenda, EntityKind::AgendaRevision];
-    assert_eq!(store::audit::recent(&store, &kinds, None, 100).await.unwrap().len(), 9, "every write is audited");
+    assert_eq!(store::audit::recent(&store, &kinds, None, None, 100).await.unwrap().len(), 9, "every write is audited");
 });
 
 // The race the page cannot see: the secretariat sends a renumbering decided on the draft just as
@@ -354,7 +354,7 @@ on_both_engines!(a_document_keeps_every_version_and_refuses_stale_writes, |store
     assert!(matches!(err, StoreError::Conflict { entity: "document version", current: 2 }), "{err:?}");
     drop(tx);
     assert_eq!(store::documents::versions(&store, created.id).await.unwrap()[2], v2, "a version is never overwritten");
-    let recorded = store::audit::recent(&store, &[EntityKind::DocumentVersion], None, 1).await.unwrap();
+    let recorded = store::audit::recent(&store, &[EntityKind::DocumentVersion], None, None, 1).await.unwrap();
     let after = recorded[0].after.as_ref().unwrap();
     assert_eq!((recorded[0].entity_id, &after["number"], &after["language"]), (created.id, &1.into(), &"kk".into()));
     assert_eq!(after["sha256"], kk.sha256.as_str());
@@ -481,6 +481,17 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
             assert_eq!(seen, wanted, "{who}: the query applies the rules of DocumentReach::sees");
             assert_eq!((results.total, results.more), (wanted.len() as i64, false), "{who}");
         }
+        // The audit trail applies the same reach to each document's entries, whatever the kinds
+        // asked for.
+        let entries = store::audit::recent(&store, &[], Some(reach), None, 1000).await.unwrap();
+        let mut entered: Vec<&str> = all_docs
+            .iter()
+            .filter(|d| entries.iter().any(|e| e.entity_id == d.id))
+            .map(|d| d.register_number.as_str())
+            .collect();
+        entered.sort_unstable();
+        assert_eq!(entered, expected, "{who} in the audit trail");
+        assert!(entries.iter().all(|e| e.entity.starts_with("document")), "{who}: nothing else is asked for");
     }
 
     // Words: Cyrillic in either case, Kazakh letters, the title; a snippet shows the match.
@@ -729,7 +740,7 @@ on_both_engines!(two_responses_to_one_amendment_at_once_are_both_recorded, |stor
     drop(tx);
     assert_eq!(store::documents::signatures(&store, doc.id).await.unwrap(), [signature]);
     let kinds = [EntityKind::Amendment, EntityKind::Stance, EntityKind::Signature];
-    assert_eq!(store::audit::recent(&store, &kinds, None, 100).await.unwrap().len(), 8, "every write is audited");
+    assert_eq!(store::audit::recent(&store, &kinds, None, None, 100).await.unwrap().len(), 8, "every write is audited");
     assert!(matches!(store::audit::verify(&store).await.unwrap(), store::audit::Verdict::Intact { .. }));
 });
 

@@ -125,7 +125,7 @@ async fn insert_photo(store: &Store, photo: &PressPhoto) -> PressPhoto {
 }
 
 async fn audited(store: &Store, kind: EntityKind) -> Vec<store::audit::Entry> {
-    store::audit::recent(store, &[kind], None, 100).await.unwrap()
+    store::audit::recent(store, &[kind], None, None, 100).await.unwrap()
 }
 
 /// How the domain names the reader a reach is, for a release of `event`.

@@ -82,7 +82,7 @@ on_both_engines!(the_demo_loads_with_its_bodies_chairs_and_meeting_history, |sto
 });
 
 async fn audit_count(store: &store::Store) -> i64 {
-    let all = store::audit::recent(store, &EntityKind::ALL, None, i64::MAX).await.unwrap();
+    let all = store::audit::recent(store, &EntityKind::ALL, None, None, i64::MAX).await.unwrap();
     all.len() as i64
 }
 
@@ -133,7 +133,7 @@ on_both_engines!(every_write_is_audited_and_a_tampered_entry_is_caught, |store| 
     let mut tx = store.begin().await.unwrap();
     let event = store::events::create(&mut tx, &actor, almaty_fields("audited")).await.unwrap();
     tx.commit().await.unwrap();
-    let latest = store::audit::recent(&store, &[EntityKind::Event], None, 1).await.unwrap();
+    let latest = store::audit::recent(&store, &[EntityKind::Event], None, None, 1).await.unwrap();
     assert_eq!(latest[0].entity_id, event.id);
     assert_eq!(latest[0].action, "create");
     assert_eq!(latest[0].after.as_ref().unwrap()["slug"], "audited");
