@@ -994,7 +994,11 @@ impl Sidelines<'_> {
                 let member = self.members.iter().find(|(_, m)| m.id == id).map(|(_, m)| m);
                 let present = member.map(|m| stay_of(m, self.tz)).and_then(|(arrives, departs)| {
                     (arrives.is_some() || departs.is_some()).then(|| {
-                        schedule::Span::new(arrives.map_or(i64::MIN / 4, minute), departs.map_or(i64::MAX / 4, minute))
+                        // An arrival or departure not given is the first or last hour bilaterals
+                        // may take: plain numbers, which every reader of the instance's JSON
+                        // reads exactly (JavaScript's numbers end at 2^53).
+                        let from = arrives.map_or(whole.start, minute);
+                        schedule::Span::new(from, departs.map_or(whole.end.max(from), minute))
                     })
                 });
                 // A stay that ends as it starts is no stay: the person is busy throughout, not
@@ -1660,6 +1664,8 @@ mod tests {
         assert_eq!(instance.requests[0].weight, Priority::High.weight());
         let lavrov = instance.persons.iter().find(|p| p.id == members[1].1.id.to_string()).unwrap();
         assert_eq!(lavrov.present.unwrap().start, 12 * 60, "arrives at noon");
+        let last_day = instance.days.last().unwrap();
+        assert_eq!(lavrov.present.unwrap().end, last_day.end, "stays to the last hour, a number JSON reads exactly");
         assert_eq!((lavrov.busy[0].start, lavrov.busy[0].end), (600, 660), "the session he attends");
         assert_eq!(prepared.outcomes[&late.id], Outcome::Unplaced { reasons: vec![Why::OutsideHours] });
         assert_eq!(

@@ -204,8 +204,7 @@ pub struct DocumentFields {
     #[serde(default)]
     pub initiator: Option<String>,
     /// The first version's paragraphs in the original language.
-    #[serde(default)]
-    #[schemars(required, length(min = 1))]
+    #[schemars(length(min = 1))]
     pub paragraphs: Vec<String>,
 }
 

@@ -78,10 +78,8 @@ impl AppError {
 
     fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest { .. }
-            | AppError::MalformedJson { .. }
-            | AppError::NotAnObject
-            | AppError::NotJson => "bad_request",
+            AppError::BadRequest { .. } | AppError::MalformedJson { .. } | AppError::NotAnObject => "bad_request",
+            AppError::NotJson => "unsupported_media_type",
             AppError::Invalid(_) => "invalid",
             AppError::Import { .. } => "import_refused",
             AppError::Unauthorized => "unauthorized",

@@ -220,7 +220,10 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
     let by_language = (json!("name"), json!("Укажите текст по языкам: {\"ru\": \"…\", \"en\": \"…\"}."));
     assert_eq!(told(&plain), by_language, "{}", plain.body);
     let not_json = app.request(&admin, "POST", "/api/v1/events", Some("text/plain"), "slug=x").await;
-    assert_eq!(not_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        (not_json.status, &not_json.json()["error"]["code"]),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, &json!("unsupported_media_type"))
+    );
     assert_eq!(not_json.json()["error"]["message"], "Send the body as JSON (Content-Type: application/json).");
     let huge = format!("{{\"slug\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let too_large = app.request(&admin, "POST", "/api/v1/events", Some("application/json"), huge).await;
@@ -564,6 +567,20 @@ async fn openapi_describes_each_request_body_as_the_handler_reads_it() {
     let stance = resolved(&body("post", "/api/v1/documents/{document}/stances")["application/json"]["schema"]);
     assert_eq!(stance["properties"]["replaces"]["enum"][1], "none", "{stance:#}");
     assert!(stance["properties"]["replaces"]["enum"].as_array().unwrap().contains(&json!("absent")), "{stance:#}");
+    let document = resolved(&body("post", "/api/v1/documents")["application/json"]["schema"]);
+    let paragraphs = &document["properties"]["paragraphs"];
+    assert!(document["required"].as_array().unwrap().contains(&json!("paragraphs")), "{document:#}");
+    assert_eq!((&paragraphs["minItems"], paragraphs.get("default")), (&json!(1), None), "required, so no default");
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let without = json!({ "body": "cis-cfm", "kind": "note", "register_number": "CFM/X/1", "title": { "ru": "Записка" },
+        "original_language": "ru", "classification": "members" });
+    let refused = app.json(&secretariat, "POST", "/api/v1/documents", &without).await;
+    assert_eq!(
+        (refused.status, &refused.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("paragraphs")),
+        "and the API says so by the field: {}",
+        refused.body
+    );
     let amendment = resolved(&body("post", "/api/v1/documents/{document}/amendments")["application/json"]["schema"]);
     assert!(amendment["properties"]["version"]["description"].as_str().unwrap().contains("versions[].number"));
     // What another field makes required is said where the field is.
