@@ -112,7 +112,7 @@ fn removal_cookie() -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, "")).path("/").build()
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct NextQuery {
     next: Option<String>,
 }

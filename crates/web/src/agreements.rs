@@ -201,12 +201,15 @@ impl Follow {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
 struct RegisterQuery {
+    /// A party's participant code.
     #[serde(default)]
     party: String,
+    /// Who concluded it: `highest`, `high`, `ministerial`, `inter_agency`.
     #[serde(default)]
     level: String,
+    /// A status of the agreement.
     #[serde(default)]
     status: String,
     /// Items in one area of cooperation.
@@ -649,7 +652,7 @@ async fn report_form(
     after_form(&state, &ctx, id, &form, outcome).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
 struct IcsQuery {
     #[serde(default)]
     party: String,

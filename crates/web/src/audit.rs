@@ -26,9 +26,10 @@ pub(crate) fn routes(r: Registry) -> Registry {
     )
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Before {
+    /// Entries older than this sequence number: the `older` of the page before.
     before: Option<i64>,
 }
 

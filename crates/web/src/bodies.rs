@@ -233,10 +233,12 @@ async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Stri
     Ok(Json(body))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Years {
+    /// The first year.
     from: Option<i16>,
+    /// The last year.
     to: Option<i16>,
 }
 

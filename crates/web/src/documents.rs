@@ -402,30 +402,42 @@ fn document_json(
 
 // ---- The register ----
 
-#[derive(Debug, Default, Deserialize)]
+/// The register's search: every parameter narrows it; none lists every document the reader may see.
+#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
 struct RegisterQuery {
+    /// Words, all of which the title or the text holds (in any of their forms).
     #[serde(default)]
     q: String,
+    /// A body's slug (`cis-cfm`).
     #[serde(default)]
     body: String,
+    /// An event's slug: the documents of its meetings.
     #[serde(default)]
     event: String,
+    /// A meeting, as `event/body` (`almaty-2025/cis-cfm`).
     #[serde(default)]
     meeting: String,
+    /// A kind: `draft_decision`, `statement`, `agreement`, `protocol`, `action_plan`, `note`, `information`.
     #[serde(default)]
     kind: String,
+    /// A status: `draft`, `withdrawn`, `adopted`, `not_adopted`, `signed`.
     #[serde(default)]
     status: String,
+    /// An area of cooperation's slug, as the agenda items have it.
     #[serde(default)]
     area: String,
+    /// A participant's code: the documents it initiated, is listed for, or signed.
     #[serde(default)]
     participant: String,
+    /// The first day of the meetings (YYYY-MM-DD).
     #[serde(default)]
     from: String,
+    /// The last day of the meetings (YYYY-MM-DD).
     #[serde(default)]
     until: String,
-    /// Read by [`RegisterQuery::page`], so that one that is no number is said on the register's
-    /// page beside what was searched, not on an error page.
+    /// The page, from 1.
+    // Read as text by `RegisterQuery::page`, so that one that is no number is said on the
+    // register's page beside what was searched, not on an error page.
     #[serde(default)]
     page: String,
 }
@@ -1514,10 +1526,13 @@ async fn signature_form(
 
 /// Which versions to compare, as given: numbers are read here, so that the page can say which
 /// one is wrong beside its choice.
-#[derive(Debug, Default, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
 struct ChangesQuery {
+    /// The earlier version's number; the one before `to` without it.
     from: Option<String>,
+    /// The later version's number; the latest without it.
     to: Option<String>,
+    /// The language of the texts compared; the original's without it.
     lang: Option<String>,
 }
 
@@ -1625,9 +1640,11 @@ async fn api_changes(
 
 // ---- The PDF ----
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
 struct PdfQuery {
+    /// The text's language; the original's without it.
     lang: Option<String>,
+    /// The version's number; without it, the adopted text where this language has one, else the latest.
     version: Option<u32>,
 }
 

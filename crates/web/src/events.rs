@@ -57,9 +57,10 @@ fn hosts_for(ctx: &Ctx, participants: &[Participant]) -> Vec<Participant> {
     hosts
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PageQuery {
+    /// The page, from 1.
     page: Option<i64>,
 }
 

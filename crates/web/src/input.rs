@@ -421,7 +421,7 @@ pub async fn photo(bytes: Bytes) -> Result<::render::Photo, AppError> {
 }
 
 /// `?size=thumb` on a photo's address asks for its thumbnail.
-#[derive(serde::Deserialize)]
+#[derive(schemars::JsonSchema, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhotoSize {
     size: Option<String>,

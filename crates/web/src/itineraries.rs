@@ -183,7 +183,7 @@ async fn revoke_feed(
 }
 
 /// The feed a secret opens: what the delegation's participants may see, never the host's own items.
-#[derive(Debug, Default, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
 struct FeedQuery {
     lang: Option<String>,
 }

@@ -163,10 +163,12 @@ async fn build(state: &AppState, event: &Event, lang: &str) -> Result<Vec<Line>,
     Ok(out)
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
+    /// The page, from 1.
     page: Option<usize>,
+    /// Words of the name.
     q: Option<String>,
 }
 

@@ -186,7 +186,7 @@ async fn listed(
     Ok((found.into_iter().skip(offset).take(limit).collect(), total))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Search {
     q: Option<String>,
@@ -824,12 +824,14 @@ async fn media_programme(
     render::page(&state, &ctx, "press/media_programme.html", model)
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
+    /// An event's slug.
     event: Option<String>,
     /// Words the title or text must hold.
     q: Option<String>,
+    /// The page, from 1.
     page: Option<i64>,
 }
 

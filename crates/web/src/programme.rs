@@ -318,10 +318,11 @@ impl Programme {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DayQuery {
     /// One day of the programme (YYYY-MM-DD); all days without it.
+    #[schemars(with = "Option<domain::schema::Date>")]
     day: Option<jiff::civil::Date>,
 }
 
@@ -766,7 +767,7 @@ async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
     Ok(calendar(&state, &p, &public, ctx.lang, p.event.name.get(ctx.lang), &format!("{}-programme", p.event.slug)))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BookletQuery {
     lang: Option<String>,

@@ -13,16 +13,20 @@ use crate::bilaterals::NewRequest;
 use crate::guard::Ctx;
 use crate::input::{FilePart, Form, JsonBody, Partial, Path, QueryParams, Upload, Versioned};
 
-/// One route: method, path (axum syntax, `{param}`), what it does, the body it reads and the
-/// statuses it answers a success with.
+/// One route: method, path (axum syntax, `{param}`), what it does, the body and query string it
+/// reads and the statuses it answers a success with.
 #[derive(Debug, Clone)]
 pub struct RouteInfo {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
     pub body: Option<RequestBody>,
+    pub query: Option<QuerySchema>,
     pub answers: &'static [StatusCode],
 }
+
+/// The query string's parameters as a schema of an object, one property a parameter.
+pub type QuerySchema = fn(&mut SchemaGenerator) -> Schema;
 
 /// A create: 201 with what was made.
 pub(crate) const CREATED: &[StatusCode] = &[StatusCode::CREATED];
@@ -46,11 +50,12 @@ impl RequestBody {
     }
 }
 
-/// What an extractor reads of the body, if anything. A handler's body is read by its last
-/// extractor, so the route's body is known from the handler's type: no route can be registered
-/// with its body left undescribed.
-pub(crate) trait ReadsBody {
+/// What an extractor reads of the request: the body, if anything, and the query string. A
+/// handler's body is read by its last extractor, so the route's body and query are known from the
+/// handler's type: no route can be registered with either left undescribed.
+pub(crate) trait Reads {
     const BODY: Option<RequestBody>;
+    const QUERY: Option<QuerySchema> = None;
 }
 
 fn json_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
@@ -121,24 +126,24 @@ fn file_schema(_: &mut SchemaGenerator) -> Schema {
     schemars::json_schema!({ "type": "string", "format": "binary" })
 }
 
-impl<T: JsonSchema> ReadsBody for JsonBody<T> {
+impl<T: JsonSchema> Reads for JsonBody<T> {
     const BODY: Option<RequestBody> = Some(RequestBody::json(json_schema::<T>));
 }
 
-impl<T: JsonSchema> ReadsBody for Versioned<T> {
+impl<T: JsonSchema> Reads for Versioned<T> {
     const BODY: Option<RequestBody> = Some(RequestBody::json(versioned_schema::<T>));
 }
 
-impl ReadsBody for NewRequest {
+impl Reads for NewRequest {
     const BODY: Option<RequestBody> = Some(RequestBody::json(new_request_schema));
 }
 
-impl<T: JsonSchema> ReadsBody for Partial<T> {
+impl<T: JsonSchema> Reads for Partial<T> {
     const BODY: Option<RequestBody> =
         Some(RequestBody { media_types: &["application/json"], schema: partial_schema::<T>, required: false });
 }
 
-impl ReadsBody for Upload {
+impl Reads for Upload {
     const BODY: Option<RequestBody> = Some(RequestBody {
         media_types: &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"],
         schema: file_schema,
@@ -146,42 +151,72 @@ impl ReadsBody for Upload {
     });
 }
 
-impl ReadsBody for FilePart {
+impl Reads for FilePart {
     const BODY: Option<RequestBody> =
         Some(RequestBody { media_types: &["multipart/form-data"], schema: file_part_schema, required: true });
 }
 
-impl ReadsBody for Multipart {
+impl Reads for Multipart {
     const BODY: Option<RequestBody> =
         Some(RequestBody { media_types: &["multipart/form-data"], schema: multipart_schema, required: true });
 }
 
-impl ReadsBody for Form {
+impl Reads for Form {
     const BODY: Option<RequestBody> =
         Some(RequestBody { media_types: &["application/x-www-form-urlencoded"], schema: form_schema, required: true });
 }
 
 macro_rules! reads_no_body {
-    ($($t:ty),* $(,)?) => { $(impl ReadsBody for $t { const BODY: Option<RequestBody> = None; })* };
-    (generic $($t:ident),* $(,)?) => { $(impl<T> ReadsBody for $t<T> { const BODY: Option<RequestBody> = None; })* };
+    ($($t:ty),* $(,)?) => { $(impl Reads for $t { const BODY: Option<RequestBody> = None; })* };
+    (generic $($t:ident),* $(,)?) => { $(impl<T> Reads for $t<T> { const BODY: Option<RequestBody> = None; })* };
 }
 reads_no_body!(Ctx, axum_extra::extract::CookieJar);
-reads_no_body!(generic Path, QueryParams, State, Query);
+reads_no_body!(generic Path, State);
+
+/// The query's parameters, each a property of `T`, described where it is.
+fn query_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    T::json_schema(g)
+}
+
+impl<T: JsonSchema> Reads for QueryParams<T> {
+    const BODY: Option<RequestBody> = None;
+    const QUERY: Option<QuerySchema> = Some(query_schema::<T>);
+}
+
+impl<T: JsonSchema> Reads for Query<T> {
+    const BODY: Option<RequestBody> = None;
+    const QUERY: Option<QuerySchema> = Some(query_schema::<T>);
+}
 
 /// A handler's extractors, as axum types them (a marker, then each extractor): the body is the
-/// last one's.
+/// last one's, the query whichever reads it.
 pub(crate) trait Extractors {
     const BODY: Option<RequestBody>;
+    const QUERY: Option<QuerySchema>;
 }
 
 impl Extractors for ((),) {
     const BODY: Option<RequestBody> = None;
+    const QUERY: Option<QuerySchema> = None;
+}
+
+/// The first extractor's query that one reads.
+const fn first_query(all: &[Option<QuerySchema>]) -> Option<QuerySchema> {
+    let mut i = 0;
+    while i < all.len() {
+        if let Some(query) = all[i] {
+            return Some(query);
+        }
+        i += 1;
+    }
+    None
 }
 
 macro_rules! last_reads_body {
     ($($t:ident),*; $last:ident) => {
-        impl<M, $($t,)* $last: ReadsBody> Extractors for (M, $($t,)* $last,) {
+        impl<M, $($t: Reads,)* $last: Reads> Extractors for (M, $($t,)* $last,) {
             const BODY: Option<RequestBody> = $last::BODY;
+            const QUERY: Option<QuerySchema> = first_query(&[$($t::QUERY,)* $last::QUERY]);
         }
     };
 }
@@ -213,7 +248,7 @@ impl Registry {
         T: Extractors + 'static,
     {
         self.router = self.router.route(path, on(filter, handler));
-        self.list.push(RouteInfo { method, path, summary, body: T::BODY, answers: &[StatusCode::OK] });
+        self.list.push(RouteInfo { method, path, summary, body: T::BODY, query: T::QUERY, answers: &[StatusCode::OK] });
         self
     }
 

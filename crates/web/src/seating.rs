@@ -130,7 +130,7 @@ async fn speakers_api(
     Ok(Json(json!({ "event": sitting.event.slug, "meeting": sitting.meeting.slug, "speakers": list })))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SeatingQuery {
     table: Option<String>,

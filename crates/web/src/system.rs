@@ -37,7 +37,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
     render::page(&state, &ctx, "home.html", json!({ "events": events, "bodies": bodies }))
 }
 
-#[derive(Deserialize)]
+#[derive(schemars::JsonSchema, Deserialize)]
 struct NextQuery {
     next: Option<String>,
 }
@@ -152,6 +152,27 @@ pub fn openapi_document() -> &'static serde_json::Value {
     &DOCUMENT
 }
 
+/// A query's parameters, one a property of its schema, each with its description.
+fn query_parameters(schema: &schemars::Schema) -> Vec<serde_json::Value> {
+    let required =
+        |name: &str| schema.get("required").and_then(|r| r.as_array()).is_some_and(|r| r.contains(&json!(name)));
+    let Some(properties) = schema.get("properties").and_then(|p| p.as_object()) else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .map(|(name, property)| {
+            let mut property = property.clone();
+            let description = property.as_object_mut().and_then(|p| p.remove("description"));
+            let mut parameter = json!({ "name": name, "in": "query", "required": required(name), "schema": property });
+            if let Some(description) = description {
+                parameter["description"] = description;
+            }
+            parameter
+        })
+        .collect()
+}
+
 fn describe_api() -> serde_json::Value {
     // Request bodies are described as the handlers read them (`routes::Extractors`), each type once
     // under components/schemas.
@@ -160,12 +181,15 @@ fn describe_api() -> serde_json::Value {
         .into_generator();
     let mut paths = serde_json::Map::new();
     for route in crate::routes().into_iter().filter(|r| r.path.starts_with("/api/v1/")) {
-        let params: Vec<serde_json::Value> = route
+        let mut params: Vec<serde_json::Value> = route
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
+        if let Some(query) = route.query {
+            params.extend(query_parameters(&query(&mut generator)));
+        }
         let mut responses = serde_json::Map::new();
         for status in route.answers {
             let object = json!({ "application/json": { "schema": { "type": "object" } } });

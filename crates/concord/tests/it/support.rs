@@ -252,6 +252,8 @@ pub struct Operation {
     method: String,
     template: Vec<String>,
     pub body: Option<jsonschema::Validator>,
+    /// The query parameters it describes.
+    pub query: Vec<String>,
     pub answers: Vec<StatusCode>,
 }
 
@@ -277,8 +279,15 @@ pub fn operations() -> &'static Operations {
                     .filter_map(|k| k.parse::<u16>().ok())
                     .map(|k| StatusCode::from_u16(k).expect("a status"))
                     .collect();
+                let query = op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| p["name"].as_str().map(str::to_string))
+                    .collect();
                 let template = path.split('/').map(str::to_string).collect();
-                operations.push(Operation { method: method.to_uppercase(), template, body, answers });
+                operations.push(Operation { method: method.to_uppercase(), template, body, query, answers });
             }
         }
         Operations(operations)
@@ -318,7 +327,8 @@ impl Operations {
         );
     }
 
-    /// Panics when the API answered a success with a status its document does not list.
+    /// Panics when the API answered a success with a status its document does not list, or to a
+    /// query parameter the document does not describe.
     pub fn check_answer(&self, method: &str, path: &str, status: StatusCode) {
         if !path.starts_with("/api/v1/") || !status.is_success() {
             return;
@@ -331,6 +341,13 @@ impl Operations {
             "{method} {path} answered {status}; the OpenAPI document says {:?}",
             operation.answers
         );
+        let query = path.split_once('?').map_or("", |(_, q)| q);
+        for (name, _) in form_urlencoded::parse(query.as_bytes()) {
+            assert!(
+                operation.query.iter().any(|q| *q == name),
+                "{method} {path} read the query parameter {name}, which the OpenAPI document does not describe"
+            );
+        }
     }
 }
 

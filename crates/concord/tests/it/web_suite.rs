@@ -539,6 +539,19 @@ async fn openapi_describes_every_api_route() {
         let op = &doc["paths"][route.path][route.method.to_lowercase()];
         assert!(op["summary"].is_string(), "{} {} is missing", route.method, route.path);
     }
+    // The query parameters, as the handler reads them (every query the suites send is checked
+    // against them as well: `support::Operations::check_answer`).
+    let register = &doc["paths"]["/api/v1/documents"]["get"]["parameters"];
+    let named = |name: &str| register.as_array().unwrap().iter().find(|p| p["name"] == name).cloned();
+    for name in ["q", "body", "event", "meeting", "kind", "status", "area", "participant", "from", "until", "page"] {
+        let parameter = named(name).unwrap_or_else(|| panic!("{name} in {register:#}"));
+        assert_eq!((&parameter["in"], &parameter["required"]), (&json!("query"), &json!(false)), "{parameter:#}");
+        assert!(parameter["description"].is_string(), "{parameter:#}");
+    }
+    assert!(named("meeting").unwrap()["description"].as_str().unwrap().contains("event/body"));
+    let changes = &doc["paths"]["/api/v1/documents/{document}/changes"]["get"]["parameters"];
+    let names: Vec<&str> = changes.as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, ["document", "from", "lang", "to"], "the path's, then the query's");
 }
 
 /// Request bodies are described as the handlers read them, and a JSON Schema validator reads the
