@@ -556,6 +556,18 @@ fn followed(frame: &RequestFrame, requester: &str, this: Id, after: &[Id]) -> Re
     Ok(after)
 }
 
+/// The requests a form may offer meeting `this` of `requester` to follow: those [`followed`]
+/// takes, one by one.
+pub fn may_follow(frame: &RequestFrame, requester: &str, this: Id) -> Vec<Id> {
+    frame
+        .requests
+        .iter()
+        .filter(|r| r.id != this && r.followable_by(requester))
+        .filter(|r| followed(frame, requester, this, &[r.id]).is_ok())
+        .map(|r| r.id)
+        .collect()
+}
+
 /// Checks windows typed in the event's local time: in order, on the event's days, long enough.
 pub fn windows(frame: &RequestFrame, inputs: &[WindowInput], duration: u32) -> Result<Vec<Window>, Invalid> {
     let mut c = Checker::new();
@@ -1266,6 +1278,8 @@ mod tests {
         let all = [first.clone(), second.clone(), third.clone()];
         let frame = RequestFrame { requests: &all, ..none };
         assert_eq!(followed(&frame, "KZ", first.id, &[second.id]), Err("order-cycle"), "the second follows the first");
+        assert_eq!(may_follow(&frame, "KZ", first.id), [third.id], "so a form offers the first only the third");
+        assert_eq!(may_follow(&frame, "KZ", third.id), [first.id, second.id]);
         assert_eq!(followed(&frame, "KZ", first.id, &[first.id]), Err("order-cycle"), "nor itself");
         assert_eq!(
             followed(&frame, "KZ", second.id, &[third.id, first.id]),

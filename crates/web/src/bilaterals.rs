@@ -665,9 +665,18 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
             json!({ "id": r.id, "names": s.names(&codes, lang), "duration": r.duration })
         })
         .collect();
+    // What each of the delegation's own meetings may be asked to follow: never one that follows
+    // it, however indirectly, which the server would refuse.
+    let frame = RequestFrame { event: &s.p.event, delegations: &codes, members: &s.p.members, requests: &s.requests };
+    let may_follow: serde_json::Map<String, Value> = s
+        .visible()
+        .filter(|r| own.iter().any(|c| c == r.requester()))
+        .map(|r| (r.id.to_string(), json!(domain::bilaterals::may_follow(&frame, r.requester(), r.id))))
+        .collect();
     let model = json!({
         "event": s.p.event, "requests": requests, "host": host, "own": own, "delegations": delegations,
-        "members": members, "followable": followable, "priorities": Priority::ALL, "form": form, "errors": errors,
+        "members": members, "followable": followable, "may_follow": may_follow, "priorities": Priority::ALL,
+        "form": form, "errors": errors,
         "matrix": if host { matrix(&s, &codes, lang) } else { Value::Null },
         "grid": if host { grid(&s, state, lang) } else { Value::Null },
         "by_delegation": by_delegation(&s, state, lang),

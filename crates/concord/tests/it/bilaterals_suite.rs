@@ -572,7 +572,11 @@ async fn the_requesting_side_changes_the_order_later() {
     let now = requests(&app.get(&kz, BILATERALS).await.json());
     let of = |id: &str| now.iter().find(|r| r["id"] == id).unwrap().clone();
     assert_eq!((of(&second)["after"].clone(), of(&second)["version"].clone()), (json!([first]), json!(2)));
-    assert!(app.get(&kz, page).await.body.contains(&format!("<option value=\"{first}\" selected>")), "shown chosen");
+    let shown = app.get(&kz, page).await.body;
+    assert!(shown.contains(&format!("<option value=\"{first}\" selected>")), "shown chosen");
+    // The first's own menu no longer offers the second, which follows it: that order would go round.
+    let menu = shown.split(&format!("id=\"after-{first}\"")).nth(1).and_then(|m| m.split("</select>").next()).unwrap();
+    assert!(!menu.contains(&second), "{menu}");
 
     let round = [("request", first.as_str()), ("version", "1"), ("answer", "follow"), ("after", second.as_str())];
     let refused = app.form(&kz, &format!("{page}/{first}/answer"), &round).await;
