@@ -511,6 +511,18 @@ impl Authorship {
             })
             .collect()
     }
+
+    /// Whether the author may create a document of `body` so classified for these readers: asked
+    /// before the rest of a new document is checked, so that one who may not write it is not
+    /// coached to mend its fields first. (`document_keeper` then decides the document as made.)
+    pub fn may_author(&self, body: Id, classification: Classification, readers: &[Id]) -> bool {
+        self.classifications().contains(&classification)
+            && match self {
+                Authorship::Any { bodies } => bodies.as_ref().is_none_or(|b| b.contains(&body)),
+                Authorship::Internal { participants, .. } => readers.iter().all(|r| participants.contains(r)),
+                Authorship::None => false,
+            }
+    }
 }
 
 /// What the register's form for a new document may offer the actor (`document_keeper` decides
@@ -707,6 +719,21 @@ mod tests {
 
     fn user(roles: Vec<Role>) -> Actor {
         Actor { user: Some(UserRef { id: new_id(), username: "u".into() }), roles }
+    }
+
+    #[test]
+    fn a_new_document_is_authored_by_its_bodys_secretariat_or_the_delegation_it_is_internal_to() {
+        let (cfm, other, kz, ru) = (new_id(), new_id(), new_id(), new_id());
+        let secretariat = document_authorship(&user(vec![Role::Secretariat { body: cfm }]));
+        assert!(secretariat.may_author(cfm, Classification::Members, &[]));
+        assert!(secretariat.may_author(cfm, Classification::Listed, &[kz]));
+        assert!(!secretariat.may_author(other, Classification::Members, &[]), "another body's");
+        assert!(!secretariat.may_author(cfm, Classification::Internal, &[kz]), "a delegation's own paper");
+        let ministry = document_authorship(&user(vec![Role::Ministry { participant: kz }]));
+        assert!(ministry.may_author(cfm, Classification::Internal, &[kz]));
+        assert!(!ministry.may_author(cfm, Classification::Internal, &[ru]), "another delegation's");
+        assert!(!ministry.may_author(cfm, Classification::Members, &[]), "the body's");
+        assert!(!document_authorship(&user(vec![])).may_author(cfm, Classification::Public, &[]));
     }
 
     #[test]

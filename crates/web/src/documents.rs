@@ -791,6 +791,16 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     if ctx.actor.user.is_none() {
         return Err(AppError::Unauthorized);
     }
+    let participants = store::participants::list(&state.store).await?;
+    // Readers not yet known are left to the checks below, which name them.
+    let readers: Vec<Id> = fields
+        .readers
+        .iter()
+        .filter_map(|code| participants.iter().find(|p| p.code.eq_ignore_ascii_case(code.trim())).map(|p| p.id))
+        .collect();
+    if !domain::policy::document_authorship(&ctx.actor).may_author(body.id, fields.classification, &readers) {
+        return Err(AppError::Forbidden("not the author of such a document"));
+    }
     let fields = fields.validate()?;
     let sitting = match &fields.meeting {
         Some(m) => Some(meeting_of(state, body.id, m).await?),
@@ -801,7 +811,6 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
         Some(m) => store::agenda::items_of_meeting(&state.store, m).await?,
         None => Vec::new(),
     };
-    let participants = store::participants::list(&state.store).await?;
     let names = Names { body: body.id, meeting, agenda: &agenda, participants: &participants };
     let (document, first) = fields.into_document(&names, username(ctx), jiff::Timestamp::now())?;
     authorize(&ctx.actor, domain::policy::document_keeper(&document, sitting.as_ref().map(|m| m.event_id))).map_err(

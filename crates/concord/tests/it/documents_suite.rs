@@ -1512,6 +1512,11 @@ async fn nobody_sees_a_document_above_their_classification_through_any_path() {
         "original_language": "ru", "classification": "internal", "readers": ["KZ"], "paragraphs": ["x"] });
     let not_theirs = app.json(&secretariat, "POST", DOCUMENTS, &internal).await;
     assert_eq!(not_theirs.status, StatusCode::FORBIDDEN, "a delegation's internal papers are its own to write");
+    // Said before anything else is checked: nobody is coached to mend a paper not theirs to write.
+    let mut mistyped = internal.clone();
+    (mistyped["register_number"], mistyped["title"]) = (json!("QA/INT/1"), json!({ "en": "x" }));
+    let not_theirs = app.json(&secretariat, "POST", DOCUMENTS, &mistyped).await;
+    assert_eq!(not_theirs.status, StatusCode::FORBIDDEN, "{}", not_theirs.body);
     ids.push(create(&app, &kz, "KZ/INT/3", "internal", &["KZ"], words[3]).await);
     let mut failures = Vec::new();
     for (role, sees) in READERS {
