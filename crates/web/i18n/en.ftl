@@ -165,6 +165,7 @@ refused-release-transition = A release in the status “{ $from }” cannot beco
 refused-release-empty = A release needs a title and a body in one language before review.
 refused-document-closed-to-amendments = No more amendments can be proposed to this text.
 refused-document-closed-to-responses = This text is no longer negotiated: its amendments are not answered any more.
+refused-csrf-token = This was sent without the security token of your session, or with an old one: reload the page and send it again (the API takes it in the X-CSRF-Token header).
 refused-amended-version-outdated = The text has a newer version ({ $value }) since it was read: read it again and amend that one.
 refused-amendment-not-pending = The amendment is no longer pending.
 refused-adopted-text-frozen = The adopted text is frozen: make a new document or a formal correction.

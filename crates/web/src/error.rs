@@ -124,7 +124,7 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 27] = [
+pub const REFUSALS: [&str; 28] = [
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",
@@ -140,6 +140,7 @@ pub const REFUSALS: [&str; 27] = [
     "release-empty",
     "document-closed-to-amendments",
     "document-closed-to-responses",
+    "csrf-token",
     "amended-version-outdated",
     "amendment-not-pending",
     "adopted-text-frozen",

@@ -182,32 +182,38 @@ async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
         return Ok(req);
     }
     if let Some(sent) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
-        return if constant_time_eq(sent, expected) {
-            Ok(req)
-        } else {
-            Err(AppError::Forbidden("the CSRF token does not match"))
-        };
+        return if constant_time_eq(sent, expected) { Ok(req) } else { Err(AppError::forbidden("csrf-token")) };
     }
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    // A file upload without JavaScript cannot set a header: its form carries the token in the action's query.
-    if content_type.starts_with("multipart/form-data") {
-        let sent = req.uri().query().and_then(|q| form_urlencoded_value(q.as_bytes(), "csrf"));
-        return if sent.is_some_and(|s| constant_time_eq(&s, expected)) {
-            Ok(req)
-        } else {
-            Err(AppError::Forbidden("the CSRF token is missing or does not match"))
-        };
-    }
-    if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return Err(AppError::Forbidden("the CSRF token is missing"));
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    // A form sent without JavaScript carries the token as a field: of a file upload's parts too,
+    // never in the address, which logs and proxies keep.
+    let multipart = multer::parse_boundary(&content_type).ok();
+    if multipart.is_none() && !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(AppError::forbidden("csrf-token"));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
-    let sent = form_urlencoded_value(&bytes, "csrf");
+    let limit = if multipart.is_some() { crate::UPLOAD_LIMIT } else { BODY_LIMIT };
+    let bytes = to_bytes(body, limit).await.map_err(|_| AppError::PayloadTooLarge)?;
+    let sent = match multipart {
+        Some(boundary) => multipart_value(bytes.clone(), boundary, "csrf").await,
+        None => form_urlencoded_value(&bytes, "csrf"),
+    };
     if !sent.is_some_and(|s| constant_time_eq(&s, expected)) {
-        return Err(AppError::Forbidden("the CSRF token is missing or does not match"));
+        return Err(AppError::forbidden("csrf-token"));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The text of a multipart form's part `name`, if it has one that reads.
+async fn multipart_value(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let whole = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut form = multer::Multipart::new(whole, boundary);
+    while let Ok(Some(part)) = form.next_field().await {
+        if part.name() == Some(name) {
+            return part.text().await.ok();
+        }
+    }
+    None
 }
 
 fn is_cross_site(headers: &HeaderMap) -> bool {

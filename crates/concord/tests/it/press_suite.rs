@@ -376,10 +376,21 @@ async fn publishing(app: TestApp) {
     let host = app.login("host", DEMO_PASSWORD).await;
     let csrf = host.csrf.clone().unwrap();
     let public = Session::default();
-    let (ct, body) =
-        multipart(&[("caption_en", "Family photo <script>alert(1)</script>")], Some(("photo", &png(64, 48))));
-    let refused =
-        app.request(&host, "POST", &format!("/events/almaty-2025/press-photos?csrf={csrf}"), Some(&ct), body).await;
+    // Sent as the page's form is, without JavaScript: the CSRF token is a part of the form, not a
+    // header, and never in the address.
+    let without_header = Session { csrf: None, ..host.clone() };
+    let (ct, body) = multipart(&[("caption_en", "Family photo")], Some(("photo", &png(64, 48))));
+    let in_address = app
+        .request(&without_header, "POST", &format!("/events/almaty-2025/press-photos?csrf={csrf}"), Some(&ct), body)
+        .await;
+    assert_eq!(in_address.status, StatusCode::FORBIDDEN, "a token in the address is not taken");
+    let page = app.get(&host, "/events/almaty-2025/press-office").await.body;
+    assert!(!page.contains("?csrf="), "the form puts its token in its parts");
+    let (ct, body) = multipart(
+        &[("csrf", csrf.as_str()), ("caption_en", "Family photo <script>alert(1)</script>")],
+        Some(("photo", &png(64, 48))),
+    );
+    let refused = app.request(&without_header, "POST", "/events/almaty-2025/press-photos", Some(&ct), body).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a photo needs a credit");
     assert!(refused.body.contains("data-error-for=\"credit\""), "the credit field is named");
     let (ct, body) = multipart(
@@ -390,8 +401,7 @@ async fn publishing(app: TestApp) {
         ],
         Some(("photo", &png(64, 48))),
     );
-    let uploaded =
-        app.request(&host, "POST", &format!("/events/almaty-2025/press-photos?csrf={csrf}"), Some(&ct), body).await;
+    let uploaded = app.request(&host, "POST", "/events/almaty-2025/press-photos", Some(&ct), body).await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
     let photos = app.get(&host, "/api/v1/events/almaty-2025/press-photos").await.json();
     let photo = photos["items"][0]["id"].as_str().unwrap().to_string();

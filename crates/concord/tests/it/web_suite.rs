@@ -360,6 +360,10 @@ async fn unsafe_requests_need_the_sessions_csrf_token_and_the_same_origin() {
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "a form without the token");
     let reply = app.form(&without, "/logout", &[("csrf", "forged")]).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "a form with a wrong token");
+    assert!(reply.body.contains("reload the page and send it again"), "said as what it is: {}", reply.body);
+    let api = app.json(&without, "POST", "/api/v1/events", &json!({})).await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+    assert!(api.json()["error"]["message"].as_str().unwrap().contains("X-CSRF-Token"), "{}", api.body);
     let token = host.csrf.clone().unwrap();
     let reply = app.form(&without, "/logout", &[("csrf", &token)]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "a form with the token");
