@@ -447,9 +447,15 @@ impl RegisterQuery {
     fn page(&self) -> Result<i64, AppError> {
         match self.page.trim() {
             "" => Ok(1),
-            page => {
-                page.parse::<i64>().map(|n| n.clamp(1, MAX_PAGE)).map_err(|_| AppError::field("page", "invalid-number"))
-            }
+            page => match page.parse::<i64>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+                Ok(_) => Err(AppError::field_with(
+                    "page",
+                    "out-of-range",
+                    vec![("min", "1".to_string()), ("max", MAX_PAGE.to_string())],
+                )),
+                Err(_) => Err(AppError::field("page", "invalid-number")),
+            },
         }
     }
 }

@@ -1140,6 +1140,10 @@ async fn bad_input_is_named_by_its_field() {
     assert_eq!(field(backwards), "until");
     // A page that is no number is named, on the API and on the page, not left to the parser's words.
     assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page=abc")).await), "page");
+    // Pages count from 1: none before it is read as the first.
+    for before_the_first in ["0", "-1"] {
+        assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page={before_the_first}")).await), "page");
+    }
     // A filter given twice is named, in the reader's language, not in the parser's English.
     let twice =
         app.get(&Session { lang: Some("ru"), ..kz.clone() }, &format!("{DOCUMENTS}?status=adopted&status=draft")).await;
