@@ -253,21 +253,24 @@ impl Request {
 
     /// Whether `again`, a request sent with this one's id, asks for what this one asked when it
     /// was made: the same request sent twice (a double click, a retry), answered with this one.
-    /// Anything else under its id is another request, which may not take it.
+    /// Anything else under its id is another request, which may not take it. Its windows may have
+    /// been replaced since by a proposal, and the meetings it follows by a new order: each is
+    /// compared only while it is as made, so that a late retry still finds the request.
     pub fn asked_again(&self, again: &Request) -> bool {
         let sides = |r: &Request| {
             let mut asked: Vec<&str> = r.sides[1..].iter().map(|s| s.participant.as_str()).collect();
             asked.sort_unstable();
             (r.requester().to_string(), asked.join(" "))
         };
+        let windows_as_made = self.windows_by.is_none() && self.replaced.is_none();
+        let order_as_made = self.version == 1;
         sides(self) == sides(again)
             && self.principals == again.principals
-            && self.after == again.after
             && self.duration == again.duration
             && self.priority == again.priority
-            && self.windows_by.is_none()
-            && self.windows == again.windows
             && self.note == again.note
+            && (!windows_as_made || self.windows == again.windows)
+            && (!order_as_made || self.after == again.after)
     }
 
     /// Whether the host may confirm this request into the programme: accepted by every side and
@@ -1263,6 +1266,10 @@ mod tests {
         }
         let theirs = ask(&["KZ", "TJ"], Vec::new()).validate(&frame, "RU").unwrap();
         assert!(!made.asked_again(&theirs), "another requesting side");
+        let window = WindowInput { starts: at("2025-04-10T09:00"), ends: at("2025-04-10T12:00") };
+        let proposed = again(ask(&["RU", "TJ"], vec![window])).windows;
+        let answered = made.clone().propose("RU", proposed).unwrap();
+        assert!(answered.asked_again(&again(ask(&["RU", "TJ"], Vec::new()))), "a late retry, after an answer");
     }
 
     #[test]

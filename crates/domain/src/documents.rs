@@ -480,10 +480,9 @@ pub struct Amendment {
 }
 
 impl Amendment {
-    /// Whether `input`, by `proposer`, is this amendment's proposal sent again (a form sent twice)
-    /// rather than another proposal that would take its id.
     /// Whether `response` says what its participant last said of this amendment: the same
-    /// response sent twice (a double click, a retry), which is recorded once.
+    /// response sent twice (a double click, a retry), which is recorded once. (Two sent at the
+    /// same moment may both be recorded: the check is made before the write.)
     pub fn answered_again(&self, response: &Response) -> bool {
         self.responses
             .iter()
@@ -492,6 +491,8 @@ impl Amendment {
             .is_some_and(|r| r.position == response.position && r.comment == response.comment)
     }
 
+    /// Whether `input`, by `proposer`, is this amendment's proposal sent again (a form sent twice)
+    /// rather than another proposal that would take its id.
     pub fn proposed_again(&self, proposer: Id, input: &AmendmentInput) -> bool {
         self.proposer == proposer
             && self.version == input.version
@@ -566,6 +567,12 @@ pub struct AmendmentInput {
 }
 
 impl AmendmentInput {
+    /// Whether the proposer read the text before `latest`, the version now amended, was made: a
+    /// conflict with what changed meanwhile, not a mistake in the amendment.
+    pub fn read_before(&self, latest: &Version) -> bool {
+        self.version < latest.number
+    }
+
     /// Checks the amendment against the version it names, which must be the document's latest.
     pub fn validate(self, latest: &Version) -> Result<AmendmentInput, Invalid> {
         let mut c = Checker::new();

@@ -1,5 +1,5 @@
 //! The register of agreements and the follow-up: a dashboard of overdue and due-soon action items
-//! (for a ministry: its participant's; for a secretariat: the multilateral ones), an agreement with
+//! (for a ministry: its participant's; for a secretariat: those from its body's documents), an agreement with
 //! its parties, entry into force, notifications, action items and progress reports, the deadlines
 //! as an iCalendar file, and the API. Every path reads through the reader's reach.
 

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::bilaterals::{
     Answer, Outcome, Priority, Refusal, Reorder, Request, RequestFrame, RequestInput, SeenPlacement, Settings,
@@ -27,7 +26,7 @@ use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Partial, Path, gather};
 use crate::programme::Programme;
 use crate::render;
-use crate::routes::{CREATED_OR_FOUND, Registry};
+use crate::routes::{CREATED_OR_OK, Made, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/bilaterals", "Bilateral requests and the schedule of bilaterals", page)
@@ -41,7 +40,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/events/{event}/bilaterals/confirm", "Confirm scheduled bilaterals (form)", confirm_form)
         .get("/api/v1/events/{event}/bilaterals", "The bilateral requests the caller may see", api_list)
         .post("/api/v1/events/{event}/bilaterals", "Request a bilateral", api_request)
-        .answering(CREATED_OR_FOUND)
+        .answering(CREATED_OR_OK)
         .post(
             "/api/v1/events/{event}/bilaterals/{request}/answer",
             "Accept, decline, re-time, reorder or withdraw",
@@ -379,7 +378,7 @@ async fn create(
     s: &Sideline,
     from: Option<&str>,
     input: RequestInput,
-) -> Result<Made, AppError> {
+) -> Result<Made<Request>, AppError> {
     let (_, code) = acting_side(s, ctx, from)?;
     let made = input.id.and_then(|id| s.requests.iter().find(|r| r.id == id));
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
@@ -399,12 +398,6 @@ async fn create(
     let request = store::bilaterals::create(&mut tx, &ctx.actor, request).await?;
     tx.commit().await?;
     Ok(Made::New(request))
-}
-
-/// A request made, or the one a request sent again names.
-enum Made {
-    New(Request),
-    Again(Request),
 }
 
 /// What a side does to a request.
@@ -824,10 +817,7 @@ async fn api_request(
     NewRequest { from, input }: NewRequest,
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let (status, request) = match create(&state, &ctx, &s, from.as_deref(), input).await? {
-        Made::New(request) => (StatusCode::CREATED, request),
-        Made::Again(request) => (StatusCode::OK, request),
-    };
+    let (status, request) = create(&state, &ctx, &s, from.as_deref(), input).await?.answer();
     Ok((status, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
 }
 

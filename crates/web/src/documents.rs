@@ -28,7 +28,7 @@ use crate::error::AppError;
 use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, QueryParams};
 use crate::render;
-use crate::routes::{CREATED, CREATED_OR_FOUND, Registry};
+use crate::routes::{CREATED, CREATED_OR_OK, Made, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/documents", "The register of documents: search and filters", register_page)
@@ -55,19 +55,19 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/api/v1/documents/{document}", "A document with versions, amendments, stances and signatures", api_show)
         .get("/api/v1/documents/{document}/changes", "Track changes between two versions (?from=&to=&lang=)", api_changes)
         .post("/api/v1/documents/{document}/amendments", "Propose an amendment to the latest version", api_amend)
-        .answering(CREATED_OR_FOUND)
+        .answering(CREATED_OR_OK)
         .post(
             "/api/v1/documents/{document}/amendments/{amendment}/responses",
             "Support, object to or comment on an amendment",
             api_respond,
         )
-        .answering(CREATED_OR_FOUND)
+        .answering(CREATED_OR_OK)
         .post(
             "/api/v1/documents/{document}/versions",
             "A new version: accepted amendments consolidated, or a translation",
             api_version,
         )
-        .answering(CREATED_OR_FOUND)
+        .answering(CREATED_OR_OK)
         .post("/api/v1/documents/{document}/stances", "State a member's stance", api_stance)
         .post(
             "/api/v1/documents/{document}/decision",
@@ -798,13 +798,15 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
         return Err(AppError::Unauthorized);
     }
     let participants = store::participants::list(&state.store).await?;
-    // Readers not yet known are left to the checks below, which name them.
-    let readers: Vec<Id> = fields
+    // Readers not all known are left to the checks below, which name them.
+    let readers: Option<Vec<Id>> = fields
         .readers
         .iter()
-        .filter_map(|code| participants.iter().find(|p| p.code.eq_ignore_ascii_case(code.trim())).map(|p| p.id))
+        .map(|code| participants.iter().find(|p| p.code.eq_ignore_ascii_case(code.trim())).map(|p| p.id))
         .collect();
-    if !domain::policy::document_authorship(&ctx.actor).may_author(body.id, fields.classification, &readers) {
+    if let Some(readers) = readers
+        && !domain::policy::may_author(&ctx.actor, body.id, fields.classification, &readers)
+    {
         return Err(AppError::Forbidden("not the author of such a document"));
     }
     let fields = fields.validate()?;
@@ -903,14 +905,9 @@ async fn api_create(
 
 // ---- Negotiation ----
 
-/// An amendment proposed, or the one the same proposal (the same id, proposer and change) already
-/// made: the form sent twice, even at once, proposes once.
-enum Proposed {
-    New(Amendment),
-    Again(Amendment),
-}
-
-async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) -> Result<Proposed, AppError> {
+/// Proposes an amendment, or finds the one the same proposal (the same id, proposer and change)
+/// already made: the form sent twice, even at once, proposes once.
+async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) -> Result<Made<Amendment>, AppError> {
     let proposer = d.member(&input.participant)?.id;
     d.may_act_for(ctx, proposer)?;
     if let Some(made) = input.id.and_then(|id| d.amendments.iter().find(|a| a.id == id)) {
@@ -920,8 +917,7 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
         return Err(AppError::refused("document-closed-to-amendments"));
     }
     let latest = d.original()?;
-    // An earlier version was the latest when the proposer read it: the text changed meanwhile.
-    if input.version < latest.number {
+    if input.read_before(latest) {
         return Err(AppError::refused_with("amended-version-outdated", vec![("value", latest.number.to_string())]));
     }
     let input = input.validate(latest)?;
@@ -945,7 +941,7 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
     match store::documents::propose(&mut tx, &ctx.actor, amendment).await {
         Ok(amendment) => {
             tx.commit().await?;
-            Ok(Proposed::New(amendment))
+            Ok(Made::New(amendment))
         }
         // Sent twice at once: the other request, which held the document first, made it.
         Err(store::StoreError::Duplicate { .. }) if input.id.is_some() => {
@@ -962,9 +958,9 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
 
 /// The amendment an id already names, if the proposal is the same one sent again; another
 /// proposal may not take its id.
-fn again(made: &Amendment, proposer: Id, input: AmendmentInput) -> Result<Proposed, AppError> {
+fn again(made: &Amendment, proposer: Id, input: AmendmentInput) -> Result<Made<Amendment>, AppError> {
     match made.proposed_again(proposer, &input) {
-        true => Ok(Proposed::Again(made.clone())),
+        true => Ok(Made::Again(made.clone())),
         false => Err(AppError::field("id", "duplicate")),
     }
 }
@@ -985,7 +981,7 @@ async fn respond(
     d: &Dossier,
     amendment: Id,
     input: ResponseInput,
-) -> Result<Responded, AppError> {
+) -> Result<Made<()>, AppError> {
     let a = d.amendments.iter().find(|a| a.id == amendment).ok_or(AppError::NotFound)?;
     let participant = d.member(&input.participant)?.id;
     d.may_act_for(ctx, participant)?;
@@ -997,7 +993,7 @@ async fn respond(
     }
     let response = domain::documents::response(a, participant, input.position, &input.comment, jiff::Timestamp::now())?;
     if a.answered_again(&response) {
-        return Ok(Responded::Again);
+        return Ok(Made::Again(()));
     }
     let mut tx = state.store.begin().await?;
     // A response is a step of the negotiation: a consolidation decided without it conflicts, and
@@ -1005,13 +1001,7 @@ async fn respond(
     store::documents::hold_open(&mut tx, d.doc.id, None).await?;
     store::documents::respond(&mut tx, &ctx.actor, a.id, response).await?;
     tx.commit().await?;
-    Ok(Responded::New)
-}
-
-/// A response recorded, or one its participant had given last already.
-enum Responded {
-    New,
-    Again,
+    Ok(Made::New(()))
 }
 
 /// A new version: the secretariat consolidates accepted amendments (and rejects others) into the
@@ -1281,10 +1271,7 @@ async fn api_amend(
     JsonBody(input): JsonBody<AmendmentInput>,
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    let (status, a) = match amend(&state, &ctx, &d, input).await? {
-        Proposed::New(a) => (StatusCode::CREATED, a),
-        Proposed::Again(a) => (StatusCode::OK, a),
-    };
+    let (status, a) = amend(&state, &ctx, &d, input).await?.answer();
     Ok((status, Json(json!({ "amendment": d.amendment_json(&a, ctx.lang) }))).into_response())
 }
 
@@ -1295,10 +1282,7 @@ async fn api_respond(
     JsonBody(input): JsonBody<ResponseInput>,
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    let status = match respond(&state, &ctx, &d, amendment, input).await? {
-        Responded::New => StatusCode::CREATED,
-        Responded::Again => StatusCode::OK,
-    };
+    let (status, ()) = respond(&state, &ctx, &d, amendment, input).await?.answer();
     // Answered with the amendment as it now stands, as a proposal is.
     let d = Dossier::load(&state, &ctx, id).await?;
     let a = d.amendments.iter().find(|a| a.id == amendment).ok_or(AppError::NotFound)?;

@@ -106,7 +106,8 @@ impl AppError {
     }
 
     /// Not the reader's to do, for a reason worded as a refusal is: the reader may see the thing,
-    /// but its state gives the act to another.
+    /// but its state gives the act to another, or the request lacks what the reader's session
+    /// requires of it (its CSRF token).
     pub fn forbidden(key: &'static str) -> Self {
         debug_assert!(REFUSALS.contains(&key), "refusal {key} is not in REFUSALS");
         AppError::Refused { key, args: Vec::new(), status: StatusCode::FORBIDDEN }

@@ -185,35 +185,53 @@ async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
         return if constant_time_eq(sent, expected) { Ok(req) } else { Err(AppError::forbidden("csrf-token")) };
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    // A form sent without JavaScript carries the token as a field: of a file upload's parts too,
-    // never in the address, which logs and proxies keep.
-    let multipart = multer::parse_boundary(&content_type).ok();
-    if multipart.is_none() && !content_type.starts_with("application/x-www-form-urlencoded") {
+    // A form sent without JavaScript carries the token as a field, a file upload's as its first
+    // part (each form puts it first): never in the address, which logs and proxies keep.
+    if let Ok(boundary) = multer::parse_boundary(&content_type) {
+        return token_first(req, boundary, expected).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::forbidden("csrf-token"));
     }
     let (parts, body) = req.into_parts();
-    let limit = if multipart.is_some() { crate::UPLOAD_LIMIT } else { BODY_LIMIT };
-    let bytes = to_bytes(body, limit).await.map_err(|_| AppError::PayloadTooLarge)?;
-    let sent = match multipart {
-        Some(boundary) => multipart_value(bytes.clone(), boundary, "csrf").await,
-        None => form_urlencoded_value(&bytes, "csrf"),
-    };
+    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
+    let sent = form_urlencoded_value(&bytes, "csrf");
     if !sent.is_some_and(|s| constant_time_eq(&s, expected)) {
         return Err(AppError::forbidden("csrf-token"));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
-/// The text of a multipart form's part `name`, if it has one that reads.
-async fn multipart_value(bytes: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
-    let whole = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
-    let mut form = multer::Multipart::new(whole, boundary);
-    while let Ok(Some(part)) = form.next_field().await {
-        if part.name() == Some(name) {
-            return part.text().await.ok();
+/// How much of a multipart body is read to find its first part, the token: the rest, a file of
+/// up to the upload limit, is left to stream to the handler, unread until the token holds.
+const TOKEN_PART_LIMIT: usize = 16 * 1024;
+
+/// Checks a multipart form's first part, `csrf`, and hands the handler the body whole: the
+/// bytes read for the check, then the rest as it comes.
+async fn token_first(req: Request, boundary: String, expected: &str) -> Result<Request, AppError> {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut rest = body.into_data_stream();
+    let mut head = Vec::new();
+    while head.len() < TOKEN_PART_LIMIT {
+        match rest.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(_)) => return Err(AppError::forbidden("csrf-token")),
+            None => break,
         }
     }
-    None
+    let head = axum::body::Bytes::from(head);
+    let read = futures_util::stream::once(std::future::ready(Ok::<_, std::convert::Infallible>(head.clone())));
+    let mut form = multer::Multipart::new(read, boundary);
+    let sent = match form.next_field().await {
+        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.ok(),
+        _ => None,
+    };
+    if !sent.is_some_and(|s| constant_time_eq(&s, expected)) {
+        return Err(AppError::forbidden("csrf-token"));
+    }
+    let whole = futures_util::stream::once(std::future::ready(Ok::<_, axum::Error>(head))).chain(rest);
+    Ok(Request::from_parts(parts, Body::from_stream(whole)))
 }
 
 fn is_cross_site(headers: &HeaderMap) -> bool {

@@ -30,8 +30,26 @@ pub type QuerySchema = fn(&mut SchemaGenerator) -> Schema;
 
 /// A create: 201 with what was made.
 pub(crate) const CREATED: &[StatusCode] = &[StatusCode::CREATED];
-/// A create that finds what it would make already there answers 200 with that.
-pub(crate) const CREATED_OR_FOUND: &[StatusCode] = &[StatusCode::CREATED, StatusCode::OK];
+/// A create that may end making nothing answers 200: one sent again finds what it made; a
+/// consolidation that only rejects amendments makes no version.
+pub(crate) const CREATED_OR_OK: &[StatusCode] = &[StatusCode::CREATED, StatusCode::OK];
+/// What a create made: something new, or what the same create sent again (a double click, a
+/// retry) made before, which is answered 200 rather than made twice.
+pub(crate) enum Made<T> {
+    New(T),
+    Again(T),
+}
+
+impl<T> Made<T> {
+    /// The status it is answered with, and what was made.
+    pub(crate) fn answer(self) -> (StatusCode, T) {
+        match self {
+            Made::New(made) => (StatusCode::CREATED, made),
+            Made::Again(made) => (StatusCode::OK, made),
+        }
+    }
+}
+
 /// Done, and nothing to say.
 pub(crate) const NO_CONTENT: &[StatusCode] = &[StatusCode::NO_CONTENT];
 

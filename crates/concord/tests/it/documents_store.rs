@@ -439,6 +439,30 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
     let mut tx = store.begin().await.unwrap();
     let kk = version(public.id, 1, "kk", &["Қазақстан Республикасы жеңістің 80 жылдығына арналған мәлімдеме."]);
     store::documents::add_version(&mut tx, &system(), &public, kk).await.unwrap();
+    // An amendment to the members' paper and one to Kazakhstan's own: the audit trail files each
+    // under the amendment's id, and shows it by its document's reach.
+    let mut amendments = Vec::new();
+    for d in [&members, &internal] {
+        let amendment = Amendment {
+            id: new_id(),
+            document_id: d.id,
+            version: 1,
+            paragraph: 1,
+            operation: Operation::Delete,
+            text: String::new(),
+            target: String::new(),
+            justification: String::new(),
+            proposer: w.kz,
+            status: AmendmentStatus::Pending,
+            responses: vec![],
+            created_at: now(),
+            row_version: 1,
+        };
+        amendments.push((
+            d.register_number.clone(),
+            store::documents::propose(&mut tx, &system(), amendment).await.unwrap().id,
+        ));
+    }
     tx.commit().await.unwrap();
 
     let kz_officer =
@@ -491,7 +515,17 @@ on_both_engines!(search_finds_words_and_applies_every_classification_inside_its_
             .collect();
         entered.sort_unstable();
         assert_eq!(entered, expected, "{who} in the audit trail");
-        assert!(entries.iter().all(|e| e.entity.starts_with("document")), "{who}: nothing else is asked for");
+        let amended: Vec<&str> = amendments
+            .iter()
+            .filter(|(_, id)| entries.iter().any(|e| e.entity == "amendment" && e.entity_id == *id))
+            .map(|(number, _)| number.as_str())
+            .collect();
+        let readable: Vec<&str> = amendments.iter().map(|(n, _)| n.as_str()).filter(|n| expected.contains(n)).collect();
+        assert_eq!(amended, readable, "{who}: amendments in the audit trail as their documents");
+        assert!(
+            entries.iter().all(|e| e.entity.starts_with("document") || e.entity == "amendment"),
+            "{who}: nothing else is asked for"
+        );
     }
 
     // Words: Cyrillic in either case, Kazakh letters, the title; a snippet shows the match.

@@ -1140,9 +1140,9 @@ async fn bad_input_is_named_by_its_field() {
     assert_eq!(field(backwards), "until");
     // A page that is no number is named, on the API and on the page, not left to the parser's words.
     assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page=abc")).await), "page");
-    // Pages count from 1: none before it is read as the first.
-    for before_the_first in ["0", "-1"] {
-        assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page={before_the_first}")).await), "page");
+    // Pages count from 1 to the last the register keeps: none outside is read as another.
+    for outside in ["0", "-1", "20001"] {
+        assert_eq!(field(app.get(&kz, &format!("{DOCUMENTS}?page={outside}")).await), "page", "page {outside}");
     }
     // A filter given twice is named, in the reader's language, not in the parser's English.
     let twice =

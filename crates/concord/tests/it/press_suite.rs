@@ -386,6 +386,16 @@ async fn publishing(app: TestApp) {
     assert_eq!(in_address.status, StatusCode::FORBIDDEN, "a token in the address is not taken");
     let page = app.get(&host, "/events/almaty-2025/press-office").await.body;
     assert!(!page.contains("?csrf="), "the form puts its token in its parts");
+    // The token is the form's first part, as the page sends it: a wrong one, or one after the
+    // file (which the guard would have to read whole to find), is refused.
+    for (fields, why) in [
+        (vec![("csrf", "forged"), ("credit", "x")], "a wrong token"),
+        (vec![("credit", "x"), ("csrf", csrf.as_str())], "a token after another part"),
+    ] {
+        let (ct, body) = multipart(&fields, Some(("photo", &png(64, 48))));
+        let refused = app.request(&without_header, "POST", "/events/almaty-2025/press-photos", Some(&ct), body).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{why}");
+    }
     let (ct, body) = multipart(
         &[("csrf", csrf.as_str()), ("caption_en", "Family photo <script>alert(1)</script>")],
         Some(("photo", &png(64, 48))),
