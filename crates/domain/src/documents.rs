@@ -278,7 +278,7 @@ impl DocumentFields {
     ) -> Result<(Document, Version), Invalid> {
         let mut c = Checker::new();
         let mut id_of = |code: &str, field: &str| {
-            let found = names.participants.iter().find(|p| p.code == code.trim().to_ascii_uppercase()).map(|p| p.id);
+            let found = crate::participants::by_code(names.participants, code).map(|p| p.id);
             if found.is_none() {
                 c.fail_with(field, "unknown", vec![("value", code.chars().take(16).collect())]);
             }

@@ -56,6 +56,12 @@ pub struct Participant {
     pub version: i64,
 }
 
+/// The participant a code names, as people type it (any case, spaces around).
+pub fn by_code<'a>(participants: &'a [Participant], code: &str) -> Option<&'a Participant> {
+    let code = code.trim().to_ascii_uppercase();
+    participants.iter().find(|p| p.code == code)
+}
+
 /// The case forms of a participant's names, for sentences built around them: «Министерство
 /// иностранных дел Республики Казахстан», «делегация Казахстана».
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 
 use crate::db::convert;
-use crate::documents::readable_entries;
+use crate::documents::{bind_reach, readable_entries};
 use crate::{Pool, Result, Store, Tx};
 
 /// The hash before the first entry.
@@ -231,16 +231,7 @@ pub async fn recent(
     let before = before.unwrap_or(i64::MAX);
     macro_rules! bound {
         ($sql:expr) => {
-            sqlx::query_as($sql)
-                .bind(documents.all)
-                .bind(convert::id_list(&documents.secretariat_of))
-                .bind(convert::id_list(&documents.member_of))
-                .bind(convert::id_list(&documents.speaks_for))
-                .bind(convert::id_list(&documents.own))
-                .bind(before)
-                .bind(kinds)
-                .bind(limit)
-                .bind(reach.is_some())
+            bind_reach!(sqlx::query_as($sql), documents).bind(before).bind(kinds).bind(limit).bind(reach.is_some())
         };
     }
     let rows: Vec<EntryRow> = match store.pool() {

@@ -593,15 +593,23 @@ macro_rules! joins {
     };
 }
 
+/// Binds $1 to $5, the reach of [`reach`].
+macro_rules! bind_reach {
+    ($query:expr, $reach:expr) => {
+        $query
+            .bind($reach.all)
+            .bind($crate::db::convert::id_list(&$reach.secretariat_of))
+            .bind($crate::db::convert::id_list(&$reach.member_of))
+            .bind($crate::db::convert::id_list(&$reach.speaks_for))
+            .bind($crate::db::convert::id_list(&$reach.own))
+    };
+}
+pub(crate) use bind_reach;
+
 /// Binds $1 to $14: the reach, then the filter.
 macro_rules! bind_where {
     ($query:expr, $reach:expr, $f:expr) => {
-        $query
-            .bind($reach.all)
-            .bind(convert::id_list(&$reach.secretariat_of))
-            .bind(convert::id_list(&$reach.member_of))
-            .bind(convert::id_list(&$reach.speaks_for))
-            .bind(convert::id_list(&$reach.own))
+        bind_reach!($query, $reach)
             .bind($f.body)
             .bind($f.meeting)
             .bind($f.kind.map(|k| k.as_str()))

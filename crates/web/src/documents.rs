@@ -799,11 +799,8 @@ async fn create(state: &AppState, ctx: &Ctx, fields: DocumentFields) -> Result<D
     }
     let participants = store::participants::list(&state.store).await?;
     // Readers not all known are left to the checks below, which name them.
-    let readers: Option<Vec<Id>> = fields
-        .readers
-        .iter()
-        .map(|code| participants.iter().find(|p| p.code.eq_ignore_ascii_case(code.trim())).map(|p| p.id))
-        .collect();
+    let readers: Option<Vec<Id>> =
+        fields.readers.iter().map(|code| domain::participants::by_code(&participants, code).map(|p| p.id)).collect();
     if let Some(readers) = readers
         && !domain::policy::may_author(&ctx.actor, body.id, fields.classification, &readers)
     {
