@@ -480,17 +480,6 @@ pub struct Amendment {
 }
 
 impl Amendment {
-    /// Whether `response` says what its participant last said of this amendment: the same
-    /// response sent twice (a double click, a retry), which is recorded once. (Two sent at the
-    /// same moment may both be recorded: the check is made before the write.)
-    pub fn answered_again(&self, response: &Response) -> bool {
-        self.responses
-            .iter()
-            .rev()
-            .find(|r| r.participant == response.participant)
-            .is_some_and(|r| r.position == response.position && r.comment == response.comment)
-    }
-
     /// Whether `input`, by `proposer`, is this amendment's proposal sent again (a form sent twice)
     /// rather than another proposal that would take its id.
     pub fn proposed_again(&self, proposer: Id, input: &AmendmentInput) -> bool {
@@ -518,6 +507,16 @@ pub struct Response {
     pub position: Position,
     pub comment: String,
     pub at: jiff::Timestamp,
+}
+
+impl Response {
+    /// Whether this says what its participant said `last` of the amendment: the same response
+    /// sent twice (a double click, a retry, two at the same moment), which is recorded once.
+    pub fn repeats(&self, last: Option<&Response>) -> bool {
+        last.is_some_and(|r| {
+            r.participant == self.participant && r.position == self.position && r.comment == self.comment
+        })
+    }
 }
 
 /// A member's response to `amendment`, checked: a comment says something and is of a sensible
@@ -879,20 +878,18 @@ mod tests {
     #[test]
     fn a_response_said_again_is_the_last_one_its_participant_gave() {
         let proposed = amendment(new_id(), 1, 1, Operation::Delete, "");
-        let mut a = proposed.clone();
-        let kz = new_id();
-        let said = |position, comment: &str| {
-            response(&proposed, kz, position, comment, jiff::Timestamp::UNIX_EPOCH).expect("a valid response")
+        let (kz, ru) = (new_id(), new_id());
+        let said = |by, position, comment: &str| {
+            response(&proposed, by, position, comment, jiff::Timestamp::UNIX_EPOCH).expect("a valid response")
         };
-        let first = said(Position::Supports, "");
-        assert!(!a.answered_again(&first), "nothing said yet");
-        a.responses.push(first.clone());
-        assert!(a.answered_again(&said(Position::Supports, " ")), "the same, sent twice");
-        assert!(!a.answered_again(&said(Position::Objects, "")), "a change of mind");
-        a.responses.push(said(Position::Comments, "Уточнить."));
-        assert!(!a.answered_again(&first), "said before, but not last");
-        assert!(a.answered_again(&said(Position::Comments, "Уточнить.")));
-        assert!(!a.answered_again(&said(Position::Comments, "Другое.")), "another comment");
+        let first = said(kz, Position::Supports, "");
+        assert!(!first.repeats(None), "nothing said yet");
+        assert!(said(kz, Position::Supports, " ").repeats(Some(&first)), "the same, sent twice");
+        assert!(!said(kz, Position::Objects, "").repeats(Some(&first)), "a change of mind");
+        assert!(!said(ru, Position::Supports, "").repeats(Some(&first)), "another participant's");
+        let comment = said(kz, Position::Comments, "Уточнить.");
+        assert!(said(kz, Position::Comments, "Уточнить.").repeats(Some(&comment)));
+        assert!(!said(kz, Position::Comments, "Другое.").repeats(Some(&comment)), "another comment");
     }
 
     #[test]

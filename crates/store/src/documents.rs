@@ -881,6 +881,19 @@ struct ResponseRow {
     at: time::OffsetDateTime,
 }
 
+impl ResponseRow {
+    fn into_response(self) -> Result<Response> {
+        let position = Position::parse(&self.position)
+            .ok_or_else(|| StoreError::Corrupt(format!("amendment {}: response position", self.amendment_id)))?;
+        Ok(Response {
+            participant: self.participant_id,
+            position,
+            comment: self.comment,
+            at: convert::timestamp_from_db(self.at),
+        })
+    }
+}
+
 const AMENDMENTS: &str = "SELECT id, document_id, version, paragraph, operation, text, target, justification, \
      proposer_id, status, created_at, row_version FROM amendments WHERE document_id = $1 ORDER BY created_at, id";
 const AMENDMENT_VERSION: &str = "SELECT row_version FROM amendments WHERE id = $1";
@@ -893,6 +906,8 @@ const INSERT_AMENDMENT: &str = "INSERT INTO amendments (id, document_id, version
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
 const UPDATE_AMENDMENT: &str = "UPDATE amendments SET version = $1, paragraph = $2, operation = $3, text = $4, \
      target = $5, justification = $6, status = $7, row_version = row_version + 1 WHERE id = $8 AND row_version = $9";
+const LAST_RESPONSE: &str = "SELECT amendment_id, participant_id, position, comment, at FROM amendment_responses \
+     WHERE amendment_id = $1 AND participant_id = $2 ORDER BY at DESC, id DESC LIMIT 1";
 const INSERT_RESPONSE: &str = "INSERT INTO amendment_responses (id, amendment_id, participant_id, position, comment, at) \
      VALUES ($1, $2, $3, $4, $5, $6)";
 
@@ -903,14 +918,7 @@ pub async fn amendments(store: &Store, document: Id) -> Result<Vec<Amendment>> {
     let responses: Vec<ResponseRow> = on!(store, c => sqlx::query_as(RESPONSES).bind(document).fetch_all(c).await)?;
     let mut by_amendment: HashMap<Id, Vec<Response>> = HashMap::new();
     for r in responses {
-        let position = Position::parse(&r.position)
-            .ok_or_else(|| StoreError::Corrupt(format!("amendment {}: response position", r.amendment_id)))?;
-        by_amendment.entry(r.amendment_id).or_default().push(Response {
-            participant: r.participant_id,
-            position,
-            comment: r.comment,
-            at: convert::timestamp_from_db(r.at),
-        });
+        by_amendment.entry(r.amendment_id).or_default().push(r.into_response()?);
     }
     rows.into_iter()
         .map(|row| {
@@ -918,6 +926,14 @@ pub async fn amendments(store: &Store, document: Id) -> Result<Vec<Amendment>> {
             row.into_amendment(responses)
         })
         .collect()
+}
+
+/// What `participant` last said of `amendment`, read in the writing transaction: after
+/// [`hold_open`], a response sent twice at the same moment finds the first one here.
+pub async fn last_response(tx: &mut Tx, amendment: Id, participant: Id) -> Result<Option<Response>> {
+    let row: Option<ResponseRow> =
+        on!(tx, c => sqlx::query_as(LAST_RESPONSE).bind(amendment).bind(participant).fetch_optional(c).await)?;
+    row.map(ResponseRow::into_response).transpose()
 }
 
 async fn insert_response(tx: &mut Tx, amendment: Id, response: &Response) -> Result<()> {

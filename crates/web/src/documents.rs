@@ -989,13 +989,14 @@ async fn respond(
         return Err(AppError::refused("amendment-not-pending"));
     }
     let response = domain::documents::response(a, participant, input.position, &input.comment, jiff::Timestamp::now())?;
-    if a.answered_again(&response) {
-        return Ok(Made::Again(()));
-    }
     let mut tx = state.store.begin().await?;
     // A response is a step of the negotiation: a consolidation decided without it conflicts, and
-    // one that decided the amendment first leaves it to answer no more.
+    // one that decided the amendment first leaves it to answer no more. Holding the document also
+    // makes the same response sent twice at once wait here, and find the first.
     store::documents::hold_open(&mut tx, d.doc.id, None).await?;
+    if response.repeats(store::documents::last_response(&mut tx, a.id, participant).await?.as_ref()) {
+        return Ok(Made::Again(()));
+    }
     store::documents::respond(&mut tx, &ctx.actor, a.id, response).await?;
     tx.commit().await?;
     Ok(Made::New(()))

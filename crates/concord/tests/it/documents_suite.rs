@@ -1389,6 +1389,51 @@ async fn an_amendment_form_sent_twice_proposes_once() {
     assert_eq!((again.status, &again.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")));
 }
 
+/// The same response sent four times at once (a retry racing the first) is recorded once, and
+/// each sender is answered with it: on PostgreSQL the four run on connections of their own.
+#[tokio::test]
+async fn a_response_sent_twice_at_once_is_recorded_once_on_sqlite() {
+    responses_at_once(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn a_response_sent_twice_at_once_is_recorded_once_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    responses_at_once(TestApp::with(db, true).await).await;
+}
+
+async fn responses_at_once(app: TestApp) {
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let am = app.login("delegation-am", DEMO_PASSWORD).await;
+    let id = create(&app, &secretariat, "TEST/RACE", "members", &[], "разом").await;
+    let amendments = format!("{DOCUMENTS}/{id}/amendments");
+    let proposed = json!({ "participant": "KZ", "version": 1, "paragraph": 1, "operation": "delete" });
+    let proposed = app.json(&kz, "POST", &amendments, &proposed).await;
+    assert_eq!(proposed.status, StatusCode::CREATED, "{}", proposed.body);
+    let responses = format!("{amendments}/{}/responses", proposed.json()["amendment"]["id"].as_str().unwrap());
+    let support = json!({ "participant": "AM", "position": "supports" });
+    let send = || app.json(&am, "POST", &responses, &support);
+    let answers = tokio::join!(send(), send(), send(), send());
+    let answers = [answers.0, answers.1, answers.2, answers.3];
+    let mut statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::CREATED],
+        "one made, three found"
+    );
+    for answer in &answers {
+        assert_eq!(answer.json()["amendment"]["responses"].as_array().map(Vec::len), Some(1), "{}", answer.body);
+    }
+    let recorded = &show(&app, &am, &id).await["amendments"][0]["responses"];
+    assert_eq!(recorded.as_array().map(Vec::len), Some(1), "recorded once: {recorded:#}");
+    app.db.cleanup().await;
+}
+
 /// A paragraph amended by Belarus into version 2, then by Kazakhstan into version 3: compared from
 /// 1 to 3, each one's words are credited to them, on the page and in the API; compared from 2 to 3,
 /// only Kazakhstan's.
