@@ -115,7 +115,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, request: Request) -> Result<Requ
         .bind(request.outcome.as_ref().map(Json))
         .bind(request.item)
         .bind(request.windows_by.as_deref())
-        .bind(request.replaced.as_ref().map(Json)))?;
+        .bind(request.replaced.as_ref().map(Json)))
+    // The id a client chose is another request's, or the same request's sent at the same moment.
+    .map_err(crate::unique("id"))?;
     audit::record(tx, Change::create(actor, EntityKind::BilateralRequest, request.id, &request)).await?;
     Ok(request)
 }

@@ -385,19 +385,35 @@ async fn create(
     let frame =
         RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
     let request = input.validate(&frame, &code)?;
-    // The same request sent twice (a double click, a retry): the one it already made, not a
-    // second one; another request under its id is refused rather than dropped unseen.
     if let Some(made) = made {
-        return if made.asked_again(&request) {
-            Ok(Made::Again(made.clone()))
-        } else {
-            Err(AppError::field("id", "duplicate"))
-        };
+        return again(made, &request);
     }
     let mut tx = state.store.begin().await?;
-    let request = store::bilaterals::create(&mut tx, &ctx.actor, request).await?;
-    tx.commit().await?;
-    Ok(Made::New(request))
+    match store::bilaterals::create(&mut tx, &ctx.actor, request.clone()).await {
+        Ok(request) => {
+            tx.commit().await?;
+            Ok(Made::New(request))
+        }
+        // Sent twice at once: the other request, which wrote first, made it.
+        Err(store::StoreError::Duplicate { .. }) => {
+            drop(tx);
+            let made = store::bilaterals::of_event(&state.store, s.p.event.id).await?;
+            match made.iter().find(|r| r.id == request.id) {
+                Some(made) => again(made, &request),
+                None => Err(AppError::field("id", "duplicate")),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The same request sent twice (a double click, a retry) finds the one it already made, not a
+/// second one; another request under its id is refused rather than dropped unseen.
+fn again(made: &Request, request: &Request) -> Result<Made<Request>, AppError> {
+    match made.asked_again(request) {
+        true => Ok(Made::Again(made.clone())),
+        false => Err(AppError::field("id", "duplicate")),
+    }
 }
 
 /// What a side does to a request.

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, events, next_event};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, events, next_event};
 
 const BILATERALS: &str = "/api/v1/events/almaty-2025/bilaterals";
 
@@ -1101,8 +1101,20 @@ async fn a_counter_proposal_shows_the_windows_it_replaced_and_whose_they_were() 
 }
 
 #[tokio::test]
-async fn a_request_sent_again_is_made_once_and_another_may_not_take_its_id() {
-    let app = TestApp::new().await;
+async fn a_request_sent_again_is_made_once_and_another_may_not_take_its_id_on_sqlite() {
+    requests_sent_again(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn a_request_sent_again_is_made_once_and_another_may_not_take_its_id_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    requests_sent_again(TestApp::with(db, true).await).await;
+}
+
+async fn requests_sent_again(app: TestApp) {
     let uz = app.login("delegation-uz", DEMO_PASSWORD).await;
     let id = "01a22e98-bbbb-7000-8000-000000000001";
     let ask = json!({ "id": id, "with": ["AZ"], "duration": 30 });
@@ -1122,4 +1134,15 @@ async fn a_request_sent_again_is_made_once_and_another_may_not_take_its_id() {
     let mine: Vec<Value> = requests(&list).into_iter().filter(|r| r["id"] == id).collect();
     assert_eq!(mine.len(), 1, "made once");
     assert_eq!((mine[0]["duration"].as_u64(), sides(&mine[0])), (Some(30), vec!["UZ".to_string(), "AZ".to_string()]));
+    // Sent four times at once (a retry racing the first): made once, and each answered with it.
+    let at_once = json!({ "id": "01a22e98-bbbb-7000-8000-000000000002", "with": ["AM"], "duration": 20 });
+    let send = || app.json(&uz, "POST", BILATERALS, &at_once);
+    let answers = tokio::join!(send(), send(), send(), send());
+    let answers = [answers.0, answers.1, answers.2, answers.3];
+    let mut statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
+    statuses.sort();
+    let bodies: Vec<&str> = answers.iter().map(|a| a.body.as_str()).collect();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::CREATED], "{bodies:#?}");
+    assert!(answers.iter().all(|a| a.json()["request"]["id"] == at_once["id"]), "{bodies:#?}");
+    app.db.cleanup().await;
 }
