@@ -205,8 +205,9 @@ const SELECT_CHAIRS: &str =
     "SELECT id, year, chair_id, co_chair_ids, version FROM chairs WHERE body_id = $1 ORDER BY year";
 const SELECT_CHAIR: &str =
     "SELECT id, year, chair_id, co_chair_ids, version FROM chairs WHERE body_id = $1 AND year = $2";
-const INSERT_CHAIR: &str =
-    "INSERT INTO chairs (id, body_id, year, chair_id, co_chair_ids, version) VALUES ($1, $2, $3, $4, $5, 1)";
+/// Nothing when the year's chair was set meanwhile, by a write that read before this one's.
+const INSERT_CHAIR: &str = "INSERT INTO chairs (id, body_id, year, chair_id, co_chair_ids, version) \
+     VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (body_id, year) DO NOTHING";
 const UPDATE_CHAIR: &str =
     "UPDATE chairs SET chair_id = $1, co_chair_ids = $2, version = version + 1 WHERE id = $3 AND version = $4";
 
@@ -240,12 +241,17 @@ pub async fn set_chair(
     let stored = match (current, expected_version) {
         (None, None) => {
             let stored = StoredChair { id: new_id(), chair: next, version: 1 };
-            execute!(tx, c => sqlx::query(INSERT_CHAIR)
+            let inserted = execute!(tx, c => sqlx::query(INSERT_CHAIR)
                 .bind(stored.id)
                 .bind(body)
                 .bind(year as i32)
                 .bind(stored.chair.chair)
                 .bind(Json(&stored.chair.co_chairs)))?;
+            if inserted == 0 {
+                let current: Option<ChairRow> =
+                    on!(tx, c => sqlx::query_as(SELECT_CHAIR).bind(body).bind(year as i32).fetch_optional(c).await)?;
+                return Err(StoreError::Conflict { entity: "chair", current: current.map_or(0, |c| c.version) });
+            }
             audit::record(tx, Change::create(actor, EntityKind::Chair, stored.id, &stored.chair)).await?;
             stored
         }

@@ -398,7 +398,11 @@ pub async fn decide(tx: &mut Tx, actor: &Actor, member: &Member, event: Id, next
         Decision::Approve { badge_id } => {
             let badge_number = match member.accreditation {
                 Accreditation::Approved { badge_number } | Accreditation::Revoked { badge_number, .. } => badge_number,
-                _ => on!(tx, c => sqlx::query_as::<_, (i64,)>(NEXT_BADGE_NUMBER).bind(event).fetch_one(c).await)?.0,
+                _ => {
+                    // Approvals at the same moment would otherwise read the same highest number.
+                    crate::hold_event_row(tx, event, None).await?;
+                    on!(tx, c => sqlx::query_as::<_, (i64,)>(NEXT_BADGE_NUMBER).bind(event).fetch_one(c).await)?.0
+                }
             };
             issue_badge(tx, actor, member, event, badge_id).await?;
             Accreditation::Approved { badge_number }

@@ -95,13 +95,20 @@ pub(crate) async fn hold_event(
     (entity, rows): (&'static str, &'static str),
     seen: Stamp,
 ) -> Result<()> {
-    if execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event).bind(event_version))? != 1 {
-        let current: Option<i64> = on!(tx, c => sqlx::query_scalar(EVENT_VERSION).bind(event).fetch_optional(c).await)?;
-        return Err(StoreError::Conflict { entity: "event", current: current.ok_or(StoreError::NotFound)? });
-    }
+    hold_event_row(tx, event, event_version).await?;
     let (count, versions): (i64, i64) = on!(tx, c => sqlx::query_as(rows).bind(event).fetch_one(c).await)?;
     if (Stamp { rows: count, versions }) != seen {
         return Err(StoreError::Conflict { entity, current: versions });
+    }
+    Ok(())
+}
+
+/// Holds an event's row until the transaction ends (if it is still at `event_version`, when
+/// given): writes that number or count the event's rows take turns.
+pub(crate) async fn hold_event_row(tx: &mut Tx, event: domain::Id, event_version: Option<i64>) -> Result<()> {
+    if execute!(tx, c => sqlx::query(HOLD_EVENT).bind(event).bind(event_version))? != 1 {
+        let current: Option<i64> = on!(tx, c => sqlx::query_scalar(EVENT_VERSION).bind(event).fetch_optional(c).await)?;
+        return Err(StoreError::Conflict { entity: "event", current: current.ok_or(StoreError::NotFound)? });
     }
     Ok(())
 }

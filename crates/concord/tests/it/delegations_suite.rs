@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, pdftotext};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, pdftotext};
 
 fn members_url(code: &str) -> String {
     format!("/api/v1/events/almaty-2025/delegations/{code}/members")
@@ -163,6 +163,54 @@ async fn an_xlsx_written_by_a_spreadsheet_library_imports() {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let template = app.get(&Session::default(), "/delegation-template.xlsx").await;
     assert_eq!(template.status, StatusCode::OK);
+}
+
+/// Members approved at the same moment (two host officers, or quick clicks down the list) each
+/// get a badge number of their own.
+#[tokio::test]
+async fn members_approved_at_once_get_numbers_of_their_own_on_sqlite() {
+    approvals_at_once(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn members_approved_at_once_get_numbers_of_their_own_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    approvals_at_once(TestApp::with(db, true).await).await;
+}
+
+async fn approvals_at_once(app: TestApp) {
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let mut decisions = Vec::new();
+    for given in ["Aigerim", "Bolat", "Dauren", "Gulnara"] {
+        let added = app
+            .json(
+                &officer,
+                "POST",
+                &members_url("kz"),
+                &json!({
+                    "names": { "latin": { "family": "Seitova", "given": given } },
+                    "position": { "en": "Attaché" }, "rank": "other", "role": "staff"
+                }),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+        decisions.push(format!("/api/v1/events/almaty-2025/members/{}/decision", added.json()["id"].as_str().unwrap()));
+    }
+    let approve = json!({ "action": "approve", "version": 1 });
+    let send = |n: usize| app.json(&host, "POST", &decisions[n], &approve);
+    let answers = tokio::join!(send(0), send(1), send(2), send(3));
+    let answers = [answers.0, answers.1, answers.2, answers.3];
+    let bodies: Vec<&str> = answers.iter().map(|a| a.body.as_str()).collect();
+    assert!(answers.iter().all(|a| a.status == StatusCode::OK), "{bodies:#?}");
+    let mut numbers: Vec<u64> =
+        answers.iter().map(|a| a.json()["accreditation"]["badge_number"].as_u64().unwrap()).collect();
+    numbers.sort();
+    assert_eq!(numbers, [31, 32, 33, 34], "the next numbers after the demo's 30");
+    app.db.cleanup().await;
 }
 
 #[tokio::test]

@@ -116,8 +116,20 @@ async fn the_chairs_api_reproduces_2022_to_2026() {
 }
 
 #[tokio::test]
-async fn a_secretariat_overrides_a_chair_and_a_stale_override_conflicts() {
-    let app = TestApp::new().await;
+async fn a_secretariat_overrides_a_chair_and_a_stale_override_conflicts_on_sqlite() {
+    chair_overrides(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn a_secretariat_overrides_a_chair_and_a_stale_override_conflicts_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    chair_overrides(TestApp::with(db, true).await).await;
+}
+
+async fn chair_overrides(app: TestApp) {
     let sec = app.login("secretariat", DEMO_PASSWORD).await;
     let set = app
         .json(&sec, "PUT", "/api/v1/bodies/cis-cfm/chairs/2027", &json!({ "chair": "UZ", "co_chairs": ["TM"] }))
@@ -132,6 +144,20 @@ async fn a_secretariat_overrides_a_chair_and_a_stale_override_conflicts() {
     let chairs = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=2027&to=2028").await.json();
     assert_eq!(chairs["chairs"][0]["chair"]["code"], "AZ");
     assert_eq!(chairs["chairs"][1]["chair"]["code"], "AM", "the rotation moves on from the override");
+    // First overrides of a year sent at once (a double click): one is set, the other conflicts.
+    let kg = json!({ "chair": "KG" });
+    let set = || app.json(&sec, "PUT", "/api/v1/bodies/cis-cfm/chairs/2031", &kg);
+    let answers = tokio::join!(set(), set(), set(), set());
+    let answers = [answers.0, answers.1, answers.2, answers.3];
+    let mut statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
+    statuses.sort();
+    let bodies: Vec<&str> = answers.iter().map(|a| a.body.as_str()).collect();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT, StatusCode::CONFLICT, StatusCode::CONFLICT],
+        "{bodies:#?}"
+    );
+    app.db.cleanup().await;
 }
 
 #[tokio::test]
