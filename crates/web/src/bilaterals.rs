@@ -597,8 +597,17 @@ async fn confirm(
     let mut tx = state.store.begin().await?;
     // The plan was made against the programme of its run: whatever the programme gained since in
     // the meeting's room or for its persons refuses the confirmation, as it would the host's own
-    // item.
-    s.p.hold(&mut tx).await?;
+    // item. Unless what it gained is these very meetings, confirmed by the same choice sent at
+    // the same moment (two tabs, a retry): then nothing is left to do.
+    if let Err(changed) = s.p.hold(&mut tx).await {
+        drop(tx);
+        let now = store::bilaterals::of_event(&state.store, s.p.event.id).await?;
+        let confirmed = |id: &Id| now.iter().any(|r| r.id == *id && r.item.is_some());
+        return match chosen {
+            Some(chosen) if chosen.iter().all(confirmed) => Ok(Vec::new()),
+            _ => Err(changed),
+        };
+    }
     let mut made = Vec::new();
     for before in s.requests.iter().filter(|r| r.confirmable() && chosen.is_none_or(|c| c.contains(&r.id))) {
         let Some(Outcome::Placed { starts, ends, venue, room }) = &before.outcome else { continue };

@@ -53,6 +53,46 @@ async fn a_delegation_sees_its_own_requests_and_those_addressed_to_it_never_othe
     assert!(!ru_tj.to_string().contains(&note), "a note stays with the sides");
 }
 
+/// The host's confirmation sent three times at once (two tabs, a retry): the meeting is confirmed
+/// once, and no sender is told that nothing was saved.
+#[tokio::test]
+async fn a_confirmation_sent_at_once_twice_confirms_once_and_refuses_none_on_sqlite() {
+    confirmations_at_once(TestApp::new().await).await;
+}
+
+#[tokio::test]
+async fn a_confirmation_sent_at_once_twice_confirms_once_and_refuses_none_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+        return;
+    };
+    confirmations_at_once(TestApp::with(db, true).await).await;
+}
+
+async fn confirmations_at_once(app: TestApp) {
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj"], "duration": 30 })).await;
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let accept = json!({ "answer": "accept", "version": 1 });
+    assert_eq!(app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &accept).await.status, StatusCode::OK);
+    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let chosen = json!({ "requests": [id] });
+    let confirm = format!("{BILATERALS}/confirm");
+    let send = || app.json(&host, "POST", &confirm, &chosen);
+    let answers = tokio::join!(send(), send(), send());
+    let answers = [answers.0, answers.1, answers.2];
+    let bodies: Vec<&str> = answers.iter().map(|a| a.body.as_str()).collect();
+    assert!(answers.iter().all(|a| a.status == StatusCode::OK), "{bodies:#?}");
+    let made: usize = answers.iter().map(|a| a.json()["items"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(made, 1, "{bodies:#?}");
+    let programme = app.get(&host, "/api/v1/events/almaty-2025/programme").await.body;
+    assert_eq!(programme.matches("\"shown_title\":\"Kazakhstan – Tajikistan talks\"").count(), 1);
+    app.db.cleanup().await;
+}
+
 #[tokio::test]
 async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itineraries_show_it() {
     let app = TestApp::new().await;
