@@ -136,8 +136,10 @@ impl ItemInput {
         }
         let rapporteur = optional(&mut c, "rapporteur", self.rapporteur, 300);
         let reason = optional(&mut c, "reason", self.reason, 1_000);
-        if self.status == ItemStatus::Withdrawn && reason.0.is_empty() {
-            c.fail("reason", "required");
+        match (self.status == ItemStatus::Withdrawn, reason.0.is_empty()) {
+            (true, true) => c.fail("reason", "required"),
+            (false, false) => c.fail("reason", "only-when-withdrawn"),
+            _ => {}
         }
         match (self.status, &self.forwarded_to) {
             (ItemStatus::Forwarded, None) => c.fail("forwarded_to", "required"),
@@ -329,6 +331,18 @@ mod tests {
         assert_eq!(forwarded.validate(&e, &[]).unwrap_err().0[0].field, "forwarded_to");
         let stray = ItemInput { forwarded_to: Some("cis-chs".into()), ..input() };
         assert_eq!(stray.validate(&e, &[]).unwrap_err().0[0].code, "only-when-forwarded");
+    }
+
+    #[test]
+    fn only_a_withdrawn_item_gives_a_reason() {
+        let e = [Format::Extended];
+        let withdrawn = ItemInput { status: ItemStatus::Withdrawn, ..input() };
+        assert_eq!(withdrawn.validate(&e, &[]).unwrap_err().0[0].field, "reason");
+        let stray = ItemInput { reason: Text::new(&[("ru", "причина")]), ..input() };
+        assert_eq!(stray.validate(&e, &[]).unwrap_err().0[0].code, "only-when-withdrawn");
+        let given =
+            ItemInput { status: ItemStatus::Withdrawn, reason: Text::new(&[("ru", "причина")]), ..input() };
+        assert!(given.validate(&e, &[]).is_ok());
     }
 
     #[test]

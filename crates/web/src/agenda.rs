@@ -377,8 +377,7 @@ async fn show(
     model["statuses"] = json!(ItemStatus::ALL);
     // Where a question may be forwarded: another body than the meeting's own.
     let others = s.bodies.iter().filter(|b| b.id != s.meeting.meeting.body_id);
-    model["bodies"] =
-        json!(others.map(|b| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) })).collect::<Vec<_>>());
+    model["bodies"] = json!(crate::bodies::choices(others, ctx.lang));
     model["form"] = form;
     model["errors"] = errors;
     render::page(state, ctx, "agenda/show.html", model)
@@ -535,7 +534,12 @@ async fn item_form(
             initiator: before.initiator.and_then(|p| s.participants.iter().find(|x| x.id == p)).map(|p| p.code.clone()),
             rapporteur: before.rapporteur.clone(),
             status,
-            reason: if status == ItemStatus::Withdrawn { reason } else { Text::default() },
+            // A reason typed for an item not withdrawn is refused, not dropped unseen.
+            reason: if status == ItemStatus::Withdrawn || !form.get("reason").trim().is_empty() {
+                reason
+            } else {
+                Text::default()
+            },
             forwarded_to: (status == ItemStatus::Forwarded && !forwarded.is_empty()).then(|| forwarded.to_string()),
         };
         replace(&state, &ctx, &s, id, form.number("version")?, input).await.map(|_| ())

@@ -125,11 +125,10 @@ impl Sideline {
     }
 
     fn person(&self, id: &str, lang: &str) -> String {
-        self.p
-            .members
-            .iter()
-            .find(|(_, m)| m.id.to_string() == id)
-            .map_or_else(|| id.to_string(), |(code, m)| format!("{} ({code})", m.names.display(lang)))
+        self.p.members.iter().find(|(_, m)| m.id.to_string() == id).map_or_else(
+            || id.to_string(),
+            |(code, m)| format!("{} ({})", m.names.display(lang), self.names(&[code], lang)),
+        )
     }
 
     fn sides_of(&self, id: &str, lang: &str) -> String {
@@ -321,10 +320,12 @@ impl Sideline {
             .collect();
         json!({
             "id": r.id, "sides": r.sides, "names": self.names(&codes, lang), "principals": r.principals,
+            "sides_shown": r.sides.iter().map(|x| json!({ "name": self.names(&[x.participant.as_str()], lang),
+                "answer": x.answer })).collect::<Vec<_>>(),
             "after": after.iter().map(|a| a.id).collect::<Vec<_>>(), "after_shown": after_shown,
             "principals_shown": principals, "duration": r.duration, "priority": r.priority, "windows": windows,
             "windows_by": windows_by, "replaced": replaced,
-            "note": r.note, "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
+            "note": r.note, "note_short": short(&r.note), "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
         })
     }
 
@@ -400,7 +401,7 @@ async fn create(
             let made = store::bilaterals::of_event(&state.store, s.p.event.id).await?;
             match made.iter().find(|r| r.id == request.id) {
                 Some(made) => again(made, &request),
-                None => Err(AppError::field("id", "duplicate")),
+                None => Err(AppError::field("id", "request-sent-before")),
             }
         }
         Err(e) => Err(e.into()),
@@ -412,7 +413,7 @@ async fn create(
 fn again(made: &Request, request: &Request) -> Result<Made<Request>, AppError> {
     match made.asked_again(request) {
         true => Ok(Made::Again(made.clone())),
-        false => Err(AppError::field("id", "duplicate")),
+        false => Err(AppError::field("id", "request-sent-before")),
     }
 }
 
@@ -680,7 +681,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
         .filter(|r| own.iter().any(|c| r.followable_by(c)))
         .map(|r| {
             let codes: Vec<&str> = r.sides.iter().map(|x| x.participant.as_str()).collect();
-            json!({ "id": r.id, "names": s.names(&codes, lang), "duration": r.duration })
+            json!({ "id": r.id, "names": s.names(&codes, lang), "duration": r.duration, "note_short": short(&r.note) })
         })
         .collect();
     // What each of the delegation's own meetings may be asked to follow: never one that follows
@@ -705,6 +706,16 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
     render::page(state, ctx, "bilaterals/show.html", model)
 }
 
+/// A note's start, enough to tell apart two requests of the same sides.
+fn short(note: &str) -> String {
+    const SHOWN: usize = 60;
+    let note = note.trim();
+    match note.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", note[..at].trim_end()),
+        None => note.to_string(),
+    }
+}
+
 /// Requests as a matrix: who asked (rows) whom (columns), with each request's status.
 fn matrix(s: &Sideline, codes: &[String], lang: &str) -> Value {
     let mut cells: BTreeMap<(String, String), Vec<&'static str>> = BTreeMap::new();
@@ -723,7 +734,8 @@ fn matrix(s: &Sideline, codes: &[String], lang: &str) -> Value {
             json!({ "code": from, "name": s.names(&[from], lang), "cells": cells })
         })
         .collect();
-    json!({ "columns": codes, "rows": rows })
+    let columns: Vec<String> = codes.iter().map(|c| s.names(&[c], lang)).collect();
+    json!({ "columns": columns, "rows": rows })
 }
 
 /// The placed requests day by day, a row per start time and a column per room; a meeting the host
@@ -1065,7 +1077,7 @@ async fn confirm_form(
     let outcome = async {
         let chosen = form.ids("request")?;
         if chosen.is_empty() {
-            return Err(AppError::field("request", "required"));
+            return Err(AppError::field("request", "choose-a-meeting"));
         }
         // The page names where it showed each request placed.
         let mut seen = HashMap::new();

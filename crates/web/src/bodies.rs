@@ -365,3 +365,10 @@ async fn api_add_membership(
     let membership = add_membership(&state, &ctx, &record, input).await?;
     Ok((StatusCode::CREATED, Json(json!(membership))).into_response())
 }
+
+/// Bodies to choose from in a form or filter, by name in the reader's language as it sorts them.
+pub(crate) fn choices<'a>(bodies: impl Iterator<Item = &'a Body>, lang: &str) -> Vec<Value> {
+    let mut named: Vec<(&str, &str)> = bodies.map(|b| (b.slug.as_str(), b.name.get(lang))).collect();
+    sort_by_collation(&mut named, lang, |(_, name)| name);
+    named.into_iter().map(|(slug, name)| json!({ "slug": slug, "name": name })).collect()
+}

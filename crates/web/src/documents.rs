@@ -605,15 +605,16 @@ async fn register(
         }
         Err(e) => return Err(e),
     };
-    let body_json = |b: &Body| json!({ "slug": b.slug, "name": b.name.get(ctx.lang) });
-    let bodies: Vec<Value> = all_bodies.iter().map(body_json).collect();
+    let bodies = crate::bodies::choices(all_bodies.iter(), ctx.lang);
     let areas = crate::agenda::area_options(state, ctx.lang, &store::agenda::areas(&state.store).await?);
     let authorship = domain::policy::document_authorship(&ctx.actor);
     let classifications = authorship.classifications();
     let authorship = match authorship {
         Authorship::Any { bodies: kept } => {
-            let bodies: Vec<Value> =
-                all_bodies.iter().filter(|b| kept.as_ref().is_none_or(|k| k.contains(&b.id))).map(body_json).collect();
+            let bodies = crate::bodies::choices(
+                all_bodies.iter().filter(|b| kept.as_ref().is_none_or(|k| k.contains(&b.id))),
+                ctx.lang,
+            );
             json!({ "any": true, "bodies": bodies, "classifications": classifications })
         }
         Authorship::Internal { participants, need_meeting } => {
@@ -763,12 +764,7 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     // The bodies a decision may be forwarded to, for the adoption form: every other.
     if manages {
         let bodies = store::bodies::list(&state.store).await?;
-        let others: Vec<Value> = bodies
-            .iter()
-            .filter(|b| b.id != d.body.id)
-            .map(|b| json!({ "slug": b.slug, "name": b.name.get(lang) }))
-            .collect();
-        model["other_bodies"] = json!(others);
+        model["other_bodies"] = json!(crate::bodies::choices(bodies.iter().filter(|b| b.id != d.body.id), lang));
     }
     model["stances_all"] = json!(Stance::ALL);
     model["open"] = json!(d.doc.status.is_open());

@@ -361,6 +361,37 @@ async fn a_meeting_the_programme_overtook_since_the_run_is_not_confirmed() {
         "said on the bilaterals page, at the confirmation: {}",
         nothing_chosen.body
     );
+    assert!(nothing_chosen.body.contains("Choose at least one meeting to confirm."), "{}", nothing_chosen.body);
+    // The host's choice comes back as it was made: the meeting left out is left out still.
+    let chose_none = app.form(&host, "/events/almaty-2025/bilaterals/confirm", &[("confirming", "1")]).await;
+    let boxes: Vec<&str> = chose_none.body.split("type=\"checkbox\" name=\"request\"").skip(1).collect();
+    assert!(
+        !boxes.is_empty() && boxes.iter().all(|b| !b.split('>').next().unwrap().contains("checked")),
+        "{}",
+        chose_none.body
+    );
+}
+
+/// The page's request form: an id sent before with other content is said so, and the form
+/// comes back with a new one; the sides' answers are named in the reader's language.
+#[tokio::test]
+async fn the_request_form_says_when_its_id_was_used_and_names_the_sides() {
+    let app = TestApp::new().await;
+    let kz = Session { lang: Some("ru"), ..app.login("delegation-kz", DEMO_PASSWORD).await };
+    let page = "/events/almaty-2025/bilaterals";
+    let id = "01a22e98-bbbb-7000-8000-000000000003";
+    let first = [("id", id), ("with", "TM"), ("duration", "30"), ("priority", "normal"), ("note", "Первая")];
+    let made = app.form(&kz, page, &first).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body.split("field-error").nth(1).unwrap_or(""));
+    let other = [("id", id), ("with", "TM"), ("duration", "30"), ("priority", "normal"), ("note", "Другая тема")];
+    let again = app.form(&kz, page, &other).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("Этот запрос уже был отправлен с другим содержанием."), "{}", again.body);
+    assert!(again.body.contains("Другая тема"), "what was typed stays");
+    assert!(!again.body.contains(&format!("name=\"id\" value=\"{id}\"")), "a new id: {}", again.body);
+    let shown = app.get(&kz, page).await.body;
+    assert!(shown.contains("Казахстан: принято, Туркменистан: ожидается"), "{shown}");
+    assert!(!shown.contains("KZ: "), "{shown}");
 }
 
 /// The host reads the proposed schedule, and a scheduler run moves a meeting before the host
@@ -711,7 +742,7 @@ async fn what_the_scheduler_leaves_out_comes_with_its_reason_in_words() {
     let ours = all.iter().find(|r| r["id"] == id.as_str()).unwrap();
     assert_eq!(ours["outcome"]["kind"], "unplaced", "{ours}");
     let shown = ours["outcome"]["shown"].to_string();
-    assert!(shown.contains("is not free for this long") && shown.contains("(KZ)"), "{shown}");
+    assert!(shown.contains("is not free for this long") && shown.contains("(Kazakhstan)"), "{shown}");
     let page = app.get(&host, "/events/almaty-2025/bilaterals").await;
     assert!(page.body.contains("is not free for this long"));
     let russian = app.get(&app.login("host", DEMO_PASSWORD).await, "/language/ru?next=/").await;

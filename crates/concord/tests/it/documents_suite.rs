@@ -1431,6 +1431,24 @@ async fn responses_at_once(app: TestApp) {
     }
     let recorded = &show(&app, &am, &id).await["amendments"][0]["responses"];
     assert_eq!(recorded.as_array().map(Vec::len), Some(1), "recorded once: {recorded:#}");
+    // From the page, a response refused for its comment comes back with its position as chosen.
+    let amendment = proposed.json()["amendment"]["id"].as_str().unwrap().to_string();
+    let long = "о".repeat(6000);
+    let refused = app
+        .form(
+            &am,
+            &format!("/documents/{id}/amendments/{amendment}/responses"),
+            &[
+                ("amendment", amendment.as_str()),
+                ("participant", "AM"),
+                ("position", "objects"),
+                ("comment", long.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let respond = refused.body.split("class=\"inline respond\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(respond.contains("<option value=\"objects\" selected>"), "{respond}");
     app.db.cleanup().await;
 }
 
@@ -1757,4 +1775,28 @@ async fn a_character_the_fonts_lack_is_named_when_the_pdf_is_asked_for() {
     let body = String::from_utf8_lossy(&body);
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("ए (U+090F)") && body.contains("Джайшанкаром"), "{body}");
+}
+
+/// The register's bodies are listed as the reader's language sorts their names, and a refused
+/// filter shows no count that would read as an empty result.
+#[tokio::test]
+async fn the_registers_bodies_sort_in_the_readers_language_and_a_refused_filter_counts_nothing() {
+    let app = TestApp::new().await;
+    let secretariat = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let page = app.get(&secretariat, "/documents").await.body;
+    let select = page.split("<select id=\"body\" name=\"body\">").nth(1).unwrap().split("</select>").next().unwrap();
+    let names: Vec<String> = select
+        .split("</option>")
+        .filter_map(|o| o.rsplit('>').next())
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() >= 3, "{select}");
+    let mut sorted = names.clone();
+    domain::precedence::sort_by_collation(&mut sorted, "ru", |n| n.as_str());
+    assert_eq!(names, sorted);
+    assert!(page.contains("id=\"documents-total\""));
+    let refused = app.get(&secretariat, "/documents?kind=bogus").await;
+    assert!(refused.body.contains("data-error-for=\"kind\""), "{}", refused.body);
+    assert!(!refused.body.contains("id=\"documents-total\""), "{}", refused.body);
 }
