@@ -266,3 +266,29 @@ browserTest('anonymous users are sent to login for /events/new', async (page) =>
   await page.locator('form#login').waitFor({ state: 'visible' });
   assert.equal(await page.locator('form#event-form').count(), 0);
 });
+
+browserTest('pages fit a phone: wide tables scroll in their own box, the menu wraps', async (page) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, 'host');
+  const pages = [
+    '/events/almaty-2025/bilaterals',
+    '/events/almaty-2025/programme',
+    '/documents',
+    '/events/almaty-2025/meetings/cis-cfm/agenda',
+  ];
+  for (const path of pages) {
+    await page.goto(path);
+    const { scroll, width } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      width: document.documentElement.clientWidth,
+    }));
+    assert.ok(scroll <= width, `${path} is ${scroll} px wide on a ${width} px screen`);
+    if (path === '/documents' && !pages.some((p) => /^\/documents\/[^/]+$/.test(p))) {
+      // The first document the register links to, and its track changes.
+      const signed = await page.locator('a[href^="/documents/"]').evaluateAll((links) =>
+        links.map((a) => a.getAttribute('href')).find((h) => /^\/documents\/[0-9a-f-]{36}$/.test(h)));
+      assert.ok(signed, 'the register links to a document');
+      pages.push(signed, `${signed}/changes`);
+    }
+  }
+});

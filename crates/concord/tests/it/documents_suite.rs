@@ -1800,3 +1800,80 @@ async fn the_registers_bodies_sort_in_the_readers_language_and_a_refused_filter_
     assert!(refused.body.contains("data-error-for=\"kind\""), "{}", refused.body);
     assert!(!refused.body.contains("id=\"documents-total\""), "{}", refused.body);
 }
+
+/// Two secretaries edit one item of a draft agenda from pages read at once: one retitles it, the
+/// other renumbers it and meets a conflict. The form that comes back shows the new title beside the
+/// number typed, so that sending it again keeps both changes.
+#[tokio::test]
+async fn an_agenda_item_sent_again_after_a_conflict_keeps_the_other_change() {
+    let app = TestApp::new().await;
+    let ru = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let page = "/events/almaty-2025/meetings/cis-cfm/agenda";
+    let api = format!("/api/v1{page}");
+    let extended = app.get(&ru, &api).await.json()["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["format"] == "extended")
+        .cloned()
+        .unwrap();
+    let reopen = json!({ "format": "extended", "version": extended["version"], "reason": { "ru": "Уточнение" } });
+    assert_eq!(app.json(&ru, "POST", &format!("{api}/reopen"), &reopen).await.status, StatusCode::OK);
+    let item = agenda_items(&app.get(&ru, &api).await.json())
+        .into_iter()
+        .find(|(f, i)| f == "extended" && i["status"] == "included")
+        .unwrap()
+        .1;
+    let (id, title, number) =
+        (item["id"].as_str().unwrap(), item["title"]["ru"].as_str().unwrap(), item["number"].to_string());
+    let item_page = format!("{page}/{id}");
+    // What a page read now sends, with the fields given.
+    let send = |version: String, fields: Vec<(&'static str, String)>| {
+        let mut all = vec![
+            ("item", id.to_string()),
+            ("version", version),
+            ("number", number.clone()),
+            ("was_number", number.clone()),
+            ("title", title.to_string()),
+            ("was_title", title.to_string()),
+            ("status", "included".into()),
+            ("was_status", "included".into()),
+            ("reason", String::new()),
+            ("forwarded_to", String::new()),
+            ("was_forwarded_to", String::new()),
+        ];
+        for (k, v) in fields {
+            all.iter_mut().find(|(name, _)| *name == k).unwrap().1 = v;
+        }
+        let (app, ru, item_page) = (&app, &ru, &item_page);
+        async move { app.form(ru, item_page, &all.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await }
+    };
+    let read = item["version"].to_string();
+    let retitled = format!("{title} (уточнено)");
+    let first = send(read.clone(), vec![("title", retitled.clone())]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let stale = send(read, vec![("number", "90".into())]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let form = stale.body.split(&format!("agenda/{id}\" class=\"inline item-status\">")).nth(1).unwrap();
+    let form = form.split("</form>").next().unwrap();
+    let value = |name: &str| {
+        let at = form.split(&format!("name=\"{name}\"")).nth(1).unwrap();
+        at.split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+    };
+    assert_eq!(value("title"), retitled, "the title as it is now: {form}");
+    assert_eq!(value("was_title"), retitled);
+    assert_eq!(value("number"), "90", "the number typed: {form}");
+    let again = send(
+        value("version"),
+        vec![
+            ("number", value("number")),
+            ("was_number", value("was_number")),
+            ("title", value("title")),
+            ("was_title", value("was_title")),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let now = agenda_items(&app.get(&ru, &api).await.json()).into_iter().find(|(_, i)| i["id"] == id).unwrap().1;
+    assert_eq!((now["title"]["ru"].as_str(), now["number"].as_u64()), (Some(retitled.as_str()), Some(90)));
+}
