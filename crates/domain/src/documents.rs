@@ -491,6 +491,13 @@ impl Amendment {
     }
 }
 
+/// A pending amendment by `proposer` that `input` proposes again under another id: the form sent
+/// again from a page read anew (the browser's Back, then send), which would otherwise put the same
+/// change in twice.
+pub fn pending_twin<'a>(amendments: &'a [Amendment], proposer: Id, input: &AmendmentInput) -> Option<&'a Amendment> {
+    amendments.iter().find(|a| a.status == AmendmentStatus::Pending && a.proposed_again(proposer, input))
+}
+
 #[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Position {

@@ -479,7 +479,8 @@ async fn member_page(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.read())?;
     let member = member_of(&state, &scope, member).await?;
-    member_view(&state, &ctx, &scope, &member, form_of_member(&member), json!({})).await
+    let now = form_of_member(&member);
+    member_view(&state, &ctx, &scope, &member, crate::input::showing(now.clone(), &now), json!({})).await
 }
 
 async fn member_view(
@@ -524,8 +525,10 @@ async fn edit_member_form(
         Ok(scope.path())
     }
     .await;
-    render::form_outcome(&state, &ctx, outcome, |errors| {
-        member_view(&state, &ctx, &scope, &member, form.to_json(), errors)
+    render::form_outcome(&state, &ctx, outcome, |errors| async {
+        // As stored now: after a conflict, what another user changed meanwhile.
+        let now = member_of(&state, &scope, member.id).await?;
+        member_view(&state, &ctx, &scope, &now, form.resent(form_of_member(&now)), errors).await
     })
     .await
 }

@@ -906,6 +906,9 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
     if let Some(made) = input.id.and_then(|id| d.amendments.iter().find(|a| a.id == id)) {
         return again(made, proposer, input);
     }
+    if let Some(twin) = domain::documents::pending_twin(&d.amendments, proposer, &input) {
+        return Ok(Made::Again(twin.clone()));
+    }
     if !d.doc.status.is_open() {
         return Err(AppError::refused("document-closed-to-amendments"));
     }

@@ -256,7 +256,8 @@ async fn edit_page(
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let participants = store::participants::list(&state.store).await?;
-    form_page(&state, &ctx, Some(&event), form_from_event(&event, &participants), json!({})).await
+    let now = form_from_event(&event, &participants);
+    form_page(&state, &ctx, Some(&event), crate::input::showing(now.clone(), &now), json!({})).await
 }
 
 async fn update(
@@ -290,8 +291,13 @@ async fn edit_form(
         Err(e) => Err(e),
     };
     let outcome = result.map(|after| format!("/events/{}", after.slug));
-    render::form_outcome(&state, &ctx, outcome, |errors| form_page(&state, &ctx, Some(&event), form.to_json(), errors))
-        .await
+    render::form_outcome(&state, &ctx, outcome, |errors| async {
+        // As stored now: after a conflict, what another user changed meanwhile.
+        let now = store::events::by_slug(&state.store, &slug).await?;
+        let participants = store::participants::list(&state.store).await?;
+        form_page(&state, &ctx, Some(&now), form.resent(form_from_event(&now, &participants)), errors).await
+    })
+    .await
 }
 
 async fn api_list(

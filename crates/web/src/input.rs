@@ -222,6 +222,24 @@ pub fn gather<T>(read: Result<T, AppError>, mistakes: &mut Vec<domain::FieldErro
     }
 }
 
+/// An edit form's values `form`, carrying `now` (what is stored, as form values) as its `was`
+/// field for [`Form::resent`].
+pub fn showing(mut form: serde_json::Value, now: &serde_json::Value) -> serde_json::Value {
+    form["was"] = serde_json::Value::String(now.to_string());
+    form
+}
+
+/// A form value as the browser sends it: text as it is, a number or a date as written, a field
+/// chosen several times as its values in order.
+fn as_sent(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Array(values) => values.iter().map(as_sent).collect::<Vec<_>>().join("\u{1f}"),
+        other => other.to_string(),
+    }
+}
+
 /// The fields of a submitted HTML form, in order.
 pub struct Form(pub Vec<(String, String)>);
 
@@ -264,6 +282,24 @@ impl Form {
             }
         }
         serde_json::Value::Object(fields)
+    }
+
+    /// What an edit form shows when it comes back: what the reader sent, except the fields they
+    /// left as the page showed them (its `was` field, sent beside the others), which show `now`,
+    /// what is stored now; and `now` as its new `was`. So the form sent again after a conflict
+    /// writes what the reader changed, not back what another user changed meanwhile.
+    pub fn resent(&self, now: serde_json::Value) -> serde_json::Value {
+        let was: serde_json::Map<String, serde_json::Value> = serde_json::from_str(self.get("was")).unwrap_or_default();
+        let mut shown = self.to_json();
+        if let (serde_json::Value::Object(fields), serde_json::Value::Object(stored)) = (&mut shown, &now) {
+            for (name, value) in stored {
+                let sent = fields.get(name).map_or_else(String::new, as_sent);
+                if was.get(name).map(as_sent) == Some(sent) {
+                    fields.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        showing(shown, &now)
     }
 
     /// A content field entered per language (`name_en`, `name_ru`, …).

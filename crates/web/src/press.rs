@@ -226,7 +226,21 @@ async fn event_page(
 
 async fn release_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Html<String>, AppError> {
     let (release, event, reader, shown) = visible_release(&state, &ctx, id).await?;
-    release_view(&state, &ctx, &release, &event, reader, shown, json!({}), json!({})).await
+    let now = release_form(&release);
+    let values = if reader == Reader::Editor { crate::input::showing(now.clone(), &now) } else { json!({}) };
+    release_view(&state, &ctx, &release, &event, reader, shown, values, json!({})).await
+}
+
+/// A release as its edit form's values.
+fn release_form(release: &PressRelease) -> Value {
+    let mut form = json!({ "photos": release.photos, "version": release.version });
+    for (lang, title) in &release.title.0 {
+        form[format!("title_{lang}")] = json!(title);
+    }
+    for (lang, body) in &release.body.0 {
+        form[format!("body_{lang}")] = json!(body);
+    }
+    form
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -544,8 +558,11 @@ async fn edit_form(
     let outcome = edit(&state, &ctx, release.clone(), &event, input, note, version)
         .await
         .map(|r| format!("/press-releases/{}", r.id));
-    render::form_outcome(&state, &ctx, outcome, |errors| {
-        release_view(&state, &ctx, &release, &event, Reader::Editor, Shown::Unreleased, form.to_json(), errors)
+    render::form_outcome(&state, &ctx, outcome, |errors| async {
+        // As stored now: after a conflict, what another user changed meanwhile.
+        let (now, _) = editable(&state, &ctx, id).await?;
+        let values = form.resent(release_form(&now));
+        release_view(&state, &ctx, &now, &event, Reader::Editor, Shown::Unreleased, values, errors).await
     })
     .await
 }

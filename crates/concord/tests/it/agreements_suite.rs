@@ -5,7 +5,8 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, pdftotext};
+use crate::app_on_both_engines;
+use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, pdftotext};
 
 fn titles(list: &Value) -> Vec<String> {
     let mut t: Vec<String> =
@@ -86,19 +87,7 @@ async fn briefing(app: TestApp) {
     app.db.cleanup().await;
 }
 
-#[tokio::test]
-async fn the_briefing_for_the_talks_lists_exactly_the_expected_agreements_and_items_on_sqlite() {
-    briefing(TestApp::new().await).await;
-}
-
-#[tokio::test]
-async fn the_briefing_for_the_talks_lists_exactly_the_expected_agreements_and_items_on_postgres() {
-    let Some(db) = TestDb::postgres().await else {
-        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
-        return;
-    };
-    briefing(TestApp::with(db, true).await).await;
-}
+app_on_both_engines!(the_briefing_for_the_talks_lists_exactly_the_expected_agreements_and_items, briefing);
 
 #[tokio::test]
 async fn a_ministrys_report_reaches_the_dashboard_and_the_pack_and_others_see_only_their_agreements() {

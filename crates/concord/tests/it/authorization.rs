@@ -949,19 +949,17 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
                 "title": { "en": "Matrix" }, "original_language": "en", "classification": "members", "paragraphs": ["One."] });
             app.json(session, "POST", &path, &body).await
         }
+        // Each caller proposes its own words, as the same proposal made again is found, not made.
         ("POST", "/documents/{document}/amendments") => {
-            let fields = [
-                ("participant", "KZ"),
-                ("version", "1"),
-                ("paragraph", "2"),
-                ("operation", "insert"),
-                ("text", "Третий."),
-            ];
+            let text = format!("Третий ({role}, form).");
+            let fields =
+                [("participant", "KZ"), ("version", "1"), ("paragraph", "2"), ("operation", "insert"), ("text", &text)];
             app.form(session, &path, &fields).await
         }
         ("POST", "/api/v1/documents/{document}/amendments") => {
+            let text = format!("Третий ({role}).");
             let body =
-                json!({ "participant": "KZ", "version": 1, "paragraph": 2, "operation": "insert", "text": "Третий." });
+                json!({ "participant": "KZ", "version": 1, "paragraph": 2, "operation": "insert", "text": text });
             app.json(session, "POST", &path, &body).await
         }
         // The fixture's amendment is Kazakhstan's own: it comments on it, each caller in its own

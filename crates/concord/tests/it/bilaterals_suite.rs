@@ -4,7 +4,8 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, events, next_event};
+use crate::app_on_both_engines;
+use crate::support::{DEMO_PASSWORD, Session, TestApp, events, next_event};
 
 const BILATERALS: &str = "/api/v1/events/almaty-2025/bilaterals";
 
@@ -53,21 +54,9 @@ async fn a_delegation_sees_its_own_requests_and_those_addressed_to_it_never_othe
     assert!(!ru_tj.to_string().contains(&note), "a note stays with the sides");
 }
 
-/// The host's confirmation sent three times at once (two tabs, a retry): the meeting is confirmed
-/// once, and no sender is told that nothing was saved.
-#[tokio::test]
-async fn a_confirmation_sent_at_once_twice_confirms_once_and_refuses_none_on_sqlite() {
-    confirmations_at_once(TestApp::new().await).await;
-}
-
-#[tokio::test]
-async fn a_confirmation_sent_at_once_twice_confirms_once_and_refuses_none_on_postgres() {
-    let Some(db) = TestDb::postgres().await else {
-        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
-        return;
-    };
-    confirmations_at_once(TestApp::with(db, true).await).await;
-}
+// The host's confirmation sent three times at once (two tabs, a retry): the meeting is confirmed
+// once, and no sender is told that nothing was saved.
+app_on_both_engines!(a_confirmation_sent_at_once_twice_confirms_once_and_refuses_none, confirmations_at_once);
 
 async fn confirmations_at_once(app: TestApp) {
     let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
@@ -1171,19 +1160,7 @@ async fn a_counter_proposal_shows_the_windows_it_replaced_and_whose_they_were() 
     assert!(page.contains("вместо любого времени мероприятия (предложено: Казахстан)"), "{page}");
 }
 
-#[tokio::test]
-async fn a_request_sent_again_is_made_once_and_another_may_not_take_its_id_on_sqlite() {
-    requests_sent_again(TestApp::new().await).await;
-}
-
-#[tokio::test]
-async fn a_request_sent_again_is_made_once_and_another_may_not_take_its_id_on_postgres() {
-    let Some(db) = TestDb::postgres().await else {
-        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
-        return;
-    };
-    requests_sent_again(TestApp::with(db, true).await).await;
-}
+app_on_both_engines!(a_request_sent_again_is_made_once_and_another_may_not_take_its_id, requests_sent_again);
 
 async fn requests_sent_again(app: TestApp) {
     let uz = app.login("delegation-uz", DEMO_PASSWORD).await;

@@ -4,7 +4,8 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, pdftotext};
+use crate::app_on_both_engines;
+use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, page_form, pdftotext};
 
 fn members_url(code: &str) -> String {
     format!("/api/v1/events/almaty-2025/delegations/{code}/members")
@@ -165,21 +166,9 @@ async fn an_xlsx_written_by_a_spreadsheet_library_imports() {
     assert_eq!(template.status, StatusCode::OK);
 }
 
-/// Members approved at the same moment (two host officers, or quick clicks down the list) each
-/// get a badge number of their own.
-#[tokio::test]
-async fn members_approved_at_once_get_numbers_of_their_own_on_sqlite() {
-    approvals_at_once(TestApp::new().await).await;
-}
-
-#[tokio::test]
-async fn members_approved_at_once_get_numbers_of_their_own_on_postgres() {
-    let Some(db) = TestDb::postgres().await else {
-        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
-        return;
-    };
-    approvals_at_once(TestApp::with(db, true).await).await;
-}
+// Members approved at the same moment (two host officers, or quick clicks down the list) each
+// get a badge number of their own.
+app_on_both_engines!(members_approved_at_once_get_numbers_of_their_own, approvals_at_once);
 
 async fn approvals_at_once(app: TestApp) {
     let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
@@ -678,4 +667,40 @@ async fn a_change_made_on_another_node_reaches_the_list_within_a_moment() {
     assert!(app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body.contains("Abenova"));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(list_on_node().await.contains("Abenova"), "the other node sees the change a quarter second later");
+}
+
+/// An officer edits a member in two tabs: the position in one, the phone in the other, which meets
+/// a conflict. The form that comes back shows the new position beside the phone typed, so that
+/// sending it again keeps both.
+#[tokio::test]
+async fn a_member_form_sent_again_after_a_conflict_keeps_the_other_change() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let members = app.get(&officer, &members_url("kz")).await.json();
+    let id = members["members"][0]["id"].as_str().unwrap().to_string();
+    let path = format!("/events/almaty-2025/delegations/kz/members/{id}");
+    let read = page_form(&app.get(&officer, &path).await.body, "id=\"member-form\"");
+    let changed = |name: &str, value: &str| -> Vec<(String, String)> {
+        read.iter().map(|(k, v)| (k.clone(), if k == name { value.to_string() } else { v.clone() })).collect()
+    };
+    let send = |fields: Vec<(String, String)>| {
+        let (app, officer, path) = (&app, &officer, &path);
+        async move {
+            app.form(officer, path, &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await
+        }
+    };
+    let first = send(changed("position_en", "Minister of Foreign Affairs of Kazakhstan")).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let stale = send(changed("phone", "+7 701 111 22 33")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let again = page_form(&stale.body, "id=\"member-form\"");
+    let value = |name: &str| again.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    assert_eq!(
+        (value("position_en"), value("phone")),
+        (Some("Minister of Foreign Affairs of Kazakhstan"), Some("+7 701 111 22 33"))
+    );
+    let sent = send(again.clone()).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let page = app.get(&officer, &path).await.body;
+    assert!(page.contains("Minister of Foreign Affairs of Kazakhstan") && page.contains("+7 701 111 22 33"), "{page}");
 }

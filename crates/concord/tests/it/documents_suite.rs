@@ -5,7 +5,8 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, pdftotext};
+use crate::app_on_both_engines;
+use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, pdftotext};
 
 const DOCUMENTS: &str = "/api/v1/documents";
 
@@ -606,19 +607,7 @@ async fn negotiation(app: TestApp) {
     app.db.cleanup().await;
 }
 
-#[tokio::test]
-async fn a_negotiation_runs_from_amendments_to_a_signed_frozen_text_on_sqlite() {
-    negotiation(TestApp::new().await).await;
-}
-
-#[tokio::test]
-async fn a_negotiation_runs_from_amendments_to_a_signed_frozen_text_on_postgres() {
-    let Some(db) = TestDb::postgres().await else {
-        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
-        return;
-    };
-    negotiation(TestApp::with(db, true).await).await;
-}
+app_on_both_engines!(a_negotiation_runs_from_amendments_to_a_signed_frozen_text, negotiation);
 
 /// The secretariat translates the latest version from the document's page: the form offers the
 /// languages not yet translated, refuses a text short of the original's paragraphs in the user's
@@ -1370,6 +1359,13 @@ async fn an_amendment_form_sent_twice_proposes_once() {
     let made: Vec<Value> = show(&app, &kz, &id).await["amendments"].as_array().unwrap().clone();
     assert_eq!(made.len(), 1, "one amendment for the form sent twice");
     assert_eq!(made[0]["id"], chosen.as_str(), "by the id the form chose");
+    // Sent again from the page read anew (Back, then send): a new id, the same change.
+    let anew = domain::new_id().to_string();
+    let resent =
+        [("id", anew.as_str()), ("version", "1"), ("participant", "KZ"), ("operation", "delete"), ("paragraph", "1")];
+    assert_eq!(app.form(&kz, &path, &resent).await.status, StatusCode::SEE_OTHER);
+    let made: Vec<Value> = show(&app, &kz, &id).await["amendments"].as_array().unwrap().clone();
+    assert_eq!(made.len(), 1, "still one amendment: {made:#?}");
     let page = app.get(&kz, &format!("/documents/{id}")).await.body;
     let form = page.split("id=\"amendment-form\"").nth(1).unwrap().split("</form>").next().unwrap();
     assert!(form.contains("type=\"hidden\" name=\"id\" value=\""), "the page's form chooses its id: {form}");
@@ -1389,21 +1385,9 @@ async fn an_amendment_form_sent_twice_proposes_once() {
     assert_eq!((again.status, &again.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")));
 }
 
-/// The same response sent four times at once (a retry racing the first) is recorded once, and
-/// each sender is answered with it: on PostgreSQL the four run on connections of their own.
-#[tokio::test]
-async fn a_response_sent_twice_at_once_is_recorded_once_on_sqlite() {
-    responses_at_once(TestApp::new().await).await;
-}
-
-#[tokio::test]
-async fn a_response_sent_twice_at_once_is_recorded_once_on_postgres() {
-    let Some(db) = TestDb::postgres().await else {
-        eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
-        return;
-    };
-    responses_at_once(TestApp::with(db, true).await).await;
-}
+// The same response sent four times at once (a retry racing the first) is recorded once, and
+// each sender is answered with it: on PostgreSQL the four run on connections of their own.
+app_on_both_engines!(a_response_sent_twice_at_once_is_recorded_once, responses_at_once);
 
 async fn responses_at_once(app: TestApp) {
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;

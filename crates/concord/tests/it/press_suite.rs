@@ -8,7 +8,7 @@ use domain::{Text, new_id};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, page_form};
 
 macro_rules! on_both_engines {
     ($sqlite:ident, $postgres:ident, $body:ident) => {
@@ -293,16 +293,7 @@ on_both_engines!(
 async fn a_scheduled_release_appears_everywhere_when_its_time_comes() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
-    let created = app
-        .json(
-            &host,
-            "POST",
-            "/api/v1/events/almaty-2025/press-releases",
-            &json!({ "title": { "en": "Ministers meet" }, "body": { "en": "They met." } }),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let id = created.json()["id"].as_str().unwrap().to_string();
+    let id = a_draft_release(&app, &host).await;
     let review = app
         .json(&host, "POST", &format!("/api/v1/press-releases/{id}/status"), &json!({ "to": "review", "version": 1 }))
         .await;
@@ -572,4 +563,45 @@ async fn an_approved_journalist_reads_embargoed_releases_and_the_media_programme
     let mail = store::delegations::unsent_notices(&app.db.store, 100).await.unwrap();
     assert!(mail.iter().any(|n| n.email == "a.sadykova@example.kz" && n.body.contains("media-programme")));
     app.db.cleanup().await;
+}
+
+/// Two press officers edit a draft release from pages read at once: one retitles it, the other
+/// rewrites its text and meets a conflict. The form that comes back shows the new title beside the
+/// text typed, so that sending it again keeps both.
+#[tokio::test]
+async fn a_release_form_sent_again_after_a_conflict_keeps_the_other_change() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let path = format!("/press-releases/{}", a_draft_release(&app, &host).await);
+    let read = page_form(&app.get(&host, &path).await.body, "id=\"release-form\"");
+    let changed = |name: &str, value: &str| -> Vec<(String, String)> {
+        read.iter().map(|(k, v)| (k.clone(), if k == name { value.to_string() } else { v.clone() })).collect()
+    };
+    let send = |fields: Vec<(String, String)>| {
+        let (app, host, path) = (&app, &host, &path);
+        async move { app.form(host, path, &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await }
+    };
+    assert_eq!(send(changed("title_en", "Ministers meet in Almaty")).await.status, StatusCode::SEE_OTHER);
+    let stale = send(changed("body_en", "They met and agreed.")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let again = page_form(&stale.body, "id=\"release-form\"");
+    let value = |name: &str| again.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    assert_eq!((value("title_en"), value("body_en")), (Some("Ministers meet in Almaty"), Some("They met and agreed.")));
+    assert_eq!(send(again.clone()).await.status, StatusCode::SEE_OTHER);
+    let page = app.get(&host, &path).await.body;
+    assert!(page.contains("Ministers meet in Almaty") && page.contains("They met and agreed."), "{page}");
+}
+
+/// A new draft release of the Almaty event, by `host`: its id.
+async fn a_draft_release(app: &TestApp, host: &Session) -> String {
+    let created = app
+        .json(
+            host,
+            "POST",
+            "/api/v1/events/almaty-2025/press-releases",
+            &json!({ "title": { "en": "Ministers meet" }, "body": { "en": "They met." } }),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.json()["id"].as_str().unwrap().to_string()
 }

@@ -101,6 +101,29 @@ macro_rules! on_both_engines {
     };
 }
 
+/// Runs `body(app)`, an async function of a [`TestApp`], once per engine: `name::sqlite` always,
+/// `name::postgres` when configured. The body cleans up its database.
+#[macro_export]
+macro_rules! app_on_both_engines {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$body($crate::support::TestApp::new().await).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(db) = $crate::support::TestDb::postgres().await else {
+                    eprintln!("PostgreSQL not configured (TEST_DATABASE_URL): skipped");
+                    return;
+                };
+                super::$body($crate::support::TestApp::with(db, true).await).await;
+            }
+        }
+    };
+}
+
 /// The application over a test database with the demo loaded.
 pub struct TestApp {
     pub db: TestDb,
@@ -409,4 +432,59 @@ pub async fn next_event(body: &mut axum::body::BodyDataStream, wanted: &str) -> 
         }
     }
     false
+}
+
+/// The fields a browser sends from the form of a page that `marker` (an attribute of its `<form>`
+/// tag, such as `id="event-form"`) names, as the page shows them: inputs but buttons and unticked
+/// boxes, each select's chosen options, textareas.
+pub fn page_form(html: &str, marker: &str) -> Vec<(String, String)> {
+    let start = html.find(marker).unwrap_or_else(|| panic!("no form {marker}"));
+    let form = &html[start..];
+    let form = &form[..form.find("</form>").expect("the form ends")];
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(unescape(&tag[at..at + tag[at..].find('"')?]))
+    };
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let end = rest.find('>').expect("a tag ends");
+        let tag = &rest[..end];
+        if tag.starts_with("<input") {
+            let kind = attribute(tag, "type").unwrap_or_default();
+            let skipped = matches!(kind.as_str(), "submit" | "button" | "file")
+                || (matches!(kind.as_str(), "checkbox" | "radio") && !tag.contains(" checked"));
+            if let (Some(name), false) = (attribute(tag, "name"), skipped) {
+                fields.push((name, attribute(tag, "value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<select") {
+            let name = attribute(tag, "name");
+            let body = &rest[..rest.find("</select>").expect("a select ends")];
+            for option in body.split("<option").skip(1) {
+                let open = &option[..option.find('>').expect("an option's tag ends")];
+                if let (Some(name), true) = (&name, open.contains(" selected")) {
+                    fields.push((name.clone(), attribute(open, "value").unwrap_or_default()));
+                }
+            }
+        } else if tag.starts_with("<textarea") {
+            let body = &rest[end + 1..];
+            if let Some(name) = attribute(tag, "name") {
+                fields.push((name, unescape(&body[..body.find("</textarea>").expect("a textarea ends")])));
+            }
+        }
+        rest = &rest[end..];
+    }
+    fields
+}
+
+/// Text as the page escaped it, read back.
+pub fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
