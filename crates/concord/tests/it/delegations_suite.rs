@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, page_form, pdftotext};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, get_bytes, page_form, pdftotext};
 
 fn members_url(code: &str) -> String {
     format!("/api/v1/events/almaty-2025/delegations/{code}/members")
@@ -680,18 +680,10 @@ async fn a_member_form_sent_again_after_a_conflict_keeps_the_other_change() {
     let id = members["members"][0]["id"].as_str().unwrap().to_string();
     let path = format!("/events/almaty-2025/delegations/kz/members/{id}");
     let read = page_form(&app.get(&officer, &path).await.body, "id=\"member-form\"");
-    let changed = |name: &str, value: &str| -> Vec<(String, String)> {
-        read.iter().map(|(k, v)| (k.clone(), if k == name { value.to_string() } else { v.clone() })).collect()
-    };
-    let send = |fields: Vec<(String, String)>| {
-        let (app, officer, path) = (&app, &officer, &path);
-        async move {
-            app.form(officer, path, &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await
-        }
-    };
-    let first = send(changed("position_en", "Minister of Foreign Affairs of Kazakhstan")).await;
+    let first =
+        app.send(&officer, &path, &changed(&read, "position_en", "Minister of Foreign Affairs of Kazakhstan")).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
-    let stale = send(changed("phone", "+7 701 111 22 33")).await;
+    let stale = app.send(&officer, &path, &changed(&read, "phone", "+7 701 111 22 33")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let again = page_form(&stale.body, "id=\"member-form\"");
     let value = |name: &str| again.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
@@ -699,7 +691,7 @@ async fn a_member_form_sent_again_after_a_conflict_keeps_the_other_change() {
         (value("position_en"), value("phone")),
         (Some("Minister of Foreign Affairs of Kazakhstan"), Some("+7 701 111 22 33"))
     );
-    let sent = send(again.clone()).await;
+    let sent = app.send(&officer, &path, &again).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let page = app.get(&officer, &path).await.body;
     assert!(page.contains("Minister of Foreign Affairs of Kazakhstan") && page.contains("+7 701 111 22 33"), "{page}");

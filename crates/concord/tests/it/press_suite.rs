@@ -8,7 +8,7 @@ use domain::{Text, new_id};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, get_bytes, page_form};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, changed, get_bytes, page_form};
 
 macro_rules! on_both_engines {
     ($sqlite:ident, $postgres:ident, $body:ident) => {
@@ -574,20 +574,16 @@ async fn a_release_form_sent_again_after_a_conflict_keeps_the_other_change() {
     let host = app.login("host", DEMO_PASSWORD).await;
     let path = format!("/press-releases/{}", a_draft_release(&app, &host).await);
     let read = page_form(&app.get(&host, &path).await.body, "id=\"release-form\"");
-    let changed = |name: &str, value: &str| -> Vec<(String, String)> {
-        read.iter().map(|(k, v)| (k.clone(), if k == name { value.to_string() } else { v.clone() })).collect()
-    };
-    let send = |fields: Vec<(String, String)>| {
-        let (app, host, path) = (&app, &host, &path);
-        async move { app.form(host, path, &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await }
-    };
-    assert_eq!(send(changed("title_en", "Ministers meet in Almaty")).await.status, StatusCode::SEE_OTHER);
-    let stale = send(changed("body_en", "They met and agreed.")).await;
+    assert_eq!(
+        app.send(&host, &path, &changed(&read, "title_en", "Ministers meet in Almaty")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let stale = app.send(&host, &path, &changed(&read, "body_en", "They met and agreed.")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let again = page_form(&stale.body, "id=\"release-form\"");
     let value = |name: &str| again.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     assert_eq!((value("title_en"), value("body_en")), (Some("Ministers meet in Almaty"), Some("They met and agreed.")));
-    assert_eq!(send(again.clone()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.send(&host, &path, &again).await.status, StatusCode::SEE_OTHER);
     let page = app.get(&host, &path).await.body;
     assert!(page.contains("Ministers meet in Almaty") && page.contains("They met and agreed."), "{page}");
 }

@@ -240,6 +240,11 @@ impl TestApp {
         reply
     }
 
+    /// Sends fields read from a page ([`page_form`]).
+    pub async fn send(&self, session: &Session, path: &str, fields: &[(String, String)]) -> Reply {
+        self.form(session, path, &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await
+    }
+
     pub async fn form(&self, session: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
         let body: String =
             fields.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
@@ -476,6 +481,11 @@ pub fn page_form(html: &str, marker: &str) -> Vec<(String, String)> {
         rest = &rest[end..];
     }
     fields
+}
+
+/// A page's form fields (see [`page_form`]) with `name` set to `value`, as a reader changes one.
+pub fn changed(fields: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
+    fields.iter().map(|(k, v)| (k.clone(), if k == name { value.to_string() } else { v.clone() })).collect()
 }
 
 /// Text as the page escaped it, read back.

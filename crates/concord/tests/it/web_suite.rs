@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, operations, page_form};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, changed, operations, page_form};
 
 fn lang(l: &'static str) -> Session {
     Session { lang: Some(l), ..Session::default() }
@@ -797,20 +797,13 @@ async fn an_event_form_sent_again_after_a_conflict_keeps_the_other_change() {
     let host = app.login("host", DEMO_PASSWORD).await;
     let edit = "/events/almaty-2025/edit";
     let read = page_form(&app.get(&host, edit).await.body, "id=\"event-form\"");
-    let changed = |name: &str, value: &str| -> Vec<(String, String)> {
-        read.iter().map(|(k, v)| (k.clone(), if k == name { value.to_string() } else { v.clone() })).collect()
-    };
-    let send = |fields: Vec<(String, String)>| {
-        let (app, host) = (&app, &host);
-        async move { app.form(host, edit, &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await }
-    };
-    assert_eq!(send(changed("name_en", "The Almaty CFM")).await.status, StatusCode::SEE_OTHER);
-    let stale = send(changed("city_en", "Almaty (Kazakhstan)")).await;
+    assert_eq!(app.send(&host, edit, &changed(&read, "name_en", "The Almaty CFM")).await.status, StatusCode::SEE_OTHER);
+    let stale = app.send(&host, edit, &changed(&read, "city_en", "Almaty (Kazakhstan)")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let again = page_form(&stale.body, "id=\"event-form\"");
     let value = |name: &str| again.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     assert_eq!((value("name_en"), value("city_en")), (Some("The Almaty CFM"), Some("Almaty (Kazakhstan)")));
-    let sent = send(again.clone()).await;
+    let sent = app.send(&host, edit, &again).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let now = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     assert_eq!((&now["name"]["en"], &now["city"]["en"]), (&json!("The Almaty CFM"), &json!("Almaty (Kazakhstan)")));
