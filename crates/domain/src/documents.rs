@@ -243,6 +243,9 @@ impl DocumentFields {
             _ => {}
         }
         let paragraphs = check_paragraphs(&mut c, "paragraphs", self.paragraphs);
+        if paragraphs.is_empty() {
+            c.fail("paragraphs", "required");
+        }
         c.finish(DocumentFields { register_number, title, readers, paragraphs, ..self })
     }
 }
@@ -299,9 +302,6 @@ impl DocumentFields {
             (Some(_), _) if names.meeting.is_none() => c.fail("meeting", "required"),
             (Some(n), None) => c.fail_with("agenda_item", "no-agenda-item", vec![("number", n.to_string())]),
             _ => {}
-        }
-        if self.paragraphs.is_empty() {
-            c.fail("paragraphs", "required");
         }
         c.finish(())?;
         let document = Document {
@@ -990,6 +990,15 @@ mod tests {
         let untitled =
             DocumentFields { title: Text::new(&[("en", "Draft decision")]), ..fields(Classification::Public, &[]) };
         assert_eq!(untitled.validate().unwrap_err().0[0].code, "title-in-original", "no title in Russian");
+        // Every field left empty is named at once, not one a try.
+        let empty = DocumentFields {
+            register_number: " ".into(),
+            title: Text::new(&[("ru", "")]),
+            paragraphs: vec![" ".into()],
+            ..fields(Classification::Public, &[])
+        };
+        let named: Vec<String> = empty.validate().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(named, ["register_number", "title", "paragraphs"]);
     }
 
     #[test]

@@ -72,6 +72,8 @@ impl Text {
     /// trimmed single line of at most `max` characters. Empty values are dropped.
     pub fn checked(self, checker: &mut Checker, field: &str, max: usize) -> Text {
         let mut out = BTreeMap::new();
+        // "Required" only when no language was refused: one too long is not also missing.
+        let mut refused = false;
         for (lang, value) in self.0 {
             let value = value.trim().to_string();
             if value.is_empty() {
@@ -87,9 +89,11 @@ impl Text {
                 checker.fail(sub, "control-characters");
             } else {
                 out.insert(lang, value);
+                continue;
             }
+            refused = true;
         }
-        if out.is_empty() && checker.is_ok() {
+        if out.is_empty() && !refused {
             checker.fail(field, "required");
         }
         Text(out)
