@@ -353,6 +353,28 @@ impl Request {
         Ok(self)
     }
 
+    /// A side names who meets for it: of the request's principals, its own become `principals`
+    /// (none: its head of delegation). Each must be one of its accredited members, or the field
+    /// names the first that is not.
+    pub fn name_principals(
+        mut self,
+        participant: &str,
+        principals: &[Id],
+        frame: &RequestFrame,
+    ) -> Result<Request, Invalid> {
+        let own = |id: &Id| frame.members.iter().any(|(code, m)| code == participant && m.id == *id);
+        if let Some(stranger) = principals.iter().find(|id| !own(id)) {
+            let mut c = Checker::new();
+            c.fail_with("principals", "unknown", vec![("value", stranger.to_string())]);
+            return c.finish(self);
+        }
+        self.principals.retain(|id| !own(id));
+        self.principals.extend(principals.iter().copied());
+        self.principals.sort();
+        self.principals.dedup();
+        Ok(self)
+    }
+
     /// A side proposes other windows: they replace the request's, the proposing side accepts them,
     /// and every other side is asked again.
     pub fn propose(mut self, participant: &str, windows: Vec<Window>) -> Result<Request, Refusal> {
@@ -1322,6 +1344,26 @@ mod tests {
         );
         assert_eq!(second.clone().follow("TJ", &[], &frame), Err(Reorder::Refused(Refusal::NotRequester)));
         assert_eq!(second.withdraw("KZ").unwrap().follow("KZ", &[], &frame), Err(Reorder::Refused(Refusal::Withdrawn)));
+    }
+
+    #[test]
+    fn an_invited_side_names_who_meets_for_it_and_only_its_own() {
+        let event = almaty();
+        let delegations = ["KZ".to_string(), "RU".to_string()];
+        let (kz, ru) = (head("KZ", None), head("RU", None));
+        let deputy =
+            ("RU".to_string(), Member { id: crate::new_id(), role: DelegationRole::DeputyHead, ..ru.1.clone() });
+        let members = [kz.clone(), ru.clone(), deputy.clone()];
+        let frame = RequestFrame { event: &event, delegations: &delegations, members: &members, requests: &[] };
+        let request = ask(&["ru"], Vec::new()).validate(&frame, "KZ").unwrap();
+        let request = Request { principals: vec![kz.1.id], ..request };
+        let named = request.clone().name_principals("RU", &[deputy.1.id], &frame).unwrap();
+        let mut expected = vec![kz.1.id, deputy.1.id];
+        expected.sort();
+        assert_eq!(named.principals, expected, "the requester's principal stays");
+        assert_eq!(named.clone().name_principals("RU", &[], &frame).unwrap().principals, [kz.1.id], "its head again");
+        let theirs = request.name_principals("RU", &[kz.1.id], &frame).unwrap_err();
+        assert_eq!(codes(theirs), [("principals".to_string(), "unknown")], "another side's member is not its to name");
     }
 
     fn codes(invalid: Invalid) -> Vec<(String, &'static str)> {

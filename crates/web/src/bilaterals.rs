@@ -437,7 +437,7 @@ impl Act {
 }
 
 async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInput) -> Result<Request, AppError> {
-    let AnswerInput { version, answer, windows, after } = input;
+    let AnswerInput { version, answer, windows, after, principals } = input;
     let before = s.request(id)?.clone();
     let code = s.own.iter().find(|c| before.has_side(c)).ok_or_else(|| refused(Refusal::NotASide))?;
     let participant = s.participant(code).ok_or(AppError::NotFound)?;
@@ -456,8 +456,17 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
     if !matches!(answer, Act::Follow) && !after.is_empty() && after.iter().copied().collect::<BTreeSet<Id>>() != shown {
         return Err(AppError::field("after", "only-when-following"));
     }
+    if principals.is_some() && !matches!(answer, Act::Accept) {
+        return Err(AppError::field("principals", "only-when-accepting"));
+    }
     let changed = match answer {
-        Act::Accept => before.clone().answer(code, Answer::Accepted).map_err(refused),
+        Act::Accept => {
+            let accepted = before.clone().answer(code, Answer::Accepted).map_err(refused)?;
+            match &principals {
+                Some(named) => Ok(accepted.name_principals(code, named, &frame)?),
+                None => Ok(accepted),
+            }
+        }
         Act::Decline => before.clone().answer(code, Answer::Declined).map_err(refused),
         Act::Withdraw => before.clone().withdraw(code).map_err(refused),
         Act::Propose => {
@@ -869,6 +878,10 @@ struct AnswerInput {
     /// The requesting side's meetings this one must follow from now on (with `follow`).
     #[serde(default)]
     after: Vec<Id>,
+    /// Who meets for the side that accepts, of its accredited members (with `accept`; none
+    /// named: its head of delegation).
+    #[serde(default)]
+    principals: Option<Vec<Id>>,
 }
 
 async fn api_answer(
@@ -1024,6 +1037,12 @@ async fn answer_form(
             answer: Act::parse(form.get("answer")).ok_or_else(|| AppError::field("answer", "invalid-choice"))?,
             windows: window_from_form(&form)?,
             after: form.ids("after")?,
+            // An invited side's form says who meets for it when it accepts; other answers, and the
+            // requesting side's form (which named its own in the request), leave that as it is.
+            principals: match (form.get("answer"), form.get("naming")) {
+                ("accept", "principals") => Some(form.ids("principals")?),
+                _ => None,
+            },
         };
         act(&state, &ctx, &s, id, input).await.map(|_| ())
     }

@@ -1194,3 +1194,50 @@ async fn requests_sent_again(app: TestApp) {
     assert!(answers.iter().all(|a| a.json()["request"]["id"] == at_once["id"]), "{bodies:#?}");
     app.db.cleanup().await;
 }
+
+/// The invited side names who meets for it as it accepts, from its own members, on the page or
+/// through the API; another side's member, or names sent with another answer, are refused.
+#[tokio::test]
+async fn an_invited_side_names_who_meets_for_it_as_it_accepts() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj"], "duration": 30 })).await;
+    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
+    let members = app.get(&tj, "/api/v1/events/almaty-2025/delegations/tj/members").await.json();
+    let deputy = members["members"].as_array().unwrap().iter().find(|m| m["role"] != "head").cloned().unwrap();
+    let deputy_id = deputy["id"].as_str().unwrap();
+    let kz_members = app.get(&kz, "/api/v1/events/almaty-2025/delegations/kz/members").await.json();
+    let stranger = kz_members["members"][0]["id"].as_str().unwrap();
+    let answer = format!("{BILATERALS}/{id}/answer");
+    let theirs = json!({ "answer": "accept", "version": 1, "principals": [stranger] });
+    let theirs = app.json(&tj, "POST", &answer, &theirs).await;
+    assert_eq!(
+        (theirs.status, &theirs.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("principals"))
+    );
+    let declining = json!({ "answer": "decline", "version": 1, "principals": [deputy_id] });
+    let declining = app.json(&tj, "POST", &answer, &declining).await;
+    assert_eq!(declining.json()["error"]["field"], "principals", "{}", declining.body);
+    // From the page: the form offers Tajikistan's members, and the one chosen meets.
+    let page = app.get(&tj, "/events/almaty-2025/bilaterals").await.body;
+    let form = page.split(&format!("id=\"answer-{id}\"")).nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(form.contains(&format!("value=\"{deputy_id}\"")), "{form}");
+    let fields = [
+        ("request", id.as_str()),
+        ("version", "1"),
+        ("naming", "principals"),
+        ("principals", deputy_id),
+        ("answer", "accept"),
+    ];
+    let sent = app.form(&tj, &format!("/events/almaty-2025/bilaterals/{id}/answer"), &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let all = requests(&app.get(&kz, BILATERALS).await.json());
+    let ours = find(&all, &["KZ", "TJ"]);
+    assert_eq!(
+        (ours["status"].as_str(), ours["principals"].as_array().map(Vec::len)),
+        (Some("accepted"), Some(1)),
+        "{ours}"
+    );
+    assert_eq!(ours["principals"][0], deputy["id"]);
+}
