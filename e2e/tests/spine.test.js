@@ -275,6 +275,7 @@ browserTest('pages fit a phone: wide tables scroll in their own box, the menu wr
     '/events/almaty-2025/programme',
     '/documents',
     '/events/almaty-2025/meetings/cis-cfm/agenda',
+    '/events/almaty-2025/delegations/kz',
   ];
   for (const path of pages) {
     await page.goto(path);

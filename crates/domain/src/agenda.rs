@@ -122,6 +122,15 @@ fn proposed() -> ItemStatus {
 pub const NUMBERS: std::ops::RangeInclusive<u32> = 1..=500;
 
 impl ItemInput {
+    /// A change of `before`: an item no longer withdrawn that sends back the reason it was
+    /// withdrawn for (a client writing back what it read) drops it rather than being refused.
+    pub fn reasoned_as(self, before: &AgendaItem) -> ItemInput {
+        match self.status != ItemStatus::Withdrawn && self.reason == before.reason {
+            true => ItemInput { reason: Text::default(), ..self },
+            false => self,
+        }
+    }
+
     /// Checks an item against the meeting's formats and the areas its body knows.
     pub fn validate(self, formats: &[Format], areas: &[Area]) -> Result<ItemInput, Invalid> {
         let mut c = Checker::new();
@@ -339,10 +348,28 @@ mod tests {
         let withdrawn = ItemInput { status: ItemStatus::Withdrawn, ..input() };
         assert_eq!(withdrawn.validate(&e, &[]).unwrap_err().0[0].field, "reason");
         let stray = ItemInput { reason: Text::new(&[("ru", "причина")]), ..input() };
-        assert_eq!(stray.validate(&e, &[]).unwrap_err().0[0].code, "only-when-withdrawn");
+        assert_eq!(stray.clone().validate(&e, &[]).unwrap_err().0[0].code, "only-when-withdrawn");
         let given =
             ItemInput { status: ItemStatus::Withdrawn, reason: Text::new(&[("ru", "причина")]), ..input() };
         assert!(given.validate(&e, &[]).is_ok());
+        // Reinstated by a client that writes back the item as read, withdrawal reason and all.
+        let withdrawn = AgendaItem {
+            id: new_id(),
+            meeting_id: new_id(),
+            format: Format::Extended,
+            number: 3,
+            title: input().title,
+            area: input().area,
+            initiator: None,
+            rapporteur: Text::default(),
+            status: ItemStatus::Withdrawn,
+            reason: Text::new(&[("ru", "причина")]),
+            forwarded_to: None,
+            version: 2,
+        };
+        assert!(stray.reasoned_as(&withdrawn).validate(&e, &[]).is_ok());
+        let other = ItemInput { reason: Text::new(&[("ru", "другая")]), ..input() };
+        assert_eq!(other.reasoned_as(&withdrawn).validate(&e, &[]).unwrap_err().0[0].code, "only-when-withdrawn");
     }
 
     #[test]

@@ -593,6 +593,12 @@ pub fn may_follow(frame: &RequestFrame, requester: &str, this: Id) -> Vec<Id> {
         .collect()
 }
 
+/// Whether every request `chosen` is confirmed already (has its programme item): a confirmation
+/// of them sent again has nothing left to do.
+pub fn all_confirmed(requests: &[Request], chosen: &[Id]) -> bool {
+    chosen.iter().all(|id| requests.iter().any(|r| r.id == *id && r.item.is_some()))
+}
+
 /// Checks windows typed in the event's local time: in order, on the event's days, long enough.
 pub fn windows(frame: &RequestFrame, inputs: &[WindowInput], duration: u32) -> Result<Vec<Window>, Invalid> {
     let mut c = Checker::new();

@@ -495,7 +495,11 @@ impl Amendment {
 /// again from a page read anew (the browser's Back, then send), which would otherwise put the same
 /// change in twice.
 pub fn pending_twin<'a>(amendments: &'a [Amendment], proposer: Id, input: &AmendmentInput) -> Option<&'a Amendment> {
-    amendments.iter().find(|a| a.status == AmendmentStatus::Pending && a.proposed_again(proposer, input))
+    amendments.iter().find(|a| {
+        a.status == AmendmentStatus::Pending
+            && a.proposed_again(proposer, input)
+            && a.justification == input.justification.trim()
+    })
 }
 
 #[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

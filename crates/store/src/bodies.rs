@@ -256,11 +256,15 @@ pub async fn set_chair(
             stored
         }
         (Some(before), Some(v)) if before.version == v => {
-            execute!(tx, c => sqlx::query(UPDATE_CHAIR)
+            let updated = execute!(tx, c => sqlx::query(UPDATE_CHAIR)
                 .bind(next.chair)
                 .bind(Json(&next.co_chairs))
                 .bind(before.id)
                 .bind(v))?;
+            // Another override of the same version wrote first.
+            if updated != 1 {
+                return Err(StoreError::Conflict { entity: "chair", current: v + 1 });
+            }
             let stored = StoredChair { id: before.id, chair: next, version: v + 1 };
             audit::record(tx, Change::update(actor, EntityKind::Chair, stored.id, &before.chair, &stored.chair))
                 .await?;

@@ -292,7 +292,7 @@ async fn replace(
     if before.version != version {
         return Err(AppError::Conflict { entity: "agenda item", current: before.version });
     }
-    let after = s.item(id, version, input)?;
+    let after = s.item(id, version, input.reasoned_as(before))?;
     let mut tx = state.store.begin().await?;
     let adopted = store::agenda::hold_agendas(&mut tx, before.meeting_id, &[before.format, after.format]).await?;
     domain::agenda::check_change(&adopted, Some(before), &after).map_err(AppError::refused)?;

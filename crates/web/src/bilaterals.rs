@@ -401,7 +401,7 @@ async fn create(
             let made = store::bilaterals::of_event(&state.store, s.p.event.id).await?;
             match made.iter().find(|r| r.id == request.id) {
                 Some(made) => again(made, &request),
-                None => Err(AppError::field("id", "request-sent-before")),
+                None => Err(AppError::field("id", "sent-before")),
             }
         }
         Err(e) => Err(e.into()),
@@ -413,7 +413,7 @@ async fn create(
 fn again(made: &Request, request: &Request) -> Result<Made<Request>, AppError> {
     match made.asked_again(request) {
         true => Ok(Made::Again(made.clone())),
-        false => Err(AppError::field("id", "request-sent-before")),
+        false => Err(AppError::field("id", "sent-before")),
     }
 }
 
@@ -609,14 +609,17 @@ async fn confirm(
     // the meeting's room or for its persons refuses the confirmation, as it would the host's own
     // item. Unless what it gained is these very meetings, confirmed by the same choice sent at
     // the same moment (two tabs, a retry): then nothing is left to do.
-    if let Err(changed) = s.p.hold(&mut tx).await {
-        drop(tx);
-        let now = store::bilaterals::of_event(&state.store, s.p.event.id).await?;
-        let confirmed = |id: &Id| now.iter().any(|r| r.id == *id && r.item.is_some());
-        return match chosen {
-            Some(chosen) if chosen.iter().all(confirmed) => Ok(Vec::new()),
-            _ => Err(changed),
-        };
+    match s.p.hold(&mut tx).await {
+        Ok(()) => {}
+        Err(changed @ AppError::Conflict { .. }) => {
+            drop(tx);
+            let now = store::bilaterals::of_event(&state.store, s.p.event.id).await?;
+            return match chosen {
+                Some(chosen) if domain::bilaterals::all_confirmed(&now, chosen) => Ok(Vec::new()),
+                _ => Err(changed),
+            };
+        }
+        Err(other) => return Err(other),
     }
     let mut made = Vec::new();
     for before in s.requests.iter().filter(|r| r.confirmable() && chosen.is_none_or(|c| c.contains(&r.id))) {

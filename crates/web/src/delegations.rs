@@ -480,7 +480,7 @@ async fn member_page(
     authorize(&ctx.actor, scope.read())?;
     let member = member_of(&state, &scope, member).await?;
     let now = form_of_member(&member);
-    member_view(&state, &ctx, &scope, &member, crate::input::showing(now.clone(), &now), json!({})).await
+    member_view(&state, &ctx, &scope, &member, crate::input::edit_values(now), json!({})).await
 }
 
 async fn member_view(
@@ -662,9 +662,10 @@ async fn decide(
         Verdict::Reject => Decision::Reject { reason },
         Verdict::Revoke => Decision::Revoke { reason },
     };
+    let officers = mail::officers(state, event, &delegation).await?;
     let mut tx = state.store.begin().await?;
     let after = store::delegations::decide(&mut tx, &ctx.actor, &member, event.id, decision).await?;
-    for notice in mail::decision(state, event, &delegation, &after).await? {
+    for notice in mail::decision(state, event, &officers, &after) {
         store::delegations::notify(&mut tx, &notice).await?;
     }
     tx.commit().await?;

@@ -906,9 +906,6 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
     if let Some(made) = input.id.and_then(|id| d.amendments.iter().find(|a| a.id == id)) {
         return again(made, proposer, input);
     }
-    if let Some(twin) = domain::documents::pending_twin(&d.amendments, proposer, &input) {
-        return Ok(Made::Again(twin.clone()));
-    }
     if !d.doc.status.is_open() {
         return Err(AppError::refused("document-closed-to-amendments"));
     }
@@ -945,7 +942,7 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
             let made = store::documents::amendments(&state.store, d.doc.id).await?;
             match made.iter().find(|a| Some(a.id) == input.id) {
                 Some(made) => again(made, proposer, input),
-                None => Err(AppError::field("id", "duplicate")),
+                None => Err(AppError::field("id", "sent-before")),
             }
         }
         Err(e) => Err(e.into()),
@@ -957,7 +954,7 @@ async fn amend(state: &AppState, ctx: &Ctx, d: &Dossier, input: AmendmentInput) 
 fn again(made: &Amendment, proposer: Id, input: AmendmentInput) -> Result<Made<Amendment>, AppError> {
     match made.proposed_again(proposer, &input) {
         true => Ok(Made::Again(made.clone())),
-        false => Err(AppError::field("id", "duplicate")),
+        false => Err(AppError::field("id", "sent-before")),
     }
 }
 
@@ -1379,6 +1376,14 @@ async fn amend_form(
             text: form.get("text").to_string(),
             justification: form.get("justification").to_string(),
         };
+        // The page sent again after it was read anew (the browser's Back, then send) carries a
+        // new id: the same proposal, pending, is the one it made. (Through the API the id a
+        // client chose names its amendment.)
+        let proposer = d.member(&input.participant)?.id;
+        d.may_act_for(&ctx, proposer)?;
+        if domain::documents::pending_twin(&d.amendments, proposer, &input).is_some() {
+            return Ok(());
+        }
         amend(&state, &ctx, &d, input).await.map(|_| ())
     }
     .await;

@@ -257,7 +257,7 @@ async fn edit_page(
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let participants = store::participants::list(&state.store).await?;
     let now = form_from_event(&event, &participants);
-    form_page(&state, &ctx, Some(&event), crate::input::showing(now.clone(), &now), json!({})).await
+    form_page(&state, &ctx, Some(&event), crate::input::edit_values(now), json!({})).await
 }
 
 async fn update(
@@ -293,7 +293,7 @@ async fn edit_form(
     let outcome = result.map(|after| format!("/events/{}", after.slug));
     render::form_outcome(&state, &ctx, outcome, |errors| async {
         // As stored now: after a conflict, what another user changed meanwhile.
-        let now = store::events::by_slug(&state.store, &slug).await?;
+        let now = store::events::by_id(&state.store, event.id).await?;
         let participants = store::participants::list(&state.store).await?;
         form_page(&state, &ctx, Some(&now), form.resent(form_from_event(&now, &participants)), errors).await
     })

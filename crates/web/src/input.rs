@@ -222,20 +222,45 @@ pub fn gather<T>(read: Result<T, AppError>, mistakes: &mut Vec<domain::FieldErro
     }
 }
 
-/// An edit form's values `form`, carrying `now` (what is stored, as form values) as its `was`
-/// field for [`Form::resent`].
-pub fn showing(mut form: serde_json::Value, now: &serde_json::Value) -> serde_json::Value {
-    form["was"] = serde_json::Value::String(now.to_string());
+/// An edit form's values as stored (`now`), with what the page shows of each as its `was` field,
+/// for [`Form::resent`]: a short digest per field rather than the values again, which would double
+/// a long text and repeat private data in the page.
+pub fn edit_values(now: serde_json::Value) -> serde_json::Value {
+    with_was(now.clone(), &now)
+}
+
+/// Fields a form that comes back never takes from what is stored.
+const UNMERGED: [&str; 2] = ["version", "was"];
+
+fn with_was(mut form: serde_json::Value, now: &serde_json::Value) -> serde_json::Value {
+    let digests: std::collections::BTreeMap<&str, String> = now
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| !UNMERGED.contains(&name.as_str()))
+        .map(|(name, value)| (name.as_str(), digest(&as_sent(value))))
+        .collect();
+    form["was"] = serde_json::json!(serde_json::to_string(&digests).unwrap_or_default());
     form
 }
 
-/// A form value as the browser sends it: text as it is, a number or a date as written, a field
-/// chosen several times as its values in order.
+fn digest(value: &str) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(value.as_bytes())[..8])
+}
+
+/// A form value as the browser sends it and the store keeps it: text with its line ends as
+/// stored and without the spaces around it, a number or a date as written, a field chosen several
+/// times as its values in any order.
 fn as_sent(value: &serde_json::Value) -> String {
     match value {
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => s.replace("\r\n", "\n").trim().to_string(),
         serde_json::Value::Null => String::new(),
-        serde_json::Value::Array(values) => values.iter().map(as_sent).collect::<Vec<_>>().join("\u{1f}"),
+        serde_json::Value::Array(values) => {
+            let mut values: Vec<String> = values.iter().map(as_sent).collect();
+            values.sort();
+            values.join("\u{1f}")
+        }
         other => other.to_string(),
     }
 }
@@ -285,21 +310,27 @@ impl Form {
     }
 
     /// What an edit form shows when it comes back: what the reader sent, except the fields they
-    /// left as the page showed them (its `was` field, sent beside the others), which show `now`,
-    /// what is stored now; and `now` as its new `was`. So the form sent again after a conflict
-    /// writes what the reader changed, not back what another user changed meanwhile.
+    /// left as the page showed them (by its `was` field, see [`edit_values`]), which show `now`,
+    /// what is stored now. So the form sent again after a conflict writes what the reader changed,
+    /// not back what another user changed meanwhile. The version is never taken from `now`: a
+    /// form refused for a mistake still carries the version it was read at, and conflicts.
     pub fn resent(&self, now: serde_json::Value) -> serde_json::Value {
-        let was: serde_json::Map<String, serde_json::Value> = serde_json::from_str(self.get("was")).unwrap_or_default();
+        let was: std::collections::BTreeMap<String, String> = serde_json::from_str(self.get("was")).unwrap_or_default();
         let mut shown = self.to_json();
         if let (serde_json::Value::Object(fields), serde_json::Value::Object(stored)) = (&mut shown, &now) {
-            for (name, value) in stored {
-                let sent = fields.get(name).map_or_else(String::new, as_sent);
-                if was.get(name).map(as_sent) == Some(sent) {
-                    fields.insert(name.clone(), value.clone());
+            let names: std::collections::BTreeSet<String> =
+                was.keys().chain(stored.keys()).filter(|n| !UNMERGED.contains(&n.as_str())).cloned().collect();
+            for name in names {
+                let sent = fields.get(&name).map_or_else(String::new, as_sent);
+                if was.get(&name).map_or_else(|| digest(""), String::clone) == digest(&sent) {
+                    match stored.get(&name) {
+                        Some(value) => fields.insert(name, value.clone()),
+                        None => fields.remove(&name),
+                    };
                 }
             }
         }
-        showing(shown, &now)
+        with_was(shown, &now)
     }
 
     /// A content field entered per language (`name_en`, `name_ru`, …).

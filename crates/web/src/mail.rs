@@ -70,42 +70,54 @@ pub(crate) async fn confirmation(
     }])
 }
 
-/// The host's decision on a member, to the delegation's accreditation officers.
-pub(crate) async fn decision(
-    state: &AppState,
-    event: &Event,
-    delegation: &Delegation,
-    member: &Member,
-) -> Result<Vec<Notice>, AppError> {
+/// A delegation's accreditation officers and the event's language, whom the host's decisions on
+/// its members are told to: read before the decision's transaction, which holds the event's row
+/// while approvals take their badge numbers in turn (none then waits on a connection of the pool
+/// held by another approval that waits on the row).
+pub(crate) struct Officers {
+    lang: String,
+    to: Vec<(domain::Id, String)>,
+}
+
+pub(crate) async fn officers(state: &AppState, event: &Event, delegation: &Delegation) -> Result<Officers, AppError> {
     let lang = crate::lists::event_language(state, event).await?;
+    let mut to = Vec::new();
+    for officer in store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await? {
+        to.push((officer.id, store::accounts::email_of(&state.store, officer.id).await?));
+    }
+    Ok(Officers { lang, to })
+}
+
+/// The host's decision on a member, to the delegation's accreditation officers.
+pub(crate) fn decision(state: &AppState, event: &Event, officers: &Officers, member: &Member) -> Vec<Notice> {
+    let lang = &officers.lang;
     let key = match &member.accreditation {
         Accreditation::Approved { .. } => "mail-approved",
         Accreditation::Rejected { .. } => "mail-rejected",
         Accreditation::Revoked { .. } => "mail-revoked",
-        Accreditation::Requested => return Ok(vec![]),
+        Accreditation::Requested => return vec![],
     };
     let reason = match &member.accreditation {
         Accreditation::Rejected { reason } | Accreditation::Revoked { reason, .. } => reason.clone(),
         _ => String::new(),
     };
     let args = [
-        ("event", event.name.get(&lang).to_string().into()),
-        ("name", member.names.display(&lang).into()),
+        ("event", event.name.get(lang).to_string().into()),
+        ("name", member.names.display(lang).into()),
         ("reason", reason.into()),
     ];
-    let mut notices = Vec::new();
-    for officer in store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await? {
-        let email = store::accounts::email_of(&state.store, officer.id).await?;
-        notices.push(Notice {
+    officers
+        .to
+        .iter()
+        .map(|(officer, email)| Notice {
             id: new_id(),
-            user_id: Some(officer.id),
-            email,
+            user_id: Some(*officer),
+            email: email.clone(),
             lang: lang.clone(),
-            subject: state.i18n.t(&lang, &format!("{key}-subject"), &args),
-            body: state.i18n.t(&lang, &format!("{key}-body"), &args),
-        });
-    }
-    Ok(notices)
+            subject: state.i18n.t(lang, &format!("{key}-subject"), &args),
+            body: state.i18n.t(lang, &format!("{key}-body"), &args),
+        })
+        .collect()
 }
 
 /// The host's decision on a journalist's application, to the journalist.

@@ -227,7 +227,7 @@ async fn event_page(
 async fn release_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Html<String>, AppError> {
     let (release, event, reader, shown) = visible_release(&state, &ctx, id).await?;
     let now = release_form(&release);
-    let values = if reader == Reader::Editor { crate::input::showing(now.clone(), &now) } else { json!({}) };
+    let values = if reader == Reader::Editor { crate::input::edit_values(now) } else { json!({}) };
     release_view(&state, &ctx, &release, &event, reader, shown, values, json!({})).await
 }
 

@@ -375,7 +375,7 @@ async fn the_request_form_says_when_its_id_was_used_and_names_the_sides() {
     let other = [("id", id), ("with", "TM"), ("duration", "30"), ("priority", "normal"), ("note", "Другая тема")];
     let again = app.form(&kz, page, &other).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.body.contains("Этот запрос уже был отправлен с другим содержанием."), "{}", again.body);
+    assert!(again.body.contains("Под идентификатором этой формы уже отправлено другое содержание."), "{}", again.body);
     assert!(again.body.contains("Другая тема"), "what was typed stays");
     assert!(!again.body.contains(&format!("name=\"id\" value=\"{id}\"")), "a new id: {}", again.body);
     let shown = app.get(&kz, page).await.body;

@@ -1366,6 +1366,14 @@ async fn an_amendment_form_sent_twice_proposes_once() {
     assert_eq!(app.form(&kz, &path, &resent).await.status, StatusCode::SEE_OTHER);
     let made: Vec<Value> = show(&app, &kz, &id).await["amendments"].as_array().unwrap().clone();
     assert_eq!(made.len(), 1, "still one amendment: {made:#?}");
+    // Other content under the id used (two tabs of one page): said, and the form takes a new id.
+    let other =
+        [("id", chosen.as_str()), ("version", "1"), ("participant", "KZ"), ("operation", "delete"), ("paragraph", "2")];
+    let refused = app.form(&Session { lang: Some("ru"), ..kz.clone() }, &path, &other).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = refused.body.split("id=\"amendment-form\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(form.contains("Под идентификатором этой формы уже отправлено другое содержание."), "{form}");
+    assert!(!form.contains(&format!("name=\"id\" value=\"{chosen}\"")), "a new id: {form}");
     let page = app.get(&kz, &format!("/documents/{id}")).await.body;
     let form = page.split("id=\"amendment-form\"").nth(1).unwrap().split("</form>").next().unwrap();
     assert!(form.contains("type=\"hidden\" name=\"id\" value=\""), "the page's form chooses its id: {form}");

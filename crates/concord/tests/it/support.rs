@@ -464,13 +464,19 @@ pub fn page_form(html: &str, marker: &str) -> Vec<(String, String)> {
                 fields.push((name, attribute(tag, "value").unwrap_or_default()));
             }
         } else if tag.starts_with("<select") {
-            let name = attribute(tag, "name");
             let body = &rest[..rest.find("</select>").expect("a select ends")];
-            for option in body.split("<option").skip(1) {
-                let open = &option[..option.find('>').expect("an option's tag ends")];
-                if let (Some(name), true) = (&name, open.contains(" selected")) {
-                    fields.push((name.clone(), attribute(open, "value").unwrap_or_default()));
-                }
+            let options: Vec<&str> = body
+                .split("<option")
+                .skip(1)
+                .map(|option| &option[..option.find('>').expect("an option's tag ends")])
+                .collect();
+            let mut chosen: Vec<&str> = options.iter().copied().filter(|o| o.contains(" selected")).collect();
+            // A single choice with none marked sends its first option.
+            if chosen.is_empty() && !tag.contains(" multiple") {
+                chosen.extend(options.first());
+            }
+            if let Some(name) = attribute(tag, "name") {
+                fields.extend(chosen.iter().map(|o| (name.clone(), attribute(o, "value").unwrap_or_default())));
             }
         } else if tag.starts_with("<textarea") {
             let body = &rest[end + 1..];
