@@ -544,19 +544,36 @@ async fn a_release_form_sent_again_after_a_conflict_keeps_the_other_change() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
     let path = format!("/press-releases/{}", a_draft_release(&app, &host).await);
-    let read = page_form(&app.get(&host, &path).await.body, "id=\"release-form\"");
-    assert_eq!(
-        app.send(&host, &path, &changed(&read, "title_en", "Ministers meet in Almaty")).await.status,
-        StatusCode::SEE_OTHER
-    );
-    let stale = app.send(&host, &path, &changed(&read, "body_en", "They met and agreed.")).await;
+    // A browser sends a text area's lines ended by CR LF.
+    let as_sent = |fields: Vec<(String, String)>| -> Vec<(String, String)> {
+        fields.into_iter().map(|(k, v)| (k, v.replace('\n', "\r\n"))).collect()
+    };
+    let read = as_sent(page_form(&app.get(&host, &path).await.body, "id=\"release-form\""));
+    // One officer retitles it, gives it a Kazakh title and a second paragraph.
+    let first = changed(&changed(&read, "title_en", "Ministers meet in Almaty"), "title_kk", "Министрлер кездесті");
+    let first = changed(&first, "body_en", "They met.\r\n\r\nThey talked.");
+    assert_eq!(app.send(&host, &path, &first).await.status, StatusCode::SEE_OTHER);
+    // The other, from the page read before, gives it a Russian title.
+    let stale = app.send(&host, &path, &changed(&read, "title_ru", "Министры встретились")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    let again = page_form(&stale.body, "id=\"release-form\"");
+    let again = as_sent(page_form(&stale.body, "id=\"release-form\""));
     let value = |name: &str| again.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    assert_eq!((value("title_en"), value("body_en")), (Some("Ministers meet in Almaty"), Some("They met and agreed.")));
+    assert_eq!(
+        (value("title_en"), value("title_kk"), value("title_ru"), value("body_en")),
+        (
+            Some("Ministers meet in Almaty"),
+            Some("Министрлер кездесті"),
+            Some("Министры встретились"),
+            Some("They met.\r\n\r\nThey talked.")
+        )
+    );
     assert_eq!(app.send(&host, &path, &again).await.status, StatusCode::SEE_OTHER);
-    let page = app.get(&host, &path).await.body;
-    assert!(page.contains("Ministers meet in Almaty") && page.contains("They met and agreed."), "{page}");
+    let api = app.get(&host, &format!("/api/v1{path}")).await.json();
+    assert_eq!(
+        (&api["title"]["kk"], &api["title"]["ru"], &api["body"]["en"]),
+        (&json!("Министрлер кездесті"), &json!("Министры встретились"), &json!("They met.\n\nThey talked.")),
+        "{api:#}"
+    );
     // Published, a change needs its correction note: one typed comes back with a mistake elsewhere.
     let api = format!("/api/v1{path}/status");
     for (to, version) in [("review", 3), ("published", 4)] {

@@ -133,19 +133,21 @@ async fn chair_overrides(app: TestApp) {
     let chairs = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=2027&to=2028").await.json();
     assert_eq!(chairs["chairs"][0]["chair"]["code"], "AZ");
     assert_eq!(chairs["chairs"][1]["chair"]["code"], "AM", "the rotation moves on from the override");
-    // First overrides of a year sent at once (a double click): one is set, the other conflicts.
-    let kg = json!({ "chair": "KG" });
-    let set = || app.json(&sec, "PUT", "/api/v1/bodies/cis-cfm/chairs/2031", &kg);
-    let answers = tokio::join!(set(), set(), set(), set());
-    let answers = [answers.0, answers.1, answers.2, answers.3];
-    let mut statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
-    statuses.sort();
-    let bodies: Vec<&str> = answers.iter().map(|a| a.body.as_str()).collect();
-    assert_eq!(
-        statuses,
-        [StatusCode::OK, StatusCode::CONFLICT, StatusCode::CONFLICT, StatusCode::CONFLICT],
-        "{bodies:#?}"
-    );
+    // Overrides of a year sent at once (a double click, two secretaries), first of the year and
+    // then of the one set: one is set, the others conflict.
+    for body in [json!({ "chair": "KG" }), json!({ "chair": "TJ", "version": 1 })] {
+        let set = || app.json(&sec, "PUT", "/api/v1/bodies/cis-cfm/chairs/2031", &body);
+        let answers = tokio::join!(set(), set(), set(), set());
+        let answers = [answers.0, answers.1, answers.2, answers.3];
+        let mut statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
+        statuses.sort();
+        let bodies: Vec<&str> = answers.iter().map(|a| a.body.as_str()).collect();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT, StatusCode::CONFLICT, StatusCode::CONFLICT],
+            "{bodies:#?}"
+        );
+    }
     app.db.cleanup().await;
 }
 
@@ -807,4 +809,13 @@ async fn an_event_form_sent_again_after_a_conflict_keeps_the_other_change() {
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let now = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     assert_eq!((&now["name"]["en"], &now["city"]["en"]), (&json!("The Almaty CFM"), &json!("Almaty (Kazakhstan)")));
+    // A form refused for a mistake keeps the version it was read at: fixed and sent after another
+    // host's save, it conflicts rather than overwrite.
+    let read = page_form(&app.get(&host, edit).await.body, "id=\"event-form\"");
+    let mistaken = app.send(&host, edit, &changed(&read, "end_date", "soon")).await;
+    assert_eq!(mistaken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let back = page_form(&mistaken.body, "id=\"event-form\"");
+    assert_eq!(app.send(&host, edit, &changed(&read, "name_ru", "Алматы 2025")).await.status, StatusCode::SEE_OTHER);
+    let fixed = app.send(&host, edit, &changed(&back, "end_date", "2025-04-11")).await;
+    assert_eq!(fixed.status, StatusCode::CONFLICT, "{}", fixed.body);
 }
