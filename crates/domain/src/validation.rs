@@ -59,6 +59,7 @@ impl Checker {
         value.to_string()
     }
 
+    #[cfg(test)]
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
     }

@@ -325,7 +325,8 @@ impl Sideline {
             "after": after.iter().map(|a| a.id).collect::<Vec<_>>(), "after_shown": after_shown,
             "principals_shown": principals, "duration": r.duration, "priority": r.priority, "windows": windows,
             "windows_by": windows_by, "replaced": replaced,
-            "note": r.note, "note_short": short(&r.note), "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
+            "note": r.note, "note_short": short(&r.note),
+            "status": r.status().as_str(), "outcome": outcome, "item": r.item, "version": r.version,
         })
     }
 

@@ -1783,10 +1783,12 @@ async fn the_registers_bodies_sort_in_the_readers_language_and_a_refused_filter_
         .filter(|n| !n.is_empty())
         .map(str::to_string)
         .collect();
-    assert!(names.len() >= 3, "{select}");
-    let mut sorted = names.clone();
-    domain::precedence::sort_by_collation(&mut sorted, "ru", |n| n.as_str());
-    assert_eq!(names, sorted);
+    let starts: Vec<&str> = names
+        .iter()
+        .map(|n| n.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .map(|s| ["Совет глав", "Совет министров", "Формат министров"].into_iter().find(|w| *w == s).unwrap_or("?"))
+        .collect();
+    assert_eq!(starts, ["Совет глав", "Совет министров", "Формат министров"], "{names:?}");
     assert!(page.contains("id=\"documents-total\""));
     let refused = app.get(&secretariat, "/documents?kind=bogus").await;
     assert!(refused.body.contains("data-error-for=\"kind\""), "{}", refused.body);
