@@ -202,6 +202,7 @@ error-invalid-username = Use 3 to 64 lower-case letters, digits, dots, hyphens o
 error-password-too-short = At least { $min } characters.
 error-own-delegation = A delegation does not meet itself: choose the others.
 error-duplicate = This value is already taken.
+error-changed-meanwhile-to = Changed meanwhile by another user to: { $value }. Sending the form again replaces it with what you typed.
 error-only-when-accepting = Who meets is named when accepting.
 error-choose-a-meeting = Choose at least one meeting to confirm.
 error-sent-before = Something else was already sent under this form's id. The form now has a new one: send it again.

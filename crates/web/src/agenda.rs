@@ -534,7 +534,8 @@ async fn item_form(
             initiator: before.initiator.and_then(|p| s.participants.iter().find(|x| x.id == p)).map(|p| p.code.clone()),
             rapporteur: before.rapporteur.clone(),
             status,
-            // A reason typed for an item not withdrawn is refused, not dropped unseen.
+            // A reason typed for an item not withdrawn is refused, not dropped unseen (but the one
+            // it was withdrawn for, which `ItemInput::reasoned_as` takes for a read one sent back).
             reason: if status == ItemStatus::Withdrawn || !form.get("reason").trim().is_empty() {
                 reason
             } else {

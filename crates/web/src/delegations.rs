@@ -528,7 +528,9 @@ async fn edit_member_form(
     render::form_outcome(&state, &ctx, outcome, |errors| async {
         // As stored now: after a conflict, what another user changed meanwhile.
         let now = member_of(&state, &scope, member.id).await?;
-        member_view(&state, &ctx, &scope, &now, form.resent(form_of_member(&now)), errors).await
+        let resent = form.resent(form_of_member(&now));
+        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent);
+        member_view(&state, &ctx, &scope, &now, resent.values, errors).await
     })
     .await
 }

@@ -295,7 +295,9 @@ async fn edit_form(
         // As stored now: after a conflict, what another user changed meanwhile.
         let now = store::events::by_id(&state.store, event.id).await?;
         let participants = store::participants::list(&state.store).await?;
-        form_page(&state, &ctx, Some(&now), form.resent(form_from_event(&now, &participants)), errors).await
+        let resent = form.resent(form_from_event(&now, &participants));
+        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent);
+        form_page(&state, &ctx, Some(&now), resent.values, errors).await
     })
     .await
 }

@@ -222,6 +222,15 @@ pub fn gather<T>(read: Result<T, AppError>, mistakes: &mut Vec<domain::FieldErro
     }
 }
 
+/// An edit form as it comes back ([`Form::resent`]).
+pub struct Resent {
+    /// What it shows.
+    pub values: serde_json::Value,
+    /// The fields the reader changed that another user changed too meanwhile, each with what is
+    /// stored now, to be said beside it ([`crate::render::changed_meanwhile`]).
+    pub meanwhile: Vec<(String, String)>,
+}
+
 /// An edit form's values as stored (`now`), with what the page shows of each as its `was` field,
 /// for [`Form::resent`]: a short digest per field rather than the values again, which would double
 /// a long text and repeat private data in the page.
@@ -313,24 +322,33 @@ impl Form {
     /// left as the page showed them (by its `was` field, see [`edit_values`]), which show `now`,
     /// what is stored now. So the form sent again after a conflict writes what the reader changed,
     /// not back what another user changed meanwhile. The version is never taken from `now`: a
-    /// form refused for a mistake still carries the version it was read at, and conflicts.
-    pub fn resent(&self, now: serde_json::Value) -> serde_json::Value {
-        let was: std::collections::BTreeMap<String, String> = serde_json::from_str(self.get("was")).unwrap_or_default();
-        let mut shown = self.to_json();
-        if let (serde_json::Value::Object(fields), serde_json::Value::Object(stored)) = (&mut shown, &now) {
+    /// form refused for a mistake still carries the version it was read at, and conflicts. A
+    /// form that says nothing of what it showed is shown back as sent.
+    pub fn resent(&self, now: serde_json::Value) -> Resent {
+        let mut values = self.to_json();
+        let mut meanwhile = Vec::new();
+        let was: Option<std::collections::BTreeMap<String, String>> = serde_json::from_str(self.get("was")).ok();
+        if let (Some(was), serde_json::Value::Object(fields), serde_json::Value::Object(stored)) =
+            (was, &mut values, &now)
+        {
             let names: std::collections::BTreeSet<String> =
                 was.keys().chain(stored.keys()).filter(|n| !UNMERGED.contains(&n.as_str())).cloned().collect();
             for name in names {
+                let shown = was.get(&name).cloned().unwrap_or_else(|| digest(""));
                 let sent = fields.get(&name).map_or_else(String::new, as_sent);
-                if was.get(&name).map_or_else(|| digest(""), String::clone) == digest(&sent) {
+                let kept = stored.get(&name).map_or_else(String::new, as_sent);
+                if digest(&sent) == shown {
                     match stored.get(&name) {
                         Some(value) => fields.insert(name, value.clone()),
                         None => fields.remove(&name),
                     };
+                } else if digest(&kept) != shown && kept != sent {
+                    // Changed by both: the reader's stays, and what is stored now is said beside it.
+                    meanwhile.push((name, kept.replace('\u{1f}', ", ")));
                 }
             }
         }
-        with_was(shown, &now)
+        Resent { values: with_was(values, &now), meanwhile }
     }
 
     /// A content field entered per language (`name_en`, `name_ru`, …).

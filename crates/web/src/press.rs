@@ -561,8 +561,9 @@ async fn edit_form(
     render::form_outcome(&state, &ctx, outcome, |errors| async {
         // As stored now: after a conflict, what another user changed meanwhile.
         let (now, _) = editable(&state, &ctx, id).await?;
-        let values = form.resent(release_form(&now));
-        release_view(&state, &ctx, &now, &event, Reader::Editor, Shown::Unreleased, values, errors).await
+        let resent = form.resent(release_form(&now));
+        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent);
+        release_view(&state, &ctx, &now, &event, Reader::Editor, Shown::Unreleased, resent.values, errors).await
     })
     .await
 }

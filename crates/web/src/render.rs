@@ -181,6 +181,20 @@ where
     }
 }
 
+/// `errors` with, beside each field another user changed too while the reader had the form open,
+/// what it is now: sending the form again writes the reader's value over it, so it is shown.
+pub fn changed_meanwhile(state: &AppState, ctx: &Ctx, mut errors: Json, resent: &crate::input::Resent) -> Json {
+    for (field, now) in &resent.meanwhile {
+        let said = json!(state.i18n.t(ctx.lang, "error-changed-meanwhile-to", &[("value", now.clone().into())]));
+        // A field per language (`name_ru`) has its mistakes said under the text's (`name.ru`).
+        if let Some((text, lang)) = field.rsplit_once('_').filter(|(_, l)| crate::i18n::LANGUAGES.contains(l)) {
+            errors[format!("{text}.{lang}")] = said.clone();
+        }
+        errors[field.as_str()] = said;
+    }
+    errors
+}
+
 /// Renders a page for the request's reader: `model` plus the `ui` object every page uses.
 pub fn page(state: &AppState, ctx: &Ctx, template: &str, model: Json) -> Result<Html<String>, AppError> {
     fragment(state, ctx, template, model).map(Html)

@@ -268,7 +268,7 @@ app_on_both_engines!(every_path_keeps_to_the_time_of_each_release, timing);
 async fn a_scheduled_release_appears_everywhere_when_its_time_comes() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
-    let id = a_draft_release(&app, &host).await;
+    let id = a_draft_release(&app, &host, "They met.").await;
     let review = app
         .json(&host, "POST", &format!("/api/v1/press-releases/{id}/status"), &json!({ "to": "review", "version": 1 }))
         .await;
@@ -543,7 +543,7 @@ async fn an_approved_journalist_reads_embargoed_releases_and_the_media_programme
 async fn a_release_form_sent_again_after_a_conflict_keeps_the_other_change() {
     let app = TestApp::new().await;
     let host = app.login("host", DEMO_PASSWORD).await;
-    let path = format!("/press-releases/{}", a_draft_release(&app, &host).await);
+    let path = format!("/press-releases/{}", a_draft_release(&app, &host, "They met.\n\nIn Almaty.").await);
     // A browser sends a text area's lines ended by CR LF.
     let as_sent = |fields: Vec<(String, String)>| -> Vec<(String, String)> {
         fields.into_iter().map(|(k, v)| (k, v.replace('\n', "\r\n"))).collect()
@@ -589,14 +589,14 @@ async fn a_release_form_sent_again_after_a_conflict_keeps_the_other_change() {
     assert!(back.contains(&("note_en".to_string(), "Title corrected.".to_string())), "{back:?}");
 }
 
-/// A new draft release of the Almaty event, by `host`: its id.
-async fn a_draft_release(app: &TestApp, host: &Session) -> String {
+/// A new draft release of the Almaty event, by `host`, with `body` in English: its id.
+async fn a_draft_release(app: &TestApp, host: &Session, body: &str) -> String {
     let created = app
         .json(
             host,
             "POST",
             "/api/v1/events/almaty-2025/press-releases",
-            &json!({ "title": { "en": "Ministers meet" }, "body": { "en": "They met." } }),
+            &json!({ "title": { "en": "Ministers meet" }, "body": { "en": body } }),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);

@@ -809,13 +809,28 @@ async fn an_event_form_sent_again_after_a_conflict_keeps_the_other_change() {
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let now = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
     assert_eq!((&now["name"]["en"], &now["city"]["en"]), (&json!("The Almaty CFM"), &json!("Almaty (Kazakhstan)")));
-    // A form refused for a mistake keeps the version it was read at: fixed and sent after another
-    // host's save, it conflicts rather than overwrite.
+    // A form refused for a mistake, after another host's save, keeps the version it was read at:
+    // fixed and sent, it conflicts rather than overwrite.
     let read = page_form(&app.get(&host, edit).await.body, "id=\"event-form\"");
+    let version = |fields: &[(String, String)]| fields.iter().find(|(k, _)| k == "version").unwrap().1.clone();
+    assert_eq!(app.send(&host, edit, &changed(&read, "name_ru", "Алматы 2025")).await.status, StatusCode::SEE_OTHER);
     let mistaken = app.send(&host, edit, &changed(&read, "end_date", "soon")).await;
     assert_eq!(mistaken.status, StatusCode::UNPROCESSABLE_ENTITY);
     let back = page_form(&mistaken.body, "id=\"event-form\"");
-    assert_eq!(app.send(&host, edit, &changed(&read, "name_ru", "Алматы 2025")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(version(&back), version(&read), "the version read");
     let fixed = app.send(&host, edit, &changed(&back, "end_date", "2025-04-11")).await;
     assert_eq!(fixed.status, StatusCode::CONFLICT, "{}", fixed.body);
+    // A field both changed: the reader's comes back, with what the other made of it said beside it.
+    let read = page_form(&app.get(&host, edit).await.body, "id=\"event-form\"");
+    assert_eq!(app.send(&host, edit, &changed(&read, "city_en", "Almaty city")).await.status, StatusCode::SEE_OTHER);
+    let both = app.send(&host, edit, &changed(&read, "city_en", "Almaty, Kazakhstan")).await;
+    assert_eq!(both.status, StatusCode::CONFLICT);
+    let back = page_form(&both.body, "id=\"event-form\"");
+    assert!(back.contains(&("city_en".to_string(), "Almaty, Kazakhstan".to_string())), "{back:?}");
+    assert!(both.body.contains("Changed meanwhile by another user to: Almaty city."), "{}", both.body);
+    // A form that says nothing of what it showed comes back as sent.
+    let blind: Vec<(String, String)> =
+        changed(&read, "name_ru", "Другое").into_iter().filter(|(k, _)| k != "was").collect();
+    let back = page_form(&app.send(&host, edit, &blind).await.body, "id=\"event-form\"");
+    assert!(back.contains(&("city_en".to_string(), "Almaty (Kazakhstan)".to_string())), "{back:?}");
 }
