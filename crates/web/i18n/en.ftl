@@ -202,6 +202,7 @@ error-invalid-username = Use 3 to 64 lower-case letters, digits, dots, hyphens o
 error-password-too-short = At least { $min } characters.
 error-own-delegation = A delegation does not meet itself: choose the others.
 error-duplicate = This value is already taken.
+error-note-without-version = Only rejecting makes no new version, so this note would not be kept: accept an amendment too, or leave the note empty.
 error-changed-meanwhile-to = Changed meanwhile by another user to: { $value }. Sending the form again replaces it with what you typed.
 error-only-when-accepting = Who meets is named when accepting.
 error-choose-a-meeting = Choose at least one meeting to confirm.

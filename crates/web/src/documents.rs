@@ -1091,6 +1091,10 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
                 return Err(AppError::field("reject", "accepted-and-rejected"));
             }
             if input.accept.is_empty() {
+                // Rejections alone make no version, so a version's note would be kept nowhere.
+                if !note.is_empty() {
+                    return Err(AppError::field("note", "note-without-version"));
+                }
                 let changed =
                     domain::documents::rejection(base, &d.amendments, &input.reject).map_err(unconsolidable)?;
                 for (before, after) in changed {

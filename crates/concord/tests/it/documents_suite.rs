@@ -203,6 +203,10 @@ async fn negotiation(app: TestApp) {
         "the note stays, and its error is said at it: {}",
         refused.body
     );
+    // Rejections alone make no version: a note for one is refused, not dropped unseen.
+    let noted = json!({ "version": version, "reject": [unwanted], "note": "После обсуждения" });
+    let noted = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &noted).await;
+    assert_eq!((noted.status, &noted.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("note")));
     let turn_down = json!({ "version": version, "reject": [unwanted] });
     let reply = app.json(&secretariat, "POST", &format!("{DOCUMENTS}/{id}/versions"), &turn_down).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
