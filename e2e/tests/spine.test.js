@@ -267,6 +267,14 @@ browserTest('anonymous users are sent to login for /events/new', async (page) =>
   assert.equal(await page.locator('form#event-form').count(), 0);
 });
 
+/** How wide the page is against the screen's width, in CSS pixels. */
+function widthOf(page) {
+  return page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: document.documentElement.clientWidth,
+  }));
+}
+
 browserTest('pages fit a phone: wide tables scroll in their own box, the menu wraps', async (page) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await login(page, 'host');
@@ -279,10 +287,7 @@ browserTest('pages fit a phone: wide tables scroll in their own box, the menu wr
   ];
   for (const path of pages) {
     await page.goto(path);
-    const { scroll, width } = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      width: document.documentElement.clientWidth,
-    }));
+    const { scroll, width } = await widthOf(page);
     assert.ok(scroll <= width, `${path} is ${scroll} px wide on a ${width} px screen`);
     if (path === '/documents' && !pages.some((p) => /^\/documents\/[^/]+$/.test(p))) {
       // The first document the register links to, and its track changes.
@@ -291,5 +296,12 @@ browserTest('pages fit a phone: wide tables scroll in their own box, the menu wr
       assert.ok(signed, 'the register links to a document');
       pages.push(signed, `${signed}/changes`);
     }
+  }
+  // Russian words are long: a heading of one must wrap, not widen the page.
+  await page.goto('/language/ru?next=%2F');
+  for (const path of ['/', '/documents']) {
+    await page.goto(path);
+    const { scroll, width } = await widthOf(page);
+    assert.ok(scroll <= width, `${path} in Russian is ${scroll} px wide on a ${width} px screen`);
   }
 });

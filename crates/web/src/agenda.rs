@@ -524,6 +524,10 @@ async fn item_form(
             }
             text
         };
+        // A title shown and emptied is a mistake to say, not a change to drop unseen.
+        if form.get("title").trim().is_empty() && !form.get("was_title").trim().is_empty() {
+            return Err(AppError::field(&format!("title.{}", ctx.lang), "required"));
+        }
         let reason = typed("reason", &before.reason);
         let forwarded = form.get("forwarded_to").trim();
         let input = ItemInput {

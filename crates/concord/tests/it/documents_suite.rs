@@ -1874,4 +1874,17 @@ async fn an_agenda_item_sent_again_after_a_conflict_keeps_the_other_change() {
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
     let now = agenda_items(&app.get(&ru, &api).await.json()).into_iter().find(|(_, i)| i["id"] == id).unwrap().1;
     assert_eq!((now["title"]["ru"].as_str(), now["number"].as_u64()), (Some(retitled.as_str()), Some(90)));
+    // A title emptied is said to be required, not kept unseen.
+    let emptied = send(
+        now["version"].to_string(),
+        vec![
+            ("number", "90".into()),
+            ("was_number", "90".into()),
+            ("title", String::new()),
+            ("was_title", retitled.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(emptied.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", emptied.body);
+    assert!(emptied.body.contains("data-error-for=\"title.ru\""), "{}", emptied.body);
 }
