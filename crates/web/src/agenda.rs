@@ -148,6 +148,14 @@ impl Sitting {
         })
     }
 
+    /// An item's page form as it shows the item: its number, its title in the reader's language,
+    /// its status and where it was forwarded (a reason is typed anew).
+    fn item_form(&self, item: &AgendaItem, lang: &str) -> Value {
+        let forwarded = self.bodies.iter().find(|b| Some(b.id) == item.forwarded_to).map(|b| b.slug.as_str());
+        json!({ "number": item.number, "title": item.title.exact(lang).unwrap_or_default(), "status": item.status,
+            "reason": "", "forwarded_to": forwarded.unwrap_or_default() })
+    }
+
     /// An item as the API gives it, its initiator by code and its documents those the reader
     /// may see: the same whether read in the agenda or answered to a change of it.
     fn item_json(
@@ -378,6 +386,10 @@ async fn show(
     // Where a question may be forwarded: another body than the meeting's own.
     let others = s.bodies.iter().filter(|b| b.id != s.meeting.meeting.body_id);
     model["bodies"] = json!(crate::bodies::choices(others, ctx.lang));
+    // Each item's own form, with what it shows (see `Form::resent`).
+    let item_forms: serde_json::Map<String, Value> =
+        s.items.iter().map(|i| (i.id.to_string(), crate::input::edit_values(s.item_form(i, ctx.lang)))).collect();
+    model["item_forms"] = json!(item_forms);
     model["form"] = form;
     model["errors"] = errors;
     render::page(state, ctx, "agenda/show.html", model)
@@ -468,8 +480,23 @@ async fn after_form(
     outcome: Result<(), AppError>,
 ) -> Result<Response, AppError> {
     let outcome = outcome.map(|()| format!("/events/{event}/meetings/{meeting}/agenda"));
-    let values = form.to_json();
-    render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, event, meeting, values, errors)).await
+    render::form_outcome(state, ctx, outcome, |errors| async move {
+        // An item's form comes back beside what is stored now: after a conflict, what another
+        // user changed meanwhile.
+        let s = Sitting::load(state, event, meeting).await?;
+        let sent =
+            form.ids("item").ok().and_then(|ids| ids.first().and_then(|id| s.items.iter().find(|i| i.id == *id)));
+        let (values, errors) = match sent {
+            Some(item) => {
+                let resent = form.resent(s.item_form(item, ctx.lang));
+                let errors = render::changed_meanwhile(state, ctx, errors, &resent);
+                (resent.values, errors)
+            }
+            None => (form.to_json(), errors),
+        };
+        show(state, ctx, event, meeting, values, errors).await
+    })
+    .await
 }
 
 fn format_of(form: &Form) -> Result<Format, AppError> {
@@ -525,7 +552,7 @@ async fn item_form(
             text
         };
         // A title shown and emptied is a mistake to say, not a change to drop unseen.
-        if form.get("title").trim().is_empty() && !form.get("was_title").trim().is_empty() {
+        if form.get("title").trim().is_empty() && form.showed("title") {
             return Err(AppError::field(&format!("title.{}", ctx.lang), "required"));
         }
         let reason = typed("reason", &before.reason);

@@ -327,9 +327,8 @@ impl Form {
     pub fn resent(&self, now: serde_json::Value) -> Resent {
         let mut values = self.to_json();
         let mut meanwhile = Vec::new();
-        let was: Option<std::collections::BTreeMap<String, String>> = serde_json::from_str(self.get("was")).ok();
         if let (Some(was), serde_json::Value::Object(fields), serde_json::Value::Object(stored)) =
-            (was, &mut values, &now)
+            (self.was(), &mut values, &now)
         {
             let names: std::collections::BTreeSet<String> =
                 was.keys().chain(stored.keys()).filter(|n| !UNMERGED.contains(&n.as_str())).cloned().collect();
@@ -349,6 +348,17 @@ impl Form {
             }
         }
         Resent { values: with_was(values, &now), meanwhile }
+    }
+
+    /// Whether the page showed a value in the field `name` (by its `was` field, see
+    /// [`edit_values`]): sent empty, the reader emptied it.
+    pub fn showed(&self, name: &str) -> bool {
+        self.was().and_then(|was| was.get(name).cloned()).is_some_and(|shown| shown != digest(""))
+    }
+
+    /// What the page showed of each field, by digest; none if the form does not say.
+    fn was(&self) -> Option<std::collections::BTreeMap<String, String>> {
+        serde_json::from_str(self.get("was")).ok()
     }
 
     /// A content field entered per language (`name_en`, `name_ru`, …).

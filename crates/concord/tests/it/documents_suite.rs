@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, pdftotext};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, get_bytes, page_form, pdftotext};
 
 const DOCUMENTS: &str = "/api/v1/documents";
 
@@ -1822,69 +1822,27 @@ async fn an_agenda_item_sent_again_after_a_conflict_keeps_the_other_change() {
         .find(|(f, i)| f == "extended" && i["status"] == "included")
         .unwrap()
         .1;
-    let (id, title, number) =
-        (item["id"].as_str().unwrap(), item["title"]["ru"].as_str().unwrap(), item["number"].to_string());
+    let (id, title) = (item["id"].as_str().unwrap(), item["title"]["ru"].as_str().unwrap());
     let item_page = format!("{page}/{id}");
-    // What a page read now sends, with the fields given.
-    let send = |version: String, fields: Vec<(&'static str, String)>| {
-        let mut all = vec![
-            ("item", id.to_string()),
-            ("version", version),
-            ("number", number.clone()),
-            ("was_number", number.clone()),
-            ("title", title.to_string()),
-            ("was_title", title.to_string()),
-            ("status", "included".into()),
-            ("was_status", "included".into()),
-            ("reason", String::new()),
-            ("forwarded_to", String::new()),
-            ("was_forwarded_to", String::new()),
-        ];
-        for (k, v) in fields {
-            all.iter_mut().find(|(name, _)| *name == k).unwrap().1 = v;
-        }
-        let (app, ru, item_page) = (&app, &ru, &item_page);
-        async move { app.form(ru, item_page, &all.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await }
-    };
-    let read = item["version"].to_string();
+    // The item's form as a page shows it.
+    let marker = format!("agenda/{id}\" class=\"inline item-status\"");
+    let read = page_form(&app.get(&ru, page).await.body, &marker);
     let retitled = format!("{title} (уточнено)");
-    let first = send(read.clone(), vec![("title", retitled.clone())]).await;
+    let first = app.send(&ru, &item_page, &changed(&read, "title", &retitled)).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
-    let stale = send(read, vec![("number", "90".into())]).await;
+    let stale = app.send(&ru, &item_page, &changed(&read, "number", "90")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    let form = stale.body.split(&format!("agenda/{id}\" class=\"inline item-status\">")).nth(1).unwrap();
-    let form = form.split("</form>").next().unwrap();
-    let value = |name: &str| {
-        let at = form.split(&format!("name=\"{name}\"")).nth(1).unwrap();
-        at.split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
-    };
-    assert_eq!(value("title"), retitled, "the title as it is now: {form}");
-    assert_eq!(value("was_title"), retitled);
-    assert_eq!(value("number"), "90", "the number typed: {form}");
-    let again = send(
-        value("version"),
-        vec![
-            ("number", value("number")),
-            ("was_number", value("was_number")),
-            ("title", value("title")),
-            ("was_title", value("was_title")),
-        ],
-    )
-    .await;
+    let back = page_form(&stale.body, &marker);
+    let value = |name: &str| back.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    assert_eq!(value("title"), retitled, "the title as it is now: {back:?}");
+    assert_eq!(value("number"), "90", "the number typed: {back:?}");
+    let again = app.send(&ru, &item_page, &back).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
     let now = agenda_items(&app.get(&ru, &api).await.json()).into_iter().find(|(_, i)| i["id"] == id).unwrap().1;
     assert_eq!((now["title"]["ru"].as_str(), now["number"].as_u64()), (Some(retitled.as_str()), Some(90)));
     // A title emptied is said to be required, not kept unseen.
-    let emptied = send(
-        now["version"].to_string(),
-        vec![
-            ("number", "90".into()),
-            ("was_number", "90".into()),
-            ("title", String::new()),
-            ("was_title", retitled.clone()),
-        ],
-    )
-    .await;
+    let read = page_form(&app.get(&ru, page).await.body, &marker);
+    let emptied = app.send(&ru, &item_page, &changed(&read, "title", "")).await;
     assert_eq!(emptied.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", emptied.body);
     assert!(emptied.body.contains("data-error-for=\"title.ru\""), "{}", emptied.body);
 }
