@@ -367,19 +367,12 @@ async fn page(
     ctx: Ctx,
     Path((event, meeting)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    show(&state, &ctx, &event, &meeting, json!({}), json!({})).await
+    let s = Sitting::load(&state, &event, &meeting).await?;
+    show(&state, &ctx, &s, json!({}), json!({})).await
 }
 
-async fn show(
-    state: &AppState,
-    ctx: &Ctx,
-    event: &str,
-    meeting: &str,
-    form: Value,
-    errors: Value,
-) -> Result<Html<String>, AppError> {
+async fn show(state: &AppState, ctx: &Ctx, s: &Sitting, form: Value, errors: Value) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let s = Sitting::load(state, event, meeting).await?;
     let mut model = s.json(state, ctx).await?;
     model["manages"] = json!(s.may_manage(ctx).is_ok());
     model["statuses"] = json!(ItemStatus::ALL);
@@ -494,7 +487,7 @@ async fn after_form(
             }
             None => (form.to_json(), errors),
         };
-        show(state, ctx, event, meeting, values, errors).await
+        show(state, ctx, &s, values, errors).await
     })
     .await
 }

@@ -90,11 +90,11 @@ async fn form_page(
     state: &AppState,
     ctx: &Ctx,
     editing: Option<&Event>,
+    participants: &[Participant],
     form: Value,
     errors: Value,
 ) -> Result<Html<String>, AppError> {
-    let participants = store::participants::list(&state.store).await?;
-    let hosts = hosts_for(ctx, &participants);
+    let hosts = hosts_for(ctx, participants);
     let (title, action, submit) = match editing {
         Some(e) => (
             state.i18n.t(ctx.lang, "event-edit-title", &[("name", e.name.get(ctx.lang).to_string().into())]),
@@ -175,7 +175,7 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     };
     let host = hosts_for(&ctx, &participants).into_iter().next().ok_or(denied)?;
     let form = json!({ "host": host.code, "time_zone": host.time_zone });
-    form_page(&state, &ctx, None, form, json!({})).await
+    form_page(&state, &ctx, None, &participants, form, json!({})).await
 }
 
 /// Stores a new, validated event; its creator becomes its host.
@@ -197,7 +197,11 @@ async fn create_form(State(state): State<AppState>, ctx: Ctx, form: Form) -> Res
         Err(e) => Err(e),
     };
     let outcome = result.map(|event| format!("/events/{}", event.slug));
-    render::form_outcome(&state, &ctx, outcome, |errors| form_page(&state, &ctx, None, form.to_json(), errors)).await
+    render::form_outcome(&state, &ctx, outcome, |errors| async {
+        let participants = store::participants::list(&state.store).await?;
+        form_page(&state, &ctx, None, &participants, form.to_json(), errors).await
+    })
+    .await
 }
 
 async fn show_page(
@@ -257,7 +261,7 @@ async fn edit_page(
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let participants = store::participants::list(&state.store).await?;
     let now = form_from_event(&event, &participants);
-    form_page(&state, &ctx, Some(&event), crate::input::edit_values(now), json!({})).await
+    form_page(&state, &ctx, Some(&event), &participants, crate::input::edit_values(now), json!({})).await
 }
 
 async fn update(
@@ -297,7 +301,7 @@ async fn edit_form(
         let participants = store::participants::list(&state.store).await?;
         let resent = form.resent(form_from_event(&now, &participants));
         let errors = render::changed_meanwhile(&state, &ctx, errors, &resent);
-        form_page(&state, &ctx, Some(&now), resent.values, errors).await
+        form_page(&state, &ctx, Some(&now), &participants, resent.values, errors).await
     })
     .await
 }
