@@ -59,15 +59,7 @@ async fn a_delegation_sees_its_own_requests_and_those_addressed_to_it_never_othe
 app_on_both_engines!(a_confirmation_sent_at_once_twice_confirms_once_and_refuses_none, confirmations_at_once);
 
 async fn confirmations_at_once(app: TestApp) {
-    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
-    let tj = app.login("delegation-tj", DEMO_PASSWORD).await;
-    let host = app.login("host", DEMO_PASSWORD).await;
-    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj"], "duration": 30 })).await;
-    let id = asked.json()["request"]["id"].as_str().unwrap().to_string();
-    let accept = json!({ "answer": "accept", "version": 1 });
-    assert_eq!(app.json(&tj, "POST", &format!("{BILATERALS}/{id}/answer"), &accept).await.status, StatusCode::OK);
-    let run = app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await;
-    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let (host, id) = kazakhstan_and_tajikistan_scheduled(&app).await;
     let chosen = json!({ "requests": [id] });
     let confirm = format!("{BILATERALS}/confirm");
     let send = || app.json(&host, "POST", &confirm, &chosen);

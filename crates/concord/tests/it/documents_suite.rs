@@ -788,9 +788,6 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
     let ru = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
     let page = "/events/almaty-2025/meetings/cis-cfm/agenda";
     let api = format!("/api/v1{page}");
-    let extended = |agenda: Value| {
-        agenda["formats"].as_array().unwrap().iter().find(|f| f["format"] == "extended").cloned().unwrap()
-    };
     let first = extended(app.get(&ru, &api).await.json());
     assert!(first["adopted_at"].is_string(), "the demo's agenda is adopted");
     let event = app.get(&ru, "/events/almaty-2025").await.body.replace("&#x2f;", "/");
@@ -1003,6 +1000,11 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
         1,
         "the revision is audited"
     );
+}
+
+/// The extended format of an agenda as the API gives it.
+fn extended(agenda: Value) -> Value {
+    agenda["formats"].as_array().unwrap().iter().find(|f| f["format"] == "extended").cloned().unwrap()
 }
 
 /// Each item of an agenda's API reply, with its format.
@@ -1808,13 +1810,7 @@ async fn an_agenda_item_sent_again_after_a_conflict_keeps_the_other_change() {
     let ru = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
     let page = "/events/almaty-2025/meetings/cis-cfm/agenda";
     let api = format!("/api/v1{page}");
-    let extended = app.get(&ru, &api).await.json()["formats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["format"] == "extended")
-        .cloned()
-        .unwrap();
+    let extended = extended(app.get(&ru, &api).await.json());
     let reopen = json!({ "format": "extended", "version": extended["version"], "reason": { "ru": "Уточнение" } });
     assert_eq!(app.json(&ru, "POST", &format!("{api}/reopen"), &reopen).await.status, StatusCode::OK);
     let item = agenda_items(&app.get(&ru, &api).await.json())
