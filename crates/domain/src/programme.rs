@@ -125,6 +125,20 @@ impl Item {
     pub fn in_itinerary(&self, audience: Visibility) -> bool {
         self.visibility <= audience || self.visibility == Visibility::Attendees
     }
+
+    /// The message naming what kind of item it is. A meeting on the sidelines is kept as a
+    /// bilateral whatever its size, and named by how many delegations attend it (`sides`, asked
+    /// for only then): three make it trilateral, more multilateral.
+    pub fn kind_message(&self, sides: impl FnOnce() -> usize) -> String {
+        match self.kind {
+            ItemKind::Bilateral => match sides() {
+                3 => "item-kind-trilateral".to_string(),
+                4.. => "item-kind-multilateral".to_string(),
+                _ => "item-kind-bilateral".to_string(),
+            },
+            kind => format!("item-kind-{}", kind.as_str()),
+        }
+    }
 }
 
 impl Announced {
@@ -714,6 +728,21 @@ mod tests {
                 visibility: Visibility::HostOnly,
             },
         )
+    }
+
+    #[test]
+    fn a_meeting_on_the_sidelines_is_named_by_how_many_sides_attend() {
+        let talks = item(0, 30, "mfa", None);
+        let named = |sides: usize| talks.kind_message(|| sides);
+        assert_eq!(
+            [named(2), named(3), named(4), named(12)],
+            ["item-kind-bilateral", "item-kind-trilateral", "item-kind-multilateral", "item-kind-multilateral"]
+        );
+        let photo = Item { kind: ItemKind::FamilyPhoto, ..talks };
+        assert_eq!(
+            photo.kind_message(|| unreachable!("only a meeting on the sidelines counts its sides")),
+            "item-kind-family_photo"
+        );
     }
 
     #[test]

@@ -54,6 +54,7 @@ fn legs_json(state: &AppState, p: &Programme, items: &[&Item], journeys: Vec<Jou
             Leg::Item(item) => {
                 let mut v = p.item_json(item, lang);
                 v["day_shown"] = json!(state.i18n.date(lang, p.local(item.starts).date()));
+                v["kind_shown"] = json!(p.kind_shown(state, lang, item));
                 v
             }
             Leg::Travel { from, to, minutes, leave } => {

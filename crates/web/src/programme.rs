@@ -191,6 +191,11 @@ impl Programme {
         self.items.iter().find(|i| i.id == id).ok_or(AppError::NotFound)
     }
 
+    /// What kind of item it is, in words: a meeting on the sidelines named by its sides.
+    pub(crate) fn kind_shown(&self, state: &AppState, lang: &str, item: &Item) -> String {
+        state.i18n.t(lang, &item.kind_message(|| self.attending(item).len()), &[])
+    }
+
     pub(crate) fn attendance(&self, item: &Item) -> BTreeSet<Id> {
         self.roster.attending(&item.attendees)
     }
@@ -400,7 +405,7 @@ fn days_html(
             days.push((shown, Vec::new()));
         }
         let mut row = p.item_json(item, ctx.lang);
-        row["kind_shown"] = json!(state.i18n.t(ctx.lang, &format!("item-kind-{}", item.kind.as_str()), &[]));
+        row["kind_shown"] = json!(p.kind_shown(state, ctx.lang, item));
         row["press_shown"] = json!(state.i18n.t(ctx.lang, &format!("press-{}", item.press.as_str()), &[]));
         days.last_mut().expect("just pushed").1.push(row);
     }
@@ -851,7 +856,7 @@ pub(crate) fn calendar(
             ends: i.ends,
             summary: i.title.get(lang).to_string(),
             location: p.place(i, lang),
-            description: state.i18n.t(lang, &format!("item-kind-{}", i.kind.as_str()), &[]),
+            description: p.kind_shown(state, lang, i),
             cancelled: i.cancelled,
         })
         .collect();

@@ -158,12 +158,8 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
             assert_eq!(programme.body.contains("Kazakhstan – Tajikistan talks"), sees, "{path}: {}", programme.body);
         }
     }
-    let opened = app.form(&kz, "/events/almaty-2025/delegations/kz/feeds", &[("member", "")]).await;
-    let body = opened.body.replace("&#x2f;", "/");
-    let url = &body[body.find("http://concord.test/feeds/").expect("the new feed's URL")..];
-    let feed =
-        app.get(&Session::default(), url[..url.find('<').unwrap()].trim_start_matches("http://concord.test")).await;
-    assert!(feed.body.contains("SUMMARY:Kazakhstan – Tajikistan talks"), "{}", feed.body);
+    let feed = delegation_feed(&app, &kz, "kz").await;
+    assert!(feed.contains("SUMMARY:Kazakhstan – Tajikistan talks"), "{feed}");
     // Hours that leave the confirmed meeting out bound where new meetings go, not where confirmed
     // ones stay: the run keeps it where it is, its persons and room taken meanwhile.
     let early = json!({ "day_starts": "08:00:00", "day_ends": "12:00:00" });
@@ -279,6 +275,14 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     assert_eq!(visibility(&anew["id"]).await.unwrap(), "attendees", "the one confirmed now");
     let lunch = "SELECT visibility FROM programme_items WHERE json_extract(title, '$.en') LIKE 'Official lunch%'";
     assert_eq!(sqlx::query_scalar::<_, String>(lunch).fetch_one(pool).await.unwrap(), "participants");
+}
+
+/// The delegation's private calendar feed, opened by its officer and read as a calendar reads it.
+async fn delegation_feed(app: &TestApp, officer: &Session, code: &str) -> String {
+    let opened = app.form(officer, &format!("/events/almaty-2025/delegations/{code}/feeds"), &[("member", "")]).await;
+    let body = opened.body.replace("&#x2f;", "/");
+    let url = &body[body.find("http://concord.test/feeds/").expect("the new feed's URL")..];
+    app.get(&Session::default(), url[..url.find('<').unwrap()].trim_start_matches("http://concord.test")).await.body
 }
 
 /// Kazakhstan asks Tajikistan for 30 minutes, Tajikistan accepts, the host runs the scheduler:
@@ -1232,4 +1236,44 @@ async fn an_invited_side_names_who_meets_for_it_as_it_accepts() {
         "{ours}"
     );
     assert_eq!(ours["principals"][0], deputy["id"]);
+}
+
+#[tokio::test]
+async fn a_meeting_of_three_sides_is_named_trilateral_wherever_it_shows() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let asked = app.json(&kz, "POST", BILATERALS, &json!({ "with": ["tj", "uz"], "duration": 30 })).await;
+    let mut request = asked.json()["request"].clone();
+    let id = request["id"].as_str().unwrap().to_string();
+    for code in ["tj", "uz"] {
+        let side = app.login(&format!("delegation-{code}"), DEMO_PASSWORD).await;
+        let accept = json!({ "answer": "accept", "version": request["version"] });
+        let answered = app.json(&side, "POST", &format!("{BILATERALS}/{id}/answer"), &accept).await;
+        assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+        request = answered.json()["request"].clone();
+    }
+    assert_eq!(app.json(&host, "POST", &format!("{BILATERALS}/schedule"), &json!({})).await.status, StatusCode::OK);
+    let confirmed = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &json!({ "requests": [id] })).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let title = confirmed.json()["items"][0]["title"]["en"].as_str().unwrap().to_string();
+    assert_eq!(title, "Kazakhstan – Tajikistan – Uzbekistan talks");
+
+    let itinerary = app.get(&kz, "/events/almaty-2025/delegations/kz/itinerary").await.body;
+    assert!(itinerary.contains(&format!("Trilateral meeting: {title}")), "{itinerary}");
+    let programme = app.get(&kz, "/events/almaty-2025/programme").await.body;
+    assert!(programme.contains(&format!("<span class=\"kind\">Trilateral meeting</span>: {title}")), "{programme}");
+    let ru = Session { lang: Some("ru"), ..app.login("delegation-uz", DEMO_PASSWORD).await };
+    let itinerary = app.get(&ru, "/events/almaty-2025/delegations/uz/itinerary").await.body;
+    assert!(
+        itinerary.contains("Трёхсторонняя встреча: Переговоры Казахстан – Таджикистан – Узбекистан"),
+        "{itinerary}"
+    );
+    let feed = delegation_feed(&app, &kz, "kz").await;
+    let event = feed.split("BEGIN:VEVENT").find(|e| e.contains(&format!("SUMMARY:{title}"))).expect("it is fed");
+    assert!(event.contains("DESCRIPTION:Trilateral meeting"), "{event}");
+    // The demo's talks of Kazakhstan and Russia stay a bilateral meeting.
+    assert!(
+        app.get(&kz, "/events/almaty-2025/delegations/kz/itinerary").await.body.contains("Bilateral meeting: Talks")
+    );
 }
