@@ -12,7 +12,7 @@ use domain::decisions::{Signature, Signing, Stance, StanceRecord};
 use domain::documents::snippet::snippet;
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
-    Position, Response, Version,
+    Position, REGISTER_ORDER, Response, Version, register_key,
 };
 use domain::policy::{Actor, DocumentReach, EntityKind};
 use domain::words::{STEMMING, key, keyed, words};
@@ -119,8 +119,8 @@ macro_rules! select_documents {
 
 const BY_ID_SQLITE: &str = select_documents!(sqlite, "WHERE d.id = $1");
 const BY_ID_PG: &str = select_documents!(postgres, "WHERE d.id = $1");
-const OF_MEETING_SQLITE: &str = select_documents!(sqlite, "WHERE d.meeting_id = $1 ORDER BY d.register_number, d.id");
-const OF_MEETING_PG: &str = select_documents!(postgres, "WHERE d.meeting_id = $1 ORDER BY d.register_number, d.id");
+const OF_MEETING_SQLITE: &str = select_documents!(sqlite, "WHERE d.meeting_id = $1 ORDER BY d.register_key, d.id");
+const OF_MEETING_PG: &str = select_documents!(postgres, "WHERE d.meeting_id = $1 ORDER BY d.register_key, d.id");
 
 pub async fn by_id(store: &Store, id: Id) -> Result<Option<Document>> {
     let row: Option<DocumentRow> = match store.target() {
@@ -132,7 +132,7 @@ pub async fn by_id(store: &Store, id: Id) -> Result<Option<Document>> {
 
 /// The ids of the public documents, by register number: for the sitemap.
 pub async fn public_ids(store: &Store) -> Result<Vec<Id>> {
-    const PUBLIC: &str = "SELECT id FROM documents WHERE classification = 'public' ORDER BY register_number, id";
+    const PUBLIC: &str = "SELECT id FROM documents WHERE classification = 'public' ORDER BY register_key, id";
     let ids: Vec<(Id,)> = match store.target() {
         Target::Sqlite(c) => sqlx::query_as(PUBLIC).fetch_all(c).await?,
         Target::Postgres(c) => sqlx::query_as(PUBLIC).fetch_all(c).await?,
@@ -151,11 +151,12 @@ pub async fn of_meeting(store: &Store, meeting: Id) -> Result<Vec<Document>> {
 }
 
 const INSERT_DOCUMENT: &str = "INSERT INTO documents (id, body_id, meeting_id, agenda_item_id, kind, register_number, \
-     title, original_language, classification, initiator_id, status, forwarded_to, frozen, created_at, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)";
+     title, original_language, classification, initiator_id, status, forwarded_to, frozen, created_at, version, \
+     register_key, register_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16)";
 const UPDATE_DOCUMENT: &str = "UPDATE documents SET body_id = $1, meeting_id = $2, agenda_item_id = $3, kind = $4, \
      register_number = $5, title = $6, original_language = $7, classification = $8, initiator_id = $9, status = $10, \
-     forwarded_to = $11, frozen = $12, version = version + 1 WHERE id = $13 AND version = $14";
+     forwarded_to = $11, frozen = $12, register_key = $15, register_order = $16, version = version + 1 \
+     WHERE id = $13 AND version = $14";
 const DOCUMENT_VERSION: &str = "SELECT version FROM documents WHERE id = $1";
 const INSERT_READER: &str = "INSERT INTO document_readers (document_id, participant_id, position) VALUES ($1, $2, $3)";
 const DELETE_READERS: &str = "DELETE FROM document_readers WHERE document_id = $1";
@@ -237,7 +238,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, document: Document, first: Versi
         .bind(document.status.as_str())
         .bind(document.forwarded_to)
         .bind(document.frozen.as_ref().map(Json))
-        .bind(convert::now()))
+        .bind(convert::now())
+        .bind(register_key(&document.register_number))
+        .bind(REGISTER_ORDER))
     .map_err(unique("register_number"))?;
     write_readers(tx, &document).await?;
     write_search_titles(tx, &document).await?;
@@ -264,7 +267,9 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Document, after: Docum
         .bind(after.forwarded_to)
         .bind(after.frozen.as_ref().map(Json))
         .bind(before.id)
-        .bind(before.version))
+        .bind(before.version)
+        .bind(register_key(&after.register_number))
+        .bind(REGISTER_ORDER))
     .map_err(unique("register_number"))?;
     if done != 1 {
         let current: Option<i64> =
@@ -332,20 +337,29 @@ const INDEX_VERSION: &str = "INSERT INTO document_search (document_id, language,
 
 const UNKEYED: &str = "SELECT id, title, body FROM document_search WHERE stemming < $1 ORDER BY id LIMIT 500";
 const SET_KEYS: &str = "UPDATE document_search SET title_words = $1, body_words = $2, stemming = $3 WHERE id = $4";
+const UNORDERED: &str = "SELECT id, register_number FROM documents WHERE register_order < $1 ORDER BY id LIMIT 500";
+const SET_ORDER: &str = "UPDATE documents SET register_key = $1, register_order = $2 WHERE id = $3";
 
-/// Makes the search keys again of every indexed text whose keys earlier rules made ([`STEMMING`]),
-/// a few hundred in each transaction: on an up-to-date store, one look-up in an index. Keys are derived from
-/// the title and text beside them, so nothing is audited.
+/// Makes the keys again that earlier rules made, a few hundred in each transaction: the search
+/// keys of every indexed text ([`STEMMING`]) and the order of every register number
+/// ([`REGISTER_ORDER`]). On an up-to-date store, a look-up in an index each. Keys are derived from
+/// what is stored beside them, so nothing is audited, and a document's version does not move.
 pub async fn make_keys(store: &Store) -> Result<u64> {
     let mut made = 0;
     loop {
         let mut tx = store.begin().await?;
         let rows: Vec<(i64, String, String)> = on!(tx, c => sqlx::query_as(UNKEYED).bind(STEMMING).fetch_all(c).await)?;
-        if rows.is_empty() {
+        let numbers: Vec<(Id, String)> =
+            on!(tx, c => sqlx::query_as(UNORDERED).bind(REGISTER_ORDER).fetch_all(c).await)?;
+        if rows.is_empty() && numbers.is_empty() {
             return Ok(made);
         }
         for (id, title, body) in rows {
             execute!(tx, c => sqlx::query(SET_KEYS).bind(keyed(&title)).bind(keyed(&body)).bind(STEMMING).bind(id))?;
+            made += 1;
+        }
+        for (id, number) in numbers {
+            execute!(tx, c => sqlx::query(SET_ORDER).bind(register_key(&number)).bind(REGISTER_ORDER).bind(id))?;
             made += 1;
         }
         tx.commit().await?;
@@ -624,7 +638,7 @@ macro_rules! bind_where {
 
 macro_rules! order {
     () => {
-        "m.date DESC NULLS LAST, d.register_number, d.id"
+        "m.date DESC NULLS LAST, d.register_key, d.id"
     };
 }
 
@@ -666,23 +680,23 @@ const SEARCH_PG: &str = concat!(
 const SEARCH_WORDS_SQLITE: &str = concat!(
     "WITH matches AS MATERIALIZED (SELECT f.rowid AS hit, s.document_id AS document_id, \
      bm25(document_search_fts, 2.0, 1.0) AS rank, m.date AS meeting_date, a.area AS item_area, \
-     d.register_number AS register_number \
+     d.register_key AS register_key \
      FROM document_search_fts f JOIN document_search s ON s.id = f.rowid JOIN documents d ON d.id = s.document_id",
     joins!(),
     "WHERE document_search_fts MATCH $15 AND ",
     reach!(sqlite),
     conditions!(),
     " ORDER BY f.rowid DESC LIMIT $18), \
-     best AS MATERIALIZED (SELECT hit, document_id, min(rank) AS rank, meeting_date, item_area, register_number \
+     best AS MATERIALIZED (SELECT hit, document_id, min(rank) AS rank, meeting_date, item_area, register_key \
      FROM matches GROUP BY document_id), \
      page AS (SELECT *, (SELECT COUNT(*) FROM best) AS total FROM best \
-     ORDER BY rank, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $16 OFFSET $17) \
+     ORDER BY rank, meeting_date DESC NULLS LAST, register_key, document_id LIMIT $16 OFFSET $17) \
      SELECT ",
     document_columns!(sqlite),
     ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \
      p.total AS total, (SELECT COUNT(*) FROM matches) AS ranked \
      FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
-     ORDER BY p.rank, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
+     ORDER BY p.rank, p.meeting_date DESC NULLS LAST, p.register_key, d.id"
 );
 /// $15: the words, for `to_tsquery` (see [`tsquery`]); $18: how many matches to rank, as on SQLite;
 /// $19: the key of the oldest text to look in (see [`NEWEST_FIRST`]). The matches come from the GIN
@@ -696,7 +710,7 @@ const SEARCH_WORDS_SQLITE: &str = concat!(
 const SEARCH_WORDS_PG: &str = concat!(
     "WITH found AS MATERIALIZED (SELECT hit, document_id FROM document_search_found(to_tsquery('simple', $15), $19)), \
      matches AS MATERIALIZED (SELECT h.hit, h.document_id, m.date AS meeting_date, a.area AS item_area, \
-     d.register_number AS register_number \
+     d.register_key AS register_key \
      FROM (SELECT hit, document_id FROM found ORDER BY hit DESC OFFSET 0) h JOIN documents d ON d.id = h.document_id",
     joins!(),
     "WHERE ",
@@ -707,13 +721,13 @@ const SEARCH_WORDS_PG: &str = concat!(
      WHERE r.id = h.hit) AS rank FROM matches h), \
      best AS (SELECT *, row_number() OVER (PARTITION BY document_id ORDER BY rank DESC, hit) AS n FROM ranked), \
      page AS (SELECT *, COUNT(*) OVER () AS total FROM best WHERE n = 1 \
-     ORDER BY rank DESC, meeting_date DESC NULLS LAST, register_number, document_id LIMIT $16 OFFSET $17) \
+     ORDER BY rank DESC, meeting_date DESC NULLS LAST, register_key, document_id LIMIT $16 OFFSET $17) \
      SELECT ",
     document_columns!(postgres),
     ", p.meeting_date AS meeting_date, p.item_area AS item_area, s.title AS hit_title, s.body AS hit_text, \
      p.total AS total, (SELECT COUNT(*) FROM matches) AS ranked \
      FROM page p JOIN documents d ON d.id = p.document_id JOIN document_search s ON s.id = p.hit \
-     ORDER BY p.rank DESC, p.meeting_date DESC NULLS LAST, p.register_number, d.id"
+     ORDER BY p.rank DESC, p.meeting_date DESC NULLS LAST, p.register_key, d.id"
 );
 
 /// How many of the newest texts a search on PostgreSQL looks in first, for each match it ranks.
@@ -1209,7 +1223,7 @@ const CHECKED_VERSIONS: &str = "SELECT v.document_id, d.register_number, v.numbe
      FROM document_versions v JOIN documents d ON d.id = v.document_id \
      ORDER BY v.document_id, v.number, v.language LIMIT $1 OFFSET $2";
 const FROZEN_DOCUMENTS: &str = "SELECT id, register_number, original_language, frozen FROM documents \
-     WHERE frozen IS NOT NULL ORDER BY register_number";
+     WHERE frozen IS NOT NULL ORDER BY register_key, id";
 
 /// Checks every document version: its text against its SHA-256 (`Version::is_intact`), its
 /// SHA-256 against the one the audit recorded when it was made, and every frozen document's

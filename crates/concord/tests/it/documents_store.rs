@@ -184,7 +184,7 @@ async fn create(store: &Store, document: Document, texts: &[&str]) -> Document {
 }
 
 fn numbers(found: &[Found]) -> Vec<String> {
-    let mut all: Vec<String> = found.iter().map(|f| f.document.register_number.clone()).collect();
+    let mut all = numbers_in_order(found);
     all.sort();
     all
 }
@@ -654,7 +654,7 @@ on_both_engines!(a_document_matched_in_two_languages_is_found_once_by_its_better
 async fn public_search(store: &store::Store, q: &str) -> (Vec<String>, String) {
     let filter = Filter { q: Some(q.into()), ranked: 100, limit: 50, ..Filter::default() };
     let results = store::documents::search(store, &DocumentReach::default(), &filter).await.unwrap();
-    let numbers = results.found.iter().map(|f| f.document.register_number.clone()).collect();
+    let numbers = numbers_in_order(&results.found);
     (numbers, results.found.first().and_then(|f| f.snippet.clone()).unwrap_or_default())
 }
 
@@ -822,6 +822,41 @@ on_both_engines!(a_word_is_found_in_any_of_its_forms_and_keys_made_by_other_rule
     assert_eq!(found("безопасность").await.0, ["CFM/13"]);
     assert_eq!(store::documents::make_keys(&store).await.unwrap(), 0, "and only once");
 });
+
+on_both_engines!(the_register_is_ordered_by_its_numbers_as_people_read_them, |store| {
+    let w = world(&store).await;
+    for number in ["CFM/10", "CFM/9", "CFM/1"] {
+        create(&store, document(&w, number, Classification::Public, vec![]), &["Текст решения."]).await;
+    }
+    let in_order = ["CFM/1", "CFM/9", "CFM/10"];
+    let listed = || async {
+        let of_meeting = store::documents::of_meeting(&store, w.meeting).await.unwrap();
+        let filter = Filter { limit: 50, ..Filter::default() };
+        let page = store::documents::search(&store, &DocumentReach::default(), &filter).await.unwrap();
+        let found = public_search(&store, "решение").await.0;
+        [of_meeting.into_iter().map(|d| d.register_number).collect(), numbers_in_order(&page.found), found]
+    };
+    let [of_meeting, page, found] = listed().await;
+    assert_eq!(of_meeting, in_order, "a meeting's documents");
+    assert_eq!(page, in_order, "a page of the register");
+    assert_eq!(found, in_order, "matches that rank the same");
+
+    raw!(
+        store,
+        "UPDATE documents SET register_key = $1, register_order = 0 WHERE register_order > $2",
+        Vec::<u8>::new(),
+        0
+    );
+    assert_ne!(listed().await[1], in_order, "without their keys, the numbers are in the order they were made");
+    assert_eq!(store::documents::make_keys(&store).await.unwrap(), 3, "each number's key made again");
+    assert_eq!(listed().await, [in_order; 3]);
+    assert_eq!(store::documents::make_keys(&store).await.unwrap(), 0, "and only once");
+});
+
+/// The register numbers of what was found, in the order found.
+fn numbers_in_order(found: &[Found]) -> Vec<String> {
+    found.iter().map(|f| f.document.register_number.clone()).collect()
+}
 
 // PostgreSQL looks for a word's matches among the newest texts first (`store::documents::page`):
 // what a search finds must not depend on it, so both engines give the same answers here.
