@@ -228,6 +228,9 @@ pub struct DocumentFields {
 
 pub const MAX_PARAGRAPHS: usize = 2_000;
 pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
+/// A version's whole text at most: some 300 pages, what a treaty with its annexes may run to, and
+/// what a form can carry (the web's body limit is made to hold it).
+pub const MAX_TEXT_CHARS: usize = 1_000_000;
 
 impl DocumentFields {
     pub fn validate(self) -> Result<DocumentFields, Invalid> {
@@ -358,10 +361,16 @@ pub fn check_paragraphs(c: &mut Checker, field: &str, paragraphs: Vec<String>) -
     if paragraphs.len() > MAX_PARAGRAPHS {
         c.fail_with(field, "too-many", vec![("max", MAX_PARAGRAPHS.to_string())]);
     }
+    let mut total = 0;
     for (i, p) in paragraphs.iter().enumerate() {
-        if p.chars().count() > MAX_PARAGRAPH_CHARS {
+        let chars = p.chars().count();
+        if chars > MAX_PARAGRAPH_CHARS {
             c.fail_with(format!("{field}[{i}]"), "too-long", vec![("max", MAX_PARAGRAPH_CHARS.to_string())]);
         }
+        total += chars;
+    }
+    if total > MAX_TEXT_CHARS {
+        c.fail_with(field, "too-long", vec![("max", MAX_TEXT_CHARS.to_string())]);
     }
     paragraphs
 }

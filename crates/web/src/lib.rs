@@ -39,12 +39,14 @@ use axum::Router;
 use store::Store;
 
 pub use error::AppError;
+pub use guard::BODY_LIMIT;
 pub use i18n::I18n;
 pub use press::record::drafted_on;
 pub use routes::{RequestBody, RouteInfo};
 pub use system::openapi_document;
 
-/// The largest upload (a photo or a delegation list) Concord reads; JSON bodies stop at 1 MiB.
+/// The largest upload (a photo or a delegation list) Concord reads; forms and JSON bodies stop at
+/// `guard::BODY_LIMIT`.
 pub const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
 
 /// How the server runs.

@@ -1842,3 +1842,48 @@ async fn an_agenda_item_sent_again_after_a_conflict_keeps_the_other_change() {
     assert_eq!(emptied.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", emptied.body);
     assert!(emptied.body.contains("data-error-for=\"title.ru\""), "{}", emptied.body);
 }
+
+#[tokio::test]
+async fn a_treaty_of_many_pages_goes_in_through_the_form_and_a_text_past_the_limit_is_refused_with_the_form_kept() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let paragraph = "Государства – участники Содружества Независимых Государств, именуемые в дальнейшем Сторонами, \
+        руководствуясь стремлением к развитию всестороннего сотрудничества, согласились о нижеследующем. "
+        .repeat(3);
+    let text = |paragraphs: usize| {
+        let mut all = vec![paragraph.trim(); paragraphs];
+        all.push("Последний абзац.");
+        all.join("\r\n\r\n")
+    };
+    let sent = |register_number: &'static str, text: String| {
+        let secretariat = &secretariat;
+        let app = &app;
+        async move {
+            let fields = [
+                ("body", "cis-cfm"),
+                ("kind", "agreement"),
+                ("register_number", register_number),
+                ("language", "ru"),
+                ("classification", "members"),
+                ("title", "Соглашение о всеобъемлющем партнёрстве"),
+                ("text", text.as_str()),
+            ];
+            app.form(secretariat, "/documents", &fields).await
+        }
+    };
+    // Some 70 pages: over a megabyte as a form encodes it, each Cyrillic letter in six bytes.
+    let long = text(400);
+    assert!(long.chars().count() > 200_000);
+    let made = sent("TEST/LONG", long).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = app.get(&secretariat, made.location()).await.body;
+    assert!(page.contains("data-paragraph=\"401\"") && page.contains("Последний абзац."), "every paragraph is kept");
+    // Past the longest text a version may hold, the form comes back with the text in it and the
+    // limit said at the text.
+    let longer = text(domain::documents::MAX_TEXT_CHARS / paragraph.trim().chars().count() + 1);
+    let refused = sent("TEST/LONGER", longer).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-error-for=\"paragraphs\""), "the error is at the text");
+    assert!(refused.body.contains("At most 1000000 characters."), "and names the limit");
+    assert!(refused.body.contains("Последний абзац."), "the text sent stays in the form");
+}

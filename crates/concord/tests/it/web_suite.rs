@@ -242,7 +242,7 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
         (StatusCode::UNSUPPORTED_MEDIA_TYPE, &json!("unsupported_media_type"))
     );
     assert_eq!(not_json.json()["error"]["message"], "Send the body as JSON (Content-Type: application/json).");
-    let huge = format!("{{\"slug\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let huge = format!("{{\"slug\": \"{}\"}}", "x".repeat(web::BODY_LIMIT));
     let too_large = app.request(&admin, "POST", "/api/v1/events", Some("application/json"), huge).await;
     assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
     let list = app.get(&Session::default(), "/api/v1/events").await.json();
