@@ -58,11 +58,6 @@ impl Checker<'_> {
         self.violations.push(Violation { constraint: constraint.to_string(), items, message });
     }
 
-    /// Minutes a person needs between commitments at two venues.
-    fn need(&self, a: &str, b: &str) -> i64 {
-        self.instance.buffer + self.instance.travel_minutes(a, b)
-    }
-
     fn meeting(&mut self, h: &Held) {
         let (inst, m, req, room) = (self.instance, h.meeting, h.request, h.room);
         let id = m.request.as_str();
@@ -101,7 +96,7 @@ impl Checker<'_> {
                 self.flag("presence", &[id, &p.id], format!("{} is not present during {id}", p.id));
             }
             for b in &p.busy {
-                let need = b.venue.as_deref().map_or(0, |v| self.need(v, &room.venue));
+                let need = inst.need(b.venue.as_deref(), &room.venue);
                 if b.start < span.end + need && span.start < b.end + need {
                     let what = b.label.as_deref().unwrap_or("a commitment");
                     self.flag("busy", &[id, &p.id], format!("{} has {what} too close to {id}", p.id));
@@ -139,7 +134,7 @@ impl Checker<'_> {
             list.sort_by_key(|h| (h.meeting.start, h.meeting.end, &h.meeting.request));
             for (i, a) in list.iter().enumerate() {
                 for b in &list[i + 1..] {
-                    if a.meeting.end + self.need(&a.room.venue, &b.room.venue) > b.meeting.start {
+                    if a.meeting.end + self.instance.need(Some(&a.room.venue), &b.room.venue) > b.meeting.start {
                         let (x, y) = (&a.meeting.request, &b.meeting.request);
                         let message = format!("{person} cannot attend both {x} and {y} (travel and buffer included)");
                         self.flag("person_overlap", &[person, x, y], message);
@@ -207,7 +202,7 @@ pub fn check(instance: &Instance, plan: &Plan) -> Report {
     for list in by_person.values() {
         for pair in list.windows(2) {
             let (a, b) = (pair[0], pair[1]);
-            let idle = b.meeting.start - a.meeting.end - c.need(&a.room.venue, &b.room.venue);
+            let idle = b.meeting.start - a.meeting.end - c.instance.need(Some(&a.room.venue), &b.room.venue);
             if a.day.is_some() && a.day == b.day && idle >= instance.grid {
                 gaps += 1;
             }
@@ -308,6 +303,20 @@ mod tests {
         );
         let overlap = report.violations.iter().find(|v| v.constraint == "person_overlap").unwrap();
         assert!(overlap.items.contains(&"a".to_string()));
+    }
+
+    #[test]
+    fn a_commitment_without_a_venue_needs_the_buffer_and_no_travel() {
+        let inst: Instance = serde_json::from_value(json!({
+            "grid": 5, "buffer": 10, "days": [{"start": 540, "end": 720}],
+            "travel": [{"from": "hq", "to": "hotel", "minutes": 20}],
+            "rooms": [{"id": "r", "venue": "hotel", "capacity": 2}],
+            "persons": [{"id": "a", "busy": [{"start": 600, "end": 660, "label": "call"}]}, {"id": "b"}],
+            "requests": [{"id": "x", "persons": ["a", "b"], "duration": 30}],
+        }))
+        .unwrap();
+        assert_eq!(constraints(&check(&inst, &plan(&[("x", 660, 690, "r")]))), vec!["busy"]);
+        assert!(check(&inst, &plan(&[("x", 670, 700, "r")])).is_feasible());
     }
 
     #[test]

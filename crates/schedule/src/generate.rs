@@ -404,11 +404,8 @@ fn can_attend(week: &Instance, person: &Person, planted: &[(Span, String)], span
     let apart = |other: &Span, need: i64| other.end + need <= span.start || span.end + need <= other.start;
     let day = week.day_of(span.start);
     person.present.is_none_or(|present| present.contains(&span))
-        && person.busy.iter().all(|b| {
-            let need = b.venue.as_deref().map_or(0, |v| week.buffer + week.travel_minutes(v, venue));
-            apart(&b.span(), need)
-        })
-        && planted.iter().all(|(s, v)| apart(s, week.buffer + week.travel_minutes(v, venue)))
+        && person.busy.iter().all(|b| apart(&b.span(), week.need(b.venue.as_deref(), venue)))
+        && planted.iter().all(|(s, v)| apart(s, week.need(Some(v), venue)))
         && (planted.iter().filter(|(s, _)| week.day_of(s.start) == day).count() as u32) < week.max_per_day_of(person)
 }
 
@@ -449,10 +446,11 @@ pub fn replan(instance: &Instance, plan: &Plan, seed: u64) -> Instance {
     }
 
     let by_id = instance.requests_by_id();
+    // Clear of a block by the buffer its person needs after it, as after any commitment.
     let untouched = |m: &crate::Meeting| {
-        let span = Span::new(m.start, m.end);
+        let near = Span::new(m.start - instance.buffer, m.end + instance.buffer);
         m.room != lost
-            && !blocks.iter().any(|(who, b)| b.overlaps(&span) && by_id[m.request.as_str()].persons.contains(who))
+            && !blocks.iter().any(|(who, b)| b.overlaps(&near) && by_id[m.request.as_str()].persons.contains(who))
     };
     let confirmed: Vec<&str> =
         meetings.iter().filter(|m| untouched(m) && rng.u8(..3) == 0).map(|m| m.request.as_str()).collect();

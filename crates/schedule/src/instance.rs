@@ -71,7 +71,8 @@ pub struct Room {
 pub struct Busy {
     pub start: i64,
     pub end: i64,
-    /// Where it takes place; travel to and from it is needed. `None`: no travel is counted.
+    /// Where it takes place; travel to and from it is needed. `None`: no travel is counted, but
+    /// the buffer is, as after any commitment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -353,6 +354,12 @@ impl Instance {
         }
         unique("previous placement of request", self.previous.iter().map(|p| &p.request))?;
         Ok(())
+    }
+
+    /// Minutes a person needs between a commitment at `from` and a meeting at `to`: the buffer,
+    /// and the travel unless the commitment is nowhere travel is counted from (`None`).
+    pub fn need(&self, from: Option<&str>, to: &str) -> i64 {
+        self.buffer + from.map_or(0, |from| self.travel_minutes(from, to))
     }
 
     /// Travel minutes between two venues: 0 within one venue.

@@ -281,6 +281,19 @@ mod tests {
     }
 
     #[test]
+    fn a_commitment_without_a_venue_keeps_the_buffer_but_needs_no_travel() {
+        let inst = instance(json!({
+            "grid": 5, "buffer": 10, "days": [{"start": 540, "end": 720}],
+            "travel": [{"from": "hq", "to": "hotel", "minutes": 20}],
+            "rooms": [{"id": "r1", "venue": "hotel", "capacity": 6}],
+            "persons": [{"id": "a", "busy": [{"start": 540, "end": 660, "label": "call with the capital"}]}, {"id": "b"}],
+            "requests": [{"id": "x", "persons": ["a", "b"], "duration": 30, "windows": [{"start": 660, "end": 720}]}],
+        }));
+        let plan = run(&inst);
+        assert_eq!(plan.meetings[0].start, 670, "the buffer after the call, and no travel from it");
+    }
+
+    #[test]
     fn the_previous_plan_is_kept_when_nothing_forces_a_move() {
         let mut inst = morning(
             660,
@@ -404,6 +417,11 @@ mod tests {
     fn a_replan_keeps_confirmed_meetings_and_the_weight_not_cancelled() {
         let week = generate::generate(generate::Preset::Un, 1);
         let plan = solve(&week, &Options { budget: 300_000, ..Options::default() }).unwrap();
+        // It confirms only meetings its blocks leave the buffer to, so that they can stay.
+        for seed in 2..=10 {
+            let kept = solve(&generate::replan(&week, &plan, seed), &Options { budget: 1, ..Options::default() });
+            assert!(kept.is_ok(), "seed {seed}: {:?}", kept.err());
+        }
         let next = generate::replan(&week, &plan, 1);
         let again = solve(&next, &Options { budget: 300_000, ..Options::default() }).unwrap();
         assert!(check(&next, &again).is_feasible());

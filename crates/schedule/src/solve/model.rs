@@ -239,7 +239,7 @@ impl<'a> Model<'a> {
                 return Some(Fault::Absent { person: p });
             }
             for (i, &(busy, busy_venue)) in self.busy[p].iter().enumerate() {
-                let need = busy_venue.map_or(0, |v| self.need(v, venue));
+                let need = busy_venue.map_or(self.inst.buffer, |v| self.need(v, venue));
                 if busy.start < span.end + need && span.start < busy.end + need {
                     let label = self.inst.persons[p].busy[i].label.clone();
                     return Some(Fault::Busy { person: p, label });
