@@ -139,25 +139,19 @@ pub fn members(
         let mut movement = |prefix: &str| -> Option<Movement> {
             let (date, time, carrier) =
                 (cell(&format!("{prefix}_date")), cell(&format!("{prefix}_time")), cell(&format!("{prefix}_carrier")));
+            // The time is read whatever the date, so that a row with both wrong names both.
+            let parsed_time = match time {
+                "" => None,
+                time => time.parse::<Time>().map_err(|_| fail(&format!("{prefix}_time"), "invalid-time")).ok(),
+            };
             if date.is_empty() {
                 if !time.is_empty() || !carrier.is_empty() {
                     fail(&format!("{prefix}_date"), "required");
                 }
                 return None;
             }
-            let Ok(date) = date.parse::<Date>() else {
-                fail(&format!("{prefix}_date"), "invalid-date");
-                return None;
-            };
-            let time = if time.is_empty() {
-                None
-            } else if let Ok(t) = time.parse::<Time>() {
-                Some(t)
-            } else {
-                fail(&format!("{prefix}_time"), "invalid-time");
-                None
-            };
-            Some(Movement { date, time, carrier: carrier.to_string() })
+            let date = date.parse::<Date>().map_err(|_| fail(&format!("{prefix}_date"), "invalid-date")).ok()?;
+            Some(Movement { date, time: parsed_time, carrier: carrier.to_string() })
         };
         let arrival = movement("arrival");
         let departure = movement("departure");
@@ -323,6 +317,8 @@ mod tests {
             ("rank", "general"),
             ("role", "adviser"),
             ("arrival_date", "10.04.2025"),
+            ("arrival_time", "9h30"),
+            ("departure_time", "25:00"),
             ("position_from", "2025-04-11"),
         ]);
         let worse = row(&[("position_en", "Staff"), ("rank", "other"), ("role", "boss"), ("email", "not an email")]);
@@ -330,6 +326,9 @@ mod tests {
         let found: Vec<(usize, &str, &str)> = err.iter().map(|e| (e.row, e.column.as_str(), e.code)).collect();
         assert!(found.contains(&(3, "rank", "invalid-rank")), "{found:?}");
         assert!(found.contains(&(3, "arrival_date", "invalid-date")), "{found:?}");
+        assert!(found.contains(&(3, "arrival_time", "invalid-time")), "a bad date and a bad time both: {found:?}");
+        assert!(found.contains(&(3, "departure_time", "invalid-time")), "{found:?}");
+        assert!(found.contains(&(3, "departure_date", "required")), "a time without its date: {found:?}");
         assert!(found.contains(&(3, "position_from", "tenure-starts-after-event")), "{found:?}");
         assert!(found.contains(&(3, "family_name_latin", "not-latin")), "{found:?}");
         assert!(found.contains(&(5, "role", "invalid-role")), "{found:?}");
