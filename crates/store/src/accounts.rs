@@ -12,7 +12,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Change};
-use crate::db::convert;
+use crate::db::{Target, convert};
 use crate::{Result, Store, StoreError, Tx, unique};
 
 /// A user as stored; the password hash never leaves `store` and `web`'s login.
@@ -272,26 +272,27 @@ pub async fn token_user(store: &Store, token: &str) -> Result<Option<SignedIn>> 
     signed_in(rows)
 }
 
-/// The accreditation officers of a participant's delegation to an event, for notices.
-pub async fn officers_of(store: &Store, event: Id, participant: Id) -> Result<Vec<User>> {
-    const SQL: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version FROM users u \
-         JOIN roles r ON r.user_id = u.id WHERE r.role = 'accreditation_officer' AND r.event_id = $1 AND r.participant_id = $2 \
-         ORDER BY u.username";
+/// Where notices to a delegation's accreditation officers at an event go: each officer's id and
+/// e-mail address ("" when none is set), by username, in one query.
+pub async fn officers_of(store: &Store, event: Id, participant: Id) -> Result<Vec<(Id, String)>> {
+    const SQL: &str = "SELECT u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
+         WHERE r.role = 'accreditation_officer' AND r.event_id = $1 AND r.participant_id = $2 ORDER BY u.username";
     Ok(on!(store, c => sqlx::query_as(SQL).bind(event).bind(participant).fetch_all(c).await)?)
 }
 
-/// The users who speak for a participant's ministry, for notices.
-pub async fn ministries_of(store: &Store, participant: Id) -> Result<Vec<User>> {
-    const SQL: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.demo, u.version FROM users u \
-         JOIN roles r ON r.user_id = u.id WHERE r.role = 'ministry' AND r.participant_id = $1 ORDER BY u.username";
-    Ok(on!(store, c => sqlx::query_as(SQL).bind(participant).fetch_all(c).await)?)
-}
-
-/// A user's e-mail address for notices ("" when none).
-pub async fn email_of(store: &Store, user: Id) -> Result<String> {
-    let row: Option<(String,)> =
-        on!(store, c => sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user).fetch_optional(c).await)?;
-    Ok(row.map(|r| r.0).unwrap_or_default())
+/// Where notices to the ministries of these participants go: each user's id and e-mail address,
+/// once, by username, in one query.
+pub async fn ministries_of(store: &Store, participants: &[Id]) -> Result<Vec<(Id, String)>> {
+    const SQLITE: &str = "SELECT u.id, u.email FROM users u WHERE u.id IN (SELECT r.user_id FROM roles r \
+         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT unhex(value) FROM json_each($1))) ORDER BY u.username";
+    const POSTGRES: &str = "SELECT u.id, u.email FROM users u WHERE u.id IN (SELECT r.user_id FROM roles r \
+         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))) \
+         ORDER BY u.username";
+    let ids = convert::id_list(participants);
+    Ok(match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(SQLITE).bind(ids).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(POSTGRES).bind(ids).fetch_all(c).await?,
+    })
 }
 
 /// Sets the address a user's notices go to.

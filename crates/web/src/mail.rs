@@ -81,10 +81,7 @@ pub(crate) struct Officers {
 
 pub(crate) async fn officers(state: &AppState, event: &Event, delegation: &Delegation) -> Result<Officers, AppError> {
     let lang = crate::lists::event_language(state, event).await?;
-    let mut to = Vec::new();
-    for officer in store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await? {
-        to.push((officer.id, store::accounts::email_of(&state.store, officer.id).await?));
-    }
+    let to = store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await?;
     Ok(Officers { lang, to })
 }
 
@@ -244,10 +241,8 @@ pub async fn queue_reminders(state: &AppState, now: jiff::Timestamp) -> Result<u
             ("link", link(state, &format!("/events/{}/delegations/{code}", event.slug)).into()),
         ];
         let officers = store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await?;
-        let mut recipients = Vec::new();
-        for officer in &officers {
-            recipients.push((Some(officer.id), store::accounts::email_of(&state.store, officer.id).await?));
-        }
+        let mut recipients: Vec<(Option<domain::Id>, String)> =
+            officers.into_iter().map(|(officer, email)| (Some(officer), email)).collect();
         if recipients.is_empty() {
             recipients.push((None, delegation.email.clone()));
         }
@@ -310,12 +305,7 @@ pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Res
             ("deadline", state.i18n.date(lang, item.deadline).into()),
             ("link", link(state, &format!("/agreements/{}#item-{}", agreement.id, item.id)).into()),
         ];
-        let mut recipients = Vec::new();
-        for party in &item.responsible {
-            for user in store::accounts::ministries_of(&state.store, *party).await? {
-                recipients.push((user.id, store::accounts::email_of(&state.store, user.id).await?));
-            }
-        }
+        let recipients = store::accounts::ministries_of(&state.store, &item.responsible).await?;
         let mut tx = state.store.begin().await?;
         if !store::agreements::remind_once(&mut tx, item.id, kind).await? {
             continue;

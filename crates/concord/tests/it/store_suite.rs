@@ -476,3 +476,33 @@ on_both_engines!(a_run_keeps_its_outcome_at_the_version_and_a_change_read_before
     tx.commit().await.unwrap();
     assert_eq!(noted.version, read.version + 1);
 });
+
+on_both_engines!(a_notice_finds_its_recipients_and_their_addresses_in_one_query, |store| {
+    concord::demo::load(&store).await.unwrap();
+    let participants = store::participants::list(&store).await.unwrap();
+    let participant = |code: &str| participants.iter().find(|p| p.code == code).unwrap().id;
+    let (kz, ru) = (participant("KZ"), participant("RU"));
+    let user = |name: &'static str| store::accounts::by_username(&store, name);
+    let (kz_ministry, ru_ministry, kz_officer) =
+        (user("ministry-kz").await.unwrap(), user("ministry-ru").await.unwrap(), user("delegation-kz").await.unwrap());
+    let mut tx = store.begin().await.unwrap();
+    store::accounts::set_email(&mut tx, &Actor::anonymous(), kz_ministry.id, "mfa@kz.example").await.unwrap();
+    store::accounts::set_email(&mut tx, &Actor::anonymous(), kz_officer.id, "protocol@kz.example").await.unwrap();
+    // A user who speaks for both ministries is told once.
+    let both = domain::accounts::Role::Ministry { participant: ru };
+    store::accounts::grant(&mut tx, &Actor::anonymous(), &kz_ministry, &both).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let before = store.queries();
+    let ministries = store::accounts::ministries_of(&store, &[kz, ru]).await.unwrap();
+    assert_eq!(store.queries() - before, 1, "one query, however many parties and users");
+    assert_eq!(ministries.len(), 2, "{ministries:?}");
+    assert!(ministries.contains(&(kz_ministry.id, "mfa@kz.example".to_string())), "{ministries:?}");
+    assert!(ministries.iter().any(|(id, _)| *id == ru_ministry.id), "{ministries:?}");
+
+    let almaty = store::events::by_slug(&store, "almaty-2025").await.unwrap();
+    let before = store.queries();
+    let officers = store::accounts::officers_of(&store, almaty.id, kz).await.unwrap();
+    assert_eq!(store.queries() - before, 1, "one query, however many officers");
+    assert_eq!(officers, [(kz_officer.id, "protocol@kz.example".to_string())]);
+});
