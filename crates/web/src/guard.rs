@@ -29,11 +29,15 @@ use crate::{AppState, i18n, render};
 
 pub const SESSION_COOKIE: &str = "concord_session";
 pub const LANGUAGE_COOKIE: &str = "concord_lang";
-/// The largest form or JSON body Concord reads: one that carries the longest text a document's
-/// version may hold, each character taking up to nine bytes as a form encodes it (`%D0%B0` for
-/// a Cyrillic letter, nine for a Chinese one), with room for the other fields.
-pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
-const _: () = assert!(domain::documents::MAX_TEXT_CHARS * 9 + 64 * 1024 <= BODY_LIMIT);
+/// The largest form or JSON body Concord reads from someone signed in: one that carries the
+/// longest text a document's version may hold, each character taking up to twelve bytes as a form
+/// encodes it (`%D0%B0` for a Cyrillic letter, nine bytes for a Chinese one, twelve beyond the
+/// Basic Multilingual Plane), with room for the other fields.
+pub const BODY_LIMIT: usize = 12 * 1024 * 1024;
+const _: () = assert!(domain::documents::MAX_TEXT_CHARS * 12 + 64 * 1024 <= BODY_LIMIT);
+/// The largest form or JSON body read from someone not signed in: logging in carries no long
+/// text, and a stranger makes the server hold no more than this.
+pub const ANONYMOUS_BODY_LIMIT: usize = 1024 * 1024;
 
 /// Who is asking, in which language, from which page: the first thing every handler extracts.
 #[derive(Clone, Debug)]

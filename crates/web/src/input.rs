@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
-use crate::guard::BODY_LIMIT;
+use crate::guard::{ANONYMOUS_BODY_LIMIT, BODY_LIMIT, Ctx};
 
 /// A JSON body. Malformed JSON is a 400; a value of the wrong type, a missing or unknown field is a
 /// 422 naming the field (by its path, e.g. `venues[0].name`); a body over the limit is a 413.
@@ -126,9 +126,16 @@ impl<S: Send + Sync> FromRequest<S> for FilePart {
     }
 }
 
+/// A form's or JSON body's bytes, up to the limit of who sends it.
 pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
-    to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)
+    let signed_in = req.extensions().get::<std::sync::Arc<Ctx>>().is_some_and(|ctx| ctx.user.is_some());
+    let limit = if signed_in { BODY_LIMIT } else { ANONYMOUS_BODY_LIMIT };
+    to_bytes(req.into_body(), limit).await.map_err(|_| AppError::PayloadTooLarge)
 }
+
+/// The most fields a form may send. The longest forms send some hundreds; a body of empty fields
+/// would take the server many times its size to hold as pairs of strings.
+const MAX_FORM_FIELDS: usize = 10_000;
 
 /// A JSON body as `T`, which every body is read as: an object, then nothing after it. What cannot
 /// be read is told as [`unreadable`] says.
@@ -282,6 +289,9 @@ impl<S: Send + Sync> FromRequest<S> for Form {
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
         let bytes = read_body(req).await?;
+        if bytes.iter().filter(|&&b| b == b'&').count() >= MAX_FORM_FIELDS {
+            return Err(AppError::PayloadTooLarge);
+        }
         Ok(Form(form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
     }
 }

@@ -39,7 +39,7 @@ use axum::Router;
 use store::Store;
 
 pub use error::AppError;
-pub use guard::BODY_LIMIT;
+pub use guard::{ANONYMOUS_BODY_LIMIT, BODY_LIMIT};
 pub use i18n::I18n;
 pub use press::record::drafted_on;
 pub use routes::{RequestBody, RouteInfo};

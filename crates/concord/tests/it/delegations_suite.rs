@@ -110,8 +110,8 @@ async fn an_excel_csv_imports_all_or_nothing_with_every_bad_cell_reported() {
         )
         .await;
     assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", garbage.body);
-    // A sheet is read up to the upload limit, not the 1 MiB of a JSON body: one of 1.5 MiB is
-    // read (and refused for what it holds), one past the limit for its size.
+    // A sheet is read up to the upload limit: one of 1.5 MiB is read (and refused for what it
+    // holds), one past the limit for its size.
     let import = |bytes: Vec<u8>| {
         let (app, officer) = (&app, &officer);
         async move {

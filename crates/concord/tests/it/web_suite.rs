@@ -245,6 +245,19 @@ async fn bad_input_gets_a_clear_4xx_naming_the_field() {
     let huge = format!("{{\"slug\": \"{}\"}}", "x".repeat(web::BODY_LIMIT));
     let too_large = app.request(&admin, "POST", "/api/v1/events", Some("application/json"), huge).await;
     assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Someone not signed in sends a megabyte at most, whoever else may send more.
+    let login = |name: String| format!("{{\"username\": \"{name}\", \"password\": \"x\"}}");
+    let stranger = Session::default();
+    let long =
+        app.request(&stranger, "POST", "/api/v1/session", Some("application/json"), login("x".repeat(2 << 20))).await;
+    assert_eq!(long.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let short =
+        app.request(&stranger, "POST", "/api/v1/session", Some("application/json"), login("x".repeat(1000))).await;
+    assert_eq!(short.status, StatusCode::UNAUTHORIZED, "{}", short.body);
+    // A form of ten thousand empty fields is refused before they are held.
+    let fields = "a=&".repeat(10_000);
+    let many = app.request(&admin, "POST", "/events", Some("application/x-www-form-urlencoded"), fields).await;
+    assert_eq!(many.status, StatusCode::PAYLOAD_TOO_LARGE);
     let list = app.get(&Session::default(), "/api/v1/events").await.json();
     assert!(list["events"].as_array().unwrap().iter().all(|e| e["slug"] != "astana-2026"), "nothing was created");
 }
