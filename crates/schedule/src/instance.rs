@@ -203,6 +203,11 @@ pub enum FixedFault {
     Absent { person: String },
     #[error("\"{person}\" is busy then{}", .label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default())]
     Busy { person: String, label: Option<String> },
+    #[error(
+        "\"{person}\" is busy too soon before or after it, for the buffer and travel between{}",
+        .label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default()
+    )]
+    TooClose { person: String, label: Option<String> },
     #[error("\"{person}\" would have more than {max} bilaterals that day")]
     MaxPerDay { person: String, max: u32 },
     #[error("both hold room \"{room}\" at once")]

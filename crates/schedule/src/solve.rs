@@ -366,6 +366,14 @@ mod tests {
         let why = FixedFault::Busy { person: "a".into(), label: None };
         assert_eq!(fails(&busy), InstanceError::Fixed { request: "x".into(), why });
         assert_eq!(fails(&busy).to_string(), "the fixed meeting of request \"x\" does not fit: \"a\" is busy then");
+        // Free at the time, but with a commitment ending inside the buffer: said so, not "busy then".
+        let close = |i: &mut Instance| {
+            i.buffer = 10;
+            i.persons[0].busy.push(crate::Busy { start: 500, end: 535, venue: None, label: None });
+            i.requests[0].fixed = fixed(540);
+        };
+        let why = FixedFault::TooClose { person: "a".into(), label: None };
+        assert_eq!(fails(&close), InstanceError::Fixed { request: "x".into(), why });
         let clash = |i: &mut Instance| {
             i.requests.push(crate::Request {
                 id: "y".into(),

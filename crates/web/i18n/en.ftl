@@ -610,6 +610,7 @@ schedule-fixed-capacity = its room seats only { $capacity }.
 schedule-fixed-room-unavailable = its room is unavailable then.
 schedule-fixed-absent = { $person } has not arrived yet or has already left.
 schedule-fixed-busy = { $person } has another commitment in the programme then.
+schedule-fixed-too-close = { $person } has another commitment in the programme too soon before or after it, with no time left for the buffer and travel between them.
 schedule-fixed-max-per-day = { $person } would have more than { $max } { $max ->
     [one] bilateral
    *[other] bilaterals

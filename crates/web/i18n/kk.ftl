@@ -607,6 +607,7 @@ schedule-fixed-capacity = оның залы тек { $capacity } адамды с
 schedule-fixed-room-unavailable = оның залы бұл уақытта қолжетімсіз.
 schedule-fixed-absent = { $person } әлі келмеген немесе кетіп қалған.
 schedule-fixed-busy = { $person } бұл уақытта бағдарламаның басқа іс-шарасына қатысады.
+schedule-fixed-too-close = { $person } бағдарламаның басқа іс-шарасына тым жақын: үзіліс пен жолға уақыт қалмайды.
 schedule-fixed-max-per-day = { $person } үшін бұл күні { $max } екіжақты кездесуден көп болар еді.
 schedule-fixed-same-room = екеуі де бір уақытта бір залда өтеді ({ $room }).
 schedule-fixed-shared-persons = олардың арасында жол мен іс-шаралар арасындағы үзіліске уақыт жетпейді (қатысушылар: { $persons }).

@@ -611,6 +611,7 @@ schedule-fixed-capacity = её зал вмещает только { $capacity } 
 schedule-fixed-room-unavailable = её зал в это время недоступен.
 schedule-fixed-absent = { $person } ещё не прибыл(-а) или уже убыл(-а).
 schedule-fixed-busy = у участника { $person } в это время другое мероприятие программы.
+schedule-fixed-too-close = у участника { $person } другое мероприятие программы слишком близко по времени: не остаётся времени на перерыв и переезд.
 schedule-fixed-max-per-day = у участника { $person } в этот день было бы больше { $max } { $max ->
     [one] двусторонней встречи
    *[other] двусторонних встреч

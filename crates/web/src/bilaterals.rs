@@ -191,6 +191,9 @@ impl Sideline {
             FixedFault::Busy { person, .. } => {
                 t("schedule-fixed-busy", &[("person", self.person(person, lang).into())])
             }
+            FixedFault::TooClose { person, .. } => {
+                t("schedule-fixed-too-close", &[("person", self.person(person, lang).into())])
+            }
             FixedFault::MaxPerDay { person, max } => {
                 t("schedule-fixed-max-per-day", &[("person", self.person(person, lang).into()), ("max", (*max).into())])
             }

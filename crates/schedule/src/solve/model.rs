@@ -43,10 +43,22 @@ pub(crate) struct Relax {
 pub(crate) enum Fault {
     OutsideWindows,
     RoomNotAllowed,
-    Capacity { capacity: u32 },
+    Capacity {
+        capacity: u32,
+    },
     RoomUnavailable,
-    Absent { person: usize },
-    Busy { person: usize, label: Option<String> },
+    Absent {
+        person: usize,
+    },
+    Busy {
+        person: usize,
+        label: Option<String>,
+    },
+    /// Free then, but busy too soon before or after for the buffer and travel between.
+    TooClose {
+        person: usize,
+        label: Option<String>,
+    },
 }
 
 pub(crate) struct Model<'a> {
@@ -242,7 +254,10 @@ impl<'a> Model<'a> {
                 let need = busy_venue.map_or(self.inst.buffer, |v| self.need(v, venue));
                 if busy.start < span.end + need && span.start < busy.end + need {
                     let label = self.inst.persons[p].busy[i].label.clone();
-                    return Some(Fault::Busy { person: p, label });
+                    return Some(match busy.overlaps(&span) {
+                        true => Fault::Busy { person: p, label },
+                        false => Fault::TooClose { person: p, label },
+                    });
                 }
             }
         }
@@ -258,6 +273,9 @@ impl<'a> Model<'a> {
             Fault::RoomUnavailable => FixedFault::RoomUnavailable,
             Fault::Absent { person } => FixedFault::Absent { person: self.persons[person].to_string() },
             Fault::Busy { person, label } => FixedFault::Busy { person: self.persons[person].to_string(), label },
+            Fault::TooClose { person, label } => {
+                FixedFault::TooClose { person: self.persons[person].to_string(), label }
+            }
         }
     }
 }
