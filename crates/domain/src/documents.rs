@@ -177,7 +177,7 @@ pub struct Frozen {
 
 /// The rules [`register_key`] makes its keys by. Raised when they change (ICU's tables, the
 /// options below): a store makes again each key an earlier rule made when it opens.
-pub const REGISTER_ORDER: i32 = 1;
+pub const REGISTER_COLLATION: i32 = 1;
 
 /// What orders register numbers as people read them: ICU's root collation, with a run of digits
 /// compared by its value, so that "СМИД/2025/9" comes before "СМИД/2025/10". Kept beside the
@@ -228,8 +228,9 @@ pub struct DocumentFields {
 
 pub const MAX_PARAGRAPHS: usize = 2_000;
 pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
-/// A version's whole text at most: some 300 pages, what a treaty with its annexes may run to, and
-/// what a form can carry (the web's body limit is made to hold it).
+/// A text entered as a version at most (a new document, a correction, a translation): some 300
+/// pages, what a treaty with its annexes may run to, and what a form can carry (the web's body
+/// limit is made to hold it). A consolidated version may pass it by the amendments it accepts.
 pub const MAX_TEXT_CHARS: usize = 1_000_000;
 
 impl DocumentFields {
@@ -354,7 +355,7 @@ fn check_language(c: &mut Checker, field: &str, lang: &str) {
     }
 }
 
-/// Paragraphs are trimmed; empty ones are dropped; each is bounded.
+/// Paragraphs are trimmed; empty ones are dropped; each is bounded, and so is their whole.
 pub fn check_paragraphs(c: &mut Checker, field: &str, paragraphs: Vec<String>) -> Vec<String> {
     let paragraphs: Vec<String> =
         paragraphs.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
@@ -893,11 +894,11 @@ mod tests {
     }
 
     #[test]
-    fn the_register_order_is_raised_when_its_keys_change() {
-        // Stores keep these keys: if this fails after an upgrade of ICU, raise REGISTER_ORDER so
+    fn the_register_collation_is_raised_when_its_keys_change() {
+        // Stores keep these keys: if this fails after an upgrade of ICU, raise REGISTER_COLLATION so
         // that they are made again, then write the new key here.
         let key: String = register_key("СМИД/2025/10").iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!((key.as_str(), REGISTER_ORDER), ("629c72461a030a8c1053af0a8c100c010c01dbdedbdb08", 1));
+        assert_eq!((key.as_str(), REGISTER_COLLATION), ("629c72461a030a8c1053af0a8c100c010c01dbdedbdb08", 1));
     }
 
     #[test]

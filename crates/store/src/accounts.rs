@@ -284,7 +284,8 @@ pub async fn officers_of(store: &Store, event: Id, participant: Id) -> Result<Ve
 /// once, by username, in one query.
 pub async fn ministries_of(store: &Store, participants: &[Id]) -> Result<Vec<(Id, String)>> {
     const SQLITE: &str = "SELECT u.id, u.email FROM users u WHERE u.id IN (SELECT r.user_id FROM roles r \
-         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT unhex(value) FROM json_each($1))) ORDER BY u.username";
+         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT unhex(value) FROM json_each($1))) \
+         ORDER BY u.username";
     const POSTGRES: &str = "SELECT u.id, u.email FROM users u WHERE u.id IN (SELECT r.user_id FROM roles r \
          WHERE r.role = 'ministry' AND r.participant_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))) \
          ORDER BY u.username";

@@ -130,7 +130,7 @@ impl Store {
     }
 
     /// Applies the migrations of this engine that have not run yet, then brings what they leave to
-    /// Concord to fill up to date (the search keys).
+    /// Concord to fill up to date (the search keys, the register's sort keys).
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
             Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,

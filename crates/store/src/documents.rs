@@ -12,7 +12,7 @@ use domain::decisions::{Signature, Signing, Stance, StanceRecord};
 use domain::documents::snippet::snippet;
 use domain::documents::{
     Amendment, AmendmentStatus, Classification, Document, DocumentKind, DocumentStatus, Frozen, Operation, Paragraph,
-    Position, REGISTER_ORDER, Response, Version, register_key,
+    Position, REGISTER_COLLATION, Response, Version, register_key,
 };
 use domain::policy::{Actor, DocumentReach, EntityKind};
 use domain::words::{STEMMING, key, keyed, words};
@@ -152,10 +152,10 @@ pub async fn of_meeting(store: &Store, meeting: Id) -> Result<Vec<Document>> {
 
 const INSERT_DOCUMENT: &str = "INSERT INTO documents (id, body_id, meeting_id, agenda_item_id, kind, register_number, \
      title, original_language, classification, initiator_id, status, forwarded_to, frozen, created_at, version, \
-     register_key, register_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16)";
+     register_key, register_collation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16)";
 const UPDATE_DOCUMENT: &str = "UPDATE documents SET body_id = $1, meeting_id = $2, agenda_item_id = $3, kind = $4, \
      register_number = $5, title = $6, original_language = $7, classification = $8, initiator_id = $9, status = $10, \
-     forwarded_to = $11, frozen = $12, register_key = $15, register_order = $16, version = version + 1 \
+     forwarded_to = $11, frozen = $12, register_key = $15, register_collation = $16, version = version + 1 \
      WHERE id = $13 AND version = $14";
 const DOCUMENT_VERSION: &str = "SELECT version FROM documents WHERE id = $1";
 const INSERT_READER: &str = "INSERT INTO document_readers (document_id, participant_id, position) VALUES ($1, $2, $3)";
@@ -240,7 +240,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, document: Document, first: Versi
         .bind(document.frozen.as_ref().map(Json))
         .bind(convert::now())
         .bind(register_key(&document.register_number))
-        .bind(REGISTER_ORDER))
+        .bind(REGISTER_COLLATION))
     .map_err(unique("register_number"))?;
     write_readers(tx, &document).await?;
     write_search_titles(tx, &document).await?;
@@ -269,7 +269,7 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Document, after: Docum
         .bind(before.id)
         .bind(before.version)
         .bind(register_key(&after.register_number))
-        .bind(REGISTER_ORDER))
+        .bind(REGISTER_COLLATION))
     .map_err(unique("register_number"))?;
     if done != 1 {
         let current: Option<i64> =
@@ -337,12 +337,13 @@ const INDEX_VERSION: &str = "INSERT INTO document_search (document_id, language,
 
 const UNKEYED: &str = "SELECT id, title, body FROM document_search WHERE stemming < $1 ORDER BY id LIMIT 500";
 const SET_KEYS: &str = "UPDATE document_search SET title_words = $1, body_words = $2, stemming = $3 WHERE id = $4";
-const UNORDERED: &str = "SELECT id, register_number FROM documents WHERE register_order < $1 ORDER BY id LIMIT 500";
-const SET_ORDER: &str = "UPDATE documents SET register_key = $1, register_order = $2 WHERE id = $3";
+const UNCOLLATED: &str =
+    "SELECT id, register_number FROM documents WHERE register_collation < $1 ORDER BY id LIMIT 500";
+const SET_COLLATION: &str = "UPDATE documents SET register_key = $1, register_collation = $2 WHERE id = $3";
 
 /// Makes the keys again that earlier rules made, a few hundred in each transaction: the search
 /// keys of every indexed text ([`STEMMING`]) and the order of every register number
-/// ([`REGISTER_ORDER`]). On an up-to-date store, a look-up in an index each. Keys are derived from
+/// ([`REGISTER_COLLATION`]). On an up-to-date store, a look-up in an index each. Keys are derived from
 /// what is stored beside them, so nothing is audited, and a document's version does not move.
 pub async fn make_keys(store: &Store) -> Result<u64> {
     let mut made = 0;
@@ -350,7 +351,7 @@ pub async fn make_keys(store: &Store) -> Result<u64> {
         let mut tx = store.begin().await?;
         let rows: Vec<(i64, String, String)> = on!(tx, c => sqlx::query_as(UNKEYED).bind(STEMMING).fetch_all(c).await)?;
         let numbers: Vec<(Id, String)> =
-            on!(tx, c => sqlx::query_as(UNORDERED).bind(REGISTER_ORDER).fetch_all(c).await)?;
+            on!(tx, c => sqlx::query_as(UNCOLLATED).bind(REGISTER_COLLATION).fetch_all(c).await)?;
         if rows.is_empty() && numbers.is_empty() {
             return Ok(made);
         }
@@ -359,7 +360,7 @@ pub async fn make_keys(store: &Store) -> Result<u64> {
             made += 1;
         }
         for (id, number) in numbers {
-            execute!(tx, c => sqlx::query(SET_ORDER).bind(register_key(&number)).bind(REGISTER_ORDER).bind(id))?;
+            execute!(tx, c => sqlx::query(SET_COLLATION).bind(register_key(&number)).bind(REGISTER_COLLATION).bind(id))?;
             made += 1;
         }
         tx.commit().await?;
@@ -1302,8 +1303,8 @@ async fn verify_versions(store: &Store) -> Result<Vec<String>> {
 
 const RECORDED: &str = "SELECT entity, entity_id, after FROM audit \
      WHERE entity IN ('document', 'stance', 'signature') ORDER BY seq";
-const ALL_DOCUMENTS_SQLITE: &str = select_documents!(sqlite, "ORDER BY d.register_number, d.id");
-const ALL_DOCUMENTS_PG: &str = select_documents!(postgres, "ORDER BY d.register_number, d.id");
+const ALL_DOCUMENTS_SQLITE: &str = select_documents!(sqlite, "ORDER BY d.register_key, d.id");
+const ALL_DOCUMENTS_PG: &str = select_documents!(postgres, "ORDER BY d.register_key, d.id");
 const ALL_STANCES: &str = "SELECT document_id, participant_id, stance, text, at FROM stances";
 const ALL_SIGNATURES: &str = "SELECT document_id, participant_id, person, position, signed_at, place FROM signatures";
 

@@ -843,7 +843,7 @@ on_both_engines!(the_register_is_ordered_by_its_numbers_as_people_read_them, |st
 
     raw!(
         store,
-        "UPDATE documents SET register_key = $1, register_order = 0 WHERE register_order > $2",
+        "UPDATE documents SET register_key = $1, register_collation = 0 WHERE register_collation > $2",
         Vec::<u8>::new(),
         0
     );
