@@ -1371,7 +1371,7 @@ async fn amend_form(
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
     let outcome = async {
-        let input = AmendmentInput {
+        let mut input = AmendmentInput {
             id: form.ids("id")?.first().copied(),
             participant: form.get("participant").to_string(),
             version: form.number("version")?,
@@ -1381,12 +1381,11 @@ async fn amend_form(
             justification: form.get("justification").to_string(),
         };
         // The page sent again after it was read anew (the browser's Back, then send) carries a
-        // new id: the same proposal, pending, is the one it made. (Through the API the id a
-        // client chose names its amendment.)
-        let proposer = d.member(&input.participant)?.id;
-        d.may_act_for(&ctx, proposer)?;
-        if domain::documents::pending_twin(&d.amendments, proposer, &input).is_some() {
-            return Ok(());
+        // new id: the same proposal, pending, takes the id of the one it made, and is found again
+        // as any proposal sent twice. (Through the API the id a client chose names its amendment.)
+        let proposer = d.member(&input.participant).map(|m| m.id);
+        if let Some(twin) = proposer.ok().and_then(|p| domain::documents::pending_twin(&d.amendments, p, &input)) {
+            input.id = Some(twin.id);
         }
         amend(&state, &ctx, &d, input).await.map(|_| ())
     }
