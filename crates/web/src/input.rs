@@ -133,10 +133,6 @@ pub async fn read_body(req: Request) -> Result<Bytes, AppError> {
     to_bytes(req.into_body(), limit).await.map_err(|_| AppError::PayloadTooLarge)
 }
 
-/// The most fields a form may send. The longest forms send some hundreds; a body of empty fields
-/// would take the server many times its size to hold as pairs of strings.
-const MAX_FORM_FIELDS: usize = 10_000;
-
 /// A JSON body as `T`, which every body is read as: an object, then nothing after it. What cannot
 /// be read is told as [`unreadable`] says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
@@ -280,6 +276,10 @@ fn as_sent(value: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// The most fields a form may send. The longest forms send some hundreds; a body of empty fields
+/// would take the server many times its size to hold as pairs of strings.
+const MAX_FORM_FIELDS: usize = 10_000;
 
 /// The fields of a submitted HTML form, in order.
 pub struct Form(pub Vec<(String, String)>);
