@@ -98,6 +98,7 @@ pub struct ItemInput {
     pub format: Format,
     #[schemars(range(min = *NUMBERS.start(), max = *NUMBERS.end()))]
     pub number: u32,
+    /// The question, in the body's working language and any others.
     pub title: Text,
     pub area: String,
     #[serde(default)]
@@ -131,8 +132,10 @@ impl ItemInput {
         }
     }
 
-    /// Checks an item against the meeting's formats and the areas its body knows.
-    pub fn validate(self, formats: &[Format], areas: &[Area]) -> Result<ItemInput, Invalid> {
+    /// Checks an item against the meeting's formats and the areas its body knows. Its title is
+    /// given in the body's working language: the language the agenda is adopted in and its
+    /// readers fall back to.
+    pub fn validate(self, formats: &[Format], areas: &[Area], working_language: &str) -> Result<ItemInput, Invalid> {
         let mut c = Checker::new();
         // A meeting that lists no formats sits in one; any format names it.
         if !formats.is_empty() && !formats.contains(&self.format) {
@@ -140,6 +143,9 @@ impl ItemInput {
         }
         c.within("number", self.number, &NUMBERS);
         let title = self.title.checked(&mut c, "title", 1_000);
+        if !title.0.is_empty() && title.exact(working_language).is_none() {
+            c.fail(format!("title.{working_language}"), "title-in-working-language");
+        }
         if !known_area(&self.area, areas) {
             c.fail_with("area", "unknown-area", vec![("value", self.area.chars().take(64).collect())]);
         }
@@ -325,33 +331,49 @@ mod tests {
     #[test]
     fn an_item_needs_a_known_area_a_held_format_and_a_reason_to_be_withdrawn() {
         let extended = [Format::Extended];
-        assert!(input().validate(&extended, &[]).is_ok());
+        assert!(input().validate(&extended, &[], "ru").is_ok());
         let bad = ItemInput { area: "space".into(), format: Format::Narrow, status: ItemStatus::Withdrawn, ..input() };
-        let fields: Vec<String> = bad.validate(&extended, &[]).unwrap_err().0.into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> =
+            bad.validate(&extended, &[], "ru").unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["format", "area", "reason"]);
         let space = Area { body_id: new_id(), slug: "space".into(), name: Text::new(&[("en", "Space")]) };
-        assert!(ItemInput { area: "space".into(), ..input() }.validate(&extended, &[space]).is_ok());
+        assert!(ItemInput { area: "space".into(), ..input() }.validate(&extended, &[space], "ru").is_ok());
+    }
+
+    #[test]
+    fn an_item_is_titled_in_the_bodys_working_language() {
+        let e = [Format::Extended];
+        let english = ItemInput { title: Text::new(&[("en", "On the plan of events")]), ..input() };
+        let refused = english.clone().validate(&e, &[], "ru").unwrap_err().0;
+        assert_eq!((refused[0].field.as_str(), refused[0].code), ("title.ru", "title-in-working-language"));
+        assert!(english.validate(&e, &[], "en").is_ok());
+        let both = ItemInput { title: Text::new(&[("en", "On the plan"), ("ru", "О плане")]), ..input() };
+        assert!(both.validate(&e, &[], "ru").is_ok());
+        // No title at all is one mistake, not two.
+        let untitled = ItemInput { title: Text::default(), ..input() };
+        let refused = untitled.validate(&e, &[], "ru").unwrap_err().0;
+        assert_eq!(refused.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["title"]);
     }
 
     #[test]
     fn only_a_forwarded_item_names_where_it_went() {
         let e = [Format::Extended];
         let forwarded = ItemInput { status: ItemStatus::Forwarded, ..input() };
-        assert_eq!(forwarded.validate(&e, &[]).unwrap_err().0[0].field, "forwarded_to");
+        assert_eq!(forwarded.validate(&e, &[], "ru").unwrap_err().0[0].field, "forwarded_to");
         let stray = ItemInput { forwarded_to: Some("cis-chs".into()), ..input() };
-        assert_eq!(stray.validate(&e, &[]).unwrap_err().0[0].code, "only-when-forwarded");
+        assert_eq!(stray.validate(&e, &[], "ru").unwrap_err().0[0].code, "only-when-forwarded");
     }
 
     #[test]
     fn only_a_withdrawn_item_gives_a_reason() {
         let e = [Format::Extended];
         let withdrawn = ItemInput { status: ItemStatus::Withdrawn, ..input() };
-        assert_eq!(withdrawn.validate(&e, &[]).unwrap_err().0[0].field, "reason");
+        assert_eq!(withdrawn.validate(&e, &[], "ru").unwrap_err().0[0].field, "reason");
         let stray = ItemInput { reason: Text::new(&[("ru", "причина")]), ..input() };
-        assert_eq!(stray.clone().validate(&e, &[]).unwrap_err().0[0].code, "only-when-withdrawn");
+        assert_eq!(stray.clone().validate(&e, &[], "ru").unwrap_err().0[0].code, "only-when-withdrawn");
         let given =
             ItemInput { status: ItemStatus::Withdrawn, reason: Text::new(&[("ru", "причина")]), ..input() };
-        assert!(given.validate(&e, &[]).is_ok());
+        assert!(given.validate(&e, &[], "ru").is_ok());
         // Reinstated by a client that writes back the item as read, withdrawal reason and all.
         let withdrawn = AgendaItem {
             id: new_id(),
@@ -367,9 +389,9 @@ mod tests {
             forwarded_to: None,
             version: 2,
         };
-        assert!(stray.reasoned_as(&withdrawn).validate(&e, &[]).is_ok());
+        assert!(stray.reasoned_as(&withdrawn).validate(&e, &[], "ru").is_ok());
         let other = ItemInput { reason: Text::new(&[("ru", "другая")]), ..input() };
-        assert_eq!(other.reasoned_as(&withdrawn).validate(&e, &[]).unwrap_err().0[0].code, "only-when-withdrawn");
+        assert_eq!(other.reasoned_as(&withdrawn).validate(&e, &[], "ru").unwrap_err().0[0].code, "only-when-withdrawn");
     }
 
     #[test]

@@ -196,6 +196,7 @@ error-event-too-long = An event lasts at most { $max } days.
 error-too-many = At most { $max } entries.
 error-language-not-printed = Nothing is printed in this language: give it in the document's languages or in English, Russian or Kazakh.
 error-title-in-original = Give the title in the document's original language too.
+error-title-in-working-language = Give the title in the body's working language too.
 error-outside-event = The date must fall within the event's dates.
 error-out-of-range = Enter a number from { $min } to { $max }.
 error-invalid-username = Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores.

@@ -71,6 +71,8 @@ struct Sitting {
     areas: Vec<Area>,
     participants: Vec<Participant>,
     bodies: Vec<domain::bodies::Body>,
+    /// The meeting's body's working language, in which every question is titled.
+    working_language: String,
     /// The event's time zone, in which times are shown.
     tz: jiff::tz::TimeZone,
 }
@@ -83,6 +85,12 @@ impl Sitting {
             .into_iter()
             .find(|m| m.meeting.slug == meeting)
             .ok_or(AppError::NotFound)?;
+        let bodies = store::bodies::list(&state.store).await?;
+        let working_language = bodies
+            .iter()
+            .find(|b| b.id == meeting.meeting.body_id)
+            .map(|b| b.working_language.clone())
+            .ok_or(AppError::NotFound)?;
         Ok(Sitting {
             // The agendas before their items: an item changed between the two reads has moved its
             // agenda's version past the one read here, so an adoption decided on these items
@@ -92,7 +100,8 @@ impl Sitting {
             revisions: store::agenda::revisions_of_meeting(&state.store, meeting.meeting.id).await?,
             areas: store::agenda::areas_of(&state.store, meeting.meeting.body_id).await?,
             participants: store::participants::list(&state.store).await?,
-            bodies: store::bodies::list(&state.store).await?,
+            bodies,
+            working_language,
             tz: jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
             meeting,
         })
@@ -148,12 +157,25 @@ impl Sitting {
         })
     }
 
-    /// An item's page form as it shows the item: its number, its title in the reader's language,
-    /// its status and where it was forwarded (a reason is typed anew).
+    /// The languages a page's form takes a title in: the working language, and the reader's.
+    fn title_languages<'a>(&'a self, lang: &'a str) -> Vec<&'a str> {
+        let mut langs = vec![self.working_language.as_str()];
+        if lang != self.working_language {
+            langs.push(lang);
+        }
+        langs
+    }
+
+    /// An item's page form as it shows the item: its number, its title in each of the form's
+    /// languages (`title_ru`…), its status and where it was forwarded (a reason is typed anew).
     fn item_form(&self, item: &AgendaItem, lang: &str) -> Value {
         let forwarded = self.bodies.iter().find(|b| Some(b.id) == item.forwarded_to).map(|b| b.slug.as_str());
-        json!({ "number": item.number, "title": item.title.exact(lang).unwrap_or_default(), "status": item.status,
-            "reason": "", "forwarded_to": forwarded.unwrap_or_default() })
+        let mut form = json!({ "number": item.number, "status": item.status, "reason": "",
+            "forwarded_to": forwarded.unwrap_or_default() });
+        for l in self.title_languages(lang) {
+            form[format!("title_{l}")] = json!(item.title.exact(l).unwrap_or_default());
+        }
+        form
     }
 
     /// An item as the API gives it, its initiator by code and its documents those the reader
@@ -194,7 +216,7 @@ impl Sitting {
 
     /// Turns the secretariat's input into an item: codes and slugs into ids.
     fn item(&self, id: Id, version: i64, input: ItemInput) -> Result<AgendaItem, AppError> {
-        let input = input.validate(&self.meeting.meeting.formats, &self.areas)?;
+        let input = input.validate(&self.meeting.meeting.formats, &self.areas, &self.working_language)?;
         let initiator = match input.initiator.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) => Some(
                 self.participants
@@ -376,6 +398,7 @@ async fn show(state: &AppState, ctx: &Ctx, s: &Sitting, form: Value, errors: Val
     let mut model = s.json(state, ctx).await?;
     model["manages"] = json!(s.may_manage(ctx).is_ok());
     model["statuses"] = json!(ItemStatus::ALL);
+    model["title_languages"] = json!(s.title_languages(ctx.lang));
     // Where a question may be forwarded: another body than the meeting's own.
     let others = s.bodies.iter().filter(|b| b.id != s.meeting.meeting.body_id);
     model["bodies"] = json!(crate::bodies::choices(others, ctx.lang));
@@ -496,14 +519,17 @@ fn format_of(form: &Form) -> Result<Format, AppError> {
     serde_json::from_value(json!(form.get("format"))).map_err(|_| AppError::field("format", "invalid-choice"))
 }
 
-/// An item from the form's fields; the title and rapporteur in the reader's language.
-fn item_input(form: &Form, lang: &str) -> Result<ItemInput, AppError> {
+/// An item from the form's fields: the title in each language typed, the rapporteur and reason in
+/// the reader's.
+fn item_input(form: &Form, lang: &str, title_languages: &[&str]) -> Result<ItemInput, AppError> {
     let text = |name: &str| Text::new(&[(lang, form.get(name))]);
     let forwarded = form.get("forwarded_to").trim();
+    let titles =
+        title_languages.iter().map(|l| (*l, form.get(&format!("title_{l}")))).filter(|(_, t)| !t.trim().is_empty());
     Ok(ItemInput {
         format: format_of(form)?,
         number: form.number("number")?,
-        title: text("title"),
+        title: Text::new(&titles.collect::<Vec<_>>()),
         area: form.get("area").to_string(),
         initiator: Some(form.get("initiator").to_string()),
         rapporteur: text("rapporteur"),
@@ -520,12 +546,14 @@ async fn add_form(
     form: Form,
 ) -> Result<Response, AppError> {
     let s = Sitting::load(&state, &event, &meeting).await?;
-    let outcome = async { add(&state, &ctx, &s, item_input(&form, ctx.lang)?).await.map(|_| ()) }.await;
+    let outcome =
+        async { add(&state, &ctx, &s, item_input(&form, ctx.lang, &s.title_languages(ctx.lang))?).await.map(|_| ()) }
+            .await;
     after_form(&state, &ctx, (&event, &meeting), &form, outcome).await
 }
 
 /// A new status for an item (withdrawn with its reason, forwarded with its body) and, while its
-/// agenda is a draft, a new number or title in the reader's language; the rest kept.
+/// agenda is a draft, a new number or title in the form's languages; the rest kept.
 async fn item_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -544,16 +572,23 @@ async fn item_form(
             }
             text
         };
-        // A title shown and emptied is a mistake to say, not a change to drop unseen.
-        if form.get("title").trim().is_empty() && form.showed("title") {
-            return Err(AppError::field(&format!("title.{}", ctx.lang), "required"));
+        // A title in a language the page showed and the reader emptied is taken away (in the
+        // working language, a mistake the check says); one the page did not show is kept.
+        let mut title = before.title.clone();
+        for l in s.title_languages(ctx.lang) {
+            let field = format!("title_{l}");
+            match form.get(&field).trim() {
+                "" if form.showed(&field) => title.0.remove(l),
+                "" => None,
+                typed => title.0.insert(l.to_string(), typed.to_string()),
+            };
         }
         let reason = typed("reason", &before.reason);
         let forwarded = form.get("forwarded_to").trim();
         let input = ItemInput {
             format: before.format,
             number: form.optional_number("number")?.unwrap_or(before.number),
-            title: typed("title", &before.title),
+            title,
             area: before.area.clone(),
             initiator: before.initiator.and_then(|p| s.participants.iter().find(|x| x.id == p)).map(|p| p.code.clone()),
             rapporteur: before.rapporteur.clone(),

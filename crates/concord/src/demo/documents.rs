@@ -121,9 +121,14 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
     let mut sat_at = BTreeMap::new();
     for a in papers.agendas {
         let m = meeting(&a.meeting)?;
+        let working_language = bodies
+            .iter()
+            .find(|b| b.id == m.meeting.body_id)
+            .map(|b| b.working_language.clone())
+            .with_context(|| format!("no body for meeting {}", a.meeting))?;
         let mut items = Vec::new();
         for input in a.items {
-            let input = input.validate(&m.meeting.formats, &[])?;
+            let input = input.validate(&m.meeting.formats, &[], &working_language)?;
             let item = domain::agenda::AgendaItem {
                 id: new_id(),
                 meeting_id: m.meeting.id,

@@ -893,7 +893,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             let fields = [
                 ("format", "extended"),
                 ("number", number.as_str()),
-                ("title", "Matrix"),
+                ("title_ru", "Матрица"),
                 ("area", "political"),
                 ("status", "proposed"),
             ];
@@ -915,7 +915,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.json(session, "POST", &path, &body).await
         }
         ("POST", "/api/v1/events/{event}/meetings/{meeting}/agenda") => {
-            let body = json!({ "format": "extended", "number": 100 + n % 400, "title": { "en": "Matrix" }, "area": "political" });
+            let body = json!({ "format": "extended", "number": 100 + n % 400, "title": { "ru": "Матрица" }, "area": "political" });
             app.json(session, "POST", &path, &body).await
         }
         ("PUT", "/api/v1/events/{event}/meetings/{meeting}/agenda/{agenda_item}") => {

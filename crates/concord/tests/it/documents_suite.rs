@@ -923,7 +923,7 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
             let form = form.split("</form>").next().unwrap();
             let draft = now["adopted_at"].is_null();
             assert_eq!(form.contains("name=\"number\""), draft, "a number to change only on a draft: {form}");
-            assert_eq!(form.contains("name=\"title\""), draft);
+            assert_eq!(form.contains("name=\"title_ru\""), draft, "a title in the working language: {form}");
             let forwarded = current["forwarded_to"]["slug"].as_str().unwrap_or("");
             if !forwarded.is_empty() {
                 assert!(form.contains(&format!("<option value=\"{forwarded}\" selected>")), "{form}");
@@ -934,7 +934,7 @@ async fn a_reopened_agenda_is_renumbered_and_adopted_again_and_keeps_the_first_r
                 ("status", current["status"].as_str().unwrap().to_string()),
                 ("forwarded_to", forwarded.to_string()),
                 ("number", number.to_string()),
-                ("title", title.to_string()),
+                ("title_ru", title.to_string()),
             ];
             app.form(ru, &format!("{page}/{id}"), &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
                 .await
@@ -1801,6 +1801,84 @@ async fn the_registers_bodies_sort_in_the_readers_language_and_a_refused_filter_
     assert!(!refused.body.contains("id=\"documents-total\""), "{}", refused.body);
 }
 
+/// Every question is titled in the body's working language, whatever the language of the page:
+/// an English-speaking secretariat's form asks for the Russian title beside the English one, and an
+/// item titled only in English is refused at the Russian title with what was typed kept.
+#[tokio::test]
+async fn an_agenda_item_is_titled_in_the_bodys_working_language_from_any_page() {
+    let app = TestApp::new().await;
+    let en = Session { lang: Some("en"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let kk = Session { lang: Some("kk"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let page = "/events/almaty-2025/meetings/cis-cfm/agenda";
+    let api = format!("/api/v1{page}");
+    let extended_now = extended(app.get(&en, &api).await.json());
+    let reopen =
+        json!({ "format": "extended", "version": extended_now["version"], "reason": { "en": "A new question" } });
+    assert_eq!(app.json(&en, "POST", &format!("{api}/reopen"), &reopen).await.status, StatusCode::OK);
+
+    let new_form = |body: &str| page_form(body, "id=\"agenda-form\"");
+    let names = |fields: &[(String, String)]| fields.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    let read = new_form(&app.get(&en, page).await.body);
+    assert!(names(&read).contains(&"title_ru".to_string()), "a title in the working language: {read:?}");
+    assert!(names(&read).contains(&"title_en".to_string()), "and in the reader's language: {read:?}");
+    let kk_form = names(&new_form(&app.get(&kk, page).await.body));
+    assert!(kk_form.contains(&"title_ru".to_string()) && kk_form.contains(&"title_kk".to_string()), "{kk_form:?}");
+    assert!(!kk_form.contains(&"title_en".to_string()), "{kk_form:?}");
+
+    let english = "On the Year of Youth";
+    let fields = |ru: &str| {
+        vec![
+            ("format", "extended".to_string()),
+            ("number", "90".to_string()),
+            ("area", "cultural_humanitarian".to_string()),
+            ("status", "proposed".to_string()),
+            ("title_en", english.to_string()),
+            ("title_ru", ru.to_string()),
+        ]
+    };
+    let send = |ru: &'static str| {
+        let (app, en) = (&app, &en);
+        async move {
+            let fields = fields(ru);
+            app.form(en, page, &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await
+        }
+    };
+    let refused = send("").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("data-error-for=\"title.ru\""), "{}", refused.body);
+    assert!(refused.body.contains("Give the title in the body&#x27;s working language too."), "{}", refused.body);
+    let kept = new_form(&refused.body);
+    assert!(kept.contains(&("title_en".to_string(), english.to_string())), "what was typed is kept: {kept:?}");
+    let russian = "О Годе молодёжи";
+    assert_eq!(send(russian).await.status, StatusCode::SEE_OTHER);
+    let added = agenda_items(&app.get(&en, &api).await.json()).into_iter().find(|(_, i)| i["number"] == 90).unwrap().1;
+    assert_eq!(added["title"], json!({ "en": english, "ru": russian }));
+
+    // Its own form shows both titles; the English one emptied is taken away, the Russian one kept.
+    let id = added["id"].as_str().unwrap();
+    let marker = format!("agenda/{id}\" class=\"inline item-status\"");
+    let read = page_form(&app.get(&en, page).await.body, &marker);
+    let value =
+        |fields: &[(String, String)], name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    assert_eq!((value(&read, "title_ru"), value(&read, "title_en")), (Some(russian.into()), Some(english.into())));
+    let item_page = format!("{page}/{id}");
+    assert_eq!(app.send(&en, &item_page, &changed(&read, "title_en", "")).await.status, StatusCode::SEE_OTHER);
+    let now = agenda_items(&app.get(&en, &api).await.json()).into_iter().find(|(_, i)| i["id"] == id).unwrap().1;
+    assert_eq!(now["title"], json!({ "ru": russian }));
+    // The Russian one emptied, with the English one typed again, is refused at the Russian title.
+    let read = page_form(&app.get(&en, page).await.body, &marker);
+    let only_english = changed(&changed(&read, "title_ru", ""), "title_en", english);
+    let emptied = app.send(&en, &item_page, &only_english).await;
+    assert_eq!(emptied.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", emptied.body);
+    assert!(emptied.body.contains("data-error-for=\"title.ru\""), "{}", emptied.body);
+
+    // The API says the same, by field.
+    let body = json!({ "format": "extended", "number": 91, "title": { "en": english }, "area": "political" });
+    let refused = app.json(&en, "POST", &api, &body).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["field"], "title.ru", "{}", refused.body);
+}
+
 /// Two secretaries edit one item of a draft agenda from pages read at once: one retitles it, the
 /// other renumbers it and meets a conflict. The form that comes back shows the new title beside the
 /// number typed, so that sending it again keeps both changes.
@@ -1824,21 +1902,21 @@ async fn an_agenda_item_sent_again_after_a_conflict_keeps_the_other_change() {
     let marker = format!("agenda/{id}\" class=\"inline item-status\"");
     let read = page_form(&app.get(&ru, page).await.body, &marker);
     let retitled = format!("{title} (уточнено)");
-    let first = app.send(&ru, &item_page, &changed(&read, "title", &retitled)).await;
+    let first = app.send(&ru, &item_page, &changed(&read, "title_ru", &retitled)).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     let stale = app.send(&ru, &item_page, &changed(&read, "number", "90")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     let back = page_form(&stale.body, &marker);
     let value = |name: &str| back.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    assert_eq!(value("title"), retitled, "the title as it is now: {back:?}");
+    assert_eq!(value("title_ru"), retitled, "the title as it is now: {back:?}");
     assert_eq!(value("number"), "90", "the number typed: {back:?}");
     let again = app.send(&ru, &item_page, &back).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
     let now = agenda_items(&app.get(&ru, &api).await.json()).into_iter().find(|(_, i)| i["id"] == id).unwrap().1;
     assert_eq!((now["title"]["ru"].as_str(), now["number"].as_u64()), (Some(retitled.as_str()), Some(90)));
-    // A title emptied is said to be required, not kept unseen.
+    // The title in the working language emptied is said to be needed, not kept unseen.
     let read = page_form(&app.get(&ru, page).await.body, &marker);
-    let emptied = app.send(&ru, &item_page, &changed(&read, "title", "")).await;
+    let emptied = app.send(&ru, &item_page, &changed(&read, "title_ru", "")).await;
     assert_eq!(emptied.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", emptied.body);
     assert!(emptied.body.contains("data-error-for=\"title.ru\""), "{}", emptied.body);
 }
