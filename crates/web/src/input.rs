@@ -428,22 +428,47 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
 }
 
 /// Query parameters; a value of the wrong kind (`page=abc`) is invalid input naming its parameter,
-/// as a wrong value in a JSON body is.
+/// as a wrong value in a JSON body is, and every such parameter is named, not only the first.
 pub struct QueryParams<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
-            let (path, message) = (e.path().to_string(), e.inner().to_string());
-            // A query string is always text: what cannot be read is a value, unless no field is
-            // named (by its path, or in the message: one missing or given twice).
-            let named = (path != "." && !path.is_empty()) || named_field(&path, &message).is_some();
-            unreadable(&path, message, named)
-        })
+        let mut pairs: Vec<(String, String)> =
+            form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+        let mut mistakes: Vec<domain::FieldError> = Vec::new();
+        // serde stops at the first mistake: the parameter it names is set aside and the rest read
+        // again, until they read or a mistake names no parameter sent (one missing, say).
+        loop {
+            let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+            let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+            let error = match serde_path_to_error::deserialize(de) {
+                Ok(read) if mistakes.is_empty() => return Ok(QueryParams(read)),
+                Ok(_) => break,
+                Err(e) => {
+                    let (path, message) = (e.path().to_string(), e.inner().to_string());
+                    // A query string is always text: what cannot be read is a value, unless no
+                    // field is named (by its path, or in the message: one missing or given twice).
+                    let named = (path != "." && !path.is_empty()) || named_field(&path, &message).is_some();
+                    unreadable(&path, message, named)
+                }
+            };
+            let AppError::Invalid(domain::Invalid(found)) = error else {
+                return Err(if mistakes.is_empty() { error } else { AppError::Invalid(domain::Invalid(mistakes)) });
+            };
+            let sent = pairs.len();
+            pairs.retain(|(name, _)| found.iter().all(|f| f.field != *name));
+            for mistake in found {
+                if mistakes.iter().all(|m| m.field != mistake.field) {
+                    mistakes.push(mistake);
+                }
+            }
+            if pairs.len() == sent {
+                break;
+            }
+        }
+        Err(AppError::Invalid(domain::Invalid(mistakes)))
     }
 }
 

@@ -110,6 +110,12 @@ async fn the_chairs_api_reproduces_2022_to_2026() {
     assert!(far.body.contains("Enter a number from -30000 to -29900."), "{}", far.body);
     let bad = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=soon").await;
     assert_eq!((bad.status, &bad.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("from")));
+    // Every parameter that cannot be read is named, not only the first.
+    let both = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=soon&to=later").await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", both.body);
+    let named: Vec<Value> =
+        both.json()["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].clone()).collect();
+    assert_eq!(named, [json!("from"), json!("to")], "{}", both.body);
     let meetings = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/meetings").await.json();
     let cities: Vec<&str> =
         meetings["meetings"].as_array().unwrap().iter().map(|m| m["city"]["en"].as_str().unwrap()).collect();
