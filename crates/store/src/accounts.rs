@@ -272,22 +272,34 @@ pub async fn token_user(store: &Store, token: &str) -> Result<Option<SignedIn>> 
     signed_in(rows)
 }
 
-/// Where notices to a delegation's accreditation officers at an event go: each officer's id and
-/// e-mail address ("" when none is set), by username, in one query.
-pub async fn officers_of(store: &Store, event: Id, participant: Id) -> Result<Vec<(Id, String)>> {
-    const SQL: &str = "SELECT u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
-         WHERE r.role = 'accreditation_officer' AND r.event_id = $1 AND r.participant_id = $2 ORDER BY u.username";
-    Ok(on!(store, c => sqlx::query_as(SQL).bind(event).bind(participant).fetch_all(c).await)?)
+/// Where notices to these delegations' accreditation officers go: for each officer, the delegation,
+/// the officer's id and e-mail address ("" when none is set), by username, in one query.
+pub async fn officers_of(store: &Store, delegations: &[Id]) -> Result<Vec<(Id, Id, String)>> {
+    const SQLITE: &str = "SELECT d.id, u.id, u.email FROM delegations d \
+         JOIN roles r ON r.event_id = d.event_id AND r.participant_id = d.participant_id \
+         JOIN users u ON u.id = r.user_id \
+         WHERE r.role = 'accreditation_officer' AND d.id IN (SELECT unhex(value) FROM json_each($1)) \
+         ORDER BY u.username";
+    const POSTGRES: &str = "SELECT d.id, u.id, u.email FROM delegations d \
+         JOIN roles r ON r.event_id = d.event_id AND r.participant_id = d.participant_id \
+         JOIN users u ON u.id = r.user_id \
+         WHERE r.role = 'accreditation_officer' AND d.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) \
+         ORDER BY u.username";
+    let ids = convert::id_list(delegations);
+    Ok(match store.target() {
+        Target::Sqlite(c) => sqlx::query_as(SQLITE).bind(ids).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(POSTGRES).bind(ids).fetch_all(c).await?,
+    })
 }
 
-/// Where notices to the ministries of these participants go: each user's id and e-mail address,
-/// once, by username, in one query.
-pub async fn ministries_of(store: &Store, participants: &[Id]) -> Result<Vec<(Id, String)>> {
-    const SQLITE: &str = "SELECT u.id, u.email FROM users u WHERE u.id IN (SELECT r.user_id FROM roles r \
-         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT unhex(value) FROM json_each($1))) \
+/// Where notices to the ministries of these participants go: for each user who speaks for one,
+/// the participant, the user's id and e-mail address, by username, in one query.
+pub async fn ministries_of(store: &Store, participants: &[Id]) -> Result<Vec<(Id, Id, String)>> {
+    const SQLITE: &str = "SELECT r.participant_id, u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
+         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT unhex(value) FROM json_each($1)) \
          ORDER BY u.username";
-    const POSTGRES: &str = "SELECT u.id, u.email FROM users u WHERE u.id IN (SELECT r.user_id FROM roles r \
-         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))) \
+    const POSTGRES: &str = "SELECT r.participant_id, u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
+         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) \
          ORDER BY u.username";
     let ids = convert::id_list(participants);
     Ok(match store.target() {

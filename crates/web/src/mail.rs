@@ -3,8 +3,10 @@
 
 use domain::delegations::{Accreditation, Delegation, Member};
 use domain::events::Event;
-use domain::new_id;
+use std::collections::BTreeMap;
+
 use domain::participants::Participant;
+use domain::{Id, new_id};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -81,8 +83,8 @@ pub(crate) struct Officers {
 
 pub(crate) async fn officers(state: &AppState, event: &Event, delegation: &Delegation) -> Result<Officers, AppError> {
     let lang = crate::lists::event_language(state, event).await?;
-    let to = store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await?;
-    Ok(Officers { lang, to })
+    let officers = store::accounts::officers_of(&state.store, &[delegation.id]).await?;
+    Ok(Officers { lang, to: officers.into_iter().map(|(_, officer, email)| (officer, email)).collect() })
 }
 
 /// The host's decision on a member, to the delegation's accreditation officers.
@@ -215,16 +217,23 @@ impl Mailer {
 /// How long before the accreditation deadline delegations are reminded.
 pub const REMINDER_HORIZON: jiff::SignedDuration = jiff::SignedDuration::from_hours(48);
 
-/// Queues a reminder for each delegation whose event's accreditation deadline is near: to its
-/// accreditation officers, or to the invited address while nobody is named. Each delegation is
-/// reminded once, even with several nodes. Returns how many delegations were reminded.
-pub async fn queue_reminders(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+/// The reminders due for delegations whose event's accreditation deadline is near: each
+/// delegation with its notices, to its accreditation officers, or to the invited address while
+/// nobody is named. Read in a few queries, whatever the number of delegations (each event's own
+/// once).
+pub async fn reminders_due(state: &AppState, now: jiff::Timestamp) -> Result<Vec<(Id, Vec<Notice>)>, AppError> {
     let due = store::delegations::due_reminders(&state.store, now, now + REMINDER_HORIZON).await?;
     let participants = store::participants::list(&state.store).await?;
-    let mut reminded = 0;
+    let officers = store::accounts::officers_of(&state.store, &due.iter().map(|d| d.id).collect::<Vec<_>>()).await?;
+    let mut events: BTreeMap<Id, (Event, String)> = BTreeMap::new();
+    let mut reminders = Vec::new();
     for delegation in due {
-        let event = store::events::by_id(&state.store, delegation.event_id).await?;
-        let lang = crate::lists::event_language(state, &event).await?;
+        if !events.contains_key(&delegation.event_id) {
+            let event = store::events::by_id(&state.store, delegation.event_id).await?;
+            let lang = crate::lists::event_language(state, &event).await?;
+            events.insert(event.id, (event, lang));
+        }
+        let (event, lang) = &events[&delegation.event_id];
         let tz = jiff::tz::TimeZone::get(&event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let deadline = event
             .accreditation_deadline
@@ -236,57 +245,77 @@ pub async fn queue_reminders(state: &AppState, now: jiff::Timestamp) -> Result<u
             .map(|p| p.code.to_lowercase())
             .unwrap_or_default();
         let args = [
-            ("event", event.name.get(&lang).to_string().into()),
+            ("event", event.name.get(lang).to_string().into()),
             ("deadline", format!("{deadline} ({})", event.time_zone).into()),
             ("link", link(state, &format!("/events/{}/delegations/{code}", event.slug)).into()),
         ];
-        let officers = store::accounts::officers_of(&state.store, event.id, delegation.participant_id).await?;
-        let mut recipients: Vec<(Option<domain::Id>, String)> =
-            officers.into_iter().map(|(officer, email)| (Some(officer), email)).collect();
+        let mut recipients: Vec<(Option<Id>, String)> = officers
+            .iter()
+            .filter(|(of, ..)| *of == delegation.id)
+            .map(|(_, officer, email)| (Some(*officer), email.clone()))
+            .collect();
         if recipients.is_empty() {
             recipients.push((None, delegation.email.clone()));
         }
-        let mut tx = state.store.begin().await?;
-        if !store::delegations::mark_reminded(&mut tx, delegation.id).await? {
-            continue;
-        }
-        for (user_id, email) in recipients {
-            let notice = Notice {
+        let notices = recipients
+            .into_iter()
+            .map(|(user_id, email)| Notice {
                 id: new_id(),
                 user_id,
                 email,
                 lang: lang.clone(),
-                subject: state.i18n.t(&lang, "mail-reminder-subject", &args),
-                body: state.i18n.t(&lang, "mail-reminder-body", &args),
-            };
-            store::delegations::notify(&mut tx, &notice).await?;
+                subject: state.i18n.t(lang, "mail-reminder-subject", &args),
+                body: state.i18n.t(lang, "mail-reminder-body", &args),
+            })
+            .collect();
+        reminders.push((delegation.id, notices));
+    }
+    Ok(reminders)
+}
+
+/// Queues the reminders due ([`reminders_due`]). Each delegation is reminded once, even with
+/// several nodes. Returns how many delegations were reminded.
+pub async fn queue_reminders(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    let mut reminded = 0;
+    for (delegation, notices) in reminders_due(state, now).await? {
+        let mut tx = state.store.begin().await?;
+        if store::delegations::mark_reminded(&mut tx, delegation).await? {
+            notify_all(&mut tx, &notices).await?;
+            tx.commit().await?;
+            reminded += 1;
         }
-        tx.commit().await?;
-        reminded += 1;
     }
     Ok(reminded)
+}
+
+async fn notify_all(tx: &mut store::Tx, notices: &[Notice]) -> Result<(), AppError> {
+    for notice in notices {
+        store::delegations::notify(tx, notice).await?;
+    }
+    Ok(())
 }
 
 /// How many days before an action item's deadline its responsible ministries are reminded.
 pub const ITEM_REMINDER_DAYS: i64 = 7;
 
-/// Queues, once each, a reminder to the responsible parties' ministries of every open action item
-/// due within a week, and a notice when it becomes overdue (after its deadline day has ended where
-/// the party is). Returns how many items were reminded of.
-pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+/// The reminders due to the responsible parties' ministries: of every open action item due within
+/// a week, and of one that has become overdue (after its deadline day has ended where the party
+/// is), each not sent before; each item with the kind of reminder and its notices. Read in a few
+/// queries, whatever the number of items.
+pub async fn item_reminders_due(
+    state: &AppState,
+    now: jiff::Timestamp,
+) -> Result<Vec<(Id, &'static str, Vec<Notice>)>, AppError> {
     let participants = store::participants::list(&state.store).await?;
     let agreements = store::agreements::all(&state.store).await?;
-    let ids: Vec<domain::Id> = agreements.iter().map(|a| a.id).collect();
+    let ids: Vec<Id> = agreements.iter().map(|a| a.id).collect();
     let items = store::agreements::items_of(&state.store, &ids).await?;
-    let zone = |p: domain::Id| {
-        participants.iter().find(|x| x.id == p).and_then(|x| jiff::tz::TimeZone::get(&x.time_zone).ok())
-    };
+    let zone = |p: Id| participants.iter().find(|x| x.id == p).and_then(|x| jiff::tz::TimeZone::get(&x.time_zone).ok());
     let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let sent = store::agreements::reminded(&state.store).await?;
-    let mut reminded = 0;
+    let mut due = Vec::new();
     for item in &items {
-        let status = item.status(now, &zone);
-        let kind = match status {
+        let kind = match item.status(now, &zone) {
             domain::agreements::ItemStatus::Overdue => "overdue",
             s if s.is_open() && item.due_within(today, ITEM_REMINDER_DAYS) => "due_soon",
             _ => continue,
@@ -294,35 +323,53 @@ pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Res
         if sent.iter().any(|(id, k)| *id == item.id && k == kind) {
             continue;
         }
-        let Some(agreement) = agreements.iter().find(|a| a.id == item.agreement_id && a.is_followed_on(today)) else {
-            continue;
-        };
-        // Agreements of the region are written in Russian first; the notice follows the text.
-        let lang = if agreement.title.exact("ru").is_some() { "ru" } else { "en" };
-        let args = [
-            ("item", item.title.get(lang).to_string().into()),
-            ("agreement", agreement.title.get(lang).to_string().into()),
-            ("deadline", state.i18n.date(lang, item.deadline).into()),
-            ("link", link(state, &format!("/agreements/{}#item-{}", agreement.id, item.id)).into()),
-        ];
-        let recipients = store::accounts::ministries_of(&state.store, &item.responsible).await?;
+        if let Some(agreement) = agreements.iter().find(|a| a.id == item.agreement_id && a.is_followed_on(today)) {
+            due.push((item, kind, agreement));
+        }
+    }
+    let parties: Vec<Id> = due.iter().flat_map(|(item, ..)| item.responsible.iter().copied()).collect();
+    let ministries = store::accounts::ministries_of(&state.store, &parties).await?;
+    Ok(due
+        .into_iter()
+        .map(|(item, kind, agreement)| {
+            // Agreements of the region are written in Russian first; the notice follows the text.
+            let lang = if agreement.title.exact("ru").is_some() { "ru" } else { "en" };
+            let args = [
+                ("item", item.title.get(lang).to_string().into()),
+                ("agreement", agreement.title.get(lang).to_string().into()),
+                ("deadline", state.i18n.date(lang, item.deadline).into()),
+                ("link", link(state, &format!("/agreements/{}#item-{}", agreement.id, item.id)).into()),
+            ];
+            let mut notices: Vec<Notice> = Vec::new();
+            for (party, user, email) in &ministries {
+                // A user who speaks for two responsible parties is told once.
+                if item.responsible.contains(party) && notices.iter().all(|n| n.user_id != Some(*user)) {
+                    notices.push(Notice {
+                        id: new_id(),
+                        user_id: Some(*user),
+                        email: email.clone(),
+                        lang: lang.to_string(),
+                        subject: state.i18n.t(lang, &format!("mail-item-{kind}-subject"), &args),
+                        body: state.i18n.t(lang, &format!("mail-item-{kind}-body"), &args),
+                    });
+                }
+            }
+            (item.id, kind, notices)
+        })
+        .collect())
+}
+
+/// Queues the action items' reminders due ([`item_reminders_due`]), each once, even with several
+/// nodes. Returns how many items were reminded of.
+pub async fn queue_item_reminders(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    let mut reminded = 0;
+    for (item, kind, notices) in item_reminders_due(state, now).await? {
         let mut tx = state.store.begin().await?;
-        if !store::agreements::remind_once(&mut tx, item.id, kind).await? {
-            continue;
+        if store::agreements::remind_once(&mut tx, item, kind).await? {
+            notify_all(&mut tx, &notices).await?;
+            tx.commit().await?;
+            reminded += 1;
         }
-        for (user_id, email) in recipients {
-            let notice = Notice {
-                id: new_id(),
-                user_id: Some(user_id),
-                email,
-                lang: lang.to_string(),
-                subject: state.i18n.t(lang, &format!("mail-item-{kind}-subject"), &args),
-                body: state.i18n.t(lang, &format!("mail-item-{kind}-body"), &args),
-            };
-            store::delegations::notify(&mut tx, &notice).await?;
-        }
-        tx.commit().await?;
-        reminded += 1;
     }
     Ok(reminded)
 }

@@ -278,6 +278,10 @@ async fn the_responsible_ministries_are_reminded_once_before_a_deadline_and_once
     let app = TestApp::new().await;
     let kz = store::accounts::by_username(&app.db.store, "ministry-kz").await.unwrap();
     let before: jiff::Timestamp = "2026-10-26T12:00:00Z".parse().unwrap();
+    let queries = app.db.store.queries();
+    let due = web::mail::item_reminders_due(&app.state, before).await.unwrap();
+    let reads = app.db.store.queries() - queries;
+    assert!(due.len() > 1 && reads <= 5, "{} items read in a few queries, not one for each: {reads}", due.len());
     assert!(web::mail::queue_item_reminders(&app.state, before).await.unwrap() > 0);
     let subjects =
         |notices: Vec<store::delegations::Notice>| notices.into_iter().map(|n| n.subject).collect::<Vec<_>>();

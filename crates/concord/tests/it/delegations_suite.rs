@@ -545,6 +545,13 @@ async fn delegations_are_reminded_once_when_the_deadline_nears() {
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
     let far = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(72)).unwrap();
     assert_eq!(web::mail::queue_reminders(&app.state, far).await.unwrap(), 0, "three days before, nobody is reminded");
+    let before = app.db.store.queries();
+    let due = web::mail::reminders_due(&app.state, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(due.len(), 10);
+    let reads = app.db.store.queries() - before;
+    // The due delegations, the participants, the officers, and the event with its principal body
+    // once: not these again for each delegation.
+    assert!(reads <= 8, "read in a few queries, not a few for each delegation: {reads}");
     let reminded = web::mail::queue_reminders(&app.state, jiff::Timestamp::now()).await.unwrap();
     assert_eq!(reminded, 10, "each of the ten delegations");
     assert_eq!(web::mail::queue_reminders(&app.state, jiff::Timestamp::now()).await.unwrap(), 0, "once");

@@ -496,13 +496,18 @@ on_both_engines!(a_notice_finds_its_recipients_and_their_addresses_in_one_query,
     let before = store.queries();
     let ministries = store::accounts::ministries_of(&store, &[kz, ru]).await.unwrap();
     assert_eq!(store.queries() - before, 1, "one query, however many parties and users");
-    assert_eq!(ministries.len(), 2, "{ministries:?}");
-    assert!(ministries.contains(&(kz_ministry.id, "mfa@kz.example".to_string())), "{ministries:?}");
-    assert!(ministries.iter().any(|(id, _)| *id == ru_ministry.id), "{ministries:?}");
+    assert_eq!(ministries.len(), 3, "the user who speaks for both, once for each: {ministries:?}");
+    assert!(ministries.contains(&(kz, kz_ministry.id, "mfa@kz.example".to_string())), "{ministries:?}");
+    assert!(ministries.contains(&(ru, kz_ministry.id, "mfa@kz.example".to_string())), "{ministries:?}");
+    assert!(ministries.iter().any(|(party, id, _)| (*party, *id) == (ru, ru_ministry.id)), "{ministries:?}");
 
     let almaty = store::events::by_slug(&store, "almaty-2025").await.unwrap();
+    let delegations = store::delegations::of_event(&store, almaty.id).await.unwrap();
+    let delegation = |code: domain::Id| delegations.iter().find(|d| d.participant_id == code).unwrap().id;
     let before = store.queries();
-    let officers = store::accounts::officers_of(&store, almaty.id, kz).await.unwrap();
-    assert_eq!(store.queries() - before, 1, "one query, however many officers");
-    assert_eq!(officers, [(kz_officer.id, "protocol@kz.example".to_string())]);
+    let officers = store::accounts::officers_of(&store, &[delegation(kz), delegation(ru)]).await.unwrap();
+    assert_eq!(store.queries() - before, 1, "one query, however many delegations and officers");
+    assert!(officers.contains(&(delegation(kz), kz_officer.id, "protocol@kz.example".to_string())), "{officers:?}");
+    assert!(officers.iter().all(|(d, ..)| [delegation(kz), delegation(ru)].contains(d)), "{officers:?}");
+    assert!(officers.iter().any(|(d, ..)| *d == delegation(ru)), "{officers:?}");
 });
