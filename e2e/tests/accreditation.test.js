@@ -244,7 +244,9 @@ browserTest('invitation, accreditation, list of participants and badge check', a
   assert.equal(await text(memberRow(page, memberId).locator('td').first().locator('a')), MEMBER_NAME_CYRILLIC);
   await switchLanguage(page, 'en', { checkHref: false });
 
-  // --- The photo. ---
+  // --- The photo: the CFM's rule asks for one before approval, and the row says so. ---
+  const needed = memberRow(page, memberId).locator('a.photo-needed');
+  assert.equal(await text(needed), 'photo needed', 'the row says a photo is needed');
   response = await clickAndWait(page, memberRow(page, memberId).locator('td').first().locator('a'));
   assert.equal(response?.status(), 200);
   assert.equal(pathOf(page), `${EVENT_PATH}/delegations/ge/members/${memberId}`, 'the name links to the member page');
@@ -285,6 +287,7 @@ browserTest('invitation, accreditation, list of participants and badge check', a
   assert.equal(response?.status(), 200, 'approving ends on a 200 page');
   assert.equal(pathOf(page), `${EVENT_PATH}/delegations/ge`, 'approving redirects back to the delegation');
   assert.equal(await memberRow(page, memberId).getAttribute('data-accreditation'), 'approved', 'after approval');
+  assert.equal(await memberRow(page, memberId).locator('a.photo-needed').count(), 0, 'its photo is in');
 
   // --- The public list of participants: the member under GE, in protocol order. ---
   const list = await participantsList(page, `${EVENT_PATH}/participants`);

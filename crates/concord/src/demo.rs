@@ -264,6 +264,7 @@ pub async fn load(store: &Store) -> Result<()> {
     }
     let event = events.get(&scenario.delegations.event).context("unknown event for the delegations")?;
     let mut invited = Vec::new();
+    let photo = silhouette()?;
     for d in scenario.delegations.list {
         invited.push(d.participant.clone());
         let delegation =
@@ -272,6 +273,8 @@ pub async fn load(store: &Store) -> Result<()> {
             store::delegations::respond(&mut tx, &system, &delegation, DelegationStatus::Confirmed).await?;
         for fields in d.members {
             let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;
+            let member =
+                store::delegations::set_photo(&mut tx, &system, &member, &photo.jpeg, &photo.thumbnail_jpeg).await?;
             let badge = new_secret()[..24].to_string();
             store::delegations::decide(&mut tx, &system, &member, event.id, Decision::Approve { badge_id: &badge })
                 .await?;
@@ -355,4 +358,20 @@ pub async fn load(store: &Store) -> Result<()> {
     documents::load(store, &system).await?;
     agreements::load(store, &system).await?;
     press::load(store, &system).await
+}
+
+/// The photo the demo's members carry in place of their own (the CFM's rule asks for one): a grey
+/// head and shoulders.
+fn silhouette() -> Result<render::Photo> {
+    let (width, height) = (300_i64, 400_i64);
+    let image = image::RgbImage::from_fn(width as u32, height as u32, |x, y| {
+        let (x, y) = (i64::from(x), i64::from(y));
+        let head = (x - 150).pow(2) + (y - 150).pow(2) <= 70 * 70;
+        // The shoulders: the top of an ellipse centred at the bottom edge, 140 wide each way, 150 high.
+        let shoulders = (x - 150).pow(2) * 150 * 150 + (y - height).pow(2) * 140 * 140 <= 140 * 140 * 150 * 150;
+        if head || shoulders { image::Rgb([150, 158, 168]) } else { image::Rgb([222, 226, 230]) }
+    });
+    let mut png = Vec::new();
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+    Ok(render::photo::normalise(&png)?)
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::delegations::AccreditationPolicy;
 use crate::lineup::PhotoPolicy;
 use crate::precedence::PrecedencePolicy;
 use crate::seating::{SeatingPolicy, SpeakersPolicy};
@@ -65,7 +66,8 @@ pub struct Body {
 }
 
 /// A body's protocol rules besides the order of delegations: who speaks first, how the table is set,
-/// how the family photo is lined up. Data with parameters, kept on the body.
+/// how the family photo is lined up, what an accreditation needs. Data with parameters, kept on the
+/// body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProtocolPolicy {
@@ -75,6 +77,8 @@ pub struct ProtocolPolicy {
     pub seating: SeatingPolicy,
     #[serde(default)]
     pub photo: PhotoPolicy,
+    #[serde(default)]
+    pub accreditation: AccreditationPolicy,
 }
 
 impl ProtocolPolicy {

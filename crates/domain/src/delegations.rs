@@ -312,6 +312,42 @@ pub fn check_verdict(action: &str, reason: &str, current: &Accreditation) -> Res
     c.finish(verdict.unwrap_or(Verdict::Approve))
 }
 
+/// What a member's accreditation needs beside the fields an officer enters: a photo for the
+/// badge, but from the ranks the host's protocol exempts (protocol.md: heads of state and
+/// government). A body's rule, applied to the events it holds its meetings at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccreditationPolicy {
+    /// Whether a member is approved only with a photo.
+    #[serde(default)]
+    pub photo_required: bool,
+    /// The ranks approved without a photo all the same.
+    #[serde(default = "heads_of_state_and_government")]
+    pub photo_exempt: Vec<Rank>,
+}
+
+fn heads_of_state_and_government() -> Vec<Rank> {
+    vec![Rank::HeadOfState, Rank::HeadOfGovernment]
+}
+
+impl Default for AccreditationPolicy {
+    fn default() -> Self {
+        AccreditationPolicy { photo_required: false, photo_exempt: heads_of_state_and_government() }
+    }
+}
+
+impl AccreditationPolicy {
+    /// Whether `member` may be approved (or its badge printed again): refused at `photo` when
+    /// the rule asks for one it lacks.
+    pub fn check_approvable(&self, member: &Member) -> Result<(), Invalid> {
+        let mut c = Checker::new();
+        if self.photo_required && member.photo.is_none() && !self.photo_exempt.contains(&member.rank) {
+            c.fail("photo", "photo-required");
+        }
+        c.finish(())
+    }
+}
+
 /// A member of a delegation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -635,6 +671,20 @@ pub(crate) mod tests {
             accreditation: Accreditation::Requested,
             version: 1,
         }
+    }
+
+    #[test]
+    fn a_photo_is_needed_where_the_rule_asks_for_one_but_from_the_ranks_exempt() {
+        let minister = member(DelegationRole::Head, Rank::Minister, "Нуртлеу");
+        let president = member(DelegationRole::Head, Rank::HeadOfState, "Токаев");
+        let required = AccreditationPolicy { photo_required: true, ..AccreditationPolicy::default() };
+        let refused = required.check_approvable(&minister).unwrap_err().0;
+        assert_eq!((refused[0].field.as_str(), refused[0].code), ("photo", "photo-required"));
+        assert!(required.check_approvable(&president).is_ok(), "heads of state are exempt by default");
+        assert!(required.check_approvable(&Member { photo: Some(crate::new_id()), ..minister.clone() }).is_ok());
+        assert!(AccreditationPolicy::default().check_approvable(&minister).is_ok(), "no rule, no photo needed");
+        let nobody_exempt = AccreditationPolicy { photo_required: true, photo_exempt: vec![] };
+        assert!(nobody_exempt.check_approvable(&president).is_err());
     }
 
     #[test]

@@ -264,6 +264,7 @@ delegation-invited = Invited
 delegation-confirmed = Participation confirmed
 delegation-declined = Declined
 accreditation = Accreditation
+accreditation-photo-needed = photo needed
 accreditation-requested = Requested
 accreditation-approved = Approved
 accreditation-rejected = Rejected
@@ -373,6 +374,7 @@ error-invalid-format = Not a format; use narrow or extended.
 error-invalid-time = Not a time; use HH:MM.
 error-unsupported-photo = Only JPEG, PNG and WebP photos are accepted.
 error-undecodable-photo = The photo cannot be read.
+error-photo-required = A photo is needed before this member's accreditation is approved.
 mail-invitation-subject = Invitation: { $event }
 mail-invitation-body =
     { nv-opening }

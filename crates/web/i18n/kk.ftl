@@ -264,6 +264,7 @@ delegation-invited = Шақыру жіберілді
 delegation-confirmed = Қатысуы расталды
 delegation-declined = Шақырудан бас тартылды
 accreditation = Аккредиттеу
+accreditation-photo-needed = фотосурет қажет
 accreditation-requested = Сұралды
 accreditation-approved = Мақұлданды
 accreditation-rejected = Қабылданбады
@@ -373,6 +374,7 @@ error-invalid-format = Бұл формат емес; narrow немесе extende
 error-invalid-time = Уақыт дұрыс емес; СС:ММ пішімін пайдаланыңыз.
 error-unsupported-photo = Тек JPEG, PNG және WebP пішіміндегі фотосуреттер қабылданады.
 error-undecodable-photo = Фотосуретті оқу мүмкін емес.
+error-photo-required = Бұл қатысушының аккредиттеуін мақұлдау үшін оның фотосуреті қажет.
 mail-invitation-subject = Шақыру: { $event }
 mail-invitation-body =
     { nv-opening }

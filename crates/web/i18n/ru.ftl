@@ -264,6 +264,7 @@ delegation-invited = Приглашение направлено
 delegation-confirmed = Участие подтверждено
 delegation-declined = Приглашение отклонено
 accreditation = Аккредитация
+accreditation-photo-needed = нужна фотография
 accreditation-requested = Запрошена
 accreditation-approved = Одобрена
 accreditation-rejected = Отклонена
@@ -373,6 +374,7 @@ error-invalid-format = Недопустимый формат; укажите nar
 error-invalid-time = Некорректное время; используйте формат ЧЧ:ММ.
 error-unsupported-photo = Принимаются только фотографии в форматах JPEG, PNG и WebP.
 error-undecodable-photo = Не удаётся прочитать фотографию.
+error-photo-required = Прежде чем одобрить аккредитацию этого участника, нужна его фотография.
 mail-invitation-subject = Приглашение: { $event }
 mail-invitation-body =
     { nv-opening }

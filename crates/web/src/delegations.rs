@@ -7,8 +7,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::accounts::{Role, check_username, new_secret};
 use domain::delegations::{
-    Accreditation, BadgePolicy, Delegation, DelegationRole, DelegationStatus, EventFrame, Member, MemberFields, Rank,
-    Verdict, check_verdict, is_plausible_email, order_members,
+    Accreditation, AccreditationPolicy, BadgePolicy, Delegation, DelegationRole, DelegationStatus, EventFrame, Member,
+    MemberFields, Rank, Verdict, check_verdict, is_plausible_email, order_members,
 };
 use domain::events::Event;
 use domain::imports::{self, COLUMNS, CellError, LIST_COLUMNS};
@@ -129,6 +129,11 @@ impl Scope {
 }
 
 /// A member as pages and the API show it to those who may read the delegation.
+/// What an accreditation at an event needs: the rule of the event's principal body.
+async fn accreditation_policy(state: &AppState, event: &Event) -> Result<AccreditationPolicy, AppError> {
+    Ok(crate::lists::principal_body(state, event).await?.map(|b| b.protocol.accreditation).unwrap_or_default())
+}
+
 fn member_json(m: &Member, lang: &str, badge: Option<&store::delegations::Badge>) -> Value {
     let mut v = json!(m);
     v["display_name"] = json!(m.names.display(lang));
@@ -369,8 +374,16 @@ async fn delegation_view(
 ) -> Result<Html<String>, AppError> {
     let members = store::delegations::members_of(&state.store, scope.delegation.id).await?;
     let refs: Vec<&Member> = members.iter().collect();
-    let ordered: Vec<Value> =
-        order_members(&refs, ctx.lang).into_iter().map(|m| member_json(m, ctx.lang, None)).collect();
+    let policy = accreditation_policy(state, &scope.event).await?;
+    let ordered: Vec<Value> = order_members(&refs, ctx.lang)
+        .into_iter()
+        .map(|m| {
+            let mut v = member_json(m, ctx.lang, None);
+            // Said before the host decides, so that the officer sends the photo first.
+            v["photo_needed"] = json!(policy.check_approvable(m).is_err());
+            v
+        })
+        .collect();
     let may_edit = authorize(&ctx.actor, scope.edit()).is_ok();
     let deadline_reason = match authorize(&ctx.actor, scope.edit()) {
         Err(domain::policy::Denied::NotAllowed(why)) if authorize(&ctx.actor, scope.read()).is_ok() => Some(why),
@@ -660,7 +673,10 @@ async fn decide(
     let reason = input.reason.trim();
     let badge_id = new_secret()[..24].to_string();
     let decision = match check_verdict(&input.action, reason, &member.accreditation)? {
-        Verdict::Approve | Verdict::Reprint => Decision::Approve { badge_id: &badge_id },
+        Verdict::Approve | Verdict::Reprint => {
+            accreditation_policy(state, event).await?.check_approvable(&member)?;
+            Decision::Approve { badge_id: &badge_id }
+        }
         Verdict::Reject => Decision::Reject { reason },
         Verdict::Revoke => Decision::Revoke { reason },
     };

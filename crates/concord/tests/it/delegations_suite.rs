@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, get_bytes, page_form, pdftotext};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, get_bytes, page_form, pdftotext, upload_member_photo};
 
 fn members_url(code: &str) -> String {
     format!("/api/v1/events/almaty-2025/delegations/{code}/members")
@@ -187,9 +187,11 @@ async fn approvals_at_once(app: TestApp) {
             )
             .await;
         assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
-        decisions.push(format!("/api/v1/events/almaty-2025/members/{}/decision", added.json()["id"].as_str().unwrap()));
+        let id = added.json()["id"].as_str().unwrap().to_string();
+        assert_eq!(upload_member_photo(&app, &officer, "kz", &id).await, 2);
+        decisions.push(format!("/api/v1/events/almaty-2025/members/{id}/decision"));
     }
-    let approve = json!({ "action": "approve", "version": 1 });
+    let approve = json!({ "action": "approve", "version": 2 });
     let send = |n: usize| app.json(&host, "POST", &decisions[n], &approve);
     let answers = tokio::join!(send(0), send(1), send(2), send(3));
     let answers = [answers.0, answers.1, answers.2, answers.3];
@@ -240,14 +242,20 @@ async fn the_host_approves_and_the_door_sees_valid_then_revoked() {
         )
         .await;
     assert_eq!(reject.status, StatusCode::UNPROCESSABLE_ENTITY, "a rejection needs a reason");
-    let approved = app
-        .json(
-            &host,
-            "POST",
-            &format!("/api/v1/events/almaty-2025/members/{id}/decision"),
-            &json!({ "action": "approve", "version": 1 }),
-        )
-        .await;
+    // The CFM's rule: a photo before approval, which the delegation's page says.
+    let decision = format!("/api/v1/events/almaty-2025/members/{id}/decision");
+    let ru_host = Session { lang: Some("ru"), ..host.clone() };
+    let no_photo = app.json(&ru_host, "POST", &decision, &json!({ "action": "approve", "version": 1 })).await;
+    assert_eq!(no_photo.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_photo.body);
+    assert_eq!(no_photo.json()["error"]["field"], "photo");
+    assert!(no_photo.body.contains("нужна его фотография"), "{}", no_photo.body);
+    let row = |body: String| {
+        body.split(&format!("data-member=\"{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap().to_string()
+    };
+    assert!(row(app.get(&officer, "/events/almaty-2025/delegations/kz").await.body).contains("class=\"photo-needed\""));
+    let version = upload_member_photo(&app, &officer, "kz", &id).await;
+    assert!(!row(app.get(&officer, "/events/almaty-2025/delegations/kz").await.body).contains("photo-needed"));
+    let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
     let approved = approved.json();
     assert_eq!(approved["accreditation"]["badge_number"], 31, "the next number after the demo's 30");
@@ -272,7 +280,7 @@ async fn the_host_approves_and_the_door_sees_valid_then_revoked() {
             &other_host,
             "POST",
             &format!("/api/v1/events/almaty-2025/members/{id}/decision"),
-            &json!({ "action": "revoke", "reason": "lost", "version": 2 }),
+            &json!({ "action": "revoke", "reason": "lost", "version": version + 1 }),
         )
         .await;
     assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
@@ -667,9 +675,10 @@ async fn a_change_made_on_another_node_reaches_the_list_within_a_moment() {
         "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Attaché" }, "rank": "other", "role": "staff"
     })).await;
     let id = added.json()["id"].as_str().unwrap().to_string();
+    let version = upload_member_photo(&app, &officer, "kz", &id).await;
     let host = app.login("host", DEMO_PASSWORD).await;
     let decision = format!("/api/v1/events/almaty-2025/members/{id}/decision");
-    let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": 1 })).await;
+    let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
     assert!(app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body.contains("Abenova"));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -439,6 +439,27 @@ pub async fn next_event(body: &mut axum::body::BodyDataStream, wanted: &str) -> 
     false
 }
 
+/// Uploads a member's photo as its accreditation officer does from the member's page (the CFM
+/// asks for one before a host approves); the member's version after it.
+pub async fn upload_member_photo(app: &TestApp, officer: &Session, participant: &str, member: &str) -> i64 {
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(60, 80, image::Rgb([120, 130, 140]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let boundary = "memberphoto";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&png);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let path = format!("/events/almaty-2025/delegations/{participant}/members/{member}/photo");
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let reply = app.request(officer, "POST", &path, Some(&content_type), body).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    store::delegations::member(&app.db.store, member.parse().unwrap()).await.unwrap().version
+}
+
 /// The fields a browser sends from the form of a page that `marker` (an attribute of its `<form>`
 /// tag, such as `id="event-form"`) names, as the page shows them: inputs but buttons and unticked
 /// boxes, each select's chosen options, textareas.
