@@ -75,6 +75,12 @@ pub struct StanceInput {
     pub replaces_stated_at: Option<jiff::Timestamp>,
 }
 
+/// Whether a moment `read` names the moment `at`: exactly, or as a client that keeps milliseconds
+/// only (JavaScript's `Date`) reads it.
+fn same_moment(read: jiff::Timestamp, at: jiff::Timestamp) -> bool {
+    read == at || (read.subsec_nanosecond() % 1_000_000 == 0 && read.as_millisecond() == at.as_millisecond())
+}
+
 impl StanceInput {
     /// What `replaces` may say: nothing, `none`, or a stance.
     fn read_choices() -> Vec<Option<&'static str>> {
@@ -95,7 +101,7 @@ impl StanceInput {
             None => matches!(read, None | Some(Stance::Absent)),
         };
         self.read().is_some_and(|read| !seen(read))
-            || self.replaces_stated_at.is_some_and(|at| on_record.is_none_or(|r| r.at != at))
+            || self.replaces_stated_at.is_some_and(|at| on_record.is_none_or(|r| !same_moment(at, r.at)))
     }
 
     pub fn validate(self) -> Result<StanceInput, Invalid> {
@@ -473,7 +479,8 @@ mod tests {
 
     #[test]
     fn a_stance_stated_again_since_it_was_read_is_unseen_even_of_the_same_kind() {
-        let read_at = jiff::Timestamp::UNIX_EPOCH;
+        // Stated at a moment in microseconds, as the store keeps it.
+        let read_at: jiff::Timestamp = "2025-04-11T08:20:07.150897Z".parse().unwrap();
         let stated = StanceInput {
             participant: "AM".into(),
             stance: Stance::JoinsWithReservation,
@@ -486,6 +493,12 @@ mod tests {
                 text: "К пункту 2.".into(), at, ..record(new_id(), Stance::JoinsWithReservation)
             };
         assert!(!stated.writes_over_unseen(Some(&reservation(read_at))), "the reservation it read");
+        // Read by a client that keeps milliseconds only: the same moment.
+        let in_millis =
+            StanceInput { replaces_stated_at: Some("2025-04-11T08:20:07.150Z".parse().unwrap()), ..stated.clone() };
+        assert!(!in_millis.writes_over_unseen(Some(&reservation(read_at))), "the same moment, in milliseconds");
+        let later: jiff::Timestamp = "2025-04-11T08:20:07.151Z".parse().unwrap();
+        assert!(in_millis.writes_over_unseen(Some(&reservation(later))), "a millisecond later is another");
         let again = reservation(read_at + jiff::SignedDuration::from_micros(1));
         assert!(stated.writes_over_unseen(Some(&again)), "the same kind, stated again with another text");
         assert!(stated.writes_over_unseen(None), "read a stance that is not on record");
