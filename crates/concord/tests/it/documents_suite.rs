@@ -382,6 +382,11 @@ async fn negotiation(app: TestApp) {
         "This text is no longer negotiated: its amendments are not answered any more.",
         "said of a response, not of a proposal"
     );
+    // Nor does the page offer one: the amendment was not taken up, and says so.
+    let page = app.get(&by, &format!("/documents/{id}")).await.body;
+    assert!(!page.contains(&format!("data-amendment=\"{kz_amendment}\"")), "no response form: {page}");
+    let row = page.split(&format!("id=\"amendment-{kz_amendment}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("Not taken up"), "{row}");
     let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await;
     assert!(audit.body.contains(&frozen), "the hash is in the audit chain");
 
@@ -468,6 +473,20 @@ async fn negotiation(app: TestApp) {
     let versions = format!("{DOCUMENTS}/{id}/versions");
     let version = d["document"]["version"].as_i64().unwrap();
     let english = ["The Council of Foreign Ministers decided: talks.", "A second paragraph.", "A third paragraph."];
+    // What a kind of edit does not take is refused by field, not dropped unseen: a translation
+    // that also accepts an amendment, a consolidation with paragraphs or a title.
+    let stray = [
+        (json!({ "version": version, "language": "en", "paragraphs": english, "accept": [id] }), "accept"),
+        (json!({ "version": version, "language": "en", "paragraphs": english, "reject": [id] }), "reject"),
+        (json!({ "version": version, "accept": [id], "paragraphs": english }), "paragraphs"),
+        (json!({ "version": version, "accept": [id], "title": "A title" }), "title"),
+    ];
+    for (body, field) in stray {
+        let refused = app.json(&secretariat, "POST", &versions, &body).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", refused.body);
+        assert_eq!(refused.json()["error"]["field"], field, "{}", refused.body);
+    }
+    assert_eq!(show(&app, &secretariat, &id).await["document"]["version"].as_i64(), Some(version), "nothing made");
     let translation =
         json!({ "version": version, "language": "en", "paragraphs": english, "title": "The decision on the talks" });
     assert_eq!(app.json(&secretariat, "POST", &versions, &translation).await.status, StatusCode::CREATED);
