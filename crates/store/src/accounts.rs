@@ -285,11 +285,7 @@ pub async fn officers_of(store: &Store, delegations: &[Id]) -> Result<Vec<(Id, I
          JOIN users u ON u.id = r.user_id \
          WHERE r.role = 'accreditation_officer' AND d.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) \
          ORDER BY u.username";
-    let ids = convert::id_list(delegations);
-    Ok(match store.target() {
-        Target::Sqlite(c) => sqlx::query_as(SQLITE).bind(ids).fetch_all(c).await?,
-        Target::Postgres(c) => sqlx::query_as(POSTGRES).bind(ids).fetch_all(c).await?,
-    })
+    recipients(store, (SQLITE, POSTGRES), delegations).await
 }
 
 /// Where notices to the ministries of these participants go: for each user who speaks for one,
@@ -301,10 +297,20 @@ pub async fn ministries_of(store: &Store, participants: &[Id]) -> Result<Vec<(Id
     const POSTGRES: &str = "SELECT r.participant_id, u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
          WHERE r.role = 'ministry' AND r.participant_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) \
          ORDER BY u.username";
-    let ids = convert::id_list(participants);
+    recipients(store, (SQLITE, POSTGRES), participants).await
+}
+
+/// Who a notice goes to, by a query of each engine that takes a list of ids as $1: for each
+/// recipient, whom it is on behalf of, the user's id and e-mail address.
+async fn recipients(
+    store: &Store,
+    (sqlite, postgres): (&'static str, &'static str),
+    ids: &[Id],
+) -> Result<Vec<(Id, Id, String)>> {
+    let ids = convert::id_list(ids);
     Ok(match store.target() {
-        Target::Sqlite(c) => sqlx::query_as(SQLITE).bind(ids).fetch_all(c).await?,
-        Target::Postgres(c) => sqlx::query_as(POSTGRES).bind(ids).fetch_all(c).await?,
+        Target::Sqlite(c) => sqlx::query_as(sqlite).bind(ids).fetch_all(c).await?,
+        Target::Postgres(c) => sqlx::query_as(postgres).bind(ids).fetch_all(c).await?,
     })
 }
 
