@@ -154,6 +154,14 @@ enum Command {
     },
 }
 
+/// A time limit: a number of seconds from 0 to a day.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (0.0..=86_400.0).contains(&s) => Ok(s),
+        _ => Err(format!("{text} is not a number of seconds from 0 to 86400")),
+    }
+}
+
 #[derive(Subcommand)]
 enum ScheduleCommand {
     /// Solve an instance and write the plan as JSON to standard output.
@@ -164,13 +172,14 @@ enum ScheduleCommand {
         #[arg(long)]
         budget: Option<u64>,
         /// Stop after this many seconds whatever the budget.
-        #[arg(long)]
+        #[arg(long, value_parser = seconds)]
         time_limit: Option<f64>,
         #[arg(long)]
         seed: Option<u64>,
     },
     /// Check a plan against its instance: every violated constraint and the objective values.
-    /// Exits with status 1 if any constraint is violated.
+    /// Exits with status 1 if any constraint is violated, 2 if a file cannot be read or the
+    /// instance is invalid.
     Check {
         #[arg(long)]
         input: PathBuf,
@@ -187,7 +196,7 @@ enum ScheduleCommand {
         #[arg(long)]
         plan_out: Option<PathBuf>,
         /// Stop after this many seconds with the best plan found.
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = seconds)]
         time_limit: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -297,7 +306,11 @@ fn schedule(command: ScheduleCommand) -> Result<()> {
             Ok(())
         }
         ScheduleCommand::Check { input, plan } => {
-            let (report, feasible) = concord::schedule::check(&input, &plan)?;
+            // As diff does: 1 for a plan that breaks a constraint, 2 for files that cannot be read.
+            let (report, feasible) = concord::schedule::check(&input, &plan).unwrap_or_else(|e| {
+                eprintln!("Error: {e:#}");
+                std::process::exit(2)
+            });
             println!("{report}");
             if feasible { Ok(()) } else { std::process::exit(1) }
         }

@@ -5,9 +5,16 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+/// A JSON file; a mistake is named by where it is (`requests[2].weight: invalid value…`).
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not a valid file of this kind", path.display()))
+    // Editors on Windows may start a file with a byte order mark, which JSON does not allow.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|e| {
+        let at = e.path().to_string();
+        let at = if at == "." { String::new() } else { format!("{at}: ") };
+        anyhow::anyhow!("{} is not a valid file of this kind: {at}{}", path.display(), e.inner())
+    })
 }
 
 /// Solves an instance file and returns the plan as pretty JSON.

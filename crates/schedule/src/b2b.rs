@@ -46,6 +46,9 @@ pub struct Request {
     pub session: Session,
 }
 
+/// The most slots an instance may have (the benchmark's have 10 to 22).
+pub const MAX_SLOTS: u32 = 200;
+
 /// A benchmark instance, field for field as in the `.dzn` files.
 ///
 /// `meetingsxBusiness` and `nMeetingsBusiness` are not kept: both follow from `requested`
@@ -204,6 +207,10 @@ pub fn parse(text: &str) -> Result<B2b, ParseError> {
     let n_tables = f.count("nTables")?;
     let n_total_slots = f.count("nTotalSlots")?;
     let n_morning_slots = f.count("nMorningSlots")?;
+    // The model has a variable per meeting and slot: a day of slots is what the benchmark holds.
+    if n_total_slots > MAX_SLOTS {
+        return Err(f.invalid("nTotalSlots", format!("{n_total_slots} slots; at most {MAX_SLOTS} are taken")));
+    }
     if n_morning_slots > n_total_slots {
         return Err(f.invalid("nMorningSlots", format!("{n_morning_slots} exceeds nTotalSlots = {n_total_slots}")));
     }

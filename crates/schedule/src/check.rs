@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::instance::FARTHEST;
 use crate::{Instance, Meeting, Objective, Plan, Request, Room, Span};
 
 /// One broken constraint.
@@ -177,6 +178,12 @@ pub fn check(instance: &Instance, plan: &Plan) -> Report {
             c.flag("unknown_room", &[id, &m.room], format!("{id} takes an unknown room {}", m.room));
             continue;
         };
+        // Nothing of the instance lies that far (`Instance::validate`), and sums of such numbers
+        // would overflow.
+        if [m.start, m.end].iter().any(|minute| !(-FARTHEST..=FARTHEST).contains(minute)) {
+            c.flag("day", &[id], format!("{id} is more than a hundred years from the origin"));
+            continue;
+        }
         let day = instance.days.iter().position(|d| d.span().contains(&Span::new(m.start, m.end)));
         let h = Held { meeting: m, request, room, day };
         c.meeting(&h);
@@ -213,7 +220,20 @@ pub fn check(instance: &Instance, plan: &Plan) -> Report {
         .iter()
         .filter(|p| at.get(p.request.as_str()).is_none_or(|h| h.meeting.start != p.start || h.meeting.room != p.room))
         .count() as u64;
-    Report { violations: c.violations, objective: Objective { weight, gaps, moves } }
+    let objective = Objective { weight, gaps, moves };
+    // What a plan says of itself is checked too: a plan's own figures (when it gives them) and the
+    // requests it says it left out.
+    if plan.objective != Objective::default() && plan.objective != objective {
+        let message = format!(
+            "the plan says weight {}, gaps {}, moves {}; it has {weight}, {gaps}, {moves}",
+            plan.objective.weight, plan.objective.gaps, plan.objective.moves
+        );
+        c.flag("objective", &[], message);
+    }
+    for u in plan.unplaced.iter().filter(|u| seen.contains(u.request.as_str())) {
+        c.flag("unplaced", &[&u.request], format!("{} is said to be left out, but is placed", u.request));
+    }
+    Report { violations: c.violations, objective }
 }
 
 #[cfg(test)]

@@ -35,6 +35,10 @@ fn reasons(fixed: &State, st: &State, r: usize) -> Vec<Reason> {
     }
     let size = m.inst.requests[r].size;
     let rooms = &m.reqs[r].rooms;
+    // Without a room nobody's programme matters: no room seats them.
+    if rooms.is_empty() {
+        return vec![Reason::NoRoomLargeEnough { size }];
+    }
     let mut candidates: Vec<(Relax, Reason)> = Vec::new();
     if rooms.iter().any(|&x| m.inst.rooms[x].capacity < size) {
         candidates.push((Relax { capacity: true, ..Relax::default() }, Reason::NoRoomLargeEnough { size }));
@@ -334,6 +338,17 @@ mod tests {
             &[Reason::PersonUnavailable { person: "kz".into() }, Reason::PersonUnavailable { person: "ru".into() }]
         );
         assert!(freed(&inst, &plan, "kz-ru", reasons), "freeing both frees the meeting");
+    }
+
+    #[test]
+    fn without_rooms_no_room_seats_them_whoever_is_busy() {
+        let inst = day(
+            vec![],
+            vec![person("kz", &[(600, 660)]), person("ru", &[])],
+            vec![meeting("kz-ru", ["kz", "ru"], vec![], None)],
+        );
+        let plan = solve(&inst, &Options::default()).unwrap();
+        assert_eq!(plan.unplaced[0].reasons, [Reason::NoRoomLargeEnough { size: 4 }]);
     }
 
     #[test]

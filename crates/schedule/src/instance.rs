@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A half-open interval of minutes `[start, end)` from the instance's origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Span {
     pub start: i64,
     pub end: i64,
@@ -36,6 +37,7 @@ impl Span {
 /// A day of the event: the hours in which bilaterals may be held. Limits per day and idle gaps
 /// are counted within a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Day {
     pub start: i64,
     pub end: i64,
@@ -49,6 +51,7 @@ impl Day {
 
 /// Travel time between two venues, both ways.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Travel {
     pub from: String,
     pub to: String,
@@ -56,6 +59,7 @@ pub struct Travel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Room {
     pub id: String,
     pub venue: String,
@@ -68,6 +72,7 @@ pub struct Room {
 
 /// Something a person is already committed to: a session, a ceremony, travel, a personal block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Busy {
     pub start: i64,
     pub end: i64,
@@ -86,6 +91,7 @@ impl Busy {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Person {
     pub id: String,
     /// When the person is in town (arrival to departure); `None`: the whole event.
@@ -100,6 +106,7 @@ pub struct Person {
 
 /// Where and when a request takes place in a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Placement {
     pub request: String,
     pub start: i64,
@@ -108,12 +115,14 @@ pub struct Placement {
 
 /// A confirmed meeting: the solver keeps it where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fixed {
     pub start: i64,
     pub room: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Request {
     pub id: String,
     /// The principals who meet (two for a bilateral, more for a trilateral or a small group).
@@ -161,6 +170,7 @@ fn default_travel() -> i64 {
 
 /// Everything the scheduler is asked to solve.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Instance {
     /// What minute 0 is, for people reading the file (e.g. `2025-04-10T00:00:00+05:00`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,8 +255,16 @@ pub enum InstanceError {
     UnknownAfter { request: String, after: String },
     #[error("request \"{request}\" has a duration of {duration} minutes; it must be positive")]
     Duration { request: String, duration: i64 },
-    #[error("request \"{request}\" names nobody, or one person twice")]
+    #[error("request \"{request}\" names fewer than two persons, or one person twice")]
     Persons { request: String },
+    #[error("request \"{request}\" seats nobody: its size must be at least 1")]
+    Size { request: String },
+    #[error("travel between \"{from}\" and \"{to}\" is given twice")]
+    TravelTwice { from: String, to: String },
+    #[error("{what} is {minutes} minutes; at most a week ({LONGEST_DAY}) is taken")]
+    TooLong { what: String, minutes: i64 },
+    #[error("{what} at minute {minute} is more than a hundred years from the origin")]
+    TooFar { what: String, minute: i64 },
     #[error("request \"{request}\" has a window {start}–{end} outside the days of the event")]
     Window { request: String, start: i64, end: i64 },
     #[error("travel between \"{from}\" and \"{to}\" is negative")]
@@ -262,8 +280,13 @@ pub enum InstanceError {
 }
 
 /// The longest day an instance may have, in minutes: a week. A day of bilaterals is hours long;
-/// one that reaches a confirmed meeting across midnight, a day or two.
-const LONGEST_DAY: i64 = 7 * 24 * 60;
+/// one that reaches a confirmed meeting across midnight, a day or two. No duration, grid, buffer
+/// or travel is longer either.
+pub const LONGEST_DAY: i64 = 7 * 24 * 60;
+
+/// How far from the origin a moment may lie, in minutes: a hundred years. Bounding every number
+/// keeps the solver's and the checker's sums of them far from overflowing.
+pub const FARTHEST: i64 = 100 * 366 * 24 * 60;
 
 impl Instance {
     /// Checks references and numbers; every error names the item at fault. Contradictory fixed
@@ -272,6 +295,7 @@ impl Instance {
         if self.grid <= 0 {
             return Err(InstanceError::Grid(self.grid));
         }
+        self.check_magnitudes()?;
         if self.buffer < 0 {
             return Err(InstanceError::Negative { what: "the buffer" });
         }
@@ -316,9 +340,14 @@ impl Instance {
         unique("room", self.rooms.iter().map(|r| &r.id))?;
         unique("person", self.persons.iter().map(|p| &p.id))?;
         unique("request", self.requests.iter().map(|r| &r.id))?;
+        let mut pairs = BTreeSet::new();
         for t in &self.travel {
             if t.minutes < 0 {
                 return Err(InstanceError::Travel { from: t.from.clone(), to: t.to.clone() });
+            }
+            let pair = if t.from <= t.to { (&t.from, &t.to) } else { (&t.to, &t.from) };
+            if !pairs.insert(pair) {
+                return Err(InstanceError::TravelTwice { from: t.from.clone(), to: t.to.clone() });
             }
         }
         let persons: BTreeSet<&str> = self.persons.iter().map(|p| p.id.as_str()).collect();
@@ -329,8 +358,11 @@ impl Instance {
                 return Err(InstanceError::Duration { request: r.id.clone(), duration: r.duration });
             }
             let named: BTreeSet<&str> = r.persons.iter().map(String::as_str).collect();
-            if named.is_empty() || named.len() != r.persons.len() {
+            if named.len() < 2 || named.len() != r.persons.len() {
                 return Err(InstanceError::Persons { request: r.id.clone() });
+            }
+            if r.size == 0 {
+                return Err(InstanceError::Size { request: r.id.clone() });
             }
             if let Some(person) = r.persons.iter().find(|p| !persons.contains(p.as_str())) {
                 return Err(InstanceError::UnknownPerson { request: r.id.clone(), person: person.clone() });
@@ -359,6 +391,48 @@ impl Instance {
         }
         unique("previous placement of request", self.previous.iter().map(|p| &p.request))?;
         Ok(())
+    }
+
+    /// Every length at most [`LONGEST_DAY`], every moment within [`FARTHEST`] of the origin.
+    fn check_magnitudes(&self) -> Result<(), InstanceError> {
+        let mut lengths = vec![
+            ("the grid".to_string(), self.grid),
+            ("the buffer".to_string(), self.buffer),
+            ("the default travel time".to_string(), self.default_travel),
+        ];
+        lengths
+            .extend(self.travel.iter().map(|t| (format!("travel between \"{}\" and \"{}\"", t.from, t.to), t.minutes)));
+        lengths.extend(self.requests.iter().map(|r| (format!("the duration of request \"{}\"", r.id), r.duration)));
+        if let Some((what, minutes)) = lengths.into_iter().find(|(_, minutes)| *minutes > LONGEST_DAY) {
+            return Err(InstanceError::TooLong { what, minutes });
+        }
+        let mut spans: Vec<(String, Span)> = Vec::new();
+        spans.extend(self.days.iter().enumerate().map(|(index, d)| (format!("day {index}"), d.span())));
+        for r in &self.rooms {
+            spans.extend(r.unavailable.iter().map(|&u| (format!("room \"{}\" unavailable", r.id), u)));
+        }
+        for p in &self.persons {
+            spans.extend(p.present.iter().map(|&s| (format!("person \"{}\" present", p.id), s)));
+            spans.extend(p.busy.iter().map(|b| (format!("person \"{}\" busy", p.id), b.span())));
+        }
+        for r in &self.requests {
+            spans.extend(r.windows.iter().map(|&w| (format!("request \"{}\" window", r.id), w)));
+            spans.extend(
+                r.fixed
+                    .iter()
+                    .map(|f| (format!("the fixed meeting of request \"{}\"", r.id), Span::new(f.start, f.start))),
+            );
+        }
+        let previous = self
+            .previous
+            .iter()
+            .map(|p| (format!("the previous placement of \"{}\"", p.request), Span::new(p.start, p.start)));
+        spans.extend(previous);
+        let moments = spans.into_iter().flat_map(|(what, s)| [(what.clone(), s.start), (what, s.end)]);
+        match moments.into_iter().find(|(_, minute)| !(-FARTHEST..=FARTHEST).contains(minute)) {
+            Some((what, minute)) => Err(InstanceError::TooFar { what, minute }),
+            None => Ok(()),
+        }
     }
 
     /// Minutes a person needs between a commitment at `from` and a meeting at `to`: the buffer,

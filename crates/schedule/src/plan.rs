@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A placed request.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Meeting {
     pub request: String,
     pub start: i64,
@@ -13,6 +14,7 @@ pub struct Meeting {
 
 /// The objective, compared in order: more weight, then fewer gaps, then fewer moves.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Objective {
     /// Total weight of placed requests.
     pub weight: u64,
@@ -63,6 +65,7 @@ pub enum Reason {
 
 /// A request the plan leaves out, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unplaced {
     pub request: String,
     pub reasons: Vec<Reason>,
@@ -70,6 +73,7 @@ pub struct Unplaced {
 
 /// The solver's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Plan {
     pub meetings: Vec<Meeting>,
     #[serde(default)]
@@ -83,7 +87,8 @@ pub struct Plan {
     /// `proven_optimal`.
     #[serde(default)]
     pub bound: u64,
-    /// Effort spent (search steps), for reproducing the run.
+    /// Effort spent (search steps). It may pass a small budget (the greedy construction always
+    /// completes); the same instance, seed and budget reproduce the run.
     #[serde(default)]
     pub effort: u64,
 }

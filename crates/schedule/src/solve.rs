@@ -335,7 +335,21 @@ mod tests {
             fails(&|i| i.days.push(crate::Day { start: 580, end: 700 })),
             InstanceError::DaysOverlap { a: 0, b: 1 }
         );
-        assert_eq!(fails(&|i| i.days[0].end = 1_000_000_000), InstanceError::DayTooLong { index: 0 });
+        assert_eq!(fails(&|i| i.days[0].end = 100_000), InstanceError::DayTooLong { index: 0 });
+        // Numbers too large for any event are refused by name, before any sum of them overflows.
+        let too_long = fails(&|i| i.buffer = i64::MAX);
+        assert_eq!(too_long, InstanceError::TooLong { what: "the buffer".into(), minutes: i64::MAX });
+        let far = fails(&|i| i.persons[0].busy.push(crate::Busy { start: i64::MIN, end: 0, venue: None, label: None }));
+        assert_eq!(far, InstanceError::TooFar { what: "person \"a\" busy".into(), minute: i64::MIN });
+        let far = fails(&|i| i.requests[0].fixed = Some(Fixed { start: i64::MAX - 10, room: "r1".into() }));
+        assert!(matches!(far, InstanceError::TooFar { what, .. } if what == "the fixed meeting of request \"x\""));
+        assert_eq!(fails(&|i| i.requests[0].persons.truncate(1)), InstanceError::Persons { request: "x".into() });
+        assert_eq!(fails(&|i| i.requests[0].size = 0), InstanceError::Size { request: "x".into() });
+        let twice = |i: &mut Instance| {
+            i.travel.push(crate::Travel { from: "a".into(), to: "b".into(), minutes: 5 });
+            i.travel.push(crate::Travel { from: "b".into(), to: "a".into(), minutes: 60 });
+        };
+        assert_eq!(fails(&twice), InstanceError::TravelTwice { from: "b".into(), to: "a".into() });
         let backwards = fails(&|i| i.requests[0].windows.push(crate::Span::new(580, 560)));
         assert_eq!(backwards.to_string(), "request \"x\" window 580–560 does not end after it starts");
         let busy = crate::Busy { start: 570, end: 550, venue: None, label: None };

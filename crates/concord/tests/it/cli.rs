@@ -214,6 +214,37 @@ fn the_scheduler_solves_a_file_and_an_independent_check_reads_the_plan_back() {
     std::fs::write(&bad, wrong.to_string()).unwrap();
     let out = schedule(&["solve", "--input", bad.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("unknown person \"nobody\""), "{}", text(&out));
+    let out = schedule(&["check", "--input", bad.to_str().unwrap(), "--plan", plan_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "an invalid instance is not a violated constraint: {}", text(&out));
+
+    // A misspelt field is refused, not dropped with the constraint it carries; a value of the
+    // wrong kind is named by where it is.
+    let mut misspelt = instance.clone();
+    misspelt["requests"][0]["fixd"] = serde_json::json!({ "start": 600, "room": "green" });
+    std::fs::write(&bad, misspelt.to_string()).unwrap();
+    let out = schedule(&["solve", "--input", bad.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("requests[0].fixd: unknown field `fixd`"), "{}", text(&out));
+    let mut negative = instance.clone();
+    negative["requests"][1]["weight"] = serde_json::json!(-3);
+    std::fs::write(&bad, format!("\u{feff}{negative}")).unwrap();
+    let out = schedule(&["solve", "--input", bad.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("requests[1].weight: invalid value"), "{}", text(&out));
+    let out = schedule(&["solve", "--input", input.to_str().unwrap(), "--time-limit=-1"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error, not a crash: {}", text(&out));
+    assert!(text(&out).contains("not a number of seconds from 0 to 86400"), "{}", text(&out));
+
+    // A plan's own figures are checked, and a plan far outside the event is a violation, not a crash.
+    let mut claims = serde_json::from_slice::<serde_json::Value>(&again.stdout).unwrap();
+    claims["objective"]["weight"] = serde_json::json!(99);
+    claims["meetings"][0]["start"] = serde_json::json!(i64::MAX - 10);
+    claims["meetings"][0]["end"] = serde_json::json!(i64::MAX);
+    std::fs::write(&plan_file, claims.to_string()).unwrap();
+    let out = schedule(&["check", "--input", input.to_str().unwrap(), "--plan", plan_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let constraints: Vec<&str> =
+        report["violations"].as_array().unwrap().iter().map(|v| v["constraint"].as_str().unwrap()).collect();
+    assert!(constraints.contains(&"day") && constraints.contains(&"objective"), "{report}");
 }
 
 #[test]
@@ -237,4 +268,13 @@ fn the_b2b_benchmark_format_is_solved_to_its_optimum_and_the_plan_written() {
     std::fs::write(&file, "nBusiness = 3;").unwrap();
     let out = schedule(&["b2b", file.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("nMeetings"), "{}", text(&out));
+    // A model of a variable per meeting and slot: slots past a day's are refused, not tried.
+    std::fs::write(
+        &file,
+        "nBusiness = 3; nMeetings = 3; nTables = 2; nTotalSlots = 5000; nMorningSlots = 2;\n\
+         requested = [| 1, 2, 3 | 1, 3, 3 | 2, 3, 2 |];\n",
+    )
+    .unwrap();
+    let out = schedule(&["b2b", file.to_str().unwrap(), "--time-limit", "3"]);
+    assert!(!out.status.success() && text(&out).contains("at most 200 are taken"), "{}", text(&out));
 }
