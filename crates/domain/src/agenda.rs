@@ -132,10 +132,17 @@ impl ItemInput {
         }
     }
 
-    /// Checks an item against the meeting's formats and the areas its body knows. Its title is
-    /// given in the body's working language: the language the agenda is adopted in and its
-    /// readers fall back to.
-    pub fn validate(self, formats: &[Format], areas: &[Area], working_language: &str) -> Result<ItemInput, Invalid> {
+    /// Checks an item (a new one, or a change of `before`) against the meeting's formats and the
+    /// areas its body knows. A title given or changed is in the body's working language: the
+    /// language the agenda is adopted in and its readers fall back to. An item titled before the
+    /// rule keeps its title through a change of its status.
+    pub fn validate(
+        self,
+        formats: &[Format],
+        areas: &[Area],
+        working_language: &str,
+        before: Option<&AgendaItem>,
+    ) -> Result<ItemInput, Invalid> {
         let mut c = Checker::new();
         // A meeting that lists no formats sits in one; any format names it.
         if !formats.is_empty() && !formats.contains(&self.format) {
@@ -143,7 +150,8 @@ impl ItemInput {
         }
         c.within("number", self.number, &NUMBERS);
         let title = self.title.checked(&mut c, "title", 1_000);
-        if !title.0.is_empty() && title.exact(working_language).is_none() {
+        let retitled = before.is_none_or(|b| b.title != title);
+        if retitled && !title.0.is_empty() && title.exact(working_language).is_none() {
             c.fail(format!("title.{working_language}"), "title-in-working-language");
         }
         if !known_area(&self.area, areas) {
@@ -331,27 +339,46 @@ mod tests {
     #[test]
     fn an_item_needs_a_known_area_a_held_format_and_a_reason_to_be_withdrawn() {
         let extended = [Format::Extended];
-        assert!(input().validate(&extended, &[], "ru").is_ok());
+        assert!(input().validate(&extended, &[], "ru", None).is_ok());
         let bad = ItemInput { area: "space".into(), format: Format::Narrow, status: ItemStatus::Withdrawn, ..input() };
         let fields: Vec<String> =
-            bad.validate(&extended, &[], "ru").unwrap_err().0.into_iter().map(|e| e.field).collect();
+            bad.validate(&extended, &[], "ru", None).unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["format", "area", "reason"]);
         let space = Area { body_id: new_id(), slug: "space".into(), name: Text::new(&[("en", "Space")]) };
-        assert!(ItemInput { area: "space".into(), ..input() }.validate(&extended, &[space], "ru").is_ok());
+        assert!(ItemInput { area: "space".into(), ..input() }.validate(&extended, &[space], "ru", None).is_ok());
     }
 
     #[test]
     fn an_item_is_titled_in_the_bodys_working_language() {
         let e = [Format::Extended];
         let english = ItemInput { title: Text::new(&[("en", "On the plan of events")]), ..input() };
-        let refused = english.clone().validate(&e, &[], "ru").unwrap_err().0;
+        let refused = english.clone().validate(&e, &[], "ru", None).unwrap_err().0;
         assert_eq!((refused[0].field.as_str(), refused[0].code), ("title.ru", "title-in-working-language"));
-        assert!(english.validate(&e, &[], "en").is_ok());
+        assert!(english.clone().validate(&e, &[], "en", None).is_ok());
         let both = ItemInput { title: Text::new(&[("en", "On the plan"), ("ru", "О плане")]), ..input() };
-        assert!(both.validate(&e, &[], "ru").is_ok());
+        assert!(both.validate(&e, &[], "ru", None).is_ok());
         // No title at all is one mistake, not two.
+        // An item titled before the rule keeps its title through a change of its status.
+        let old = AgendaItem {
+            id: new_id(),
+            meeting_id: new_id(),
+            format: Format::Extended,
+            number: 3,
+            title: english.title.clone(),
+            area: "cultural_humanitarian".into(),
+            initiator: None,
+            rapporteur: Text::default(),
+            status: ItemStatus::Included,
+            reason: Text::default(),
+            forwarded_to: None,
+            version: 1,
+        };
+        let considered = ItemInput { status: ItemStatus::Considered, ..english.clone() };
+        assert!(considered.validate(&e, &[], "ru", Some(&old)).is_ok());
+        let retitled = ItemInput { title: Text::new(&[("en", "On the plan")]), ..english.clone() };
+        assert!(retitled.validate(&e, &[], "ru", Some(&old)).is_err(), "a new title is in Russian");
         let untitled = ItemInput { title: Text::default(), ..input() };
-        let refused = untitled.validate(&e, &[], "ru").unwrap_err().0;
+        let refused = untitled.validate(&e, &[], "ru", None).unwrap_err().0;
         assert_eq!(refused.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["title"]);
     }
 
@@ -359,21 +386,21 @@ mod tests {
     fn only_a_forwarded_item_names_where_it_went() {
         let e = [Format::Extended];
         let forwarded = ItemInput { status: ItemStatus::Forwarded, ..input() };
-        assert_eq!(forwarded.validate(&e, &[], "ru").unwrap_err().0[0].field, "forwarded_to");
+        assert_eq!(forwarded.validate(&e, &[], "ru", None).unwrap_err().0[0].field, "forwarded_to");
         let stray = ItemInput { forwarded_to: Some("cis-chs".into()), ..input() };
-        assert_eq!(stray.validate(&e, &[], "ru").unwrap_err().0[0].code, "only-when-forwarded");
+        assert_eq!(stray.validate(&e, &[], "ru", None).unwrap_err().0[0].code, "only-when-forwarded");
     }
 
     #[test]
     fn only_a_withdrawn_item_gives_a_reason() {
         let e = [Format::Extended];
         let withdrawn = ItemInput { status: ItemStatus::Withdrawn, ..input() };
-        assert_eq!(withdrawn.validate(&e, &[], "ru").unwrap_err().0[0].field, "reason");
+        assert_eq!(withdrawn.validate(&e, &[], "ru", None).unwrap_err().0[0].field, "reason");
         let stray = ItemInput { reason: Text::new(&[("ru", "причина")]), ..input() };
-        assert_eq!(stray.clone().validate(&e, &[], "ru").unwrap_err().0[0].code, "only-when-withdrawn");
+        assert_eq!(stray.clone().validate(&e, &[], "ru", None).unwrap_err().0[0].code, "only-when-withdrawn");
         let given =
             ItemInput { status: ItemStatus::Withdrawn, reason: Text::new(&[("ru", "причина")]), ..input() };
-        assert!(given.validate(&e, &[], "ru").is_ok());
+        assert!(given.validate(&e, &[], "ru", None).is_ok());
         // Reinstated by a client that writes back the item as read, withdrawal reason and all.
         let withdrawn = AgendaItem {
             id: new_id(),
@@ -389,9 +416,12 @@ mod tests {
             forwarded_to: None,
             version: 2,
         };
-        assert!(stray.reasoned_as(&withdrawn).validate(&e, &[], "ru").is_ok());
+        assert!(stray.reasoned_as(&withdrawn).validate(&e, &[], "ru", None).is_ok());
         let other = ItemInput { reason: Text::new(&[("ru", "другая")]), ..input() };
-        assert_eq!(other.reasoned_as(&withdrawn).validate(&e, &[], "ru").unwrap_err().0[0].code, "only-when-withdrawn");
+        assert_eq!(
+            other.reasoned_as(&withdrawn).validate(&e, &[], "ru", None).unwrap_err().0[0].code,
+            "only-when-withdrawn"
+        );
     }
 
     #[test]

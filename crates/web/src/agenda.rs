@@ -214,9 +214,17 @@ impl Sitting {
         Ok(self.item_json(state, ctx.lang, item, &documents, &reach))
     }
 
-    /// Turns the secretariat's input into an item: codes and slugs into ids.
-    fn item(&self, id: Id, version: i64, input: ItemInput) -> Result<AgendaItem, AppError> {
-        let input = input.validate(&self.meeting.meeting.formats, &self.areas, &self.working_language)?;
+    /// Turns the secretariat's input for a new item or a change of `before` into an item: codes
+    /// and slugs into ids.
+    fn item(
+        &self,
+        id: Id,
+        version: i64,
+        input: ItemInput,
+        before: Option<&AgendaItem>,
+    ) -> Result<AgendaItem, AppError> {
+        let formats = &self.meeting.meeting.formats;
+        let input = input.validate(formats, &self.areas, &self.working_language, before)?;
         let initiator = match input.initiator.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) => Some(
                 self.participants
@@ -300,7 +308,7 @@ impl Sitting {
 
 async fn add(state: &AppState, ctx: &Ctx, s: &Sitting, input: ItemInput) -> Result<AgendaItem, AppError> {
     s.may_manage(ctx)?;
-    let item = s.item(new_id(), 1, input)?;
+    let item = s.item(new_id(), 1, input, None)?;
     let mut tx = state.store.begin().await?;
     let adopted = store::agenda::hold_agendas(&mut tx, item.meeting_id, &[item.format]).await?;
     domain::agenda::check_change(&adopted, None, &item).map_err(AppError::refused)?;
@@ -322,7 +330,7 @@ async fn replace(
     if before.version != version {
         return Err(AppError::Conflict { entity: "agenda item", current: before.version });
     }
-    let after = s.item(id, version, input.reasoned_as(before))?;
+    let after = s.item(id, version, input.reasoned_as(before), Some(before))?;
     let mut tx = state.store.begin().await?;
     let adopted = store::agenda::hold_agendas(&mut tx, before.meeting_id, &[before.format, after.format]).await?;
     domain::agenda::check_change(&adopted, Some(before), &after).map_err(AppError::refused)?;

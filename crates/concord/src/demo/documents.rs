@@ -128,7 +128,7 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
             .with_context(|| format!("no body for meeting {}", a.meeting))?;
         let mut items = Vec::new();
         for input in a.items {
-            let input = input.validate(&m.meeting.formats, &[], &working_language)?;
+            let input = input.validate(&m.meeting.formats, &[], &working_language, None)?;
             let item = domain::agenda::AgendaItem {
                 id: new_id(),
                 meeting_id: m.meeting.id,
