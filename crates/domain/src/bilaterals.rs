@@ -1040,8 +1040,11 @@ impl Sidelines<'_> {
                         // An arrival or departure not given is the first or last hour bilaterals
                         // may take: plain numbers, which every reader of the instance's JSON
                         // reads exactly (JavaScript's numbers end at 2^53).
-                        let from = arrives.map_or(whole.start, minute);
-                        schedule::Span::new(from, departs.map_or(whole.end.max(from), minute))
+                        // A date typed far off (a departure in 2205) is cut to the event, which
+                        // is all the scheduler needs of it and within the numbers it takes.
+                        let within = |at| minute(at).clamp(whole.start, whole.end);
+                        let from = arrives.map_or(whole.start, within);
+                        schedule::Span::new(from, departs.map_or(whole.end.max(from), within))
                     })
                 });
                 // A stay that ends as it starts is no stay: the person is busy throughout, not
@@ -1736,6 +1739,13 @@ mod tests {
         let last_day = instance.days.last().unwrap();
         assert_eq!(lavrov.present.unwrap().end, last_day.end, "stays to the last hour, a number JSON reads exactly");
         assert_eq!((lavrov.busy[0].start, lavrov.busy[0].end), (600, 660), "the session he attends");
+        // A departure typed centuries off is cut to the event, and the instance still validates.
+        let far = Movement { date: jiff::civil::date(2205, 4, 11), time: None, carrier: String::new() };
+        let mut leaving = members[1].clone();
+        leaving.1.private.departure = Some(far);
+        let far_members = [members[0].clone(), leaving, members[2].clone()];
+        let far_off = Sidelines { members: &far_members, ..sidelines }.prepare().instance;
+        assert!(far_off.validate().is_ok(), "{:?}", far_off.validate());
         assert_eq!(prepared.outcomes[&late.id], Outcome::Unplaced { reasons: vec![Why::OutsideHours] });
         assert_eq!(
             prepared.outcomes[&no_head.id],
