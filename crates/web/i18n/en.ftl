@@ -200,6 +200,7 @@ error-title-in-working-language = Give the title in the body's working language 
 error-only-in-consolidation = Amendments are accepted or rejected only in a consolidation, not with a translation or a correction.
 error-not-in-consolidation = A consolidation takes its text from the amendments it accepts: paragraphs are given only for a translation or a correction.
 error-only-in-translation = A title is given only with a translation, in its language.
+error-correction-in-original = A formal correction is made to the original text, in its language.
 error-outside-event = The date must fall within the event's dates.
 error-out-of-range = Enter a number from { $min } to { $max }.
 error-invalid-username = Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores.

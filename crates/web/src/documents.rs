@@ -1055,6 +1055,9 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     let translating =
         language.filter(|l| *l != d.doc.original_language || (!input.paragraphs.is_empty() && !input.correction));
     // What this kind of edit does not take is refused, not dropped unseen.
+    if translating.is_some() && input.correction {
+        return Err(AppError::field("correction", "correction-in-original"));
+    }
     if translating.is_some() || input.correction {
         for (field, amendments) in [("accept", &input.accept), ("reject", &input.reject)] {
             if !amendments.is_empty() {

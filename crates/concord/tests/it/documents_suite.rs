@@ -480,6 +480,7 @@ async fn negotiation(app: TestApp) {
         (json!({ "version": version, "language": "en", "paragraphs": english, "reject": [id] }), "reject"),
         (json!({ "version": version, "accept": [id], "paragraphs": english }), "paragraphs"),
         (json!({ "version": version, "accept": [id], "title": "A title" }), "title"),
+        (json!({ "version": version, "language": "en", "paragraphs": english, "correction": true }), "correction"),
     ];
     for (body, field) in stray {
         let refused = app.json(&secretariat, "POST", &versions, &body).await;
