@@ -95,26 +95,33 @@ fn reasons(fixed: &State, st: &State, r: usize) -> Vec<Reason> {
         })
     };
     let mut needed: Vec<usize> = (0..candidates.len()).collect();
-    if places(&together(&needed)).is_empty() {
-        // Freed of every static blocker it still has no place: confirmed meetings (or the days
-        // they fill) stand in the way. Where the static constraints leave it places, those
-        // meetings are the reason; otherwise both are.
+    // Freed of every static blocker it may still have no place: confirmed meetings (or the days
+    // they fill) stand in the way. Where the static constraints leave it places, those meetings
+    // are the reason; otherwise both are, the static blockers counted by the places they free
+    // whatever the confirmed meetings hold.
+    let fixed_in_the_way = places(&together(&needed)).is_empty();
+    if fixed_in_the_way {
         let open = m.options(r, &Relax::default());
         if !open.is_empty() {
             return blocked(st, r, &open);
         }
-        let relaxed = m.options(r, &together(&needed));
-        let mut reasons: Vec<Reason> = candidates.into_iter().map(|(_, reason)| reason).collect();
-        reasons.extend(blocked(st, r, &relaxed));
-        return reasons;
     }
+    let frees = |chosen: &[usize]| {
+        let relax = together(chosen);
+        if fixed_in_the_way { !m.options(r, &relax).is_empty() } else { !places(&relax).is_empty() }
+    };
     for i in 0..candidates.len() {
         let without: Vec<usize> = needed.iter().copied().filter(|&j| j != i).collect();
-        if !places(&together(&without)).is_empty() {
+        if frees(&without) {
             needed = without;
         }
     }
-    needed.into_iter().map(|i| candidates[i].1.clone()).collect()
+    let relaxed = m.options(r, &together(&needed));
+    let mut reasons: Vec<Reason> = needed.into_iter().map(|i| candidates[i].1.clone()).collect();
+    if fixed_in_the_way {
+        reasons.extend(blocked(st, r, &relaxed));
+    }
+    reasons
 }
 
 /// What the plan puts in the way of one place.
@@ -366,6 +373,26 @@ mod tests {
         for one in reasons {
             assert!(!freed(&inst, &plan, "kz-ru", std::slice::from_ref(one)), "{one:?} alone does not");
         }
+    }
+
+    /// A room too small and a confirmed meeting filling a minister's day stand in the way; a room
+    /// closed in the morning and a minister leaving at noon do not, and are not named.
+    #[test]
+    fn beside_a_confirmed_meeting_only_the_static_blockers_needed_are_named() {
+        let mut inst = day(
+            vec![room("green", vec![Span::new(480, 600)]), room("blue", vec![])],
+            vec![person("kz", &[]), person("ru", &[]), person("am", &[])],
+            vec![
+                meeting("kz-ru", ["kz", "ru"], vec![], Some(Fixed { start: 900, room: "blue".into() })),
+                Request { size: 12, ..meeting("kz-am", ["kz", "am"], vec![], None) },
+            ],
+        );
+        inst.persons[0].max_per_day = Some(1);
+        inst.persons[2].present = Some(Span::new(480, 720));
+        let plan = solve(&inst, &Options::default()).unwrap();
+        let reasons = &plan.unplaced[0].reasons;
+        assert_eq!(reasons, &[Reason::NoRoomLargeEnough { size: 12 }, Reason::MaxPerDay { person: "kz".into() }]);
+        assert!(freed(&inst, &plan, "kz-am", reasons), "a larger room and a second meeting for Kazakhstan free it");
     }
 
     #[test]
