@@ -77,7 +77,9 @@ pub struct ProtocolPolicy {
     pub seating: SeatingPolicy,
     #[serde(default)]
     pub photo: PhotoPolicy,
-    #[serde(default)]
+    /// Left out of the stored JSON when it is the default, so that a body saved by this version
+    /// is still read by one that does not know the rule.
+    #[serde(default, skip_serializing_if = "AccreditationPolicy::is_default")]
     pub accreditation: AccreditationPolicy,
 }
 

@@ -76,7 +76,8 @@ pub struct StanceInput {
 }
 
 /// Whether a moment `read` names the moment `at`: exactly, or as a client that keeps milliseconds
-/// only (JavaScript's `Date`) reads it.
+/// only (JavaScript's `Date`) reads it. Such a client cannot tell two stances stated within one
+/// millisecond apart; one member's stances are never said that close together.
 fn same_moment(read: jiff::Timestamp, at: jiff::Timestamp) -> bool {
     read == at || (read.subsec_nanosecond() % 1_000_000 == 0 && read.as_millisecond() == at.as_millisecond())
 }

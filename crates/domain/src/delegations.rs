@@ -337,6 +337,10 @@ impl Default for AccreditationPolicy {
 }
 
 impl AccreditationPolicy {
+    pub fn is_default(&self) -> bool {
+        *self == AccreditationPolicy::default()
+    }
+
     /// Whether `member` may be approved (or its badge printed again): refused at `photo` when
     /// the rule asks for one it lacks.
     pub fn check_approvable(&self, member: &Member) -> Result<(), Invalid> {

@@ -272,32 +272,49 @@ pub async fn token_user(store: &Store, token: &str) -> Result<Option<SignedIn>> 
     signed_in(rows)
 }
 
+/// The ids bound as `$1` (a JSON list), as each engine reads them.
+macro_rules! listed_ids {
+    (sqlite) => {
+        "(SELECT unhex(value) FROM json_each($1))"
+    };
+    (postgres) => {
+        "(SELECT value::uuid FROM jsonb_array_elements_text($1))"
+    };
+}
+
+macro_rules! officers_of {
+    ($engine:tt) => {
+        concat!(
+            "SELECT d.id, u.id, u.email FROM delegations d \
+             JOIN roles r ON r.event_id = d.event_id AND r.participant_id = d.participant_id \
+             JOIN users u ON u.id = r.user_id WHERE r.role = 'accreditation_officer' AND d.id IN ",
+            listed_ids!($engine),
+            " ORDER BY u.username"
+        )
+    };
+}
+
 /// Where notices to these delegations' accreditation officers go: for each officer, the delegation,
 /// the officer's id and e-mail address ("" when none is set), by username, in one query.
 pub async fn officers_of(store: &Store, delegations: &[Id]) -> Result<Vec<(Id, Id, String)>> {
-    const SQLITE: &str = "SELECT d.id, u.id, u.email FROM delegations d \
-         JOIN roles r ON r.event_id = d.event_id AND r.participant_id = d.participant_id \
-         JOIN users u ON u.id = r.user_id \
-         WHERE r.role = 'accreditation_officer' AND d.id IN (SELECT unhex(value) FROM json_each($1)) \
-         ORDER BY u.username";
-    const POSTGRES: &str = "SELECT d.id, u.id, u.email FROM delegations d \
-         JOIN roles r ON r.event_id = d.event_id AND r.participant_id = d.participant_id \
-         JOIN users u ON u.id = r.user_id \
-         WHERE r.role = 'accreditation_officer' AND d.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) \
-         ORDER BY u.username";
-    recipients(store, (SQLITE, POSTGRES), delegations).await
+    recipients(store, (officers_of!(sqlite), officers_of!(postgres)), delegations).await
+}
+
+macro_rules! ministries_of {
+    ($engine:tt) => {
+        concat!(
+            "SELECT r.participant_id, u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
+             WHERE r.role = 'ministry' AND r.participant_id IN ",
+            listed_ids!($engine),
+            " ORDER BY u.username"
+        )
+    };
 }
 
 /// Where notices to the ministries of these participants go: for each user who speaks for one,
 /// the participant, the user's id and e-mail address, by username, in one query.
 pub async fn ministries_of(store: &Store, participants: &[Id]) -> Result<Vec<(Id, Id, String)>> {
-    const SQLITE: &str = "SELECT r.participant_id, u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
-         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT unhex(value) FROM json_each($1)) \
-         ORDER BY u.username";
-    const POSTGRES: &str = "SELECT r.participant_id, u.id, u.email FROM users u JOIN roles r ON r.user_id = u.id \
-         WHERE r.role = 'ministry' AND r.participant_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) \
-         ORDER BY u.username";
-    recipients(store, (SQLITE, POSTGRES), participants).await
+    recipients(store, (ministries_of!(sqlite), ministries_of!(postgres)), participants).await
 }
 
 /// Who a notice goes to, by a query of each engine that takes a list of ids as $1: for each

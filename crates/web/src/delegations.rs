@@ -128,12 +128,12 @@ impl Scope {
     }
 }
 
-/// A member as pages and the API show it to those who may read the delegation.
 /// What an accreditation at an event needs: the rule of the event's principal body.
 async fn accreditation_policy(state: &AppState, event: &Event) -> Result<AccreditationPolicy, AppError> {
     Ok(crate::lists::principal_body(state, event).await?.map(|b| b.protocol.accreditation).unwrap_or_default())
 }
 
+/// A member as pages and the API show it to those who may read the delegation.
 fn member_json(m: &Member, lang: &str, badge: Option<&store::delegations::Badge>) -> Value {
     let mut v = json!(m);
     v["display_name"] = json!(m.names.display(lang));

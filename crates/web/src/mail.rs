@@ -1,10 +1,10 @@
 //! Notices to people, in their language: written into the outbox in the same transaction as the
 //! change they report, shown in the app, and sent by SMTP from there.
 
-use domain::delegations::{Accreditation, Delegation, Member};
-use domain::events::Event;
 use std::collections::BTreeMap;
 
+use domain::delegations::{Accreditation, Delegation, Member};
+use domain::events::Event;
 use domain::participants::Participant;
 use domain::{Id, new_id};
 use lettre::message::header::{ContentTransferEncoding, ContentType};

@@ -7,7 +7,7 @@ use domain::accounts::{Role, hash_password};
 use domain::policy::Actor;
 use serde_json::json;
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, png};
 
 /// The roles, in the order of each expectation row.
 const ROLES: [&str; 10] = [
@@ -498,7 +498,7 @@ async fn press_photo(app: &TestApp) -> domain::Id {
         height: 8,
         created_at: jiff::Timestamp::now(),
     };
-    let jpeg = render::normalise(&png()).unwrap();
+    let jpeg = render::normalise(&png(8, 8)).unwrap();
     let mut tx = app.db.store.begin().await.unwrap();
     store::press::insert_photo(&mut tx, &Actor::anonymous(), &photo, &jpeg.jpeg, &jpeg.thumbnail_jpeg).await.unwrap();
     tx.commit().await.unwrap();
@@ -518,7 +518,7 @@ async fn media_application(app: &TestApp, with_photo: bool) -> domain::Id {
     let mut tx = app.db.store.begin().await.unwrap();
     let photo = match with_photo {
         true => {
-            let pixels = render::normalise(&png()).unwrap();
+            let pixels = render::normalise(&png(8, 8)).unwrap();
             Some(store::press::insert_photo_bytes(&mut tx, &pixels.jpeg, &pixels.thumbnail_jpeg).await.unwrap())
         }
         false => None,
@@ -528,14 +528,6 @@ async fn media_application(app: &TestApp, with_photo: bool) -> domain::Id {
     store::press::insert_application(&mut tx, &Actor::anonymous(), &application).await.unwrap();
     tx.commit().await.unwrap();
     application.id
-}
-
-/// A small PNG.
-fn png() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let pixels = image::RgbImage::from_pixel(8, 8, image::Rgb([10, 120, 200]));
-    pixels.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
-    bytes
 }
 
 /// A multipart body of text fields and, if given, a PNG in the field `photo`.
@@ -552,7 +544,7 @@ fn multipart_photo(fields: &[(&str, &str)], photo: bool) -> (String, Vec<u8>) {
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n")
                 .bytes(),
         );
-        body.extend(png());
+        body.extend(png(8, 8));
         body.extend(b"\r\n");
     }
     body.extend(format!("--{boundary}--\r\n").bytes());

@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, get_bytes, page_form};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, get_bytes, page_form, png};
 
 async fn draft(app: &TestApp, host: &Session, event: &str, body: Value) -> Value {
     let reply = app.json(host, "POST", &format!("/api/v1/events/{event}/press-releases/draft"), &body).await;
@@ -303,13 +303,6 @@ async fn a_scheduled_release_appears_everywhere_when_its_time_comes() {
     let api = app.get(&public, &format!("/api/v1/press-releases/{id}")).await.json();
     assert_eq!(api["status"], "published", "a scheduled release whose time passed reads as published");
     app.db.cleanup().await;
-}
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let pixels = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
-    pixels.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
-    bytes
 }
 
 /// A multipart body with text fields and one file; the CSRF token goes in the query.

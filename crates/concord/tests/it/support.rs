@@ -439,13 +439,18 @@ pub async fn next_event(body: &mut axum::body::BodyDataStream, wanted: &str) -> 
     false
 }
 
+/// A PNG of one colour.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let pixels = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
+    pixels.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+    bytes
+}
+
 /// Uploads a member's photo as its accreditation officer does from the member's page (the CFM
 /// asks for one before a host approves); the member's version after it.
 pub async fn upload_member_photo(app: &TestApp, officer: &Session, participant: &str, member: &str) -> i64 {
-    let mut png = Vec::new();
-    image::RgbImage::from_pixel(60, 80, image::Rgb([120, 130, 140]))
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
+    let png = png(60, 80);
     let boundary = "memberphoto";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n"
