@@ -341,6 +341,17 @@ impl AccreditationPolicy {
         *self == AccreditationPolicy::default()
     }
 
+    /// Whether an officer's new `fields` for `member` keep the rule: an approved member moved to
+    /// a rank that needs a photo it lacks would wear a badge the host could not have approved.
+    pub fn check_change(&self, member: &Member, fields: &MemberFields) -> Result<(), Invalid> {
+        let mut c = Checker::new();
+        let after = member.clone().with_fields(fields.clone());
+        if matches!(member.accreditation, Accreditation::Approved { .. }) && self.check_approvable(&after).is_err() {
+            c.fail("rank", "rank-needs-photo");
+        }
+        c.finish(())
+    }
+
     /// Whether `member` may be approved (or its badge printed again): refused at `photo` when
     /// the rule asks for one it lacks.
     pub fn check_approvable(&self, member: &Member) -> Result<(), Invalid> {
@@ -689,6 +700,23 @@ pub(crate) mod tests {
         assert!(AccreditationPolicy::default().check_approvable(&minister).is_ok(), "no rule, no photo needed");
         let nobody_exempt = AccreditationPolicy { photo_required: true, photo_exempt: vec![] };
         assert!(nobody_exempt.check_approvable(&president).is_err());
+        // An approved head of state made a minister would wear a badge without the photo needed.
+        let approved = Member { accreditation: Accreditation::Approved { badge_number: 1 }, ..president.clone() };
+        let fields = |rank| MemberFields {
+            names: approved.names.clone(),
+            position: approved.position.clone(),
+            tenure: approved.tenure,
+            rank,
+            role: approved.role,
+            formats: approved.formats.clone(),
+            meetings: approved.meetings.clone(),
+            private: approved.private.clone(),
+            cases: approved.cases.clone(),
+        };
+        let refused = required.check_change(&approved, &fields(Rank::Minister)).unwrap_err().0;
+        assert_eq!((refused[0].field.as_str(), refused[0].code), ("rank", "rank-needs-photo"));
+        assert!(required.check_change(&approved, &fields(Rank::HeadOfGovernment)).is_ok());
+        assert!(required.check_change(&president, &fields(Rank::Minister)).is_ok(), "not approved yet");
     }
 
     #[test]

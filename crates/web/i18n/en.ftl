@@ -379,6 +379,8 @@ error-invalid-time = Not a time; use HH:MM.
 error-unsupported-photo = Only JPEG, PNG and WebP photos are accepted.
 error-undecodable-photo = The photo cannot be read.
 error-photo-required = A photo is needed before this member's accreditation is approved.
+error-rank-needs-photo = An approved member of this rank needs a photo: upload it before changing the rank.
+error-photo-required-reprint = A photo is needed before this member's badge is printed again.
 mail-invitation-subject = Invitation: { $event }
 mail-invitation-body =
     { nv-opening }

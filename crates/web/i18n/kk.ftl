@@ -379,6 +379,8 @@ error-invalid-time = Уақыт дұрыс емес; СС:ММ пішімін п
 error-unsupported-photo = Тек JPEG, PNG және WebP пішіміндегі фотосуреттер қабылданады.
 error-undecodable-photo = Фотосуретті оқу мүмкін емес.
 error-photo-required = Бұл қатысушының аккредиттеуін мақұлдау үшін оның фотосуреті қажет.
+error-rank-needs-photo = Бұл дәрежедегі мақұлданған қатысушыға фотосурет қажет: дәрежені өзгертпес бұрын оны жүктеңіз.
+error-photo-required-reprint = Бұл қатысушының рұқсатнамасын қайта басып шығару үшін оның фотосуреті қажет.
 mail-invitation-subject = Шақыру: { $event }
 mail-invitation-body =
     { nv-opening }

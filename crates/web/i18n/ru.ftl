@@ -379,6 +379,8 @@ error-invalid-time = Некорректное время; используйте
 error-unsupported-photo = Принимаются только фотографии в форматах JPEG, PNG и WebP.
 error-undecodable-photo = Не удаётся прочитать фотографию.
 error-photo-required = Прежде чем одобрить аккредитацию этого участника, нужна его фотография.
+error-rank-needs-photo = Одобренному участнику с этим рангом нужна фотография: загрузите её, прежде чем менять ранг.
+error-photo-required-reprint = Прежде чем печатать пропуск этого участника заново, нужна его фотография.
 mail-invitation-subject = Приглашение: { $event }
 mail-invitation-body =
     { nv-opening }

@@ -166,14 +166,18 @@ impl Sitting {
         langs
     }
 
-    /// An item's page form as it shows the item: its number, its title in each of the form's
-    /// languages (`title_ru`…), its status and where it was forwarded (a reason is typed anew).
+    /// An item's page form as it shows the item: its status and where it was forwarded (a reason
+    /// is typed anew), and while its agenda is a draft its number and its title in each of the
+    /// form's languages (`title_ru`…). What the form does not show is not in its `was`, so that
+    /// its absence from the form sent is not taken for a field emptied.
     fn item_form(&self, item: &AgendaItem, lang: &str) -> Value {
         let forwarded = self.bodies.iter().find(|b| Some(b.id) == item.forwarded_to).map(|b| b.slug.as_str());
-        let mut form = json!({ "number": item.number, "status": item.status, "reason": "",
-            "forwarded_to": forwarded.unwrap_or_default() });
-        for l in self.title_languages(lang) {
-            form[format!("title_{l}")] = json!(item.title.exact(l).unwrap_or_default());
+        let mut form = json!({ "status": item.status, "reason": "", "forwarded_to": forwarded.unwrap_or_default() });
+        if !self.adopted(item.format) {
+            form["number"] = json!(item.number);
+            for l in self.title_languages(lang) {
+                form[format!("title_{l}")] = json!(item.title.exact(l).unwrap_or_default());
+            }
         }
         form
     }

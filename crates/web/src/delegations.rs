@@ -532,6 +532,7 @@ async fn edit_member_form(
     let outcome = async {
         // The form has no fields for case forms: the stored ones stay.
         let fields = MemberFields { cases: member.cases.clone(), ..member_from_form(&form, &scope)? };
+        accreditation_policy(&state, &scope.event).await?.check_change(&member, &fields)?;
         let mut tx = state.store.begin().await?;
         store::delegations::update_member(&mut tx, &ctx.actor, member.id, version, fields).await?;
         tx.commit().await?;
@@ -673,8 +674,14 @@ async fn decide(
     let reason = input.reason.trim();
     let badge_id = new_secret()[..24].to_string();
     let decision = match check_verdict(&input.action, reason, &member.accreditation)? {
-        Verdict::Approve | Verdict::Reprint => {
-            accreditation_policy(state, event).await?.check_approvable(&member)?;
+        verdict @ (Verdict::Approve | Verdict::Reprint) => {
+            let policy = accreditation_policy(state, event).await?;
+            match verdict {
+                Verdict::Reprint => {
+                    policy.check_approvable(&member).map_err(|_| AppError::field("photo", "photo-required-reprint"))?
+                }
+                _ => policy.check_approvable(&member)?,
+            }
             Decision::Approve { badge_id: &badge_id }
         }
         Verdict::Reject => Decision::Reject { reason },
@@ -824,6 +831,7 @@ async fn api_edit_member(
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
     let fields = input.fields.validate_for(scope.frame())?;
+    accreditation_policy(&state, &scope.event).await?.check_change(&member, &fields)?;
     let mut tx = state.store.begin().await?;
     let member = store::delegations::update_member(&mut tx, &ctx.actor, member.id, input.version, fields).await?;
     tx.commit().await?;

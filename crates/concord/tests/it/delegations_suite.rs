@@ -293,6 +293,36 @@ async fn the_host_approves_and_the_door_sees_valid_then_revoked() {
     assert!(!listed.contains("Abenova"), "a revoked member leaves the list at once");
 }
 
+/// A head of state is approved without a photo; made an adviser afterwards, the badge would lack
+/// the photo an adviser needs: the change is refused until the photo is in.
+#[tokio::test]
+async fn an_approved_member_is_not_moved_past_the_photo_rule() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let member = |rank: &str, version: Option<i64>| {
+        let mut body = json!({ "names": { "latin": { "family": "Tokayev", "given": "Kassym-Jomart" } },
+            "position": { "en": "President" }, "rank": rank, "role": "delegate" });
+        if let Some(version) = version {
+            body["version"] = json!(version);
+        }
+        body
+    };
+    let added = app.json(&officer, "POST", &members_url("kz"), &member("head_of_state", None)).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let id = added.json()["id"].as_str().unwrap().to_string();
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let decision = format!("/api/v1/events/almaty-2025/members/{id}/decision");
+    let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": 1 })).await;
+    assert_eq!(approved.status, StatusCode::OK, "a head of state needs no photo: {}", approved.body);
+    let url = format!("{}/{id}", members_url("kz"));
+    let moved = app.json(&officer, "PUT", &url, &member("other", Some(2))).await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", moved.body);
+    assert_eq!(moved.json()["error"]["field"], "rank");
+    let version = upload_member_photo(&app, &officer, "kz", &id).await;
+    let moved = app.json(&officer, "PUT", &url, &member("other", Some(version))).await;
+    assert_eq!(moved.status, StatusCode::OK, "with the photo in: {}", moved.body);
+}
+
 #[tokio::test]
 async fn the_second_of_two_concurrent_edits_gets_a_conflict() {
     let app = TestApp::new().await;

@@ -1831,6 +1831,22 @@ async fn an_agenda_item_is_titled_in_the_bodys_working_language_from_any_page() 
     let kk = Session { lang: Some("kk"), ..app.login("secretariat", DEMO_PASSWORD).await };
     let page = "/events/almaty-2025/meetings/cis-cfm/agenda";
     let api = format!("/api/v1{page}");
+    // On the adopted agenda an item's form has no titles: sent as the page renders it, only its
+    // status changes, and the titles it did not show are kept.
+    let (_, included) = agenda_items(&app.get(&en, &api).await.json())
+        .into_iter()
+        .find(|(f, i)| f == "extended" && i["status"] == "included")
+        .unwrap();
+    let included_id = included["id"].as_str().unwrap();
+    let marker = format!("agenda/{included_id}\" class=\"inline item-status\"");
+    let read = page_form(&app.get(&en, page).await.body, &marker);
+    assert!(read.iter().all(|(k, _)| !k.starts_with("title_")), "{read:?}");
+    let sent = app.send(&en, &format!("{page}/{included_id}"), &changed(&read, "status", "considered")).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let now =
+        agenda_items(&app.get(&en, &api).await.json()).into_iter().find(|(_, i)| i["id"] == included["id"]).unwrap().1;
+    assert_eq!((&now["status"], &now["title"]), (&json!("considered"), &included["title"]));
+
     let extended_now = extended(app.get(&en, &api).await.json());
     let reopen =
         json!({ "format": "extended", "version": extended_now["version"], "reason": { "en": "A new question" } });
