@@ -336,6 +336,24 @@ mod tests {
         }
     }
 
+    /// An item as stored from an input.
+    fn stored(input: &ItemInput) -> AgendaItem {
+        AgendaItem {
+            id: new_id(),
+            meeting_id: new_id(),
+            format: input.format,
+            number: input.number,
+            title: input.title.clone(),
+            area: input.area.clone(),
+            initiator: None,
+            rapporteur: input.rapporteur.clone(),
+            status: input.status,
+            reason: input.reason.clone(),
+            forwarded_to: None,
+            version: 1,
+        }
+    }
+
     #[test]
     fn an_item_needs_a_known_area_a_held_format_and_a_reason_to_be_withdrawn() {
         let extended = [Format::Extended];
@@ -357,26 +375,13 @@ mod tests {
         assert!(english.clone().validate(&e, &[], "en", None).is_ok());
         let both = ItemInput { title: Text::new(&[("en", "On the plan"), ("ru", "О плане")]), ..input() };
         assert!(both.validate(&e, &[], "ru", None).is_ok());
-        // No title at all is one mistake, not two.
         // An item titled before the rule keeps its title through a change of its status.
-        let old = AgendaItem {
-            id: new_id(),
-            meeting_id: new_id(),
-            format: Format::Extended,
-            number: 3,
-            title: english.title.clone(),
-            area: "cultural_humanitarian".into(),
-            initiator: None,
-            rapporteur: Text::default(),
-            status: ItemStatus::Included,
-            reason: Text::default(),
-            forwarded_to: None,
-            version: 1,
-        };
+        let old = stored(&english);
         let considered = ItemInput { status: ItemStatus::Considered, ..english.clone() };
         assert!(considered.validate(&e, &[], "ru", Some(&old)).is_ok());
         let retitled = ItemInput { title: Text::new(&[("en", "On the plan")]), ..english.clone() };
         assert!(retitled.validate(&e, &[], "ru", Some(&old)).is_err(), "a new title is in Russian");
+        // No title at all is one mistake, not two.
         let untitled = ItemInput { title: Text::default(), ..input() };
         let refused = untitled.validate(&e, &[], "ru", None).unwrap_err().0;
         assert_eq!(refused.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["title"]);
@@ -400,22 +405,9 @@ mod tests {
         assert_eq!(stray.clone().validate(&e, &[], "ru", None).unwrap_err().0[0].code, "only-when-withdrawn");
         let given =
             ItemInput { status: ItemStatus::Withdrawn, reason: Text::new(&[("ru", "причина")]), ..input() };
-        assert!(given.validate(&e, &[], "ru", None).is_ok());
+        assert!(given.clone().validate(&e, &[], "ru", None).is_ok());
         // Reinstated by a client that writes back the item as read, withdrawal reason and all.
-        let withdrawn = AgendaItem {
-            id: new_id(),
-            meeting_id: new_id(),
-            format: Format::Extended,
-            number: 3,
-            title: input().title,
-            area: input().area,
-            initiator: None,
-            rapporteur: Text::default(),
-            status: ItemStatus::Withdrawn,
-            reason: Text::new(&[("ru", "причина")]),
-            forwarded_to: None,
-            version: 2,
-        };
+        let withdrawn = stored(&given);
         assert!(stray.reasoned_as(&withdrawn).validate(&e, &[], "ru", None).is_ok());
         let other = ItemInput { reason: Text::new(&[("ru", "другая")]), ..input() };
         assert_eq!(
