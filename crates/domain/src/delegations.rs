@@ -346,18 +346,31 @@ impl AccreditationPolicy {
     pub fn check_change(&self, member: &Member, fields: &MemberFields) -> Result<(), Invalid> {
         let mut c = Checker::new();
         let after = member.clone().with_fields(fields.clone());
-        if matches!(member.accreditation, Accreditation::Approved { .. }) && self.check_approvable(&after).is_err() {
+        if matches!(member.accreditation, Accreditation::Approved { .. }) && self.lacks_photo(&after) {
             c.fail("rank", "rank-needs-photo");
         }
         c.finish(())
     }
 
-    /// Whether `member` may be approved (or its badge printed again): refused at `photo` when
-    /// the rule asks for one it lacks.
+    /// Whether the rule asks `member` for a photo it lacks.
+    fn lacks_photo(&self, member: &Member) -> bool {
+        self.photo_required && member.photo.is_none() && !self.photo_exempt.contains(&member.rank)
+    }
+
+    /// Whether `member` may be approved: refused at `photo` when the rule asks for one it lacks.
     pub fn check_approvable(&self, member: &Member) -> Result<(), Invalid> {
+        self.refused_at_photo(member, "photo-required")
+    }
+
+    /// Whether an approved member's badge may be printed again: as an approval, said of the reprint.
+    pub fn check_reprint(&self, member: &Member) -> Result<(), Invalid> {
+        self.refused_at_photo(member, "photo-required-reprint")
+    }
+
+    fn refused_at_photo(&self, member: &Member, code: &'static str) -> Result<(), Invalid> {
         let mut c = Checker::new();
-        if self.photo_required && member.photo.is_none() && !self.photo_exempt.contains(&member.rank) {
-            c.fail("photo", "photo-required");
+        if self.lacks_photo(member) {
+            c.fail("photo", code);
         }
         c.finish(())
     }
@@ -696,6 +709,12 @@ pub(crate) mod tests {
         let refused = required.check_approvable(&minister).unwrap_err().0;
         assert_eq!((refused[0].field.as_str(), refused[0].code), ("photo", "photo-required"));
         assert!(required.check_approvable(&president).is_ok(), "heads of state are exempt by default");
+        let reprint = required.check_reprint(&minister).unwrap_err().0;
+        assert_eq!(
+            (reprint[0].field.as_str(), reprint[0].code),
+            ("photo", "photo-required-reprint"),
+            "said of the reprint"
+        );
         assert!(required.check_approvable(&Member { photo: Some(crate::new_id()), ..minister.clone() }).is_ok());
         assert!(AccreditationPolicy::default().check_approvable(&minister).is_ok(), "no rule, no photo needed");
         let nobody_exempt = AccreditationPolicy { photo_required: true, photo_exempt: vec![] };

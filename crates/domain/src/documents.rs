@@ -709,6 +709,42 @@ pub const MAX_COMMENT_CHARS: usize = 5_000;
 /// The longest note a version carries (what the edit did, or why a correction was made).
 pub const MAX_NOTE_CHARS: usize = 1_000;
 
+/// What a request for a new version gives, by the kind of edit it makes: a translation
+/// (paragraphs, and a title, in another language), a formal correction (the original's
+/// paragraphs), or, neither, a consolidation (amendments accepted and rejected).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EditGiven {
+    pub translation: bool,
+    pub correction: bool,
+    pub accepts: bool,
+    pub rejects: bool,
+    pub paragraphs: bool,
+    pub title: bool,
+}
+
+impl EditGiven {
+    /// What its kind of edit does not take is refused, every such field named, not dropped unseen.
+    pub fn check(&self) -> Result<(), Invalid> {
+        let mut c = Checker::new();
+        if self.translation && self.correction {
+            c.fail("correction", "correction-in-original");
+        }
+        if self.translation || self.correction {
+            for (field, given) in [("accept", self.accepts), ("reject", self.rejects)] {
+                if given {
+                    c.fail(field, "only-in-consolidation");
+                }
+            }
+        } else if self.paragraphs {
+            c.fail("paragraphs", "not-in-consolidation");
+        }
+        if !self.translation && self.title {
+            c.fail("title", "only-in-translation");
+        }
+        c.finish(())
+    }
+}
+
 /// A version's note, trimmed: it may be empty, and is refused rather than cut when too long.
 pub fn version_note(note: &str) -> Result<String, Invalid> {
     let mut c = Checker::new();
@@ -881,6 +917,26 @@ pub fn carry(amendment: &Amendment, old: &Version, new: &Version) -> Amendment {
 mod tests {
     use super::*;
     use crate::new_id;
+
+    #[test]
+    fn each_kind_of_edit_refuses_what_it_does_not_take_naming_every_field() {
+        let fields =
+            |given: EditGiven| given.check().err().map(|i| i.0.into_iter().map(|e| e.field).collect::<Vec<_>>());
+        let translation = EditGiven { translation: true, paragraphs: true, title: true, ..EditGiven::default() };
+        assert_eq!(fields(translation), None);
+        assert_eq!(
+            fields(EditGiven { accepts: true, rejects: true, correction: true, ..translation }).unwrap(),
+            ["correction", "accept", "reject"]
+        );
+        let consolidation = EditGiven { accepts: true, rejects: true, ..EditGiven::default() };
+        assert_eq!(fields(consolidation), None);
+        assert_eq!(
+            fields(EditGiven { paragraphs: true, title: true, ..consolidation }).unwrap(),
+            ["paragraphs", "title"]
+        );
+        let correction = EditGiven { correction: true, paragraphs: true, ..EditGiven::default() };
+        assert_eq!(fields(EditGiven { title: true, ..correction }).unwrap(), ["title"]);
+    }
 
     #[test]
     fn register_numbers_are_ordered_by_their_numbers_and_letters_as_people_read_them() {

@@ -674,14 +674,12 @@ async fn decide(
     let reason = input.reason.trim();
     let badge_id = new_secret()[..24].to_string();
     let decision = match check_verdict(&input.action, reason, &member.accreditation)? {
-        verdict @ (Verdict::Approve | Verdict::Reprint) => {
-            let policy = accreditation_policy(state, event).await?;
-            match verdict {
-                Verdict::Reprint => {
-                    policy.check_approvable(&member).map_err(|_| AppError::field("photo", "photo-required-reprint"))?
-                }
-                _ => policy.check_approvable(&member)?,
-            }
+        Verdict::Approve => {
+            accreditation_policy(state, event).await?.check_approvable(&member)?;
+            Decision::Approve { badge_id: &badge_id }
+        }
+        Verdict::Reprint => {
+            accreditation_policy(state, event).await?.check_reprint(&member)?;
             Decision::Approve { badge_id: &badge_id }
         }
         Verdict::Reject => Decision::Reject { reason },

@@ -1054,22 +1054,15 @@ async fn new_version(state: &AppState, ctx: &Ctx, d: &Dossier, input: VersionInp
     // consolidation or a correction.
     let translating =
         language.filter(|l| *l != d.doc.original_language || (!input.paragraphs.is_empty() && !input.correction));
-    // What this kind of edit does not take is refused, not dropped unseen.
-    if translating.is_some() && input.correction {
-        return Err(AppError::field("correction", "correction-in-original"));
+    domain::documents::EditGiven {
+        translation: translating.is_some(),
+        correction: input.correction,
+        accepts: !input.accept.is_empty(),
+        rejects: !input.reject.is_empty(),
+        paragraphs: !input.paragraphs.is_empty(),
+        title: !input.title.trim().is_empty(),
     }
-    if translating.is_some() || input.correction {
-        for (field, amendments) in [("accept", &input.accept), ("reject", &input.reject)] {
-            if !amendments.is_empty() {
-                return Err(AppError::field(field, "only-in-consolidation"));
-            }
-        }
-    } else if !input.paragraphs.is_empty() {
-        return Err(AppError::field("paragraphs", "not-in-consolidation"));
-    }
-    if translating.is_none() && !input.title.trim().is_empty() {
-        return Err(AppError::field("title", "only-in-translation"));
-    }
+    .check()?;
     let translation = match translating {
         Some(language) => {
             let translated: Vec<&str> =
