@@ -152,7 +152,8 @@ impl ItemInput {
         let title = self.title.checked(&mut c, "title", 1_000);
         let retitled = before.is_none_or(|b| b.title != title);
         if retitled && !title.0.is_empty() && title.exact(working_language).is_none() {
-            c.fail(format!("title.{working_language}"), "title-in-working-language");
+            let language = vec![("language", working_language.to_string())];
+            c.fail_with(format!("title.{working_language}"), "title-in-working-language", language);
         }
         if !known_area(&self.area, areas) {
             c.fail_with("area", "unknown-area", vec![("value", self.area.chars().take(64).collect())]);

@@ -26,7 +26,7 @@ use store::events::MeetingInEvent;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, QueryParams};
+use crate::input::{Form, JsonBody, Path, QueryParams, gather};
 use crate::render;
 use crate::routes::{CREATED, CREATED_OR_OK, Made, Registry};
 
@@ -365,11 +365,13 @@ impl Dossier {
                     "position": r.position, "comment": r.comment, "at": r.at, "superseded": superseded })
             })
             .collect();
+        // Still pending when its text left negotiation: it can no longer be decided.
+        let not_taken_up = a.status == AmendmentStatus::Pending && !self.doc.status.is_open();
         json!({
             "id": a.id, "version": a.version, "paragraph": a.paragraph, "operation": a.operation, "text": a.text,
             "target": a.target, "justification": a.justification, "proposer": self.code(a.proposer),
-            "proposer_name": self.name(a.proposer, lang), "status": a.status, "responses": responses,
-            "created_at": a.created_at, "row_version": a.row_version,
+            "proposer_name": self.name(a.proposer, lang), "status": a.status, "not_taken_up": not_taken_up,
+            "responses": responses, "created_at": a.created_at, "row_version": a.row_version,
         })
     }
 }
@@ -404,6 +406,7 @@ fn document_json(
 
 /// The register's search: every parameter narrows it; none lists every document the reader may see.
 #[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RegisterQuery {
     /// Words, all of which the title or the text holds (in any of their forms).
     #[serde(default)]
@@ -473,73 +476,87 @@ fn next_page(here: &str, page: i64, total: i64) -> Option<String> {
     Some(format!("{path}?{}", next.finish()))
 }
 
-/// The query as a store filter; an unknown value names its parameter.
+/// The query as a store filter; every value it cannot use names its parameter, all at once.
 async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError> {
     let some = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+    let unknown = |field: &'static str| move |_| AppError::field(field, "unknown");
     let body = match some(&q.body) {
-        Some(slug) => {
-            Some(store::bodies::by_slug(&state.store, &slug).await.map_err(|_| AppError::field("body", "unknown"))?.id)
-        }
+        Some(slug) => Some(store::bodies::by_slug(&state.store, &slug).await.map_err(unknown("body")).map(|b| b.id)),
         None => None,
     };
     let event = match some(&q.event) {
-        Some(slug) => {
-            Some(store::events::by_slug(&state.store, &slug).await.map_err(|_| AppError::field("event", "unknown"))?)
-        }
+        Some(slug) => Some(store::events::by_slug(&state.store, &slug).await.map_err(unknown("event"))),
         None => None,
     };
-    let meeting = match some(&q.meeting) {
-        Some(m) if m.parse::<Id>().is_ok() => m.parse().ok(),
+    let meeting = match (some(&q.meeting), &event) {
+        (Some(m), _) if m.parse::<Id>().is_ok() => m.parse().ok().map(Ok),
+        // An event that is not known is said already: its meeting is looked for nowhere else.
+        (Some(m), Some(Err(_))) if !m.contains('/') => None,
         // A meeting's slug is unique only within its event: say what is missing, not "unknown".
-        Some(m) if !m.contains('/') && event.is_none() => {
-            return Err(AppError::field("meeting", "meeting-needs-event"));
+        (Some(m), None) if !m.contains('/') => Some(Err(AppError::field("meeting", "meeting-needs-event"))),
+        (Some(m), event) => {
+            let event = event.as_ref().and_then(|e| e.as_ref().ok());
+            Some(named_meeting(meetings_at(state, &m, event).await?, &m).map(|m| m.id))
         }
-        Some(m) => Some(named_meeting(meetings_at(state, &m, event.as_ref()).await?, &m)?.id),
-        None => None,
+        (None, _) => None,
     };
     let participant = match some(&q.participant) {
         Some(code) => Some(
             store::participants::by_code(&state.store, &code.to_ascii_uppercase())
                 .await
-                .map_err(|_| AppError::field("participant", "unknown"))?
-                .id,
+                .map_err(unknown("participant"))
+                .map(|p| p.id),
         ),
         None => None,
     };
-    let date = |s: &str, field: &str| -> Result<Option<jiff::civil::Date>, AppError> {
-        some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date"))).transpose()
+    let date = |s: &str, field: &str| some(s).map(|d| d.parse().map_err(|_| AppError::field(field, "invalid-date")));
+    let (from, until) = (date(&q.from, "from"), date(&q.until, "until"));
+    let out_of_order = match (&from, &until) {
+        (Some(Ok(from)), Some(Ok(until))) if until < from => Some(Err(AppError::field("until", "dates-out-of-order"))),
+        _ => None::<Result<(), _>>,
     };
-    let page = q.page()?;
     // The areas added are read only for an area that is not a standard one.
     let area = match some(&q.area) {
-        Some(area) if known_area(&area, &[]) => Some(area),
-        Some(area) if known_area(&area, &store::agenda::areas(&state.store).await?) => Some(area),
-        Some(_) => return Err(AppError::field("area", "invalid-choice")),
+        Some(area) if known_area(&area, &[]) => Some(Ok(area)),
+        Some(area) if known_area(&area, &store::agenda::areas(&state.store).await?) => Some(Ok(area)),
+        Some(_) => Some(Err(AppError::field("area", "invalid-choice"))),
         None => None,
     };
-    let (from, until) = (date(&q.from, "from")?, date(&q.until, "until")?);
-    if from.zip(until).is_some_and(|(from, until)| until < from) {
-        return Err(AppError::field("until", "dates-out-of-order"));
-    }
-    Ok(Filter {
-        body,
-        event: event.map(|e| e.id),
-        meeting,
-        kind: some(&q.kind)
-            .map(|k| DocumentKind::parse(&k).ok_or_else(|| AppError::field("kind", "invalid-choice")))
-            .transpose()?,
-        status: some(&q.status)
-            .map(|s| DocumentStatus::parse(&s).ok_or_else(|| AppError::field("status", "invalid-choice")))
-            .transpose()?,
-        area,
-        participant,
-        from,
-        until,
+    let kind = some(&q.kind).map(|k| DocumentKind::parse(&k).ok_or_else(|| AppError::field("kind", "invalid-choice")));
+    let status =
+        some(&q.status).map(|s| DocumentStatus::parse(&s).ok_or_else(|| AppError::field("status", "invalid-choice")));
+    let mut read = Gathered(Vec::new());
+    let filter = Filter {
+        body: read.given(body)?,
+        event: read.given(event.map(|e| e.map(|e| e.id)))?,
+        meeting: read.given(meeting)?,
+        kind: read.given(kind)?,
+        status: read.given(status)?,
+        area: read.given(area)?,
+        participant: read.given(participant)?,
+        from: read.given(from)?,
+        until: read.given(until)?,
         q: some(&q.q).map(|s| s.chars().take(200).collect()),
         ranked: RANKED,
         limit: PAGE,
-        offset: (page - 1) * PAGE,
-    })
+        offset: 0,
+    };
+    read.given(out_of_order)?;
+    let page = read.given(Some(q.page()))?;
+    match page {
+        Some(page) if read.0.is_empty() => Ok(Filter { offset: (page - 1) * PAGE, ..filter }),
+        _ => Err(AppError::Invalid(domain::Invalid(read.0))),
+    }
+}
+
+/// The mistakes of a query's parameters, gathered as each is read.
+struct Gathered(Vec<domain::FieldError>);
+
+impl Gathered {
+    /// The value of a parameter given, `None` if it was not or could not be read (its mistake kept).
+    fn given<T>(&mut self, value: Option<Result<T, AppError>>) -> Result<Option<T>, AppError> {
+        Ok(gather(value.transpose(), &mut self.0)?.flatten())
+    }
 }
 
 /// Searches kept by reach and filter until the data changes: the same words searched again (a page

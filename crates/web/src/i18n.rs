@@ -72,8 +72,16 @@ impl I18n {
     }
 
     /// A validation problem in words.
+    /// A `language` argument, a language's code, is said by the language's name.
     pub fn field_error(&self, lang: &str, e: &domain::FieldError) -> String {
-        let args: Vec<(&str, FluentValue)> = e.args.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
+        let args: Vec<(&str, FluentValue)> = e
+            .args
+            .iter()
+            .map(|(k, v)| match *k {
+                "language" => (*k, FluentValue::from(self.language(lang, v))),
+                _ => (*k, FluentValue::from(v.as_str())),
+            })
+            .collect();
         self.t(lang, &format!("error-{}", e.code), &args)
     }
 
