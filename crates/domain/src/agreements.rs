@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::agenda::{Area, known_area};
 use crate::documents::names;
 use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
@@ -336,8 +337,14 @@ fn planned() -> Progress {
 }
 
 impl ActionItemInput {
-    /// Checks an item against its agreement: the responsible must be parties to it.
-    pub fn validate(self, parties: &[String]) -> Result<ActionItemInput, Invalid> {
+    /// Checks an item against its agreement: the responsible must be parties to it, the deadline
+    /// not before its signature, the area a known one (standard, or `added` by a secretariat).
+    pub fn validate(
+        self,
+        parties: &[String],
+        signed_on: Option<Date>,
+        added: &[Area],
+    ) -> Result<ActionItemInput, Invalid> {
         let mut c = Checker::new();
         let title = self.title.checked(&mut c, "title", 1_000);
         let responsible: Vec<String> = self.responsible.iter().map(|p| p.trim().to_ascii_uppercase()).collect();
@@ -352,7 +359,14 @@ impl ActionItemInput {
         } else {
             self.agencies.checked(&mut c, "agencies", 500)
         };
-        c.finish(ActionItemInput { title, responsible, agencies, ..self })
+        if signed_on.is_some_and(|signed| self.deadline < signed) {
+            c.fail("deadline", "before-signature");
+        }
+        let area = self.area.trim().to_string();
+        if !known_area(&area, added) {
+            c.fail("area", "invalid-choice");
+        }
+        c.finish(ActionItemInput { title, responsible, agencies, area, ..self })
     }
 }
 
@@ -374,6 +388,17 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether its progress becomes the item's: that of a report shared with the parties, dated
+    /// no earlier than the item's other shared reports (one filed late about an earlier day does
+    /// not set the item back).
+    pub fn sets_progress<'a>(&self, reports: impl IntoIterator<Item = &'a Report>) -> bool {
+        !self.internal
+            && reports
+                .into_iter()
+                .filter(|r| r.item_id == self.item_id && r.id != self.id && !r.internal)
+                .all(|r| r.date <= self.date)
+    }
+
     /// Whether a reader who is the own delegation or ministry of `own` participants sees it.
     pub fn visible_to(&self, own: &[Id]) -> bool {
         !self.internal || self.author.is_some_and(|a| own.contains(&a))
@@ -392,10 +417,16 @@ pub struct ReportInput {
     pub progress: Progress,
     #[serde(default)]
     pub internal: bool,
+    /// The item's version as the reporter read it. Given, a report on an item changed since is
+    /// refused (409) rather than setting its progress back over the change.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 impl ReportInput {
-    pub fn validate(self) -> Result<ReportInput, Invalid> {
+    /// Checks a report on an item of an agreement signed on `signed_on`, written on `today` (the
+    /// reporter's): it is dated between the two.
+    pub fn validate(self, signed_on: Option<Date>, today: Date) -> Result<ReportInput, Invalid> {
         let mut c = Checker::new();
         let text = self.text.trim().to_string();
         if text.is_empty() {
@@ -405,6 +436,11 @@ impl ReportInput {
         }
         if self.internal && self.participant.is_none() {
             c.fail("internal", "internal-needs-participant");
+        }
+        if self.date > today {
+            c.fail("date", "in-the-future");
+        } else if signed_on.is_some_and(|signed| self.date < signed) {
+            c.fail("date", "before-signature");
         }
         c.finish(ReportInput { text, ..self })
     }
@@ -613,16 +649,55 @@ mod tests {
             deadline: date(2025, 12, 31),
             progress: Progress::Planned,
         };
-        assert!(input(&["kz"]).validate(&parties).is_ok());
-        assert_eq!(input(&["FR"]).validate(&parties).unwrap_err().0[0].code, "not-a-party");
+        let signed = Some(date(2025, 4, 11));
+        assert!(input(&["kz"]).validate(&parties, signed, &[]).is_ok());
+        assert_eq!(input(&["FR"]).validate(&parties, signed, &[]).unwrap_err().0[0].code, "not-a-party");
+        // Due before the agreement was signed, or in an area nobody has: said by the field.
+        let early = ActionItemInput { deadline: date(2025, 4, 10), ..input(&["KZ"]) };
+        let refused = early.validate(&parties, signed, &[]).unwrap_err().0;
+        assert_eq!((refused[0].field.as_str(), refused[0].code), ("deadline", "before-signature"));
+        let banana = ActionItemInput { area: "banana".into(), ..input(&["KZ"]) };
+        assert_eq!(banana.clone().validate(&parties, signed, &[]).unwrap_err().0[0].field, "area");
+        let added = Area { body_id: new_id(), slug: "banana".into(), name: Text::new(&[("en", "Bananas")]) };
+        assert!(banana.validate(&parties, signed, &[added]).is_ok(), "an area a secretariat added");
         let report = ReportInput {
             participant: None,
             date: date(2025, 5, 1),
             text: "x".into(),
             progress: Progress::Done,
             internal: true,
+            version: None,
         };
-        assert_eq!(report.validate().unwrap_err().0[0].field, "internal");
+        let today = date(2025, 6, 1);
+        assert_eq!(report.clone().validate(signed, today).unwrap_err().0[0].field, "internal");
+        let on = |day: Date| ReportInput { date: day, internal: false, ..report.clone() }.validate(signed, today);
+        assert!(on(date(2025, 4, 11)).is_ok() && on(today).is_ok(), "from the signature to today");
+        assert_eq!(on(date(2025, 6, 2)).unwrap_err().0[0].code, "in-the-future");
+        assert_eq!(on(date(2025, 4, 10)).unwrap_err().0[0].code, "before-signature");
+    }
+
+    #[test]
+    fn a_report_sets_the_items_progress_unless_a_shared_one_is_of_a_later_day() {
+        let item = new_id();
+        let report = |day: i8, progress: Progress, internal: bool| Report {
+            id: new_id(),
+            item_id: item,
+            author: Some(new_id()),
+            date: date(2025, 5, day),
+            text: "x".into(),
+            progress,
+            internal,
+            at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let done = report(10, Progress::Done, false);
+        let late = report(2, Progress::InProgress, false);
+        assert!(!late.sets_progress([&done]), "a report on an earlier day does not set the item back");
+        assert!(done.sets_progress([&late, &done]), "nor is the latest held back by itself");
+        assert!(report(10, Progress::Planned, false).sets_progress([&done]), "the same day: the last filed");
+        assert!(late.sets_progress([&report(20, Progress::Done, true)]), "an assessment kept inside sets nothing");
+        assert!(!report(20, Progress::Done, true).sets_progress([]));
+        let elsewhere = Report { item_id: new_id(), ..done.clone() };
+        assert!(late.sets_progress([&elsewhere]), "another item's reports do not count");
     }
 
     #[test]

@@ -149,6 +149,13 @@ impl Follow {
         self.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
     }
 
+    /// Today where a participant is; for the secretariat, wherever it is latest (UTC+14), so
+    /// that nobody's today is taken for a day to come.
+    fn today_of(&self, participant: Option<Id>) -> jiff::civil::Date {
+        let latest = || jiff::tz::TimeZone::fixed(jiff::tz::offset(14));
+        self.now.to_zoned_datetime(participant.and_then(|p| self.zone(p)).unwrap_or_else(latest)).date()
+    }
+
     fn status(&self, item: &ActionItem) -> ItemStatus {
         item.status(self.now, &|p| self.zone(p))
     }
@@ -361,11 +368,12 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
         .filter(|p| a.parties.contains(p))
         .map(|p| json!({ "code": f.code(*p), "name": f.name(*p, ctx.lang) }))
         .collect();
+    let first_own = f.reach.own.iter().copied().find(|p| a.parties.contains(p));
     model["own"] = json!(own);
     model["keeps"] = json!(may_keep_agreement(&ctx.actor, &a.parties, f.body_of(a.id)).is_ok());
     model["areas"] = json!(domain::agenda::STANDARD_AREAS);
     model["progresses"] = json!(Progress::ALL);
-    model["today"] = json!(f.today());
+    model["today"] = json!(f.today_of(first_own));
     model["form"] = form;
     model["errors"] = errors;
     render::page(state, ctx, "agreements/show.html", model)
@@ -500,7 +508,7 @@ async fn add_item(
     let a = f.agreement(id)?;
     may_keep_agreement(&ctx.actor, &a.parties, f.body_of(a.id))?;
     let codes: Vec<String> = a.parties.iter().map(|p| f.code(*p)).collect();
-    let input = input.validate(&codes)?;
+    let input = input.validate(&codes, a.signed_on, &store::agenda::areas(&state.store).await?)?;
     let item = ActionItem {
         id: new_id(),
         agreement_id: a.id,
@@ -565,8 +573,11 @@ async fn report(state: &AppState, ctx: &Ctx, f: &Follow, item: Id, input: Report
         Some(code) => Some(f.participant(code).ok_or_else(|| AppError::field("participant", "unknown"))?.id),
         None => None,
     };
-    let input = input.validate()?;
+    let input = input.validate(a.signed_on, f.today_of(as_party))?;
     let author = reporter(&ctx.actor, &before.responsible, &a.parties, f.body_of(a.id), as_party, input.internal)?;
+    if !input.internal && input.version.is_some_and(|read| read != before.version) {
+        return Err(AppError::Conflict { entity: "action item", current: before.version });
+    }
     let report = Report {
         id: new_id(),
         item_id: item,
@@ -582,7 +593,7 @@ async fn report(state: &AppState, ctx: &Ctx, f: &Follow, item: Id, input: Report
     // A report's progress is the item's from now on: written where it changes, and the item held
     // where it does not, so that a report decided on a progress another report changed meanwhile
     // conflicts instead of leaving the item behind the latest report.
-    if !report.internal && before.progress != report.progress {
+    if report.sets_progress(&f.reports) && before.progress != report.progress {
         let after = ActionItem { progress: report.progress, ..before.clone() };
         store::agreements::replace_item(&mut tx, &ctx.actor, before, after).await?;
     } else if !report.internal {
@@ -645,6 +656,10 @@ async fn report_form(
             progress: Progress::parse(form.get("progress"))
                 .ok_or_else(|| AppError::field("progress", "invalid-choice"))?,
             internal: form.get("internal") == "on",
+            version: match form.get("version").trim() {
+                "" => None,
+                _ => Some(form.number("version")?),
+            },
         };
         report(&state, &ctx, &f, item, input).await.map(|_| ())
     }
@@ -673,6 +688,8 @@ async fn deadlines_ics(
         .items
         .iter()
         .filter(|i| party.is_none_or(|p| i.responsible.contains(&p)) && f.status(i).is_open())
+        // As on the dashboard: nothing of an agreement suspended or terminated is due.
+        .filter(|i| f.agreement(i.agreement_id).is_ok_and(|a| a.is_followed_on(f.today())))
         .map(|i| ::render::ical::Deadline {
             uid: format!("{}@concord", i.id),
             date: i.deadline,

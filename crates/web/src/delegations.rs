@@ -706,11 +706,34 @@ async fn decision_form(
     let version = form.number("version")?;
     let input =
         DecisionInput { action: form.get("action").to_string(), reason: form.get("reason").to_string(), version };
-    let member = decide(&state, &ctx, &event, member, input).await?;
+    let refused = match decide(&state, &ctx, &event, member, input).await {
+        Ok(after) => {
+            let code = participant_code(&state, &after).await?;
+            return Ok(Redirect::to(&format!("/events/{}/delegations/{code}", event.slug)).into_response());
+        }
+        Err(refused @ (AppError::Invalid(_) | AppError::Conflict { .. } | AppError::Refused { .. })) => refused,
+        Err(other) => return Err(other),
+    };
+    let member = store::delegations::member(&state.store, member).await?;
+    let code = participant_code(&state, &member).await?;
+    // Said on the member's row of the page the host decided from, which shows the member as it is now.
+    let said = crate::error::body(&refused, &state.i18n, ctx.lang);
+    let why: Vec<String> = if said.details.is_empty() {
+        vec![said.message]
+    } else {
+        said.details.into_iter().map(|d| d.message).collect()
+    };
+    let scope = Scope::load(&state, &event.slug, &code).await?;
+    let errors = json!({ format!("decision-{}", member.id): why.join(" ") });
+    let page = delegation_view(&state, &ctx, &scope, json!({}), errors, Vec::new()).await?;
+    Ok((refused.status(), page).into_response())
+}
+
+/// The lower-case code of a member's participant, as the delegation's path has it.
+async fn participant_code(state: &AppState, member: &Member) -> Result<String, AppError> {
     let delegation = store::delegations::delegation(&state.store, member.delegation_id).await?;
     let participants = store::participants::list(&state.store).await?;
-    let code = summary(&participants, delegation.participant_id)["code"].as_str().unwrap_or("").to_lowercase();
-    Ok(Redirect::to(&format!("/events/{}/delegations/{code}", event.slug)).into_response())
+    Ok(summary(&participants, delegation.participant_id)["code"].as_str().unwrap_or("").to_lowercase())
 }
 
 async fn badge_page(State(state): State<AppState>, ctx: Ctx, Path(badge): Path<String>) -> Result<Response, AppError> {

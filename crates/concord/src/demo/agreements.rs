@@ -100,8 +100,9 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
             store::agreements::notify(&mut tx, system, &agreement, notification.clone()).await?;
             agreement.notifications.push(notification);
         }
+        let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         for i in a.items {
-            let input = i.input.validate(&input.parties)?;
+            let input = i.input.validate(&input.parties, agreement.signed_on, &[])?;
             let item = ActionItem {
                 id: new_id(),
                 agreement_id: agreement.id,
@@ -115,7 +116,7 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
             };
             let mut item = store::agreements::create_item(&mut tx, system, item).await?;
             for r in i.reports {
-                let r = r.validate()?;
+                let r = r.validate(agreement.signed_on, today)?;
                 let report = Report {
                     id: new_id(),
                     item_id: item.id,

@@ -154,6 +154,72 @@ async fn a_ministrys_report_reaches_the_dashboard_and_the_pack_and_others_see_on
     assert_eq!(timeline.first(), Some(&"2024-12-10"), "from the signature");
 }
 
+/// A report is dated between its agreement's signature and the reporter's today. One decided on
+/// an item another report changed meanwhile conflicts rather than setting it back, and one about
+/// an earlier day than the latest is recorded without moving the item.
+#[tokio::test]
+async fn a_report_on_a_changed_item_conflicts_and_a_late_one_does_not_set_it_back() {
+    let app = TestApp::new().await;
+    let kz = app.login("ministry-kz", DEMO_PASSWORD).await;
+    let dashboard = app.get(&kz, "/api/v1/agreements?party=KZ").await.json();
+    let un =
+        dashboard["overdue"].as_array().unwrap().iter().find(|i| i["title"]["en"] == "Consultations on the UN agenda");
+    let un = un.unwrap().clone();
+    let (id, agreement) = (un["id"].as_str().unwrap(), un["agreement"].as_str().unwrap());
+    let version = un["version"].as_i64().unwrap();
+    let path = format!("/api/v1/action-items/{id}/reports");
+    let report = |date: &str, progress: &str, version: Option<i64>| json!({ "participant": "KZ", "date": date, "text": "Met.", "progress": progress, "version": version });
+    let refused = |reply: crate::support::Reply| {
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        (reply.json()["error"]["field"].as_str().unwrap().to_string(), reply.body)
+    };
+    let (field, body) = refused(app.json(&kz, "POST", &path, &report("2999-01-01", "done", None)).await);
+    assert!(field == "date" && body.contains("in the future"), "{body}");
+    let (field, body) = refused(app.json(&kz, "POST", &path, &report("2020-01-01", "done", None)).await);
+    assert!(field == "date" && body.contains("before the signature"), "{body}");
+    let done = app.json(&kz, "POST", &path, &report("2026-10-20", "done", Some(version))).await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.body);
+    let stale = app.json(&kz, "POST", &path, &report("2026-10-21", "in_progress", Some(version))).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "decided on the item before the last report: {}", stale.body);
+    let late = app.json(&kz, "POST", &path, &report("2026-10-01", "in_progress", None)).await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.body);
+    let progress = || async {
+        let shown = app.get(&kz, &format!("/api/v1/agreements/{agreement}")).await.json();
+        let item = shown["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap().clone();
+        (item["progress"].as_str().unwrap().to_string(), item["reports"].as_array().unwrap().len())
+    };
+    let (now, reports) = progress().await;
+    assert_eq!(now, "done", "the report of 20 October stands over one about the 1st filed after it");
+    // From the page, a stale form is said beside the item's own form, with what was typed kept.
+    let form = format!("/agreements/{agreement}/items/{id}/reports");
+    let fields = |version: &str, date: &str| {
+        [
+            ("item", id.to_string()),
+            ("version", version.to_string()),
+            ("participant", "KZ".into()),
+            ("date", date.to_string()),
+            ("progress", "planned".into()),
+            ("text", "Отложено до весны.".into()),
+        ]
+    };
+    let send = |fields: [(&'static str, String); 6]| {
+        let (app, kz, form) = (&app, &kz, &form);
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.form(kz, form, &fields).await
+        }
+    };
+    let stale = send(fields(&version.to_string(), "2026-10-22")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let own = stale.body.split(&format!("data-item=\"{id}\"")).nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(own.contains("data-error-for=\"form\"") && own.contains("Отложено до весны."), "{own}");
+    let future = send(fields(&(version + 1).to_string(), "2999-01-01")).await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", future.body);
+    let own = future.body.split(&format!("data-item=\"{id}\"")).nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(own.contains("data-error-for=\"date\"") && own.contains("value=\"2999-01-01\""), "{own}");
+    assert_eq!(progress().await, (now, reports), "nothing filed by either");
+}
+
 #[tokio::test]
 async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agreement_into_force() {
     let app = TestApp::new().await;
@@ -260,6 +326,17 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
     let refused = app.form(&kz, "/agreements", &one_party).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"parties\""), "the form says which field");
+    // An item is due no earlier than its agreement was signed, in an area there is.
+    let items = format!("/api/v1/agreements/{id}/items");
+    let new_item = |deadline: &str, area: &str| json!({ "title": { "en": "Exchange the test plans" }, "responsible": ["KZ"], "area": area, "deadline": deadline });
+    let early = app.json(&kz, "POST", &items, &new_item("2025-12-31", "other")).await;
+    assert_eq!((early.status, &early.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("deadline")));
+    assert!(early.body.contains("before the signature"), "{}", early.body);
+    let nowhere = app.json(&kz, "POST", &items, &new_item("2026-12-31", "banana")).await;
+    assert_eq!(nowhere.json()["error"]["field"], "area", "{}", nowhere.body);
+    assert_eq!(app.json(&kz, "POST", &items, &new_item("2026-12-31", "security")).await.status, StatusCode::CREATED);
+    let due = || async { app.get(&kz, "/agreements.ics?party=KZ").await.body.contains("Exchange the test plans") };
+    assert!(due().await, "due in the calendar while the agreement is in force");
     let interrupt = |version: i64, kind: &str, date: &str| json!({ "version": version, "kind": kind, "date": date });
     let path = format!("/api/v1/agreements/{id}/interruption");
     let version = last["agreement"]["version"].as_i64().unwrap();
@@ -267,6 +344,7 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
     assert_eq!(early.json()["error"]["field"], "date", "not before it is in force");
     let suspended = app.json(&kz, "POST", &path, &interrupt(version, "suspended", "2026-06-01")).await.json();
     assert_eq!(suspended["agreement"]["status"], "suspended");
+    assert!(!due().await, "nothing of a suspended agreement is due, in the calendar as on the dashboard");
     let stale = app.json(&kz, "POST", &path, &interrupt(version, "terminated", "2026-07-01")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a stale edit conflicts");
     let stranger = app.login("ministry-by", DEMO_PASSWORD).await;

@@ -253,6 +253,17 @@ async fn the_host_approves_and_the_door_sees_valid_then_revoked() {
         body.split(&format!("data-member=\"{id}\"")).nth(1).unwrap().split("</tr>").next().unwrap().to_string()
     };
     assert!(row(app.get(&officer, "/events/almaty-2025/delegations/kz").await.body).contains("class=\"photo-needed\""));
+    // From the page, the refusal is said on the member's row of the delegation's page, not on an
+    // error page the host has to come back from.
+    let page_decision = format!("/events/almaty-2025/members/{id}/decision");
+    let from_page = app.form(&ru_host, &page_decision, &[("action", "approve"), ("version", "1")]).await;
+    assert_eq!(from_page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", from_page.body);
+    let refused_row = row(from_page.body.clone());
+    assert!(refused_row.contains(&format!("data-error-for=\"decision-{id}\"")), "{refused_row}");
+    assert!(refused_row.contains("нужна его фотография"), "{refused_row}");
+    let stale = app.form(&host, &page_decision, &[("action", "approve"), ("version", "0")]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(row(stale.body).contains(&format!("data-error-for=\"decision-{id}\"")));
     let version = upload_member_photo(&app, &officer, "kz", &id).await;
     assert!(!row(app.get(&officer, "/events/almaty-2025/delegations/kz").await.body).contains("photo-needed"));
     let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
