@@ -26,7 +26,7 @@ use store::events::MeetingInEvent;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, QueryParams, gather};
+use crate::input::{Form, Gathered, JsonBody, Path, QueryParams};
 use crate::render;
 use crate::routes::{CREATED, CREATED_OR_OK, Made, Registry};
 
@@ -546,16 +546,6 @@ async fn filter(state: &AppState, q: &RegisterQuery) -> Result<Filter, AppError>
     match page {
         Some(page) if read.0.is_empty() => Ok(Filter { offset: (page - 1) * PAGE, ..filter }),
         _ => Err(AppError::Invalid(domain::Invalid(read.0))),
-    }
-}
-
-/// The mistakes of a query's parameters, gathered as each is read.
-struct Gathered(Vec<domain::FieldError>);
-
-impl Gathered {
-    /// The value of a parameter given, `None` if it was not or could not be read (its mistake kept).
-    fn given<T>(&mut self, value: Option<Result<T, AppError>>) -> Result<Option<T>, AppError> {
-        Ok(gather(value.transpose(), &mut self.0)?.flatten())
     }
 }
 

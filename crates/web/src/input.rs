@@ -225,6 +225,17 @@ pub fn gather<T>(read: Result<T, AppError>, mistakes: &mut Vec<domain::FieldErro
     }
 }
 
+/// The mistakes of several optional values, gathered as each is read ([`gather`] for values
+/// that may be absent): for a query that says every parameter it cannot use at once.
+pub struct Gathered(pub Vec<domain::FieldError>);
+
+impl Gathered {
+    /// The value given, `None` if it was not or could not be read (its mistake kept).
+    pub fn given<T>(&mut self, value: Option<Result<T, AppError>>) -> Result<Option<T>, AppError> {
+        Ok(gather(value.transpose(), &mut self.0)?.flatten())
+    }
+}
+
 /// An edit form as it comes back ([`Form::resent`]).
 pub struct Resent {
     /// What it shows.
