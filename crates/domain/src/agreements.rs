@@ -58,30 +58,17 @@ pub struct Notification {
     pub date: Date,
 }
 
-/// An interruption of an agreement in force, recorded with its date.
+/// An interruption of an agreement in force, or the end of one, recorded with its date.
 #[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interruption {
     Suspended,
     Terminated,
+    /// A suspension lifted: the agreement applies again.
+    Resumed,
 }
 
-names!(Interruption { Suspended => "suspended", Terminated => "terminated" });
-
-/// Checks an interruption: only of an agreement in force by then, and a termination is final.
-pub fn check_interruption(agreement: &Agreement, kind: Interruption, from: Date) -> Result<(), Invalid> {
-    let mut c = Checker::new();
-    if agreement.in_force_from().is_none_or(|d| from < d) {
-        c.fail("date", "not-in-force");
-    }
-    if matches!(agreement.interruption, Some((Interruption::Terminated, _))) {
-        c.fail("kind", "terminated-already");
-    }
-    if kind == Interruption::Suspended && matches!(agreement.interruption, Some((Interruption::Suspended, _))) {
-        c.fail("kind", "suspended-already");
-    }
-    c.finish(())
-}
+names!(Interruption { Suspended => "suspended", Terminated => "terminated", Resumed => "resumed" });
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
@@ -98,7 +85,8 @@ pub struct Agreement {
     /// For multilateral agreements that enter into force for all once this many have notified.
     pub threshold: Option<u32>,
     pub notifications: Vec<Notification>,
-    pub interruption: Option<(Interruption, Date)>,
+    /// Suspensions, resumptions and a termination, in the order of their dates.
+    pub interruptions: Vec<(Interruption, Date)>,
     pub version: i64,
 }
 
@@ -127,14 +115,36 @@ impl Agreement {
 
     /// The status on a day.
     pub fn status_on(&self, day: Date) -> AgreementStatus {
-        match self.interruption {
-            Some((Interruption::Terminated, from)) if from <= day => AgreementStatus::Terminated,
-            Some((Interruption::Suspended, from)) if from <= day => AgreementStatus::Suspended,
+        match self.interruptions.iter().rev().find(|(_, from)| *from <= day) {
+            Some((Interruption::Terminated, _)) => AgreementStatus::Terminated,
+            Some((Interruption::Suspended, _)) => AgreementStatus::Suspended,
             _ => match self.in_force_from() {
                 Some(from) if from <= day => AgreementStatus::InForce,
                 _ => AgreementStatus::Pending,
             },
         }
+    }
+
+    /// The agreement with an interruption recorded from a date: only of an agreement in force by
+    /// then, not before what is recorded already; a suspension of one not suspended, a resumption
+    /// of one that is, and a termination is final.
+    pub fn interrupted(mut self, kind: Interruption, from: Date) -> Result<Agreement, Invalid> {
+        let mut c = Checker::new();
+        if self.in_force_from().is_none_or(|d| from < d) {
+            c.fail("date", "not-in-force");
+        }
+        let last = self.interruptions.last().copied();
+        if last.is_some_and(|(_, d)| from < d) {
+            c.fail("date", "before-interruption");
+        }
+        match (last.map(|(k, _)| k), kind) {
+            (Some(Interruption::Terminated), _) => c.fail("kind", "terminated-already"),
+            (Some(Interruption::Suspended), Interruption::Suspended) => c.fail("kind", "suspended-already"),
+            (None | Some(Interruption::Resumed), Interruption::Resumed) => c.fail("kind", "not-suspended"),
+            _ => {}
+        }
+        self.interruptions.push((kind, from));
+        c.finish(self)
     }
 
     /// The parties whose notification is still awaited.
@@ -534,7 +544,7 @@ mod tests {
             entry_into_force: entry,
             threshold: None,
             notifications: vec![],
-            interruption: None,
+            interruptions: Vec::new(),
             version: 1,
         }
     }
@@ -563,26 +573,39 @@ mod tests {
         three.threshold = Some(2);
         three.notifications = a.notifications.clone();
         assert_eq!(three.in_force_from(), Some(date(2025, 3, 5)), "two of three suffice");
-        a.interruption = Some((Interruption::Suspended, date(2025, 9, 1)));
+        a.interruptions = vec![
+            (Interruption::Suspended, date(2025, 9, 1)),
+            (Interruption::Resumed, date(2025, 10, 1)),
+            (Interruption::Terminated, date(2026, 1, 1)),
+        ];
+        assert_eq!(a.status_on(date(2025, 8, 31)), AgreementStatus::InForce);
         assert_eq!(a.status_on(date(2025, 9, 1)), AgreementStatus::Suspended);
-        a.interruption = Some((Interruption::Terminated, date(2026, 1, 1)));
+        assert_eq!(a.status_on(date(2025, 10, 1)), AgreementStatus::InForce, "resumed");
         assert_eq!(a.status_on(date(2025, 12, 31)), AgreementStatus::InForce);
         assert_eq!(a.status_on(date(2026, 1, 1)), AgreementStatus::Terminated);
     }
 
     #[test]
-    fn only_an_agreement_in_force_is_suspended_or_terminated_and_termination_is_final() {
-        let mut a = agreement(vec![new_id(), new_id()], EntryIntoForce::OnSignature);
+    fn an_agreement_in_force_is_suspended_resumed_or_terminated_in_order_and_termination_is_final() {
+        let a = agreement(vec![new_id(), new_id()], EntryIntoForce::OnSignature);
+        let refused = |a: &Agreement, kind, day| {
+            let e = a.clone().interrupted(kind, day).unwrap_err();
+            e.0.iter().map(|e| e.code).collect::<Vec<_>>()
+        };
+        assert_eq!(refused(&a, Interruption::Suspended, date(2024, 1, 1)), ["not-in-force"]);
+        assert_eq!(refused(&a, Interruption::Resumed, date(2025, 2, 1)), ["not-suspended"]);
+        let suspended = a.interrupted(Interruption::Suspended, date(2025, 3, 1)).unwrap();
+        assert_eq!(refused(&suspended, Interruption::Suspended, date(2025, 4, 1)), ["suspended-already"]);
         assert_eq!(
-            check_interruption(&a, Interruption::Suspended, date(2024, 1, 1)).unwrap_err().0[0].code,
-            "not-in-force"
+            refused(&suspended, Interruption::Terminated, date(2025, 2, 1)),
+            ["before-interruption"],
+            "a termination dated before the suspension does not replace it"
         );
-        assert!(check_interruption(&a, Interruption::Suspended, date(2025, 1, 1)).is_ok());
-        a.interruption = Some((Interruption::Terminated, date(2025, 1, 1)));
-        assert_eq!(
-            check_interruption(&a, Interruption::Suspended, date(2026, 1, 1)).unwrap_err().0[0].code,
-            "terminated-already"
-        );
+        let resumed = suspended.interrupted(Interruption::Resumed, date(2025, 5, 1)).unwrap();
+        assert_eq!(resumed.status_on(date(2025, 4, 30)), AgreementStatus::Suspended, "the suspension is kept");
+        assert_eq!(resumed.status_on(date(2025, 5, 1)), AgreementStatus::InForce);
+        let terminated = resumed.interrupted(Interruption::Terminated, date(2025, 6, 1)).unwrap();
+        assert_eq!(refused(&terminated, Interruption::Resumed, date(2025, 7, 1)), ["terminated-already"]);
     }
 
     #[test]

@@ -98,7 +98,7 @@ mod tests {
             entry_into_force: EntryIntoForce::OnSignature,
             threshold: None,
             notifications: vec![],
-            interruption: None,
+            interruptions: Vec::new(),
             version: 1,
         };
         let (kz_ru, plan, by_uz) = (agreement(vec![kz, ru]), agreement(vec![kz, ru, uz]), agreement(vec![by, uz]));

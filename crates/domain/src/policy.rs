@@ -966,7 +966,7 @@ mod tests {
             entry_into_force: crate::agreements::EntryIntoForce::OnSignature,
             threshold: None,
             notifications: vec![],
-            interruption: None,
+            interruptions: Vec::new(),
             version: 1,
         };
         let plan = Agreement { parties: vec![kz, ru, by], ..bilateral.clone() };

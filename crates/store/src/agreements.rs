@@ -77,8 +77,22 @@ struct AgreementRow {
     entry_into_force: String,
     threshold: Option<i32>,
     notifications: Json<Vec<Notification>>,
-    interruption: Option<Json<(Interruption, Date)>>,
+    interruption: Option<Json<Interruptions>>,
     version: i64,
+}
+
+/// The `interruption` column: every interruption in date order; a row written before suspensions
+/// could be lifted holds its one interruption alone.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Interruptions {
+    All(Vec<(Interruption, Date)>),
+    One((Interruption, Date)),
+}
+
+/// What the `interruption` column holds for `agreement`: nothing while it has never been interrupted.
+fn interruptions(agreement: &Agreement) -> Option<Json<&[(Interruption, Date)]>> {
+    (!agreement.interruptions.is_empty()).then_some(Json(agreement.interruptions.as_slice()))
 }
 
 impl TryFrom<AgreementRow> for Agreement {
@@ -97,7 +111,11 @@ impl TryFrom<AgreementRow> for Agreement {
             entry_into_force: EntryIntoForce::parse(&r.entry_into_force).ok_or_else(|| corrupt("entry into force"))?,
             threshold: r.threshold.map(|t| u32::try_from(t).map_err(|_| corrupt("threshold"))).transpose()?,
             notifications: r.notifications.0,
-            interruption: r.interruption.map(|i| i.0),
+            interruptions: match r.interruption.map(|i| i.0) {
+                None => Vec::new(),
+                Some(Interruptions::All(all)) => all,
+                Some(Interruptions::One(one)) => vec![one],
+            },
             version: r.version,
         })
     }
@@ -249,7 +267,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, agreement: Agreement) -> Result<
         .bind(agreement.depositary)
         .bind(agreement.entry_into_force.as_str())
         .bind(threshold_to_db(agreement.threshold))
-        .bind(agreement.interruption.as_ref().map(Json))
+        .bind(interruptions(&agreement))
         .bind(convert::now()))
     .map_err(known(reference(&agreement)))?;
     write_parties(tx, &agreement).await?;
@@ -276,7 +294,7 @@ pub async fn replace(tx: &mut Tx, actor: &Actor, before: &Agreement, after: Agre
         .bind(after.depositary)
         .bind(after.entry_into_force.as_str())
         .bind(threshold_to_db(after.threshold))
-        .bind(after.interruption.as_ref().map(Json))
+        .bind(interruptions(&after))
         .bind(before.id)
         .bind(before.version))
     .map_err(known(reference(&after)))?;

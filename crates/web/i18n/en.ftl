@@ -931,11 +931,16 @@ agreements-attach = Attach a file
 agreements-attach-send = Attach
 error-unsupported-attachment = Use a PDF, PNG or JPEG image, a .docx, .xlsx or .odt document, or a .txt file.
 error-file-too-large = At most { $max } MB.
-agreements-interruption = Suspension or termination
+agreements-interruption = Suspension, resumption or termination
+agreements-interruption-suspended = Suspension
+agreements-interruption-resumed = Resumption (the suspension lifted)
+agreements-interruption-terminated = Termination
 agreements-record = Record
 error-not-in-force = The agreement is not in force on that date.
 error-terminated-already = The agreement is terminated already.
 error-suspended-already = The agreement is suspended already.
+error-not-suspended = The agreement is not suspended: there is nothing to resume.
+error-before-interruption = The date is before the last suspension or resumption recorded.
 error-accepted-and-rejected = An amendment cannot be both accepted and rejected.
 
 ## Press office and public site

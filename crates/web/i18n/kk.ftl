@@ -919,11 +919,16 @@ agreements-attach = Файл тіркеу
 agreements-attach-send = Тіркеу
 error-unsupported-attachment = PDF, PNG және JPEG суреттері, .docx, .xlsx және .odt құжаттары немесе .txt файлдары қабылданады.
 error-file-too-large = { $max } МБ-тан аспауы керек.
-agreements-interruption = Тоқтата тұру немесе тоқтату
+agreements-interruption = Тоқтата тұру, қайта жаңғырту немесе тоқтату
+agreements-interruption-suspended = Тоқтата тұру
+agreements-interruption-resumed = Қайта жаңғырту (тоқтата тұру алынды)
+agreements-interruption-terminated = Тоқтату
 agreements-record = Жазу
 error-not-in-force = Бұл күні келісім күшінде емес.
 error-terminated-already = Келісім тоқтатылып қойған.
 error-suspended-already = Келісім тоқтатыла тұрған.
+error-not-suspended = Келісім тоқтатыла тұрған жоқ: қайта жаңғыртатын ештеңе жоқ.
+error-before-interruption = Күн соңғы жазылған тоқтата тұрудан немесе қайта жаңғыртудан бұрын.
 error-accepted-and-rejected = Түзетуді бір мезгілде қабылдап әрі қабылдамауға болмайды.
 
 ## Баспасөз қызметі және ашық сайт

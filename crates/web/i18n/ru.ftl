@@ -934,11 +934,16 @@ agreements-attach = Приложить файл
 agreements-attach-send = Приложить
 error-unsupported-attachment = Допускаются PDF, изображения PNG и JPEG, документы .docx, .xlsx и .odt и файлы .txt.
 error-file-too-large = Не более { $max } МБ.
-agreements-interruption = Приостановление или прекращение
+agreements-interruption = Приостановление, возобновление или прекращение
+agreements-interruption-suspended = Приостановление
+agreements-interruption-resumed = Возобновление (приостановление снято)
+agreements-interruption-terminated = Прекращение
 agreements-record = Записать
 error-not-in-force = На эту дату соглашение не действует.
 error-terminated-already = Соглашение уже прекращено.
 error-suspended-already = Соглашение уже приостановлено.
+error-not-suspended = Соглашение не приостановлено: возобновлять нечего.
+error-before-interruption = Дата раньше последнего записанного приостановления или возобновления.
 error-accepted-and-rejected = Поправку нельзя одновременно принять и отклонить.
 
 ## Пресс-служба и публичный сайт

@@ -45,8 +45,16 @@ pub(crate) fn routes(r: Registry) -> Registry {
     .post("/api/v1/agreements/{agreement}/notifications", "Record a party's notification", api_notify)
     .post("/api/v1/agreements/{agreement}/items", "Add an action item", api_add_item)
     .answering(CREATED)
-    .post("/agreements/{agreement}/interruption", "Record a suspension or termination (form)", interruption_form)
-    .post("/api/v1/agreements/{agreement}/interruption", "Record a suspension or termination", api_interruption)
+    .post(
+        "/agreements/{agreement}/interruption",
+        "Record a suspension, resumption or termination (form)",
+        interruption_form,
+    )
+    .post(
+        "/api/v1/agreements/{agreement}/interruption",
+        "Record a suspension, resumption or termination",
+        api_interruption,
+    )
     .post("/api/v1/action-items/{action_item}/reports", "File a progress report", api_report)
     .answering(CREATED)
     .post(
@@ -145,8 +153,14 @@ impl Follow {
         self.agreements.iter().find(|a| a.id == id).ok_or(AppError::NotFound)
     }
 
+    /// Today where the reader is: its participant's (a ministry's, an accreditation officer's),
+    /// else UTC. An agreement's status, and what is past, are said for that day.
     fn today(&self) -> jiff::civil::Date {
-        self.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+        let zone = match self.reach.own.as_slice() {
+            [one] => self.zone(*one),
+            _ => None,
+        };
+        self.now.to_zoned_datetime(zone.unwrap_or(jiff::tz::TimeZone::UTC)).date()
     }
 
     /// Today where a participant is; for the secretariat, wherever it is latest (UTC+14), so
@@ -360,20 +374,17 @@ async fn show(state: &AppState, ctx: &Ctx, id: Id, form: Value, errors: Value) -
     let f = Follow::load(state, ctx).await?;
     let a = f.agreement(id)?;
     let mut model = agreement_model(&f, state, a, ctx.lang);
-    // The parties the reader may report for, and whether it may record notifications.
-    let own: Vec<Value> = f
-        .reach
-        .own
-        .iter()
-        .filter(|p| a.parties.contains(p))
-        .map(|p| json!({ "code": f.code(*p), "name": f.name(*p, ctx.lang) }))
-        .collect();
-    let first_own = f.reach.own.iter().copied().find(|p| a.parties.contains(p));
-    model["own"] = json!(own);
+    // The reader's parties to the agreement, those it may report for, and whether it may record
+    // notifications. An accreditation officer reads its ministry's reports but does not write them.
+    let own: Vec<Id> = f.reach.own.iter().copied().filter(|p| a.parties.contains(p)).collect();
+    let choice = |p: &Id| json!({ "code": f.code(*p), "name": f.name(*p, ctx.lang) });
+    let reports_for = own.iter().filter(|p| reporter(&ctx.actor, &[], &a.parties, None, Some(**p), true).is_ok());
+    model["reports_for"] = reports_for.map(choice).collect();
+    model["own"] = own.iter().map(choice).collect();
     model["keeps"] = json!(may_keep_agreement(&ctx.actor, &a.parties, f.body_of(a.id)).is_ok());
     model["areas"] = json!(domain::agenda::STANDARD_AREAS);
     model["progresses"] = json!(Progress::ALL);
-    model["today"] = json!(f.today_of(first_own));
+    model["today"] = json!(f.today_of(own.first().copied()));
     model["form"] = form;
     model["errors"] = errors;
     render::page(state, ctx, "agreements/show.html", model)
@@ -418,7 +429,7 @@ async fn create(state: &AppState, ctx: &Ctx, f: &Follow, input: AgreementInput) 
         entry_into_force: input.entry_into_force,
         threshold: input.threshold,
         notifications: Vec::new(),
-        interruption: None,
+        interruptions: Vec::new(),
         version: 1,
     };
     let mut tx = state.store.begin().await?;
@@ -766,15 +777,14 @@ struct InterruptionInput {
     date: jiff::civil::Date,
 }
 
-/// Records that an agreement in force is suspended or terminated from a date.
+/// Records that an agreement in force is suspended, resumed or terminated from a date.
 async fn interrupt(state: &AppState, ctx: &Ctx, f: &Follow, id: Id, input: InterruptionInput) -> Result<(), AppError> {
     let before = f.agreement(id)?;
     may_keep_agreement(&ctx.actor, &before.parties, f.body_of(before.id))?;
     if before.version != input.version {
         return Err(AppError::Conflict { entity: "agreement", current: before.version });
     }
-    domain::agreements::check_interruption(before, input.kind, input.date)?;
-    let after = Agreement { interruption: Some((input.kind, input.date)), ..before.clone() };
+    let after = before.clone().interrupted(input.kind, input.date)?;
     let mut tx = state.store.begin().await?;
     store::agreements::replace(&mut tx, &ctx.actor, before, after).await?;
     tx.commit().await?;
@@ -810,4 +820,36 @@ async fn interruption_form(
     }
     .await;
     after_form(&state, &ctx, id, &form, outcome).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_readers_today_is_where_its_ministry_is() {
+        let kz = Participant {
+            id: new_id(),
+            code: "KZ".into(),
+            kind: domain::participants::ParticipantKind::State,
+            short_name: domain::Text::new(&[("en", "Kazakhstan")]),
+            formal_name: domain::Text::new(&[("en", "the Republic of Kazakhstan")]),
+            cases: Default::default(),
+            time_zone: "Asia/Almaty".into(),
+            version: 1,
+        };
+        let follow = |own: Vec<Id>| Follow {
+            reach: AgreementReach { own, ..Default::default() },
+            participants: vec![kz.clone()],
+            agreements: Vec::new(),
+            bodies: Vec::new(),
+            items: Vec::new(),
+            reports: Vec::new(),
+            attachments: Vec::new(),
+            now: "2025-08-31T20:00:00Z".parse().unwrap(),
+        };
+        let day = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
+        assert_eq!(follow(vec![kz.id]).today(), day("2025-09-01"), "01:00 in Almaty");
+        assert_eq!(follow(Vec::new()).today(), day("2025-08-31"), "UTC for the secretariat");
+    }
 }

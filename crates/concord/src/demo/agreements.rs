@@ -90,7 +90,7 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
             entry_into_force: input.entry_into_force,
             threshold: input.threshold,
             notifications: Vec::new(),
-            interruption: None,
+            interruptions: Vec::new(),
             version: 1,
         };
         agreement = store::agreements::create(&mut tx, system, agreement).await?;

@@ -59,7 +59,7 @@ fn agreement(title: &str, parties: Vec<Id>, signed_on: Option<jiff::civil::Date>
         entry_into_force: EntryIntoForce::OnSignature,
         threshold: None,
         notifications: vec![],
-        interruption: None,
+        interruptions: Vec::new(),
         version: 1,
     }
 }
@@ -108,7 +108,7 @@ on_both_engines!(an_agreement_keeps_its_parties_and_notifications_and_refuses_st
     assert_eq!(multilateral.parties, [w.ru, w.kz, w.am], "each party once, in the order given");
     assert_eq!(multilateral.version, 1);
     let mut bilateral = agreement("Договор о дружбе", vec![w.kz, w.ru], Some(date(2025, 1, 15)));
-    bilateral.interruption = Some((Interruption::Suspended, date(2025, 9, 1)));
+    bilateral.interruptions = vec![(Interruption::Suspended, date(2025, 9, 1))];
     let bilateral = create(&store, bilateral).await;
     let unsigned = create(&store, agreement("Меморандум", vec![w.am, w.ru], None)).await;
     let signed_too = create(&store, agreement("Акт", vec![w.am, w.kz], Some(date(2024, 11, 28)))).await;
@@ -135,7 +135,7 @@ on_both_engines!(an_agreement_keeps_its_parties_and_notifications_and_refuses_st
     assert_eq!(read.threshold, Some(2));
     assert_eq!(read.depositary, Some(w.kz));
     let read = store::agreements::by_id(&store, bilateral.id).await.unwrap().unwrap();
-    assert_eq!(read.interruption, Some((Interruption::Suspended, date(2025, 9, 1))));
+    assert_eq!(read.interruptions, [(Interruption::Suspended, date(2025, 9, 1))]);
     assert_eq!(store::agreements::by_id(&store, new_id()).await.unwrap(), None);
 
     let mut tx = store.begin().await.unwrap();

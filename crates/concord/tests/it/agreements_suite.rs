@@ -97,6 +97,15 @@ async fn a_ministrys_report_reaches_the_dashboard_and_the_pack_and_others_see_on
     let by_sees = app.get(&by, "/api/v1/agreements").await.json();
     let by_titles = titles(&by_sees["agreements"]);
     assert_eq!(by_titles.len(), 1, "Belarus is party to the Victory plan only: {by_titles:?}");
+    let victory = format!("/agreements/{}", by_sees["agreements"][0]["id"].as_str().unwrap());
+    let ministry_by = app.login("ministry-by", DEMO_PASSWORD).await;
+    assert!(app.get(&ministry_by, &victory).await.body.contains("class=\"report-form\""), "a ministry reports");
+    let officers_page = app.get(&by, &victory).await;
+    assert_eq!(officers_page.status, StatusCode::OK);
+    assert!(
+        !officers_page.body.contains("class=\"report-form\""),
+        "an accreditation officer reads its ministry's reports but is not offered a form it may not send"
+    );
     assert_eq!(app.get(&Session::default(), "/api/v1/agreements").await.status, StatusCode::UNAUTHORIZED);
     let dashboard = app.get(&kz, "/api/v1/agreements?party=KZ").await.json();
     let overdue = |d: &Value| -> Vec<String> {
@@ -347,6 +356,12 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
     assert!(!due().await, "nothing of a suspended agreement is due, in the calendar as on the dashboard");
     let stale = app.json(&kz, "POST", &path, &interrupt(version, "terminated", "2026-07-01")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a stale edit conflicts");
+    let version = suspended["agreement"]["version"].as_i64().unwrap();
+    let earlier = app.json(&kz, "POST", &path, &interrupt(version, "terminated", "2026-05-01")).await;
+    assert_eq!(earlier.json()["error"]["field"], "date", "a termination does not replace an earlier suspension");
+    let resumed = app.json(&kz, "POST", &path, &interrupt(version, "resumed", "2026-07-01")).await.json();
+    assert_eq!(resumed["agreement"]["status"], "in_force", "a suspension is lifted");
+    assert!(due().await, "what is due is due again once the agreement is resumed");
     let stranger = app.login("ministry-by", DEMO_PASSWORD).await;
     assert_eq!(app.json(&stranger, "POST", "/api/v1/agreements", &body).await.status, StatusCode::FORBIDDEN);
 }
