@@ -114,9 +114,7 @@ impl NewBody {
         check_slug(&mut c, "slug", &self.slug);
         let name = self.name.checked(&mut c, "name", 200);
         let seat = self.seat.checked(&mut c, "seat", 100);
-        if !(2..=3).contains(&self.working_language.len())
-            || !self.working_language.bytes().all(|b| b.is_ascii_lowercase())
-        {
+        if !crate::text::is_language_code(&self.working_language) {
             c.fail("working_language", "invalid-language");
         }
         check_time_zone(&mut c, "time_zone", &self.time_zone);

@@ -350,7 +350,7 @@ impl DocumentFields {
 }
 
 fn check_language(c: &mut Checker, field: &str, lang: &str) {
-    if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+    if !crate::text::is_language_code(lang) {
         c.fail(field, "invalid-language");
     }
 }

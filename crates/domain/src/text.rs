@@ -42,6 +42,12 @@ where
     deserializer.deserialize_map(Once(std::marker::PhantomData))
 }
 
+/// Whether `code` is shaped as a language code (ISO 639: two or three lowercase letters), which
+/// any content field may be written in, not only the interface's languages.
+pub fn is_language_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
 impl Text {
     pub fn new(pairs: &[(&str, &str)]) -> Self {
         Text(pairs.iter().map(|(l, v)| (l.to_string(), v.to_string())).collect())
@@ -79,9 +85,8 @@ impl Text {
             if value.is_empty() {
                 continue;
             }
-            let lang_ok = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
             let sub = format!("{field}.{lang}");
-            if !lang_ok {
+            if !is_language_code(&lang) {
                 checker.fail(sub, "invalid-language");
             } else if value.chars().count() > max {
                 checker.fail_with(sub, "too-long", vec![("max", max.to_string())]);

@@ -382,12 +382,16 @@ impl Form {
         serde_json::from_str(self.get("was")).ok()
     }
 
-    /// A content field entered per language (`name_en`, `name_ru`, …).
+    /// A content field entered per language (`name_en`, `name_ru`, …): the interface's languages
+    /// and any other a record already held (a page shows those too), so an edit keeps them.
     pub fn text(&self, prefix: &str) -> domain::Text {
         domain::Text(
-            crate::i18n::LANGUAGES
+            self.0
                 .iter()
-                .map(|l| (l.to_string(), self.get(&format!("{prefix}_{l}")).to_string()))
+                .filter_map(|(k, v)| {
+                    let lang = k.strip_prefix(prefix)?.strip_prefix('_')?;
+                    domain::text::is_language_code(lang).then(|| (lang.to_string(), v.clone()))
+                })
                 .filter(|(_, v)| !v.trim().is_empty())
                 .collect(),
         )
@@ -575,7 +579,8 @@ impl PhotoSize {
 }
 
 /// A form's local date and time (`2025-04-11T12:00`) in a time zone as an instant; empty is `None`,
-/// an unreadable one is refused against the field with `code`.
+/// an unreadable one is refused against the field with `code`. A time the clocks skip (spring) is
+/// taken as they show it after the jump (02:30 as 03:30).
 pub fn local_instant(
     form: &Form,
     field: &str,
@@ -587,7 +592,10 @@ pub fn local_instant(
         return Ok(None);
     }
     let local: jiff::civil::DateTime = raw.parse().map_err(|_| AppError::field(field, code))?;
-    Ok(Some(local.in_tz(time_zone).map_err(|_| AppError::field(field, code))?.timestamp()))
+    let zone = jiff::tz::TimeZone::get(time_zone).map_err(|_| AppError::field(field, code))?;
+    // An hour the clocks pass twice (going back in autumn) is taken the second time: an embargo or
+    // a scheduled release then reaches the public late, never early.
+    Ok(Some(zone.to_ambiguous_timestamp(local).later().map_err(|_| AppError::field(field, code))?))
 }
 
 /// An argon2 hash of a new password, off the async threads (it takes a tenth of a second).
@@ -596,4 +604,30 @@ pub async fn password_hash(password: &str) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || domain::accounts::hash_password(&password))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(fields: &[(&str, &str)]) -> Form {
+        Form(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn a_local_time_the_clocks_pass_twice_is_the_later_and_one_they_skip_is_after_the_jump() {
+        let at = |local: &str| local_instant(&form(&[("at", local)]), "at", "Europe/Berlin", "invalid-time");
+        assert_eq!(at("2025-10-26T02:30").unwrap().unwrap().to_string(), "2025-10-26T01:30:00Z", "the second 02:30");
+        assert_eq!(at("2025-03-30T02:30").unwrap().unwrap().to_string(), "2025-03-30T01:30:00Z", "read as 03:30");
+        assert_eq!(at("2025-04-11T12:00").unwrap().unwrap().to_string(), "2025-04-11T10:00:00Z");
+        assert_eq!(at(" ").unwrap(), None);
+        assert!(at("noon").is_err());
+    }
+
+    #[test]
+    fn a_multilingual_field_takes_every_language_sent() {
+        let sent = form(&[("title_en", "Meeting"), ("title_fr", "Réunion"), ("title_ru", " "), ("title_of_x", "no")]);
+        let text = sent.text("title");
+        assert_eq!(text.0.keys().map(String::as_str).collect::<Vec<_>>(), ["en", "fr"]);
+    }
 }

@@ -105,6 +105,19 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
         let lang = lang_of(state);
         Ok(time_note(&notes, &lang, e.city.get(&lang), &e.time_zone, e.start_date, e.end_date))
     });
+    // The languages a multilingual form offers: the interface's, then any other its values hold
+    // (`title_fr`), so that sending the form back keeps them.
+    env.add_function("languages_in", |form: Value, prefixes: minijinja::value::Rest<String>| -> Vec<String> {
+        let mut others = std::collections::BTreeSet::new();
+        for key in form.try_iter().into_iter().flatten() {
+            let key = key.to_string();
+            let lang = prefixes.iter().find_map(|p| key.strip_prefix(p.as_str())?.strip_prefix('_'));
+            if let Some(lang) = lang.filter(|l| domain::text::is_language_code(l) && !LANGUAGES.contains(l)) {
+                others.insert(lang.to_string());
+            }
+        }
+        LANGUAGES.iter().map(|l| l.to_string()).chain(others).collect()
+    });
     let names = i18n.clone();
     env.add_filter("language", move |state: &State, code: &str| names.language(&lang_of(state), code));
     let dates = i18n;
@@ -187,7 +200,7 @@ pub fn changed_meanwhile(state: &AppState, ctx: &Ctx, mut errors: Json, resent: 
     for (field, now) in &resent.meanwhile {
         let said = json!(state.i18n.t(ctx.lang, "error-changed-meanwhile-to", &[("value", now.clone().into())]));
         // A field per language (`name_ru`) has its mistakes said under the text's (`name.ru`).
-        if let Some((text, lang)) = field.rsplit_once('_').filter(|(_, l)| crate::i18n::LANGUAGES.contains(l)) {
+        if let Some((text, lang)) = field.rsplit_once('_').filter(|(_, l)| domain::text::is_language_code(l)) {
             errors[format!("{text}.{lang}")] = said.clone();
         }
         errors[field.as_str()] = said;
@@ -289,5 +302,17 @@ mod tests {
         assert_eq!(found("ru", 21), "21 документ");
         assert_eq!(found("ru", 11), "11 документов");
         assert_eq!(found("en", 1), "One document");
+    }
+
+    #[test]
+    fn a_form_offers_the_interfaces_languages_then_those_its_values_hold() {
+        let env = environment(Arc::new(I18n::new()));
+        let form =
+            minijinja::context! { title_fr => "Réunion", body_ar => "اجتماع", title_en => "Meeting", version => 3 };
+        let offered =
+            env.render_str("{{ languages_in(form, 'title', 'body')|join(',') }}", minijinja::context! { form });
+        assert_eq!(offered.unwrap(), "en,ru,kk,ar,fr");
+        let none = env.render_str("{{ languages_in(missing, 'title')|join(',') }}", minijinja::context! {});
+        assert_eq!(none.unwrap(), "en,ru,kk");
     }
 }
