@@ -134,6 +134,10 @@ pub struct PressRelease {
     pub photos: Vec<Id>,
     /// Oldest first.
     pub corrections: Vec<Correction>,
+    /// The accredited press have read it under embargo: taken back to the desk or scheduled
+    /// instead, it stays a text they hold, and every change of it is a correction.
+    #[serde(default)]
+    pub held_by_press: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: i64,
@@ -205,6 +209,7 @@ impl PressRelease {
             release_at: None,
             photos: input.photos,
             corrections: Vec::new(),
+            held_by_press: false,
             created_at: now,
             updated_at: now,
             version: 1,
@@ -252,13 +257,13 @@ impl PressRelease {
         if !allowed {
             return Err(TransitionError::NotFromHere { from, to });
         }
-        let whole = self.title.0.keys().any(|lang| self.body.0.contains_key(lang));
-        if to != S::Draft && !whole {
+        if to != S::Draft && !whole(&self.title, &self.body) {
             return Err(TransitionError::Empty);
         }
         if matches!(transition, Transition::Schedule { .. } | Transition::Embargo { .. }) && at <= Some(now) {
             return Err(TransitionError::TimeInThePast);
         }
+        self.held_by_press |= to == S::Embargoed;
         self.status = to;
         self.release_at = at;
         self.updated_at = now;
@@ -267,32 +272,38 @@ impl PressRelease {
 
     /// The release with an editor's text. Before anyone outside the press office has read it the
     /// text is simply replaced; once released, or embargoed (the press hold it), the change is a
-    /// correction that keeps the earlier text and says what changed.
-    pub fn edited(mut self, input: ReleaseInput, note: Option<Text>, now: Timestamp) -> Result<PressRelease, Invalid> {
-        if self.is_out(now) {
-            let Some(note) = note.filter(|n| !n.0.is_empty()) else {
-                let mut c = Checker::new();
-                c.fail("note", "required");
-                return c.finish(self);
-            };
-            self.corrections.push(Correction {
+    /// correction that keeps the earlier text and says what changed. Past the draft, the text
+    /// keeps a title and a body in one language, as it needed to leave the draft.
+    pub fn edited(self, input: ReleaseInput, note: Option<Text>, now: Timestamp) -> Result<PressRelease, Invalid> {
+        let mut c = Checker::new();
+        if self.status_at(now) != ReleaseStatus::Draft && !whole(&input.title, &input.body) {
+            c.fail("body", "release-empty");
+        }
+        let out = self.is_out(now);
+        let note = note.filter(|n| !n.0.is_empty());
+        if out && note.is_none() {
+            c.fail("note", "required");
+        }
+        let mut release = c.finish(self)?;
+        if let Some(note) = note.filter(|_| out) {
+            release.corrections.push(Correction {
                 at: now,
                 note,
-                previous_title: self.title.clone(),
-                previous_body: self.body.clone(),
+                previous_title: release.title.clone(),
+                previous_body: release.body.clone(),
             });
         }
-        self.title = input.title;
-        self.body = input.body;
-        self.photos = input.photos;
-        self.updated_at = now;
-        Ok(self)
+        release.title = input.title;
+        release.body = input.body;
+        release.photos = input.photos;
+        release.updated_at = now;
+        Ok(release)
     }
 
-    /// Whether anyone outside the press office may have read it: it is released, or embargoed
-    /// (the press hold it).
+    /// Whether anyone outside the press office may have read it: it is released, or the press
+    /// hold it (embargoed now or before).
     pub fn is_out(&self, now: Timestamp) -> bool {
-        self.status == ReleaseStatus::Embargoed || self.shown_to(Reader::Public, now).is_some()
+        self.held_by_press || self.status == ReleaseStatus::Embargoed || self.shown_to(Reader::Public, now).is_some()
     }
 
     /// Whether the title and the text, in their languages, hold each of `words`, in any order:
@@ -316,6 +327,11 @@ impl PressRelease {
     pub fn corrected_at(&self) -> Option<Timestamp> {
         self.corrections.last().map(|c| c.at)
     }
+}
+
+/// Whether a text has a title and a body in one language, which a release needs past the draft.
+fn whole(title: &Text, body: &Text) -> bool {
+    title.0.keys().any(|lang| body.0.contains_key(lang))
 }
 
 /// What an editor writes: a title and a body per language, and the photos to show.
@@ -354,7 +370,7 @@ fn checked_optional(c: &mut Checker, field: &str, text: Text, max: usize, multil
         }
         let sub = format!("{field}.{lang}");
         let allowed = |ch: char| multiline && (ch == '\n' || ch == '\t');
-        if !(2..=3).contains(&lang.len()) || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+        if !crate::text::is_language_code(&lang) {
             c.fail(sub, "invalid-language");
         } else if value.chars().count() > max {
             c.fail_with(sub, "too-long", vec![("max", max.to_string())]);
@@ -382,6 +398,32 @@ pub struct PressPhoto {
     pub width: u32,
     pub height: u32,
     pub created_at: Timestamp,
+}
+
+/// Why a photo cannot be taken down: releases the public or the press have read show it, and
+/// taking it from them is a correction of each, made first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the photo is shown by {} release(s) already out", .0.len())]
+pub struct PhotoShown(pub Vec<PressRelease>);
+
+impl PressPhoto {
+    /// The releases among `releases` that show the photo, without it, for taking it down at
+    /// `now`; refused while any that shows it is out.
+    pub fn taken_from(&self, releases: Vec<PressRelease>, now: Timestamp) -> Result<Vec<PressRelease>, PhotoShown> {
+        let showing: Vec<PressRelease> = releases.into_iter().filter(|r| r.photos.contains(&self.id)).collect();
+        let (out, unreleased): (Vec<_>, Vec<_>) = showing.into_iter().partition(|r| r.is_out(now));
+        if !out.is_empty() {
+            return Err(PhotoShown(out));
+        }
+        Ok(unreleased
+            .into_iter()
+            .map(|mut r| {
+                r.photos.retain(|p| *p != self.id);
+                r.updated_at = now;
+                r
+            })
+            .collect())
+    }
 }
 
 /// What a press officer enters with a photo.
@@ -414,6 +456,8 @@ pub enum ApplicationStatus {
     Pending,
     Approved,
     Rejected,
+    /// Approved, then withdrawn by the host: the journalist no longer has the press role.
+    Revoked,
 }
 
 impl ApplicationStatus {
@@ -422,11 +466,12 @@ impl ApplicationStatus {
             Self::Pending => "pending",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
+            Self::Revoked => "revoked",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Rejected].into_iter().find(|k| k.as_str() == s)
+        [Self::Pending, Self::Approved, Self::Rejected, Self::Revoked].into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -442,7 +487,7 @@ pub struct MediaApplication {
     pub press_card: String,
     pub photo: Option<Id>,
     pub status: ApplicationStatus,
-    /// Why it was rejected, for the journalist.
+    /// Why it was rejected or revoked, for the journalist.
     pub reason: String,
     /// The journalist's account, made with the application; approval grants it the press role.
     pub user_id: Option<Id>,
@@ -486,7 +531,14 @@ impl ApplicationInput {
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum ApplicationDecision {
     Approve,
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
+    /// The accreditation granted is withdrawn (a journalist who broke the rules, an outlet that
+    /// asked).
+    Revoke {
+        reason: String,
+    },
 }
 
 impl MediaApplication {
@@ -509,19 +561,26 @@ impl MediaApplication {
         }
     }
 
-    /// The application decided. Only a pending one can be; a rejection says why.
+    /// The application decided. A pending one is approved or rejected, an approved one may be
+    /// revoked; a rejection or a revocation says why.
     pub fn decided(mut self, decision: ApplicationDecision) -> Result<MediaApplication, Invalid> {
         let mut c = Checker::new();
-        if self.status != ApplicationStatus::Pending {
-            c.fail("decision", "already-decided");
-        }
-        match decision {
-            ApplicationDecision::Approve => self.status = ApplicationStatus::Approved,
+        let (from, to, reason) = match decision {
+            ApplicationDecision::Approve => (ApplicationStatus::Pending, ApplicationStatus::Approved, None),
             ApplicationDecision::Reject { reason } => {
-                self.reason = c.text("reason", &reason, 500);
-                self.status = ApplicationStatus::Rejected;
+                (ApplicationStatus::Pending, ApplicationStatus::Rejected, Some(reason))
             }
+            ApplicationDecision::Revoke { reason } => {
+                (ApplicationStatus::Approved, ApplicationStatus::Revoked, Some(reason))
+            }
+        };
+        if self.status != from {
+            c.fail("decision", if from == ApplicationStatus::Pending { "already-decided" } else { "not-accredited" });
         }
+        if let Some(reason) = reason {
+            self.reason = c.text("reason", &reason, 500);
+        }
+        self.status = to;
         c.finish(self)
     }
 }
@@ -536,6 +595,10 @@ mod tests {
 
     fn input_of(title: &str) -> ReleaseInput {
         ReleaseInput { title: Text::new(&[("en", title)]), body: Text::new(&[("en", "Text.")]), photos: vec![] }
+    }
+
+    fn published_release(now: Timestamp) -> PressRelease {
+        release().moved(Transition::Review, now).unwrap().moved(Transition::Publish, now).unwrap()
     }
 
     fn release() -> PressRelease {
@@ -591,7 +654,7 @@ mod tests {
     #[test]
     fn an_edit_after_release_is_a_correction_that_keeps_the_old_text() {
         let now = at("2025-04-11T10:00:00Z");
-        let published = release().moved(Transition::Review, now).unwrap().moved(Transition::Publish, now).unwrap();
+        let published = published_release(now);
         let input = ReleaseInput {
             title: Text::new(&[("en", "Ministers met in Almaty")]),
             body: Text::new(&[("en", "They met in Almaty.")]),
@@ -622,8 +685,24 @@ mod tests {
             .moved(Transition::Embargo { until: at("2025-04-12T00:00:00Z") }, now)
             .unwrap();
         assert!(
-            embargoed.edited(input_of("Changed"), None, later).is_err(),
+            embargoed.clone().edited(input_of("Changed"), None, later).is_err(),
             "the press hold an embargoed text: an edit is a correction"
+        );
+        let back_on_the_desk = embargoed.clone().moved(Transition::Draft, later).unwrap();
+        let rescheduled = embargoed.moved(Transition::Schedule { at: at("2025-04-12T00:00:00Z") }, later).unwrap();
+        for held in [back_on_the_desk, rescheduled] {
+            assert!(held.is_out(later), "{:?}: the press still hold the embargoed text", held.status);
+            let refused = held.clone().edited(input_of("Changed"), None, later).unwrap_err();
+            assert_eq!(refused.0[0].field, "note");
+            let corrected = held.edited(input_of("Changed"), Some(Text::new(&[("en", "Retitled.")])), later).unwrap();
+            assert_eq!(corrected.corrections[0].previous_title.get("en"), "Ministers met");
+        }
+        let title_alone = ReleaseInput { body: Text::default(), ..input_of("Ministers met") };
+        let blanked = published_release(now).edited(title_alone, Some(Text::new(&[("en", "Shortened.")])), later);
+        assert_eq!(
+            blanked.unwrap_err().0.iter().map(|e| (e.field.as_str(), e.code)).collect::<Vec<_>>(),
+            [("body", "release-empty")],
+            "a released text is not emptied, even with a note"
         );
         assert_eq!(Transition::parse("scheduled", None).unwrap_err().0[0].field, "at");
         assert_eq!(Transition::parse("sent", None).unwrap_err().0[0].field, "to");
@@ -645,6 +724,31 @@ mod tests {
         let ok = ReleaseInput { title: Text::new(&[("en", "One")]), ..input }.validate().unwrap();
         assert_eq!(ok.body.0.get("en").map(String::as_str), Some("One.\n\nTwo."));
         assert!(!ok.body.0.contains_key("ru"));
+    }
+
+    #[test]
+    fn a_photo_is_taken_from_unreleased_releases_but_not_from_one_that_is_out() {
+        let now = at("2025-04-11T10:00:00Z");
+        let photo = PressPhoto {
+            id: crate::new_id(),
+            event_id: crate::new_id(),
+            caption: Text::new(&[("en", "Family photo")]),
+            credit: "MFA of Kazakhstan".into(),
+            item: None,
+            public: false,
+            width: 10,
+            height: 10,
+            created_at: now,
+        };
+        let showing = |r: PressRelease| PressRelease { photos: vec![crate::new_id(), photo.id], ..r };
+        let draft = showing(release());
+        let elsewhere = release();
+        let taken = photo.taken_from(vec![draft.clone(), elsewhere], now).unwrap();
+        assert_eq!(taken.len(), 1, "only the releases showing it change");
+        assert_eq!((taken[0].id, taken[0].photos.len()), (draft.id, 1));
+        let published = showing(published_release(now));
+        let refused = photo.taken_from(vec![draft, published.clone()], now).unwrap_err();
+        assert_eq!(refused.0.iter().map(|r| r.id).collect::<Vec<_>>(), [published.id]);
     }
 
     #[test]
@@ -671,8 +775,14 @@ mod tests {
             app.clone().decided(ApplicationDecision::Reject { reason: " ".into() }).unwrap_err().0[0].field,
             "reason"
         );
+        let revoke = |reason: &str| ApplicationDecision::Revoke { reason: reason.into() };
+        assert_eq!(app.clone().decided(revoke("Broke the pool's rules.")).unwrap_err().0[0].code, "not-accredited");
         let approved = app.decided(ApplicationDecision::Approve).unwrap();
         assert_eq!(approved.status, ApplicationStatus::Approved);
-        assert!(approved.decided(ApplicationDecision::Approve).is_err(), "decided once");
+        assert!(approved.clone().decided(ApplicationDecision::Approve).is_err(), "decided once");
+        assert_eq!(approved.clone().decided(revoke("")).unwrap_err().0[0].field, "reason");
+        let revoked = approved.decided(revoke("Broke the pool's rules.")).unwrap();
+        assert_eq!((revoked.status, revoked.reason.as_str()), (ApplicationStatus::Revoked, "Broke the pool's rules."));
+        assert!(revoked.decided(revoke("Again.")).is_err(), "revoked once");
     }
 }

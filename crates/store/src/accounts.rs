@@ -60,6 +60,8 @@ const SELECT_ROLES: &str = "SELECT r.role, r.body_id, r.event_id, r.participant_
      FROM roles r LEFT JOIN events e ON e.id = r.event_id WHERE r.user_id = $1 ORDER BY r.role, r.id";
 const INSERT_ROLE: &str =
     "INSERT INTO roles (id, user_id, role, body_id, event_id, participant_id) VALUES ($1, $2, $3, $4, $5, $6)";
+const DELETE_ROLE: &str = "DELETE FROM roles WHERE user_id = $1 AND role = $2 AND body_id IS NOT DISTINCT FROM $3 \
+     AND event_id IS NOT DISTINCT FROM $4 AND participant_id IS NOT DISTINCT FROM $5";
 const UPDATE_PASSWORD: &str = "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2";
 const INSERT_SESSION: &str =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
@@ -108,14 +110,19 @@ pub async fn by_id(store: &Store, id: Id) -> Result<User> {
     user.ok_or(StoreError::NotFound)
 }
 
-pub async fn grant(tx: &mut Tx, actor: &Actor, user: &User, role: &Role) -> Result<()> {
-    let (body, event, participant) = match *role {
+/// The body, event and participant a role's row is scoped to.
+fn scope(role: &Role) -> (Option<Id>, Option<Id>, Option<Id>) {
+    match *role {
         Role::Admin => (None, None, None),
         Role::Secretariat { body } => (Some(body), None, None),
         Role::Host { event, .. } | Role::Press { event } => (None, Some(event), None),
         Role::Ministry { participant } => (None, None, Some(participant)),
         Role::AccreditationOfficer { event, participant } => (None, Some(event), Some(participant)),
-    };
+    }
+}
+
+pub async fn grant(tx: &mut Tx, actor: &Actor, user: &User, role: &Role) -> Result<()> {
+    let (body, event, participant) = scope(role);
     let id = new_id();
     execute!(tx, c => sqlx::query(INSERT_ROLE).bind(id).bind(user.id).bind(role.name()).bind(body).bind(event).bind(participant))?;
     let after = json!({ "user": user.username, "grant": role });
@@ -127,6 +134,25 @@ pub async fn grant(tx: &mut Tx, actor: &Actor, user: &User, role: &Role) -> Resu
             action: "grant",
             before: None,
             after: Some(after),
+            actor,
+        },
+    )
+    .await
+}
+
+/// Takes `role` from `user`, audited; the next request of any of their sessions is without it.
+pub async fn revoke(tx: &mut Tx, actor: &Actor, user: &User, role: &Role) -> Result<()> {
+    let (body, event, participant) = scope(role);
+    execute!(tx, c => sqlx::query(DELETE_ROLE).bind(user.id).bind(role.name()).bind(body).bind(event).bind(participant))?;
+    let before = json!({ "user": user.username, "grant": role });
+    audit::record(
+        tx,
+        Change {
+            entity: EntityKind::User,
+            entity_id: user.id,
+            action: "revoke",
+            before: Some(before),
+            after: None,
             actor,
         },
     )

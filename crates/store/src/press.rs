@@ -92,6 +92,7 @@ struct ReleaseRow {
     release_at: Option<time::OffsetDateTime>,
     photos: Json<Vec<Id>>,
     corrections: Json<Vec<Correction>>,
+    held_by_press: bool,
     created_at: time::OffsetDateTime,
     updated_at: time::OffsetDateTime,
     version: i64,
@@ -110,6 +111,7 @@ impl TryFrom<ReleaseRow> for PressRelease {
             release_at: r.release_at.map(convert::timestamp_from_db),
             photos: r.photos.0,
             corrections: r.corrections.0,
+            held_by_press: r.held_by_press,
             created_at: convert::timestamp_from_db(r.created_at),
             updated_at: convert::timestamp_from_db(r.updated_at),
             version: r.version,
@@ -132,7 +134,7 @@ macro_rules! select_releases {
     ($rest:literal) => {
         concat!(
             "SELECT r.id, r.event_id, r.title, r.body, r.status, r.release_at, r.photos, r.corrections, \
-             r.created_at, r.updated_at, r.version FROM press_releases r ",
+             r.held_by_press, r.created_at, r.updated_at, r.version FROM press_releases r ",
             $rest
         )
     };
@@ -187,9 +189,11 @@ const COUNT_RELEASES_PG: &str = concat!("SELECT COUNT(*) FROM press_releases r "
 const RELEASE_BY_ID: &str = select_releases!("WHERE r.id = $1");
 
 const INSERT_RELEASE: &str = "INSERT INTO press_releases (id, event_id, title, body, status, release_at, photos, \
-     corrections, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)";
+     corrections, held_by_press, created_at, updated_at, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
 const UPDATE_RELEASE: &str = "UPDATE press_releases SET title = $1, body = $2, status = $3, release_at = $4, \
-     photos = $5, corrections = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9";
+     photos = $5, corrections = $6, held_by_press = $7, updated_at = $8, version = version + 1 \
+     WHERE id = $9 AND version = $10";
 const RELEASE_VERSION: &str = "SELECT version FROM press_releases WHERE id = $1";
 
 /// The parameters $3, $4 and $5 of [`shown`]: everything, the events edited, the events
@@ -266,6 +270,7 @@ pub async fn insert_release(tx: &mut Tx, actor: &Actor, release: &PressRelease) 
         .bind(release.release_at.map(At))
         .bind(convert::id_list(&release.photos))
         .bind(Json(&release.corrections))
+        .bind(release.held_by_press)
         .bind(At(release.created_at))
         .bind(At(release.updated_at)))
     .map_err(known("event"))?;
@@ -299,6 +304,7 @@ pub async fn update_release(
         .bind(after.release_at.map(At))
         .bind(convert::id_list(&after.photos))
         .bind(Json(&after.corrections))
+        .bind(after.held_by_press)
         .bind(At(after.updated_at))
         .bind(after.id)
         .bind(expected_version))?;
@@ -376,6 +382,7 @@ const PUBLIC_PHOTOS_PG: &str = concat!(
 const INSERT_PHOTO: &str = "INSERT INTO press_photos (id, event_id, photo_id, caption, credit, item_id, public, \
      width, height, created_at) VALUES ($1, $2, $1, $3, $4, $5, $6, $7, $8, $9)";
 const DELETE_PHOTO: &str = "DELETE FROM press_photos WHERE id = $1";
+const DELETE_PHOTO_BYTES: &str = "DELETE FROM photos WHERE id = $1";
 
 /// Stores a photo's re-encoded bytes (the full JPEG and its thumbnail) in the photo store under `id`.
 async fn store_photo(tx: &mut Tx, id: Id, jpeg: &[u8], thumbnail: &[u8]) -> Result<()> {
@@ -466,13 +473,16 @@ pub async fn photo_bytes(store: &Store, id: Id, thumbnail: bool) -> Result<Optio
     }
 }
 
-/// Removes a press photo from the press office (its bytes stay in the photo store), audited.
+/// Takes a press photo down, its pixels with it (a photo is taken down because it must not be
+/// shown), audited with what it was. The releases that showed it are the caller's to change first.
 pub async fn delete_photo(tx: &mut Tx, actor: &Actor, id: Id) -> Result<()> {
     let row: Option<PhotoRow> = on!(tx, c => sqlx::query_as(PHOTO_BY_ID).bind(id).fetch_optional(c).await)?;
     let before = PressPhoto::try_from(row.ok_or(StoreError::NotFound)?)?;
     if execute!(tx, c => sqlx::query(DELETE_PHOTO).bind(id))? != 1 {
         return Err(StoreError::NotFound);
     }
+    // The pixels are the photo store's row of the same id (INSERT_PHOTO).
+    execute!(tx, c => sqlx::query(DELETE_PHOTO_BYTES).bind(id))?;
     let change = Change {
         entity: EntityKind::PressPhoto,
         entity_id: id,

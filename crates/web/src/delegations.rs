@@ -717,14 +717,9 @@ async fn decision_form(
     let member = store::delegations::member(&state.store, member).await?;
     let code = participant_code(&state, &member).await?;
     // Said on the member's row of the page the host decided from, which shows the member as it is now.
-    let said = crate::error::body(&refused, &state.i18n, ctx.lang);
-    let why: Vec<String> = if said.details.is_empty() {
-        vec![said.message]
-    } else {
-        said.details.into_iter().map(|d| d.message).collect()
-    };
     let scope = Scope::load(&state, &event.slug, &code).await?;
-    let errors = json!({ format!("decision-{}", member.id): why.join(" ") });
+    let errors =
+        json!({ format!("decision-{}", member.id): crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
     let page = delegation_view(&state, &ctx, &scope, json!({}), errors, Vec::new()).await?;
     Ok((refused.status(), page).into_response())
 }

@@ -125,7 +125,7 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 28] = [
+pub const REFUSALS: [&str; 30] = [
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",
@@ -139,6 +139,8 @@ pub const REFUSALS: [&str; 28] = [
     "agenda-draft",
     "release-transition",
     "release-empty",
+    "photo-shown",
+    "already-applied",
     "document-closed-to-amendments",
     "document-closed-to-responses",
     "csrf-token",
@@ -198,6 +200,17 @@ pub struct Detail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
     pub message: String,
+}
+
+/// What an error says in one line, beside the row or form it was sent from: each problem's words,
+/// or the error's.
+pub fn said_in_one_line(err: &AppError, i18n: &I18n, lang: &str) -> String {
+    let said = body(err, i18n, lang);
+    if said.details.is_empty() {
+        said.message
+    } else {
+        said.details.into_iter().map(|d| d.message).collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// The error in the reader's language.

@@ -128,6 +128,7 @@ pub(crate) async fn media_decision(
     let lang = crate::lists::event_language(state, event).await?;
     let key = match application.status {
         domain::press::ApplicationStatus::Approved => "mail-media-approved",
+        domain::press::ApplicationStatus::Revoked => "mail-media-revoked",
         _ => "mail-media-rejected",
     };
     let args = [

@@ -18,8 +18,8 @@ use domain::policy::{Action, authorize, press_reach, press_reader};
 use domain::press::Reach;
 use domain::press::draft::{self, Draft};
 use domain::press::{
-    ApplicationDecision, ApplicationInput, MediaApplication, PhotoInput, PressPhoto, PressRelease, Reader,
-    ReleaseInput, Shown, Transition,
+    ApplicationDecision, ApplicationInput, ApplicationStatus, MediaApplication, PhotoInput, PressPhoto, PressRelease,
+    Reader, ReleaseInput, Shown, Transition,
 };
 use domain::programme::{PressAccess, Visibility};
 use domain::validation::Checker;
@@ -150,10 +150,13 @@ fn photo_json(p: &PressPhoto, lang: &str) -> Value {
 }
 
 fn release_json(r: &PressRelease, shown: Shown, lang: &str, tz: &str, photos: &[PressPhoto]) -> Value {
-    let local = |t: Timestamp| t.in_tz(tz).map_or_else(|_| t.to_string(), |z| z.strftime("%Y-%m-%d %H:%M").to_string());
+    // With its offset: a journalist elsewhere must not guess whose noon an embargo ends at.
+    let local = |t: Timestamp| {
+        t.in_tz(tz).map_or_else(|_| t.to_string(), |z| z.strftime("%Y-%m-%d %H:%M (UTC%:z)").to_string())
+    };
     let paragraphs: Vec<&str> = r.body.get(lang).split("\n\n").filter(|p| !p.trim().is_empty()).collect();
     json!({
-        "id": r.id, "title": r.title.get(lang), "titles": r.title, "bodies": r.body, "paragraphs": paragraphs,
+        "id": r.id, "title": r.title.get(lang), "paragraphs": paragraphs,
         "status": r.status_at(now()).as_str(), "shown": shown,
         "release_at": r.release_at.map(local), "release_at_utc": r.release_at,
         "embargoed_until": match shown { Shown::Embargoed { until } => Some(local(until)), _ => None },
@@ -269,6 +272,10 @@ async fn release_view(
         "editor": reader == Reader::Editor,
         "pool": photos.iter().map(|p| photo_json(p, ctx.lang)).collect::<Vec<_>>(),
         "released": release.is_out(now()),
+        "stored": release_form(release),
+        "time_note": render::time_note(
+            &state.i18n, ctx.lang, event.city.get(ctx.lang), &event.time_zone, event.start_date, event.end_date,
+        ),
         "values": values, "errors": errors,
     });
     render::page(state, ctx, "press/release.html", model)
@@ -669,11 +676,36 @@ async fn photo_form(
         .await
 }
 
+/// Takes a photo down: from the releases not yet out that show it, then from the press office;
+/// refused, on the photo, while a release out shows it (that one is corrected first).
 async fn delete_photo_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Response, AppError> {
     let photo = store::press::photo(&state.store, id).await?.ok_or(AppError::NotFound)?;
     let event = store::events::by_id(&state.store, photo.event_id).await?;
     authorize(&ctx.actor, Action::RunPressOffice { event: event.id })?;
+    let at = now();
+    let query = store::press::ReleaseQuery {
+        event: Some(event.id),
+        reach: Reach::Editor { events: Some(vec![event.id]) },
+        now: at,
+        limit: i64::MAX,
+        offset: 0,
+    };
+    let releases = store::press::releases(&state.store, &query).await?;
+    let changed = match photo.taken_from(releases, at) {
+        Ok(changed) => changed,
+        Err(domain::press::PhotoShown(out)) => {
+            let titles: Vec<&str> = out.iter().map(|r| r.title.get(ctx.lang)).collect();
+            let refused = AppError::refused_with("photo-shown", vec![("releases", titles.join("; "))]);
+            let errors =
+                json!({ format!("photo-{id}"): crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
+            let page = office_view(&state, &ctx, &event, json!({}), errors).await?;
+            return Ok((refused.status(), page).into_response());
+        }
+    };
     let mut tx = state.store.begin().await?;
+    for release in &changed {
+        store::press::update_release(&mut tx, &ctx.actor, release, release.version).await?;
+    }
     store::press::delete_photo(&mut tx, &ctx.actor, id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/events/{}/press-office", event.slug)).into_response())
@@ -704,7 +736,8 @@ async fn apply_view(
 }
 
 /// A journalist applies: the account is made at once (without any role), so no password ever
-/// travels by e-mail; approval grants it the press role at this event.
+/// travels by e-mail; approval grants it the press role at this event. A journalist who is signed
+/// in applies with that account, once per event while an application is open or granted.
 async fn apply(
     state: &AppState,
     ctx: &Ctx,
@@ -715,8 +748,16 @@ async fn apply(
     photo: Option<axum::body::Bytes>,
 ) -> Result<MediaApplication, AppError> {
     let mut c = Checker::new();
-    check_username(&mut c, username);
-    check_password(&mut c, "password", password);
+    if let Some(user) = &ctx.user {
+        let applied = store::press::applications_of_event(&state.store, event.id).await?;
+        let open = |a: &MediaApplication| matches!(a.status, ApplicationStatus::Pending | ApplicationStatus::Approved);
+        if applied.iter().any(|a| a.user_id == Some(user.id) && open(a)) {
+            return Err(AppError::refused("already-applied"));
+        }
+    } else {
+        check_username(&mut c, username);
+        check_password(&mut c, "password", password);
+    }
     let input = match (input.validate(), c.finish(())) {
         (Ok(input), Ok(())) => input,
         (Err(mut a), Err(b)) => {
@@ -729,16 +770,22 @@ async fn apply(
         Some(bytes) => Some(crate::input::photo(bytes).await?),
         None => None,
     };
-    let hash = crate::input::password_hash(password).await?;
     let mut tx = state.store.begin().await?;
-    let user = store::accounts::create_user(&mut tx, &ctx.actor, username, &input.name, &hash, false).await?;
-    store::accounts::set_email(&mut tx, &ctx.actor, user.id, &input.email).await?;
+    let user = match &ctx.user {
+        Some(user) => user.id,
+        None => {
+            let hash = crate::input::password_hash(password).await?;
+            let user = store::accounts::create_user(&mut tx, &ctx.actor, username, &input.name, &hash, false).await?;
+            store::accounts::set_email(&mut tx, &ctx.actor, user.id, &input.email).await?;
+            user.id
+        }
+    };
     let photo_id = match &photo {
         Some(p) => Some(store::press::insert_photo_bytes(&mut tx, &p.jpeg, &p.thumbnail_jpeg).await?),
         None => None,
     };
     let mut application = MediaApplication::new(new_id(), event.id, input, photo_id, now());
-    application.user_id = Some(user.id);
+    application.user_id = Some(user);
     store::press::insert_application(&mut tx, &ctx.actor, &application).await?;
     tx.commit().await?;
     Ok(application)
@@ -768,8 +815,51 @@ async fn apply_form(
             let html = apply_view(&state, &ctx, &event, values, errors, false).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
+        Err(refused @ AppError::Refused { .. }) => {
+            let errors = json!({ "form": crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
+            let html = apply_view(&state, &ctx, &event, json!({}), errors, false).await?;
+            Ok((refused.status(), html).into_response())
+        }
         Err(e) => Err(e),
     }
+}
+
+/// The host's decision on a journalist: approval grants the press role at the event, revocation
+/// takes it back; the journalist is told either way.
+async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    application: MediaApplication,
+    form: &Form,
+) -> Result<MediaApplication, AppError> {
+    let decision = match form.get("decision") {
+        "approve" => ApplicationDecision::Approve,
+        "reject" => ApplicationDecision::Reject { reason: form.get("reason").to_string() },
+        "revoke" => ApplicationDecision::Revoke { reason: form.get("reason").to_string() },
+        _ => return Err(AppError::field("decision", "invalid-choice")),
+    };
+    // A decision on what the host no longer sees is a conflict, before it is judged on its merits.
+    let version = form.number("version")?;
+    if version != application.version {
+        return Err(AppError::Conflict { entity: "media application", current: application.version });
+    }
+    let decided = application.decided(decision)?;
+    let mut tx = state.store.begin().await?;
+    let decided = store::press::update_application(&mut tx, &ctx.actor, &decided, version).await?;
+    if let Some(user) = decided.user_id {
+        let user = store::accounts::by_id(&state.store, user).await?;
+        let press = Role::Press { event: event.id };
+        match decided.status {
+            ApplicationStatus::Approved => store::accounts::grant(&mut tx, &ctx.actor, &user, &press).await?,
+            ApplicationStatus::Revoked => store::accounts::revoke(&mut tx, &ctx.actor, &user, &press).await?,
+            ApplicationStatus::Pending | ApplicationStatus::Rejected => {}
+        }
+    }
+    let notice = crate::mail::media_decision(state, event, &decided).await?;
+    store::delegations::notify(&mut tx, &notice).await?;
+    tx.commit().await?;
+    Ok(decided)
 }
 
 async fn decide_form(
@@ -781,23 +871,15 @@ async fn decide_form(
     let application = store::press::application(&state.store, id).await?.ok_or(AppError::NotFound)?;
     let event = store::events::by_id(&state.store, application.event_id).await?;
     authorize(&ctx.actor, Action::DecideAccreditation { event: event.id })?;
-    let decision = match form.get("decision") {
-        "approve" => ApplicationDecision::Approve,
-        "reject" => ApplicationDecision::Reject { reason: form.get("reason").to_string() },
-        _ => return Err(AppError::field("decision", "invalid-choice")),
+    let refused = match decide(&state, &ctx, &event, application, &form).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/events/{}/press-office", event.slug)).into_response()),
+        Err(refused @ (AppError::Invalid(_) | AppError::Conflict { .. })) => refused,
+        Err(other) => return Err(other),
     };
-    let version = form.number("version")?;
-    let decided = application.decided(decision)?;
-    let mut tx = state.store.begin().await?;
-    let decided = store::press::update_application(&mut tx, &ctx.actor, &decided, version).await?;
-    if let (domain::press::ApplicationStatus::Approved, Some(user)) = (decided.status, decided.user_id) {
-        let user = store::accounts::by_id(&state.store, user).await?;
-        store::accounts::grant(&mut tx, &ctx.actor, &user, &Role::Press { event: event.id }).await?;
-    }
-    let notice = crate::mail::media_decision(&state, &event, &decided).await?;
-    store::delegations::notify(&mut tx, &notice).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/events/{}/press-office", event.slug)).into_response())
+    // Said on the journalist's row of the press office, which shows the application as it is now.
+    let errors = json!({ format!("decision-{id}"): crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
+    let page = office_view(&state, &ctx, &event, json!({}), errors).await?;
+    Ok((refused.status(), page).into_response())
 }
 
 /// The photo a journalist sent with the application: personal data, for those who decide only.
@@ -977,7 +1059,10 @@ struct ApplyBody {
     country: String,
     email: String,
     press_card: String,
+    /// The account to make; not asked of a caller already signed in, who applies with theirs.
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
 }
 

@@ -87,6 +87,7 @@ fn release(event: Id, title: &str, status: ReleaseStatus, release_at: Option<Tim
         release_at,
         photos: vec![],
         corrections: vec![],
+        held_by_press: status == ReleaseStatus::Embargoed,
         created_at: written,
         updated_at: written,
         version: 1,

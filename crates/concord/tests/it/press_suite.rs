@@ -595,3 +595,152 @@ async fn a_draft_release(app: &TestApp, host: &Session, body: &str) -> String {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     created.json()["id"].as_str().unwrap().to_string()
 }
+
+/// A release written through the API in French too is edited on its page without losing the
+/// French. Once the press have held it under embargo, taken back to the desk it is still corrected,
+/// not rewritten; released, it cannot be emptied.
+#[tokio::test]
+async fn a_release_keeps_its_languages_and_what_the_press_held() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let text = json!({
+        "title": { "en": "Ministers meet", "fr": "Les ministres se réunissent" },
+        "body": { "en": "They met.", "fr": "Ils se sont réunis." }
+    });
+    let created = app.json(&host, "POST", "/api/v1/events/almaty-2025/press-releases", &text).await;
+    let path = format!("/press-releases/{}", created.json()["id"].as_str().unwrap());
+    let read = page_form(&app.get(&host, &path).await.body, "id=\"release-form\"");
+    assert!(read.contains(&("body_fr".to_string(), "Ils se sont réunis.".to_string())), "{read:?}");
+    assert_eq!(
+        app.send(&host, &path, &changed(&read, "title_en", "Ministers met")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let api = format!("/api/v1{path}");
+    let stored = app.get(&host, &api).await.json();
+    assert_eq!(
+        (&stored["title"]["en"], &stored["title"]["fr"], &stored["body"]["fr"]),
+        (&json!("Ministers met"), &json!("Les ministres se réunissent"), &json!("Ils se sont réunis.")),
+        "the page sent the French back"
+    );
+    let until = Timestamp::now() + SignedDuration::from_hours(3);
+    for (to, version) in [("review", 2), ("embargoed", 3), ("draft", 4)] {
+        let moved = app
+            .json(&host, "POST", &format!("{api}/status"), &json!({ "to": to, "at": until, "version": version }))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{to}: {}", moved.body);
+    }
+    let read = page_form(&app.get(&host, &path).await.body, "id=\"release-form\"");
+    let rewritten = app.send(&host, &path, &changed(&read, "title_en", "Ministers met in Almaty")).await;
+    assert_eq!(rewritten.status, StatusCode::UNPROCESSABLE_ENTITY, "the press hold the embargoed text");
+    assert!(rewritten.body.contains("data-error-for=\"note\""), "a correction says what it corrects");
+    let mut corrected = changed(&read, "title_en", "Ministers met in Almaty");
+    corrected.push(("note_en".into(), "The city was added.".into()));
+    assert_eq!(app.send(&host, &path, &corrected).await.status, StatusCode::SEE_OTHER);
+    for (to, version) in [("review", 6), ("published", 7)] {
+        let moved = app.json(&host, "POST", &format!("{api}/status"), &json!({ "to": to, "version": version })).await;
+        assert_eq!(moved.status, StatusCode::OK, "{to}: {}", moved.body);
+    }
+    let released = app.get(&host, &api).await.json();
+    assert_eq!(released["corrections"].as_array().map(Vec::len), Some(1), "{released:#}");
+    let emptied = json!({ "title": { "en": "Ministers met" }, "note": { "en": "Shortened." }, "version": 8 });
+    let refused = app.json(&host, "PUT", &api, &emptied).await;
+    assert_eq!((refused.status, &refused.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("body")));
+    assert_eq!(app.get(&Session::default(), &api).await.json()["body"]["en"], "They met.", "the public text stands");
+}
+
+/// The host revokes a journalist's accreditation: the press role goes at once, the journalist is
+/// told why, and a decision from a page read before is said on the journalist's row as a conflict.
+/// A journalist who is signed in applies with that account, once.
+#[tokio::test]
+async fn a_journalists_accreditation_is_revoked_and_a_signed_in_journalist_applies_once() {
+    let app = TestApp::new().await;
+    let application = json!({
+        "name": "Aigerim Sadykova", "outlet": "Kazinform", "country": "Kazakhstan", "email": "a.sadykova@example.kz",
+        "press_card": "KZ-2025-0042", "username": "a.sadykova", "password": "a long password"
+    });
+    let applied =
+        app.json(&Session::default(), "POST", "/api/v1/events/almaty-2025/media-applications", &application).await;
+    let id = applied.json()["id"].as_str().unwrap().to_string();
+    let embargoed =
+        stored(&app, "Embargoed statement", ReleaseStatus::Embargoed, Some(SignedDuration::from_hours(2))).await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let csrf = host.csrf.clone().unwrap();
+    let decide = |decision: &'static str, reason: &'static str, version: i64| {
+        let (app, host, id, csrf) = (&app, &host, &id, &csrf);
+        async move {
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("decision", decision),
+                ("reason", reason),
+                ("version", &version.to_string()),
+            ];
+            app.form(host, &format!("/media-applications/{id}/decision"), &fields).await
+        }
+    };
+    assert_eq!(decide("approve", "", 1).await.status, StatusCode::SEE_OTHER);
+    let stale = decide("reject", "Late.", 1).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a decision from a page read before the approval");
+    assert!(stale.body.contains(&format!("data-error-for=\"decision-{id}\"")), "said on the journalist's row");
+    let journalist = app.login("a.sadykova", "a long password").await;
+    let release = format!("/press-releases/{}", embargoed.id);
+    let held = app.get(&journalist, &release).await;
+    assert_eq!(held.status, StatusCode::OK, "accredited");
+    assert!(held.body.contains("(UTC+05:00)"), "the embargo's end says whose time it is");
+    let office = app.get(&host, "/events/almaty-2025/press-office").await.body;
+    assert!(office.contains("data-action=\"revoke\""), "an approved journalist's row offers revocation");
+    assert_eq!(decide("revoke", " ", 2).await.status, StatusCode::UNPROCESSABLE_ENTITY, "a revocation says why");
+    assert_eq!(decide("revoke", "Broke the pool's rules.", 2).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&journalist, &release).await.status, StatusCode::NOT_FOUND, "the same session, no press role");
+    assert_eq!(app.get(&journalist, "/events/almaty-2025/media-programme").await.status, StatusCode::FORBIDDEN);
+    let mail = store::delegations::unsent_notices(&app.db.store, 100).await.unwrap();
+    assert!(mail.iter().any(|n| n.email == "a.sadykova@example.kz" && n.body.contains("Broke the pool's rules.")));
+    let office = app.get(&host, "/events/almaty-2025/press-office").await.body;
+    assert!(office.contains("data-status=\"revoked\""), "{office}");
+
+    // Signed in, the journalist applies again without making another account, and only once.
+    let form = app.get(&journalist, "/events/almaty-2025/media").await.body;
+    assert!(form.contains("id=\"applying-as\"") && !form.contains("name=\"password\""), "no account asked");
+    let again = json!({
+        "name": "Aigerim Sadykova", "outlet": "Kazinform", "country": "Kazakhstan", "email": "a.sadykova@example.kz",
+        "press_card": "KZ-2025-0042"
+    });
+    let path = "/api/v1/events/almaty-2025/media-applications";
+    assert_eq!(app.json(&journalist, "POST", path, &again).await.status, StatusCode::CREATED);
+    let twice = app.json(&journalist, "POST", path, &again).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "one open application per journalist and event: {}", twice.body);
+    let event = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
+    let applications = store::press::applications_of_event(&app.db.store, event.id).await.unwrap();
+    let theirs: Vec<_> = applications.iter().filter(|a| a.name == "Aigerim Sadykova").collect();
+    assert_eq!(theirs.len(), 2);
+    assert_eq!(theirs[0].user_id, theirs[1].user_id, "the same account");
+    app.db.cleanup().await;
+}
+
+/// A photo shown by a published release is not taken down behind the release's back; one shown by
+/// a draft only is taken from the draft and its pixels go with it.
+#[tokio::test]
+async fn a_photo_is_taken_down_only_from_releases_not_yet_out() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let csrf = host.csrf.clone().unwrap();
+    let published =
+        stored(&app, "Published with a photo", ReleaseStatus::Published, Some(-SignedDuration::from_hours(1))).await;
+    let shown = photo_with(&app, &published).await;
+    let take_down = |photo: domain::Id| {
+        let (app, host, csrf) = (&app, &host, &csrf);
+        async move { app.form(host, &format!("/press-photos/{photo}/delete"), &[("csrf", csrf.as_str())]).await }
+    };
+    let refused = take_down(shown).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains(&format!("data-error-for=\"photo-{shown}\"")), "said on the photo");
+    assert!(refused.body.contains("Published with a photo"), "naming the release to correct first");
+    assert_eq!(get_bytes(&app, &Session::default(), &format!("/press-photos/{shown}")).await.0, StatusCode::OK);
+
+    let draft = stored(&app, "Draft with a photo", ReleaseStatus::Draft, None).await;
+    let drafted = photo_with(&app, &draft).await;
+    assert_eq!(take_down(drafted).await.status, StatusCode::SEE_OTHER);
+    let after = store::press::release(&app.db.store, draft.id).await.unwrap().unwrap();
+    assert!(after.photos.is_empty(), "taken from the draft");
+    assert_eq!(store::press::photo_bytes(&app.db.store, drafted, false).await.unwrap(), None, "the pixels are gone");
+    app.db.cleanup().await;
+}
