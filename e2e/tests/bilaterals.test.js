@@ -22,8 +22,8 @@ browserTest('two delegations agree on a bilateral; the host schedules and confir
   await form.locator('select[name="with"]').selectOption('TJ');
   await form.locator('input[name="duration"]').fill('25');
   await form.locator('select[name="priority"]').selectOption('high');
-  await form.locator('input[name="starts"]').fill('2025-04-11T17:00');
-  await form.locator('input[name="ends"]').fill('2025-04-11T19:00');
+  await form.locator('#request-starts-0').fill('2025-04-11T17:00');
+  await form.locator('#request-ends-0').fill('2025-04-11T19:00');
   await Promise.all([page.waitForURL(/\/bilaterals$/), form.locator('button[type="submit"]').click()]);
   const ours = page.locator('#requests tbody tr', { hasText: 'Kyrgyzstan – Tajikistan' });
   assert.equal(await ours.getAttribute('data-status'), 'pending');

@@ -718,6 +718,8 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
         "settings": s.settings,
         "counts": host.then(|| counts(&s.requests, |r| r.outcome.as_ref())),
         "new_request": domain::new_id(),
+        // A row of acceptable times for each day of the event, so that a request may name one window a day.
+        "window_count": s.p.event.start_date.until(s.p.event.end_date).map_or(0, |span| span.get_days()).clamp(1, 3) + 1,
     });
     render::page(state, ctx, "bilaterals/show.html", model)
 }
@@ -986,23 +988,40 @@ async fn after_form(
     outcome: Result<(), AppError>,
 ) -> Result<Response, AppError> {
     let outcome = outcome.map(|()| format!("/events/{slug}/bilaterals"));
-    let values = form.to_json();
+    let mut values = form.to_json();
+    values["windows"] =
+        window_rows(form).into_iter().map(|(starts, ends)| json!({ "starts": starts, "ends": ends })).collect();
     render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, slug, values, errors)).await
 }
 
-/// A window from a form's `starts`/`ends` fields; none if both are empty.
-fn window_from_form(form: &Form) -> Result<Vec<WindowInput>, AppError> {
-    let (starts, ends) = (form.get("starts").trim(), form.get("ends").trim());
-    if starts.is_empty() && ends.is_empty() {
-        return Ok(Vec::new());
-    }
-    let time = |value: &str, field: &str| {
+/// The windows of a form's rows (`starts` and `ends`, repeated), the rows left empty skipped. The
+/// page shows them back in this order, so that `windows[i]` names the row it shows i-th.
+fn window_rows(form: &Form) -> Vec<(&str, &str)> {
+    let (starts, ends) = (form.all("starts"), form.all("ends"));
+    (0..starts.len().max(ends.len()))
+        .map(|i| (starts.get(i).map_or("", |s| s.trim()), ends.get(i).map_or("", |e| e.trim())))
+        .filter(|(starts, ends)| !starts.is_empty() || !ends.is_empty())
+        .collect()
+}
+
+/// The windows a form's rows give; a row with its start or its end alone asks for the other.
+fn windows_from_form(form: &Form) -> Result<Vec<WindowInput>, AppError> {
+    let time = |value: &str, field: String| {
         if value.is_empty() {
-            return Err(AppError::field(field, "required"));
+            return Err(AppError::field(&field, "required"));
         }
-        value.parse().map_err(|_| AppError::field(field, "invalid-date-time"))
+        value.parse().map_err(|_| AppError::field(&field, "invalid-date-time"))
     };
-    Ok(vec![WindowInput { starts: time(starts, "windows[0].starts")?, ends: time(ends, "windows[0].ends")? }])
+    window_rows(form)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (starts, ends))| {
+            Ok(WindowInput {
+                starts: time(starts, format!("windows[{i}].starts"))?,
+                ends: time(ends, format!("windows[{i}].ends"))?,
+            })
+        })
+        .collect()
 }
 
 async fn request_form(
@@ -1021,7 +1040,7 @@ async fn request_form(
             duration: form.number("duration")?,
             priority: Priority::parse(form.get("priority"))
                 .ok_or_else(|| AppError::field("priority", "invalid-choice"))?,
-            windows: window_from_form(&form)?,
+            windows: windows_from_form(&form)?,
             note: form.get("note").to_string(),
         };
         let from = Some(form.get("from")).filter(|f| !f.is_empty());
@@ -1042,7 +1061,7 @@ async fn answer_form(
         let input = AnswerInput {
             version: form.number("version")?,
             answer: Act::parse(form.get("answer")).ok_or_else(|| AppError::field("answer", "invalid-choice"))?,
-            windows: window_from_form(&form)?,
+            windows: windows_from_form(&form)?,
             after: form.ids("after")?,
             // An invited side's form says who meets for it when it accepts; other answers, and the
             // requesting side's form (which named its own in the request), leave that as it is.

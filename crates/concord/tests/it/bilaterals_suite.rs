@@ -1277,3 +1277,71 @@ async fn a_meeting_of_three_sides_is_named_trilateral_wherever_it_shows() {
         app.get(&kz, "/events/almaty-2025/delegations/kz/itinerary").await.body.contains("Bilateral meeting: Talks")
     );
 }
+
+#[tokio::test]
+async fn the_forms_take_a_window_a_row_and_show_a_mistake_on_its_row() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let page = app.get(&kz, "/events/almaty-2025/bilaterals").await.body;
+    let request_form = page.split("id=\"request-form\"").nth(1).and_then(|f| f.split("</form>").next()).unwrap();
+    assert_eq!(request_form.matches("name=\"starts\"").count(), 2, "a row for each of the two days");
+    // One window a day, the first row left empty: both windows are asked, in the order of time.
+    let rows = [
+        ("with", "KG"),
+        ("duration", "30"),
+        ("priority", "normal"),
+        ("starts", ""),
+        ("ends", ""),
+        ("starts", "2025-04-11T15:00"),
+        ("ends", "2025-04-11T17:00"),
+        ("starts", "2025-04-10T09:00"),
+        ("ends", "2025-04-10T10:00"),
+    ];
+    let sent = app.form(&kz, "/events/almaty-2025/bilaterals", &rows).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let made = requests(&app.get(&kz, BILATERALS).await.json());
+    let made = find(&made, &["KZ", "KG"]);
+    let shown: Vec<&str> = made["windows"].as_array().unwrap().iter().map(|w| w["shown"].as_str().unwrap()).collect();
+    assert_eq!(shown, ["10.04 09:00–10:00", "11.04 15:00–17:00"]);
+    // A mistake in the second window sent is named on the second row shown, beside what was typed.
+    let mistaken = [
+        ("with", "TJ"),
+        ("duration", "30"),
+        ("priority", "normal"),
+        ("starts", "2025-04-10T09:00"),
+        ("ends", "2025-04-10T10:00"),
+        ("starts", ""),
+        ("ends", ""),
+        ("starts", "2025-04-11T15:00"),
+        ("ends", "2025-04-11T15:10"),
+    ];
+    let refused = app.form(&kz, "/events/almaty-2025/bilaterals", &mistaken).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let form = refused.body.split("id=\"request-form\"").nth(1).and_then(|f| f.split("</form>").next()).unwrap();
+    let second = form.split("id=\"request-ends-1\"").nth(1).unwrap();
+    assert!(second.starts_with(" name=\"ends\"") && second.contains("value=\"2025-04-11T15:10\""), "{form}");
+    assert!(form.contains("data-error-for=\"windows[1].ends\""), "{form}");
+    assert_eq!(form.matches("name=\"starts\"").count(), 3, "the two sent and one more: {form}");
+    // An invited side proposes two windows in the rows of its answer.
+    let id = made["id"].as_str().unwrap();
+    let kg = app.login("delegation-kg", DEMO_PASSWORD).await;
+    let answer = [
+        ("request", id),
+        ("version", "1"),
+        ("answer", "propose"),
+        ("starts", "2025-04-10T12:00"),
+        ("ends", "2025-04-10T13:00"),
+        ("starts", "2025-04-11T12:00"),
+        ("ends", "2025-04-11T13:00"),
+    ];
+    let proposed = app.form(&kg, &format!("/events/almaty-2025/bilaterals/{id}/answer"), &answer).await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.body);
+    let seen = requests(&app.get(&kz, BILATERALS).await.json());
+    let shown: Vec<&str> = find(&seen, &["KZ", "KG"])["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["shown"].as_str().unwrap())
+        .collect();
+    assert_eq!(shown, ["10.04 12:00–13:00", "11.04 12:00–13:00"]);
+}
