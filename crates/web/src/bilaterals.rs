@@ -377,20 +377,18 @@ fn acting_side(s: &Sideline, ctx: &Ctx, from: Option<&str>) -> Result<(Id, Strin
     Ok((participant.id, code))
 }
 
-async fn create(
-    state: &AppState,
-    ctx: &Ctx,
-    s: &Sideline,
-    from: Option<&str>,
-    input: RequestInput,
-) -> Result<Made<Request>, AppError> {
+/// The request a side sends (`from`, or the reader's delegation), checked by the rules of requests.
+fn checked(s: &Sideline, ctx: &Ctx, from: Option<&str>, input: RequestInput) -> Result<Request, AppError> {
     let (_, code) = acting_side(s, ctx, from)?;
-    let made = input.id.and_then(|id| s.requests.iter().find(|r| r.id == id));
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let frame =
         RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members, requests: &s.requests };
-    let request = input.validate(&frame, &code)?;
-    if let Some(made) = made {
+    Ok(input.validate(&frame, &code)?)
+}
+
+/// Makes a checked request, or answers with the one its id made before.
+async fn create(state: &AppState, ctx: &Ctx, s: &Sideline, request: Request) -> Result<Made<Request>, AppError> {
+    if let Some(made) = s.requests.iter().find(|r| r.id == request.id) {
         return again(made, &request);
     }
     let mut tx = state.store.begin().await?;
@@ -872,7 +870,7 @@ async fn api_request(
     NewRequest { from, input }: NewRequest,
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
-    let (status, request) = create(&state, &ctx, &s, from.as_deref(), input).await?.answer();
+    let (status, request) = create(&state, &ctx, &s, checked(&s, &ctx, from.as_deref(), input)?).await?.answer();
     Ok((status, Json(json!({ "request": s.request_json(&state, &request, ctx.lang) }))).into_response())
 }
 
@@ -1004,24 +1002,35 @@ fn window_rows(form: &Form) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// The windows a form's rows give; a row with its start or its end alone asks for the other.
-fn windows_from_form(form: &Form) -> Result<Vec<WindowInput>, AppError> {
+/// The windows a form's rows give, each row's mistakes added to `mistakes` (a row with its
+/// start or its end alone asks for the other), and the row each window read came from.
+fn windows_from_form(form: &Form, mistakes: &mut Vec<domain::FieldError>) -> (Vec<WindowInput>, Vec<usize>) {
     let time = |value: &str, field: String| {
         if value.is_empty() {
-            return Err(AppError::field(&field, "required"));
+            return Err(domain::FieldError { field, code: "required", args: Vec::new() });
         }
-        value.parse().map_err(|_| AppError::field(&field, "invalid-date-time"))
+        value.parse().map_err(|_| domain::FieldError { field, code: "invalid-date-time", args: Vec::new() })
     };
-    window_rows(form)
-        .into_iter()
-        .enumerate()
-        .map(|(i, (starts, ends))| {
-            Ok(WindowInput {
-                starts: time(starts, format!("windows[{i}].starts"))?,
-                ends: time(ends, format!("windows[{i}].ends"))?,
-            })
-        })
-        .collect()
+    let mut read = (Vec::new(), Vec::new());
+    for (i, (starts, ends)) in window_rows(form).into_iter().enumerate() {
+        match (time(starts, format!("windows[{i}].starts")), time(ends, format!("windows[{i}].ends"))) {
+            (Ok(starts), Ok(ends)) => {
+                read.0.push(WindowInput { starts, ends });
+                read.1.push(i);
+            }
+            (starts, ends) => mistakes.extend(starts.err().into_iter().chain(ends.err())),
+        }
+    }
+    read
+}
+
+/// A mistake the rules of requests found in the windows that read, named by the row it is on.
+fn on_row(mut mistake: domain::FieldError, rows: &[usize]) -> domain::FieldError {
+    let index = mistake.field.strip_prefix("windows[").and_then(|rest| rest.split_once(']'));
+    if let Some((k, rest)) = index.and_then(|(k, rest)| Some((rows.get(k.parse::<usize>().ok()?)?, rest))) {
+        mistake.field = format!("windows[{k}]{rest}");
+    }
+    mistake
 }
 
 async fn request_form(
@@ -1032,19 +1041,34 @@ async fn request_form(
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let outcome = async {
+        // Every mistake at once: those in reading the fields, then those the rules of requests
+        // find in the fields that did read.
+        let mut mistakes = Vec::new();
+        let priority =
+            Priority::parse(form.get("priority")).ok_or_else(|| AppError::field("priority", "invalid-choice"));
+        let duration = gather(form.number("duration"), &mut mistakes)?;
+        let (windows, rows) = windows_from_form(&form, &mut mistakes);
         let input = RequestInput {
-            id: form.ids("id")?.first().copied(),
+            id: gather(form.ids("id"), &mut mistakes)?.and_then(|ids| ids.first().copied()),
             with: form.all("with").into_iter().map(str::to_string).collect(),
-            principals: form.ids("principals")?,
-            after: form.ids("after")?,
-            duration: form.number("duration")?,
-            priority: Priority::parse(form.get("priority"))
-                .ok_or_else(|| AppError::field("priority", "invalid-choice"))?,
-            windows: windows_from_form(&form)?,
+            principals: gather(form.ids("principals"), &mut mistakes)?.unwrap_or_default(),
+            after: gather(form.ids("after"), &mut mistakes)?.unwrap_or_default(),
+            // A length that did not read is judged by no window.
+            duration: duration.unwrap_or(*domain::bilaterals::DURATION.start()),
+            priority: gather(priority, &mut mistakes)?.unwrap_or(Priority::Normal),
+            windows,
             note: form.get("note").to_string(),
         };
         let from = Some(form.get("from")).filter(|f| !f.is_empty());
-        create(&state, &ctx, &s, from, input).await.map(|_| ())
+        let said = match checked(&s, &ctx, from, input) {
+            Ok(request) if mistakes.is_empty() => return create(&state, &ctx, &s, request).await.map(|_| ()),
+            Ok(_) => Vec::new(),
+            Err(AppError::Invalid(said)) => said.0,
+            Err(other) => return Err(other),
+        };
+        let unread: Vec<String> = mistakes.iter().map(|m| m.field.clone()).collect();
+        mistakes.extend(said.into_iter().map(|m| on_row(m, &rows)).filter(|m| !unread.contains(&m.field)));
+        Err(AppError::Invalid(domain::Invalid(mistakes)))
     }
     .await;
     after_form(&state, &ctx, &slug, &form, outcome).await
@@ -1058,10 +1082,15 @@ async fn answer_form(
 ) -> Result<Response, AppError> {
     let s = Sideline::load(&state, &ctx, &slug, true).await?;
     let outcome = async {
+        let mut mistakes = Vec::new();
+        let (windows, _) = windows_from_form(&form, &mut mistakes);
+        if !mistakes.is_empty() {
+            return Err(AppError::Invalid(domain::Invalid(mistakes)));
+        }
         let input = AnswerInput {
             version: form.number("version")?,
             answer: Act::parse(form.get("answer")).ok_or_else(|| AppError::field("answer", "invalid-choice"))?,
-            windows: windows_from_form(&form)?,
+            windows,
             after: form.ids("after")?,
             // An invited side's form says who meets for it when it accepts; other answers, and the
             // requesting side's form (which named its own in the request), leave that as it is.

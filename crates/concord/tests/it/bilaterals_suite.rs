@@ -1322,6 +1322,22 @@ async fn the_forms_take_a_window_a_row_and_show_a_mistake_on_its_row() {
     assert!(second.starts_with(" name=\"ends\"") && second.contains("value=\"2025-04-11T15:10\""), "{form}");
     assert!(form.contains("data-error-for=\"windows[1].ends\""), "{form}");
     assert_eq!(form.matches("name=\"starts\"").count(), 3, "the two sent and one more: {form}");
+    // Every mistake at once: a length that is no number, a row without its end, a row off the
+    // event's days, each on its own row, though the rows before a mistake did not read.
+    let several = [
+        ("with", "TJ"),
+        ("duration", "half an hour"),
+        ("priority", "normal"),
+        ("starts", "2025-04-10T09:00"),
+        ("ends", ""),
+        ("starts", "2025-04-12T10:00"),
+        ("ends", "2025-04-12T11:00"),
+    ];
+    let refused = app.form(&kz, "/events/almaty-2025/bilaterals", &several).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let named: Vec<&str> =
+        refused.body.split("data-error-for=\"").skip(1).filter_map(|e| e.split('"').next()).collect();
+    assert_eq!(named, ["duration", "windows[0].ends", "windows[1].starts"], "{}", refused.body);
     // An invited side proposes two windows in the rows of its answer.
     let id = made["id"].as_str().unwrap();
     let kg = app.login("delegation-kg", DEMO_PASSWORD).await;
