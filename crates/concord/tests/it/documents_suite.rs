@@ -112,6 +112,11 @@ async fn negotiation(app: TestApp) {
     let own = json!({ "participant": "BY", "position": "supports" });
     let own = app.json(&by, "POST", &format!("{amendments}/{by_amendment}/responses"), &own).await;
     assert_eq!((own.status, &own.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("position")));
+    // Nor does its page offer it more than a comment on its own amendment.
+    let page = app.get(&by, &format!("/documents/{id}")).await.body;
+    let reply =
+        page.split(&format!("data-amendment=\"{by_amendment}\"")).nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(reply.contains("value=\"comments\"") && !reply.contains("value=\"supports\""), "{reply}");
     // Kazakhstan changes its mind: its objection is its position, the support stays on record.
     let url = format!("{amendments}/{by_amendment}/responses");
     let body = json!({ "participant": "KZ", "position": "objects", "comment": "Передумали." });
@@ -134,6 +139,18 @@ async fn negotiation(app: TestApp) {
     let refused = app.form(&kz, &format!("/documents/{id}/amendments/{by_amendment}/responses"), &empty).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("data-error-for=\"comment\""), "{}", refused.body);
+    // A member the form does not offer is named once, in the form that named it.
+    let stranger =
+        [("amendment", by_amendment.as_str()), ("participant", "XX"), ("position", "supports"), ("comment", "")];
+    let refused = app.form(&kz, &format!("/documents/{id}/amendments/{by_amendment}/responses"), &stranger).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body.matches("data-error-for=\"participant\"").count(), 1, "{}", refused.body);
+    // A choice the form does not offer is named beside it, not only in the status.
+    let tampered =
+        [("participant", "KZ"), ("version", "1"), ("paragraph", "1"), ("operation", "rewrite"), ("text", "x")];
+    let refused = app.form(&kz, &format!("/documents/{id}/amendments"), &tampered).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("data-error-for=\"operation\""), "{}", refused.body);
 
     // Text past its limit is refused with the limit, never cut.
     let long = json!({ "participant": "AM", "position": "comments", "comment": "к".repeat(5_001) });

@@ -853,3 +853,17 @@ async fn an_event_form_sent_again_after_a_conflict_keeps_the_other_change() {
     let back = page_form(&app.send(&host, edit, &blind).await.body, "id=\"event-form\"");
     assert!(back.contains(&("city_en".to_string(), "Almaty (Kazakhstan)".to_string())), "{back:?}");
 }
+
+#[tokio::test]
+async fn an_address_only_a_form_sends_to_opens_the_page_the_form_is_on() {
+    let app = TestApp::new().await;
+    let kz = app.login("delegation-kz", DEMO_PASSWORD).await;
+    // Typed again after a refused form left it in the address bar.
+    let opened = app.get(&kz, "/events/almaty-2025/bilaterals/confirm").await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    assert_eq!(opened.headers[axum::http::header::LOCATION], "/events/almaty-2025/bilaterals");
+    // A program is told which methods the address takes.
+    let api = app.get(&kz, "/api/v1/events/almaty-2025/media-applications").await;
+    assert_eq!(api.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(api.headers[axum::http::header::ALLOW], "POST");
+}
