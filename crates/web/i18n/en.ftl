@@ -936,6 +936,7 @@ agreements-attach-send = Attach
 error-unsupported-attachment = Use a PDF, PNG or JPEG image, a .docx, .xlsx or .odt document, or a .txt file.
 error-file-too-large = At most { $max } MB.
 agreements-interruption = Suspension, resumption or termination
+agreements-interruptions = Changes of status
 agreements-interruption-suspended = Suspension
 agreements-interruption-resumed = Resumption (the suspension lifted)
 agreements-interruption-terminated = Termination

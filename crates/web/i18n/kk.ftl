@@ -924,6 +924,7 @@ agreements-attach-send = Тіркеу
 error-unsupported-attachment = PDF, PNG және JPEG суреттері, .docx, .xlsx және .odt құжаттары немесе .txt файлдары қабылданады.
 error-file-too-large = { $max } МБ-тан аспауы керек.
 agreements-interruption = Тоқтата тұру, қайта жаңғырту немесе тоқтату
+agreements-interruptions = Мәртебенің өзгерістері
 agreements-interruption-suspended = Тоқтата тұру
 agreements-interruption-resumed = Қайта жаңғырту (тоқтата тұру алынды)
 agreements-interruption-terminated = Тоқтату

@@ -939,6 +939,7 @@ agreements-attach-send = Приложить
 error-unsupported-attachment = Допускаются PDF, изображения PNG и JPEG, документы .docx, .xlsx и .odt и файлы .txt.
 error-file-too-large = Не более { $max } МБ.
 agreements-interruption = Приостановление, возобновление или прекращение
+agreements-interruptions = Изменения статуса
 agreements-interruption-suspended = Приостановление
 agreements-interruption-resumed = Возобновление (приостановление снято)
 agreements-interruption-terminated = Прекращение

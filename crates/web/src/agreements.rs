@@ -186,6 +186,8 @@ impl Follow {
             "status": a.status_on(self.today()), "awaited": names(&a.awaited()),
             "notifications": a.notifications.iter().map(|n| json!({ "party": self.code(n.party), "name": self.name(n.party, lang),
                 "date": n.date, "date_shown": state.i18n.date(lang, n.date) })).collect::<Vec<_>>(),
+            "interruptions": a.interruptions.iter().map(|(kind, date)| json!({ "kind": kind, "date": date,
+                "date_shown": state.i18n.date(lang, *date) })).collect::<Vec<_>>(),
             "document": a.document_id, "version": a.version,
         })
     }
@@ -351,6 +353,9 @@ fn timeline(f: &Follow, state: &AppState, a: &Agreement, lang: &str) -> Vec<Valu
     }
     if let Some(d) = a.in_force_from() {
         events.push((d, 2, t("timeline-in-force")));
+    }
+    for (kind, d) in &a.interruptions {
+        events.push((*d, 2, t(&format!("agreements-interruption-{}", kind.as_str()))));
     }
     for i in f.items.iter().filter(|i| i.agreement_id == a.id) {
         events.push((i.deadline, 4, format!("{}: {}", t("timeline-deadline"), i.title.get(lang))));

@@ -362,6 +362,19 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
     let resumed = app.json(&kz, "POST", &path, &interrupt(version, "resumed", "2026-07-01")).await.json();
     assert_eq!(resumed["agreement"]["status"], "in_force", "a suspension is lifted");
     assert!(due().await, "what is due is due again once the agreement is resumed");
+    // A suspension recorded ahead of its day: in force until then, and shown with its date; the
+    // page offers what may follow it, not what today's status would.
+    let version = resumed["agreement"]["version"].as_i64().unwrap();
+    let ahead = app.json(&kz, "POST", &path, &interrupt(version, "suspended", "2099-01-01")).await.json();
+    assert_eq!(ahead["agreement"]["status"], "in_force");
+    let kinds: Vec<&str> =
+        ahead["agreement"]["interruptions"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["suspended", "resumed", "suspended"]);
+    let page = app.get(&kz, &format!("/agreements/{id}")).await.body;
+    let listed = page.split("id=\"interruptions\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(listed.contains("Suspension — 1 January 2099"), "{listed}");
+    let form = page.split("id=\"interruption-kind\"").nth(1).unwrap().split("</select>").next().unwrap();
+    assert!(form.contains("value=\"resumed\"") && !form.contains("value=\"suspended\""), "{form}");
     let stranger = app.login("ministry-by", DEMO_PASSWORD).await;
     assert_eq!(app.json(&stranger, "POST", "/api/v1/agreements", &body).await.status, StatusCode::FORBIDDEN);
 }
