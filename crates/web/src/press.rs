@@ -615,7 +615,7 @@ async fn status_form(
     .await;
     let shown = release.shown_to(Reader::Editor, now()).unwrap_or(Shown::Unreleased);
     render::form_outcome(&state, &ctx, outcome, |errors| {
-        release_view(&state, &ctx, &release, &event, Reader::Editor, shown, json!({}), errors)
+        release_view(&state, &ctx, &release, &event, Reader::Editor, shown, form.to_json(), errors)
     })
     .await
 }
@@ -876,8 +876,11 @@ async fn decide_form(
         Err(refused @ (AppError::Invalid(_) | AppError::Conflict { .. })) => refused,
         Err(other) => return Err(other),
     };
-    // Said on the journalist's row of the press office, which shows the application as it is now.
-    let errors = json!({ format!("decision-{id}"): crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
+    // Said on the journalist's row of the press office, which shows the application as it is now:
+    // beside the reason when it is the reason that is wanting.
+    let on_reason = matches!(&refused, AppError::Invalid(i) if i.0.iter().all(|e| e.field == "reason"));
+    let slot = if on_reason { format!("reason-{id}") } else { format!("decision-{id}") };
+    let errors = json!({ slot: crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
     let page = office_view(&state, &ctx, &event, json!({}), errors).await?;
     Ok((refused.status(), page).into_response())
 }

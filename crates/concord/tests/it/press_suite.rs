@@ -362,6 +362,17 @@ async fn publishing(app: TestApp) {
     let refused = app.request(&without_header, "POST", "/events/almaty-2025/press-photos", Some(&ct), body).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a photo needs a credit");
     assert!(refused.body.contains("data-error-for=\"credit\""), "the credit field is named");
+    // What else was chosen comes back chosen, so that the photo sent again is as it was meant.
+    let item = app.get(&host, "/api/v1/events/almaty-2025/programme").await.json()["items"][0]["id"].clone();
+    let item = item.as_str().unwrap();
+    let (ct, body) = multipart(
+        &[("csrf", csrf.as_str()), ("caption_en", "Arrivals"), ("item", item), ("public", "on")],
+        Some(("photo", &png(64, 48))),
+    );
+    let refused = app.request(&without_header, "POST", "/events/almaty-2025/press-photos", Some(&ct), body).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(&format!("<option value=\"{item}\" selected>")), "{}", refused.body);
+    assert!(refused.body.contains("name=\"public\" checked"), "{}", refused.body);
     let (ct, body) = multipart(
         &[
             ("caption_en", "Family photo <script>alert(1)</script>"),
@@ -416,6 +427,20 @@ async fn publishing(app: TestApp) {
     assert!(stale.body.contains("coming Victory Day.</textarea>"), "{}", stale.body);
     assert!(stale.body.contains(&format!("name=\"version\" value=\"{now}\"")) && now != version);
     for to in ["review", "published"] {
+        if to == "published" {
+            // A status refused keeps the status and the time chosen, and leaves the text's form as stored.
+            let version = app.get(&host, &format!("/api/v1/press-releases/{id}")).await.json()["version"].to_string();
+            let past =
+                [("csrf", csrf.as_str()), ("to", "embargoed"), ("at", "2020-01-01T10:00"), ("version", &version)];
+            let refused = app.form(&host, &format!("{page}/status"), &past).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+            let status_form = refused.body.split("id=\"status-form\"").nth(1).unwrap();
+            assert!(status_form.contains("<option value=\"embargoed\" selected>"), "{status_form}");
+            assert!(
+                status_form.contains("value=\"2020-01-01T10:00\"") && status_form.contains("data-error-for=\"at\"")
+            );
+            assert!(refused.body.contains("coming Victory Day.</textarea>"), "the text as stored");
+        }
         let version = app.get(&host, &format!("/api/v1/press-releases/{id}")).await.json()["version"].to_string();
         let moved =
             app.form(&host, &format!("{page}/status"), &[("csrf", &csrf), ("to", to), ("version", &version)]).await;
@@ -688,7 +713,9 @@ async fn a_journalists_accreditation_is_revoked_and_a_signed_in_journalist_appli
     assert!(held.body.contains("(UTC+05:00)"), "the embargo's end says whose time it is");
     let office = app.get(&host, "/events/almaty-2025/press-office").await.body;
     assert!(office.contains("data-action=\"revoke\""), "an approved journalist's row offers revocation");
-    assert_eq!(decide("revoke", " ", 2).await.status, StatusCode::UNPROCESSABLE_ENTITY, "a revocation says why");
+    let unexplained = decide("revoke", " ", 2).await;
+    assert_eq!(unexplained.status, StatusCode::UNPROCESSABLE_ENTITY, "a revocation says why");
+    assert!(unexplained.body.contains(&format!("data-error-for=\"reason-{id}\"")), "said beside the reason");
     assert_eq!(decide("revoke", "Broke the pool's rules.", 2).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get(&journalist, &release).await.status, StatusCode::NOT_FOUND, "the same session, no press role");
     assert_eq!(app.get(&journalist, "/events/almaty-2025/media-programme").await.status, StatusCode::FORBIDDEN);
