@@ -542,6 +542,13 @@ pub enum ApplicationDecision {
 }
 
 impl MediaApplication {
+    /// Whether `user` has an application among `applications` still pending or granted: a
+    /// journalist applies to an event once, again only after a rejection or a revocation.
+    pub fn open_for(applications: &[MediaApplication], user: Id) -> bool {
+        let open = |a: &&MediaApplication| matches!(a.status, ApplicationStatus::Pending | ApplicationStatus::Approved);
+        applications.iter().filter(open).any(|a| a.user_id == Some(user))
+    }
+
     pub fn new(id: Id, event_id: Id, input: ApplicationInput, photo: Option<Id>, now: Timestamp) -> MediaApplication {
         let ApplicationInput { name, outlet, country, email, press_card } = input;
         MediaApplication {
@@ -777,12 +784,18 @@ mod tests {
         );
         let revoke = |reason: &str| ApplicationDecision::Revoke { reason: reason.into() };
         assert_eq!(app.clone().decided(revoke("Broke the pool's rules.")).unwrap_err().0[0].code, "not-accredited");
+        let app_pending = app.clone();
         let approved = app.decided(ApplicationDecision::Approve).unwrap();
         assert_eq!(approved.status, ApplicationStatus::Approved);
         assert!(approved.clone().decided(ApplicationDecision::Approve).is_err(), "decided once");
         assert_eq!(approved.clone().decided(revoke("")).unwrap_err().0[0].field, "reason");
         let revoked = approved.decided(revoke("Broke the pool's rules.")).unwrap();
         assert_eq!((revoked.status, revoked.reason.as_str()), (ApplicationStatus::Revoked, "Broke the pool's rules."));
+        let user = crate::new_id();
+        let of = |a: &MediaApplication| MediaApplication { user_id: Some(user), ..a.clone() };
+        assert!(MediaApplication::open_for(&[of(&app_pending), of(&revoked)], user), "one still pending");
+        assert!(!MediaApplication::open_for(&[of(&revoked)], user), "applies again once revoked");
+        assert!(!MediaApplication::open_for(std::slice::from_ref(&app_pending), user), "another journalist's");
         assert!(revoked.decided(revoke("Again.")).is_err(), "revoked once");
     }
 }

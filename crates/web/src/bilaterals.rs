@@ -23,7 +23,7 @@ use store::Tx;
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Partial, Path, gather};
+use crate::input::{Form, JsonBody, Partial, Path, gather, refused_with_rules};
 use crate::programme::Programme;
 use crate::render;
 use crate::routes::{CREATED_OR_OK, Made, Registry};
@@ -1066,9 +1066,7 @@ async fn request_form(
             Err(AppError::Invalid(said)) => said.0,
             Err(other) => return Err(other),
         };
-        let unread: Vec<String> = mistakes.iter().map(|m| m.field.clone()).collect();
-        mistakes.extend(said.into_iter().map(|m| on_row(m, &rows)).filter(|m| !unread.contains(&m.field)));
-        Err(AppError::Invalid(domain::Invalid(mistakes)))
+        Err(refused_with_rules(mistakes, said.into_iter().map(|m| on_row(m, &rows)).collect()))
     }
     .await;
     after_form(&state, &ctx, &slug, &form, outcome).await
@@ -1124,16 +1122,11 @@ async fn schedule_form(
             max_per_day: gather(form.number("max_per_day"), &mut mistakes)?.unwrap_or(last.max_per_day),
         };
         if !mistakes.is_empty() {
-            // What the fields that did read say of themselves is said too; the end of the day is
-            // judged only against a start that read.
-            let unread = |field: &str| mistakes.iter().any(|m| m.field == field);
-            let said: Vec<domain::FieldError> = settings.validate(&last).err().map(|i| i.0).unwrap_or_default();
-            let more: Vec<domain::FieldError> = said
-                .into_iter()
-                .filter(|m| !(unread(&m.field) || m.field.starts_with("day_") && unread("day_starts")))
-                .collect();
-            mistakes.extend(more);
-            return Err(AppError::Invalid(domain::Invalid(mistakes)));
+            // The end of the day is judged only against a start that read.
+            let start_unread = mistakes.iter().any(|m| m.field == "day_starts");
+            let said = settings.validate(&last).err().map(|i| i.0).unwrap_or_default();
+            let said = said.into_iter().filter(|m| !(start_unread && m.field.starts_with("day_"))).collect();
+            return Err(refused_with_rules(mistakes, said));
         }
         run(&state, &ctx, &s, settings).await.map(|_| ())
     }

@@ -77,7 +77,7 @@ pub async fn guard(State(state): State<AppState>, jar: CookieJar, req: Request, 
     // An address only a form sends to, opened in the browser (typed again after a refused form
     // left it in the address bar): the page the form is on.
     let opened = matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD) && !is_api;
-    let opened = opened.then(|| req.uri().path().to_string());
+    let opened = opened.then(|| req.uri().clone());
     let response = match admit(&state, &jar, lang, req).await {
         Ok((req, ctx)) => {
             let response = next.run(req).await;
@@ -86,7 +86,7 @@ pub async fn guard(State(state): State<AppState>, jar: CookieJar, req: Request, 
         Err(err) => (err.into_response(), Arc::new(anonymous(lang))),
     };
     if response.0.status() == axum::http::StatusCode::METHOD_NOT_ALLOWED
-        && let Some(page) = opened.as_deref().and_then(page_at_or_above)
+        && let Some(page) = opened.and_then(|uri| page_at_or_above(uri.path()))
     {
         return axum::response::Redirect::to(&page).into_response();
     }

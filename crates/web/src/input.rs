@@ -225,6 +225,15 @@ pub fn gather<T>(read: Result<T, AppError>, mistakes: &mut Vec<domain::FieldErro
     }
 }
 
+/// A form refused with the mistakes [`gather`]ed in reading it and those its rules found (`said`),
+/// checked on stand-ins for what did not read: what they say of a field that did not read is left
+/// out, its reading mistake said instead.
+pub fn refused_with_rules(mut mistakes: Vec<domain::FieldError>, said: Vec<domain::FieldError>) -> AppError {
+    let unread: Vec<String> = mistakes.iter().map(|m| m.field.clone()).collect();
+    mistakes.extend(said.into_iter().filter(|m| !unread.contains(&m.field)));
+    AppError::Invalid(domain::Invalid(mistakes))
+}
+
 /// The mistakes of several optional values, gathered as each is read ([`gather`] for values
 /// that may be absent): for a query that says every parameter it cannot use at once.
 pub struct Gathered(pub Vec<domain::FieldError>);
@@ -388,10 +397,7 @@ impl Form {
         domain::Text(
             self.0
                 .iter()
-                .filter_map(|(k, v)| {
-                    let lang = k.strip_prefix(prefix)?.strip_prefix('_')?;
-                    domain::text::is_language_code(lang).then(|| (lang.to_string(), v.clone()))
-                })
+                .filter_map(|(k, v)| Some((language_of(k, prefix)?.to_string(), v.clone())))
                 .filter(|(_, v)| !v.trim().is_empty())
                 .collect(),
         )
@@ -576,6 +582,11 @@ impl PhotoSize {
     pub fn thumbnail(&self) -> bool {
         self.size.as_deref() == Some("thumb")
     }
+}
+
+/// The language of a form's field per language (`title_fr` of `title`), if `key` is one.
+pub fn language_of<'a>(key: &'a str, prefix: &str) -> Option<&'a str> {
+    key.strip_prefix(prefix)?.strip_prefix('_').filter(|lang| domain::text::is_language_code(lang))
 }
 
 /// A form's local date and time (`2025-04-11T12:00`) in a time zone as an instant; empty is `None`,

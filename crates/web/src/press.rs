@@ -696,10 +696,7 @@ async fn delete_photo_form(State(state): State<AppState>, ctx: Ctx, Path(id): Pa
         Err(domain::press::PhotoShown(out)) => {
             let titles: Vec<&str> = out.iter().map(|r| r.title.get(ctx.lang)).collect();
             let refused = AppError::refused_with("photo-shown", vec![("releases", titles.join("; "))]);
-            let errors =
-                json!({ format!("photo-{id}"): crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
-            let page = office_view(&state, &ctx, &event, json!({}), errors).await?;
-            return Ok((refused.status(), page).into_response());
+            return office_refused(&state, &ctx, &event, format!("photo-{id}"), refused).await;
         }
     };
     let mut tx = state.store.begin().await?;
@@ -750,8 +747,7 @@ async fn apply(
     let mut c = Checker::new();
     if let Some(user) = &ctx.user {
         let applied = store::press::applications_of_event(&state.store, event.id).await?;
-        let open = |a: &MediaApplication| matches!(a.status, ApplicationStatus::Pending | ApplicationStatus::Approved);
-        if applied.iter().any(|a| a.user_id == Some(user.id) && open(a)) {
+        if MediaApplication::open_for(&applied, user.id) {
             return Err(AppError::refused("already-applied"));
         }
     } else {
@@ -880,8 +876,19 @@ async fn decide_form(
     // beside the reason when it is the reason that is wanting.
     let on_reason = matches!(&refused, AppError::Invalid(i) if i.0.iter().all(|e| e.field == "reason"));
     let slot = if on_reason { format!("reason-{id}") } else { format!("decision-{id}") };
+    office_refused(&state, &ctx, &event, slot, refused).await
+}
+
+/// The press office again, with a refusal said in one line at `slot`: the row it was sent from.
+async fn office_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    slot: String,
+    refused: AppError,
+) -> Result<Response, AppError> {
     let errors = json!({ slot: crate::error::said_in_one_line(&refused, &state.i18n, ctx.lang) });
-    let page = office_view(&state, &ctx, &event, json!({}), errors).await?;
+    let page = office_view(state, ctx, event, json!({}), errors).await?;
     Ok((refused.status(), page).into_response())
 }
 

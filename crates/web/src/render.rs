@@ -111,8 +111,8 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
         let mut others = std::collections::BTreeSet::new();
         for key in form.try_iter().into_iter().flatten() {
             let key = key.to_string();
-            let lang = prefixes.iter().find_map(|p| key.strip_prefix(p.as_str())?.strip_prefix('_'));
-            if let Some(lang) = lang.filter(|l| domain::text::is_language_code(l) && !LANGUAGES.contains(l)) {
+            let lang = prefixes.iter().find_map(|p| crate::input::language_of(&key, p));
+            if let Some(lang) = lang.filter(|l| !LANGUAGES.contains(l)) {
                 others.insert(lang.to_string());
             }
         }
