@@ -1043,3 +1043,26 @@ mail-media-rejected-subject = Media accreditation rejected: { $event }
 mail-media-rejected-body = Dear { $name }, your media accreditation for { $event } is rejected. Reason: { $reason }
 mail-media-revoked-subject = Media accreditation revoked: { $event }
 mail-media-revoked-body = Dear { $name }, your media accreditation for { $event } is revoked. Reason: { $reason }
+
+## Query parameters, as an error page names them
+param-q = Search words
+param-page = Page
+param-before = Entries before
+param-event = { documents-event }
+param-body = { documents-body }
+param-meeting = { documents-meeting }
+param-kind = { documents-kind }
+param-status = { documents-status }
+param-area = { agenda-area }
+param-participant = { documents-participant }
+param-party = { agreements-party }
+param-level = { agreements-level }
+param-from = { documents-from }
+param-until = { documents-until }
+param-to = To
+param-lang = { language-label }
+param-version = Version
+param-table = Table
+param-size = Photo size
+param-day = Day
+param-next = Page to return to

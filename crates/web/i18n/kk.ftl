@@ -1031,3 +1031,26 @@ mail-media-rejected-subject = БАҚ аккредиттеуі қабылданб
 mail-media-rejected-body = Құрметті { $name }, «{ $event }» іс-шарасына БАҚ аккредиттеуіңіз қабылданбады. Себебі: { $reason }
 mail-media-revoked-subject = БАҚ аккредиттеуі кері қайтарып алынды: { $event }
 mail-media-revoked-body = Құрметті { $name }, «{ $event }» іс-шарасына БАҚ аккредиттеуіңіз кері қайтарып алынды. Себебі: { $reason }
+
+## Query parameters, as an error page names them
+param-q = Іздеу сөздері
+param-page = Бет
+param-before = Осы нөмірге дейінгі жазбалар
+param-event = { documents-event }
+param-body = { documents-body }
+param-meeting = { documents-meeting }
+param-kind = { documents-kind }
+param-status = { documents-status }
+param-area = { agenda-area }
+param-participant = { documents-participant }
+param-party = { agreements-party }
+param-level = { agreements-level }
+param-from = { documents-from }
+param-until = { documents-until }
+param-to = Дейін
+param-lang = { language-label }
+param-version = Редакция
+param-table = Үстел
+param-size = Фотосурет өлшемі
+param-day = Күн
+param-next = Қайтатын бет

@@ -1046,3 +1046,26 @@ mail-media-rejected-subject = Аккредитация СМИ отклонена
 mail-media-rejected-body = Уважаемый(ая) { $name }, ваша аккредитация на мероприятие «{ $event }» отклонена. Причина: { $reason }
 mail-media-revoked-subject = Аккредитация СМИ отозвана: { $event }
 mail-media-revoked-body = Уважаемый(ая) { $name }, ваша аккредитация на мероприятие «{ $event }» отозвана. Причина: { $reason }
+
+## Query parameters, as an error page names them
+param-q = Слова для поиска
+param-page = Страница
+param-before = Записи до номера
+param-event = { documents-event }
+param-body = { documents-body }
+param-meeting = { documents-meeting }
+param-kind = { documents-kind }
+param-status = { documents-status }
+param-area = { agenda-area }
+param-participant = { documents-participant }
+param-party = { agreements-party }
+param-level = { agreements-level }
+param-from = { documents-from }
+param-until = { documents-until }
+param-to = По
+param-lang = { language-label }
+param-version = Редакция
+param-table = Стол
+param-size = Размер фотографии
+param-day = День
+param-next = Страница возврата

@@ -280,9 +280,18 @@ fn present_error(state: &AppState, response: Response, ctx: &Ctx, is_api: bool) 
         let next = url_escape(&ctx.here);
         return axum::response::Redirect::to(&format!("/login?next={next}")).into_response();
     } else {
-        let html =
-            render::page(state, ctx, "error.html", serde_json::json!({ "status": status.as_u16(), "error": body }))
-                .unwrap_or_else(|_| axum::response::Html(body.message.clone()));
+        // A page names the parameters it could not read in words, where the API names them by code.
+        let details: Vec<serde_json::Value> = body
+            .details
+            .iter()
+            .map(|d| {
+                let label = d.field.as_deref().map(|f| state.i18n.parameter(ctx.lang, f));
+                serde_json::json!({ "label": label, "message": d.message })
+            })
+            .collect();
+        let model = serde_json::json!({ "status": status.as_u16(), "message": body.message, "details": details });
+        let html = render::page(state, ctx, "error.html", model)
+            .unwrap_or_else(|_| axum::response::Html(body.message.clone()));
         (status, html).into_response()
     };
     if let Some(allow) = response.headers().get(header::ALLOW) {

@@ -85,6 +85,16 @@ impl I18n {
         self.t(lang, &format!("error-{}", e.code), &args)
     }
 
+    /// A query parameter's name as the reader's language says it (`page` → «Страница»); one
+    /// without words (a parameter no route reads) is shown as sent.
+    pub fn parameter(&self, lang: &str, name: &str) -> String {
+        let key = format!("param-{name}");
+        match self.bundles.get("en").is_some_and(|b| b.has_message(&key)) {
+            true => self.t(lang, &key, &[]),
+            false => name.to_string(),
+        }
+    }
+
     /// Every problem of a command, as `{field: message}` for a form to show by its fields.
     pub fn field_errors(&self, lang: &str, invalid: &domain::Invalid) -> serde_json::Value {
         invalid.0.iter().map(|e| (e.field.clone(), serde_json::Value::from(self.field_error(lang, e)))).collect()

@@ -135,6 +135,18 @@ pub mod testing {
     pub use crate::i18n::LANGUAGES;
     pub use crate::render::TEMPLATES;
 
+    /// The name of every query parameter a route reads, pages and API alike.
+    pub fn query_parameters() -> std::collections::BTreeSet<String> {
+        let mut generator = schemars::SchemaGenerator::default();
+        let schemas: Vec<schemars::Schema> =
+            crate::routes().iter().filter_map(|r| r.query.map(|q| q(&mut generator))).collect();
+        schemas
+            .iter()
+            .filter_map(|s| s.get("properties").and_then(|p| p.as_object()))
+            .flat_map(|properties| properties.keys().cloned())
+            .collect()
+    }
+
     /// Renders a template with sample data in a language, as a page would.
     pub fn render_sample(
         state: &crate::AppState,

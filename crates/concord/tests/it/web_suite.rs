@@ -59,6 +59,29 @@ async fn the_three_languages_have_the_same_messages() {
     assert!(unworded.is_empty(), "refusals without words: {unworded:?}");
 }
 
+#[test]
+fn every_query_parameter_has_words_in_every_language() {
+    let parameters = web::testing::query_parameters();
+    assert!(parameters.contains("page") && parameters.contains("until"), "{parameters:?}");
+    for l in web::testing::LANGUAGES {
+        let keys = web::I18n::keys(l);
+        let unworded: Vec<_> = parameters.iter().filter(|p| !keys.contains(&format!("param-{p}"))).collect();
+        assert!(unworded.is_empty(), "{l}: query parameters without words: {unworded:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_error_page_names_the_parameter_in_the_readers_language() {
+    let app = TestApp::new().await;
+    let reply = app.get(&lang("ru"), "/events?page=abc").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.contains("<li>Страница: "), "{}", reply.body);
+    assert!(!reply.body.contains("page:"), "{}", reply.body);
+    let reply = app.get(&lang("kk"), "/events?page=abc&colour=red").await;
+    assert!(reply.body.contains("<li>Бет: "), "{}", reply.body);
+    assert!(reply.body.contains("<li>colour: "), "a parameter no route reads is named as sent: {}", reply.body);
+}
+
 #[tokio::test]
 async fn the_language_follows_the_browser_then_the_choice() {
     let app = TestApp::new().await;
