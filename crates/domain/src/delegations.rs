@@ -429,11 +429,30 @@ impl Member {
         if self.meetings.is_empty() { member_of_body } else { self.meetings.iter().any(|m| m == meeting) }
     }
 
-    /// The member with the fields an officer entered replacing the old ones (photo, accreditation
-    /// and version stay).
+    /// The member with the fields an officer entered replacing the old ones (photo and version
+    /// stay; the accreditation too, unless [`Member::reviewed_against`] sends it back).
     pub fn with_fields(self, fields: MemberFields) -> Member {
         let MemberFields { names, position, tenure, rank, role, formats, meetings, private, cases } = fields;
-        Member { names, position, tenure, rank, role, formats, meetings, private, cases, ..self }
+        Member { names, position, tenure, rank, role, formats, meetings, private, cases, ..self.clone() }
+            .reviewed_against(&self)
+    }
+
+    /// The member with a new photo for the badge.
+    pub fn with_photo(self, photo: Id) -> Member {
+        Member { photo: Some(photo), ..self.clone() }.reviewed_against(&self)
+    }
+
+    /// An approved member whose badge would show or admit to something else (names, position,
+    /// rank, role, formats, meetings, photo) is asked for again: no badge stays valid for what
+    /// the host never saw. Contacts and travel change nothing on the badge.
+    fn reviewed_against(mut self, before: &Member) -> Member {
+        let on_badge = |m: &Member| {
+            (m.names.clone(), m.position.clone(), m.rank, m.role, m.formats.clone(), m.meetings.clone(), m.photo)
+        };
+        if matches!(before.accreditation, Accreditation::Approved { .. }) && on_badge(&self) != on_badge(before) {
+            self.accreditation = Accreditation::Requested;
+        }
+        self
     }
 }
 
@@ -857,8 +876,19 @@ pub(crate) mod tests {
         assert_eq!(ok.cases.gender, Some(Gender::Masculine));
         let member = Member::requested(crate::new_id(), Id::nil(), ok.clone());
         assert_eq!(member.cases, ok.cases, "a new member carries the forms");
-        let edited = member.with_fields(MemberFields { cases: PersonCases::default(), ..ok });
+        let edited = member.with_fields(MemberFields { cases: PersonCases::default(), ..ok.clone() });
         assert_eq!(edited.cases, PersonCases::default(), "an edit replaces them");
+
+        let approved = Member { accreditation: Accreditation::Approved { badge_number: 7 }, ..edited };
+        let phoned = approved.clone().with_fields(MemberFields {
+            private: Private { phone: "+7 701 000 00 00".into(), ..Private::default() },
+            ..ok.clone()
+        });
+        assert_eq!(phoned.accreditation, approved.accreditation, "a phone number is not on the badge");
+        let demoted = approved.clone().with_fields(MemberFields { role: DelegationRole::Adviser, ..ok });
+        assert_eq!(demoted.accreditation, Accreditation::Requested, "a new role is the host's to approve");
+        let photographed = approved.with_photo(crate::new_id());
+        assert_eq!(photographed.accreditation, Accreditation::Requested, "so is a new face");
 
         let long = fields(serde_json::json!({ "name": { "instrumental": { "ru": "я".repeat(301) } } }));
         assert_eq!(long.validate().unwrap_err().0[0].field, "cases.name.instrumental.ru");

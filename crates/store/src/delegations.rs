@@ -205,8 +205,10 @@ const MEMBER_BY_ID: &str = select_members!("WHERE id = $1");
 const INSERT_MEMBER: &str = "INSERT INTO members (id, delegation_id, event_id, names, position, tenure_from, tenure_until, rank, role, formats, meetings, private, photo_id, cases, accreditation, reason, badge_number, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'requested', '', NULL, 1)";
 const UPDATE_MEMBER: &str = "UPDATE members SET names = $1, position = $2, tenure_from = $3, tenure_until = $4, rank = $5, role = $6, \
-     formats = $7, private = $8, meetings = $9, cases = $10, version = version + 1 WHERE id = $11 AND version = $12";
-const UPDATE_PHOTO: &str = "UPDATE members SET photo_id = $1, version = version + 1 WHERE id = $2 AND version = $3";
+     formats = $7, private = $8, meetings = $9, cases = $10, accreditation = $11, reason = $12, badge_number = $13, \
+     version = version + 1 WHERE id = $14 AND version = $15";
+const UPDATE_PHOTO: &str = "UPDATE members SET photo_id = $1, accreditation = $2, reason = $3, badge_number = $4, \
+     version = version + 1 WHERE id = $5 AND version = $6";
 const UPDATE_ACCREDITATION: &str = "UPDATE members SET accreditation = $1, reason = $2, badge_number = $3, version = version + 1 WHERE id = $4 AND version = $5";
 const NEXT_BADGE_NUMBER: &str = "SELECT COALESCE(MAX(badge_number), 0) + 1 FROM members WHERE event_id = $1";
 
@@ -273,6 +275,7 @@ pub async fn update_member(
         return Err(StoreError::Conflict { entity: "member", current: before.version });
     }
     let after = Member { version: expected_version + 1, ..before.clone().with_fields(fields) };
+    let (status, reason, number) = accreditation_columns(&after.accreditation);
     let done = execute!(tx, c => sqlx::query(UPDATE_MEMBER)
         .bind(Json(&after.names))
         .bind(Json(&after.position))
@@ -284,6 +287,9 @@ pub async fn update_member(
         .bind(Json(&after.private))
         .bind(Json(&after.meetings))
         .bind(Json(&after.cases))
+        .bind(status)
+        .bind(&reason)
+        .bind(number)
         .bind(id)
         .bind(expected_version))?;
     if done != 1 {
@@ -301,17 +307,24 @@ pub async fn set_photo(tx: &mut Tx, actor: &Actor, member: &Member, jpeg: &[u8],
         .bind(jpeg)
         .bind(thumbnail)
         .bind(convert::now()))?;
-    let done = execute!(tx, c => sqlx::query(UPDATE_PHOTO).bind(photo).bind(member.id).bind(member.version))?;
+    let after = Member { version: member.version + 1, ..member.clone().with_photo(photo) };
+    let (status, reason, number) = accreditation_columns(&after.accreditation);
+    let done = execute!(tx, c => sqlx::query(UPDATE_PHOTO)
+        .bind(photo)
+        .bind(status)
+        .bind(&reason)
+        .bind(number)
+        .bind(member.id)
+        .bind(member.version))?;
     if done != 1 {
         return Err(StoreError::Conflict { entity: "member", current: member.version + 1 });
     }
-    let after = Member { photo: Some(photo), version: member.version + 1, ..member.clone() };
     let change = Change {
         entity: EntityKind::Member,
         entity_id: member.id,
         action: "update",
-        before: Some(json!({ "photo": member.photo })),
-        after: Some(json!({ "photo": photo })),
+        before: Some(json!({ "photo": member.photo, "accreditation": member.accreditation })),
+        after: Some(json!({ "photo": photo, "accreditation": after.accreditation })),
         actor,
     };
     audit::record(tx, change).await?;
@@ -376,9 +389,12 @@ pub async fn current_badge(store: &Store, member: Id) -> Result<Option<Badge>> {
     Ok(row.map(Badge::from))
 }
 
+/// The reason a badge stopped admitting when another was printed for its member.
+pub const REPRINTED: &str = "reprinted";
+
 /// Issues a new badge for a member with the opaque id `badge_id`, revoking any it held.
 pub async fn issue_badge(tx: &mut Tx, actor: &Actor, member: &Member, event: Id, badge_id: &str) -> Result<()> {
-    execute!(tx, c => sqlx::query(REVOKE_BADGES).bind(convert::now()).bind("reprinted").bind(member.id))?;
+    execute!(tx, c => sqlx::query(REVOKE_BADGES).bind(convert::now()).bind(REPRINTED).bind(member.id))?;
     execute!(tx, c => sqlx::query(INSERT_BADGE).bind(badge_id).bind(member.id).bind(event).bind(convert::now()))?;
     let change = Change {
         entity: EntityKind::Badge,

@@ -94,6 +94,8 @@ pub(crate) struct Scope {
     pub(crate) delegation: Delegation,
     /// The slugs of the event's meetings, which members may be marked for.
     meetings: Vec<String>,
+    /// Their titles, in the same order, for a form to name them by.
+    titles: Vec<domain::text::Text>,
 }
 
 impl Scope {
@@ -101,12 +103,17 @@ impl Scope {
         let event = store::events::by_slug(&state.store, event).await?;
         let participant = store::participants::by_code(&state.store, &participant.to_uppercase()).await?;
         let delegation = store::delegations::of_participant(&state.store, event.id, participant.id).await?;
-        let meetings = store::events::meetings_of_event(&state.store, event.id)
+        let (meetings, titles) = store::events::meetings_of_event(&state.store, event.id)
             .await?
             .into_iter()
-            .map(|m| m.meeting.slug)
-            .collect();
-        Ok(Scope { event, participant, delegation, meetings })
+            .map(|m| (m.meeting.slug, m.meeting.title))
+            .unzip();
+        Ok(Scope { event, participant, delegation, meetings, titles })
+    }
+
+    /// The meetings a member may be marked for, as a form offers them.
+    fn meeting_choices(&self) -> Vec<Value> {
+        self.meetings.iter().zip(&self.titles).map(|(slug, title)| json!({ "slug": slug, "title": title })).collect()
     }
 
     pub(crate) fn read(&self) -> Action {
@@ -401,7 +408,7 @@ async fn delegation_view(
         "path": scope.path(),
         "ranks": Rank::ALL,
         "roles": DelegationRole::ALL,
-        "meetings": scope.meetings,
+        "meetings": scope.meeting_choices(),
         "form": form,
         "errors": errors,
         "import_errors": import_errors,
@@ -512,7 +519,7 @@ async fn member_view(
         "path": scope.path(),
         "ranks": Rank::ALL,
         "roles": DelegationRole::ALL,
-        "meetings": scope.meetings,
+        "meetings": scope.meeting_choices(),
         "form": form,
         "errors": errors,
     });
@@ -758,9 +765,19 @@ async fn badge_page(State(state): State<AppState>, ctx: Ctx, Path(badge): Path<S
         "participant": summary(&participants, delegation.participant_id),
         "category": category.map(|c| &c.code),
         "zones": category.map(|c| &c.zones),
-        "reason": badge.revoked_reason,
+        "reason": badge_reason(&state, &ctx, &badge, &member.accreditation),
     });
     Ok(render::page(&state, &ctx, "delegations/badge.html", model)?.into_response())
+}
+
+/// Why a badge does not admit, for the door: the host's reason for a revocation as given; a
+/// reprint's, or a member changed since approval, in the reader's words.
+fn badge_reason(state: &AppState, ctx: &Ctx, badge: &store::delegations::Badge, now: &Accreditation) -> String {
+    match (badge.revoked_reason.as_str(), now) {
+        (store::delegations::REPRINTED, _) => state.i18n.t(ctx.lang, "badge-reprinted", &[]),
+        ("", Accreditation::Requested) => state.i18n.t(ctx.lang, "badge-changed", &[]),
+        (reason, _) => reason.to_string(),
+    }
 }
 
 async fn template() -> Result<Response, AppError> {

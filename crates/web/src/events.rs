@@ -230,7 +230,26 @@ async fn show_page(
         })
         .collect();
     let may_edit = authorize(&ctx.actor, Action::EditEvent { event: event.id }).is_ok();
-    let model = json!({ "event": event, "host": summary(&participants, event.host), "meetings": meetings, "may_edit": may_edit });
+    // Whoever manages the delegations is led to all of them; an officer or a ministry to its own.
+    let may_manage = authorize(&ctx.actor, Action::ManageInvitations { event: event.id }).is_ok();
+    let own: Vec<Value> = match may_manage || ctx.user.is_none() {
+        true => Vec::new(),
+        false => store::delegations::of_event(&state.store, event.id)
+            .await?
+            .iter()
+            .map(|d| d.participant_id)
+            .filter(|&p| authorize(&ctx.actor, Action::ReadDelegation { event: event.id, participant: p }).is_ok())
+            .map(|p| summary(&participants, p))
+            .collect(),
+    };
+    let model = json!({
+        "event": event,
+        "host": summary(&participants, event.host),
+        "meetings": meetings,
+        "may_edit": may_edit,
+        "may_manage": may_manage,
+        "own_delegations": own,
+    });
     render::page(&state, &ctx, "events/show.html", model)
 }
 

@@ -286,7 +286,11 @@ async fn pdf(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
     let mut list = pdf::ParticipantsList {
         language: ctx.lang.to_string(),
         title: state.i18n.t(ctx.lang, "list-title", &[]),
-        subtitle: format!("{} — {}", event.name.get(ctx.lang), state.i18n.date(ctx.lang, event.start_date)),
+        subtitle: format!(
+            "{} — {}",
+            event.name.get(ctx.lang),
+            state.i18n.dates(ctx.lang, event.start_date, event.end_date)
+        ),
         delegations: Vec::new(),
         footer: event.city.get(ctx.lang).to_string(),
     };

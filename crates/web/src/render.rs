@@ -58,6 +58,12 @@ pub const TEMPLATES: [(&str, &str); 37] = [
 
 pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     let mut env = Environment::new();
+    // A value a model does not have (a position in no Kazakh) shows as nothing, not as "none"
+    // that a form would send back as what was typed.
+    env.set_formatter(|out, state, value| match value.is_none() {
+        true => Ok(()),
+        false => minijinja::escape_formatter(out, state, value),
+    });
     for (name, source) in TEMPLATES {
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
@@ -302,6 +308,17 @@ mod tests {
         assert_eq!(found("ru", 21), "21 документ");
         assert_eq!(found("ru", 11), "11 документов");
         assert_eq!(found("en", 1), "One document");
+    }
+
+    #[test]
+    fn a_missing_value_shows_as_nothing() {
+        let env = environment(Arc::new(I18n::new()));
+        let form = serde_json::json!({ "position_kk": null, "position_en": "Adviser" });
+        let shown = env.render_str(
+            "[{{ form.position_kk }}|{{ form.position_en }}]",
+            minijinja::context! { form => Value::from(Serde(&form)) },
+        );
+        assert_eq!(shown.unwrap(), "[|Adviser]");
     }
 
     #[test]

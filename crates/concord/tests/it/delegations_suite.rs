@@ -36,6 +36,13 @@ async fn the_list_of_participants_follows_the_cis_order_with_heads_first_and_no_
     assert_eq!(en["participants"][0]["name"], "Jeyhun Bayramov");
     let page = app.get(&Session::default(), "/events/almaty-2025/participants?q=lavrov").await;
     assert!(page.body.contains("Sergey Lavrov") && !page.body.contains("Bayramov"), "search narrows the list");
+    let page = app.get(&Session { lang: Some("ru"), ..Session::default() }, "/events/almaty-2025/participants").await;
+    assert!(
+        page.body.contains("<td>Азербайджан</td><td>Джейхун Байрамов</td><td>")
+            && page.body.contains("</td><td>Глава делегации</td>"),
+        "the page shows the delegation, position and role in the reader's language: {}",
+        page.body
+    );
 }
 
 #[tokio::test]
@@ -334,6 +341,63 @@ async fn an_approved_member_is_not_moved_past_the_photo_rule() {
     assert_eq!(moved.status, StatusCode::OK, "with the photo in: {}", moved.body);
 }
 
+/// A badge admits only for what the host approved: an officer's change to what it shows sends the
+/// member back to the host, the old badge stops admitting and says why; a change to contacts does
+/// not, nor does a form saved as it was shown (its empty fields stay empty).
+#[tokio::test]
+async fn an_approved_member_changed_on_the_badge_goes_back_to_the_host() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let added = app.json(&officer, "POST", &members_url("kz"), &json!({
+        "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Attaché" }, "rank": "other", "role": "staff"
+    })).await;
+    let id = added.json()["id"].as_str().unwrap().to_string();
+    let version = upload_member_photo(&app, &officer, "kz", &id).await;
+    let host = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
+    let decision = format!("/api/v1/events/almaty-2025/members/{id}/decision");
+    let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
+    let badge = approved.json()["badge"].as_str().unwrap().to_string();
+    let door = || async { app.get(&host, &format!("/badges/{badge}")).await.body };
+    let member = || async { store::delegations::member(&app.db.store, id.parse().unwrap()).await.unwrap() };
+
+    let path = format!("/events/almaty-2025/delegations/kz/members/{id}");
+    let page = app.get(&Session { lang: Some("ru"), ..officer.clone() }, &path).await.body;
+    assert!(
+        page.contains("value=\"cis-cfm\"> Заседание Совета министров иностранных дел СНГ</label>"),
+        "meetings are offered by their titles: {page}"
+    );
+    let shown = page_form(&page, "id=\"member-form\"");
+    let saved = app.send(&officer, &path, &shown).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let now = member().await;
+    assert_eq!(now.position, domain::text::Text::new(&[("en", "Attaché")]), "empty languages stay empty");
+    assert_eq!(now.accreditation.name(), "approved", "nothing changed");
+    let shown = page_form(&app.get(&officer, &path).await.body, "id=\"member-form\"");
+    let saved = app.send(&officer, &path, &changed(&shown, "phone", "+7 701 111 22 33")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(member().await.accreditation.name(), "approved", "a phone number is not on the badge");
+    assert!(door().await.contains("data-verdict=\"valid\""));
+
+    let shown = page_form(&app.get(&officer, &path).await.body, "id=\"member-form\"");
+    let saved = app.send(&officer, &path, &changed(&shown, "role", "head")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let now = member().await;
+    assert_eq!(now.accreditation.name(), "requested", "a new role is the host's to approve");
+    let check = door().await;
+    assert!(check.contains("data-verdict=\"revoked\"") && check.contains("изменились после утверждения"), "{check}");
+    let listed = app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body;
+    assert!(!listed.contains("Abenova"), "listed again once approved again");
+
+    let again = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": now.version })).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let reprinted = again.json()["badge"].as_str().unwrap().to_string();
+    assert!(app.get(&host, &format!("/badges/{reprinted}")).await.body.contains("data-verdict=\"valid\""));
+    assert!(door().await.contains("напечатан новый бейдж"), "the old badge says why it no longer admits");
+    let version = upload_member_photo(&app, &officer, "kz", &id).await;
+    let now = member().await;
+    assert_eq!((now.version, now.accreditation.name()), (version, "requested"), "so is a new face");
+}
+
 #[tokio::test]
 async fn the_second_of_two_concurrent_edits_gets_a_conflict() {
     let app = TestApp::new().await;
@@ -513,6 +577,7 @@ async fn the_pdfs_carry_the_names_in_protocol_order() {
     let at = |name: &str| text.find(name).unwrap_or_else(|| panic!("{name} missing from:\n{text}"));
     assert!(at("Байрамов") < at("Мирзоян"), "Azerbaijan before Armenia");
     assert!(at("Мирзоян") < at("Лебедев"), "the CIS last");
+    assert!(text.contains("10–11 апреля 2025"), "both days of the event under the title:\n{text}");
     let host = app.login("host", DEMO_PASSWORD).await;
     let (status, badges) = get_bytes(&app, &host, "/events/almaty-2025/delegations/kz/badges.pdf").await;
     assert_eq!(status, StatusCode::OK);
@@ -752,4 +817,27 @@ async fn a_member_form_sent_again_after_a_conflict_keeps_the_other_change() {
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let page = app.get(&officer, &path).await.body;
     assert!(page.contains("Minister of Foreign Affairs of Kazakhstan") && page.contains("+7 701 111 22 33"), "{page}");
+}
+
+/// From the event's page each reader finds the lists it may use: everyone the participants, the
+/// host every delegation, an officer its own and no other's.
+#[tokio::test]
+async fn the_event_page_leads_each_reader_to_the_delegations_it_may_see() {
+    let app = TestApp::new().await;
+    let page = |session: Session| {
+        let app = &app;
+        async move { app.get(&session, "/events/almaty-2025").await.body }
+    };
+    let anonymous = page(Session::default()).await;
+    assert!(anonymous.contains("href=\"/events/almaty-2025/participants\""), "{anonymous}");
+    assert!(!anonymous.contains("/delegations") && !anonymous.contains("href=\"/notices\""), "{anonymous}");
+    let host = page(app.login("host", DEMO_PASSWORD).await).await;
+    assert!(host.contains("href=\"/events/almaty-2025/delegations\"") && host.contains("href=\"/notices\""));
+    let officer = Session { lang: Some("ru"), ..app.login("delegation-ru", DEMO_PASSWORD).await };
+    let own = page(officer.clone()).await;
+    let links: Vec<&str> = own.split("href=\"/events/almaty-2025/delegations").skip(1).map(|l| &l[..4]).collect();
+    assert_eq!(links, ["/ru\""], "its own delegation only: {own}");
+    assert!(own.contains(">Делегация: Россия</a>"), "{own}");
+    let itinerary = app.get(&officer, "/events/almaty-2025/delegations/ru/itinerary").await.body;
+    assert!(itinerary.contains("<h1>Программа делегации: Россия</h1>"), "{itinerary}");
 }
