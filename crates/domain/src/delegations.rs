@@ -297,15 +297,20 @@ pub fn check_verdict(action: &str, reason: &str, current: &Accreditation) -> Res
     let mut c = Checker::new();
     let approved = matches!(current, Accreditation::Approved { .. });
     let verdict = match action {
+        // An approved badge is reprinted or revoked: approved again, it would be reprinted unasked.
+        "approve" | "reject" if approved => {
+            c.fail("action", "already-approved");
+            None
+        }
         "approve" => Some(Verdict::Approve),
         "reprint" if approved => Some(Verdict::Reprint),
         "reject" => Some(Verdict::Reject),
         "revoke" if approved => Some(Verdict::Revoke),
-        _ => None,
+        _ => {
+            c.fail("action", "invalid-value");
+            None
+        }
     };
-    if verdict.is_none() {
-        c.fail("action", "invalid-value");
-    }
     if matches!(verdict, Some(Verdict::Reject | Verdict::Revoke)) && reason.trim().is_empty() {
         c.fail("reason", "required");
     }
@@ -967,6 +972,9 @@ pub(crate) mod tests {
         assert_eq!(check_verdict("reject", "incomplete", &Accreditation::Requested), Ok(Verdict::Reject));
         assert_eq!(check_verdict("reject", " ", &Accreditation::Requested).unwrap_err().0[0].field, "reason");
         assert_eq!(check_verdict("reprint", "", &approved), Ok(Verdict::Reprint));
+        for twice in ["approve", "reject"] {
+            assert_eq!(check_verdict(twice, "late", &approved).unwrap_err().0[0].code, "already-approved");
+        }
         assert_eq!(check_verdict("reprint", "", &Accreditation::Requested).unwrap_err().0[0].field, "action");
         assert_eq!(check_verdict("revoke", "lost", &approved), Ok(Verdict::Revoke));
         assert_eq!(check_verdict("revoke", "lost", &Accreditation::Requested).unwrap_err().0[0].field, "action");

@@ -279,6 +279,48 @@ pub struct Item {
     pub version: i64,
 }
 
+/// Whether an item may lie on `day` of an event from `first` to `last`: on its days or up to
+/// [`DAYS_AROUND`] either side (arrivals, departures).
+fn around_the_days(first: jiff::civil::Date, last: jiff::civil::Date, day: jiff::civil::Date) -> bool {
+    let around = jiff::Span::new().days(DAYS_AROUND);
+    (first.saturating_sub(around)..=last.saturating_add(around)).contains(&day)
+}
+
+/// Whether an event's new days, from `first` to `last` in `time_zone`, keep what is held on it:
+/// every meeting on one of them, every item that goes ahead around them as [`ItemInput::validate`]
+/// asks. What they would leave behind is said at the day that moved, with the day it is on.
+pub fn days_keep(
+    first: jiff::civil::Date,
+    last: jiff::civil::Date,
+    time_zone: &str,
+    meetings: &[jiff::civil::Date],
+    items: &[Item],
+) -> Result<(), Invalid> {
+    let mut c = Checker::new();
+    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
+    let field = |day: jiff::civil::Date| if day < first { "start_date" } else { "end_date" };
+    if let Some(&day) = meetings.iter().find(|&&day| !(first..=last).contains(&day)) {
+        c.fail_with(field(day), "meeting-outside-days", vec![("date", day.to_string())]);
+    }
+    let days = |i: &Item| [i.starts, i.ends].map(|t| t.to_zoned_datetime(tz.clone()).date());
+    let left = items.iter().filter(|i| !i.cancelled).flat_map(days).find(|&day| !around_the_days(first, last, day));
+    if let Some(day) = left {
+        c.fail_with(field(day), "item-outside-days", vec![("date", day.to_string())]);
+    }
+    c.finish(())
+}
+
+/// A day and time on the event's clocks. One given with its offset from UTC is refused: read as
+/// a civil time, the offset would be dropped and 15:00+03:00 taken as 15:00 in Almaty.
+fn on_the_clocks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
+    let text = String::deserialize(d)?;
+    let time = text.split_once(['T', 't', ' ']).map_or("", |(_, time)| time);
+    if time.contains(['+', '-', 'Z', 'z', '[']) {
+        return Err(serde::de::Error::custom(format!("{text:?} has an offset: expected a time on the event's clocks")));
+    }
+    text.parse().map_err(serde::de::Error::custom)
+}
+
 /// What the host enters for an item; times in the event's time zone.
 #[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[schemars(rename = "ProgrammeItemInput")]
@@ -287,8 +329,10 @@ pub struct ItemInput {
     pub kind: ItemKind,
     pub title: Text,
     #[schemars(with = "crate::schema::DateTime")]
+    #[serde(deserialize_with = "on_the_clocks")]
     pub starts: DateTime,
     #[schemars(with = "crate::schema::DateTime")]
+    #[serde(deserialize_with = "on_the_clocks")]
     pub ends: DateTime,
     #[serde(default)]
     pub venue: Option<String>,
@@ -346,11 +390,11 @@ impl ItemInput {
         {
             c.fail("ends", "end-not-after-start");
         }
-        let around = jiff::Span::new().days(DAYS_AROUND);
-        let (first, last) =
-            (frame.event.start_date.saturating_sub(around), frame.event.end_date.saturating_add(around));
-        if !(first..=last).contains(&self.starts.date()) {
+        let on_the_days = |day| around_the_days(frame.event.start_date, frame.event.end_date, day);
+        if !on_the_days(self.starts.date()) {
             c.fail("starts", "outside-event");
+        } else if !on_the_days(self.ends.date()) {
+            c.fail("ends", "outside-event");
         }
         let venue = self.venue.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let room = self.room.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
@@ -680,6 +724,18 @@ mod tests {
         let field = |i: ItemInput| i.validate(&frame).unwrap_err().0[0].field.clone();
         assert_eq!(field(input("2025-04-11T10:15", "2025-04-11T10:00")), "ends");
         assert_eq!(field(input("2025-05-11T10:00", "2025-05-11T10:15")), "starts");
+        assert_eq!(field(input("2025-04-11T10:00", "2025-04-15T10:00")), "ends", "an end days after the event");
+        let sent = |starts: &str| {
+            let mut json = serde_json::to_value(input("2025-04-11T10:00", "2025-04-11T10:15")).unwrap();
+            json["starts"] = starts.into();
+            serde_json::from_value::<ItemInput>(json).map(|i| i.starts.to_string()).map_err(|e| e.to_string())
+        };
+        assert_eq!(sent("2025-04-11T09:30").unwrap(), "2025-04-11T09:30:00");
+        for offset in
+            ["2025-04-11T09:30+03:00", "2025-04-11T09:30-01:00", "2025-04-11T09:30Z", "2025-04-11T09:30[Asia/Almaty]"]
+        {
+            assert!(sent(offset).unwrap_err().contains("has an offset"), "{offset}");
+        }
         assert_eq!(
             field(ItemInput { room: Some("attic".into()), ..input("2025-04-11T10:00", "2025-04-11T10:15") }),
             "room"

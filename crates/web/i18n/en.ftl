@@ -229,6 +229,10 @@ error-order-cycle = That meeting already comes after this one; the order would g
 error-invalid-date = Not a date; use YYYY-MM-DD.
 error-invalid-number = Not a number.
 error-invalid-value = Not an accepted value.
+error-meeting-outside-days = A meeting is held on { $date }: move it before leaving that day out.
+error-item-outside-days = The programme has an item on { $date }: move or cancel it before leaving that day out.
+error-offset-not-local = Give the time on the event's clocks, without an offset from UTC (2025-04-11T10:00).
+error-already-approved = Already approved: reprint the badge or revoke it.
 error-negative = Cannot be negative.
 error-beyond-limits = The number is beyond what this field holds.
 

@@ -118,8 +118,15 @@ async fn meetings_json(state: &AppState, record: &BodyRecord) -> Result<Vec<Valu
 
 async fn list_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
-    let bodies = store::bodies::list(&state.store).await?;
+    let bodies = in_alphabet(&state, ctx.lang).await?;
     render::page(&state, &ctx, "bodies/list.html", json!({ "bodies": bodies }))
+}
+
+/// The bodies, by name in the reader's alphabet.
+pub(crate) async fn in_alphabet(state: &AppState, lang: &str) -> Result<Vec<domain::bodies::Body>, AppError> {
+    let mut bodies = store::bodies::list(&state.store).await?;
+    sort_by_collation(&mut bodies, lang, |b| b.name.get(lang));
+    Ok(bodies)
 }
 
 async fn body_page(

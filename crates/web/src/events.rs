@@ -292,6 +292,10 @@ async fn update(
 ) -> Result<Event, AppError> {
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
     let fields = fields.validate()?;
+    let meetings: Vec<_> =
+        store::events::meetings_of_event(&state.store, event.id).await?.into_iter().map(|m| m.meeting.date).collect();
+    let items = store::programme::of_event(&state.store, event.id).await?;
+    domain::programme::days_keep(fields.start_date, fields.end_date, &fields.time_zone, &meetings, &items)?;
     let mut tx = state.store.begin().await?;
     let event = store::events::update(&mut tx, &ctx.actor, event.id, version, fields).await?;
     tx.commit().await?;

@@ -79,6 +79,7 @@ impl I18n {
             .iter()
             .map(|(k, v)| match *k {
                 "language" => (*k, FluentValue::from(self.language(lang, v))),
+                "date" => (*k, FluentValue::from(v.parse().map_or_else(|_| v.clone(), |d| self.date(lang, d)))),
                 _ => (*k, FluentValue::from(v.as_str())),
             })
             .collect();

@@ -33,7 +33,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let events = store::events::page(&state.store, 10, 0).await?;
-    let bodies = store::bodies::list(&state.store).await?;
+    let bodies = crate::bodies::in_alphabet(&state, ctx.lang).await?;
     render::page(&state, &ctx, "home.html", json!({ "events": events, "bodies": bodies }))
 }
 

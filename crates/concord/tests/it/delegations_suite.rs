@@ -393,6 +393,10 @@ async fn an_approved_member_changed_on_the_badge_goes_back_to_the_host() {
     let reprinted = again.json()["badge"].as_str().unwrap().to_string();
     assert!(app.get(&host, &format!("/badges/{reprinted}")).await.body.contains("data-verdict=\"valid\""));
     assert!(door().await.contains("напечатан новый бейдж"), "the old badge says why it no longer admits");
+    let version = member().await.version;
+    let twice = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "approved once: {}", twice.body);
+    assert!(twice.body.contains("Уже утверждено"), "{}", twice.body);
     let version = upload_member_photo(&app, &officer, "kz", &id).await;
     let now = member().await;
     assert_eq!((now.version, now.accreditation.name()), (version, "requested"), "so is a new face");

@@ -216,6 +216,15 @@ async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
         .await;
     assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(outside.json()["error"]["field"], "starts");
+    let ru_host = Session { lang: Some("ru"), ..host.clone() };
+    let offset = item("2025-04-11T15:00+03:00", "2025-04-11T16:00", "conference-venue", Value::Null, json!({}));
+    let offset = app.json(&ru_host, "POST", PROGRAMME, &offset).await;
+    assert_eq!(offset.status, StatusCode::UNPROCESSABLE_ENTITY, "not 15:00 in Almaty: {}", offset.body);
+    assert_eq!(offset.json()["error"]["field"], "starts");
+    assert!(offset.body.contains("без смещения от UTC"), "{}", offset.body);
+    let long = item("2025-04-11T10:00", "2025-04-15T10:00", "conference-venue", Value::Null, json!({}));
+    let long = app.json(&host, "POST", PROGRAMME, &long).await;
+    assert_eq!((long.status, &long.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("ends")));
 }
 
 async fn move_photo(app: &TestApp) {

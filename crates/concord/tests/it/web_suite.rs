@@ -83,6 +83,20 @@ async fn an_error_page_names_the_parameter_in_the_readers_language() {
 }
 
 #[tokio::test]
+async fn bodies_are_listed_in_the_readers_alphabet() {
+    let app = TestApp::new().await;
+    for page in ["/", "/bodies"] {
+        let body = app.get(&lang("ru"), page).await.body;
+        let at = |name: &str| body.find(name).unwrap_or_else(|| panic!("{page}: {name} missing"));
+        assert!(at("Совет глав государств СНГ") < at("Совет министров иностранных дел СНГ"), "{page}");
+        assert!(at("Совет министров иностранных дел СНГ") < at("Формат министров иностранных дел"), "{page}");
+    }
+    let body = app.get(&lang("en"), "/bodies").await.body;
+    let at = |name: &str| body.find(name).unwrap_or_else(|| panic!("{name} missing"));
+    assert!(at("Central Asia–Russia") < at("CIS Council of Foreign Ministers"), "{body}");
+}
+
+#[tokio::test]
 async fn the_language_follows_the_browser_then_the_choice() {
     let app = TestApp::new().await;
     let reply = app.get(&lang("kk-KZ,kk;q=0.9,ru;q=0.8"), "/events").await;
@@ -875,6 +889,40 @@ async fn an_event_form_sent_again_after_a_conflict_keeps_the_other_change() {
         changed(&read, "name_ru", "Другое").into_iter().filter(|(k, _)| k != "was").collect();
     let back = page_form(&app.send(&host, edit, &blind).await.body, "id=\"event-form\"");
     assert!(back.contains(&("city_en".to_string(), "Almaty (Kazakhstan)".to_string())), "{back:?}");
+}
+
+/// The event's days are not shortened under what is held on them: the CFM meets on 11 April, and
+/// the programme goes on until then.
+#[tokio::test]
+async fn an_event_keeps_the_days_its_meetings_and_programme_are_on() {
+    let app = TestApp::new().await;
+    let host = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
+    let edit = "/events/almaty-2025/edit";
+    let read = page_form(&app.get(&host, edit).await.body, "id=\"event-form\"");
+    let shortened = app.send(&host, edit, &changed(&read, "end_date", "2025-04-10")).await;
+    assert_eq!(shortened.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", shortened.body);
+    assert!(shortened.body.contains("На 11 апреля 2025"), "the day said as the reader writes it: {}", shortened.body);
+    let back = page_form(&shortened.body, "id=\"event-form\"");
+    assert!(back.contains(&("end_date".to_string(), "2025-04-10".to_string())), "what was typed stays: {back:?}");
+    let event = app.get(&host, "/api/v1/events/almaty-2025").await.json();
+    let mut body = json!({
+        "version": event["version"], "slug": "almaty-2025", "name": event["name"], "host": "KZ", "city": event["city"],
+        "time_zone": "Asia/Almaty", "start_date": "2025-04-12", "end_date": "2025-04-12", "venues": event["venues"]
+    });
+    let later = app.json(&host, "PUT", "/api/v1/events/almaty-2025", &body).await;
+    assert_eq!(later.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", later.body);
+    let fields: Vec<Value> =
+        later.json()["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].clone()).collect();
+    assert_eq!(
+        fields,
+        ["start_date", "start_date"],
+        "the CFM meets on 11 April, arrivals are on 9 April: {}",
+        later.body
+    );
+    body["start_date"] = json!("2025-04-09");
+    body["end_date"] = json!("2025-04-12");
+    let longer = app.json(&host, "PUT", "/api/v1/events/almaty-2025", &body).await;
+    assert_eq!(longer.status, StatusCode::OK, "more days leave nothing behind: {}", longer.body);
 }
 
 #[tokio::test]
