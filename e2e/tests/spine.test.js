@@ -24,7 +24,7 @@ const browserTest = browserSuite();
 // ---------------------------------------------------------------------------
 
 function navLink(page, name) {
-  return page.locator(`header nav[aria-label="main"] a[data-nav="${name}"]`);
+  return page.locator(`header nav#main-menu a[data-nav="${name}"]`);
 }
 
 function eventField(page, name) {

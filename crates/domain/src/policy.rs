@@ -379,6 +379,13 @@ pub fn may_keep_agreement(actor: &Actor, parties: &[Id], body: Option<Id>) -> Re
     }
 }
 
+/// Whether the actor enters agreements in the register at all: as a ministry (for agreements its
+/// state is a party to), a body's secretariat (from the body's documents) or an admin, as
+/// [`may_keep_agreement`] decides for each.
+pub fn may_register_agreements(actor: &Actor) -> bool {
+    actor.is_admin() || actor.roles.iter().any(|r| matches!(r, Role::Ministry { .. } | Role::Secretariat { .. }))
+}
+
 /// Who records a party's notification that its domestic procedures are complete: that party's
 /// ministry, or an admin; never another party.
 pub fn may_notify(actor: &Actor, party: Id) -> Result<(), Denied> {

@@ -322,6 +322,7 @@ async fn register_with(
     model["entries"] = json!(EntryIntoForce::ALL);
     model["form"] = form;
     model["form_errors"] = form_errors;
+    model["may_register"] = json!(domain::policy::may_register_agreements(&ctx.actor));
     render::page(state, ctx, "agreements/register.html", model)
 }
 

@@ -597,8 +597,7 @@ async fn photo(
 /// Imports a delegation list: every row, or none.
 async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Result<usize, AppError> {
     authorize(&ctx.actor, scope.edit())?;
-    let sheet =
-        ::render::table::read(bytes).map_err(|e| AppError::Import { message: e.to_string(), details: vec![] })?;
+    let sheet = ::render::table::read(bytes).map_err(|e| unreadable(state, ctx.lang, e))?;
     let refused = |cells: Vec<CellError>| AppError::Import {
         message: state.i18n.t(ctx.lang, "import-refused", &[("count", cells.len().into())]),
         details: cells.iter().map(|e| cell_detail(state, ctx.lang, e)).collect(),
@@ -615,6 +614,25 @@ async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Res
     }
     tx.commit().await?;
     Ok(members.len())
+}
+
+/// A file that is no table, in the reader's words; the reader's own (English, naming the line or
+/// the part of the workbook) follow as a detail where they say more.
+fn unreadable(state: &AppState, lang: &str, e: ::render::table::TableError) -> AppError {
+    use ::render::table::TableError;
+    let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);
+    let words = |message: String| vec![Detail { field: None, row: None, column: None, message }];
+    let (message, details) = match e {
+        TableError::NotUtf8 { line } => (t("import-not-utf8", &[("line", line.into())]), vec![]),
+        TableError::Empty => (t("import-empty", &[]), vec![]),
+        // `what` starts with what there is too much of: "rows (at most 5,000)".
+        TableError::TooLarge { what } => {
+            (t(&format!("import-too-many-{}", what.split(' ').next().unwrap_or_default()), &[]), vec![])
+        }
+        TableError::Malformed { line, message } => (t("import-malformed", &[("line", line.into())]), words(message)),
+        TableError::Xlsx(message) => (t("import-unreadable", &[]), words(message)),
+    };
+    AppError::Import { message, details }
 }
 
 fn cell_detail(state: &AppState, lang: &str, e: &CellError) -> Detail {
@@ -639,9 +657,10 @@ async fn import_form(
     match import(&state, &ctx, &scope, &bytes).await {
         Ok(_) => Ok(Redirect::to(&scope.path()).into_response()),
         Err(AppError::Import { message, details }) => {
+            // Cells are said by their rows; a file that could not be read, by the message first.
             let mut details = details;
-            if details.is_empty() {
-                details.push(Detail { field: None, row: None, column: None, message });
+            if details.iter().all(|d| d.row.is_none()) {
+                details.insert(0, Detail { field: None, row: None, column: None, message });
             }
             let page = delegation_view(&state, &ctx, &scope, json!({}), json!({}), details).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

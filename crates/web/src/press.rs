@@ -149,10 +149,19 @@ fn photo_json(p: &PressPhoto, lang: &str) -> Value {
     })
 }
 
-fn release_json(r: &PressRelease, shown: Shown, lang: &str, tz: &str, photos: &[PressPhoto]) -> Value {
-    // With its offset: a journalist elsewhere must not guess whose noon an embargo ends at.
+fn release_json(
+    i18n: &crate::I18n,
+    r: &PressRelease,
+    shown: Shown,
+    lang: &str,
+    tz: &str,
+    photos: &[PressPhoto],
+) -> Value {
+    // Written out in the reader's language, with its offset: a journalist elsewhere must not
+    // guess whose noon an embargo ends at.
     let local = |t: Timestamp| {
-        t.in_tz(tz).map_or_else(|_| t.to_string(), |z| z.strftime("%Y-%m-%d %H:%M (UTC%:z)").to_string())
+        t.in_tz(tz)
+            .map_or_else(|_| t.to_string(), |z| format!("{} (UTC{})", i18n.date_time(lang, &z), z.strftime("%:z")))
     };
     let paragraphs: Vec<&str> = r.body.get(lang).split("\n\n").filter(|p| !p.trim().is_empty()).collect();
     json!({
@@ -214,7 +223,9 @@ async fn event_page(
     let photos = photos_for(&state, &event, reader).await?;
     let releases: Vec<Value> = releases
         .iter()
-        .filter_map(|r| r.shown_to(reader, at).map(|s| release_json(r, s, ctx.lang, &event.time_zone, &photos)))
+        .filter_map(|r| {
+            r.shown_to(reader, at).map(|s| release_json(&state.i18n, r, s, ctx.lang, &event.time_zone, &photos))
+        })
         .collect();
     let model = json!({
         "event": { "slug": event.slug, "name": event.name.get(ctx.lang), "city": event.city.get(ctx.lang) },
@@ -262,7 +273,7 @@ async fn release_view(
     let first_photo = release.photos.iter().find_map(|id| photos.iter().find(|p| p.id == *id));
     let model = json!({
         "event": { "slug": event.slug, "name": event.name.get(ctx.lang) },
-        "release": release_json(release, shown, ctx.lang, &event.time_zone, &photos),
+        "release": release_json(&state.i18n, release, shown, ctx.lang, &event.time_zone, &photos),
         "og": {
             "url": url,
             "image": first_photo.map(|p| format!("{}/press-photos/{}", base(state), p.id)),
@@ -442,7 +453,7 @@ async fn office_view(
     let days: Vec<String> = days_of(event).into_iter().map(|d| d.to_string()).collect();
     let model = json!({
         "event": { "slug": event.slug, "name": event.name.get(ctx.lang) },
-        "releases": releases.iter().map(|r| release_json(r, Shown::Unreleased, ctx.lang, &event.time_zone, &photos)).collect::<Vec<_>>(),
+        "releases": releases.iter().map(|r| release_json(&state.i18n, r, Shown::Unreleased, ctx.lang, &event.time_zone, &photos)).collect::<Vec<_>>(),
         "photos": photos.iter().map(|p| photo_json(p, ctx.lang)).collect::<Vec<_>>(),
         "applications": applications.iter().map(|a| json!({
             "id": a.id, "name": a.name, "outlet": a.outlet, "country": a.country, "email": a.email,

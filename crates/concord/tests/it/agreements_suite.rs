@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, pdftotext};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, get_bytes, multipart, pdftotext};
 
 fn titles(list: &Value) -> Vec<String> {
     let mut t: Vec<String> =
@@ -66,6 +66,9 @@ async fn briefing(app: TestApp) {
     assert!(!internal(&theirs), "never in Russia's");
     assert!(!theirs.to_string().contains("Irtysh"), "not a word of it");
     assert_eq!(pack["requests"].as_array().unwrap().len(), 1, "the talks' request at Almaty");
+    let page = app.get(&Session { lang: Some("ru"), ..kz.clone() }, "/briefings/kz-ru").await.body;
+    let minutes = format!("{} мин</li>", pack["requests"][0]["duration"]);
+    assert!(page.contains(&minutes), "the request's length in the reader's words: {page}");
     assert!(!pack["meetings"].as_array().unwrap().is_empty(), "the CFM meetings both sit in");
     for who in ["delegation-by", "press", "secretariat"] {
         let reply = app.get(&app.login(who, DEMO_PASSWORD).await, "/api/v1/briefings/kz-ru").await;
@@ -410,17 +413,6 @@ async fn the_responsible_ministries_are_reminded_once_before_a_deadline_and_once
     assert!(page.body.contains("Консультации по проблематике ООН"), "in the app too");
 }
 
-fn multipart(name: &str, content: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "concordboundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 #[tokio::test]
 async fn a_report_carries_files_that_only_its_readers_download() {
     let app = TestApp::new().await;
@@ -467,4 +459,31 @@ async fn a_report_carries_files_that_only_its_readers_download() {
         get_bytes(&app, &by, &format!("/attachments/{}", attached["id"].as_str().unwrap())).await.0,
         StatusCode::NOT_FOUND
     );
+    // A page offers to attach only where its reader may: the report's ministry, not its delegation.
+    let page = format!("/agreements/{}", rivers["agreement"].as_str().unwrap());
+    let attach_form = format!("/reports/{russian}/attachments");
+    assert!(app.get(&ru, &page).await.body.contains(&attach_form));
+    let officer = app.login("delegation-ru", DEMO_PASSWORD).await;
+    let officers = app.get(&officer, &page).await.body;
+    assert!(officers.contains(&format!("data-report=\"{russian}\"")) && !officers.contains(&attach_form), "{officers}");
+}
+
+/// The register offers its form for a new agreement to those who enter agreements: ministries,
+/// secretariats, admins; a host, a delegation or the press would only be refused.
+#[tokio::test]
+async fn the_register_offers_a_new_agreement_only_to_who_may_enter_one() {
+    let app = TestApp::new().await;
+    for (user, offered) in [
+        ("ministry-ru", true),
+        ("secretariat", true),
+        ("admin", true),
+        ("host", false),
+        ("delegation-ru", false),
+        ("press", false),
+    ] {
+        let session = app.login(user, DEMO_PASSWORD).await;
+        let page = app.get(&session, "/agreements").await;
+        assert_eq!(page.status, StatusCode::OK, "{user}");
+        assert_eq!(page.body.contains("id=\"agreement-form\""), offered, "{user}");
+    }
 }

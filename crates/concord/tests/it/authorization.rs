@@ -602,6 +602,12 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
     let almaty = || async { app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json() };
     let member_version =
         || async { store::delegations::member(&app.db.store, fx.member).await.unwrap().version.to_string() };
+    // What the host may decide of the member as it stands: an approved one's badge is reprinted.
+    let member_decision = || async {
+        let member = store::delegations::member(&app.db.store, fx.member).await.unwrap();
+        let approved = matches!(member.accreditation, domain::delegations::Accreditation::Approved { .. });
+        (if approved { "reprint" } else { "approve" }, member.version)
+    };
     let item_version = || async { store::programme::item(&app.db.store, fx.item).await.unwrap().version };
     let request_version = || async {
         let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
@@ -763,8 +769,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.request(session, "POST", &path, Some(&ct), body).await
         }
         ("POST", "/events/{event}/members/{member}/decision") => {
-            let version = member_version().await;
-            app.form(session, &path, &[("action", "approve"), ("version", &version)]).await
+            let (action, version) = member_decision().await;
+            app.form(session, &path, &[("action", action), ("version", &version.to_string())]).await
         }
         ("POST", "/api/v1/events/{event}/delegations") => {
             let participant = match role {
@@ -786,8 +792,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.request(session, "POST", &path, Some("text/csv"), csv_member(role)).await
         }
         ("POST", "/api/v1/events/{event}/members/{member}/decision") => {
-            let version: i64 = member_version().await.parse().unwrap();
-            app.json(session, "POST", &path, &json!({ "action": "approve", "version": version })).await
+            let (action, version) = member_decision().await;
+            app.json(session, "POST", &path, &json!({ "action": action, "version": version })).await
         }
         ("POST", "/events/{event}/programme") => {
             let fields = [

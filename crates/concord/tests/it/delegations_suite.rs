@@ -5,7 +5,9 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, get_bytes, page_form, pdftotext, upload_member_photo};
+use crate::support::{
+    DEMO_PASSWORD, Session, TestApp, changed, get_bytes, multipart, page_form, pdftotext, upload_member_photo,
+};
 
 fn members_url(code: &str) -> String {
     format!("/api/v1/events/almaty-2025/delegations/{code}/members")
@@ -130,6 +132,23 @@ async fn an_excel_csv_imports_all_or_nothing_with_every_bad_cell_reported() {
     assert_eq!(large.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", large.body);
     let too_large = import(vec![b'x'; web::UPLOAD_LIMIT + 1]).await;
     assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", too_large.body);
+    // A file that is no table at all is said in the reader's language too.
+    let russian = Session { lang: Some("ru"), ..officer.clone() };
+    let cp1251 = b"family_name_latin,family_name_cyrillic\r\nNurtleu,\xcd\xf3\xf0\xf2\xeb\xe5\xf3\r\n".to_vec();
+    for (bytes, said) in [
+        (Vec::new(), "Файл пуст"),
+        (b"PK\x03\x04garbage".to_vec(), "Файл не читается как электронная таблица"),
+        (cp1251, "Строка 2 не в кодировке UTF-8"),
+    ] {
+        let path = "/api/v1/events/almaty-2025/delegations/kz/import";
+        let refused = app.request(&russian, "POST", path, Some("text/csv"), bytes).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        assert!(refused.json()["error"]["message"].as_str().unwrap().starts_with(said), "{}", refused.body);
+    }
+    let page = "/events/almaty-2025/delegations/kz/import-form";
+    let (content_type, body) = multipart("list.xlsx", b"PK\x03\x04garbage");
+    let refused = app.request(&russian, "POST", page, Some(&content_type), body).await;
+    assert!(refused.body.contains("<li>Файл не читается"), "the page says it first: {}", refused.body);
 }
 
 #[tokio::test]

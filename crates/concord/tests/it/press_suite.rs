@@ -710,7 +710,9 @@ async fn a_journalists_accreditation_is_revoked_and_a_signed_in_journalist_appli
     let release = format!("/press-releases/{}", embargoed.id);
     let held = app.get(&journalist, &release).await;
     assert_eq!(held.status, StatusCode::OK, "accredited");
-    assert!(held.body.contains("(UTC+05:00)"), "the embargo's end says whose time it is");
+    let until = embargoed.release_at.unwrap().in_tz("Asia/Almaty").unwrap();
+    let written = format!("{}, {} (UTC+05:00)", until.strftime("%-d %B %Y"), until.strftime("%H:%M"));
+    assert!(held.body.contains(&written), "the embargo's end written out, and whose time it is: {written}");
     let office = app.get(&host, "/events/almaty-2025/press-office").await.body;
     assert!(office.contains("data-action=\"revoke\""), "an approved journalist's row offers revocation");
     let unexplained = decide("revoke", " ", 2).await;
