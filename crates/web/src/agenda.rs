@@ -517,7 +517,7 @@ async fn after_form(
         let (values, errors) = match sent {
             Some(item) => {
                 let resent = form.resent(s.item_form(item, ctx.lang));
-                let errors = render::changed_meanwhile(state, ctx, errors, &resent);
+                let errors = render::changed_meanwhile(state, ctx, errors, &resent, &[("status", "agenda-status-")]);
                 (resent.values, errors)
             }
             None => (form.to_json(), errors),

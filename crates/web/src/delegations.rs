@@ -87,6 +87,9 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .post("/api/v1/events/{event}/members/{member}/decision", "Approve, reject, revoke or reprint", api_decision)
 }
 
+/// The member form's choices, with the prefix of their words.
+const MEMBER_CHOICES: &[(&str, &str)] = &[("rank", "rank-"), ("role", "role-in-delegation-"), ("formats", "format-")];
+
 /// An event, a participant and its delegation, as a path names them.
 pub(crate) struct Scope {
     pub(crate) event: Event,
@@ -550,7 +553,7 @@ async fn edit_member_form(
         // As stored now: after a conflict, what another user changed meanwhile.
         let now = member_of(&state, &scope, member.id).await?;
         let resent = form.resent(form_of_member(&now));
-        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent);
+        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent, MEMBER_CHOICES);
         member_view(&state, &ctx, &scope, &now, resent.values, errors).await
     })
     .await

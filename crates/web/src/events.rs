@@ -323,7 +323,7 @@ async fn edit_form(
         let now = store::events::by_id(&state.store, event.id).await?;
         let participants = store::participants::list(&state.store).await?;
         let resent = form.resent(form_from_event(&now, &participants));
-        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent);
+        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent, &[]);
         form_page(&state, &ctx, Some(&now), &participants, resent.values, errors).await
     })
     .await

@@ -580,7 +580,7 @@ async fn edit_form(
         // As stored now: after a conflict, what another user changed meanwhile.
         let (now, _) = editable(&state, &ctx, id).await?;
         let resent = form.resent(release_form(&now));
-        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent);
+        let errors = render::changed_meanwhile(&state, &ctx, errors, &resent, &[]);
         release_view(&state, &ctx, &now, &event, Reader::Editor, Shown::Unreleased, resent.values, errors).await
     })
     .await

@@ -202,9 +202,25 @@ where
 
 /// `errors` with, beside each field another user changed too while the reader had the form open,
 /// what it is now: sending the form again writes the reader's value over it, so it is shown.
-pub fn changed_meanwhile(state: &AppState, ctx: &Ctx, mut errors: Json, resent: &crate::input::Resent) -> Json {
+/// `choices` name the fields whose values are choices, with the prefix of their words
+/// (`("status", "agenda-status-")`), so that a choice is said as the form offers it.
+pub fn changed_meanwhile(
+    state: &AppState,
+    ctx: &Ctx,
+    mut errors: Json,
+    resent: &crate::input::Resent,
+    choices: &[(&str, &str)],
+) -> Json {
     for (field, now) in &resent.meanwhile {
-        let said = json!(state.i18n.t(ctx.lang, "error-changed-meanwhile-to", &[("value", now.clone().into())]));
+        let now = match choices.iter().find(|(name, _)| name == field) {
+            Some((_, words)) => now
+                .split(", ")
+                .map(|c| state.i18n.t(ctx.lang, &format!("{words}{c}"), &[]))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => now.clone(),
+        };
+        let said = json!(state.i18n.t(ctx.lang, "error-changed-meanwhile-to", &[("value", now.into())]));
         // A field per language (`name_ru`) has its mistakes said under the text's (`name.ru`).
         if let Some((text, lang)) = field.rsplit_once('_').filter(|(_, l)| domain::text::is_language_code(l)) {
             errors[format!("{text}.{lang}")] = said.clone();

@@ -864,3 +864,23 @@ async fn the_event_page_leads_each_reader_to_the_delegations_it_may_see() {
     let itinerary = app.get(&officer, "/events/almaty-2025/delegations/ru/itinerary").await.body;
     assert!(itinerary.contains("<h1>Программа делегации: Россия</h1>"), "{itinerary}");
 }
+
+/// A number or a truth value where the name of a choice belongs is a wrong value in that field,
+/// not JSON that cannot be read.
+#[tokio::test]
+async fn a_choice_given_as_a_number_is_refused_at_its_field() {
+    let app = TestApp::new().await;
+    let officer = Session { lang: Some("ru"), ..app.login("delegation-kz", DEMO_PASSWORD).await };
+    for (field, value) in [("role", json!(5)), ("rank", json!(true))] {
+        let mut body = json!({
+            "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Attaché" },
+            "rank": "other", "role": "staff"
+        });
+        body[field] = value;
+        let refused = app.json(&officer, "POST", &members_url("kz"), &body).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        assert_eq!(refused.json()["error"]["field"], field, "{}", refused.body);
+    }
+    let broken = app.request(&officer, "POST", &members_url("kz"), Some("application/json"), r#"{"role": 5,"#).await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST, "JSON cut short is still no JSON: {}", broken.body);
+}

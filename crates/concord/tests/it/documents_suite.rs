@@ -1992,6 +1992,13 @@ async fn an_agenda_item_sent_again_after_a_conflict_keeps_the_other_change() {
     let emptied = app.send(&ru, &item_page, &changed(&read, "title_ru", "")).await;
     assert_eq!(emptied.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", emptied.body);
     assert!(emptied.body.contains("data-error-for=\"title.ru\""), "{}", emptied.body);
+    // A choice both changed is said beside it as the form offers it, not by its code.
+    let read = page_form(&app.get(&ru, page).await.body, &marker);
+    let first = app.send(&ru, &item_page, &changed(&read, "status", "proposed")).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let both = app.send(&ru, &item_page, &changed(&read, "status", "withdrawn")).await;
+    assert_eq!(both.status, StatusCode::CONFLICT, "{}", both.body);
+    assert!(both.body.contains("изменил это поле на: Предложен"), "{}", both.body);
 }
 
 #[tokio::test]
