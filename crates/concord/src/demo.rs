@@ -272,7 +272,9 @@ pub async fn load(store: &Store) -> Result<()> {
         let delegation =
             store::delegations::respond(&mut tx, &system, &delegation, DelegationStatus::Confirmed).await?;
         for fields in d.members {
-            let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;
+            let member =
+                store::delegations::add_member(&mut tx, &system, &delegation, domain::new_id(), fields.validate()?)
+                    .await?;
             let member =
                 store::delegations::set_photo(&mut tx, &system, &member, &photo.jpeg, &photo.thumbnail_jpeg).await?;
             let badge = new_secret()[..24].to_string();

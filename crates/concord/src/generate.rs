@@ -132,7 +132,9 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
                 private: Private { email: format!("{}@example.org", word(n).to_lowercase()), ..Private::default() },
                 cases: Default::default(),
             };
-            let member = store::delegations::add_member(&mut tx, &system, &delegation, fields.validate()?).await?;
+            let member =
+                store::delegations::add_member(&mut tx, &system, &delegation, domain::new_id(), fields.validate()?)
+                    .await?;
             if i == 0 {
                 heads.push(member.id);
             }

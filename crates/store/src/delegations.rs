@@ -240,9 +240,16 @@ async fn member_in(tx: &mut Tx, id: Id) -> Result<Member> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-/// Adds a member, with accreditation requested.
-pub async fn add_member(tx: &mut Tx, actor: &Actor, delegation: &Delegation, fields: MemberFields) -> Result<Member> {
-    let m = Member::requested(new_id(), delegation.id, fields);
+/// Adds a member under `id` (a form's, so that one sent twice is found rather than made twice),
+/// with accreditation requested.
+pub async fn add_member(
+    tx: &mut Tx,
+    actor: &Actor,
+    delegation: &Delegation,
+    id: Id,
+    fields: MemberFields,
+) -> Result<Member> {
+    let m = Member::requested(id, delegation.id, fields);
     execute!(tx, c => sqlx::query(INSERT_MEMBER)
         .bind(m.id)
         .bind(m.delegation_id)
@@ -257,7 +264,8 @@ pub async fn add_member(tx: &mut Tx, actor: &Actor, delegation: &Delegation, fie
         .bind(Json(&m.meetings))
         .bind(Json(&m.private))
         .bind(m.photo)
-        .bind(Json(&m.cases)))?;
+        .bind(Json(&m.cases)))
+    .map_err(crate::unique("id"))?;
     audit::record(tx, Change::create(actor, EntityKind::Member, m.id, &m)).await?;
     Ok(m)
 }

@@ -415,6 +415,7 @@ async fn delegation_view(
         "form": form,
         "errors": errors,
         "import_errors": import_errors,
+        "new_id": domain::new_id(),
     });
     render::page(state, ctx, "delegations/show.html", model)
 }
@@ -444,10 +445,20 @@ async fn add_member_form(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
     let outcome = async {
+        // The form's id makes a member once, however often the form is sent (a double click).
+        let id = form.ids("id")?.first().copied().unwrap_or_else(domain::new_id);
         let fields = member_from_form(&form, &scope)?;
+        if made_before(&state, &scope, id, &fields).await? {
+            return Ok(scope.path());
+        }
         let mut tx = state.store.begin().await?;
-        store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
-        tx.commit().await?;
+        match store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, id, fields.clone()).await {
+            Ok(_) => tx.commit().await?,
+            // Sent twice at once: the other, which wrote first, made it.
+            Err(store::StoreError::Duplicate { .. }) if made_before(&state, &scope, id, &fields).await? => {}
+            Err(store::StoreError::Duplicate { .. }) => return Err(AppError::field("id", "sent-before")),
+            Err(e) => return Err(e.into()),
+        }
         Ok(scope.path())
     }
     .await;
@@ -455,6 +466,17 @@ async fn add_member_form(
         delegation_view(&state, &ctx, &scope, form.to_json(), errors, Vec::new())
     })
     .await
+}
+
+/// Whether the member form under `id` made this member already; another member under that id is
+/// refused rather than taken for it.
+async fn made_before(state: &AppState, scope: &Scope, id: Id, fields: &MemberFields) -> Result<bool, AppError> {
+    match store::delegations::member(&state.store, id).await {
+        Ok(made) if made.delegation_id == scope.delegation.id && made.names == fields.names => Ok(true),
+        Ok(_) => Err(AppError::field("id", "sent-before")),
+        Err(store::StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A member of the scope's delegation (a member of another delegation is not found here).
@@ -613,7 +635,8 @@ async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Res
     }
     let mut tx = state.store.begin().await?;
     for fields in &members {
-        store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields.clone()).await?;
+        store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, domain::new_id(), fields.clone())
+            .await?;
     }
     tx.commit().await?;
     Ok(members.len())
@@ -871,7 +894,8 @@ async fn api_add_member(
     authorize(&ctx.actor, scope.edit())?;
     let fields = fields.validate_for(scope.frame())?;
     let mut tx = state.store.begin().await?;
-    let member = store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, fields).await?;
+    let member =
+        store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, domain::new_id(), fields).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member_json(&member, ctx.lang, None))).into_response())
 }

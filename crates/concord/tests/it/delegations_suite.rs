@@ -884,3 +884,31 @@ async fn a_choice_given_as_a_number_is_refused_at_its_field() {
     let broken = app.request(&officer, "POST", &members_url("kz"), Some("application/json"), r#"{"role": 5,"#).await;
     assert_eq!(broken.status, StatusCode::BAD_REQUEST, "JSON cut short is still no JSON: {}", broken.body);
 }
+
+/// The member form sent twice (a double click, a retry) makes the member once.
+#[tokio::test]
+async fn a_member_form_sent_twice_makes_one_member() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let page = "/events/almaty-2025/delegations/kz";
+    let read = page_form(&app.get(&officer, page).await.body, "id=\"member-form\"");
+    let mut sent = changed(&changed(&read, "family_name_latin", "Doubleclick"), "given_names_latin", "Dana");
+    sent = changed(&sent, "position_en", "Attaché");
+    let count = || async {
+        let members = app.get(&officer, &members_url("kz")).await.json();
+        let members = members["members"].as_array().unwrap().clone();
+        members.iter().filter(|m| m["names"]["latin"]["family"] == "Doubleclick").count()
+    };
+    let add = format!("{page}/members");
+    let (first, second) = tokio::join!(app.send(&officer, &add, &sent), app.send(&officer, &add, &sent));
+    assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{}", second.body);
+    let again = app.send(&officer, &add, &sent).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_eq!(count().await, 1, "one member");
+    let fresh = page_form(&app.get(&officer, page).await.body, "id=\"member-form\"");
+    let id = |fields: &[(String, String)]| fields.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone());
+    assert_ne!(id(&fresh), id(&read), "the page offers a new form for the next member");
+    let other = app.send(&officer, &add, &changed(&sent, "family_name_latin", "Other")).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "another member under a used id: {}", other.body);
+    assert_eq!(count().await, 1);
+}
