@@ -526,7 +526,7 @@ fn check_name(c: &mut Checker, field: &str, name: PersonName) -> PersonName {
         let value = value.trim();
         if value.chars().count() > 100 {
             c.fail_with(format!("{field}.{sub}"), "too-long", vec![("max", "100".into())]);
-        } else if value.chars().any(|ch| ch.is_control() || ch.is_ascii_digit()) {
+        } else if !value.chars().all(in_a_name) {
             c.fail(format!("{field}.{sub}"), "invalid-name");
         }
         value.to_string()
@@ -536,6 +536,13 @@ fn check_name(c: &mut Checker, field: &str, name: PersonName) -> PersonName {
         given: part("given", &name.given),
         patronymic: part("patronymic", &name.patronymic),
     }
+}
+
+/// What a person's name is written with: letters of any script (with combining accents), spaces,
+/// hyphens, apostrophes and dots ("O’Neill", "Jean-Luc", "St. John"). Not digits, signs, emoji, or
+/// the invisible controls that turn a name round on a badge.
+fn in_a_name(ch: char) -> bool {
+    ch.is_alphabetic() || ('\u{0300}'..='\u{036F}').contains(&ch) || matches!(ch, ' ' | '-' | '\'' | '’' | 'ʼ' | '.')
 }
 
 fn check_names(c: &mut Checker, names: Names) -> Names {
@@ -827,6 +834,13 @@ pub(crate) mod tests {
         assert_eq!(err.0[0].field, "names");
         let err = fields(name("", "Murat"), PersonName::default()).validate().unwrap_err();
         assert_eq!(err.0[0].field, "names.latin.family");
+        for written in ["O’Neill", "Saint-Exupéry", "St. John", "Ngozi d'Almeida", "Jose\u{301}"] {
+            assert!(fields(name(written, "Ann"), PersonName::default()).validate().is_ok(), "{written}");
+        }
+        for odd in ["Bob!!!", "<b>X</b>", "😀", "A\u{202E}B", "Agent 007"] {
+            let err = fields(name(odd, "Ann"), PersonName::default()).validate().unwrap_err();
+            assert_eq!((err.0[0].field.as_str(), err.0[0].code), ("names.latin.family", "invalid-name"), "{odd}");
+        }
     }
 
     #[test]

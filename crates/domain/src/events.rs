@@ -145,6 +145,18 @@ impl Event {
     pub fn deadline_passed(&self, now: jiff::Timestamp) -> bool {
         self.accreditation_deadline.is_some_and(|deadline| now > deadline)
     }
+
+    /// Checks an accreditation deadline: before the event's last day is over, on the event's clocks
+    /// (a deadline after it would accredit no one in time).
+    pub fn check_deadline(&self, deadline: jiff::Timestamp) -> Result<jiff::Timestamp, Invalid> {
+        let mut c = Checker::new();
+        let tz = jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let over = self.end_date.tomorrow().ok().and_then(|d| d.to_zoned_datetime(tz).ok()).map(|z| z.timestamp());
+        if over.is_some_and(|over| deadline >= over) {
+            c.fail_with("deadline", "deadline-after-event", vec![("date", self.end_date.to_string())]);
+        }
+        c.finish(deadline)
+    }
 }
 
 /// The fields a user sets when creating or editing an event.

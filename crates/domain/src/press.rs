@@ -120,6 +120,9 @@ pub struct Correction {
     pub previous_body: Text,
 }
 
+/// The longest note a correction carries, in characters.
+const NOTE_MAX: usize = 2000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PressRelease {
     pub id: Id,
@@ -280,9 +283,19 @@ impl PressRelease {
             c.fail("body", "release-empty");
         }
         let out = self.is_out(now);
-        let note = note.filter(|n| !n.0.is_empty());
+        // A note of spaces says nothing: it is no note.
+        let note = note
+            .map(|n| {
+                Text(n.0.into_iter().map(|(l, v)| (l, v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect())
+            })
+            .filter(|n| !n.0.is_empty());
         if out && note.is_none() {
             c.fail("note", "required");
+        }
+        for (lang, text) in note.iter().flat_map(|n| &n.0) {
+            if text.chars().count() > NOTE_MAX {
+                c.fail_with(format!("note.{lang}"), "too-long", vec![("max", NOTE_MAX.to_string())]);
+            }
         }
         let mut release = c.finish(self)?;
         if let Some(note) = note.filter(|_| out) {
@@ -670,7 +683,12 @@ mod tests {
         let later = at("2025-04-11T11:00:00Z");
         let refused = published.clone().edited(input.clone(), None, later).unwrap_err();
         assert_eq!(refused.0[0].field, "note");
-        let corrected = published.edited(input, Some(Text::new(&[("en", "The city was added.")])), later).unwrap();
+        let blank = published.clone().edited(input.clone(), Some(Text::new(&[("en", "  \n ")])), later);
+        assert_eq!(blank.unwrap_err().0[0].field, "note", "a note of spaces is none");
+        let long = published.clone().edited(input.clone(), Some(Text::new(&[("en", &"x".repeat(2001))])), later);
+        assert_eq!(long.unwrap_err().0[0].field, "note.en");
+        let corrected = published.edited(input, Some(Text::new(&[("en", " The city was added. ")])), later).unwrap();
+        assert_eq!(corrected.corrections[0].note.get("en"), "The city was added.");
         assert_eq!(corrected.corrected_at(), Some(later));
         assert_eq!(corrected.corrections[0].previous_title.get("en"), "Ministers met");
         assert_eq!(corrected.title.get("en"), "Ministers met in Almaty");

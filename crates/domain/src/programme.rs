@@ -466,9 +466,10 @@ impl Item {
         }
     }
 
-    /// The item cancelled: it stays, marked, so calendars can say so.
-    pub fn cancel(self) -> Item {
-        Item { cancelled: true, sequence: self.sequence + 1, ..self }
+    /// The item cancelled: it stays, marked, so calendars can say so. One cancelled already is
+    /// not cancelled again (`None`): calendars would be told of a change that is none.
+    pub fn cancel(self) -> Option<Item> {
+        (!self.cancelled).then(|| Item { cancelled: true, sequence: self.sequence + 1, ..self })
     }
 
     fn overlaps(&self, other: &Item) -> bool {
@@ -848,7 +849,8 @@ mod tests {
         let early = item(-24 * 60, 30, "mfa", None);
         let people_early = |_: &Item| BTreeSet::from([lavrov]);
         assert_eq!(clashes(&early, &[], &people_early, &travel, &stays), [Clash::OutsideStay { person: lavrov }]);
-        assert!(clashes(&bilateral.clone().cancel(), &[photo], &attendance, &travel, &stays).is_empty());
+        assert!(clashes(&bilateral.clone().cancel().unwrap(), &[photo], &attendance, &travel, &stays).is_empty());
+        assert!(bilateral.clone().cancel().unwrap().cancel().is_none(), "cancelled once");
     }
 
     #[test]
@@ -879,7 +881,7 @@ mod tests {
         let bilateral = item(0, 45, "mfa", Some("room-2"));
         let flowers = item(90, 30, "memorial", None);
         let lunch = item(150, 60, "memorial", None);
-        let cancelled = item(60, 10, "hotel", None).cancel();
+        let cancelled = item(60, 10, "hotel", None).cancel().unwrap();
         let travel = [Travel { from: "mfa".into(), to: "memorial".into(), minutes: 25 }];
         let arrival = Journey {
             member: crate::new_id(),

@@ -682,8 +682,10 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
     let own = &s.own;
     let requests: Vec<Value> = s.visible().map(|r| s.request_json(state, r, lang)).collect();
     let codes: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
-    let delegations: Vec<Value> =
+    // A pick-list, read in the reader's alphabet (the matrix keeps the order of precedence).
+    let mut delegations: Vec<Value> =
         s.p.delegations.iter().map(|(_, x)| json!({ "code": x.code, "name": x.short_name.get(lang) })).collect();
+    domain::precedence::sort_by_collation(&mut delegations, lang, |d| d["name"].as_str().unwrap_or_default());
     let members: Vec<Value> =
         s.p.members
             .iter()

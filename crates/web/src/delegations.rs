@@ -257,6 +257,7 @@ async fn deadline_form(
     authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
     let outcome = async {
         let deadline = crate::input::local_instant(&form, "deadline", &event.time_zone, "invalid-date")?;
+        let deadline = deadline.map(|d| event.check_deadline(d)).transpose()?;
         let version: i64 = form.number("version")?;
         let mut tx = state.store.begin().await?;
         store::events::set_deadline(&mut tx, &ctx.actor, &event, version, deadline).await?;

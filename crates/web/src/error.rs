@@ -125,7 +125,8 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 30] = [
+pub const REFUSALS: [&str; 31] = [
+    "item-cancelled-already",
     "request-withdrawn",
     "request-not-a-side",
     "request-requester-only",

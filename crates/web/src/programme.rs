@@ -509,8 +509,13 @@ async fn api_cancel(
     JsonBody(input): JsonBody<Version>,
 ) -> Result<Json<Value>, AppError> {
     let (p, before) = editing(&state, &ctx, &slug, id, input.version).await?;
-    let (item, _) = replace(&state, &ctx, &p, &before, before.clone().cancel()).await?;
+    let (item, _) = replace(&state, &ctx, &p, &before, cancelled(&before)?).await?;
     Ok(Json(json!({ "item": p.item_json(&item, ctx.lang) })))
+}
+
+/// The item cancelled, unless it is already.
+fn cancelled(before: &Item) -> Result<Item, AppError> {
+    before.clone().cancel().ok_or_else(|| AppError::refused("item-cancelled-already"))
 }
 
 /// The programme as the database holds it, and the item a host's edit from `version` applies to. A
@@ -568,7 +573,7 @@ async fn cancel_form(
 ) -> Result<Response, AppError> {
     let outcome = async {
         let (p, before) = editing(&state, &ctx, &slug, id, form.number("version")?).await?;
-        Ok(replace(&state, &ctx, &p, &before, before.clone().cancel()).await?.1)
+        Ok(replace(&state, &ctx, &p, &before, cancelled(&before)?).await?.1)
     }
     .await;
     saved(&state, &ctx, &slug, json!({}), outcome).await

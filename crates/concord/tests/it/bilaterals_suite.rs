@@ -377,6 +377,13 @@ async fn the_request_form_says_when_its_id_was_used_and_names_the_sides() {
     let shown = app.get(&kz, page).await.body;
     assert!(shown.contains("Казахстан: принято, Туркменистан: ожидается"), "{shown}");
     assert!(!shown.contains("KZ: "), "{shown}");
+    // The sides to choose from, in the reader's alphabet: in Kazakh, Армения before Әзірбайжан
+    // and Өзбекстан before Ресей, unlike the Russian order of precedence.
+    let kk = app.get(&Session { lang: Some("kk"), ..kz.clone() }, page).await.body;
+    let with = kk.split("id=\"with\"").nth(1).unwrap().split("</select>").next().unwrap().to_string();
+    let at = |name: &str| with.find(name).unwrap_or_else(|| panic!("{name} missing: {with}"));
+    assert!(at("Армения") < at("Әзірбайжан") && at("Әзірбайжан") < at("Беларусь"), "{with}");
+    assert!(at("Өзбекстан") < at("Ресей"), "{with}");
 }
 
 /// The host reads the proposed schedule, and a scheduler run moves a meeting before the host

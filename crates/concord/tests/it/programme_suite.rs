@@ -109,6 +109,12 @@ async fn a_move_changes_the_sequence_and_a_cancellation_stays_in_the_feed() {
         |name: &str| event.properties.iter().find(|p| p.name.as_str() == name).unwrap().val.as_str().to_string();
     assert_eq!(value("STATUS"), "CANCELLED");
     assert_eq!(value("SEQUENCE"), "2");
+    let now = item_titled(&app, &host, "Family photo").await;
+    let api = format!("/api/v1/events/almaty-2025/programme/{id}/cancel");
+    let again = app.json(&host, "POST", &api, &json!({ "version": now["version"] })).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "cancelled once: {}", again.body);
+    let after = item_titled(&app, &host, "Family photo").await;
+    assert_eq!((&after["version"], &after["sequence"]), (&now["version"], &json!(2)), "calendars told nothing new");
 }
 
 #[tokio::test]

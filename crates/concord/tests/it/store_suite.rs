@@ -368,7 +368,7 @@ on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both
     let now = store::programme::of_event(&store, event).await.unwrap();
     assert_eq!(now.len(), items.len() + 1, "the first booking only");
 
-    let cancelled = now[0].clone().cancel();
+    let cancelled = now[0].clone().cancel().unwrap();
     let mut tx = store.begin().await.unwrap();
     store::programme::hold(&mut tx, event, version, Stamp::of(now.iter().map(|i| i.version))).await.unwrap();
     store::programme::replace(&mut tx, &Actor::anonymous(), &now[0], cancelled).await.unwrap();
