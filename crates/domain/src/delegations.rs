@@ -428,6 +428,13 @@ impl Member {
         blank.with_fields(fields)
     }
 
+    /// Whether the member stands as the delegation's head: one the host refused or revoked no
+    /// longer does.
+    pub fn heads_delegation(&self) -> bool {
+        self.role == DelegationRole::Head
+            && !matches!(self.accreditation, Accreditation::Rejected { .. } | Accreditation::Revoked { .. })
+    }
+
     /// Whether the member sits at a meeting: marked for it by name, or marked for none in particular
     /// and sent by a participant that takes part in the meeting's body that day.
     pub fn sits_at(&self, meeting: &str, member_of_body: bool) -> bool {
@@ -459,6 +466,16 @@ impl Member {
         }
         self
     }
+}
+
+/// A delegation has one head, whom the order of speakers and the seating plan name: `role` for
+/// the member `this` (none: a new one) may not make a second beside those `listed`.
+pub fn check_one_head(listed: &[Member], this: Option<Id>, role: DelegationRole) -> Result<(), Invalid> {
+    let mut c = Checker::new();
+    if role == DelegationRole::Head && listed.iter().any(|m| m.heads_delegation() && Some(m.id) != this) {
+        c.fail("role", "head-taken");
+    }
+    c.finish(())
 }
 
 /// What an accreditation officer enters for a member.
@@ -841,6 +858,34 @@ pub(crate) mod tests {
             let err = fields(name(odd, "Ann"), PersonName::default()).validate().unwrap_err();
             assert_eq!((err.0[0].field.as_str(), err.0[0].code), ("names.latin.family", "invalid-name"), "{odd}");
         }
+    }
+
+    #[test]
+    fn a_delegation_has_one_head_unless_refused() {
+        let fields = |role| MemberFields {
+            names: Names {
+                latin: PersonName { family: "A".into(), given: "B".into(), patronymic: String::new() },
+                ..Names::default()
+            },
+            position: Text::new(&[("en", "Minister")]),
+            tenure: Tenure::default(),
+            rank: Rank::Minister,
+            role,
+            formats: vec![],
+            meetings: vec![],
+            private: Private::default(),
+            cases: PersonCases::default(),
+        };
+        let head = Member::requested(crate::new_id(), Id::nil(), fields(DelegationRole::Head));
+        let listed = [head.clone()];
+        assert_eq!(check_one_head(&listed, None, DelegationRole::Head).unwrap_err().0[0].code, "head-taken");
+        assert!(check_one_head(&listed, Some(head.id), DelegationRole::Head).is_ok(), "the head edited");
+        assert!(check_one_head(&listed, None, DelegationRole::Adviser).is_ok());
+        let refused = Member { accreditation: Accreditation::Rejected { reason: "no".into() }, ..head };
+        assert!(check_one_head(&[refused.clone()], None, DelegationRole::Head).is_ok(), "a refused head heads nothing");
+        let rows = [fields(DelegationRole::Head), fields(DelegationRole::Adviser), fields(DelegationRole::Head)];
+        let second = crate::imports::second_heads(&rows, &[2, 3, 4], &[refused]);
+        assert_eq!(second.iter().map(|e| (e.row, e.column.as_str())).collect::<Vec<_>>(), [(4, "role")]);
     }
 
     #[test]

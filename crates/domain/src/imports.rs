@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::Text;
 use crate::delegations::{
-    DelegationRole, EventFrame, MemberFields, Movement, Names, PersonName, Private, Rank, Tenure,
+    DelegationRole, EventFrame, Member, MemberFields, Movement, Names, PersonName, Private, Rank, Tenure,
 };
 use crate::events::Format;
 use crate::validation::FieldError;
@@ -233,6 +233,19 @@ pub fn already_listed(members: &[MemberFields], lines: &[usize], listed: &[&Name
         seen.push(&member.names);
     }
     errors
+}
+
+/// The rows that would give the delegation a second head, beside those `listed` and the rows
+/// above ([`crate::delegations::check_one_head`]).
+pub fn second_heads(members: &[MemberFields], lines: &[usize], listed: &[Member]) -> Vec<CellError> {
+    let mut headed = listed.iter().any(Member::heads_delegation);
+    let heads = members.iter().zip(lines).filter(|(m, _)| m.role == DelegationRole::Head);
+    heads
+        .filter_map(|(_, line)| {
+            let second = std::mem::replace(&mut headed, true);
+            second.then(|| CellError { row: *line, column: "role".into(), code: "head-taken", args: vec![] })
+        })
+        .collect()
 }
 
 /// The column of the family name by which `a` and `b` are one person, if they are.

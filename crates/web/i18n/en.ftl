@@ -385,6 +385,7 @@ notices-title = Notices
 notices-empty = No notices.
 error-narrow-is-for-heads = The narrow format is for heads of delegation.
 error-invalid-name = Names contain letters, spaces, hyphens, apostrophes and dots only.
+error-head-taken = The delegation has a head already: change that member’s role first.
 error-not-latin = Use Latin letters here.
 error-not-cyrillic = Use Cyrillic letters here.
 error-invalid-email = Not an e-mail address.

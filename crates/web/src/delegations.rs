@@ -452,6 +452,7 @@ async fn add_member_form(
         if made_before(&state, &scope, id, &fields).await? {
             return Ok(scope.path());
         }
+        one_head(&state, &scope, None, &fields).await?;
         let mut tx = state.store.begin().await?;
         match store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, id, fields.clone()).await {
             Ok(_) => tx.commit().await?,
@@ -467,6 +468,12 @@ async fn add_member_form(
         delegation_view(&state, &ctx, &scope, form.to_json(), errors, Vec::new())
     })
     .await
+}
+
+/// Refused where the member `this` (none: a new one) would be the delegation's second head.
+async fn one_head(state: &AppState, scope: &Scope, this: Option<Id>, fields: &MemberFields) -> Result<(), AppError> {
+    let listed = store::delegations::members_of(&state.store, scope.delegation.id).await?;
+    Ok(domain::delegations::check_one_head(&listed, this, fields.role)?)
 }
 
 /// Whether the member form under `id` made this member already; another member under that id is
@@ -566,6 +573,7 @@ async fn edit_member_form(
         // The form has no fields for case forms: the stored ones stay.
         let fields = MemberFields { cases: member.cases.clone(), ..member_from_form(&form, &scope)? };
         accreditation_policy(&state, &scope.event).await?.check_change(&member, &fields)?;
+        one_head(&state, &scope, Some(member.id), &fields).await?;
         let mut tx = state.store.begin().await?;
         store::delegations::update_member(&mut tx, &ctx.actor, member.id, version, fields).await?;
         tx.commit().await?;
@@ -630,7 +638,9 @@ async fn import(state: &AppState, ctx: &Ctx, scope: &Scope, bytes: &[u8]) -> Res
     };
     let members = imports::members(&sheet.headers, &sheet.rows, &sheet.lines, scope.frame()).map_err(refused)?;
     let listed = store::delegations::members_of(&state.store, scope.delegation.id).await?;
-    let twice = imports::already_listed(&members, &sheet.lines, &listed.iter().map(|m| &m.names).collect::<Vec<_>>());
+    let mut twice =
+        imports::already_listed(&members, &sheet.lines, &listed.iter().map(|m| &m.names).collect::<Vec<_>>());
+    twice.extend(imports::second_heads(&members, &sheet.lines, &listed));
     if !twice.is_empty() {
         return Err(refused(twice));
     }
@@ -894,6 +904,7 @@ async fn api_add_member(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
     let fields = fields.validate_for(scope.frame())?;
+    one_head(&state, &scope, None, &fields).await?;
     let mut tx = state.store.begin().await?;
     let member =
         store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, domain::new_id(), fields).await?;
@@ -912,6 +923,7 @@ async fn api_edit_member(
     let member = member_of(&state, &scope, member).await?;
     let fields = input.fields.validate_for(scope.frame())?;
     accreditation_policy(&state, &scope.event).await?.check_change(&member, &fields)?;
+    one_head(&state, &scope, Some(member.id), &fields).await?;
     let mut tx = state.store.begin().await?;
     let member = store::delegations::update_member(&mut tx, &ctx.actor, member.id, input.version, fields).await?;
     tx.commit().await?;

@@ -609,6 +609,19 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         (if approved { "reprint" } else { "approve" }, member.version)
     };
     let item_version = || async { store::programme::item(&app.db.store, fx.item).await.unwrap().version };
+    // The fixture item going ahead, as a cancellation finds it (one cancelled is not cancelled
+    // again): its version.
+    let item_going_ahead = || async {
+        let item = store::programme::item(&app.db.store, fx.item).await.unwrap();
+        if !item.cancelled {
+            return item.version;
+        }
+        let mut tx = app.db.store.begin().await.unwrap();
+        let ahead = domain::programme::Item { cancelled: false, ..item.clone() };
+        let ahead = store::programme::replace(&mut tx, &Actor::anonymous(), &item, ahead).await.unwrap();
+        tx.commit().await.unwrap();
+        ahead.version
+    };
     let request_version = || async {
         let almaty = store::events::by_slug(&app.db.store, "almaty-2025").await.unwrap();
         let requests = store::bilaterals::of_event(&app.db.store, almaty.id).await.unwrap();
@@ -751,7 +764,11 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("POST", "/invitations/{token}") => app.form(session, &path, &[("answer", "confirm"), ("username", "")]).await,
         ("POST", "/events/{event}/delegations/{participant}/members") => {
-            let fields = member_form(String::new());
+            // The delegation has its head: a new member is an adviser.
+            let fields: Vec<(String, String)> = member_form(String::new())
+                .into_iter()
+                .map(|(k, v)| if k == "role" { (k, "adviser".to_string()) } else { (k, v) })
+                .collect();
             let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             app.form(session, &path, &pairs).await
         }
@@ -831,11 +848,11 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.json(session, "PUT", &path, &body).await
         }
         ("POST", "/events/{event}/programme/{item}/cancel") => {
-            let version = item_version().await.to_string();
+            let version = item_going_ahead().await.to_string();
             app.form(session, &path, &[("version", &version)]).await
         }
         ("POST", "/api/v1/events/{event}/programme/{item}/cancel") => {
-            app.json(session, "POST", &path, &json!({ "version": item_version().await })).await
+            app.json(session, "POST", &path, &json!({ "version": item_going_ahead().await })).await
         }
         ("POST", "/events/{event}/venues") => {
             let version = almaty().await["version"].to_string();

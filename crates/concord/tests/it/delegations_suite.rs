@@ -398,7 +398,7 @@ async fn an_approved_member_changed_on_the_badge_goes_back_to_the_host() {
     assert!(door().await.contains("data-verdict=\"valid\""));
 
     let shown = page_form(&app.get(&officer, &path).await.body, "id=\"member-form\"");
-    let saved = app.send(&officer, &path, &changed(&shown, "role", "head")).await;
+    let saved = app.send(&officer, &path, &changed(&shown, "role", "deputy_head")).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let now = member().await;
     assert_eq!(now.accreditation.name(), "requested", "a new role is the host's to approve");
@@ -902,7 +902,7 @@ async fn a_member_form_sent_twice_makes_one_member() {
     let page = "/events/almaty-2025/delegations/kz";
     let read = page_form(&app.get(&officer, page).await.body, "id=\"member-form\"");
     let mut sent = changed(&changed(&read, "family_name_latin", "Doubleclick"), "given_names_latin", "Dana");
-    sent = changed(&sent, "position_en", "Attaché");
+    sent = changed(&changed(&sent, "position_en", "Attaché"), "role", "adviser");
     let count = || async {
         let members = app.get(&officer, &members_url("kz")).await.json();
         let members = members["members"].as_array().unwrap().clone();
@@ -920,4 +920,39 @@ async fn a_member_form_sent_twice_makes_one_member() {
     let other = app.send(&officer, &add, &changed(&sent, "family_name_latin", "Other")).await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "another member under a used id: {}", other.body);
     assert_eq!(count().await, 1);
+}
+
+/// A delegation has one head: a second is refused at the role, from the form, the API and a file;
+/// the head changed to another role frees the place.
+#[tokio::test]
+async fn a_delegation_has_one_head() {
+    let app = TestApp::new().await;
+    let officer = Session { lang: Some("ru"), ..app.login("delegation-kz", DEMO_PASSWORD).await };
+    let second = json!({
+        "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Minister" },
+        "rank": "minister", "role": "head"
+    });
+    let refused = app.json(&officer, "POST", &members_url("kz"), &second).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["field"], "role");
+    assert!(refused.body.contains("уже есть глава"), "{}", refused.body);
+    let file = "family_name_latin;given_names_latin;position_en;rank;role\r\nSeitova;Aigul;Minister;minister;head\r\n";
+    let path = "/api/v1/events/almaty-2025/delegations/kz/import";
+    let imported = app.request(&officer, "POST", path, Some("text/csv"), file).await;
+    assert_eq!(imported.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", imported.body);
+    let detail = &imported.json()["error"]["details"][0];
+    assert_eq!((detail["row"].as_u64(), detail["column"].as_str()), (Some(2), Some("role")), "{detail}");
+    let members = app.get(&officer, &members_url("kz")).await.json();
+    let head = members["members"].as_array().unwrap().iter().find(|m| m["role"] == "head").unwrap().clone();
+    let mut edited = json!({
+        "version": head["version"], "names": head["names"], "position": head["position"], "rank": head["rank"],
+        "role": "head"
+    });
+    let url = format!("{}/{}", members_url("kz"), head["id"].as_str().unwrap());
+    assert_eq!(app.json(&officer, "PUT", &url, &edited).await.status, StatusCode::OK, "the head stays the head");
+    edited["version"] = json!(head["version"].as_i64().unwrap() + 1);
+    edited["role"] = json!("delegate");
+    assert_eq!(app.json(&officer, "PUT", &url, &edited).await.status, StatusCode::OK);
+    let made = app.json(&officer, "POST", &members_url("kz"), &second).await;
+    assert_eq!(made.status, StatusCode::CREATED, "the place is free: {}", made.body);
 }

@@ -355,6 +355,11 @@ async fn the_booklet_prints_the_programme_day_by_day_in_the_language_asked() {
     assert_eq!(reply.headers["content-type"], "application/pdf");
     let bad = app.get(&Session::default(), "/events/almaty-2025/programme.pdf?lang=xx").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = app.get(&Session { lang: Some("ru"), ..Session::default() }, "/events/almaty-2025/programme").await.body;
+    assert!(
+        page.contains("programme.pdf?lang=kk\" hreflang=\"kk\">Казахский</a>"),
+        "each booklet by its language's name"
+    );
     let bytes = {
         use tower::ServiceExt;
         let request = axum::http::Request::get("/events/almaty-2025/programme.pdf?lang=ru")
