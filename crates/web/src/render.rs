@@ -16,7 +16,7 @@ use crate::guard::Ctx;
 use crate::i18n::{I18n, LANGUAGES};
 
 /// Every template, by name.
-pub const TEMPLATES: [(&str, &str); 37] = [
+pub const TEMPLATES: [(&str, &str); 38] = [
     ("layout.html", include_str!("../templates/layout.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -41,6 +41,7 @@ pub const TEMPLATES: [(&str, &str); 37] = [
     ("delegations/invitation.html", include_str!("../templates/delegations/invitation.html")),
     ("delegations/badge.html", include_str!("../templates/delegations/badge.html")),
     ("lists/participants.html", include_str!("../templates/lists/participants.html")),
+    ("seating/speakers.html", include_str!("../templates/seating/speakers.html")),
     ("notices.html", include_str!("../templates/notices.html")),
     ("programme/show.html", include_str!("../templates/programme/show.html")),
     ("programme/days.html", include_str!("../templates/programme/days.html")),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
+use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use domain::Id;
 use domain::bodies::{Body, status_on};
@@ -27,6 +28,7 @@ use crate::routes::Registry;
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/api/v1/events/{event}/meetings/{meeting}/speakers", "The order of speakers at a meeting", speakers_api)
+        .get("/events/{event}/meetings/{meeting}/speakers", "The order of speakers at a meeting", speakers_page)
         .get(
             "/events/{event}/meetings/{meeting}/seating.svg",
             "The seating plan of a meeting as SVG (?table=round|u_shape)",
@@ -105,6 +107,21 @@ impl Sitting {
         first_present(&preferred, &self.order())
     }
 
+    /// Who takes the floor, in turn, by the body's rules: the chair opens, the host welcomes,
+    /// then the list.
+    fn speakers(&self, lang: &str) -> Vec<Value> {
+        let chair = self.present(self.meeting.chair);
+        let host = self.present(Some(self.event.host));
+        let order = speakers(&self.body.protocol.speakers, chair.as_ref(), host.as_ref(), &self.order());
+        order
+            .into_iter()
+            .map(|(id, turn)| {
+                let (p, head) = self.heads.iter().find(|(p, _)| p.id == id).expect("a participant at the meeting");
+                json!({ "participant": p.code, "delegation": p.short_name.get(lang), "head": head.names.display(lang), "turn": turn })
+            })
+            .collect()
+    }
+
     fn title(&self, state: &AppState, ctx: &Ctx, key: &str) -> String {
         state.i18n.t(ctx.lang, key, &[("meeting", self.meeting.title.get(ctx.lang).to_string().into())])
     }
@@ -117,17 +134,24 @@ async fn speakers_api(
 ) -> Result<Json<Value>, AppError> {
     authorize(&ctx.actor, Action::ReadPublic)?;
     let sitting = Sitting::load(&state, &event, &meeting).await?;
-    let chair = sitting.present(sitting.meeting.chair);
-    let host = sitting.present(Some(sitting.event.host));
-    let order = speakers(&sitting.body.protocol.speakers, chair.as_ref(), host.as_ref(), &sitting.order());
-    let list: Vec<Value> = order
-        .into_iter()
-        .map(|(id, turn)| {
-            let (p, head) = sitting.heads.iter().find(|(p, _)| p.id == id).expect("a participant at the meeting");
-            json!({ "participant": p.code, "delegation": p.short_name.get(ctx.lang), "head": head.names.display(ctx.lang), "turn": turn })
-        })
-        .collect();
+    let list = sitting.speakers(ctx.lang);
     Ok(Json(json!({ "event": sitting.event.slug, "meeting": sitting.meeting.slug, "speakers": list })))
+}
+
+async fn speakers_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((event, meeting)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let sitting = Sitting::load(&state, &event, &meeting).await?;
+    let model = json!({
+        "event": sitting.event,
+        "meeting": sitting.meeting.slug,
+        "title": sitting.title(&state, &ctx, "speakers-title"),
+        "speakers": sitting.speakers(ctx.lang),
+    });
+    crate::render::page(&state, &ctx, "seating/speakers.html", model)
 }
 
 #[derive(schemars::JsonSchema, Deserialize)]

@@ -148,6 +148,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/events/{event}/participants.xlsx"), ALL_200),
         (("GET", "/events/{event}/participants.pdf"), ALL_200),
         (("GET", "/api/v1/events/{event}/meetings/{meeting}/speakers"), ALL_200),
+        (("GET", "/events/{event}/meetings/{meeting}/speakers"), ALL_200),
         (("GET", "/events/{event}/meetings/{meeting}/seating.svg"), ALL_200),
         (("GET", "/events/{event}/meetings/{meeting}/family-photo.svg"), ALL_200),
         // The fixture item is the host's own: nobody else learns it exists.

@@ -37,6 +37,22 @@ async fn the_chair_opens_the_host_welcomes_then_the_cis_order() {
         .map(|s| s["participant"].as_str().unwrap().into())
         .collect();
     assert_eq!(codes, ["KZ", "KG", "RU", "TJ", "TM", "UZ"], "only the format's members; the host welcomes first");
+
+    // The same order as a page, in the reader's words, which the event's page links to.
+    let ru = Session { lang: Some("ru"), ..Session::default() };
+    let event = app.get(&ru, "/events/almaty-2025").await.body;
+    assert!(event.contains("href=\"/events/almaty-2025/meetings/cis-cfm/speakers\""), "{event}");
+    let page = app.get(&ru, "/events/almaty-2025/meetings/cis-cfm/speakers").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let order: Vec<&str> =
+        page.body.split("data-participant=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    assert_eq!(order, ["TJ", "KZ", "AZ", "AM", "BY", "KG", "RU", "TM", "UZ", "CIS"]);
+    assert!(
+        page.body.contains("(открывает заседание)") && page.body.contains("(приветствует участников)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Порядок выступлений: Заседание Совета министров иностранных дел СНГ"), "{}", page.body);
 }
 
 #[tokio::test]
