@@ -882,7 +882,10 @@ pub(crate) mod tests {
         assert!(check_one_head(&listed, Some(head.id), DelegationRole::Head).is_ok(), "the head edited");
         assert!(check_one_head(&listed, None, DelegationRole::Adviser).is_ok());
         let refused = Member { accreditation: Accreditation::Rejected { reason: "no".into() }, ..head };
-        assert!(check_one_head(&[refused.clone()], None, DelegationRole::Head).is_ok(), "a refused head heads nothing");
+        assert!(
+            check_one_head(std::slice::from_ref(&refused), None, DelegationRole::Head).is_ok(),
+            "a refused head heads nothing"
+        );
         let rows = [fields(DelegationRole::Head), fields(DelegationRole::Adviser), fields(DelegationRole::Head)];
         let second = crate::imports::second_heads(&rows, &[2, 3, 4], &[refused]);
         assert_eq!(second.iter().map(|e| (e.row, e.column.as_str())).collect::<Vec<_>>(), [(4, "role")]);
