@@ -428,6 +428,12 @@ impl Member {
         blank.with_fields(fields)
     }
 
+    /// Whether `fields`, sent for `delegation` under this member's id, are this member sent again
+    /// (a double click, a retry) rather than another person under a used id.
+    pub fn added_again(&self, delegation: Id, fields: &MemberFields) -> bool {
+        self.delegation_id == delegation && self.names == fields.names
+    }
+
     /// Whether the member stands as the delegation's head: one the host refused or revoked no
     /// longer does.
     pub fn heads_delegation(&self) -> bool {
@@ -468,11 +474,20 @@ impl Member {
     }
 }
 
-/// A delegation has one head, whom the order of speakers and the seating plan name: `role` for
-/// the member `this` (none: a new one) may not make a second beside those `listed`.
-pub fn check_one_head(listed: &[Member], this: Option<Id>, role: DelegationRole) -> Result<(), Invalid> {
+/// A delegation has one head at a meeting, whom the order of speakers and the seating plan name
+/// (another may head it at another meeting of the event, marked for that one): the member `this`
+/// (none: a new one), in `role` and marked for `meetings` (none: all), may not be a second head
+/// beside those `listed`.
+pub fn check_one_head(
+    listed: &[Member],
+    this: Option<Id>,
+    role: DelegationRole,
+    meetings: &[String],
+) -> Result<(), Invalid> {
     let mut c = Checker::new();
-    if role == DelegationRole::Head && listed.iter().any(|m| m.heads_delegation() && Some(m.id) != this) {
+    let at_one =
+        |m: &Member| m.meetings.is_empty() || meetings.is_empty() || m.meetings.iter().any(|x| meetings.contains(x));
+    if role == DelegationRole::Head && listed.iter().any(|m| m.heads_delegation() && Some(m.id) != this && at_one(m)) {
         c.fail("role", "head-taken");
     }
     c.finish(())
@@ -878,16 +893,23 @@ pub(crate) mod tests {
         };
         let head = Member::requested(crate::new_id(), Id::nil(), fields(DelegationRole::Head));
         let listed = [head.clone()];
-        assert_eq!(check_one_head(&listed, None, DelegationRole::Head).unwrap_err().0[0].code, "head-taken");
-        assert!(check_one_head(&listed, Some(head.id), DelegationRole::Head).is_ok(), "the head edited");
-        assert!(check_one_head(&listed, None, DelegationRole::Adviser).is_ok());
+        let (all, cfm) = (vec![], vec!["cis-cfm".to_string()]);
+        assert_eq!(check_one_head(&listed, None, DelegationRole::Head, &all).unwrap_err().0[0].code, "head-taken");
+        assert!(check_one_head(&listed, None, DelegationRole::Head, &cfm).is_err(), "the head heads every meeting");
+        assert!(check_one_head(&listed, Some(head.id), DelegationRole::Head, &all).is_ok(), "the head edited");
+        assert!(check_one_head(&listed, None, DelegationRole::Adviser, &all).is_ok());
+        let at_cfm = [Member { meetings: cfm.clone(), ..head.clone() }];
+        let format = vec!["central-asia-russia".to_string()];
+        assert!(check_one_head(&at_cfm, None, DelegationRole::Head, &format).is_ok(), "a head at another meeting");
+        assert!(check_one_head(&at_cfm, None, DelegationRole::Head, &cfm).is_err());
         let refused = Member { accreditation: Accreditation::Rejected { reason: "no".into() }, ..head };
+        let refused_only = [refused.clone()];
         assert!(
-            check_one_head(std::slice::from_ref(&refused), None, DelegationRole::Head).is_ok(),
+            check_one_head(&refused_only, None, DelegationRole::Head, &all).is_ok(),
             "a refused head heads nothing"
         );
         let rows = [fields(DelegationRole::Head), fields(DelegationRole::Adviser), fields(DelegationRole::Head)];
-        let second = crate::imports::second_heads(&rows, &[2, 3, 4], &[refused]);
+        let second = crate::imports::second_heads(&rows, &[2, 3, 4], &refused_only);
         assert_eq!(second.iter().map(|e| (e.row, e.column.as_str())).collect::<Vec<_>>(), [(4, "role")]);
     }
 

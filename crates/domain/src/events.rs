@@ -147,13 +147,14 @@ impl Event {
     }
 
     /// Checks an accreditation deadline: before the event's last day is over, on the event's clocks
-    /// (a deadline after it would accredit no one in time).
-    pub fn check_deadline(&self, deadline: jiff::Timestamp) -> Result<jiff::Timestamp, Invalid> {
+    /// (a deadline after it would accredit no one in time). Said at `field`: the deadline set, or
+    /// the day that moved before it.
+    pub fn check_deadline(&self, deadline: jiff::Timestamp, field: &str) -> Result<jiff::Timestamp, Invalid> {
         let mut c = Checker::new();
         let tz = jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         let over = self.end_date.tomorrow().ok().and_then(|d| d.to_zoned_datetime(tz).ok()).map(|z| z.timestamp());
         if over.is_some_and(|over| deadline >= over) {
-            c.fail_with("deadline", "deadline-after-event", vec![("date", self.end_date.to_string())]);
+            c.fail_with(field, "deadline-after-event", vec![("date", self.end_date.to_string())]);
         }
         c.finish(deadline)
     }

@@ -235,17 +235,18 @@ pub fn already_listed(members: &[MemberFields], lines: &[usize], listed: &[&Name
     errors
 }
 
-/// The rows that would give the delegation a second head, beside those `listed` and the rows
-/// above ([`crate::delegations::check_one_head`]).
+/// The rows that would give the delegation a second head at a meeting, beside those `listed` and
+/// the rows above, by [`crate::delegations::check_one_head`].
 pub fn second_heads(members: &[MemberFields], lines: &[usize], listed: &[Member]) -> Vec<CellError> {
-    let mut headed = listed.iter().any(Member::heads_delegation);
-    let heads = members.iter().zip(lines).filter(|(m, _)| m.role == DelegationRole::Head);
-    heads
-        .filter_map(|(_, line)| {
-            let second = std::mem::replace(&mut headed, true);
-            second.then(|| CellError { row: *line, column: "role".into(), code: "head-taken", args: vec![] })
-        })
-        .collect()
+    let mut seen: Vec<Member> = listed.to_vec();
+    let mut errors = Vec::new();
+    for (fields, line) in members.iter().zip(lines) {
+        if crate::delegations::check_one_head(&seen, None, fields.role, &fields.meetings).is_err() {
+            errors.push(CellError { row: *line, column: "role".into(), code: "head-taken", args: vec![] });
+        }
+        seen.push(Member::requested(crate::new_id(), crate::Id::nil(), fields.clone()));
+    }
+    errors
 }
 
 /// The column of the family name by which `a` and `b` are one person, if they are.

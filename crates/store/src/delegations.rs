@@ -303,6 +303,7 @@ pub async fn update_member(
     if done != 1 {
         return Err(StoreError::Conflict { entity: "member", current: before.version });
     }
+    revoke_if_sent_back(tx, &before, &after).await?;
     audit::record(tx, Change::update(actor, EntityKind::Member, id, &before, &after)).await?;
     Ok(after)
 }
@@ -327,6 +328,7 @@ pub async fn set_photo(tx: &mut Tx, actor: &Actor, member: &Member, jpeg: &[u8],
     if done != 1 {
         return Err(StoreError::Conflict { entity: "member", current: member.version + 1 });
     }
+    revoke_if_sent_back(tx, member, &after).await?;
     let change = Change {
         entity: EntityKind::Member,
         entity_id: member.id,
@@ -399,6 +401,18 @@ pub async fn current_badge(store: &Store, member: Id) -> Result<Option<Badge>> {
 
 /// The reason a badge stopped admitting when another was printed for its member.
 pub const REPRINTED: &str = "reprinted";
+/// The reason a badge stopped admitting when what it shows changed after approval.
+pub const CHANGED: &str = "changed";
+
+/// Revokes the badges of a member an edit sent back to the host ([`Member::with_fields`]): no
+/// badge admits for what the host has not seen.
+async fn revoke_if_sent_back(tx: &mut Tx, before: &Member, after: &Member) -> Result<()> {
+    if matches!(before.accreditation, Accreditation::Approved { .. }) && after.accreditation == Accreditation::Requested
+    {
+        execute!(tx, c => sqlx::query(REVOKE_BADGES).bind(convert::now()).bind(CHANGED).bind(after.id))?;
+    }
+    Ok(())
+}
 
 /// Issues a new badge for a member with the opaque id `badge_id`, revoking any it held.
 pub async fn issue_badge(tx: &mut Tx, actor: &Actor, member: &Member, event: Id, badge_id: &str) -> Result<()> {

@@ -257,7 +257,7 @@ async fn deadline_form(
     authorize(&ctx.actor, Action::ManageInvitations { event: event.id })?;
     let outcome = async {
         let deadline = crate::input::local_instant(&form, "deadline", &event.time_zone, "invalid-date")?;
-        let deadline = deadline.map(|d| event.check_deadline(d)).transpose()?;
+        let deadline = deadline.map(|d| event.check_deadline(d, "deadline")).transpose()?;
         let version: i64 = form.number("version")?;
         let mut tx = state.store.begin().await?;
         store::events::set_deadline(&mut tx, &ctx.actor, &event, version, deadline).await?;
@@ -457,8 +457,12 @@ async fn add_member_form(
         match store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, id, fields.clone()).await {
             Ok(_) => tx.commit().await?,
             // Sent twice at once: the other, which wrote first, made it.
-            Err(store::StoreError::Duplicate { .. }) if made_before(&state, &scope, id, &fields).await? => {}
-            Err(store::StoreError::Duplicate { .. }) => return Err(AppError::field("id", "sent-before")),
+            Err(store::StoreError::Duplicate { .. }) => {
+                drop(tx);
+                if !made_before(&state, &scope, id, &fields).await? {
+                    return Err(AppError::field("id", "sent-before"));
+                }
+            }
             Err(e) => return Err(e.into()),
         }
         Ok(scope.path())
@@ -473,14 +477,14 @@ async fn add_member_form(
 /// Refused where the member `this` (none: a new one) would be the delegation's second head.
 async fn one_head(state: &AppState, scope: &Scope, this: Option<Id>, fields: &MemberFields) -> Result<(), AppError> {
     let listed = store::delegations::members_of(&state.store, scope.delegation.id).await?;
-    Ok(domain::delegations::check_one_head(&listed, this, fields.role)?)
+    Ok(domain::delegations::check_one_head(&listed, this, fields.role, &fields.meetings)?)
 }
 
 /// Whether the member form under `id` made this member already; another member under that id is
 /// refused rather than taken for it.
 async fn made_before(state: &AppState, scope: &Scope, id: Id, fields: &MemberFields) -> Result<bool, AppError> {
     match store::delegations::member(&state.store, id).await {
-        Ok(made) if made.delegation_id == scope.delegation.id && made.names == fields.names => Ok(true),
+        Ok(made) if made.added_again(scope.delegation.id, fields) => Ok(true),
         Ok(_) => Err(AppError::field("id", "sent-before")),
         Err(store::StoreError::NotFound) => Ok(false),
         Err(e) => Err(e.into()),
@@ -739,6 +743,9 @@ async fn decide(
     let decision = match check_verdict(&input.action, reason, &member.accreditation)? {
         Verdict::Approve => {
             accreditation_policy(state, event).await?.check_approvable(&member)?;
+            // A head refused before and approved now may meet one added meanwhile.
+            let listed = store::delegations::members_of(&state.store, delegation.id).await?;
+            domain::delegations::check_one_head(&listed, Some(member.id), member.role, &member.meetings)?;
             Decision::Approve { badge_id: &badge_id }
         }
         Verdict::Reprint => {
@@ -821,18 +828,18 @@ async fn badge_page(State(state): State<AppState>, ctx: Ctx, Path(badge): Path<S
         "participant": summary(&participants, delegation.participant_id),
         "category": category.map(|c| &c.code),
         "zones": category.map(|c| &c.zones),
-        "reason": badge_reason(&state, &ctx, &badge, &member.accreditation),
+        "reason": badge_reason(&state, &ctx, &badge),
     });
     Ok(render::page(&state, &ctx, "delegations/badge.html", model)?.into_response())
 }
 
 /// Why a badge does not admit, for the door: the host's reason for a revocation as given; a
-/// reprint's, or a member changed since approval, in the reader's words.
-fn badge_reason(state: &AppState, ctx: &Ctx, badge: &store::delegations::Badge, now: &Accreditation) -> String {
-    match (badge.revoked_reason.as_str(), now) {
-        (store::delegations::REPRINTED, _) => state.i18n.t(ctx.lang, "badge-reprinted", &[]),
-        ("", Accreditation::Requested) => state.i18n.t(ctx.lang, "badge-changed", &[]),
-        (reason, _) => reason.to_string(),
+/// reprint's, or a change since approval's, in the reader's words.
+fn badge_reason(state: &AppState, ctx: &Ctx, badge: &store::delegations::Badge) -> String {
+    match badge.revoked_reason.as_str() {
+        store::delegations::REPRINTED => state.i18n.t(ctx.lang, "badge-reprinted", &[]),
+        store::delegations::CHANGED => state.i18n.t(ctx.lang, "badge-changed", &[]),
+        reason => reason.to_string(),
     }
 }
 

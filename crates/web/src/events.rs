@@ -232,15 +232,16 @@ async fn show_page(
     let may_edit = authorize(&ctx.actor, Action::EditEvent { event: event.id }).is_ok();
     // Whoever manages the delegations is led to all of them; an officer or a ministry to its own.
     let may_manage = authorize(&ctx.actor, Action::ManageInvitations { event: event.id }).is_ok();
-    let own: Vec<Value> = match may_manage || ctx.user.is_none() {
-        true => Vec::new(),
-        false => store::delegations::of_event(&state.store, event.id)
+    let own: Vec<Value> = if may_manage || ctx.user.is_none() {
+        Vec::new()
+    } else {
+        store::delegations::of_event(&state.store, event.id)
             .await?
             .iter()
             .map(|d| d.participant_id)
             .filter(|&p| authorize(&ctx.actor, Action::ReadDelegation { event: event.id, participant: p }).is_ok())
             .map(|p| summary(&participants, p))
-            .collect(),
+            .collect()
     };
     let model = json!({
         "event": event,
@@ -296,6 +297,15 @@ async fn update(
         store::events::meetings_of_event(&state.store, event.id).await?.into_iter().map(|m| m.meeting.date).collect();
     let items = store::programme::of_event(&state.store, event.id).await?;
     domain::programme::days_keep(fields.start_date, fields.end_date, &fields.time_zone, &meetings, &items)?;
+    if let Some(deadline) = event.accreditation_deadline {
+        let moved = Event {
+            start_date: fields.start_date,
+            end_date: fields.end_date,
+            time_zone: fields.time_zone.clone(),
+            ..event.clone()
+        };
+        moved.check_deadline(deadline, "end_date")?;
+    }
     let mut tx = state.store.begin().await?;
     let event = store::events::update(&mut tx, &ctx.actor, event.id, version, fields).await?;
     tx.commit().await?;

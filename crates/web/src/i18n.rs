@@ -90,9 +90,10 @@ impl I18n {
     /// without words (a parameter no route reads) is shown as sent.
     pub fn parameter(&self, lang: &str, name: &str) -> String {
         let key = format!("param-{name}");
-        match self.bundles.get("en").is_some_and(|b| b.has_message(&key)) {
-            true => self.t(lang, &key, &[]),
-            false => name.to_string(),
+        if self.bundles.get("en").is_some_and(|b| b.has_message(&key)) {
+            self.t(lang, &key, &[])
+        } else {
+            name.to_string()
         }
     }
 

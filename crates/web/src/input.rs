@@ -145,13 +145,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         });
     }
     let mut json = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut json).map_err(|e| match e.inner().is_syntax() {
-        // serde_json says a number or `true` where a choice's name belongs is a syntax error,
-        // though the JSON is well formed: it is a wrong value in that field.
-        true if e.path().iter().next().is_some() && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
+    let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        // serde_json says a number or `true` where a choice's name belongs is a syntax error
+        // ("expected value"), though the JSON is well formed: it is a wrong value in that field.
+        let choice = e.inner().is_syntax() && e.inner().to_string().starts_with("expected value");
+        if choice && e.path().iter().next().is_some() && serde_json::from_slice::<serde_json::Value>(bytes).is_ok() {
             AppError::field(&e.path().to_string(), "invalid-choice")
+        } else {
+            told(e)
         }
-        _ => told(e),
     })?;
     json.end().map_err(malformed)?;
     Ok(value)

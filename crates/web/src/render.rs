@@ -61,10 +61,11 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     let mut env = Environment::new();
     // A value a model does not have (a position in no Kazakh) shows as nothing, not as "none"
     // that a form would send back as what was typed.
-    env.set_formatter(|out, state, value| match value.is_none() {
-        true => Ok(()),
-        false => minijinja::escape_formatter(out, state, value),
-    });
+    env.set_formatter(
+        |out, state, value| {
+            if value.is_none() { Ok(()) } else { minijinja::escape_formatter(out, state, value) }
+        },
+    );
     for (name, source) in TEMPLATES {
         env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
@@ -216,6 +217,7 @@ pub fn changed_meanwhile(
         let now = match choices.iter().find(|(name, _)| name == field) {
             Some((_, words)) => now
                 .split(", ")
+                .filter(|c| !c.is_empty())
                 .map(|c| state.i18n.t(ctx.lang, &format!("{words}{c}"), &[]))
                 .collect::<Vec<_>>()
                 .join(", "),

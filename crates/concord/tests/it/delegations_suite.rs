@@ -376,6 +376,8 @@ async fn an_approved_member_changed_on_the_badge_goes_back_to_the_host() {
     let decision = format!("/api/v1/events/almaty-2025/members/{id}/decision");
     let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
     let badge = approved.json()["badge"].as_str().unwrap().to_string();
+    let listed = || async { app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body };
+    assert!(listed().await.contains("Abenova"), "listed once approved");
     let door = || async { app.get(&host, &format!("/badges/{badge}")).await.body };
     let member = || async { store::delegations::member(&app.db.store, id.parse().unwrap()).await.unwrap() };
 
@@ -403,19 +405,23 @@ async fn an_approved_member_changed_on_the_badge_goes_back_to_the_host() {
     let now = member().await;
     assert_eq!(now.accreditation.name(), "requested", "a new role is the host's to approve");
     let check = door().await;
-    assert!(check.contains("data-verdict=\"revoked\"") && check.contains("изменились после утверждения"), "{check}");
-    let listed = app.get(&Session::default(), "/api/v1/events/almaty-2025/participants").await.body;
-    assert!(!listed.contains("Abenova"), "listed again once approved again");
+    assert!(check.contains("data-verdict=\"revoked\"") && check.contains("изменились после одобрения"), "{check}");
+    assert!(!listed().await.contains("Abenova"), "listed again once approved again");
 
     let again = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": now.version })).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     let reprinted = again.json()["badge"].as_str().unwrap().to_string();
     assert!(app.get(&host, &format!("/badges/{reprinted}")).await.body.contains("data-verdict=\"valid\""));
-    assert!(door().await.contains("напечатан новый бейдж"), "the old badge says why it no longer admits");
+    assert!(door().await.contains("изменились после одобрения"), "the old badge still says why it stopped admitting");
+    let reprint =
+        app.json(&host, "POST", &decision, &json!({ "action": "reprint", "version": member().await.version })).await;
+    assert_eq!(reprint.status, StatusCode::OK, "{}", reprint.body);
+    let reprinted_page = app.get(&host, &format!("/badges/{reprinted}")).await.body;
+    assert!(reprinted_page.contains("напечатан новый бейдж"), "a reprinted badge says so: {reprinted_page}");
     let version = member().await.version;
     let twice = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "approved once: {}", twice.body);
-    assert!(twice.body.contains("Уже утверждено"), "{}", twice.body);
+    assert!(twice.body.contains("Уже одобрено"), "{}", twice.body);
     let version = upload_member_photo(&app, &officer, "kz", &id).await;
     let now = member().await;
     assert_eq!((now.version, now.accreditation.name()), (version, "requested"), "so is a new face");
@@ -919,6 +925,7 @@ async fn a_member_form_sent_twice_makes_one_member() {
     assert_ne!(id(&fresh), id(&read), "the page offers a new form for the next member");
     let other = app.send(&officer, &add, &changed(&sent, "family_name_latin", "Other")).await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "another member under a used id: {}", other.body);
+    assert!(other.body.contains("data-error-for=\"id\""), "said on the form: {}", other.body);
     assert_eq!(count().await, 1);
 }
 

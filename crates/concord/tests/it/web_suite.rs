@@ -923,6 +923,23 @@ async fn an_event_keeps_the_days_its_meetings_and_programme_are_on() {
     body["end_date"] = json!("2025-04-12");
     let longer = app.json(&host, "PUT", "/api/v1/events/almaty-2025", &body).await;
     assert_eq!(longer.status, StatusCode::OK, "more days leave nothing behind: {}", longer.body);
+    // Nor under its accreditation deadline.
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let astana = json!({
+        "slug": "astana-2026", "name": { "en": "Astana" }, "host": "KZ", "city": { "en": "Astana" },
+        "time_zone": "Asia/Almaty", "start_date": "2026-06-01", "end_date": "2026-06-03"
+    });
+    assert_eq!(app.json(&admin, "POST", "/api/v1/events", &astana).await.status, StatusCode::CREATED);
+    let version = app.get(&admin, "/api/v1/events/astana-2026").await.json()["version"].to_string();
+    let fields = [("deadline", "2026-06-02T12:00"), ("version", version.as_str())];
+    assert_eq!(app.form(&admin, "/events/astana-2026/deadline", &fields).await.status, StatusCode::SEE_OTHER);
+    let version = app.get(&admin, "/api/v1/events/astana-2026").await.json()["version"].clone();
+    let mut shorter = astana.clone();
+    shorter["version"] = version;
+    shorter["end_date"] = json!("2026-06-01");
+    let refused = app.json(&admin, "PUT", "/api/v1/events/astana-2026", &shorter).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["field"], "end_date", "{}", refused.body);
 }
 
 #[tokio::test]
