@@ -399,7 +399,14 @@ fn days_html(
     may_edit: bool,
 ) -> Result<String, AppError> {
     let mut days: Vec<(String, Vec<Value>)> = Vec::new();
-    for item in p.visible(ctx).filter(|i| day.is_none_or(|d| p.local(i.starts).date() == d)) {
+    // A day shows what starts on it, and what runs into it from the evening before.
+    let on = |i: &Item, d: jiff::civil::Date| {
+        let (starts, ends) = (p.local(i.starts), p.local(i.ends));
+        starts.date() == d
+            || (starts.date() < d
+                && (ends.date() > d || (ends.date() == d && ends.time() > jiff::civil::Time::midnight())))
+    };
+    for item in p.visible(ctx).filter(|i| day.is_none_or(|d| on(i, d))) {
         let shown = state.i18n.date(ctx.lang, p.local(item.starts).date());
         if days.last().is_none_or(|(d, _)| *d != shown) {
             days.push((shown, Vec::new()));

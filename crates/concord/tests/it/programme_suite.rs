@@ -228,6 +228,12 @@ async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
     assert_eq!(offset.status, StatusCode::UNPROCESSABLE_ENTITY, "not 15:00 in Almaty: {}", offset.body);
     assert_eq!(offset.json()["error"]["field"], "starts");
     assert!(offset.body.contains("без смещения от UTC"), "{}", offset.body);
+    let mut late = item("2025-04-10T23:00", "2025-04-11T00:30", "conference-venue", Value::Null, json!({}));
+    late["title"] = json!({ "en": "Night talk" });
+    let late = app.json(&host, "POST", PROGRAMME, &late).await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.body);
+    let day = app.get(&host, "/events/almaty-2025/programme?day=2025-04-11").await.body;
+    assert!(day.contains("Night talk"), "a day shows what runs into it from the evening before");
     let long = item("2025-04-11T10:00", "2025-04-15T10:00", "conference-venue", Value::Null, json!({}));
     let long = app.json(&host, "POST", PROGRAMME, &long).await;
     assert_eq!((long.status, &long.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("ends")));
