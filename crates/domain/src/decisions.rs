@@ -93,6 +93,12 @@ impl StanceInput {
         self.replaces.as_deref().map(Stance::parse)
     }
 
+    /// Whether this stance is the one on record, sent again (a double click, a retry): nothing
+    /// to write, and no stance written over.
+    pub fn repeats(&self, on_record: Option<&StanceRecord>) -> bool {
+        on_record.is_some_and(|r| r.stance == self.stance && r.text == self.text)
+    }
+
     /// Whether stating this stance would write over one its writer did not see: the member's
     /// stance `on_record` now is of another kind than the one the writer read, or was stated at
     /// another time.
@@ -252,6 +258,8 @@ pub enum Signing {
     First(Signature),
     /// A correction of the member's signature on record (a wrong name, date or place), with why.
     Correction { before: Signature, after: Signature, reason: String },
+    /// The signature on record, sent again (a double click, a retry): nothing to record.
+    Again,
 }
 
 /// What a signature is recorded against.
@@ -313,6 +321,7 @@ pub fn signing(frame: &SigningFrame, participant: Id, input: SignatureInput) -> 
             c.fail("correction", "nothing-to-correct");
             Signing::First(signature)
         }
+        (Some(before), "") if *before == signature => Signing::Again,
         (Some(_), "") => {
             c.fail("correction", "already-signed");
             Signing::First(signature)
@@ -585,6 +594,7 @@ mod tests {
         );
         let refused = |p, i| codes(sign(p, i).unwrap_err());
         assert_eq!(refused(kz, input("Someone else", minister, "  ")), [("correction".to_string(), "already-signed")]);
+        assert!(matches!(sign(kz, input("M. Nurtleu", minister, "")), Ok(Signing::Again)), "the same, sent twice");
         assert_eq!(
             refused(ru, input("S. Lavrov", minister, "typo")),
             [("correction".to_string(), "nothing-to-correct")]

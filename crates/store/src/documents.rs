@@ -1180,6 +1180,7 @@ pub async fn sign(tx: &mut Tx, actor: &Actor, document: Id, signing: Signing) ->
     let (signature, before, reason) = match signing {
         Signing::First(signature) => (signature, None, None),
         Signing::Correction { before, after, reason } => (after, Some(before), Some(reason)),
+        Signing::Again => return Ok(()),
     };
     let signature = Signature { signed_at: stored(signature.signed_at), ..signature };
     let query = if before.is_some() { CORRECT_SIGNATURE } else { INSERT_SIGNATURE };

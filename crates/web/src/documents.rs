@@ -75,7 +75,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
             api_decision,
         )
         .post("/api/v1/documents/{document}/signatures", "Record who signed for a member", api_signature)
-        .answering(CREATED)
+        .answering(CREATED_OR_OK)
 }
 
 /// Rows per page of the register.
@@ -1161,6 +1161,9 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     // A stance stated over one the writer did not see (the member's own, or the secretariat's
     // record of it, made meanwhile) is refused rather than written over it.
     let on_record = store::documents::stance_of(&mut tx, d.doc.id, participant).await?;
+    if input.repeats(on_record.as_ref()) {
+        return Ok(decisions::outcome(d.body.decision_rule, &d.member_ids(), &d.stances));
+    }
     if input.writes_over_unseen(on_record.as_ref()) {
         let name = member.short_name.get(ctx.lang).to_string();
         return Err(AppError::refused_with("stance-changed", vec![("participant", name)]));
@@ -1241,7 +1244,7 @@ async fn decide(
     Ok((after, outcome))
 }
 
-async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -> Result<(), AppError> {
+async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -> Result<Made<()>, AppError> {
     authorize(&ctx.actor, Action::ManageDocuments { body: d.body.id })?;
     let participant = d.member(&input.participant)?.id;
     if !matches!(d.doc.status, DocumentStatus::Adopted | DocumentStatus::Signed) {
@@ -1261,6 +1264,9 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         original_language: &d.doc.original_language,
     };
     let signing = decisions::signing(&frame, participant, input.validate()?)?;
+    if matches!(signing, decisions::Signing::Again) {
+        return Ok(Made::Again(()));
+    }
     let mut tx = state.store.begin().await?;
     store::documents::sign(&mut tx, &ctx.actor, d.doc.id, signing).await?;
     if d.doc.status == DocumentStatus::Adopted {
@@ -1273,7 +1279,7 @@ async fn sign(state: &AppState, ctx: &Ctx, d: &Dossier, input: SignatureInput) -
         .await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(Made::New(()))
 }
 
 // ---- API writes ----
@@ -1349,10 +1355,10 @@ async fn api_signature(
     JsonBody(input): JsonBody<SignatureInput>,
 ) -> Result<Response, AppError> {
     let d = Dossier::load(&state, &ctx, id).await?;
-    sign(&state, &ctx, &d, input).await?;
+    let (status, ()) = sign(&state, &ctx, &d, input).await?.answer();
     // The document as it now stands, with its signature block, as `GET` answers it.
     let signed = Dossier::load(&state, &ctx, id).await?;
-    Ok((StatusCode::CREATED, Json(signed.json(&state, ctx.lang))).into_response())
+    Ok((status, Json(signed.json(&state, ctx.lang))).into_response())
 }
 
 // ---- Forms ----
@@ -1536,7 +1542,7 @@ async fn signature_form(
             place: form.text("place"),
             correction: form.get("correction").to_string(),
         };
-        sign(&state, &ctx, &d, input).await
+        sign(&state, &ctx, &d, input).await.map(|_| ())
     }
     .await;
     after_form(&state, &ctx, id, &form, outcome).await

@@ -321,6 +321,10 @@ async fn negotiation(app: TestApp) {
     let shown = show(&app, &secretariat, &id).await;
     let ru = shown["stances"].as_array().unwrap().iter().find(|s| s["participant"] == "RU").cloned().unwrap();
     assert_eq!(ru["stance"], "objects", "the objection stands");
+    // The objection sent again from the page it was sent from (a double click) is no conflict.
+    let again = [("participant", "RU"), ("stance", "objects"), ("read-RU", "none")];
+    let again = app.form(&secretariat, &format!("/documents/{id}/stances"), &again).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "the same stance, sent twice: {}", again.body);
     // The same kind stated again with another text is a stance the writer did not see either.
     let am = shown["stances"].as_array().unwrap().iter().find(|s| s["participant"] == "AM").cloned().unwrap();
     let read_at = am["stated_at"].as_str().expect("a stance says when it was stated").to_string();
@@ -444,6 +448,8 @@ async fn negotiation(app: TestApp) {
     let untimed = json!({ "participant": "TJ", "person": "С. Мухриддин", "position": { "ru": "Министр" },
         "place": { "ru": "Алматы" } });
     assert_eq!(app.json(&secretariat, "POST", &signatures, &untimed).await.status, StatusCode::CREATED, "signed now");
+    let untimed_twice = app.json(&secretariat, "POST", &signatures, &untimed).await;
+    assert_eq!(untimed_twice.status, StatusCode::OK, "the same signature sent twice: {}", untimed_twice.body);
     let refused = app.json(&secretariat, "POST", &signatures, &again).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert_eq!(refused.json()["error"]["field"], "correction", "{}", refused.body);
