@@ -11,7 +11,7 @@ use domain::delegations::{DelegationStatus, MemberFields};
 use domain::events::{EventFields, Format, MeetingFields, Venue};
 use domain::participants::NewParticipant;
 use domain::policy::Actor;
-use domain::programme::{ItemFrame, ItemInput, Travel};
+use domain::programme::{Item, ItemFrame, ItemInput, Travel};
 use domain::text::CaseForms;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -288,7 +288,7 @@ pub async fn load(store: &Store) -> Result<()> {
     let mut items = BTreeMap::new();
     for input in programme.items {
         let fields = input.validate(&ItemFrame { event, meetings: &meetings, participants: &invited })?;
-        let item = store::programme::create(&mut tx, &system, event.id, fields).await?;
+        let item = store::programme::create(&mut tx, &system, Item::new(domain::new_id(), event.id, fields)).await?;
         items.insert(item.title.get("en").to_string(), item.id);
     }
     let frame = domain::bilaterals::RequestFrame { event, delegations: &invited, members: &[], requests: &[] };

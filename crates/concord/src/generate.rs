@@ -10,7 +10,7 @@ use domain::delegations::{DelegationRole, DelegationStatus, MemberFields, Names,
 use domain::events::{EventFields, Format, MeetingFields, Room, Venue};
 use domain::participants::{NewParticipant, ParticipantKind, iso_3166_alpha2};
 use domain::policy::Actor;
-use domain::programme::{Attendees, ItemFrame, ItemInput, ItemKind, PressAccess, Travel, Visibility};
+use domain::programme::{Attendees, Item, ItemFrame, ItemInput, ItemKind, PressAccess, Travel, Visibility};
 use jiff::civil::date;
 use store::Store;
 use store::bodies::NewMembership;
@@ -148,8 +148,8 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
     let frame = ItemFrame { event: &event, meetings: &meetings, participants: &participants };
     for k in 0..items {
         let input = programme_item(k, &heads);
-        store::programme::create(&mut tx, &system, event.id, input.validate(&frame).context("a generated item")?)
-            .await?;
+        let fields = input.validate(&frame).context("a generated item")?;
+        store::programme::create(&mut tx, &system, Item::new(domain::new_id(), event.id, fields)).await?;
     }
     tx.commit().await?;
     Ok(())

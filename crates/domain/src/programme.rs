@@ -466,6 +466,12 @@ impl Item {
         }
     }
 
+    /// Whether `item`, new, is this item sent again: the same fields, whatever became of it since
+    /// (moved by its version, cancelled).
+    pub fn made_of(&self, item: &Item) -> bool {
+        Item { version: self.version, sequence: self.sequence, cancelled: self.cancelled, ..item.clone() } == *self
+    }
+
     /// The item cancelled: it stays, marked, so calendars can say so. One cancelled already is
     /// not cancelled again (`None`): calendars would be told of a change that is none.
     pub fn cancel(self) -> Option<Item> {

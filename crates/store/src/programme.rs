@@ -1,7 +1,7 @@
 //! Programme items of events. Items are never deleted: a cancelled item stays, marked.
 
 use domain::policy::{Actor, EntityKind};
-use domain::programme::{Announced, Attendees, Item, ItemFields, ItemKind, PressAccess, Visibility};
+use domain::programme::{Announced, Attendees, Item, ItemKind, PressAccess, Visibility};
 use domain::{Id, Text, new_id};
 use sqlx::types::Json;
 
@@ -94,8 +94,7 @@ pub async fn hold(tx: &mut Tx, event: Id, event_version: i64, seen: crate::Stamp
     crate::hold_event(tx, event, Some(event_version), ("programme", PROGRAMME_STAMP), seen).await
 }
 
-pub async fn create(tx: &mut Tx, actor: &Actor, event: Id, fields: ItemFields) -> Result<Item> {
-    let item = Item::new(new_id(), event, fields);
+pub async fn create(tx: &mut Tx, actor: &Actor, item: Item) -> Result<Item> {
     execute!(tx, c => sqlx::query(INSERT)
         .bind(item.id)
         .bind(item.event_id)
@@ -110,7 +109,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, event: Id, fields: ItemFields) -
         .bind(item.press.as_str())
         .bind(item.visibility.as_str())
         .bind(item.cancelled)
-        .bind(item.sequence))?;
+        .bind(item.sequence))
+    // An id a form chose is another item's, or the same item's sent at the same moment.
+    .map_err(crate::unique("id"))?;
     audit::record(tx, Change::create(actor, EntityKind::ProgrammeItem, item.id, &item)).await?;
     Ok(item)
 }

@@ -648,8 +648,9 @@ async fn confirm(
             press: PressAccess::Closed,
             visibility: Visibility::Attendees,
         };
-        s.p.check(state, ctx.lang, &Item::new(domain::new_id(), s.p.event.id, fields.clone()))?;
-        let item = store::programme::create(&mut tx, &ctx.actor, s.p.event.id, fields).await?;
+        let item = Item::new(domain::new_id(), s.p.event.id, fields);
+        s.p.check(state, ctx.lang, &item)?;
+        let item = store::programme::create(&mut tx, &ctx.actor, item).await?;
         store::bilaterals::replace(&mut tx, &ctx.actor, before, Request { item: Some(item.id), ..before.clone() })
             .await?;
         made.push(item);

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
@@ -30,7 +29,7 @@ use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
 use crate::input::{Form, JsonBody, Path, Versioned};
 use crate::render;
-use crate::routes::{CREATED, Registry};
+use crate::routes::{CREATED, Made, Registry};
 use crate::snapshots::Snapshots;
 
 pub(crate) fn routes(r: Registry) -> Registry {
@@ -363,7 +362,7 @@ async fn show(
     let travel: Vec<Value> = if may_edit { travel_pairs(&p, ctx.lang) } else { Vec::new() };
     let model = json!({
         "event": p.event, "days_html": days, "may_edit": may_edit, "form": form, "errors": errors, "travel": travel,
-        "kinds": ItemKind::ALL, "warnings": warnings,
+        "kinds": ItemKind::ALL, "warnings": warnings, "new_id": domain::new_id(),
         "meetings": p.meetings.iter().map(|(slug, title)| json!({ "slug": slug, "title": title.get(ctx.lang) })).collect::<Vec<_>>(),
     });
     render::page(state, ctx, "programme/show.html", model)
@@ -427,20 +426,54 @@ async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Stri
     Ok(Json(json!({ "event": p.event.slug, "time_zone": p.event.time_zone, "items": items })))
 }
 
-/// Checks, saves and announces a new item; the soft clashes come back as warnings.
-async fn create(state: &AppState, ctx: &Ctx, p: &Programme, input: ItemInput) -> Result<(Item, Vec<String>), AppError> {
+/// Checks, saves and announces a new item under `id`; the soft clashes come back as warnings.
+/// Sent again under its id (a double click, a retry after a conflict), the item made before is
+/// the answer, not a second one.
+async fn create(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Programme,
+    id: Id,
+    input: ItemInput,
+) -> Result<Made<(Item, Vec<String>)>, AppError> {
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
     let (meetings, participants) = p.frame();
     let fields = input.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
-    let warnings = p.check(state, ctx.lang, &Item::new(domain::new_id(), p.event.id, fields.clone()))?;
+    let item = Item::new(id, p.event.id, fields);
+    if let Some(made) = p.items.iter().find(|i| i.id == id) {
+        return made_again(made, &item);
+    }
+    let warnings = p.check(state, ctx.lang, &item)?;
     let mut tx = state.store.begin().await?;
-    p.hold(&mut tx).await?;
-    let item = store::programme::create(&mut tx, &ctx.actor, p.event.id, fields).await?;
-    let change = p.announced([&item]);
+    let saved = match p.hold(&mut tx).await {
+        Ok(()) => store::programme::create(&mut tx, &ctx.actor, item.clone()).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    let saved = match saved {
+        Ok(saved) => saved,
+        // Sent twice at once: the other, which wrote first, made it.
+        Err(e) => {
+            drop(tx);
+            return match store::programme::item(&state.store, id).await {
+                Ok(made) => made_again(&made, &item),
+                Err(_) => Err(e),
+            };
+        }
+    };
+    let change = p.announced([&saved]);
     crate::live::announce(&mut tx, &change).await?;
     tx.commit().await?;
     state.live.changed(&state.store, change);
-    Ok((item, warnings))
+    Ok(Made::New((saved, warnings)))
+}
+
+/// The item made before under the id of `item`, if `item` is that item sent again.
+fn made_again(made: &Item, item: &Item) -> Result<Made<(Item, Vec<String>)>, AppError> {
+    if made.made_of(item) {
+        Ok(Made::Again((made.clone(), Vec::new())))
+    } else {
+        Err(AppError::field("id", "sent-before"))
+    }
 }
 
 /// Checks, saves and announces a changed item.
@@ -484,9 +517,8 @@ async fn api_create(
     JsonBody(input): JsonBody<ItemInput>,
 ) -> Result<Response, AppError> {
     let p = Programme::for_write(&state, &slug).await?;
-    let (item, warnings) = create(&state, &ctx, &p, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings })))
-        .into_response())
+    let (status, (item, warnings)) = create(&state, &ctx, &p, domain::new_id(), input).await?.answer();
+    Ok((status, Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings }))).into_response())
 }
 
 async fn api_update(
@@ -612,7 +644,10 @@ async fn add_form(
 ) -> Result<Response, AppError> {
     let p = Programme::for_write(&state, &slug).await?;
     let outcome = match item_from_form(&form) {
-        Ok(input) => create(&state, &ctx, &p, input).await.map(|(_, warnings)| warnings),
+        Ok(input) => {
+            let id = form.ids("id")?.first().copied().unwrap_or_else(domain::new_id);
+            create(&state, &ctx, &p, id, input).await.map(|made| made.answer().1.1)
+        }
         Err(e) => Err(e),
     };
     let values = json!(form.0.iter().cloned().collect::<HashMap<String, String>>());

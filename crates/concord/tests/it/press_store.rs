@@ -71,7 +71,8 @@ async fn world(store: &Store) -> World {
         press: PressAccess::Pool,
         visibility: Visibility::Public,
     };
-    let item = store::programme::create(&mut tx, &system(), events[0], family_photo).await.unwrap();
+    let item = domain::programme::Item::new(domain::new_id(), events[0], family_photo);
+    let item = store::programme::create(&mut tx, &system(), item).await.unwrap();
     tx.commit().await.unwrap();
     World { event: events[0], other: events[1], item: item.id }
 }

@@ -4,9 +4,10 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, events, next_event};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, events, next_event, page_form};
 
 const PROGRAMME: &str = "/api/v1/events/almaty-2025/programme";
+const PROGRAMME_FORM: &str = "/events/almaty-2025/programme";
 
 fn titles(reply: &Value) -> Vec<String> {
     reply["items"].as_array().unwrap().iter().map(|i| i["title"]["en"].as_str().unwrap().to_string()).collect()
@@ -487,4 +488,25 @@ async fn the_host_adds_a_venue_and_a_room_through_the_page() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a venue's short name is taken");
     let page = app.get(&host, "/events/almaty-2025/programme").await;
     assert!(page.body.contains("travel:glory-memorial:residence"), "the new venue joins the travel matrix");
+}
+
+/// The add form sent twice (a double click, or again after a conflict as the page advises) makes
+/// the item once; another item under a used id is refused, said on the form.
+#[tokio::test]
+async fn an_item_form_sent_twice_makes_one_item() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let page = "/events/almaty-2025/programme";
+    let read = page_form(&app.get(&host, page).await.body, "id=\"item-form\"");
+    let mut sent = changed(&changed(&read, "title_en", "Press approach"), "starts", "2025-04-11T19:00");
+    sent = changed(&changed(&sent, "ends", "2025-04-11T19:30"), "kind", "press_approach");
+    let (first, second) = tokio::join!(app.send(&host, PROGRAMME_FORM, &sent), app.send(&host, PROGRAMME_FORM, &sent));
+    assert!(first.status.is_redirection() || first.status == StatusCode::OK, "{}", first.body);
+    let again = app.send(&host, PROGRAMME_FORM, &sent).await;
+    assert!(again.status.is_redirection() || again.status == StatusCode::OK, "{}", again.body);
+    let made = titles(&app.get(&host, PROGRAMME).await.json()).iter().filter(|t| *t == "Press approach").count();
+    assert_eq!(made, 1, "one item, whatever the second of two at once was told: {}", second.status);
+    let other = app.send(&host, PROGRAMME_FORM, &changed(&sent, "title_en", "Another")).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", other.body);
+    assert!(other.body.contains("data-error-for=\"id\""), "{}", other.body);
 }

@@ -3,7 +3,7 @@
 use domain::Text;
 use domain::events::EventFields;
 use domain::policy::{Actor, EntityKind};
-use domain::programme::{Attendees, ItemFields, ItemKind, PressAccess, Visibility};
+use domain::programme::{Attendees, Item, ItemFields, ItemKind, PressAccess, Visibility};
 use jiff::civil::date;
 use store::Stamp;
 use store::StoreError;
@@ -352,13 +352,16 @@ on_both_engines!(two_programme_changes_checked_against_one_programme_do_not_both
     let seen = Stamp::of(items.iter().map(|i| i.version));
     let mut first = store.begin().await.unwrap();
     store::programme::hold(&mut first, event, version, seen).await.unwrap();
-    store::programme::create(&mut first, &Actor::anonymous(), event, booking("First")).await.unwrap();
+    store::programme::create(&mut first, &Actor::anonymous(), Item::new(domain::new_id(), event, booking("First")))
+        .await
+        .unwrap();
     let second = tokio::spawn({
         let store = store.clone();
         async move {
             let mut tx = store.begin().await?;
             store::programme::hold(&mut tx, event, version, seen).await?;
-            store::programme::create(&mut tx, &Actor::anonymous(), event, booking("Second")).await?;
+            let second = Item::new(domain::new_id(), event, booking("Second"));
+            store::programme::create(&mut tx, &Actor::anonymous(), second).await?;
             tx.commit().await
         }
     });
