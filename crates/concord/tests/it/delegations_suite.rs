@@ -13,6 +13,16 @@ fn members_url(code: &str) -> String {
     format!("/api/v1/events/almaty-2025/delegations/{code}/members")
 }
 
+/// Dana Abenova, added to Kazakhstan's staff with her photo by its officer: her id and version.
+async fn staff_with_photo(app: &TestApp, officer: &Session) -> (String, i64) {
+    let added = app.json(officer, "POST", &members_url("kz"), &json!({
+        "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Attaché" }, "rank": "other", "role": "staff"
+    })).await;
+    let id = added.json()["id"].as_str().unwrap().to_string();
+    let version = upload_member_photo(app, officer, "kz", &id).await;
+    (id, version)
+}
+
 #[tokio::test]
 async fn the_list_of_participants_follows_the_cis_order_with_heads_first_and_no_private_data() {
     let app = TestApp::new().await;
@@ -367,11 +377,7 @@ async fn an_approved_member_is_not_moved_past_the_photo_rule() {
 async fn an_approved_member_changed_on_the_badge_goes_back_to_the_host() {
     let app = TestApp::new().await;
     let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
-    let added = app.json(&officer, "POST", &members_url("kz"), &json!({
-        "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Attaché" }, "rank": "other", "role": "staff"
-    })).await;
-    let id = added.json()["id"].as_str().unwrap().to_string();
-    let version = upload_member_photo(&app, &officer, "kz", &id).await;
+    let (id, version) = staff_with_photo(&app, &officer).await;
     let host = Session { lang: Some("ru"), ..app.login("host", DEMO_PASSWORD).await };
     let decision = format!("/api/v1/events/almaty-2025/members/{id}/decision");
     let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
@@ -815,11 +821,7 @@ async fn a_change_made_on_another_node_reaches_the_list_within_a_moment() {
     };
     assert!(list_on_node().await.contains("Nurtleu"));
     let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
-    let added = app.json(&officer, "POST", &members_url("kz"), &json!({
-        "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Attaché" }, "rank": "other", "role": "staff"
-    })).await;
-    let id = added.json()["id"].as_str().unwrap().to_string();
-    let version = upload_member_photo(&app, &officer, "kz", &id).await;
+    let (id, version) = staff_with_photo(&app, &officer).await;
     let host = app.login("host", DEMO_PASSWORD).await;
     let decision = format!("/api/v1/events/almaty-2025/members/{id}/decision");
     let approved = app.json(&host, "POST", &decision, &json!({ "action": "approve", "version": version })).await;
