@@ -201,6 +201,12 @@ pub enum TransitionError {
 }
 
 impl PressRelease {
+    /// Whether `input`, started for `event` under this release's id, is this release started
+    /// again (a double click, a retry) rather than another under a used id.
+    pub fn started_again(&self, event: Id, input: &ReleaseInput) -> bool {
+        self.event_id == event && self.title == input.title && self.body == input.body
+    }
+
     /// A new draft.
     pub fn draft(id: Id, event_id: Id, input: ReleaseInput, now: Timestamp) -> PressRelease {
         PressRelease {

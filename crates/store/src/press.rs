@@ -273,7 +273,11 @@ pub async fn insert_release(tx: &mut Tx, actor: &Actor, release: &PressRelease) 
         .bind(release.held_by_press)
         .bind(At(release.created_at))
         .bind(At(release.updated_at)))
-    .map_err(known("event"))?;
+    // An id a form chose is another release's, or the same release's sent at the same moment.
+    .map_err(|e| match crate::unique("id")(e) {
+        StoreError::Database(e) => known("event")(e),
+        other => other,
+    })?;
     audit::record(tx, Change::create(actor, EntityKind::PressRelease, release.id, &release)).await?;
     Ok(release)
 }

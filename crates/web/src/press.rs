@@ -461,6 +461,7 @@ async fn office_view(
             "photo": a.photo.is_some(),
         })).collect::<Vec<_>>(),
         "days": days,
+        "new_ids": { "draft": new_id(), "blank": new_id() },
         "meetings": meetings.iter().map(|m| json!({ "slug": m.meeting.slug, "title": m.meeting.title.get(ctx.lang) })).collect::<Vec<_>>(),
         "items": items.iter().filter(|i| !i.cancelled).map(|i| json!({ "id": i.id, "title": i.title.get(ctx.lang) })).collect::<Vec<_>>(),
         "values": values, "errors": errors,
@@ -506,16 +507,39 @@ async fn create_form(
     } else {
         ReleaseInput { title: form.text("title"), body: form.text("body"), photos: Vec::new() }.validate()?
     };
-    let release = create(&state, &ctx, &event, input).await?;
+    // The form's id starts the release once, however often the form is sent (a double click).
+    let id = form.ids("id")?.first().copied().unwrap_or_else(new_id);
+    let release = create(&state, &ctx, &event, id, input).await?;
     Ok(Redirect::to(&format!("/press-releases/{}", release.id)).into_response())
 }
 
-async fn create(state: &AppState, ctx: &Ctx, event: &Event, input: ReleaseInput) -> Result<PressRelease, AppError> {
+/// Starts a release under `id`; one started under it before, with the same text, is the answer.
+async fn create(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    id: Id,
+    input: ReleaseInput,
+) -> Result<PressRelease, AppError> {
+    let started_before = |made: PressRelease, input: &ReleaseInput| {
+        if made.started_again(event.id, input) { Ok(made) } else { Err(AppError::field("id", "sent-before")) }
+    };
+    if let Some(made) = store::press::release(&state.store, id).await? {
+        return started_before(made, &input);
+    }
     check_photos(state, event, &input.photos).await?;
-    let release = PressRelease::draft(new_id(), event.id, input, now());
+    let release = PressRelease::draft(id, event.id, input.clone(), now());
     let mut tx = state.store.begin().await?;
-    store::press::insert_release(&mut tx, &ctx.actor, &release).await?;
-    tx.commit().await?;
+    match store::press::insert_release(&mut tx, &ctx.actor, &release).await {
+        Ok(_) => tx.commit().await?,
+        // Sent twice at once: the other, which wrote first, started it.
+        Err(store::StoreError::Duplicate { .. }) => {
+            drop(tx);
+            let made = store::press::release(&state.store, id).await?.ok_or(AppError::field("id", "sent-before"))?;
+            return started_before(made, &input);
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(release)
 }
 
@@ -1001,7 +1025,7 @@ async fn api_create(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::RunPressOffice { event: event.id })?;
-    let release = create(&state, &ctx, &event, body.validate()?).await?;
+    let release = create(&state, &ctx, &event, new_id(), body.validate()?).await?;
     Ok((StatusCode::CREATED, Json(api_release(&release, Shown::Unreleased, now()))))
 }
 

@@ -773,3 +773,24 @@ async fn a_photo_is_taken_down_only_from_releases_not_yet_out() {
     assert_eq!(store::press::photo_bytes(&app.db.store, drafted, false).await.unwrap(), None, "the pixels are gone");
     app.db.cleanup().await;
 }
+
+/// The press office's forms that start a release, sent twice (a double click), start it once.
+#[tokio::test]
+async fn a_release_started_twice_is_started_once() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let office = "/events/almaty-2025/press-office";
+    let rows = |page: &str| page.matches("data-release=\"").count();
+    let page = app.get(&host, office).await.body;
+    let before = rows(&page);
+    for form in ["id=\"blank-form\"", "id=\"draft-form\""] {
+        let sent = page_form(&page, form);
+        let start = "/events/almaty-2025/press-releases";
+        let first = app.send(&host, start, &sent).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER, "{form}: {}", first.body);
+        let second = app.send(&host, start, &sent).await;
+        assert_eq!(second.status, StatusCode::SEE_OTHER, "{form}: {}", second.body);
+        assert_eq!(first.location(), second.location(), "{form}: the same release");
+    }
+    assert_eq!(rows(&app.get(&host, office).await.body), before + 2, "one release from each form");
+}
