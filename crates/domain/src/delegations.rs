@@ -875,9 +875,9 @@ pub(crate) mod tests {
         }
     }
 
-    #[test]
-    fn a_delegation_has_one_head_unless_refused() {
-        let fields = |role| MemberFields {
+    /// A minister "B A" in `role`, for the rules that look at roles.
+    fn minister(role: DelegationRole) -> MemberFields {
+        MemberFields {
             names: Names {
                 latin: PersonName { family: "A".into(), given: "B".into(), patronymic: String::new() },
                 ..Names::default()
@@ -890,7 +890,12 @@ pub(crate) mod tests {
             meetings: vec![],
             private: Private::default(),
             cases: PersonCases::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_delegation_has_one_head_unless_refused() {
+        let fields = minister;
         let head = Member::requested(crate::new_id(), Id::nil(), fields(DelegationRole::Head));
         let listed = [head.clone()];
         let (all, cfm) = (vec![], vec!["cis-cfm".to_string()]);
@@ -916,18 +921,10 @@ pub(crate) mod tests {
     #[test]
     fn the_narrow_format_is_for_heads() {
         let mut f = MemberFields {
-            names: Names {
-                latin: PersonName { family: "A".into(), given: "B".into(), patronymic: String::new() },
-                ..Names::default()
-            },
             position: Text::new(&[("en", "Attaché")]),
-            tenure: Tenure::default(),
             rank: Rank::Other,
-            role: DelegationRole::Delegate,
             formats: vec![Format::Narrow],
-            meetings: vec![],
-            private: Private::default(),
-            cases: PersonCases::default(),
+            ..minister(DelegationRole::Delegate)
         };
         assert_eq!(f.clone().validate().unwrap_err().0[0].code, "narrow-is-for-heads");
         f.role = DelegationRole::Head;

@@ -310,13 +310,16 @@ pub fn days_keep(
     c.finish(())
 }
 
+/// What [`on_the_clocks`] says of a time given with its offset, by which the edge tells it apart.
+pub const OFFSET_NOT_LOCAL: &str = "has an offset: expected a time on the event's clocks";
+
 /// A day and time on the event's clocks. One given with its offset from UTC is refused: read as
 /// a civil time, the offset would be dropped and 15:00+03:00 taken as 15:00 in Almaty.
 fn on_the_clocks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
     let text = String::deserialize(d)?;
     let time = text.split_once(['T', 't', ' ']).map_or("", |(_, time)| time);
     if time.contains(['+', '-', 'Z', 'z', '[']) {
-        return Err(serde::de::Error::custom(format!("{text:?} has an offset: expected a time on the event's clocks")));
+        return Err(serde::de::Error::custom(format!("{text:?} {OFFSET_NOT_LOCAL}")));
     }
     text.parse().map_err(serde::de::Error::custom)
 }

@@ -199,7 +199,7 @@ fn value_error(message: &str) -> &'static str {
         // A multilingual text given as a plain string ([`domain::text::unique_keys`]); read from
         // the body's bytes, the parser adds where ("… at line 1 column 40").
         "by-language"
-    } else if message.contains("has an offset: expected a time on the event's clocks") {
+    } else if message.contains(domain::programme::OFFSET_NOT_LOCAL) {
         "offset-not-local"
     } else if message.starts_with("unknown variant") {
         "invalid-choice"

@@ -445,10 +445,11 @@ async fn create(
     }
     let warnings = p.check(state, ctx.lang, &item)?;
     let mut tx = state.store.begin().await?;
-    let saved = match p.hold(&mut tx).await {
-        Ok(()) => store::programme::create(&mut tx, &ctx.actor, item.clone()).await.map_err(AppError::from),
-        Err(e) => Err(e),
-    };
+    let saved = async {
+        p.hold(&mut tx).await?;
+        Ok::<_, AppError>(store::programme::create(&mut tx, &ctx.actor, item.clone()).await?)
+    }
+    .await;
     let saved = match saved {
         Ok(saved) => saved,
         // Sent twice at once: the other, which wrote first, made it.
