@@ -287,7 +287,7 @@ pub async fn load(store: &Store) -> Result<()> {
     let meetings = meetings_of.get(&programme.event).cloned().unwrap_or_default();
     let mut items = BTreeMap::new();
     for input in programme.items {
-        let fields = input.validate(&ItemFrame { event, meetings: &meetings, participants: &invited })?;
+        let fields = input.validate(&ItemFrame { event, meetings: &meetings, participants: &invited, members: &[] })?;
         let item = store::programme::create(&mut tx, &system, Item::new(domain::new_id(), event.id, fields)).await?;
         items.insert(item.title.get("en").to_string(), item.id);
     }

@@ -145,7 +145,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
     }
     let meetings = vec!["plenary".to_string()];
     let participants: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
-    let frame = ItemFrame { event: &event, meetings: &meetings, participants: &participants };
+    let frame = ItemFrame { event: &event, meetings: &meetings, participants: &participants, members: &heads };
     for k in 0..items {
         let input = programme_item(k, &heads);
         let fields = input.validate(&frame).context("a generated item")?;

@@ -369,6 +369,9 @@ pub struct ItemFrame<'a> {
     pub event: &'a Event,
     pub meetings: &'a [String],
     pub participants: &'a [String],
+    /// Whom the item may name as attending: the event's accredited members, and on an edit those
+    /// the item named before (a badge revoked since does not make the item unsavable).
+    pub members: &'a [Id],
 }
 
 /// How far before the first day and after the last an item may lie (arrivals, departures).
@@ -421,6 +424,9 @@ impl ItemInput {
         }
         attendees.persons.sort();
         attendees.persons.dedup();
+        if attendees.persons.iter().any(|p| !frame.members.contains(p)) {
+            c.fail("attendees.persons", "unknown");
+        }
         c.finish(())?;
         Ok(ItemFields {
             kind: self.kind,
@@ -721,14 +727,14 @@ mod tests {
 
     fn frame(event: &Event) -> ItemFrame<'_> {
         const MEETINGS: &[String] = &[];
-        ItemFrame { event, meetings: MEETINGS, participants: &[] }
+        ItemFrame { event, meetings: MEETINGS, participants: &[], members: &[] }
     }
 
     #[test]
     fn times_are_read_in_the_events_time_zone_and_checked() {
         let event = almaty();
         let meetings = ["cis-cfm".to_string()];
-        let frame = ItemFrame { event: &event, meetings: &meetings, participants: &[] };
+        let frame = ItemFrame { event: &event, meetings: &meetings, participants: &[], members: &[] };
         let item = input("2025-04-11T10:00", "2025-04-11T10:15").validate(&frame).unwrap();
         assert_eq!(item.starts.to_string(), "2025-04-11T05:00:00Z", "Almaty is UTC+5 in 2025");
         let field = |i: ItemInput| i.validate(&frame).unwrap_err().0[0].field.clone();
@@ -754,6 +760,21 @@ mod tests {
             field(ItemInput { meeting: Some("nope".into()), ..input("2025-04-11T10:00", "2025-04-11T10:15") }),
             "meeting"
         );
+    }
+
+    #[test]
+    fn an_item_names_as_attending_only_members_of_the_event() {
+        let event = almaty();
+        let member = crate::new_id();
+        let members = [member];
+        let frame = ItemFrame { members: &members, ..frame(&event).with_meeting() };
+        let naming = |persons: Vec<Id>| ItemInput {
+            attendees: Attendees { persons, ..Attendees::default() },
+            ..input("2025-04-11T10:00", "2025-04-11T10:15")
+        };
+        assert_eq!(naming(vec![member, member]).validate(&frame).unwrap().attendees.persons, [member]);
+        let refused = naming(vec![member, crate::new_id()]).validate(&frame).unwrap_err();
+        assert_eq!((refused.0[0].field.as_str(), refused.0[0].code), ("attendees.persons", "unknown"));
     }
 
     #[test]

@@ -15,11 +15,15 @@ use crate::{Pool, Result, Store, Tx};
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Every action an entry can record; each is worded for readers of the trail in every language.
+pub const ACTIONS: [&str; 6] = ["create", "update", "delete", "grant", "revoke", "issue"];
+
 /// One change, as the writer describes it.
 pub struct Change<'a> {
     pub entity: EntityKind,
     pub entity_id: Id,
-    /// `create`, `update` or `delete`.
+    /// One of [`ACTIONS`]: `create`, `update`, `delete`; a role's `grant` and `revoke`; a
+    /// badge's `issue`.
     pub action: &'static str,
     pub before: Option<Value>,
     pub after: Option<Value>,
@@ -160,6 +164,7 @@ const INSERT_ENTRY: &str = "INSERT INTO audit (seq, at, actor_id, actor_name, en
 
 /// Appends an entry for `change` inside the caller's transaction.
 pub async fn record(tx: &mut Tx, change: Change<'_>) -> Result<()> {
+    debug_assert!(ACTIONS.contains(&change.action), "an action without words: {}", change.action);
     let (seq, prev_hash): (i64, String) = on!(tx, c => sqlx::query_as(ADVANCE_HEAD).fetch_one(c).await)?;
     let at = convert::now();
     let user = change.actor.user.as_ref();

@@ -59,8 +59,9 @@ async fn page(
                 "at": e.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
                 "actor_name": e.actor_name,
                 "entity": e.entity,
+                "entity_shown": state.i18n.t(ctx.lang, &format!("audit-entity-{}", e.entity), &[]),
                 "entity_id": e.entity_id,
-                "action": e.action,
+                "action": state.i18n.t(ctx.lang, &format!("audit-action-{}", e.action), &[]),
                 "change": serde_json::to_string_pretty(&change).unwrap_or_default(),
             })
         })

@@ -23,11 +23,11 @@ use store::delegations::Decision;
 use crate::AppState;
 use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, Upload, Versioned};
+use crate::input::{Form, JsonBody, New, Path, Upload, Versioned};
 use crate::mail;
 use crate::participants::summary;
 use crate::render;
-use crate::routes::{CREATED, Registry};
+use crate::routes::{CREATED, CREATED_OR_OK, Made, Registry};
 
 pub(crate) fn routes(r: Registry) -> Registry {
     r.get("/events/{event}/delegations", "The host's view of all delegations: invitations, deadline", index_page)
@@ -72,7 +72,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .answering(CREATED)
         .get("/api/v1/events/{event}/delegations/{participant}/members", "A delegation's members", api_members)
         .post("/api/v1/events/{event}/delegations/{participant}/members", "Add a member", api_add_member)
-        .answering(CREATED)
+        .answering(CREATED_OR_OK)
         .put(
             "/api/v1/events/{event}/delegations/{participant}/members/{member}",
             "Replace a member's fields (with its version)",
@@ -448,23 +448,7 @@ async fn add_member_form(
     let outcome = async {
         // The form's id makes a member once, however often the form is sent (a double click).
         let id = form.ids("id")?.first().copied().unwrap_or_else(domain::new_id);
-        let fields = member_from_form(&form, &scope)?;
-        if made_before(&state, &scope, id, &fields).await? {
-            return Ok(scope.path());
-        }
-        one_head(&state, &scope, None, &fields).await?;
-        let mut tx = state.store.begin().await?;
-        match store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, id, fields.clone()).await {
-            Ok(_) => tx.commit().await?,
-            // Sent twice at once: the other, which wrote first, made it.
-            Err(store::StoreError::Duplicate { .. }) => {
-                drop(tx);
-                if !made_before(&state, &scope, id, &fields).await? {
-                    return Err(AppError::field("id", "sent-before"));
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
+        add(&state, &ctx, &scope, id, member_from_form(&form, &scope)?).await?;
         Ok(scope.path())
     }
     .await;
@@ -474,19 +458,52 @@ async fn add_member_form(
     .await
 }
 
+/// Adds a member under `id`; the member added under it before, with the same fields, is the
+/// answer, not a second one.
+async fn add(
+    state: &AppState,
+    ctx: &Ctx,
+    scope: &Scope,
+    id: Id,
+    fields: MemberFields,
+) -> Result<Made<Member>, AppError> {
+    if let Some(made) = made_before(state, scope, id, &fields).await? {
+        return Ok(Made::Again(made));
+    }
+    one_head(state, scope, None, &fields).await?;
+    let mut tx = state.store.begin().await?;
+    match store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, id, fields.clone()).await {
+        Ok(member) => {
+            tx.commit().await?;
+            Ok(Made::New(member))
+        }
+        // Sent twice at once: the other, which wrote first, made it.
+        Err(store::StoreError::Duplicate { .. }) => {
+            drop(tx);
+            made_before(state, scope, id, &fields).await?.map(Made::Again).ok_or(AppError::field("id", "sent-before"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Refused where the member `this` (none: a new one) would be the delegation's second head.
 async fn one_head(state: &AppState, scope: &Scope, this: Option<Id>, fields: &MemberFields) -> Result<(), AppError> {
     let listed = store::delegations::members_of(&state.store, scope.delegation.id).await?;
     Ok(domain::delegations::check_one_head(&listed, this, fields.role, &fields.meetings)?)
 }
 
-/// Whether the member form under `id` made this member already; another member under that id is
+/// The member made under `id` already with these fields, if any; another member under that id is
 /// refused rather than taken for it.
-async fn made_before(state: &AppState, scope: &Scope, id: Id, fields: &MemberFields) -> Result<bool, AppError> {
+async fn made_before(
+    state: &AppState,
+    scope: &Scope,
+    id: Id,
+    fields: &MemberFields,
+) -> Result<Option<Member>, AppError> {
     match store::delegations::member(&state.store, id).await {
-        Ok(made) if made.added_again(scope.delegation.id, fields) => Ok(true),
+        Ok(made) if made.added_again(scope.delegation.id, fields) => Ok(Some(made)),
         Ok(_) => Err(AppError::field("id", "sent-before")),
-        Err(store::StoreError::NotFound) => Ok(false),
+        Err(store::StoreError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
@@ -906,17 +923,13 @@ async fn api_add_member(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((event, participant)): Path<(String, String)>,
-    JsonBody(fields): JsonBody<MemberFields>,
+    input: New<MemberFields>,
 ) -> Result<Response, AppError> {
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
-    let fields = fields.validate_for(scope.frame())?;
-    one_head(&state, &scope, None, &fields).await?;
-    let mut tx = state.store.begin().await?;
-    let member =
-        store::delegations::add_member(&mut tx, &ctx.actor, &scope.delegation, domain::new_id(), fields).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(member_json(&member, ctx.lang, None))).into_response())
+    let id = input.id();
+    let (status, member) = add(&state, &ctx, &scope, id, input.fields.validate_for(scope.frame())?).await?.answer();
+    Ok((status, Json(member_json(&member, ctx.lang, None))).into_response())
 }
 
 async fn api_edit_member(

@@ -56,6 +56,37 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Versioned<T> {
     }
 }
 
+/// A JSON body of `T`'s fields for something new, with the `id` it takes if the caller gives one:
+/// sent twice under one id (a retry after a lost answer), it is made once, the second answered
+/// with the first. The id is taken out before the rest is read, as [`Versioned`] takes its version.
+pub struct New<T> {
+    pub id: Option<domain::Id>,
+    pub fields: T,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for New<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let JsonBody(mut body) = JsonBody::<Object>::from_request(req, state).await?;
+        let id = match body.0.remove("id") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => {
+                Some(v.as_str().and_then(|id| id.parse().ok()).ok_or_else(|| AppError::field("id", "invalid-value"))?)
+            }
+        };
+        let fields = body.read()?;
+        Ok(New { id, fields })
+    }
+}
+
+impl<T> New<T> {
+    /// The id given, or a new one.
+    pub fn id(&self) -> domain::Id {
+        self.id.unwrap_or_else(domain::new_id)
+    }
+}
+
 /// A JSON object whose fields are each given once ([`domain::text::unique_keys`]), for a handler
 /// that takes some out or completes it before reading the rest.
 #[derive(serde::Deserialize)]

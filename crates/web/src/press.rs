@@ -32,9 +32,9 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, QueryParams, multipart_form};
+use crate::input::{Form, JsonBody, New, Path, QueryParams, multipart_form};
 use crate::render;
-use crate::routes::{CREATED, Registry};
+use crate::routes::{CREATED, CREATED_OR_OK, Made, Registry};
 
 pub(crate) mod record;
 
@@ -73,7 +73,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
     )
     .get("/api/v1/press-releases", "The press releases the caller may see (?event=&q=&page=)", api_list)
     .post("/api/v1/events/{event}/press-releases", "Start a press release", api_create)
-    .answering(CREATED)
+    .answering(CREATED_OR_OK)
     .get("/api/v1/press-releases/{release}", "A press release as the caller may see it", api_show)
     .put("/api/v1/press-releases/{release}", "Edit a release ({title, body, photos, note?, version})", api_edit)
     .post("/api/v1/press-releases/{release}/status", "Move a release ({to, at?, version})", api_status)
@@ -509,7 +509,7 @@ async fn create_form(
     };
     // The form's id starts the release once, however often the form is sent (a double click).
     let id = form.ids("id")?.first().copied().unwrap_or_else(new_id);
-    let release = create(&state, &ctx, &event, id, input).await?;
+    let (_, release) = create(&state, &ctx, &event, id, input).await?.answer();
     Ok(Redirect::to(&format!("/press-releases/{}", release.id)).into_response())
 }
 
@@ -520,9 +520,13 @@ async fn create(
     event: &Event,
     id: Id,
     input: ReleaseInput,
-) -> Result<PressRelease, AppError> {
+) -> Result<Made<PressRelease>, AppError> {
     let started_before = |made: PressRelease, input: &ReleaseInput| {
-        if made.started_again(event.id, input) { Ok(made) } else { Err(AppError::field("id", "sent-before")) }
+        if made.started_again(event.id, input) {
+            Ok(Made::Again(made))
+        } else {
+            Err(AppError::field("id", "sent-before"))
+        }
     };
     if let Some(made) = store::press::release(&state.store, id).await? {
         return started_before(made, &input);
@@ -540,7 +544,7 @@ async fn create(
         }
         Err(e) => return Err(e.into()),
     }
-    Ok(release)
+    Ok(Made::New(release))
 }
 
 /// Photos shown with a release must be the event's own.
@@ -1021,12 +1025,12 @@ async fn api_create(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    JsonBody(body): JsonBody<ReleaseInput>,
+    body: New<ReleaseInput>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::RunPressOffice { event: event.id })?;
-    let release = create(&state, &ctx, &event, new_id(), body.validate()?).await?;
-    Ok((StatusCode::CREATED, Json(api_release(&release, Shown::Unreleased, now()))))
+    let (status, release) = create(&state, &ctx, &event, body.id(), body.fields.validate()?).await?.answer();
+    Ok((status, Json(api_release(&release, Shown::Unreleased, now()))))
 }
 
 async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -> Result<Json<Value>, AppError> {

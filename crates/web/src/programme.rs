@@ -27,9 +27,9 @@ use store::Stamp;
 use crate::AppState;
 use crate::error::{AppError, Detail};
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, Versioned};
+use crate::input::{Form, JsonBody, New, Path, Versioned};
 use crate::render;
-use crate::routes::{CREATED, Made, Registry};
+use crate::routes::{CREATED_OR_OK, Made, Registry};
 use crate::snapshots::Snapshots;
 
 pub(crate) fn routes(r: Registry) -> Registry {
@@ -42,7 +42,7 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/events/{event}/programme.pdf", "The programme as a printable booklet (?lang=ru|en|kk)", booklet)
         .get("/api/v1/events/{event}/programme", "The programme items the caller may see", api_list)
         .post("/api/v1/events/{event}/programme", "Add a programme item", api_create)
-        .answering(CREATED)
+        .answering(CREATED_OR_OK)
         .put("/api/v1/events/{event}/programme/{item}", "Change a programme item", api_update)
         .post("/api/v1/events/{event}/programme/{item}/cancel", "Cancel a programme item", api_cancel)
         .put("/api/v1/events/{event}/venues", "Replace the venues, rooms and travel times", api_venues)
@@ -233,9 +233,16 @@ impl Programme {
         self.hours(item.starts, item.ends)
     }
 
-    /// "10:15–10:30" from two instants, in the event's time zone.
+    /// "10:15–10:30" from two instants, in the event's time zone; an end on a later day is marked
+    /// with how many days later ("23:00–00:30 (+1)", the mark held to the time by a no-break
+    /// space), as timetables do, so that it is not read as an end before the start.
     pub(crate) fn hours(&self, starts: jiff::Timestamp, ends: jiff::Timestamp) -> String {
-        format!("{}–{}", self.local(starts).strftime("%H:%M"), self.local(ends).strftime("%H:%M"))
+        let (starts, ends) = (self.local(starts), self.local(ends));
+        let span = format!("{}–{}", starts.strftime("%H:%M"), ends.strftime("%H:%M"));
+        match (ends.date() - starts.date()).get_days() {
+            0 => span,
+            later => format!("{span}\u{a0}(+{later})"),
+        }
     }
 
     pub(crate) fn item_json(&self, item: &Item, lang: &str) -> Value {
@@ -252,10 +259,14 @@ impl Programme {
         })
     }
 
-    fn frame(&self) -> (Vec<String>, Vec<String>) {
+    /// What an item is checked against: the meetings' slugs, the delegations' codes, and whom it
+    /// may name as attending (the accredited members, and those the item named `before`).
+    fn frame(&self, before: Option<&Item>) -> (Vec<String>, Vec<String>, Vec<Id>) {
+        let named_before = before.into_iter().flat_map(|i| i.attendees.persons.iter().copied());
         (
             self.meetings.iter().map(|(slug, _)| slug.clone()).collect(),
             self.delegations.iter().map(|(_, p)| p.code.clone()).collect(),
+            self.members.iter().map(|(_, m)| m.id).chain(named_before).collect(),
         )
     }
 
@@ -437,8 +448,9 @@ async fn create(
     input: ItemInput,
 ) -> Result<Made<(Item, Vec<String>)>, AppError> {
     authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id })?;
-    let (meetings, participants) = p.frame();
-    let fields = input.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
+    let (meetings, participants, members) = p.frame(None);
+    let frame = ItemFrame { event: &p.event, meetings: &meetings, participants: &participants, members: &members };
+    let fields = input.validate(&frame)?;
     let item = Item::new(id, p.event.id, fields);
     if let Some(made) = p.items.iter().find(|i| i.id == id) {
         return made_again(made, &item);
@@ -515,10 +527,10 @@ async fn api_create(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    JsonBody(input): JsonBody<ItemInput>,
+    input: New<ItemInput>,
 ) -> Result<Response, AppError> {
     let p = Programme::for_write(&state, &slug).await?;
-    let (status, (item, warnings)) = create(&state, &ctx, &p, domain::new_id(), input).await?.answer();
+    let (status, (item, warnings)) = create(&state, &ctx, &p, input.id(), input.fields).await?.answer();
     Ok((status, Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings }))).into_response())
 }
 
@@ -529,9 +541,9 @@ async fn api_update(
     input: Versioned<ItemInput>,
 ) -> Result<Json<Value>, AppError> {
     let (p, before) = editing(&state, &ctx, &slug, id, input.version).await?;
-    let (meetings, participants) = p.frame();
-    let fields =
-        input.fields.validate(&ItemFrame { event: &p.event, meetings: &meetings, participants: &participants })?;
+    let (meetings, participants, members) = p.frame(Some(&before));
+    let frame = ItemFrame { event: &p.event, meetings: &meetings, participants: &participants, members: &members };
+    let fields = input.fields.validate(&frame)?;
     let (item, warnings) = replace(&state, &ctx, &p, &before, before.clone().with_fields(fields)).await?;
     Ok(Json(json!({ "item": p.item_json(&item, ctx.lang), "warnings": warnings })))
 }
@@ -695,64 +707,96 @@ async fn api_venues(
 }
 
 /// The travel-time matrix from its form: a field `travel:FROM:TO` per pair of venues, in minutes;
-/// an empty field leaves the time unknown.
+/// an empty field leaves the time unknown. A mistake is said beside the pair it is about.
 async fn travel_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let event = store::events::by_slug(&state.store, &slug).await?;
-    let version = form.number("version")?;
     let mut travel = Vec::new();
-    for (name, _) in form.0.iter().filter(|(name, v)| name.starts_with("travel:") && !v.trim().is_empty()) {
-        let mut pair = name["travel:".len()..].splitn(2, ':');
-        let (Some(from), Some(to)) = (pair.next(), pair.next()) else { return Err(AppError::field(name, "unknown")) };
-        travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes: form.number(name)? });
+    let outcome = async {
+        let event = store::events::by_slug(&state.store, &slug).await?;
+        let version = form.number("version")?;
+        for (name, _) in form.0.iter().filter(|(name, v)| name.starts_with("travel:") && !v.trim().is_empty()) {
+            let mut pair = name["travel:".len()..].splitn(2, ':');
+            let (Some(from), Some(to)) = (pair.next(), pair.next()) else {
+                return Err(AppError::field(name, "unknown"));
+            };
+            travel.push(Travel { from: from.to_string(), to: to.to_string(), minutes: form.number(name)? });
+        }
+        save_places(&state, &ctx, event, version, None, Some(travel.clone())).await
     }
-    save_places(&state, &ctx, event, version, None, Some(travel)).await.map(|e| back_to_programme(&e))
+    .await;
+    // `travel[i].minutes` is the i-th pair sent.
+    let pair_field = |field: &str| {
+        let i = field.strip_prefix("travel[")?.split_once(']')?.0.parse::<usize>().ok()?;
+        travel.get(i).map(|t| format!("travel:{}:{}", t.from, t.to))
+    };
+    places_saved(&state, &ctx, &slug, "travel", &form, outcome, |field| {
+        pair_field(field).unwrap_or_else(|| field.to_string())
+    })
+    .await
 }
 
 /// Adds a venue (`venue` empty) or a room to the venue `venue`, from the host's forms on the
-/// programme page; every field is checked as in the API.
+/// programme page; every field is checked as in the API, and a mistake said beside its field.
 async fn venue_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let event = store::events::by_slug(&state.store, &slug).await?;
-    let version = form.number("version")?;
-    let mut venues = event.venues.clone();
-    match Some(form.get("venue").trim()).filter(|v| !v.is_empty()) {
-        None => {
-            let location = match (form.optional_number("latitude")?, form.optional_number("longitude")?) {
-                (Some(latitude), Some(longitude)) => Some(domain::events::Location { latitude, longitude }),
-                (None, None) => None,
-                _ => return Err(AppError::field("longitude", "required")),
-            };
-            venues.push(Venue {
-                slug: form.get("slug").trim().to_string(),
-                name: form.text("name"),
-                address: form.get("address").to_string(),
-                location,
-                rooms: Vec::new(),
-                accessibility: form.get("accessibility").to_string(),
-            });
+    let outcome = async {
+        let event = store::events::by_slug(&state.store, &slug).await?;
+        let version = form.number("version")?;
+        let mut venues = event.venues.clone();
+        match Some(form.get("venue").trim()).filter(|v| !v.is_empty()) {
+            None => {
+                let location = match (form.optional_number("latitude")?, form.optional_number("longitude")?) {
+                    (Some(latitude), Some(longitude)) => Some(domain::events::Location { latitude, longitude }),
+                    (None, None) => None,
+                    (None, _) => return Err(AppError::field("latitude", "required")),
+                    (_, None) => return Err(AppError::field("longitude", "required")),
+                };
+                venues.push(Venue {
+                    slug: form.get("slug").trim().to_string(),
+                    name: form.text("name"),
+                    address: form.get("address").to_string(),
+                    location,
+                    rooms: Vec::new(),
+                    accessibility: form.get("accessibility").to_string(),
+                });
+            }
+            Some(venue) => {
+                let venue =
+                    venues.iter_mut().find(|v| v.slug == venue).ok_or_else(|| AppError::field("venue", "unknown"))?;
+                venue.rooms.push(domain::events::Room {
+                    slug: form.get("slug").trim().to_string(),
+                    name: form.text("name"),
+                    capacity: form.optional_number("capacity")?,
+                    accessibility: form.get("accessibility").to_string(),
+                    bilaterals: form.get("bilaterals") == "yes",
+                });
+            }
         }
-        Some(venue) => {
-            let venue =
-                venues.iter_mut().find(|v| v.slug == venue).ok_or_else(|| AppError::field("venue", "unknown"))?;
-            venue.rooms.push(domain::events::Room {
-                slug: form.get("slug").trim().to_string(),
-                name: form.text("name"),
-                capacity: form.optional_number("capacity")?,
-                accessibility: form.get("accessibility").to_string(),
-                bilaterals: form.get("bilaterals") == "yes",
-            });
-        }
+        save_places(&state, &ctx, event, version, Some(venues), None).await
     }
-    save_places(&state, &ctx, event, version, Some(venues), None).await.map(|e| back_to_programme(&e))
+    .await;
+    places_saved(&state, &ctx, &slug, "place", &form, outcome, venue_field).await
+}
+
+/// The field of the venue form that a mistake in the new venue or room (`venues[i].name.ru`,
+/// `venues[i].rooms[j].capacity`) is about: the form has one of each.
+fn venue_field(field: &str) -> String {
+    let within = field.strip_prefix("venues[").and_then(|rest| rest.split_once("].")).map(|(_, rest)| rest);
+    let within =
+        within.map(|rest| rest.strip_prefix("rooms[").and_then(|r| r.split_once("].")).map_or(rest, |(_, r)| r));
+    match within {
+        Some("location") => "latitude".to_string(),
+        Some(rest) => rest.to_string(),
+        None => field.to_string(),
+    }
 }
 
 /// The rooms the scheduler may use for bilaterals, from the host's form on the programme page: a
@@ -764,21 +808,55 @@ async fn rooms_form(
     Path(slug): Path<String>,
     form: Form,
 ) -> Result<Response, AppError> {
-    let event = store::events::by_slug(&state.store, &slug).await?;
-    let version = form.number("version")?;
-    let ticked = form.all("bilaterals");
-    let mut venues = event.venues.clone();
-    for venue in &mut venues {
-        for room in &mut venue.rooms {
-            room.bilaterals = ticked.contains(&format!("{}/{}", venue.slug, room.slug).as_str());
+    let outcome = async {
+        let event = store::events::by_slug(&state.store, &slug).await?;
+        let version = form.number("version")?;
+        let ticked = form.all("bilaterals");
+        let mut venues = event.venues.clone();
+        for venue in &mut venues {
+            for room in &mut venue.rooms {
+                room.bilaterals = ticked.contains(&format!("{}/{}", venue.slug, room.slug).as_str());
+            }
         }
+        save_places(&state, &ctx, event, version, Some(venues), None).await
     }
-    save_places(&state, &ctx, event, version, Some(venues), None).await.map(|e| back_to_programme(&e))
+    .await;
+    places_saved(&state, &ctx, &slug, "rooms", &form, outcome, str::to_string).await
 }
 
-/// Where the host's forms for places lead once saved.
-fn back_to_programme(event: &Event) -> Response {
-    axum::response::Redirect::to(&format!("/events/{}/programme", event.slug)).into_response()
+/// After a change to the event's places from one of the host's forms (`name`): back to the
+/// programme; or the programme again, what was typed kept as `form.{name}` and each mistake
+/// beside its field, named `{name}.{field}` after `field_of` (the travel matrix's fields are
+/// named by their pairs already, and keep those names; an unreadable version is the form's as a
+/// whole).
+async fn places_saved(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    name: &str,
+    form: &Form,
+    outcome: Result<Event, AppError>,
+    field_of: impl Fn(&str) -> String,
+) -> Result<Response, AppError> {
+    let outcome = outcome.map(|e| format!("/events/{}/programme", e.slug)).map_err(|e| match e {
+        AppError::Invalid(domain::Invalid(mistakes)) => AppError::Invalid(domain::Invalid(
+            mistakes
+                .into_iter()
+                .map(|mut m| {
+                    let field = field_of(&m.field);
+                    m.field = match field.as_str() {
+                        "version" => "form".to_string(),
+                        pair if pair.starts_with("travel:") => field,
+                        _ => format!("{name}.{field}"),
+                    };
+                    m
+                })
+                .collect(),
+        )),
+        other => other,
+    });
+    let values = json!({ name: form.0.iter().cloned().collect::<HashMap<String, String>>() });
+    render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, slug, None, values, errors, &[])).await
 }
 
 /// Replaces an event's venues and travel times (those given; the others stay), checked like any

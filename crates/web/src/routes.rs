@@ -11,7 +11,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use crate::AppState;
 use crate::bilaterals::NewRequest;
 use crate::guard::Ctx;
-use crate::input::{FilePart, Form, JsonBody, Partial, Path, QueryParams, Upload, Versioned};
+use crate::input::{FilePart, Form, JsonBody, New, Partial, Path, QueryParams, Upload, Versioned};
 
 /// One route: method, path (axum syntax, `{param}`), what it does, the body and query string it
 /// reads and the statuses it answers a success with.
@@ -104,6 +104,13 @@ fn versioned_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     with_field::<T>(g, "version", version, true)
 }
 
+/// `T`'s fields with the `id` the new record may take ([`New`]).
+fn new_schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    let id = serde_json::json!({ "type": ["string", "null"], "format": "uuid",
+        "description": "The id it takes: sent again under it, it is made once and the second answered with the first (200)" });
+    with_field::<T>(g, "id", id, false)
+}
+
 /// A new bilateral request's fields and the side asking ([`NewRequest`]).
 fn new_request_schema(g: &mut SchemaGenerator) -> Schema {
     let from = serde_json::json!({ "type": ["string", "null"],
@@ -150,6 +157,10 @@ impl<T: JsonSchema> Reads for JsonBody<T> {
 
 impl<T: JsonSchema> Reads for Versioned<T> {
     const BODY: Option<RequestBody> = Some(RequestBody::json(versioned_schema::<T>));
+}
+
+impl<T: JsonSchema> Reads for New<T> {
+    const BODY: Option<RequestBody> = Some(RequestBody::json(new_schema::<T>));
 }
 
 impl Reads for NewRequest {

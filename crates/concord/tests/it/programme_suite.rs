@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, events, next_event, page_form};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, events, get_bytes, next_event, page_form, pdftotext};
 
 const PROGRAMME: &str = "/api/v1/events/almaty-2025/programme";
 const PROGRAMME_FORM: &str = "/events/almaty-2025/programme";
@@ -235,9 +235,23 @@ async fn hard_clashes_are_refused_by_name_and_soft_ones_warned() {
     assert_eq!(late.status, StatusCode::CREATED, "{}", late.body);
     let day = app.get(&host, "/events/almaty-2025/programme?day=2025-04-11").await.body;
     assert!(day.contains("Night talk"), "a day shows what runs into it from the evening before");
+    assert!(day.contains("23:00–00:30\u{a0}(+1)"), "its end marked as the next day's: {day}");
+    let (_, booklet) = get_bytes(&app, &host, "/events/almaty-2025/programme.pdf?lang=en").await;
+    let booklet = pdftotext(&booklet).expect("pdftotext reads the booklet").replace('\u{a0}', " ");
+    let line = booklet.lines().find(|l| l.contains("Night talk")).unwrap_or_default();
+    assert!(line.contains("23:00–00:30 (+1)"), "and so in the booklet, on the item's line: {booklet}");
     let long = item("2025-04-11T10:00", "2025-04-15T10:00", "conference-venue", Value::Null, json!({}));
     let long = app.json(&host, "POST", PROGRAMME, &long).await;
     assert_eq!((long.status, &long.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("ends")));
+    let stranger = json!({ "persons": [uuid::Uuid::new_v4()] });
+    let stranger = item("2025-04-11T18:00", "2025-04-11T18:30", "conference-venue", Value::Null, stranger);
+    let stranger = app.json(&host, "POST", PROGRAMME, &stranger).await;
+    assert_eq!(
+        (stranger.status, &stranger.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("attendees.persons")),
+        "nobody accredited to the event: {}",
+        stranger.body
+    );
 }
 
 async fn move_photo(app: &TestApp) {
@@ -421,6 +435,14 @@ async fn the_host_edits_the_travel_matrix_and_clashes_follow_it() {
         .form(&host, "/events/almaty-2025/travel", &[("version", "1"), ("travel:glory-memorial:military-museum", "x")])
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"error-travel:glory-memorial:military-museum\"")
+            && bad.body.contains(
+                "name=\"travel:glory-memorial:military-museum\" type=\"number\" min=\"0\" max=\"600\" value=\"x\""
+            ),
+        "the programme again, the mistake beside its pair and what was typed kept: {}",
+        bad.body
+    );
     let stale = app.form(&host, "/events/almaty-2025/travel", &fields).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "the second of two edits from one version");
 }
@@ -483,9 +505,32 @@ async fn the_host_adds_a_venue_and_a_room_through_the_page() {
     assert_eq!(now.len(), rooms.len(), "the other rooms as they were");
     assert_eq!(residence["location"]["latitude"], 43.23);
     let v = version().await;
-    let taken = [("version", v.as_str()), ("slug", "residence"), ("name_en", "Again")];
+    let taken = [("version", v.as_str()), ("slug", "residence"), ("name_en", "Again"), ("latitude", "43.2")];
     let refused = app.form(&host, "/events/almaty-2025/venues", &taken).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a venue's short name is taken");
+    // Said on the programme beside the fields, what was typed kept: one coordinate without the other.
+    let has =
+        |fields: &[(String, String)], name: &str, value: &str| fields.iter().any(|(k, v)| k == name && v == value);
+    let typed = page_form(&refused.body, "id=\"venue-form\"");
+    assert!(refused.body.contains("id=\"error-place.longitude\""), "{}", refused.body);
+    assert!(
+        has(&typed, "slug", "residence") && has(&typed, "name_en", "Again") && has(&typed, "latitude", "43.2"),
+        "{typed:?}"
+    );
+    let taken = [("version", v.as_str()), ("slug", "residence"), ("name_en", "Again")];
+    let refused = app.form(&host, "/events/almaty-2025/venues", &taken).await;
+    assert!(refused.body.contains("id=\"error-place.slug\""), "the short name is taken: {}", refused.body);
+    let room =
+        [("version", v.as_str()), ("venue", "residence"), ("slug", "study"), ("name_en", "Study"), ("capacity", "-1")];
+    let refused = app.form(&host, "/events/almaty-2025/venues", &room).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let typed = page_form(&refused.body, "id=\"venue-form\"");
+    assert!(
+        refused.body.contains("id=\"error-place.capacity\""),
+        "a room's mistake beside its field: {}",
+        refused.body
+    );
+    assert!(has(&typed, "venue", "residence") && has(&typed, "capacity", "-1"), "in the venue it was for: {typed:?}");
     let page = app.get(&host, "/events/almaty-2025/programme").await;
     assert!(page.body.contains("travel:glory-memorial:residence"), "the new venue joins the travel matrix");
 }

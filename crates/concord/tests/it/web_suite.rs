@@ -605,6 +605,23 @@ async fn the_audit_view_shows_each_reader_only_what_they_may_read() {
     let older = app.get(&admin, "/api/v1/audit").await.json()["older"].as_i64().unwrap();
     let next = app.get(&admin, &format!("/api/v1/audit?before={older}")).await.json();
     assert!(next["entries"][0]["seq"].as_i64().unwrap() < older, "paging goes back in time");
+    let page = app.get(&Session { lang: Some("ru"), ..admin.clone() }, "/audit").await.body;
+    assert!(
+        page.contains("<td>Председательство</td><td>Изменение</td>")
+            || page.contains("<td>Председательство</td><td>Создание</td>"),
+        "what changed and how, in the reader's words rather than codes: {page}"
+    );
+}
+
+#[test]
+fn every_kind_of_audit_entry_has_words_in_every_language() {
+    for l in web::testing::LANGUAGES {
+        let keys = web::I18n::keys(l);
+        let entities = domain::policy::EntityKind::ALL.map(|k| format!("audit-entity-{}", k.as_str()));
+        let actions = store::audit::ACTIONS.map(|a| format!("audit-action-{a}"));
+        let unworded: Vec<&String> = entities.iter().chain(&actions).filter(|k| !keys.contains(*k)).collect();
+        assert!(unworded.is_empty(), "{l}: {unworded:?}");
+    }
 }
 
 #[tokio::test]
@@ -707,9 +724,11 @@ async fn openapi_describes_each_request_body_as_the_handler_reads_it() {
     // Two inputs of one name in two modules are told apart by name, not by a number.
     let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
     assert!(names.iter().all(|n| !n.ends_with(char::is_numeric)), "{names:?}");
+    assert!(names.iter().any(|n| *n == "AgendaItemInput"), "{names:?}");
+    let new_item = body("post", "/api/v1/events/{event}/programme")["application/json"]["schema"].clone();
     assert!(
-        names.iter().any(|n| *n == "AgendaItemInput") && names.iter().any(|n| *n == "ProgrammeItemInput"),
-        "{names:?}"
+        new_item["properties"]["kind"].is_object() && new_item["properties"]["id"]["format"] == "uuid",
+        "a new programme item with the id it may take: {new_item:#}"
     );
     let import = body("post", "/api/v1/events/{event}/delegations/{participant}/import");
     assert!(import["text/csv"].is_object(), "{import:#}");
@@ -954,4 +973,58 @@ async fn an_address_only_a_form_sends_to_opens_the_page_the_form_is_on() {
     let api = app.get(&kz, "/api/v1/events/almaty-2025/media-applications").await;
     assert_eq!(api.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(api.headers[axum::http::header::ALLOW], "POST");
+}
+
+/// An API client that sends a new record again under the id it chose (its answer was lost) gets
+/// the first back, 200 instead of 201, and one record; another record under that id is refused.
+#[tokio::test]
+async fn an_api_create_sent_twice_under_its_id_makes_one() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let id = uuid::Uuid::new_v4().to_string();
+    let item = json!({
+        "id": id, "kind": "bilateral", "title": { "en": "Pull-aside" }, "starts": "2025-04-11T18:00",
+        "ends": "2025-04-11T18:20", "venue": "conference-venue", "room": null, "attendees": {},
+        "press": "closed", "visibility": "participants"
+    });
+    let member = json!({ "id": id, "names": { "latin": { "family": "Abenova", "given": "Dana" } },
+        "position": { "en": "Attaché" }, "rank": "other", "role": "staff" });
+    let release = json!({ "id": id, "title": { "en": "Ministers meet" }, "body": { "en": "They met." } });
+    // What makes another record of the kind: a member is another person.
+    let creates = [
+        (&host, "/api/v1/events/almaty-2025/programme", item, "title", json!({ "en": "Something else" })),
+        (
+            &officer,
+            "/api/v1/events/almaty-2025/delegations/kz/members",
+            member,
+            "names",
+            json!({ "latin": { "family": "Seitova", "given": "Aigerim" } }),
+        ),
+        (&host, "/api/v1/events/almaty-2025/press-releases", release, "title", json!({ "en": "Something else" })),
+    ];
+    for (session, path, body, field, another) in creates {
+        let first = app.json(session, "POST", path, &body).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{path}: {}", first.body);
+        let again = app.json(session, "POST", path, &body).await;
+        assert_eq!(again.status, StatusCode::OK, "{path}: {}", again.body);
+        let made = |v: &Value| v.get("item").unwrap_or(v)["id"].clone();
+        assert_eq!((made(&first.json()), made(&again.json())), (json!(id), json!(id)), "{path}");
+        let mut other = body.clone();
+        other[field] = another;
+        let refused = app.json(session, "POST", path, &other).await;
+        assert_eq!(
+            (refused.status, &refused.json()["error"]["field"]),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!("id")),
+            "{path}: {}",
+            refused.body
+        );
+        let unreadable = app.json(session, "POST", path, &json!({ "id": 7 })).await;
+        assert_eq!(unreadable.json()["error"]["field"], "id", "{path}");
+    }
+    let listed = app.get(&officer, "/api/v1/events/almaty-2025/delegations/kz/members").await.json();
+    let abenova = listed["members"].as_array().unwrap().iter().filter(|m| m["id"] == json!(id)).count();
+    assert_eq!(abenova, 1);
+    let programme = app.get(&host, "/api/v1/events/almaty-2025/programme").await.json();
+    assert_eq!(programme["items"].as_array().unwrap().iter().filter(|i| i["id"] == json!(id)).count(), 1);
 }
