@@ -292,11 +292,26 @@ async fn update(
     fields: EventFields,
 ) -> Result<Event, AppError> {
     authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
+    save(state, ctx, event, version, fields).await
+}
+
+/// Checks and saves an edit of `event`, once the caller has authorized it: its days must keep its
+/// meetings and programme, its venues the programme's places, its deadline before its end.
+pub(crate) async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    event: &Event,
+    version: i64,
+    fields: EventFields,
+) -> Result<Event, AppError> {
     let fields = fields.validate()?;
     let meetings: Vec<_> =
         store::events::meetings_of_event(&state.store, event.id).await?.into_iter().map(|m| m.meeting.date).collect();
     let items = store::programme::of_event(&state.store, event.id).await?;
     domain::programme::days_keep(fields.start_date, fields.end_date, &fields.time_zone, &meetings, &items)?;
+    if let Some(venues) = &fields.venues {
+        domain::programme::places_keep(venues, &fields.time_zone, &items)?;
+    }
     if let Some(deadline) = event.accreditation_deadline {
         let moved = Event {
             start_date: fields.start_date,

@@ -860,7 +860,7 @@ async fn places_saved(
 }
 
 /// Replaces an event's venues and travel times (those given; the others stay), checked like any
-/// edit of the event.
+/// edit of the event: a place the programme holds an item at stays.
 async fn save_places(
     state: &AppState,
     ctx: &Ctx,
@@ -883,12 +883,8 @@ async fn save_places(
         end_date: event.end_date,
         venues: Some(venues.unwrap_or_else(|| event.venues.clone())),
         travel: Some(travel.unwrap_or_else(|| event.travel.clone())),
-    }
-    .validate()?;
-    let mut tx = state.store.begin().await?;
-    let event = store::events::update(&mut tx, &ctx.actor, event.id, version, fields).await?;
-    tx.commit().await?;
-    Ok(event)
+    };
+    crate::events::save(state, ctx, &event, version, fields).await
 }
 
 async fn ics(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {

@@ -533,6 +533,21 @@ async fn the_host_adds_a_venue_and_a_room_through_the_page() {
     assert!(has(&typed, "venue", "residence") && has(&typed, "capacity", "-1"), "in the venue it was for: {typed:?}");
     let page = app.get(&host, "/events/almaty-2025/programme").await;
     assert!(page.body.contains("travel:glory-memorial:residence"), "the new venue joins the travel matrix");
+    // A place the programme holds an item at is not taken away from under it.
+    let event = app.get(&Session::default(), "/api/v1/events/almaty-2025").await.json();
+    let elsewhere =
+        |v: &&Value| v["slug"] != "glory-memorial" && v["from"] != "glory-memorial" && v["to"] != "glory-memorial";
+    let kept: Vec<&Value> = event["venues"].as_array().unwrap().iter().filter(elsewhere).collect();
+    let travel: Vec<&Value> = event["travel"].as_array().unwrap().iter().filter(elsewhere).collect();
+    let without = json!({ "version": event["version"], "venues": kept, "travel": travel });
+    let removed = app.json(&host, "PUT", "/api/v1/events/almaty-2025/venues", &without).await;
+    assert_eq!(
+        (removed.status, &removed.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("venues")),
+        "{}",
+        removed.body
+    );
+    assert!(removed.body.contains("glory-memorial on 10 April 2025"), "{}", removed.body);
 }
 
 /// The add form sent twice (a double click, or again after a conflict as the page advises) makes
