@@ -364,10 +364,10 @@ async fn show(
     let may_edit = authorize(&ctx.actor, Action::ManageProgramme { event: p.event.id }).is_ok();
     // The host's rendering carries its forms (and their CSRF token); everyone else's is kept.
     let days = if may_edit {
-        days_html(state, ctx, &p, day, true)?
+        days_html(state, ctx, &p, day, Some((&form, &errors)))?
     } else {
         let key = (slug.to_string(), day, p.audience(ctx), p.attended_by_own(ctx, day), ctx.lang);
-        let kept = state.pages.current(&state.store, key, false, || async { days_html(state, ctx, &p, day, false) });
+        let kept = state.pages.current(&state.store, key, false, || async { days_html(state, ctx, &p, day, None) });
         kept.await?.as_ref().clone()
     };
     let travel: Vec<Value> = if may_edit { travel_pairs(&p, ctx.lang) } else { Vec::new() };
@@ -400,14 +400,18 @@ fn travel_pairs(p: &Programme, lang: &str) -> Vec<Value> {
 pub(crate) type ProgrammePages =
     Snapshots<(String, Option<jiff::civil::Date>, Visibility, Vec<Id>, &'static str), String>;
 
-/// The programme (one day of it, if `day` is given) as the reader may see it, rendered.
+/// The programme (one day of it, if `day` is given) as the reader may see it, rendered; for the
+/// host, `editing` gives each item its forms, with what the last one sent (`form`, its item as
+/// `moved`) and its mistakes (`errors`) beside that item.
 fn days_html(
     state: &AppState,
     ctx: &Ctx,
     p: &Programme,
     day: Option<jiff::civil::Date>,
-    may_edit: bool,
+    editing: Option<(&Value, &Value)>,
 ) -> Result<String, AppError> {
+    let may_edit = editing.is_some();
+    let (form, errors) = editing.unwrap_or((&Value::Null, &Value::Null));
     let mut days: Vec<(String, Vec<Value>)> = Vec::new();
     // A day shows what starts on it, and what runs into it from the evening before.
     let on = |i: &Item, d: jiff::civil::Date| {
@@ -427,7 +431,8 @@ fn days_html(
         days.last_mut().expect("just pushed").1.push(row);
     }
     let days: Vec<Value> = days.into_iter().map(|(day, items)| json!({ "day": day, "items": items })).collect();
-    render::fragment(state, ctx, "programme/days.html", json!({ "event": p.event, "days": days, "may_edit": may_edit }))
+    let model = json!({ "event": p.event, "days": days, "may_edit": may_edit, "form": form, "errors": errors });
+    render::fragment(state, ctx, "programme/days.html", model)
 }
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Json<Value>, AppError> {
@@ -612,7 +617,7 @@ async fn move_form(
         Ok(replace(&state, &ctx, &p, &before, moved).await?.1)
     }
     .await;
-    saved(&state, &ctx, &slug, json!({}), outcome).await
+    saved(&state, &ctx, &slug, json!({ "moved": id, "minutes": form.get("minutes") }), outcome).await
 }
 
 /// The host cancels an item from the programme's page; a confirmed bilateral's request goes back

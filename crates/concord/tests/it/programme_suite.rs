@@ -93,6 +93,16 @@ async fn a_move_changes_the_sequence_and_a_cancellation_stays_in_the_feed() {
         stale.body.contains("id=\"error-form\"") && stale.body.contains("id=\"item-form\""),
         "said on the programme's page"
     );
+    // Too far a move is said beside the item's own form, the minutes typed kept there.
+    let version = moved["version"].to_string();
+    let far = app
+        .form(&host, &format!("/events/almaty-2025/programme/{id}/move"), &[("minutes", "3000"), ("version", &version)])
+        .await;
+    assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let row = &far.body[far.body.find(&format!("data-item=\"{id}\"")).expect("the item's row")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("value=\"3000\"") && row.contains("id=\"error-minutes\""), "{row}");
+    assert_eq!(far.body.matches("id=\"error-minutes\"").count(), 1, "beside that item only");
     // The host cancels from the programme's page.
     let cancel = format!("/events/almaty-2025/programme/{id}/cancel");
     let cancelled = app.form(&host, &cancel, &[("version", &moved["version"].to_string())]).await;
