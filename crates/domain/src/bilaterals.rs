@@ -226,6 +226,8 @@ pub enum Refusal {
     NotASide,
     #[error("the request was withdrawn")]
     Withdrawn,
+    #[error("the request was declined")]
+    Declined,
     #[error("the meeting is confirmed; ask the host to change it")]
     Confirmed,
     #[error("only the requesting side withdraws a request or changes what it follows")]
@@ -336,6 +338,13 @@ impl Request {
     /// A side accepts or declines.
     pub fn answer(mut self, participant: &str, answer: Answer) -> Result<Request, Refusal> {
         self.open_for(participant)?;
+        // A decline ends the request: the sides stop waiting on it, and the requesting side asks
+        // again with a new one if it still wants the meeting. The same decline sent again holds.
+        if self.status() == Status::Declined {
+            let declined_again = answer == Answer::Declined
+                && self.sides.iter().any(|s| s.participant == participant && s.answer == answer);
+            return if declined_again { Ok(self) } else { Err(Refusal::Declined) };
+        }
         // The requesting side may decline only windows another side proposed (its answer is then
         // pending); declining what it asked itself would leave the others waiting on nothing.
         let asked = self.sides.iter().any(|s| s.participant == participant && s.answer == Answer::Accepted);
@@ -1476,7 +1485,11 @@ mod tests {
         assert_eq!(request.clone().answer("KZ", Answer::Declined), Err(Refusal::OwnRequest), "it withdraws instead");
         let declined = moved.clone().answer("KZ", Answer::Declined).unwrap();
         assert_eq!(declined.status(), Status::Declined, "the requesting side may decline windows another proposed");
-        assert_eq!(request.clone().answer("RU", Answer::Declined).unwrap().status(), Status::Declined);
+        let declined = request.clone().answer("RU", Answer::Declined).unwrap();
+        assert_eq!(declined.status(), Status::Declined);
+        assert_eq!(declined.clone().answer("RU", Answer::Declined).as_ref(), Ok(&declined), "the same decline holds");
+        assert_eq!(declined.clone().answer("RU", Answer::Accepted), Err(Refusal::Declined), "a decline ends it");
+        assert_eq!(declined.answer("TJ", Answer::Accepted), Err(Refusal::Declined));
         let placed = Outcome::Placed { starts: window.starts, ends: window.ends, venue: "v".into(), room: "r".into() };
         let scheduled = Request { outcome: Some(placed), ..request.clone() };
         assert_eq!(scheduled.clone().answer("RU", Answer::Accepted).unwrap().outcome, scheduled.outcome, "kept");

@@ -190,6 +190,7 @@ error-status-429 = Too many requests. Try again later.
 error-status-500 = Something went wrong on our side. The operators have been told.
 refused-item-cancelled-already = This item is cancelled already.
 refused-request-withdrawn = The request was withdrawn.
+refused-request-declined = The request was declined: it is not answered again. The requesting side may send a new one.
 refused-request-not-a-side = Only the sides of a request answer it.
 refused-request-requester-only = Only the requesting side withdraws a request or changes which meetings it follows.
 refused-request-own-declined = The requesting side does not decline its own request: withdraw it instead.

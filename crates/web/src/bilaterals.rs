@@ -358,6 +358,7 @@ fn refused(r: Refusal) -> AppError {
         Refusal::NotRequester => AppError::forbidden("request-requester-only"),
         Refusal::OwnRequest => AppError::forbidden("request-own-declined"),
         Refusal::Withdrawn => AppError::refused("request-withdrawn"),
+        Refusal::Declined => AppError::refused("request-declined"),
         Refusal::Confirmed => AppError::refused("meeting-confirmed"),
     }
 }

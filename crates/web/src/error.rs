@@ -125,9 +125,10 @@ impl AppError {
 }
 
 /// Every refusal's key. Each is worded in every language as `refused-{key}`; a test holds them to it.
-pub const REFUSALS: [&str; 31] = [
+pub const REFUSALS: [&str; 32] = [
     "item-cancelled-already",
     "request-withdrawn",
+    "request-declined",
     "request-not-a-side",
     "request-requester-only",
     "request-own-declined",
