@@ -872,8 +872,8 @@ document-pdf-done = Done at { $place } on { $date } in one original{ $original -
     }.
 document-pdf-signed-elsewhere = Signed at { $place } on { $date }
 document-pdf-signed-on = Signed on { $date }
-document-pdf-special-opinion = Special opinion: { $member }.
-document-pdf-reservation = Reservation: { $member }.
+document-pdf-special-opinion = Special opinion of { $member }:
+document-pdf-reservation = Reservation of { $member }:
 document-pdf-mark-joins_with_special_opinion = (with a special opinion)
 document-pdf-mark-joins_with_reservation = (with a reservation)
 error-not-a-member = Not a member of the body taking part.

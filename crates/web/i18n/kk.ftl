@@ -860,8 +860,8 @@ document-pdf-done = { $place } қаласында { $date } { $original ->
     }бір түпнұсқа данада жасалды.
 document-pdf-signed-elsewhere = { $place } қаласында { $date } қол қойылды
 document-pdf-signed-on = { $date } қол қойылды
-document-pdf-special-opinion = Ерекше пікір: { $member }.
-document-pdf-reservation = Ескертпе: { $member }.
+document-pdf-special-opinion = { $member } ерекше пікірі:
+document-pdf-reservation = { $member } ескертпесі:
 document-pdf-mark-joins_with_special_opinion = (ерекше пікірмен)
 document-pdf-mark-joins_with_reservation = (ескертпемен)
 error-not-a-member = Органның қатысушы мүшесі емес.

@@ -875,8 +875,8 @@ document-pdf-done = Совершено в городе { $place } { $date } в �
     }.
 document-pdf-signed-elsewhere = Подписано в городе { $place } { $date }
 document-pdf-signed-on = Подписано { $date }
-document-pdf-special-opinion = Особое мнение: { $member }.
-document-pdf-reservation = Оговорка: { $member }.
+document-pdf-special-opinion = Особое мнение { $member }:
+document-pdf-reservation = Оговорка { $member }:
 document-pdf-mark-joins_with_special_opinion = (с особым мнением)
 document-pdf-mark-joins_with_reservation = (с оговоркой)
 error-not-a-member = Не является участвующим членом органа.

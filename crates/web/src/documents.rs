@@ -1710,10 +1710,15 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
                         .members
                         .iter()
                         .find(|p| p.id == l.participant)
-                        .map(|p| decisions::signing_for(p, &language))
+                        .map(|p| decisions::whose(p, &language))
                         .unwrap_or_default();
                     let note = state.i18n.t(&language, key, &[("member", who.into())]);
-                    if l.note.is_empty() { note } else { format!("{note} {}", l.note) }
+                    // "Reservation of …:" heads its text; without one it ends the sentence.
+                    if l.note.is_empty() {
+                        format!("{}.", note.trim_end_matches(':'))
+                    } else {
+                        format!("{note} {}", l.note)
+                    }
                 })
                 .collect();
             let done = d.done(&language).map(|(place, date)| {

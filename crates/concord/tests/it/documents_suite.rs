@@ -594,7 +594,10 @@ async fn negotiation(app: TestApp) {
             "the adopted version, not the correction"
         );
         assert!(text.contains(&frozen[..16]), "the hash is printed");
-        assert!(text.contains("К пунктам 2 и 3."), "the reservation is noted");
+        assert!(
+            flat(&text).contains("Оговорка Республики Армения: К пунктам 2 и 3."),
+            "the reservation is noted: {text}"
+        );
         assert!(!text.contains("ПРОЕКТ"), "the adopted text is no draft");
         assert!(
             text.contains("Решение") && !text.contains("Проект решения"),
