@@ -617,6 +617,7 @@ bilaterals-after-submit = Change the order
 bilaterals-minutes = { $minutes } min
 bilaterals-our-principals = Who meets for us
 bilaterals-proposed-not-confirmed = proposed, not yet confirmed
+bilaterals-meeting-confirmed = confirmed
 bilaterals-note = Note for the other side and the host
 bilaterals-send = Send the request
 bilaterals-scheduler = Scheduler

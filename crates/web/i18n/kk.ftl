@@ -614,6 +614,7 @@ bilaterals-after-submit = Ретін өзгерту
 bilaterals-minutes = { $minutes } мин
 bilaterals-our-principals = Біз тараптан кім қатысады
 bilaterals-proposed-not-confirmed = ұсынылған, әлі расталмаған
+bilaterals-meeting-confirmed = расталды
 bilaterals-note = Екінші тарап пен қабылдаушы тарапқа ескертпе
 bilaterals-send = Сұрауды жіберу
 bilaterals-scheduler = Жоспарлау

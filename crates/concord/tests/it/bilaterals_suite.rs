@@ -137,6 +137,9 @@ async fn two_delegations_agree_the_host_schedules_and_confirms_and_both_itinerar
     );
     let programme = app.get(&host, "/api/v1/events/almaty-2025/programme").await.body;
     assert_eq!(programme.matches("\"shown_title\":\"Kazakhstan – Tajikistan talks\"").count(), 1, "{programme}");
+    let listed = app.get(&Session { lang: Some("ru"), ..host.clone() }, "/events/almaty-2025/bilaterals").await.body;
+    let by_delegation = &listed[listed.find("<h2>По делегациям</h2>").expect("the meetings by delegation")..];
+    assert!(by_delegation.contains("(подтверждена)</li>"), "the meeting, feminine: {by_delegation}");
     let unknown = json!({ "requests": ["01a227ff-0000-7000-8000-000000000000"] });
     let unknown = app.json(&host, "POST", &format!("{BILATERALS}/confirm"), &unknown).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.body);
