@@ -429,9 +429,14 @@ impl Member {
     }
 
     /// Whether `fields`, sent for `delegation` under this member's id, are this member sent again
-    /// (a double click, a retry) rather than another person under a used id.
+    /// (a double click, a retry): the same in every field. Anything else under a used id (another
+    /// person, or this one told differently) is not taken for it, lest what was sent be dropped.
     pub fn added_again(&self, delegation: Id, fields: &MemberFields) -> bool {
-        self.delegation_id == delegation && self.names == fields.names
+        let MemberFields { names, position, tenure, rank, role, formats, meetings, private, cases } = fields;
+        self.delegation_id == delegation
+            && (&self.names, &self.position, &self.tenure, self.rank, self.role)
+                == (names, position, tenure, *rank, *role)
+            && (&self.formats, &self.meetings, &self.private, &self.cases) == (formats, meetings, private, cases)
     }
 
     /// Whether the member stands as the delegation's head: one the host refused or revoked no

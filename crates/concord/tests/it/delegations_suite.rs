@@ -928,6 +928,8 @@ async fn a_member_form_sent_twice_makes_one_member() {
     let other = app.send(&officer, &add, &changed(&sent, "family_name_latin", "Other")).await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "another member under a used id: {}", other.body);
     assert!(other.body.contains("data-error-for=\"id\""), "said on the form: {}", other.body);
+    let otherwise = app.send(&officer, &add, &changed(&sent, "role", "delegate")).await;
+    assert_eq!(otherwise.status, StatusCode::UNPROCESSABLE_ENTITY, "not dropped as sent before: {}", otherwise.body);
     assert_eq!(count().await, 1);
 }
 
