@@ -213,11 +213,16 @@ async fn api(
     let list = list(&state, &slug, ctx.lang).await?;
     let event = &list.event;
     let matching = search(&list.lines, query.q.as_deref());
-    // Without a page, the whole list: an export for machines.
+    // Without a page, the whole list: an export for machines. A page past the last is empty, so
+    // that a client reading on until it gets no rows stops; the reader's page brings it back in.
     let (rows, page, pages) = match query.page {
         Some(page) => {
-            let (rows, page, pages) = paginate(&matching, page);
-            (rows, Some(page), Some(pages))
+            let (rows, shown, pages) = paginate(&matching, page);
+            if page == 0 {
+                let range = vec![("min", "1".to_string()), ("max", pages.to_string())];
+                return Err(AppError::field_with("page", "out-of-range", range));
+            }
+            (if shown == page { rows } else { &[] }, Some(page), Some(pages))
         }
         None => (matching.as_slice(), None, None),
     };

@@ -650,6 +650,17 @@ async fn the_list_page_runs_as_many_queries_for_100_delegations_as_for_10() {
     assert_eq!(app.db.store.queries() - before, 0, "until something changes, the list is served from its snapshot");
     let large = app.get(&Session::default(), "/api/v1/events/large/participants").await.json();
     assert_eq!(large["participants"].as_array().unwrap().len(), 300);
+    // A client reading page after page stops at the first empty one; a page before the first is refused.
+    let api = "/api/v1/events/large/participants";
+    let pages = app.get(&Session::default(), &format!("{api}?page=1")).await.json()["pages"].as_u64().unwrap();
+    let last = app.get(&Session::default(), &format!("{api}?page={pages}")).await.json();
+    let past = app.get(&Session::default(), &format!("{api}?page={}", pages + 1)).await.json();
+    assert!(!last["participants"].as_array().unwrap().is_empty());
+    assert_eq!((&past["participants"], &past["page"]), (&json!([]), &json!(pages + 1)), "{past}");
+    let before = app.get(&Session::default(), &format!("{api}?page=0")).await;
+    assert_eq!((before.status, &before.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("page")));
+    let page = app.get(&Session::default(), &format!("/events/large/participants?page={}", pages + 5)).await;
+    assert_eq!(page.status, StatusCode::OK, "the reader's page brings a page past the last back in");
 }
 
 /// Two hosts set the deadline from the same page: the second is told, in their language, and gets
