@@ -189,15 +189,19 @@ pub struct AgreementInput {
 }
 
 impl AgreementInput {
-    pub fn validate(self) -> Result<AgreementInput, Invalid> {
+    /// Checks an agreement registered on `today`: one signed is signed by then.
+    pub fn validate(self, today: Date) -> Result<AgreementInput, Invalid> {
         let mut c = Checker::new();
         let title = self.title.checked(&mut c, "title", 1_000);
         let parties: Vec<String> = self.parties.iter().map(|p| p.trim().to_ascii_uppercase()).collect();
         let distinct: BTreeSet<&String> = parties.iter().collect();
-        if distinct.len() < 2 {
+        if distinct.len() != parties.len() {
+            c.fail("parties", "party-twice");
+        } else if distinct.len() < 2 {
             c.fail("parties", "two-parties");
-        } else if distinct.len() != parties.len() {
-            c.fail("parties", "duplicate");
+        }
+        if self.signed_on.is_some_and(|signed| signed > today) {
+            c.fail("signed_on", "in-the-future");
         }
         if self.threshold.is_some_and(|t| t < 2 || t as usize > parties.len()) {
             let most = parties.len().max(2).to_string();
@@ -215,9 +219,13 @@ impl AgreementInput {
     }
 }
 
-/// What a party records: a notification, or an interruption, of an agreement.
-pub fn check_notification(agreement: &Agreement, party: Id, date: Date) -> Result<(), Invalid> {
+/// What a party records: its notification that its domestic procedures are complete, on `date`,
+/// by `today` where it is (a note received, not one to come).
+pub fn check_notification(agreement: &Agreement, party: Id, date: Date, today: Date) -> Result<(), Invalid> {
     let mut c = Checker::new();
+    if date > today {
+        c.fail("date", "in-the-future");
+    }
     if !agreement.parties.contains(&party) {
         c.fail("party", "not-a-party");
     }
@@ -531,6 +539,27 @@ mod tests {
     use super::*;
     use crate::new_id;
 
+    #[test]
+    fn an_agreement_names_each_party_once_and_is_signed_by_the_day_it_is_registered() {
+        let input = |parties: &[&str], signed_on: Date| AgreementInput {
+            title: Text::new(&[("ru", "Соглашение")]),
+            level: Level::Ministerial,
+            parties: parties.iter().map(|p| p.to_string()).collect(),
+            signed_on: Some(signed_on),
+            signed_at: Text::default(),
+            depositary: None,
+            entry_into_force: EntryIntoForce::OnSignature,
+            threshold: None,
+            document: None,
+        };
+        let today = date(2025, 6, 1);
+        let code = |i: AgreementInput| i.validate(today).unwrap_err().0.into_iter().map(|e| e.code).collect::<Vec<_>>();
+        assert!(input(&["KZ", "kg"], today).validate(today).is_ok());
+        assert_eq!(code(input(&["KZ", "kz"], today)), ["party-twice"], "not “at least two parties”");
+        assert_eq!(code(input(&["KZ"], today)), ["two-parties"]);
+        assert_eq!(code(input(&["KZ", "KG"], date(2025, 6, 2))), ["in-the-future"]);
+    }
+
     fn agreement(parties: Vec<Id>, entry: EntryIntoForce) -> Agreement {
         Agreement {
             id: new_id(),
@@ -612,11 +641,13 @@ mod tests {
     fn a_notification_comes_from_a_party_once_and_after_signature() {
         let (kz, ru, fr) = (new_id(), new_id(), new_id());
         let mut a = agreement(vec![kz, ru], EntryIntoForce::AfterNotifications);
-        assert!(check_notification(&a, kz, date(2025, 1, 1)).is_ok());
-        assert_eq!(check_notification(&a, fr, date(2025, 1, 1)).unwrap_err().0[0].code, "not-a-party");
-        assert_eq!(check_notification(&a, kz, date(2024, 1, 1)).unwrap_err().0[0].code, "before-signature");
+        let today = date(2025, 6, 1);
+        assert!(check_notification(&a, kz, date(2025, 1, 1), today).is_ok());
+        assert_eq!(check_notification(&a, fr, date(2025, 1, 1), today).unwrap_err().0[0].code, "not-a-party");
+        assert_eq!(check_notification(&a, kz, date(2024, 1, 1), today).unwrap_err().0[0].code, "before-signature");
+        assert_eq!(check_notification(&a, kz, date(2025, 6, 2), today).unwrap_err().0[0].code, "in-the-future");
         a.notifications.push(Notification { party: kz, date: date(2025, 1, 1) });
-        assert_eq!(check_notification(&a, kz, date(2025, 2, 1)).unwrap_err().0[0].code, "notified-already");
+        assert_eq!(check_notification(&a, kz, date(2025, 2, 1), today).unwrap_err().0[0].code, "notified-already");
     }
 
     fn item(responsible: Vec<Id>, deadline: Date, progress: Progress) -> ActionItem {

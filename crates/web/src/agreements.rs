@@ -403,7 +403,7 @@ async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -
 
 /// Enters an agreement, from an adopted document the reader may see or by hand.
 async fn create(state: &AppState, ctx: &Ctx, f: &Follow, input: AgreementInput) -> Result<Agreement, AppError> {
-    let input = input.validate()?;
+    let input = input.validate(f.today_of(None))?;
     let id_of =
         |code: &str, field: &str| f.participant(code).map(|p| p.id).ok_or_else(|| AppError::field(field, "unknown"));
     let parties = input.parties.iter().map(|c| id_of(c, "parties")).collect::<Result<Vec<_>, _>>()?;
@@ -415,7 +415,7 @@ async fn create(state: &AppState, ctx: &Ctx, f: &Follow, input: AgreementInput) 
                 .filter(|d| reach.sees(d))
                 .ok_or_else(|| AppError::field("document", "unknown"))?;
             if document.frozen.is_none() {
-                return Err(AppError::field("document", "not-adopted"));
+                return Err(AppError::field("document", "registered-unadopted"));
             }
             Some(document)
         }
@@ -496,7 +496,7 @@ async fn notify(state: &AppState, ctx: &Ctx, f: &Follow, id: Id, input: Notifica
     let a = f.agreement(id)?;
     let party = f.participant(&input.party).ok_or_else(|| AppError::field("party", "unknown"))?.id;
     domain::policy::may_notify(&ctx.actor, party)?;
-    domain::agreements::check_notification(a, party, input.date)?;
+    domain::agreements::check_notification(a, party, input.date, f.today_of(Some(party)))?;
     let mut tx = state.store.begin().await?;
     store::agreements::notify(&mut tx, &ctx.actor, a, Notification { party, date: input.date }).await?;
     tx.commit().await?;

@@ -63,9 +63,10 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
     )
     .await?
     .found;
+    let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let mut tx = store.begin().await?;
     for a in follow_up.agreements {
-        let input = a.input.validate()?;
+        let input = a.input.validate(today)?;
         let parties = input.parties.iter().map(|c| id(c)).collect::<Result<Vec<_>>>()?;
         let document_id = match &a.from_document {
             Some(number) => Some(
@@ -96,7 +97,7 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
         agreement = store::agreements::create(&mut tx, system, agreement).await?;
         for n in a.notifications {
             let notification = Notification { party: id(&n.party)?, date: n.date };
-            domain::agreements::check_notification(&agreement, notification.party, notification.date)?;
+            domain::agreements::check_notification(&agreement, notification.party, notification.date, today)?;
             store::agreements::notify(&mut tx, system, &agreement, notification.clone()).await?;
             agreement.notifications.push(notification);
         }

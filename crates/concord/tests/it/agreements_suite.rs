@@ -282,6 +282,10 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
 
     let body = json!({ "title": { "en": "Agreement on test cooperation" }, "level": "high", "parties": ["KZ", "RU"],
         "signed_on": "2026-01-15", "signed_at": { "en": "Astana" }, "entry_into_force": "after_notifications" });
+    let mut to_come = body.clone();
+    to_come["signed_on"] = json!("2099-01-01");
+    let to_come = app.json(&kz, "POST", "/api/v1/agreements", &to_come).await;
+    assert_eq!(to_come.json()["error"]["field"], "signed_on", "signed by the day it is registered: {}", to_come.body);
     let created = app.json(&kz, "POST", "/api/v1/agreements", &body).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.json()["agreement"]["id"].as_str().unwrap().to_string();
@@ -290,6 +294,8 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
     let path = format!("/api/v1/agreements/{id}/notifications");
     let early = app.json(&kz, "POST", &path, &notify("KZ", "2025-12-01")).await;
     assert_eq!(early.json()["error"]["field"], "date", "not before the signature: {}", early.body);
+    let ahead = app.json(&kz, "POST", &path, &notify("KZ", "2099-01-01")).await;
+    assert_eq!(ahead.json()["error"]["field"], "date", "a note received, not one to come: {}", ahead.body);
     assert_eq!(
         app.json(&kz, "POST", &path, &notify("KZ", "2026-02-01")).await.json()["agreement"]["status"],
         "pending"
@@ -310,6 +316,7 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
         "entry_into_force": "on_signature", "document": draft });
     let refused = app.json(&kz, "POST", "/api/v1/agreements", &from_draft).await;
     assert_eq!(refused.json()["error"]["field"], "document", "only an adopted text is registered: {}", refused.body);
+    assert!(refused.body.contains("registered as an agreement"), "said as what was asked: {}", refused.body);
     let signed = app.get(&secretariat, "/api/v1/documents?q=СМИД/2025/07").await.json()["documents"][0]["id"].clone();
     let from_signed = json!({ "title": { "en": "From a decision" }, "level": "ministerial", "parties": ["KZ", "RU", "BY"],
         "entry_into_force": "on_signature", "document": signed });
