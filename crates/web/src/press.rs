@@ -1038,14 +1038,13 @@ async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Id>) -
     Ok(Json(api_release(&release, shown, now())))
 }
 
+/// The whole release as it is to read: each field is given, so that one left out is said rather
+/// than taken for empty (and a text wiped).
 #[derive(schemars::JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EditRelease {
-    #[serde(default)]
     title: Text,
-    #[serde(default)]
     body: Text,
-    #[serde(default)]
     photos: Vec<Id>,
     /// What a correction changed; required once the release is out.
     #[serde(default)]

@@ -1120,8 +1120,8 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
         }
         ("PUT", "/api/v1/press-releases/{release}") => {
             let version: i64 = release_version().await.parse().unwrap();
-            let body = json!({ "title": { "en": "Matrix release" }, "body": { "en": "Matrix." }, "version": version,
-                "note": { "en": "An embargoed text is corrected, not rewritten." } });
+            let body = json!({ "title": { "en": "Matrix release" }, "body": { "en": "Matrix." }, "photos": [],
+                "version": version, "note": { "en": "An embargoed text is corrected, not rewritten." } });
             app.json(session, "PUT", &path, &body).await
         }
         ("POST", "/api/v1/press-releases/{release}/status") => {

@@ -671,6 +671,13 @@ async fn a_release_keeps_its_languages_and_what_the_press_held() {
     let refused = app.json(&host, "PUT", &api, &emptied).await;
     assert_eq!((refused.status, &refused.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("body")));
     assert_eq!(app.get(&Session::default(), &api).await.json()["body"]["en"], "They met.", "the public text stands");
+    // A draft too: a field left out is said, not taken for empty.
+    let draft = app.json(&host, "POST", "/api/v1/events/almaty-2025/press-releases", &text).await.json();
+    let draft_api = format!("/api/v1/press-releases/{}", draft["id"].as_str().unwrap());
+    let title_only = json!({ "title": { "en": "Ministers meet" }, "version": draft["version"] });
+    let refused = app.json(&host, "PUT", &draft_api, &title_only).await;
+    assert_eq!((refused.status, &refused.json()["error"]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("body")));
+    assert_eq!(app.get(&host, &draft_api).await.json()["body"]["en"], "They met.", "{}", refused.body);
 }
 
 /// The host revokes a journalist's accreditation: the press role goes at once, the journalist is
