@@ -44,7 +44,8 @@ impl Pack {
     async fn load(state: &AppState, ctx: &Ctx, pair: &str) -> Result<Pack, AppError> {
         let follow = Follow::load(state, ctx).await?;
         let (a, b) = pair.split_once('-').ok_or(AppError::NotFound)?;
-        if a != a.to_ascii_lowercase() || b != b.to_ascii_lowercase() {
+        // A pack is for two sides: a state meets no bilateral of its own.
+        if a != a.to_ascii_lowercase() || b != b.to_ascii_lowercase() || a == b {
             return Err(AppError::NotFound);
         }
         let a = follow.participant(a).ok_or(AppError::NotFound)?.id;

@@ -75,6 +75,7 @@ async fn briefing(app: TestApp) {
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who}: a briefing is for the two sides only");
     }
     assert_eq!(app.get(&Session::default(), "/api/v1/briefings/kz-ru").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get(&kz, "/api/v1/briefings/kz-kz").await.status, StatusCode::NOT_FOUND, "no pack with oneself");
     assert_eq!(app.get(&kz, "/api/v1/briefings/KZ-RU").await.status, StatusCode::NOT_FOUND, "codes in lower case");
     let (status, pdf) = get_bytes(&app, &kz, "/briefings/kz-ru.pdf").await;
     assert_eq!(status, StatusCode::OK);
