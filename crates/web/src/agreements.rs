@@ -217,7 +217,7 @@ impl Follow {
             "id": i.id, "agreement": i.agreement_id, "title": i.title, "title_shown": i.title.get(lang),
             "responsible": i.responsible.iter().map(|p| self.code(*p)).collect::<Vec<_>>(),
             "responsible_shown": i.responsible.iter().map(|p| self.name(*p, lang)).collect::<Vec<_>>().join(", "),
-            "agencies": i.agencies.get(lang), "area": i.area, "deadline": i.deadline,
+            "agencies": i.agencies, "agencies_shown": i.agencies.get(lang), "area": i.area, "deadline": i.deadline,
             "deadline_shown": state.i18n.date(lang, i.deadline), "progress": i.progress, "status": self.status(i),
             "version": i.version, "reports": reports,
         })

@@ -354,7 +354,16 @@ async fn deadlines_are_a_calendar_a_parser_reads_and_notifications_bring_an_agre
     assert!(early.body.contains("before the signature"), "{}", early.body);
     let nowhere = app.json(&kz, "POST", &items, &new_item("2026-12-31", "banana")).await;
     assert_eq!(nowhere.json()["error"]["field"], "area", "{}", nowhere.body);
-    assert_eq!(app.json(&kz, "POST", &items, &new_item("2026-12-31", "security")).await.status, StatusCode::CREATED);
+    let mut in_two = new_item("2026-12-31", "security");
+    in_two["agencies"] = json!({ "en": "Ministry of Foreign Affairs", "ru": "МИД" });
+    let made = app.json(&Session { lang: Some("ru"), ..kz.clone() }, "POST", &items, &in_two).await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    assert_eq!(
+        (&made.json()["item"]["agencies"], &made.json()["item"]["agencies_shown"]),
+        (&in_two["agencies"], &json!("МИД")),
+        "read back as sent, every language, as titles are: {}",
+        made.body
+    );
     let due = || async { app.get(&kz, "/agreements.ics?party=KZ").await.body.contains("Exchange the test plans") };
     assert!(due().await, "due in the calendar while the agreement is in force");
     let interrupt = |version: i64, kind: &str, date: &str| json!({ "version": version, "kind": kind, "date": date });
