@@ -42,7 +42,8 @@ pub struct Badge {
 ///
 /// At most [`MAX_BADGES_PER_DOCUMENT`] badges per call (typst interns each photo's virtual path
 /// for the life of the process; a bounded set of names keeps that bounded): print more in batches.
-pub fn badges(badges: &[Badge]) -> Result<Vec<u8>, PdfError> {
+/// `title` is the document's, as a PDF viewer shows it, in the badges' language.
+pub fn badges(title: &str, badges: &[Badge]) -> Result<Vec<u8>, PdfError> {
     if badges.len() > MAX_BADGES_PER_DOCUMENT {
         return Err(PdfError::Typst(format!(
             "{} badges in one document; at most {MAX_BADGES_PER_DOCUMENT} (print in batches)",
@@ -85,11 +86,8 @@ pub fn badges(badges: &[Badge]) -> Result<Vec<u8>, PdfError> {
         });
     }
 
-    let title = match badges {
-        [] => "Badges".to_owned(),
-        [first, ..] => format!("Badges: {}", first.event),
-    };
-    let mut document = Document::new(include_str!("templates/badges.typ"), to_json(&Data { title, cards }));
+    let data = Data { title: title.to_owned(), cards };
+    let mut document = Document::new(include_str!("templates/badges.typ"), to_json(&data));
     for (path, jpeg) in photos {
         document.add_file(&path, jpeg);
     }

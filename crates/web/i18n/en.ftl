@@ -335,6 +335,7 @@ decision-reject = Reject
 decision-revoke = Revoke
 decision-reprint = Reprint the badge
 badges-print = Print the badges (PDF)
+badges-title = Badges: { $event }
 member-add-title = Add a member
 member-add-submit = Add the member
 member-names = Names

@@ -335,6 +335,7 @@ decision-reject = Қабылдамау
 decision-revoke = Кері қайтарып алу
 decision-reprint = Бейджді қайта басып шығару
 badges-print = Бейдждерді басып шығару (PDF)
+badges-title = Бейдждер: { $event }
 member-add-title = Делегация мүшесін қосу
 member-add-submit = Қосу
 member-names = Тегі, аты, әкесінің аты

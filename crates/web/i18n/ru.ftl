@@ -335,6 +335,7 @@ decision-reject = Отклонить
 decision-revoke = Отозвать
 decision-reprint = Перепечатать бейдж
 badges-print = Печать бейджей (PDF)
+badges-title = Бейджи: { $event }
 member-add-title = Добавить члена делегации
 member-add-submit = Добавить
 member-names = Фамилия, имя, отчество
@@ -459,7 +460,8 @@ mail-revoked-subject = Аккредитация отозвана: { $name }
 mail-revoked-body = { $name }: аккредитация на мероприятие «{ $event }» отозвана, бейдж больше не даёт права прохода. Причина: { $reason }
 nv-reference = № { $number }
 nv-opening = { $host } свидетельствует своё уважение { $participant_dative } и имеет честь пригласить делегацию { $participant_genitive } принять участие в мероприятии «{ $event }», которое состоится { $dates } в городе { $city }.
-nv-request = Министерство будет признательно за подтверждение участия и сообщение имени ответственного за аккредитацию делегации по ссылке, направленной Министерству по электронной почте, в срок до { $deadline }.
+# A date ends with «г.», which ends the sentence as well: no second point after it.
+nv-request = Министерство будет признательно за подтверждение участия и сообщение имени ответственного за аккредитацию делегации по ссылке, направленной Министерству по электронной почте, в срок до { $deadline }
 nv-no-deadline = Министерство будет признательно за подтверждение участия и сообщение имени ответственного за аккредитацию делегации по ссылке, направленной Министерству по электронной почте.
 nv-closing = { $host } пользуется случаем, чтобы возобновить { $participant_dative } уверения в своём высоком уважении.
 nv-ministry = { $kind ->
@@ -981,7 +983,7 @@ agreements-document = Документ
 agreements-adopted-text = Принятый текст
 mail-item-due_soon-subject = Срок { $deadline }: { $item }
 mail-item-due_soon-body =
-    Срок исполнения пункта «{ $item }» ({ $agreement }) — { $deadline }.
+    Срок исполнения пункта «{ $item }» ({ $agreement }) — { $deadline }
     Сообщите о ходе исполнения: { $link }
 mail-item-overdue-subject = Просрочено: { $item }
 mail-item-overdue-body =

@@ -1061,6 +1061,7 @@ async fn badges_pdf(
             qr_payload: format!("{}/badges/{}", state.config.base_url.trim_end_matches('/'), badge.id),
         });
     }
-    let bytes = crate::pdfs::render(move || pdf::badges(&badges)).await?;
+    let title = state.i18n.t(lang, "badges-title", &[("event", scope.event.name.get(lang).into())]);
+    let bytes = crate::pdfs::render(move || pdf::badges(&title, &badges)).await?;
     Ok(pdf_response(bytes, &format!("badges-{}-{}.pdf", scope.event.slug, scope.participant.code.to_lowercase())))
 }

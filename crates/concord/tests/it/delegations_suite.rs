@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
 use crate::support::{
-    DEMO_PASSWORD, Session, TestApp, changed, get_bytes, multipart, page_form, pdftotext, upload_member_photo,
+    DEMO_PASSWORD, Session, TestApp, changed, get_bytes, multipart, page_form, pdf_title, pdftotext,
+    upload_member_photo,
 };
 
 fn members_url(code: &str) -> String {
@@ -482,6 +483,10 @@ async fn after_the_deadline_only_the_host_changes_a_delegation_and_others_never_
     );
     let press = app.login("press", DEMO_PASSWORD).await;
     assert_eq!(app.get(&press, &members_url("kz")).await.status, StatusCode::FORBIDDEN);
+    // The note verbale asks for an answer by the deadline: a sentence ending in «г.» takes no second point.
+    let (_, note) = get_bytes(&app, &host, "/events/almaty-2025/delegations/ru/note-verbale.pdf").await;
+    let text = pdftotext(&note).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("в срок до 7 апреля 2025 г. ") && !text.contains("г.."), "{text}");
 }
 
 /// A local SMTP sink: accepts one session at a time and keeps each message's text.
@@ -618,6 +623,9 @@ async fn the_pdfs_carry_the_names_in_protocol_order() {
     assert_eq!(status, StatusCode::OK);
     let text = pdftotext(&badges).unwrap();
     assert!(text.contains("Nurtleu") && text.contains("Жұмабекова"), "{text}");
+    let ru_host = Session { lang: Some("ru"), ..host.clone() };
+    let (_, badges) = get_bytes(&app, &ru_host, "/events/almaty-2025/delegations/kz/badges.pdf").await;
+    assert_eq!(pdf_title(&badges).as_deref(), Some("Бейджи: СМИД СНГ, Алматы, 2025"), "as a viewer names the file");
     let (status, note) = get_bytes(&app, &host, "/events/almaty-2025/delegations/az/note-verbale.pdf").await;
     assert_eq!(status, StatusCode::OK);
     let text = pdftotext(&note).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");

@@ -399,6 +399,16 @@ pub fn pdftotext(bytes: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// A PDF's title, as `pdfinfo` (poppler, beside `pdftotext`) reads it from the document's metadata.
+pub fn pdf_title(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdfinfo").arg(&path).output().ok()?;
+    let info = String::from_utf8_lossy(&out.stdout).into_owned();
+    info.lines().find_map(|l| l.strip_prefix("Title:")).map(|t| t.trim().to_string())
+}
+
 /// A GET whose body is kept as bytes (PDFs, images).
 pub async fn get_bytes(app: &TestApp, session: &Session, path: &str) -> (StatusCode, Vec<u8>) {
     let mut req = axum::http::Request::get(path).header("host", "concord.test");
