@@ -272,6 +272,7 @@ error-invalid-value = Not an accepted value.
 error-deadline-after-event = The deadline falls after the event ends ({ $date }): accreditation would close too late.
 error-meeting-outside-days = A meeting is held on { $date }: move it before leaving that day out.
 error-item-outside-days = The programme has an item on { $date }: move or cancel it before leaving that day out.
+error-meeting-on-another-day = This meeting is held on { $date }, not on the day chosen.
 error-place-in-use = The programme has an item at { $place } on { $date }: move or cancel it before removing that place.
 error-offset-not-local = Give the time on the event's clocks, without an offset from UTC (2025-04-11T10:00).
 error-already-approved = Already approved: reprint the badge or revoke it.

@@ -495,22 +495,28 @@ async fn create_form(
 ) -> Result<Response, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
     authorize(&ctx.actor, Action::RunPressOffice { event: event.id })?;
-    let input = if form.get("from") == "record" {
-        let mut errors = Vec::new();
-        let date = form.date("date", &mut errors);
-        if !errors.is_empty() {
-            return Err(domain::Invalid(errors).into());
-        }
-        let meeting = Some(form.get("meeting").to_string()).filter(|m| !m.is_empty());
-        let req = DraftRequest { date, lang: english(), meeting, bilateral: None };
-        drafted(&state.store, &event, &req).await?
-    } else {
-        ReleaseInput { title: form.text("title"), body: form.text("body"), photos: Vec::new() }.validate()?
-    };
-    // The form's id starts the release once, however often the form is sent (a double click).
-    let id = form.ids("id")?.first().copied().unwrap_or_else(new_id);
-    let (_, release) = create(&state, &ctx, &event, id, input).await?.answer();
-    Ok(Redirect::to(&format!("/press-releases/{}", release.id)).into_response())
+    let outcome = async {
+        let input = if form.get("from") == "record" {
+            let mut errors = Vec::new();
+            let date = form.date("date", &mut errors);
+            if !errors.is_empty() {
+                return Err(domain::Invalid(errors).into());
+            }
+            let meeting = Some(form.get("meeting").to_string()).filter(|m| !m.is_empty());
+            let req = DraftRequest { date, lang: english(), meeting, bilateral: None };
+            drafted(&state.store, &event, &req).await?
+        } else {
+            ReleaseInput { title: form.text("title"), body: form.text("body"), photos: Vec::new() }.validate()?
+        };
+        // The form's id starts the release once, however often the form is sent (a double click).
+        let id = form.ids("id")?.first().copied().unwrap_or_else(new_id);
+        let (_, release) = create(&state, &ctx, &event, id, input).await?.answer();
+        Ok(format!("/press-releases/{}", release.id))
+    }
+    .await;
+    // A draft the record cannot give comes back on the press office with the day and meeting chosen.
+    render::form_outcome(&state, &ctx, outcome, |errors| office_view(&state, &ctx, &event, form.to_json(), errors))
+        .await
 }
 
 /// Starts a release under `id`; one started under it before, with the same text, is the answer.

@@ -392,6 +392,16 @@ async fn publishing(app: TestApp) {
         "not public yet"
     );
 
+    // A meeting asked of a day it is not held on: the press office again, the choices kept.
+    let elsewhen = [("csrf", csrf.as_str()), ("from", "record"), ("date", "2025-04-10"), ("meeting", "cis-cfm")];
+    let refused = app.form(&host, "/events/almaty-2025/press-releases", &elsewhen).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let kept = page_form(&refused.body, "id=\"draft-form\"");
+    assert!(
+        kept.contains(&("date".into(), "2025-04-10".into())) && kept.contains(&("meeting".into(), "cis-cfm".into())),
+        "{kept:?}"
+    );
+    assert!(refused.body.contains("is held on 11 April 2025"), "{}", refused.body);
     let drafted = app
         .form(
             &host,

@@ -128,8 +128,15 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
         };
         all.sort_by_key(|m| first_sitting(&m.slug));
         let mut out = Vec::new();
-        if req.meeting.as_ref().is_some_and(|slug| !all.iter().any(|m| m.slug == *slug && m.date == date)) {
-            return Err(AppError::field("meeting", "unknown"));
+        if let Some(slug) = &req.meeting {
+            match all.iter().find(|m| m.slug == *slug) {
+                None => return Err(AppError::field("meeting", "unknown")),
+                Some(m) if m.date != date => {
+                    let held = ("date", m.date.to_string());
+                    return Err(AppError::field_with("meeting", "meeting-on-another-day", vec![held]));
+                }
+                Some(_) => {}
+            }
         }
         let bodies = store::bodies::list(store).await?;
         for m in all {
