@@ -315,6 +315,14 @@ pub fn check_adoptable(items: &[&AgendaItem]) -> Result<(), Invalid> {
     if numbers.windows(2).any(|w| w[0] == w[1]) {
         c.fail("items", "duplicate-number");
     }
+    // An adopted agenda holds what the meeting agreed to take up: a question only proposed is
+    // included or withdrawn first.
+    let mut proposed: Vec<u32> = items.iter().filter(|i| i.status == ItemStatus::Proposed).map(|i| i.number).collect();
+    proposed.sort_unstable();
+    if !proposed.is_empty() {
+        let numbers = proposed.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        c.fail_with("items", "items-still-proposed", vec![("numbers", numbers)]);
+    }
     c.finish(())
 }
 
@@ -492,5 +500,8 @@ mod tests {
         assert!(check_adoptable(&[&item(1, ItemStatus::Included)]).is_ok());
         assert!(check_adoptable(&[&item(1, ItemStatus::Withdrawn)]).is_err());
         assert!(check_adoptable(&[&item(1, ItemStatus::Included), &item(1, ItemStatus::Proposed)]).is_err());
+        let proposed = [&item(1, ItemStatus::Included), &item(3, ItemStatus::Proposed), &item(2, ItemStatus::Proposed)];
+        let refused = check_adoptable(&proposed).unwrap_err().0.remove(0);
+        assert_eq!((refused.code, refused.args), ("items-still-proposed", vec![("numbers", "2, 3".to_string())]));
     }
 }

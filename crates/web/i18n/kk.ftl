@@ -879,6 +879,7 @@ error-unknown-area = «{ $value }» бұл органның ынтымақтас
 error-only-when-forwarded = Жолданған мәселеде ғана алушы көрсетіледі.
 error-only-when-withdrawn = Себеп тек алынып тасталған мәселе үшін көрсетіледі.
 error-agenda-empty = Күн тәртібінде алынып тасталмаған мәселе жоқ.
+error-items-still-proposed = Күн тәртібінде әлі тек ұсынылған мәселелер бар ({ $numbers }): бекітпес бұрын оларды енгізіңіз немесе алып тастаңыз.
 error-duplicate-number = Екі мәселенің нөмірі бірдей.
 error-standard-area = Мұндай сала бар.
 error-not-pending = Бұл соңғы редакцияға қарастырылып жатқан түзету емес.
