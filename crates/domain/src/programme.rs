@@ -502,6 +502,24 @@ impl Item {
         Item { version: self.version, sequence: self.sequence, cancelled: self.cancelled, ..item.clone() } == *self
     }
 
+    /// The item moved by `shift`, as the host moves it on the programme: its calendars are told
+    /// (a new sequence), and it stays where a new item may lie, on `event`'s days or around them;
+    /// else the end (or start) that would leave them is refused.
+    pub fn moved(&self, shift: SignedDuration, event: &Event) -> Result<Item, Invalid> {
+        let moved =
+            Item { starts: self.starts + shift, ends: self.ends + shift, sequence: self.sequence + 1, ..self.clone() };
+        let tz = TimeZone::get(&event.time_zone).unwrap_or(TimeZone::UTC);
+        let day = |t: Timestamp| t.to_zoned_datetime(tz.clone()).date();
+        let mut c = Checker::new();
+        let on_the_days = |t: Timestamp| around_the_days(event.start_date, event.end_date, day(t));
+        if !on_the_days(moved.starts) {
+            c.fail("starts", "outside-event");
+        } else if !on_the_days(moved.ends) {
+            c.fail("ends", "outside-event");
+        }
+        c.finish(moved)
+    }
+
     /// The item cancelled: it stays, marked, so calendars can say so. One cancelled already is
     /// not cancelled again (`None`): calendars would be told of a change that is none.
     pub fn cancel(self) -> Option<Item> {
@@ -781,6 +799,18 @@ mod tests {
             field(ItemInput { meeting: Some("nope".into()), ..input("2025-04-11T10:00", "2025-04-11T10:15") }),
             "meeting"
         );
+    }
+
+    #[test]
+    fn a_move_keeps_an_item_around_the_events_days() {
+        let event = almaty();
+        let photo = item(0, 30, "mfa", None);
+        let day = SignedDuration::from_hours(24);
+        let next = photo.moved(day, &event).unwrap();
+        assert_eq!((next.starts - photo.starts, next.sequence), (day, photo.sequence + 1));
+        let departure = next.moved(day, &event).expect("a departure two days after is held");
+        let refused = departure.moved(day, &event).unwrap_err().0.remove(0);
+        assert_eq!((refused.field.as_str(), refused.code), ("starts", "outside-event"), "moved day by day, still held");
     }
 
     #[test]

@@ -607,13 +607,7 @@ async fn move_form(
             let (min, max) = ((-DAY).to_string(), DAY.to_string());
             return Err(AppError::field_with("minutes", "out-of-range", vec![("min", min), ("max", max)]));
         }
-        let shift = jiff::SignedDuration::from_mins(minutes);
-        let moved = Item {
-            starts: before.starts + shift,
-            ends: before.ends + shift,
-            sequence: before.sequence + 1,
-            ..before.clone()
-        };
+        let moved = before.moved(jiff::SignedDuration::from_mins(minutes), &p.event)?;
         Ok(replace(&state, &ctx, &p, &before, moved).await?.1)
     }
     .await;
