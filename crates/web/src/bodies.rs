@@ -159,6 +159,7 @@ async fn body_page(
         "meetings": meetings_json(state, record).await?,
         "may_manage": may_manage,
         "member_choices": member_choices,
+        "seen": record.set.iter().map(|s| format!("{}:{}", s.chair.year, s.version)).collect::<Vec<_>>().join(","),
         "participant_choices": participant_choices,
         "statuses": MembershipStatus::ALL,
         "form": form,
@@ -213,7 +214,14 @@ async fn set_chair_form(
     let record = BodyRecord::load(&state, &slug).await?;
     authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
     let year: Option<i16> = form.get("year").trim().parse().ok();
-    let version = record.set.iter().find(|s| Some(s.chair.year) == year).map(|s| s.version);
+    // The version of the year's chair as the page showed it (none: the year was not set then), so
+    // that a chair set or changed meanwhile conflicts rather than being written over.
+    let version = form
+        .get("seen")
+        .split(',')
+        .filter_map(|seen| seen.split_once(':'))
+        .find(|(y, _)| y.parse().ok() == year)
+        .and_then(|(_, v)| v.parse().ok());
     let input = ChairInput {
         chair: form.get("chair").to_string(),
         co_chairs: form.get("co_chairs").split(',').map(str::to_string).collect(),

@@ -126,6 +126,29 @@ async fn participants_sort_by_the_readers_collation() {
     assert!(position(&en, "AM") < position(&en, "AZ"), "Armenia before Azerbaijan");
 }
 
+/// Two officers set a year's chair from the same page: the second is told, not written over the first.
+#[tokio::test]
+async fn a_chair_set_from_a_stale_page_conflicts() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let form = |session: &Session| {
+        let session = session.clone();
+        let app = &app;
+        async move { page_form(&app.get(&session, "/bodies/cis-cfm").await.body, "id=\"chair-form\"") }
+    };
+    let (first, second) = (form(&admin).await, form(&secretariat).await);
+    let set = |fields: &[(String, String)], chair: &str| changed(&changed(fields, "year", "2028"), "chair", chair);
+    let saved = app.send(&admin, "/bodies/cis-cfm/chairs", &set(&first, "AZ")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let stale = app.send(&secretariat, "/bodies/cis-cfm/chairs", &set(&second, "AM")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let chairs = app.get(&Session::default(), "/api/v1/bodies/cis-cfm/chairs?from=2028&to=2028").await.json();
+    assert_eq!(chairs["chairs"][0]["chair"]["code"], "AZ", "the first stands");
+    let again = app.send(&secretariat, "/bodies/cis-cfm/chairs", &page_form(&stale.body, "id=\"chair-form\"")).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "sent again from the page as it is now, it saves: {}", again.body);
+}
+
 #[tokio::test]
 async fn the_chairs_api_reproduces_2022_to_2026() {
     let app = TestApp::new().await;
