@@ -89,6 +89,28 @@ pub fn validate_override(year: i16, chair: &str, co_chairs: &[String]) -> Result
     c.finish((chair, co_chairs))
 }
 
+/// Whether those set as `chair` and `co_chairs` of `year` take part in the body that year, as the
+/// rotation counts it (full or associate on 1 January): a state that has left chairs nothing. The
+/// first that does not is named at its field; `None` is a code no participant has, said elsewhere.
+pub fn check_taking_part(
+    memberships: &[Membership],
+    year: i16,
+    chair: Option<Id>,
+    co_chairs: &[Option<Id>],
+) -> Result<(), Invalid> {
+    let away = |p: &Option<Id>| {
+        p.is_some_and(|p| !status_on(memberships, p, date(year, 1, 1)).is_some_and(|s| s.takes_part()))
+    };
+    let mut c = Checker::new();
+    if away(&chair) {
+        c.fail_with("chair", "not-taking-part", vec![("year", year.to_string())]);
+    }
+    if co_chairs.iter().any(away) {
+        c.fail_with("co_chairs", "not-taking-part", vec![("year", year.to_string())]);
+    }
+    c.finish(())
+}
+
 fn chair_for(rule: &ChairRule, order: &[Id], memberships: &[Membership], set: &[SetChair], year: i16) -> Option<Id> {
     if let Some(s) = set.iter().find(|s| s.year == year) {
         return Some(s.chair);
@@ -187,6 +209,22 @@ mod tests {
             }
         }
         Cis { ids: ps.iter().map(|p| (p.code.clone(), p.id)).collect(), order, memberships }
+    }
+
+    #[test]
+    fn a_chair_set_by_hand_takes_part_in_the_body_that_year() {
+        let cis = cis();
+        let (md, tm, kz) = (Some(cis.id("MD")), Some(cis.id("TM")), Some(cis.id("KZ")));
+        assert_eq!(check_taking_part(&cis.memberships, 2022, md, &[tm]), Ok(()), "a full member on 1 January 2022");
+        let refused = check_taking_part(&cis.memberships, 2023, md, &[]).unwrap_err().0;
+        assert_eq!((refused[0].field.as_str(), refused[0].code), ("chair", "not-taking-part"), "suspended since");
+        let refused = check_taking_part(&cis.memberships, 2023, kz, &[tm, md]).unwrap_err().0;
+        assert_eq!(refused[0].field, "co_chairs");
+        assert_eq!(
+            check_taking_part(&cis.memberships, 2023, None, &[None]),
+            Ok(()),
+            "an unknown code is said elsewhere"
+        );
     }
 
     #[test]

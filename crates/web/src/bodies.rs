@@ -198,6 +198,9 @@ async fn save_chair(
 ) -> Result<(), AppError> {
     authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
     let (chair, co_chairs) = validate_override(year, &input.chair, &input.co_chairs)?;
+    let id_of = |code: &String| record.participants.iter().find(|p| &p.code == code).map(|p| p.id);
+    let co_chair_ids: Vec<_> = co_chairs.iter().map(id_of).collect();
+    domain::chairmanship::check_taking_part(&record.memberships, year, id_of(&chair), &co_chair_ids)?;
     let mut tx = state.store.begin().await?;
     store::bodies::set_chair(&mut tx, &ctx.actor, record.body.id, year, &chair, &co_chairs, input.version).await?;
     tx.commit().await?;

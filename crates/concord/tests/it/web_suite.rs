@@ -147,6 +147,13 @@ async fn a_chair_set_from_a_stale_page_conflicts() {
     assert_eq!(chairs["chairs"][0]["chair"]["code"], "AZ", "the first stands");
     let again = app.send(&secretariat, "/bodies/cis-cfm/chairs", &page_form(&stale.body, "id=\"chair-form\"")).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "sent again from the page as it is now, it saves: {}", again.body);
+    let georgia = app.json(&admin, "PUT", "/api/v1/bodies/cis-cfm/chairs/2029", &json!({ "chair": "GE" })).await;
+    assert_eq!(
+        (georgia.status, &georgia.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("chair")),
+        "a state that has left chairs nothing: {}",
+        georgia.body
+    );
 }
 
 #[tokio::test]
