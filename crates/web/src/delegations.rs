@@ -620,12 +620,20 @@ async fn upload_photo(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, scope.edit())?;
     let member = member_of(&state, &scope, member).await?;
-    let bytes = crate::input::multipart_file(&mut multipart, "photo").await?;
-    let photo = crate::input::photo(bytes).await?;
-    let mut tx = state.store.begin().await?;
-    store::delegations::set_photo(&mut tx, &ctx.actor, &member, &photo.jpeg, &photo.thumbnail_jpeg).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}/members/{}", scope.path(), member.id)).into_response())
+    let outcome = async {
+        let bytes = crate::input::multipart_file(&mut multipart, "photo").await?;
+        let photo = crate::input::photo(bytes).await?;
+        let mut tx = state.store.begin().await?;
+        store::delegations::set_photo(&mut tx, &ctx.actor, &member, &photo.jpeg, &photo.thumbnail_jpeg).await?;
+        tx.commit().await?;
+        Ok(format!("{}/members/{}", scope.path(), member.id))
+    }
+    .await;
+    // A file that is no photo is said beside the photo's field, on the member's page.
+    render::form_outcome(&state, &ctx, outcome, |errors| {
+        member_view(&state, &ctx, &scope, &member, form_of_member(&member), errors)
+    })
+    .await
 }
 
 async fn photo(

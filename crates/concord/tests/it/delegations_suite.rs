@@ -24,6 +24,28 @@ async fn staff_with_photo(app: &TestApp, officer: &Session) -> (String, i64) {
     (id, version)
 }
 
+/// A file that is no photo comes back on the member's page, said beside the photo's field.
+#[tokio::test]
+async fn a_file_that_is_no_photo_is_said_beside_the_photo_field() {
+    let app = TestApp::new().await;
+    let officer = Session { lang: Some("ru"), ..app.login("delegation-kz", DEMO_PASSWORD).await };
+    let (id, _) = staff_with_photo(&app, &officer).await;
+    let boundary = "notaphoto";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\nplain text\r\n--{boundary}--\r\n"
+    );
+    let path = format!("/events/almaty-2025/delegations/kz/members/{id}/photo");
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let reply = app.request(&officer, "POST", &path, Some(&content_type), body.into_bytes()).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("id=\"photo-form\"") && reply.body.contains("data-error-for=\"photo\""),
+        "{}",
+        reply.body
+    );
+}
+
 #[tokio::test]
 async fn the_list_of_participants_follows_the_cis_order_with_heads_first_and_no_private_data() {
     let app = TestApp::new().await;
