@@ -24,6 +24,31 @@ async fn staff_with_photo(app: &TestApp, officer: &Session) -> (String, i64) {
     (id, version)
 }
 
+/// The delegation's ministry reads its members' contacts and travel, as the form says, without a
+/// form to change them; another delegation reads nothing.
+#[tokio::test]
+async fn the_ministry_reads_a_members_contacts_and_travel() {
+    let app = TestApp::new().await;
+    let officer = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let added = app.json(&officer, "POST", &members_url("kz"), &json!({
+        "names": { "latin": { "family": "Abenova", "given": "Dana" } }, "position": { "en": "Attaché" },
+        "rank": "other", "role": "staff",
+        "private": { "email": "dana@example.kz", "arrival": { "date": "2025-04-09", "time": "18:40", "carrier": "KC 101" } }
+    })).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let page = format!("/events/almaty-2025/delegations/kz/members/{}", added.json()["id"].as_str().unwrap());
+    let ministry = app.get(&app.login("ministry-kz", DEMO_PASSWORD).await, &page).await;
+    assert_eq!(ministry.status, StatusCode::OK);
+    assert!(
+        ministry.body.contains("dana@example.kz") && ministry.body.contains("9 April 2025, 18:40, KC 101"),
+        "{}",
+        ministry.body
+    );
+    assert!(!ministry.body.contains("id=\"member-form\""));
+    let other = app.get(&app.login("delegation-ru", DEMO_PASSWORD).await, &page).await;
+    assert!(!other.body.contains("dana@example.kz"), "{}", other.status);
+}
+
 /// A file that is no photo comes back on the member's page, said beside the photo's field.
 #[tokio::test]
 async fn a_file_that_is_no_photo_is_said_beside_the_photo_field() {
