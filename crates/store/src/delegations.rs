@@ -505,8 +505,8 @@ pub struct Notice {
 
 const INSERT_NOTICE: &str = "INSERT INTO notices (id, user_id, email, lang, subject, body, created_at, attempts, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, '')";
 const UNSENT_NOTICES: &str = "SELECT id, user_id, email, lang, subject, body FROM notices WHERE sent_at IS NULL AND attempts < 5 ORDER BY created_at LIMIT $1";
-const NOTICES_OF_USER: &str =
-    "SELECT id, user_id, email, lang, subject, body FROM notices WHERE user_id = $1 ORDER BY created_at DESC LIMIT 50";
+const NOTICES_OF_USER: &str = "SELECT id, user_id, email, lang, subject, body, created_at FROM notices \
+     WHERE user_id = $1 ORDER BY created_at DESC LIMIT 50";
 const MARK_SENT: &str = "UPDATE notices SET sent_at = $1, attempts = attempts + 1 WHERE id = $2";
 const MARK_FAILED: &str = "UPDATE notices SET attempts = attempts + 1, last_error = $1 WHERE id = $2";
 
@@ -527,8 +527,17 @@ pub async fn unsent_notices(store: &Store, limit: i64) -> Result<Vec<Notice>> {
     Ok(on!(store, c => sqlx::query_as(UNSENT_NOTICES).bind(limit).fetch_all(c).await)?)
 }
 
-pub async fn notices_of(store: &Store, user: Id) -> Result<Vec<Notice>> {
-    Ok(on!(store, c => sqlx::query_as(NOTICES_OF_USER).bind(user).fetch_all(c).await)?)
+#[derive(sqlx::FromRow)]
+struct NoticeRow {
+    #[sqlx(flatten)]
+    notice: Notice,
+    created_at: time::OffsetDateTime,
+}
+
+/// A user's latest notices, newest first, each with when it was written.
+pub async fn notices_of(store: &Store, user: Id) -> Result<Vec<(Notice, jiff::Timestamp)>> {
+    let rows: Vec<NoticeRow> = on!(store, c => sqlx::query_as(NOTICES_OF_USER).bind(user).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|r| (r.notice, convert::timestamp_from_db(r.created_at))).collect())
 }
 
 pub async fn mark_notice(store: &Store, id: Id, error: Option<&str>) -> Result<()> {

@@ -288,6 +288,14 @@ async fn api_change_password(
 async fn notices(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
     let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
-    let notices = store::delegations::notices_of(&state.store, user.id).await?;
+    // When each was written, in UTC: a person's notices span events in several time zones.
+    let notices: Vec<Value> = store::delegations::notices_of(&state.store, user.id)
+        .await?
+        .into_iter()
+        .map(|(n, at)| {
+            let at = at.to_zoned_datetime(jiff::tz::TimeZone::UTC);
+            json!({ "subject": n.subject, "body": n.body, "lang": n.lang, "at": state.i18n.date_time(ctx.lang, &at) })
+        })
+        .collect();
     render::page(&state, &ctx, "notices.html", json!({ "notices": notices }))
 }

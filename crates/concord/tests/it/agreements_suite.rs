@@ -409,8 +409,9 @@ async fn the_responsible_ministries_are_reminded_once_before_a_deadline_and_once
     let reads = app.db.store.queries() - queries;
     assert!(due.len() > 1 && reads <= 5, "{} items read in a few queries, not one for each: {reads}", due.len());
     assert!(web::mail::queue_item_reminders(&app.state, before).await.unwrap() > 0);
-    let subjects =
-        |notices: Vec<store::delegations::Notice>| notices.into_iter().map(|n| n.subject).collect::<Vec<_>>();
+    let subjects = |notices: Vec<(store::delegations::Notice, jiff::Timestamp)>| {
+        notices.into_iter().map(|(n, _)| n.subject).collect::<Vec<_>>()
+    };
     let seen = subjects(store::delegations::notices_of(&app.db.store, kz.id).await.unwrap());
     assert!(seen.iter().any(|s| s.starts_with("Срок") && s.contains("Консультации по проблематике ООН")), "{seen:?}");
     assert_eq!(web::mail::queue_item_reminders(&app.state, before).await.unwrap(), 0, "once");
@@ -428,6 +429,11 @@ async fn the_responsible_ministries_are_reminded_once_before_a_deadline_and_once
     );
     let page = app.get(&app.login("ministry-kz", DEMO_PASSWORD).await, "/notices").await;
     assert!(page.body.contains("Консультации по проблематике ООН"), "in the app too");
+    assert!(
+        page.body.contains("<li lang=\"ru\">") && page.body.contains(" (UTC)</small>"),
+        "when, and in what language: {}",
+        page.body
+    );
 }
 
 #[tokio::test]
