@@ -284,17 +284,6 @@ async fn edit_page(
     form_page(&state, &ctx, Some(&event), &participants, crate::input::edit_values(now), json!({})).await
 }
 
-async fn update(
-    state: &AppState,
-    ctx: &Ctx,
-    event: &Event,
-    version: i64,
-    fields: EventFields,
-) -> Result<Event, AppError> {
-    authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
-    save(state, ctx, event, version, fields).await
-}
-
 /// Checks and saves an edit of `event`, once the caller has authorized it: its days must keep its
 /// meetings and programme, its venues the programme's places, its deadline before its end.
 pub(crate) async fn save(
@@ -339,7 +328,7 @@ async fn edit_form(
     let (mut fields, problems) = fields_from_form(&form);
     fields.city_cases = event.city_cases.clone();
     let result = match validated(fields, problems) {
-        Ok(fields) => update(&state, &ctx, &event, version, fields).await,
+        Ok(fields) => save(&state, &ctx, &event, version, fields).await,
         Err(e) => Err(e),
     };
     let outcome = result.map(|after| format!("/events/{}", after.slug));
@@ -392,7 +381,8 @@ async fn api_update(
     input: Versioned<EventFields>,
 ) -> Result<Json<Value>, AppError> {
     let event = store::events::by_slug(&state.store, &slug).await?;
-    let event = update(&state, &ctx, &event, input.version, input.fields).await?;
+    authorize(&ctx.actor, Action::EditEvent { event: event.id })?;
+    let event = save(&state, &ctx, &event, input.version, input.fields).await?;
     let participants = store::participants::list(&state.store).await?;
     Ok(Json(event_json(&event, &participants)))
 }
