@@ -99,7 +99,9 @@ pub fn members(
             errors.push(CellError { row: 1, column: required.into(), code: "missing-column", args: vec![] });
         }
     }
-    if !errors.is_empty() {
+    // Without rank or role no row can be read; an unknown column is left aside and the rows are
+    // read all the same, so that one round of corrections fixes the file.
+    if errors.iter().any(|e| e.code == "missing-column") {
         return Err(errors);
     }
     let mut members = Vec::with_capacity(rows.len());
@@ -358,5 +360,15 @@ mod tests {
         let found: Vec<(&str, &str)> = err.iter().map(|e| (e.column.as_str(), e.code)).collect();
         assert!(found.contains(&("surname", "unknown-column")));
         assert!(found.contains(&("rank", "missing-column")));
+    }
+
+    #[test]
+    fn an_unknown_column_and_the_rows_mistakes_are_named_in_one_round() {
+        let headers = vec!["surname".to_string(), "rank".to_string(), "role".to_string()];
+        let rows = vec![vec!["Abenova".to_string(), "general".to_string(), "staff".to_string()]];
+        let err = members(&headers, &rows, &[2], almaty(ALMATY_MEETINGS)).unwrap_err();
+        let found: Vec<(usize, &str, &str)> = err.iter().map(|e| (e.row, e.column.as_str(), e.code)).collect();
+        assert!(found.contains(&(1, "surname", "unknown-column")), "{found:?}");
+        assert!(found.contains(&(2, "rank", "invalid-rank")), "the rows are read too: {found:?}");
     }
 }
