@@ -323,6 +323,8 @@ impl Request {
         }
     }
 
+    /// Whether `participant` may still act on the request. A decline ends it as a withdrawal does:
+    /// the sides stop waiting on it, and the requesting side asks again with a new one.
     fn open_for(&self, participant: &str) -> Result<(), Refusal> {
         if !self.has_side(participant) {
             Err(Refusal::NotASide)
@@ -330,6 +332,8 @@ impl Request {
             Err(Refusal::Confirmed)
         } else if self.withdrawn {
             Err(Refusal::Withdrawn)
+        } else if self.status() == Status::Declined {
+            Err(Refusal::Declined)
         } else {
             Ok(())
         }
@@ -337,14 +341,14 @@ impl Request {
 
     /// A side accepts or declines.
     pub fn answer(mut self, participant: &str, answer: Answer) -> Result<Request, Refusal> {
-        self.open_for(participant)?;
-        // A decline ends the request: the sides stop waiting on it, and the requesting side asks
-        // again with a new one if it still wants the meeting. The same decline sent again holds.
-        if self.status() == Status::Declined {
-            let declined_again = answer == Answer::Declined
-                && self.sides.iter().any(|s| s.participant == participant && s.answer == answer);
-            return if declined_again { Ok(self) } else { Err(Refusal::Declined) };
+        // The same decline sent again (a double click) holds.
+        if answer == Answer::Declined
+            && self.status() == Status::Declined
+            && self.sides.iter().any(|s| s.participant == participant && s.answer == answer)
+        {
+            return Ok(self);
         }
+        self.open_for(participant)?;
         // The requesting side may decline only windows another side proposed (its answer is then
         // pending); declining what it asked itself would leave the others waiting on nothing.
         let asked = self.sides.iter().any(|s| s.participant == participant && s.answer == Answer::Accepted);
@@ -1489,7 +1493,8 @@ mod tests {
         assert_eq!(declined.status(), Status::Declined);
         assert_eq!(declined.clone().answer("RU", Answer::Declined).as_ref(), Ok(&declined), "the same decline holds");
         assert_eq!(declined.clone().answer("RU", Answer::Accepted), Err(Refusal::Declined), "a decline ends it");
-        assert_eq!(declined.answer("TJ", Answer::Accepted), Err(Refusal::Declined));
+        assert_eq!(declined.clone().answer("TJ", Answer::Accepted), Err(Refusal::Declined));
+        assert_eq!(declined.propose("TJ", vec![window]), Err(Refusal::Declined), "nor reopened with other times");
         let placed = Outcome::Placed { starts: window.starts, ends: window.ends, venue: "v".into(), room: "r".into() };
         let scheduled = Request { outcome: Some(placed), ..request.clone() };
         assert_eq!(scheduled.clone().answer("RU", Answer::Accepted).unwrap().outcome, scheduled.outcome, "kept");

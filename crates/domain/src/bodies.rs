@@ -227,6 +227,34 @@ pub fn validate_period(valid_from: Date, valid_until: Option<Date>) -> Result<()
     c.finish(())
 }
 
+/// Checks a new period of `participant` against the body's `memberships` as well: one that only
+/// repeats the status a period in force already gives it over all those days changes nothing,
+/// and two such periods would read as two memberships.
+pub fn check_new_period(
+    memberships: &[Membership],
+    participant: Id,
+    status: MembershipStatus,
+    valid_from: Date,
+    valid_until: Option<Date>,
+) -> Result<(), Invalid> {
+    validate_period(valid_from, valid_until)?;
+    let holds = |m: &Membership| {
+        m.participant_id == participant
+            && m.status == status
+            && m.valid_from <= valid_from
+            && match (m.valid_until, valid_until) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(theirs), Some(ours)) => ours <= theirs,
+            }
+    };
+    let mut c = Checker::new();
+    if status_on(memberships, participant, valid_from) == Some(status) && memberships.iter().any(holds) {
+        c.fail("valid_from", "period-in-force");
+    }
+    c.finish(())
+}
+
 /// Where a document or an agenda question is forwarded on its body's decision: another body
 /// than `own`, the one that decides it.
 pub fn forwarded_to(to: Option<Id>, own: Id) -> Result<Option<Id>, Invalid> {
@@ -319,5 +347,19 @@ mod tests {
     fn a_period_must_end_after_it_starts() {
         assert!(validate_period(date(2024, 1, 1), Some(date(2023, 1, 1))).is_err());
         assert!(validate_period(date(2024, 1, 1), None).is_ok());
+    }
+
+    #[test]
+    fn a_new_period_changes_something() {
+        let kz = crate::new_id();
+        let held = [m(kz, MembershipStatus::Full, date(1991, 12, 21), None)];
+        let code = |status, from, until| check_new_period(&held, kz, status, from, until).err().map(|e| e.0[0].code);
+        assert_eq!(code(MembershipStatus::Full, date(2020, 1, 1), None), Some("period-in-force"), "full since 1991");
+        assert_eq!(code(MembershipStatus::Full, date(2020, 1, 1), Some(date(2021, 1, 1))), Some("period-in-force"));
+        assert_eq!(code(MembershipStatus::Suspended, date(2020, 1, 1), None), None, "a change of status");
+        assert_eq!(code(MembershipStatus::Full, date(1990, 1, 1), None), None, "earlier than on record");
+        let suspended = [held[0].clone(), m(kz, MembershipStatus::Suspended, date(2020, 1, 1), None)];
+        let again = check_new_period(&suspended, kz, MembershipStatus::Full, date(2024, 1, 1), None);
+        assert_eq!(again, Ok(()), "full again after a suspension");
     }
 }

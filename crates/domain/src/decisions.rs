@@ -425,13 +425,6 @@ pub fn signing_for(p: &Participant, lang: &str) -> String {
     }
 }
 
-/// A member as a note under the signature block says whose it is: «Особое мнение Республики
-/// Армения», «Армения Республикасының ерекше пікірі» (the genitive of its formal name, where it
-/// has one in `lang`), "Special opinion of the Republic of Armenia".
-pub fn whose(p: &Participant, lang: &str) -> String {
-    p.cases.formal_name.get(Case::Genitive, lang).unwrap_or_else(|| p.formal_name.get(lang)).to_string()
-}
-
 /// Each member's stance, for a table: members without a record are absent.
 pub fn stances_of(members: &[Id], stances: &[StanceRecord]) -> BTreeMap<Id, Stance> {
     members

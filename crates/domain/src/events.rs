@@ -331,6 +331,16 @@ impl MeetingFields {
     }
 }
 
+/// "Venue, Room" in `lang`, from their slugs among `venues`; empty where the venue is not listed,
+/// the venue alone where the room is not.
+pub fn place_name(venues: &[Venue], venue: Option<&str>, room: Option<&str>, lang: &str) -> String {
+    let Some(venue) = venue.and_then(|slug| venues.iter().find(|v| v.slug == slug)) else { return String::new() };
+    match room.and_then(|r| venue.rooms.iter().find(|room| room.slug == r)) {
+        Some(room) => format!("{}, {}", venue.name.get(lang), room.name.get(lang)),
+        None => venue.name.get(lang).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -312,8 +312,13 @@ pub fn days_keep(
 
 /// Whether an event's new `venues` keep the places of its programme: every item that goes ahead
 /// at a venue, or in a room of one, still finds it. The first left without its place is said at
-/// `venues`, with the place and the item's day in `time_zone`.
-pub fn places_keep(venues: &[Venue], time_zone: &str, items: &[Item]) -> Result<(), Invalid> {
+/// `venues`, with the place as `name` words it from its slugs and the item's day in `time_zone`.
+pub fn places_keep(
+    venues: &[Venue],
+    time_zone: &str,
+    items: &[Item],
+    name: impl Fn(Option<&str>, Option<&str>) -> String,
+) -> Result<(), Invalid> {
     let mut c = Checker::new();
     let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
     let lost = |i: &&Item| {
@@ -324,7 +329,7 @@ pub fn places_keep(venues: &[Venue], time_zone: &str, items: &[Item]) -> Result<
         }
     };
     if let Some(item) = items.iter().filter(|i| !i.cancelled).find(lost) {
-        let place = [item.venue.as_deref(), item.room.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("/");
+        let place = name(item.venue.as_deref(), item.room.as_deref());
         let day = item.starts.to_zoned_datetime(tz).date();
         c.fail_with("venues", "place-in-use", vec![("place", place), ("date", day.to_string())]);
     }
@@ -816,18 +821,20 @@ mod tests {
     #[test]
     fn the_venues_keep_every_place_an_item_goes_ahead_at() {
         let event = almaty();
+        let slugs =
+            |venue: Option<&str>, room: Option<&str>| [venue, room].into_iter().flatten().collect::<Vec<_>>().join("/");
         let items = [item(0, 30, "mfa", Some("room-2")), item(60, 30, "memorial", None)];
-        assert_eq!(places_keep(&event.venues, &event.time_zone, &items), Ok(()));
+        assert_eq!(places_keep(&event.venues, &event.time_zone, &items, slugs), Ok(()));
         let mut fewer = event.venues.clone();
         fewer[0].rooms.retain(|r| r.slug != "room-2");
-        let lost = places_keep(&fewer, &event.time_zone, &items).unwrap_err().0.remove(0);
+        let lost = places_keep(&fewer, &event.time_zone, &items, slugs).unwrap_err().0.remove(0);
         assert_eq!((lost.field.as_str(), lost.code), ("venues", "place-in-use"));
         assert_eq!(lost.args, [("place", "mfa/room-2".to_string()), ("date", "2025-04-11".to_string())]);
         let without_memorial = &event.venues[..1];
-        let lost = places_keep(without_memorial, &event.time_zone, &items).unwrap_err().0.remove(0);
+        let lost = places_keep(without_memorial, &event.time_zone, &items, slugs).unwrap_err().0.remove(0);
         assert_eq!(lost.args[0], ("place", "memorial".to_string()));
         let cancelled = [items[0].clone().cancel().unwrap()];
-        assert_eq!(places_keep(&fewer, &event.time_zone, &cancelled), Ok(()), "a cancelled item holds no place");
+        assert_eq!(places_keep(&fewer, &event.time_zone, &cancelled, slugs), Ok(()), "a cancelled item holds no place");
     }
 
     #[test]

@@ -891,6 +891,7 @@ error-unknown-area = “{ $value }” is not an area of cooperation of this body
 error-only-when-forwarded = Only a forwarded item names where it went.
 error-only-when-withdrawn = Only a withdrawn item gives a reason.
 error-agenda-empty = The agenda has no item that is not withdrawn.
+error-period-in-force = This status is already in force over all these days: the period would change nothing.
 error-not-taking-part = This state does not take part in the body in { $year }: it is not a full or associate member on 1 January.
 error-items-still-proposed = The agenda still has items only proposed ({ $numbers }): include or withdraw them before adopting it.
 error-duplicate-number = Two items have the same number.

@@ -173,7 +173,7 @@ audit-action-create = Құру
 audit-action-update = Өзгерту
 audit-action-delete = Жою
 audit-action-grant = Рөл беру
-audit-action-revoke = Рөлді алу
+audit-action-revoke = Рөлді қайтарып алу
 audit-action-issue = Беру
 
 error-title = Қате орын алды
@@ -879,6 +879,7 @@ error-unknown-area = «{ $value }» бұл органның ынтымақтас
 error-only-when-forwarded = Жолданған мәселеде ғана алушы көрсетіледі.
 error-only-when-withdrawn = Себеп тек алынып тасталған мәселе үшін көрсетіледі.
 error-agenda-empty = Күн тәртібінде алынып тасталмаған мәселе жоқ.
+error-period-in-force = Бұл мәртебе осы күндердің бәрінде күшінде: мұндай кезең ештеңені өзгертпейді.
 error-not-taking-part = Бұл мемлекет { $year } жылы органға қатыспайды: 1 қаңтарда ол толық немесе қауымдастырылған мүше емес.
 error-items-still-proposed = Күн тәртібінде әлі тек ұсынылған мәселелер бар ({ $numbers }): бекітпес бұрын оларды енгізіңіз немесе алып тастаңыз.
 error-duplicate-number = Екі мәселенің нөмірі бірдей.

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use domain::bodies::{Body, Membership, MembershipStatus, validate_period};
+use domain::bodies::{Body, Membership, MembershipStatus, check_new_period, validate_period};
 use domain::chairmanship::{ChairSource, SetChair, chairs, validate_override};
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
@@ -324,7 +324,12 @@ async fn add_membership(
     input: MembershipInput,
 ) -> Result<Membership, AppError> {
     authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
-    validate_period(input.valid_from, input.valid_until)?;
+    let participant =
+        record.participants.iter().find(|p| p.code.eq_ignore_ascii_case(input.participant.trim())).map(|p| p.id);
+    match participant {
+        Some(id) => check_new_period(&record.memberships, id, input.status, input.valid_from, input.valid_until)?,
+        None => validate_period(input.valid_from, input.valid_until)?,
+    }
     let mut checker = Checker::new();
     let note = if input.note.trim().is_empty() { String::new() } else { checker.text("note", &input.note, 500) };
     checker.finish(())?;

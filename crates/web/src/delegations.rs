@@ -629,9 +629,10 @@ async fn upload_photo(
         Ok(format!("{}/members/{}", scope.path(), member.id))
     }
     .await;
-    // A file that is no photo is said beside the photo's field, on the member's page.
+    // On the member's page rather than an error page, so that the reader sees which file was
+    // refused and why, with the member's form as it was read.
     render::form_outcome(&state, &ctx, outcome, |errors| {
-        member_view(&state, &ctx, &scope, &member, form_of_member(&member), errors)
+        member_view(&state, &ctx, &scope, &member, crate::input::edit_values(form_of_member(&member)), errors)
     })
     .await
 }

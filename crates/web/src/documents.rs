@@ -1710,7 +1710,7 @@ async fn pdf(state: &AppState, ctx: &Ctx, id: Id, query: PdfQuery) -> Result<Res
                         .members
                         .iter()
                         .find(|p| p.id == l.participant)
-                        .map(|p| decisions::whose(p, &language))
+                        .map(|p| crate::wording::genitive(state, &language, p))
                         .unwrap_or_default();
                     let note = state.i18n.t(&language, key, &[("member", who.into())]);
                     // "Reservation of …:" heads its text; without one it ends the sentence.

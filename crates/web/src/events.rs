@@ -299,7 +299,10 @@ pub(crate) async fn save(
     let items = store::programme::of_event(&state.store, event.id).await?;
     domain::programme::days_keep(fields.start_date, fields.end_date, &fields.time_zone, &meetings, &items)?;
     if let Some(venues) = &fields.venues {
-        domain::programme::places_keep(venues, &fields.time_zone, &items)?;
+        // Named as the event has them now: the place about to go is still among them.
+        let name =
+            |venue: Option<&str>, room: Option<&str>| domain::events::place_name(&event.venues, venue, room, ctx.lang);
+        domain::programme::places_keep(venues, &fields.time_zone, &items, name)?;
     }
     if let Some(deadline) = event.accreditation_deadline {
         let moved = Event {

@@ -514,7 +514,8 @@ async fn create_form(
         Ok(format!("/press-releases/{}", release.id))
     }
     .await;
-    // A draft the record cannot give comes back on the press office with the day and meeting chosen.
+    // On the press office rather than an error page, so that the day and meeting chosen stay in
+    // front of the reader to be corrected.
     render::form_outcome(&state, &ctx, outcome, |errors| office_view(&state, &ctx, &event, form.to_json(), errors))
         .await
 }

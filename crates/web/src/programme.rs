@@ -216,12 +216,7 @@ impl Programme {
 
     /// "Venue, Room" in the reader's language, from their slugs.
     pub(crate) fn place_of(&self, venue: Option<&str>, room: Option<&str>, lang: &str) -> String {
-        let Some(venue) = self.venue(venue) else { return String::new() };
-        let room = room.and_then(|r| venue.rooms.iter().find(|room| room.slug == r));
-        match room {
-            Some(room) => format!("{}, {}", venue.name.get(lang), room.name.get(lang)),
-            None => venue.name.get(lang).to_string(),
-        }
+        domain::events::place_name(&self.event.venues, venue, room, lang)
     }
 
     pub(crate) fn local(&self, t: jiff::Timestamp) -> jiff::civil::DateTime {
@@ -611,6 +606,13 @@ async fn move_form(
         Ok(replace(&state, &ctx, &p, &before, moved).await?.1)
     }
     .await;
+    // Named apart from the add form's fields of the same names, which the page shows too.
+    let outcome = outcome.map_err(|e| match e {
+        AppError::Invalid(domain::Invalid(mistakes)) => AppError::Invalid(domain::Invalid(
+            mistakes.into_iter().map(|m| domain::FieldError { field: format!("move.{}", m.field), ..m }).collect(),
+        )),
+        other => other,
+    });
     saved(&state, &ctx, &slug, json!({ "moved": id, "minutes": form.get("minutes") }), outcome).await
 }
 

@@ -11,7 +11,7 @@ use crate::AppState;
 
 /// A participant's formal name in the genitive; where the form is not recorded, the language's
 /// own wording around the nominative (`nv-of-state`), never a wrongly inflected guess.
-fn genitive(state: &AppState, lang: &str, p: &Participant) -> String {
+pub(crate) fn genitive(state: &AppState, lang: &str, p: &Participant) -> String {
     p.cases.formal_name.get(Case::Genitive, lang).map_or_else(
         || state.i18n.t(lang, "nv-of-state", &[("state", p.formal_name.get(lang).to_string().into())]),
         str::to_string,

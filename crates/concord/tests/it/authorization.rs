@@ -692,12 +692,12 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             app.form(session, &path, &[("year", "2030"), ("chair", "KZ"), ("co_chairs", ""), ("seen", seen)]).await
         }
         ("POST", "/bodies/{body}/memberships") => {
-            app.form(session, &path, &[("participant", "MD"), ("status", "withdrawn"), ("valid_from", "2027-01-01")])
-                .await
+            let (status, from) = next_period();
+            app.form(session, &path, &[("participant", "MD"), ("status", status), ("valid_from", &from)]).await
         }
         ("POST", "/api/v1/bodies/{body}/memberships") => {
-            let body =
-                json!({ "participant": "MD", "status": "withdrawn", "valid_from": "2027-01-01", "valid_until": null });
+            let (status, from) = next_period();
+            let body = json!({ "participant": "MD", "status": status, "valid_from": from, "valid_until": null });
             app.json(session, "POST", &path, &body).await
         }
         ("PUT", "/api/v1/bodies/{body}/chairs/{year}") => {
@@ -1182,4 +1182,12 @@ async fn every_route_answers_every_role_as_expected() {
         }
     }
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A new period of Moldova's membership for each request that adds one: a status other than the
+/// one the last left in force, a year later, since a period that changes nothing is refused.
+fn next_period() -> (&'static str, String) {
+    static SENT: std::sync::atomic::AtomicI16 = std::sync::atomic::AtomicI16::new(0);
+    let n = SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    (["suspended", "withdrawn"][n as usize % 2], format!("{}-01-01", 2027 + n))
 }

@@ -101,8 +101,29 @@ async fn a_move_changes_the_sequence_and_a_cancellation_stays_in_the_feed() {
     assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
     let row = &far.body[far.body.find(&format!("data-item=\"{id}\"")).expect("the item's row")..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("value=\"3000\"") && row.contains("id=\"error-minutes\""), "{row}");
-    assert_eq!(far.body.matches("id=\"error-minutes\"").count(), 1, "beside that item only");
+    assert!(row.contains("value=\"3000\"") && row.contains("id=\"error-move.minutes\""), "{row}");
+    assert_eq!(far.body.matches("id=\"error-move.").count(), 1, "beside that item only");
+    // Moved a day at a time, an item stays within two days of the event, said beside its form.
+    let mut version = version;
+    let mut last = None;
+    for _ in 0..3 {
+        let day = app
+            .form(
+                &host,
+                &format!("/events/almaty-2025/programme/{id}/move"),
+                &[("minutes", "1440"), ("version", &version)],
+            )
+            .await;
+        version = item_titled(&app, &host, "Family photo").await["version"].to_string();
+        last = Some(day);
+    }
+    let last = last.unwrap();
+    assert_eq!(last.status, StatusCode::UNPROCESSABLE_ENTITY, "the 14th is three days after the event");
+    assert!(
+        last.body.contains("id=\"error-move.starts\"") && !last.body.contains("id=\"error-starts\""),
+        "{}",
+        last.body
+    );
     // The host cancels from the programme's page.
     let cancel = format!("/events/almaty-2025/programme/{id}/cancel");
     let cancelled = app.form(&host, &cancel, &[("version", &moved["version"].to_string())]).await;
@@ -557,7 +578,11 @@ async fn the_host_adds_a_venue_and_a_room_through_the_page() {
         "{}",
         removed.body
     );
-    assert!(removed.body.contains("glory-memorial on 10 April 2025"), "{}", removed.body);
+    assert!(
+        removed.body.contains("at Glory Memorial, Park named after the 28 Panfilov Guardsmen on 10 April 2025"),
+        "by its name: {}",
+        removed.body
+    );
 }
 
 /// The add form sent twice (a double click, or again after a conflict as the page advises) makes
