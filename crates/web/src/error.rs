@@ -59,6 +59,17 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The same error with each invalid field named as `rename` says, so that a page holding
+    /// several forms says a mistake beside the form that was sent.
+    pub fn renamed(self, rename: impl Fn(&str) -> String) -> AppError {
+        match self {
+            AppError::Invalid(Invalid(mistakes)) => AppError::Invalid(Invalid(
+                mistakes.into_iter().map(|m| domain::FieldError { field: rename(&m.field), ..m }).collect(),
+            )),
+            other => other,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { status, .. } => *status,

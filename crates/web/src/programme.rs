@@ -607,12 +607,7 @@ async fn move_form(
     }
     .await;
     // Named apart from the add form's fields of the same names, which the page shows too.
-    let outcome = outcome.map_err(|e| match e {
-        AppError::Invalid(domain::Invalid(mistakes)) => AppError::Invalid(domain::Invalid(
-            mistakes.into_iter().map(|m| domain::FieldError { field: format!("move.{}", m.field), ..m }).collect(),
-        )),
-        other => other,
-    });
+    let outcome = outcome.map_err(|e| e.renamed(|field| format!("move.{field}")));
     saved(&state, &ctx, &slug, json!({ "moved": id, "minutes": form.get("minutes") }), outcome).await
 }
 
@@ -734,10 +729,8 @@ async fn travel_form(
         let i = field.strip_prefix("travel[")?.split_once(']')?.0.parse::<usize>().ok()?;
         travel.get(i).map(|t| format!("travel:{}:{}", t.from, t.to))
     };
-    places_saved(&state, &ctx, &slug, "travel", &form, outcome, |field| {
-        pair_field(field).unwrap_or_else(|| field.to_string())
-    })
-    .await
+    places_saved(&state, &ctx, &slug, "travel", &form, outcome, |field| pair_field(field).unwrap_or(field.to_string()))
+        .await
 }
 
 /// Adds a venue (`venue` empty) or a room to the venue `venue`, from the host's forms on the
@@ -784,7 +777,7 @@ async fn venue_form(
         save_places(&state, &ctx, event, version, Some(venues), None).await
     }
     .await;
-    places_saved(&state, &ctx, &slug, "place", &form, outcome, venue_field).await
+    places_saved(&state, &ctx, &slug, "place", &form, outcome, |field| format!("place.{}", venue_field(field))).await
 }
 
 /// The field of the venue form that a mistake in the new venue or room (`venues[i].name.ru`,
@@ -822,14 +815,12 @@ async fn rooms_form(
         save_places(&state, &ctx, event, version, Some(venues), None).await
     }
     .await;
-    places_saved(&state, &ctx, &slug, "rooms", &form, outcome, str::to_string).await
+    places_saved(&state, &ctx, &slug, "rooms", &form, outcome, |field| format!("rooms.{field}")).await
 }
 
 /// After a change to the event's places from one of the host's forms (`name`): back to the
 /// programme; or the programme again, what was typed kept as `form.{name}` and each mistake
-/// beside its field, named `{name}.{field}` after `field_of` (the travel matrix's fields are
-/// named by their pairs already, and keep those names; an unreadable version is the form's as a
-/// whole).
+/// beside the field `field_of` names it by (an unreadable version is the form's as a whole).
 async fn places_saved(
     state: &AppState,
     ctx: &Ctx,
@@ -839,23 +830,9 @@ async fn places_saved(
     outcome: Result<Event, AppError>,
     field_of: impl Fn(&str) -> String,
 ) -> Result<Response, AppError> {
-    let outcome = outcome.map(|e| format!("/events/{}/programme", e.slug)).map_err(|e| match e {
-        AppError::Invalid(domain::Invalid(mistakes)) => AppError::Invalid(domain::Invalid(
-            mistakes
-                .into_iter()
-                .map(|mut m| {
-                    let field = field_of(&m.field);
-                    m.field = match field.as_str() {
-                        "version" => "form".to_string(),
-                        pair if pair.starts_with("travel:") => field,
-                        _ => format!("{name}.{field}"),
-                    };
-                    m
-                })
-                .collect(),
-        )),
-        other => other,
-    });
+    let outcome = outcome
+        .map(|e| format!("/events/{}/programme", e.slug))
+        .map_err(|e| e.renamed(|field| if field == "version" { "form".to_string() } else { field_of(field) }));
     let values = json!({ name: form.0.iter().cloned().collect::<HashMap<String, String>>() });
     render::form_outcome(state, ctx, outcome, |errors| show(state, ctx, slug, None, values, errors, &[])).await
 }
