@@ -54,6 +54,12 @@ impl BodyRecord {
         Ok(BodyRecord { body, memberships, participants, set })
     }
 
+    /// The participant a form or a request names by its code, in any case; none for an unknown
+    /// code, which the store refuses in its words.
+    fn participant_id(&self, code: &str) -> Option<domain::Id> {
+        self.participants.iter().find(|p| p.code.eq_ignore_ascii_case(code.trim())).map(|p| p.id)
+    }
+
     /// The members (anyone with a membership, past or present) in the body's order of precedence.
     fn members(&self) -> Vec<&Participant> {
         let members: Vec<&Participant> =
@@ -198,9 +204,8 @@ async fn save_chair(
 ) -> Result<(), AppError> {
     authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
     let (chair, co_chairs) = validate_override(year, &input.chair, &input.co_chairs)?;
-    let id_of = |code: &String| record.participants.iter().find(|p| &p.code == code).map(|p| p.id);
-    let co_chair_ids: Vec<_> = co_chairs.iter().map(id_of).collect();
-    domain::chairmanship::check_taking_part(&record.memberships, year, id_of(&chair), &co_chair_ids)?;
+    let co_chair_ids: Vec<_> = co_chairs.iter().map(|code| record.participant_id(code)).collect();
+    domain::chairmanship::check_taking_part(&record.memberships, year, record.participant_id(&chair), &co_chair_ids)?;
     let mut tx = state.store.begin().await?;
     store::bodies::set_chair(&mut tx, &ctx.actor, record.body.id, year, &chair, &co_chairs, input.version).await?;
     tx.commit().await?;
@@ -324,9 +329,7 @@ async fn add_membership(
     input: MembershipInput,
 ) -> Result<Membership, AppError> {
     authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
-    let participant =
-        record.participants.iter().find(|p| p.code.eq_ignore_ascii_case(input.participant.trim())).map(|p| p.id);
-    match participant {
+    match record.participant_id(&input.participant) {
         Some(id) => check_new_period(&record.memberships, id, input.status, input.valid_from, input.valid_until)?,
         None => validate_period(input.valid_from, input.valid_until)?,
     }
