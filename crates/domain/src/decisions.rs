@@ -62,8 +62,8 @@ pub struct StanceInput {
     #[serde(default)]
     pub text: String,
     /// The participant's stance as the writer read it (`none`: none yet; a member with none is
-    /// shown `absent`, and reading that is reading it right). When given and another is on record
-    /// now, this one is not stated over it.
+    /// shown `absent`, and reading that is reading it right). Required once the member has a
+    /// stance on record; when another is on record now, this one is not stated over it.
     #[serde(default)]
     #[schemars(extend("enum" = StanceInput::read_choices()))]
     pub replaces: Option<String>,
@@ -109,6 +109,16 @@ impl StanceInput {
         };
         self.read().is_some_and(|read| !seen(read))
             || self.replaces_stated_at.is_some_and(|at| on_record.is_none_or(|r| !same_moment(at, r.at)))
+    }
+
+    /// Whether the writer said what it read where that is needed: a stance stated without
+    /// `replaces` while one is on record would write over what the writer may never have seen.
+    pub fn check_read(&self, on_record: Option<&StanceRecord>) -> Result<(), Invalid> {
+        let mut c = Checker::new();
+        if self.replaces.is_none() && on_record.is_some() {
+            c.fail("replaces", "required");
+        }
+        c.finish(())
     }
 
     pub fn validate(self) -> Result<StanceInput, Invalid> {
@@ -479,6 +489,9 @@ mod tests {
         assert!(stated(Some("none")).writes_over_unseen(Some(&objection)), "an objection stated meanwhile");
         assert!(!stated(Some("objects")).writes_over_unseen(Some(&objection)));
         assert!(!stated(None).writes_over_unseen(Some(&objection)), "no check asked");
+        let unsaid = stated(None).check_read(Some(&objection)).unwrap_err();
+        assert_eq!((unsaid.0[0].field.as_str(), unsaid.0[0].code), ("replaces", "required"), "over a stance unread");
+        assert!(stated(None).check_read(None).is_ok(), "a first stance needs nothing read");
         assert!(!stated(Some("absent")).writes_over_unseen(None), "a member with none is shown absent");
         assert!(stated(Some("absent")).writes_over_unseen(Some(&objection)), "but not one that objects");
         let recorded_absent = record(new_id(), Stance::Absent);

@@ -1164,6 +1164,7 @@ async fn stance(state: &AppState, ctx: &Ctx, d: &Dossier, input: StanceInput) ->
     if input.repeats(on_record.as_ref()) {
         return Ok(decisions::outcome(d.body.decision_rule, &d.member_ids(), &d.stances));
     }
+    input.check_read(on_record.as_ref())?;
     if input.writes_over_unseen(on_record.as_ref()) {
         let name = member.short_name.get(ctx.lang).to_string();
         return Err(AppError::refused_with("stance-changed", vec![("participant", name)]));

@@ -42,10 +42,16 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path on this site is a place to go back to.
+/// Only a path on this site is a place to go back to, and one without control characters:
+/// browsers drop tabs and line breaks from a `Location`, so `/<TAB>/evil.example` would lead off
+/// the site, and a line break could not be sent in a header at all.
 pub(crate) fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        Some(p)
+            if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) =>
+        {
+            p
+        }
         _ => "/",
     }
 }

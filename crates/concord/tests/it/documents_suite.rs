@@ -302,6 +302,12 @@ async fn negotiation(app: TestApp) {
     assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
     let said = over.json()["error"]["message"].as_str().unwrap_or_default().to_string();
     assert!(said.contains("Another stance of Russia was recorded meanwhile"), "{said}");
+    let unsaid = app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "joins" })).await;
+    assert_eq!(
+        (unsaid.status, &unsaid.json()["error"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("replaces")),
+        "a stance over one on record says which it read"
+    );
     let unreadable = json!({ "participant": "RU", "stance": "joins", "replaces": "maybe" });
     let unreadable = app.json(&secretariat, "POST", &stances, &unreadable).await;
     assert_eq!(
@@ -353,7 +359,8 @@ async fn negotiation(app: TestApp) {
     assert!(page.contains("name=\"action\" value=\"not_adopted\""), "and says it to the server");
     assert!(page.contains("<option value=\"cis-chs\">"), "the body it goes on to is chosen, not typed: {page}");
     let read_before = show(&app, &secretariat, &id).await["document"]["version"].as_i64().unwrap();
-    app.json(&secretariat, "POST", &stances, &json!({ "participant": "RU", "stance": "joins" })).await;
+    let joins = json!({ "participant": "RU", "stance": "joins", "replaces": "objects" });
+    assert_eq!(app.json(&secretariat, "POST", &stances, &joins).await.status, StatusCode::OK);
     let stale = app
         .json(
             &secretariat,

@@ -112,8 +112,11 @@ async fn the_language_follows_the_browser_then_the_choice() {
     let cookie = choose.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
     let reply = app.get(&Session { cookie: Some(cookie), lang: Some("ru"), ..Session::default() }, "/bodies").await;
     assert!(reply.body.contains("<html lang=\"kk\">"), "the choice beats the browser");
-    let away = app.get(&lang("ru"), "/language/kk?next=//evil.example/").await;
-    assert_eq!(away.location(), "/", "only local paths are followed");
+    for away in ["//evil.example/", "/%09/evil.example/", "/%0d%0aSet-Cookie:x=1"] {
+        let reply = app.get(&lang("ru"), &format!("/language/kk?next={away}")).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{away}");
+        assert_eq!(reply.location(), "/", "only local paths are followed: {away}");
+    }
 }
 
 #[tokio::test]
