@@ -393,7 +393,7 @@ pub struct Member {
     pub tenure: Tenure,
     pub rank: Rank,
     pub role: DelegationRole,
-    /// The formats the member sits in (narrow: heads only).
+    /// The formats the member sits in (narrow: heads only); empty: not limited to one.
     pub formats: Vec<Format>,
     /// The meetings of the event the member sits in, by slug; empty: all of them.
     pub meetings: Vec<String>,
@@ -450,6 +450,19 @@ impl Member {
     /// and sent by a participant that takes part in the meeting's body that day.
     pub fn sits_at(&self, meeting: &str, member_of_body: bool) -> bool {
         if self.meetings.is_empty() { member_of_body } else { self.meetings.iter().any(|m| m == meeting) }
+    }
+
+    /// Precedence among persons (protocol.md, "Order of persons"), the senior first: by rank, and
+    /// among equal ranks the earlier in office; an unknown date of taking office after every
+    /// known one.
+    pub fn seniority(&self) -> (Rank, bool, Option<Date>) {
+        (self.rank, self.tenure.from.is_none(), self.tenure.from)
+    }
+
+    /// Whether the member sits in a session of `format`: marked for it, or for no format in
+    /// particular (an interpreter follows the delegation into either).
+    pub fn sits_in(&self, format: Format) -> bool {
+        self.formats.is_empty() || self.formats.contains(&format)
     }
 
     /// The member with the fields an officer entered replacing the old ones (photo and version
@@ -654,12 +667,9 @@ pub fn order_members<'a>(members: &[&'a Member], lang: &str) -> Vec<&'a Member> 
     let mut sorted = members.to_vec();
     sorted.sort_by(|a, b| {
         let head = |m: &Member| m.role != DelegationRole::Head;
-        // An unknown date of taking office comes after every known one.
-        let in_office = |m: &Member| (m.tenure.from.is_none(), m.tenure.from);
         head(a)
             .cmp(&head(b))
-            .then(a.rank.cmp(&b.rank))
-            .then(in_office(a).cmp(&in_office(b)))
+            .then(a.seniority().cmp(&b.seniority()))
             .then(a.role.cmp(&b.role))
             .then_with(|| collator.compare(a.names.family(lang), b.names.family(lang)))
             .then(a.id.cmp(&b.id))

@@ -4,8 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::delegations::Rank;
-
 /// Who stands in the middle of the front row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -58,11 +56,12 @@ impl Default for PhotoPolicy {
 }
 
 /// The rows of the photo, front row first, each as the camera sees it from left to right.
-/// `others` come in the order of delegations with their ranks; a higher rank stands further forward,
-/// and among equal ranks the order of delegations decides.
-pub fn line_up<T>(policy: &PhotoPolicy, centre: T, others: Vec<(T, Rank)>) -> Vec<Vec<T>> {
+/// `others` come in the order of delegations with their precedence (a rank, or a rank and the date
+/// of taking office: [`crate::delegations::Member::seniority`]); the senior stand further forward
+/// and nearer the centre, and among equals the order of delegations decides.
+pub fn line_up<T, P: Ord>(policy: &PhotoPolicy, centre: T, others: Vec<(T, P)>) -> Vec<Vec<T>> {
     let mut others = others;
-    others.sort_by_key(|(_, rank)| *rank);
+    others.sort_by(|(_, a), (_, b)| a.cmp(b));
     let row_length = policy.row_length.max(1);
     let mut queue = others.into_iter().map(|(who, _)| who);
     let mut rows = Vec::new();
@@ -97,6 +96,7 @@ fn arrange<T>(middle: T, rest: Vec<T>, honour: Side) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delegations::{DelegationRole, Rank};
 
     fn ministers(names: &[&'static str]) -> Vec<(&'static str, Rank)> {
         names.iter().map(|n| (*n, Rank::Minister)).collect()
@@ -138,7 +138,24 @@ mod tests {
     }
 
     #[test]
+    fn among_equal_ranks_the_earlier_in_office_stands_nearer_the_centre() {
+        let minister = |from: Option<(i16, i8, i8)>| {
+            let mut m = crate::delegations::tests::member(DelegationRole::Head, Rank::Minister, "Х");
+            m.tenure.from = from.map(|(y, mo, d)| jiff::civil::date(y, mo, d));
+            m.seniority()
+        };
+        let others = vec![
+            ("AZ", minister(None)),
+            ("AM", minister(Some((2021, 8, 19)))),
+            ("BY", minister(Some((2024, 7, 12)))),
+            ("KG", minister(Some((2018, 5, 17)))),
+        ];
+        let rows = line_up(&PhotoPolicy::default(), "KZ", others);
+        assert_eq!(rows, [["BY", "KG", "KZ", "AM", "AZ"]], "KG first, AM second, BY third, the unknown last");
+    }
+
+    #[test]
     fn a_photo_of_one_is_the_centre_alone() {
-        assert_eq!(line_up(&PhotoPolicy::default(), "KZ", vec![]), [["KZ"]]);
+        assert_eq!(line_up(&PhotoPolicy::default(), "KZ", Vec::<(&str, Rank)>::new()), [["KZ"]]);
     }
 }

@@ -2,7 +2,7 @@
 //! clashes an edit would make. Times are instants; people enter and read them in the event's time
 //! zone.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::delegations::{DelegationRole, Member};
-use crate::events::{Event, Venue};
+use crate::events::{Event, Format, Venue};
 use crate::validation::{Checker, Invalid};
 use crate::{Id, Text};
 
@@ -126,6 +126,15 @@ impl Item {
         self.visibility <= audience || self.visibility == Visibility::Attendees
     }
 
+    /// The format of the meeting the item is a session of, if it is one.
+    pub fn format(&self) -> Option<Format> {
+        match self.kind {
+            ItemKind::NarrowSession => Some(Format::Narrow),
+            ItemKind::ExtendedSession => Some(Format::Extended),
+            _ => None,
+        }
+    }
+
     /// The message naming what kind of item it is. A meeting on the sidelines is kept as a
     /// bilateral whatever its size, and named by how many delegations attend it (`sides`, asked
     /// for only then): three make it trilateral, more multilateral.
@@ -204,54 +213,52 @@ pub struct Attendees {
     pub persons: Vec<Id>,
 }
 
-impl Attendees {
-    /// The members attending, from the approved members of the event with their participant codes.
-    pub fn members<'a>(&self, members: &'a [(String, Member)]) -> Vec<&'a Member> {
-        members
-            .iter()
-            .filter(|(code, m)| {
-                (self.heads && m.role == DelegationRole::Head)
-                    || self.delegations.contains(code)
-                    || self.persons.contains(&m.id)
-            })
-            .map(|(_, m)| m)
-            .collect()
-    }
-}
-
 /// The accredited members of an event indexed for reading attendance: an item's attendees in time
 /// proportional to their number, not to the size of the event.
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
-    heads: Vec<Id>,
-    by_code: HashMap<String, Vec<Id>>,
-    known: std::collections::HashSet<Id>,
+    members: Vec<(String, Member)>,
+    heads: Vec<usize>,
+    by_code: HashMap<String, Vec<usize>>,
+    by_id: HashMap<Id, usize>,
+    taking_part: HashMap<String, HashSet<String>>,
 }
 
 impl Roster {
-    /// From the approved members of the event with their participant codes.
-    pub fn new(members: &[(String, Member)]) -> Roster {
-        let mut roster = Roster::default();
-        for (code, m) in members {
+    /// From the approved members of the event with their participant codes, and the codes of the
+    /// participants taking part in each meeting's body on the meeting's day, by meeting slug.
+    pub fn new(members: &[(String, Member)], taking_part: HashMap<String, HashSet<String>>) -> Roster {
+        let mut roster = Roster { members: members.to_vec(), taking_part, ..Roster::default() };
+        for (i, (code, m)) in members.iter().enumerate() {
             if m.role == DelegationRole::Head {
-                roster.heads.push(m.id);
+                roster.heads.push(i);
             }
-            roster.by_code.entry(code.clone()).or_default().push(m.id);
-            roster.known.insert(m.id);
+            roster.by_code.entry(code.clone()).or_default().push(i);
+            roster.by_id.insert(m.id, i);
         }
         roster
     }
 
-    /// The members attending: every head if asked, the listed delegations, the named persons.
-    pub fn attending(&self, attendees: &Attendees) -> BTreeSet<Id> {
-        let mut out = BTreeSet::new();
-        if attendees.heads {
-            out.extend(self.heads.iter().copied());
-        }
-        for code in &attendees.delegations {
-            out.extend(self.by_code.get(code).into_iter().flatten().copied());
-        }
-        out.extend(attendees.persons.iter().filter(|p| self.known.contains(p)).copied());
+    /// The members attending `item`: the named persons; and, of the heads of delegation (if asked)
+    /// and of the listed delegations, those who sit at the item's meeting, in its format where it
+    /// is a session in one ([`Member::sits_at`], [`Member::sits_in`]). A head sits at a meeting
+    /// marked for none in particular while its participant takes part in the meeting's body; a
+    /// listed delegation is there whatever its membership.
+    pub fn attending(&self, item: &Item) -> BTreeSet<Id> {
+        let format = item.format();
+        let sits = |i: usize, listed: bool| {
+            let (code, m) = &self.members[i];
+            let at_meeting = item.meeting.as_deref().is_none_or(|meeting| {
+                m.sits_at(meeting, listed || self.taking_part.get(meeting).is_some_and(|codes| codes.contains(code)))
+            });
+            at_meeting && format.is_none_or(|f| m.sits_in(f))
+        };
+        let attendees = &item.attendees;
+        let heads = self.heads.iter().filter(|_| attendees.heads).filter(|&&i| sits(i, false));
+        let listed = attendees.delegations.iter().flat_map(|code| self.by_code.get(code).into_iter().flatten());
+        let mut out: BTreeSet<Id> =
+            heads.chain(listed.filter(|&&i| sits(i, true))).map(|&i| self.members[i].1.id).collect();
+        out.extend(attendees.persons.iter().filter(|p| self.by_id.contains_key(p)).copied());
         out
     }
 }
@@ -959,26 +966,63 @@ mod tests {
     }
 
     #[test]
-    fn the_roster_reads_attendance_as_attendees_members_does() {
-        let member = |role: DelegationRole| {
-            crate::delegations::tests::member(role, crate::delegations::Rank::Minister, "Лавров")
+    fn attendance_follows_the_meetings_and_formats_members_sit_in() {
+        use crate::delegations::Rank;
+        let member = |role: DelegationRole, formats: &[Format], meetings: &[&str]| Member {
+            formats: formats.to_vec(),
+            meetings: meetings.iter().map(|m| m.to_string()).collect(),
+            ..crate::delegations::tests::member(role, Rank::Minister, "Лавров")
         };
+        let both = [Format::Narrow, Format::Extended];
         let members = vec![
-            ("KZ".to_string(), member(DelegationRole::Head)),
-            ("KZ".to_string(), member(DelegationRole::Adviser)),
-            ("RU".to_string(), member(DelegationRole::Head)),
-            ("RU".to_string(), member(DelegationRole::Interpreter)),
+            ("KZ".to_string(), member(DelegationRole::Head, &both, &[])),
+            ("KZ".to_string(), member(DelegationRole::Adviser, &[Format::Extended], &[])),
+            ("KZ".to_string(), member(DelegationRole::Interpreter, &[], &[])),
+            ("TM".to_string(), member(DelegationRole::Head, &both, &["cis-cfm"])),
+            ("TM".to_string(), member(DelegationRole::Head, &both, &["central-asia-russia"])),
+            ("AZ".to_string(), member(DelegationRole::Head, &both, &[])),
         ];
-        let roster = Roster::new(&members);
-        for attendees in [
-            Attendees { heads: true, ..Attendees::default() },
-            Attendees { delegations: vec!["RU".into()], ..Attendees::default() },
-            Attendees { persons: vec![members[1].1.id, crate::new_id()], ..Attendees::default() },
-            Attendees { heads: true, delegations: vec!["KZ".into()], persons: vec![members[3].1.id] },
-        ] {
-            let slow: BTreeSet<Id> = attendees.members(&members).into_iter().map(|m| m.id).collect();
-            assert_eq!(roster.attending(&attendees), slow, "{attendees:?}");
-        }
+        let ids: Vec<Id> = members.iter().map(|(_, m)| m.id).collect();
+        let [kz_head, kz_adviser, kz_interpreter, meredov, gurbanov, az_head] = ids[..] else { unreachable!() };
+        let taking_part = HashMap::from([
+            ("cis-cfm".to_string(), HashSet::from(["KZ".to_string(), "TM".to_string(), "AZ".to_string()])),
+            ("central-asia-russia".to_string(), HashSet::from(["KZ".to_string(), "TM".to_string()])),
+        ]);
+        let roster = Roster::new(&members, taking_part);
+        let session = |kind: ItemKind, meeting: Option<&str>, attendees: Attendees| Item {
+            kind,
+            meeting: meeting.map(str::to_string),
+            attendees,
+            ..item(0, 30, "mfa", None)
+        };
+        let heads = || Attendees { heads: true, ..Attendees::default() };
+        let listed = |codes: &[&str]| Attendees {
+            delegations: codes.iter().map(|c| c.to_string()).collect(),
+            ..Attendees::default()
+        };
+        let attending = |i: &Item| roster.attending(i);
+
+        let lunch = session(ItemKind::Meal, None, heads());
+        assert_eq!(attending(&lunch), BTreeSet::from([kz_head, meredov, gurbanov, az_head]), "every head");
+        let photo = session(ItemKind::FamilyPhoto, Some("cis-cfm"), heads());
+        assert_eq!(attending(&photo), BTreeSet::from([kz_head, meredov, az_head]), "the heads sitting at the CFM");
+        let car = session(ItemKind::NarrowSession, Some("central-asia-russia"), listed(&["KZ", "TM"]));
+        assert_eq!(
+            attending(&car),
+            BTreeSet::from([kz_head, kz_interpreter, gurbanov]),
+            "the narrow format: heads, and those marked for no format; the head marked for this meeting"
+        );
+        let car_heads = session(ItemKind::NarrowSession, Some("central-asia-russia"), heads());
+        assert_eq!(attending(&car_heads), BTreeSet::from([kz_head, gurbanov]), "AZ takes no part in that body");
+        let extended = session(ItemKind::ExtendedSession, Some("cis-cfm"), listed(&["KZ", "TM"]));
+        assert_eq!(attending(&extended), BTreeSet::from([kz_head, kz_adviser, kz_interpreter, meredov]));
+        let named = Attendees { persons: vec![kz_adviser, crate::new_id()], ..heads() };
+        let named = session(ItemKind::NarrowSession, Some("central-asia-russia"), named);
+        assert_eq!(
+            attending(&named),
+            BTreeSet::from([kz_head, kz_adviser, gurbanov]),
+            "a named person attends as named"
+        );
     }
 
     #[test]

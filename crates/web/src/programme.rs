@@ -11,6 +11,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
 use domain::bilaterals::Order;
+use domain::bodies::status_on;
 use domain::delegations::Member;
 use domain::events::{Event, EventFields, Venue};
 use domain::policy::{Action, authorize, own_delegations, programme_audience};
@@ -86,12 +87,19 @@ impl Programme {
     /// The event, its items and its accredited members (for attendance, stays and clashes).
     async fn build(state: &AppState, slug: &str) -> Result<Programme, AppError> {
         let event = store::events::by_slug(&state.store, slug).await?;
-        let meetings = store::events::meetings_of_event(&state.store, event.id)
-            .await?
-            .into_iter()
-            .map(|m| (m.meeting.slug, m.meeting.title))
-            .collect();
+        let in_event = store::events::meetings_of_event(&state.store, event.id).await?;
         let participants = store::participants::list(&state.store).await?;
+        // Who takes part in each meeting's body on its day: whose heads sit at it.
+        let mut taking_part = HashMap::new();
+        for m in &in_event {
+            let memberships = store::bodies::memberships(&state.store, m.meeting.body_id).await?;
+            let takes_part = |p: &&domain::participants::Participant| {
+                status_on(&memberships, p.id, m.meeting.date).is_some_and(|s| s.takes_part())
+            };
+            let codes = participants.iter().filter(takes_part).map(|p| p.code.clone()).collect();
+            taking_part.insert(m.meeting.slug.clone(), codes);
+        }
+        let meetings = in_event.into_iter().map(|m| (m.meeting.slug, m.meeting.title)).collect();
         let code_of: HashMap<Id, &str> = participants.iter().map(|p| (p.id, p.code.as_str())).collect();
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
         let code_of_delegation: HashMap<Id, &str> =
@@ -101,7 +109,7 @@ impl Programme {
             .into_iter()
             .filter_map(|m| code_of_delegation.get(&m.delegation_id).map(|code| (code.to_string(), m)))
             .collect();
-        let roster = Roster::new(&members);
+        let roster = Roster::new(&members, taking_part);
         let items = store::programme::of_event(&state.store, event.id).await?;
         let feeds = store::programme::feeds_of_event(&state.store, event.id).await?;
         let by_id: HashMap<Id, &domain::participants::Participant> = participants.iter().map(|x| (x.id, x)).collect();
@@ -196,7 +204,7 @@ impl Programme {
     }
 
     pub(crate) fn attendance(&self, item: &Item) -> BTreeSet<Id> {
-        self.roster.attending(&item.attendees)
+        self.roster.attending(item)
     }
 
     pub(crate) fn venue(&self, slug: Option<&str>) -> Option<&Venue> {

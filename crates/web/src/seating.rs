@@ -199,7 +199,7 @@ async fn photo_svg(
     let centre = sitting.first_of(policy.centre.preference(host, chair));
     let rows = match centre {
         Some(centre) => {
-            let others = sitting.heads.iter().filter(|(p, _)| p.id != centre).map(|(p, head)| (p.id, head.rank));
+            let others = sitting.heads.iter().filter(|(p, _)| p.id != centre).map(|(p, head)| (p.id, head.seniority()));
             line_up(policy, centre, others.collect())
                 .into_iter()
                 .map(|row| row.into_iter().map(|id| sitting.card(id)).collect())
@@ -226,7 +226,8 @@ async fn bilateral_svg(
     let p = crate::programme::Programme::current(&state, &event).await?;
     let item = p.visible(&ctx).find(|i| i.id == item).ok_or(AppError::NotFound)?;
     let lang = crate::lists::event_language(&state, &p.event).await?;
-    let attending = item.attendees.members(&p.members);
+    let attendance = p.attendance(item);
+    let attending: Vec<&Member> = p.members.iter().map(|(_, m)| m).filter(|m| attendance.contains(&m.id)).collect();
     // The delegations attending, the host's first: its side is the near one.
     let mut sides: Vec<&(Id, Participant)> =
         p.delegations.iter().filter(|(d, _)| attending.iter().any(|m| m.delegation_id == *d)).collect();

@@ -34,9 +34,18 @@ async fn demo_draft(app: TestApp) {
         "laying of flowers at the Eternal Flame of the Glory Memorial in the park named after the 28 Panfilov Guardsmen",
         "The previous meeting of the CIS Council of Foreign Ministers was held in Moscow on 7 October 2024",
         "The agenda comprised 13 items and 17 draft documents",
+        "Sergey Lebedev",
     ] {
         assert!(body.contains(fact), "English: {fact:?} missing in\n{body}");
     }
+    // Each meeting names the heads sitting at it: Turkmenistan's deputy minister at the second.
+    let (cfm, central_asia) = body.split_once("Central Asia–Russia format").unwrap();
+    assert!(cfm.contains("Rashid Meredov") && !cfm.contains("Akhmet Gurbanov"), "{cfm}");
+    assert!(
+        central_asia.contains("Deputy Minister of Foreign Affairs of Turkmenistan Akhmet Gurbanov"),
+        "{central_asia}"
+    );
+    assert!(!central_asia.contains("Meredov") && !central_asia.contains("Lebedev"), "{central_asia}");
     let ru = draft(&app, &host, "almaty-2025", json!({ "date": "2025-04-11", "lang": "ru" })).await;
     let body = ru["body"].as_str().unwrap();
     for fact in [

@@ -341,6 +341,33 @@ async fn a_change_on_one_node_reaches_a_page_open_on_another() {
 }
 
 #[tokio::test]
+async fn each_member_attends_the_meetings_and_formats_they_sit_in() {
+    let app = TestApp::new().await;
+    let host = app.login("host", DEMO_PASSWORD).await;
+    let itinerary = |code: &'static str, family: &'static str| {
+        let (app, host) = (&app, &host);
+        async move {
+            let members = app.get(host, &format!("/api/v1/events/almaty-2025/delegations/{code}/members")).await.json();
+            let members = members["members"].as_array().cloned().unwrap_or_default();
+            let id = members.iter().find(|m| m["names"]["latin"]["family"] == family).expect(family)["id"].clone();
+            let path = format!("/events/almaty-2025/delegations/{code}/members/{}/itinerary", id.as_str().unwrap());
+            app.get(host, &path).await.body
+        }
+    };
+    let (extended, narrow, photo) = ("CFM in extended format", "CFM in narrow format", "Family photo");
+    let central_asia = "8th meeting of foreign ministers in the Central Asia–Russia format";
+    let orlov = itinerary("ru", "Orlov").await;
+    assert!(orlov.contains(extended) && !orlov.contains(narrow), "an adviser sits in the extended format: {orlov}");
+    assert!(!orlov.contains(central_asia), "held in narrow format");
+    let meredov = itinerary("tm", "Meredov").await;
+    assert!(meredov.contains(photo) && meredov.contains(narrow), "{meredov}");
+    assert!(!meredov.contains(central_asia), "a deputy minister heads Turkmenistan there: {meredov}");
+    let gurbanov = itinerary("tm", "Gurbanov").await;
+    assert!(gurbanov.contains(central_asia), "{gurbanov}");
+    assert!(!gurbanov.contains(photo) && !gurbanov.contains(extended), "not at the CFM: {gurbanov}");
+}
+
+#[tokio::test]
 async fn itineraries_show_each_ones_items_with_the_way_between_venues_and_feed_them_privately() {
     let app = TestApp::new().await;
     let officer = app.login("delegation-ru", DEMO_PASSWORD).await;

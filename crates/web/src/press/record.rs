@@ -6,13 +6,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use domain::agenda::ItemStatus;
 use domain::bodies::{Body, status_on};
-use domain::delegations::DelegationRole;
+use domain::delegations::{DelegationRole, Member};
 use domain::documents::{Classification, DocumentStatus};
 use domain::events::Event;
 use domain::participants::{Participant, ParticipantKind};
 use domain::press::ReleaseInput;
 use domain::press::draft::{self, AreaFact, ItemFacts, MeetingFacts, Party, Person, Record, Sitting};
 use domain::programme::{ItemKind, Visibility};
+use domain::seating::heads_at;
 use domain::{Id, Text};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -54,20 +55,24 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
     let delegations = store::delegations::of_event(store, event.id).await?;
     let members = store::delegations::approved_of_event(store, event.id).await?;
     let participant_of_delegation: HashMap<Id, Id> = delegations.iter().map(|d| (d.id, d.participant_id)).collect();
-    let head_of = |participant: Id| {
-        members.iter().find(|m| {
-            m.role == DelegationRole::Head && participant_of_delegation.get(&m.delegation_id) == Some(&participant)
+    // Each head of delegation with its participant: at a meeting, the one sitting at it.
+    let heads: Vec<(Id, &Member)> = members
+        .iter()
+        .filter(|m| m.role == DelegationRole::Head)
+        .filter_map(|m| participant_of_delegation.get(&m.delegation_id).map(|p| (*p, m)))
+        .collect();
+    let person = |participant: Id, m: &Member| {
+        party_of(participant).map(|party| Person {
+            names: m.names.clone(),
+            position: m.position.clone(),
+            cases: m.cases.clone(),
+            party,
         })
     };
-    let person_of = |participant: Id| {
-        head_of(participant).and_then(|m| {
-            party_of(participant).map(|party| Person {
-                names: m.names.clone(),
-                position: m.position.clone(),
-                cases: m.cases.clone(),
-                party,
-            })
-        })
+    let person_of = |participant: Id, meeting: Option<&str>| {
+        let sitting = |m: &&Member| meeting.is_none_or(|slug| m.sits_at(slug, true));
+        let head = heads.iter().filter(|(p, _)| *p == participant).map(|(_, m)| *m).filter(sitting);
+        head.min_by_key(|m| m.rank).and_then(|m| person(participant, m))
     };
     let code_of = |code: &str| participants.iter().find(|p| p.code == code).map(|p| p.id);
     let items = store::programme::of_event(store, event.id).await?;
@@ -100,12 +105,17 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
             let mut persons: Vec<Person> = if i.attendees.heads {
                 Vec::new()
             } else {
-                i.attendees.delegations.iter().filter_map(|c| code_of(c)).filter_map(person_of).collect()
+                let meeting = i.meeting.as_deref();
+                i.attendees
+                    .delegations
+                    .iter()
+                    .filter_map(|c| code_of(c))
+                    .filter_map(|p| person_of(p, meeting))
+                    .collect()
             };
             persons.extend(i.attendees.persons.iter().filter_map(|id| {
                 let m = members.iter().find(|m| m.id == *id)?;
-                let party = party_of(*participant_of_delegation.get(&m.delegation_id)?)?;
-                Some(Person { names: m.names.clone(), position: m.position.clone(), cases: m.cases.clone(), party })
+                person(*participant_of_delegation.get(&m.delegation_id)?, m)
             }));
             (i.starts, ItemFacts { kind: i.kind, date, title: i.title.clone(), persons })
         })
@@ -143,7 +153,7 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
             if m.date != date || req.meeting.as_ref().is_some_and(|s| *s != m.slug) {
                 continue;
             }
-            out.push(meeting_facts(store, event, &m, &participants, &bodies, &person_of).await?);
+            out.push(meeting_facts(store, event, &m, &participants, &bodies, &heads, &person).await?);
         }
         out
     };
@@ -152,7 +162,7 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
         city: event.city.clone(),
         city_cases: event.city_cases.clone(),
         host: party_of(event.host).unwrap_or_default(),
-        host_person: person_of(event.host),
+        host_person: person_of(event.host, None),
         meetings,
         items: facts.into_iter().map(|(_, f)| f).collect(),
     })
@@ -173,16 +183,20 @@ async fn meeting_facts(
     m: &domain::events::Meeting,
     participants: &[Participant],
     bodies: &[Body],
-    person_of: &impl Fn(Id) -> Option<Person>,
+    heads: &[(Id, &Member)],
+    person: &impl Fn(Id, &Member) -> Option<Person>,
 ) -> Result<MeetingFacts, AppError> {
     let body = bodies.iter().find(|b| b.id == m.body_id).ok_or(AppError::NotFound)?;
     let memberships = store::bodies::memberships(store, body.id).await?;
-    let taking_part: Vec<&Participant> = participants
-        .iter()
-        .filter(|p| status_on(&memberships, p.id, m.date).is_some_and(|s| s.takes_part()) || p.id == event.host)
+    // Those who sit at the meeting, as on its seating plan (an organisation's Secretary General
+    // marked for it too), and the host.
+    let member_of_body = |p: Id| p == event.host || status_on(&memberships, p, m.date).is_some_and(|s| s.takes_part());
+    let seated = heads_at(&m.slug, heads.iter().copied(), member_of_body);
+    let taking_part: Vec<&Participant> = participants.iter().filter(|p| seated.contains_key(&p.id)).collect();
+    let heads: Vec<Person> = domain::precedence::order(&body.precedence, &taking_part)
+        .into_iter()
+        .filter_map(|p| person(p.id, seated[&p.id]))
         .collect();
-    let heads: Vec<Person> =
-        domain::precedence::order(&body.precedence, &taking_part).into_iter().filter_map(|p| person_of(p.id)).collect();
     let agenda = store::agenda::items_of_meeting(store, m.id).await?;
     let areas_of_body = store::agenda::areas_of(store, body.id).await?;
     let mut seen = BTreeSet::new();
