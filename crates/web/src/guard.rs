@@ -63,15 +63,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
+/// The language a file asks for by `?lang=`: calendars, feeds, PDFs and sheets are fetched by
+/// programs that send no cookie, or passed on as links, so the link says the language.
+fn file_language(uri: &axum::http::Uri) -> Option<&'static str> {
+    let is_file = [".ics", ".atom", ".pdf", ".csv", ".xlsx"].iter().any(|ext| uri.path().ends_with(ext));
+    let asked = uri.query().filter(|_| is_file)?.split('&').find_map(|pair| pair.strip_prefix("lang="));
+    asked.and_then(i18n::supported)
+}
+
 /// Paths that accept an unsafe request without a CSRF token: logging in starts a session, so
 /// there is no token yet (origin checks still apply).
 const NO_CSRF_TOKEN: [&str; 2] = ["/login", "/api/v1/session"];
 
 pub async fn guard(State(state): State<AppState>, jar: CookieJar, req: Request, next: Next) -> Response {
-    let lang = i18n::negotiate(
-        jar.get(LANGUAGE_COOKIE).map(|c| c.value()),
-        req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    );
+    let lang = file_language(req.uri()).unwrap_or_else(|| {
+        i18n::negotiate(
+            jar.get(LANGUAGE_COOKIE).map(|c| c.value()),
+            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+        )
+    });
     // Machines read JSON errors and are never sent to a login page.
     let is_api = req.uri().path().starts_with("/api/") || req.uri().path() == "/metrics";
     // An address only a form sends to, opened in the browser (typed again after a refused form

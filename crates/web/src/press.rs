@@ -232,7 +232,7 @@ async fn event_page(
         "releases": releases,
         "photos": photos.iter().map(|p| photo_json(p, ctx.lang)).collect::<Vec<_>>(),
         "editor": reader == Reader::Editor, "press": reader == Reader::Press,
-        "feed": format!("/events/{}/feed.atom", event.slug),
+        "feed": format!("/events/{}/feed.atom?lang={}", event.slug, ctx.lang),
         "q": search.q,
     });
     render::page(&state, &ctx, "press/event.html", model)

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app_on_both_engines;
-use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, changed, operations, page_form};
+use crate::support::{DEMO_PASSWORD, Session, TestApp, TestDb, changed, get_bytes, operations, page_form, pdf_title};
 
 fn lang(l: &'static str) -> Session {
     Session { lang: Some(l), ..Session::default() }
@@ -112,6 +112,23 @@ async fn the_language_follows_the_browser_then_the_choice() {
     let cookie = choose.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
     let reply = app.get(&Session { cookie: Some(cookie), lang: Some("ru"), ..Session::default() }, "/bodies").await;
     assert!(reply.body.contains("<html lang=\"kk\">"), "the choice beats the browser");
+    // A file's link says its language: calendar programs and feed readers send no cookie.
+    let ics = app.get(&Session::default(), "/events/almaty-2025/programme.ics?lang=ru").await.body;
+    assert!(ics.contains("SUMMARY:Переговоры М. Нуртлеу и С. Лаврова"), "{ics}");
+    let feed = app.get(&Session::default(), "/events/almaty-2025/feed.atom?lang=kk").await.body;
+    assert!(feed.contains("xml:lang=\"kk\""), "{feed}");
+    let (_, pdf) = get_bytes(&app, &lang("en"), "/events/almaty-2025/participants.pdf?lang=kk").await;
+    let title = pdf_title(&pdf).unwrap_or_default();
+    assert!(title.contains("Қатысушылар"), "the Kazakh list, whatever the browser asks: {title}");
+    let programme = app.get(&lang("ru"), "/events/almaty-2025/programme").await.body;
+    assert!(
+        programme.contains("/events/almaty-2025/programme.ics?lang=ru"),
+        "the page links the calendar in its language"
+    );
+    assert!(
+        app.get(&lang("ru"), "/events?lang=kk").await.body.contains("<html lang=\"ru\">"),
+        "pages follow the choice"
+    );
     for away in ["//evil.example/", "/%09/evil.example/", "/%0d%0aSet-Cookie:x=1"] {
         let reply = app.get(&lang("ru"), &format!("/language/kk?next={away}")).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{away}");
