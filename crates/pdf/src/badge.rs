@@ -42,8 +42,9 @@ pub struct Badge {
 ///
 /// At most [`MAX_BADGES_PER_DOCUMENT`] badges per call (typst interns each photo's virtual path
 /// for the life of the process; a bounded set of names keeps that bounded): print more in batches.
-/// `title` is the document's, as a PDF viewer shows it, in the badges' language.
-pub fn badges(title: &str, badges: &[Badge]) -> Result<Vec<u8>, PdfError> {
+/// `title` is the document's, as a PDF viewer shows it, in the badges' `language`, which the
+/// document declares for screen readers.
+pub fn badges(language: &str, title: &str, badges: &[Badge]) -> Result<Vec<u8>, PdfError> {
     if badges.len() > MAX_BADGES_PER_DOCUMENT {
         return Err(PdfError::Typst(format!(
             "{} badges in one document; at most {MAX_BADGES_PER_DOCUMENT} (print in batches)",
@@ -86,7 +87,7 @@ pub fn badges(title: &str, badges: &[Badge]) -> Result<Vec<u8>, PdfError> {
         });
     }
 
-    let data = Data { title: title.to_owned(), cards };
+    let data = Data { language: language.to_owned(), title: title.to_owned(), cards };
     let mut document = Document::new(include_str!("templates/badges.typ"), to_json(&data));
     for (path, jpeg) in photos {
         document.add_file(&path, jpeg);
@@ -97,6 +98,7 @@ pub fn badges(title: &str, badges: &[Badge]) -> Result<Vec<u8>, PdfError> {
 /// What the template reads.
 #[derive(Serialize)]
 struct Data<'a> {
+    language: String,
     title: String,
     cards: Vec<Card<'a>>,
 }

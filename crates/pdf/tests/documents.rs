@@ -182,7 +182,7 @@ fn badge_shows_names_participant_category_and_zones() {
         photo_jpeg: None,
         ..badge.clone()
     };
-    let bytes = pdf::badges("Badges", &[badge, without_photo]).unwrap();
+    let bytes = pdf::badges("en", "Badges", &[badge, without_photo]).unwrap();
     let pdf = PdfFile::new("badges", &bytes);
     assert_fonts_embedded(&pdf);
     let Some(text) = pdf.text() else { return };
@@ -288,7 +288,7 @@ fn a_character_missing_from_the_fonts_is_refused_not_drawn_as_a_box() {
     }
     let mut badge = sample_badge();
     badge.zones = vec!["𓀄".into()];
-    assert!(matches!(pdf::badges("Badges", &[badge]), Err(PdfError::MissingGlyph { character: '𓀄', .. })));
+    assert!(matches!(pdf::badges("en", "Badges", &[badge]), Err(PdfError::MissingGlyph { character: '𓀄', .. })));
 }
 
 #[test]
@@ -328,14 +328,14 @@ fn a_list_of_three_thousand_members_renders() {
 #[test]
 fn rendering_the_same_data_twice_gives_the_same_bytes() {
     let badges = [Badge { photo_jpeg: Some(tiny_jpeg()), ..sample_badge() }];
-    assert_eq!(pdf::badges("Badges", &badges).unwrap(), pdf::badges("Badges", &badges).unwrap());
+    assert_eq!(pdf::badges("en", "Badges", &badges).unwrap(), pdf::badges("en", "Badges", &badges).unwrap());
 }
 
 #[test]
 fn user_text_is_shown_not_evaluated_as_markup() {
     let mut badge = sample_badge();
     badge.name_latin = "#panic(\"injected\") *bold* $x$ ]} \\ \"".into();
-    let bytes = pdf::badges("Badges", &[badge]).unwrap();
+    let bytes = pdf::badges("en", "Badges", &[badge]).unwrap();
     let pdf = PdfFile::new("markup", &bytes);
     let Some(text) = pdf.text() else { return };
     assert!(normalised(&text).contains("#panic(\"injected\") *bold* $x$ ]} \\ \""), "{text}");
@@ -345,7 +345,7 @@ fn user_text_is_shown_not_evaluated_as_markup() {
 fn an_invalid_photo_is_a_typst_error() {
     let mut badge = sample_badge();
     badge.photo_jpeg = Some(b"not a jpeg".to_vec());
-    match pdf::badges("Badges", &[badge]) {
+    match pdf::badges("en", "Badges", &[badge]) {
         Err(PdfError::Typst(message)) => assert!(message.contains("image"), "{message}"),
         other => panic!("expected a typst error, got {other:?}"),
     }

@@ -280,7 +280,8 @@ async fn csv(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) 
 
 async fn xlsx(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
     let (event, sheet) = sheet(&state, &ctx, &slug).await?;
-    let bytes = ::render::table::write_xlsx(&sheet, "participants").map_err(|e| AppError::Internal(e.to_string()))?;
+    let tab = state.i18n.t(ctx.lang, "nav-participants", &[]);
+    let bytes = ::render::table::write_xlsx(&sheet, &tab).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, render::XLSX, format!("{}-participants.xlsx", event.slug)))
 }
 

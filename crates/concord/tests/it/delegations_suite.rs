@@ -123,6 +123,11 @@ async fn exports_are_read_back_by_real_consumers() {
     let sheet = render::table::read(&bytes).unwrap();
     assert_eq!(sheet.rows.len(), 32, "ten delegations of three, two with a head for the other meeting");
     assert_eq!(sheet.rows.last().unwrap()[0], "CIS");
+    let (_, bytes) = get_bytes(&app, &ru, "/events/almaty-2025/participants.xlsx").await;
+    let mut workbook = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut names = String::new();
+    std::io::Read::read_to_string(&mut workbook.by_name("xl/workbook.xml").unwrap(), &mut names).unwrap();
+    assert!(names.contains("name=\"Участники\""), "the sheet's tab in the reader's language: {names}");
 }
 
 #[tokio::test]
@@ -673,6 +678,7 @@ async fn the_pdfs_carry_the_names_in_protocol_order() {
     let ru_host = Session { lang: Some("ru"), ..host.clone() };
     let (_, badges) = get_bytes(&app, &ru_host, "/events/almaty-2025/delegations/kz/badges.pdf").await;
     assert_eq!(pdf_title(&badges).as_deref(), Some("Бейджи: СМИД СНГ, Алматы, 2025"), "as a viewer names the file");
+    assert!(badges.windows(9).any(|w| w == b"/Lang(ru)"), "declared in the language it is in");
     let (status, note) = get_bytes(&app, &host, "/events/almaty-2025/delegations/az/note-verbale.pdf").await;
     assert_eq!(status, StatusCode::OK);
     let text = pdftotext(&note).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
