@@ -306,6 +306,32 @@ month-on-9 = { month-9 }
 month-on-10 = { month-10 }
 month-on-11 = { month-11 }
 month-on-12 = { month-12 }
+# The month of a day something runs from or until: Kazakh puts it in the ablative («2024 жылғы
+# 1 қаңтардан бастап») or the dative («… 31 желтоқсанға дейін»); English and Russian as in a date.
+month-from-1 = { month-1 }
+month-from-2 = { month-2 }
+month-from-3 = { month-3 }
+month-from-4 = { month-4 }
+month-from-5 = { month-5 }
+month-from-6 = { month-6 }
+month-from-7 = { month-7 }
+month-from-8 = { month-8 }
+month-from-9 = { month-9 }
+month-from-10 = { month-10 }
+month-from-11 = { month-11 }
+month-from-12 = { month-12 }
+month-until-1 = { month-1 }
+month-until-2 = { month-2 }
+month-until-3 = { month-3 }
+month-until-4 = { month-4 }
+month-until-5 = { month-5 }
+month-until-6 = { month-6 }
+month-until-7 = { month-7 }
+month-until-8 = { month-8 }
+month-until-9 = { month-9 }
+month-until-10 = { month-10 }
+month-until-11 = { month-11 }
+month-until-12 = { month-12 }
 date-time = { $date }, { $time }
 error-wrong-password = The current password is wrong.
 

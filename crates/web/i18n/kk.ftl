@@ -306,6 +306,32 @@ month-on-9 = қыркүйекте
 month-on-10 = қазанда
 month-on-11 = қарашада
 month-on-12 = желтоқсанда
+# The month of a day something runs from or until: Kazakh puts it in the ablative («2024 жылғы
+# 1 қаңтардан бастап») or the dative («… 31 желтоқсанға дейін»); English and Russian as in a date.
+month-from-1 = қаңтардан
+month-from-2 = ақпаннан
+month-from-3 = наурыздан
+month-from-4 = сәуірден
+month-from-5 = мамырдан
+month-from-6 = маусымнан
+month-from-7 = шілдеден
+month-from-8 = тамыздан
+month-from-9 = қыркүйектен
+month-from-10 = қазаннан
+month-from-11 = қарашадан
+month-from-12 = желтоқсаннан
+month-until-1 = қаңтарға
+month-until-2 = ақпанға
+month-until-3 = наурызға
+month-until-4 = сәуірге
+month-until-5 = мамырға
+month-until-6 = маусымға
+month-until-7 = шілдеге
+month-until-8 = тамызға
+month-until-9 = қыркүйекке
+month-until-10 = қазанға
+month-until-11 = қарашаға
+month-until-12 = желтоқсанға
 date-time = { $date }, { $time }
 error-wrong-password = Ағымдағы құпиясөз қате.
 

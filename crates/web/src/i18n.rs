@@ -113,6 +113,15 @@ impl I18n {
         self.written(lang, d, "month-on")
     }
 
+    /// A date as a phrase of time needs it, by `case`: `from` ("since …", Kazakh ablative),
+    /// `until` (Kazakh dative), `on` as [`I18n::date_on`]; anything else as [`I18n::date`].
+    pub fn date_as(&self, lang: &str, d: Date, case: &str) -> String {
+        match case {
+            "from" | "until" | "on" => self.written(lang, d, &format!("month-{case}")),
+            _ => self.date(lang, d),
+        }
+    }
+
     /// A date written out with its month's name from the messages `{months}-1` to `{months}-12`.
     fn written(&self, lang: &str, d: Date, months: &str) -> String {
         let month = self.t(lang, &format!("{months}-{}", d.month()), &[]);
@@ -208,6 +217,11 @@ mod tests {
         assert_eq!(i18n.date_on("ru", day), "20 апреля 2025\u{a0}г.");
         assert_eq!(i18n.date_on("en", jiff::civil::date(2025, 9, 1)), "1 September 2025");
         assert_eq!(i18n.date_on("kk", jiff::civil::date(2025, 9, 1)), "2025 жылғы 1 қыркүйекте");
+        let since = i18n.t("kk", "member-position-since", &[("date", i18n.date_as("kk", day, "from").into())]);
+        assert_eq!(since, "2025 жылғы 20 сәуірден бастап");
+        let till = i18n.t("kk", "member-position-till", &[("date", i18n.date_as("kk", day, "until").into())]);
+        assert_eq!(till, "2025 жылғы 20 сәуірге дейін");
+        assert_eq!(i18n.date_as("ru", day, "from"), i18n.date("ru", day));
     }
 
     #[test]

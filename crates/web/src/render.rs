@@ -129,10 +129,11 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     let names = i18n.clone();
     env.add_filter("language", move |state: &State, code: &str| names.language(&lang_of(state), code));
     let dates = i18n;
-    env.add_filter("date", move |state: &State, value: &str| -> Result<String, Error> {
+    // `|date`, or `|date("from")` as a phrase of time needs it ([`I18n::date_as`]).
+    env.add_filter("date", move |state: &State, value: &str, case: Option<&str>| -> Result<String, Error> {
         let d: jiff::civil::Date =
             value.parse().map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not a date: {e}")))?;
-        Ok(dates.date(&lang_of(state), d))
+        Ok(dates.date_as(&lang_of(state), d, case.unwrap_or_default()))
     });
     env
 }
