@@ -128,14 +128,21 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     });
     let names = i18n.clone();
     env.add_filter("language", move |state: &State, code: &str| names.language(&lang_of(state), code));
+    let spans = i18n.clone();
+    // `first|days(last)`: a span of days as people write it, «10–11 апреля 2025 г.».
+    env.add_filter("days", move |state: &State, first: &str, last: &str| -> Result<String, Error> {
+        Ok(spans.dates(&lang_of(state), civil_date(first)?, civil_date(last)?))
+    });
     let dates = i18n;
     // `|date`, or `|date("from")` as a phrase of time needs it ([`I18n::date_as`]).
     env.add_filter("date", move |state: &State, value: &str, case: Option<&str>| -> Result<String, Error> {
-        let d: jiff::civil::Date =
-            value.parse().map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not a date: {e}")))?;
-        Ok(dates.date_as(&lang_of(state), d, case.unwrap_or_default()))
+        Ok(dates.date_as(&lang_of(state), civil_date(value)?, case.unwrap_or_default()))
     });
     env
+}
+
+fn civil_date(value: &str) -> Result<jiff::civil::Date, Error> {
+    value.parse().map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not a date: {e}")))
 }
 
 /// The note on an event's times: local, in `city`, and how far from UTC over its days.

@@ -102,10 +102,12 @@ async fn the_language_follows_the_browser_then_the_choice() {
     let reply = app.get(&lang("kk-KZ,kk;q=0.9,ru;q=0.8"), "/events").await;
     assert!(reply.body.contains("<html lang=\"kk\">"));
     assert!(reply.body.contains("Іс-шаралар"));
-    assert!(reply.body.contains("2025 жылғы 10 сәуір"), "dates are written the Kazakh way");
+    assert!(reply.body.contains("2025 жылғы 10–11 сәуір"), "dates are written the Kazakh way");
     let reply = app.get(&lang("ru"), "/events").await;
     assert!(reply.body.contains("Мероприятия"));
-    assert!(reply.body.contains("10 апреля 2025\u{a0}г."), "Russian months in the genitive");
+    assert!(reply.body.contains("10–11 апреля 2025\u{a0}г."), "Russian months in the genitive, one span of days");
+    let home = app.get(&lang("ru"), "/").await.body;
+    assert!(home.contains("Алматы, 10–11 апреля 2025\u{a0}г."), "both days on the home page: {home}");
     let choose = app.get(&lang("ru"), "/language/kk?next=/bodies").await;
     assert_eq!(choose.status, StatusCode::SEE_OTHER);
     assert_eq!(choose.location(), "/bodies");
