@@ -139,6 +139,7 @@ audit-action = Change
 audit-details = Details
 audit-older = Older entries
 audit-empty = No entries.
+audit-actor-system = System
 audit-entity-user = User account
 audit-entity-api_token = API token
 audit-entity-participant = Participant

@@ -139,6 +139,7 @@ audit-action = Изменение
 audit-details = Подробности
 audit-older = Более ранние записи
 audit-empty = Записей нет.
+audit-actor-system = Система
 audit-entity-user = Учётная запись
 audit-entity-api_token = API-токен
 audit-entity-participant = Участник

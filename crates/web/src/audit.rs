@@ -57,7 +57,11 @@ async fn page(
             json!({
                 "seq": e.seq,
                 "at": e.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
-                "actor_name": e.actor_name,
+                // What no user did (the demo's loading, the reminders) is the system's.
+                "actor_name": match e.actor_id {
+                    Some(_) => e.actor_name.clone(),
+                    None => state.i18n.t(ctx.lang, "audit-actor-system", &[]),
+                },
                 "entity": e.entity,
                 "entity_shown": state.i18n.t(ctx.lang, &format!("audit-entity-{}", e.entity), &[]),
                 "entity_id": e.entity_id,

@@ -646,6 +646,12 @@ async fn negotiation(app: TestApp) {
     let missing = app.get(&ru, &format!("/documents/{id}.pdf?lang=kk")).await.body;
     assert!(missing.contains("«Казахский»"), "{missing}");
     assert!(missing.contains("Русский: 1, 2, 3"), "{missing}");
+    let kk = Session { lang: Some("kk"), ..secretariat.clone() };
+    let missing = app.get(&kk, &format!("/documents/{id}.pdf?lang=kk")).await.body;
+    assert!(
+        missing.contains("мәтіні мына тілде жоқ") && !missing.contains("тіліндегі"),
+        "the language named once: {missing}"
+    );
     // A formal correction is printed as what it is, not as a draft.
     let (status, pdf) = get_bytes(&app, &secretariat, &format!("/documents/{id}.pdf?lang=ru&version=3")).await;
     assert_eq!(status, StatusCode::OK);

@@ -663,6 +663,7 @@ async fn the_audit_view_shows_each_reader_only_what_they_may_read() {
             || page.contains("<td>Председательство</td><td>Создание</td>"),
         "what changed and how, in the reader's words rather than codes: {page}"
     );
+    assert!(page.contains("<td>Система</td>") && !page.contains("<td>system</td>"), "what no user did: {page}");
 }
 
 #[test]
