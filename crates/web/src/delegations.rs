@@ -187,6 +187,8 @@ async fn overview(
                 "approved": of("approved"),
                 "rejected": of("rejected"),
                 "revoked": of("revoked"),
+                // The host does not invite itself by note.
+                "note_verbale": p.id != event.host,
             })
         })
         .collect();
@@ -994,6 +996,9 @@ async fn note_verbale(
     let scope = Scope::load(&state, &event, &participant).await?;
     authorize(&ctx.actor, Action::ManageInvitations { event: scope.event.id })
         .or_else(|_| authorize(&ctx.actor, scope.read()))?;
+    if scope.participant.id == scope.event.host {
+        return Err(AppError::NotFound);
+    }
     let lang = crate::lists::event_language(&state, &scope.event).await?;
     let participants = store::participants::list(&state.store).await?;
     let host = participants.iter().find(|p| p.id == scope.event.host).ok_or(AppError::NotFound)?;

@@ -681,6 +681,10 @@ async fn the_pdfs_carry_the_names_in_protocol_order() {
     assert!(badges.windows(9).any(|w| w == b"/Lang(ru)"), "declared in the language it is in");
     let (status, note) = get_bytes(&app, &host, "/events/almaty-2025/delegations/az/note-verbale.pdf").await;
     assert_eq!(status, StatusCode::OK);
+    let (own, _) = get_bytes(&app, &host, "/events/almaty-2025/delegations/kz/note-verbale.pdf").await;
+    assert_eq!(own, StatusCode::NOT_FOUND, "the host invites no one to its own meeting by note");
+    let index = app.get(&host, "/events/almaty-2025/delegations").await.body;
+    assert!(index.contains("delegations/az/note-verbale.pdf") && !index.contains("delegations/kz/note-verbale.pdf"));
     let text = pdftotext(&note).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("Алматы"), "{text}");
     assert!(
