@@ -56,6 +56,8 @@ struct BilateralData {
 #[derive(Deserialize)]
 struct DelegationsData {
     event: String,
+    /// When the host sent the invitations: the date their notes verbales bear.
+    invited_at: jiff::Timestamp,
     list: Vec<DelegationData>,
 }
 
@@ -264,11 +266,13 @@ pub async fn load(store: &Store) -> Result<()> {
     }
     let event = events.get(&scenario.delegations.event).context("unknown event for the delegations")?;
     let mut invited = Vec::new();
+    let invited_at = scenario.delegations.invited_at;
     let photo = silhouette()?;
     for d in scenario.delegations.list {
         invited.push(d.participant.clone());
         let delegation =
-            store::delegations::invite(&mut tx, &system, event.id, &d.participant, &d.email, &new_secret()).await?;
+            store::delegations::invite(&mut tx, &system, event.id, &d.participant, &d.email, &new_secret(), invited_at)
+                .await?;
         let delegation =
             store::delegations::respond(&mut tx, &system, &delegation, DelegationStatus::Confirmed).await?;
         for fields in d.members {

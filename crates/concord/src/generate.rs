@@ -110,8 +110,10 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
     let mut n = 0;
     let mut heads = Vec::new();
     for code in &codes {
+        let now = jiff::Timestamp::now();
         let delegation =
-            store::delegations::invite(&mut tx, &system, event.id, code, "mission@example.org", &new_secret()).await?;
+            store::delegations::invite(&mut tx, &system, event.id, code, "mission@example.org", &new_secret(), now)
+                .await?;
         let delegation =
             store::delegations::respond(&mut tx, &system, &delegation, DelegationStatus::Confirmed).await?;
         for i in 0..members {

@@ -686,6 +686,8 @@ pub struct Delegation {
     pub status: DelegationStatus,
     /// Where the invitation went.
     pub email: String,
+    /// When the invitation was issued: the date its note verbale bears, however late it is printed.
+    pub invited_at: jiff::Timestamp,
     pub version: i64,
 }
 

@@ -24,6 +24,7 @@ struct DelegationRow {
     participant_id: Id,
     status: String,
     email: String,
+    invited_at: time::OffsetDateTime,
     version: i64,
 }
 
@@ -37,24 +38,25 @@ impl TryFrom<DelegationRow> for Delegation {
             status: DelegationStatus::parse(&r.status)
                 .ok_or_else(|| StoreError::Corrupt(format!("delegation status {}", r.status)))?,
             email: r.email,
+            invited_at: convert::timestamp_from_db(r.invited_at),
             version: r.version,
         })
     }
 }
 
 const DELEGATION_COLUMNS_BY_EVENT: &str =
-    "SELECT id, event_id, participant_id, status, email, version FROM delegations WHERE event_id = $1";
-const DELEGATION_BY_PARTICIPANT: &str = "SELECT id, event_id, participant_id, status, email, version FROM delegations WHERE event_id = $1 AND participant_id = $2";
+    "SELECT id, event_id, participant_id, status, email, invited_at, version FROM delegations WHERE event_id = $1";
+const DELEGATION_BY_PARTICIPANT: &str = "SELECT id, event_id, participant_id, status, email, invited_at, version FROM delegations WHERE event_id = $1 AND participant_id = $2";
 const DELEGATION_BY_ID: &str =
-    "SELECT id, event_id, participant_id, status, email, version FROM delegations WHERE id = $1";
-const DELEGATION_BY_INVITATION: &str =
-    "SELECT id, event_id, participant_id, status, email, version FROM delegations WHERE invitation_hash = $1";
+    "SELECT id, event_id, participant_id, status, email, invited_at, version FROM delegations WHERE id = $1";
+const DELEGATION_BY_INVITATION: &str = "SELECT id, event_id, participant_id, status, email, invited_at, version FROM delegations WHERE invitation_hash = $1";
 const INSERT_DELEGATION: &str = "INSERT INTO delegations (id, event_id, participant_id, status, email, invitation_hash, invited_at, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
 const UPDATE_DELEGATION_STATUS: &str =
     "UPDATE delegations SET status = $1, version = version + 1 WHERE id = $2 AND version = $3";
 
-/// Invites a participant to an event; `secret` is the invitation link's token (only its hash is kept).
+/// Invites a participant to an event at `at`; `secret` is the invitation link's token (only its
+/// hash is kept).
 pub async fn invite(
     tx: &mut Tx,
     actor: &Actor,
@@ -62,6 +64,7 @@ pub async fn invite(
     participant: &str,
     email: &str,
     secret: &str,
+    at: jiff::Timestamp,
 ) -> Result<Delegation> {
     let d = Delegation {
         id: new_id(),
@@ -69,6 +72,8 @@ pub async fn invite(
         participant_id: id_of(tx, participant, "participant").await?,
         status: DelegationStatus::Invited,
         email: email.to_string(),
+        // As the database keeps it (microseconds), so the audit's copy matches a read.
+        invited_at: convert::timestamp_from_db(convert::timestamp_to_db(at)),
         version: 1,
     };
     execute!(tx, c => sqlx::query(INSERT_DELEGATION)
@@ -78,7 +83,7 @@ pub async fn invite(
         .bind(d.status.as_str())
         .bind(&d.email)
         .bind(secret_hash(secret))
-        .bind(convert::now()))
+        .bind(convert::timestamp_to_db(d.invited_at)))
     .map_err(unique("participant"))?;
     audit::record(tx, Change::create(actor, EntityKind::Delegation, d.id, &d)).await?;
     Ok(d)
@@ -551,7 +556,7 @@ pub async fn mark_notice(store: &Store, id: Id, error: Option<&str>) -> Result<(
 /// Delegations (not declined, not yet reminded) of events whose accreditation deadline falls
 /// between `now` and `until`.
 pub async fn due_reminders(store: &Store, now: jiff::Timestamp, until: jiff::Timestamp) -> Result<Vec<Delegation>> {
-    const SQL: &str = "SELECT d.id, d.event_id, d.participant_id, d.status, d.email, d.version FROM delegations d \
+    const SQL: &str = "SELECT d.id, d.event_id, d.participant_id, d.status, d.email, d.invited_at, d.version FROM delegations d \
          JOIN events e ON e.id = d.event_id WHERE d.reminded_at IS NULL AND d.status <> 'declined' \
          AND e.accreditation_deadline > $1 AND e.accreditation_deadline <= $2 ORDER BY d.event_id, d.id";
     let rows: Vec<DelegationRow> = on!(store, c => sqlx::query_as(SQL)

@@ -228,8 +228,16 @@ async fn invite(
         .map_err(|_| AppError::field("participant", "unknown"))?;
     let token = new_secret();
     let mut tx = state.store.begin().await?;
-    let delegation =
-        store::delegations::invite(&mut tx, &ctx.actor, event.id, &participant.code, email, &token).await?;
+    let delegation = store::delegations::invite(
+        &mut tx,
+        &ctx.actor,
+        event.id,
+        &participant.code,
+        email,
+        &token,
+        jiff::Timestamp::now(),
+    )
+    .await?;
     let notice = mail::invitation(state, event, &participant, email, &token).await?;
     store::delegations::notify(&mut tx, &notice).await?;
     tx.commit().await?;
@@ -1003,6 +1011,7 @@ async fn note_verbale(
     let participants = store::participants::list(&state.store).await?;
     let host = participants.iter().find(|p| p.id == scope.event.host).ok_or(AppError::NotFound)?;
     let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(&lang, key, args);
+    let tz = jiff::tz::TimeZone::get(&scope.event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let mut args = crate::wording::invitation_args(&state, &lang, &scope.event, host, &scope.participant);
     args.extend([
         (
@@ -1010,10 +1019,7 @@ async fn note_verbale(
             scope
                 .event
                 .accreditation_deadline
-                .map(|d| {
-                    let tz = jiff::tz::TimeZone::get(&scope.event.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-                    state.i18n.date(&lang, d.to_zoned_datetime(tz).date())
-                })
+                .map(|d| state.i18n.date(&lang, d.to_zoned_datetime(tz.clone()).date()))
                 .unwrap_or_default()
                 .into(),
         ),
@@ -1029,7 +1035,7 @@ async fn note_verbale(
         place_and_date: format!(
             "{}, {}",
             host_city(&scope.event, &lang),
-            state.i18n.date(&lang, crate::input::today_in(&scope.event.time_zone))
+            state.i18n.date(&lang, scope.delegation.invited_at.to_zoned_datetime(tz).date())
         ),
         complimentary_close: t("nv-closing", &args),
     };

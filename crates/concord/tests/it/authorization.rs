@@ -364,9 +364,17 @@ async fn add_other_roles(app: &TestApp) -> Fixtures {
     }
     let almaty = store::events::by_slug(store, "almaty-2025").await.unwrap();
     let invitation = "matrix-invitation";
-    store::delegations::invite(&mut tx, &Actor::anonymous(), almaty.id, "UA", "mfa@example.ua", invitation)
-        .await
-        .unwrap();
+    store::delegations::invite(
+        &mut tx,
+        &Actor::anonymous(),
+        almaty.id,
+        "UA",
+        "mfa@example.ua",
+        invitation,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let kz = store::participants::by_code(store, "KZ").await.unwrap();
     let delegation = store::delegations::of_participant(store, almaty.id, kz.id).await.unwrap();

@@ -687,6 +687,7 @@ async fn the_pdfs_carry_the_names_in_protocol_order() {
     assert!(index.contains("delegations/az/note-verbale.pdf") && !index.contains("delegations/kz/note-verbale.pdf"));
     let text = pdftotext(&note).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("Алматы"), "{text}");
+    assert!(text.contains("Алматы, 11 марта 2025 г."), "dated the day the invitation went, not today: {text}");
     assert!(
         text.contains("Министерству иностранных дел Азербайджанской Республики"),
         "the addressee in the dative, the state in the genitive: {text}"
