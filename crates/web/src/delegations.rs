@@ -1082,6 +1082,6 @@ async fn badges_pdf(
         });
     }
     let title = state.i18n.t(lang, "badges-title", &[("event", scope.event.name.get(lang).into())]);
-    let bytes = crate::pdfs::render(move || pdf::badges(&lang, &title, &badges)).await?;
+    let bytes = crate::pdfs::render(move || pdf::badges(lang, &title, &badges)).await?;
     Ok(pdf_response(bytes, &format!("badges-{}-{}.pdf", scope.event.slug, scope.participant.code.to_lowercase())))
 }
