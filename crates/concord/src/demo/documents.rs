@@ -88,6 +88,15 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
     let mut bodies = store::bodies::list(store).await?;
     let event = store::events::by_slug(store, &papers.event).await?;
     let meetings = store::events::meetings_of_event(store, event.id).await?;
+    let programme = store::programme::of_event(store, event.id).await?;
+    // When a meeting sat in a format: as its session in the programme began.
+    let session = |slug: &str, format: Format| {
+        programme
+            .iter()
+            .filter(|i| i.meeting.as_deref() == Some(slug) && i.format() == Some(format))
+            .map(|i| i.starts)
+            .min()
+    };
     let mut transaction = store.begin().await?;
     let tx = &mut transaction;
     for b in papers.bodies {
@@ -145,13 +154,17 @@ pub(super) async fn load(store: &Store, system: &Actor) -> Result<()> {
             };
             items.push(store::agenda::create_item(tx, system, item).await?);
         }
-        let adopted_at = m.meeting.date.at(10, 0, 0, 0).in_tz(&event.time_zone)?.timestamp();
+        let morning = m.meeting.date.at(10, 0, 0, 0).in_tz(&event.time_zone)?.timestamp();
         for format in a.adopted {
+            // Each format's agenda is adopted as its session opens.
+            let adopted_at = session(&a.meeting, format).unwrap_or(morning);
             let agenda = Agenda { meeting_id: m.meeting.id, format, adopted_at: Some(adopted_at), version: 1 };
             store::agenda::set_agenda(tx, system, None, agenda).await?;
         }
         agendas.insert(m.meeting.id, items);
-        sat_at.insert(m.meeting.id, adopted_at);
+        // Papers are decided in the extended format where the meeting has one.
+        let decided = session(&a.meeting, Format::Extended).or(session(&a.meeting, Format::Narrow));
+        sat_at.insert(m.meeting.id, decided.unwrap_or(morning));
     }
     for d in papers.documents {
         let register_number = d.fields.register_number.clone();
