@@ -303,7 +303,7 @@ async fn move_item(app: &TestApp, title: &str) {
 async fn an_open_page_hears_nothing_of_a_change_to_what_its_reader_may_not_see() {
     let app = TestApp::new().await;
     let mut events = events(&app.router, &Session::default(), "/events/almaty-2025/programme/live").await;
-    move_item(&app, "Security briefing for the host's staff").await;
+    move_item(&app, "Security briefing for the host's staff over a working breakfast").await;
     assert!(!next_event(&mut events, "event: changed").await, "not even that the host's own item moved");
     move_photo(&app).await;
     assert!(next_event(&mut events, "event: changed").await, "a public item's change is heard");
