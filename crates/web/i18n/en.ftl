@@ -447,6 +447,8 @@ list-total = { $count } participants
 list-delegation = Delegation
 list-name = Name
 list-position = Position
+# A role at some of an event's meetings only, named in brackets.
+list-role-at = { $role } ({ $meetings })
 list-role = Role
 notices-title = Notices
 notices-empty = No notices.

@@ -447,6 +447,8 @@ list-total = { $count } қатысушы
 list-delegation = Делегация
 list-name = Аты-жөні
 list-position = Лауазымы
+# A role at some of an event's meetings only, named in brackets.
+list-role-at = { $role } ({ $meetings })
 list-role = Рөлі
 notices-title = Хабарламалар
 notices-empty = Хабарлама жоқ.

@@ -447,6 +447,8 @@ list-total = Участников: { $count }
 list-delegation = Делегация
 list-name = Имя
 list-position = Должность
+# A role at some of an event's meetings only, named in brackets.
+list-role-at = { $role } ({ $meetings })
 list-role = Роль
 notices-title = Уведомления
 notices-empty = Уведомлений нет.

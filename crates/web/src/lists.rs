@@ -125,7 +125,21 @@ async fn list(state: &AppState, slug: &str, lang: &'static str) -> Result<Arc<Sn
 }
 
 async fn build(state: &AppState, event: &Event, lang: &str) -> Result<Vec<Line>, AppError> {
-    let role = |r: DelegationRole| state.i18n.t(lang, &format!("role-in-delegation-{}", r.as_str()), &[]);
+    let meetings = store::events::meetings_of_event(&state.store, event.id).await?;
+    // A member marked for some of the event's meetings is listed with them: two heads of one
+    // delegation, each at another meeting, then read as what they are.
+    let role = |m: &Member| {
+        let role = state.i18n.t(lang, &format!("role-in-delegation-{}", m.role.as_str()), &[]);
+        let at: Vec<&str> = meetings
+            .iter()
+            .filter(|x| m.meetings.contains(&x.meeting.slug))
+            .map(|x| x.meeting.title.get(lang))
+            .collect();
+        match at.is_empty() || at.len() == meetings.len() {
+            true => role,
+            false => state.i18n.t(lang, "list-role-at", &[("role", role.into()), ("meetings", at.join("; ").into())]),
+        }
+    };
     let participants = store::participants::list(&state.store).await?;
     let delegations = store::delegations::of_event(&state.store, event.id).await?;
     let members = store::delegations::approved_of_event(&state.store, event.id).await?;
@@ -155,7 +169,7 @@ async fn build(state: &AppState, event: &Event, lang: &str) -> Result<Vec<Line>,
                 shown: [
                     participant.short_name.get(lang).to_string(),
                     member.position.get(lang).to_string(),
-                    role(member.role),
+                    role(member),
                 ],
             }
         }));

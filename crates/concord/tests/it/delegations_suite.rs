@@ -114,6 +114,17 @@ async fn exports_are_read_back_by_real_consumers() {
     let sheet = render::table::read(csv.body.as_bytes()).unwrap();
     assert_eq!(sheet.rows[0][0], "Азербайджан");
     assert_eq!(sheet.rows[0][1], "Джейхун Байрамов");
+    let role_of = |family: &str| sheet.rows.iter().find(|r| r[1].contains(family)).map(|r| r[3].clone()).unwrap();
+    assert_eq!(role_of("Лавров"), "Глава делегации", "at every meeting");
+    let gurbanov = role_of("Гурбанов");
+    assert!(
+        gurbanov.starts_with("Глава делегации (") && gurbanov.contains("«Центральная Азия – Россия»"),
+        "{gurbanov}"
+    );
+    assert!(
+        role_of("Мередов").contains("Совета министров иностранных дел"),
+        "the other head of Turkmenistan's delegation"
+    );
     let req = axum::http::Request::get("/events/almaty-2025/participants.xlsx")
         .header("host", "concord.test")
         .body(axum::body::Body::empty())
