@@ -149,6 +149,13 @@ impl Follow {
         self.participants.iter().find(|p| p.id == id).map_or_else(String::new, |p| p.short_name.get(lang).to_string())
     }
 
+    /// Participants by name in the reader's collation, whatever order they were entered in.
+    fn names(&self, ids: &[Id], lang: &str) -> String {
+        let mut names: Vec<String> = ids.iter().map(|p| self.name(*p, lang)).collect();
+        domain::precedence::sort_by_collation(&mut names, lang, |n| n.as_str());
+        names.join(", ")
+    }
+
     fn agreement(&self, id: Id) -> Result<&Agreement, AppError> {
         self.agreements.iter().find(|a| a.id == id).ok_or(AppError::NotFound)
     }
@@ -175,15 +182,14 @@ impl Follow {
     }
 
     pub(crate) fn agreement_json(&self, state: &AppState, a: &Agreement, lang: &str) -> Value {
-        let names = |ids: &[Id]| ids.iter().map(|p| self.name(*p, lang)).collect::<Vec<_>>().join(", ");
         json!({
             "id": a.id, "title": a.title, "title_shown": a.title.get(lang), "level": a.level,
-            "parties": a.parties.iter().map(|p| self.code(*p)).collect::<Vec<_>>(), "parties_shown": names(&a.parties),
+            "parties": a.parties.iter().map(|p| self.code(*p)).collect::<Vec<_>>(), "parties_shown": self.names(&a.parties, lang),
             "signed_on": a.signed_on, "signed_on_shown": a.signed_on.map(|d| state.i18n.date(lang, d)),
             "signed_at": a.signed_at.get(lang), "depositary": a.depositary.map(|d| self.name(d, lang)),
             "entry_into_force": a.entry_into_force, "threshold": a.threshold,
             "in_force_from": a.in_force_from(), "in_force_shown": a.in_force_from().map(|d| state.i18n.date(lang, d)),
-            "status": a.status_on(self.today()), "awaited": names(&a.awaited()),
+            "status": a.status_on(self.today()), "awaited": self.names(&a.awaited(), lang),
             "notifications": a.notifications.iter().map(|n| json!({ "party": self.code(n.party), "name": self.name(n.party, lang),
                 "date": n.date, "date_shown": state.i18n.date(lang, n.date) })).collect::<Vec<_>>(),
             "interruptions": a.interruptions.iter().map(|(kind, date)| json!({ "kind": kind, "date": date,
@@ -216,7 +222,7 @@ impl Follow {
         json!({
             "id": i.id, "agreement": i.agreement_id, "title": i.title, "title_shown": i.title.get(lang),
             "responsible": i.responsible.iter().map(|p| self.code(*p)).collect::<Vec<_>>(),
-            "responsible_shown": i.responsible.iter().map(|p| self.name(*p, lang)).collect::<Vec<_>>().join(", "),
+            "responsible_shown": self.names(&i.responsible, lang),
             "agencies": i.agencies, "agencies_shown": i.agencies.get(lang), "area": i.area, "deadline": i.deadline,
             "deadline_shown": state.i18n.date(lang, i.deadline), "progress": i.progress, "status": self.status(i),
             "version": i.version, "reports": reports,

@@ -56,6 +56,8 @@ async fn briefing(app: TestApp) {
     let rivers =
         item(&pack, "Agree the programme of consultations on transboundary rivers").expect("Russia's open item");
     assert_eq!(rivers["status"], "overdue", "due 31 March 2025");
+    let universities = item(&pack, "Open branches of Russian universities in the region").unwrap();
+    assert_eq!(universities["responsible_shown"], "Kazakhstan, Russia", "by name, though entered Russia first");
     let internal = |pack: &Value| {
         let rivers = item(pack, "Agree the programme of consultations on transboundary rivers").unwrap();
         rivers["reports"].as_array().unwrap().iter().any(|r| r["internal"] == true)
