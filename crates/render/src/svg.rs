@@ -124,15 +124,14 @@ fn u_table(title: &str, places: &[Card]) -> String {
 
 /// A bilateral table seen from above: the first of `sides` (the host's) at the bottom, the others
 /// side by side across the table at the top (a trilateral's two guests), each side as the other
-/// sees it from left to right. The plan is at least as wide as its title.
+/// sees it from left to right.
 pub fn bilateral(title: &str, sides: &[Vec<Card>]) -> String {
     let (near, far): (&[Card], Vec<&Card>) = match sides.split_first() {
         Some((near, rest)) => (near, rest.iter().flatten().collect()),
         None => (&[], Vec::new()),
     };
     let widest = far.len().max(near.len()).max(1) as f64;
-    let title_width = 2.0 * MARGIN + title.chars().count() as f64 * TITLE_CHAR_W;
-    let width = (2.0 * MARGIN + widest * CARD_W + (widest - 1.0) * GAP).max(title_width);
+    let width = 2.0 * MARGIN + widest * CARD_W + (widest - 1.0) * GAP;
     let height = 2.0 * MARGIN + TITLE_H + 2.0 * CARD_H + 80.0;
     let mut svg = open(width, height, title);
     let table_y = MARGIN + TITLE_H + CARD_H + 10.0;
@@ -155,10 +154,14 @@ pub fn bilateral(title: &str, sides: &[Vec<Card>]) -> String {
     close(svg)
 }
 
+/// A plan `width` wide for what it draws, and as wide as its title: a longer title widens it
+/// equally on both sides, so what is drawn stays centred under it.
 fn open(width: f64, height: f64, title: &str) -> String {
+    let pad = ((2.0 * MARGIN + title.chars().count() as f64 * TITLE_CHAR_W - width) / 2.0).max(0.0);
+    let (left, shown) = (-pad, width + 2.0 * pad);
     let title = escape(title);
     format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" role="img" aria-labelledby="plan-title" font-family="DejaVu Sans, sans-serif"><title id="plan-title">{title}</title><style>.table{{fill:#e8e2d4;stroke:#6b5d3f;stroke-width:2}}.card{{fill:#fff;stroke:#1f3a5f;stroke-width:1.5}}.card-text{{font-size:12px;font-weight:bold;fill:#1f3a5f}}.person{{font-size:11px;fill:#333}}.note{{font-size:12px;fill:#555}}</style><text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="16" font-weight="bold">{title}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0} 0 {shown:.0} {height:.0}" width="{shown:.0}" height="{height:.0}" role="img" aria-labelledby="plan-title" font-family="DejaVu Sans, sans-serif"><title id="plan-title">{title}</title><style>.table{{fill:#e8e2d4;stroke:#6b5d3f;stroke-width:2}}.card{{fill:#fff;stroke:#1f3a5f;stroke-width:1.5}}.card-text{{font-size:12px;font-weight:bold;fill:#1f3a5f}}.person{{font-size:11px;fill:#333}}.note{{font-size:12px;fill:#555}}</style><text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="16" font-weight="bold">{title}</text>"#,
         x = width / 2.0,
         y = MARGIN + 8.0,
     )
@@ -257,6 +260,19 @@ mod tests {
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let width: f64 = doc.root_element().attribute("width").unwrap().parse().unwrap();
         assert!(width >= title.chars().count() as f64 * TITLE_CHAR_W, "{width}");
+    }
+
+    #[test]
+    fn a_long_title_widens_a_plan_on_both_sides() {
+        let title = "Заседание министров иностранных дел в формате «Центральная Азия – Россия», 8-е совещание";
+        let svg = table(title, Shape::Round, &cards(&["KZ", "KG", "RU"]));
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let view: Vec<f64> =
+            doc.root_element().attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+        assert!(view[2] >= title.chars().count() as f64 * TITLE_CHAR_W, "{view:?}");
+        let title_x: f64 =
+            doc.descendants().find(|n| n.has_tag_name("text")).unwrap().attribute("x").unwrap().parse().unwrap();
+        assert!((view[0] + view[2] / 2.0 - title_x).abs() < 1.0, "the title in the middle: {view:?} {title_x}");
     }
 
     #[test]
