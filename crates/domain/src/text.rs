@@ -55,12 +55,19 @@ impl Text {
 
     /// The text in `lang`, else English, else Russian, else any language present.
     pub fn get(&self, lang: &str) -> &str {
+        self.shown(lang).map_or("", |(_, text)| text)
+    }
+
+    /// The text for a reader of `lang` as [`Text::get`] chooses it, with the language it is in:
+    /// for a format that must say so (an Atom entry's `xml:lang`). `None` when it is empty.
+    pub fn shown(&self, lang: &str) -> Option<(&str, &str)> {
+        fn given<'a>((l, v): (&'a String, &'a String)) -> Option<(&'a str, &'a str)> {
+            (!v.is_empty()).then(|| (l.as_str(), v.as_str()))
+        }
         [lang, "en", "ru"]
-            .iter()
-            .find_map(|l| self.0.get(*l).filter(|v| !v.is_empty()))
-            .or_else(|| self.0.values().find(|v| !v.is_empty()))
-            .map(String::as_str)
-            .unwrap_or("")
+            .into_iter()
+            .find_map(|l| self.0.get_key_value(l).and_then(given))
+            .or_else(|| self.0.iter().find_map(given))
     }
 
     /// The text only if present in exactly `lang` (no fallback): for sorting in a language.

@@ -63,7 +63,7 @@ pub fn feed(feed: &Feed, entries: &[Entry]) -> String {
             }
             AtomEntry {
                 id: e.id.clone(),
-                title: Text::plain(e.title.clone()),
+                title: Text { lang: Some(e.lang.clone()), ..Text::plain(e.title.clone()) },
                 updated: time(e.updated),
                 published: Some(time(e.published)),
                 links: vec![link(&e.link, "alternate", "text/html")],

@@ -311,14 +311,16 @@ async fn feed(state: &AppState, event: Option<&Event>, lang: &'static str) -> Re
         .filter(|r| r.shown_to(Reader::Public, at).is_some())
         .map(|r| {
             let published = r.release_at.unwrap_or(r.created_at);
+            // A release not written in the reader's language is served, and labelled, in another.
+            let (written_in, body) = r.body.shown(lang).unwrap_or((lang, ""));
             ::render::atom::Entry {
                 id: format!("urn:uuid:{}", r.id),
-                title: r.title.get(lang).to_string(),
+                title: r.title.get(written_in).to_string(),
                 link: format!("{base}/press-releases/{}", r.id),
                 published,
                 updated: r.corrected_at().unwrap_or(published),
-                content: r.body.get(lang).to_string(),
-                lang: lang.to_string(),
+                content: body.to_string(),
+                lang: written_in.to_string(),
                 photos: r
                     .photos
                     .iter()

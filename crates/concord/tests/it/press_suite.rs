@@ -211,6 +211,18 @@ async fn timing(app: TestApp) {
         .unwrap();
     tx.commit().await.unwrap();
     let public = ["Timing scheduled earlier", "Timing embargoed earlier", "Timing published"];
+    // Written in English only, a release in the Kazakh feed says it is in English.
+    let kk = app.get(&Session::default(), "/events/almaty-2025/feed.atom?lang=kk").await.body;
+    let feed = feed_rs::parser::parse(kk.as_bytes()).unwrap();
+    let entry =
+        feed.entries.iter().find(|e| e.title.as_ref().is_some_and(|t| t.content == "Timing published")).unwrap();
+    assert_eq!(feed.language.as_deref(), Some("kk"));
+    let entry_xml = kk.split("<entry>").find(|e| e.contains("Timing published")).unwrap();
+    assert!(
+        entry_xml.contains("<title xml:lang=\"en\"") && entry_xml.contains("<content xml:lang=\"en\""),
+        "{entry_xml}"
+    );
+    assert!(entry.content.is_some());
     let readers = [
         ("anonymous", Session::default()),
         ("press", app.login("press", DEMO_PASSWORD).await),
