@@ -62,7 +62,7 @@ impl Text {
     /// for a format that must say so (an Atom entry's `xml:lang`). `None` when it is empty.
     pub fn shown(&self, lang: &str) -> Option<(&str, &str)> {
         fn given<'a>((l, v): (&'a String, &'a String)) -> Option<(&'a str, &'a str)> {
-            (!v.is_empty()).then(|| (l.as_str(), v.as_str()))
+            (!v.is_empty()).then_some((l.as_str(), v.as_str()))
         }
         [lang, "en", "ru"]
             .into_iter()
