@@ -17,7 +17,7 @@ browserTest('the secretariat reopens the adopted agenda, reorders it and adopts 
   const state = () => text(extended.locator('.agenda-state'));
   const question = (number) => extended.locator(`ol.agenda > li[value="${number}"]`);
   const titleOf = (number) => text(question(number).locator('strong'));
-  assert.equal(await state(), 'Adopted agenda (11 April 2025, 10:00)', 'adopted at 10:00 in Almaty');
+  assert.equal(await state(), 'Adopted agenda (11 April 2025, 12:15)', 'adopted as the extended session opened in Almaty');
   const [second, third] = [await titleOf(2), await titleOf(3)];
   assert.equal(await question(2).locator('input[name="number"]').count(), 0, 'an adopted agenda keeps its numbers');
 
@@ -40,7 +40,7 @@ browserTest('the secretariat reopens the adopted agenda, reorders it and adopts 
   const earlier = extended.locator('details.agenda-revisions');
   await earlier.locator('summary').click();
   const first = earlier.locator('#agenda-extended-revision-1');
-  assert.match(await text(first), new RegExp(`^Revision 1 Adopted 11 April 2025, 10:00, reopened .+: ${REASON}`));
+  assert.match(await text(first), new RegExp(`^Revision 1 Adopted 11 April 2025, 12:15, reopened .+: ${REASON}`));
   assert.ok((await text(first.locator('li[value="2"]'))).startsWith(second), 'revision 1 as it was adopted');
   assert.ok((await text(first.locator('li[value="3"]'))).startsWith(third));
 });
