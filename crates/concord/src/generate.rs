@@ -103,7 +103,7 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
         cases: Default::default(),
         // The host chairs, as at a summit it hosts.
         chair: Some(codes[0].to_string()),
-        formats: vec![Format::Extended],
+        formats: vec![Format::Narrow, Format::Extended],
         date: date(2026, 9, 22),
     };
     store::events::create_meeting(&mut tx, &system, &event, body.id, meeting.validate(&event)?).await?;
@@ -129,7 +129,8 @@ pub async fn event(store: &Store, slug: &str, delegations: usize, members: usize
                 tenure: Default::default(),
                 rank,
                 role,
-                formats: vec![Format::Extended],
+                // The heads sit in the morning's narrow sessions too.
+                formats: if i == 0 { vec![Format::Narrow, Format::Extended] } else { vec![Format::Extended] },
                 meetings: vec![],
                 private: Private { email: format!("{}@example.org", word(n).to_lowercase()), ..Private::default() },
                 cases: Default::default(),

@@ -814,7 +814,10 @@ impl Sidelines<'_> {
                 .filter(|id| request.principals.contains(id))
                 .collect();
             if named.is_empty() {
-                let head = self.members.iter().filter(ours).find(|(_, m)| m.role == DelegationRole::Head);
+                // Of two heads, each at another meeting, the one heading the delegation as a
+                // whole, else the senior: a meeting on the sidelines is of no one meeting.
+                let heads = self.members.iter().filter(ours).filter(|(_, m)| m.role == DelegationRole::Head);
+                let head = heads.min_by_key(|(_, m)| (!m.meetings.is_empty(), m.seniority()));
                 persons.push(head.ok_or_else(|| Why::NoHead { participant: side.participant.clone() })?.1.id);
             } else {
                 persons.extend(named);
@@ -1780,6 +1783,13 @@ mod tests {
             Ok(vec![deputy.1.id, members[1].1.id]),
             "the named principal for Kazakhstan, Russia's head for Russia"
         );
+        // A second head of Kazakhstan's, for one meeting only, listed first: the head of the whole
+        // delegation still meets on the sidelines.
+        let mut for_one_meeting = head("KZ", None);
+        for_one_meeting.1.meetings = vec!["central-asia-russia".into()];
+        let two_heads = [for_one_meeting, members[0].clone(), members[1].clone(), members[2].clone()];
+        let with_two = Sidelines { members: &two_heads, requests: std::slice::from_ref(&kz_ru), ..sidelines };
+        assert_eq!(with_two.persons_of(&kz_ru), Ok(vec![members[0].1.id, members[1].1.id]));
 
         let plan = schedule::Plan {
             meetings: vec![schedule::Meeting {

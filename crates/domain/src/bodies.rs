@@ -205,6 +205,13 @@ pub fn status_on(memberships: &[Membership], participant_id: Id, day: Date) -> O
         .map(|m| m.status)
 }
 
+/// Whether a participant's head sits at a meeting of a body held on `day` at an event `host`
+/// hosts, without being marked for it: the participant takes part in the body that day, or hosts.
+/// The programme, the seating plan, the photo and the press release all ask this.
+pub fn sits_by_right(memberships: &[Membership], participant: Id, day: Date, host: Id) -> bool {
+    participant == host || status_on(memberships, participant, day).is_some_and(|s| s.takes_part())
+}
+
 /// Of the bodies meeting at an event (with their memberships), the one whose protocol the event
 /// follows: the one with the most members taking part on its first day, then by slug.
 pub fn principal(candidates: Vec<(Body, Vec<Membership>)>, day: Date) -> Option<Body> {

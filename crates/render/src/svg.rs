@@ -158,7 +158,8 @@ pub fn bilateral(title: &str, sides: &[Vec<Card>]) -> String {
 /// equally on both sides, so what is drawn stays centred under it.
 fn open(width: f64, height: f64, title: &str) -> String {
     let pad = ((2.0 * MARGIN + title.chars().count() as f64 * TITLE_CHAR_W - width) / 2.0).max(0.0);
-    let (left, shown) = (-pad, width + 2.0 * pad);
+    // `0.0 - pad`, not `-pad`: a plan its title fits starts at 0, not at -0.
+    let (left, shown) = (0.0 - pad, width + 2.0 * pad);
     let title = escape(title);
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0} 0 {shown:.0} {height:.0}" width="{shown:.0}" height="{height:.0}" role="img" aria-labelledby="plan-title" font-family="DejaVu Sans, sans-serif"><title id="plan-title">{title}</title><style>.table{{fill:#e8e2d4;stroke:#6b5d3f;stroke-width:2}}.card{{fill:#fff;stroke:#1f3a5f;stroke-width:1.5}}.card-text{{font-size:12px;font-weight:bold;fill:#1f3a5f}}.person{{font-size:11px;fill:#333}}.note{{font-size:12px;fill:#555}}</style><text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="16" font-weight="bold">{title}</text>"#,
@@ -273,6 +274,10 @@ mod tests {
         let title_x: f64 =
             doc.descendants().find(|n| n.has_tag_name("text")).unwrap().attribute("x").unwrap().parse().unwrap();
         assert!((view[0] + view[2] / 2.0 - title_x).abs() < 1.0, "the title in the middle: {view:?} {title_x}");
+        assert!(
+            table("Plan", Shape::Round, &cards(&["KZ", "KG", "RU"])).contains("viewBox=\"0 0 "),
+            "a short one: as drawn"
+        );
     }
 
     #[test]

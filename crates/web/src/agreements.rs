@@ -149,11 +149,20 @@ impl Follow {
         self.participants.iter().find(|p| p.id == id).map_or_else(String::new, |p| p.short_name.get(lang).to_string())
     }
 
-    /// Participants by name in the reader's collation, whatever order they were entered in.
+    /// Participants by name in the reader's collation, whatever order they were entered in: the
+    /// order their codes and their names are both given in.
+    fn sorted(&self, ids: &[Id], lang: &str) -> Vec<Id> {
+        let mut named: Vec<(Id, String)> = ids.iter().map(|p| (*p, self.name(*p, lang))).collect();
+        domain::precedence::sort_by_collation(&mut named, lang, |(_, n)| n.as_str());
+        named.into_iter().map(|(id, _)| id).collect()
+    }
+
     fn names(&self, ids: &[Id], lang: &str) -> String {
-        let mut names: Vec<String> = ids.iter().map(|p| self.name(*p, lang)).collect();
-        domain::precedence::sort_by_collation(&mut names, lang, |n| n.as_str());
-        names.join(", ")
+        self.sorted(ids, lang).into_iter().map(|p| self.name(p, lang)).collect::<Vec<_>>().join(", ")
+    }
+
+    fn codes(&self, ids: &[Id], lang: &str) -> Vec<String> {
+        self.sorted(ids, lang).into_iter().map(|p| self.code(p)).collect()
     }
 
     fn agreement(&self, id: Id) -> Result<&Agreement, AppError> {
@@ -184,7 +193,7 @@ impl Follow {
     pub(crate) fn agreement_json(&self, state: &AppState, a: &Agreement, lang: &str) -> Value {
         json!({
             "id": a.id, "title": a.title, "title_shown": a.title.get(lang), "level": a.level,
-            "parties": a.parties.iter().map(|p| self.code(*p)).collect::<Vec<_>>(), "parties_shown": self.names(&a.parties, lang),
+            "parties": self.codes(&a.parties, lang), "parties_shown": self.names(&a.parties, lang),
             "signed_on": a.signed_on, "signed_on_shown": a.signed_on.map(|d| state.i18n.date(lang, d)),
             "signed_at": a.signed_at.get(lang), "depositary": a.depositary.map(|d| self.name(d, lang)),
             "entry_into_force": a.entry_into_force, "threshold": a.threshold,
@@ -221,7 +230,7 @@ impl Follow {
             .collect();
         json!({
             "id": i.id, "agreement": i.agreement_id, "title": i.title, "title_shown": i.title.get(lang),
-            "responsible": i.responsible.iter().map(|p| self.code(*p)).collect::<Vec<_>>(),
+            "responsible": self.codes(&i.responsible, lang),
             "responsible_shown": self.names(&i.responsible, lang),
             "agencies": i.agencies, "agencies_shown": i.agencies.get(lang), "area": i.area, "deadline": i.deadline,
             "deadline_shown": state.i18n.date(lang, i.deadline), "progress": i.progress, "status": self.status(i),

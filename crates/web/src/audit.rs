@@ -57,10 +57,11 @@ async fn page(
             json!({
                 "seq": e.seq,
                 "at": e.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
-                // What no user did (the demo's loading, the reminders) is the system's.
-                "actor_name": match e.actor_id {
-                    Some(_) => e.actor_name.clone(),
-                    None => state.i18n.t(ctx.lang, "audit-actor-system", &[]),
+                // What no user did (the demo's loading, the reminders) is the system's; what someone
+                // did through an invitation link keeps the name it was recorded with.
+                "actor_name": match (e.actor_id, e.actor_name.as_str()) {
+                    (None, "system") => state.i18n.t(ctx.lang, "audit-actor-system", &[]),
+                    _ => e.actor_name.clone(),
                 },
                 "entity": e.entity,
                 "entity_shown": state.i18n.t(ctx.lang, &format!("audit-entity-{}", e.entity), &[]),

@@ -332,16 +332,17 @@ async fn feed(state: &AppState, event: Option<&Event>, lang: &'static str) -> Re
         .collect();
     let updated = entries.iter().map(|e| e.updated).max().unwrap_or(at);
     let (id, title, self_link, page) = match event {
+        // Each language is a feed of its own, with its own id and address.
         Some(e) => (
-            format!("{base}/events/{}/feed.atom", e.slug),
+            format!("{base}/events/{}/feed.atom?lang={lang}", e.slug),
             e.name.get(lang).to_string(),
-            format!("{base}/events/{}/feed.atom", e.slug),
+            format!("{base}/events/{}/feed.atom?lang={lang}", e.slug),
             format!("{base}/events/{}/press", e.slug),
         ),
         None => (
-            format!("{base}/feed.atom"),
+            format!("{base}/feed.atom?lang={lang}"),
             state.i18n.t(lang, "press-site-feed", &[]),
-            format!("{base}/feed.atom"),
+            format!("{base}/feed.atom?lang={lang}"),
             format!("{base}/"),
         ),
     };

@@ -11,7 +11,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use domain::Id;
 use domain::bilaterals::Order;
-use domain::bodies::status_on;
+use domain::bodies::sits_by_right;
 use domain::delegations::Member;
 use domain::events::{Event, EventFields, Venue};
 use domain::policy::{Action, authorize, own_delegations, programme_audience};
@@ -93,9 +93,8 @@ impl Programme {
         let mut taking_part = HashMap::new();
         for m in &in_event {
             let memberships = store::bodies::memberships(&state.store, m.meeting.body_id).await?;
-            let takes_part = |p: &&domain::participants::Participant| {
-                status_on(&memberships, p.id, m.meeting.date).is_some_and(|s| s.takes_part())
-            };
+            let takes_part =
+                |p: &&domain::participants::Participant| sits_by_right(&memberships, p.id, m.meeting.date, event.host);
             let codes = participants.iter().filter(takes_part).map(|p| p.code.clone()).collect();
             taking_part.insert(m.meeting.slug.clone(), codes);
         }

@@ -136,7 +136,11 @@ pub fn environment(i18n: Arc<I18n>) -> Environment<'static> {
     let dates = i18n;
     // `|date`, or `|date("from")` as a phrase of time needs it ([`I18n::date_as`]).
     env.add_filter("date", move |state: &State, value: &str, case: Option<&str>| -> Result<String, Error> {
-        Ok(dates.date_as(&lang_of(state), civil_date(value)?, case.unwrap_or_default()))
+        let case = case.unwrap_or_default();
+        if !["", "on", "from", "until"].contains(&case) {
+            return Err(Error::new(ErrorKind::InvalidOperation, format!("no date case {case:?}")));
+        }
+        Ok(dates.date_as(&lang_of(state), civil_date(value)?, case))
     });
     env
 }

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use domain::Id;
-use domain::bodies::{Body, status_on};
+use domain::bodies::{Body, sits_by_right};
 use domain::delegations::Member;
 use domain::events::{Event, Meeting};
 use domain::lineup::line_up;
@@ -73,8 +73,7 @@ impl Sitting {
         let delegations = store::delegations::of_event(&state.store, event.id).await?;
         let members = store::delegations::approved_of_event(&state.store, event.id).await?;
         let participant_of: HashMap<Id, Id> = delegations.iter().map(|d| (d.id, d.participant_id)).collect();
-        let member_of_body =
-            |participant| status_on(&memberships, participant, meeting.date).is_some_and(|status| status.takes_part());
+        let member_of_body = |participant| sits_by_right(&memberships, participant, meeting.date, event.host);
         let heads = heads_at(
             &meeting.slug,
             members.iter().filter_map(|m| participant_of.get(&m.delegation_id).map(|p| (*p, m))),

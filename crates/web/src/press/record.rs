@@ -5,11 +5,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::agenda::ItemStatus;
-use domain::bodies::{Body, status_on};
+use domain::bodies::{Body, sits_by_right};
 use domain::delegations::{DelegationRole, Member};
 use domain::documents::{Classification, DocumentStatus};
 use domain::events::Event;
 use domain::participants::{Participant, ParticipantKind};
+use domain::precedence::{Context, order_in};
 use domain::press::ReleaseInput;
 use domain::press::draft::{self, AreaFact, ItemFacts, MeetingFacts, Party, Person, Record, Sitting};
 use domain::programme::{ItemKind, Visibility};
@@ -188,15 +189,18 @@ async fn meeting_facts(
 ) -> Result<MeetingFacts, AppError> {
     let body = bodies.iter().find(|b| b.id == m.body_id).ok_or(AppError::NotFound)?;
     let memberships = store::bodies::memberships(store, body.id).await?;
-    // Those who sit at the meeting, as on its seating plan (an organisation's Secretary General
-    // marked for it too), and the host.
-    let member_of_body = |p: Id| p == event.host || status_on(&memberships, p, m.date).is_some_and(|s| s.takes_part());
-    let seated = heads_at(&m.slug, heads.iter().copied(), member_of_body);
-    let taking_part: Vec<&Participant> = participants.iter().filter(|p| seated.contains_key(&p.id)).collect();
-    let heads: Vec<Person> = domain::precedence::order(&body.precedence, &taking_part)
-        .into_iter()
-        .filter_map(|p| person(p.id, seated[&p.id]))
-        .collect();
+    // Those who sit at the meeting, in its order, as on its seating plan (an organisation's
+    // Secretary General marked for it too).
+    let heads: Vec<Person> = {
+        let seated = heads_at(&m.slug, heads.iter().copied(), |p| sits_by_right(&memberships, p, m.date, event.host));
+        let taking_part: Vec<&Participant> = participants.iter().filter(|p| seated.contains_key(&p.id)).collect();
+        let head_rank = |id: Id| seated.get(&id).map(|h| h.rank);
+        let context = Context { host: Some(event.host), head_rank: &head_rank };
+        order_in(&body.precedence, &taking_part, &context)
+            .into_iter()
+            .filter_map(|p| person(p.id, seated[&p.id]))
+            .collect()
+    };
     let agenda = store::agenda::items_of_meeting(store, m.id).await?;
     let areas_of_body = store::agenda::areas_of(store, body.id).await?;
     let mut seen = BTreeSet::new();
