@@ -12,7 +12,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use crate::Id;
-use crate::delegations::{DelegationRole, Member};
+use crate::delegations::Member;
 use crate::events::Event;
 use crate::programme::{Item, stay_of, travel_minutes};
 use crate::validation::{Checker, Invalid};
@@ -814,11 +814,9 @@ impl Sidelines<'_> {
                 .filter(|id| request.principals.contains(id))
                 .collect();
             if named.is_empty() {
-                // Of two heads, each at another meeting, the one heading the delegation as a
-                // whole, else the senior: a meeting on the sidelines is of no one meeting.
-                let heads = self.members.iter().filter(ours).filter(|(_, m)| m.role == DelegationRole::Head);
-                let head = heads.min_by_key(|(_, m)| (!m.meetings.is_empty(), m.seniority()));
-                persons.push(head.ok_or_else(|| Why::NoHead { participant: side.participant.clone() })?.1.id);
+                // A meeting on the sidelines is of no one meeting.
+                let head = Member::head_at(self.members.iter().filter(ours).map(|(_, m)| m), None, true);
+                persons.push(head.ok_or_else(|| Why::NoHead { participant: side.participant.clone() })?.id);
             } else {
                 persons.extend(named);
             }
@@ -1207,6 +1205,7 @@ impl Prepared {
 mod tests {
     use super::*;
     use crate::Text;
+    use crate::delegations::DelegationRole;
     use crate::delegations::{MemberFields, Movement, Names, Private, Rank};
     use crate::events::{EventFields, Room, Venue};
     use crate::programme::{Attendees, ItemFields, ItemKind, PressAccess, Visibility};

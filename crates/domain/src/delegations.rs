@@ -459,6 +459,23 @@ impl Member {
         (self.rank, self.tenure.from.is_none(), self.tenure.from)
     }
 
+    /// Of one delegation's members, its head at `meeting`: the head marked for it, or one marked
+    /// for none in particular where the participant sits there `by_right`. For no meeting in
+    /// particular (a meeting on the sidelines, the lunch), the head of the whole delegation, else
+    /// the senior. A delegation has one head at any meeting ([`check_one_head`]), so the order
+    /// only chooses among heads of different meetings.
+    pub fn head_at<'a>(
+        members: impl IntoIterator<Item = &'a Member>,
+        meeting: Option<&str>,
+        by_right: bool,
+    ) -> Option<&'a Member> {
+        members
+            .into_iter()
+            .filter(|m| m.role == DelegationRole::Head)
+            .filter(|m| meeting.is_none_or(|slug| m.sits_at(slug, by_right)))
+            .min_by_key(|m| (!m.meetings.is_empty(), m.seniority()))
+    }
+
     /// Whether the member sits in a session of `format`: marked for it, or for no format in
     /// particular (an interpreter follows the delegation into either).
     pub fn sits_in(&self, format: Format) -> bool {

@@ -152,21 +152,21 @@ pub fn side_of_table<T>(head: T, interpreter: Option<T>, others: Vec<T>) -> Vec<
     left
 }
 
-/// Who sits at a meeting for each participant (`heads`: participant and member): its head of
-/// delegation if marked for the meeting, or for none in particular while the participant takes part
-/// in the meeting's body; of two heads, the higher-ranking.
+/// Who sits at a meeting for each participant (`heads`: participant and member): its head there
+/// ([`Member::head_at`]), unmarked heads sitting by right where `member_of_body` says so.
 pub fn heads_at<'a>(
     meeting: &str,
     heads: impl IntoIterator<Item = (Id, &'a Member)>,
     member_of_body: impl Fn(Id) -> bool,
 ) -> HashMap<Id, &'a Member> {
-    let mut seated: HashMap<Id, &Member> = HashMap::new();
-    for (participant, m) in heads.into_iter().filter(|(_, m)| m.role == DelegationRole::Head) {
-        if m.sits_at(meeting, member_of_body(participant)) && seated.get(&participant).is_none_or(|h| m.rank < h.rank) {
-            seated.insert(participant, m);
-        }
+    let mut by_participant: HashMap<Id, Vec<&Member>> = HashMap::new();
+    for (participant, m) in heads {
+        by_participant.entry(participant).or_default().push(m);
     }
-    seated
+    by_participant
+        .into_iter()
+        .filter_map(|(p, own)| Member::head_at(own, Some(meeting), member_of_body(p)).map(|head| (p, head)))
+        .collect()
 }
 
 /// Who takes the head of a table or the middle of a photo: the first of `preferred` present in

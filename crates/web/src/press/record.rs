@@ -71,9 +71,8 @@ pub(crate) async fn record_of(store: &Store, event: &Event, req: &DraftRequest) 
         })
     };
     let person_of = |participant: Id, meeting: Option<&str>| {
-        let sitting = |m: &&Member| meeting.is_none_or(|slug| m.sits_at(slug, true));
-        let head = heads.iter().filter(|(p, _)| *p == participant).map(|(_, m)| *m).filter(sitting);
-        head.min_by_key(|m| m.rank).and_then(|m| person(participant, m))
+        let own = heads.iter().filter(|(p, _)| *p == participant).map(|(_, m)| *m);
+        Member::head_at(own, meeting, true).and_then(|m| person(participant, m))
     };
     let code_of = |code: &str| participants.iter().find(|p| p.code == code).map(|p| p.id);
     let items = store::programme::of_event(store, event.id).await?;
