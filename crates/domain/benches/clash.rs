@@ -85,7 +85,7 @@ fn main() {
     let travel = vec![Travel { from: "hq".into(), to: "hotel".into(), minutes: 15 }];
     let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
     let started = Instant::now();
-    let roster = Roster::new(&members, HashMap::new());
+    let roster = Roster::new(members.clone(), HashMap::new());
     let stays: HashMap<_, _> = members.iter().map(|(_, m)| (m.id, stay_of(m, &tz))).collect();
     let setup = started.elapsed();
     let mut times = Vec::new();

@@ -227,8 +227,8 @@ pub struct Roster {
 impl Roster {
     /// From the approved members of the event with their participant codes, and the codes of the
     /// participants taking part in each meeting's body on the meeting's day, by meeting slug.
-    pub fn new(members: &[(String, Member)], taking_part: HashMap<String, HashSet<String>>) -> Roster {
-        let mut roster = Roster { members: members.to_vec(), taking_part, ..Roster::default() };
+    pub fn new(members: Vec<(String, Member)>, taking_part: HashMap<String, HashSet<String>>) -> Roster {
+        let mut roster = Roster { taking_part, ..Roster::default() };
         for (i, (code, m)) in members.iter().enumerate() {
             if m.role == DelegationRole::Head {
                 roster.heads.push(i);
@@ -236,7 +236,13 @@ impl Roster {
             roster.by_code.entry(code.clone()).or_default().push(i);
             roster.by_id.insert(m.id, i);
         }
+        roster.members = members;
         roster
+    }
+
+    /// The accredited members, with their participants' codes.
+    pub fn members(&self) -> &[(String, Member)] {
+        &self.members
     }
 
     /// The members attending `item`: the named persons; and, of the heads of delegation (if asked)
@@ -988,7 +994,7 @@ mod tests {
             ("cis-cfm".to_string(), HashSet::from(["KZ".to_string(), "TM".to_string(), "AZ".to_string()])),
             ("central-asia-russia".to_string(), HashSet::from(["KZ".to_string(), "TM".to_string()])),
         ]);
-        let roster = Roster::new(&members, taking_part);
+        let roster = Roster::new(members.clone(), taking_part);
         let session = |kind: ItemKind, meeting: Option<&str>, attendees: Attendees| Item {
             kind,
             meeting: meeting.map(str::to_string),

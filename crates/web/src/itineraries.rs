@@ -67,7 +67,7 @@ fn legs_json(state: &AppState, p: &Programme, items: &[&Item], journeys: Vec<Jou
                 })
             }
             Leg::Journey(journey) => {
-                let who = p.members.iter().find(|(_, m)| m.id == journey.member).map(|(_, m)| m.names.display(lang));
+                let who = p.members().iter().find(|(_, m)| m.id == journey.member).map(|(_, m)| m.names.display(lang));
                 json!({
                     "journey": true, "arriving": journey.arriving, "who": who, "carrier": journey.carrier,
                     "time": p.local(journey.at).strftime("%H:%M").to_string(),
@@ -109,7 +109,7 @@ async fn show(
     let (delegation, participant) = p.delegations.iter().find(|(_, x)| x.code == code).ok_or(AppError::NotFound)?;
     authorize(&ctx.actor, Action::ReadDelegation { event: p.event.id, participant: participant.id })?;
     let own: Vec<&domain::delegations::Member> =
-        p.members.iter().filter(|(_, m)| m.delegation_id == *delegation).map(|(_, m)| m).collect();
+        p.members().iter().filter(|(_, m)| m.delegation_id == *delegation).map(|(_, m)| m).collect();
     let people: BTreeSet<Id> = match member {
         Some(id) => {
             own.iter().find(|m| m.id == id).ok_or(AppError::NotFound)?;
@@ -203,7 +203,7 @@ async fn feed(
     let p = Programme::current(&state, &event.slug).await?;
     let people: BTreeSet<Id> = match feed.member_id {
         Some(id) => BTreeSet::from([id]),
-        None => p.members.iter().filter(|(_, m)| m.delegation_id == feed.delegation_id).map(|(_, m)| m.id).collect(),
+        None => p.members().iter().filter(|(_, m)| m.delegation_id == feed.delegation_id).map(|(_, m)| m.id).collect(),
     };
     let items = attended(&p, &people, Visibility::Participants);
     Ok(calendar(&state, &p, &items, lang, p.event.name.get(lang), &format!("{}-itinerary", p.event.slug)))

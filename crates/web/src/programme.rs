@@ -62,8 +62,7 @@ pub(crate) struct Programme {
     pub(crate) delegations: Vec<(Id, domain::participants::Participant)>,
     /// The event's private calendar feeds, revoked ones included.
     pub(crate) feeds: Vec<store::programme::Feed>,
-    /// The accredited members, with their participant's code.
-    pub(crate) members: Vec<(String, Member)>,
+    /// The accredited members, with their participants' codes ([`Programme::members`]).
     roster: Roster,
     /// The participant of each accredited member, by member.
     participant_of: HashMap<Id, Id>,
@@ -89,10 +88,13 @@ impl Programme {
         let event = store::events::by_slug(&state.store, slug).await?;
         let in_event = store::events::meetings_of_event(&state.store, event.id).await?;
         let participants = store::participants::list(&state.store).await?;
-        // Who takes part in each meeting's body on its day: whose heads sit at it.
+        // Who takes part in each meeting's body on its day: whose heads sit at it. One query for
+        // every body's memberships, however many meetings the event holds.
+        let all_memberships = store::bodies::all_memberships(&state.store).await?;
         let mut taking_part = HashMap::new();
         for m in &in_event {
-            let memberships = store::bodies::memberships(&state.store, m.meeting.body_id).await?;
+            let memberships: Vec<_> =
+                all_memberships.iter().filter(|x| x.body_id == m.meeting.body_id).cloned().collect();
             let takes_part =
                 |p: &&domain::participants::Participant| sits_by_right(&memberships, p.id, m.meeting.date, event.host);
             let codes = participants.iter().filter(takes_part).map(|p| p.code.clone()).collect();
@@ -108,7 +110,6 @@ impl Programme {
             .into_iter()
             .filter_map(|m| code_of_delegation.get(&m.delegation_id).map(|code| (code.to_string(), m)))
             .collect();
-        let roster = Roster::new(&members, taking_part);
         let items = store::programme::of_event(&state.store, event.id).await?;
         let feeds = store::programme::feeds_of_event(&state.store, event.id).await?;
         let by_id: HashMap<Id, &domain::participants::Participant> = participants.iter().map(|x| (x.id, x)).collect();
@@ -119,13 +120,13 @@ impl Programme {
             .iter()
             .filter_map(|(_, m)| delegations.iter().find(|(d, _)| *d == m.delegation_id).map(|(_, x)| (m.id, x.id)))
             .collect();
+        let roster = Roster::new(members, taking_part);
         let mut p = Programme {
             event,
             tz,
             meetings,
             delegations,
             feeds,
-            members,
             roster,
             participant_of,
             attended: HashMap::new(),
@@ -202,6 +203,11 @@ impl Programme {
         state.i18n.t(lang, &item.kind_message(|| self.attending(item).len()), &[])
     }
 
+    /// The accredited members, with their participants' codes.
+    pub(crate) fn members(&self) -> &[(String, Member)] {
+        self.roster.members()
+    }
+
     pub(crate) fn attendance(&self, item: &Item) -> BTreeSet<Id> {
         self.roster.attending(item)
     }
@@ -268,7 +274,7 @@ impl Programme {
         (
             self.meetings.iter().map(|(slug, _)| slug.clone()).collect(),
             self.delegations.iter().map(|(_, p)| p.code.clone()).collect(),
-            self.members.iter().map(|(_, m)| m.id).chain(named_before).collect(),
+            self.members().iter().map(|(_, m)| m.id).chain(named_before).collect(),
         )
     }
 
@@ -282,7 +288,7 @@ impl Programme {
     /// The clashes of `candidate` with the other items, in words; hard ones refuse the change. A
     /// change written after this check holds the programme as checked ([`Programme::hold`]).
     pub(crate) fn check(&self, state: &AppState, lang: &str, candidate: &Item) -> Result<Vec<String>, AppError> {
-        let stays: HashMap<Id, _> = self.members.iter().map(|(_, m)| (m.id, stay_of(m, &self.tz))).collect();
+        let stays: HashMap<Id, _> = self.members().iter().map(|(_, m)| (m.id, stay_of(m, &self.tz))).collect();
         let found = clashes(candidate, &self.items, &|i| self.attendance(i), &self.event.travel, &stays);
         let (hard, soft): (Vec<&Clash>, Vec<&Clash>) = found.iter().partition(|c| c.is_hard());
         if !hard.is_empty() {
@@ -307,7 +313,7 @@ impl Programme {
 
     fn describe(&self, state: &AppState, lang: &str, clash: &Clash) -> String {
         let person = |id: &Id| {
-            self.members.iter().find(|(_, m)| m.id == *id).map_or_else(String::new, |(_, m)| m.names.display(lang))
+            self.members().iter().find(|(_, m)| m.id == *id).map_or_else(String::new, |(_, m)| m.names.display(lang))
         };
         let item = |id: &Id| self.items.iter().find(|i| i.id == *id).map_or_else(String::new, |i| self.named(i, lang));
         let t = |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| state.i18n.t(lang, key, args);

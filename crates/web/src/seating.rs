@@ -226,7 +226,7 @@ async fn bilateral_svg(
     let item = p.visible(&ctx).find(|i| i.id == item).ok_or(AppError::NotFound)?;
     let lang = crate::lists::event_language(&state, &p.event).await?;
     let attendance = p.attendance(item);
-    let attending: Vec<&Member> = p.members.iter().map(|(_, m)| m).filter(|m| attendance.contains(&m.id)).collect();
+    let attending: Vec<&Member> = p.members().iter().map(|(_, m)| m).filter(|m| attendance.contains(&m.id)).collect();
     // The delegations attending, the host's first: its side is the near one.
     let mut sides: Vec<&(Id, Participant)> =
         p.delegations.iter().filter(|(d, _)| attending.iter().any(|m| m.delegation_id == *d)).collect();
