@@ -63,13 +63,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-/// The language a file asks for by `?lang=`: calendars, feeds, PDFs and sheets are fetched by
-/// programs that send no cookie, or passed on as links, so the link says the language. A
+/// The language a file asks for by `?lang=`: calendars, feeds (a private feed's `/feeds/…` too),
+/// PDFs and sheets are fetched by programs that send no cookie, or passed on as links, so the
+/// link says the language. A
 /// document's PDF is the exception: its `lang` chooses which of its texts to print, and the
 /// reader keeps their own language for anything said about it.
 fn file_language(uri: &axum::http::Uri) -> Option<&'static str> {
-    let is_file = [".ics", ".atom", ".pdf", ".csv", ".xlsx"].iter().any(|ext| uri.path().ends_with(ext))
-        && !uri.path().starts_with("/documents/");
+    let path = uri.path();
+    let is_file = ([".ics", ".atom", ".pdf", ".csv", ".xlsx"].iter().any(|ext| path.ends_with(ext))
+        || path.starts_with("/feeds/"))
+        && !path.starts_with("/documents/");
     let asked = uri.query().filter(|_| is_file)?.split('&').find_map(|pair| pair.strip_prefix("lang="));
     asked.and_then(i18n::supported)
 }

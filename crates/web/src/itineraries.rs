@@ -9,14 +9,13 @@ use domain::Id;
 use domain::accounts::new_secret;
 use domain::policy::{Action, authorize};
 use domain::programme::{Item, Journey, Leg, Visibility, itinerary, journeys_of};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::delegations::{Scope, member_of};
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, Path, QueryParams};
+use crate::input::{Form, Path};
 use crate::programme::{Programme, calendar};
 use crate::render;
 use crate::routes::Registry;
@@ -184,19 +183,9 @@ async fn revoke_feed(
 }
 
 /// The feed a secret opens: what the delegation's participants may see, never the host's own items.
-#[derive(schemars::JsonSchema, Debug, Default, Deserialize)]
-struct FeedQuery {
-    lang: Option<String>,
-}
-
-async fn feed(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(secret): Path<String>,
-    QueryParams(query): QueryParams<FeedQuery>,
-) -> Result<Response, AppError> {
-    // Calendar applications send no language of their own: the link carries the one it was made in.
-    let lang = query.lang.as_deref().and_then(crate::i18n::supported).unwrap_or(ctx.lang);
+/// Its link carries the language it was made in, as every file's may ([`crate::guard`]).
+async fn feed(State(state): State<AppState>, ctx: Ctx, Path(secret): Path<String>) -> Result<Response, AppError> {
+    let lang = ctx.lang;
     let secret = secret.trim_end_matches(".ics");
     let feed = store::programme::feed_by_secret(&state.store, secret).await?.ok_or(AppError::NotFound)?;
     let event = store::events::by_id(&state.store, feed.event_id).await?;
