@@ -109,7 +109,7 @@ impl Sideline {
         Sidelines {
             event: &self.p.event,
             tz: &self.p.tz,
-            members: &self.p.members(),
+            members: self.p.members(),
             items,
             requests: &self.requests,
             settings,
@@ -383,7 +383,7 @@ fn checked(s: &Sideline, ctx: &Ctx, from: Option<&str>, input: RequestInput) -> 
     let (_, code) = acting_side(s, ctx, from)?;
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let frame =
-        RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members(), requests: &s.requests };
+        RequestFrame { event: &s.p.event, delegations: &delegations, members: s.p.members(), requests: &s.requests };
     Ok(input.validate(&frame, &code)?)
 }
 
@@ -447,7 +447,7 @@ async fn act(state: &AppState, ctx: &Ctx, s: &Sideline, id: Id, input: AnswerInp
     authorize(&ctx.actor, Action::ActOnBilateral { event: s.p.event.id, participant: participant.id })?;
     let delegations: Vec<String> = s.p.delegations.iter().map(|(_, x)| x.code.clone()).collect();
     let frame =
-        RequestFrame { event: &s.p.event, delegations: &delegations, members: &s.p.members(), requests: &s.requests };
+        RequestFrame { event: &s.p.event, delegations: &delegations, members: s.p.members(), requests: &s.requests };
     if !windows.is_empty() && !matches!(answer, Act::Propose) {
         // Windows typed, then another button pressed: they would be lost unsaid.
         return Err(AppError::field("windows", "only-when-proposing"));
@@ -704,7 +704,7 @@ async fn show(state: &AppState, ctx: &Ctx, slug: &str, form: Value, errors: Valu
         .collect();
     // What each of the delegation's own meetings may be asked to follow: never one that follows
     // it, however indirectly, which the server would refuse.
-    let frame = RequestFrame { event: &s.p.event, delegations: &codes, members: &s.p.members(), requests: &s.requests };
+    let frame = RequestFrame { event: &s.p.event, delegations: &codes, members: s.p.members(), requests: &s.requests };
     let may_follow: serde_json::Map<String, Value> = s
         .visible()
         .filter(|r| own.iter().any(|c| c == r.requester()))
