@@ -68,7 +68,7 @@ pub struct Body {
 /// A body's protocol rules besides the order of delegations: who speaks first, how the table is set,
 /// how the family photo is lined up, what an accreditation needs. Data with parameters, kept on the
 /// body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProtocolPolicy {
     #[serde(default)]
@@ -84,9 +84,21 @@ pub struct ProtocolPolicy {
 }
 
 impl ProtocolPolicy {
-    fn check(&self, c: &mut Checker) {
+    /// Checks the rules sent on their own, as a body's secretariat changes them.
+    pub fn validate(self) -> Result<ProtocolPolicy, Invalid> {
+        let mut c = Checker::new();
+        self.check(&mut c, "");
+        c.finish(self)
+    }
+
+    /// `prefix` is where the rules sit in what was sent ("protocol." in a new body).
+    fn check(&self, c: &mut Checker, prefix: &str) {
         if !(2..=40).contains(&self.photo.row_length) {
-            c.fail_with("protocol.photo.row_length", "out-of-range", vec![("min", "2".into()), ("max", "40".into())]);
+            c.fail_with(
+                format!("{prefix}photo.row_length"),
+                "out-of-range",
+                vec![("min", "2".into()), ("max", "40".into())],
+            );
         }
     }
 }
@@ -118,7 +130,7 @@ impl NewBody {
             c.fail("working_language", "invalid-language");
         }
         check_time_zone(&mut c, "time_zone", &self.time_zone);
-        self.protocol.check(&mut c);
+        self.protocol.check(&mut c, "protocol.");
         c.finish(NewBody { name, seat, ..self })
     }
 }

@@ -320,7 +320,7 @@ pub fn check_verdict(action: &str, reason: &str, current: &Accreditation) -> Res
 /// What a member's accreditation needs beside the fields an officer enters: a photo for the
 /// badge, but from the ranks the host's protocol exempts (protocol.md: heads of state and
 /// government). A body's rule, applied to the events it holds its meetings at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccreditationPolicy {
     /// Whether a member is approved only with a photo.

@@ -22,7 +22,7 @@ pub enum Turn {
 }
 
 /// A body's rules for the order of speakers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpeakersPolicy {
     /// The host takes the floor after the chair to welcome the participants.
@@ -69,7 +69,7 @@ pub fn speakers<T: PartialEq + Clone>(
 }
 
 /// The shape of a multilateral table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Table {
     #[default]
@@ -89,7 +89,7 @@ impl Table {
 }
 
 /// How delegations follow the chair round the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// The first at the chair's right, the second at its left, and so on.
@@ -100,7 +100,7 @@ pub enum Direction {
 }
 
 /// A body's rules for seating a multilateral meeting.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeatingPolicy {
     #[serde(default)]

@@ -94,6 +94,29 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewBody) -> Result<Body> {
     Ok(body)
 }
 
+const UPDATE_PROTOCOL: &str = "UPDATE bodies SET protocol = $1, version = version + 1 WHERE id = $2 AND version = $3";
+
+/// Replaces a body's protocol rules if it is still at `expected_version`; otherwise
+/// [`StoreError::Conflict`].
+pub async fn set_protocol(
+    tx: &mut Tx,
+    actor: &Actor,
+    slug: &str,
+    expected_version: i64,
+    protocol: ProtocolPolicy,
+) -> Result<Body> {
+    let before: Option<BodyRow> = on!(tx, c => sqlx::query_as(SELECT_BY_SLUG).bind(slug).fetch_optional(c).await)?;
+    let before = Body::try_from(before.ok_or(StoreError::NotFound)?)?;
+    let done =
+        execute!(tx, c => sqlx::query(UPDATE_PROTOCOL).bind(Json(&protocol)).bind(before.id).bind(expected_version))?;
+    if done != 1 {
+        return Err(StoreError::Conflict { entity: "body", current: before.version });
+    }
+    let after = Body { protocol, version: expected_version + 1, ..before.clone() };
+    audit::record(tx, Change::update(actor, EntityKind::Body, after.id, &before, &after)).await?;
+    Ok(after)
+}
+
 #[derive(sqlx::FromRow)]
 struct MembershipRow {
     id: Id,

@@ -1,11 +1,12 @@
-//! Bodies: members over time, the chairmanship, the meeting history.
+//! Bodies: members over time, the chairmanship, the protocol rules, the meeting history.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use domain::bodies::{Body, Membership, MembershipStatus, check_new_period, validate_period};
+use domain::bodies::{Body, Membership, MembershipStatus, ProtocolPolicy, check_new_period, validate_period};
 use domain::chairmanship::{ChairSource, SetChair, chairs, validate_override};
+use domain::delegations::Rank;
 use domain::participants::Participant;
 use domain::policy::{Action, authorize};
 use domain::precedence::{order, sort_by_collation};
@@ -18,7 +19,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::AppError;
 use crate::guard::Ctx;
-use crate::input::{Form, JsonBody, Path, QueryParams, today_in};
+use crate::input::{Form, JsonBody, Path, QueryParams, Versioned, parse_value, today_in};
 use crate::participants::summary;
 use crate::render;
 use crate::routes::{CREATED, Registry};
@@ -32,6 +33,12 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/api/v1/bodies/{body}", "A body with its memberships", api_show)
         .get("/api/v1/bodies/{body}/chairs", "Chair and co-chairs by year, set or proposed (?from=&to=)", api_chairs)
         .put("/api/v1/bodies/{body}/chairs/{year}", "Confirm or override the chair for a year", api_set_chair)
+        .post("/bodies/{body}/protocol", "Change the body's protocol rules (form)", set_protocol_form)
+        .put(
+            "/api/v1/bodies/{body}/protocol",
+            "Change the body's protocol rules: speakers, seating, family photo, accreditation",
+            api_set_protocol,
+        )
         .get("/api/v1/bodies/{body}/meetings", "The body's meeting history", api_meetings)
         .post("/api/v1/bodies/{body}/memberships", "Record a membership period", api_add_membership)
         .answering(CREATED)
@@ -158,6 +165,13 @@ async fn body_page(
     let participant_choices: Vec<Value> =
         participants.iter().map(|p| json!({ "code": p.code, "name": p.short_name })).collect();
     let may_manage = authorize(&ctx.actor, Action::ManageBody { body: record.body.id }).is_ok();
+    // Every rule spelled out, those at their default too, which the stored JSON leaves out.
+    let rules = &record.body.protocol;
+    let protocol = form.get("protocol").cloned().unwrap_or_else(|| {
+        let mut photo = json!(rules.photo);
+        photo["beside"] = json!(rules.photo.beside);
+        json!({ "speakers": rules.speakers, "seating": rules.seating, "photo": photo, "accreditation": rules.accreditation })
+    });
     let model = json!({
         "body": record.body,
         "members": members,
@@ -168,6 +182,8 @@ async fn body_page(
         "seen": record.set.iter().map(|s| format!("{}:{}", s.chair.year, s.version)).collect::<Vec<_>>().join(","),
         "participant_choices": participant_choices,
         "statuses": MembershipStatus::ALL,
+        "ranks": Rank::ALL,
+        "protocol": protocol,
         "form": form,
         "errors": errors,
     });
@@ -241,6 +257,75 @@ async fn set_chair_form(
     };
     let outcome = result.map(|()| format!("/bodies/{slug}#chairs-heading"));
     render::form_outcome(&state, &ctx, outcome, |errors| body_page(&state, &ctx, &record, form.to_json(), errors)).await
+}
+
+async fn save_protocol(
+    state: &AppState,
+    ctx: &Ctx,
+    record: &BodyRecord,
+    version: i64,
+    protocol: ProtocolPolicy,
+) -> Result<Body, AppError> {
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    let protocol = protocol.validate()?;
+    let mut tx = state.store.begin().await?;
+    let body = store::bodies::set_protocol(&mut tx, &ctx.actor, &record.body.slug, version, protocol).await?;
+    tx.commit().await?;
+    Ok(body)
+}
+
+/// The protocol rules as the form sends them, in the shape the API takes: a box left unticked is
+/// not sent, and a row length that is not a number is left as typed, for the reader to see it
+/// named.
+fn protocol_sent(form: &Form) -> Value {
+    let ticked = |name: &str| !form.get(name).is_empty();
+    let row_length = form.get("photo.row_length");
+    json!({
+        "speakers": {
+            "host_welcomes": ticked("speakers.host_welcomes"),
+            "openers_speak_again": ticked("speakers.openers_speak_again"),
+        },
+        "seating": { "table": form.get("seating.table"), "direction": form.get("seating.direction") },
+        "photo": {
+            "centre": form.get("photo.centre"),
+            "honour_side": form.get("photo.honour_side"),
+            "row_length": row_length.trim().parse::<u64>().map_or_else(|_| json!(row_length), |n| json!(n)),
+            "beside": form.get("photo.beside"),
+        },
+        "accreditation": {
+            "photo_required": ticked("accreditation.photo_required"),
+            "photo_exempt": form.all("accreditation.photo_exempt"),
+        },
+    })
+}
+
+async fn set_protocol_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    authorize(&ctx.actor, Action::ReadPublic)?;
+    let record = BodyRecord::load(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
+    let sent = protocol_sent(&form);
+    let result = match (form.number("version"), parse_value::<ProtocolPolicy>(sent.clone())) {
+        (Ok(version), Ok(protocol)) => save_protocol(&state, &ctx, &record, version, protocol).await.map(|_| ()),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    let outcome = result.map(|()| format!("/bodies/{slug}#protocol-heading"));
+    let shown = json!({ "protocol": sent, "version": form.get("version") });
+    render::form_outcome(&state, &ctx, outcome, |errors| body_page(&state, &ctx, &record, shown, errors)).await
+}
+
+async fn api_set_protocol(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Versioned { version, fields }: Versioned<ProtocolPolicy>,
+) -> Result<Json<Body>, AppError> {
+    let record = BodyRecord::load(&state, &slug).await?;
+    Ok(Json(save_protocol(&state, &ctx, &record, version, fields).await?))
 }
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {

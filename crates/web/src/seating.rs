@@ -196,10 +196,16 @@ async fn photo_svg(
     let policy = &sitting.body.protocol.photo;
     let (chair, host) = (sitting.meeting.chair, Some(sitting.event.host));
     let centre = sitting.first_of(policy.centre.preference(host, chair));
+    let history: Vec<(Id, Id)> = store::events::meetings_of_body(&state.store, sitting.body.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.meeting.id, m.host))
+        .collect();
     let rows = match centre {
         Some(centre) => {
+            let beside = policy.beside.who(&history, &sitting.meeting.id, centre).map(|h| sitting.present(h));
             let others = sitting.heads.iter().filter(|(p, _)| p.id != centre).map(|(p, head)| (p.id, head.seniority()));
-            line_up(policy, centre, others.collect())
+            line_up(policy, centre, beside, others.collect())
                 .into_iter()
                 .map(|row| row.into_iter().map(|id| sitting.card(id)).collect())
                 .collect()

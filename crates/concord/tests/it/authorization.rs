@@ -80,6 +80,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), [u16; 10]> {
         (("GET", "/bodies/{body}"), ALL_200),
         (("POST", "/bodies/{body}/chairs"), [303, 303, 303, 403, 403, 403, 403, 403, 403, 403]),
         (("POST", "/bodies/{body}/memberships"), [303, 303, 303, 403, 403, 403, 403, 403, 403, 403]),
+        (("POST", "/bodies/{body}/protocol"), [303, 303, 303, 403, 403, 403, 403, 403, 403, 403]),
+        (("PUT", "/api/v1/bodies/{body}/protocol"), [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
         (("POST", "/api/v1/bodies/{body}/memberships"), [401, 201, 201, 403, 403, 403, 403, 403, 403, 403]),
         (("GET", "/api/v1/bodies"), ALL_200),
         (("GET", "/api/v1/bodies/{body}"), ALL_200),
@@ -650,6 +652,7 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
     let agenda_item_version = || async { agenda_item_now().await.version };
     let release_version =
         || async { store::press::release(&app.db.store, fx.release).await.unwrap().unwrap().version.to_string() };
+    let cfm = || async { store::bodies::by_slug(&app.db.store, "cis-cfm").await.unwrap() };
     let member_form = |version: String| {
         vec![
             ("family_name_latin".to_string(), "Nurtleu".to_string()),
@@ -711,6 +714,28 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             let (status, from) = next_period();
             let body = json!({ "participant": "MD", "status": status, "valid_from": from, "valid_until": null });
             app.json(session, "POST", &path, &body).await
+        }
+        ("POST", "/bodies/{body}/protocol") => {
+            let version = cfm().await.version.to_string();
+            let fields = [
+                ("version", version.as_str()),
+                ("speakers.host_welcomes", "on"),
+                ("seating.table", "round"),
+                ("seating.direction", "alternating"),
+                ("photo.centre", "host"),
+                ("photo.honour_side", "right"),
+                ("photo.row_length", "12"),
+                ("photo.beside", "precedence"),
+                ("accreditation.photo_exempt", "head_of_state"),
+                ("accreditation.photo_exempt", "head_of_government"),
+            ];
+            app.form(session, &path, &fields).await
+        }
+        ("PUT", "/api/v1/bodies/{body}/protocol") => {
+            let body = cfm().await;
+            let mut rules = serde_json::to_value(&body.protocol).unwrap();
+            rules["version"] = json!(body.version);
+            app.json(session, "PUT", &path, &rules).await
         }
         ("PUT", "/api/v1/bodies/{body}/chairs/{year}") => {
             app.json(session, "PUT", &path, &json!({ "chair": "KZ" })).await

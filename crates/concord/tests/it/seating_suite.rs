@@ -3,7 +3,9 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{Session, TestApp};
+use serde_json::json;
+
+use crate::support::{DEMO_PASSWORD, Session, TestApp, changed, page_form};
 
 /// The name cards of an SVG plan by place, in document order.
 fn cards(svg: &str) -> Vec<(String, String)> {
@@ -79,6 +81,100 @@ async fn the_family_photo_puts_the_host_in_the_middle_and_ranks_first_at_its_rig
             "Беларусь"
         ]
     );
+}
+
+/// The name cards of a family photo's front row, from the camera's left.
+async fn front_row(app: &TestApp) -> Vec<String> {
+    let reply = app.get(&Session::default(), "/events/almaty-2025/meetings/cis-cfm/family-photo.svg").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    cards(&reply.body).into_iter().filter(|(place, _)| place.starts_with("row 1 ")).map(|(_, card)| card).collect()
+}
+
+#[tokio::test]
+async fn the_secretariat_puts_the_host_between_the_previous_and_the_next_host() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let body = app.get(&secretariat, "/api/v1/bodies/cis-cfm").await.json();
+    let mut rules = body["protocol"].clone();
+    rules["photo"]["beside"] = json!("previous_and_next_host");
+    rules["version"] = body["version"].clone();
+    let saved = app.json(&secretariat, "PUT", "/api/v1/bodies/cis-cfm/protocol", &rules).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.json()["protocol"]["photo"]["beside"], "previous_and_next_host");
+    // Moscow hosted the meeting before Almaty and Dushanbe the one after: Russia at Kazakhstan's
+    // right (the camera's left), Tajikistan at its left, then the others by rank, alternating.
+    let row = front_row(&app).await;
+    let middle = row.iter().position(|card| card == "Казахстан").expect("the host");
+    assert_eq!((row[middle - 1].as_str(), row[middle + 1].as_str()), ("Россия", "Таджикистан"), "{row:?}");
+    assert_eq!(
+        (row[middle - 2].as_str(), row.len()),
+        ("Туркменистан", 10),
+        "the senior next, at the side of honour: {row:?}"
+    );
+
+    // Sent again at the version it was read at, the change conflicts rather than writing over.
+    rules["photo"]["beside"] = json!("precedence");
+    let stale = app.json(&secretariat, "PUT", "/api/v1/bodies/cis-cfm/protocol", &rules).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    rules["version"] = saved.json()["version"].clone();
+    for (field, value, wrong) in
+        [("row_length", json!(1), "photo.row_length"), ("beside", json!("alphabet"), "photo.beside")]
+    {
+        let mut bad = rules.clone();
+        bad["photo"][field] = value;
+        let refused = app.json(&secretariat, "PUT", "/api/v1/bodies/cis-cfm/protocol", &bad).await;
+        assert_eq!(
+            (refused.status, &refused.json()["error"]["field"]),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!(wrong)),
+            "{}",
+            refused.body
+        );
+    }
+    assert_eq!(front_row(&app).await, row, "nothing refused was kept");
+    let audit = app.get(&app.login("admin", DEMO_PASSWORD).await, "/api/v1/audit").await.body;
+    assert!(audit.contains("previous_and_next_host"), "the change is in the audit chain: {audit}");
+}
+
+#[tokio::test]
+async fn the_body_page_shows_its_protocol_rules_and_its_secretariat_changes_them() {
+    let app = TestApp::new().await;
+    let reader = Session { lang: Some("ru"), ..Session::default() };
+    let public = app.get(&reader, "/bodies/cis-cfm").await.body;
+    assert!(public.contains("Правила протокола") && public.contains(" disabled>"), "shown, not editable: {public}");
+    assert!(!public.contains("id=\"protocol-form\""), "{public}");
+
+    let secretariat = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
+    let page = app.get(&secretariat, "/bodies/cis-cfm").await.body;
+    let fields = page_form(&page, "id=\"protocol-form\"");
+    // Every rule is on the form as stored, the default exemptions from a photo too.
+    let exempt: Vec<&str> =
+        fields.iter().filter(|(k, _)| k == "accreditation.photo_exempt").map(|(_, v)| v.as_str()).collect();
+    assert_eq!(exempt, ["head_of_state", "head_of_government"]);
+    let fields = changed(&changed(&fields, "photo.beside", "previous_and_next_host"), "seating.table", "u_shape");
+    let sent = app.send(&secretariat, "/bodies/cis-cfm/protocol", &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let body = app.get(&secretariat, "/api/v1/bodies/cis-cfm").await.json();
+    assert_eq!(
+        (&body["protocol"]["photo"]["beside"], &body["protocol"]["seating"]["table"]),
+        (&json!("previous_and_next_host"), &json!("u_shape"))
+    );
+    assert_eq!(body["protocol"]["accreditation"], json!(null), "the default exemptions kept, so left out as before");
+    let page = app.get(&secretariat, "/bodies/cis-cfm").await.body;
+    assert!(page.contains("<option value=\"previous_and_next_host\" selected>"), "{page}");
+
+    // A form read before that change conflicts and keeps what its reader chose.
+    let stale = app.send(&secretariat, "/bodies/cis-cfm/protocol", &changed(&fields, "photo.row_length", "8")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("value=\"8\""), "{}", stale.body);
+    // A row too short is named, in the reader's language.
+    let fresh = page_form(&page, "id=\"protocol-form\"");
+    let short = app.send(&secretariat, "/bodies/cis-cfm/protocol", &changed(&fresh, "photo.row_length", "1")).await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", short.body);
+    assert!(short.body.contains("data-error-for=\"photo.row_length\""), "{}", short.body);
+
+    let delegation = app.login("delegation-kz", DEMO_PASSWORD).await;
+    let refused = app.send(&delegation, "/bodies/cis-cfm/protocol", &fresh).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
