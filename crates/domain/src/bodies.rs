@@ -83,15 +83,27 @@ pub struct ProtocolPolicy {
     pub accreditation: AccreditationPolicy,
 }
 
-impl ProtocolPolicy {
-    /// Checks the rules sent on their own, as a body's secretariat changes them.
-    pub fn validate(self) -> Result<ProtocolPolicy, Invalid> {
-        let mut c = Checker::new();
-        self.check(&mut c, "");
-        c.finish(self)
-    }
+/// A body's protocol rules as its secretariat changes them: the order of delegations and the rest,
+/// as a body's record holds them.
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub precedence: PrecedencePolicy,
+    pub protocol: ProtocolPolicy,
+}
 
-    /// `prefix` is where the rules sit in what was sent ("protocol." in a new body).
+impl Rules {
+    /// `members`: the codes of the body's members, which the alphabet may start from.
+    pub fn validate(self, members: &[&str]) -> Result<Rules, Invalid> {
+        let mut c = Checker::new();
+        let precedence = self.precedence.checked(&mut c, "precedence.", members);
+        self.protocol.check(&mut c, "protocol.");
+        c.finish(Rules { precedence, ..self })
+    }
+}
+
+impl ProtocolPolicy {
+    /// `prefix` is where the rules sit in what was sent.
     fn check(&self, c: &mut Checker, prefix: &str) {
         if !(2..=40).contains(&self.photo.row_length) {
             c.fail_with(

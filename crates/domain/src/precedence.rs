@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::Id;
 use crate::delegations::Rank;
 use crate::participants::{Participant, ParticipantKind};
+use crate::validation::Checker;
 
 /// How a body orders its participants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PrecedencePolicy {
     /// Short names are compared in this language with its collation (CIS: `ru`; UN: `en`).
     pub language: String,
@@ -47,6 +49,28 @@ impl PrecedencePolicy {
             rank_tiers: vec![],
             organisations_last: true,
         }
+    }
+
+    /// Checks the order as a secretariat sends it, `prefix` naming where it sits in what was sent:
+    /// a language to collate by, an alphabet that starts at one of `members` (the body's, by code;
+    /// the code is taken as the member spells it), tiers from the highest rank down, each once.
+    pub(crate) fn checked(self, c: &mut Checker, prefix: &str, members: &[&str]) -> PrecedencePolicy {
+        if !crate::text::is_language_code(&self.language) {
+            c.fail(format!("{prefix}language"), "invalid-language");
+        }
+        let start_from = self.start_from.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(|code| {
+            match members.iter().find(|m| m.eq_ignore_ascii_case(code)) {
+                Some(member) => member.to_string(),
+                None => {
+                    c.fail(format!("{prefix}start_from"), "unknown");
+                    code.to_string()
+                }
+            }
+        });
+        if !self.rank_tiers.is_sorted_by(|a, b| a < b) {
+            c.fail(format!("{prefix}rank_tiers"), "tiers-out-of-order");
+        }
+        PrecedencePolicy { start_from, ..self }
     }
 
     fn tier(&self, rank: Option<Rank>) -> usize {

@@ -1,6 +1,6 @@
 //! Bodies, their memberships over time and the chairs set for years.
 
-use domain::bodies::{Body, ChairRule, DecisionRule, Membership, MembershipStatus, NewBody, ProtocolPolicy};
+use domain::bodies::{Body, ChairRule, DecisionRule, Membership, MembershipStatus, NewBody, ProtocolPolicy, Rules};
 use domain::chairmanship::SetChair;
 use domain::policy::{Actor, EntityKind};
 use domain::precedence::PrecedencePolicy;
@@ -94,25 +94,28 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewBody) -> Result<Body> {
     Ok(body)
 }
 
-const UPDATE_PROTOCOL: &str = "UPDATE bodies SET protocol = $1, version = version + 1 WHERE id = $2 AND version = $3";
+const UPDATE_RULES: &str =
+    "UPDATE bodies SET precedence = $1, protocol = $2, version = version + 1 WHERE id = $3 AND version = $4";
 
-/// Replaces a body's protocol rules if it is still at `expected_version`; otherwise
-/// [`StoreError::Conflict`].
-pub async fn set_protocol(
-    tx: &mut Tx,
-    actor: &Actor,
-    slug: &str,
-    expected_version: i64,
-    protocol: ProtocolPolicy,
-) -> Result<Body> {
+/// Replaces a body's protocol rules, the order of delegations among them, if it is still at
+/// `expected_version`; otherwise [`StoreError::Conflict`].
+pub async fn set_rules(tx: &mut Tx, actor: &Actor, slug: &str, expected_version: i64, rules: Rules) -> Result<Body> {
     let before: Option<BodyRow> = on!(tx, c => sqlx::query_as(SELECT_BY_SLUG).bind(slug).fetch_optional(c).await)?;
     let before = Body::try_from(before.ok_or(StoreError::NotFound)?)?;
-    let done =
-        execute!(tx, c => sqlx::query(UPDATE_PROTOCOL).bind(Json(&protocol)).bind(before.id).bind(expected_version))?;
+    let done = execute!(tx, c => sqlx::query(UPDATE_RULES)
+        .bind(Json(&rules.precedence))
+        .bind(Json(&rules.protocol))
+        .bind(before.id)
+        .bind(expected_version))?;
     if done != 1 {
         return Err(StoreError::Conflict { entity: "body", current: before.version });
     }
-    let after = Body { protocol, version: expected_version + 1, ..before.clone() };
+    let after = Body {
+        precedence: rules.precedence,
+        protocol: rules.protocol,
+        version: expected_version + 1,
+        ..before.clone()
+    };
     audit::record(tx, Change::update(actor, EntityKind::Body, after.id, &before, &after)).await?;
     Ok(after)
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use domain::bodies::{Body, Membership, MembershipStatus, ProtocolPolicy, check_new_period, validate_period};
+use domain::bodies::{Body, Membership, MembershipStatus, Rules, check_new_period, validate_period};
 use domain::chairmanship::{ChairSource, SetChair, chairs, validate_override};
 use domain::delegations::Rank;
 use domain::participants::Participant;
@@ -33,11 +33,11 @@ pub(crate) fn routes(r: Registry) -> Registry {
         .get("/api/v1/bodies/{body}", "A body with its memberships", api_show)
         .get("/api/v1/bodies/{body}/chairs", "Chair and co-chairs by year, set or proposed (?from=&to=)", api_chairs)
         .put("/api/v1/bodies/{body}/chairs/{year}", "Confirm or override the chair for a year", api_set_chair)
-        .post("/bodies/{body}/protocol", "Change the body's protocol rules (form)", set_protocol_form)
+        .post("/bodies/{body}/protocol", "Change the body's protocol rules (form)", set_rules_form)
         .put(
             "/api/v1/bodies/{body}/protocol",
-            "Change the body's protocol rules: speakers, seating, family photo, accreditation",
-            api_set_protocol,
+            "Change the body's protocol rules: the order of delegations, speakers, seating, family photo, accreditation",
+            api_set_rules,
         )
         .get("/api/v1/bodies/{body}/meetings", "The body's meeting history", api_meetings)
         .post("/api/v1/bodies/{body}/memberships", "Record a membership period", api_add_membership)
@@ -166,11 +166,14 @@ async fn body_page(
         participants.iter().map(|p| json!({ "code": p.code, "name": p.short_name })).collect();
     let may_manage = authorize(&ctx.actor, Action::ManageBody { body: record.body.id }).is_ok();
     // Every rule spelled out, those at their default too, which the stored JSON leaves out.
-    let rules = &record.body.protocol;
-    let protocol = form.get("protocol").cloned().unwrap_or_else(|| {
-        let mut photo = json!(rules.photo);
-        photo["beside"] = json!(rules.photo.beside);
-        json!({ "speakers": rules.speakers, "seating": rules.seating, "photo": photo, "accreditation": rules.accreditation })
+    let rules = form.get("rules").cloned().unwrap_or_else(|| {
+        let protocol = &record.body.protocol;
+        let mut photo = json!(protocol.photo);
+        photo["beside"] = json!(protocol.photo.beside);
+        json!({
+            "precedence": record.body.precedence,
+            "protocol": { "speakers": protocol.speakers, "seating": protocol.seating, "photo": photo, "accreditation": protocol.accreditation },
+        })
     });
     let model = json!({
         "body": record.body,
@@ -183,7 +186,7 @@ async fn body_page(
         "participant_choices": participant_choices,
         "statuses": MembershipStatus::ALL,
         "ranks": Rank::ALL,
-        "protocol": protocol,
+        "rules": rules,
         "form": form,
         "errors": errors,
     });
@@ -259,47 +262,57 @@ async fn set_chair_form(
     render::form_outcome(&state, &ctx, outcome, |errors| body_page(&state, &ctx, &record, form.to_json(), errors)).await
 }
 
-async fn save_protocol(
+async fn save_rules(
     state: &AppState,
     ctx: &Ctx,
     record: &BodyRecord,
     version: i64,
-    protocol: ProtocolPolicy,
+    rules: Rules,
 ) -> Result<Body, AppError> {
     authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
-    let protocol = protocol.validate()?;
+    let members: Vec<&str> = record.members().iter().map(|p| p.code.as_str()).collect();
+    let rules = rules.validate(&members)?;
     let mut tx = state.store.begin().await?;
-    let body = store::bodies::set_protocol(&mut tx, &ctx.actor, &record.body.slug, version, protocol).await?;
+    let body = store::bodies::set_rules(&mut tx, &ctx.actor, &record.body.slug, version, rules).await?;
     tx.commit().await?;
     Ok(body)
 }
 
-/// The protocol rules as the form sends them, in the shape the API takes: a box left unticked is
-/// not sent, and a row length that is not a number is left as typed, for the reader to see it
-/// named.
-fn protocol_sent(form: &Form) -> Value {
-    let ticked = |name: &str| !form.get(name).is_empty();
-    let row_length = form.get("photo.row_length");
+/// The rules as the form sends them, in the shape the API takes: a box is sent only ticked, and a
+/// row length that is not a number is left as typed, for the reader to see it named.
+fn rules_sent(form: &Form) -> Value {
+    let ticked = |name: &str| !form.all(name).is_empty();
+    let row_length = form.get("protocol.photo.row_length");
+    let start_from = form.get("precedence.start_from");
     json!({
-        "speakers": {
-            "host_welcomes": ticked("speakers.host_welcomes"),
-            "openers_speak_again": ticked("speakers.openers_speak_again"),
+        "precedence": {
+            "language": form.get("precedence.language").trim(),
+            "start_from": if start_from.is_empty() { None } else { Some(start_from) },
+            "host_first": ticked("precedence.host_first"),
+            "rank_tiers": form.all("precedence.rank_tiers"),
+            "organisations_last": ticked("precedence.organisations_last"),
         },
-        "seating": { "table": form.get("seating.table"), "direction": form.get("seating.direction") },
-        "photo": {
-            "centre": form.get("photo.centre"),
-            "honour_side": form.get("photo.honour_side"),
-            "row_length": row_length.trim().parse::<u64>().map_or_else(|_| json!(row_length), |n| json!(n)),
-            "beside": form.get("photo.beside"),
-        },
-        "accreditation": {
-            "photo_required": ticked("accreditation.photo_required"),
-            "photo_exempt": form.all("accreditation.photo_exempt"),
+        "protocol": {
+            "speakers": {
+                "host_welcomes": ticked("protocol.speakers.host_welcomes"),
+                "openers_speak_again": ticked("protocol.speakers.openers_speak_again"),
+            },
+            "seating": { "table": form.get("protocol.seating.table"), "direction": form.get("protocol.seating.direction") },
+            "photo": {
+                "centre": form.get("protocol.photo.centre"),
+                "honour_side": form.get("protocol.photo.honour_side"),
+                "row_length": row_length.trim().parse::<u64>().map_or_else(|_| json!(row_length), |n| json!(n)),
+                "beside": form.get("protocol.photo.beside"),
+            },
+            "accreditation": {
+                "photo_required": ticked("protocol.accreditation.photo_required"),
+                "photo_exempt": form.all("protocol.accreditation.photo_exempt"),
+            },
         },
     })
 }
 
-async fn set_protocol_form(
+async fn set_rules_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
@@ -308,24 +321,24 @@ async fn set_protocol_form(
     authorize(&ctx.actor, Action::ReadPublic)?;
     let record = BodyRecord::load(&state, &slug).await?;
     authorize(&ctx.actor, Action::ManageBody { body: record.body.id })?;
-    let sent = protocol_sent(&form);
-    let result = match (form.number("version"), parse_value::<ProtocolPolicy>(sent.clone())) {
-        (Ok(version), Ok(protocol)) => save_protocol(&state, &ctx, &record, version, protocol).await.map(|_| ()),
+    let sent = rules_sent(&form);
+    let result = match (form.number("version"), parse_value::<Rules>(sent.clone())) {
+        (Ok(version), Ok(rules)) => save_rules(&state, &ctx, &record, version, rules).await.map(|_| ()),
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     let outcome = result.map(|()| format!("/bodies/{slug}#protocol-heading"));
-    let shown = json!({ "protocol": sent, "version": form.get("version") });
+    let shown = json!({ "rules": sent, "version": form.get("version") });
     render::form_outcome(&state, &ctx, outcome, |errors| body_page(&state, &ctx, &record, shown, errors)).await
 }
 
-async fn api_set_protocol(
+async fn api_set_rules(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    Versioned { version, fields }: Versioned<ProtocolPolicy>,
+    Versioned { version, fields }: Versioned<Rules>,
 ) -> Result<Json<Body>, AppError> {
     let record = BodyRecord::load(&state, &slug).await?;
-    Ok(Json(save_protocol(&state, &ctx, &record, version, fields).await?))
+    Ok(Json(save_rules(&state, &ctx, &record, version, fields).await?))
 }
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {

@@ -719,22 +719,24 @@ async fn call(app: &TestApp, fx: &Fixtures, session: &Session, role: &str, metho
             let version = cfm().await.version.to_string();
             let fields = [
                 ("version", version.as_str()),
-                ("speakers.host_welcomes", "on"),
-                ("seating.table", "round"),
-                ("seating.direction", "alternating"),
-                ("photo.centre", "host"),
-                ("photo.honour_side", "right"),
-                ("photo.row_length", "12"),
-                ("photo.beside", "precedence"),
-                ("accreditation.photo_exempt", "head_of_state"),
-                ("accreditation.photo_exempt", "head_of_government"),
+                ("precedence.language", "ru"),
+                ("precedence.organisations_last", "on"),
+                ("protocol.speakers.host_welcomes", "on"),
+                ("protocol.seating.table", "round"),
+                ("protocol.seating.direction", "alternating"),
+                ("protocol.photo.centre", "host"),
+                ("protocol.photo.honour_side", "right"),
+                ("protocol.photo.row_length", "12"),
+                ("protocol.photo.beside", "precedence"),
+                ("protocol.accreditation.photo_required", "on"),
+                ("protocol.accreditation.photo_exempt", "head_of_state"),
+                ("protocol.accreditation.photo_exempt", "head_of_government"),
             ];
             app.form(session, &path, &fields).await
         }
         ("PUT", "/api/v1/bodies/{body}/protocol") => {
             let body = cfm().await;
-            let mut rules = serde_json::to_value(&body.protocol).unwrap();
-            rules["version"] = json!(body.version);
+            let rules = json!({ "version": body.version, "precedence": body.precedence, "protocol": body.protocol });
             app.json(session, "PUT", &path, &rules).await
         }
         ("PUT", "/api/v1/bodies/{body}/chairs/{year}") => {

@@ -90,15 +90,21 @@ async fn front_row(app: &TestApp) -> Vec<String> {
     cards(&reply.body).into_iter().filter(|(place, _)| place.starts_with("row 1 ")).map(|(_, card)| card).collect()
 }
 
+/// What the body's API gives, to send back changed: the rules and the version they were read at.
+async fn rules_of(app: &TestApp, session: &Session) -> serde_json::Value {
+    let body = app.get(session, "/api/v1/bodies/cis-cfm").await.json();
+    json!({ "version": body["version"], "precedence": body["precedence"], "protocol": body["protocol"] })
+}
+
+const RULES: &str = "/api/v1/bodies/cis-cfm/protocol";
+
 #[tokio::test]
 async fn the_secretariat_puts_the_host_between_the_previous_and_the_next_host() {
     let app = TestApp::new().await;
     let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
-    let body = app.get(&secretariat, "/api/v1/bodies/cis-cfm").await.json();
-    let mut rules = body["protocol"].clone();
-    rules["photo"]["beside"] = json!("previous_and_next_host");
-    rules["version"] = body["version"].clone();
-    let saved = app.json(&secretariat, "PUT", "/api/v1/bodies/cis-cfm/protocol", &rules).await;
+    let mut rules = rules_of(&app, &secretariat).await;
+    rules["protocol"]["photo"]["beside"] = json!("previous_and_next_host");
+    let saved = app.json(&secretariat, "PUT", RULES, &rules).await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     assert_eq!(saved.json()["protocol"]["photo"]["beside"], "previous_and_next_host");
     // Moscow hosted the meeting before Almaty and Dushanbe the one after: Russia at Kazakhstan's
@@ -113,19 +119,24 @@ async fn the_secretariat_puts_the_host_between_the_previous_and_the_next_host() 
     );
 
     // Sent again at the version it was read at, the change conflicts rather than writing over.
-    rules["photo"]["beside"] = json!("precedence");
-    let stale = app.json(&secretariat, "PUT", "/api/v1/bodies/cis-cfm/protocol", &rules).await;
+    rules["protocol"]["photo"]["beside"] = json!("precedence");
+    let stale = app.json(&secretariat, "PUT", RULES, &rules).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     rules["version"] = saved.json()["version"].clone();
-    for (field, value, wrong) in
-        [("row_length", json!(1), "photo.row_length"), ("beside", json!("alphabet"), "photo.beside")]
-    {
+    let wrong = [
+        ("/protocol/photo/row_length", json!(1), "protocol.photo.row_length"),
+        ("/protocol/photo/beside", json!("alphabet"), "protocol.photo.beside"),
+        ("/precedence/start_from", json!("XX"), "precedence.start_from"),
+        ("/precedence/rank_tiers", json!(["minister", "head_of_state"]), "precedence.rank_tiers"),
+        ("/precedence/language", json!("русский"), "precedence.language"),
+    ];
+    for (at, value, field) in wrong {
         let mut bad = rules.clone();
-        bad["photo"][field] = value;
-        let refused = app.json(&secretariat, "PUT", "/api/v1/bodies/cis-cfm/protocol", &bad).await;
+        *bad.pointer_mut(at).unwrap() = value;
+        let refused = app.json(&secretariat, "PUT", RULES, &bad).await;
         assert_eq!(
             (refused.status, &refused.json()["error"]["field"]),
-            (StatusCode::UNPROCESSABLE_ENTITY, &json!(wrong)),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!(field)),
             "{}",
             refused.body
         );
@@ -136,11 +147,30 @@ async fn the_secretariat_puts_the_host_between_the_previous_and_the_next_host() 
 }
 
 #[tokio::test]
+async fn the_order_of_delegations_is_the_bodys_to_change() {
+    let app = TestApp::new().await;
+    let secretariat = app.login("secretariat", DEMO_PASSWORD).await;
+    let mut rules = rules_of(&app, &secretariat).await;
+    // As the UN draws a state by lot, the alphabet may start elsewhere and wrap round.
+    rules["precedence"]["start_from"] = json!("ru");
+    let saved = app.json(&secretariat, "PUT", RULES, &rules).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.json()["precedence"]["start_from"], "RU", "the member's code as it spells it");
+    let speakers = app.get(&Session::default(), "/api/v1/events/almaty-2025/meetings/cis-cfm/speakers").await.json();
+    let codes: Vec<&str> =
+        speakers["speakers"].as_array().unwrap().iter().map(|s| s["participant"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["TJ", "KZ", "RU", "TM", "UZ", "AZ", "AM", "BY", "KG", "CIS"]);
+}
+
+#[tokio::test]
 async fn the_body_page_shows_its_protocol_rules_and_its_secretariat_changes_them() {
     let app = TestApp::new().await;
     let reader = Session { lang: Some("ru"), ..Session::default() };
     let public = app.get(&reader, "/bodies/cis-cfm").await.body;
-    assert!(public.contains("Правила протокола") && public.contains(" disabled>"), "shown, not editable: {public}");
+    assert!(
+        public.contains("Правила протокола") && public.contains("<fieldset disabled>"),
+        "shown, not editable: {public}"
+    );
     assert!(!public.contains("id=\"protocol-form\""), "{public}");
 
     let secretariat = Session { lang: Some("ru"), ..app.login("secretariat", DEMO_PASSWORD).await };
@@ -148,9 +178,13 @@ async fn the_body_page_shows_its_protocol_rules_and_its_secretariat_changes_them
     let fields = page_form(&page, "id=\"protocol-form\"");
     // Every rule is on the form as stored, the default exemptions from a photo too.
     let exempt: Vec<&str> =
-        fields.iter().filter(|(k, _)| k == "accreditation.photo_exempt").map(|(_, v)| v.as_str()).collect();
+        fields.iter().filter(|(k, _)| k == "protocol.accreditation.photo_exempt").map(|(_, v)| v.as_str()).collect();
     assert_eq!(exempt, ["head_of_state", "head_of_government"]);
-    let fields = changed(&changed(&fields, "photo.beside", "previous_and_next_host"), "seating.table", "u_shape");
+    assert!(fields.contains(&("precedence.language".into(), "ru".into())), "{fields:?}");
+    let fields = changed(&fields, "protocol.photo.beside", "previous_and_next_host");
+    let fields = changed(&fields, "protocol.seating.table", "u_shape");
+    let mut fields = changed(&fields, "precedence.start_from", "RU");
+    fields.push(("precedence.rank_tiers".into(), "minister".into()));
     let sent = app.send(&secretariat, "/bodies/cis-cfm/protocol", &fields).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let body = app.get(&secretariat, "/api/v1/bodies/cis-cfm").await.json();
@@ -158,19 +192,37 @@ async fn the_body_page_shows_its_protocol_rules_and_its_secretariat_changes_them
         (&body["protocol"]["photo"]["beside"], &body["protocol"]["seating"]["table"]),
         (&json!("previous_and_next_host"), &json!("u_shape"))
     );
-    assert_eq!(body["protocol"]["accreditation"], json!(null), "the default exemptions kept, so left out as before");
+    assert_eq!(
+        (
+            &body["precedence"]["start_from"],
+            &body["precedence"]["rank_tiers"],
+            &body["precedence"]["organisations_last"]
+        ),
+        (&json!("RU"), &json!(["minister"]), &json!(true))
+    );
+    assert_eq!(
+        body["protocol"]["accreditation"],
+        json!({ "photo_required": true, "photo_exempt": ["head_of_state", "head_of_government"] }),
+        "as the form showed them"
+    );
     let page = app.get(&secretariat, "/bodies/cis-cfm").await.body;
     assert!(page.contains("<option value=\"previous_and_next_host\" selected>"), "{page}");
 
     // A form read before that change conflicts and keeps what its reader chose.
-    let stale = app.send(&secretariat, "/bodies/cis-cfm/protocol", &changed(&fields, "photo.row_length", "8")).await;
+    let stale =
+        app.send(&secretariat, "/bodies/cis-cfm/protocol", &changed(&fields, "protocol.photo.row_length", "8")).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
     assert!(stale.body.contains("value=\"8\""), "{}", stale.body);
     // A row too short is named, in the reader's language.
     let fresh = page_form(&page, "id=\"protocol-form\"");
-    let short = app.send(&secretariat, "/bodies/cis-cfm/protocol", &changed(&fresh, "photo.row_length", "1")).await;
+    let short =
+        app.send(&secretariat, "/bodies/cis-cfm/protocol", &changed(&fresh, "protocol.photo.row_length", "1")).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", short.body);
-    assert!(short.body.contains("data-error-for=\"photo.row_length\""), "{}", short.body);
+    assert!(
+        short.body.contains("data-error-for=\"protocol.photo.row_length\">Введите число от 2 до 40"),
+        "{}",
+        short.body
+    );
 
     let delegation = app.login("delegation-kz", DEMO_PASSWORD).await;
     let refused = app.send(&delegation, "/bodies/cis-cfm/protocol", &fresh).await;

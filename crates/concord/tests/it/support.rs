@@ -497,7 +497,9 @@ pub fn page_form(html: &str, marker: &str) -> Vec<(String, String)> {
             let skipped = matches!(kind.as_str(), "submit" | "button" | "file")
                 || (matches!(kind.as_str(), "checkbox" | "radio") && !tag.contains(" checked"));
             if let (Some(name), false) = (attribute(tag, "name"), skipped) {
-                fields.push((name, attribute(tag, "value").unwrap_or_default()));
+                // A box without a value is sent as "on", as browsers send it.
+                let unset = if matches!(kind.as_str(), "checkbox" | "radio") { "on" } else { "" };
+                fields.push((name, attribute(tag, "value").unwrap_or_else(|| unset.to_string())));
             }
         } else if tag.starts_with("<select") {
             let body = &rest[..rest.find("</select>").expect("a select ends")];
